@@ -1,0 +1,194 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { ConfigError } from "../../lib/config/errors";
+import { configFileName, findOrganization, loadConfig, parseConfig } from "../../lib/config/load";
+import { orgEntry, parseOrg, writeTempConfig } from "../helpers/config";
+
+/** Parses and returns the ConfigError's lines (without the header), or fails the test. */
+function problems(text: string): string[] {
+  try {
+    parseConfig(text, "policy.yaml");
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).message.split("\n").slice(1).map((l) => l.trim());
+  }
+  throw new Error("expected a ConfigError");
+}
+
+const yaml = (organizations: unknown[], extra: Record<string, unknown> = {}) => stringify({ ...extra, organizations });
+
+describe("loadConfig", () => {
+  test("loads the example config with defaults merged under each organization", () => {
+    // GIVEN the committed example WHEN it is loaded
+    const { config } = loadConfig(join(__dirname, "..", "..", "token-policy.yaml"));
+    // THEN both organizations carry the defaults, and their own values win
+    expect(config.organizations.map((o) => o.login)).toEqual(["acme-corp", "acme-labs"]);
+    const [corp, labs] = config.organizations;
+    expect(corp.patPolicy).toEqual({ fineGrainedTokens: "allow", requireApproval: true, maxLifetimeDays: 90, classicTokens: "restrict" });
+    expect(labs.patPolicy.maxLifetimeDays).toBe(30);
+    expect(labs.patPolicy.requireApproval).toBe(true);
+    expect(labs.githubUrl).toBe("https://github.acme.example");
+    expect(corp.githubUrl).toBe("https://github.com");
+    expect(labs.approval.otherwise).toBe("deny");
+    expect(corp.credentials.prefix).toBe("TOKEN_BROKER");
+    expect(corp.backend).toEqual({ type: "local" });
+  });
+
+  test("applies documented defaults when sections are absent", () => {
+    const org = parseOrg();
+    expect(org.patPolicy).toEqual({ fineGrainedTokens: "allow", requireApproval: true, maxLifetimeDays: 366, classicTokens: "restrict" });
+    expect(org.approval).toEqual({ rules: [], otherwise: "leave", revokeNonCompliant: false });
+    expect(org.app.installation).toEqual({ repositories: "all" });
+    expect(org.credentials.privateKeyInput).toBe("sealed");
+  });
+
+  test("lists take the organization's value whole, mappings merge", () => {
+    const text = yaml([orgEntry({ credentials: { actions: { repositories: ["b"] } } })], {
+      defaults: { credentials: { prefix: "BROKER", actions: { visibility: "selected", repositories: ["a", "c"] } } },
+    });
+    const org = parseConfig(text, "x.yaml").organizations[0];
+    expect(org.credentials.prefix).toBe("BROKER");
+    expect(org.credentials.actions).toEqual({ visibility: "selected", repositories: ["b"] });
+  });
+
+  test("picks the file from the argument, then TOKEN_POLICY_CONFIG, then token-policy.yaml", () => {
+    expect(configFileName("a.yaml", { TOKEN_POLICY_CONFIG: "b.yaml" })).toBe("a.yaml");
+    expect(configFileName(undefined, { TOKEN_POLICY_CONFIG: "b.yaml" })).toBe("b.yaml");
+    expect(configFileName(undefined, {})).toBe("token-policy.yaml");
+  });
+
+  test("fails when the file does not exist, naming it", () => {
+    expect(() => loadConfig("/nonexistent/policy.yaml")).toThrow("/nonexistent/policy.yaml: 1 problem\n  /nonexistent/policy.yaml: file not found");
+  });
+
+  test("fails on broken YAML with the line", () => {
+    const { file } = writeTempConfig("organizations:\n  - login: [acme\n");
+    expect(() => loadConfig(file)).toThrow(/token-policy.yaml:\d+:\d+: not valid YAML/);
+  });
+
+  test("fails on duplicate keys in one mapping", () => {
+    expect(problems("organizations:\n  - login: a\n    login: b\n")[0]).toMatch(/^policy.yaml:3:5: not valid YAML: Map keys must be unique/);
+  });
+
+  test("fails on unknown keys, naming the keys allowed there", () => {
+    const lines = problems(yaml([orgEntry({ patPolicy: { maxLifetime: 3 } })]));
+    expect(lines).toEqual([
+      expect.stringMatching(/^policy.yaml:\d+:\d+ organizations\[0\]\.patPolicy\.maxLifetime: unknown key; allowed here: fineGrainedTokens, requireApproval, maxLifetimeDays, classicTokens, classicMaxLifetimeDays$/),
+    ]);
+  });
+
+  test("fails on lifetimes outside 1..366 with the value", () => {
+    const lines = problems(yaml([orgEntry({ patPolicy: { maxLifetimeDays: 400, classicMaxLifetimeDays: 0 } })]));
+    expect(lines).toContainEqual(expect.stringMatching(/organizations\[0\]\.patPolicy\.maxLifetimeDays: must be between 1 and 366, got 400$/));
+    expect(lines).toContainEqual(expect.stringMatching(/organizations\[0\]\.patPolicy\.classicMaxLifetimeDays: must be between 1 and 366, got 0$/));
+  });
+
+  test("fails on a bad value in defaults at the defaults line, once", () => {
+    const text = yaml([orgEntry(), orgEntry({ login: "acme-labs" })], { defaults: { patPolicy: { maxLifetimeDays: 999 } } });
+    expect(problems(text)).toEqual([expect.stringMatching(/^policy.yaml:3:22 defaults\.patPolicy\.maxLifetimeDays: must be between 1 and 366, got 999$/)]);
+  });
+
+  test("fails on unknown keys in defaults, and on login there", () => {
+    const lines = problems(yaml([orgEntry()], { defaults: { login: "x", colour: "red" } }));
+    expect(lines).toEqual([
+      expect.stringMatching(/defaults\.login: unknown key; allowed here: githubUrl, patPolicy/),
+      expect.stringMatching(/defaults\.colour: unknown key; allowed here: githubUrl, patPolicy/),
+    ]);
+  });
+
+  test("fails on App permission names GitHub does not have", () => {
+    const lines = problems(yaml([orgEntry({ app: { ...(orgEntry().app as object), permissions: { teleport: "read" } } })]));
+    expect(lines).toEqual([expect.stringMatching(/organizations\[0\]\.app\.permissions\.teleport: unknown App permission; GitHub's app-permissions schema/)]);
+  });
+
+  test("fails on permission levels GitHub does not accept for that permission", () => {
+    const lines = problems(yaml([orgEntry({ app: { ...(orgEntry().app as object), permissions: { contents: "admin", workflows: "read" } } })]));
+    expect(lines).toEqual([
+      expect.stringMatching(/app\.permissions\.contents: must be one of read, write for contents, got "admin"$/),
+      expect.stringMatching(/app\.permissions\.workflows: must be one of write for workflows, got "read"$/),
+    ]);
+  });
+
+  test("fails on unknown webhook events", () => {
+    const lines = problems(yaml([orgEntry({ app: { ...(orgEntry().app as object), events: ["push", "pushh"] } })]));
+    expect(lines).toEqual([expect.stringMatching(/app\.events\[1\]: unknown webhook event .*got "pushh"$/)]);
+  });
+
+  test.each([
+    ["GITHUB_TOKENS", /must not start with GITHUB_/],
+    ["github_x", /must not start with GITHUB_/],
+    ["9LIVES", /not start with a digit/],
+    ["MY-APP", /only letters, digits and '_'/],
+    ["A".repeat(90), /at most 100 characters/],
+  ])("fails on the secret prefix %s", (prefix, message) => {
+    const lines = problems(yaml([orgEntry({ credentials: { prefix, actions: { visibility: "all" } } })]));
+    expect(lines).toEqual([expect.stringMatching(message)]);
+    expect(lines[0]).toContain("organizations[0].credentials.prefix");
+  });
+
+  test("fails on duplicate logins, case-insensitively", () => {
+    const lines = problems(yaml([orgEntry(), orgEntry({ login: "ACME-Corp" })]));
+    expect(lines).toEqual([expect.stringMatching(/organizations\[1\]\.login: duplicate login \(first used by organizations\[0\]; logins are case-insensitive\), got "ACME-Corp"$/)]);
+  });
+
+  test("fails on selected visibility without repositories", () => {
+    const lines = problems(yaml([orgEntry({ credentials: { actions: { visibility: "selected" }, dependabot: { repositories: [] } } })]));
+    expect(lines).toEqual([
+      expect.stringMatching(/credentials\.actions\.repositories: must list at least one repository when visibility is selected$/),
+      expect.stringMatching(/credentials\.dependabot\.repositories: must list at least one repository when visibility is selected/),
+    ]);
+  });
+
+  test("fails on unknown rule keys and actions", () => {
+    const rules = [{ name: "r", action: "allow", match: { owner: ["x"] } }, { name: "s", action: "deny", when: {} }];
+    const lines = problems(yaml([orgEntry({ approval: { rules } })]));
+    expect(lines).toEqual([
+      expect.stringMatching(/approval\.rules\[0\]\.action: must be one of approve, deny, got "allow"$/),
+      expect.stringMatching(/approval\.rules\[0\]\.match\.owner: unknown key; allowed here: owners, repositories/),
+      expect.stringMatching(/approval\.rules\[1\]\.when: unknown key; allowed here: name, action, reason, match$/),
+    ]);
+  });
+
+  test("fails on a review reason over GitHub's 1024 characters, giving the length, not the text", () => {
+    const lines = problems(yaml([orgEntry({ approval: { rules: [{ name: "r", action: "deny", reason: "x".repeat(1100) }] } })]));
+    expect(lines).toEqual([expect.stringMatching(/approval\.rules\[0\]\.reason: must be at most 1024 characters .*got 1100 characters$/)]);
+  });
+
+  test("fails on duplicate rule names", () => {
+    const rules = [{ name: "r", action: "deny" }, { name: "r", action: "approve" }];
+    expect(problems(yaml([orgEntry({ approval: { rules } })]))).toEqual([expect.stringMatching(/approval\.rules\[1\]\.name: duplicate rule name/)]);
+  });
+
+  test("fails on an unknown backend type and on missing backend settings", () => {
+    expect(problems(yaml([orgEntry({ backend: { type: "s4" } })]))).toEqual([expect.stringMatching(/backend\.type: must be one of local, s3, gcs, cloud, pg, got "s4"$/)]);
+    const lines = problems(yaml([orgEntry({ backend: { type: "s3", bucket: "b" } })]));
+    expect(lines).toEqual([expect.stringMatching(/organizations\[0\]\.backend\.region: is required$/)]);
+  });
+
+  test("fails on a login GitHub would not accept", () => {
+    expect(problems(yaml([orgEntry({ login: "-acme" })]))).toEqual([expect.stringMatching(/organizations\[0\]\.login: must be a GitHub organization login.*got "-acme"$/)]);
+  });
+
+  test("reports every problem of the file together, in line order", () => {
+    const text = readFileSync(join(__dirname, "..", "fixtures", "many-problems.yaml"), "utf8");
+    const lines = problems(text);
+    expect(lines.length).toBe(7);
+    const numbers = lines.map((l) => Number(/^policy.yaml:(\d+):/.exec(l)![1]));
+    expect([...numbers].sort((a, b) => a - b)).toEqual(numbers);
+  });
+
+  test("never echoes key material found in the file", () => {
+    const pem = "-----BEGIN RSA PRIVATE KEY-----\\nMIIEow";
+    const text = `organizations:\n  - login: acme\n    app: { name: "${pem}", homepageUrl: "ghp_${"a".repeat(36)}" }\n    credentials: { actions: { visibility: all } }\n`;
+    const lines = problems(text);
+    expect(lines.join("\n")).not.toMatch(/BEGIN RSA|ghp_/);
+    expect(lines).toContainEqual(expect.stringMatching(/app\.homepageUrl: must be an http\(s\) URL, got a value shaped like a key or token \(not shown\)$/));
+  });
+
+  test("findOrganization finds case-insensitively and names the known logins otherwise", () => {
+    const loaded = loadConfig(join(__dirname, "..", "..", "token-policy.yaml"));
+    expect(findOrganization(loaded, "ACME-LABS").login).toBe("acme-labs");
+    expect(() => findOrganization(loaded, "nope")).toThrow('organizations: has no organization "nope"; it has acme-corp, acme-labs');
+  });
+});

@@ -1,0 +1,29 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { parseConfig } from "../../lib/config/load";
+import type { OrganizationConfig } from "../../lib/config/schema";
+
+/** A minimal valid organization entry, to be varied per test. */
+export function orgEntry(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    login: "acme-corp",
+    app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", permissions: { contents: "read" } },
+    credentials: { actions: { visibility: "selected", repositories: ["release-tools"] } },
+    ...overrides,
+  };
+}
+
+/** Parses a config object as if it were a file; returns the first organization. */
+export function parseOrg(entry: Record<string, unknown> = orgEntry()): OrganizationConfig {
+  return parseConfig(stringify({ organizations: [entry] }), "test.yaml").organizations[0];
+}
+
+/** Writes YAML text into a fresh temporary directory; returns its path. */
+export function writeTempConfig(text: string, name = "token-policy.yaml"): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), "token-policy-"));
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return { dir, file };
+}

@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { APP_EVENTS, APP_PERMISSIONS } from "../catalogue";
+import { configSchema, organizationSchema } from "./schema";
+
+/**
+ * The JSON Schema of `token-policy.yaml`, derived from the zod schema. Checks that zod does in
+ * code (catalogue lookups, duplicates) are spelled out where JSON Schema can say them: App
+ * permissions list every name with its levels, events list every name.
+ */
+export function configJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as Record<string, any>;
+  const org = z.toJSONSchema(organizationSchema, { io: "input", unrepresentable: "any" }) as Record<string, any>;
+  const permissions = {
+    type: "object",
+    additionalProperties: false,
+    properties: Object.fromEntries(Object.entries(APP_PERMISSIONS).map(([k, levels]) => [k, { type: "string", enum: [...levels] }])),
+  };
+  const events = { type: "array", items: { type: "string", enum: [...APP_EVENTS] } };
+  for (const o of [schema.properties.organizations.items, org]) {
+    o.properties.app.properties.permissions = permissions;
+    o.properties.app.properties.events = events;
+  }
+  // defaults: every key of an organization but login, none required.
+  const { login: _login, ...defaultProps } = org.properties;
+  schema.properties.defaults = { type: "object", additionalProperties: false, properties: defaultProps };
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    title: "token-policy.yaml",
+    description: "An organization's GitHub token policy: PAT policy, approval rules, App and credentials.",
+    ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$schema")),
+  };
+}

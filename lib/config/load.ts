@@ -1,0 +1,234 @@
+/**
+ * Reads, merges and validates `token-policy.yaml`. Pure: no construct tree, shared by
+ * `main.ts` and the CLI.
+ */
+import { readFileSync } from "node:fs";
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type { z } from "zod";
+import { ConfigError, formatPath, showValue, type Problem } from "./errors";
+import { configSchema, ORGANIZATION_KEYS, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
+
+/** The file read when neither an argument nor `TOKEN_POLICY_CONFIG` names one. */
+export const DEFAULT_CONFIG_FILE = "token-policy.yaml";
+
+/** A loaded configuration and where it came from. */
+export interface LoadedConfig {
+  /** The file as named by the user (relative names stay relative, for messages). */
+  readonly file: string;
+  /** The validated configuration, defaults merged and applied. */
+  readonly config: TokenPolicyConfig;
+}
+
+/** Picks the config file: an explicit name, else `TOKEN_POLICY_CONFIG`, else `token-policy.yaml`. */
+export function configFileName(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return explicit || env.TOKEN_POLICY_CONFIG || DEFAULT_CONFIG_FILE;
+}
+
+/** Reads and validates a config file; throws {@link ConfigError} listing every problem. */
+export function loadConfig(file: string = configFileName()): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError([{ file, path: "", message: code === "ENOENT" ? "file not found" : `cannot be read (${code ?? String(e)})` }]);
+  }
+  return { file, config: parseConfig(text, file) };
+}
+
+/** Validates config text; `file` is only used in messages. */
+export function parseConfig(text: string, file: string): TokenPolicyConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const at = (offset: number | undefined) => (offset === undefined ? {} : lines.linePos(offset));
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => ({ file, ...at(e.pos[0]), path: "", message: `not valid YAML: ${e.message.split("\n")[0]}` })),
+    );
+  }
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (!isPlainObject(raw)) {
+    throw new ConfigError([{ file, line: 1, col: 1, path: "", message: `must be a mapping with an organizations list, got ${showValue(raw)}` }]);
+  }
+  const problems: Problem[] = [];
+  const defaults = raw.defaults;
+  if (defaults !== undefined && !isPlainObject(defaults)) {
+    problems.push({ file, ...locate(doc, ["defaults"], at), path: "defaults", message: `must be a mapping, got ${showValue(defaults)}` });
+  } else if (defaults) {
+    for (const key of Object.keys(defaults)) {
+      if (key === "login" || !ORGANIZATION_KEYS.includes(key)) {
+        problems.push({
+          file,
+          ...locate(doc, ["defaults", key], at, true),
+          path: `defaults.${key}`,
+          message: `unknown key; allowed here: ${ORGANIZATION_KEYS.filter((k) => k !== "login").join(", ")}`,
+        });
+      }
+    }
+  }
+  const input = { ...raw };
+  if (Array.isArray(raw.organizations) && isPlainObject(defaults)) {
+    // Keys already reported above are not merged, so they are reported once, not once per org.
+    const known = Object.fromEntries(Object.entries(defaults).filter(([k]) => k !== "login" && ORGANIZATION_KEYS.includes(k)));
+    input.organizations = raw.organizations.map((o) => (isPlainObject(o) ? deepMerge(known, o) : o));
+  }
+  if (Array.isArray(raw.organizations)) problems.push(...duplicateLogins(raw.organizations, doc, file, at));
+  const result = configSchema.safeParse(input);
+  if (!result.success) problems.push(...issuesToProblems(result.error.issues, input, raw, doc, file, at));
+  if (problems.length > 0) throw new ConfigError(dedupe(problems));
+  return result.data as TokenPolicyConfig;
+}
+
+/** Finds one organization by login (case-insensitive) or throws a {@link ConfigError} naming the known ones. */
+export function findOrganization(loaded: LoadedConfig, login: string): OrganizationConfig {
+  const org = loaded.config.organizations.find((o) => o.login.toLowerCase() === login.toLowerCase());
+  if (!org) {
+    const known = loaded.config.organizations.map((o) => o.login).join(", ");
+    throw new ConfigError([{ file: loaded.file, path: "organizations", message: `has no organization ${JSON.stringify(login)}; it has ${known}` }]);
+  }
+  return org;
+}
+
+type Locator = (offset: number | undefined) => { line?: number; col?: number };
+
+function issuesToProblems(
+  issues: readonly z.core.$ZodIssue[],
+  input: Record<string, unknown>,
+  raw: Record<string, unknown>,
+  doc: Document,
+  file: string,
+  at: Locator,
+): Problem[] {
+  const out: Problem[] = [];
+  for (const issue of issues) {
+    const path = issue.path as PropertyKey[];
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) out.push(place([...path, key], issue.message, undefined, true));
+      continue;
+    }
+    const value = getIn(input, path);
+    out.push(place(path, describe(issue, value), value, false));
+  }
+  return out;
+
+  /** Reports at the organization's own entry when it has the path, else at `defaults`. */
+  function place(path: PropertyKey[], message: string, _value: unknown, atKey: boolean): Problem {
+    let reported = path;
+    if (path[0] === "organizations" && typeof path[1] === "number" && path.length > 2) {
+      const rest = path.slice(2);
+      const own = getIn(raw, path.slice(0, 2));
+      if (!hasPath(own, rest) && isPlainObject(raw.defaults) && hasPath(raw.defaults, rest)) {
+        reported = ["defaults", ...rest];
+      }
+    }
+    return { file, ...locate(doc, reported, at, atKey), path: formatPath(reported), message };
+  }
+}
+
+/** Turns a zod issue into "what is allowed, got what". */
+function describe(issue: z.core.$ZodIssue, value: unknown): string {
+  const generic = issue.message.startsWith("Invalid input") || issue.message.startsWith("Too ");
+  switch (issue.code) {
+    case "invalid_type":
+      if (value === undefined) return "is required";
+      return `${generic ? `must be ${issue.expected === "array" ? "a list" : issue.expected === "object" ? "a mapping" : `a ${issue.expected}`}` : stripWhat(issue.message)}, got ${showValue(value)}`;
+    case "too_big":
+    case "too_small": {
+      if (typeof value === "string") return `${stripWhat(issue.message)}, got ${value.length} characters`;
+      if (Array.isArray(value)) return `${stripWhat(issue.message)}, got ${value.length}`;
+      return `${stripWhat(issue.message)}, got ${showValue(value)}`;
+    }
+    case "invalid_value":
+      return `${generic ? `must be one of ${issue.values.map((v) => String(v)).join(", ")}` : stripWhat(issue.message)}, got ${showValue(value)}`;
+    default:
+      return value === undefined ? stripWhat(issue.message) : `${stripWhat(issue.message)}, got ${showValue(value)}`;
+  }
+}
+
+/** Messages such as "maxLifetimeDays must be ..." already follow the path; drop the repeated name. */
+function stripWhat(message: string): string {
+  return message.replace(/^[A-Za-z$]+ (must|is) /, "$1 ");
+}
+
+function locate(doc: Document, path: PropertyKey[], at: Locator, atKey = false): { line?: number; col?: number } {
+  // Walk as deep as the document goes, so a missing key points at its parent.
+  let node: unknown = doc.contents;
+  let keyNode: Node | undefined;
+  for (const part of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === part);
+      if (!pair) break;
+      keyNode = pair.key as Node;
+      node = pair.value;
+    } else if (isSeq(node) && typeof part === "number") {
+      keyNode = undefined;
+      node = node.items[part];
+    } else break;
+  }
+  const target = (atKey && keyNode) || (node as Node | null);
+  return at(target?.range?.[0]);
+}
+
+function hasPath(obj: unknown, path: PropertyKey[]): boolean {
+  let cur: unknown = obj;
+  for (const part of path) {
+    if (cur === null || typeof cur !== "object" || !(String(part) in (cur as object))) return false;
+    cur = (cur as Record<string, unknown>)[String(part)];
+  }
+  return true;
+}
+
+function getIn(obj: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = obj;
+  for (const part of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[String(part)];
+  }
+  return cur;
+}
+
+/** Logins are case-insensitive on GitHub: two entries for one org would fight over its settings. */
+function duplicateLogins(orgs: unknown[], doc: Document, file: string, at: Locator): Problem[] {
+  const seen = new Map<string, number>();
+  const out: Problem[] = [];
+  orgs.forEach((o, i) => {
+    const login = isPlainObject(o) && typeof o.login === "string" ? o.login : undefined;
+    if (!login) return;
+    const first = seen.get(login.toLowerCase());
+    if (first === undefined) seen.set(login.toLowerCase(), i);
+    else {
+      out.push({
+        file,
+        ...locate(doc, ["organizations", i, "login"], at),
+        path: `organizations[${i}].login`,
+        message: `duplicate login (first used by organizations[${first}]; logins are case-insensitive), got ${showValue(login)}`,
+      });
+    }
+  });
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Deep-merges `over` onto `base`: mappings merge, lists and scalars from `over` win. */
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isPlainObject(b) && isPlainObject(v) ? deepMerge(b, v) : v;
+  }
+  return out;
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  const out = problems.filter((p) => {
+    const k = `${p.path}\u0000${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}

@@ -1,0 +1,270 @@
+/**
+ * The schema of `token-policy.yaml`: the one source for validation, TypeScript types and the
+ * published JSON Schema (`token-policy.schema.json`).
+ */
+import { z } from "zod";
+import { APP_EVENTS, APP_PERMISSIONS, CATALOGUE_SOURCE } from "../catalogue";
+
+/** A strict object: unknown keys are reported with the keys that are allowed there. */
+function obj<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === "unrecognized_keys" ? `unknown key; allowed here: ${allowed}` : undefined),
+  });
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `must be one of ${values.join(", ")}` });
+}
+
+function days(what: string) {
+  return z
+    .number({ error: `${what} must be a whole number of days between 1 and 366` })
+    .int({ error: `${what} must be a whole number of days between 1 and 366` })
+    .min(1, { error: `${what} must be between 1 and 366` })
+    .max(366, { error: `${what} must be between 1 and 366` });
+}
+
+const nonEmpty = (what: string) => z.string({ error: `${what} must be a string` }).min(1, { error: `${what} must not be empty` });
+
+const httpsUrl = (what: string) =>
+  z
+    .string({ error: `${what} must be a URL` })
+    .refine((v) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(v), { error: `${what} must be an http(s) URL` });
+
+/** GitHub login rules: letters, digits and single inner hyphens, at most 39 characters. */
+export const LOGIN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+
+/** Repository names GitHub accepts. */
+export const REPOSITORY_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
+
+const repoName = z
+  .string({ error: "repository name must be a string" })
+  .regex(REPOSITORY_PATTERN, { error: "must be a repository name (letters, digits, '.', '-', '_'; at most 100)" });
+
+/** Secret and variable names GitHub accepts: see `validateSecretName`. */
+export const SECRET_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const credentialPrefix = z
+  .string({ error: "prefix must be a string" })
+  .regex(SECRET_NAME_PATTERN, {
+    error: "must contain only letters, digits and '_' and not start with a digit (GitHub secret name rules)",
+  })
+  .refine((v) => !/^GITHUB_/i.test(v), { error: "must not start with GITHUB_ (reserved by GitHub for its own secrets)" })
+  .refine((v) => v.length + "_PRIVATE_KEY".length <= 100, { error: "is too long: secret names may have at most 100 characters" });
+
+const permissionLevel = oneOf(["read", "write", "admin"]);
+
+/** App permissions, checked against GitHub's `app-permissions` catalogue. */
+const appPermissions = z
+  .record(z.string(), z.string({ error: "permission level must be a string" }))
+  .superRefine((perms, ctx) => {
+    for (const [name, level] of Object.entries(perms)) {
+      const levels = APP_PERMISSIONS[name];
+      if (!levels) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          input: name,
+          message: `unknown App permission; GitHub's app-permissions schema (${CATALOGUE_SOURCE}) has no such name`,
+        });
+      } else if (!levels.includes(level as never)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          input: level,
+          message: `must be one of ${levels.join(", ")} for ${name}`,
+        });
+      }
+    }
+  });
+
+const appEvents = z.array(z.string({ error: "event must be a string" })).superRefine((events, ctx) => {
+  events.forEach((e, i) => {
+    if (!APP_EVENTS.has(e)) {
+      ctx.addIssue({ code: "custom", path: [i], input: e, message: `unknown webhook event (see ${CATALOGUE_SOURCE})` });
+    }
+  });
+});
+
+const patPermissionMap = z.record(
+  z.string().regex(/^[a-z][a-z0-9_]*$/, { error: "must be a permission name such as contents or members" }),
+  permissionLevel,
+);
+
+/** Permissions by resource kind, as GitHub reports them on a fine-grained token request. */
+const patPermissions = obj({
+  organization: patPermissionMap.optional(),
+  repository: patPermissionMap.optional(),
+  other: patPermissionMap.optional(),
+});
+
+const glob = z.string({ error: "must be a string pattern" }).min(1, { error: "pattern must not be empty" });
+
+const ruleMatch = obj({
+  owners: z.array(glob).min(1, { error: "must list at least one pattern" }).optional(),
+  repositories: z.array(glob).min(1, { error: "must list at least one pattern" }).optional(),
+  repositorySelection: z.array(oneOf(["none", "subset", "all"])).min(1, { error: "must list at least one of none, subset, all" }).optional(),
+  permissions: patPermissions.optional(),
+  anyPermission: patPermissions.optional(),
+  maxLifetimeDays: days("maxLifetimeDays").optional(),
+});
+
+const reason = z
+  .string({ error: "reason must be a string" })
+  .max(1024, { error: "must be at most 1024 characters (GitHub's limit for a review reason)" });
+
+const approvalRule = obj({
+  name: nonEmpty("name").regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, { error: "must be letters, digits, spaces, '.', '_' or '-'" }),
+  action: oneOf(["approve", "deny"]),
+  reason: reason.optional(),
+  match: ruleMatch.default({}),
+});
+
+const approval = obj({
+  rules: z.array(approvalRule).default([]),
+  otherwise: oneOf(["leave", "deny"]).default("leave"),
+  otherwiseReason: reason.optional(),
+  revokeNonCompliant: z.boolean({ error: "must be true or false" }).default(false),
+}).superRefine((a, ctx) => {
+  const seen = new Map<string, number>();
+  a.rules.forEach((r, i) => {
+    const first = seen.get(r.name);
+    if (first !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["rules", i, "name"], input: r.name, message: `duplicate rule name (first used by rules[${first}])` });
+    } else seen.set(r.name, i);
+  });
+});
+
+const patPolicy = obj({
+  fineGrainedTokens: oneOf(["allow", "restrict"]).default("allow"),
+  requireApproval: z.boolean({ error: "must be true or false" }).default(true),
+  maxLifetimeDays: days("maxLifetimeDays").default(366),
+  classicTokens: oneOf(["allow", "restrict"]).default("restrict"),
+  classicMaxLifetimeDays: days("classicMaxLifetimeDays").optional(),
+});
+
+const installation = obj({
+  id: z.number({ error: "must be the installation's numeric id" }).int().positive().optional(),
+  repositories: z
+    .union([z.literal("all"), z.array(repoName).min(1, { error: "must list at least one repository, or be all" })], {
+      error: "must be all or a list of repository names",
+    })
+    .default("all"),
+});
+
+const app = obj({
+  name: nonEmpty("name").max(34, { error: "must be at most 34 characters (GitHub's limit for App names)" }),
+  homepageUrl: httpsUrl("homepageUrl"),
+  description: z.string().max(1000).optional(),
+  permissions: appPermissions.default({}),
+  events: appEvents.default([]),
+  webhookUrl: httpsUrl("webhookUrl").optional(),
+  id: z.number({ error: "must be the App's numeric id" }).int().positive().optional(),
+  clientId: nonEmpty("clientId").regex(/^Iv[0-9A-Za-z.]+$/, { error: "must be the App's client id (starts with Iv)" }).optional(),
+  slug: nonEmpty("slug").regex(/^[a-z0-9][a-z0-9-]*$/, { error: "must be the App's URL slug" }).optional(),
+  installation: installation.default({ repositories: "all" }),
+});
+
+const visibilityBlock = obj({
+  visibility: oneOf(["selected", "private", "all"]).default("selected"),
+  repositories: z.array(repoName).optional(),
+}).superRefine((v, ctx) => {
+  if (v.visibility === "selected" && !(v.repositories && v.repositories.length > 0)) {
+    ctx.addIssue({ code: "custom", path: ["repositories"], input: v.repositories, message: "must list at least one repository when visibility is selected" });
+  }
+  if (v.visibility !== "selected" && v.repositories) {
+    ctx.addIssue({ code: "custom", path: ["repositories"], input: v.repositories, message: `is only used with visibility selected, not ${v.visibility}` });
+  }
+});
+
+const credentials = obj({
+  prefix: credentialPrefix.default("TOKEN_BROKER"),
+  privateKeyInput: oneOf(["sealed", "plaintext"]).default("sealed"),
+  actions: visibilityBlock,
+  dependabot: visibilityBlock.optional(),
+  environments: z
+    .array(obj({ repository: repoName, environment: nonEmpty("environment").max(255) }))
+    .optional(),
+});
+
+const backend = z.discriminatedUnion(
+  "type",
+  [
+    obj({ type: z.literal("local"), path: nonEmpty("path").optional() }),
+    obj({
+      type: z.literal("s3"),
+      bucket: nonEmpty("bucket"),
+      key: nonEmpty("key").optional(),
+      region: nonEmpty("region"),
+      useLockfile: z.boolean().default(true),
+      dynamodbTable: nonEmpty("dynamodbTable").optional(),
+      encrypt: z.boolean().default(true),
+      roleArn: nonEmpty("roleArn").optional(),
+    }),
+    obj({ type: z.literal("gcs"), bucket: nonEmpty("bucket"), prefix: nonEmpty("prefix").optional() }),
+    obj({
+      type: z.literal("cloud"),
+      organization: nonEmpty("organization"),
+      workspace: nonEmpty("workspace").optional(),
+      project: nonEmpty("project").optional(),
+      hostname: nonEmpty("hostname").optional(),
+    }),
+    obj({ type: z.literal("pg"), schemaName: nonEmpty("schemaName").optional() }),
+  ],
+  { error: "type must be one of local, s3, gcs, cloud, pg" },
+);
+
+const suppression = obj({
+  id: nonEmpty("id"),
+  reason: z.string({ error: "reason must be a string" }).min(10, { error: "must explain the suppression in at least 10 characters" }),
+});
+
+/** One organization's entry, after defaults are merged under it. */
+export const organizationSchema = obj({
+  login: z.string({ error: "login must be a string" }).regex(LOGIN_PATTERN, {
+    error: "must be a GitHub organization login: letters, digits and single hyphens, at most 39 characters",
+  }),
+  githubUrl: httpsUrl("githubUrl").default("https://github.com"),
+  patPolicy: patPolicy.default({ fineGrainedTokens: "allow", requireApproval: true, maxLifetimeDays: 366, classicTokens: "restrict" }),
+  approval: approval.default({ rules: [], otherwise: "leave", revokeNonCompliant: false }),
+  app: app,
+  credentials: credentials,
+  backend: backend.default({ type: "local" }),
+  suppressions: z.array(suppression).default([]),
+});
+
+/**
+ * The whole file. `defaults` is checked for key names by the loader and its values once merged
+ * under each organization; duplicate logins are also checked by the loader, so that they are
+ * reported together with every other problem.
+ */
+export const configSchema = obj({
+  $schema: z.string().optional(),
+  defaults: z.record(z.string(), z.unknown()).optional(),
+  organizations: z.array(organizationSchema).min(1, { error: "must list at least one organization" }),
+});
+
+/** A validated organization entry with every default applied. */
+export type OrganizationConfig = z.output<typeof organizationSchema>;
+/** The validated file. */
+export type TokenPolicyConfig = z.output<typeof configSchema>;
+/** PAT policy of one organization. */
+export type PatPolicyConfig = OrganizationConfig["patPolicy"];
+/** Approval section of one organization. */
+export type ApprovalConfig = OrganizationConfig["approval"];
+/** One approval rule. */
+export type ApprovalRule = ApprovalConfig["rules"][number];
+/** Match block of a rule. */
+export type RuleMatch = ApprovalRule["match"];
+/** App section of one organization. */
+export type AppConfig = OrganizationConfig["app"];
+/** Credentials section of one organization. */
+export type CredentialsConfig = OrganizationConfig["credentials"];
+/** Secret visibility block. */
+export type VisibilityConfig = CredentialsConfig["actions"];
+/** Backend section of one organization. */
+export type BackendConfig = OrganizationConfig["backend"];
+
+/** The keys an organization entry (and so `defaults`) may have. */
+export const ORGANIZATION_KEYS: readonly string[] = Object.keys(organizationSchema.shape);

@@ -1,0 +1,137 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Construct } from "constructs";
+import { DataResource, Fn, TerraformOutput, TerraformStack, Token, type ISynthesisSession } from "cdktf";
+import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
+import { AppInstallationRepositories } from "@cdktf/provider-github/lib/app-installation-repositories";
+import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
+import { buildAppManifest, manifestJson, type AppManifest } from "./app-manifest";
+import { stackVariable } from "./organization-stack";
+import { newAppUrl, variableNames } from "./naming";
+
+/** File name of the manifest in the stack's output directory. */
+export const APP_MANIFEST_FILE = "app-manifest.json";
+
+/** Props of {@link GitHubApp}. */
+export interface GitHubAppProps {
+  /** The organization that owns the App. */
+  readonly organizationLogin: string;
+  /**
+   * Web root of the GitHub instance.
+   * @default "https://github.com"
+   */
+  readonly githubUrl?: string;
+  /** App name, unique on the instance, at most 34 characters. */
+  readonly name: string;
+  /** The App's homepage URL (GitHub requires one). */
+  readonly homepageUrl: string;
+  /**
+   * Shown on the App's page.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Permission name → level (`read`, `write`, `admin`), checked against GitHub's catalogue.
+   * @default {}
+   */
+  readonly permissions?: Readonly<Record<string, string>>;
+  /**
+   * Webhook events the App subscribes to.
+   * @default []
+   */
+  readonly events?: readonly string[];
+  /**
+   * Where GitHub delivers webhooks.
+   * @default - webhooks inactive
+   */
+  readonly webhookUrl?: string;
+  /**
+   * The installation's id. When absent, the Terraform variable
+   * `<org>_app_installation_id` supplies it at deploy time (empty: repositories not managed yet).
+   * @default - from the variable
+   */
+  readonly installationId?: number;
+  /**
+   * Repositories the installation reaches. `all` is chosen when installing and cannot be set
+   * through the API; a list is managed by `github_app_installation_repositories`, which needs
+   * a classic PAT of an organization owner (installation tokens get 403).
+   * @default "all"
+   */
+  readonly installationRepositories?: "all" | readonly string[];
+  /**
+   * The stack's provider, when several share an app.
+   * @default - the stack's default provider
+   */
+  readonly provider?: GithubProvider;
+}
+
+/**
+ * A GitHub App for automation: its manifest and its installation's repository selection.
+ *
+ * No API or Terraform resource registers an App; GitHub's manifest flow does, with one click of
+ * an owner. This construct builds the manifest from typed props and writes it, byte-stable, to
+ * `cdktf.out/stacks/<stack>/app-manifest.json` for `create-app` and for review. It also records
+ * the manifest in a `terraform_data` resource, so a permission change shows in `cdktf diff`
+ * (GitHub applies it only after an owner accepts it). When the installation reaches selected
+ * repositories, it manages that list.
+ */
+export class GitHubApp extends Construct {
+  /** The manifest, as GitHub's manifest flow takes it. */
+  public readonly appManifest: AppManifest;
+  /** Where an owner registers the App from the manifest. */
+  public readonly appRegistrationUrl: string;
+  /**
+   * The installation id: the configured number, or the variable's token when the installation's
+   * repositories are managed; undefined when neither.
+   */
+  public readonly appInstallationId?: string;
+  /** The repository selection resource, when the installation reaches selected repositories. */
+  public readonly appInstallationRepositories?: AppInstallationRepositories;
+
+  constructor(scope: Construct, id: string, props: GitHubAppProps) {
+    super(scope, id);
+    this.appManifest = buildAppManifest(props);
+    this.appRegistrationUrl = newAppUrl(props.organizationLogin, props.githubUrl);
+    const bytes = manifestJson(this.appManifest);
+    const stackId = TerraformStack.of(this).node.id;
+    addCustomSynthesis(this, {
+      onSynthesize(session: ISynthesisSession) {
+        const dir = path.join(session.outdir, "stacks", stackId);
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, APP_MANIFEST_FILE), bytes);
+      },
+    });
+
+    new DataResource(this, "manifest", { input: { manifest: bytes } });
+    new TerraformOutput(this, "registration_url", {
+      value: this.appRegistrationUrl,
+      description: `Register the App here with \`token-policy create-app --org ${props.organizationLogin}\`.`,
+    }).overrideLogicalId("app_registration_url");
+
+    const repos = props.installationRepositories ?? "all";
+    if (repos !== "all" && repos.length === 0) {
+      throw new Error(`GitHubApp: installationRepositories must list at least one repository or be "all" (${this.node.path})`);
+    }
+    if (props.installationId !== undefined) {
+      this.appInstallationId = String(props.installationId);
+    } else if (repos !== "all") {
+      // Only a managed selection needs the id; "all" is chosen at install time.
+      const v = stackVariable(this, variableNames(props.organizationLogin).installationId, {
+        type: "string",
+        default: "",
+        description: `Installation id of the ${props.name} App in ${props.organizationLogin} (printed by \`token-policy install\`). Empty until installed.`,
+      });
+      this.appInstallationId = v.stringValue;
+    }
+    if (repos !== "all") {
+      this.appInstallationRepositories = new AppInstallationRepositories(this, "installation_repositories", {
+        installationId: this.appInstallationId!,
+        selectedRepositories: [...repos].sort(),
+        // Unset variable: nothing to manage yet. cdktf renders falsy literals in operator
+        // expressions as `undefined`, so this is min(length(id), 1) rather than a comparison.
+        count: props.installationId !== undefined ? undefined : Token.asNumber(Fn.min([Fn.lengthOf(this.appInstallationId!), 1])),
+        provider: props.provider,
+      });
+    }
+  }
+}

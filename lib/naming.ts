@@ -1,0 +1,105 @@
+/**
+ * Names and URLs derived from an organization: Terraform variable names, secret names, the
+ * API root and the settings pages. Pure, shared by the constructs and the CLI.
+ */
+
+/** The github.com web root. */
+export const GITHUB_COM = "https://github.com";
+
+/**
+ * The stem of every Terraform variable of one organization: its login in lower case with
+ * `-` as `_` (GitHub logins have no `_`, so two logins never share a stem), prefixed with
+ * `org_` when it starts with a digit, which Terraform identifiers may not.
+ */
+export function variableStem(login: string): string {
+  const stem = login.toLowerCase().replace(/-/g, "_");
+  return /^[0-9]/.test(stem) ? `org_${stem}` : stem;
+}
+
+/** The REST API root for a web root: api.github.com, `api.` for GHE.com, `/api/v3` for GHES. */
+export function apiUrlFor(githubUrl: string = GITHUB_COM): string {
+  const web = githubUrl.replace(/\/+$/, "");
+  const host = new URL(web).host;
+  if (host === "github.com" || host === "www.github.com") return "https://api.github.com";
+  if (host.endsWith(".ghe.com")) return `https://api.${host}`;
+  return `${web}/api/v3`;
+}
+
+/** Strips a trailing slash. */
+export function webRoot(githubUrl: string = GITHUB_COM): string {
+  return githubUrl.replace(/\/+$/, "");
+}
+
+/** The names of the secrets and variables `AppCredentials` writes for a prefix. */
+export interface CredentialNames {
+  /** Actions variable holding the App id. */
+  readonly appId: string;
+  /** Actions variable holding the App's client id. */
+  readonly clientId: string;
+  /** Actions, Dependabot and environment secret holding the App's private key. */
+  readonly privateKey: string;
+}
+
+/** `PREFIX_APP_ID`, `PREFIX_CLIENT_ID`, `PREFIX_PRIVATE_KEY`. */
+export function credentialNames(prefix: string): CredentialNames {
+  return { appId: `${prefix}_APP_ID`, clientId: `${prefix}_CLIENT_ID`, privateKey: `${prefix}_PRIVATE_KEY` };
+}
+
+/**
+ * Checks a secret or variable name against GitHub's rules; returns what is wrong, or undefined.
+ * Letters, digits and `_`; not starting with a digit or `GITHUB_`; at most 100 characters.
+ */
+export function secretNameProblem(name: string): string | undefined {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return "must contain only letters, digits and '_' and not start with a digit";
+  if (/^GITHUB_/i.test(name)) return "must not start with GITHUB_ (reserved by GitHub)";
+  if (name.length > 100) return "must be at most 100 characters";
+  return undefined;
+}
+
+/** Terraform variable names of one organization, so CI can set `TF_VAR_<name>`. */
+export interface VariableNames {
+  /** App id, when the config does not record it. */
+  readonly appId: string;
+  /** App client id, when the config does not record it. */
+  readonly clientId: string;
+  /** Installation id, when the config does not record it. */
+  readonly installationId: string;
+  /** The private key in clear (plaintext mode only). */
+  readonly privateKey: string;
+  /** The key sealed for the org's Actions secrets public key (sealed mode). */
+  readonly actionsSealed: string;
+  /** The key sealed for the org's Dependabot secrets public key (sealed mode). */
+  readonly dependabotSealed: string;
+  /** The key sealed for one repository environment's public key (sealed mode). */
+  environmentSealed(repository: string, environment: string): string;
+}
+
+/** The Terraform variable names for one organization login. */
+export function variableNames(login: string): VariableNames {
+  const s = variableStem(login);
+  return {
+    appId: `${s}_app_id`,
+    clientId: `${s}_app_client_id`,
+    installationId: `${s}_app_installation_id`,
+    privateKey: `${s}_app_private_key`,
+    actionsSealed: `${s}_app_private_key_actions_sealed`,
+    dependabotSealed: `${s}_app_private_key_dependabot_sealed`,
+    environmentSealed: (repository, environment) =>
+      `${s}_app_private_key_env_${(repository + "__" + environment).toLowerCase().replace(/[^a-z0-9_]/g, "_")}_sealed`,
+  };
+}
+
+/** The settings page where an owner sets the PAT policy (no API exists for it). */
+export function patPolicySettingsUrl(login: string, githubUrl?: string): string {
+  return `${webRoot(githubUrl)}/organizations/${login}/settings/personal-access-tokens`;
+}
+
+/** The page where an owner registers an App from a manifest. */
+export function newAppUrl(login: string, githubUrl?: string): string {
+  return `${webRoot(githubUrl)}/organizations/${login}/settings/apps/new`;
+}
+
+/** The page where an owner installs an App. */
+export function installAppUrl(slug: string, githubUrl?: string): string {
+  return `${webRoot(githubUrl)}/apps/${slug}/installations/new`;
+}
