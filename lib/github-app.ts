@@ -1,12 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
-import { DataResource, Fn, TerraformOutput, TerraformStack, Token, type ISynthesisSession } from "cdktf";
+import { Fn, TerraformOutput, TerraformStack, Token, type ISynthesisSession } from "cdktf";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { AppInstallationRepositories } from "@cdktf/provider-github/lib/app-installation-repositories";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { buildAppManifest, manifestJson, type AppManifest } from "./app-manifest";
 import { stackVariable } from "./organization-stack";
+import { DeclaredRecord } from "./record";
 import { newAppUrl, variableNames } from "./naming";
 
 /** File name of the manifest in the stack's output directory. */
@@ -102,7 +103,7 @@ export class GitHubApp extends Construct {
       },
     });
 
-    new DataResource(this, "manifest", { input: { manifest: bytes } });
+    new DeclaredRecord(this, "manifest", { manifest: bytes });
     new TerraformOutput(this, "registration_url", {
       value: this.appRegistrationUrl,
       description: `Register the App here with \`token-policy create-app --org ${props.organizationLogin}\`.`,

@@ -9,3 +9,4 @@ export * from "./catalogue";
 export * from "./config/schema";
 export * from "./config/load";
 export * from "./config/errors";
+export * from "./record";

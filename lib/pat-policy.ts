@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { DataResource, TerraformOutput, Token } from "cdktf";
+import { TerraformOutput, Token } from "cdktf";
+import { DeclaredRecord } from "./record";
 import { patPolicySettingsUrl } from "./naming";
 
 /** Props of {@link PatPolicy}. */
@@ -66,7 +67,7 @@ export class PatPolicy extends Construct {
   /** The steps an owner takes on that page, in order. */
   public readonly patPolicyOwnerSteps: readonly string[];
   /** The `terraform_data` resource whose input is the policy. */
-  public readonly patPolicyRecord: DataResource;
+  public readonly patPolicyRecord: DeclaredRecord;
 
   constructor(scope: Construct, id: string, props: PatPolicyProps) {
     super(scope, id);
@@ -84,7 +85,7 @@ export class PatPolicy extends Construct {
     this.patPolicySettingsUrl = patPolicySettingsUrl(props.organizationLogin, props.githubUrl);
     this.patPolicyOwnerSteps = ownerSteps(this.patPolicyDocument, this.patPolicySettingsUrl);
 
-    this.patPolicyRecord = new DataResource(this, "record", { input: { ...this.patPolicyDocument } });
+    this.patPolicyRecord = new DeclaredRecord(this, "record", { ...this.patPolicyDocument });
     new TerraformOutput(this, "settings_url", {
       value: this.patPolicySettingsUrl,
       description: "Where an organization owner sets the PAT policy (GitHub has no API for it).",

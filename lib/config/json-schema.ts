@@ -20,13 +20,20 @@ export function configJsonSchema(): Record<string, unknown> {
     o.properties.app.properties.permissions = permissions;
     o.properties.app.properties.events = events;
   }
-  // defaults: every key of an organization but login, none required.
+  // defaults: every key of an organization but login, nothing required at any depth, since
+  // each organization completes it.
   const { login: _login, ...defaultProps } = org.properties;
-  schema.properties.defaults = { type: "object", additionalProperties: false, properties: defaultProps };
+  schema.properties.defaults = { type: "object", additionalProperties: false, properties: withoutRequired(defaultProps) };
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     title: "token-policy.yaml",
     description: "An organization's GitHub token policy: PAT policy, approval rules, App and credentials.",
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$schema")),
   };
+}
+
+function withoutRequired(node: unknown): any {
+  if (Array.isArray(node)) return node.map(withoutRequired);
+  if (node === null || typeof node !== "object") return node;
+  return Object.fromEntries(Object.entries(node).filter(([k]) => k !== "required").map(([k, v]) => [k, withoutRequired(v)]));
 }

@@ -1,0 +1,17 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+
+const root = join(__dirname, "..", "..");
+const tsNode = join(root, "node_modules", "ts-node", "dist", "bin.js");
+
+/** Runs a TypeScript entry of this project (main.ts, cli/index.ts) as a user would, in `cwd`. */
+export function runEntry(entry: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }) {
+  const r = spawnSync(process.execPath, [tsNode, "--swc", join(root, entry), ...args], {
+    cwd: opts.cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env },
+    input: opts.input ?? "",
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}

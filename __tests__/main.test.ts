@@ -1,0 +1,97 @@
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { homedir, hostname, tmpdir, userInfo } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { generateAppKey, keyBodyLines } from "./helpers/keys";
+import { runEntry } from "./helpers/run";
+
+const example = join(__dirname, "..", "token-policy.yaml");
+
+/** Every file under `dir`, relative path → contents. */
+function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p, "utf8"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Synthesizes the example in a fresh directory, with only node on PATH: synth needs no terraform binary. */
+function synthIn(env: NodeJS.ProcessEnv = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "token-policy-synth-"));
+  copyFileSync(example, join(dir, "token-policy.yaml"));
+  const r = runEntry("main.ts", [], { cwd: dir, env: { PATH: dirname(process.execPath), ...env } });
+  return { dir, ...r };
+}
+
+describe("main.ts synthesis", () => {
+  test("two synths of one config, in different directories, are byte-identical and hold no machine detail", () => {
+    // GIVEN the example config in two different directories WHEN each is synthesized
+    const a = synthIn();
+    const b = synthIn();
+    expect(a.stderr).toBe("");
+    expect(a.status).toBe(0);
+    expect(b.status).toBe(0);
+    // THEN the trees match byte for byte
+    const ta = readTree(join(a.dir, "cdktf.out"));
+    const tb = readTree(join(b.dir, "cdktf.out"));
+    expect([...ta.keys()]).toEqual([
+      "manifest.json",
+      "stacks/acme-corp/app-manifest.json",
+      "stacks/acme-corp/cdk.tf.json",
+      "stacks/acme-labs/app-manifest.json",
+      "stacks/acme-labs/cdk.tf.json",
+    ]);
+    expect(ta).toEqual(tb);
+    // AND nothing names the machine, the user or the time
+    const all = [...ta.values()].join("\n");
+    for (const detail of [a.dir, homedir(), `/${userInfo().username}/`, hostname(), tmpdir()]) expect(all).not.toContain(detail);
+    expect(all).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    expect(all).not.toMatch(/"\/(?!\/)[^"]*"/); // no absolute path as a string value
+  });
+
+  test("cdktf.out holds no key material even when keys and tokens are in the environment", () => {
+    // GIVEN a private key and tokens in every variable a user might have set during synth
+    const { pem } = generateAppKey();
+    const token = "ghs_" + "A1b2C3d4".repeat(5);
+    const env = {
+      APP_PRIVATE_KEY: pem,
+      GITHUB_APP_PEM: pem,
+      TF_VAR_acme_corp_app_private_key: pem,
+      TF_VAR_acme_corp_app_private_key_actions_sealed: Buffer.from(pem).toString("base64"),
+      GITHUB_TOKEN: token,
+    };
+    // WHEN synthesized
+    const r = synthIn(env);
+    expect(r.status).toBe(0);
+    // THEN no line of the key, its base64, or the token is anywhere in the output
+    const all = [...readTree(join(r.dir, "cdktf.out")).values()].join("\n") + r.stdout + r.stderr;
+    for (const line of keyBodyLines(pem)) expect(all).not.toContain(line);
+    expect(all).not.toContain(Buffer.from(pem).toString("base64").slice(0, 40));
+    expect(all).not.toContain(token);
+    expect(all).not.toMatch(/PRIVATE KEY-----/);
+    // AND the key is wired only through sensitive variables
+    const tf = JSON.parse(readFileSync(join(r.dir, "cdktf.out", "stacks", "acme-corp", "cdk.tf.json"), "utf8"));
+    expect(tf.variable.acme_corp_app_private_key_actions_sealed.sensitive).toBe(true);
+  });
+
+  test("fails on bad input with exit 2, one message, no stack trace and nothing written", () => {
+    // GIVEN a config with problems, named by TOKEN_POLICY_CONFIG
+    const dir = mkdtempSync(join(tmpdir(), "token-policy-bad-"));
+    const bad = join(__dirname, "fixtures", "many-problems.yaml");
+    // WHEN synthesized
+    const r = runEntry("main.ts", [], { cwd: dir, env: { TOKEN_POLICY_CONFIG: bad } });
+    // THEN
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines[0]).toBe(`${bad}: 7 problems`);
+    expect(lines.slice(1).every((l) => l.startsWith(`  ${bad}:`))).toBe(true);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, "cdktf.out"))).toBe(false);
+  });
+});
