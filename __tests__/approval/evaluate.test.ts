@@ -1,0 +1,177 @@
+import { evaluate, evaluateGrant, lifetimeDays, type ApprovalPolicy, type TokenAccess } from "../../lib/approval/evaluate";
+import type { ApprovalRule } from "../../lib/config/schema";
+
+const T0 = "2026-11-01T10:00:00Z";
+const days = (n: number) => new Date(Date.parse(T0) + n * 86_400_000).toISOString();
+
+function request(overrides: Partial<TokenAccess> = {}): TokenAccess {
+  return {
+    id: 1,
+    owner: "octocat",
+    tokenName: "ci",
+    repositorySelection: "subset",
+    permissions: { repository: { contents: "read", metadata: "read" } },
+    since: T0,
+    tokenExpiresAt: days(30),
+    ...overrides,
+  };
+}
+
+function policy(rules: ApprovalRule[], extra: Partial<ApprovalPolicy["approval"]> = {}, maxLifetimeDays = 90): ApprovalPolicy {
+  return { patPolicy: { maxLifetimeDays }, approval: { rules, otherwise: "leave", ...extra } };
+}
+
+const approve = (name: string, match: ApprovalRule["match"]): ApprovalRule => ({ name, action: "approve", reason: `ok by ${name}`, match });
+const deny = (name: string, match: ApprovalRule["match"]): ApprovalRule => ({ name, action: "deny", reason: `no by ${name}`, match });
+
+/** The decision's action and rule, failing when repositories were needed. */
+function decide(access: TokenAccess, p: ApprovalPolicy, repos?: string[]) {
+  const e = evaluate(access, p, repos);
+  if (!("decided" in e)) throw new Error("needed repositories");
+  return e.decided;
+}
+
+describe("evaluate", () => {
+  describe("the lifetime limit, before any rule", () => {
+    test("denies a token that never expires, naming the limit", () => {
+      const d = decide(request({ tokenExpiresAt: null }), policy([approve("all", {})]));
+      expect(d).toEqual({ action: "deny", rule: "lifetime-limit", reason: "The token never expires; this organization allows tokens of at most 90 days." });
+    });
+
+    test("denies a token that outlives the limit, naming both", () => {
+      const d = decide(request({ tokenExpiresAt: days(91) }), policy([approve("all", {})]));
+      expect(d).toEqual({ action: "deny", rule: "lifetime-limit", reason: "The token lives 91 days; this organization allows tokens of at most 90 days." });
+    });
+
+    test("lets a token of exactly the limit through to the rules, counting whole days", () => {
+      expect(decide(request({ tokenExpiresAt: days(90) }), policy([approve("all", {})])).action).toBe("approve");
+      // Expiring at the end of its 90th day is still 90 days.
+      expect(decide(request({ tokenExpiresAt: days(90.9) }), policy([approve("all", {})])).action).toBe("approve");
+      expect(lifetimeDays({ since: T0, tokenExpiresAt: days(90.9) })).toBe(90);
+    });
+  });
+
+  describe("match keys", () => {
+    test("owners: globs on the login, case-insensitive", () => {
+      const p = policy([approve("bots", { owners: ["release-*", "octo?at"] })]);
+      expect(decide(request({ owner: "release-bot" }), p).rule).toBe("bots");
+      expect(decide(request({ owner: "Release-Bot" }), p).rule).toBe("bots");
+      expect(decide(request({ owner: "octocat" }), p).rule).toBe("bots");
+      expect(decide(request({ owner: "mallory" }), p).rule).toBe("otherwise");
+    });
+
+    test("repositories: asks for them only for a subset selection, and every one must match", () => {
+      const p = policy([approve("release", { repositories: ["release-*", "changelog"] })]);
+      expect(evaluate(request(), p)).toEqual({ needsRepositories: true });
+      expect(decide(request(), p, ["release-tools", "changelog"]).rule).toBe("release");
+      expect(decide(request(), p, ["release-tools", "billing"]).rule).toBe("otherwise");
+      expect(decide(request(), p, []).rule).toBe("otherwise");
+      // all and none never satisfy a repositories key, and need no look-up
+      expect(decide(request({ repositorySelection: "all" }), p).rule).toBe("otherwise");
+      expect(decide(request({ repositorySelection: "none" }), p).rule).toBe("otherwise");
+    });
+
+    test("repositories: no look-up when another key of the rule already fails", () => {
+      const p = policy([approve("release", { owners: ["release-*"], repositories: ["release-*"] })]);
+      expect(decide(request({ owner: "mallory" }), p).rule).toBe("otherwise");
+    });
+
+    test("repositorySelection: the request's selection is listed", () => {
+      const p = policy([approve("no-repos", { repositorySelection: ["none"] })]);
+      expect(decide(request({ repositorySelection: "none" }), p).rule).toBe("no-repos");
+      expect(decide(request({ repositorySelection: "all" }), p).rule).toBe("otherwise");
+    });
+
+    test("permissions: every permission asked for is listed at an equal or higher level", () => {
+      const p = policy([approve("read", { permissions: { repository: { contents: "write", issues: "read" } } })]);
+      expect(decide(request({ permissions: { repository: { contents: "read" } } }), p).rule).toBe("read");
+      expect(decide(request({ permissions: { repository: { contents: "write", issues: "read" } } }), p).rule).toBe("read");
+      expect(decide(request({ permissions: { repository: { issues: "write" } } }), p).rule).toBe("otherwise");
+      expect(decide(request({ permissions: { repository: { contents: "read" }, organization: { members: "read" } } }), p).rule).toBe("otherwise");
+    });
+
+    test("permissions: repository metadata read is implied, metadata write is not", () => {
+      const p = policy([approve("read", { permissions: { repository: { contents: "read" } } })]);
+      expect(decide(request({ permissions: { repository: { contents: "read", metadata: "read" } } }), p).rule).toBe("read");
+      expect(decide(request({ permissions: { repository: { metadata: "write" } } }), p).rule).toBe("otherwise");
+    });
+
+    test("permissions: admin covers write covers read, per kind", () => {
+      const p = policy([approve("org", { permissions: { organization: { administration: "admin" }, other: { gists: "read" } } })]);
+      expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).rule).toBe("org");
+      expect(decide(request({ permissions: { other: { gists: "write" } } }), p).rule).toBe("otherwise");
+      // the same name under another kind is another permission
+      expect(decide(request({ permissions: { repository: { administration: "read" } } }), p).rule).toBe("otherwise");
+    });
+
+    test("anyPermission: at least one listed permission at that level or higher", () => {
+      const p = policy([deny("admin", { anyPermission: { organization: { administration: "read" }, repository: { secrets: "write" } } })]);
+      expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).rule).toBe("admin");
+      expect(decide(request({ permissions: { repository: { secrets: "write", contents: "read" } } }), p).rule).toBe("admin");
+      expect(decide(request({ permissions: { repository: { secrets: "read" } } }), p).rule).toBe("otherwise");
+    });
+
+    test("maxLifetimeDays: the token expires no later than that many days after the request", () => {
+      const p = policy([approve("short", { maxLifetimeDays: 7 })]);
+      expect(decide(request({ tokenExpiresAt: days(7) }), p).rule).toBe("short");
+      expect(decide(request({ tokenExpiresAt: days(8) }), p).rule).toBe("otherwise");
+    });
+
+    test("an empty match holds for every request", () => {
+      expect(decide(request(), policy([approve("anything", {})])).rule).toBe("anything");
+    });
+
+    test("every key present must hold", () => {
+      const p = policy([approve("both", { owners: ["octocat"], maxLifetimeDays: 7 })]);
+      expect(decide(request({ tokenExpiresAt: days(30) }), p).rule).toBe("otherwise");
+      expect(decide(request({ tokenExpiresAt: days(3) }), p).rule).toBe("both");
+    });
+  });
+
+  test("the first rule that holds decides, in order", () => {
+    const rules = [deny("no-admin", { anyPermission: { organization: { administration: "read" } } }), approve("anyone", {})];
+    expect(decide(request({ permissions: { organization: { administration: "read" } } }), policy(rules))).toEqual({ action: "deny", rule: "no-admin", reason: "no by no-admin" });
+    expect(decide(request(), policy(rules))).toEqual({ action: "approve", rule: "anyone", reason: "ok by anyone" });
+    expect(decide(request({ permissions: { organization: { administration: "read" } } }), policy([...rules].reverse())).rule).toBe("anyone");
+  });
+
+  test("a rule without a reason sends one naming the rule", () => {
+    expect(decide(request(), policy([{ name: "r", action: "approve", match: {} }])).reason).toBe('Approved by the organization\'s token policy (rule "r").');
+  });
+
+  test("otherwise: leave leaves the request to an owner; deny denies with the configured reason", () => {
+    expect(decide(request(), policy([]))).toEqual({ action: "leave", rule: "otherwise", reason: "No rule matches; an organization owner decides." });
+    expect(decide(request(), policy([], { otherwise: "deny", otherwiseReason: "Use the App." }))).toEqual({ action: "deny", rule: "otherwise", reason: "Use the App." });
+    expect(decide(request(), policy([], { otherwise: "deny" })).reason).toBe("No approval rule of this organization matches this request.");
+  });
+});
+
+describe("evaluateGrant", () => {
+  const grant = (o: Partial<TokenAccess> = {}) => request({ id: 9, ...o });
+
+  test("revokes a granted token that never expires or outlives the limit since it was granted", () => {
+    expect(evaluateGrant(grant({ tokenExpiresAt: null }), policy([]))).toEqual({
+      revoke: { rule: "lifetime-limit", reason: "The token never expires; this organization allows tokens of at most 90 days." },
+    });
+    expect(evaluateGrant(grant({ tokenExpiresAt: days(120) }), policy([]))).toMatchObject({ revoke: { rule: "lifetime-limit" } });
+  });
+
+  test("revokes a token a deny rule would now deny", () => {
+    const p = policy([deny("no-admin", { anyPermission: { organization: { administration: "read" } } })]);
+    expect(evaluateGrant(grant({ permissions: { organization: { administration: "write" } } }), p)).toEqual({
+      revoke: { rule: "no-admin", reason: 'Rule "no-admin" would now deny it: no by no-admin' },
+    });
+  });
+
+  test("keeps compliant tokens, including those no rule names under otherwise: deny", () => {
+    expect(evaluateGrant(grant(), policy([approve("all", {})]))).toEqual({ revoke: null });
+    expect(evaluateGrant(grant(), policy([], { otherwise: "deny" }))).toEqual({ revoke: null });
+  });
+
+  test("asks for repositories when a deny rule on repositories is still being tried", () => {
+    const p = policy([deny("no-billing", { repositories: ["billing*"] })]);
+    expect(evaluateGrant(grant(), p)).toEqual({ needsRepositories: true });
+    expect(evaluateGrant(grant(), p, ["billing-api"])).toMatchObject({ revoke: { rule: "no-billing" } });
+    expect(evaluateGrant(grant(), p, ["web"])).toEqual({ revoke: null });
+  });
+});
