@@ -1,1 +1,65 @@
-export {};
+#!/usr/bin/env node
+/**
+ * `token-policy`: the steps Terraform cannot do. This file only parses arguments and maps
+ * errors to exit codes; each command lives in `cli/commands/`.
+ *
+ * Exit codes: 0 ran; 1 GitHub or the network failed; 2 bad usage or config; 3 drift (verify).
+ */
+import { Command, CommanderError } from "commander";
+import { review } from "./commands/review";
+import { GitHubFailure, type CommandIO } from "./io";
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export async function run(argv: string[], io: CommandIO): Promise<number> {
+  const program = new Command("token-policy")
+    .description("GitHub token policy as code: the steps Terraform cannot do.")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  let code = 0;
+  program
+    .command("review")
+    .description("Approve, deny or leave pending fine-grained PAT requests by the approval rules; revoke non-compliant tokens")
+    .requiredOption("--org <login>", "organization login, as in the config")
+    .option("--config <file>", "config file (default: $TOKEN_POLICY_CONFIG or token-policy.yaml)")
+    .option("--apply", "make the calls (default: dry run)")
+    .option("--json", "print one JSON object")
+    .action(async (opts) => {
+      await review(opts, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (e) {
+    code = exitCodeFor(e, io);
+  }
+  return code;
+}
+
+function exitCodeFor(e: unknown, io: CommandIO): number {
+  if (e instanceof CommanderError) {
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+    return 2; // commander has printed the message
+  }
+  const err = e as { exitCode?: number; name?: string; message?: string; stack?: string };
+  if (typeof err.exitCode === "number" && (err.name === "ConfigError" || err.name === "UsageError" || e instanceof GitHubFailure)) {
+    io.stderr.write(`error: ${err.message}\n`);
+    return err.exitCode;
+  }
+  if ((err as { status?: number }).status !== undefined || err.name === "HttpError" || err.name === "RequestError") {
+    io.stderr.write(`error: GitHub: ${err.message}\n`);
+    return 1;
+  }
+  if (err.name === "TypeError" && /fetch failed/.test(err.message ?? "")) {
+    io.stderr.write(`error: network: ${err.message}\n`);
+    return 1;
+  }
+  io.stderr.write(`internal error: ${err.message ?? String(e)}${io.env.TOKEN_POLICY_DEBUG ? `\n${err.stack}` : ""}\n`);
+  return 1;
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr }).then((code) => {
+    process.exitCode = code;
+  });
+}

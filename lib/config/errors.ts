@@ -60,3 +60,14 @@ export function showValue(value: unknown): string {
   if (SECRET_SHAPES.test(json)) return "a value shaped like a key or token (not shown)";
   return json.length > 60 ? json.slice(0, 57) + "..." : json;
 }
+
+/** Bad usage of a command (arguments, environment): the CLI prints the message and exits 2. */
+export class UsageError extends Error {
+  /** Exit code the CLI uses for bad usage or config. */
+  readonly exitCode = 2;
+
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}

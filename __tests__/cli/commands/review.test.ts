@@ -1,0 +1,321 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { run } from "../../../cli";
+import { review, type ReviewReport } from "../../../cli/commands/review";
+import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
+import { addGrant, addRequest, installApp, type InstalledApp } from "../../../test-support/fixtures";
+import { captureIO } from "../../helpers/io";
+import { keyBodyLines } from "../../helpers/keys";
+
+const REVIEW = "POST /orgs/{org}/personal-access-token-requests";
+const LIST = "GET /orgs/{org}/personal-access-token-requests";
+const REPOS = "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories";
+const REVOKE = "POST /orgs/{org}/personal-access-tokens";
+
+/** A config file with the approval section given, for acme-corp. */
+function writeConfig(approval: Record<string, unknown>, patPolicy: Record<string, unknown> = { maxLifetimeDays: 90 }): string {
+  const dir = mkdtempSync(join(tmpdir(), "review-"));
+  const file = join(dir, "token-policy.yaml");
+  writeFileSync(
+    file,
+    stringify({
+      organizations: [
+        {
+          login: "acme-corp",
+          patPolicy,
+          approval,
+          app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" } },
+          credentials: { actions: { visibility: "all" } },
+        },
+      ],
+    }),
+  );
+  return file;
+}
+
+const RULES = {
+  rules: [
+    { name: "read-only", action: "approve", reason: "Read-only is fine.", match: { permissions: { repository: { contents: "read" } } } },
+    { name: "no-admin", action: "deny", reason: "No administration.", match: { anyPermission: { organization: { administration: "read" } } } },
+    { name: "release", action: "approve", reason: "Release repos.", match: { repositories: ["release-*"] } },
+  ],
+  otherwise: "leave",
+};
+
+describe("review", () => {
+  let standIn: GitHubStandIn;
+  let app: InstalledApp;
+  let config: string;
+  const env = () => ({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
+
+  beforeEach(async () => {
+    standIn = await GitHubStandIn.start();
+    app = installApp(standIn);
+    config = writeConfig(RULES);
+  });
+  afterEach(async () => {
+    expect(standIn.violations).toEqual([]);
+    await standIn.close();
+  });
+
+  function seed() {
+    const a = addRequest(standIn, app.org, { owner: "reader", tokenName: "docs" });
+    const b = addRequest(standIn, app.org, { owner: "admin-wannabe", tokenName: "org", permissions: { organization: { administration: "write" } } });
+    const c = addRequest(standIn, app.org, { owner: "releaser", tokenName: "rel", permissions: { repository: { contents: "write" } }, repositories: ["release-tools"] });
+    const d = addRequest(standIn, app.org, { owner: "someone", tokenName: "wide", repositorySelection: "all", permissions: { repository: { contents: "write" } } });
+    const e = addRequest(standIn, app.org, { owner: "forever", tokenName: "eternal", days: null });
+    return { a, b, c, d, e };
+  }
+
+  test("dry run decides every pending request and makes no write call", async () => {
+    const { a, b, c, d, e } = seed();
+    const io = captureIO(env());
+    const report = await review({ org: "acme-corp", config, json: true }, io);
+    expect(report.applied).toBe(false);
+    expect(report.decisions).toEqual([
+      { requestId: a.id, owner: "reader", tokenName: "docs", action: "approve", rule: "read-only", reason: "Read-only is fine." },
+      { requestId: b.id, owner: "admin-wannabe", tokenName: "org", action: "deny", rule: "no-admin", reason: "No administration." },
+      { requestId: c.id, owner: "releaser", tokenName: "rel", action: "approve", rule: "release", reason: "Release repos." },
+      { requestId: d.id, owner: "someone", tokenName: "wide", action: "leave", rule: "otherwise", reason: "No rule matches; an organization owner decides." },
+      { requestId: e.id, owner: "forever", tokenName: "eternal", action: "deny", rule: "lifetime-limit", reason: "The token never expires; this organization allows tokens of at most 90 days." },
+    ]);
+    expect(standIn.calls.filter((c) => c.method !== "GET")).toEqual([]);
+    expect(app.org.requests.size).toBe(5);
+    // --json prints exactly the report
+    expect(JSON.parse(io.out())).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+
+  test("fetches repositories only for a subset request that reaches a rule needing them", async () => {
+    const { c } = seed();
+    await review({ org: "acme-corp", config }, captureIO(env()));
+    // a: decided by read-only first; b: by no-admin; d: selects all; e: lifetime. Only c is looked up.
+    expect(standIn.callsOf(REPOS).map((x) => x.url)).toEqual([`/orgs/acme-corp/personal-access-token-requests/${c.id}/repositories?per_page=100`]);
+  });
+
+  test("prints a table and says it was a dry run", async () => {
+    seed();
+    const io = captureIO(env());
+    await review({ org: "acme-corp", config }, io);
+    const out = io.out();
+    expect(out).toMatch(/^REQUEST\s+OWNER\s+TOKEN\s+ACTION\s+RULE\s+REASON\n/);
+    expect(out).toContain("acme-corp: 5 pending: 2 approve, 2 deny, 1 leave; 0 revocations.");
+    expect(out).toContain("Dry run: nothing was changed. Run with --apply to make these calls.");
+  });
+
+  test("--apply reviews in bulk: one call per (action, reason) group", async () => {
+    const { a, b, c, d, e } = seed();
+    const report = await review({ org: "acme-corp", config, apply: true }, captureIO(env()));
+    expect(standIn.callsOf(REVIEW).map((x) => x.body)).toEqual([
+      { pat_request_ids: [a.id], action: "approve", reason: "Read-only is fine." },
+      { pat_request_ids: [b.id], action: "deny", reason: "No administration." },
+      { pat_request_ids: [c.id], action: "approve", reason: "Release repos." },
+      { pat_request_ids: [e.id], action: "deny", reason: "The token never expires; this organization allows tokens of at most 90 days." },
+    ]);
+    expect([...app.org.requests.keys()]).toEqual([d.id]);
+    expect(app.org.grants.size).toBe(2);
+    expect(report.decisions.map((x) => x.outcome)).toEqual(["applied", "applied", "applied", undefined, "applied"]);
+  });
+
+  test("pages through 250+ requests at 100 a page and sends 100 ids per call", async () => {
+    for (let i = 0; i < 260; i++) addRequest(standIn, app.org, { owner: `user${i}`, repositorySelection: "none", permissions: { repository: { contents: "read" } } });
+    const report = await review({ org: "acme-corp", config, apply: true }, captureIO(env()));
+    expect(report.decisions).toHaveLength(260);
+    expect(standIn.callsOf(LIST)).toHaveLength(3);
+    expect(standIn.callsOf(REVIEW).map((x) => (x.body as { pat_request_ids: number[] }).pat_request_ids.length)).toEqual([100, 100, 60]);
+    expect(app.org.requests.size).toBe(0);
+  });
+
+  test("authenticates as the App with a key generated in the test, finding the installation", async () => {
+    seed();
+    const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem });
+    await review({ org: "acme-corp", config, apply: true }, io);
+    expect(standIn.calls.slice(0, 3).map((c) => `${c.method} ${c.operation} ${c.auth}`)).toEqual([
+      "GET /orgs/{org}/installation jwt",
+      `POST /app/installations/{installation_id}/access_tokens jwt`,
+      "GET /orgs/{org}/personal-access-token-requests installation",
+    ]);
+    expect(standIn.calls.slice(2).every((c) => c.auth === "installation")).toBe(true);
+    // nothing printed holds the key
+    for (const line of keyBodyLines(app.pem)) expect(io.out() + io.err()).not.toContain(line);
+  });
+
+  test("uses APP_INSTALLATION_ID and APP_PRIVATE_KEY_FILE without looking the installation up", async () => {
+    const keyFile = join(mkdtempSync(join(tmpdir(), "key-")), "app.pem");
+    writeFileSync(keyFile, app.pem, { mode: 0o600 });
+    const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY_FILE: keyFile, APP_INSTALLATION_ID: String(app.installationId) });
+    await review({ org: "acme-corp", config }, io);
+    expect(standIn.callsOf("GET /orgs/{org}/installation")).toEqual([]);
+  });
+
+  test("a 502 before the change took effect: sent again once, applied once", async () => {
+    const { a } = seed();
+    standIn.inject({ operation: REVIEW, kind: "502-before" });
+    const report = await review({ org: "acme-corp", config, apply: true }, captureIO(env()));
+    const approveCalls = standIn.callsOf(REVIEW).filter((c) => (c.body as { pat_request_ids: number[] }).pat_request_ids.includes(a.id));
+    expect(approveCalls.map((c) => c.status)).toEqual([502, 202]);
+    expect(app.org.reviews.filter((r) => r.ids.includes(a.id))).toHaveLength(1);
+    expect(report.decisions.find((d) => d.requestId === a.id)!.outcome).toBe("applied");
+  });
+
+  test("a 502 after the change took effect: recognised by re-listing, not sent again", async () => {
+    const { a } = seed();
+    standIn.inject({ operation: REVIEW, kind: "502-after" });
+    const report = await review({ org: "acme-corp", config, apply: true }, captureIO(env()));
+    const approveCalls = standIn.callsOf(REVIEW).filter((c) => (c.body as { pat_request_ids: number[] }).pat_request_ids.includes(a.id));
+    expect(approveCalls.map((c) => c.status)).toEqual([502]);
+    expect(app.org.reviews.filter((r) => r.ids.includes(a.id))).toHaveLength(1);
+    expect(report.decisions.find((d) => d.requestId === a.id)!.outcome).toBe("already-decided");
+    // the other groups went on as usual
+    expect(app.org.requests.size).toBe(1);
+  });
+
+  test("a dropped connection on a write is treated like a lost answer", async () => {
+    seed();
+    standIn.inject({ operation: REVIEW, kind: "reset" });
+    const report = await review({ org: "acme-corp", config, apply: true }, captureIO(env()));
+    expect(report.decisions.filter((d) => d.action !== "leave").every((d) => d.outcome === "applied")).toBe(true);
+    expect(app.org.reviews.flatMap((r) => r.ids)).toHaveLength(4);
+  });
+
+  test("a secondary rate limit is retried after retry-after", async () => {
+    seed();
+    standIn.inject({ operation: REVIEW, kind: "secondary-rate-limit", retryAfter: 1 });
+    const io = captureIO(env(), { clientOptions: { writeIntervalMs: 0, retryUnitMs: 1000 } });
+    const started = Date.now();
+    await review({ org: "acme-corp", config, apply: true }, io);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(standIn.callsOf(REVIEW).map((c) => c.status)).toEqual([403, 202, 202, 202, 202]);
+    expect(io.err()).toMatch(/secondary rate limit on POST .*retrying after 1s/);
+    expect(app.org.requests.size).toBe(1);
+  });
+
+  test("the primary rate limit and 5xx on reads are retried", async () => {
+    seed();
+    standIn.inject({ operation: LIST, kind: "429", retryAfter: 1 });
+    standIn.inject({ operation: REPOS, kind: "502-before" });
+    const report = await review({ org: "acme-corp", config }, captureIO(env(), { clientOptions: { retryUnitMs: 1000, writeIntervalMs: 0 } }));
+    expect(report.decisions).toHaveLength(5);
+    expect(standIn.callsOf(LIST).map((c) => c.status)).toEqual([429, 200]);
+    expect(standIn.callsOf(REPOS).map((c) => c.status)).toEqual([502, 200]);
+  });
+
+  test("a request decided concurrently by an owner is not decided again; the rest of its batch is", async () => {
+    const first = addRequest(standIn, app.org, { owner: "a" });
+    const second = addRequest(standIn, app.org, { owner: "b" });
+    let done = false;
+    standIn.beforeHandle = (op) => {
+      if (op === REVIEW && !done) {
+        done = true;
+        app.org.requests.delete(first.id); // an owner denied it in the settings page meanwhile
+      }
+    };
+    const report = await review({ org: "acme-corp", config, apply: true }, captureIO(env()));
+    expect(standIn.callsOf(REVIEW).map((c) => [c.status, (c.body as { pat_request_ids: number[] }).pat_request_ids])).toEqual([
+      [422, [first.id, second.id]],
+      [202, [second.id]],
+    ]);
+    expect(report.decisions.map((d) => d.outcome)).toEqual(["already-decided", "applied"]);
+  });
+
+  test("a re-run after a failure half-way decides only what is still pending", async () => {
+    seed();
+    // GIVEN a first run whose first bulk call lands and whose second fails for good
+    standIn.inject({ operation: REVIEW, kind: "secondary-rate-limit", after: 1, times: 99 });
+    const failing = captureIO(env(), { clientOptions: { writeIntervalMs: 0, retryUnitMs: 1, maxRetries: 0 } });
+    await expect(review({ org: "acme-corp", config, apply: true }, failing)).rejects.toThrow(/GitHub answered 403 to POST .*secondary rate limit/);
+    expect(app.org.reviews.flatMap((r) => r.ids)).toHaveLength(1);
+    // WHEN it is run again
+    standIn.clearFaults();
+    const report = await review({ org: "acme-corp", config, apply: true }, captureIO(env()));
+    // THEN the three left are decided, and nothing twice
+    expect(report.decisions.filter((d) => d.outcome === "applied")).toHaveLength(3);
+    const reviewed = app.org.reviews.flatMap((r) => r.ids);
+    expect(reviewed).toHaveLength(4);
+    expect(new Set(reviewed).size).toBe(4);
+  });
+
+  test("revokes non-compliant granted tokens in bulk when asked to", async () => {
+    config = writeConfig({ ...RULES, revokeNonCompliant: true });
+    const forever = addGrant(standIn, app.org, { days: null, tokenName: "forever" });
+    const admin = addGrant(standIn, app.org, { permissions: { organization: { administration: "read" } }, tokenName: "admin" });
+    const fine = addGrant(standIn, app.org, { tokenName: "fine" });
+    const long = addGrant(standIn, app.org, { days: 200, tokenName: "long" });
+    const report = await review({ org: "acme-corp", config, apply: true }, captureIO(env()));
+    expect(report.revocations.map((r) => [r.tokenId, r.tokenName, r.outcome])).toEqual([
+      [forever, "forever", "applied"],
+      [admin, "admin", "applied"],
+      [long, "long", "applied"],
+    ]);
+    expect(report.revocations[1].reason).toBe('Rule "no-admin" would now deny it: No administration.');
+    expect(standIn.callsOf(REVOKE).map((c) => c.body)).toEqual([{ action: "revoke", pat_ids: [forever, admin, long] }]);
+    expect([...app.org.grants.keys()]).toEqual([fine]);
+  });
+
+  test("does not look at granted tokens unless revokeNonCompliant is set", async () => {
+    addGrant(standIn, app.org, { days: null });
+    const report = await review({ org: "acme-corp", config, apply: true }, captureIO(env()));
+    expect(report.revocations).toEqual([]);
+    expect(standIn.callsOf("GET /orgs/{org}/personal-access-tokens")).toEqual([]);
+  });
+
+  test("writes a Markdown summary to GITHUB_STEP_SUMMARY, escaping names from GitHub", async () => {
+    addRequest(standIn, app.org, { owner: "octocat", tokenName: "pipe | and `tick`" });
+    const summary = join(mkdtempSync(join(tmpdir(), "summary-")), "summary.md");
+    await review({ org: "acme-corp", config }, captureIO({ ...env(), GITHUB_STEP_SUMMARY: summary }));
+    const md = readFileSync(summary, "utf8");
+    expect(md).toContain("## Token requests in acme-corp (dry run)");
+    expect(md).toContain("| pipe \\| and \\`tick\\` | approve | read-only |");
+  });
+});
+
+describe("token-policy review (exit codes)", () => {
+  let standIn: GitHubStandIn;
+  let app: InstalledApp;
+  beforeAll(async () => {
+    standIn = await GitHubStandIn.start();
+    app = installApp(standIn);
+  });
+  afterAll(() => standIn.close());
+
+  const config = () => writeConfig(RULES);
+
+  test("0 when it ran, whatever it decided", async () => {
+    addRequest(standIn, app.org);
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
+    expect(await run(["review", "--org", "acme-corp", "--config", config(), "--json"], io)).toBe(0);
+    expect((JSON.parse(io.out()) as ReviewReport).decisions).toHaveLength(1);
+  });
+
+  test("2 with one line for an unknown organization, a bad config, missing credentials or a missing option", async () => {
+    const io1 = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
+    expect(await run(["review", "--org", "nope", "--config", config()], io1)).toBe(2);
+    expect(io1.err()).toMatch(/^error: .*organizations: has no organization "nope"; it has acme-corp\n$/s);
+
+    const bad = join(mkdtempSync(join(tmpdir(), "bad-")), "p.yaml");
+    writeFileSync(bad, "organizations: 3\n");
+    const io2 = captureIO({});
+    expect(await run(["review", "--org", "acme-corp", "--config", bad], io2)).toBe(2);
+    expect(io2.err()).toContain("organizations: must be a list, got 3");
+
+    const io3 = captureIO({ GITHUB_API_URL: standIn.url });
+    expect(await run(["review", "--org", "acme-corp", "--config", config()], io3)).toBe(2);
+    expect(io3.err()).toBe("error: no GitHub credentials: set GITHUB_TOKEN (an installation token), or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE\n");
+
+    const io4 = captureIO({});
+    expect(await run(["review"], io4)).toBe(2);
+    expect(io4.err()).toContain("required option '--org <login>' not specified");
+  });
+
+  test("1 when GitHub refuses or the network fails, without the token in the message", async () => {
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: "ghs_revokedtoken000000000000000000000" });
+    expect(await run(["review", "--org", "acme-corp", "--config", config()], io)).toBe(1);
+    expect(io.err()).toMatch(/^error: GitHub answered 401 to GET .*personal-access-token-requests: Bad credentials/);
+    expect(io.err()).not.toContain("ghs_revoked");
+
+    const io2 = captureIO({ GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_TOKEN: app.token }, { clientOptions: { retryUnitMs: 1, maxRetries: 1 } });
+    expect(await run(["review", "--org", "acme-corp", "--config", config()], io2)).toBe(1);
+    expect(io2.err()).toMatch(/^error: /);
+  });
+});

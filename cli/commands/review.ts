@@ -1,0 +1,287 @@
+/**
+ * `token-policy review`: applies the organization's approval policy to pending fine-grained PAT
+ * requests (approve, deny or leave), and with `revokeNonCompliant` revokes granted tokens that
+ * break it. Dry run unless `--apply`.
+ */
+import { appendFileSync } from "node:fs";
+import { evaluate, evaluateGrant, type ApprovalPolicy, type ReviewAction, type TokenAccess } from "../../lib/approval/evaluate";
+import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
+import type { GitHubClient } from "../../lib/github/client";
+import { clientFor } from "../github";
+import { cell, GitHubFailure, table, type CommandIO } from "../io";
+
+/** Options of {@link review}. */
+export interface ReviewOptions {
+  /** The organization's login, as in the config. */
+  readonly org: string;
+  /** Config file. @default TOKEN_POLICY_CONFIG or token-policy.yaml */
+  readonly config?: string;
+  /** Make the calls; otherwise only report. @default false */
+  readonly apply?: boolean;
+  /** Print one JSON object instead of tables. @default false */
+  readonly json?: boolean;
+}
+
+/** What happened to a decision or revocation when applied. */
+export type Outcome = "applied" | "already-decided" | "failed";
+
+/** One decision, as printed and returned. */
+export interface DecisionRecord {
+  readonly requestId: number;
+  readonly owner: string;
+  readonly tokenName: string;
+  readonly action: ReviewAction;
+  readonly rule: string;
+  readonly reason: string;
+  /** Set with --apply for approve and deny. */
+  outcome?: Outcome;
+}
+
+/** One revocation, as printed and returned. */
+export interface RevocationRecord {
+  /** The grant's id (`pat_id`), which the revoke call takes. */
+  readonly tokenId: number;
+  readonly owner: string;
+  readonly tokenName: string;
+  readonly reason: string;
+  outcome?: Outcome;
+}
+
+/** The command's result; `--json` prints it. */
+export interface ReviewReport {
+  readonly org: string;
+  readonly applied: boolean;
+  readonly decisions: DecisionRecord[];
+  readonly revocations: RevocationRecord[];
+}
+
+/** GitHub takes at most this many ids per bulk call. */
+export const BATCH = 100;
+const MAX_WRITE_ATTEMPTS = 4;
+
+interface RawAccess {
+  id: number;
+  owner: { login: string };
+  token_name: string;
+  repository_selection: "none" | "all" | "subset";
+  permissions: TokenAccess["permissions"];
+  token_expires_at: string | null;
+}
+
+/**
+ * Runs the review. Returns the report; throws {@link GitHubFailure} (exit 1) after printing
+ * what was done when GitHub or the network fails, a ConfigError or UsageError (exit 2) on bad
+ * input before any call.
+ */
+export async function review(options: ReviewOptions, io: CommandIO): Promise<ReviewReport> {
+  const loaded = loadConfig(configFileName(options.config, io.env));
+  const org = findOrganization(loaded, options.org);
+  const policy: ApprovalPolicy = { patPolicy: org.patPolicy, approval: org.approval };
+  const client = await clientFor(io, org);
+  const progress = new Progress(io, !options.json);
+  const login = org.login;
+
+  const report: ReviewReport = { org: login, applied: Boolean(options.apply), decisions: [], revocations: [] };
+  let failure: string | undefined;
+  try {
+    // Decide every pending request, a page at a time; repositories only when a rule needs them.
+    for await (const page of client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests", { org: login, per_page: BATCH })) {
+      for (const r of page.data as unknown as (RawAccess & { created_at: string })[]) {
+        const access = toAccess(r, r.created_at);
+        let e = evaluate(access, policy);
+        if ("needsRepositories" in e) e = evaluate(access, policy, await repositoryNames(client, "request", login, r.id));
+        if (!("decided" in e)) throw new Error("evaluate asked for repositories twice");
+        report.decisions.push({ requestId: r.id, owner: r.owner.login, tokenName: r.token_name, ...e.decided });
+      }
+      progress.show(`${login}: ${report.decisions.length} pending requests decided`);
+    }
+    if (org.approval.revokeNonCompliant) {
+      for await (const page of client.paginate.iterator("GET /orgs/{org}/personal-access-tokens", { org: login, per_page: BATCH })) {
+        for (const g of page.data as unknown as (RawAccess & { access_granted_at: string })[]) {
+          const access = toAccess(g, g.access_granted_at);
+          let e = evaluateGrant(access, policy);
+          if ("needsRepositories" in e) e = evaluateGrant(access, policy, await repositoryNames(client, "grant", login, g.id));
+          if ("revoke" in e && e.revoke) report.revocations.push({ tokenId: g.id, owner: g.owner.login, tokenName: g.token_name, reason: e.revoke.reason });
+        }
+        progress.show(`${login}: granted tokens checked`);
+      }
+    }
+    if (options.apply) {
+      await applyReviews(client, login, report.decisions, progress);
+      await applyRevocations(client, login, report.revocations, progress);
+    }
+  } catch (e) {
+    failure = describeFailure(e);
+  }
+  progress.done();
+
+  if (options.json) io.stdout.write(JSON.stringify(report, null, 2) + "\n");
+  else io.stdout.write(render(report));
+  if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, markdown(report, failure));
+  if (failure) throw new GitHubFailure(failure);
+  return report;
+}
+
+function toAccess(r: RawAccess, since: string): TokenAccess {
+  return {
+    id: r.id,
+    owner: r.owner.login,
+    tokenName: r.token_name,
+    repositorySelection: r.repository_selection,
+    permissions: r.permissions ?? {},
+    since,
+    tokenExpiresAt: r.token_expires_at,
+  };
+}
+
+async function repositoryNames(client: GitHubClient, kind: "request" | "grant", org: string, id: number): Promise<string[]> {
+  const names: string[] = [];
+  const iterator =
+    kind === "request"
+      ? client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories", { org, pat_request_id: id, per_page: BATCH })
+      : client.paginate.iterator("GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories", { org, pat_id: id, per_page: BATCH });
+  for await (const page of iterator) for (const repo of page.data) names.push(repo.name);
+  return names;
+}
+
+/** Approves and denies in bulk: one call per (action, reason) group per 100 ids. */
+async function applyReviews(client: GitHubClient, org: string, decisions: DecisionRecord[], progress: Progress): Promise<void> {
+  const groups = new Map<string, DecisionRecord[]>();
+  for (const d of decisions) {
+    if (d.action === "leave") continue;
+    const key = `${d.action}\u0000${d.reason}`;
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  let done = 0;
+  for (const group of groups.values()) {
+    const { action, reason } = group[0];
+    for (let i = 0; i < group.length; i += BATCH) {
+      const batch = group.slice(i, i + BATCH);
+      await writeOnce(batch, (ids) => client.request("POST /orgs/{org}/personal-access-token-requests", { org, pat_request_ids: ids, action: action as "approve" | "deny", reason, request: { retries: 0 } }), () => pendingRequestIds(client, org), (d) => d.requestId);
+      done += batch.length;
+      progress.show(`${org}: ${done} reviews sent`);
+    }
+  }
+}
+
+async function applyRevocations(client: GitHubClient, org: string, revocations: RevocationRecord[], progress: Progress): Promise<void> {
+  for (let i = 0; i < revocations.length; i += BATCH) {
+    const batch = revocations.slice(i, i + BATCH);
+    await writeOnce(batch, (ids) => client.request("POST /orgs/{org}/personal-access-tokens", { org, action: "revoke", pat_ids: ids, request: { retries: 0 } }), () => grantIds(client, org), (r) => r.tokenId);
+    progress.show(`${org}: ${i + batch.length} revocations sent`);
+  }
+}
+
+/**
+ * Sends one bulk write so that nothing is applied twice and nothing is lost. Octokit's own
+ * retry is off for it: after a 5xx, a dropped connection, or a 404/422 (some ids no longer
+ * pending), the answer says nothing certain, so the still-open ids are listed again and only
+ * those are sent again. Ids gone meanwhile were decided by someone else, or by a call whose
+ * answer was lost: `already-decided`. Secondary rate limits are retried by the throttling
+ * plugin, since GitHub did not process those requests.
+ */
+async function writeOnce<T extends { outcome?: Outcome }>(
+  batch: T[],
+  send: (ids: number[]) => Promise<unknown>,
+  stillOpen: () => Promise<Set<number>>,
+  idOf: (t: T) => number,
+): Promise<void> {
+  let open = batch;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await send(open.map(idOf));
+      for (const t of open) t.outcome = "applied";
+      return;
+    } catch (e) {
+      const status = (e as { status?: number }).status ?? 0;
+      const uncertain = status === 0 || status >= 500 || status === 404 || status === 422;
+      if (!uncertain || attempt >= MAX_WRITE_ATTEMPTS) {
+        for (const t of open) t.outcome = "failed";
+        throw e;
+      }
+      const current = await stillOpen();
+      for (const t of open) if (!current.has(idOf(t))) t.outcome = "already-decided";
+      open = open.filter((t) => current.has(idOf(t)));
+      if (open.length === 0) return;
+      await new Promise((r) => setTimeout(r, 2 ** attempt * 100));
+    }
+  }
+}
+
+async function pendingRequestIds(client: GitHubClient, org: string): Promise<Set<number>> {
+  const ids = new Set<number>();
+  for await (const page of client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests", { org, per_page: BATCH })) for (const r of page.data) ids.add(r.id);
+  return ids;
+}
+
+async function grantIds(client: GitHubClient, org: string): Promise<Set<number>> {
+  const ids = new Set<number>();
+  for await (const page of client.paginate.iterator("GET /orgs/{org}/personal-access-tokens", { org, per_page: BATCH })) for (const g of page.data) ids.add(g.id);
+  return ids;
+}
+
+function describeFailure(e: unknown): string {
+  const err = e as { status?: number; message?: string; request?: { method?: string; url?: string } };
+  if (err.request?.method) {
+    const url = (err.request.url ?? "").replace(/\?.*$/, "");
+    return `GitHub answered ${err.status ?? "no response"} to ${err.request.method} ${url}: ${err.message ?? ""}`.trim();
+  }
+  return `${err.message ?? String(e)}`;
+}
+
+function counts(report: ReviewReport): string {
+  const by = (a: ReviewAction) => report.decisions.filter((d) => d.action === a).length;
+  return `${report.decisions.length} pending: ${by("approve")} approve, ${by("deny")} deny, ${by("leave")} leave; ${report.revocations.length} revocations`;
+}
+
+function render(report: ReviewReport): string {
+  let out = "";
+  if (report.decisions.length) {
+    out += table(
+      ["REQUEST", "OWNER", "TOKEN", "ACTION", "RULE", "REASON", ...(report.applied ? ["OUTCOME"] : [])],
+      report.decisions.map((d) => [String(d.requestId), d.owner, d.tokenName, d.action, d.rule, d.reason, ...(report.applied ? [d.outcome ?? "-"] : [])]),
+    );
+  }
+  if (report.revocations.length) {
+    out += "\nRevocations:\n";
+    out += table(
+      ["TOKEN ID", "OWNER", "TOKEN", "REASON", ...(report.applied ? ["OUTCOME"] : [])],
+      report.revocations.map((r) => [String(r.tokenId), r.owner, r.tokenName, r.reason, ...(report.applied ? [r.outcome ?? "-"] : [])]),
+    );
+  }
+  out += `\n${report.org}: ${counts(report)}.\n`;
+  out += report.applied ? "Applied.\n" : "Dry run: nothing was changed. Run with --apply to make these calls.\n";
+  return out;
+}
+
+function markdown(report: ReviewReport, failure?: string): string {
+  let md = `## Token requests in ${cell(report.org)}${report.applied ? "" : " (dry run)"}\n\n${counts(report)}.\n\n`;
+  if (failure) md += `**Failed:** ${cell(failure)}\n\n`;
+  const decided = report.decisions.filter((d) => d.action !== "leave");
+  if (report.decisions.length) {
+    md += "| Request | Owner | Token | Action | Rule | Reason |\n|---|---|---|---|---|---|\n";
+    for (const d of [...decided, ...report.decisions.filter((x) => x.action === "leave")].slice(0, 500)) {
+      md += `| ${d.requestId} | ${cell(d.owner)} | ${cell(d.tokenName)} | ${d.action}${d.outcome ? ` (${d.outcome})` : ""} | ${cell(d.rule)} | ${cell(d.reason)} |\n`;
+    }
+    if (report.decisions.length > 500) md += `\n…and ${report.decisions.length - 500} more.\n`;
+  }
+  if (report.revocations.length) {
+    md += "\n### Revocations\n\n| Token | Owner | Name | Reason |\n|---|---|---|---|\n";
+    for (const r of report.revocations) md += `| ${r.tokenId} | ${cell(r.owner)} | ${cell(r.tokenName)} | ${cell(r.reason)}${r.outcome ? ` (${r.outcome})` : ""} |\n`;
+  }
+  return md + "\n";
+}
+
+/** One updating line on a terminal; silent elsewhere. */
+class Progress {
+  private shown = false;
+  constructor(private readonly io: CommandIO, private readonly enabled: boolean) {}
+  show(text: string): void {
+    if (!this.enabled || !this.io.stderr.isTTY) return;
+    this.io.stderr.write(`\r\u001b[2K${text}`);
+    this.shown = true;
+  }
+  done(): void {
+    if (this.shown) this.io.stderr.write("\r\u001b[2K");
+  }
+}

@@ -1,0 +1,52 @@
+import type { GitHubClient, GitHubClientOptions } from "../lib/github/client";
+
+/** A stream a command writes to. */
+export interface Output {
+  write(text: string): unknown;
+  /** Whether a person watches it (progress is shown only then). */
+  readonly isTTY?: boolean;
+}
+
+/**
+ * What a command gets from its caller: the environment and streams, and optionally a GitHub
+ * client or client options (tests point them at a local stand-in).
+ */
+export interface CommandIO {
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdout: Output;
+  readonly stderr: Output;
+  /** A ready client; when absent the command builds one from the environment. */
+  readonly client?: GitHubClient;
+  /** Overrides for the client the command builds (timings in tests and benchmarks). */
+  readonly clientOptions?: Partial<GitHubClientOptions>;
+  /** The clock, for reports. @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** A failure of GitHub or the network: the CLI prints it and exits 1. */
+export class GitHubFailure extends Error {
+  readonly exitCode = 1;
+
+  constructor(message: string) {
+    super(message);
+    this.name = "GitHubFailure";
+  }
+}
+
+/** Strips control characters from text that came from GitHub before it reaches a terminal. */
+export function clean(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ");
+}
+
+/** Escapes text for a Markdown table cell. */
+export function cell(text: string): string {
+  return clean(text).replace(/([\\|`*_[\]<>])/g, "\\$1");
+}
+
+/** Formats rows as an aligned plain-text table. */
+export function table(header: string[], rows: string[][], maxWidth = 60): string {
+  const cut = (s: string) => (s.length > maxWidth ? s.slice(0, maxWidth - 1) + "…" : s);
+  const all = [header, ...rows.map((r) => r.map((c) => cut(clean(c))))];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ")).join("\n") + "\n";
+}

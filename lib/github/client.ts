@@ -1,0 +1,148 @@
+/**
+ * The GitHub client every command uses: Octokit with App authentication, GitHub's recommended
+ * throttling, retries of server errors, and pagination. Built from explicit options, so tests
+ * hand it a local stand-in's URL.
+ */
+import { readFileSync } from "node:fs";
+import Bottleneck from "bottleneck";
+import { Octokit } from "@octokit/core";
+import { createAppAuth } from "@octokit/auth-app";
+import { paginateRest } from "@octokit/plugin-paginate-rest";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { UsageError } from "../config/errors";
+import { apiUrlFor } from "../naming";
+
+/** Octokit with the plugins this product relies on. */
+export const GitHubOctokit = Octokit.plugin(paginateRest, retry, throttling);
+/** A client instance. */
+export type GitHubClient = InstanceType<typeof GitHubOctokit>;
+
+/** How a command authenticates. */
+export type GitHubAuth =
+  | { readonly kind: "token"; readonly token: string }
+  | { readonly kind: "app"; readonly appId: string; readonly privateKey: string; readonly installationId?: number };
+
+/** Options of {@link createGitHubClient}. */
+export interface GitHubClientOptions {
+  /** REST API root, e.g. https://api.github.com or https://ghes.example/api/v3. */
+  readonly apiUrl: string;
+  readonly auth: GitHubAuth;
+  /** The organization whose installation an App authenticates as (when no installation id). */
+  readonly org?: string;
+  /**
+   * Least time between two writes. GitHub asks for a second between mutating requests to stay
+   * clear of secondary rate limits.
+   * @default 1000
+   */
+  readonly writeIntervalMs?: number;
+  /** Unit of retry waits: retry-after seconds and backoff steps are multiplied by it. @default 1000 */
+  readonly retryUnitMs?: number;
+  /** Retries of one request after a server error or rate limit. @default 3 */
+  readonly maxRetries?: number;
+  /** Gives up on one request after this long. @default 30000 */
+  readonly requestTimeoutMs?: number;
+  /** Where warnings go (never secrets). @default stderr */
+  readonly warn?: (message: string) => void;
+}
+
+/**
+ * Creates a client. With App credentials and no installation id, finds the organization's
+ * installation with `GET /orgs/{org}/installation` (as the App) first.
+ */
+export async function createGitHubClient(options: GitHubClientOptions): Promise<GitHubClient> {
+  const warn = options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+  const maxRetries = options.maxRetries ?? 3;
+  const unit = options.retryUnitMs ?? 1000;
+  const timeout = options.requestTimeoutMs ?? 30_000;
+  const make = (auth: Record<string, unknown> | string, strategy?: typeof createAppAuth) =>
+    new GitHubOctokit({
+      baseUrl: options.apiUrl.replace(/\/+$/, ""),
+      ...(strategy ? { authStrategy: strategy } : {}),
+      auth,
+      userAgent: "github-token-policy",
+      log: { debug: () => {}, info: () => {}, warn, error: warn },
+      request: {
+        fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(timeout) }),
+        retries: maxRetries,
+        retryAfter: 1,
+      },
+      retry: { retryAfterBaseValue: unit },
+      throttle: {
+        retryAfterBaseValue: unit,
+        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs ?? 1000 }),
+        onRateLimit: (retryAfter: number, o: { method: string; url: string }, _k: unknown, retryCount: number) => {
+          warn(`rate limit on ${o.method} ${o.url}; retrying after ${retryAfter}s (${retryCount + 1}/${maxRetries})`);
+          return retryCount < maxRetries;
+        },
+        onSecondaryRateLimit: (retryAfter: number, o: { method: string; url: string }, _k: unknown, retryCount: number) => {
+          warn(`secondary rate limit on ${o.method} ${o.url}; retrying after ${retryAfter}s (${retryCount + 1}/${maxRetries})`);
+          return retryCount < maxRetries;
+        },
+      },
+    });
+
+  if (options.auth.kind === "token") return make(options.auth.token);
+  const { appId, privateKey } = options.auth;
+  let installationId = options.auth.installationId;
+  if (installationId === undefined) {
+    if (!options.org) throw new Error("createGitHubClient: an App without an installation id needs the organization");
+    const asApp = make({ appId, privateKey }, createAppAuth);
+    const { data } = await asApp.request("GET /orgs/{org}/installation", { org: options.org });
+    installationId = data.id;
+  }
+  return make({ appId, privateKey, installationId }, createAppAuth);
+}
+
+/** Where a command's credentials come from. */
+export interface CredentialSources {
+  readonly env: NodeJS.ProcessEnv;
+  /** A credentials file written by `create-app` (`id`, `pem`). */
+  readonly credentialsFile?: string;
+}
+
+/**
+ * Picks credentials: `--credentials FILE`, else `GITHUB_TOKEN`, else `APP_ID` with
+ * `APP_PRIVATE_KEY` or `APP_PRIVATE_KEY_FILE` (and `APP_INSTALLATION_ID` when set).
+ * Throws a {@link UsageError} (exit 2) naming what to set; never echoes a value.
+ */
+export function resolveAuth({ env, credentialsFile }: CredentialSources): GitHubAuth {
+  const installationId = env.APP_INSTALLATION_ID ? Number(env.APP_INSTALLATION_ID) : undefined;
+  if (installationId !== undefined && !(Number.isInteger(installationId) && installationId > 0)) {
+    throw usage("APP_INSTALLATION_ID must be the installation's numeric id");
+  }
+  if (credentialsFile) {
+    let data: { id?: unknown; pem?: unknown };
+    try {
+      data = JSON.parse(readFileSync(credentialsFile, "utf8"));
+    } catch (e) {
+      throw usage(`${credentialsFile}: cannot be read as the JSON create-app writes (${(e as NodeJS.ErrnoException).code ?? "invalid JSON"})`);
+    }
+    if (typeof data.id !== "number" || typeof data.pem !== "string") throw usage(`${credentialsFile}: must hold the App's id and pem, as create-app writes them`);
+    return { kind: "app", appId: String(data.id), privateKey: data.pem, installationId };
+  }
+  if (env.GITHUB_TOKEN) return { kind: "token", token: env.GITHUB_TOKEN };
+  if (env.APP_ID) {
+    let key = env.APP_PRIVATE_KEY;
+    if (!key && env.APP_PRIVATE_KEY_FILE) {
+      try {
+        key = readFileSync(env.APP_PRIVATE_KEY_FILE, "utf8");
+      } catch (e) {
+        throw usage(`APP_PRIVATE_KEY_FILE ${env.APP_PRIVATE_KEY_FILE}: cannot be read (${(e as NodeJS.ErrnoException).code})`);
+      }
+    }
+    if (!key) throw usage("APP_ID is set but neither APP_PRIVATE_KEY nor APP_PRIVATE_KEY_FILE is");
+    if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(key)) throw usage("the App private key is not a PEM private key (APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE)");
+    return { kind: "app", appId: env.APP_ID, privateKey: key.replace(/\\n/g, "\n"), installationId };
+  }
+  throw usage("no GitHub credentials: set GITHUB_TOKEN (an installation token), or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
+}
+
+/** The API root: `GITHUB_API_URL`, else derived from the organization's `githubUrl`. */
+export function resolveApiUrl(env: NodeJS.ProcessEnv, githubUrl?: string): string {
+  return (env.GITHUB_API_URL || apiUrlFor(githubUrl)).replace(/\/+$/, "");
+}
+
+function usage(message: string): UsageError {
+  return new UsageError(message);
+}

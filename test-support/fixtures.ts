@@ -1,0 +1,91 @@
+/**
+ * Builders for tests and benchmarks: an App with a key generated now, an organization with the
+ * App installed on a stand-in, PAT requests shaped as GitHub sends them.
+ */
+import { generateKeyPairSync } from "node:crypto";
+import type { GitHubStandIn, OrgState, PatRequestState } from "./github-stand-in/server";
+
+/** An App key pair generated at call time (never committed), PKCS#1 as GitHub issues them. */
+export function generateAppKey(): { pem: string; publicPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return {
+    pem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+    publicPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+  };
+}
+
+/** An App installed on one organization of the stand-in. */
+export interface InstalledApp {
+  readonly appId: number;
+  readonly installationId: number;
+  readonly pem: string;
+  readonly org: OrgState;
+  /** An installation token, as a workflow's GITHUB_TOKEN from create-github-app-token. */
+  readonly token: string;
+}
+
+/** Registers an App, an organization and the installation on the stand-in. */
+export function installApp(standIn: GitHubStandIn, login = "acme-corp", key = generateAppKey()): InstalledApp {
+  const appId = standIn.id();
+  standIn.addApp({
+    id: appId,
+    slug: `${login}-token-broker`,
+    clientId: `Iv23li${appId}`,
+    name: `${login}-token-broker`,
+    publicKeyPem: key.publicPem,
+    permissions: { organization_personal_access_token_requests: "write", organization_personal_access_tokens: "write" },
+    events: [],
+    ownerLogin: login,
+  });
+  const installationId = standIn.id();
+  const org = standIn.addOrg(login, {
+    id: installationId,
+    appId,
+    repositorySelection: "all",
+    repositories: [],
+    permissions: { organization_personal_access_token_requests: "write", organization_personal_access_tokens: "write" },
+    events: [],
+  });
+  return { appId, installationId, pem: key.pem, org, token: standIn.issueToken(installationId) };
+}
+
+const DAY = 86_400_000;
+
+/** Adds a pending request; expiry given in days after creation (null: never). */
+export function addRequest(standIn: GitHubStandIn, org: OrgState, r: Partial<Omit<PatRequestState, "tokenExpiresAt">> & { days?: number | null } = {}): PatRequestState {
+  const createdAt = r.createdAt ?? new Date(Date.now() - DAY).toISOString();
+  const days = r.days === undefined ? 30 : r.days;
+  const req: PatRequestState = {
+    id: r.id ?? standIn.id(),
+    owner: r.owner ?? "octocat",
+    tokenId: r.tokenId ?? standIn.id(),
+    tokenName: r.tokenName ?? "ci-token",
+    repositorySelection: r.repositorySelection ?? "subset",
+    repositories: r.repositories ?? ["web"],
+    permissions: r.permissions ?? { repository: { contents: "read", metadata: "read" } },
+    createdAt,
+    tokenExpiresAt: days === null ? null : new Date(Date.parse(createdAt) + days * DAY).toISOString(),
+    reason: r.reason ?? null,
+  };
+  org.requests.set(req.id, req);
+  return req;
+}
+
+/** Adds a granted token; expiry in days after the grant (null: never). */
+export function addGrant(standIn: GitHubStandIn, org: OrgState, g: { owner?: string; days?: number | null; permissions?: PatRequestState["permissions"]; repositories?: string[]; repositorySelection?: PatRequestState["repositorySelection"]; tokenName?: string } = {}): number {
+  const id = standIn.id();
+  const accessGrantedAt = new Date(Date.now() - 2 * DAY).toISOString();
+  const days = g.days === undefined ? 30 : g.days;
+  org.grants.set(id, {
+    id,
+    owner: g.owner ?? "octocat",
+    tokenId: standIn.id(),
+    tokenName: g.tokenName ?? "granted",
+    repositorySelection: g.repositorySelection ?? "subset",
+    repositories: g.repositories ?? ["web"],
+    permissions: g.permissions ?? { repository: { contents: "read" } },
+    accessGrantedAt,
+    tokenExpiresAt: days === null ? null : new Date(Date.parse(accessGrantedAt) + days * DAY).toISOString(),
+  });
+  return id;
+}

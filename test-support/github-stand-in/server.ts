@@ -1,0 +1,548 @@
+/**
+ * A local stand-in for GitHub's REST API, on 127.0.0.1 only, for tests and benchmarks. Every
+ * request is checked against GitHub's OpenAPI description before it is served (what GitHub
+ * would refuse gets GitHub's 422 and is recorded in `rejections`), and every response the
+ * stand-in sends is checked too (a mismatch is recorded in `violations`, which tests assert
+ * empty), so the stand-in cannot drift from the real API.
+ *
+ * State is small and in memory: Apps with their public keys, organizations with their
+ * installation, pending PAT requests and granted tokens. Faults are injected per operation.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createPublicKey, createVerify, randomBytes, type KeyObject } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { OpenApiChecker, type SpecName } from "./openapi";
+
+/** A request the stand-in served, for assertions on API economy. */
+export interface CallRecord {
+  readonly method: string;
+  /** The operation's path template, e.g. `/orgs/{org}/personal-access-token-requests`. */
+  readonly operation: string;
+  /** The concrete path with query. */
+  readonly url: string;
+  readonly status: number;
+  readonly body?: unknown;
+  /** `jwt`, `installation` or `none`. */
+  readonly auth: string;
+}
+
+/** A fault to inject on the next matching request(s). */
+export interface Fault {
+  /** `METHOD /template`, e.g. `POST /orgs/{org}/personal-access-token-requests`. */
+  readonly operation: string;
+  /**
+   * `502-before`: 502 without applying the request. `502-after`: apply it, then answer 502 (the
+   * answer is lost). `secondary-rate-limit`: 403 with GitHub's message and `retry-after`.
+   * `429`: the primary rate limit (no calls left until `x-ratelimit-reset`). `reset`: close the
+   * connection unanswered.
+   */
+  readonly kind: "502-before" | "502-after" | "secondary-rate-limit" | "429" | "reset";
+  /** How many matching requests get it. @default 1 */
+  readonly times?: number;
+  /** How many matching requests to serve normally first. @default 0 */
+  readonly after?: number;
+  /** Seconds for `retry-after`. @default 1 */
+  readonly retryAfter?: number;
+}
+
+/** A user, as GitHub's simple-user schema has it. */
+export function simpleUser(login: string, id: number, base: string): Record<string, unknown> {
+  const api = `${base}/users/${login}`;
+  return {
+    login,
+    id,
+    node_id: `U_${id}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}`,
+    gravatar_id: "",
+    url: api,
+    html_url: `https://github.com/${login}`,
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
+    type: "User",
+    site_admin: false,
+  };
+}
+
+/** A pending fine-grained PAT request in the stand-in. */
+export interface PatRequestState {
+  id: number;
+  owner: string;
+  tokenId: number;
+  tokenName: string;
+  repositorySelection: "none" | "all" | "subset";
+  repositories: string[];
+  permissions: { organization?: Record<string, string>; repository?: Record<string, string>; other?: Record<string, string> };
+  createdAt: string;
+  tokenExpiresAt: string | null;
+  reason: string | null;
+}
+
+/** A granted token in the stand-in. */
+export interface GrantState extends Omit<PatRequestState, "createdAt" | "reason"> {
+  accessGrantedAt: string;
+}
+
+/** An App registered with the stand-in. */
+export interface AppState {
+  id: number;
+  slug: string;
+  clientId: string;
+  name: string;
+  publicKey: KeyObject;
+  permissions: Record<string, string>;
+  events: string[];
+  ownerLogin: string;
+}
+
+/** An organization in the stand-in. */
+export interface OrgState {
+  login: string;
+  id: number;
+  installation?: { id: number; appId: number; repositorySelection: "all" | "selected"; repositories: string[]; permissions: Record<string, string>; events: string[] };
+  requests: Map<number, PatRequestState>;
+  grants: Map<number, GrantState>;
+  reviews: { ids: number[]; action: string; reason: string | null }[];
+  revocations: number[][];
+}
+
+interface Route {
+  method: string;
+  template: string;
+  regex: RegExp;
+  names: string[];
+  auth: "jwt" | "installation" | "none";
+  handle: (ctx: HandlerContext) => { status: number; body?: unknown; headers?: Record<string, string> };
+}
+
+interface HandlerContext {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: any;
+  org?: OrgState;
+  app?: AppState;
+  installationId?: number;
+}
+
+/** Options of {@link GitHubStandIn.start}. */
+export interface StandInOptions {
+  /** Added before every answer, to model network and GitHub latency. @default 0 */
+  readonly latencyMs?: number;
+  /** The description to check against. @default "api.github.com" */
+  readonly spec?: SpecName;
+}
+
+/** The stand-in server. */
+export class GitHubStandIn {
+  /** Base URL, `http://127.0.0.1:PORT`. */
+  url = "";
+  /** Every request served, in order. */
+  readonly calls: CallRecord[] = [];
+  /** Requests refused because GitHub's description does not allow them. */
+  readonly rejections: { operation: string; problems: string[] }[] = [];
+  /** Responses that did not match GitHub's description: a defect of the stand-in. */
+  readonly violations: string[] = [];
+  readonly orgs = new Map<string, OrgState>();
+  readonly apps = new Map<number, AppState>();
+  /** Installation tokens issued: token → installation id and expiry. */
+  readonly tokens = new Map<string, { installationId: number; expiresAt: number }>();
+  /** Called before a request is handled, to change state concurrently (for example decide a request). */
+  beforeHandle?: (operation: string, params: Record<string, string>) => void;
+
+  private readonly faults: (Fault & { left: number; skip: number })[] = [];
+  private readonly routes: Route[] = [];
+  private readonly checker: OpenApiChecker;
+  private server?: Server;
+  private nextId = 1000;
+
+  private constructor(private readonly options: StandInOptions) {
+    this.checker = new OpenApiChecker(options.spec ?? "api.github.com");
+    this.registerRoutes();
+  }
+
+  /** Starts a stand-in on 127.0.0.1 and a free port. */
+  static async start(options: StandInOptions = {}): Promise<GitHubStandIn> {
+    const s = new GitHubStandIn(options);
+    s.server = createServer((req, res) => void s.serve(req, res));
+    s.server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve) => s.server!.listen(0, "127.0.0.1", resolve));
+    s.url = `http://127.0.0.1:${(s.server.address() as AddressInfo).port}`;
+    return s;
+  }
+
+  /** Stops the server and drops open connections. */
+  async close(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /** A fresh id, unique within this stand-in. */
+  id(): number {
+    return this.nextId++;
+  }
+
+  /** Registers an App with its public key (the test keeps the private key). */
+  addApp(app: Omit<AppState, "publicKey"> & { publicKeyPem: string }): AppState {
+    const state: AppState = { ...app, publicKey: createPublicKey(app.publicKeyPem) };
+    this.apps.set(app.id, state);
+    return state;
+  }
+
+  /** Adds an organization, optionally with the App installed. */
+  addOrg(login: string, installation?: OrgState["installation"]): OrgState {
+    const org: OrgState = { login, id: this.id(), installation, requests: new Map(), grants: new Map(), reviews: [], revocations: [] };
+    this.orgs.set(login.toLowerCase(), org);
+    return org;
+  }
+
+  /** Issues an installation token directly, as GITHUB_TOKEN would be in a workflow. */
+  issueToken(installationId: number): string {
+    const token = `ghs_${randomBytes(18).toString("base64url")}`;
+    this.tokens.set(token, { installationId, expiresAt: Date.now() + 3_600_000 });
+    return token;
+  }
+
+  /** Injects a fault. */
+  inject(fault: Fault): void {
+    this.faults.push({ ...fault, left: fault.times ?? 1, skip: fault.after ?? 0 });
+  }
+
+  /** Drops every fault not yet used. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** Calls of one operation (`METHOD /template`). */
+  callsOf(operation: string): CallRecord[] {
+    return this.calls.filter((c) => `${c.method} ${c.operation}` === operation);
+  }
+
+  /** Adds a route for an operation in the description. */
+  route(method: string, template: string, auth: Route["auth"], handle: Route["handle"]): void {
+    this.checker.operation(method, template); // fail fast if GitHub has no such operation
+    const names: string[] = [];
+    const regex = new RegExp(
+      "^" + template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{([^}]+)\}/g, (_m, n: string) => (names.push(n), "([^/]+)")) + "$",
+    );
+    this.routes.push({ method, template, regex, names, auth, handle });
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", this.url);
+    const method = (req.method ?? "GET").toUpperCase();
+    if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
+
+    const route = this.routes.find((r) => r.method === method && r.regex.test(url.pathname));
+    const send = (status: number, body?: unknown, headers: Record<string, string> = {}, authKind = "none") => {
+      this.calls.push({ method, operation: route?.template ?? url.pathname, url: url.pathname + url.search, status, body: parsed, auth: authKind });
+      const text = body === undefined ? "" : JSON.stringify(body);
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", "x-github-api-version-selected": "2022-11-28", ...headers });
+      res.end(text);
+    };
+    let parsed: unknown;
+    try {
+      parsed = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      return send(400, { message: "Problems parsing JSON", documentation_url: "https://docs.github.com/rest" });
+    }
+    if (!route) return send(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+    const op = this.checker.operation(method, route.template);
+    const m = route.regex.exec(url.pathname)!;
+    const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1])]));
+
+    // Authentication, as GitHub does it: JWT for App endpoints, installation token otherwise.
+    const ctx: HandlerContext = { params, query: url.searchParams, body: parsed };
+    const authz = req.headers.authorization ?? "";
+    let authKind = "none";
+    if (route.auth !== "none") {
+      const who = this.authenticate(authz);
+      if (!who) return send(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" }, {}, "none");
+      authKind = who.kind;
+      if (who.kind !== route.auth) {
+        return send(403, { message: route.auth === "jwt" ? "A JSON web token could not be decoded" : "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" }, {}, who.kind);
+      }
+      ctx.app = who.app;
+      ctx.installationId = who.installationId;
+    }
+    if (params.org) {
+      ctx.org = this.orgs.get(params.org.toLowerCase());
+      if (!ctx.org) return send(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" }, {}, authKind);
+      if (route.auth === "installation" && ctx.org.installation?.id !== ctx.installationId) {
+        return send(403, { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" }, {}, authKind);
+      }
+    }
+
+    // Refuse what GitHub refuses.
+    const problems = op.checkRequest(params, url.searchParams, parsed);
+    const perPage = url.searchParams.get("per_page");
+    if (perPage !== null && Number(perPage) > 100) problems.push("query parameter per_page must be at most 100");
+    if (problems.length) {
+      this.rejections.push({ operation: `${method} ${route.template}`, problems });
+      return send(422, { message: "Validation Failed", errors: problems.map((p) => ({ resource: op.operationId, code: "invalid", message: p })), documentation_url: "https://docs.github.com/rest" }, {}, authKind);
+    }
+
+    const fault = this.takeFault(`${method} ${route.template}`);
+    if (fault?.kind === "reset") {
+      this.calls.push({ method, operation: route.template, url: url.pathname + url.search, status: 0, body: parsed, auth: authKind });
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === "502-before") return send(502, undefined, {}, authKind);
+    if (fault?.kind === "secondary-rate-limit") {
+      return send(403, { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" }, { "retry-after": String(fault.retryAfter ?? 1) }, authKind);
+    }
+    if (fault?.kind === "429") {
+      // GitHub's primary rate limit: no calls left until x-ratelimit-reset.
+      const reset = Math.ceil(Date.now() / 1000) + (fault.retryAfter ?? 1);
+      return send(429, { message: "API rate limit exceeded for installation.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api" }, { "x-ratelimit-remaining": "0", "x-ratelimit-limit": "5000", "x-ratelimit-reset": String(reset), "retry-after": String(fault.retryAfter ?? 1) }, authKind);
+    }
+
+    this.beforeHandle?.(`${method} ${route.template}`, params);
+    let result: ReturnType<Route["handle"]>;
+    try {
+      result = route.handle(ctx);
+    } catch (e) {
+      this.violations.push(`${method} ${route.template}: handler failed: ${(e as Error).message}`);
+      return send(500, { message: "stand-in handler failed" }, {}, authKind);
+    }
+    const respProblems = op.checkResponse(result.status, result.body);
+    if (respProblems.length) this.violations.push(`${method} ${route.template}: ${respProblems.join("; ")}`);
+    if (fault?.kind === "502-after") return send(502, undefined, {}, authKind);
+    send(result.status, result.body, result.headers, authKind);
+  }
+
+  private takeFault(operation: string): Fault | undefined {
+    const f = this.faults.find((x) => x.operation === operation && x.left > 0);
+    if (!f) return undefined;
+    if (f.skip > 0) {
+      f.skip--;
+      return undefined;
+    }
+    f.left--;
+    return f;
+  }
+
+  private authenticate(authz: string): { kind: "jwt" | "installation"; app?: AppState; installationId?: number } | undefined {
+    const [scheme, cred] = authz.split(" ");
+    if (!cred) return undefined;
+    if (/^bearer$/i.test(scheme) && cred.split(".").length === 3) {
+      const app = this.verifyJwt(cred);
+      return app ? { kind: "jwt", app } : undefined;
+    }
+    const t = this.tokens.get(cred);
+    if (!t || t.expiresAt < Date.now()) return undefined;
+    return { kind: "installation", installationId: t.installationId };
+  }
+
+  /** Verifies an App JWT (RS256) against the registered public keys, as GitHub does. */
+  private verifyJwt(jwt: string): AppState | undefined {
+    const [h, p, sig] = jwt.split(".");
+    let payload: { iss?: string | number; exp?: number; iat?: number };
+    try {
+      const header = JSON.parse(Buffer.from(h, "base64url").toString());
+      if (header.alg !== "RS256") return undefined;
+      payload = JSON.parse(Buffer.from(p, "base64url").toString());
+    } catch {
+      return undefined;
+    }
+    const app = [...this.apps.values()].find((a) => String(a.id) === String(payload.iss) || a.clientId === String(payload.iss));
+    if (!app) return undefined;
+    const now = Math.floor(Date.now() / 1000);
+    if (!payload.exp || payload.exp < now || payload.exp - (payload.iat ?? now) > 600) return undefined;
+    const ok = createVerify("RSA-SHA256").update(`${h}.${p}`).verify(app.publicKey, Buffer.from(sig, "base64url"));
+    return ok ? app : undefined;
+  }
+
+  /** Builds the `link` header GitHub sends with a page. */
+  private paginate<T>(items: T[], query: URLSearchParams, path: string): { page: T[]; headers: Record<string, string> } {
+    const perPage = Number(query.get("per_page") ?? 30);
+    const pageNo = Number(query.get("page") ?? 1);
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const page = items.slice((pageNo - 1) * perPage, pageNo * perPage);
+    const link = (n: number, rel: string) => {
+      const q = new URLSearchParams(query);
+      q.set("page", String(n));
+      return `<${this.url}${path}?${q.toString()}>; rel="${rel}"`;
+    };
+    const links: string[] = [];
+    if (pageNo < last) links.push(link(pageNo + 1, "next"), link(last, "last"));
+    if (pageNo > 1) links.push(link(1, "first"), link(pageNo - 1, "prev"));
+    return { page, headers: links.length ? { link: links.join(", ") } : {} };
+  }
+
+  private registerRoutes(): void {
+    const notFound = { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" } };
+
+    this.route("GET", "/orgs/{org}/installation", "jwt", ({ org, app }) => {
+      const inst = org!.installation;
+      if (!inst || inst.appId !== app!.id) return notFound;
+      return { status: 200, body: this.installationBody(org!, app!) };
+    });
+
+    this.route("POST", "/app/installations/{installation_id}/access_tokens", "jwt", ({ params, app }) => {
+      const org = [...this.orgs.values()].find((o) => o.installation?.id === Number(params.installation_id));
+      if (!org || org.installation!.appId !== app!.id) return notFound;
+      const token = this.issueToken(org.installation!.id);
+      return {
+        status: 201,
+        body: {
+          token,
+          expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+          permissions: org.installation!.permissions,
+          repository_selection: org.installation!.repositorySelection,
+        },
+      };
+    });
+
+    this.route("GET", "/orgs/{org}/personal-access-token-requests", "installation", ({ org, query }) => {
+      const all = [...org!.requests.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+      const { page, headers } = this.paginate(all, query, `/orgs/${org!.login}/personal-access-token-requests`);
+      return { status: 200, body: page.map((r) => this.requestBody(org!, r)), headers };
+    });
+
+    this.route("GET", "/orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories", "installation", ({ org, params, query }) => {
+      const r = org!.requests.get(Number(params.pat_request_id));
+      if (!r) return notFound;
+      const { page, headers } = this.paginate(r.repositories, query, `/orgs/${org!.login}/personal-access-token-requests/${r.id}/repositories`);
+      return { status: 200, body: page.map((name) => this.repositoryBody(org!, name)), headers };
+    });
+
+    const review = (org: OrgState, ids: number[], action: string, reason: string | null) => {
+      // What GitHub does with an already-reviewed request is not documented: refuse the batch,
+      // which is the strictest reading, so the client must cope with it.
+      if (ids.some((id) => !org.requests.has(id))) {
+        return { status: 422, body: { message: "Validation Failed", documentation_url: "https://docs.github.com/rest", errors: [{ resource: "PersonalAccessTokenRequest", code: "invalid", message: "One or more requests are no longer pending" }] } };
+      }
+      for (const id of ids) {
+        const r = org.requests.get(id)!;
+        org.requests.delete(id);
+        if (action === "approve") {
+          const grantId = this.id();
+          org.grants.set(grantId, { ...r, id: grantId, accessGrantedAt: new Date().toISOString() });
+        }
+      }
+      org.reviews.push({ ids, action, reason });
+      return undefined;
+    };
+
+    this.route("POST", "/orgs/{org}/personal-access-token-requests", "installation", ({ org, body }) => {
+      return review(org!, body.pat_request_ids, body.action, body.reason ?? null) ?? { status: 202, body: {} };
+    });
+
+    this.route("POST", "/orgs/{org}/personal-access-token-requests/{pat_request_id}", "installation", ({ org, params, body }) => {
+      const id = Number(params.pat_request_id);
+      if (!org!.requests.has(id)) return notFound;
+      return review(org!, [id], body.action, body.reason ?? null) ?? { status: 204 };
+    });
+
+    this.route("GET", "/orgs/{org}/personal-access-tokens", "installation", ({ org, query }) => {
+      const all = [...org!.grants.values()].sort((a, b) => a.accessGrantedAt.localeCompare(b.accessGrantedAt) || a.id - b.id);
+      const { page, headers } = this.paginate(all, query, `/orgs/${org!.login}/personal-access-tokens`);
+      return { status: 200, body: page.map((g) => this.grantBody(org!, g)), headers };
+    });
+
+    this.route("GET", "/orgs/{org}/personal-access-tokens/{pat_id}/repositories", "installation", ({ org, params, query }) => {
+      const g = org!.grants.get(Number(params.pat_id));
+      if (!g) return notFound;
+      const { page, headers } = this.paginate(g.repositories, query, `/orgs/${org!.login}/personal-access-tokens/${g.id}/repositories`);
+      return { status: 200, body: page.map((name) => this.repositoryBody(org!, name)), headers };
+    });
+
+    this.route("POST", "/orgs/{org}/personal-access-tokens", "installation", ({ org, body }) => {
+      const ids: number[] = body.pat_ids;
+      if (ids.some((id) => !org!.grants.has(id))) {
+        return { status: 422, body: { message: "Validation Failed", documentation_url: "https://docs.github.com/rest", errors: [{ resource: "PersonalAccessToken", code: "invalid", message: "One or more tokens are not granted" }] } };
+      }
+      for (const id of ids) org!.grants.delete(id);
+      org!.revocations.push(ids);
+      return { status: 202, body: {} };
+    });
+  }
+
+  /** A pending request as GitHub's organization-programmatic-access-grant-request schema has it. */
+  requestBody(org: OrgState, r: PatRequestState): Record<string, unknown> {
+    return {
+      id: r.id,
+      reason: r.reason,
+      owner: simpleUser(r.owner, 100_000 + (hash(r.owner) % 900_000), this.url),
+      repository_selection: r.repositorySelection,
+      repositories_url: `${this.url}/organizations/${org.id}/personal-access-token-requests/${r.id}/repositories`,
+      permissions: r.permissions,
+      created_at: r.createdAt,
+      token_id: r.tokenId,
+      token_name: r.tokenName,
+      token_expired: r.tokenExpiresAt !== null && Date.parse(r.tokenExpiresAt) < Date.now(),
+      token_expires_at: r.tokenExpiresAt,
+      token_last_used_at: null,
+    };
+  }
+
+  /** A granted token as GitHub's organization-programmatic-access-grant schema has it. */
+  grantBody(org: OrgState, g: GrantState): Record<string, unknown> {
+    return {
+      id: g.id,
+      owner: simpleUser(g.owner, 100_000 + (hash(g.owner) % 900_000), this.url),
+      repository_selection: g.repositorySelection,
+      repositories_url: `${this.url}/organizations/${org.id}/personal-access-tokens/${g.id}/repositories`,
+      permissions: g.permissions,
+      access_granted_at: g.accessGrantedAt,
+      token_id: g.tokenId,
+      token_name: g.tokenName,
+      token_expired: g.tokenExpiresAt !== null && Date.parse(g.tokenExpiresAt) < Date.now(),
+      token_expires_at: g.tokenExpiresAt,
+      token_last_used_at: null,
+    };
+  }
+
+  /** An installation as GitHub's installation schema has it. */
+  installationBody(org: OrgState, app: AppState): Record<string, unknown> {
+    const inst = org.installation!;
+    return {
+      id: inst.id,
+      account: { ...simpleUser(org.login, org.id, this.url), type: "Organization" },
+      repository_selection: inst.repositorySelection,
+      access_tokens_url: `${this.url}/app/installations/${inst.id}/access_tokens`,
+      repositories_url: `${this.url}/installation/repositories`,
+      html_url: `https://github.com/organizations/${org.login}/settings/installations/${inst.id}`,
+      app_id: app.id,
+      client_id: app.clientId,
+      target_id: org.id,
+      target_type: "Organization",
+      permissions: inst.permissions,
+      events: inst.events,
+      created_at: "2026-01-01T00:00:00Z",
+      updated_at: "2026-01-01T00:00:00Z",
+      single_file_name: null,
+      app_slug: app.slug,
+      suspended_by: null,
+      suspended_at: null,
+    };
+  }
+
+  /** A repository as GitHub's minimal-repository schema has it. */
+  repositoryBody(org: OrgState, name: string): Record<string, unknown> {
+    const id = hash(`${org.login}/${name}`) % 1_000_000_000;
+    const api = `${this.url}/repos/${org.login}/${name}`;
+    const owner = { ...simpleUser(org.login, org.id, this.url), type: "Organization" };
+    const urls = Object.fromEntries(
+      ["archive", "assignees", "blobs", "branches", "collaborators", "comments", "commits", "compare", "contents", "contributors", "deployments", "downloads", "events", "forks", "git_commits", "git_refs", "git_tags", "hooks", "issue_comment", "issue_events", "issues", "keys", "labels", "languages", "merges", "milestones", "notifications", "pulls", "releases", "stargazers", "statuses", "subscribers", "subscription", "tags", "teams", "trees"].map((k) => [`${k}_url`, `${api}/${k}`]),
+    );
+    return { id, node_id: `R_${id}`, name, full_name: `${org.login}/${name}`, owner, private: true, html_url: `https://github.com/${org.login}/${name}`, description: null, fork: false, url: api, ...urls };
+  }
+}
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}
