@@ -6,7 +6,10 @@
  * Exit codes: 0 ran; 1 GitHub or the network failed; 2 bad usage or config; 3 drift (verify).
  */
 import { Command, CommanderError } from "commander";
+import { createApp } from "./commands/create-app";
+import { install } from "./commands/install";
 import { review } from "./commands/review";
+import { seal } from "./commands/seal";
 import { GitHubFailure, type CommandIO } from "./io";
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
@@ -26,6 +29,45 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--json", "print one JSON object")
     .action(async (opts) => {
       await review(opts, io);
+    });
+
+  program
+    .command("create-app")
+    .description("Register the organization's App from its manifest (GitHub's manifest flow: one click of an owner)")
+    .requiredOption("--org <login>", "organization login, as in the config")
+    .option("--config <file>", "config file (default: $TOKEN_POLICY_CONFIG or token-policy.yaml)")
+    .option("--github-url <url>", "GitHub web root (default: the org's githubUrl)")
+    .option("--api-url <url>", "API root (default: derived from the GitHub URL)")
+    .option("--port <n>", "local port (default: a free one)", (v) => Number(v))
+    .option("--no-open", "print the URL instead of opening the browser")
+    .option("--out <file>", "credentials file (default: .secrets/<login>-app.json)")
+    .action(async (opts) => {
+      await createApp(opts, io);
+    });
+
+  program
+    .command("install")
+    .description("Install the App on the organization: the install page and a wait, or the enterprise API")
+    .requiredOption("--org <login>", "organization login, as in the config")
+    .option("--config <file>", "config file")
+    .option("--credentials <file>", "the file create-app wrote")
+    .option("--enterprise <slug>", "install through the enterprise installations API")
+    .option("--no-open", "print the URL instead of opening the browser")
+    .action(async (opts) => {
+      await install(opts, io);
+    });
+
+  program
+    .command("seal")
+    .description("Seal the App's private key with a target's public key, for Terraform's encrypted_value")
+    .requiredOption("--org <login>", "organization login, as in the config")
+    .option("--config <file>", "config file")
+    .option("--credentials <file>", "the file create-app wrote (its key is sealed)")
+    .option("--target <target>", "actions, dependabot or environment", "actions")
+    .option("--repository <name>", "with --target environment")
+    .option("--environment <name>", "with --target environment")
+    .action(async (opts) => {
+      await seal(opts, io);
     });
 
   try {

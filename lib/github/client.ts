@@ -44,6 +44,12 @@ export interface GitHubClientOptions {
   readonly requestTimeoutMs?: number;
   /** Where warnings go (never secrets). @default stderr */
   readonly warn?: (message: string) => void;
+  /**
+   * With App credentials: authenticate as the App itself (a JWT) rather than as an
+   * installation, for `/app` endpoints and to wait for an installation.
+   * @default false
+   */
+  readonly asApp?: boolean;
 }
 
 /**
@@ -84,6 +90,7 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
 
   if (options.auth.kind === "token") return make(options.auth.token);
   const { appId, privateKey } = options.auth;
+  if (options.asApp) return make({ appId, privateKey }, createAppAuth);
   let installationId = options.auth.installationId;
   if (installationId === undefined) {
     if (!options.org) throw new Error("createGitHubClient: an App without an installation id needs the organization");

@@ -94,6 +94,10 @@ export class OpenApiChecker {
       const schema = resp?.content?.["application/json"]?.schema;
       responses.set(Number(status), schema ? this.schema(schema) : null);
     }
+    // GitHub answers 401, 403 and 404 on every operation (bad credentials, no permission, not
+    // installed, not found) but documents them on only some. Undocumented, they must still be
+    // GitHub's basic-error shape.
+    const basicError = this.schema({ $ref: "#/components/schemas/basic-error" });
     const errors = (v: ValidateFunction, where: string) =>
       (v.errors ?? []).map((e) => `${where}${e.instancePath || ""} ${e.message}${e.params && "allowedValues" in e.params ? ` (${(e.params.allowedValues as unknown[]).join(", ")})` : ""}`);
 
@@ -129,7 +133,10 @@ export class OpenApiChecker {
         return problems;
       },
       checkResponse(status, body) {
-        if (!responses.has(status)) return [`status ${status} is not documented for ${method.toUpperCase()} ${template}`];
+        if (!responses.has(status)) {
+          if ([401, 403, 404].includes(status)) return basicError(body) ? [] : errors(basicError, `response ${status} body (basic-error)`);
+          return [`status ${status} is not documented for ${method.toUpperCase()} ${template}`];
+        }
         const check = responses.get(status);
         if (check === null) return body === undefined || body === "" ? [] : [`status ${status} has no body in the description, but one was sent`];
         if (!check!(body)) return errors(check!, `response ${status} body`);

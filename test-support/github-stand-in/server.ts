@@ -9,7 +9,7 @@
  * installation, pending PAT requests and granted tokens. Faults are injected per operation.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createPublicKey, createVerify, randomBytes, type KeyObject } from "node:crypto";
+import { createPublicKey, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { OpenApiChecker, type SpecName } from "./openapi";
 
@@ -110,6 +110,19 @@ export interface OrgState {
   grants: Map<number, GrantState>;
   reviews: { ids: number[]; action: string; reason: string | null }[];
   revocations: number[][];
+  /** Secret-encryption public keys (base64) by target: `actions`, `dependabot`, `env:<repo>/<environment>`. */
+  publicKeys: Map<string, { keyId: string; key: string }>;
+  /** Enterprise that owns the organization, for enterprise installations. */
+  enterprise?: string;
+  /** Installations of other Apps (installed through the stand-in's install page or the enterprise API). */
+  appInstallations?: Map<number, NonNullable<OrgState["installation"]>>;
+}
+
+/** A manifest posted to the stand-in's new-App page. */
+export interface ManifestPost {
+  readonly org: string;
+  readonly state: string | null;
+  readonly manifest: Record<string, any>;
 }
 
 interface Route {
@@ -152,10 +165,17 @@ export class GitHubStandIn {
   readonly apps = new Map<number, AppState>();
   /** Installation tokens issued: token → installation id and expiry. */
   readonly tokens = new Map<string, { installationId: number; expiresAt: number }>();
+  /** Installations of an enterprise-level App, by enterprise slug (caller of the enterprise API). */
+  readonly enterpriseInstallations = new Map<string, number>();
+  /** Manifests posted to the new-App page, in order. */
+  readonly manifestPosts: ManifestPost[] = [];
+  /** Private keys of Apps registered through the manifest flow, by App id (the test's view of GitHub). */
+  readonly createdAppKeys = new Map<number, string>();
   /** Called before a request is handled, to change state concurrently (for example decide a request). */
   beforeHandle?: (operation: string, params: Record<string, string>) => void;
 
   private readonly faults: (Fault & { left: number; skip: number })[] = [];
+  private readonly conversions = new Map<string, { org: string; manifest: Record<string, any> }>();
   private readonly routes: Route[] = [];
   private readonly checker: OpenApiChecker;
   private server?: Server;
@@ -197,7 +217,7 @@ export class GitHubStandIn {
 
   /** Adds an organization, optionally with the App installed. */
   addOrg(login: string, installation?: OrgState["installation"]): OrgState {
-    const org: OrgState = { login, id: this.id(), installation, requests: new Map(), grants: new Map(), reviews: [], revocations: [] };
+    const org: OrgState = { login, id: this.id(), installation, requests: new Map(), grants: new Map(), reviews: [], revocations: [], publicKeys: new Map() };
     this.orgs.set(login.toLowerCase(), org);
     return org;
   }
@@ -242,6 +262,8 @@ export class GitHubStandIn {
     const method = (req.method ?? "GET").toUpperCase();
     if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
 
+    const web = /^\/organizations\/([^/]+)\/settings\/apps\/new$/.exec(url.pathname);
+    if (web) return this.newAppPage(method, decodeURIComponent(web[1]), url, raw, res);
     const route = this.routes.find((r) => r.method === method && r.regex.test(url.pathname));
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}, authKind = "none") => {
       this.calls.push({ method, operation: route?.template ?? url.pathname, url: url.pathname + url.search, status, body: parsed, auth: authKind });
@@ -274,10 +296,13 @@ export class GitHubStandIn {
       ctx.app = who.app;
       ctx.installationId = who.installationId;
     }
-    if (params.org) {
-      ctx.org = this.orgs.get(params.org.toLowerCase());
+    const orgLogin = params.org ?? params.owner;
+    if (orgLogin) {
+      ctx.org = this.orgs.get(orgLogin.toLowerCase());
       if (!ctx.org) return send(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" }, {}, authKind);
-      if (route.auth === "installation" && ctx.org.installation?.id !== ctx.installationId) {
+      const installedHere = ctx.org.installation?.id === ctx.installationId || [...(ctx.org.appInstallations?.values() ?? [])].some((i) => i.id === ctx.installationId);
+      const enterpriseCaller = params.enterprise !== undefined && this.enterpriseInstallations.get(params.enterprise) === ctx.installationId;
+      if (route.auth === "installation" && !installedHere && !enterpriseCaller) {
         return send(403, { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" }, {}, authKind);
       }
     }
@@ -384,9 +409,9 @@ export class GitHubStandIn {
     const notFound = { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" } };
 
     this.route("GET", "/orgs/{org}/installation", "jwt", ({ org, app }) => {
-      const inst = org!.installation;
-      if (!inst || inst.appId !== app!.id) return notFound;
-      return { status: 200, body: this.installationBody(org!, app!) };
+      const inst = org!.installation?.appId === app!.id ? org!.installation : org!.appInstallations?.get(app!.id);
+      if (!inst) return notFound;
+      return { status: 200, body: this.installationBody(org!, app!, inst) };
     });
 
     this.route("POST", "/app/installations/{installation_id}/access_tokens", "jwt", ({ params, app }) => {
@@ -458,6 +483,56 @@ export class GitHubStandIn {
       return { status: 200, body: page.map((name) => this.repositoryBody(org!, name)), headers };
     });
 
+    this.route("POST", "/app-manifests/{code}/conversions", "none", ({ params }) => {
+      const conv = this.conversions.get(params.code);
+      if (!conv) return notFound;
+      this.conversions.delete(params.code); // one use, as on GitHub
+      const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+      const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+      const id = this.id();
+      const slug = String(conv.manifest.name).toLowerCase().replace(/[^a-z0-9]+/g, "-");
+      const app = this.addApp({
+        id,
+        slug,
+        clientId: `Iv23li${randomBytes(6).toString("hex")}`,
+        name: conv.manifest.name,
+        publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+        permissions: conv.manifest.default_permissions ?? {},
+        events: conv.manifest.default_events ?? [],
+        ownerLogin: conv.org,
+      });
+      this.createdAppKeys.set(id, pem);
+      return {
+        status: 201,
+        body: { ...this.integrationBody(app), client_secret: randomBytes(20).toString("hex"), webhook_secret: conv.manifest.hook_attributes ? randomBytes(20).toString("hex") : null, pem },
+      };
+    });
+
+    this.route("GET", "/app", "jwt", ({ app }) => ({ status: 200, body: this.integrationBody(app!) }));
+
+    const publicKey = (org: OrgState, target: string) => {
+      const k = org.publicKeys.get(target);
+      return k ? { status: 200, body: { key_id: k.keyId, key: k.key } } : notFound;
+    };
+    this.route("GET", "/orgs/{org}/actions/secrets/public-key", "installation", ({ org }) => publicKey(org!, "actions"));
+    this.route("GET", "/orgs/{org}/dependabot/secrets/public-key", "installation", ({ org }) => publicKey(org!, "dependabot"));
+    this.route("GET", "/repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key", "installation", ({ org, params }) =>
+      publicKey(org!, `env:${params.repo}/${params.environment_name}`),
+    );
+
+    if (this.options.spec === "ghec") {
+      this.route("POST", "/enterprises/{enterprise}/apps/organizations/{org}/installations", "installation", ({ org, params, body }) => {
+        if (org!.enterprise !== params.enterprise) return notFound;
+        const app = [...this.apps.values()].find((a) => a.clientId === body.client_id);
+        if (!app) return { status: 422, body: { message: "Validation Failed", documentation_url: "https://docs.github.com/rest", errors: [{ resource: "Installation", code: "invalid", field: "client_id" }] } };
+        if (org!.appInstallations?.has(app.id)) return { status: 200, body: this.installationBody(org!, app, org!.appInstallations.get(app.id)!) };
+        const inst = { id: this.id(), appId: app.id, repositorySelection: body.repository_selection === "selected" ? "selected" as const : "all" as const, repositories: body.repositories ?? [], permissions: app.permissions, events: app.events };
+        org!.appInstallations = org!.appInstallations ?? new Map();
+        org!.appInstallations.set(app.id, inst);
+        return { status: 201, body: this.installationBody(org!, app, inst) };
+      });
+    }
+
     this.route("POST", "/orgs/{org}/personal-access-tokens", "installation", ({ org, body }) => {
       const ids: number[] = body.pat_ids;
       if (ids.some((id) => !org!.grants.has(id))) {
@@ -467,6 +542,73 @@ export class GitHubStandIn {
       org!.revocations.push(ids);
       return { status: 202, body: {} };
     });
+  }
+
+  /**
+   * The stand-in for GitHub's new-App page (a web page, not the API, so not in the OpenAPI
+   * description). A POST with a `manifest` form field registers the App as an owner's click
+   * would, and redirects to the manifest's `redirect_url` with a one-time code and the state.
+   */
+  private newAppPage(method: string, login: string, url: URL, raw: string, res: ServerResponse): void {
+    const page = (status: number, text: string) => {
+      res.writeHead(status, { "content-type": "text/html; charset=utf-8" });
+      res.end(`<!doctype html><title>GitHub stand-in</title><p>${text.replace(/</g, "&lt;")}</p>`);
+    };
+    if (method !== "POST") return page(200, "Post a manifest here.");
+    const manifestText = new URLSearchParams(raw).get("manifest");
+    let manifest: Record<string, any>;
+    try {
+      manifest = JSON.parse(manifestText ?? "");
+    } catch {
+      return page(422, "Invalid GitHub App configuration: the manifest is not JSON.");
+    }
+    const state = url.searchParams.get("state");
+    this.manifestPosts.push({ org: login, state, manifest });
+    if (!this.orgs.has(login.toLowerCase())) return page(404, "Organization not found.");
+    if (typeof manifest.url !== "string" || typeof manifest.name !== "string") return page(422, "Invalid GitHub App configuration: name and url are required.");
+    if (typeof manifest.redirect_url !== "string") return page(422, "Invalid GitHub App configuration: redirect_url is required for this flow.");
+    const code = randomBytes(10).toString("hex");
+    this.conversions.set(code, { org: login, manifest });
+    const target = new URL(manifest.redirect_url);
+    target.searchParams.set("code", code);
+    if (state !== null) target.searchParams.set("state", state);
+    res.writeHead(302, { location: target.toString() });
+    res.end();
+  }
+
+  /** An App as GitHub's integration schema has it. */
+  integrationBody(app: AppState): Record<string, unknown> {
+    const owner = this.orgs.get(app.ownerLogin.toLowerCase());
+    return {
+      id: app.id,
+      slug: app.slug,
+      node_id: `A_${app.id}`,
+      client_id: app.clientId,
+      owner: { ...simpleUser(app.ownerLogin, owner?.id ?? 1, this.url), type: "Organization" },
+      name: app.name,
+      description: null,
+      external_url: `https://github.com/${app.ownerLogin}`,
+      html_url: `https://github.com/apps/${app.slug}`,
+      created_at: "2026-11-01T00:00:00Z",
+      updated_at: "2026-11-01T00:00:00Z",
+      permissions: app.permissions,
+      events: app.events,
+    };
+  }
+
+  /** What an owner's click on the install page does: installs the App on the organization. */
+  installAppOn(login: string, appId: number, repositorySelection: "all" | "selected" = "all"): number {
+    const org = this.orgs.get(login.toLowerCase())!;
+    const app = this.apps.get(appId)!;
+    const inst = { id: this.id(), appId, repositorySelection, repositories: [], permissions: app.permissions, events: app.events };
+    org.appInstallations = org.appInstallations ?? new Map();
+    org.appInstallations.set(appId, inst);
+    return inst.id;
+  }
+
+  /** Sets an organization's (or environment's) secret-encryption public key, base64. */
+  setPublicKey(login: string, target: string, key: string, keyId = String(this.id())): void {
+    this.orgs.get(login.toLowerCase())!.publicKeys.set(target, { keyId, key });
   }
 
   /** A pending request as GitHub's organization-programmatic-access-grant-request schema has it. */
@@ -505,8 +647,7 @@ export class GitHubStandIn {
   }
 
   /** An installation as GitHub's installation schema has it. */
-  installationBody(org: OrgState, app: AppState): Record<string, unknown> {
-    const inst = org.installation!;
+  installationBody(org: OrgState, app: AppState, inst = org.installation!): Record<string, unknown> {
     return {
       id: inst.id,
       account: { ...simpleUser(org.login, org.id, this.url), type: "Organization" },

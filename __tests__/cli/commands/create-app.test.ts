@@ -1,0 +1,144 @@
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { stringify } from "yaml";
+import { createApp } from "../../../cli/commands/create-app";
+import { launchChromium } from "../../../test-support/browser";
+import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
+import { captureIO } from "../../helpers/io";
+import { keyBodyLines } from "../../helpers/keys";
+
+function writeConfig(): string {
+  const file = join(mkdtempSync(join(tmpdir(), "create-app-")), "token-policy.yaml");
+  writeFileSync(
+    file,
+    stringify({
+      organizations: [
+        {
+          login: "acme-corp",
+          app: {
+            name: "acme-token-broker",
+            homepageUrl: "https://github.com/acme-corp",
+            description: "Reviews PAT requests.",
+            permissions: { organization_personal_access_token_requests: "write", contents: "read" },
+            events: ["personal_access_token_request"],
+          },
+          credentials: { actions: { visibility: "all" } },
+        },
+      ],
+    }),
+  );
+  return file;
+}
+
+describe("create-app (end to end in headless Chromium)", () => {
+  let standIn: GitHubStandIn;
+  let browser: Browser;
+  let page: Page;
+  let out: string;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+  beforeEach(async () => {
+    standIn = await GitHubStandIn.start();
+    standIn.addOrg("acme-corp");
+    page = await browser.newPage();
+    out = join(mkdtempSync(join(tmpdir(), "creds-")), ".secrets", "acme-corp-app.json");
+  });
+  afterEach(async () => {
+    await page.close();
+    expect(standIn.violations).toEqual([]);
+    await standIn.close();
+  });
+
+  test("the owner's click registers the App and the credentials land in a 0600 file, never on screen", async () => {
+    const io = captureIO({});
+    let local = "";
+    // GIVEN a run whose "browser" is real Chromium clicking the button on the local page
+    const result = await createApp(
+      { org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out },
+      io,
+      {
+        onListening: (url) => (local = url),
+        openBrowser: async (url) => {
+          await page.goto(url);
+          await page.click("#create");
+        },
+      },
+    );
+    // THEN GitHub got the configured manifest, pointing back at the local server, with a strong state
+    expect(standIn.manifestPosts).toHaveLength(1);
+    const post = standIn.manifestPosts[0];
+    expect(post.org).toBe("acme-corp");
+    expect(post.manifest).toEqual({
+      name: "acme-token-broker",
+      url: "https://github.com/acme-corp",
+      description: "Reviews PAT requests.",
+      public: false,
+      default_permissions: { contents: "read", organization_personal_access_token_requests: "write" },
+      default_events: ["personal_access_token_request"],
+      redirect_url: `${local}/callback`,
+      request_oauth_on_install: false,
+      setup_on_update: false,
+    });
+    expect(local).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(Buffer.from(post.state!, "base64url").length).toBeGreaterThanOrEqual(16);
+    // AND the browser came back to the success page
+    await page.waitForSelector("#install");
+    expect(await page.getAttribute("#install", "href")).toBe(`${standIn.url}/apps/${result.slug}/installations/new`);
+    // AND the credentials file holds the key GitHub issued, mode 0600 in a 0700 directory
+    const creds = JSON.parse(readFileSync(out, "utf8"));
+    expect(creds).toMatchObject({ id: result.appId, slug: "acme-token-broker", client_id: result.clientId, html_url: `https://github.com/apps/acme-token-broker`, owner: "acme-corp" });
+    expect(creds.pem).toBe(standIn.createdAppKeys.get(result.appId));
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(out)).mode & 0o777).toBe(0o700);
+    // AND nothing secret reached stdout or stderr
+    const printed = io.out() + io.err();
+    for (const line of keyBodyLines(creds.pem)) expect(printed).not.toContain(line);
+    expect(printed).not.toContain(creds.client_secret);
+    expect(io.out()).toContain(`Created App acme-token-broker (id ${result.appId}, client id ${result.clientId}).`);
+    expect(io.out()).toContain("TF_VAR_acme_corp_app_private_key_actions_sealed");
+  });
+
+  test("a forged or missing state is refused with 403 and the flow keeps waiting", async () => {
+    const io = captureIO({});
+    const result = await createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out }, io, {
+      openBrowser: async (url) => {
+        const forged = await page.goto(`${url}callback?code=abc&state=forged`);
+        expect(forged!.status()).toBe(403);
+        const missing = await page.goto(`${url}callback?code=abc`);
+        expect(missing!.status()).toBe(403);
+        expect(existsSync(out)).toBe(false);
+        // the real flow still completes afterwards
+        await page.goto(url);
+        await page.click("#create");
+      },
+    });
+    expect(result.appId).toBeGreaterThan(0);
+    expect(io.err()).toContain("refused a callback with a wrong or missing state; still waiting for GitHub");
+    expect(standIn.callsOf("POST /app-manifests/{code}/conversions")).toHaveLength(1);
+  });
+
+  test("fails without waiting forever when GitHub never answers", async () => {
+    const started = Date.now();
+    await expect(
+      createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out, open: false }, captureIO({}), { timeoutMs: 300 }),
+    ).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining("GitHub's manifest codes expire after one hour") });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test("refuses to overwrite an existing credentials file, before starting", async () => {
+    const existing = join(mkdtempSync(join(tmpdir(), "creds-")), "app.json");
+    writeFileSync(existing, "{}");
+    await expect(createApp({ org: "acme-corp", config: writeConfig(), out: existing, open: false }, captureIO({}))).rejects.toMatchObject({
+      exitCode: 2,
+      message: `${existing} already exists; refusing to overwrite an App's credentials (move it away or pass --out)`,
+    });
+  });
+});

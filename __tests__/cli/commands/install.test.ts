@@ -1,0 +1,82 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { install } from "../../../cli/commands/install";
+import { writeCredentialsFile } from "../../../cli/credentials-file";
+import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
+import { generateAppKey, installApp } from "../../../test-support/fixtures";
+import { captureIO } from "../../helpers/io";
+import { writePolicyFile } from "../../helpers/policy-file";
+
+/** Registers an App (not installed) and writes the credentials file create-app would. */
+function registerApp(standIn: GitHubStandIn, key = generateAppKey()) {
+  const id = standIn.id();
+  const app = standIn.addApp({ id, slug: "acme-token-broker", clientId: `Iv23li${id}`, name: "acme-token-broker", publicKeyPem: key.publicPem, permissions: { contents: "read" }, events: [], ownerLogin: "acme-corp" });
+  const file = join(mkdtempSync(join(tmpdir(), "creds-")), "app.json");
+  writeCredentialsFile(file, { id, slug: app.slug, client_id: app.clientId, client_secret: "s", webhook_secret: null, pem: key.pem, html_url: "", owner: "acme-corp", github_url: standIn.url });
+  return { app, file };
+}
+
+describe("install", () => {
+  let standIn: GitHubStandIn;
+  afterEach(async () => {
+    expect(standIn.violations).toEqual([]);
+    await standIn.close();
+  });
+
+  test("opens the install page and polls as the App until the installation appears", async () => {
+    standIn = await GitHubStandIn.start();
+    standIn.addOrg("acme-corp");
+    const { app, file } = registerApp(standIn);
+    let opened = "";
+    let installationId = 0;
+    let polls = 0;
+    standIn.beforeHandle = (op) => {
+      // The owner clicks "Install" while the command waits: on the third poll.
+      if (op === "GET /orgs/{org}/installation" && ++polls === 3) installationId = standIn.installAppOn("acme-corp", app.id);
+    };
+    const io = captureIO({ GITHUB_API_URL: standIn.url });
+    const result = await install({ org: "acme-corp", config: writePolicyFile(), credentials: file }, io, { openBrowser: async (u) => void (opened = u), pollIntervalMs: 10 });
+    expect(opened).toBe(`${standIn.url}/apps/acme-token-broker/installations/new`);
+    expect(result).toEqual({ installationId, repositorySelection: "all" });
+    const polled = standIn.callsOf("GET /orgs/{org}/installation");
+    expect(polled.map((c) => [c.status, c.auth])).toEqual([[404, "jwt"], [404, "jwt"], [200, "jwt"]]);
+    expect(io.out()).toContain(`app: { installation: { id: ${installationId} } }`);
+    expect(io.out()).toContain(`TF_VAR_acme_corp_app_installation_id=${installationId}`);
+  });
+
+  test("gives up after its timeout with exit 1", async () => {
+    standIn = await GitHubStandIn.start();
+    standIn.addOrg("acme-corp");
+    const { file } = registerApp(standIn);
+    await expect(
+      install({ org: "acme-corp", config: writePolicyFile(), credentials: file, open: false }, captureIO({ GITHUB_API_URL: standIn.url }), { pollIntervalMs: 10, timeoutMs: 100 }),
+    ).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining("was not installed on acme-corp") });
+  });
+
+  test("needs App credentials to poll", async () => {
+    standIn = await GitHubStandIn.start();
+    await expect(install({ org: "acme-corp", config: writePolicyFile(), open: false }, captureIO({ GITHUB_TOKEN: "ghs_x" }))).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining("no GitHub credentials"),
+    });
+  });
+
+  test("installs on an enterprise-owned organization through the enterprise API (checked against GHEC's description)", async () => {
+    standIn = await GitHubStandIn.start({ spec: "ghec" });
+    const org = standIn.addOrg("acme-corp");
+    org.enterprise = "acme-enterprise";
+    const { app, file } = registerApp(standIn);
+    // The caller is the enterprise's installer App, installed on the enterprise.
+    const installer = installApp(standIn, "acme-installer-holder");
+    standIn.enterpriseInstallations.set("acme-enterprise", installer.installationId);
+    const config = writePolicyFile({ app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", installation: { repositories: ["release-tools", "changelog"] } } });
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: installer.token });
+    const result = await install({ org: "acme-corp", config, credentials: file, enterprise: "acme-enterprise" }, io);
+    expect(standIn.callsOf("POST /enterprises/{enterprise}/apps/organizations/{org}/installations").map((c) => [c.status, c.body])).toEqual([
+      [201, { client_id: app.clientId, repository_selection: "selected", repositories: ["release-tools", "changelog"] }],
+    ]);
+    expect(result.repositorySelection).toBe("selected");
+    expect(standIn.rejections).toEqual([]);
+  });
+});

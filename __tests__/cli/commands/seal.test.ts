@@ -1,0 +1,84 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sodium from "libsodium-wrappers";
+import { run } from "../../../cli";
+import { seal } from "../../../cli/commands/seal";
+import { writeCredentialsFile } from "../../../cli/credentials-file";
+import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
+import { generateAppKey, installApp, type InstalledApp } from "../../../test-support/fixtures";
+import { captureIO } from "../../helpers/io";
+import { keyBodyLines } from "../../helpers/keys";
+import { writePolicyFile } from "../../helpers/policy-file";
+
+describe("seal", () => {
+  let standIn: GitHubStandIn;
+  let app: InstalledApp;
+  let keys: Record<string, { publicKey: Uint8Array; privateKey: Uint8Array }>;
+  const appKey = generateAppKey();
+  let credsFile: string;
+
+  beforeAll(() => sodium.ready);
+  beforeEach(async () => {
+    standIn = await GitHubStandIn.start();
+    app = installApp(standIn);
+    keys = {};
+    for (const target of ["actions", "dependabot", "env:release-tools/production"]) {
+      keys[target] = sodium.crypto_box_keypair();
+      standIn.setPublicKey("acme-corp", target, sodium.to_base64(keys[target].publicKey, sodium.base64_variants.ORIGINAL), `key-${target}`);
+    }
+    credsFile = join(mkdtempSync(join(tmpdir(), "creds-")), "app.json");
+    writeCredentialsFile(credsFile, { id: app.appId, slug: "s", client_id: "Iv1", client_secret: "x", webhook_secret: null, pem: appKey.pem, html_url: "", owner: "acme-corp", github_url: standIn.url });
+  });
+  afterEach(async () => {
+    expect(standIn.violations).toEqual([]);
+    await standIn.close();
+  });
+
+  const open = (sealed: string, target: string) =>
+    sodium.to_string(sodium.crypto_box_seal_open(sodium.from_base64(sealed, sodium.base64_variants.ORIGINAL), keys[target].publicKey, keys[target].privateKey));
+
+  test("seals the key for the org's Actions secrets: it opens with the matching secret key", async () => {
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
+    const r = await seal({ org: "acme-corp", config: writePolicyFile(), credentials: credsFile }, io);
+    expect(r.variable).toBe("acme_corp_app_private_key_actions_sealed");
+    expect(r.keyId).toBe("key-actions");
+    expect(open(r.sealed, "actions")).toBe(appKey.pem);
+    expect(io.out()).toBe(`# The App's private key sealed for acme-corp Actions secrets (public key id key-actions); seal again if GitHub rotates that key\nTF_VAR_acme_corp_app_private_key_actions_sealed=${r.sealed}\n`);
+    for (const line of keyBodyLines(appKey.pem)) expect(io.out() + io.err()).not.toContain(line);
+  });
+
+  test("is different on every run", async () => {
+    const io = () => captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
+    const a = await seal({ org: "acme-corp", config: writePolicyFile(), credentials: credsFile }, io());
+    const b = await seal({ org: "acme-corp", config: writePolicyFile(), credentials: credsFile }, io());
+    expect(a.sealed).not.toBe(b.sealed);
+    expect(open(a.sealed, "actions")).toBe(open(b.sealed, "actions"));
+  });
+
+  test("uses each target's own public key: Dependabot and environments", async () => {
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
+    const d = await seal({ org: "acme-corp", config: writePolicyFile(), credentials: credsFile, target: "dependabot" }, io);
+    expect(d.variable).toBe("acme_corp_app_private_key_dependabot_sealed");
+    expect(open(d.sealed, "dependabot")).toBe(appKey.pem);
+    expect(() => open(d.sealed, "actions")).toThrow();
+    const e = await seal({ org: "acme-corp", config: writePolicyFile(), credentials: credsFile, target: "environment", repository: "release-tools", environment: "production" }, io);
+    expect(e.variable).toBe("acme_corp_app_private_key_env_release_tools__production_sealed");
+    expect(open(e.sealed, "env:release-tools/production")).toBe(appKey.pem);
+  });
+
+  test("reads the public key as the App when no GITHUB_TOKEN is set", async () => {
+    const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem });
+    const r = await seal({ org: "acme-corp", config: writePolicyFile() }, io);
+    expect(open(r.sealed, "actions")).toBe(app.pem);
+    expect(standIn.callsOf("GET /orgs/{org}/actions/secrets/public-key").map((c) => c.auth)).toEqual(["installation"]);
+  });
+
+  test("exit 2 on a bad target or a missing environment, before any call", async () => {
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
+    expect(await run(["seal", "--org", "acme-corp", "--config", writePolicyFile(), "--credentials", credsFile, "--target", "vault"], io)).toBe(2);
+    expect(io.err()).toBe('error: --target must be actions, dependabot or environment, got "vault"\n');
+    expect(await run(["seal", "--org", "acme-corp", "--config", writePolicyFile(), "--credentials", credsFile, "--target", "environment"], io)).toBe(2);
+    expect(standIn.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * `token-policy create-app`: registers the organization's App from its manifest through GitHub's
+ * manifest flow. The owner's one click on GitHub is the only manual step; the code GitHub sends
+ * back is exchanged once, and the credentials land in a 0600 file, never on the screen.
+ */
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Octokit } from "@octokit/core";
+import { buildAppManifest, type AppManifest } from "../../lib/app-manifest";
+import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
+import { UsageError } from "../../lib/config/errors";
+import { resolveApiUrl } from "../../lib/github/client";
+import { apiUrlFor, installAppUrl, newAppUrl, variableNames, webRoot } from "../../lib/naming";
+import { openBrowser } from "../browser";
+import { assertWritable, defaultCredentialsFile, writeCredentialsFile, type AppCredentialsFile } from "../credentials-file";
+import { GitHubFailure, type CommandIO } from "../io";
+
+/** Options of {@link createApp}. */
+export interface CreateAppOptions {
+  readonly org: string;
+  readonly config?: string;
+  /** Web root of GitHub. @default the org's githubUrl */
+  readonly githubUrl?: string;
+  /** API root. @default GITHUB_API_URL, else derived from the web root */
+  readonly apiUrl?: string;
+  /** Local port. @default a free one */
+  readonly port?: number;
+  /** Open the browser. @default true */
+  readonly open?: boolean;
+  /** Credentials file. @default .secrets/<login>-app.json */
+  readonly out?: string;
+}
+
+/** Seams for tests: the browser, and GitHub's one-hour limit. */
+export interface CreateAppDeps {
+  readonly openBrowser?: (url: string) => Promise<void>;
+  /** @default 3600000, GitHub's limit for the manifest code */
+  readonly timeoutMs?: number;
+  /** Called with the local URL once the server listens. */
+  readonly onListening?: (url: string) => void;
+}
+
+/** What create-app reports (the secrets stay in the file). */
+export interface CreateAppResult {
+  readonly appId: number;
+  readonly slug: string;
+  readonly clientId: string;
+  readonly credentialsFile: string;
+  readonly installUrl: string;
+}
+
+/** Runs the flow; resolves when the credentials are written, rejects after the timeout. */
+export async function createApp(options: CreateAppOptions, io: CommandIO, deps: CreateAppDeps = {}): Promise<CreateAppResult> {
+  const loaded = loadConfig(configFileName(options.config, io.env));
+  const org = findOrganization(loaded, options.org);
+  const githubUrl = webRoot(options.githubUrl ?? org.githubUrl);
+  const apiUrl = (options.apiUrl ?? (options.githubUrl ? apiUrlFor(options.githubUrl) : resolveApiUrl(io.env, org.githubUrl))).replace(/\/+$/, "");
+  const out = options.out ?? defaultCredentialsFile(org.login);
+  assertWritable(out);
+  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port < 65536)) {
+    throw new UsageError(`--port must be a port number, got ${options.port}`);
+  }
+
+  const state = randomBytes(32).toString("base64url");
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (e) => reject(new UsageError(`cannot listen on 127.0.0.1:${options.port ?? 0}: ${(e as NodeJS.ErrnoException).code}`)));
+    server.listen(options.port ?? 0, "127.0.0.1", resolve);
+  });
+  const local = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const manifest = buildAppManifest(org.app, `${local}/callback`);
+  const postTo = `${newAppUrl(org.login, githubUrl)}?state=${encodeURIComponent(state)}`;
+
+  try {
+    return await new Promise<CreateAppResult>((resolve, reject) => {
+      let exchanging = false;
+      const timer = setTimeout(() => reject(new GitHubFailure(`no answer from GitHub within ${Math.round((deps.timeoutMs ?? 3_600_000) / 60_000)} minutes; GitHub's manifest codes expire after one hour. Run create-app again.`)), deps.timeoutMs ?? 3_600_000);
+      server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+        const url = new URL(req.url ?? "/", local);
+        if (req.method === "GET" && url.pathname === "/") return html(res, 200, startPage(org.login, manifest, postTo));
+        if (req.method !== "GET" || url.pathname !== "/callback") return html(res, 404, "<p>Not found.</p>");
+        if (!sameSecret(url.searchParams.get("state"), state)) {
+          io.stderr.write("warning: refused a callback with a wrong or missing state; still waiting for GitHub\n");
+          return html(res, 403, "<h1>Refused</h1><p>This answer does not carry the state this run sent to GitHub. Nothing was done; the flow keeps waiting.</p>");
+        }
+        const code = url.searchParams.get("code");
+        if (!code || !/^[A-Za-z0-9_-]{1,100}$/.test(code)) return html(res, 400, "<p>GitHub's answer has no code.</p>");
+        if (exchanging) return html(res, 409, "<p>This run already exchanged its code.</p>");
+        exchanging = true;
+        exchange(apiUrl, code)
+          .then((data) => {
+            const file: AppCredentialsFile = {
+              id: data.id,
+              slug: data.slug,
+              client_id: data.client_id,
+              client_secret: data.client_secret,
+              webhook_secret: data.webhook_secret ?? null,
+              pem: data.pem,
+              html_url: data.html_url,
+              owner: org.login,
+              github_url: githubUrl,
+            };
+            writeCredentialsFile(out, file);
+            const installUrl = installAppUrl(data.slug, githubUrl);
+            html(res, 200, donePage(data.slug, installUrl));
+            clearTimeout(timer);
+            resolve({ appId: data.id, slug: data.slug, clientId: data.client_id, credentialsFile: out, installUrl });
+          })
+          .catch((e) => {
+            html(res, 502, "<h1>Failed</h1><p>GitHub did not exchange the code. See the terminal.</p>");
+            clearTimeout(timer);
+            const status = (e as { status?: number }).status;
+            reject(new GitHubFailure(`GitHub answered ${status ?? "nothing"} to POST /app-manifests/{code}/conversions: ${(e as Error).message}`));
+          });
+      });
+      io.stdout.write(`Open ${local}/ to register the ${org.app.name} App in ${org.login} (waiting up to one hour)\n`);
+      deps.onListening?.(local);
+      if (options.open !== false) void (deps.openBrowser ?? openBrowser)(`${local}/`);
+    }).then((result) => {
+      printNextSteps(io, org.login, result, loaded.file);
+      return result;
+    });
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
+interface Conversion {
+  id: number;
+  slug: string;
+  client_id: string;
+  client_secret: string;
+  webhook_secret?: string | null;
+  pem: string;
+  html_url: string;
+}
+
+async function exchange(apiUrl: string, code: string): Promise<Conversion> {
+  const octokit = new Octokit({ baseUrl: apiUrl, userAgent: "github-token-policy", log: { debug() {}, info() {}, warn() {}, error() {} } });
+  const { data } = await octokit.request("POST /app-manifests/{code}/conversions", { code });
+  return data as unknown as Conversion;
+}
+
+function sameSecret(given: string | null, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function printNextSteps(io: CommandIO, login: string, r: CreateAppResult, configFile: string): void {
+  const v = variableNames(login);
+  io.stdout.write(
+    [
+      `Created App ${r.slug} (id ${r.appId}, client id ${r.clientId}).`,
+      `Credentials (private key, client and webhook secrets) written to ${r.credentialsFile} with mode 0600. Keep it out of git; move the key to your secret store.`,
+      "",
+      "Next:",
+      `  1. Record in ${configFile} under ${login}: app: { id: ${r.appId}, clientId: ${r.clientId}, slug: ${r.slug} }`,
+      `  2. Install it: npm run -s cli -- install --org ${login} --credentials ${r.credentialsFile}   (or open ${r.installUrl})`,
+      `  3. Seal the key for Terraform: npm run -s cli -- seal --org ${login} --credentials ${r.credentialsFile} --target actions`,
+      `     and set TF_VAR_${v.actionsSealed} in CI (also TF_VAR_${v.dependabotSealed} with --target dependabot when used).`,
+      "",
+    ].join("\n"),
+  );
+}
+
+function html(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-store",
+    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action *",
+    "referrer-policy": "no-referrer",
+  });
+  res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><title>token-policy create-app</title><body style="font-family:sans-serif;max-width:44em;margin:2em auto">${body}</body></html>`);
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+function startPage(login: string, manifest: AppManifest, postTo: string): string {
+  const perms = Object.entries(manifest.default_permissions).map(([k, v]) => `<li><code>${esc(k)}</code>: ${esc(v)}</li>`).join("") || "<li>none</li>";
+  const events = manifest.default_events.map((e) => `<li><code>${esc(e)}</code></li>`).join("") || "<li>none</li>";
+  return `<h1>Register ${esc(manifest.name)} in ${esc(login)}</h1>
+<p>GitHub will ask you, as an owner of <b>${esc(login)}</b>, to confirm this App. It is private to the organization.</p>
+<h2>Permissions</h2><ul>${perms}</ul><h2>Events</h2><ul>${events}</ul>
+<form method="post" action="${esc(postTo)}">
+<input type="hidden" name="manifest" value="${esc(JSON.stringify(manifest))}">
+<button id="create" type="submit">Create the App on GitHub</button>
+</form>`;
+}
+
+function donePage(slug: string, installUrl: string): string {
+  return `<h1>${esc(slug)} is registered</h1><p>Its credentials are in the file the terminal names. Next, <a id="install" href="${esc(installUrl)}">install it on the organization</a>, or run <code>token-policy install</code>.</p><p>You can close this page.</p>`;
+}

@@ -1,0 +1,104 @@
+/**
+ * `token-policy install`: installs the App on the organization. An ordinary organization needs
+ * an owner's click: the command opens the install page and waits, polling as the App, until the
+ * installation appears. An enterprise-owned organization is installed through the enterprise
+ * installations API, by an App installed on the enterprise.
+ */
+import { createGitHubClient, resolveApiUrl, resolveAuth, type GitHubAuth } from "../../lib/github/client";
+import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
+import { UsageError } from "../../lib/config/errors";
+import { installAppUrl, variableNames } from "../../lib/naming";
+import { openBrowser } from "../browser";
+import { readCredentialsFile } from "../credentials-file";
+import { GitHubFailure, type CommandIO } from "../io";
+
+/** Options of {@link install}. */
+export interface InstallOptions {
+  readonly org: string;
+  readonly config?: string;
+  /** The file create-app wrote (App id, client id, slug, key). */
+  readonly credentials?: string;
+  /** Enterprise slug: install through the enterprise API instead of the browser. */
+  readonly enterprise?: string;
+  /** Open the browser. @default true */
+  readonly open?: boolean;
+}
+
+/** Seams for tests. */
+export interface InstallDeps {
+  readonly openBrowser?: (url: string) => Promise<void>;
+  /** @default 3000 */
+  readonly pollIntervalMs?: number;
+  /** @default 1800000 (30 minutes) */
+  readonly timeoutMs?: number;
+}
+
+/** The installation found or made. */
+export interface InstallResult {
+  readonly installationId: number;
+  readonly repositorySelection: string;
+}
+
+/** Runs the installation. */
+export async function install(options: InstallOptions, io: CommandIO, deps: InstallDeps = {}): Promise<InstallResult> {
+  const loaded = loadConfig(configFileName(options.config, io.env));
+  const org = findOrganization(loaded, options.org);
+  const creds = options.credentials ? readCredentialsFile(options.credentials) : undefined;
+  const apiUrl = resolveApiUrl(io.env, org.githubUrl);
+  const githubUrl = creds?.github_url ?? org.githubUrl;
+  const timing = { writeIntervalMs: io.clientOptions?.writeIntervalMs, retryUnitMs: io.clientOptions?.retryUnitMs, warn: (m: string) => io.stderr.write(`warning: ${m}\n`) };
+  let result: InstallResult;
+
+  if (options.enterprise) {
+    // The caller is the enterprise's own installer App (GITHUB_TOKEN or APP_* for it); the App
+    // to install is named by its client id.
+    const clientId = creds?.client_id ?? org.app.clientId;
+    if (!clientId) throw new UsageError("--enterprise needs the App's client id: pass --credentials FILE from create-app, or set app.clientId in the config");
+    const auth = resolveAuth({ env: io.env });
+    const client = await createGitHubClient({ apiUrl, auth, ...timing });
+    const repos = org.app.installation.repositories;
+    const { data } = await client.request("POST /enterprises/{enterprise}/apps/organizations/{org}/installations", {
+      enterprise: options.enterprise,
+      org: org.login,
+      client_id: clientId,
+      repository_selection: repos === "all" ? "all" : "selected",
+      ...(repos === "all" ? {} : { repositories: [...repos] }),
+    } as never);
+    const inst = data as { id: number; repository_selection: string };
+    result = { installationId: inst.id, repositorySelection: inst.repository_selection };
+  } else {
+    const auth: GitHubAuth = creds ? { kind: "app", appId: String(creds.id), privateKey: creds.pem } : resolveAuth({ env: { ...io.env, GITHUB_TOKEN: undefined } });
+    if (auth.kind !== "app") throw new UsageError("install polls as the App: pass --credentials FILE from create-app, or set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
+    // Poll as the App itself (JWT): an installation id is what is being waited for.
+    const jwtClient = await createGitHubClient({ apiUrl, auth, asApp: true, ...timing, maxRetries: 1 });
+    let slug = creds?.slug ?? org.app.slug;
+    if (!slug) slug = ((await jwtClient.request("GET /app")).data as { slug: string }).slug;
+    const url = installAppUrl(slug, githubUrl);
+    io.stdout.write(`Install ${slug} on ${org.login}: ${url}\nWaiting for the installation to appear…\n`);
+    if (options.open !== false) void (deps.openBrowser ?? openBrowser)(url);
+    const deadline = Date.now() + (deps.timeoutMs ?? 1_800_000);
+    for (;;) {
+      try {
+        const { data } = await jwtClient.request("GET /orgs/{org}/installation", { org: org.login });
+        result = { installationId: data.id, repositorySelection: data.repository_selection };
+        break;
+      } catch (e) {
+        const status = (e as { status?: number }).status;
+        if (status !== 404) throw new GitHubFailure(`GitHub answered ${status ?? "nothing"} to GET /orgs/${org.login}/installation: ${(e as Error).message}`);
+      }
+      if (Date.now() > deadline) throw new GitHubFailure(`${slug} was not installed on ${org.login} within ${Math.round((deps.timeoutMs ?? 1_800_000) / 60_000)} minutes`);
+      await new Promise((r) => setTimeout(r, deps.pollIntervalMs ?? 3000));
+    }
+  }
+
+  const v = variableNames(org.login);
+  io.stdout.write(
+    [
+      `Installed on ${org.login}: installation id ${result.installationId} (repositories: ${result.repositorySelection}).`,
+      `Record it in ${loaded.file} under ${org.login}: app: { installation: { id: ${result.installationId} } }`,
+      `or set TF_VAR_${v.installationId}=${result.installationId} in CI.`,
+      "",
+    ].join("\n"),
+  );
+  return result;
+}

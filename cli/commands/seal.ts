@@ -1,0 +1,105 @@
+/**
+ * `token-policy seal`: seals the App's private key for one secret target (libsodium sealed box
+ * with the target's public key), so `AppCredentials` passes it as `encrypted_value` and
+ * Terraform state holds only ciphertext. Prints the TF_VAR line and the key id; nothing else
+ * secret.
+ */
+import { readFileSync } from "node:fs";
+import sodium from "libsodium-wrappers";
+import { createGitHubClient, resolveApiUrl, resolveAuth, type GitHubAuth } from "../../lib/github/client";
+import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
+import { UsageError } from "../../lib/config/errors";
+import { variableNames } from "../../lib/naming";
+import { readCredentialsFile } from "../credentials-file";
+import type { CommandIO } from "../io";
+
+/** Options of {@link seal}. */
+export interface SealOptions {
+  readonly org: string;
+  readonly config?: string;
+  /** The file create-app wrote; its key is sealed. */
+  readonly credentials?: string;
+  /** `actions`, `dependabot`, or `environment` (with repository and environment). @default "actions" */
+  readonly target?: string;
+  readonly repository?: string;
+  readonly environment?: string;
+}
+
+/** What seal prints. */
+export interface SealResult {
+  /** The Terraform variable to set. */
+  readonly variable: string;
+  /** Base64 sealed box. */
+  readonly sealed: string;
+  /** GitHub's id of the public key used; a rotated key needs a new seal. */
+  readonly keyId: string;
+}
+
+/**
+ * Seals the key. The key comes from `--credentials`, else `APP_PRIVATE_KEY`/`APP_PRIVATE_KEY_FILE`;
+ * the public key is read with `GITHUB_TOKEN` when set (an owner's token can read it), else as
+ * the App's installation.
+ */
+export async function seal(options: SealOptions, io: CommandIO): Promise<SealResult> {
+  const loaded = loadConfig(configFileName(options.config, io.env));
+  const org = findOrganization(loaded, options.org);
+  const target = options.target ?? "actions";
+  if (!["actions", "dependabot", "environment"].includes(target)) throw new UsageError(`--target must be actions, dependabot or environment, got ${JSON.stringify(target)}`);
+  if (target === "environment" && !(options.repository && options.environment)) throw new UsageError("--target environment needs --repository and --environment");
+
+  const creds = options.credentials ? readCredentialsFile(options.credentials) : undefined;
+  const pem = creds?.pem ?? io.env.APP_PRIVATE_KEY?.replace(/\\n/g, "\n") ?? (io.env.APP_PRIVATE_KEY_FILE ? readKeyFile(io.env.APP_PRIVATE_KEY_FILE) : undefined);
+  if (!pem) throw new UsageError("no key to seal: pass --credentials FILE from create-app, or set APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
+  if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(pem)) throw new UsageError("the key to seal is not a PEM private key");
+
+  const auth: GitHubAuth = io.env.GITHUB_TOKEN
+    ? { kind: "token", token: io.env.GITHUB_TOKEN }
+    : creds
+      ? { kind: "app", appId: String(creds.id), privateKey: creds.pem, installationId: io.env.APP_INSTALLATION_ID ? Number(io.env.APP_INSTALLATION_ID) : undefined }
+      : resolveAuth({ env: io.env });
+  const client =
+    io.client ??
+    (await createGitHubClient({ apiUrl: resolveApiUrl(io.env, org.githubUrl), auth, org: org.login, warn: (m) => io.stderr.write(`warning: ${m}\n`), ...io.clientOptions }));
+
+  const v = variableNames(org.login);
+  let key: { key_id: string; key: string };
+  let variable: string;
+  let what: string;
+  if (target === "actions") {
+    key = (await client.request("GET /orgs/{org}/actions/secrets/public-key", { org: org.login })).data;
+    variable = v.actionsSealed;
+    what = `${org.login} Actions secrets`;
+  } else if (target === "dependabot") {
+    key = (await client.request("GET /orgs/{org}/dependabot/secrets/public-key", { org: org.login })).data;
+    variable = v.dependabotSealed;
+    what = `${org.login} Dependabot secrets`;
+  } else {
+    key = (
+      await client.request("GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key", {
+        owner: org.login,
+        repo: options.repository!,
+        environment_name: options.environment!,
+      })
+    ).data;
+    variable = v.environmentSealed(options.repository!, options.environment!);
+    what = `environment ${options.repository}/${options.environment}`;
+  }
+
+  await sodium.ready;
+  const publicKey = sodium.from_base64(key.key, sodium.base64_variants.ORIGINAL);
+  const sealed = sodium.to_base64(sodium.crypto_box_seal(sodium.from_string(pem), publicKey), sodium.base64_variants.ORIGINAL);
+  io.stdout.write(`# ${credentialTarget(what)} (public key id ${key.key_id}); seal again if GitHub rotates that key\nTF_VAR_${variable}=${sealed}\n`);
+  return { variable, sealed, keyId: key.key_id };
+}
+
+function credentialTarget(what: string): string {
+  return `The App's private key sealed for ${what}`;
+}
+
+function readKeyFile(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError(`APP_PRIVATE_KEY_FILE ${file}: cannot be read (${(e as NodeJS.ErrnoException).code})`);
+  }
+}
