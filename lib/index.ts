@@ -10,3 +10,6 @@ export * from "./config/schema";
 export * from "./config/load";
 export * from "./config/errors";
 export * from "./record";
+export * from "./policy-checks";
+export * from "./rules";
+export * from "./approval/evaluate";

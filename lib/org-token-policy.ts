@@ -26,6 +26,8 @@ export interface OrgTokenPolicyProps {
  * they do not change.
  */
 export class OrgTokenPolicy extends Construct {
+  /** The organization entry this policy was built from (policy checks read it). */
+  public readonly organizationConfig: OrganizationConfig;
   /** The PAT policy record. */
   public readonly patPolicy: PatPolicy;
   /** The App. */
@@ -36,6 +38,7 @@ export class OrgTokenPolicy extends Construct {
   constructor(scope: Construct, id: string, props: OrgTokenPolicyProps) {
     super(scope, id);
     const org = props.organization;
+    this.organizationConfig = org;
     const login = org.login;
     this.patPolicy = new PatPolicy(this, "pat-policy", { organizationLogin: login, githubUrl: org.githubUrl, ...org.patPolicy });
     this.gitHubApp = new GitHubApp(this, "app", {
