@@ -8,6 +8,7 @@
 import { Command, CommanderError } from "commander";
 import { createApp } from "./commands/create-app";
 import { install } from "./commands/install";
+import { report } from "./commands/report";
 import { review } from "./commands/review";
 import { seal } from "./commands/seal";
 import { GitHubFailure, type CommandIO } from "./io";
@@ -68,6 +69,16 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--environment <name>", "with --target environment")
     .action(async (opts) => {
       await seal(opts, io);
+    });
+
+  program
+    .command("report")
+    .description("Markdown report of the policy per organization; with --base, what changed, riskiest first")
+    .option("--config <file>", "config file")
+    .option("--base <file-or-ref>", "a config file or a git ref to compare with")
+    .option("--out <file>", "also write the report to this file")
+    .action(async (opts) => {
+      await report(opts, io);
     });
 
   try {

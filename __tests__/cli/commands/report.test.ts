@@ -1,0 +1,75 @@
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import { run } from "../../../cli";
+import { captureIO } from "../../helpers/io";
+
+const example = join(__dirname, "..", "..", "..", "token-policy.yaml");
+
+/** A git repository with the example committed, and a working copy changed by `change`. */
+function repoWithChange(change: (c: any) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), "report-git-"));
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t.invalid", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t.invalid" } });
+  git("init", "-q", "-b", "main");
+  copyFileSync(example, join(dir, "token-policy.yaml"));
+  git("add", ".");
+  git("commit", "-qm", "base");
+  const c = parse(readFileSync(example, "utf8"));
+  change(c);
+  writeFileSync(join(dir, "token-policy.yaml"), stringify(c));
+  return dir;
+}
+
+describe("report", () => {
+  test("describes each organization: policy, rules, App, who reads each secret, findings, manual steps", async () => {
+    const io = captureIO({});
+    expect(await run(["report", "--config", example], io)).toBe(0);
+    const out = io.out();
+    expect(out).toMatch(/^# Token policy: acme-corp, acme-labs\n/);
+    expect(out).toContain("| Maximum lifetime | 90 days |");
+    expect(out).toContain("| 3 | no organization administration | deny | any of organization administration: read |");
+    expect(out).toContain("| `TOKEN_BROKER_PRIVATE_KEY` | Actions secret (sealed) | release-tools only |");
+    expect(out).toContain("| `TOKEN_BROKER_PRIVATE_KEY` | Actions secret (sealed) | every private and internal repository |");
+    expect(out).toContain("GitHub has no API for the PAT policy. Check it matches at https://github.acme.example/organizations/acme-labs/settings/personal-access-tokens");
+    expect(out).toContain("Register the App: `token-policy create-app --org acme-corp`");
+    expect(out).not.toContain("## Changes");
+  });
+
+  test("--base REF compares with the config at a git ref, riskiest first, with the manual step it implies", async () => {
+    const dir = repoWithChange((c) => {
+      c.organizations[0].app.permissions.members = "read";
+      c.organizations[0].approval.rules[0].reason = "Reworded.";
+    });
+    const summary = join(dir, "summary.md");
+    const io = captureIO({ GITHUB_STEP_SUMMARY: summary });
+    expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base", "main", "--out", join(dir, "r.md")], io)).toBe(0);
+    const out = io.out();
+    expect(out).toContain("## Changes against main:token-policy.yaml\n\n**Widens access**\n\n- acme-corp: App permission members added at read.\n\n**Narrows or neutral**\n\n- acme-corp: Rule \"read-only tokens for anyone\" gives a new reason.\n");
+    expect(out).toContain("**The App asks for more permissions:** GitHub applies them only after an owner accepts them at https://github.com/organizations/acme-corp/settings/installations");
+    expect(readFileSync(join(dir, "r.md"), "utf8")).toBe(out);
+    expect(readFileSync(summary, "utf8")).toBe(out);
+  });
+
+  test("--base FILE, and nothing changed says so", async () => {
+    const io = captureIO({});
+    expect(await run(["report", "--config", example, "--base", example], io)).toBe(0);
+    expect(io.out()).toContain(`## Changes against ${example}\n\nNothing changed.\n`);
+  });
+
+  test("a config new at the ref counts every organization as added", async () => {
+    const dir = repoWithChange(() => {});
+    execFileSync("git", ["mv", "token-policy.yaml", "policy.yaml"], { cwd: dir });
+    const io = captureIO({});
+    expect(await run(["report", "--config", join(dir, "policy.yaml"), "--base", "main"], io)).toBe(0);
+    expect(io.out()).toContain("- acme-corp: Organization acme-corp added");
+  });
+
+  test("exit 2 for a base that is neither a file nor a ref", async () => {
+    const dir = repoWithChange(() => {});
+    const io = captureIO({});
+    expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base", "no-such-ref"], io)).toBe(2);
+    expect(io.err()).toBe("error: --base no-such-ref: no such file or git ref\n");
+  });
+});

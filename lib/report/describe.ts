@@ -1,0 +1,88 @@
+/**
+ * The Markdown a reviewer reads for one organization: PAT policy, approval rules, the App, each
+ * secret and variable with who can read it, policy findings and the manual steps left. Pure.
+ */
+import type { OrganizationConfig } from "../config/schema";
+import { credentialNames, installAppUrl, variableNames } from "../naming";
+import { ownerSteps, type PatPolicyDocument } from "../pat-policy";
+import { patPolicySettingsUrl } from "../naming";
+import { checkOrganization } from "../rules";
+import { readers, summarizeMatch, type Change } from "./diff";
+
+/** Escapes text for Markdown tables and prose. */
+export function md(text: string): string {
+  return text.replace(/[\u0000-\u001f]+/g, " ").replace(/([\\|`*_[\]<>])/g, "\\$1");
+}
+
+/** The PAT policy as `PatPolicy` records it. */
+export function patPolicyDocument(org: OrganizationConfig): PatPolicyDocument {
+  const p = org.patPolicy;
+  return {
+    fine_grained_tokens: p.fineGrainedTokens,
+    require_approval: p.requireApproval,
+    fine_grained_max_lifetime_days: p.maxLifetimeDays,
+    classic_tokens: p.classicTokens,
+    classic_max_lifetime_days: p.classicTokens === "allow" ? (p.classicMaxLifetimeDays ?? null) : null,
+  };
+}
+
+/** One organization's section. `changes` are this organization's, from `--base`. */
+export function describeOrganization(org: OrganizationConfig, changes: readonly Change[] = []): string {
+  const lines: string[] = [];
+  const p = org.patPolicy;
+  lines.push(`## ${md(org.login)}`, "");
+  if (org.githubUrl !== "https://github.com") lines.push(`GitHub: ${md(org.githubUrl)}`, "");
+
+  lines.push("### PAT policy", "", "| Setting | Value |", "|---|---|");
+  lines.push(`| Fine-grained tokens | ${p.fineGrainedTokens} |`);
+  if (p.fineGrainedTokens === "allow") {
+    lines.push(`| Owner approval | ${p.requireApproval ? "required" : "not required"} |`);
+    lines.push(`| Maximum lifetime | ${p.maxLifetimeDays} days |`);
+  }
+  lines.push(`| Classic tokens | ${p.classicTokens}${p.classicTokens === "allow" && p.classicMaxLifetimeDays ? `, at most ${p.classicMaxLifetimeDays} days` : ""} |`, "");
+
+  lines.push("### Approval rules", "", "Tried in order; the first that matches decides. Before any rule, tokens that never expire or live longer than the maximum lifetime are denied.", "");
+  if (org.approval.rules.length) {
+    lines.push("| # | Rule | Action | Matches | Reason |", "|---|---|---|---|---|");
+    org.approval.rules.forEach((r, i) => lines.push(`| ${i + 1} | ${md(r.name)} | ${r.action} | ${md(summarizeMatch(r.match))} | ${md(r.reason ?? "")} |`));
+  } else lines.push("No rules.");
+  lines.push("", `Otherwise: **${org.approval.otherwise}**${org.approval.otherwise === "deny" && org.approval.otherwiseReason ? ` (${md(org.approval.otherwiseReason)})` : ""}. Non-compliant granted tokens are ${org.approval.revokeNonCompliant ? "**revoked**" : "not revoked"}.`, "");
+
+  const a = org.app;
+  lines.push(`### App ${md(a.name)}`, "");
+  const perms = Object.entries(a.permissions).sort(([x], [y]) => x.localeCompare(y));
+  lines.push(perms.length ? `Permissions: ${perms.map(([k, v]) => `\`${k}: ${v}\``).join(", ")}.` : "Permissions: none.");
+  lines.push(`Events: ${a.events.length ? a.events.map((e) => `\`${e}\``).join(", ") : "none"}. Webhook: ${a.webhookUrl ? md(a.webhookUrl) : "inactive"}.`);
+  lines.push(`Installation: ${a.installation.repositories === "all" ? "all repositories" : `repositories ${a.installation.repositories.map(md).join(", ")}`}${a.installation.id ? ` (installation ${a.installation.id})` : ""}.`, "");
+
+  const names = credentialNames(org.credentials.prefix);
+  const c = org.credentials;
+  lines.push("### Secrets and variables", "", "| Name | Kind | Who can read it |", "|---|---|---|");
+  lines.push(`| \`${names.appId}\` | Actions variable | ${md(readers(c.actions))} |`);
+  lines.push(`| \`${names.clientId}\` | Actions variable | ${md(readers(c.actions))} |`);
+  lines.push(`| \`${names.privateKey}\` | Actions secret (${c.privateKeyInput}) | ${md(readers(c.actions))} |`);
+  if (c.dependabot) lines.push(`| \`${names.privateKey}\` | Dependabot secret | Dependabot runs in ${md(readers(c.dependabot))} |`);
+  for (const e of c.environments ?? []) lines.push(`| \`${names.privateKey}\` | environment secret | jobs of ${md(e.repository)} in environment ${md(e.environment)} |`);
+  lines.push("");
+
+  const findings = checkOrganization(org);
+  lines.push("### Policy findings", "");
+  if (findings.length === 0) lines.push("None.");
+  for (const f of findings) lines.push(`- **${f.level}** ${md(f.message)}${f.suppressedBecause ? ` Suppressed: ${md(f.suppressedBecause)}` : ""}`);
+  lines.push("");
+
+  lines.push("### Manual steps for an owner", "");
+  const steps: string[] = [];
+  const policyChanged = changes.some((ch) => /token lifetime|tokens:|approval of|no longer need approval|Classic tokens/i.test(ch.text));
+  steps.push(
+    `${policyChanged ? "**The PAT policy changed:** " : ""}GitHub has no API for the PAT policy. Check it matches at ${patPolicySettingsUrl(org.login, org.githubUrl)}: ${ownerSteps(patPolicyDocument(org), patPolicySettingsUrl(org.login, org.githubUrl)).slice(1, -1).join(" ")}`,
+  );
+  if (!a.id) steps.push(`Register the App: \`token-policy create-app --org ${org.login}\` (one click on GitHub), then record \`app.id\` and \`app.clientId\`.`);
+  if (a.installation.id === undefined) steps.push(`Install the App${a.slug ? ` at ${installAppUrl(a.slug, org.githubUrl)}` : ""}: \`token-policy install --org ${org.login}\`, then record \`app.installation.id\` or set \`TF_VAR_${variableNames(org.login).installationId}\`.`);
+  if (changes.some((ch) => ch.text.startsWith("App permission") && ch.score >= 100)) {
+    steps.push(`**The App asks for more permissions:** GitHub applies them only after an owner accepts them at ${org.githubUrl}/organizations/${org.login}/settings/installations. Update the App's permissions on its settings page to match the manifest first.`);
+  }
+  steps.forEach((s, i) => lines.push(`${i + 1}. ${s}`));
+  lines.push("");
+  return lines.join("\n");
+}
