@@ -11,6 +11,7 @@ import { install } from "./commands/install";
 import { report } from "./commands/report";
 import { review } from "./commands/review";
 import { seal } from "./commands/seal";
+import { verify } from "./commands/verify";
 import { GitHubFailure, type CommandIO } from "./io";
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
@@ -69,6 +70,17 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--environment <name>", "with --target environment")
     .action(async (opts) => {
       await seal(opts, io);
+    });
+
+  program
+    .command("verify")
+    .description("Check GitHub against the config as the App; one line per drift; exit 3 on drift")
+    .requiredOption("--org <login>", "organization login, as in the config")
+    .option("--config <file>", "config file")
+    .option("--json", "print one JSON object")
+    .action(async (opts) => {
+      const r = await verify(opts, io);
+      if (r.drift.length) code = 3;
     });
 
   program

@@ -114,6 +114,10 @@ export interface OrgState {
   publicKeys: Map<string, { keyId: string; key: string }>;
   /** Enterprise that owns the organization, for enterprise installations. */
   enterprise?: string;
+  /** Org Actions secrets, Dependabot secrets and Actions variables by name. */
+  secrets?: Map<string, { visibility: "all" | "private" | "selected"; repositories: string[] }>;
+  dependabotSecrets?: Map<string, { visibility: "all" | "private" | "selected"; repositories: string[] }>;
+  variables?: Map<string, { value: string; visibility: "all" | "private" | "selected"; repositories: string[] }>;
   /** Installations of other Apps (installed through the stand-in's install page or the enterprise API). */
   appInstallations?: Map<number, NonNullable<OrgState["installation"]>>;
 }
@@ -533,6 +537,40 @@ export class GitHubStandIn {
       });
     }
 
+    this.route("GET", "/installation/repositories", "installation", ({ installationId, query }) => {
+      const org = [...this.orgs.values()].find((o) => o.installation?.id === installationId || [...(o.appInstallations?.values() ?? [])].some((i) => i.id === installationId));
+      const inst = org?.installation?.id === installationId ? org!.installation! : [...(org?.appInstallations?.values() ?? [])].find((i) => i.id === installationId);
+      if (!org || !inst) return notFound;
+      const { page, headers } = this.paginate(inst.repositories, query, "/installation/repositories");
+      return { status: 200, body: { total_count: inst.repositories.length, repository_selection: inst.repositorySelection, repositories: page.map((n) => this.fullRepositoryBody(org, n)) }, headers };
+    });
+
+    const timestamps = { created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z" };
+    const secretRoutes = (kind: "actions" | "dependabot", store: (o: OrgState) => OrgState["secrets"]) => {
+      this.route("GET", `/orgs/{org}/${kind}/secrets/{secret_name}`, "installation", ({ org, params }) => {
+        const sec = store(org!)?.get(params.secret_name);
+        if (!sec) return notFound;
+        return { status: 200, body: { name: params.secret_name, ...timestamps, visibility: sec.visibility, ...(sec.visibility === "selected" ? { selected_repositories_url: `${this.url}/orgs/${org!.login}/${kind}/secrets/${params.secret_name}/repositories` } : {}) } };
+      });
+      this.route("GET", `/orgs/{org}/${kind}/secrets/{secret_name}/repositories`, "installation", ({ org, params }) => {
+        const sec = store(org!)?.get(params.secret_name);
+        if (!sec) return notFound;
+        return { status: 200, body: { total_count: sec.repositories.length, repositories: sec.repositories.map((n) => this.repositoryBody(org!, n)) } };
+      });
+    };
+    secretRoutes("actions", (o) => o.secrets);
+    secretRoutes("dependabot", (o) => o.dependabotSecrets);
+    this.route("GET", "/orgs/{org}/actions/variables/{name}", "installation", ({ org, params }) => {
+      const v = org!.variables?.get(params.name);
+      if (!v) return notFound;
+      return { status: 200, body: { name: params.name, value: v.value, ...timestamps, visibility: v.visibility, ...(v.visibility === "selected" ? { selected_repositories_url: `${this.url}/orgs/${org!.login}/actions/variables/${params.name}/repositories` } : {}) } };
+    });
+    this.route("GET", "/orgs/{org}/actions/variables/{name}/repositories", "installation", ({ org, params }) => {
+      const v = org!.variables?.get(params.name);
+      if (!v) return notFound;
+      return { status: 200, body: { total_count: v.repositories.length, repositories: v.repositories.map((n) => this.repositoryBody(org!, n)) } };
+    });
+
     this.route("POST", "/orgs/{org}/personal-access-tokens", "installation", ({ org, body }) => {
       const ids: number[] = body.pat_ids;
       if (ids.some((id) => !org!.grants.has(id))) {
@@ -670,6 +708,12 @@ export class GitHubStandIn {
     };
   }
 
+  /** A repository as GitHub's full repository schema has it. */
+  fullRepositoryBody(org: OrgState, name: string): Record<string, unknown> {
+    const base = this.repositoryBody(org, name);
+    return { ...base, ...FULL_REPOSITORY_EXTRA, clone_url: `https://github.com/${org.login}/${name}.git`, git_url: `git://github.com/${org.login}/${name}.git`, ssh_url: `git@github.com:${org.login}/${name}.git`, svn_url: `https://github.com/${org.login}/${name}` };
+  }
+
   /** A repository as GitHub's minimal-repository schema has it. */
   repositoryBody(org: OrgState, name: string): Record<string, unknown> {
     const id = hash(`${org.login}/${name}`) % 1_000_000_000;
@@ -681,6 +725,33 @@ export class GitHubStandIn {
     return { id, node_id: `R_${id}`, name, full_name: `${org.login}/${name}`, owner, private: true, html_url: `https://github.com/${org.login}/${name}`, description: null, fork: false, url: api, ...urls };
   }
 }
+
+/** Extra fields of GitHub's full repository schema beyond the minimal one. */
+const FULL_REPOSITORY_EXTRA = {
+  default_branch: "main",
+  forks: 0,
+  forks_count: 0,
+  has_downloads: true,
+  has_issues: true,
+  has_projects: false,
+  has_wiki: false,
+  has_pages: false,
+  homepage: null,
+  language: null,
+  archived: false,
+  disabled: false,
+  mirror_url: null,
+  open_issues: 0,
+  open_issues_count: 0,
+  license: null,
+  pushed_at: "2026-11-01T00:00:00Z",
+  size: 1,
+  stargazers_count: 0,
+  watchers: 0,
+  watchers_count: 0,
+  created_at: "2026-01-01T00:00:00Z",
+  updated_at: "2026-11-01T00:00:00Z",
+};
 
 function hash(s: string): number {
   let h = 2166136261;

@@ -1,0 +1,99 @@
+import { run } from "../../../cli";
+import { verify } from "../../../cli/commands/verify";
+import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
+import { addGrant, addRequest, installApp, type InstalledApp } from "../../../test-support/fixtures";
+import { captureIO } from "../../helpers/io";
+import { writePolicyFile } from "../../helpers/policy-file";
+
+const PERMS = { organization_personal_access_token_requests: "write", organization_personal_access_tokens: "write" };
+
+describe("verify", () => {
+  let standIn: GitHubStandIn;
+  let app: InstalledApp;
+  let config: string;
+
+  /** A stand-in whose GitHub matches the config exactly. */
+  beforeEach(async () => {
+    standIn = await GitHubStandIn.start();
+    app = installApp(standIn);
+    const inst = app.org.installation!;
+    inst.repositorySelection = "selected";
+    inst.repositories = ["release-tools"];
+    const a = standIn.apps.get(app.appId)!;
+    app.org.secrets = new Map([["TOKEN_BROKER_PRIVATE_KEY", { visibility: "selected", repositories: ["release-tools"] }]]);
+    app.org.dependabotSecrets = new Map([["TOKEN_BROKER_PRIVATE_KEY", { visibility: "private", repositories: [] }]]);
+    app.org.variables = new Map([
+      ["TOKEN_BROKER_APP_ID", { value: String(app.appId), visibility: "selected", repositories: ["release-tools"] }],
+      ["TOKEN_BROKER_CLIENT_ID", { value: a.clientId, visibility: "selected", repositories: ["release-tools"] }],
+    ]);
+    addGrant(standIn, app.org, { days: 30 });
+    addRequest(standIn, app.org, { days: 30 });
+    config = writePolicyFile({
+      patPolicy: { maxLifetimeDays: 90 },
+      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: PERMS, id: app.appId, clientId: a.clientId, installation: { id: app.installationId, repositories: ["release-tools"] } },
+      credentials: { actions: { visibility: "selected", repositories: ["release-tools"] }, dependabot: { visibility: "private" } },
+    });
+  });
+  afterEach(async () => {
+    expect(standIn.violations).toEqual([]);
+    expect(standIn.rejections).toEqual([]);
+    await standIn.close();
+  });
+
+  const appEnv = () => ({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem });
+
+  test("no drift: exit 0", async () => {
+    const io = captureIO(appEnv());
+    expect(await run(["verify", "--org", "acme-corp", "--config", config], io)).toBe(0);
+    expect(io.out()).toBe("acme-corp: no drift.\n");
+  });
+
+  const cases: [string, () => void, RegExp][] = [
+    ["App permission changed on GitHub", () => (standIn.apps.get(app.appId)!.permissions = { ...PERMS, members: "read" }), /^drift: app\.permissions\.members: expected none, found read\. Set the App's permissions .* https:\/\/github\.com\/organizations\/acme-corp\/settings\/apps\/acme-corp-token-broker\/permissions$/m],
+    ["App events changed", () => (standIn.apps.get(app.appId)!.events = ["push"]), /^drift: app\.events: expected none, found push\./m],
+    ["new permissions not accepted by an owner", () => (app.org.installation!.permissions = { ...PERMS, organization_personal_access_token_requests: "read" }), /^drift: installation\.permissions\.organization_personal_access_token_requests: expected write, found read\. An owner must accept/m],
+    ["installation switched to all repositories", () => (app.org.installation!.repositorySelection = "all"), /^drift: installation\.repository_selection: expected selected, found all\./m],
+    ["installation reaches another repository", () => app.org.installation!.repositories.push("billing"), /^drift: installation\.repositories: expected release-tools, found billing, release-tools\./m],
+    ["private key secret missing", () => app.org.secrets!.delete("TOKEN_BROKER_PRIVATE_KEY"), /^drift: secret TOKEN_BROKER_PRIVATE_KEY: expected present, found missing\. Run cdktf deploy/m],
+    ["private key visible to all", () => (app.org.secrets!.get("TOKEN_BROKER_PRIVATE_KEY")!.visibility = "all"), /^drift: secret TOKEN_BROKER_PRIVATE_KEY\.visibility: expected selected, found all\./m],
+    ["private key granted to another repository", () => app.org.secrets!.get("TOKEN_BROKER_PRIVATE_KEY")!.repositories.push("web"), /^drift: secret TOKEN_BROKER_PRIVATE_KEY\.repositories: expected release-tools, found release-tools, web\./m],
+    ["App id variable holds another id", () => (app.org.variables!.get("TOKEN_BROKER_APP_ID")!.value = "1"), /^drift: variable TOKEN_BROKER_APP_ID\.value: expected \d+, found 1\./m],
+    ["Dependabot secret widened", () => (app.org.dependabotSecrets!.get("TOKEN_BROKER_PRIVATE_KEY")!.visibility = "all"), /^drift: Dependabot secret TOKEN_BROKER_PRIVATE_KEY\.visibility: expected private, found all\./m],
+    ["a granted token outlives the limit", () => addGrant(standIn, app.org, { days: null }), /^drift: granted tokens: expected none living over 90 days, found 1 \(ids \d+\)\. Revoke them/m],
+    ["a pending request asks for too long", () => addRequest(standIn, app.org, { days: 200 }), /^drift: pending requests: expected none asking for over 90 days, found 1 \(ids \d+\)\./m],
+    ["the App was uninstalled", () => (app.org.installation = undefined), /^drift: app\.installation: expected installed, found not installed\. Install it: token-policy install --org acme-corp\. https:\/\/github\.com\/apps\/acme-corp-token-broker\/installations\/new$/m],
+  ];
+
+  test.each(cases)("drift: %s → exit 3 with a line saying what to do and where", async (_name, inject, line) => {
+    // The App itself keeps its token valid even when uninstalled from the org in the stand-in.
+    inject();
+    const io = captureIO(appEnv());
+    const code = await run(["verify", "--org", "acme-corp", "--config", config], io);
+    expect(io.out()).toMatch(line);
+    expect(code).toBe(3);
+    expect(io.out()).toMatch(/acme-corp: 1 drift\.\n$/);
+  });
+
+  test("--json prints the report", async () => {
+    app.org.secrets!.get("TOKEN_BROKER_PRIVATE_KEY")!.visibility = "private";
+    const io = captureIO(appEnv());
+    expect(await run(["verify", "--org", "acme-corp", "--config", config, "--json"], io)).toBe(3);
+    expect(JSON.parse(io.out())).toEqual({
+      org: "acme-corp",
+      drift: [{ check: "secret TOKEN_BROKER_PRIVATE_KEY.visibility", expected: "selected", actual: "private", fix: "Run cdktf deploy for this organization.", url: "https://github.com/organizations/acme-corp/settings/secrets/actions" }],
+      notChecked: [],
+    });
+  });
+
+  test("with only an installation token, says what it could not check", async () => {
+    const r = await verify({ org: "acme-corp", config }, captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token }));
+    expect(r.drift).toEqual([]);
+    expect(r.notChecked).toEqual([expect.stringMatching(/^the App's registration and installation \(GET \/app and GET \/orgs\/\{org\}\/installation need the App itself/)]);
+  });
+
+  test("exit 1 when GitHub fails, 2 on bad usage", async () => {
+    standIn.inject({ operation: "GET /app", kind: "502-before", times: 10 });
+    expect(await run(["verify", "--org", "acme-corp", "--config", config], captureIO(appEnv(), { clientOptions: { retryUnitMs: 1, maxRetries: 1 } }))).toBe(1);
+    expect(await run(["verify", "--config", config], captureIO(appEnv()))).toBe(2);
+  });
+});
