@@ -98,3 +98,11 @@ describe("policy rules", () => {
     });
   });
 });
+
+describe("events-without-webhook", () => {
+  test("warns about event subscriptions that nothing receives", () => {
+    const withEvents = (extra: Record<string, unknown>) => ids({ patPolicy: { maxLifetimeDays: 30 }, app: { ...reviewer, events: ["personal_access_token_request"], ...extra } });
+    expect(withEvents({})).toEqual(["events-without-webhook"]);
+    expect(withEvents({ webhookUrl: "https://hooks.example/gh" })).toEqual([]);
+  });
+});

@@ -75,7 +75,9 @@ export async function createApp(options: CreateAppOptions, io: CommandIO, deps: 
   try {
     return await new Promise<CreateAppResult>((resolve, reject) => {
       let exchanging = false;
-      const timer = setTimeout(() => reject(new GitHubFailure(`no answer from GitHub within ${Math.round((deps.timeoutMs ?? 3_600_000) / 60_000)} minutes; GitHub's manifest codes expire after one hour. Run create-app again.`)), deps.timeoutMs ?? 3_600_000);
+      const timeoutMs = deps.timeoutMs ?? 3_600_000;
+      const waited = timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} minutes` : `${Math.round(timeoutMs / 1000)} seconds`;
+      const timer = setTimeout(() => reject(new GitHubFailure(`no answer from GitHub within ${waited}; GitHub's manifest codes expire after one hour. Run create-app again.`)), timeoutMs);
       server.on("request", (req: IncomingMessage, res: ServerResponse) => {
         const url = new URL(req.url ?? "/", local);
         if (req.method === "GET" && url.pathname === "/") return html(res, 200, startPage(org.login, manifest, postTo));

@@ -8,6 +8,7 @@ import { approvalAppMismatch } from "./approval-app-mismatch";
 import { approvalNotRequired } from "./approval-not-required";
 import { approveWriteAllRepositories } from "./approve-write-all-repositories";
 import { classicTokensAllowed } from "./classic-tokens-allowed";
+import { eventsWithoutWebhook } from "./events-without-webhook";
 import { longTokenLifetime } from "./long-token-lifetime";
 import { plaintextPrivateKey } from "./plaintext-private-key";
 import { privateKeyVisibleToAll } from "./private-key-visible-to-all";
@@ -25,6 +26,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   longTokenLifetime,
   approvalAppMismatch,
   plaintextPrivateKey,
+  eventsWithoutWebhook,
 ];
 
 /** One finding of the pack. */
