@@ -3,7 +3,7 @@ import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
 import { APP_EVENTS, APP_PERMISSIONS, levelAtLeast } from "../lib/catalogue";
-import { buildCatalogue } from "../lib/catalogue/build";
+import { buildCatalogue } from "../scripts/build-catalogue";
 import { configJsonSchema } from "../lib/config/json-schema";
 
 const root = join(__dirname, "..");

@@ -5,7 +5,7 @@ import { Fn, TerraformOutput, TerraformStack, Token, type ISynthesisSession } fr
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { AppInstallationRepositories } from "@cdktf/provider-github/lib/app-installation-repositories";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { buildAppManifest, manifestJson, type AppManifest } from "./app-manifest";
+import { buildAppManifest, manifestJson, type AppManifest, type AppManifestInput } from "./app-manifest";
 import { stackVariable } from "./organization-stack";
 import { DeclaredRecord } from "./record";
 import { newAppUrl, variableNames } from "./naming";
@@ -13,8 +13,8 @@ import { newAppUrl, variableNames } from "./naming";
 /** File name of the manifest in the stack's output directory. */
 export const APP_MANIFEST_FILE = "app-manifest.json";
 
-/** Props of {@link GitHubApp}. */
-export interface GitHubAppProps {
+/** Props of {@link GitHubApp}: the manifest's inputs, plus where the App lives and is installed. */
+export interface GitHubAppProps extends AppManifestInput {
   /** The organization that owns the App. */
   readonly organizationLogin: string;
   /**
@@ -22,30 +22,6 @@ export interface GitHubAppProps {
    * @default "https://github.com"
    */
   readonly githubUrl?: string;
-  /** App name, unique on the instance, at most 34 characters. */
-  readonly name: string;
-  /** The App's homepage URL (GitHub requires one). */
-  readonly homepageUrl: string;
-  /**
-   * Shown on the App's page.
-   * @default - none
-   */
-  readonly description?: string;
-  /**
-   * Permission name → level (`read`, `write`, `admin`), checked against GitHub's catalogue.
-   * @default {}
-   */
-  readonly permissions?: Readonly<Record<string, string>>;
-  /**
-   * Webhook events the App subscribes to.
-   * @default []
-   */
-  readonly events?: readonly string[];
-  /**
-   * Where GitHub delivers webhooks.
-   * @default - webhooks inactive
-   */
-  readonly webhookUrl?: string;
   /**
    * The installation's id. When absent, the Terraform variable
    * `<org>_app_installation_id` supplies it at deploy time (empty: repositories not managed yet).

@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildCatalogue } from "../lib/catalogue/build";
+import { buildCatalogue } from "./build-catalogue";
 
 const out = join(__dirname, "..", "lib", "catalogue", "github-app-catalogue.json");
 writeFileSync(out, JSON.stringify(buildCatalogue(), null, 2) + "\n");

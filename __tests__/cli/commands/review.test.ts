@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -309,10 +310,11 @@ describe("token-policy review (exit codes)", () => {
   });
 
   test("1 when GitHub refuses or the network fails, without the token in the message", async () => {
-    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: "ghs_revokedtoken000000000000000000000" });
+    const revoked = `ghs_${randomBytes(27).toString("hex")}`; // never issued by the stand-in
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: revoked });
     expect(await run(["review", "--org", "acme-corp", "--config", config()], io)).toBe(1);
     expect(io.err()).toMatch(/^error: GitHub answered 401 to GET .*personal-access-token-requests: Bad credentials/);
-    expect(io.err()).not.toContain("ghs_revoked");
+    expect(io.err()).not.toContain(revoked);
 
     const io2 = captureIO({ GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_TOKEN: app.token }, { clientOptions: { retryUnitMs: 1, maxRetries: 1 } });
     expect(await run(["review", "--org", "acme-corp", "--config", config()], io2)).toBe(1);
