@@ -22,11 +22,17 @@ function main(): void {
   const staging = mkdtempSync(resolve(dirname(outdir), `.${basename(outdir)}.staging-`));
   const app = new App({ outdir: staging });
   const checks = new PolicyChecks();
-  for (const org of loaded.config.organizations) {
-    const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
-    new OrgTokenPolicy(stack, "token-policy", { organization: org });
-    // cdktf invokes aspects from each stack down, so the pack goes on every stack.
-    Aspects.of(stack).add(checks);
+  try {
+    for (const org of loaded.config.organizations) {
+      const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
+      new OrgTokenPolicy(stack, "token-policy", { organization: org });
+      // cdktf invokes aspects from each stack down, so the pack goes on every stack.
+      Aspects.of(stack).add(checks);
+    }
+  } catch (e) {
+    // A construct refused what the schema let through: still the config's fault, not a crash.
+    rmSync(staging, { recursive: true, force: true });
+    fail(`${loaded.file}: ${(e as Error).message}${process.env.TOKEN_POLICY_DEBUG ? `\n${(e as Error).stack}` : ""}`, 2);
   }
   try {
     app.synth();

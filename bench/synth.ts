@@ -29,6 +29,7 @@ export function generatedConfig(n: number): string {
       homepageUrl: `https://github.com/bench-org-${i}`,
       permissions: { contents: "read", organization_personal_access_token_requests: "write" },
       events: ["personal_access_token_request"],
+      webhookUrl: `https://hooks.bench.example/${i}`,
       installation: { repositories: ["tools", "release"] },
     },
     credentials: {

@@ -155,6 +155,12 @@ describe("loadConfig", () => {
     expect(lines).toEqual([expect.stringMatching(/approval\.rules\[0\]\.reason: must be at most 1024 characters .*got 1100 characters$/)]);
   });
 
+  test("fails on an environment listed twice", () => {
+    const env = { repository: "release-tools", environment: "production" };
+    const lines = problems(yaml([orgEntry({ credentials: { actions: { visibility: "all" }, environments: [env, { ...env, environment: "Production" }] } })]));
+    expect(lines).toEqual([expect.stringMatching(/credentials\.environments\[1\]: duplicate environment \(first listed at environments\[0\]\), got \{"repository":"release-tools","environment":"Production"\}$/)]);
+  });
+
   test("fails on duplicate rule names", () => {
     const rules = [{ name: "r", action: "deny" }, { name: "r", action: "approve" }];
     expect(problems(yaml([orgEntry({ approval: { rules } })]))).toEqual([expect.stringMatching(/approval\.rules\[1\]\.name: duplicate rule name/)]);

@@ -185,6 +185,15 @@ const credentials = obj({
   dependabot: visibilityBlock.optional(),
   environments: z
     .array(obj({ repository: repoName, environment: nonEmpty("environment").max(255) }))
+    .superRefine((envs, ctx) => {
+      const seen = new Map<string, number>();
+      envs.forEach((e, i) => {
+        const key = `${e.repository}/${e.environment}`.toLowerCase();
+        const first = seen.get(key);
+        if (first !== undefined) ctx.addIssue({ code: "custom", path: [i], input: `${e.repository}/${e.environment}`, message: `duplicate environment (first listed at environments[${first}])` });
+        else seen.set(key, i);
+      });
+    })
     .optional(),
 });
 

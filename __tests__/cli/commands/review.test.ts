@@ -261,6 +261,20 @@ describe("review", () => {
     expect(standIn.callsOf("GET /orgs/{org}/personal-access-tokens")).toEqual([]);
   });
 
+  test("shows progress on a terminal, and none in --json or off a terminal", async () => {
+    for (let i = 0; i < 150; i++) addRequest(standIn, app.org, { owner: `u${i}` });
+    const tty = captureIO(env());
+    let progress = "";
+    const ttyIO = { ...tty, stderr: { isTTY: true, write: (s: string) => (progress += s) } };
+    await review({ org: "acme-corp", config }, ttyIO);
+    expect(progress).toBe("\r\u001b[2Kacme-corp: 100 pending requests decided\r\u001b[2Kacme-corp: 150 pending requests decided\r\u001b[2K");
+    let quiet = "";
+    await review({ org: "acme-corp", config, json: true }, { ...tty, stderr: { isTTY: true, write: (s: string) => (quiet += s) } });
+    const plain = captureIO(env());
+    await review({ org: "acme-corp", config }, plain);
+    expect(quiet + plain.err()).toBe("");
+  });
+
   test("writes a Markdown summary to GITHUB_STEP_SUMMARY, escaping names from GitHub", async () => {
     addRequest(standIn, app.org, { owner: "octocat", tokenName: "pipe | and `tick`" });
     const summary = join(mkdtempSync(join(tmpdir(), "summary-")), "summary.md");
