@@ -22,22 +22,20 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   let code = 0;
-  program
-    .command("review")
-    .description("Approve, deny or leave pending fine-grained PAT requests by the approval rules; revoke non-compliant tokens")
-    .requiredOption("--org <login>", "organization login, as in the config")
-    .option("--config <file>", "config file (default: $TOKEN_POLICY_CONFIG or token-policy.yaml)")
+  /** A command with the options every command shares: --org (unless told otherwise) and --config. */
+  const command = (name: string, description: string, withOrg = true) => {
+    const c = program.command(name).description(description);
+    if (withOrg) c.requiredOption("--org <login>", "organization login, as in the config");
+    return c.option("--config <file>", "config file (default: $TOKEN_POLICY_CONFIG or token-policy.yaml)");
+  };
+  command("review", "Approve, deny or leave pending fine-grained PAT requests by the approval rules; revoke non-compliant tokens")
     .option("--apply", "make the calls (default: dry run)")
     .option("--json", "print one JSON object")
     .action(async (opts) => {
       await review(opts, io);
     });
 
-  program
-    .command("create-app")
-    .description("Register the organization's App from its manifest (GitHub's manifest flow: one click of an owner)")
-    .requiredOption("--org <login>", "organization login, as in the config")
-    .option("--config <file>", "config file (default: $TOKEN_POLICY_CONFIG or token-policy.yaml)")
+  command("create-app", "Register the organization's App from its manifest (GitHub's manifest flow: one click of an owner)")
     .option("--github-url <url>", "GitHub web root (default: the org's githubUrl)")
     .option("--api-url <url>", "API root (default: derived from the GitHub URL)")
     .option("--port <n>", "local port (default: a free one)", (v) => Number(v))
@@ -47,11 +45,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       await createApp(opts, io);
     });
 
-  program
-    .command("install")
-    .description("Install the App on the organization: the install page and a wait, or the enterprise API")
-    .requiredOption("--org <login>", "organization login, as in the config")
-    .option("--config <file>", "config file")
+  command("install", "Install the App on the organization: the install page and a wait, or the enterprise API")
     .option("--credentials <file>", "the file create-app wrote")
     .option("--enterprise <slug>", "install through the enterprise installations API")
     .option("--no-open", "print the URL instead of opening the browser")
@@ -59,11 +53,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       await install(opts, io);
     });
 
-  program
-    .command("seal")
-    .description("Seal the App's private key with a target's public key, for Terraform's encrypted_value")
-    .requiredOption("--org <login>", "organization login, as in the config")
-    .option("--config <file>", "config file")
+  command("seal", "Seal the App's private key with a target's public key, for Terraform's encrypted_value")
     .option("--credentials <file>", "the file create-app wrote (its key is sealed)")
     .option("--target <target>", "actions, dependabot or environment", "actions")
     .option("--repository <name>", "with --target environment")
@@ -72,21 +62,14 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       await seal(opts, io);
     });
 
-  program
-    .command("verify")
-    .description("Check GitHub against the config as the App; one line per drift; exit 3 on drift")
-    .requiredOption("--org <login>", "organization login, as in the config")
-    .option("--config <file>", "config file")
+  command("verify", "Check GitHub against the config as the App; one line per drift; exit 3 on drift")
     .option("--json", "print one JSON object")
     .action(async (opts) => {
       const r = await verify(opts, io);
       if (r.drift.length) code = 3;
     });
 
-  program
-    .command("report")
-    .description("Markdown report of the policy per organization; with --base, what changed, riskiest first")
-    .option("--config <file>", "config file")
+  command("report", "Markdown report of the policy per organization; with --base, what changed, riskiest first", false)
     .option("--base <file-or-ref>", "a config file or a git ref to compare with")
     .option("--out <file>", "also write the report to this file")
     .action(async (opts) => {

@@ -1,4 +1,5 @@
 import type { GitHubClient, GitHubClientOptions } from "../lib/github/client";
+import { clean } from "../lib/text";
 
 /** A stream a command writes to. */
 export interface Output {
@@ -31,16 +32,6 @@ export class GitHubFailure extends Error {
     super(message);
     this.name = "GitHubFailure";
   }
-}
-
-/** Strips control characters from text that came from GitHub before it reaches a terminal. */
-export function clean(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ");
-}
-
-/** Escapes text for a Markdown table cell. */
-export function cell(text: string): string {
-  return clean(text).replace(/([\\|`*_[\]<>])/g, "\\$1");
 }
 
 /** Formats rows as an aligned plain-text table. */

@@ -45,14 +45,20 @@ export function credentialNames(prefix: string): CredentialNames {
   return { appId: `${prefix}_APP_ID`, clientId: `${prefix}_CLIENT_ID`, privateKey: `${prefix}_PRIVATE_KEY` };
 }
 
+/** Characters GitHub allows in secret and variable names: letters, digits, `_`, no leading digit. */
+export const SECRET_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Longest secret or variable name GitHub accepts. */
+export const SECRET_NAME_MAX_LENGTH = 100;
+
 /**
  * Checks a secret or variable name against GitHub's rules; returns what is wrong, or undefined.
  * Letters, digits and `_`; not starting with a digit or `GITHUB_`; at most 100 characters.
  */
 export function secretNameProblem(name: string): string | undefined {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return "must contain only letters, digits and '_' and not start with a digit";
+  if (!SECRET_NAME_PATTERN.test(name)) return "must contain only letters, digits and '_' and not start with a digit";
   if (/^GITHUB_/i.test(name)) return "must not start with GITHUB_ (reserved by GitHub)";
-  if (name.length > 100) return "must be at most 100 characters";
+  if (name.length > SECRET_NAME_MAX_LENGTH) return `must be at most ${SECRET_NAME_MAX_LENGTH} characters`;
   return undefined;
 }
 

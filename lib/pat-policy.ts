@@ -73,15 +73,7 @@ export class PatPolicy extends Construct {
     super(scope, id);
     checkDays("maxLifetimeDays", props.maxLifetimeDays, this.node.path);
     checkDays("classicMaxLifetimeDays", props.classicMaxLifetimeDays, this.node.path);
-    const fineGrained = props.fineGrainedTokens ?? "allow";
-    const classic = props.classicTokens ?? "restrict";
-    this.patPolicyDocument = {
-      fine_grained_tokens: fineGrained,
-      require_approval: props.requireApproval ?? true,
-      fine_grained_max_lifetime_days: props.maxLifetimeDays ?? 366,
-      classic_tokens: classic,
-      classic_max_lifetime_days: classic === "allow" ? (props.classicMaxLifetimeDays ?? null) : null,
-    };
+    this.patPolicyDocument = patPolicyDocument(props);
     this.patPolicySettingsUrl = patPolicySettingsUrl(props.organizationLogin, props.githubUrl);
     this.patPolicyOwnerSteps = ownerSteps(this.patPolicyDocument, this.patPolicySettingsUrl);
 
@@ -95,6 +87,18 @@ export class PatPolicy extends Construct {
       description: "What an organization owner sets on that page to match the declared policy.",
     }).overrideLogicalId("pat_policy_owner_steps");
   }
+}
+
+/** The policy with every default applied, in the canonical form `PatPolicy` records. */
+export function patPolicyDocument(p: Omit<PatPolicyProps, "organizationLogin" | "githubUrl">): PatPolicyDocument {
+  const classic = p.classicTokens ?? "restrict";
+  return {
+    fine_grained_tokens: p.fineGrainedTokens ?? "allow",
+    require_approval: p.requireApproval ?? true,
+    fine_grained_max_lifetime_days: p.maxLifetimeDays ?? 366,
+    classic_tokens: classic,
+    classic_max_lifetime_days: classic === "allow" ? (p.classicMaxLifetimeDays ?? null) : null,
+  };
 }
 
 /** The owner's steps on the settings page, in the order the page shows them. */

@@ -4,7 +4,8 @@
  * installation appears. An enterprise-owned organization is installed through the enterprise
  * installations API, by an App installed on the enterprise.
  */
-import { createGitHubClient, resolveApiUrl, resolveAuth, type GitHubAuth } from "../../lib/github/client";
+import { resolveAuth, type GitHubAuth } from "../../lib/github/client";
+import { clientFor } from "../github";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
 import { installAppUrl, variableNames } from "../../lib/naming";
@@ -44,9 +45,7 @@ export async function install(options: InstallOptions, io: CommandIO, deps: Inst
   const loaded = loadConfig(configFileName(options.config, io.env));
   const org = findOrganization(loaded, options.org);
   const creds = options.credentials ? readCredentialsFile(options.credentials) : undefined;
-  const apiUrl = resolveApiUrl(io.env, org.githubUrl);
   const githubUrl = creds?.github_url ?? org.githubUrl;
-  const timing = { warn: (m: string) => io.stderr.write(`warning: ${m}\n`), ...io.clientOptions };
   let result: InstallResult;
 
   if (options.enterprise) {
@@ -54,8 +53,7 @@ export async function install(options: InstallOptions, io: CommandIO, deps: Inst
     // to install is named by its client id.
     const clientId = creds?.client_id ?? org.app.clientId;
     if (!clientId) throw new UsageError("--enterprise needs the App's client id: pass --credentials FILE from create-app, or set app.clientId in the config");
-    const auth = resolveAuth({ env: io.env });
-    const client = await createGitHubClient({ apiUrl, auth, ...timing });
+    const client = await clientFor(io, org);
     const repos = org.app.installation.repositories;
     const { data } = await client.request("POST /enterprises/{enterprise}/apps/organizations/{org}/installations", {
       enterprise: options.enterprise,
@@ -72,7 +70,7 @@ export async function install(options: InstallOptions, io: CommandIO, deps: Inst
     const auth: GitHubAuth = creds ? { kind: "app", appId: String(creds.id), privateKey: creds.pem } : resolveAuth({ env: { ...io.env, GITHUB_TOKEN: undefined } });
     if (auth.kind !== "app") throw new UsageError("install polls as the App: pass --credentials FILE from create-app, or set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
     // Poll as the App itself (JWT): an installation id is what is being waited for.
-    const jwtClient = await createGitHubClient({ apiUrl, auth, asApp: true, ...timing, maxRetries: 1 });
+    const jwtClient = await clientFor(io, org, { auth, asApp: true, maxRetries: 1 });
     let slug = creds?.slug ?? org.app.slug;
     if (!slug) slug = ((await jwtClient.request("GET /app")).data as { slug: string }).slug;
     const url = installAppUrl(slug, githubUrl);

@@ -10,7 +10,8 @@ import { UsageError } from "../../lib/config/errors";
 import { configFileName, loadConfig, parseConfig } from "../../lib/config/load";
 import type { TokenPolicyConfig } from "../../lib/config/schema";
 import { diffConfigs, riskOf, type Change } from "../../lib/report/diff";
-import { describeOrganization, md } from "../../lib/report/describe";
+import { describeOrganization } from "../../lib/report/describe";
+import { md } from "../../lib/text";
 import type { CommandIO } from "../io";
 
 /** Options of {@link report}. */

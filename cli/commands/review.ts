@@ -8,7 +8,8 @@ import { evaluate, evaluateGrant, type ApprovalPolicy, type ReviewAction, type T
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import type { GitHubClient } from "../../lib/github/client";
 import { clientFor } from "../github";
-import { cell, GitHubFailure, table, type CommandIO } from "../io";
+import { md } from "../../lib/text";
+import { GitHubFailure, table, type CommandIO } from "../io";
 
 /** Options of {@link review}. */
 export interface ReviewOptions {
@@ -157,7 +158,7 @@ async function applyReviews(client: GitHubClient, org: string, decisions: Decisi
     const { action, reason } = group[0];
     for (let i = 0; i < group.length; i += BATCH) {
       const batch = group.slice(i, i + BATCH);
-      await writeOnce(batch, (ids) => client.request("POST /orgs/{org}/personal-access-token-requests", { org, pat_request_ids: ids, action: action as "approve" | "deny", reason, request: { retries: 0 } }), () => pendingRequestIds(client, org), (d) => d.requestId);
+      await writeOnce(batch, (ids) => client.request("POST /orgs/{org}/personal-access-token-requests", { org, pat_request_ids: ids, action: action as "approve" | "deny", reason, request: { retries: 0 } }), () => openIds(client, org, "GET /orgs/{org}/personal-access-token-requests"), (d) => d.requestId);
       done += batch.length;
       progress.show(`${org}: ${done} reviews sent`);
     }
@@ -167,7 +168,7 @@ async function applyReviews(client: GitHubClient, org: string, decisions: Decisi
 async function applyRevocations(client: GitHubClient, org: string, revocations: RevocationRecord[], progress: Progress): Promise<void> {
   for (let i = 0; i < revocations.length; i += BATCH) {
     const batch = revocations.slice(i, i + BATCH);
-    await writeOnce(batch, (ids) => client.request("POST /orgs/{org}/personal-access-tokens", { org, action: "revoke", pat_ids: ids, request: { retries: 0 } }), () => grantIds(client, org), (r) => r.tokenId);
+    await writeOnce(batch, (ids) => client.request("POST /orgs/{org}/personal-access-tokens", { org, action: "revoke", pat_ids: ids, request: { retries: 0 } }), () => openIds(client, org, "GET /orgs/{org}/personal-access-tokens"), (r) => r.tokenId);
     progress.show(`${org}: ${i + batch.length} revocations sent`);
   }
 }
@@ -208,15 +209,10 @@ async function writeOnce<T extends { outcome?: Outcome }>(
   }
 }
 
-async function pendingRequestIds(client: GitHubClient, org: string): Promise<Set<number>> {
+/** The ids still open in a listing: pending requests, or granted tokens. */
+async function openIds(client: GitHubClient, org: string, route: "GET /orgs/{org}/personal-access-token-requests" | "GET /orgs/{org}/personal-access-tokens"): Promise<Set<number>> {
   const ids = new Set<number>();
-  for await (const page of client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests", { org, per_page: BATCH })) for (const r of page.data) ids.add(r.id);
-  return ids;
-}
-
-async function grantIds(client: GitHubClient, org: string): Promise<Set<number>> {
-  const ids = new Set<number>();
-  for await (const page of client.paginate.iterator("GET /orgs/{org}/personal-access-tokens", { org, per_page: BATCH })) for (const g of page.data) ids.add(g.id);
+  for await (const page of client.paginate.iterator(route, { org, per_page: BATCH })) for (const item of page.data) ids.add(item.id);
   return ids;
 }
 
@@ -255,21 +251,21 @@ function render(report: ReviewReport): string {
 }
 
 function markdown(report: ReviewReport, failure?: string): string {
-  let md = `## Token requests in ${cell(report.org)}${report.applied ? "" : " (dry run)"}\n\n${counts(report)}.\n\n`;
-  if (failure) md += `**Failed:** ${cell(failure)}\n\n`;
+  let out = `## Token requests in ${md(report.org)}${report.applied ? "" : " (dry run)"}\n\n${counts(report)}.\n\n`;
+  if (failure) out += `**Failed:** ${md(failure)}\n\n`;
   const decided = report.decisions.filter((d) => d.action !== "leave");
   if (report.decisions.length) {
-    md += "| Request | Owner | Token | Action | Rule | Reason |\n|---|---|---|---|---|---|\n";
+    out += "| Request | Owner | Token | Action | Rule | Reason |\n|---|---|---|---|---|---|\n";
     for (const d of [...decided, ...report.decisions.filter((x) => x.action === "leave")].slice(0, 500)) {
-      md += `| ${d.requestId} | ${cell(d.owner)} | ${cell(d.tokenName)} | ${d.action}${d.outcome ? ` (${d.outcome})` : ""} | ${cell(d.rule)} | ${cell(d.reason)} |\n`;
+      out += `| ${d.requestId} | ${md(d.owner)} | ${md(d.tokenName)} | ${d.action}${d.outcome ? ` (${d.outcome})` : ""} | ${md(d.rule)} | ${md(d.reason)} |\n`;
     }
-    if (report.decisions.length > 500) md += `\n…and ${report.decisions.length - 500} more.\n`;
+    if (report.decisions.length > 500) out += `\n…and ${report.decisions.length - 500} more.\n`;
   }
   if (report.revocations.length) {
-    md += "\n### Revocations\n\n| Token | Owner | Name | Reason |\n|---|---|---|---|\n";
-    for (const r of report.revocations) md += `| ${r.tokenId} | ${cell(r.owner)} | ${cell(r.tokenName)} | ${cell(r.reason)}${r.outcome ? ` (${r.outcome})` : ""} |\n`;
+    out += "\n### Revocations\n\n| Token | Owner | Name | Reason |\n|---|---|---|---|\n";
+    for (const r of report.revocations) out += `| ${r.tokenId} | ${md(r.owner)} | ${md(r.tokenName)} | ${md(r.reason)}${r.outcome ? ` (${r.outcome})` : ""} |\n`;
   }
-  return md + "\n";
+  return out + "\n";
 }
 
 /** One updating line on a terminal; silent elsewhere. */

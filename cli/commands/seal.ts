@@ -4,9 +4,9 @@
  * Terraform state holds only ciphertext. Prints the TF_VAR line and the key id; nothing else
  * secret.
  */
-import { readFileSync } from "node:fs";
 import sodium from "libsodium-wrappers";
-import { createGitHubClient, resolveApiUrl, resolveAuth, type GitHubAuth } from "../../lib/github/client";
+import { privateKeyFromEnv, resolveAuth, type GitHubAuth } from "../../lib/github/client";
+import { clientFor } from "../github";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
 import { variableNames } from "../../lib/naming";
@@ -48,7 +48,7 @@ export async function seal(options: SealOptions, io: CommandIO): Promise<SealRes
   if (target === "environment" && !(options.repository && options.environment)) throw new UsageError("--target environment needs --repository and --environment");
 
   const creds = options.credentials ? readCredentialsFile(options.credentials) : undefined;
-  const pem = creds?.pem ?? io.env.APP_PRIVATE_KEY?.replace(/\\n/g, "\n") ?? (io.env.APP_PRIVATE_KEY_FILE ? readKeyFile(io.env.APP_PRIVATE_KEY_FILE) : undefined);
+  const pem = creds?.pem ?? privateKeyFromEnv(io.env);
   if (!pem) throw new UsageError("no key to seal: pass --credentials FILE from create-app, or set APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
   if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(pem)) throw new UsageError("the key to seal is not a PEM private key");
 
@@ -57,9 +57,7 @@ export async function seal(options: SealOptions, io: CommandIO): Promise<SealRes
     : creds
       ? { kind: "app", appId: String(creds.id), privateKey: creds.pem, installationId: io.env.APP_INSTALLATION_ID ? Number(io.env.APP_INSTALLATION_ID) : undefined }
       : resolveAuth({ env: io.env });
-  const client =
-    io.client ??
-    (await createGitHubClient({ apiUrl: resolveApiUrl(io.env, org.githubUrl), auth, org: org.login, warn: (m) => io.stderr.write(`warning: ${m}\n`), ...io.clientOptions }));
+  const client = await clientFor(io, org, { auth });
 
   const v = variableNames(org.login);
   let key: { key_id: string; key: string };
@@ -88,18 +86,6 @@ export async function seal(options: SealOptions, io: CommandIO): Promise<SealRes
   await sodium.ready;
   const publicKey = sodium.from_base64(key.key, sodium.base64_variants.ORIGINAL);
   const sealed = sodium.to_base64(sodium.crypto_box_seal(sodium.from_string(pem), publicKey), sodium.base64_variants.ORIGINAL);
-  io.stdout.write(`# ${credentialTarget(what)} (public key id ${key.key_id}); seal again if GitHub rotates that key\nTF_VAR_${variable}=${sealed}\n`);
+  io.stdout.write(`# The App's private key sealed for ${what} (public key id ${key.key_id}); seal again if GitHub rotates that key\nTF_VAR_${variable}=${sealed}\n`);
   return { variable, sealed, keyId: key.key_id };
-}
-
-function credentialTarget(what: string): string {
-  return `The App's private key sealed for ${what}`;
-}
-
-function readKeyFile(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (e) {
-    throw new UsageError(`APP_PRIVATE_KEY_FILE ${file}: cannot be read (${(e as NodeJS.ErrnoException).code})`);
-  }
 }

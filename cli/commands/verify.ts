@@ -7,9 +7,11 @@ import { buildAppManifest } from "../../lib/app-manifest";
 import { lifetimeViolation } from "../../lib/approval/evaluate";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import type { OrganizationConfig, VisibilityConfig } from "../../lib/config/schema";
-import { createGitHubClient, resolveApiUrl, resolveAuth, type GitHubClient } from "../../lib/github/client";
+import { resolveAuth, type GitHubClient } from "../../lib/github/client";
+import { clientFor } from "../github";
 import { credentialNames, webRoot } from "../../lib/naming";
-import { clean, type CommandIO } from "../io";
+import { clean } from "../../lib/text";
+import type { CommandIO } from "../io";
 
 /** Options of {@link verify}. */
 export interface VerifyOptions {
@@ -43,25 +45,23 @@ export async function verify(options: VerifyOptions, io: CommandIO): Promise<Ver
   const loaded = loadConfig(configFileName(options.config, io.env));
   const org = findOrganization(loaded, options.org);
   const auth = resolveAuth({ env: io.env });
-  const apiUrl = resolveApiUrl(io.env, org.githubUrl);
-  const common = { apiUrl, org: org.login, warn: (m: string) => io.stderr.write(`warning: ${m}\n`), ...io.clientOptions };
   const report: VerifyReport = { org: org.login, drift: [], notChecked: [] };
   const web = webRoot(org.githubUrl);
 
   let client: GitHubClient | undefined = io.client;
   if (auth.kind === "app") {
     // As the App itself first: its registration, and whether it is installed at all.
-    const asApp = await createGitHubClient({ ...common, auth, asApp: true });
+    const asApp = await clientFor(io, org, { auth, asApp: true });
     const installationId = await checkApp(asApp, org, web, report);
     if (installationId !== undefined) {
-      client ??= await createGitHubClient({ ...common, auth: { ...auth, installationId } });
+      client ??= await clientFor(io, org, { auth: { ...auth, installationId } });
       await checkInstallationRepositories(client, org, installationId, web, report);
     } else if (!client) {
       report.notChecked.push("secrets, variables and tokens (the App is not installed, so it has no installation token)");
     }
   } else {
     report.notChecked.push("the App's registration and installation (GET /app and GET /orgs/{org}/installation need the App itself: set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE)");
-    client ??= await createGitHubClient({ ...common, auth });
+    client ??= await clientFor(io, org, { auth });
   }
   if (client) {
     await checkCredentials(client, org, web, report);

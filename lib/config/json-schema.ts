@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { APP_EVENTS, APP_PERMISSIONS } from "../catalogue";
+import { credentialNames, SECRET_NAME_MAX_LENGTH, SECRET_NAME_PATTERN } from "../naming";
 import { configSchema, organizationSchema } from "./schema";
 
 /**
@@ -16,9 +17,13 @@ export function configJsonSchema(): Record<string, unknown> {
     properties: Object.fromEntries(Object.entries(APP_PERMISSIONS).map(([k, levels]) => [k, { type: "string", enum: [...levels] }])),
   };
   const events = { type: "array", items: { type: "string", enum: [...APP_EVENTS] } };
+  // The prefix is checked in code through secretNameProblem; editors get the same rules here.
+  const longestSuffix = credentialNames("").privateKey.length;
   for (const o of [schema.properties.organizations.items, org]) {
     o.properties.app.properties.permissions = permissions;
     o.properties.app.properties.events = events;
+    const prefix = o.properties.credentials.properties.prefix;
+    Object.assign(prefix, { pattern: SECRET_NAME_PATTERN.source, maxLength: SECRET_NAME_MAX_LENGTH - longestSuffix, not: { pattern: "^[Gg][Ii][Tt][Hh][Uu][Bb]_" } });
   }
   // defaults: every key of an organization but login, nothing required at any depth, since
   // each organization completes it.

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { APP_EVENTS, APP_PERMISSIONS, CATALOGUE_SOURCE } from "../catalogue";
+import { credentialNames, secretNameProblem } from "../naming";
 
 /** A strict object: unknown keys are reported with the keys that are allowed there. */
 function obj<T extends z.ZodRawShape>(shape: T) {
@@ -42,16 +43,14 @@ const repoName = z
   .string({ error: "repository name must be a string" })
   .regex(REPOSITORY_PATTERN, { error: "must be a repository name (letters, digits, '.', '-', '_'; at most 100)" });
 
-/** Secret and variable names GitHub accepts: see `validateSecretName`. */
-export const SECRET_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
+/** A prefix is valid when every name it makes passes GitHub's rules (the longest is the key's). */
 const credentialPrefix = z
   .string({ error: "prefix must be a string" })
-  .regex(SECRET_NAME_PATTERN, {
-    error: "must contain only letters, digits and '_' and not start with a digit (GitHub secret name rules)",
-  })
-  .refine((v) => !/^GITHUB_/i.test(v), { error: "must not start with GITHUB_ (reserved by GitHub for its own secrets)" })
-  .refine((v) => v.length + "_PRIVATE_KEY".length <= 100, { error: "is too long: secret names may have at most 100 characters" });
+  .min(1, { error: "prefix must not be empty" })
+  .superRefine((prefix, ctx) => {
+    const problem = secretNameProblem(credentialNames(prefix).privateKey);
+    if (problem) ctx.addIssue({ code: "custom", input: prefix, message: problem });
+  });
 
 const permissionLevel = oneOf(["read", "write", "admin"]);
 

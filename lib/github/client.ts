@@ -104,45 +104,41 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
 /** Where a command's credentials come from. */
 export interface CredentialSources {
   readonly env: NodeJS.ProcessEnv;
-  /** A credentials file written by `create-app` (`id`, `pem`). */
-  readonly credentialsFile?: string;
 }
 
 /**
- * Picks credentials: `--credentials FILE`, else `GITHUB_TOKEN`, else `APP_ID` with
- * `APP_PRIVATE_KEY` or `APP_PRIVATE_KEY_FILE` (and `APP_INSTALLATION_ID` when set).
- * Throws a {@link UsageError} (exit 2) naming what to set; never echoes a value.
+ * Picks credentials from the environment: `GITHUB_TOKEN`, else `APP_ID` with `APP_PRIVATE_KEY`
+ * or `APP_PRIVATE_KEY_FILE` (and `APP_INSTALLATION_ID` when set). Commands that take
+ * `--credentials FILE` read that file themselves. Throws a {@link UsageError} (exit 2) naming
+ * what to set; never echoes a value.
  */
-export function resolveAuth({ env, credentialsFile }: CredentialSources): GitHubAuth {
+export function resolveAuth({ env }: CredentialSources): GitHubAuth {
   const installationId = env.APP_INSTALLATION_ID ? Number(env.APP_INSTALLATION_ID) : undefined;
   if (installationId !== undefined && !(Number.isInteger(installationId) && installationId > 0)) {
     throw usage("APP_INSTALLATION_ID must be the installation's numeric id");
   }
-  if (credentialsFile) {
-    let data: { id?: unknown; pem?: unknown };
-    try {
-      data = JSON.parse(readFileSync(credentialsFile, "utf8"));
-    } catch (e) {
-      throw usage(`${credentialsFile}: cannot be read as the JSON create-app writes (${(e as NodeJS.ErrnoException).code ?? "invalid JSON"})`);
-    }
-    if (typeof data.id !== "number" || typeof data.pem !== "string") throw usage(`${credentialsFile}: must hold the App's id and pem, as create-app writes them`);
-    return { kind: "app", appId: String(data.id), privateKey: data.pem, installationId };
-  }
   if (env.GITHUB_TOKEN) return { kind: "token", token: env.GITHUB_TOKEN };
   if (env.APP_ID) {
-    let key = env.APP_PRIVATE_KEY;
-    if (!key && env.APP_PRIVATE_KEY_FILE) {
-      try {
-        key = readFileSync(env.APP_PRIVATE_KEY_FILE, "utf8");
-      } catch (e) {
-        throw usage(`APP_PRIVATE_KEY_FILE ${env.APP_PRIVATE_KEY_FILE}: cannot be read (${(e as NodeJS.ErrnoException).code})`);
-      }
-    }
+    const key = privateKeyFromEnv(env);
     if (!key) throw usage("APP_ID is set but neither APP_PRIVATE_KEY nor APP_PRIVATE_KEY_FILE is");
     if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(key)) throw usage("the App private key is not a PEM private key (APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE)");
-    return { kind: "app", appId: env.APP_ID, privateKey: key.replace(/\\n/g, "\n"), installationId };
+    return { kind: "app", appId: env.APP_ID, privateKey: key, installationId };
   }
   throw usage("no GitHub credentials: set GITHUB_TOKEN (an installation token), or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
+}
+
+/**
+ * The App's private key from `APP_PRIVATE_KEY` (literal `\\n` turned into newlines, as CI
+ * variables often hold it) or `APP_PRIVATE_KEY_FILE`; undefined when neither is set.
+ */
+export function privateKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.APP_PRIVATE_KEY) return env.APP_PRIVATE_KEY.replace(/\\n/g, "\n");
+  if (!env.APP_PRIVATE_KEY_FILE) return undefined;
+  try {
+    return readFileSync(env.APP_PRIVATE_KEY_FILE, "utf8");
+  } catch (e) {
+    throw usage(`APP_PRIVATE_KEY_FILE ${env.APP_PRIVATE_KEY_FILE}: cannot be read (${(e as NodeJS.ErrnoException).code})`);
+  }
 }
 
 /** The API root: `GITHUB_API_URL`, else derived from the organization's `githubUrl`. */

@@ -3,28 +3,11 @@
  * secret and variable with who can read it, policy findings and the manual steps left. Pure.
  */
 import type { OrganizationConfig } from "../config/schema";
-import { credentialNames, installAppUrl, variableNames } from "../naming";
-import { ownerSteps, type PatPolicyDocument } from "../pat-policy";
-import { patPolicySettingsUrl } from "../naming";
+import { credentialNames, installAppUrl, patPolicySettingsUrl, variableNames } from "../naming";
+import { ownerSteps, patPolicyDocument } from "../pat-policy";
 import { checkOrganization } from "../rules";
+import { md } from "../text";
 import { readers, summarizeMatch, type Change } from "./diff";
-
-/** Escapes text for Markdown tables and prose. */
-export function md(text: string): string {
-  return text.replace(/[\u0000-\u001f]+/g, " ").replace(/([\\|`*_[\]<>])/g, "\\$1");
-}
-
-/** The PAT policy as `PatPolicy` records it. */
-export function patPolicyDocument(org: OrganizationConfig): PatPolicyDocument {
-  const p = org.patPolicy;
-  return {
-    fine_grained_tokens: p.fineGrainedTokens,
-    require_approval: p.requireApproval,
-    fine_grained_max_lifetime_days: p.maxLifetimeDays,
-    classic_tokens: p.classicTokens,
-    classic_max_lifetime_days: p.classicTokens === "allow" ? (p.classicMaxLifetimeDays ?? null) : null,
-  };
-}
 
 /** One organization's section. `changes` are this organization's, from `--base`. */
 export function describeOrganization(org: OrganizationConfig, changes: readonly Change[] = []): string {
@@ -75,7 +58,7 @@ export function describeOrganization(org: OrganizationConfig, changes: readonly 
   const steps: string[] = [];
   const policyChanged = changes.some((ch) => /token lifetime|tokens:|approval of|no longer need approval|Classic tokens/i.test(ch.text));
   steps.push(
-    `${policyChanged ? "**The PAT policy changed:** " : ""}GitHub has no API for the PAT policy. Check it matches at ${patPolicySettingsUrl(org.login, org.githubUrl)}: ${ownerSteps(patPolicyDocument(org), patPolicySettingsUrl(org.login, org.githubUrl)).slice(1, -1).join(" ")}`,
+    `${policyChanged ? "**The PAT policy changed:** " : ""}GitHub has no API for the PAT policy. Check it matches at ${patPolicySettingsUrl(org.login, org.githubUrl)}: ${ownerSteps(patPolicyDocument(org.patPolicy), patPolicySettingsUrl(org.login, org.githubUrl)).slice(1, -1).join(" ")}`,
   );
   if (!a.id) steps.push(`Register the App: \`token-policy create-app --org ${org.login}\` (one click on GitHub), then record \`app.id\` and \`app.clientId\`.`);
   if (a.installation.id === undefined) steps.push(`Install the App${a.slug ? ` at ${installAppUrl(a.slug, org.githubUrl)}` : ""}: \`token-policy install --org ${org.login}\`, then record \`app.installation.id\` or set \`TF_VAR_${variableNames(org.login).installationId}\`.`);

@@ -40,8 +40,20 @@ function loadSpec(name: SpecName): Record<string, any> {
   return spec;
 }
 
+const checkers = new Map<SpecName, OpenApiChecker>();
+
 /** Compiles and caches the operations of one description. */
 export class OpenApiChecker {
+  /** The process-wide checker of a description: compiled once, shared by every stand-in. */
+  static for(specName: SpecName = "api.github.com"): OpenApiChecker {
+    let c = checkers.get(specName);
+    if (!c) {
+      c = new OpenApiChecker(specName);
+      checkers.set(specName, c);
+    }
+    return c;
+  }
+
   private readonly spec: Record<string, any>;
   private readonly ajv: Ajv;
   private readonly operations = new Map<string, CheckedOperation>();

@@ -186,7 +186,7 @@ export class GitHubStandIn {
   private nextId = 1000;
 
   private constructor(private readonly options: StandInOptions) {
-    this.checker = new OpenApiChecker(options.spec ?? "api.github.com");
+    this.checker = OpenApiChecker.for(options.spec ?? "api.github.com");
     this.registerRoutes();
   }
 
