@@ -1,16 +1,33 @@
 /**
- * The cdktf app: load and validate the whole config (nothing is constructed or written when it
- * is wrong), create one stack per organization with the policy rule pack, synthesize.
+ * The cdktf app: load and validate the whole config and run the policy rule pack on every
+ * organization (nothing is constructed or written when either fails, and every problem of every
+ * organization is reported at once), create one stack per organization, synthesize.
  *
  * Output is synthesized into a temporary sibling directory and moved into place only when every
- * stack passed, so a policy error in one organization leaves cdktf.out as it was.
+ * stack passed, so a failed synth leaves cdktf.out as it was.
  */
 import { mkdtempSync, renameSync, rmSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, relative, resolve } from "node:path";
 import { App, Aspects } from "cdktf";
-import { ConfigError, loadConfig, OrganizationStack, OrgTokenPolicy, PolicyChecks, type LoadedConfig } from "./lib";
+import { checkOrganization, ConfigError, loadConfig, OrganizationStack, OrgTokenPolicy, PolicyChecks, type LoadedConfig } from "./lib";
+
+/**
+ * Environment variables the github provider lets override a stack's configured `owner` (every
+ * release up to 6.13 keeps this for backwards compatibility): with either set, every stack would
+ * manage that one organization.
+ */
+const OWNER_OVERRIDES = ["GITHUB_OWNER", "GITHUB_ORGANIZATION"] as const;
 
 function main(): void {
+  // No update checks from the app's own process: CI networks are often closed.
+  process.env.CHECKPOINT_DISABLE ??= "1";
+  const overriding = OWNER_OVERRIDES.filter((name) => process.env[name]);
+  if (overriding.length) {
+    fail(
+      `${overriding.join(" and ")} ${overriding.length === 1 ? "is" : "are"} set in the environment. The github provider lets ${overriding.length === 1 ? "it" : "them"} override each stack's owner, so every stack would manage that one organization. Unset ${overriding.join(" and ")}: each stack names its own organization.`,
+      2,
+    );
+  }
   let loaded: LoadedConfig;
   try {
     loaded = loadConfig();
@@ -18,16 +35,27 @@ function main(): void {
     if (e instanceof ConfigError) fail(e.message, e.exitCode);
     throw e;
   }
+
+  // The rule pack, run on every organization before anything is built: all errors at once.
+  const findings = loaded.config.organizations.flatMap((org) => checkOrganization(org).map((f) => ({ ...f, login: org.login })));
+  const errors = findings.filter((f) => f.level === "error");
+  if (errors.length) {
+    fail([`${loaded.file}: ${errors.length} policy ${errors.length === 1 ? "error" : "errors"}`, ...errors.map((f) => `  ${where(loaded, f.login)}: ${f.message}`)].join("\n"), 2);
+  }
+
   const outdir = resolve(process.env.CDKTF_OUTDIR ?? "cdktf.out");
   const staging = mkdtempSync(resolve(dirname(outdir), `.${basename(outdir)}.staging-`));
-  const app = new App({ outdir: staging });
+  // No stack traces in annotations: they carry absolute paths of this machine into manifest.json.
+  const app = new App({ outdir: staging, stackTraces: false });
   const checks = new PolicyChecks();
+  const stacks: OrganizationStack[] = [];
   try {
     for (const org of loaded.config.organizations) {
       const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
       new OrgTokenPolicy(stack, "token-policy", { organization: org });
       // cdktf invokes aspects from each stack down, so the pack goes on every stack.
       Aspects.of(stack).add(checks);
+      stacks.push(stack);
     }
   } catch (e) {
     // A construct refused what the schema let through: still the config's fault, not a crash.
@@ -38,13 +66,19 @@ function main(): void {
     app.synth();
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
-    const errors = checks.findings.filter((f) => f.level === "error");
-    if (errors.length === 0) throw e;
-    fail([`${loaded.file}: ${errors.length} policy ${errors.length === 1 ? "error" : "errors"}`, ...errors.map((f) => `  ${where(loaded, f.organizationLogin)}: ${f.message}`)].join("\n"), 2);
+    throw e;
   }
   rmSync(outdir, { recursive: true, force: true });
   renameSync(staging, outdir);
-  for (const f of checks.findings.filter((x) => x.level === "warning")) process.stderr.write(`warning: ${where(loaded, f.organizationLogin)}: ${f.message}\n`);
+
+  const warnings = findings.filter((f) => f.level === "warning");
+  for (const f of warnings) process.stderr.write(`warning: ${where(loaded, f.login)}: ${f.message}\n`);
+  const shown = relative(process.cwd(), outdir) || ".";
+  const lines = [`Synthesized ${loaded.file} into ${shown}:`];
+  for (const stack of stacks) lines.push(`  ${stack.node.id}: ${shown}/stacks/${stack.node.id}/cdk.tf.json`);
+  lines.push(`${warnings.length} policy ${warnings.length === 1 ? "warning" : "warnings"}${warnings.length ? " (above)" : ""}.`);
+  lines.push("Next: `npm run -s cli -- report` for the policy report, then `npx cdktf diff` to see the plan.");
+  process.stdout.write(lines.join("\n") + "\n");
 }
 
 function where(loaded: LoadedConfig, login: string): string {

@@ -68,21 +68,35 @@ describe("GitHubApp", () => {
     expect(tf.variable).toBeUndefined();
   });
 
-  test("without an id, reads it from a variable and manages nothing while it is empty", () => {
+  test("without an id, requires it from a variable that refuses an empty or non-numeric value", () => {
     const stack = newStack();
     new GitHubApp(stack, "app", { ...base, installationRepositories: ["a"] });
     const { synth, tf } = synthJson(stack);
-    expect(tf.variable.acme_corp_app_installation_id).toMatchObject({ type: "string", default: "" });
-    expect(synth).toHaveResourceWithProperties(AppInstallationRepositories, {
-      installation_id: "${var.acme_corp_app_installation_id}",
-      count: "${min(length(var.acme_corp_app_installation_id), 1)}",
-    });
+    // No default and no count: a missing or empty id fails the plan instead of planning the
+    // destruction of the installation's repository list.
+    const v = tf.variable.acme_corp_app_installation_id;
+    expect(v).toMatchObject({ type: "string", nullable: false });
+    expect(v).not.toHaveProperty("default");
+    expect(v.validation[0].condition).toBe('${can(regex("^[1-9][0-9]{0,18}$", var.acme_corp_app_installation_id))}');
+    expect(v.validation[0].error_message).toMatch(/^TF_VAR_acme_corp_app_installation_id must be the numeric id .* `token-policy install --org acme-corp`/);
+    expect(synth).toHaveResourceWithProperties(AppInstallationRepositories, { installation_id: "${var.acme_corp_app_installation_id}" });
+    expect(Object.values(tf.resource.github_app_installation_repositories)[0]).not.toHaveProperty("count");
   });
 
-  test("with all repositories, manages no selection (GitHub sets it at install time)", () => {
+  test("with all repositories, manages no selection and forgets a former one without destroying it", () => {
+    // GIVEN a stack that managed a list before (same construct path)
+    const before = newStack();
+    new GitHubApp(before, "app", { ...base, installationId: 42, installationRepositories: ["a"] });
+    const address = `github_app_installation_repositories.${Object.keys(synthJson(before).tf.resource.github_app_installation_repositories)[0]}`;
+    // WHEN the config switches to all
     const stack = newStack();
     new GitHubApp(stack, "app", { ...base, installationId: 42 });
-    expect(Testing.synth(stack)).not.toHaveResource(AppInstallationRepositories);
+    const { synth, tf } = synthJson(stack);
+    // THEN the resource is gone, a removed block takes it out of state (Terraform ≥ 1.7), and the owner's step is named
+    expect(synth).not.toHaveResource(AppInstallationRepositories);
+    expect(tf.removed).toEqual([{ from: address, lifecycle: { destroy: false } }]);
+    expect(tf.terraform.required_version).toBe(">= 1.7.0");
+    expect(tf.output.app_installation_owner_step.value).toMatch(/"All repositories" .* https:\/\/github\.com\/organizations\/acme-corp\/settings\/installations/);
   });
 
   test("outputs where an owner registers the App", () => {

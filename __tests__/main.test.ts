@@ -3,6 +3,7 @@ import { homedir, hostname, tmpdir, userInfo } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { generateAppKey, keyBodyLines } from "./helpers/keys";
 import { runEntry } from "./helpers/run";
+import { writeTempConfig } from "./helpers/config";
 
 const example = join(__dirname, "..", "token-policy.yaml");
 
@@ -91,6 +92,54 @@ describe("main.ts synthesis", () => {
     const lines = r.stderr.trimEnd().split("\n");
     expect(lines[0]).toBe(`${bad}: 7 problems`);
     expect(lines.slice(1).every((l) => l.startsWith(`  ${bad}:`))).toBe(true);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, "cdktf.out"))).toBe(false);
+  });
+
+  test("prints one line per stack written, the warning count and the next command", () => {
+    const r = synthIn();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("Synthesized token-policy.yaml into cdktf.out:\n  acme-corp: cdktf.out/stacks/acme-corp/cdk.tf.json\n  acme-labs: cdktf.out/stacks/acme-labs/cdk.tf.json\n0 policy warnings.\n");
+    expect(r.stdout).toMatch(/Next: .*report.*cdktf diff/);
+  });
+
+  test("with a warning firing and the config outside the project, cdktf.out holds no path, user name or stack trace", () => {
+    // GIVEN a config in a temporary directory whose lifetime limit fires the long-token-lifetime warning
+    const text = readFileSync(example, "utf8").replace("maxLifetimeDays: 90", "maxLifetimeDays: 200");
+    const { dir, file } = writeTempConfig(text);
+    const out = mkdtempSync(join(tmpdir(), "token-policy-out-"));
+    // WHEN synthesized from another directory
+    const r = runEntry("main.ts", [], { cwd: out, env: { PATH: dirname(process.execPath), TOKEN_POLICY_CONFIG: file } });
+    // THEN it succeeds with the warning on stderr
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^warning: organizations\[0\] \(acme-corp\): \[long-token-lifetime\]/m);
+    expect(r.stdout).toMatch(/1 policy warning \(above\)\./);
+    // AND the written files carry the warning but no trace of this machine
+    const all = [...readTree(join(out, "cdktf.out")).values()].join("\n");
+    expect(all).toContain("long-token-lifetime");
+    for (const detail of [dir, out, homedir(), `/${userInfo().username}/`, "node_modules", "annotations.ts"]) expect(all).not.toContain(detail);
+    expect(all).not.toMatch(/\bat .*:\d+:\d+/);
+  });
+
+  test("fails with exit 2 when GITHUB_OWNER or GITHUB_ORGANIZATION would point every stack at one organization", () => {
+    for (const name of ["GITHUB_OWNER", "GITHUB_ORGANIZATION"]) {
+      const r = synthIn({ [name]: "someone-else" });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`${name} is set in the environment`);
+      expect(r.stderr).toContain(`Unset ${name}`);
+      expect(existsSync(join(r.dir, "cdktf.out"))).toBe(false);
+    }
+  });
+
+  test("reports the policy errors of every organization at once, with nothing written", () => {
+    // GIVEN classic tokens allowed in both organizations (an error of the rule pack)
+    const text = readFileSync(example, "utf8").replace("classicTokens: restrict", "classicTokens: allow");
+    const { dir, file } = writeTempConfig(text);
+    const r = runEntry("main.ts", [], { cwd: dir, env: { PATH: dirname(process.execPath), TOKEN_POLICY_CONFIG: file } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/2 policy errors/);
+    expect(r.stderr).toMatch(/organizations\[0\] \(acme-corp\): \[classic-tokens-allowed\]/);
+    expect(r.stderr).toMatch(/organizations\[1\] \(acme-labs\): \[classic-tokens-allowed\]/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, "cdktf.out"))).toBe(false);
   });

@@ -33,6 +33,7 @@ describe("OrganizationStack", () => {
   test("keys shared backends per organization unless told otherwise", () => {
     const s3 = synthJson(newStack({ backend: { type: "s3", bucket: "tfstate", region: "eu-west-1", useLockfile: true, encrypt: true } })).tf;
     expect(s3.terraform.backend.s3).toEqual({ bucket: "tfstate", key: "github-token-policy/acme-corp.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true });
+    expect(s3.terraform.required_version).toBe(">= 1.10.0");
     const gcs = synthJson(newStack({ backend: { type: "gcs", bucket: "tfstate" } })).tf;
     expect(gcs.terraform.backend.gcs).toEqual({ bucket: "tfstate", prefix: "github-token-policy/acme-corp" });
     const cloud = synthJson(newStack({ backend: { type: "cloud", organization: "acme" } })).tf;
@@ -40,6 +41,24 @@ describe("OrganizationStack", () => {
     const pg = synthJson(newStack({ backend: { type: "pg" } })).tf;
     // The connection string carries a password: Terraform reads PG_CONN_STR.
     expect(pg.terraform.backend.pg).toEqual({ schema_name: "github_token_policy_acme_corp" });
+  });
+
+  test("assumes an S3 role in assume_role {}, as Terraform ≥ 1.10 requires", () => {
+    const s3 = synthJson(newStack({ backend: { type: "s3", bucket: "tfstate", region: "eu-west-1", useLockfile: false, encrypt: true, roleArn: "arn:aws:iam::123456789012:role/tfstate" } })).tf;
+    expect(s3.terraform.backend.s3.assume_role).toEqual({ role_arn: "arn:aws:iam::123456789012:role/tfstate" });
+    expect(s3.terraform.backend.s3).not.toHaveProperty("role_arn");
+    expect(s3.terraform.required_version).toBe(">= 1.6.0");
+  });
+
+  test("constrains the github provider to releases with the GHES URL, lookup-crash and in-place secret fixes", () => {
+    const { tf } = synthJson(newStack());
+    expect(tf.terraform.required_providers.github).toEqual({ source: "integrations/github", version: ">= 6.11.0, < 7.0.0" });
+    expect(tf.terraform.required_version).toBe(">= 1.4.0");
+  });
+
+  test("writes required_version from the features the stack uses", () => {
+    expect(synthJson(newStack({ backend: { type: "cloud", organization: "acme", project: "tokens" } })).tf.terraform.required_version).toBe(">= 1.6.0");
+    expect(synthJson(newStack({ backend: { type: "gcs", bucket: "b" } })).tf.terraform.required_version).toBe(">= 1.4.0");
   });
 
   test("stackVariable creates one variable per name at the stack root, with that name", () => {

@@ -1,17 +1,21 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
-import { Fn, TerraformOutput, TerraformStack, Token, type ISynthesisSession } from "cdktf";
+import { TerraformOutput, TerraformStack, type ISynthesisSession } from "cdktf";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { AppInstallationRepositories } from "@cdktf/provider-github/lib/app-installation-repositories";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { buildAppManifest, manifestJson, type AppManifest, type AppManifestInput } from "./app-manifest";
 import { stackVariable } from "./organization-stack";
 import { DeclaredRecord } from "./record";
-import { newAppUrl, variableNames } from "./naming";
+import { installationSettingsUrl, newAppUrl, variableNames } from "./naming";
+import { forgetWithoutDestroying, logicalIdOf, requireGithubProvider } from "./terraform-requirements";
 
 /** File name of the manifest in the stack's output directory. */
 export const APP_MANIFEST_FILE = "app-manifest.json";
+
+/** Construct id of the installation's repository selection: part of its Terraform address. */
+const INSTALLATION_REPOSITORIES_ID = "installation_repositories";
 
 /** Props of {@link GitHubApp}: the manifest's inputs, plus where the App lives and is installed. */
 export interface GitHubAppProps extends AppManifestInput {
@@ -69,6 +73,7 @@ export class GitHubApp extends Construct {
     super(scope, id);
     this.appManifest = buildAppManifest(props);
     this.appRegistrationUrl = newAppUrl(props.organizationLogin, props.githubUrl);
+    requireGithubProvider(this);
     const bytes = manifestJson(this.appManifest);
     const stackId = TerraformStack.of(this).node.id;
     addCustomSynthesis(this, {
@@ -89,26 +94,40 @@ export class GitHubApp extends Construct {
     if (repos !== "all" && repos.length === 0) {
       throw new Error(`GitHubApp: installationRepositories must list at least one repository or be "all" (${this.node.path})`);
     }
-    if (props.installationId !== undefined) {
-      this.appInstallationId = String(props.installationId);
-    } else if (repos !== "all") {
-      // Only a managed selection needs the id; "all" is chosen at install time.
-      const v = stackVariable(this, variableNames(props.organizationLogin).installationId, {
+    if (props.installationId !== undefined) this.appInstallationId = String(props.installationId);
+    if (repos === "all") {
+      // "All repositories" is chosen at install time. A selection this stack managed before is
+      // taken out of state, never destroyed: the provider's delete would remove every
+      // repository of the installation but one.
+      const placeholder = new Construct(this, INSTALLATION_REPOSITORIES_ID);
+      forgetWithoutDestroying(this, `github_app_installation_repositories.${logicalIdOf(placeholder)}`);
+      new TerraformOutput(this, "installation_owner_step", {
+        value: `An organization owner chooses "All repositories" for the ${props.name} App at ${installationSettingsUrl(props.organizationLogin, props.githubUrl)}; Terraform does not manage the selection.`,
+        description: "The step an owner takes for an installation that reaches all repositories (no API sets it).",
+      }).overrideLogicalId("app_installation_owner_step");
+      return;
+    }
+    if (props.installationId === undefined) {
+      // Required, never empty: an empty or missing id must not plan the destruction of the
+      // installation's repository list.
+      const name = variableNames(props.organizationLogin).installationId;
+      const v = stackVariable(this, name, {
         type: "string",
-        default: "",
-        description: `Installation id of the ${props.name} App in ${props.organizationLogin} (printed by \`token-policy install\`). Empty until installed.`,
+        nullable: false,
+        description: `Installation id of the ${props.name} App in ${props.organizationLogin}: install the App first (\`token-policy install --org ${props.organizationLogin}\` prints the id), then set TF_VAR_${name}, or record it as app.installation.id in the config.`,
+        validation: [
+          {
+            condition: `\${can(regex("^[1-9][0-9]{0,18}$", var.${name}))}`,
+            errorMessage: `TF_VAR_${name} must be the numeric id of the ${props.name} App's installation in ${props.organizationLogin} (digits only). \`token-policy install --org ${props.organizationLogin}\` prints it; or set app.installation.id in the config.`,
+          },
+        ],
       });
       this.appInstallationId = v.stringValue;
     }
-    if (repos !== "all") {
-      this.appInstallationRepositories = new AppInstallationRepositories(this, "installation_repositories", {
-        installationId: this.appInstallationId!,
-        selectedRepositories: [...repos].sort(),
-        // Unset variable: nothing to manage yet. cdktf renders falsy literals in operator
-        // expressions as `undefined`, so this is min(length(id), 1) rather than a comparison.
-        count: props.installationId !== undefined ? undefined : Token.asNumber(Fn.min([Fn.lengthOf(this.appInstallationId!), 1])),
-        provider: props.provider,
-      });
-    }
+    this.appInstallationRepositories = new AppInstallationRepositories(this, INSTALLATION_REPOSITORIES_ID, {
+      installationId: this.appInstallationId!,
+      selectedRepositories: [...repos].sort(),
+      provider: props.provider,
+    });
   }
 }

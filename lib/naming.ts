@@ -109,3 +109,8 @@ export function newAppUrl(login: string, githubUrl?: string): string {
 export function installAppUrl(slug: string, githubUrl?: string): string {
   return `${webRoot(githubUrl)}/apps/${slug}/installations/new`;
 }
+
+/** The page where an owner sees the organization's App installations and their repository access. */
+export function installationSettingsUrl(login: string, githubUrl?: string): string {
+  return `${webRoot(githubUrl)}/organizations/${login}/settings/installations`;
+}

@@ -1,9 +1,10 @@
 import * as path from "node:path";
 import { Construct } from "constructs";
-import { App, CloudBackend, GcsBackend, LocalBackend, NamedCloudWorkspace, PgBackend, S3Backend, TerraformStack, TerraformVariable } from "cdktf";
+import { App, CloudBackend, GcsBackend, LocalBackend, NamedCloudWorkspace, PgBackend, S3Backend, TerraformStack, TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import type { BackendConfig } from "./config/schema";
 import { apiUrlFor, GITHUB_COM, variableStem } from "./naming";
+import { requireGithubProvider, requireTerraform } from "./terraform-requirements";
 
 /** Props of {@link OrganizationStack}. */
 export interface OrganizationStackProps {
@@ -53,8 +54,12 @@ export class OrganizationStack extends TerraformStack {
     this.githubApiUrl = apiUrlFor(this.githubUrl);
     this.githubProvider = new GithubProvider(this, "github", {
       owner: props.organizationLogin,
+      // Every provider release in GITHUB_PROVIDER_VERSION takes the API root with a trailing
+      // slash for GHES (it trims `api/v3/` and adds it back) and for GHE.com (`api.` host).
       baseUrl: this.githubUrl === GITHUB_COM ? undefined : `${this.githubApiUrl}/`,
     });
+    requireGithubProvider(this);
+    requireTerraform(this, "terraform_data");
     this.configureBackend(props.backend ?? { type: "local" });
   }
 
@@ -76,16 +81,22 @@ export class OrganizationStack extends TerraformStack {
           region: backend.region,
           encrypt: backend.encrypt,
           dynamodbTable: backend.dynamodbTable,
-          roleArn: backend.roleArn,
+          // Terraform 1.10 removed the top-level role_arn; the role goes in assume_role {}.
+          assumeRole: backend.roleArn ? { roleArn: backend.roleArn } : undefined,
         });
+        if (backend.roleArn) requireTerraform(this, "s3_assume_role");
         // S3-native locking (Terraform ≥ 1.10); cdktf 0.21's S3Backend predates the option.
-        if (backend.useLockfile) s3.addOverride("use_lockfile", true);
+        if (backend.useLockfile) {
+          s3.addOverride("use_lockfile", true);
+          requireTerraform(this, "s3_use_lockfile");
+        }
         return;
       }
       case "gcs":
         new GcsBackend(this, { bucket: backend.bucket, prefix: backend.prefix ?? `github-token-policy/${login}` });
         return;
       case "cloud":
+        if (backend.project) requireTerraform(this, "cloud_workspace_project");
         new CloudBackend(this, {
           organization: backend.organization,
           hostname: backend.hostname,
@@ -110,7 +121,7 @@ export class OrganizationStack extends TerraformStack {
 export function stackVariable(
   scope: Construct,
   name: string,
-  props: { type: string; description: string; sensitive?: boolean; nullable?: boolean; default?: unknown },
+  props: TerraformVariableConfig,
 ): TerraformVariable {
   const stack = TerraformStack.of(scope);
   const existing = stack.node.tryFindChild(`var-${name}`);

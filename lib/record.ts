@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { TerraformResource } from "cdktf";
+import { requireTerraform } from "./terraform-requirements";
 
 /**
  * A `terraform_data` resource (Terraform ≥ 1.4) whose `input` records a declared value, so
@@ -17,6 +18,7 @@ export class DeclaredRecord extends TerraformResource {
   constructor(scope: Construct, id: string, input: Readonly<Record<string, unknown>>) {
     super(scope, id, { terraformResourceType: "terraform_data", terraformGeneratorMetadata: { providerName: "terraform" } });
     this.recordedInput = input;
+    requireTerraform(this, "terraform_data");
   }
 
   protected synthesizeAttributes(): { [name: string]: unknown } {

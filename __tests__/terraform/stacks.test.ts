@@ -1,0 +1,115 @@
+/**
+ * The synthesized stacks checked by the real Terraform binary (1.11 on this project's machines):
+ * what it can check without the github provider, which cannot be downloaded here.
+ */
+import { join } from "node:path";
+import { Testing } from "cdktf";
+import { loadConfig } from "../../lib/config/load";
+import { OrganizationStack } from "../../lib/organization-stack";
+import { OrgTokenPolicy } from "../../lib/org-token-policy";
+import { terraform, terraformBinary, terraformDir, withoutProvider } from "../../test-support/terraform";
+import { orgEntry, parseOrg } from "../helpers/config";
+import { newStack, synthJson } from "../helpers/stack";
+
+const binary = terraformBinary();
+if (!binary) process.stdout.write("skipped: no terraform binary on the PATH; the Terraform checks of the synthesized stacks did not run\n");
+const withTerraform = binary ? describe : describe.skip;
+
+/** Stacks for every organization of the example config. */
+function exampleStacks(): Record<string, any> {
+  const loaded = loadConfig(join(__dirname, "..", "..", "token-policy.yaml"));
+  const app = Testing.app();
+  const out: Record<string, any> = {};
+  for (const org of loaded.config.organizations) {
+    const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
+    new OrgTokenPolicy(stack, "token-policy", { organization: org });
+    out[org.login] = JSON.parse(Testing.synth(stack));
+  }
+  return out;
+}
+
+/** Errors Terraform gives for arguments a block does not have. */
+const UNKNOWN_ARGUMENT = /Extraneous JSON object property|No argument or block type is named|Unsupported argument/;
+
+withTerraform("synthesized stacks under Terraform", () => {
+  test.each(Object.entries(exampleStacks()))("the example's %s stack initializes and validates", (_login, tf) => {
+    const dir = terraformDir(withoutProvider(tf, { backend: "local" }));
+    const init = terraform(dir, ["init", "-backend=false", "-input=false"]);
+    expect(init.output).not.toMatch(/Error/);
+    const validate = terraform(dir, ["validate"]);
+    expect(validate.output).toMatch(/The configuration is valid/);
+    expect(validate.status).toBe(0);
+  });
+
+  describe("the installation id variable", () => {
+    // GIVEN an installation that reaches listed repositories and no id in the config
+    const org = parseOrg(orgEntry({ app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", id: 1, clientId: "Iv1.abc", installation: { repositories: ["docs"] } } }));
+    const stack = newStack();
+    new OrgTokenPolicy(stack, "token-policy", { organization: org });
+    const { tf } = synthJson(stack);
+    const dir = terraformDir(withoutProvider(tf, { backend: "local" }));
+    const sealed = { TF_VAR_acme_corp_app_private_key_actions_sealed: Buffer.alloc(1700, 7).toString("base64") };
+    beforeAll(() => {
+      expect(terraform(dir, ["init", "-input=false"]).status).toBe(0);
+    });
+
+    test.each([
+      ["empty", ""],
+      ["not a number", "12ab"],
+      ["a PEM pasted by mistake", "-----BEGIN"],
+    ])("fails plan when it is %s, naming the variable and the command that prints it", (_what, value) => {
+      const plan = terraform(dir, ["plan", "-input=false"], { ...sealed, TF_VAR_acme_corp_app_installation_id: value });
+      expect(plan.status).not.toBe(0);
+      expect(plan.output).toMatch(/Invalid value for variable/);
+      expect(plan.output).toMatch(/TF_VAR_acme_corp_app_installation_id must be the numeric id/);
+      expect(plan.output).toMatch(/token-policy install --org acme-corp/);
+    });
+
+    test("fails plan when it is missing, instead of planning to destroy the repository list", () => {
+      const plan = terraform(dir, ["plan", "-input=false"], sealed);
+      expect(plan.status).not.toBe(0);
+      expect(plan.output).toMatch(/No value for required variable/);
+    });
+
+    test("plans with a numeric id", () => {
+      const plan = terraform(dir, ["plan", "-input=false"], { ...sealed, TF_VAR_acme_corp_app_installation_id: "12345" });
+      expect(plan.output).not.toMatch(/Error/);
+      expect(plan.status).toBe(0);
+    });
+  });
+
+  describe("backends, checked against Terraform's own backend schemas", () => {
+    // Every endpoint points at a closed port on loopback: init decodes the block, then fails to connect.
+    const loopback = {
+      AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "example",
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_ENDPOINT_URL_S3: "http://127.0.0.1:9",
+      AWS_ENDPOINT_URL_STS: "http://127.0.0.1:9",
+      AWS_ENDPOINT_URL_IAM: "http://127.0.0.1:9",
+      AWS_ENDPOINT_URL_DYNAMODB: "http://127.0.0.1:9",
+      AWS_MAX_ATTEMPTS: "1",
+      PG_CONN_STR: "postgres://tf@127.0.0.1:9/state?sslmode=disable",
+      TF_CLOUD_HOSTNAME: "127.0.0.1:9",
+    };
+    const init = (tf: any) => terraform(terraformDir({ terraform: { required_version: tf.terraform.required_version, backend: tf.terraform.backend, cloud: tf.terraform.cloud } }), ["init", "-input=false"], loopback, 30_000);
+
+    test.each([
+      ["s3 with a role and S3 locking", { type: "s3", bucket: "tfstate", region: "eu-west-1", useLockfile: true, encrypt: true, roleArn: "arn:aws:iam::123456789012:role/tfstate" }, /127\.0\.0\.1:9/],
+      ["s3 with DynamoDB locking", { type: "s3", bucket: "tfstate", region: "eu-west-1", useLockfile: false, encrypt: true, dynamodbTable: "locks" }, /127\.0\.0\.1:9/],
+      ["pg", { type: "pg", schemaName: "tokens" }, /127\.0\.0\.1:9/],
+      ["cloud with a project", { type: "cloud", organization: "acme", project: "tokens", workspace: "tokens-acme" }, /127\.0\.0\.1:9/],
+    ] as const)("%s: every argument is one the backend has", (_what, backend, reachedNetwork) => {
+      const { tf } = synthJson(newStack({ backend: backend as any }));
+      const r = init(tf);
+      expect(r.output).not.toMatch(UNKNOWN_ARGUMENT);
+      // It got past decoding the block to the (closed) endpoint.
+      expect(r.output).toMatch(reachedNetwork);
+    });
+
+    test("the check can fail: a top-level role_arn, as written before, is refused by Terraform ≥ 1.10", () => {
+      const r = init({ terraform: { backend: { s3: { bucket: "b", key: "k", region: "eu-west-1", role_arn: "arn:aws:iam::123456789012:role/x" } } } });
+      expect(r.output).toMatch(/No argument or block type is named "role_arn"/);
+    });
+  });
+});
