@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, Testing } from "cdktf";
+import { App } from "cdktf";
 import { AppInstallationRepositories } from "@cdktf/provider-github/lib/app-installation-repositories";
 import { buildAppManifest } from "../lib/app-manifest";
 import { GitHubApp } from "../lib/github-app";
