@@ -8,6 +8,7 @@
 import { Command, CommanderError } from "commander";
 import { createApp } from "./commands/create-app";
 import { install } from "./commands/install";
+import { orgs } from "./commands/orgs";
 import { report } from "./commands/report";
 import { review } from "./commands/review";
 import { seal } from "./commands/seal";
@@ -67,6 +68,14 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .action(async (opts) => {
       const r = await verify(opts, io);
       if (r.drift.length) code = 3;
+    });
+
+  command("orgs", "The organizations of the config as deploy jobs: a CI matrix, and each job's own inputs", false)
+    .option("--json", "print the matrix as JSON: login, API URL, environment and inputs of each organization")
+    .option("--org <login>", "with --export-inputs: the organization")
+    .option("--export-inputs", "print this organization's TF_VAR_ lines for $GITHUB_ENV, from TOKEN_POLICY_SECRETS_JSON and TOKEN_POLICY_VARS_JSON")
+    .action(async (opts) => {
+      await orgs(opts, io);
     });
 
   command("report", "Markdown report of the policy per organization; with --base, what changed, riskiest first", false)

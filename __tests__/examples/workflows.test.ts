@@ -29,4 +29,26 @@ describe("example workflows", () => {
       }
     }
   });
+
+  test.each([
+    ["deploy.yml", "deploy", "npx cdktf deploy \"$ORG\" --auto-approve"],
+    ["pull-request.yml", "plan", "npx cdktf diff \"$ORG\""],
+  ])("%s runs one job per organization from `orgs --json`, each with only its own token and inputs", (file, jobName, command) => {
+    const wf = parse(readFileSync(join(dir, file), "utf8"));
+    const job = wf.jobs[jobName];
+    const producer = wf.jobs[job.needs];
+    // The matrix comes from the CLI, not a list written into the workflow.
+    expect(producer.steps.map((s: any) => s.run ?? "").join("\n")).toContain("npm run -s cli -- orgs --json");
+    expect(job.strategy["fail-fast"]).toBe(false);
+    expect(job.strategy.matrix.org).toBe(`\${{ fromJSON(needs.${job.needs}.outputs.matrix) }}`);
+    // Each organization's secrets live in its own environment.
+    expect(job.environment).toBe("${{ matrix.org.environment }}");
+    const mint = job.steps.find((s: any) => String(s.uses).startsWith("actions/create-github-app-token@"));
+    expect(mint.with.owner).toBe("${{ matrix.org.login }}");
+    expect(mint.with["github-api-url"]).toBe("${{ matrix.org.apiUrl }}");
+    // No organization's TF_VAR_ is written into the workflow; the job exports its own.
+    expect(JSON.stringify(job)).not.toMatch(/TF_VAR_/);
+    expect(job.steps.map((s: any) => s.run ?? "").join("\n")).toContain('orgs --org "$ORG" --export-inputs >> "$GITHUB_ENV"');
+    expect(job.steps.at(-1).run).toBe(command);
+  });
 });

@@ -1,0 +1,63 @@
+import { join } from "node:path";
+import { run } from "../../../cli/index";
+import { writeTempConfig } from "../../helpers/config";
+import { captureIO } from "../../helpers/io";
+
+const example = join(__dirname, "..", "..", "..", "token-policy.yaml");
+
+describe("orgs", () => {
+  test("--json prints the deploy matrix: login, API root, environment and the stack's inputs", async () => {
+    const io = captureIO({});
+    expect(await run(["orgs", "--json", "--config", example], io)).toBe(0);
+    const matrix = JSON.parse(io.out());
+    expect(matrix.map((o: any) => [o.login, o.apiUrl, o.environment, o.needsOwnerToken])).toEqual([
+      ["acme-corp", "https://api.github.com", "token-policy-acme-corp", true],
+      ["acme-labs", "https://github.acme.example/api/v3", "token-policy-acme-labs", false],
+    ]);
+    // The inputs are the variables the synthesized stack declares.
+    expect(matrix[0].inputs).toEqual([
+      "TF_VAR_acme_corp_app_client_id",
+      "TF_VAR_acme_corp_app_id",
+      "TF_VAR_acme_corp_app_installation_id",
+      "TF_VAR_acme_corp_app_private_key_actions_sealed",
+      "TF_VAR_acme_corp_app_private_key_dependabot_sealed",
+      "TF_VAR_acme_corp_app_private_key_env_release_tools__production_sealed",
+    ]);
+    expect(matrix[1].inputs).toEqual(["TF_VAR_acme_labs_app_client_id", "TF_VAR_acme_labs_app_id", "TF_VAR_acme_labs_app_private_key_actions_sealed"]);
+  });
+
+  test("--export-inputs writes only that organization's inputs, secrets from secrets and ids from variables", async () => {
+    const secrets = { ACME_LABS_APP_PRIVATE_KEY_ACTIONS_SEALED: "c2VhbGVk\nline2", ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED: "other-org" };
+    const vars = { ACME_LABS_APP_ID: "12", ACME_LABS_APP_CLIENT_ID: "Iv23abc", ACME_CORP_APP_ID: "99" };
+    const io = captureIO({ TOKEN_POLICY_SECRETS_JSON: JSON.stringify(secrets), TOKEN_POLICY_VARS_JSON: JSON.stringify(vars) });
+    expect(await run(["orgs", "--config", example, "--org", "acme-labs", "--export-inputs"], io)).toBe(0);
+    const out = io.out();
+    // GITHUB_ENV's multi-line form, a random delimiter per value
+    const entries = [...out.matchAll(/^(TF_VAR_\w+)<<(EOF_[0-9a-f]{24})\n([\s\S]*?)\n\2$/gm)].map((m) => [m[1], m[3]]);
+    expect(entries).toEqual([
+      ["TF_VAR_acme_labs_app_client_id", "Iv23abc"],
+      ["TF_VAR_acme_labs_app_id", "12"],
+      ["TF_VAR_acme_labs_app_private_key_actions_sealed", "c2VhbGVk\nline2"],
+    ]);
+    expect(out).not.toContain("other-org");
+    expect(out).not.toContain("acme_corp");
+  });
+
+  test("fails with exit 2 naming every missing input and its environment, never a value", async () => {
+    const io = captureIO({ TOKEN_POLICY_SECRETS_JSON: JSON.stringify({ ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED: "s3cr3t-value" }), TOKEN_POLICY_VARS_JSON: "{}" });
+    expect(await run(["orgs", "--config", example, "--org", "acme-corp", "--export-inputs"], io)).toBe(2);
+    expect(io.out()).toBe("");
+    expect(io.err()).toMatch(/acme-corp: 5 inputs missing from environment token-policy-acme-corp:/);
+    expect(io.err()).toContain("variable ACME_CORP_APP_INSTALLATION_ID (Installation id of the acme-token-broker App");
+    expect(io.err()).toContain("secret ACME_CORP_APP_PRIVATE_KEY_DEPENDABOT_SEALED");
+    expect(io.err()).not.toContain("s3cr3t-value");
+  });
+
+  test("fails with exit 2 when the secrets are not a JSON object", async () => {
+    const { file } = writeTempConfig(`organizations:\n  - login: a\n    app: { name: a, homepageUrl: "https://github.com/a" }\n    credentials: { actions: { visibility: all } }\n`);
+    const io = captureIO({ TOKEN_POLICY_SECRETS_JSON: "not json {secret}" });
+    expect(await run(["orgs", "--config", file, "--org", "a", "--export-inputs"], io)).toBe(2);
+    expect(io.err()).toMatch(/TOKEN_POLICY_SECRETS_JSON must hold a JSON object/);
+    expect(io.err()).not.toContain("{secret}");
+  });
+});

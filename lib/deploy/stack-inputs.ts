@@ -1,0 +1,68 @@
+/**
+ * What deploying one organization's stack needs from CI: the Terraform variables its stack
+ * declares, read from the constructs themselves (one source: the stack), with the secret or
+ * variable name CI keeps each under.
+ */
+import { App, TerraformVariable } from "cdktf";
+import type { OrganizationConfig } from "../config/schema";
+import { apiUrlFor, webRoot } from "../naming";
+import { OrganizationStack } from "../organization-stack";
+import { OrgTokenPolicy } from "../org-token-policy";
+
+/** One input of a stack. */
+export interface StackInput {
+  /** The Terraform variable's name. */
+  readonly variable: string;
+  /** The environment variable Terraform reads it from. */
+  readonly env: string;
+  /**
+   * The name CI keeps it under: an Actions secret when sensitive, else an Actions variable
+   * (the Terraform name in upper case).
+   */
+  readonly ciName: string;
+  /** Whether it is a secret (sealed key, or plaintext key). */
+  readonly sensitive: boolean;
+  /** What it holds and where it comes from (the variable's description). */
+  readonly description: string;
+}
+
+/** One organization as a deploy job sees it. */
+export interface DeployTarget {
+  /** The organization's login, also the stack's name (`cdktf deploy <stack>`). */
+  readonly login: string;
+  /** Web root of its GitHub instance. */
+  readonly githubUrl: string;
+  /** Its REST API root (the token minting step and the provider talk to it). */
+  readonly apiUrl: string;
+  /** The GitHub environment that holds its inputs in the example workflows. */
+  readonly environment: string;
+  /** Whether `github_app_installation_repositories` is managed: it needs an owner's classic PAT. */
+  readonly needsOwnerToken: boolean;
+  /** Every input its stack declares. */
+  readonly inputs: readonly StackInput[];
+}
+
+/** The deploy target of each organization, in config order. */
+export function deployTargets(organizations: readonly OrganizationConfig[]): DeployTarget[] {
+  const app = new App({ skipValidation: true });
+  return organizations.map((org) => {
+    const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
+    const policy = new OrgTokenPolicy(stack, "token-policy", { organization: org });
+    const inputs = stack.node
+      .findAll()
+      .filter((c): c is TerraformVariable => c instanceof TerraformVariable)
+      .map((v) => {
+        const variable = v.friendlyUniqueId;
+        return { variable, env: `TF_VAR_${variable}`, ciName: variable.toUpperCase(), sensitive: Boolean(v.sensitive), description: v.description ?? "" };
+      })
+      .sort((a, b) => a.variable.localeCompare(b.variable));
+    return {
+      login: org.login,
+      githubUrl: webRoot(org.githubUrl),
+      apiUrl: apiUrlFor(org.githubUrl),
+      environment: `token-policy-${org.login.toLowerCase()}`,
+      needsOwnerToken: policy.gitHubApp.appInstallationRepositories !== undefined,
+      inputs,
+    };
+  });
+}
