@@ -114,3 +114,13 @@ export function installAppUrl(slug: string, githubUrl?: string): string {
 export function installationSettingsUrl(login: string, githubUrl?: string): string {
   return `${webRoot(githubUrl)}/organizations/${login}/settings/installations`;
 }
+
+/** The page where an owner reviews pending fine-grained token requests. */
+export function pendingRequestsUrl(login: string, githubUrl?: string): string {
+  return `${webRoot(githubUrl)}/organizations/${login}/settings/personal-access-token-requests`;
+}
+
+/** The page where an owner sees and revokes the organization's active fine-grained tokens. */
+export function activeTokensUrl(login: string, githubUrl?: string): string {
+  return `${webRoot(githubUrl)}/organizations/${login}/settings/personal-access-tokens/active`;
+}

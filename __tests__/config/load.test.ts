@@ -84,6 +84,12 @@ describe("loadConfig", () => {
     expect(lines).toContainEqual(expect.stringMatching(/organizations\[0\]\.patPolicy\.classicMaxLifetimeDays: must be between 1 and 366, got 0$/));
   });
 
+  test("fails on a rule name too long for GitHub's 1024-character review reason to name it", () => {
+    const rule = { name: "a".repeat(101), action: "approve", match: {} };
+    const lines = problems(yaml([orgEntry({ approval: { rules: [rule] } })]));
+    expect(lines).toContainEqual(expect.stringMatching(/organizations\[0\]\.approval\.rules\[0\]\.name: must be at most 100 characters, got 101 characters$/));
+  });
+
   test("fails on a bad value in defaults at the defaults line, once", () => {
     const text = yaml([orgEntry(), orgEntry({ login: "acme-labs" })], { defaults: { patPolicy: { maxLifetimeDays: 999 } } });
     expect(problems(text)).toEqual([expect.stringMatching(/^policy.yaml:3:22 defaults\.patPolicy\.maxLifetimeDays: must be between 1 and 366, got 999$/)]);

@@ -8,10 +8,13 @@ import { resolveAuth, type GitHubAuth } from "../../lib/github/client";
 import { clientFor } from "../github";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
-import { installAppUrl, variableNames } from "../../lib/naming";
+import { installAppUrl, installationSettingsUrl, variableNames } from "../../lib/naming";
 import { openBrowser } from "../browser";
 import { readCredentialsFile } from "../credentials-file";
 import { GitHubFailure, type CommandIO } from "../io";
+
+/** Most repository names GitHub's enterprise installation endpoints take in one call. */
+export const ENTERPRISE_REPOSITORIES_PER_CALL = 50;
 
 /** Options of {@link install}. */
 export interface InstallOptions {
@@ -55,16 +58,27 @@ export async function install(options: InstallOptions, io: CommandIO, deps: Inst
     if (!clientId) throw new UsageError("--enterprise needs the App's client id: pass --credentials FILE from create-app, or set app.clientId in the config");
     const client = await clientFor(io, org);
     const repos = org.app.installation.repositories;
+    const listed = repos === "all" ? [] : [...repos];
+    // GitHub takes at most 50 repository names per call: the first 50 with the installation,
+    // the rest through the add endpoint, 50 at a time.
     const { data } = await client.request("POST /enterprises/{enterprise}/apps/organizations/{org}/installations", {
       enterprise: options.enterprise,
       org: org.login,
       client_id: clientId,
       repository_selection: repos === "all" ? "all" : "selected",
-      ...(repos === "all" ? {} : { repositories: [...repos] }),
-      // The route is in GitHub Enterprise Cloud's description only, not in Octokit's
-      // api.github.com types; the stand-in checks it against the GHEC description.
+      ...(repos === "all" ? {} : { repositories: listed.slice(0, ENTERPRISE_REPOSITORIES_PER_CALL) }),
+      // The routes are in GitHub Enterprise Cloud's description only, not in Octokit's
+      // api.github.com types; the stand-in checks them against the GHEC description.
     } as never);
     const inst = data as { id: number; repository_selection: string };
+    for (let i = ENTERPRISE_REPOSITORIES_PER_CALL; i < listed.length; i += ENTERPRISE_REPOSITORIES_PER_CALL) {
+      await client.request("PATCH /enterprises/{enterprise}/apps/organizations/{org}/installations/{installation_id}/repositories/add", {
+        enterprise: options.enterprise,
+        org: org.login,
+        installation_id: inst.id,
+        repositories: listed.slice(i, i + ENTERPRISE_REPOSITORIES_PER_CALL),
+      } as never);
+    }
     result = { installationId: inst.id, repositorySelection: inst.repository_selection };
   } else {
     const auth: GitHubAuth = creds ? { kind: "app", appId: String(creds.id), privateKey: creds.pem } : resolveAuth({ env: { ...io.env, GITHUB_TOKEN: undefined } });
@@ -91,6 +105,18 @@ export async function install(options: InstallOptions, io: CommandIO, deps: Inst
     }
   }
 
+  const listed = org.app.installation.repositories;
+  if (listed !== "all" && result.repositorySelection === "all") {
+    // The provider cannot narrow an "All repositories" installation (GitHub answers 422), so a
+    // deploy would fail: the owner changes the choice, or the config says all.
+    throw new UsageError(
+      [
+        `${org.login}: the App is installed (installation id ${result.installationId}) with access to all repositories, but ${loaded.file} lists ${listed.length} (${listed.slice(0, 5).join(", ")}${listed.length > 5 ? ", …" : ""}).`,
+        `Either an owner chooses "Only select repositories" at ${installationSettingsUrl(org.login, githubUrl)}/${result.installationId} and cdktf deploy manages the list,`,
+        `or set app.installation.repositories: all for ${org.login} in ${loaded.file}.`,
+      ].join("\n"),
+    );
+  }
   const v = variableNames(org.login);
   io.stdout.write(
     [

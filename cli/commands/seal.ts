@@ -11,7 +11,7 @@ import { configFileName, findOrganization, loadConfig } from "../../lib/config/l
 import { UsageError } from "../../lib/config/errors";
 import { variableNames } from "../../lib/naming";
 import { readCredentialsFile } from "../credentials-file";
-import type { CommandIO } from "../io";
+import { GitHubFailure, type CommandIO } from "../io";
 
 /** Options of {@link seal}. */
 export interface SealOptions {
@@ -63,24 +63,40 @@ export async function seal(options: SealOptions, io: CommandIO): Promise<SealRes
   let key: { key_id: string; key: string };
   let variable: string;
   let what: string;
-  if (target === "actions") {
-    key = (await client.request("GET /orgs/{org}/actions/secrets/public-key", { org: org.login })).data;
-    variable = v.actionsSealed;
-    what = `${org.login} Actions secrets`;
-  } else if (target === "dependabot") {
-    key = (await client.request("GET /orgs/{org}/dependabot/secrets/public-key", { org: org.login })).data;
-    variable = v.dependabotSealed;
-    what = `${org.login} Dependabot secrets`;
-  } else {
-    key = (
-      await client.request("GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key", {
-        owner: org.login,
-        repo: options.repository!,
-        environment_name: options.environment!,
-      })
-    ).data;
-    variable = v.environmentSealed(options.repository!, options.environment!);
-    what = `environment ${options.repository}/${options.environment}`;
+  /** The App permission that reads the target's public key, named when GitHub refuses. */
+  let permission: string;
+  try {
+    if (target === "actions") {
+      variable = v.actionsSealed;
+      what = `${org.login} Actions secrets`;
+      permission = "organization_secrets: read";
+      key = (await client.request("GET /orgs/{org}/actions/secrets/public-key", { org: org.login })).data;
+    } else if (target === "dependabot") {
+      variable = v.dependabotSealed;
+      what = `${org.login} Dependabot secrets`;
+      permission = "dependabot_secrets: read";
+      key = (await client.request("GET /orgs/{org}/dependabot/secrets/public-key", { org: org.login })).data;
+    } else {
+      variable = v.environmentSealed(options.repository!, options.environment!);
+      what = `environment ${options.repository}/${options.environment}`;
+      permission = "secrets: read";
+      key = (
+        await client.request("GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key", {
+          owner: org.login,
+          repo: options.repository!,
+          environment_name: options.environment!,
+        })
+      ).data;
+    }
+  } catch (e) {
+    const err = e as { status?: number; request?: { method?: string; url?: string } };
+    if (err.status === 403) {
+      const call = `${err.request?.method ?? "GET"} ${new URL(err.request?.url ?? "http://x/").pathname}`;
+      throw new GitHubFailure(
+        `GitHub answered 403 to ${call}: these credentials cannot read the public key of ${what!}. The App needs ${permission!} (add it to app.permissions of ${org.login} and have an owner accept it), or run seal with GITHUB_TOKEN set to a token that has it (the deployer's).`,
+      );
+    }
+    throw e;
   }
 
   await sodium.ready;

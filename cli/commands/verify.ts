@@ -9,7 +9,7 @@ import { configFileName, findOrganization, loadConfig } from "../../lib/config/l
 import type { OrganizationConfig, VisibilityConfig } from "../../lib/config/schema";
 import { resolveAuth, type GitHubClient } from "../../lib/github/client";
 import { clientFor } from "../github";
-import { credentialNames, webRoot } from "../../lib/naming";
+import { activeTokensUrl, credentialNames, pendingRequestsUrl, webRoot } from "../../lib/naming";
 import { clean } from "../../lib/text";
 import type { CommandIO } from "../io";
 
@@ -135,6 +135,11 @@ async function checkInstallationRepositories(client: GitHubClient, org: Organiza
   }
 }
 
+type SelectedRepositoriesRoute =
+  | "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
+  | "GET /orgs/{org}/actions/variables/{name}/repositories"
+  | "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories";
+
 async function checkCredentials(client: GitHubClient, org: OrganizationConfig, web: string, report: VerifyReport): Promise<void> {
   const names = credentialNames(org.credentials.prefix);
   const secretsUrl = `${web}/organizations/${org.login}/settings/secrets/actions`;
@@ -148,37 +153,41 @@ async function checkCredentials(client: GitHubClient, org: OrganizationConfig, w
       if (names.join(",") !== expected.join(",")) report.drift.push({ check: `${what}.repositories`, expected: expected.join(", "), actual: names.join(", ") || "none", fix: deploy, url });
     }
   };
-  const guarded = async (what: string, permission: string, fn: () => Promise<void>) => {
+  const variablesUrl = `${web}/organizations/${org.login}/settings/variables/actions`;
+  const dependabotUrl = `${web}/organizations/${org.login}/settings/secrets/dependabot`;
+  /** Every repository name of a selected-visibility list, all pages. */
+  const repositoryNames = async (route: SelectedRepositoriesRoute, params: Record<string, string>) =>
+    ((await client.paginate(route, { org: org.login, per_page: 100, ...params } as never)) as { name: string }[]).map((r) => r.name);
+  const guarded = async (what: string, permission: string, url: string, fn: () => Promise<void>) => {
     try {
       await fn();
     } catch (e) {
       const status = (e as { status?: number }).status;
-      if (status === 404) report.drift.push({ check: what, expected: "present", actual: "missing", fix: deploy, url: secretsUrl });
+      if (status === 404) report.drift.push({ check: what, expected: "present", actual: "missing", fix: deploy, url });
       else if (status === 403) report.notChecked.push(`${what} (the token lacks ${permission})`);
       else throw e;
     }
   };
-  await guarded(`secret ${names.privateKey}`, "organization_secrets: read", async () => {
+  await guarded(`secret ${names.privateKey}`, "organization_secrets: read", secretsUrl, async () => {
     const { data } = await client.request("GET /orgs/{org}/actions/secrets/{secret_name}", { org: org.login, secret_name: names.privateKey });
-    await visibility(`secret ${names.privateKey}`, org.credentials.actions, data, async () => (await client.request("GET /orgs/{org}/actions/secrets/{secret_name}/repositories", { org: org.login, secret_name: names.privateKey, per_page: 100 })).data.repositories.map((r) => r.name), secretsUrl);
+    await visibility(`secret ${names.privateKey}`, org.credentials.actions, data, () => repositoryNames("GET /orgs/{org}/actions/secrets/{secret_name}/repositories", { secret_name: names.privateKey }), secretsUrl);
   });
   for (const [name, expectedValue] of [
     [names.appId, org.app.id !== undefined ? String(org.app.id) : undefined],
     [names.clientId, org.app.clientId],
   ] as const) {
-    await guarded(`variable ${name}`, "organization_actions_variables: read", async () => {
+    await guarded(`variable ${name}`, "organization_actions_variables: read", variablesUrl, async () => {
       const { data } = await client.request("GET /orgs/{org}/actions/variables/{name}", { org: org.login, name });
       if (expectedValue !== undefined && data.value !== expectedValue) {
-        report.drift.push({ check: `variable ${name}.value`, expected: expectedValue, actual: data.value, fix: deploy, url: `${web}/organizations/${org.login}/settings/variables/actions` });
+        report.drift.push({ check: `variable ${name}.value`, expected: expectedValue, actual: data.value, fix: deploy, url: variablesUrl });
       }
-      await visibility(`variable ${name}`, org.credentials.actions, data, async () => (await client.request("GET /orgs/{org}/actions/variables/{name}/repositories", { org: org.login, name, per_page: 100 })).data.repositories.map((r) => r.name), `${web}/organizations/${org.login}/settings/variables/actions`);
+      await visibility(`variable ${name}`, org.credentials.actions, data, () => repositoryNames("GET /orgs/{org}/actions/variables/{name}/repositories", { name }), variablesUrl);
     });
   }
   if (org.credentials.dependabot) {
-    const url = `${web}/organizations/${org.login}/settings/secrets/dependabot`;
-    await guarded(`Dependabot secret ${names.privateKey}`, "dependabot_secrets: read", async () => {
+    await guarded(`Dependabot secret ${names.privateKey}`, "dependabot_secrets: read", dependabotUrl, async () => {
       const { data } = await client.request("GET /orgs/{org}/dependabot/secrets/{secret_name}", { org: org.login, secret_name: names.privateKey });
-      await visibility(`Dependabot secret ${names.privateKey}`, org.credentials.dependabot!, data, async () => (await client.request("GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories", { org: org.login, secret_name: names.privateKey })).data.repositories.map((r) => r.name), url);
+      await visibility(`Dependabot secret ${names.privateKey}`, org.credentials.dependabot!, data, () => repositoryNames("GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories", { secret_name: names.privateKey }), dependabotUrl);
     });
   }
 }
@@ -209,7 +218,7 @@ async function checkTokens(client: GitHubClient, org: OrganizationConfig, web: s
       expected: `none living over ${max} days`,
       actual: `${granted.length} (ids ${granted.slice(0, 10).join(", ")}${granted.length > 10 ? ", …" : ""})`,
       fix: "Revoke them: set approval.revokeNonCompliant and run review --apply, or revoke on the active tokens page.",
-      url: `${web}/organizations/${org.login}/settings/personal-access-tokens/active`,
+      url: activeTokensUrl(org.login, web),
     });
   }
   const pending = await scan("GET /orgs/{org}/personal-access-token-requests", "created_at", "organization_personal_access_token_requests: read");
@@ -219,7 +228,7 @@ async function checkTokens(client: GitHubClient, org: OrganizationConfig, web: s
       expected: `none asking for over ${max} days`,
       actual: `${pending.length} (ids ${pending.slice(0, 10).join(", ")}${pending.length > 10 ? ", …" : ""})`,
       fix: "Run review --apply: it denies them. If many arrive, the PAT policy page's lifetime may not match the config.",
-      url: `${web}/organizations/${org.login}/settings/personal-access-tokens/pending`,
+      url: pendingRequestsUrl(org.login, web),
     });
   }
 }

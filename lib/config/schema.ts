@@ -114,7 +114,11 @@ const reason = z
   .max(1024, { error: "must be at most 1024 characters (GitHub's limit for a review reason)" });
 
 const approvalRule = obj({
-  name: nonEmpty("name").regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, { error: "must be letters, digits, spaces, '.', '_' or '-'" }),
+  // At most 100 characters, so the default reason that names the rule stays far within
+  // GitHub's 1024 characters for a review reason.
+  name: nonEmpty("name")
+    .max(100, { error: "must be at most 100 characters" })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, { error: "must be letters, digits, spaces, '.', '_' or '-'" }),
   action: oneOf(["approve", "deny"]),
   reason: reason.optional(),
   match: ruleMatch.default({}),

@@ -514,14 +514,24 @@ export class GitHubStandIn {
 
     this.route("GET", "/app", "jwt", ({ app }) => ({ status: 200, body: this.integrationBody(app!) }));
 
-    const publicKey = (org: OrgState, target: string) => {
+    /** GitHub's answer when an installation lacks the App permission an endpoint needs. */
+    const lacks = (org: OrgState, installationId: number | undefined, permission: string, level: "read" | "write") => {
+      const inst = org.installation?.id === installationId ? org.installation : [...(org.appInstallations?.values() ?? [])].find((i) => i.id === installationId);
+      if (!inst) return false; // not an installation token of this org (an owner's token)
+      const have = inst.permissions[permission];
+      return !(have === level || have === "write" || have === "admin");
+    };
+    const forbidden = { status: 403, body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest", status: "403" } };
+    const publicKey = (org: OrgState, target: string, installationId: number | undefined) => {
+      const permission = target === "actions" ? "organization_secrets" : target === "dependabot" ? "dependabot_secrets" : "secrets";
+      if (lacks(org, installationId, permission, "read")) return forbidden;
       const k = org.publicKeys.get(target);
       return k ? { status: 200, body: { key_id: k.keyId, key: k.key } } : notFound;
     };
-    this.route("GET", "/orgs/{org}/actions/secrets/public-key", "installation", ({ org }) => publicKey(org!, "actions"));
-    this.route("GET", "/orgs/{org}/dependabot/secrets/public-key", "installation", ({ org }) => publicKey(org!, "dependabot"));
-    this.route("GET", "/repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key", "installation", ({ org, params }) =>
-      publicKey(org!, `env:${params.repo}/${params.environment_name}`),
+    this.route("GET", "/orgs/{org}/actions/secrets/public-key", "installation", ({ org, installationId }) => publicKey(org!, "actions", installationId));
+    this.route("GET", "/orgs/{org}/dependabot/secrets/public-key", "installation", ({ org, installationId }) => publicKey(org!, "dependabot", installationId));
+    this.route("GET", "/repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key", "installation", ({ org, params, installationId }) =>
+      publicKey(org!, `env:${params.repo}/${params.environment_name}`, installationId),
     );
 
     if (this.options.spec === "ghec") {
@@ -530,10 +540,17 @@ export class GitHubStandIn {
         const app = [...this.apps.values()].find((a) => a.clientId === body.client_id);
         if (!app) return { status: 422, body: { message: "Validation Failed", documentation_url: "https://docs.github.com/rest", errors: [{ resource: "Installation", code: "invalid", field: "client_id" }] } };
         if (org!.appInstallations?.has(app.id)) return { status: 200, body: this.installationBody(org!, app, org!.appInstallations.get(app.id)!) };
-        const inst = { id: this.id(), appId: app.id, repositorySelection: body.repository_selection === "selected" ? "selected" as const : "all" as const, repositories: body.repositories ?? [], permissions: app.permissions, events: app.events };
+        const inst = { id: this.id(), appId: app.id, repositorySelection: body.repository_selection === "selected" ? "selected" as const : "all" as const, repositories: [...(body.repositories ?? [])], permissions: app.permissions, events: app.events };
         org!.appInstallations = org!.appInstallations ?? new Map();
         org!.appInstallations.set(app.id, inst);
         return { status: 201, body: this.installationBody(org!, app, inst) };
+      });
+      this.route("PATCH", "/enterprises/{enterprise}/apps/organizations/{org}/installations/{installation_id}/repositories/add", "installation", ({ org, params, body }) => {
+        if (org!.enterprise !== params.enterprise) return notFound;
+        const inst = [...(org!.appInstallations?.values() ?? [])].find((i) => i.id === Number(params.installation_id));
+        if (!inst) return notFound;
+        for (const name of body.repositories as string[]) if (!inst.repositories.includes(name)) inst.repositories.push(name);
+        return { status: 200, body: inst.repositories.map((name) => ({ id: hash(`${org!.login}/${name}`) % 1_000_000_000, name, full_name: `${org!.login}/${name}` })) };
       });
     }
 
@@ -552,10 +569,11 @@ export class GitHubStandIn {
         if (!sec) return notFound;
         return { status: 200, body: { name: params.secret_name, ...timestamps, visibility: sec.visibility, ...(sec.visibility === "selected" ? { selected_repositories_url: `${this.url}/orgs/${org!.login}/${kind}/secrets/${params.secret_name}/repositories` } : {}) } };
       });
-      this.route("GET", `/orgs/{org}/${kind}/secrets/{secret_name}/repositories`, "installation", ({ org, params }) => {
+      this.route("GET", `/orgs/{org}/${kind}/secrets/{secret_name}/repositories`, "installation", ({ org, params, query }) => {
         const sec = store(org!)?.get(params.secret_name);
         if (!sec) return notFound;
-        return { status: 200, body: { total_count: sec.repositories.length, repositories: sec.repositories.map((n) => this.repositoryBody(org!, n)) } };
+        const { page, headers } = this.paginate(sec.repositories, query, `/orgs/${org!.login}/${kind}/secrets/${params.secret_name}/repositories`);
+        return { status: 200, body: { total_count: sec.repositories.length, repositories: page.map((n) => this.repositoryBody(org!, n)) }, headers };
       });
     };
     secretRoutes("actions", (o) => o.secrets);
@@ -565,10 +583,11 @@ export class GitHubStandIn {
       if (!v) return notFound;
       return { status: 200, body: { name: params.name, value: v.value, ...timestamps, visibility: v.visibility, ...(v.visibility === "selected" ? { selected_repositories_url: `${this.url}/orgs/${org!.login}/actions/variables/${params.name}/repositories` } : {}) } };
     });
-    this.route("GET", "/orgs/{org}/actions/variables/{name}/repositories", "installation", ({ org, params }) => {
+    this.route("GET", "/orgs/{org}/actions/variables/{name}/repositories", "installation", ({ org, params, query }) => {
       const v = org!.variables?.get(params.name);
       if (!v) return notFound;
-      return { status: 200, body: { total_count: v.repositories.length, repositories: v.repositories.map((n) => this.repositoryBody(org!, n)) } };
+      const { page, headers } = this.paginate(v.repositories, query, `/orgs/${org!.login}/actions/variables/${params.name}/repositories`);
+      return { status: 200, body: { total_count: v.repositories.length, repositories: page.map((n) => this.repositoryBody(org!, n)) }, headers };
     });
 
     this.route("POST", "/orgs/{org}/personal-access-tokens", "installation", ({ org, body }) => {

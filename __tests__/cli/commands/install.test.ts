@@ -79,4 +79,37 @@ describe("install", () => {
     expect(result.repositorySelection).toBe("selected");
     expect(standIn.rejections).toEqual([]);
   });
+
+  test("on an enterprise, sends at most 50 repositories per call: the rest through the add endpoint", async () => {
+    standIn = await GitHubStandIn.start({ spec: "ghec" });
+    const org = standIn.addOrg("acme-corp");
+    org.enterprise = "acme-enterprise";
+    const { file } = registerApp(standIn);
+    const installer = installApp(standIn, "acme-installer-holder");
+    standIn.enterpriseInstallations.set("acme-enterprise", installer.installationId);
+    const repos = Array.from({ length: 120 }, (_, i) => `repo-${i}`);
+    const config = writePolicyFile({ app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", installation: { repositories: repos } } });
+    const result = await install({ org: "acme-corp", config, credentials: file, enterprise: "acme-enterprise" }, captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: installer.token }));
+    expect(standIn.callsOf("POST /enterprises/{enterprise}/apps/organizations/{org}/installations").map((c) => (c.body as any).repositories.length)).toEqual([50]);
+    expect(standIn.callsOf("PATCH /enterprises/{enterprise}/apps/organizations/{org}/installations/{installation_id}/repositories/add").map((c) => [c.status, (c.body as any).repositories.length])).toEqual([
+      [200, 50],
+      [200, 20],
+    ]);
+    const inst = [...org.appInstallations!.values()].find((i) => i.id === result.installationId)!;
+    expect([...inst.repositories].sort()).toEqual([...repos].sort());
+    expect(standIn.rejections).toEqual([]);
+  });
+
+  test("stops with exit 2 when the owner chose all repositories but the config lists some", async () => {
+    standIn = await GitHubStandIn.start();
+    standIn.addOrg("acme-corp");
+    const { app, file } = registerApp(standIn);
+    const installationId = standIn.installAppOn("acme-corp", app.id);
+    const config = writePolicyFile({ app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", installation: { repositories: ["release-tools"] } } });
+    const io = captureIO({ GITHUB_API_URL: standIn.url });
+    await expect(install({ org: "acme-corp", config, credentials: file, open: false }, io, { pollIntervalMs: 10 })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(new RegExp(`installation id ${installationId}\\) with access to all repositories, but .* lists 1 \\(release-tools\\)[\\s\\S]*Only select repositories[\\s\\S]*app\\.installation\\.repositories: all`)),
+    });
+  });
 });

@@ -22,6 +22,8 @@ describe("seal", () => {
   beforeEach(async () => {
     standIn = await GitHubStandIn.start();
     app = installApp(standIn);
+    // The public keys are readable with these App permissions.
+    Object.assign(app.org.installation!.permissions, { organization_secrets: "read", dependabot_secrets: "read", secrets: "read" });
     keys = {};
     for (const target of ["actions", "dependabot", "env:release-tools/production"]) {
       keys[target] = sodium.crypto_box_keypair();
@@ -80,5 +82,17 @@ describe("seal", () => {
     expect(io.err()).toBe('error: --target must be actions, dependabot or environment, got "vault"\n');
     expect(await run(["seal", "--org", "acme-corp", "--config", writePolicyFile(), "--credentials", credsFile, "--target", "environment"], io)).toBe(2);
     expect(standIn.calls).toEqual([]);
+  });
+
+  test.each([
+    ["actions", "organization_secrets", "GET /orgs/acme-corp/actions/secrets/public-key"],
+    ["dependabot", "dependabot_secrets", "GET /orgs/acme-corp/dependabot/secrets/public-key"],
+  ])("exit 1 naming the App permission when the credentials cannot read the %s public key", async (target, permission, call) => {
+    delete app.org.installation!.permissions[permission];
+    const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem });
+    expect(await run(["seal", "--org", "acme-corp", "--config", writePolicyFile(), "--target", target], io)).toBe(1);
+    expect(io.err()).toContain(`GitHub answered 403 to ${call}: these credentials cannot read the public key`);
+    expect(io.err()).toContain(`The App needs ${permission}: read`);
+    expect(io.out()).toBe("");
   });
 });

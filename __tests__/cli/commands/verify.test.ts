@@ -74,6 +74,32 @@ describe("verify", () => {
     expect(io.out()).toMatch(/acme-corp: 1 drift\.\n$/);
   });
 
+  test("reads every page of a selected-repository list (no false drift above 100 repositories)", async () => {
+    // GIVEN 150 repositories selected for the key, its id variable and in the config
+    const repos = Array.from({ length: 150 }, (_, i) => `repo-${String(i).padStart(3, "0")}`);
+    app.org.secrets!.get("TOKEN_BROKER_PRIVATE_KEY")!.repositories = [...repos];
+    for (const v of app.org.variables!.values()) v.repositories = [...repos];
+    const a = standIn.apps.get(app.appId)!;
+    const wide = writePolicyFile({
+      patPolicy: { maxLifetimeDays: 90 },
+      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: PERMS, id: app.appId, clientId: a.clientId, installation: { id: app.installationId, repositories: ["release-tools"] } },
+      credentials: { actions: { visibility: "selected", repositories: repos }, dependabot: { visibility: "private" } },
+    });
+    const io = captureIO(appEnv());
+    expect(await run(["verify", "--org", "acme-corp", "--config", wide], io)).toBe(0);
+    expect(io.out()).toBe("acme-corp: no drift.\n");
+  });
+
+  test.each([
+    ["a missing variable", () => app.org.variables!.delete("TOKEN_BROKER_CLIENT_ID"), "variable TOKEN_BROKER_CLIENT_ID", "https://github.com/organizations/acme-corp/settings/variables/actions"],
+    ["a missing Dependabot secret", () => app.org.dependabotSecrets!.delete("TOKEN_BROKER_PRIVATE_KEY"), "Dependabot secret TOKEN_BROKER_PRIVATE_KEY", "https://github.com/organizations/acme-corp/settings/secrets/dependabot"],
+    ["a pending request over the limit", () => addRequest(standIn, app.org, { days: 200 }), "pending requests", "https://github.com/organizations/acme-corp/settings/personal-access-token-requests"],
+  ])("links %s to the page of the thing it names", async (_name, inject, check, url) => {
+    inject();
+    const r = await verify({ org: "acme-corp", config }, captureIO(appEnv()));
+    expect(r.drift).toEqual([expect.objectContaining({ check, url })]);
+  });
+
   test("--json prints the report", async () => {
     app.org.secrets!.get("TOKEN_BROKER_PRIVATE_KEY")!.visibility = "private";
     const io = captureIO(appEnv());
