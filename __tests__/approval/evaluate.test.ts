@@ -97,9 +97,9 @@ describe("evaluate", () => {
     });
 
     test("permissions: admin covers write covers read, per kind", () => {
-      const p = policy([approve("org", { permissions: { organization: { administration: "admin" }, other: { gists: "read" } } })]);
+      const p = policy([approve("org", { permissions: { organization: { administration: "admin" }, other: { followers: "read" } } })]);
       expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).rule).toBe("org");
-      expect(decide(request({ permissions: { other: { gists: "write" } } }), p).rule).toBe("otherwise");
+      expect(decide(request({ permissions: { other: { followers: "write" } } }), p).rule).toBe("otherwise");
       // the same name under another kind is another permission
       expect(decide(request({ permissions: { repository: { administration: "read" } } }), p).rule).toBe("otherwise");
     });
@@ -173,5 +173,56 @@ describe("evaluateGrant", () => {
     expect(evaluateGrant(grant(), p)).toEqual({ needsRepositories: true });
     expect(evaluateGrant(grant(), p, ["billing-api"])).toMatchObject({ revoke: { rule: "no-billing" } });
     expect(evaluateGrant(grant(), p, ["web"])).toEqual({ revoke: null });
+  });
+});
+
+describe("requests the logic cannot fully read are never approved", () => {
+  // A rule that would approve any read of contents.
+  const p = policy([approve("contents read", { permissions: { repository: { contents: "read", metadata: "read" } } })]);
+  const asDenier = policy([approve("contents read", { permissions: { repository: { contents: "read" } } })], { otherwise: "deny" });
+
+  test.each<[string, Partial<TokenAccess>, RegExp]>([
+    ["a permission kind outside organization/repository/other", { permissions: { repository: { contents: "read" }, enterprise: { administration: "write" } } as never }, /permission kind "enterprise"/],
+    ["an unknown permission name", { permissions: { repository: { contents: "read", teleport: "read" } } }, /repository permission "teleport" is not in GitHub's catalogue/],
+    ["an unknown level", { permissions: { repository: { contents: "read", administration: "maintain" } } }, /repository permission administration at level "maintain"/],
+    ["a level in another case", { permissions: { repository: { contents: "Write" } } }, /repository permission contents at level "Write"/],
+    ["a level that is not a string", { permissions: { repository: { contents: 2 } } as never }, /repository permission contents at level 2/],
+    ["no permissions at all", { permissions: undefined as never }, /no permissions object/],
+    ["an unparseable expiry", { tokenExpiresAt: "soon" }, /expiry "soon" is not a timestamp/],
+    ["a missing expiry", { tokenExpiresAt: undefined as never }, /expiry undefined is not a timestamp/],
+    ["an unparseable request date", { since: "yesterday" }, /request date "yesterday"/],
+    ["an unknown repository selection", { repositorySelection: "some" as never }, /repository selection "some"/],
+  ])("%s: left to an owner, with a reason naming what was not read", (_what, overrides, reason) => {
+    const d = decide(request(overrides), p);
+    expect(d.action).toBe("leave");
+    expect(d.rule).toBe("not-understood");
+    expect(d.reason).toMatch(reason);
+  });
+
+  test("with otherwise: deny, denied instead, and never revoked as a grant", () => {
+    const odd = request({ permissions: { repository: { contents: "read", administration: "maintain" } } });
+    expect(decide(odd, asDenier)).toMatchObject({ action: "deny", rule: "not-understood" });
+    expect(evaluateGrant(odd, { ...asDenier, approval: { ...asDenier.approval, rules: [deny("no admin", { anyPermission: { repository: { administration: "read" } } })] } })).toEqual({
+      revoke: null,
+      unreadable: expect.stringMatching(/administration at level "maintain"/),
+    });
+  });
+
+  test("a far-future expiry is read, and the lifetime limit denies it", () => {
+    expect(decide(request({ tokenExpiresAt: "9999-12-31T00:00:00Z" }), p)).toMatchObject({ action: "deny", rule: "lifetime-limit" });
+  });
+
+  test("organization permissions are read with or without the organization_ prefix the App catalogue uses", () => {
+    const q = policy([approve("members", { permissions: { organization: { members: "read", administration: "read" } } })]);
+    expect(decide(request({ permissions: { organization: { members: "read", administration: "read" } } }), q).rule).toBe("members");
+  });
+});
+
+describe("globs", () => {
+  test("know only * and ?; every other character matches itself", () => {
+    const p = policy([approve("neg", { owners: ["!release-*"] }), approve("class", { owners: ["[ab]ot"] }), approve("brace", { owners: ["{a,b}"] })]);
+    for (const owner of ["octocat", "aot", "bot", "a", "b"]) expect(decide(request({ owner }), p).rule).toBe("otherwise");
+    expect(decide(request({ owner: "!release-bot" }), p).rule).toBe("neg");
+    expect(decide(request({ owner: "[ab]ot" }), p).rule).toBe("class");
   });
 });

@@ -23,8 +23,13 @@ export interface ReviewOptions {
   readonly json?: boolean;
 }
 
-/** What happened to a decision or revocation when applied. */
-export type Outcome = "applied" | "already-decided" | "failed";
+/**
+ * What happened to a decision or revocation when applied: `applied` (GitHub accepted it),
+ * `already-decided` (no longer pending: someone else decided, or a call whose answer was lost
+ * did), `failed` (GitHub refused it), `unknown` (GitHub's answer was lost and could not be
+ * checked; `outcomeReason` says why), `not-sent` (the run stopped before sending it).
+ */
+export type Outcome = "applied" | "already-decided" | "failed" | "unknown" | "not-sent";
 
 /** One decision, as printed and returned. */
 export interface DecisionRecord {
@@ -34,8 +39,10 @@ export interface DecisionRecord {
   readonly action: ReviewAction;
   readonly rule: string;
   readonly reason: string;
-  /** Set with --apply for approve and deny. */
+  /** Set with --apply for approve and deny, and for requests gone while being read. */
   outcome?: Outcome;
+  /** Why the outcome is `unknown` or `failed`. */
+  outcomeReason?: string;
 }
 
 /** One revocation, as printed and returned. */
@@ -46,6 +53,16 @@ export interface RevocationRecord {
   readonly tokenName: string;
   readonly reason: string;
   outcome?: Outcome;
+  outcomeReason?: string;
+}
+
+/** A granted token the logic could not read: neither compliant nor revoked; an owner looks. */
+export interface UnreadableGrant {
+  readonly tokenId: number;
+  readonly owner: string;
+  readonly tokenName: string;
+  /** What could not be read. */
+  readonly unreadable: string;
 }
 
 /** The command's result; `--json` prints it. */
@@ -54,6 +71,8 @@ export interface ReviewReport {
   readonly applied: boolean;
   readonly decisions: DecisionRecord[];
   readonly revocations: RevocationRecord[];
+  /** Granted tokens left to an owner because they could not be read (with revokeNonCompliant). */
+  readonly unreadableGrants: UnreadableGrant[];
 }
 
 /** GitHub takes at most this many ids per bulk call. */
@@ -82,17 +101,25 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
   const progress = new Progress(io, !options.json);
   const login = org.login;
 
-  const report: ReviewReport = { org: login, applied: Boolean(options.apply), decisions: [], revocations: [] };
+  const report: ReviewReport = { org: login, applied: Boolean(options.apply), decisions: [], revocations: [], unreadableGrants: [] };
   let failure: string | undefined;
+  let listed = false;
   try {
     // Decide every pending request, a page at a time; repositories only when a rule needs them.
     for await (const page of client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests", { org: login, per_page: BATCH })) {
       for (const r of page.data as unknown as (RawAccess & { created_at: string })[]) {
         const access = toAccess(r, r.created_at);
         let e = evaluate(access, policy);
-        if ("needsRepositories" in e) e = evaluate(access, policy, await repositoryNames(client, "request", login, r.id));
+        if ("needsRepositories" in e) {
+          const names = await repositoryNames(client, "request", login, r.id);
+          if (names === GONE) {
+            report.decisions.push({ ...recordOf(r), action: "leave", rule: "gone", reason: "No longer pending when its repositories were read: withdrawn, or decided meanwhile.", outcome: "already-decided" });
+            continue;
+          }
+          e = evaluate(access, policy, names);
+        }
         if (!("decided" in e)) throw new Error("evaluate asked for repositories twice");
-        report.decisions.push({ requestId: r.id, owner: r.owner.login, tokenName: r.token_name, ...e.decided });
+        report.decisions.push({ ...recordOf(r), ...e.decided });
       }
       progress.show(`${login}: ${report.decisions.length} pending requests decided`);
     }
@@ -101,21 +128,35 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
         for (const g of page.data as unknown as (RawAccess & { access_granted_at: string })[]) {
           const access = toAccess(g, g.access_granted_at);
           let e = evaluateGrant(access, policy);
-          if ("needsRepositories" in e) e = evaluateGrant(access, policy, await repositoryNames(client, "grant", login, g.id));
-          if ("revoke" in e && e.revoke) report.revocations.push({ tokenId: g.id, owner: g.owner.login, tokenName: g.token_name, reason: e.revoke.reason });
+          if ("needsRepositories" in e) {
+            const names = await repositoryNames(client, "grant", login, g.id);
+            if (names === GONE) continue; // revoked meanwhile: nothing left to revoke
+            e = evaluateGrant(access, policy, names);
+          }
+          if (!("revoke" in e)) throw new Error("evaluateGrant asked for repositories twice");
+          if (e.unreadable) report.unreadableGrants.push({ tokenId: g.id, owner: g.owner?.login ?? "?", tokenName: g.token_name, unreadable: e.unreadable });
+          else if (e.revoke) report.revocations.push({ tokenId: g.id, owner: g.owner.login, tokenName: g.token_name, reason: e.revoke.reason });
         }
         progress.show(`${login}: granted tokens checked`);
       }
     }
+    listed = true;
     if (options.apply) {
       await applyReviews(client, login, report.decisions, progress);
       await applyRevocations(client, login, report.revocations, progress);
     }
   } catch (e) {
     failure = describeFailure(e);
+    if (options.apply) {
+      const unsent = [...report.decisions.filter((d) => d.action !== "leave"), ...report.revocations].filter((x) => !x.outcome);
+      mark(unsent, "not-sent", `the run stopped first: ${failure}`);
+    }
   }
   progress.done();
 
+  // A listing that failed decided nothing: print the failure alone, never a summary that reads
+  // as a clean run.
+  if (failure && !listed) throw new GitHubFailure(`${login}: ${failure}. Nothing was decided.`);
   if (options.json) io.stdout.write(JSON.stringify(report, null, 2) + "\n");
   else io.stdout.write(render(report));
   if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, markdown(report, failure));
@@ -123,25 +164,41 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
   return report;
 }
 
+/**
+ * The request or grant as the decision logic reads it. Nothing is defaulted: a missing field
+ * stays missing, and the logic leaves what it cannot read to an owner.
+ */
 function toAccess(r: RawAccess, since: string): TokenAccess {
   return {
     id: r.id,
-    owner: r.owner.login,
+    owner: r.owner?.login,
     tokenName: r.token_name,
     repositorySelection: r.repository_selection,
-    permissions: r.permissions ?? {},
+    permissions: r.permissions,
     since,
     tokenExpiresAt: r.token_expires_at,
   };
 }
 
-async function repositoryNames(client: GitHubClient, kind: "request" | "grant", org: string, id: number): Promise<string[]> {
+function recordOf(r: RawAccess): Pick<DecisionRecord, "requestId" | "owner" | "tokenName"> {
+  return { requestId: r.id, owner: r.owner?.login ?? "?", tokenName: r.token_name };
+}
+
+/** Returned by {@link repositoryNames} when the request or grant is gone (404). */
+const GONE = Symbol("gone");
+
+async function repositoryNames(client: GitHubClient, kind: "request" | "grant", org: string, id: number): Promise<string[] | typeof GONE> {
   const names: string[] = [];
   const iterator =
     kind === "request"
       ? client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories", { org, pat_request_id: id, per_page: BATCH })
       : client.paginate.iterator("GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories", { org, pat_id: id, per_page: BATCH });
-  for await (const page of iterator) for (const repo of page.data) names.push(repo.name);
+  try {
+    for await (const page of iterator) for (const repo of page.data) names.push(repo.name);
+  } catch (e) {
+    if ((e as { status?: number }).status === 404) return GONE;
+    throw e;
+  }
   return names;
 }
 
@@ -181,7 +238,7 @@ async function applyRevocations(client: GitHubClient, org: string, revocations: 
  * answer was lost: `already-decided`. Secondary rate limits are retried by the throttling
  * plugin, since GitHub did not process those requests.
  */
-async function writeOnce<T extends { outcome?: Outcome }>(
+async function writeOnce<T extends { outcome?: Outcome; outcomeReason?: string }>(
   batch: T[],
   send: (ids: number[]) => Promise<unknown>,
   stillOpen: () => Promise<Set<number>>,
@@ -196,16 +253,34 @@ async function writeOnce<T extends { outcome?: Outcome }>(
     } catch (e) {
       const status = (e as { status?: number }).status ?? 0;
       const uncertain = status === 0 || status >= 500 || status === 404 || status === 422;
-      if (!uncertain || attempt >= MAX_WRITE_ATTEMPTS) {
-        for (const t of open) t.outcome = "failed";
+      if (!uncertain) {
+        mark(open, "failed", describeFailure(e));
         throw e;
       }
-      const current = await stillOpen();
+      if (attempt >= MAX_WRITE_ATTEMPTS) {
+        // The last answer was lost too: GitHub may or may not have applied it.
+        mark(open, "unknown", `${MAX_WRITE_ATTEMPTS} tries, the last answered ${describeFailure(e)}; check the pending list`);
+        throw e;
+      }
+      let current: Set<number>;
+      try {
+        current = await stillOpen();
+      } catch (listing) {
+        mark(open, "unknown", `the write's answer was lost (${describeFailure(e)}) and the re-list failed (${describeFailure(listing)})`);
+        throw listing;
+      }
       for (const t of open) if (!current.has(idOf(t))) t.outcome = "already-decided";
       open = open.filter((t) => current.has(idOf(t)));
       if (open.length === 0) return;
       await new Promise((r) => setTimeout(r, 2 ** attempt * 100));
     }
+  }
+}
+
+function mark(items: { outcome?: Outcome; outcomeReason?: string }[], outcome: Outcome, reason: string): void {
+  for (const t of items) {
+    t.outcome = outcome;
+    t.outcomeReason = reason;
   }
 }
 
@@ -230,23 +305,45 @@ function counts(report: ReviewReport): string {
   return `${report.decisions.length} pending: ${by("approve")} approve, ${by("deny")} deny, ${by("leave")} leave; ${report.revocations.length} revocations`;
 }
 
+/** The closing line: what was applied, only when something was. */
+function closing(report: ReviewReport): string {
+  if (!report.applied) return "Dry run: nothing was changed. Run with --apply to make these calls.";
+  const all = [...report.decisions, ...report.revocations];
+  const n = (o: Outcome) => all.filter((x) => x.outcome === o).length;
+  const parts = [`${n("applied")} applied`, `${n("already-decided")} already decided`];
+  if (n("failed")) parts.push(`${n("failed")} failed`);
+  if (n("unknown")) parts.push(`${n("unknown")} unknown (see OUTCOME)`);
+  if (n("not-sent")) parts.push(`${n("not-sent")} not sent`);
+  if (n("applied") === 0 && n("failed") === 0 && n("unknown") === 0 && n("not-sent") === 0) return `Nothing to apply (${parts[1]}).`;
+  return `${parts.join(", ")}.`;
+}
+
+function outcomeText(x: { outcome?: Outcome; outcomeReason?: string }): string {
+  return x.outcome ? `${x.outcome}${x.outcomeReason ? `: ${x.outcomeReason}` : ""}` : "-";
+}
+
 function render(report: ReviewReport): string {
+  const withOutcome = report.applied || report.decisions.some((d) => d.outcome);
   let out = "";
   if (report.decisions.length) {
     out += table(
-      ["REQUEST", "OWNER", "TOKEN", "ACTION", "RULE", "REASON", ...(report.applied ? ["OUTCOME"] : [])],
-      report.decisions.map((d) => [String(d.requestId), d.owner, d.tokenName, d.action, d.rule, d.reason, ...(report.applied ? [d.outcome ?? "-"] : [])]),
+      ["REQUEST", "OWNER", "TOKEN", "ACTION", "RULE", "REASON", ...(withOutcome ? ["OUTCOME"] : [])],
+      report.decisions.map((d) => [String(d.requestId), d.owner, d.tokenName, d.action, d.rule, d.reason, ...(withOutcome ? [outcomeText(d)] : [])]),
     );
   }
   if (report.revocations.length) {
     out += "\nRevocations:\n";
     out += table(
       ["TOKEN ID", "OWNER", "TOKEN", "REASON", ...(report.applied ? ["OUTCOME"] : [])],
-      report.revocations.map((r) => [String(r.tokenId), r.owner, r.tokenName, r.reason, ...(report.applied ? [r.outcome ?? "-"] : [])]),
+      report.revocations.map((r) => [String(r.tokenId), r.owner, r.tokenName, r.reason, ...(report.applied ? [outcomeText(r)] : [])]),
     );
   }
+  if (report.unreadableGrants.length) {
+    out += "\nGranted tokens that could not be read (not revoked; an owner should look):\n";
+    out += table(["TOKEN ID", "OWNER", "TOKEN", "NOT UNDERSTOOD"], report.unreadableGrants.map((g) => [String(g.tokenId), g.owner, g.tokenName, g.unreadable]));
+  }
   out += `\n${report.org}: ${counts(report)}.\n`;
-  out += report.applied ? "Applied.\n" : "Dry run: nothing was changed. Run with --apply to make these calls.\n";
+  out += `${closing(report)}\n`;
   return out;
 }
 
@@ -257,13 +354,13 @@ function markdown(report: ReviewReport, failure?: string): string {
   if (report.decisions.length) {
     out += "| Request | Owner | Token | Action | Rule | Reason |\n|---|---|---|---|---|---|\n";
     for (const d of [...decided, ...report.decisions.filter((x) => x.action === "leave")].slice(0, 500)) {
-      out += `| ${d.requestId} | ${md(d.owner)} | ${md(d.tokenName)} | ${d.action}${d.outcome ? ` (${d.outcome})` : ""} | ${md(d.rule)} | ${md(d.reason)} |\n`;
+      out += `| ${d.requestId} | ${md(d.owner)} | ${md(d.tokenName)} | ${d.action}${d.outcome ? ` (${md(outcomeText(d))})` : ""} | ${md(d.rule)} | ${md(d.reason)} |\n`;
     }
     if (report.decisions.length > 500) out += `\n…and ${report.decisions.length - 500} more.\n`;
   }
   if (report.revocations.length) {
     out += "\n### Revocations\n\n| Token | Owner | Name | Reason |\n|---|---|---|---|\n";
-    for (const r of report.revocations) out += `| ${r.tokenId} | ${md(r.owner)} | ${md(r.tokenName)} | ${md(r.reason)}${r.outcome ? ` (${r.outcome})` : ""} |\n`;
+    for (const r of report.revocations) out += `| ${r.tokenId} | ${md(r.owner)} | ${md(r.tokenName)} | ${md(r.reason)}${r.outcome ? ` (${md(outcomeText(r))})` : ""} |\n`;
   }
   return out + "\n";
 }

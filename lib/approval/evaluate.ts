@@ -3,8 +3,7 @@
  * token) and the config to a decision. No I/O; the `review` command supplies the data and makes
  * the calls. The rule semantics are the contract documented in README.md.
  */
-import picomatch from "picomatch";
-import { levelAtLeast, levelRank } from "../catalogue";
+import { APP_PERMISSIONS, levelAtLeast } from "../catalogue";
 import type { ApprovalConfig, ApprovalRule, PatPolicyConfig, RuleMatch } from "../config/schema";
 
 /** Permissions by kind, as GitHub reports them on a request or grant. */
@@ -59,6 +58,62 @@ const DAY_MS = 86_400_000;
 export const LIFETIME_RULE = "lifetime-limit";
 /** Rule name used when no rule holds. */
 export const OTHERWISE_RULE = "otherwise";
+/** Rule name used for a request the logic cannot fully read: never approved. */
+export const NOT_UNDERSTOOD_RULE = "not-understood";
+
+/** The permission kinds GitHub reports on a request or grant. */
+const KINDS = ["organization", "repository", "other"] as const;
+const SELECTIONS = ["none", "all", "subset"];
+
+/**
+ * The levels GitHub's catalogue has for a permission a token asks for, or undefined when the
+ * name is unknown. Organization permissions of fine-grained tokens are reported with or without
+ * the `organization_` prefix the App catalogue uses.
+ */
+function catalogueLevels(kind: (typeof KINDS)[number], name: string): readonly string[] | undefined {
+  if (!Object.hasOwn(APP_PERMISSIONS, name) && !(kind === "organization" && Object.hasOwn(APP_PERMISSIONS, `organization_${name}`))) return undefined;
+  return Object.hasOwn(APP_PERMISSIONS, name) ? APP_PERMISSIONS[name] : APP_PERMISSIONS[`organization_${name}`];
+}
+
+function isIsoDate(v: unknown): v is string {
+  return typeof v === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) && Number.isFinite(Date.parse(v));
+}
+
+/**
+ * What the decision logic cannot read in a request or grant, or undefined when it reads all of
+ * it: every permission kind, name and level must be in GitHub's catalogue (levels compared
+ * exactly as GitHub sends them, `read`/`write`/`admin`), the dates must be ISO 8601 timestamps
+ * (`tokenExpiresAt` may be null: never expires), and the selection one of none, all, subset.
+ * Anything else is never approved: it is left to an owner, or denied by `otherwise: deny`.
+ */
+export function notUnderstood(access: TokenAccess): string | undefined {
+  const problems: string[] = [];
+  if (typeof access.owner !== "string" || access.owner === "") problems.push("no owner login");
+  if (!SELECTIONS.includes(access.repositorySelection as string)) problems.push(`repository selection ${JSON.stringify(access.repositorySelection)} (known: none, all, subset)`);
+  if (!isIsoDate(access.since)) problems.push(`request date ${JSON.stringify(access.since)} is not a timestamp`);
+  if (access.tokenExpiresAt !== null && !isIsoDate(access.tokenExpiresAt)) problems.push(`expiry ${JSON.stringify(access.tokenExpiresAt)} is not a timestamp`);
+  const perms = access.permissions as unknown;
+  if (typeof perms !== "object" || perms === null || Array.isArray(perms)) {
+    problems.push("no permissions object");
+  } else {
+    for (const [kind, map] of Object.entries(perms)) {
+      if (!(KINDS as readonly string[]).includes(kind)) {
+        problems.push(`permission kind ${JSON.stringify(kind)} (known: ${KINDS.join(", ")})`);
+        continue;
+      }
+      if (typeof map !== "object" || map === null || Array.isArray(map)) {
+        problems.push(`${kind} permissions are not a mapping`);
+        continue;
+      }
+      for (const [name, level] of Object.entries(map as Record<string, unknown>)) {
+        const levels = catalogueLevels(kind as (typeof KINDS)[number], name);
+        if (!levels) problems.push(`${kind} permission ${JSON.stringify(name)} is not in GitHub's catalogue`);
+        else if (typeof level !== "string" || !levels.includes(level)) problems.push(`${kind} permission ${name} at level ${JSON.stringify(level)} (known: ${levels.join(", ")})`);
+      }
+    }
+  }
+  return problems.length ? problems.join("; ") : undefined;
+}
 
 /**
  * Whole days from `since` to the token's expiry, or null when it never expires. Whole days, so
@@ -86,6 +141,12 @@ export function lifetimeViolation(access: Pick<TokenAccess, "since" | "tokenExpi
  * and call again. Only requests that select a subset ever need them.
  */
 export function evaluate(access: TokenAccess, policy: ApprovalPolicy, repositories?: readonly string[]): Evaluation {
+  const unreadable = notUnderstood(access);
+  if (unreadable) {
+    const reason = `This request could not be fully read (${unreadable}), so it is not approved automatically.`;
+    if (policy.approval.otherwise === "deny") return { decided: { action: "deny", rule: NOT_UNDERSTOOD_RULE, reason: reason.slice(0, 1024) } };
+    return { decided: { action: "leave", rule: NOT_UNDERSTOOD_RULE, reason: `${reason} An organization owner decides.` } };
+  }
   const tooLong = lifetimeViolation(access, policy.patPolicy.maxLifetimeDays);
   if (tooLong) return { decided: { action: "deny", rule: LIFETIME_RULE, reason: tooLong } };
   for (const rule of policy.approval.rules) {
@@ -128,13 +189,10 @@ export function ruleHolds(match: RuleMatch, access: TokenAccess, repositories?: 
   return true;
 }
 
-const KINDS = ["organization", "repository", "other"] as const;
-
 /** Every permission asked for is listed at an equal or higher level; repository metadata read is implied. */
 export function withinPermissions(asked: RequestedPermissions, allowed: NonNullable<RuleMatch["permissions"]>): boolean {
   for (const kind of KINDS) {
     for (const [name, level] of Object.entries(asked[kind] ?? {})) {
-      if (levelRank(level) === 0) continue; // "none" or unknown levels ask for nothing
       if (kind === "repository" && name === "metadata" && level === "read") continue;
       if (!levelAtLeast(allowed[kind]?.[name], level)) return false;
     }
@@ -149,12 +207,17 @@ export function asksAnyPermission(asked: RequestedPermissions, listed: NonNullab
 
 const globCache = new Map<string, (s: string) => boolean>();
 
-/** A case-insensitive matcher for `*` globs (GitHub logins and repository names ignore case). */
-function globs(patterns: readonly string[]): (s: string) => boolean {
+/**
+ * A case-insensitive matcher (GitHub logins and repository names ignore case) for the two
+ * wildcards the README documents: `*` (any run of characters) and `?` (one character). Every
+ * other character, `!`, `[`, `{` and `\\` included, matches only itself.
+ */
+export function globs(patterns: readonly string[]): (s: string) => boolean {
   const key = patterns.join("\u0000");
   let m = globCache.get(key);
   if (!m) {
-    m = picomatch([...patterns], { nocase: true, dot: true });
+    const res = patterns.map((p) => new RegExp(`^${[...p].map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"))).join("")}$`, "is"));
+    m = (s: string) => res.some((re) => re.test(s));
     globCache.set(key, m);
   }
   return m;
@@ -176,7 +239,10 @@ export function evaluateGrant(
   grant: TokenAccess,
   policy: ApprovalPolicy,
   repositories?: readonly string[],
-): { readonly revoke: Revocation | null } | { readonly needsRepositories: true } {
+): { readonly revoke: Revocation | null; readonly unreadable?: string } | { readonly needsRepositories: true } {
+  // A grant the logic cannot read is neither compliant nor revoked: an owner looks at it.
+  const unreadable = notUnderstood(grant);
+  if (unreadable) return { revoke: null, unreadable };
   const e = evaluate(grant, policy, repositories);
   if ("needsRepositories" in e) return e;
   // Only the lifetime limit or an explicit deny rule revokes: `otherwise: deny` is for new

@@ -283,6 +283,65 @@ describe("review", () => {
     expect(md).toContain("## Token requests in acme-corp (dry run)");
     expect(md).toContain("| pipe \\| and \\`tick\\` | approve | read-only |");
   });
+  describe("fails closed", () => {
+    test("--apply never approves a request it cannot fully read; it leaves it, naming what was not read", async () => {
+      // GIVEN a rule approving contents: read, one readable request and five odd ones
+      const ok = addRequest(standIn, app.org, { owner: "reader", permissions: { repository: { contents: "read" } }, repositorySelection: "all" });
+      const odd = [
+        addRequest(standIn, app.org, { owner: "k", repositorySelection: "all", permissions: { repository: { contents: "read" }, enterprise: { administration: "write" } } as never }),
+        addRequest(standIn, app.org, { owner: "l", repositorySelection: "all", permissions: { repository: { contents: "read", administration: "maintain" } } }),
+        addRequest(standIn, app.org, { owner: "c", repositorySelection: "all", permissions: { repository: { contents: "Read" } } }),
+        addRequest(standIn, app.org, { owner: "n", repositorySelection: "all", permissions: { repository: { contents: "read", teleport: "read" } } }),
+        addRequest(standIn, app.org, { owner: "e", repositorySelection: "all", permissions: { repository: { contents: "read" } } }),
+      ];
+      odd[4].tokenExpiresAt = "in a while";
+      // WHEN reviewed with --apply
+      const report = await review({ org: "acme-corp", config, apply: true }, captureIO(env()));
+      // THEN only the readable one was approved; the others are still pending, left to an owner
+      expect(app.org.reviews.flatMap((r) => r.ids)).toEqual([ok.id]);
+      for (const r of odd) expect(app.org.requests.has(r.id)).toBe(true);
+      const left = report.decisions.filter((d) => d.rule === "not-understood");
+      expect(left.map((d) => d.requestId)).toEqual(odd.map((r) => r.id));
+      expect(left.every((d) => d.action === "leave")).toBe(true);
+      expect(left.map((d) => d.reason)).toEqual([
+        expect.stringContaining('permission kind "enterprise"'),
+        expect.stringContaining('administration at level "maintain"'),
+        expect.stringContaining('contents at level "Read"'),
+        expect.stringContaining('"teleport" is not in GitHub\'s catalogue'),
+        expect.stringContaining('expiry "in a while" is not a timestamp'),
+      ]);
+    });
+
+    test("a request withdrawn between listing and reading its repositories is already-decided; the rest proceed", async () => {
+      const gone = addRequest(standIn, app.org, { owner: "releaser", permissions: { repository: { contents: "write" } }, repositories: ["release-tools"] });
+      const { a } = seed();
+      standIn.beforeHandle = (op, params) => {
+        if (op === REPOS && Number(params.pat_request_id) === gone.id) app.org.requests.delete(gone.id);
+      };
+      const io = captureIO(env());
+      const report = await review({ org: "acme-corp", config, apply: true }, io);
+      expect(report.decisions.find((d) => d.requestId === gone.id)).toMatchObject({ rule: "gone", outcome: "already-decided" });
+      expect(report.decisions.find((d) => d.requestId === a.id)!.outcome).toBe("applied");
+      expect(io.out()).toMatch(/\d+ applied, 1 already decided\.\n$/);
+    });
+
+    test("after an uncertain write whose re-list also fails, the outcome is unknown with the reason, and exit 1", async () => {
+      const { a } = seed();
+      standIn.inject({ operation: REVIEW, kind: "502-after", times: 1 });
+      standIn.beforeHandle = (op) => {
+        if (op === REVIEW) standIn.inject({ operation: LIST, kind: "502-before", times: 50 });
+      };
+      const io = captureIO(env(), { clientOptions: { writeIntervalMs: 0, retryUnitMs: 1, maxRetries: 1 } });
+      expect(await run(["review", "--org", "acme-corp", "--config", config, "--apply", "--json"], io)).toBe(1);
+      const report = JSON.parse(io.out()) as ReviewReport;
+      const first = report.decisions.find((d) => d.requestId === a.id)!;
+      expect(first.outcome).toBe("unknown");
+      expect(first.outcomeReason).toMatch(/the write's answer was lost \(GitHub answered 502 to POST .*\) and the re-list failed \(GitHub answered 502 to GET /);
+      // every decision that was to be applied has an outcome: none is shown as if applied
+      expect(report.decisions.filter((d) => d.action !== "leave" && d.outcome === undefined)).toEqual([]);
+      expect(report.decisions.filter((d) => d.outcome === "not-sent").every((d) => /^the run stopped first: GitHub answered 502/.test(d.outcomeReason!))).toBe(true);
+    });
+  });
 });
 
 describe("token-policy review (exit codes)", () => {
@@ -327,11 +386,14 @@ describe("token-policy review (exit codes)", () => {
     const revoked = `ghs_${randomBytes(27).toString("hex")}`; // never issued by the stand-in
     const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: revoked });
     expect(await run(["review", "--org", "acme-corp", "--config", config()], io)).toBe(1);
-    expect(io.err()).toMatch(/^error: GitHub answered 401 to GET .*personal-access-token-requests: Bad credentials/);
+    expect(io.err()).toMatch(/^error: acme-corp: GitHub answered 401 to GET .*personal-access-token-requests: Bad credentials.*Nothing was decided\.$/m);
     expect(io.err()).not.toContain(revoked);
+    // No summary that would read as a clean run in a CI log.
+    expect(io.out()).toBe("");
 
     const io2 = captureIO({ GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_TOKEN: app.token }, { clientOptions: { retryUnitMs: 1, maxRetries: 1 } });
     expect(await run(["review", "--org", "acme-corp", "--config", config()], io2)).toBe(1);
     expect(io2.err()).toMatch(/^error: /);
   });
+
 });
