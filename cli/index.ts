@@ -13,7 +13,7 @@ import { report } from "./commands/report";
 import { review } from "./commands/review";
 import { seal } from "./commands/seal";
 import { verify } from "./commands/verify";
-import { GitHubFailure, type CommandIO } from "./io";
+import { CommandFailure, type CommandIO } from "./io";
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function run(argv: string[], io: CommandIO): Promise<number> {
@@ -99,7 +99,7 @@ function exitCodeFor(e: unknown, io: CommandIO): number {
     return 2; // commander has printed the message
   }
   const err = e as { exitCode?: number; name?: string; message?: string; stack?: string };
-  if (typeof err.exitCode === "number" && (err.name === "ConfigError" || err.name === "UsageError" || e instanceof GitHubFailure)) {
+  if (typeof err.exitCode === "number" && (err.name === "ConfigError" || err.name === "UsageError" || e instanceof CommandFailure)) {
     io.stderr.write(`error: ${err.message}\n`);
     return err.exitCode;
   }

@@ -24,10 +24,18 @@ export interface CommandIO {
   readonly now?: () => Date;
 }
 
-/** A failure of GitHub or the network: the CLI prints it and exits 1. */
-export class GitHubFailure extends Error {
-  readonly exitCode = 1;
+/** A failure of something the command depends on (git, the file system): exit 1. */
+export class CommandFailure extends Error {
+  readonly exitCode: number = 1;
 
+  constructor(message: string) {
+    super(message);
+    this.name = "CommandFailure";
+  }
+}
+
+/** A failure of GitHub or the network: the CLI prints it and exits 1. */
+export class GitHubFailure extends CommandFailure {
   constructor(message: string) {
     super(message);
     this.name = "GitHubFailure";

@@ -1,11 +1,24 @@
 /** Text from GitHub or a config, made safe for a terminal or for Markdown. */
 
-/** Strips control characters (C0 and C1) before text reaches a terminal or a report. */
+/**
+ * Bidirectional-text controls (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069): they can
+ * make a report or terminal show text in an order other than its bytes ("Trojan Source").
+ */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Strips control characters (C0, C1) and bidi controls before text reaches a terminal or a report. */
 export function clean(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ");
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(BIDI, "");
 }
 
-/** Escapes text for Markdown prose and table cells. */
+/**
+ * Escapes text for Markdown prose and table cells, as GitHub renders them: Markdown syntax,
+ * HTML (`<`, `>`, `&`), and @-mentions (a word joiner after `@`, so nobody is notified by a
+ * value from a config or from GitHub).
+ */
 export function md(text: string): string {
-  return clean(text).replace(/([\\|`*_[\]<>])/g, "\\$1");
+  return clean(text)
+    .replace(/([\\|`*_[\]<>#!~])/g, "\\$1")
+    .replace(/&/g, "&amp;")
+    .replace(/@/g, "@\u2060");
 }

@@ -197,7 +197,7 @@ describe("loadConfig", () => {
     const text = `organizations:\n  - login: acme\n    app: { name: "${pem}", homepageUrl: "${token}" }\n    credentials: { actions: { visibility: all } }\n`;
     const lines = problems(text);
     expect(lines.join("\n")).not.toMatch(/BEGIN RSA|ghp_/);
-    expect(lines).toContainEqual(expect.stringMatching(/app\.homepageUrl: must be an http\(s\) URL, got a value shaped like a key or token \(not shown\)$/));
+    expect(lines).toContainEqual(expect.stringMatching(/app\.homepageUrl: must be an http\(s\) URL without user info or white space, got a value shaped like a key or token \(not shown\)$/));
   });
 
   test("findOrganization finds case-insensitively and names the known logins otherwise", () => {

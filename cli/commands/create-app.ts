@@ -13,7 +13,8 @@ import { UsageError } from "../../lib/config/errors";
 import { resolveApiUrl } from "../../lib/github/client";
 import { apiUrlFor, installAppUrl, newAppUrl, variableNames, webRoot } from "../../lib/naming";
 import { openBrowser } from "../browser";
-import { assertWritable, defaultCredentialsFile, writeCredentialsFile, type AppCredentialsFile } from "../credentials-file";
+import { CredentialsFileWriter, defaultCredentialsFile, type AppCredentialsFile } from "../credentials-file";
+import { clean } from "../../lib/text";
 import { GitHubFailure, type CommandIO } from "../io";
 
 /** Options of {@link createApp}. */
@@ -57,18 +58,29 @@ export async function createApp(options: CreateAppOptions, io: CommandIO, deps: 
   const githubUrl = webRoot(options.githubUrl ?? org.githubUrl);
   const apiUrl = (options.apiUrl ?? (options.githubUrl ? apiUrlFor(options.githubUrl) : resolveApiUrl(io.env, org.githubUrl))).replace(/\/+$/, "");
   const out = options.out ?? defaultCredentialsFile(org.login);
-  assertWritable(out);
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port < 65536)) {
     throw new UsageError(`--port must be a port number, got ${options.port}`);
   }
+  // Opened now, before anyone is sent to GitHub: a file that cannot be written fails here, not
+  // after GitHub has created the App and the one-time code is spent.
+  const writer = new CredentialsFileWriter(out);
 
   const state = randomBytes(32).toString("base64url");
   const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (e) => reject(new UsageError(`cannot listen on 127.0.0.1:${options.port ?? 0}: ${(e as NodeJS.ErrnoException).code}`)));
-    server.listen(options.port ?? 0, "127.0.0.1", resolve);
-  });
-  const local = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", (e) => reject(new UsageError(`cannot listen on 127.0.0.1:${options.port ?? 0}: ${(e as NodeJS.ErrnoException).code}`)));
+      server.listen(options.port ?? 0, "127.0.0.1", resolve);
+    });
+  } catch (e) {
+    writer.discard();
+    throw e;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const local = `http://127.0.0.1:${port}`;
+  // Only this machine's names for this port: a page reached under another Host (DNS
+  // rebinding) gets nothing, the state least of all.
+  const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const manifest = buildAppManifest(org.app, `${local}/callback`);
   const postTo = `${newAppUrl(org.login, githubUrl)}?state=${encodeURIComponent(state)}`;
 
@@ -79,6 +91,7 @@ export async function createApp(options: CreateAppOptions, io: CommandIO, deps: 
       const waited = timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} minutes` : `${Math.round(timeoutMs / 1000)} seconds`;
       const timer = setTimeout(() => reject(new GitHubFailure(`no answer from GitHub within ${waited}; GitHub's manifest codes expire after one hour. Run create-app again.`)), timeoutMs);
       server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+        if (!allowedHosts.has((req.headers.host ?? "").toLowerCase())) return html(res, 421, "<h1>Misdirected request</h1><p>This page answers only at 127.0.0.1 or localhost.</p>");
         const url = new URL(req.url ?? "/", local);
         if (req.method === "GET" && url.pathname === "/") return html(res, 200, startPage(org.login, manifest, postTo));
         if (req.method !== "GET" || url.pathname !== "/callback") return html(res, 404, "<p>Not found.</p>");
@@ -92,6 +105,18 @@ export async function createApp(options: CreateAppOptions, io: CommandIO, deps: 
         exchanging = true;
         exchange(apiUrl, code)
           .then((data) => {
+            const mismatch = conversionMismatch(data, org.login, manifest);
+            if (mismatch) {
+              const settings = appSettingsUrl(data, githubUrl);
+              html(res, 409, `<h1>Not saved</h1><p>GitHub returned an App that is not the one this run asked for: ${esc(mismatch)}. Delete it at <a href="${esc(settings)}">${esc(settings)}</a>; see the terminal.</p>`);
+              clearTimeout(timer);
+              reject(
+                new GitHubFailure(
+                  `GitHub returned App ${clean(data.slug ?? "?")} (id ${data.id}), which is not the App this run asked for: ${clean(mismatch)}. Its credentials were not saved. Delete it at ${settings} (Advanced, Delete GitHub App), then run create-app again.`,
+                ),
+              );
+              return;
+            }
             const file: AppCredentialsFile = {
               id: data.id,
               slug: data.slug,
@@ -103,9 +128,9 @@ export async function createApp(options: CreateAppOptions, io: CommandIO, deps: 
               owner: org.login,
               github_url: githubUrl,
             };
-            writeCredentialsFile(out, file);
+            writer.write(file);
             const installUrl = installAppUrl(data.slug, githubUrl);
-            html(res, 200, donePage(data.slug, installUrl));
+            html(res, 200, donePage(data.slug, installUrl, out));
             clearTimeout(timer);
             resolve({ appId: data.id, slug: data.slug, clientId: data.client_id, credentialsFile: out, installUrl });
           })
@@ -113,10 +138,10 @@ export async function createApp(options: CreateAppOptions, io: CommandIO, deps: 
             html(res, 502, "<h1>Failed</h1><p>GitHub did not exchange the code. See the terminal.</p>");
             clearTimeout(timer);
             const status = (e as { status?: number }).status;
-            reject(new GitHubFailure(`GitHub answered ${status ?? "nothing"} to POST /app-manifests/{code}/conversions: ${(e as Error).message}`));
+            reject(new GitHubFailure(`GitHub answered ${status ?? "nothing"} to POST /app-manifests/{code}/conversions: ${clean((e as Error).message)}`));
           });
       });
-      io.stdout.write(`Open ${local}/ to register the ${org.app.name} App in ${org.login} (waiting up to one hour)\n`);
+      io.stdout.write(`Open ${local}/ to register the ${clean(org.app.name)} App in ${org.login} (waiting up to one hour)\n`);
       deps.onListening?.(local);
       if (options.open !== false) void (deps.openBrowser ?? openBrowser)(`${local}/`);
     }).then((result) => {
@@ -124,14 +149,47 @@ export async function createApp(options: CreateAppOptions, io: CommandIO, deps: 
       return result;
     });
   } finally {
+    writer.discard(); // no-op once written
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
   }
 }
 
+/**
+ * Why a conversion is not the App this run asked for, or undefined: it must belong to the
+ * organization and carry the manifest's name, permissions (GitHub may add `metadata: read`) and
+ * events.
+ */
+export function conversionMismatch(data: Conversion, login: string, manifest: AppManifest): string | undefined {
+  const problems: string[] = [];
+  const owner = data.owner?.login;
+  if (!owner || owner.toLowerCase() !== login.toLowerCase()) problems.push(`it belongs to ${owner ?? "no owner"}, not ${login}`);
+  if (data.name !== manifest.name) problems.push(`its name is ${JSON.stringify(data.name)}, not ${JSON.stringify(manifest.name)}`);
+  const got = { ...(data.permissions ?? {}) };
+  if (got.metadata === "read" && manifest.default_permissions.metadata === undefined) delete got.metadata;
+  const want = manifest.default_permissions as Record<string, string>;
+  const names = [...new Set([...Object.keys(got), ...Object.keys(want)])].sort();
+  const differing = names.filter((n) => got[n] !== want[n]);
+  if (differing.length) problems.push(`its permissions differ (${differing.map((n) => `${n}: ${got[n] ?? "none"} instead of ${want[n] ?? "none"}`).join(", ")})`);
+  const events = [...(data.events ?? [])].sort().join(",");
+  if (events !== [...manifest.default_events].sort().join(",")) problems.push(`its events differ (${events || "none"} instead of ${manifest.default_events.join(",") || "none"})`);
+  return problems.length ? problems.join("; ") : undefined;
+}
+
+/** Where an App's owner deletes it: the organization's App settings, or the user's. */
+function appSettingsUrl(data: Conversion, githubUrl: string): string {
+  const owner = data.owner;
+  if (owner?.type === "Organization") return `${githubUrl}/organizations/${encodeURIComponent(owner.login)}/settings/apps/${encodeURIComponent(data.slug)}/advanced`;
+  return `${githubUrl}/settings/apps/${encodeURIComponent(data.slug)}/advanced`;
+}
+
 interface Conversion {
   id: number;
   slug: string;
+  name?: string;
+  owner?: { login: string; type?: string } | null;
+  permissions?: Record<string, string>;
+  events?: string[];
   client_id: string;
   client_secret: string;
   webhook_secret?: string | null;
@@ -156,7 +214,7 @@ function printNextSteps(io: CommandIO, login: string, r: CreateAppResult, config
   const v = variableNames(login);
   io.stdout.write(
     [
-      `Created App ${r.slug} (id ${r.appId}, client id ${r.clientId}).`,
+      `Created App ${clean(r.slug)} (id ${r.appId}, client id ${clean(r.clientId)}).`,
       `Credentials (private key, client and webhook secrets) written to ${r.credentialsFile} with mode 0600. Keep it out of git; move the key to your secret store.`,
       "",
       "Next:",
@@ -195,6 +253,6 @@ function startPage(login: string, manifest: AppManifest, postTo: string): string
 </form>`;
 }
 
-function donePage(slug: string, installUrl: string): string {
-  return `<h1>${esc(slug)} is registered</h1><p>Its credentials are in the file the terminal names. Next, <a id="install" href="${esc(installUrl)}">install it on the organization</a>, or run <code>token-policy install</code>.</p><p>You can close this page.</p>`;
+function donePage(slug: string, installUrl: string, file: string): string {
+  return `<h1>${esc(slug)} is registered</h1><p>Its credentials (private key, client and webhook secrets) are in <code>${esc(file)}</code>, mode 0600. Next, <a id="install" href="${esc(installUrl)}">install it on the organization</a>, or run <code>token-policy install</code>.</p><p>You can close this page.</p>`;
 }

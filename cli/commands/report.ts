@@ -4,7 +4,7 @@
  * the config has none.
  */
 import { execFileSync } from "node:child_process";
-import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, constants, existsSync, lstatSync, openSync, writeSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { UsageError } from "../../lib/config/errors";
 import { configFileName, loadConfig, parseConfig } from "../../lib/config/load";
@@ -12,7 +12,7 @@ import type { TokenPolicyConfig } from "../../lib/config/schema";
 import { diffConfigs, riskOf, type Change } from "../../lib/report/diff";
 import { describeOrganization } from "../../lib/report/describe";
 import { md } from "../../lib/text";
-import type { CommandIO } from "../io";
+import { CommandFailure, type CommandIO } from "../io";
 
 /** Options of {@link report}. */
 export interface ReportOptions {
@@ -48,14 +48,43 @@ export async function report(options: ReportOptions, io: CommandIO): Promise<str
   for (const org of loaded.config.organizations) out.push(describeOrganization(org, (changes ?? []).filter((c) => c.org === org.login)));
   const text = out.join("\n");
   io.stdout.write(text);
-  if (options.out) writeFileSync(options.out, text);
+  if (options.out) writeNoFollow(options.out, text);
   if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, text);
   return text;
+}
+
+/**
+ * Writes `text` to `file`, replacing a regular file but never following a symbolic link (which
+ * could point anywhere, an SSH key included).
+ */
+function writeNoFollow(file: string, text: string): void {
+  let isLink = false;
+  try {
+    isLink = lstatSync(file).isSymbolicLink();
+  } catch {
+    // does not exist yet
+  }
+  if (isLink) throw new UsageError(`--out ${file} is a symbolic link; refusing to follow it (write to a regular path)`);
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0), 0o644);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") throw new UsageError(`--out ${file} is a symbolic link; refusing to follow it (write to a regular path)`);
+    throw new UsageError(`--out ${file}: cannot be written (${code ?? String(e)})`);
+  }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads the base: a file when one exists at that path, else the config file at a git ref. */
 function loadBase(base: string, configFile: string): { name: string; config: Pick<TokenPolicyConfig, "organizations"> } {
   if (existsSync(base)) return { name: base, config: loadConfig(base).config };
+  // A ref is passed to git: nothing that git could read as an option or a path.
+  if (base.startsWith("-") || /[\u0000-\u0020\u007f:]/.test(base)) throw new UsageError(`--base ${JSON.stringify(base)}: not a file, and not a git ref (a ref has no leading '-', ':' or white space)`);
   const dir = dirname(resolve(configFile));
   let top: string;
   try {
@@ -69,12 +98,25 @@ function loadBase(base: string, configFile: string): { name: string; config: Pic
   } catch {
     throw new UsageError(`--base ${base}: no such file or git ref`);
   }
+  const git = (args: string[]) => execFileSync("git", args, { cwd: top, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 2 * 1024 * 1024 });
+  let listed: string;
+  try {
+    listed = git(["ls-tree", "--full-tree", `${base}^{commit}`, "--", path]);
+  } catch (e) {
+    throw new CommandFailure(`--base ${base}: git could not list ${path} at that commit: ${gitMessage(e)}`);
+  }
+  // Absent at that commit: the file is new in this change, so every organization is added.
+  if (listed.trim() === "") return { name: `${base}:${path} (absent)`, config: { organizations: [] } };
   let text: string;
   try {
-    text = execFileSync("git", ["show", `${base}:${path}`], { cwd: top, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
-  } catch {
-    // The file is new in this change: every organization is added.
-    return { name: `${base}:${path} (absent)`, config: { organizations: [] } };
+    text = git(["show", `${base}:${path}`]);
+  } catch (e) {
+    throw new CommandFailure(`--base ${base}: git could not read ${path} at that commit: ${gitMessage(e)}`);
   }
   return { name: `${base}:${path}`, config: parseConfig(text, `${base}:${path}`) };
+}
+
+function gitMessage(e: unknown): string {
+  const err = e as { stderr?: string; message?: string };
+  return (err.stderr?.trim() || err.message || String(e)).split("\n")[0];
 }

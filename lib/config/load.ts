@@ -2,14 +2,23 @@
  * Reads, merges and validates `token-policy.yaml`. Pure: no construct tree, shared by
  * `main.ts` and the CLI.
  */
-import { readFileSync } from "node:fs";
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { readFileSync, statSync } from "node:fs";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { ConfigError, formatPath, showValue, type Problem } from "./errors";
 import { configSchema, ORGANIZATION_KEYS, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
 
 /** The file read when neither an argument nor `TOKEN_POLICY_CONFIG` names one. */
 export const DEFAULT_CONFIG_FILE = "token-policy.yaml";
+
+/** Largest config file read (1 MiB): hundreds of organizations fit many times over. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Deepest nesting of mappings and lists (the schema needs about 8). */
+export const MAX_CONFIG_DEPTH = 32;
+/** Most alias expansions (`*anchor`) in one file, against "billion laughs" documents. */
+export const MAX_ALIAS_COUNT = 100;
+/** Keys that would reach an object's prototype when the file becomes JavaScript objects. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 /** A loaded configuration and where it came from. */
 export interface LoadedConfig {
@@ -28,8 +37,11 @@ export function configFileName(explicit?: string, env: NodeJS.ProcessEnv = proce
 export function loadConfig(file: string = configFileName()): LoadedConfig {
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_CONFIG_BYTES) throw new ConfigError([{ file, path: "", message: `is ${size} bytes; at most ${MAX_CONFIG_BYTES} (1 MiB) is read` }]);
     text = readFileSync(file, "utf8");
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError([{ file, path: "", message: code === "ENOENT" ? "file not found" : `cannot be read (${code ?? String(e)})` }]);
   }
@@ -38,15 +50,27 @@ export function loadConfig(file: string = configFileName()): LoadedConfig {
 
 /** Validates config text; `file` is only used in messages. */
 export function parseConfig(text: string, file: string): TokenPolicyConfig {
+  if (text.length > MAX_CONFIG_BYTES) throw new ConfigError([{ file, path: "", message: `is ${text.length} characters; at most ${MAX_CONFIG_BYTES} (1 MiB) is read` }]);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const at = (offset: number | undefined) => (offset === undefined ? {} : lines.linePos(offset));
-  if (doc.errors.length > 0) {
+  // Warnings (an unresolved tag such as !!js/function, read as a plain string) are errors here:
+  // a value the loader does not understand is not used.
+  const yamlProblems = [...doc.errors, ...doc.warnings];
+  if (yamlProblems.length > 0) {
     throw new ConfigError(
-      doc.errors.map((e) => ({ file, ...at(e.pos[0]), path: "", message: `not valid YAML: ${e.message.split("\n")[0]}` })),
+      yamlProblems.map((e) => ({ file, ...at(e.pos[0]), path: "", message: `not valid YAML: ${e.message.split("\n")[0]}` })),
     );
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const shape = shapeProblems(doc, file, at);
+  if (shape.length > 0) throw new ConfigError(shape);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // The yaml package throws a ReferenceError for excessive aliases.
+    throw new ConfigError([{ file, line: 1, col: 1, path: "", message: `expands YAML aliases too much (${(e as Error).message}); at most ${MAX_ALIAS_COUNT} alias expansions are read` }]);
+  }
   if (!isPlainObject(raw)) {
     throw new ConfigError([{ file, line: 1, col: 1, path: "", message: `must be a mapping with an organizations list, got ${showValue(raw)}` }]);
   }
@@ -77,6 +101,43 @@ export function parseConfig(text: string, file: string): TokenPolicyConfig {
   if (!result.success) problems.push(...issuesToProblems(result.error.issues, input, raw, doc, file, at));
   if (problems.length > 0) throw new ConfigError(dedupe(problems));
   return result.data as TokenPolicyConfig;
+}
+
+/**
+ * Walks the document before it becomes JavaScript: keys that would reach an object's prototype
+ * (`__proto__`, `constructor`, `prototype`) anywhere, non-scalar keys, and nesting deeper than
+ * {@link MAX_CONFIG_DEPTH}. Iterative, so a deep file cannot exhaust the stack.
+ */
+function shapeProblems(doc: Document, file: string, at: Locator): Problem[] {
+  const out: Problem[] = [];
+  const stack: { node: unknown; depth: number; path: PropertyKey[] }[] = [{ node: doc.contents, depth: 0, path: [] }];
+  while (stack.length) {
+    const { node, depth, path } = stack.pop()!;
+    if (isAlias(node) || !(isMap(node) || isSeq(node))) continue;
+    if (depth >= MAX_CONFIG_DEPTH) {
+      out.push({ file, ...at((node as Node).range?.[0]), path: formatPath(path), message: `is nested more than ${MAX_CONFIG_DEPTH} levels deep` });
+      continue;
+    }
+    if (isSeq(node)) {
+      node.items.forEach((item, i) => stack.push({ node: item, depth: depth + 1, path: [...path, i] }));
+      continue;
+    }
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const key = pair.key;
+      if (!isScalar(key) || (typeof key.value !== "string" && typeof key.value !== "number")) {
+        out.push({ file, ...at((key as Node | null)?.range?.[0]), path: formatPath(path), message: "has a key that is not a plain name" });
+        continue;
+      }
+      const name = String(key.value);
+      if (FORBIDDEN_KEYS.has(name)) {
+        out.push({ file, ...at(key.range?.[0]), path: formatPath([...path, name]), message: `key ${JSON.stringify(name)} is not allowed anywhere (it would reach JavaScript's object prototype)` });
+        continue;
+      }
+      stack.push({ node: pair.value, depth: depth + 1, path: [...path, name] });
+    }
+  }
+  return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }
 
 /** Finds one organization by login (case-insensitive) or throws a {@link ConfigError} naming the known ones. */
@@ -214,10 +275,15 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Deep-merges `over` onto `base`: mappings merge, lists and scalars from `over` win. */
 export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    out[k] = isPlainObject(b) && isPlainObject(v) ? deepMerge(b, v) : v;
+  const out: Record<string, unknown> = {};
+  // Own keys only, defined rather than assigned: no key can set a prototype.
+  const put = (k: string, v: unknown) => Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const k of Object.keys(base)) if (!FORBIDDEN_KEYS.has(k)) put(k, base[k]);
+  for (const k of Object.keys(over)) {
+    if (FORBIDDEN_KEYS.has(k)) continue;
+    const b = Object.hasOwn(out, k) ? out[k] : undefined;
+    const v = over[k];
+    put(k, isPlainObject(b) && isPlainObject(v) ? deepMerge(b, v) : v);
   }
   return out;
 }

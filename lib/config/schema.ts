@@ -2,6 +2,7 @@
  * The schema of `token-policy.yaml`: the one source for validation, TypeScript types and the
  * published JSON Schema (`token-policy.schema.json`).
  */
+import { posix } from "node:path";
 import { z } from "zod";
 import { APP_EVENTS, APP_PERMISSIONS, CATALOGUE_SOURCE } from "../catalogue";
 import { credentialNames, secretNameProblem } from "../naming";
@@ -28,10 +29,60 @@ function days(what: string) {
 
 const nonEmpty = (what: string) => z.string({ error: `${what} must be a string` }).min(1, { error: `${what} must not be empty` });
 
-const httpsUrl = (what: string) =>
+const httpsUrl = (what: string, schemes: "https" | "http(s)" = "http(s)") =>
   z
     .string({ error: `${what} must be a URL` })
-    .refine((v) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(v), { error: `${what} must be an http(s) URL` });
+    .refine((v) => (schemes === "https" ? /^https:\/\/[^\s/@]+(\/\S*)?$/ : /^https?:\/\/[^\s/@]+(\/\S*)?$/).test(v) && !/[\u0000-\u001f\u007f-\u009f]/.test(v), {
+      error: `${what} must be an ${schemes} URL without user info or white space`,
+    });
+
+/**
+ * Why a host is private (loopback, link-local, private or shared address space, `localhost`), or
+ * undefined. Only address literals and `localhost` are judged: a name's address is not looked up.
+ */
+export function privateHostProblem(hostname: string): string | undefined {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  if (h === "localhost" || h.endsWith(".localhost")) return "is localhost";
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h.replace(/^::ffff:/, ""));
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    if (a === 127) return "is a loopback address";
+    if (a === 169 && b === 254) return "is a link-local address";
+    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return "is a private address";
+    if (a === 100 && b >= 64 && b <= 127) return "is a shared (carrier-grade NAT) address";
+    if (a === 0) return "is an unspecified address";
+    return undefined;
+  }
+  if (h.includes(":")) {
+    if (h === "::1" || h === "::") return "is a loopback or unspecified address";
+    if (/^fe[89ab]/.test(h)) return "is a link-local address";
+    if (/^f[cd]/.test(h)) return "is a private (unique local) address";
+  }
+  return undefined;
+}
+
+/**
+ * The web root of a GitHub instance, where tokens and the App's key are sent: `https://` and a
+ * host (and port) only; no user info, path, query, fragment, white space or control characters.
+ * A private or loopback host needs `allowPrivateHost: true` (checked with the organization).
+ */
+const githubUrl = z
+  .string({ error: "githubUrl must be a URL" })
+  .superRefine((v, ctx) => {
+    const fail = (message: string) => ctx.addIssue({ code: "custom", input: v, message });
+    if (/[\u0000-\u0020\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(v)) return fail("must not contain white space or control characters");
+    let u: URL;
+    try {
+      u = new URL(v);
+    } catch {
+      return fail("must be an https:// URL such as https://github.com or https://github.example.com");
+    }
+    if (u.protocol !== "https:") return fail("must use https:// (tokens and the App's key are sent there)");
+    if (u.username || u.password || v.slice(8).split("/")[0].includes("@")) return fail("must not contain user info (user@host): the host is what follows the @");
+    if (u.search || v.includes("?")) return fail("must not have a query");
+    if (u.hash || v.includes("#")) return fail("must not have a fragment");
+    if (u.pathname !== "/" ) return fail("must be the instance's root, without a path (the API root is derived from it)");
+  });
 
 /** GitHub login rules: letters, digits and single inner hyphens, at most 39 characters. */
 export const LOGIN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
@@ -162,7 +213,8 @@ const app = obj({
   description: z.string().max(1000).optional(),
   permissions: appPermissions.default({}),
   events: appEvents.default([]),
-  webhookUrl: httpsUrl("webhookUrl").optional(),
+  // Deliveries carry the request details and are signed with the webhook secret: https only.
+  webhookUrl: httpsUrl("webhookUrl", "https").optional(),
   id: z.number({ error: "must be the App's numeric id" }).int().positive().optional(),
   clientId: nonEmpty("clientId").regex(/^Iv[0-9A-Za-z.]+$/, { error: "must be the App's client id (starts with Iv)" }).optional(),
   slug: nonEmpty("slug").regex(/^[a-z0-9][a-z0-9-]*$/, { error: "must be the App's URL slug" }).optional(),
@@ -203,7 +255,22 @@ const credentials = obj({
 const backend = z.discriminatedUnion(
   "type",
   [
-    obj({ type: z.literal("local"), path: nonEmpty("path").optional() }),
+    obj({
+      type: z.literal("local"),
+      path: nonEmpty("path").optional(),
+      allowOutsideProject: z.boolean({ error: "must be true or false" }).optional(),
+    }).superRefine((b, ctx) => {
+      if (!b.path || b.allowOutsideProject) return;
+      const normalized = posix.normalize(b.path.replace(/\\/g, "/"));
+      if (posix.isAbsolute(normalized) || /^[A-Za-z]:/.test(normalized) || normalized === ".." || normalized.startsWith("../")) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["path"],
+          input: b.path,
+          message: "is outside the project directory; state files hold secrets' metadata and belong with the project (set allowOutsideProject: true to mean it)",
+        });
+      }
+    }),
     obj({
       type: z.literal("s3"),
       bucket: nonEmpty("bucket"),
@@ -237,13 +304,32 @@ export const organizationSchema = obj({
   login: z.string({ error: "login must be a string" }).regex(LOGIN_PATTERN, {
     error: "must be a GitHub organization login: letters, digits and single hyphens, at most 39 characters",
   }),
-  githubUrl: httpsUrl("githubUrl").default("https://github.com"),
+  githubUrl: githubUrl.default("https://github.com"),
   patPolicy: patPolicy.default({ fineGrainedTokens: "allow", requireApproval: true, maxLifetimeDays: 366, classicTokens: "restrict" }),
   approval: approval.default({ rules: [], otherwise: "leave", revokeNonCompliant: false }),
   app: app,
   credentials: credentials,
   backend: backend.default({ type: "local" }),
   suppressions: z.array(suppression).default([]),
+  /** A GHES on an internal network: githubUrl may name a private or loopback address. */
+  allowPrivateHost: z.boolean({ error: "must be true or false" }).default(false),
+}).superRefine((org, ctx) => {
+  if (org.allowPrivateHost) return;
+  let host: string;
+  try {
+    host = new URL(org.githubUrl).hostname;
+  } catch {
+    return; // reported by githubUrl itself
+  }
+  const problem = privateHostProblem(host);
+  if (problem) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["githubUrl"],
+      input: org.githubUrl,
+      message: `${problem}; for a GitHub Enterprise Server on an internal network set allowPrivateHost: true for this organization`,
+    });
+  }
 });
 
 /**

@@ -8,7 +8,7 @@ import type { ApprovalRule, OrganizationConfig, RuleMatch, TokenPolicyConfig, Vi
 /** One change, scored by how much it widens access. */
 export interface Change {
   readonly org: string;
-  /** Higher is riskier: 100 permissions widened, 90 lifetime raised, 80 approval loosened, 70 secret visibility widened, 60 organizations added or removed, ≤ 50 the rest. */
+  /** Higher is riskier: 110 GitHub instance changed, 100 permissions widened, 90 lifetime raised, 80 approval loosened, 70 secret visibility widened, 60 organizations added or removed, ≤ 50 the rest. */
   readonly score: number;
   readonly text: string;
 }
@@ -101,7 +101,9 @@ function diffOrganization(a: OrganizationConfig, b: OrganizationConfig): Change[
 
   // Everything else
   for (const s of b.suppressions) if (!a.suppressions.some((x) => x.id === s.id)) add(50, `Policy finding ${s.id} suppressed: ${s.reason}`);
-  if (a.githubUrl !== b.githubUrl) add(45, `GitHub instance changed: ${a.githubUrl} → ${b.githubUrl}.`);
+  // The riskiest change of all: every token, the App's key and the deploy credentials go there.
+  if (a.githubUrl !== b.githubUrl) add(110, `GitHub instance changed: ${a.githubUrl} → ${b.githubUrl}. Every command, the App's key and the deploy token now talk to the new host: check it is yours.`);
+  if (!a.allowPrivateHost && b.allowPrivateHost) add(105, "allowPrivateHost turned on: githubUrl may now name a private or loopback address.");
   if (JSON.stringify(a.backend) !== JSON.stringify(b.backend)) add(30, `State backend changed: ${a.backend.type} → ${b.backend.type} (migrate state before deploying).`);
   if (a.app.name !== b.app.name || a.app.homepageUrl !== b.app.homepageUrl || a.app.description !== b.app.description) add(10, "App name, homepage or description changed.");
   return out;

@@ -175,6 +175,11 @@ export class GitHubStandIn {
   readonly manifestPosts: ManifestPost[] = [];
   /** Private keys of Apps registered through the manifest flow, by App id (the test's view of GitHub). */
   readonly createdAppKeys = new Map<number, string>();
+  /**
+   * Changes what a manifest code converts into, to act out GitHub returning an App other than the
+   * one asked for (another owner, name or permissions).
+   */
+  conversionOverride?: (conversion: { org: string; manifest: Record<string, any> }) => { org: string; manifest: Record<string, any> };
   /** Called before a request is handled, to change state concurrently (for example decide a request). */
   beforeHandle?: (operation: string, params: Record<string, string>) => void;
 
@@ -488,8 +493,9 @@ export class GitHubStandIn {
     });
 
     this.route("POST", "/app-manifests/{code}/conversions", "none", ({ params }) => {
-      const conv = this.conversions.get(params.code);
-      if (!conv) return notFound;
+      const found = this.conversions.get(params.code);
+      if (!found) return notFound;
+      const conv = this.conversionOverride ? this.conversionOverride(found) : found;
       this.conversions.delete(params.code); // one use, as on GitHub
       const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
       const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, symlinkSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -113,7 +114,8 @@ describe("create-app (end to end in headless Chromium)", () => {
         expect(forged!.status()).toBe(403);
         const missing = await page.goto(`${url}callback?code=abc`);
         expect(missing!.status()).toBe(403);
-        expect(existsSync(out)).toBe(false);
+        // the file is held open, still empty: nothing was exchanged
+        expect(readFileSync(out, "utf8")).toBe("");
         // the real flow still completes afterwards
         await page.goto(url);
         await page.click("#create");
@@ -138,7 +140,77 @@ describe("create-app (end to end in headless Chromium)", () => {
     writeFileSync(existing, "{}");
     await expect(createApp({ org: "acme-corp", config: writeConfig(), out: existing, open: false }, captureIO({}))).rejects.toMatchObject({
       exitCode: 2,
-      message: `${existing} already exists; refusing to overwrite an App's credentials (move it away or pass --out)`,
+      message: `${existing} already exists (or is a symbolic link); refusing to write an App's credentials there (move it away or pass --out)`,
     });
+  });
+
+  test("a dangling symlink at the credentials path fails before anything starts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "creds-"));
+    const link = join(dir, "app.json");
+    symlinkSync(join(dir, "nowhere", "target.json"), link);
+    const opened: string[] = [];
+    await expect(createApp({ org: "acme-corp", config: writeConfig(), out: link }, captureIO({}), { openBrowser: async (u) => void opened.push(u) })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining("already exists (or is a symbolic link)"),
+    });
+    expect(opened).toEqual([]);
+    expect(standIn.manifestPosts).toEqual([]);
+  });
+
+  test("an existing folder keeps its mode; a new one is created 0700", async () => {
+    const shared = mkdtempSync(join(tmpdir(), "shared-"));
+    chmodSync(shared, 0o755);
+    await expect(
+      createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out: join(shared, "app.json"), open: false }, captureIO({}), { timeoutMs: 200 }),
+    ).rejects.toMatchObject({ exitCode: 1 });
+    expect(statSync(shared).mode & 0o777).toBe(0o755);
+    // the empty file it held is removed when the flow ends without credentials
+    expect(existsSync(join(shared, "app.json"))).toBe(false);
+  });
+
+  test("answers only requests addressed to 127.0.0.1 or localhost (no state for DNS rebinding)", async () => {
+    let local = "";
+    const run = createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out, open: false }, captureIO({}), {
+      timeoutMs: 3000,
+      onListening: (u) => (local = u),
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const port = new URL(local).port;
+    const get = (host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest({ host: "127.0.0.1", port, path: "/", headers: { host } }, (res) => {
+          let body = "";
+          res.on("data", (c) => (body += c));
+          res.on("end", () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    const evil = await get(`attacker.example:${port}`);
+    expect(evil.status).toBe(421);
+    expect(evil.body).not.toContain("state=");
+    expect((await get(`localhost:${port}`)).body).toContain("state=");
+    expect((await get(`127.0.0.1:${port}`)).status).toBe(200);
+    await expect(run).rejects.toMatchObject({ exitCode: 1 });
+  });
+
+  test.each([
+    ["another owner", (c: any) => ({ ...c, org: "mallory-org" }), /belongs to mallory-org, not acme-corp/],
+    ["another name", (c: any) => ({ ...c, manifest: { ...c.manifest, name: "evil-app" } }), /its name is "evil-app", not "acme-token-broker"/],
+    ["other permissions", (c: any) => ({ ...c, manifest: { ...c.manifest, default_permissions: { administration: "write" } } }), /permissions differ \(administration: write instead of none/],
+  ])("saves nothing when GitHub returns %s, and says which App to delete where", async (_what, override, reason) => {
+    standIn.addOrg("mallory-org");
+    standIn.conversionOverride = override;
+    const io = captureIO({});
+    await expect(
+      createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out }, io, {
+        openBrowser: async (url) => {
+          await page.goto(url);
+          await page.click("#create");
+        },
+      }),
+    ).rejects.toMatchObject({ exitCode: 1, message: expect.stringMatching(new RegExp(`${reason.source}[\\s\\S]*Its credentials were not saved\\. Delete it at ${standIn.url}/(organizations/[a-z-]+/)?settings/apps/[a-z0-9-]+/advanced`)) });
+    expect(existsSync(out)).toBe(false);
+    expect(io.out()).not.toContain("Record in");
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
@@ -71,5 +71,61 @@ describe("report", () => {
     const io = captureIO({});
     expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base", "no-such-ref"], io)).toBe(2);
     expect(io.err()).toBe("error: --base no-such-ref: no such file or git ref\n");
+  });
+
+  test("a changed githubUrl ranks as the riskiest change of all", async () => {
+    const dir = repoWithChange((c) => {
+      c.organizations[0].app.permissions.members = "read";
+      c.organizations[1].githubUrl = "https://github.other.example";
+    });
+    const io = captureIO({});
+    expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base", "main"], io)).toBe(0);
+    const widens = io.out().split("**Widens access**\n\n")[1].split("\n");
+    expect(widens[0]).toMatch(/^- acme-labs: GitHub instance changed: https:\/\/github\.acme\.example → https:\/\/github\.other\.example\. .*check it is yours\.$/);
+    expect(widens[1]).toMatch(/^- acme-corp: App permission members added/);
+  });
+
+  test("every value it interpolates is escaped: Markdown, HTML, bidi controls and @-mentions", async () => {
+    const dir = repoWithChange((c) => {
+      c.organizations[0].approval.rules[0].reason = "<img src=x onerror=alert(1)> **bold** [link](https://evil.example) @octocat \u202egnp.exe & |cell|";
+    });
+    const io = captureIO({});
+    expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base", "main"], io)).toBe(0);
+    const out = io.out();
+    expect(out).not.toMatch(/(?<!\\)<img/);
+    expect(out).not.toContain("**bold**");
+    expect(out).not.toContain("[link](");
+    expect(out).not.toMatch(/@octocat/);
+    expect(out).not.toContain("\u202e");
+    expect(out).toContain("\\<img src=x onerror=alert(1)\\> \\*\\*bold\\*\\* \\[link\\](https://evil.example) @\u2060octocat gnp.exe &amp; \\|cell\\|");
+  });
+
+  test("--out never follows a symbolic link", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "report-out-"));
+    const target = join(dir, "authorized_keys");
+    writeFileSync(target, "ssh-ed25519 AAAA keep-me\n");
+    symlinkSync(target, join(dir, "report.md"));
+    const io = captureIO({});
+    expect(await run(["report", "--config", example, "--out", join(dir, "report.md")], io)).toBe(2);
+    expect(io.err()).toMatch(/--out .*report\.md is a symbolic link; refusing to follow it/);
+    expect(readFileSync(target, "utf8")).toBe("ssh-ed25519 AAAA keep-me\n");
+  });
+
+  test("a git failure other than 'not in that commit' is an error (exit 1), not an absent base", async () => {
+    const dir = repoWithChange(() => {});
+    // GIVEN a repository whose object for the config at the base is missing (corrupt)
+    const blob = execFileSync("git", ["rev-parse", "main:token-policy.yaml"], { cwd: dir, encoding: "utf8" }).trim();
+    rmSync(join(dir, ".git", "objects", blob.slice(0, 2), blob.slice(2)));
+    const io = captureIO({});
+    expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base", "main"], io)).toBe(1);
+    expect(io.err()).toMatch(/^error: --base main: git could not read token-policy\.yaml at that commit: /);
+    expect(io.out()).toBe("");
+  });
+
+  test("a ref that git could read as an option is refused", async () => {
+    const dir = repoWithChange(() => {});
+    const io = captureIO({});
+    expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base", "--output=/tmp/x"], io)).toBe(2);
+    expect(io.err()).toMatch(/not a git ref \(a ref has no leading '-'/);
   });
 });

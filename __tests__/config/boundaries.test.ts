@@ -1,0 +1,112 @@
+/**
+ * The config is outside input: the loader refuses what it does not understand, with one clear
+ * message and no stack trace, before anything is built.
+ */
+import { writeFileSync } from "node:fs";
+
+import { stringify } from "yaml";
+import { ConfigError } from "../../lib/config/errors";
+import { deepMerge, loadConfig, MAX_CONFIG_BYTES, parseConfig } from "../../lib/config/load";
+import { orgEntry, writeTempConfig } from "../helpers/config";
+import { runEntry } from "../helpers/run";
+
+function problems(text: string): string[] {
+  try {
+    parseConfig(text, "policy.yaml");
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).message.split("\n").slice(1).map((l) => l.trim());
+  }
+  throw new Error("expected a ConfigError");
+}
+const yaml = (organizations: unknown[], extra: Record<string, unknown> = {}) => stringify({ ...extra, organizations });
+
+describe("githubUrl decides where tokens go", () => {
+  test.each([
+    ["http://github.example.com", /must use https:\/\//],
+    ["https://github.com@evil.example", /must not contain user info/],
+    ["https://user:pw@github.example.com", /must not contain user info/],
+    ["https://github.example.com/?next=x", /must not have a query/],
+    ["https://github.example.com/#x", /must not have a fragment/],
+    ["https://github.example.com/api/v3", /without a path/],
+    ["https://github.example.com\u0007", /white space or control characters/],
+    ["https://github.\u202eexample.com", /white space or control characters/],
+    ["https://169.254.169.254", /link-local address; for a GitHub Enterprise Server on an internal network set allowPrivateHost: true/],
+    ["https://127.0.0.1:8443", /loopback address/],
+    ["https://10.1.2.3", /private address/],
+    ["https://localhost", /is localhost/],
+    ["https://[::1]", /loopback/],
+    ["https://[fd00::1]", /private \(unique local\) address/],
+  ])("refuses %j", (githubUrl, message) => {
+    const lines = problems(yaml([orgEntry({ githubUrl })]));
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`organizations\\[0\\]\\.githubUrl: .*${message.source}`))]);
+  });
+
+  test("accepts a public host, a GHE.com tenant, and a private one only with allowPrivateHost", () => {
+    expect(() => parseConfig(yaml([orgEntry({ githubUrl: "https://github.example.com" })]), "p.yaml")).not.toThrow();
+    expect(() => parseConfig(yaml([orgEntry({ githubUrl: "https://octo.ghe.com/" })]), "p.yaml")).not.toThrow();
+    expect(() => parseConfig(yaml([orgEntry({ githubUrl: "https://10.1.2.3", allowPrivateHost: true })]), "p.yaml")).not.toThrow();
+  });
+});
+
+describe("keys that reach the prototype", () => {
+  test.each(["__proto__", "constructor", "prototype"])("%s is refused wherever it appears, with defaults or without", (key) => {
+    const text = `defaults:\n  patPolicy: { maxLifetimeDays: 30 }\norganizations:\n  - login: acme-corp\n    ${key}:\n      patPolicy: { classicTokens: allow }\n    app: { name: a, homepageUrl: "https://github.com/a", permissions: { ${key}: read } }\n    credentials: { actions: { visibility: all } }\n`;
+    const lines = problems(text);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^policy\\.yaml:5:5 organizations\\[0\\]\\.${key}: key "${key}" is not allowed anywhere`)));
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`organizations\\[0\\]\\.app\\.permissions\\.${key}: key "${key}" is not allowed`)));
+  });
+
+  test("deepMerge copies own keys only and never sets a prototype", () => {
+    const over = JSON.parse('{"__proto__": {"polluted": true}, "a": {"b": 1}}');
+    const merged = deepMerge({ a: { c: 2 } }, over);
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect((merged as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(merged).toEqual({ a: { c: 2, b: 1 } });
+  });
+});
+
+describe("YAML limits", () => {
+  test("an alias bomb ends in one clear error", () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(",")}]`), "organizations: []"].join("\n");
+    expect(problems(bomb)).toEqual([expect.stringMatching(/^policy\.yaml:1:1: expands YAML aliases too much .* at most 100 alias expansions are read$/)]);
+  });
+
+  test("unresolved tags are errors, not strings", () => {
+    expect(problems(yaml([orgEntry()]).replace("login: acme-corp", "login: !!js/function acme-corp"))).toEqual([expect.stringMatching(/^policy\.yaml:2:12: not valid YAML: Unresolved tag: tag:yaml\.org,2002:js\/function$/)]);
+  });
+
+  test("nesting deeper than 32 levels is refused", () => {
+    const deep = `organizations:\n  - login: acme-corp\n    app: ${"[".repeat(40)}${"]".repeat(40)}\n`;
+    expect(problems(deep)).toEqual([expect.stringMatching(/is nested more than 32 levels deep/)]);
+  });
+
+  test("a file over 1 MiB is refused before it is parsed", () => {
+    const { file } = writeTempConfig("");
+    writeFileSync(file, `# ${"x".repeat(MAX_CONFIG_BYTES)}\norganizations: []\n`);
+    expect(() => loadConfig(file)).toThrow(/is \d+ bytes; at most 1048576 \(1 MiB\) is read/);
+  });
+
+  test("synth of an alias bomb and of a 4 MB file exits 2 with one message and no stack trace", () => {
+    for (const text of [`a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\norganizations: []\n`, `# ${"y".repeat(4_000_000)}\n`]) {
+      const { dir, file } = writeTempConfig(text);
+      const r = runEntry("main.ts", [], { cwd: dir, env: { TOKEN_POLICY_CONFIG: file } });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(2);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+describe("local state outside the project", () => {
+  test.each(["/root/.ssh/authorized_keys", "../elsewhere.tfstate", "C:\\state\\x.tfstate", "state/../../x.tfstate"])("%s needs allowOutsideProject: true", (path) => {
+    const lines = problems(yaml([orgEntry({ backend: { type: "local", path } })]));
+    expect(lines).toEqual([expect.stringMatching(/organizations\[0\]\.backend\.path: is outside the project directory.*allowOutsideProject: true/)]);
+    expect(() => parseConfig(yaml([orgEntry({ backend: { type: "local", path, allowOutsideProject: true } })]), "p.yaml")).not.toThrow();
+  });
+
+  test("a path inside the project is fine", () => {
+    expect(() => parseConfig(yaml([orgEntry({ backend: { type: "local", path: "state/acme.tfstate" } })]), "p.yaml")).not.toThrow();
+  });
+});
+
