@@ -50,9 +50,9 @@ function main(): void {
   const checks = new PolicyChecks();
   const stacks: OrganizationStack[] = [];
   try {
-    for (const org of loaded.config.organizations) {
+    for (const [i, org] of loaded.config.organizations.entries()) {
       const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
-      new OrgTokenPolicy(stack, "token-policy", { organization: org });
+      new OrgTokenPolicy(stack, "token-policy", { organization: org, configPath: `organizations[${i}]` });
       // cdktf invokes aspects from each stack down, so the pack goes on every stack.
       Aspects.of(stack).add(checks);
       stacks.push(stack);

@@ -77,8 +77,11 @@ describe("GitHubApp", () => {
     const v = tf.variable.acme_corp_app_installation_id;
     expect(v).toMatchObject({ type: "string", nullable: false });
     expect(v).not.toHaveProperty("default");
-    expect(v.validation[0].condition).toBe('${can(regex("^[1-9][0-9]{0,18}$", var.acme_corp_app_installation_id))}');
-    expect(v.validation[0].error_message).toMatch(/^TF_VAR_acme_corp_app_installation_id must be the numeric id .* `token-policy install --org acme-corp`/);
+    // Checked by a precondition over a local, so a failure never prints the value.
+    expect(tf.locals.acme_corp_app_installation_id_ok).toBe('${can(regex("^[1-9][0-9]{0,18}$", var.acme_corp_app_installation_id))}');
+    expect(tf.resource.terraform_data.input_checks.lifecycle.precondition).toEqual([
+      { condition: "${local.acme_corp_app_installation_id_ok}", error_message: expect.stringMatching(/^TF_VAR_acme_corp_app_installation_id must be the numeric id .* `token-policy install --org acme-corp`/) },
+    ]);
     expect(synth).toHaveResourceWithProperties(AppInstallationRepositories, { installation_id: "${var.acme_corp_app_installation_id}" });
     expect(Object.values(tf.resource.github_app_installation_repositories)[0]).not.toHaveProperty("count");
   });

@@ -35,3 +35,31 @@ describe("OrgTokenPolicy", () => {
     expect(paths.sort()).toEqual(["acme-corp/token-policy/app", "acme-corp/token-policy/credentials", "acme-corp/token-policy/pat-policy"]);
   });
 });
+
+describe("deploy-time messages", () => {
+  test("every repository lookup fails the plan with its name and its place in the config", () => {
+    // GIVEN repositories listed for the Actions secret and the Dependabot secret
+    const org = parseOrg(
+      orgEntry({
+        credentials: { actions: { visibility: "selected", repositories: ["release-tools", "docs-site"] }, dependabot: { visibility: "selected", repositories: ["docs-site", "bots"] } },
+      }),
+    );
+    const stack = newStack();
+    new OrgTokenPolicy(stack, "token-policy", { organization: org, configPath: "organizations[3]" });
+    const { tf } = synthJson(stack);
+    // THEN one lookup per name, each with a postcondition naming the first place it is listed
+    const lookups = Object.values(tf.data.github_repository as Record<string, any>);
+    expect(lookups.map((d) => [d.full_name, d.lifecycle.postcondition[0].condition, d.lifecycle.postcondition[0].error_message])).toEqual([
+      ["acme-corp/bots", "${try(self.repo_id, null) != null}", expect.stringMatching(/^organizations\[3\]\.credentials\.dependabot\.repositories\[1\] "bots": no repository acme-corp\/bots, or the token that runs deploy cannot see it\./)],
+      ["acme-corp/docs-site", "${try(self.repo_id, null) != null}", expect.stringMatching(/^organizations\[3\]\.credentials\.actions\.repositories\[1\] "docs-site": /)],
+      ["acme-corp/release-tools", "${try(self.repo_id, null) != null}", expect.stringMatching(/^organizations\[3\]\.credentials\.actions\.repositories\[0\] "release-tools": /)],
+    ]);
+    // postconditions need Terraform ≥ 1.2; the installation's removed block (all repositories) 1.7
+    expect(tf.terraform.required_version).toBe(">= 1.7.0");
+  });
+
+  test("records which release synthesized the stack", () => {
+    const tf = newStack().toTerraform() as any;
+    expect(tf["//"].metadata.tokenPolicyVersion).toMatch(/^github-token-policy \d+\.\d+\.\d+/);
+  });
+});

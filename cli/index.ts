@@ -14,11 +14,13 @@ import { review } from "./commands/review";
 import { seal } from "./commands/seal";
 import { verify } from "./commands/verify";
 import { CommandFailure, type CommandIO } from "./io";
+import { PACKAGE_NAME, VERSION } from "../lib/version";
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function run(argv: string[], io: CommandIO): Promise<number> {
   const program = new Command("token-policy")
     .description("GitHub token policy as code: the steps Terraform cannot do.")
+    .version(`${PACKAGE_NAME} ${VERSION}`, "-V, --version", "print the version")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 

@@ -8,6 +8,8 @@ import { DependabotOrganizationSecret } from "@cdktf/provider-github/lib/dependa
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { credentialNames, secretNameProblem, variableNames, type CredentialNames } from "./naming";
 import { stackVariable } from "./organization-stack";
+import { checkInput, pemKeyCheck, sealedKeyCheck } from "./variable-checks";
+import { requireGithubProvider, requireTerraform } from "./terraform-requirements";
 
 /** Who can read an organization secret or variable. */
 export interface SecretVisibility {
@@ -73,6 +75,12 @@ export interface AppCredentialsProps {
    * @default - the stack's default provider
    */
   readonly provider?: GithubProvider;
+  /**
+   * Where these props came from, named in deploy-time messages (a repository that does not
+   * exist names its place: `organizations[0].credentials.actions.repositories[1]`).
+   * @default - the construct's path
+   */
+  readonly configPath?: string;
 }
 
 /**
@@ -95,10 +103,13 @@ export class AppCredentials extends Construct {
 
   private readonly repoIds = new Map<string, number>();
   private readonly provider?: GithubProvider;
+  /** Repository name → the first place in the props (or config) that names it. */
+  private readonly repoPlaces = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: AppCredentialsProps) {
     super(scope, id);
     this.provider = props.provider;
+    requireGithubProvider(this);
     const prefix = props.prefix ?? "TOKEN_BROKER";
     this.credentialNames = credentialNames(prefix);
     const problems = Object.values(this.credentialNames)
@@ -112,21 +123,30 @@ export class AppCredentials extends Construct {
     }
     if (problems.length) throw new Error(`AppCredentials: ${problems.join("; ")} (${this.node.path})`);
 
+    const base = props.configPath ?? this.node.path;
+    for (const [what, v] of [["actions", props.actions], ["dependabot", props.dependabot]] as const) {
+      (v?.repositories ?? []).forEach((name, i) => {
+        if (!this.repoPlaces.has(name)) this.repoPlaces.set(name, `${base}.${what}.repositories[${i}]`);
+      });
+    }
     const vars = variableNames(props.organizationLogin);
     const sealed = (props.privateKeyInput ?? "sealed") === "sealed";
     const inputs: Record<string, string> = {};
-    const keyInput = (target: string, name: string, publicKey: string) => {
+    const keyInput = (target: string, name: string, publicKey: string, sealCommand: string) => {
       inputs[target] = name;
+      checkInput(this, sealed ? sealedKeyCheck(name, sealCommand) : pemKeyCheck(name), true);
       return stackVariable(this, name, {
         type: "string",
         sensitive: true,
+        nullable: false,
         description: sealed
-          ? `${this.credentialNames.privateKey} for ${target}: the App's private key sealed with ${publicKey} (token-policy seal --org ${props.organizationLogin}).`
+          ? `${this.credentialNames.privateKey} for ${target}: the App's private key sealed with ${publicKey} (${sealCommand}).`
           : `${this.credentialNames.privateKey}: the App's private key (PEM). Stored in state in clear.`,
       }).stringValue;
     };
-    const value = (target: string, name: string, publicKey: string) =>
-      sealed ? { encryptedValue: keyInput(target, name, publicKey) } : { plaintextValue: keyInput("all targets", vars.privateKey, "") };
+    const seal = `token-policy seal --org ${props.organizationLogin}`;
+    const value = (target: string, name: string, publicKey: string, sealCommand: string) =>
+      sealed ? { encryptedValue: keyInput(target, name, publicKey, sealCommand) } : { plaintextValue: keyInput("all targets", vars.privateKey, "", "") };
 
     const actions = this.visibility(props.organizationLogin, props.actions);
     new ActionsOrganizationVariable(this, "app_id", {
@@ -143,14 +163,14 @@ export class AppCredentials extends Construct {
     });
     this.actionsSecret = new ActionsOrganizationSecret(this, "private_key", {
       secretName: this.credentialNames.privateKey,
-      ...value("actions", vars.actionsSealed, "the organization's Actions secrets public key"),
+      ...value("actions", vars.actionsSealed, "the organization's Actions secrets public key", `${seal} --target actions`),
       ...actions,
       provider: props.provider,
     });
     if (props.dependabot) {
       this.dependabotSecret = new DependabotOrganizationSecret(this, "dependabot_private_key", {
         secretName: this.credentialNames.privateKey,
-        ...value("dependabot", vars.dependabotSealed, "the organization's Dependabot secrets public key"),
+        ...value("dependabot", vars.dependabotSealed, "the organization's Dependabot secrets public key", `${seal} --target dependabot`),
         ...this.visibility(props.organizationLogin, props.dependabot),
         provider: props.provider,
       });
@@ -164,7 +184,7 @@ export class AppCredentials extends Construct {
         repository: env.repository,
         environment: env.environment,
         secretName: this.credentialNames.privateKey,
-        ...value(`environment ${key}`, vars.environmentSealed(env.repository, env.environment), `the public key of environment ${key}`),
+        ...value(`environment ${key}`, vars.environmentSealed(env.repository, env.environment), `the public key of environment ${key}`, `${seal} --target environment --repository ${env.repository} --environment ${env.environment}`),
         provider: props.provider,
       });
     }
@@ -178,11 +198,29 @@ export class AppCredentials extends Construct {
     return { visibility, selectedRepositoryIds: ids };
   }
 
-  /** One `data github_repository` per repository name, shared by every secret that needs it. */
+  /**
+   * One `data github_repository` per repository name, shared by every secret that needs it. Its
+   * postcondition (Terraform ≥ 1.2) fails the plan with the name and its place in the config
+   * when GitHub has no such repository, or the deploy token cannot see it: the provider itself
+   * would go on with a null id and fail later naming nothing.
+   */
   private repoId(login: string, name: string): number {
     let id = this.repoIds.get(name);
     if (id === undefined) {
-      id = new DataGithubRepository(this, `repo_${name}`, { fullName: `${login}/${name}`, provider: this.provider }).repoId;
+      const place = this.repoPlaces.get(name) ?? this.node.path;
+      requireTerraform(this, "postconditions");
+      id = new DataGithubRepository(this, `repo_${name}`, {
+        fullName: `${login}/${name}`,
+        provider: this.provider,
+        lifecycle: {
+          postcondition: [
+            {
+              condition: "${try(self.repo_id, null) != null}",
+              errorMessage: `${place} ${JSON.stringify(name)}: no repository ${login}/${name}, or the token that runs deploy cannot see it. Fix the name in the config, or give the deploy token access to the repository.`,
+            },
+          ],
+        },
+      }).repoId;
       this.repoIds.set(name, id);
     }
     return id;

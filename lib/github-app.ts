@@ -8,6 +8,7 @@ import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { buildAppManifest, manifestJson, type AppManifest, type AppManifestInput } from "./app-manifest";
 import { stackVariable } from "./organization-stack";
 import { DeclaredRecord } from "./record";
+import { checkInput, numericIdCheck } from "./variable-checks";
 import { installationSettingsUrl, newAppUrl, variableNames } from "./naming";
 import { forgetWithoutDestroying, logicalIdOf, requireGithubProvider } from "./terraform-requirements";
 
@@ -115,13 +116,16 @@ export class GitHubApp extends Construct {
         type: "string",
         nullable: false,
         description: `Installation id of the ${props.name} App in ${props.organizationLogin}: install the App first (\`token-policy install --org ${props.organizationLogin}\` prints the id), then set TF_VAR_${name}, or record it as app.installation.id in the config.`,
-        validation: [
-          {
-            condition: `\${can(regex("^[1-9][0-9]{0,18}$", var.${name}))}`,
-            errorMessage: `TF_VAR_${name} must be the numeric id of the ${props.name} App's installation in ${props.organizationLogin} (digits only). \`token-policy install --org ${props.organizationLogin}\` prints it; or set app.installation.id in the config.`,
-          },
-        ],
       });
+      checkInput(
+        this,
+        numericIdCheck(
+          name,
+          `the numeric id of the ${props.name} App's installation in ${props.organizationLogin}`,
+          `\`token-policy install --org ${props.organizationLogin}\` prints it; or set app.installation.id in the config.`,
+        ),
+        false,
+      );
       this.appInstallationId = v.stringValue;
     }
     this.appInstallationRepositories = new AppInstallationRepositories(this, INSTALLATION_REPOSITORIES_ID, {

@@ -13,3 +13,6 @@ export * from "./record";
 export * from "./policy-checks";
 export * from "./rules";
 export * from "./approval/evaluate";
+export * from "./version";
+export * from "./variable-checks";
+export * from "./terraform-requirements";

@@ -6,6 +6,7 @@ import { GitHubApp } from "./github-app";
 import { PatPolicy } from "./pat-policy";
 import { stackVariable } from "./organization-stack";
 import { variableNames } from "./naming";
+import { checkInput, clientIdCheck, numericIdCheck, type InputCheck } from "./variable-checks";
 
 /** Props of {@link OrgTokenPolicy}. */
 export interface OrgTokenPolicyProps {
@@ -16,6 +17,11 @@ export interface OrgTokenPolicyProps {
    * @default - the stack's default provider
    */
   readonly provider?: GithubProvider;
+  /**
+   * Where the entry sits in its config file (`organizations[0]`), named in deploy-time messages.
+   * @default - the construct's path
+   */
+  readonly configPath?: string;
 }
 
 /**
@@ -55,12 +61,17 @@ export class OrgTokenPolicy extends Construct {
       provider: props.provider,
     });
     const names = variableNames(login);
+    const fromCreateApp = (key: string) => `\`token-policy create-app\` prints it; or set ${key} in the config.`;
+    const input = (name: string, description: string, check: InputCheck) => {
+      checkInput(this, check, false);
+      return stackVariable(this, name, { type: "string", nullable: false, description }).stringValue;
+    };
     const appId =
       org.app.id ??
-      stackVariable(this, names.appId, { type: "string", description: `Id of the ${org.app.name} App (printed by token-policy create-app); or set app.id in the config.` }).stringValue;
+      input(names.appId, `Id of the ${org.app.name} App (printed by token-policy create-app); or set app.id in the config.`, numericIdCheck(names.appId, `the numeric id of the ${org.app.name} App`, fromCreateApp("app.id")));
     const clientId =
       org.app.clientId ??
-      stackVariable(this, names.clientId, { type: "string", description: `Client id of the ${org.app.name} App (printed by token-policy create-app); or set app.clientId in the config.` }).stringValue;
+      input(names.clientId, `Client id of the ${org.app.name} App (printed by token-policy create-app); or set app.clientId in the config.`, clientIdCheck(names.clientId, fromCreateApp("app.clientId")));
     this.appCredentials = new AppCredentials(this, "credentials", {
       organizationLogin: login,
       prefix: org.credentials.prefix,
@@ -71,6 +82,7 @@ export class OrgTokenPolicy extends Construct {
       dependabot: org.credentials.dependabot,
       environments: org.credentials.environments,
       provider: props.provider,
+      configPath: `${props.configPath ?? this.node.path}.credentials`,
     });
   }
 }

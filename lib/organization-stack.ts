@@ -5,6 +5,7 @@ import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import type { BackendConfig } from "./config/schema";
 import { apiUrlFor, GITHUB_COM, variableStem } from "./naming";
 import { requireGithubProvider, requireTerraform } from "./terraform-requirements";
+import { PACKAGE_NAME, VERSION } from "./version";
 
 /** Props of {@link OrganizationStack}. */
 export interface OrganizationStackProps {
@@ -60,6 +61,8 @@ export class OrganizationStack extends TerraformStack {
     });
     requireGithubProvider(this);
     requireTerraform(this, "terraform_data");
+    // Which release wrote this stack, for bug reports and for reading a plan later.
+    this.addOverride("//.metadata.tokenPolicyVersion", `${PACKAGE_NAME} ${VERSION}`);
     this.configureBackend(props.backend ?? { type: "local" });
   }
 

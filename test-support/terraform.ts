@@ -1,7 +1,7 @@
 /**
  * Runs the real Terraform binary on synthesized stacks, where one is on the PATH. No provider can
  * be downloaded here, so the stack is cut down to what Terraform checks on its own: the
- * `terraform` block (version, backend), variables with their validations, `terraform_data`,
+ * `terraform` block (version, backend), variables, locals, `terraform_data` (with the input checks),
  * `removed` blocks and outputs that need no provider.
  */
 import { spawnSync } from "node:child_process";
@@ -34,6 +34,7 @@ export function withoutProvider(tf: any, options: { backend?: "keep" | "local" }
   }
   out.terraform = terraform;
   if (tf.variable) out.variable = tf.variable;
+  if (tf.locals) out.locals = tf.locals;
   if (tf.removed) out.removed = tf.removed;
   if (tf.resource?.terraform_data) out.resource = { terraform_data: tf.resource.terraform_data };
   const outputs = Object.entries(tf.output ?? {}).filter(([, o]: [string, any]) => !JSON.stringify(o.value).includes("github_"));

@@ -60,7 +60,7 @@ withTerraform("synthesized stacks under Terraform", () => {
     ])("fails plan when it is %s, naming the variable and the command that prints it", (_what, value) => {
       const plan = terraform(dir, ["plan", "-input=false"], { ...sealed, TF_VAR_acme_corp_app_installation_id: value });
       expect(plan.status).not.toBe(0);
-      expect(plan.output).toMatch(/Invalid value for variable/);
+      expect(plan.output).toMatch(/Resource precondition failed/);
       expect(plan.output).toMatch(/TF_VAR_acme_corp_app_installation_id must be the numeric id/);
       expect(plan.output).toMatch(/token-policy install --org acme-corp/);
     });
@@ -75,6 +75,47 @@ withTerraform("synthesized stacks under Terraform", () => {
       const plan = terraform(dir, ["plan", "-input=false"], { ...sealed, TF_VAR_acme_corp_app_installation_id: "12345" });
       expect(plan.output).not.toMatch(/Error/);
       expect(plan.status).toBe(0);
+    });
+  });
+
+  describe("every input is checked by plan, with a message that says what to do and never the value", () => {
+    // GIVEN the example's acme-corp stack: App and client ids, the installation id and three sealed keys from variables
+    const tf = exampleStacks()["acme-corp"];
+    const dir = terraformDir(withoutProvider(tf, { backend: "local" }));
+    const good = {
+      TF_VAR_acme_corp_app_id: "123456",
+      TF_VAR_acme_corp_app_client_id: "Iv23liAbCdEfGh123456",
+      TF_VAR_acme_corp_app_installation_id: "987654",
+      TF_VAR_acme_corp_app_private_key_actions_sealed: Buffer.alloc(1750, 1).toString("base64"),
+      TF_VAR_acme_corp_app_private_key_dependabot_sealed: Buffer.alloc(1750, 2).toString("base64"),
+      TF_VAR_acme_corp_app_private_key_env_release_tools__production_sealed: Buffer.alloc(1750, 3).toString("base64"),
+    };
+    const pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEsecretsecretsecret\n-----END RSA PRIVATE KEY-----\n";
+    beforeAll(() => {
+      expect(terraform(dir, ["init", "-input=false"]).status).toBe(0);
+    });
+
+    test("correct values plan", () => {
+      const plan = terraform(dir, ["plan", "-input=false"], good);
+      expect(plan.output).not.toMatch(/Error/);
+      expect(plan.status).toBe(0);
+    });
+
+    test.each([
+      ["a PEM instead of the sealed value", "TF_VAR_acme_corp_app_private_key_actions_sealed", pem, /TF_VAR_acme_corp_app_private_key_actions_sealed must be the App's private key sealed by `token-policy seal --org acme-corp --target actions`/],
+      ["a truncated sealed value", "TF_VAR_acme_corp_app_private_key_dependabot_sealed", Buffer.alloc(1750, 2).toString("base64").slice(0, 900), /--target dependabot`: base64 of 1400 to 6732 characters/],
+      ["a sealed value wrapped over lines", "TF_VAR_acme_corp_app_private_key_actions_sealed", Buffer.alloc(1750, 1).toString("base64").replace(/(.{76})/g, "$1\n"), /run seal again and paste its whole TF_VAR_ line/],
+      ["a non-numeric App id", "TF_VAR_acme_corp_app_id", "app-name-4711x", /TF_VAR_acme_corp_app_id must be the numeric id of the acme-token-broker App \(digits only\)/],
+      ["a client secret as client id", "TF_VAR_acme_corp_app_client_id", "0123456789abcdef0123456789abcdef01234567", /TF_VAR_acme_corp_app_client_id must be the App's client id/],
+      ["a non-numeric installation id", "TF_VAR_acme_corp_app_installation_id", "acme", /TF_VAR_acme_corp_app_installation_id must be the numeric id/],
+    ])("%s fails plan with one message naming the variable", (_what, name, value, message) => {
+      const plan = terraform(dir, ["plan", "-input=false"], { ...good, [name]: value });
+      expect(plan.status).not.toBe(0);
+      expect(plan.output).toMatch(message);
+      expect(plan.output.match(/Resource precondition failed/g)).toHaveLength(1);
+      // The failure shows only `local.<name>_ok is false`: never the value, sensitive or not
+      expect(plan.output).toContain(`local.${name.replace(/^TF_VAR_/, "")}_ok is false`);
+      for (const line of value.split("\n").filter((l) => l.length > 8 && !l.startsWith("-----"))) expect(plan.output).not.toContain(line.slice(0, 40));
     });
   });
 

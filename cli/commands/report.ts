@@ -12,6 +12,7 @@ import type { TokenPolicyConfig } from "../../lib/config/schema";
 import { diffConfigs, riskOf, type Change } from "../../lib/report/diff";
 import { describeOrganization } from "../../lib/report/describe";
 import { md } from "../../lib/text";
+import { PACKAGE_NAME, VERSION } from "../../lib/version";
 import { CommandFailure, type CommandIO } from "../io";
 
 /** Options of {@link report}. */
@@ -46,6 +47,7 @@ export async function report(options: ReportOptions, io: CommandIO): Promise<str
     }
   }
   for (const org of loaded.config.organizations) out.push(describeOrganization(org, (changes ?? []).filter((c) => c.org === org.login)));
+  out.push("", `<sub>${md(`${PACKAGE_NAME} ${VERSION}`)}</sub>`, "");
   const text = out.join("\n");
   io.stdout.write(text);
   if (options.out) writeNoFollow(options.out, text);

@@ -6,6 +6,7 @@ import { posix } from "node:path";
 import { z } from "zod";
 import { APP_EVENTS, APP_PERMISSIONS, CATALOGUE_SOURCE } from "../catalogue";
 import { credentialNames, secretNameProblem } from "../naming";
+import { CLIENT_ID_PATTERN } from "../variable-checks";
 
 /** A strict object: unknown keys are reported with the keys that are allowed there. */
 function obj<T extends z.ZodRawShape>(shape: T) {
@@ -216,7 +217,7 @@ const app = obj({
   // Deliveries carry the request details and are signed with the webhook secret: https only.
   webhookUrl: httpsUrl("webhookUrl", "https").optional(),
   id: z.number({ error: "must be the App's numeric id" }).int().positive().optional(),
-  clientId: nonEmpty("clientId").regex(/^Iv[0-9A-Za-z.]+$/, { error: "must be the App's client id (starts with Iv)" }).optional(),
+  clientId: nonEmpty("clientId").regex(new RegExp(CLIENT_ID_PATTERN), { error: "must be the App's client id (starts with Iv)" }).optional(),
   slug: nonEmpty("slug").regex(/^[a-z0-9][a-z0-9-]*$/, { error: "must be the App's URL slug" }).optional(),
   installation: installation.default({ repositories: "all" }),
 });
