@@ -1,10 +1,14 @@
 import { createGitHubClient, resolveApiUrl, resolveAuth, type GitHubAuth, type GitHubClient } from "../lib/github/client";
+import { UsageError } from "../lib/config/errors";
 import type { OrganizationConfig } from "../lib/config/schema";
+import { variableStem } from "../lib/naming";
+import { clean } from "../lib/text";
+import { readCredentialsFile } from "./credentials-file";
 import type { CommandIO } from "./io";
 
 /** How a command wants to talk to GitHub, beyond the defaults. */
 export interface ClientChoice {
-  /** Credentials to use. @default resolveAuth from the environment */
+  /** Credentials to use. @default {@link authFor} */
   readonly auth?: GitHubAuth;
   /** Authenticate as the App itself (JWT), not an installation; never the injected client. */
   readonly asApp?: boolean;
@@ -13,19 +17,87 @@ export interface ClientChoice {
 }
 
 /**
+ * The credentials a command uses for one organization, in this order:
+ * 1. `--credentials FILE` (what create-app wrote); the file must belong to the organization;
+ * 2. `<STEM>_APP_ID` with `<STEM>_APP_PRIVATE_KEY` (for example `ACME_CORP_APP_ID`), from the
+ *    environment or from the JSON objects in `TOKEN_POLICY_VARS_JSON` and
+ *    `TOKEN_POLICY_SECRETS_JSON`, so one run can serve organizations with different Apps;
+ * 3. `GITHUB_TOKEN`, or `APP_ID` with `APP_PRIVATE_KEY`/`APP_PRIVATE_KEY_FILE`.
+ */
+export function authFor(io: CommandIO, org: OrganizationConfig, credentialsFile?: string): GitHubAuth {
+  if (credentialsFile) {
+    const creds = readCredentialsFile(credentialsFile);
+    if (creds.owner && creds.owner.toLowerCase() !== org.login.toLowerCase()) {
+      throw new UsageError(`${credentialsFile} holds the App ${clean(creds.slug)} of ${clean(creds.owner)}, not of ${org.login}: pass ${org.login}'s credentials file`);
+    }
+    return { kind: "app", appId: String(creds.id), privateKey: creds.pem, installationId: installationIdFrom(io.env) };
+  }
+  const stem = variableStem(org.login).toUpperCase();
+  const vars = jsonObject(io.env.TOKEN_POLICY_VARS_JSON);
+  const secrets = jsonObject(io.env.TOKEN_POLICY_SECRETS_JSON);
+  const appId = io.env[`${stem}_APP_ID`] ?? vars[`${stem}_APP_ID`];
+  const key = io.env[`${stem}_APP_PRIVATE_KEY`] ?? secrets[`${stem}_APP_PRIVATE_KEY`];
+  if (typeof appId === "string" && appId && typeof key === "string" && key) {
+    return resolveAuth({ env: { APP_ID: appId, APP_PRIVATE_KEY: key } });
+  }
+  return resolveAuth({ env: io.env });
+}
+
+function installationIdFrom(env: NodeJS.ProcessEnv): number | undefined {
+  if (!env.APP_INSTALLATION_ID) return undefined;
+  const id = Number(env.APP_INSTALLATION_ID);
+  if (!(Number.isInteger(id) && id > 0)) throw new UsageError("APP_INSTALLATION_ID must be the installation's numeric id");
+  return id;
+}
+
+function jsonObject(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
  * The client a command uses for one organization: the injected one, else one built from the
- * credentials (the environment's unless given), `GITHUB_API_URL` or the org's `githubUrl`, and
- * the caller's client options.
+ * credentials ({@link authFor} unless given), `GITHUB_API_URL` or the org's `githubUrl`, and the
+ * caller's client options. With App credentials, the App must be the one the config declares for
+ * the organization (its slug, or else its name): another organization's App stops the command
+ * with exit 2 before it does anything.
  */
 export async function clientFor(io: CommandIO, org: OrganizationConfig, choice: ClientChoice = {}): Promise<GitHubClient> {
   if (io.client && !choice.asApp) return io.client;
-  return createGitHubClient({
-    apiUrl: resolveApiUrl(io.env, org.githubUrl),
-    auth: choice.auth ?? resolveAuth({ env: io.env }),
-    org: org.login,
-    asApp: choice.asApp,
-    warn: (m) => io.stderr.write(`warning: ${m}\n`),
-    ...(choice.maxRetries !== undefined ? { maxRetries: choice.maxRetries } : {}),
-    ...io.clientOptions,
-  });
+  const auth = choice.auth ?? authFor(io, org);
+  const make = (asApp: boolean) =>
+    createGitHubClient({
+      apiUrl: resolveApiUrl(io.env, org.githubUrl),
+      auth,
+      org: org.login,
+      asApp,
+      warn: (m) => io.stderr.write(`warning: ${m}\n`),
+      ...(choice.maxRetries !== undefined ? { maxRetries: choice.maxRetries } : {}),
+      ...io.clientOptions,
+    });
+  if (auth.kind === "app") {
+    const jwt = await make(true);
+    await assertDeclaredApp(jwt, org);
+    if (choice.asApp) return jwt;
+  }
+  return make(false);
+}
+
+/** Stops with exit 2 when the App behind the credentials is not the one the config declares. */
+async function assertDeclaredApp(jwt: GitHubClient, org: OrganizationConfig): Promise<void> {
+  const { data } = await jwt.request("GET /app");
+  const got = data as { id: number; slug?: string; name: string };
+  const declared = org.app;
+  const matches = declared.slug ? got.slug === declared.slug : got.name.toLowerCase() === declared.name.toLowerCase();
+  const idMatches = declared.id === undefined || declared.id === got.id;
+  if (!matches || !idMatches) {
+    throw new UsageError(
+      `the credentials are for the App ${clean(got.name)} (slug ${clean(got.slug ?? "?")}, id ${got.id}), but the config declares ${declared.slug ? `slug ${declared.slug}` : `the App ${declared.name}`}${declared.id !== undefined ? ` (id ${declared.id})` : ""} for ${org.login}: use ${org.login}'s App's credentials`,
+    );
+  }
 }

@@ -15,6 +15,7 @@ import { seal } from "./commands/seal";
 import { verify } from "./commands/verify";
 import { CommandFailure, type CommandIO } from "./io";
 import { PACKAGE_NAME, VERSION } from "../lib/version";
+import { describeGitHubError, isGitHubError } from "../lib/github/errors";
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function run(argv: string[], io: CommandIO): Promise<number> {
@@ -34,6 +35,8 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   command("review", "Approve, deny or leave pending fine-grained PAT requests by the approval rules; revoke non-compliant tokens")
     .option("--apply", "make the calls (default: dry run)")
     .option("--json", "print one JSON object")
+    .option("--wide", "show whole reasons in the table")
+    .option("--credentials <file>", "the file create-app wrote (default: APP_ID and APP_PRIVATE_KEY, or GITHUB_TOKEN)")
     .action(async (opts) => {
       await review(opts, io);
     });
@@ -52,6 +55,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--credentials <file>", "the file create-app wrote")
     .option("--enterprise <slug>", "install through the enterprise installations API")
     .option("--no-open", "print the URL instead of opening the browser")
+    .option("--timeout <minutes>", "how long to wait for an owner to install it (default: 30)", (v) => Number(v))
     .action(async (opts) => {
       await install(opts, io);
     });
@@ -67,6 +71,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   command("verify", "Check GitHub against the config as the App; one line per drift; exit 3 on drift")
     .option("--json", "print one JSON object")
+    .option("--credentials <file>", "the file create-app wrote (default: APP_ID and APP_PRIVATE_KEY, or GITHUB_TOKEN)")
     .action(async (opts) => {
       const r = await verify(opts, io);
       if (r.drift.length) code = 3;
@@ -105,8 +110,8 @@ function exitCodeFor(e: unknown, io: CommandIO): number {
     io.stderr.write(`error: ${err.message}\n`);
     return err.exitCode;
   }
-  if ((err as { status?: number }).status !== undefined || err.name === "HttpError" || err.name === "RequestError") {
-    io.stderr.write(`error: GitHub: ${err.message}\n`);
+  if (isGitHubError(e)) {
+    io.stderr.write(`error: ${describeGitHubError(e, { appId: io.env.APP_ID, apiUrl: io.env.GITHUB_API_URL })}\n`);
     return 1;
   }
   if (err.name === "TypeError" && /fetch failed/.test(err.message ?? "")) {

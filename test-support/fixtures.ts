@@ -24,14 +24,17 @@ export interface InstalledApp {
   readonly token: string;
 }
 
-/** Registers an App, an organization and the installation on the stand-in. */
+/**
+ * Registers an App, an organization and the installation on the stand-in. The App is named as
+ * the test configs name acme-corp's App (`acme-token-broker`), or `<login>-token-broker`.
+ */
 export function installApp(standIn: GitHubStandIn, login = "acme-corp", key = generateAppKey()): InstalledApp {
   const appId = standIn.id();
   standIn.addApp({
     id: appId,
     slug: `${login}-token-broker`,
     clientId: `Iv23li${appId}`,
-    name: `${login}-token-broker`,
+    name: login === "acme-corp" ? "acme-token-broker" : `${login}-token-broker`,
     publicKeyPem: key.publicPem,
     permissions: { organization_personal_access_token_requests: "write", organization_personal_access_tokens: "write" },
     events: [],

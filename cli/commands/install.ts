@@ -4,8 +4,9 @@
  * installation appears. An enterprise-owned organization is installed through the enterprise
  * installations API, by an App installed on the enterprise.
  */
-import { resolveAuth, type GitHubAuth } from "../../lib/github/client";
-import { clientFor } from "../github";
+import type { GitHubAuth } from "../../lib/github/client";
+import { describeGitHubError } from "../../lib/github/errors";
+import { authFor, clientFor } from "../github";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
 import { installAppUrl, installationSettingsUrl, variableNames } from "../../lib/naming";
@@ -26,6 +27,8 @@ export interface InstallOptions {
   readonly enterprise?: string;
   /** Open the browser. @default true */
   readonly open?: boolean;
+  /** Minutes to wait for an owner to install the App. @default 30 */
+  readonly timeout?: number;
 }
 
 /** Seams for tests. */
@@ -33,7 +36,7 @@ export interface InstallDeps {
   readonly openBrowser?: (url: string) => Promise<void>;
   /** @default 3000 */
   readonly pollIntervalMs?: number;
-  /** @default 1800000 (30 minutes) */
+  /** Overrides `--timeout`, in milliseconds. @default from `--timeout` */
   readonly timeoutMs?: number;
 }
 
@@ -81,16 +84,21 @@ export async function install(options: InstallOptions, io: CommandIO, deps: Inst
     }
     result = { installationId: inst.id, repositorySelection: inst.repository_selection };
   } else {
-    const auth: GitHubAuth = creds ? { kind: "app", appId: String(creds.id), privateKey: creds.pem } : resolveAuth({ env: { ...io.env, GITHUB_TOKEN: undefined } });
+    const auth: GitHubAuth = authFor({ ...io, env: { ...io.env, GITHUB_TOKEN: undefined } }, org, options.credentials);
     if (auth.kind !== "app") throw new UsageError("install polls as the App: pass --credentials FILE from create-app, or set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
     // Poll as the App itself (JWT): an installation id is what is being waited for.
     const jwtClient = await clientFor(io, org, { auth, asApp: true, maxRetries: 1 });
     let slug = creds?.slug ?? org.app.slug;
     if (!slug) slug = ((await jwtClient.request("GET /app")).data as { slug: string }).slug;
     const url = installAppUrl(slug, githubUrl);
-    io.stdout.write(`Install ${slug} on ${org.login}: ${url}\nWaiting for the installation to appear…\n`);
+    const timeoutMs = deps.timeoutMs ?? (options.timeout ?? 30) * 60_000;
+    if (!(timeoutMs > 0)) throw new UsageError(`--timeout must be a number of minutes, got ${options.timeout}`);
+    const minutes = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);
+    io.stdout.write(`Install ${slug} on ${org.login}: ${url}\nWaiting for the installation to appear (giving up after ${minutes(timeoutMs)})…\n`);
     if (options.open !== false) void (deps.openBrowser ?? openBrowser)(url);
-    const deadline = Date.now() + (deps.timeoutMs ?? 1_800_000);
+    const started = Date.now();
+    const deadline = started + timeoutMs;
+    let lastShown = started;
     for (;;) {
       try {
         const { data } = await jwtClient.request("GET /orgs/{org}/installation", { org: org.login });
@@ -98,9 +106,15 @@ export async function install(options: InstallOptions, io: CommandIO, deps: Inst
         break;
       } catch (e) {
         const status = (e as { status?: number }).status;
-        if (status !== 404) throw new GitHubFailure(`GitHub answered ${status ?? "nothing"} to GET /orgs/${org.login}/installation: ${(e as Error).message}`);
+        if (status !== 404) throw new GitHubFailure(describeGitHubError(e, { appId: auth.appId }));
       }
-      if (Date.now() > deadline) throw new GitHubFailure(`${slug} was not installed on ${org.login} within ${Math.round((deps.timeoutMs ?? 1_800_000) / 60_000)} minutes`);
+      if (Date.now() > deadline) {
+        throw new GitHubFailure(`${slug} was not installed on ${org.login} within ${minutes(timeoutMs)}. Install it at ${url}, then run install again (or --timeout MINUTES for a longer wait).`);
+      }
+      if (Date.now() - lastShown >= 30_000) {
+        lastShown = Date.now();
+        io.stderr.write(`still waiting for ${slug} on ${org.login}: ${minutes(Date.now() - started)} of ${minutes(timeoutMs)}\n`);
+      }
       await new Promise((r) => setTimeout(r, deps.pollIntervalMs ?? 3000));
     }
   }

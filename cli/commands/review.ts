@@ -7,7 +7,8 @@ import { appendFileSync } from "node:fs";
 import { evaluate, evaluateGrant, type ApprovalPolicy, type ReviewAction, type TokenAccess } from "../../lib/approval/evaluate";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import type { GitHubClient } from "../../lib/github/client";
-import { clientFor } from "../github";
+import { authFor, clientFor } from "../github";
+import { describeGitHubError, isGitHubError, type GitHubErrorContext } from "../../lib/github/errors";
 import { md } from "../../lib/text";
 import { GitHubFailure, table, type CommandIO } from "../io";
 
@@ -21,6 +22,10 @@ export interface ReviewOptions {
   readonly apply?: boolean;
   /** Print one JSON object instead of tables. @default false */
   readonly json?: boolean;
+  /** The file create-app wrote, for the App's credentials. @default the environment's */
+  readonly credentials?: string;
+  /** Show whole reasons in the table. @default false */
+  readonly wide?: boolean;
 }
 
 /**
@@ -97,7 +102,9 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
   const loaded = loadConfig(configFileName(options.config, io.env));
   const org = findOrganization(loaded, options.org);
   const policy: ApprovalPolicy = { patPolicy: org.patPolicy, approval: org.approval };
-  const client = await clientFor(io, org);
+  const auth = io.client ? undefined : authFor(io, org, options.credentials);
+  const errorContext = { appId: auth?.kind === "app" ? auth.appId : undefined };
+  const client = await clientFor(io, org, { auth });
   const progress = new Progress(io, !options.json);
   const login = org.login;
 
@@ -146,7 +153,7 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
       await applyRevocations(client, login, report.revocations, progress);
     }
   } catch (e) {
-    failure = describeFailure(e);
+    failure = describeFailure(e, errorContext);
     if (options.apply) {
       const unsent = [...report.decisions.filter((d) => d.action !== "leave"), ...report.revocations].filter((x) => !x.outcome);
       mark(unsent, "not-sent", `the run stopped first: ${failure}`);
@@ -156,9 +163,9 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
 
   // A listing that failed decided nothing: print the failure alone, never a summary that reads
   // as a clean run.
-  if (failure && !listed) throw new GitHubFailure(`${login}: ${failure}. Nothing was decided.`);
+  if (failure && !listed) throw new GitHubFailure(`${failure}. Nothing was decided.`);
   if (options.json) io.stdout.write(JSON.stringify(report, null, 2) + "\n");
-  else io.stdout.write(render(report));
+  else io.stdout.write(render(report, options.wide ? Infinity : 60));
   if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, markdown(report, failure));
   if (failure) throw new GitHubFailure(failure);
   return report;
@@ -284,6 +291,10 @@ function mark(items: { outcome?: Outcome; outcomeReason?: string }[], outcome: O
   }
 }
 
+function describeFailure(e: unknown, ctx: GitHubErrorContext = {}): string {
+  return isGitHubError(e) ? describeGitHubError(e, ctx) : `${(e as Error).message ?? String(e)}`;
+}
+
 /** The ids still open in a listing: pending requests, or granted tokens. */
 async function openIds(client: GitHubClient, org: string, route: "GET /orgs/{org}/personal-access-token-requests" | "GET /orgs/{org}/personal-access-tokens"): Promise<Set<number>> {
   const ids = new Set<number>();
@@ -291,14 +302,7 @@ async function openIds(client: GitHubClient, org: string, route: "GET /orgs/{org
   return ids;
 }
 
-function describeFailure(e: unknown): string {
-  const err = e as { status?: number; message?: string; request?: { method?: string; url?: string } };
-  if (err.request?.method) {
-    const url = (err.request.url ?? "").replace(/\?.*$/, "");
-    return `GitHub answered ${err.status ?? "no response"} to ${err.request.method} ${url}: ${err.message ?? ""}`.trim();
-  }
-  return `${err.message ?? String(e)}`;
-}
+
 
 function counts(report: ReviewReport): string {
   const by = (a: ReviewAction) => report.decisions.filter((d) => d.action === a).length;
@@ -322,13 +326,14 @@ function outcomeText(x: { outcome?: Outcome; outcomeReason?: string }): string {
   return x.outcome ? `${x.outcome}${x.outcomeReason ? `: ${x.outcomeReason}` : ""}` : "-";
 }
 
-function render(report: ReviewReport): string {
+function render(report: ReviewReport, width: number): string {
   const withOutcome = report.applied || report.decisions.some((d) => d.outcome);
   let out = "";
   if (report.decisions.length) {
     out += table(
       ["REQUEST", "OWNER", "TOKEN", "ACTION", "RULE", "REASON", ...(withOutcome ? ["OUTCOME"] : [])],
       report.decisions.map((d) => [String(d.requestId), d.owner, d.tokenName, d.action, d.rule, d.reason, ...(withOutcome ? [outcomeText(d)] : [])]),
+      width,
     );
   }
   if (report.revocations.length) {
@@ -336,11 +341,12 @@ function render(report: ReviewReport): string {
     out += table(
       ["TOKEN ID", "OWNER", "TOKEN", "REASON", ...(report.applied ? ["OUTCOME"] : [])],
       report.revocations.map((r) => [String(r.tokenId), r.owner, r.tokenName, r.reason, ...(report.applied ? [outcomeText(r)] : [])]),
+      width,
     );
   }
   if (report.unreadableGrants.length) {
     out += "\nGranted tokens that could not be read (not revoked; an owner should look):\n";
-    out += table(["TOKEN ID", "OWNER", "TOKEN", "NOT UNDERSTOOD"], report.unreadableGrants.map((g) => [String(g.tokenId), g.owner, g.tokenName, g.unreadable]));
+    out += table(["TOKEN ID", "OWNER", "TOKEN", "NOT UNDERSTOOD"], report.unreadableGrants.map((g) => [String(g.tokenId), g.owner, g.tokenName, g.unreadable]), width);
   }
   out += `\n${report.org}: ${counts(report)}.\n`;
   out += `${closing(report)}\n`;

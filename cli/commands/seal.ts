@@ -5,8 +5,8 @@
  * secret.
  */
 import sodium from "libsodium-wrappers";
-import { privateKeyFromEnv, resolveAuth, type GitHubAuth } from "../../lib/github/client";
-import { clientFor } from "../github";
+import { privateKeyFromEnv, type GitHubAuth } from "../../lib/github/client";
+import { authFor, clientFor } from "../github";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
 import { variableNames } from "../../lib/naming";
@@ -52,11 +52,7 @@ export async function seal(options: SealOptions, io: CommandIO): Promise<SealRes
   if (!pem) throw new UsageError("no key to seal: pass --credentials FILE from create-app, or set APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
   if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(pem)) throw new UsageError("the key to seal is not a PEM private key");
 
-  const auth: GitHubAuth = io.env.GITHUB_TOKEN
-    ? { kind: "token", token: io.env.GITHUB_TOKEN }
-    : creds
-      ? { kind: "app", appId: String(creds.id), privateKey: creds.pem, installationId: io.env.APP_INSTALLATION_ID ? Number(io.env.APP_INSTALLATION_ID) : undefined }
-      : resolveAuth({ env: io.env });
+  const auth: GitHubAuth = io.env.GITHUB_TOKEN ? { kind: "token", token: io.env.GITHUB_TOKEN } : authFor(io, org, options.credentials);
   const client = await clientFor(io, org, { auth });
 
   const v = variableNames(org.login);

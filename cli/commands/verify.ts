@@ -7,8 +7,8 @@ import { buildAppManifest } from "../../lib/app-manifest";
 import { lifetimeViolation } from "../../lib/approval/evaluate";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import type { OrganizationConfig, VisibilityConfig } from "../../lib/config/schema";
-import { resolveAuth, type GitHubClient } from "../../lib/github/client";
-import { clientFor } from "../github";
+import type { GitHubClient } from "../../lib/github/client";
+import { authFor, clientFor } from "../github";
 import { activeTokensUrl, credentialNames, pendingRequestsUrl, webRoot } from "../../lib/naming";
 import { clean } from "../../lib/text";
 import type { CommandIO } from "../io";
@@ -18,6 +18,8 @@ export interface VerifyOptions {
   readonly org: string;
   readonly config?: string;
   readonly json?: boolean;
+  /** The file create-app wrote, for the App's credentials. @default the environment's */
+  readonly credentials?: string;
 }
 
 /** One difference between GitHub and the config. */
@@ -44,7 +46,7 @@ export interface VerifyReport {
 export async function verify(options: VerifyOptions, io: CommandIO): Promise<VerifyReport> {
   const loaded = loadConfig(configFileName(options.config, io.env));
   const org = findOrganization(loaded, options.org);
-  const auth = resolveAuth({ env: io.env });
+  const auth = authFor(io, org, options.credentials);
   const report: VerifyReport = { org: org.login, drift: [], notChecked: [] };
   const web = webRoot(org.githubUrl);
 

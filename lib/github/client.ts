@@ -13,8 +13,23 @@ import { throttling } from "@octokit/plugin-throttling";
 import { UsageError } from "../config/errors";
 import { apiUrlFor } from "../naming";
 
+/**
+ * Says on the log when a request is tried again. Registered before the retry plugin, so its
+ * wrapper runs once per attempt, and sees the attempt number the retry plugin sets.
+ */
+function announceRetries(octokit: Octokit): void {
+  octokit.hook.wrap("request", async (request, options) => {
+    const attempt = (options.request as { retryCount?: number } | undefined)?.retryCount ?? 0;
+    if (attempt > 0) {
+      const path = String(options.url).replace(/\?.*$/, "");
+      octokit.log.warn(`retrying ${options.method} ${path} (attempt ${attempt + 1})`);
+    }
+    return request(options);
+  });
+}
+
 /** Octokit with the plugins this product relies on. */
-export const GitHubOctokit = Octokit.plugin(paginateRest, retry, throttling);
+export const GitHubOctokit = Octokit.plugin(announceRetries, paginateRest, retry, throttling);
 /** A client instance. */
 export type GitHubClient = InstanceType<typeof GitHubOctokit>;
 
@@ -38,7 +53,7 @@ export interface GitHubClientOptions {
   readonly writeIntervalMs?: number;
   /** Unit of retry waits: retry-after seconds and backoff steps are multiplied by it. @default 1000 */
   readonly retryUnitMs?: number;
-  /** Retries of one request after a server error or rate limit. @default 3 */
+  /** Retries of one request after a server error, a dropped connection or a rate limit. @default 2 */
   readonly maxRetries?: number;
   /** Gives up on one request after this long. @default 30000 */
   readonly requestTimeoutMs?: number;
@@ -58,7 +73,7 @@ export interface GitHubClientOptions {
  */
 export async function createGitHubClient(options: GitHubClientOptions): Promise<GitHubClient> {
   const warn = options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
-  const maxRetries = options.maxRetries ?? 3;
+  const maxRetries = options.maxRetries ?? 2;
   const unit = options.retryUnitMs ?? 1000;
   const timeout = options.requestTimeoutMs ?? 30_000;
   const make = (auth: Record<string, unknown> | string, strategy?: typeof createAppAuth) =>
@@ -70,10 +85,10 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
       log: { debug: () => {}, info: () => {}, warn, error: warn },
       request: {
         fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(timeout) }),
-        retries: maxRetries,
-        retryAfter: 1,
       },
-      retry: { retryAfterBaseValue: unit },
+      // Not `request.retries`: set there, the retry plugin retries every failure, 401 and 404
+      // included. Here it retries only server errors and dropped connections.
+      retry: { retryAfterBaseValue: unit, retries: maxRetries },
       throttle: {
         retryAfterBaseValue: unit,
         write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs ?? 1000 }),
@@ -141,9 +156,24 @@ export function privateKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   }
 }
 
-/** The API root: `GITHUB_API_URL`, else derived from the organization's `githubUrl`. */
+/**
+ * The API root: `GITHUB_API_URL`, else derived from the organization's `githubUrl`. A
+ * `GITHUB_API_URL` with `/api/v3` twice, or with `/api/v3` on github.com or GHE.com (whose API
+ * roots have no path), is refused with the root to use.
+ */
 export function resolveApiUrl(env: NodeJS.ProcessEnv, githubUrl?: string): string {
-  return (env.GITHUB_API_URL || apiUrlFor(githubUrl)).replace(/\/+$/, "");
+  const url = (env.GITHUB_API_URL || apiUrlFor(githubUrl)).replace(/\/+$/, "");
+  if (env.GITHUB_API_URL) {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      throw usage("GITHUB_API_URL must be a URL such as https://api.github.com or https://HOST/api/v3");
+    }
+    if (/\/api\/v3\/api\/v3(\/|$)/.test(u.pathname)) throw usage(`GITHUB_API_URL should be the API root, without /api/v3 twice: ${u.origin}${u.pathname.replace(/(\/api\/v3)+/, "/api/v3")}`);
+    if ((u.host === "api.github.com" || /^api\.[^.]+\.ghe\.com$/.test(u.host)) && u.pathname !== "/") throw usage(`GITHUB_API_URL should be the API root, ${u.origin}, without a path`);
+  }
+  return url;
 }
 
 function usage(message: string): UsageError {

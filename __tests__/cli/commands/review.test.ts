@@ -27,7 +27,7 @@ function writeConfig(approval: Record<string, unknown>, patPolicy: Record<string
           login: "acme-corp",
           patPolicy,
           approval,
-          app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" } },
+          app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" } },
           credentials: { actions: { visibility: "all" } },
         },
       ],
@@ -132,12 +132,14 @@ describe("review", () => {
     seed();
     const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem });
     await review({ org: "acme-corp", config, apply: true }, io);
-    expect(standIn.calls.slice(0, 3).map((c) => `${c.method} ${c.operation} ${c.auth}`)).toEqual([
+    expect(standIn.calls.slice(0, 4).map((c) => `${c.method} ${c.operation} ${c.auth}`)).toEqual([
+      // first: the App behind the key is the one the config declares
+      "GET /app jwt",
       "GET /orgs/{org}/installation jwt",
       `POST /app/installations/{installation_id}/access_tokens jwt`,
       "GET /orgs/{org}/personal-access-token-requests installation",
     ]);
-    expect(standIn.calls.slice(2).every((c) => c.auth === "installation")).toBe(true);
+    expect(standIn.calls.slice(3).every((c) => c.auth === "installation")).toBe(true);
     // nothing printed holds the key
     for (const line of keyBodyLines(app.pem)) expect(io.out() + io.err()).not.toContain(line);
   });
@@ -336,10 +338,10 @@ describe("review", () => {
       const report = JSON.parse(io.out()) as ReviewReport;
       const first = report.decisions.find((d) => d.requestId === a.id)!;
       expect(first.outcome).toBe("unknown");
-      expect(first.outcomeReason).toMatch(/the write's answer was lost \(GitHub answered 502 to POST .*\) and the re-list failed \(GitHub answered 502 to GET /);
+      expect(first.outcomeReason).toMatch(/the write's answer was lost \(reviewing token requests in acme-corp: GitHub answered 502 to POST .*\) and the re-list failed \(listing pending token requests of acme-corp: GitHub answered 502 to GET /);
       // every decision that was to be applied has an outcome: none is shown as if applied
       expect(report.decisions.filter((d) => d.action !== "leave" && d.outcome === undefined)).toEqual([]);
-      expect(report.decisions.filter((d) => d.outcome === "not-sent").every((d) => /^the run stopped first: GitHub answered 502/.test(d.outcomeReason!))).toBe(true);
+      expect(report.decisions.filter((d) => d.outcome === "not-sent").every((d) => /^the run stopped first: listing pending token requests of acme-corp: GitHub answered 502/.test(d.outcomeReason!))).toBe(true);
     });
   });
 });
@@ -386,14 +388,18 @@ describe("token-policy review (exit codes)", () => {
     const revoked = `ghs_${randomBytes(27).toString("hex")}`; // never issued by the stand-in
     const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: revoked });
     expect(await run(["review", "--org", "acme-corp", "--config", config()], io)).toBe(1);
-    expect(io.err()).toMatch(/^error: acme-corp: GitHub answered 401 to GET .*personal-access-token-requests: Bad credentials.*Nothing was decided\.$/m);
+    expect(io.err()).toBe(
+      "error: listing pending token requests of acme-corp: GitHub answered 401 to GET /orgs/acme-corp/personal-access-token-requests: Bad credentials. GitHub refused the token: it is wrong or expired (installation tokens live one hour). Nothing was decided.\n",
+    );
     expect(io.err()).not.toContain(revoked);
     // No summary that would read as a clean run in a CI log.
     expect(io.out()).toBe("");
 
-    const io2 = captureIO({ GITHUB_API_URL: "http://127.0.0.1:9", GITHUB_TOKEN: app.token }, { clientOptions: { retryUnitMs: 1, maxRetries: 1 } });
+    const io2 = captureIO({ GITHUB_API_URL: "http://127.0.0.1:59999", GITHUB_TOKEN: app.token }, { clientOptions: { retryUnitMs: 1, maxRetries: 1 } });
     expect(await run(["review", "--org", "acme-corp", "--config", config()], io2)).toBe(1);
-    expect(io2.err()).toMatch(/^error: /);
+    // a bounded retry, said while it waits, then one error that names the call and the cause
+    expect(io2.err()).toMatch(/^warning: retrying GET \S+\/orgs\/acme-corp\/personal-access-token-requests \(attempt 2\)\n/);
+    expect(io2.err()).toMatch(/\nerror: listing pending token requests of acme-corp: no answer from 127\.0\.0\.1:59999 to GET \/orgs\/acme-corp\/personal-access-token-requests: ECONNREFUSED\. cannot reach 127\.0\.0\.1:59999: check GITHUB_API_URL, or the organization's githubUrl\. Nothing was decided\.\n$/);
   });
 
 });

@@ -1,0 +1,107 @@
+/**
+ * The CLI as people meet it: the most common mistakes each end in one message that names the
+ * call, the organization and object, GitHub's answer, and the fix.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { run } from "../../cli";
+import { writeCredentialsFile } from "../../cli/credentials-file";
+import { GitHubStandIn } from "../../test-support/github-stand-in/server";
+import { installApp, type InstalledApp } from "../../test-support/fixtures";
+import { captureIO } from "../helpers/io";
+
+/** Two organizations, each with its own App, as the example has them. */
+function twoOrgConfig(): string {
+  const file = join(mkdtempSync(join(tmpdir(), "errors-")), "token-policy.yaml");
+  const org = (login: string, name: string) => ({
+    login,
+    app: { name, homepageUrl: `https://github.com/${login}`, permissions: { organization_personal_access_token_requests: "write" } },
+    credentials: { actions: { visibility: "selected", repositories: ["release-tools"] }, environments: [{ repository: "release-tools", environment: "production" }] },
+  });
+  writeFileSync(file, stringify({ organizations: [org("acme-corp", "acme-token-broker"), org("acme-labs", "acme-labs-token-broker")] }));
+  return file;
+}
+
+describe("errors people meet", () => {
+  let standIn: GitHubStandIn;
+  let corp: InstalledApp;
+  let config: string;
+  beforeEach(async () => {
+    standIn = await GitHubStandIn.start();
+    corp = installApp(standIn);
+    config = twoOrgConfig();
+  });
+  afterEach(async () => {
+    expect(standIn.violations).toEqual([]);
+    await standIn.close();
+  });
+  const appEnv = (extra: Record<string, string> = {}) => ({ GITHUB_API_URL: standIn.url, APP_ID: String(corp.appId), APP_PRIVATE_KEY: corp.pem, ...extra });
+
+  test("another organization's App: exit 2 before any other call, naming the App it got and the one declared", async () => {
+    standIn.addOrg("acme-labs");
+    for (const command of ["review", "verify", "seal"]) {
+      const io = captureIO(appEnv());
+      expect(await run([command, "--org", "acme-labs", "--config", config], io)).toBe(2);
+      expect(io.err()).toBe(
+        `error: the credentials are for the App acme-token-broker (slug acme-corp-token-broker, id ${corp.appId}), but the config declares the App acme-labs-token-broker for acme-labs: use acme-labs's App's credentials\n`,
+      );
+    }
+    expect(standIn.calls.map((c) => `${c.method} ${c.operation}`)).toEqual(["GET /app", "GET /app", "GET /app"]);
+  });
+
+  test("a credentials file of another organization: exit 2 before any call", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "creds-")), "acme-corp-app.json");
+    writeCredentialsFile(file, { id: corp.appId, slug: "acme-corp-token-broker", client_id: "Iv23x", client_secret: "s", webhook_secret: null, pem: corp.pem, html_url: "", owner: "acme-corp", github_url: standIn.url });
+    for (const command of ["review", "verify", "seal", "install"]) {
+      const io = captureIO({ GITHUB_API_URL: standIn.url });
+      expect(await run([command, "--org", "acme-labs", "--config", config, "--credentials", file, ...(command === "install" ? ["--no-open"] : [])], io)).toBe(2);
+      expect(io.err()).toBe(`error: ${file} holds the App acme-corp-token-broker of acme-corp, not of acme-labs: pass acme-labs's credentials file\n`);
+    }
+    expect(standIn.calls).toEqual([]);
+  });
+
+  test("an App that is not installed: the installation call, the App and what to run", async () => {
+    corp.org.installation = undefined;
+    const io = captureIO(appEnv());
+    expect(await run(["review", "--org", "acme-corp", "--config", config], io)).toBe(1);
+    expect(io.err()).toBe(
+      `error: finding the App's installation on acme-corp: GitHub answered 404 to GET /orgs/acme-corp/installation: Not Found. the App ${corp.appId} is not installed on acme-corp: install it (token-policy install --org acme-corp), or use acme-corp's own App's credentials\n`,
+    );
+    expect(io.out()).toBe("");
+  });
+
+  test("GITHUB_API_URL with /api/v3 twice: exit 2 with the root to use, before any call", async () => {
+    const io = captureIO(appEnv({ GITHUB_API_URL: "https://github.acme.example/api/v3/api/v3" }));
+    expect(await run(["review", "--org", "acme-corp", "--config", config], io)).toBe(2);
+    expect(io.err()).toBe("error: GITHUB_API_URL should be the API root, without /api/v3 twice: https://github.acme.example/api/v3\n");
+    const io2 = captureIO(appEnv({ GITHUB_API_URL: "https://api.github.com/api/v3" }));
+    expect(await run(["verify", "--org", "acme-corp", "--config", config], io2)).toBe(2);
+    expect(io2.err()).toBe("error: GITHUB_API_URL should be the API root, https://api.github.com, without a path\n");
+  });
+
+  test("a wrong APP_ID: the call, and which two things must match", async () => {
+    const io = captureIO(appEnv({ APP_ID: "999" }));
+    expect(await run(["review", "--org", "acme-corp", "--config", config], io)).toBe(1);
+    expect(io.err()).toMatch(/^error: reading the App: GitHub answered 401 to GET \/app: .*\. GitHub refused the App's credentials: check that APP_ID \(999\) and the private key belong to the same App/);
+    // 401 is not retried
+    expect(standIn.calls).toHaveLength(1);
+  });
+
+  test("a missing environment: named with its repository", async () => {
+    Object.assign(corp.org.installation!.permissions, { secrets: "read" });
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: corp.token, APP_PRIVATE_KEY: corp.pem });
+    expect(await run(["seal", "--org", "acme-corp", "--config", config, "--target", "environment", "--repository", "release-tools", "--environment", "staging"], io)).toBe(1);
+    expect(io.err()).toBe(
+      'error: reading the public key of environment "staging" in acme-corp/release-tools: GitHub answered 404 to GET /repos/acme-corp/release-tools/environments/staging/secrets/public-key: Not Found. environment "staging" not found in release-tools (or the credentials cannot see acme-corp/release-tools): create it in the repository\'s settings, or fix credentials.environments\n',
+    );
+  });
+
+  test("a wrong installation id: one token request, no silent retries", async () => {
+    const io = captureIO(appEnv({ APP_INSTALLATION_ID: "424242" }));
+    expect(await run(["review", "--org", "acme-corp", "--config", config], io)).toBe(1);
+    expect(standIn.callsOf("POST /app/installations/{installation_id}/access_tokens")).toHaveLength(1);
+    expect(io.err()).toMatch(/^error: creating a token for installation 424242: GitHub answered 404 to POST \/app\/installations\/424242\/access_tokens: .*installation 424242 does not belong to the App \d+/);
+  });
+});
