@@ -3,6 +3,7 @@
  * `GitHubApp` construct (which writes it next to the stack) and `create-app`.
  */
 import { APP_EVENTS, APP_PERMISSIONS } from "./catalogue";
+import { didYouMean } from "./text";
 
 /** Inputs of a manifest. */
 export interface AppManifestInput {
@@ -45,12 +46,12 @@ export function buildAppManifest(input: AppManifestInput, redirectUrl?: string):
   for (const name of Object.keys(input.permissions ?? {}).sort()) {
     const level = input.permissions![name];
     const levels = APP_PERMISSIONS[name];
-    if (!levels) problems.push(`unknown permission ${JSON.stringify(name)}`);
+    if (!levels) problems.push(`unknown permission ${JSON.stringify(name)}${didYouMean(name, Object.keys(APP_PERMISSIONS))}`);
     else if (!levels.includes(level as never)) problems.push(`permission ${name} must be one of ${levels.join(", ")}, got ${JSON.stringify(level)}`);
     perms[name] = level;
   }
   const events = [...new Set(input.events ?? [])].sort();
-  for (const e of events) if (!APP_EVENTS.has(e)) problems.push(`unknown webhook event ${JSON.stringify(e)}`);
+  for (const e of events) if (!APP_EVENTS.has(e)) problems.push(`unknown webhook event ${JSON.stringify(e)}${didYouMean(e, [...APP_EVENTS])}`);
   if (problems.length) throw new Error(`GitHubApp ${input.name}: ${problems.join("; ")}`);
   return {
     name: input.name,

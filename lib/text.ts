@@ -1,4 +1,5 @@
-/** Text from GitHub or a config, made safe for a terminal or for Markdown. */
+/** Text from GitHub or a config, made safe for a terminal or for Markdown; and name suggestions. */
+import { closest, distance } from "fastest-levenshtein";
 
 /**
  * Bidirectional-text controls (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069): they can
@@ -22,3 +23,11 @@ export function md(text: string): string {
     .replace(/&/g, "&amp;")
     .replace(/@/g, "@\u2060");
 }
+
+/** ` (did you mean "x"?)` for the closest known name within a few edits, or nothing. */
+export function didYouMean(name: string, known: readonly string[]): string {
+  if (known.length === 0) return "";
+  const best = closest(name, [...known]);
+  return distance(name, best) <= Math.max(2, Math.floor(name.length / 4)) ? ` (did you mean "${best}"?)` : "";
+}
+

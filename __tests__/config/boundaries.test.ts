@@ -110,3 +110,14 @@ describe("local state outside the project", () => {
   });
 });
 
+
+describe("did you mean", () => {
+  test("a permission or event one typo away names the one meant; a far one does not guess", () => {
+    const lines = problems(
+      yaml([orgEntry({ app: { name: "a", homepageUrl: "https://github.com/a", permissions: { content: "read", zzzzzz: "read" }, events: ["personal_access_token_requests"] } })]),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/app\.permissions\.content: unknown App permission \(did you mean "contents"\?\)/));
+    expect(lines).toContainEqual(expect.stringMatching(/app\.permissions\.zzzzzz: unknown App permission; /));
+    expect(lines).toContainEqual(expect.stringMatching(/app\.events\[0\]: unknown webhook event \(did you mean "personal_access_token_request"\?\)/));
+  });
+});

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { APP_EVENTS, APP_PERMISSIONS, CATALOGUE_SOURCE } from "../catalogue";
 import { credentialNames, secretNameProblem } from "../naming";
 import { CLIENT_ID_PATTERN } from "../variable-checks";
+import { didYouMean } from "../text";
 
 /** A strict object: unknown keys are reported with the keys that are allowed there. */
 function obj<T extends z.ZodRawShape>(shape: T) {
@@ -117,7 +118,7 @@ const appPermissions = z
           code: "custom",
           path: [name],
           input: name,
-          message: `unknown App permission; GitHub's app-permissions schema (${CATALOGUE_SOURCE}) has no such name`,
+          message: `unknown App permission${didYouMean(name, Object.keys(APP_PERMISSIONS))}; GitHub's app-permissions schema (${CATALOGUE_SOURCE}) has no such name`,
         });
       } else if (!levels.includes(level as never)) {
         ctx.addIssue({
@@ -133,7 +134,7 @@ const appPermissions = z
 const appEvents = z.array(z.string({ error: "event must be a string" })).superRefine((events, ctx) => {
   events.forEach((e, i) => {
     if (!APP_EVENTS.has(e)) {
-      ctx.addIssue({ code: "custom", path: [i], input: e, message: `unknown webhook event (see ${CATALOGUE_SOURCE})` });
+      ctx.addIssue({ code: "custom", path: [i], input: e, message: `unknown webhook event${didYouMean(e, [...APP_EVENTS])} (see ${CATALOGUE_SOURCE})` });
     }
   });
 });
