@@ -13,9 +13,10 @@ import { report } from "./commands/report";
 import { review } from "./commands/review";
 import { seal } from "./commands/seal";
 import { verify } from "./commands/verify";
-import { CommandFailure, type CommandIO } from "./io";
+import { failureOf, type CommandIO } from "./io";
+import { forEachOrganization } from "./all-organizations";
+import { UsageError } from "../lib/config/errors";
 import { PACKAGE_NAME, VERSION } from "../lib/version";
-import { describeGitHubError, isGitHubError } from "../lib/github/errors";
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function run(argv: string[], io: CommandIO): Promise<number> {
@@ -26,19 +27,44 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   let code = 0;
-  /** A command with the options every command shares: --org (unless told otherwise) and --config. */
-  const command = (name: string, description: string, withOrg = true) => {
+  /** A command with the options every command shares: --org (or --org/--all) and --config. */
+  const command = (name: string, description: string, org: "org" | "org-or-all" | "none" = "org") => {
     const c = program.command(name).description(description);
-    if (withOrg) c.requiredOption("--org <login>", "organization login, as in the config");
+    if (org === "org") c.requiredOption("--org <login>", "organization login, as in the config");
+    if (org === "org-or-all") {
+      c.option("--org <login>", "organization login, as in the config")
+        .option("--all", "every organization of the config, each with its own App and installation")
+        .option("--concurrency <n>", "with --all: organizations at once (default: 4)", (v) => Number(v));
+    }
     return c.option("--config <file>", "config file (default: $TOKEN_POLICY_CONFIG or token-policy.yaml)");
   };
-  command("review", "Approve, deny or leave pending fine-grained PAT requests by the approval rules; revoke non-compliant tokens")
+  /** Runs one organization, or with --all every one; sets the exit code. */
+  const orgOrAll = async (
+    name: string,
+    opts: { org?: string; all?: boolean; config?: string; concurrency?: number },
+    header: string[],
+    one: (login: string, io: CommandIO) => Promise<{ cells: string[]; code?: number }>,
+  ) => {
+    if (opts.all && opts.org) throw new UsageError(`${name}: --org and --all cannot go together`);
+    if (opts.all) {
+      code = await forEachOrganization(opts, io, header, one);
+      return;
+    }
+    if (!opts.org) throw new UsageError(`${name} needs --org LOGIN, or --all for every organization of the config`);
+    code = (await one(opts.org, io)).code ?? 0;
+  };
+  command("review", "Approve, deny or leave pending fine-grained PAT requests by the approval rules; revoke non-compliant tokens", "org-or-all")
     .option("--apply", "make the calls (default: dry run)")
     .option("--json", "print one JSON object")
     .option("--wide", "show whole reasons in the table")
     .option("--credentials <file>", "the file create-app wrote (default: APP_ID and APP_PRIVATE_KEY, or GITHUB_TOKEN)")
     .action(async (opts) => {
-      await review(opts, io);
+      await orgOrAll("review", opts, ["PENDING", "APPROVE", "DENY", "LEAVE", "REVOKE", "APPLIED"], async (login, orgIO) => {
+        const r = await review({ ...opts, org: login }, orgIO);
+        const n = (a: string) => String(r.decisions.filter((d) => d.action === a).length);
+        const applied = [...r.decisions, ...r.revocations].filter((d) => d.outcome === "applied").length;
+        return { cells: [String(r.decisions.length), n("approve"), n("deny"), n("leave"), String(r.revocations.length), r.applied ? String(applied) : "dry run"] };
+      });
     });
 
   command("create-app", "Register the organization's App from its manifest (GitHub's manifest flow: one click of an owner)")
@@ -69,15 +95,17 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       await seal(opts, io);
     });
 
-  command("verify", "Check GitHub against the config as the App; one line per drift; exit 3 on drift")
+  command("verify", "Check GitHub against the config as the App; one line per drift; exit 3 on drift", "org-or-all")
     .option("--json", "print one JSON object")
     .option("--credentials <file>", "the file create-app wrote (default: APP_ID and APP_PRIVATE_KEY, or GITHUB_TOKEN)")
     .action(async (opts) => {
-      const r = await verify(opts, io);
-      if (r.drift.length) code = 3;
+      await orgOrAll("verify", opts, ["DRIFT", "NOT CHECKED"], async (login, orgIO) => {
+        const r = await verify({ ...opts, org: login }, orgIO);
+        return { cells: [String(r.drift.length), String(r.notChecked.length)], code: r.drift.length ? 3 : 0 };
+      });
     });
 
-  command("orgs", "The organizations of the config as deploy jobs: a CI matrix, and each job's own inputs", false)
+  command("orgs", "The organizations of the config as deploy jobs: a CI matrix, and each job's own inputs", "none")
     .option("--json", "print the matrix as JSON: login, API URL, environment and inputs of each organization")
     .option("--org <login>", "with --export-inputs: the organization")
     .option("--export-inputs", "print this organization's TF_VAR_ lines for $GITHUB_ENV, from TOKEN_POLICY_SECRETS_JSON and TOKEN_POLICY_VARS_JSON")
@@ -85,7 +113,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       await orgs(opts, io);
     });
 
-  command("report", "Markdown report of the policy per organization; with --base, what changed, riskiest first", false)
+  command("report", "Markdown report of the policy per organization; with --base, what changed, riskiest first", "none")
     .option("--base <file-or-ref>", "a config file or a git ref to compare with")
     .option("--out <file>", "also write the report to this file")
     .action(async (opts) => {
@@ -105,21 +133,9 @@ function exitCodeFor(e: unknown, io: CommandIO): number {
     if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
     return 2; // commander has printed the message
   }
-  const err = e as { exitCode?: number; name?: string; message?: string; stack?: string };
-  if (typeof err.exitCode === "number" && (err.name === "ConfigError" || err.name === "UsageError" || e instanceof CommandFailure)) {
-    io.stderr.write(`error: ${err.message}\n`);
-    return err.exitCode;
-  }
-  if (isGitHubError(e)) {
-    io.stderr.write(`error: ${describeGitHubError(e, { appId: io.env.APP_ID, apiUrl: io.env.GITHUB_API_URL })}\n`);
-    return 1;
-  }
-  if (err.name === "TypeError" && /fetch failed/.test(err.message ?? "")) {
-    io.stderr.write(`error: network: ${err.message}\n`);
-    return 1;
-  }
-  io.stderr.write(`internal error: ${err.message ?? String(e)}${io.env.TOKEN_POLICY_DEBUG ? `\n${err.stack}` : ""}\n`);
-  return 1;
+  const { code, message } = failureOf(e, io.env);
+  io.stderr.write(`${message}\n`);
+  return code;
 }
 
 if (require.main === module) {

@@ -1,5 +1,6 @@
 import type { GitHubClient, GitHubClientOptions } from "../lib/github/client";
 import { clean } from "../lib/text";
+import { describeGitHubError, isGitHubError } from "../lib/github/errors";
 
 /** A stream a command writes to. */
 export interface Output {
@@ -48,4 +49,24 @@ export function table(header: string[], rows: string[][], maxWidth = 60): string
   const all = [header, ...rows.map((r) => r.map((c) => cut(clean(c))))];
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ")).join("\n") + "\n";
+}
+
+/**
+ * The exit code and the one line a failure prints: 2 for bad usage or config, 1 for GitHub, the
+ * network or a tool the command depends on, 1 with "internal error" for a bug (its stack only
+ * with TOKEN_POLICY_DEBUG).
+ */
+export function failureOf(e: unknown, env: NodeJS.ProcessEnv): { code: number; message: string } {
+  const err = e as { exitCode?: number; name?: string; message?: string; stack?: string };
+  if (typeof err.exitCode === "number" && (err.name === "ConfigError" || err.name === "UsageError" || e instanceof CommandFailure)) {
+    return { code: err.exitCode, message: `error: ${err.message}` };
+  }
+  if (isGitHubError(e)) return { code: 1, message: `error: ${describeGitHubError(e, { appId: env.APP_ID, apiUrl: env.GITHUB_API_URL })}` };
+  return { code: 1, message: `internal error: ${err.message ?? String(e)}${env.TOKEN_POLICY_DEBUG ? `\n${err.stack}` : ""}` };
+}
+
+/** The worse of two exit codes: usage (2) over failure (1) over drift (3) over success (0). */
+export function worseExit(a: number, b: number): number {
+  const rank = (c: number) => ({ 0: 0, 3: 1, 1: 2, 2: 3 })[c] ?? 2;
+  return rank(b) > rank(a) ? b : a;
 }

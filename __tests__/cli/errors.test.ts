@@ -105,3 +105,50 @@ describe("errors people meet", () => {
     expect(io.err()).toMatch(/^error: creating a token for installation 424242: GitHub answered 404 to POST \/app\/installations\/424242\/access_tokens: .*installation 424242 does not belong to the App \d+/);
   });
 });
+
+describe("every organization in one run", () => {
+  let standIn: GitHubStandIn;
+  afterEach(async () => {
+    expect(standIn.violations).toEqual([]);
+    await standIn.close();
+  });
+
+  test("review --all: each organization with its own App, one combined summary, the worst exit", async () => {
+    standIn = await GitHubStandIn.start();
+    const corp = installApp(standIn);
+    const labs = installApp(standIn, "acme-labs");
+    standIn.addOrg("acme-ops"); // declared, but its App is not installed
+    const file = join(mkdtempSync(join(tmpdir(), "all-")), "token-policy.yaml");
+    const org = (login: string, name: string) => ({ login, app: { name, homepageUrl: `https://github.com/${login}` }, credentials: { actions: { visibility: "all" } } });
+    writeFileSync(file, stringify({ organizations: [org("acme-corp", "acme-token-broker"), org("acme-labs", "acme-labs-token-broker"), org("acme-ops", "acme-labs-token-broker")] }));
+    // GIVEN per-organization credentials, as a workflow passes toJSON(vars) and toJSON(secrets)
+    const env = {
+      GITHUB_API_URL: standIn.url,
+      TOKEN_POLICY_VARS_JSON: JSON.stringify({ ACME_CORP_APP_ID: String(corp.appId), ACME_LABS_APP_ID: String(labs.appId), ACME_OPS_APP_ID: String(labs.appId) }),
+      TOKEN_POLICY_SECRETS_JSON: JSON.stringify({ ACME_CORP_APP_PRIVATE_KEY: corp.pem, ACME_LABS_APP_PRIVATE_KEY: labs.pem, ACME_OPS_APP_PRIVATE_KEY: labs.pem }),
+    };
+    const io = captureIO(env);
+    // WHEN
+    const code = await run(["review", "--all", "--config", file, "--concurrency", "2"], io);
+    // THEN the two installed organizations ran, the third failed with its own message, exit 1
+    expect(code).toBe(1);
+    const out = io.out();
+    expect(out.indexOf("== acme-corp\n")).toBeLessThan(out.indexOf("== acme-labs\n"));
+    expect(out).toMatch(/\nORGANIZATION\s+PENDING\s+APPROVE\s+DENY\s+LEAVE\s+REVOKE\s+APPLIED\s+RESULT\n/);
+    expect(out).toMatch(/\nacme-corp\s+0\s+0\s+0\s+0\s+0\s+dry run\s+ok\n/);
+    expect(out).toMatch(/\nacme-ops\s+-\s+-\s+-\s+-\s+-\s+-\s+failed\n/);
+    expect(out).toMatch(/3 organizations: 2 ok, 1 not\.\n$/);
+    expect(io.err()).toMatch(/^acme-ops: error: finding the App's installation on acme-ops: GitHub answered 404/m);
+    // each organization's token came from its own App
+    const tokens = standIn.callsOf("POST /app/installations/{installation_id}/access_tokens");
+    expect(new Set(tokens.map((c) => c.url.split("/")[3]))).toEqual(new Set([String(corp.installationId), String(labs.installationId)]));
+  });
+
+  test("--org and --all together, or neither, is a usage error", async () => {
+    standIn = await GitHubStandIn.start();
+    const io = captureIO({});
+    expect(await run(["verify", "--all", "--org", "acme-corp"], io)).toBe(2);
+    expect(await run(["review"], io)).toBe(2);
+    expect(io.err()).toContain("review needs --org LOGIN, or --all for every organization of the config");
+  });
+});

@@ -381,7 +381,7 @@ describe("token-policy review (exit codes)", () => {
 
     const io4 = captureIO({});
     expect(await run(["review"], io4)).toBe(2);
-    expect(io4.err()).toContain("required option '--org <login>' not specified");
+    expect(io4.err()).toContain("review needs --org LOGIN, or --all for every organization of the config");
   });
 
   test("1 when GitHub refuses or the network fails, without the token in the message", async () => {

@@ -1,0 +1,69 @@
+/**
+ * `--all`: one command over every organization of the config, a few at a time, each with its
+ * own credentials and installation. Each organization's output is printed whole, in config
+ * order; one combined summary follows; the exit code is the worst of them.
+ */
+import { configFileName, loadConfig } from "../lib/config/load";
+import { UsageError } from "../lib/config/errors";
+import { failureOf, table, worseExit, type CommandIO } from "./io";
+
+/** How one organization went. */
+export interface OrganizationOutcome {
+  /** The exit code it would have had alone. */
+  readonly code: number;
+  /** Cells of its row in the combined summary (after the login). */
+  readonly cells: readonly string[];
+}
+
+/** Options of {@link forEachOrganization}. */
+export interface AllOptions {
+  readonly config?: string;
+  /** Organizations run at once. @default 4 */
+  readonly concurrency?: number;
+}
+
+/**
+ * Runs `one` for every organization, at most `concurrency` at once, each with an IO that
+ * buffers its output; prints the outputs in config order, then a table with `header` and each
+ * organization's cells and result. Returns the worst exit code.
+ */
+export async function forEachOrganization(
+  options: AllOptions,
+  io: CommandIO,
+  header: readonly string[],
+  one: (login: string, io: CommandIO) => Promise<Omit<OrganizationOutcome, "code"> & { code?: number }>,
+): Promise<number> {
+  const loaded = loadConfig(configFileName(options.config, io.env));
+  const concurrency = options.concurrency ?? 4;
+  if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 32)) throw new UsageError(`--concurrency must be a whole number from 1 to 32, got ${options.concurrency}`);
+  const logins = loaded.config.organizations.map((o) => o.login);
+  const results: { out: string; err: string; code: number; cells: readonly string[]; error?: string }[] = new Array(logins.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < logins.length; i = next++) {
+      let out = "";
+      let err = "";
+      const orgIO: CommandIO = { ...io, stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } };
+      try {
+        const r = await one(logins[i], orgIO);
+        results[i] = { out, err, code: r.code ?? 0, cells: r.cells };
+      } catch (e) {
+        const f = failureOf(e, io.env);
+        results[i] = { out, err: err + f.message + "\n", code: f.code, cells: header.map(() => "-"), error: f.message.replace(/^error: /, "") };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, logins.length) }, worker));
+
+  let worst = 0;
+  results.forEach((r, i) => {
+    io.stdout.write(`== ${logins[i]}\n${r.out}`);
+    if (r.err) io.stderr.write(r.err.split("\n").filter(Boolean).map((l) => `${logins[i]}: ${l}\n`).join(""));
+    worst = worseExit(worst, r.code);
+  });
+  const result = (r: (typeof results)[number]) => (r.code === 0 ? "ok" : r.code === 3 ? "drift" : r.code === 2 ? "usage error" : "failed");
+  io.stdout.write(`\n${table(["ORGANIZATION", ...header, "RESULT"], results.map((r, i) => [logins[i], ...r.cells, result(r)]), 200)}`);
+  const failed = results.filter((r) => r.code !== 0).length;
+  io.stdout.write(`${logins.length} organizations: ${logins.length - failed} ok, ${failed} not.\n`);
+  return worst;
+}
