@@ -77,7 +77,7 @@ function main(): void {
   const lines = [`Synthesized ${loaded.file} into ${shown}:`];
   for (const stack of stacks) lines.push(`  ${stack.node.id}: ${shown}/stacks/${stack.node.id}/cdk.tf.json`);
   lines.push(`${warnings.length} policy ${warnings.length === 1 ? "warning" : "warnings"}${warnings.length ? " (above)" : ""}.`);
-  lines.push("Next: `npm run -s cli -- report` for the policy report, then `npx cdktf diff` to see the plan.");
+  lines.push("Next: `token-policy report` for the policy report (in a checkout: `npm run -s cli -- report`), then `npx cdktf diff` to see the plan.");
   process.stdout.write(lines.join("\n") + "\n");
 }
 

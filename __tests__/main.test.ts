@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { homedir, hostname, tmpdir, userInfo } from "node:os";
 import { dirname, join, relative } from "node:path";
@@ -143,4 +144,23 @@ describe("main.ts synthesis", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, "cdktf.out"))).toBe(false);
   });
+
+  test("under `cdktf synth`, every organization's policy errors arrive together, without stack traces", () => {
+    const text = readFileSync(example, "utf8").replace("classicTokens: restrict", "classicTokens: allow");
+    const { file } = writeTempConfig(text);
+    const cli = join(__dirname, "..", "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
+    const r = spawnSync(process.execPath, [cli, "synth"], {
+      cwd: join(__dirname, ".."),
+      env: { ...process.env, CI: "1", CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null", TOKEN_POLICY_CONFIG: file, CDKTF_OUTDIR: join(mkdtempSync(join(tmpdir(), "cdktf-out-")), "out") },
+      encoding: "utf8",
+      timeout: 90_000,
+    });
+    const all = `${r.stdout}${r.stderr}`;
+    expect(r.status).not.toBe(0);
+    expect(all).toMatch(/2 policy errors/);
+    expect(all).toMatch(/organizations\[0\] \(acme-corp\): \[classic-tokens-allowed\]/);
+    expect(all).toMatch(/organizations\[1\] \(acme-labs\): \[classic-tokens-allowed\]/);
+    expect(all).not.toMatch(/\n\s+at \S+ \(/);
+    expect(all).not.toMatch(/Annotations\.addError|PolicyChecks\.visit/);
+  }, 120_000);
 });

@@ -8,10 +8,12 @@ export interface AppCatalogue {
   readonly permissions: Readonly<Record<string, readonly string[]>>;
   /** Webhook event names an App can subscribe to, sorted. */
   readonly events: readonly string[];
+  /** Permission name → what it grants, in GitHub's words (shown on create-app's page). */
+  readonly descriptions: Readonly<Record<string, string>>;
 }
 
 interface OpenApiDescription {
-  components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }> }> };
+  components: { schemas: Record<string, { properties?: Record<string, { enum?: string[]; description?: string }> }> };
   "x-webhooks"?: Record<string, { post?: { "x-github"?: { subcategory?: string } } }>;
 }
 
@@ -29,9 +31,13 @@ export function buildCatalogue(): AppCatalogue {
   const props = spec.components.schemas["app-permissions"]?.properties;
   if (!props) throw new Error(`${file}: components.schemas.app-permissions has no properties`);
   const permissions: Record<string, string[]> = {};
+  const descriptions: Record<string, string> = {};
   for (const name of Object.keys(props).sort()) {
     const levels = props[name].enum ?? [];
     permissions[name] = [...levels].sort((a, b) => LEVEL_ORDER.indexOf(a) - LEVEL_ORDER.indexOf(b));
+    // "The level of permission to grant the access token for X." → "X."
+    const d = props[name].description;
+    if (d) descriptions[name] = d.replace(/^The level of permission to grant the access token (to|for) /, "").replace(/^./, (c) => c.toUpperCase());
   }
   const events = new Set<string>();
   for (const hook of Object.values(spec["x-webhooks"] ?? {})) {
@@ -45,5 +51,6 @@ export function buildCatalogue(): AppCatalogue {
     source: `@octokit/openapi@${pkg.version} generated/api.github.com.json`,
     permissions,
     events: [...events].sort(),
+    descriptions,
   };
 }

@@ -11,6 +11,7 @@ import { writeCredentialsFile } from "../../cli/credentials-file";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { installApp, type InstalledApp } from "../../test-support/fixtures";
 import { captureIO } from "../helpers/io";
+import { resolveApiUrl } from "../../lib/github/client";
 
 /** Two organizations, each with its own App, as the example has them. */
 function twoOrgConfig(): string {
@@ -150,5 +151,15 @@ describe("every organization in one run", () => {
     expect(await run(["verify", "--all", "--org", "acme-corp"], io)).toBe(2);
     expect(await run(["review"], io)).toBe(2);
     expect(io.err()).toContain("review needs --org LOGIN, or --all for every organization of the config");
+  });
+});
+
+describe("the API root", () => {
+  test("an organization on another instance is not sent to the runner's GITHUB_API_URL", () => {
+    // GitHub Actions always sets GITHUB_API_URL to the runner's own instance
+    const env = { GITHUB_API_URL: "https://api.github.com" };
+    expect(resolveApiUrl(env, "https://github.acme.example")).toBe("https://github.acme.example/api/v3");
+    expect(resolveApiUrl(env, "https://github.com")).toBe("https://api.github.com");
+    expect(resolveApiUrl({ ...env, TOKEN_POLICY_API_URL: "https://proxy.example/api/v3" }, "https://github.acme.example")).toBe("https://proxy.example/api/v3");
   });
 });

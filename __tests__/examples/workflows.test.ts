@@ -51,4 +51,14 @@ describe("example workflows", () => {
     expect(job.steps.map((s: any) => s.run ?? "").join("\n")).toContain('orgs --org "$ORG" --export-inputs >> "$GITHUB_ENV"');
     expect(job.steps.at(-1).run).toBe(command);
   });
+
+  test("token-requests.yml reviews and verifies every organization in one run, each with its own App", () => {
+    const wf = parse(readFileSync(join(dir, "token-requests.yml"), "utf8"));
+    expect(wf.jobs.review.steps.at(-1).run).toContain("npm run -s cli -- review --all");
+    expect(wf.jobs.verify.steps.at(-1).run).toBe("npm run -s cli -- verify --all");
+    for (const job of [wf.jobs.review, wf.jobs.verify]) {
+      expect(job.steps.at(-1).env).toMatchObject({ TOKEN_POLICY_VARS_JSON: "${{ toJSON(vars) }}", TOKEN_POLICY_SECRETS_JSON: "${{ toJSON(secrets) }}" });
+      expect(job.strategy).toBeUndefined();
+    }
+  });
 });

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { Octokit } from "@octokit/core";
 import { buildAppManifest, type AppManifest } from "../../lib/app-manifest";
+import { APP_PERMISSION_DESCRIPTIONS } from "../../lib/catalogue";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
 import { resolveApiUrl } from "../../lib/github/client";
@@ -130,7 +131,7 @@ export async function createApp(options: CreateAppOptions, io: CommandIO, deps: 
             };
             writer.write(file);
             const installUrl = installAppUrl(data.slug, githubUrl);
-            html(res, 200, donePage(data.slug, installUrl, out));
+            html(res, 200, donePage(data.slug, installUrl, out, org.login));
             clearTimeout(timer);
             resolve({ appId: data.id, slug: data.slug, clientId: data.client_id, credentialsFile: out, installUrl });
           })
@@ -217,15 +218,28 @@ function printNextSteps(io: CommandIO, login: string, r: CreateAppResult, config
       `Created App ${clean(r.slug)} (id ${r.appId}, client id ${clean(r.clientId)}).`,
       `Credentials (private key, client and webhook secrets) written to ${r.credentialsFile} with mode 0600. Keep it out of git; move the key to your secret store.`,
       "",
-      "Next:",
+      "Next (token-policy is `npm run -s cli --` in a checkout of this project):",
       `  1. Record in ${configFile} under ${login}: app: { id: ${r.appId}, clientId: ${r.clientId}, slug: ${r.slug} }`,
-      `  2. Install it: npm run -s cli -- install --org ${login} --credentials ${r.credentialsFile}   (or open ${r.installUrl})`,
-      `  3. Seal the key for Terraform: npm run -s cli -- seal --org ${login} --credentials ${r.credentialsFile} --target actions`,
+      `  2. Install it: token-policy install --org ${login} --credentials ${r.credentialsFile}   (or open ${r.installUrl})`,
+      `  3. Seal the key for Terraform: token-policy seal --org ${login} --credentials ${r.credentialsFile} --target actions`,
       `     and set TF_VAR_${v.actionsSealed} in CI (also TF_VAR_${v.dependabotSealed} with --target dependabot when used).`,
       "",
     ].join("\n"),
   );
 }
+
+/** The pages' look: readable without any outside resource (the CSP allows none). */
+const STYLE = `
+:root { color-scheme: light dark; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #fff; --card: #f6f8fa; --accent: #1f883d; }
+@media (prefers-color-scheme: dark) { :root { --fg: #f0f6fc; --muted: #9198a1; --line: #3d444d; --bg: #0d1117; --card: #151b23; --accent: #238636; } }
+body { font: 15px/1.5 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: var(--fg); background: var(--bg); max-width: 46em; margin: 2.5em auto; padding: 0 1em; }
+h1 { font-size: 1.6em; margin-bottom: .2em; } h2 { font-size: 1.1em; margin-top: 1.6em; border-bottom: 1px solid var(--line); padding-bottom: .3em; }
+.muted { color: var(--muted); } code { font-size: .9em; background: var(--card); padding: .1em .35em; border-radius: 4px; }
+table { border-collapse: collapse; width: 100%; } td, th { text-align: left; padding: .45em .6em; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { font-weight: 600; font-size: .85em; color: var(--muted); } .level { white-space: nowrap; font-weight: 600; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1em 1.2em; margin: 1.2em 0; }
+button, a.button { font: inherit; font-weight: 600; color: #fff; background: var(--accent); border: 0; border-radius: 6px; padding: .6em 1.2em; cursor: pointer; text-decoration: none; display: inline-block; }
+`;
 
 function html(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, {
@@ -234,7 +248,7 @@ function html(res: ServerResponse, status: number, body: string): void {
     "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action *",
     "referrer-policy": "no-referrer",
   });
-  res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><title>token-policy create-app</title><body style="font-family:sans-serif;max-width:44em;margin:2em auto">${body}</body></html>`);
+  res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>token-policy create-app</title><style>${STYLE}</style><body>${body}</body></html>`);
 }
 
 function esc(s: string): string {
@@ -242,17 +256,27 @@ function esc(s: string): string {
 }
 
 function startPage(login: string, manifest: AppManifest, postTo: string): string {
-  const perms = Object.entries(manifest.default_permissions).map(([k, v]) => `<li><code>${esc(k)}</code>: ${esc(v)}</li>`).join("") || "<li>none</li>";
-  const events = manifest.default_events.map((e) => `<li><code>${esc(e)}</code></li>`).join("") || "<li>none</li>";
-  return `<h1>Register ${esc(manifest.name)} in ${esc(login)}</h1>
-<p>GitHub will ask you, as an owner of <b>${esc(login)}</b>, to confirm this App. It is private to the organization.</p>
-<h2>Permissions</h2><ul>${perms}</ul><h2>Events</h2><ul>${events}</ul>
+  const perms =
+    Object.entries(manifest.default_permissions)
+      .map(([k, v]) => `<tr><td><code>${esc(k)}</code></td><td class="level">${esc(v)}</td><td>${esc(APP_PERMISSION_DESCRIPTIONS[k] ?? "")}</td></tr>`)
+      .join("") || `<tr><td colspan="3" class="muted">none</td></tr>`;
+  const events = manifest.default_events.map((e) => `<code>${esc(e)}</code>`).join(" ") || `<span class="muted">none (no webhook)</span>`;
+  return `<h1>Register ${esc(manifest.name)}</h1>
+<p class="muted">A GitHub App private to <b>${esc(login)}</b>, from the manifest in token-policy.yaml.</p>
+<div class="card">${manifest.description ? `<p>${esc(manifest.description)}</p>` : ""}<p>Homepage: <a href="${esc(manifest.url)}">${esc(manifest.url)}</a></p></div>
+<h2>Permissions it asks for</h2>
+<table><tr><th>Permission</th><th>Level</th><th>What it grants (GitHub's words)</th></tr>${perms}</table>
+<h2>Events</h2><p>${events}</p>
+<p>GitHub will ask you, as an owner of <b>${esc(login)}</b>, to confirm. Nothing is created until you do.</p>
 <form method="post" action="${esc(postTo)}">
 <input type="hidden" name="manifest" value="${esc(JSON.stringify(manifest))}">
 <button id="create" type="submit">Create the App on GitHub</button>
 </form>`;
 }
 
-function donePage(slug: string, installUrl: string, file: string): string {
-  return `<h1>${esc(slug)} is registered</h1><p>Its credentials (private key, client and webhook secrets) are in <code>${esc(file)}</code>, mode 0600. Next, <a id="install" href="${esc(installUrl)}">install it on the organization</a>, or run <code>token-policy install</code>.</p><p>You can close this page.</p>`;
+function donePage(slug: string, installUrl: string, file: string, login: string): string {
+  return `<h1>${esc(slug)} is registered</h1>
+<div class="card"><p>Its credentials (private key, client and webhook secrets) are in <code>${esc(file)}</code>, readable by you only (mode 0600). Keep the file out of git and move the key to your secret store.</p></div>
+<p><a class="button" id="install" href="${esc(installUrl)}">Install it on the organization</a></p>
+<p class="muted">or run <code>token-policy install --org ${esc(login)} --credentials ${esc(file)}</code>. The terminal lists the next steps. You can close this page.</p>`;
 }

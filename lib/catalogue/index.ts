@@ -13,6 +13,9 @@ export const PERMISSION_LEVELS: readonly PermissionLevel[] = ["read", "write", "
 export const APP_PERMISSIONS: Readonly<Record<string, readonly PermissionLevel[]>> =
   catalogue.permissions as Record<string, PermissionLevel[]>;
 
+/** What each App permission grants, in GitHub's words, from the same schema. */
+export const APP_PERMISSION_DESCRIPTIONS: Readonly<Record<string, string>> = catalogue.descriptions;
+
 /** Webhook event names a GitHub App can subscribe to, generated from GitHub's description. */
 export const APP_EVENTS: ReadonlySet<string> = new Set(catalogue.events);
 

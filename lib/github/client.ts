@@ -157,21 +157,25 @@ export function privateKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /**
- * The API root: `GITHUB_API_URL`, else derived from the organization's `githubUrl`. A
- * `GITHUB_API_URL` with `/api/v3` twice, or with `/api/v3` on github.com or GHE.com (whose API
- * roots have no path), is refused with the root to use.
+ * The API root: `TOKEN_POLICY_API_URL` when set; else, for an organization on github.com,
+ * `GITHUB_API_URL` when set (GitHub Actions always sets it, to the runner's own instance, so it
+ * is not used for an organization on another instance); else derived from the organization's
+ * `githubUrl`. An override with `/api/v3` twice, or with a path on github.com or GHE.com (whose
+ * API roots have none), is refused with the root to use.
  */
 export function resolveApiUrl(env: NodeJS.ProcessEnv, githubUrl?: string): string {
-  const url = (env.GITHUB_API_URL || apiUrlFor(githubUrl)).replace(/\/+$/, "");
-  if (env.GITHUB_API_URL) {
+  const onGithubCom = !githubUrl || new URL(githubUrl).host === "github.com";
+  const [name, override] = env.TOKEN_POLICY_API_URL ? ["TOKEN_POLICY_API_URL", env.TOKEN_POLICY_API_URL] : onGithubCom && env.GITHUB_API_URL ? ["GITHUB_API_URL", env.GITHUB_API_URL] : [undefined, undefined];
+  const url = (override || apiUrlFor(githubUrl)).replace(/\/+$/, "");
+  if (override) {
     let u: URL;
     try {
       u = new URL(url);
     } catch {
-      throw usage("GITHUB_API_URL must be a URL such as https://api.github.com or https://HOST/api/v3");
+      throw usage(`${name} must be a URL such as https://api.github.com or https://HOST/api/v3`);
     }
-    if (/\/api\/v3\/api\/v3(\/|$)/.test(u.pathname)) throw usage(`GITHUB_API_URL should be the API root, without /api/v3 twice: ${u.origin}${u.pathname.replace(/(\/api\/v3)+/, "/api/v3")}`);
-    if ((u.host === "api.github.com" || /^api\.[^.]+\.ghe\.com$/.test(u.host)) && u.pathname !== "/") throw usage(`GITHUB_API_URL should be the API root, ${u.origin}, without a path`);
+    if (/\/api\/v3\/api\/v3(\/|$)/.test(u.pathname)) throw usage(`${name} should be the API root, without /api/v3 twice: ${u.origin}${u.pathname.replace(/(\/api\/v3)+/, "/api/v3")}`);
+    if ((u.host === "api.github.com" || /^api\.[^.]+\.ghe\.com$/.test(u.host)) && u.pathname !== "/") throw usage(`${name} should be the API root, ${u.origin}, without a path`);
   }
   return url;
 }

@@ -54,6 +54,21 @@ describe("install", () => {
     ).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining("was not installed on acme-corp") });
   });
 
+  test("--timeout bounds the wait, says so up front, and names the link when it gives up", async () => {
+    standIn = await GitHubStandIn.start();
+    standIn.addOrg("acme-corp");
+    const { file } = registerApp(standIn);
+    const io = captureIO({ GITHUB_API_URL: standIn.url });
+    const started = Date.now();
+    // 0.005 minutes = 300 ms
+    await expect(install({ org: "acme-corp", config: writePolicyFile(), credentials: file, open: false, timeout: 0.005 }, io, { pollIntervalMs: 20 })).rejects.toMatchObject({
+      exitCode: 1,
+      message: expect.stringMatching(/^acme-token-broker was not installed on acme-corp within 0 s\. Install it at http:\/\/127\.0\.0\.1:\d+\/apps\/acme-token-broker\/installations\/new, then run install again \(or --timeout MINUTES for a longer wait\)\.$/),
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(io.out()).toContain("Waiting for the installation to appear (giving up after 0 s)");
+  });
+
   test("needs App credentials to poll", async () => {
     standIn = await GitHubStandIn.start();
     await expect(install({ org: "acme-corp", config: writePolicyFile(), open: false }, captureIO({ GITHUB_TOKEN: "ghs_x" }))).rejects.toMatchObject({

@@ -285,6 +285,19 @@ describe("review", () => {
     expect(md).toContain("## Token requests in acme-corp (dry run)");
     expect(md).toContain("| pipe \\| and \\`tick\\` | approve | read-only |");
   });
+  test("--wide shows whole reasons; the default table cuts them", async () => {
+    const long = `Read-only access to the documentation repositories is approved automatically for thirty days at most.`;
+    const wide = writeConfig({ rules: [{ name: "docs", action: "approve", reason: long, match: { permissions: { repository: { contents: "read" } } } }] });
+    addRequest(standIn, app.org, { owner: "reader", tokenName: "docs" });
+    const narrow = captureIO(env());
+    expect(await run(["review", "--org", "acme-corp", "--config", wide], narrow)).toBe(0);
+    expect(narrow.out()).not.toContain(long);
+    expect(narrow.out()).toContain("…");
+    const io = captureIO(env());
+    expect(await run(["review", "--org", "acme-corp", "--config", wide, "--wide"], io)).toBe(0);
+    expect(io.out()).toContain(long);
+  });
+
   describe("fails closed", () => {
     test("--apply never approves a request it cannot fully read; it leaves it, naming what was not read", async () => {
       // GIVEN a rule approving contents: read, one readable request and five odd ones
