@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { createApp } from "./commands/create-app";
+import { guide } from "./commands/guide";
 import { install } from "./commands/install";
 import { orgs } from "./commands/orgs";
 import { report } from "./commands/report";
@@ -111,6 +112,12 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--export-inputs", "print this organization's TF_VAR_ lines for $GITHUB_ENV, from TOKEN_POLICY_SECRETS_JSON and TOKEN_POLICY_VARS_JSON")
     .action(async (opts) => {
       await orgs(opts, io);
+    });
+
+  command("guide", "The token guide for an organization's members: the policy, and how to ask for a token it approves")
+    .option("--out <file>", "also write the guide to this file")
+    .action(async (opts) => {
+      await guide(opts, io);
     });
 
   command("report", "Markdown report of the policy per organization; with --base, what changed, riskiest first", "none")

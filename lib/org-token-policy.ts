@@ -3,6 +3,7 @@ import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import type { OrganizationConfig } from "./config/schema";
 import { AppCredentials } from "./app-credentials";
 import { GitHubApp } from "./github-app";
+import { MemberGuide } from "./member-guide";
 import { PatPolicy } from "./pat-policy";
 import { stackVariable } from "./organization-stack";
 import { variableNames } from "./naming";
@@ -40,6 +41,8 @@ export class OrgTokenPolicy extends Construct {
   public readonly gitHubApp: GitHubApp;
   /** The App's credentials as secrets and variables. */
   public readonly appCredentials: AppCredentials;
+  /** The member guide, when the entry asks for one (`guide`). */
+  public readonly memberGuide?: MemberGuide;
 
   constructor(scope: Construct, id: string, props: OrgTokenPolicyProps) {
     super(scope, id);
@@ -84,5 +87,8 @@ export class OrgTokenPolicy extends Construct {
       provider: props.provider,
       configPath: `${props.configPath ?? this.node.path}.credentials`,
     });
+    if (org.guide) {
+      this.memberGuide = new MemberGuide(this, "guide", { organization: org, repository: org.guide.repository, path: org.guide.path, branch: org.guide.branch, provider: props.provider });
+    }
   }
 }

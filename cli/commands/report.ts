@@ -4,7 +4,7 @@
  * the config has none.
  */
 import { execFileSync } from "node:child_process";
-import { appendFileSync, closeSync, constants, existsSync, lstatSync, openSync, writeSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { UsageError } from "../../lib/config/errors";
 import { configFileName, loadConfig, parseConfig } from "../../lib/config/load";
@@ -14,6 +14,7 @@ import { describeOrganization } from "../../lib/report/describe";
 import { md } from "../../lib/text";
 import { PACKAGE_NAME, VERSION } from "../../lib/version";
 import { CommandFailure, type CommandIO } from "../io";
+import { writeNoFollow } from "../files";
 
 /** Options of {@link report}. */
 export interface ReportOptions {
@@ -53,33 +54,6 @@ export async function report(options: ReportOptions, io: CommandIO): Promise<str
   if (options.out) writeNoFollow(options.out, text);
   if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, text);
   return text;
-}
-
-/**
- * Writes `text` to `file`, replacing a regular file but never following a symbolic link (which
- * could point anywhere, an SSH key included).
- */
-function writeNoFollow(file: string, text: string): void {
-  let isLink = false;
-  try {
-    isLink = lstatSync(file).isSymbolicLink();
-  } catch {
-    // does not exist yet
-  }
-  if (isLink) throw new UsageError(`--out ${file} is a symbolic link; refusing to follow it (write to a regular path)`);
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0), 0o644);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ELOOP") throw new UsageError(`--out ${file} is a symbolic link; refusing to follow it (write to a regular path)`);
-    throw new UsageError(`--out ${file}: cannot be written (${code ?? String(e)})`);
-  }
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Reads the base: a file when one exists at that path, else the config file at a git ref. */

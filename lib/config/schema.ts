@@ -296,6 +296,15 @@ const backend = z.discriminatedUnion(
   { error: "type must be one of local, s3, gcs, cloud, pg" },
 );
 
+/** Where the member guide is kept, when it is. */
+const guide = obj({
+  repository: repoName,
+  path: nonEmpty("path")
+    .regex(/^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\u0000-\u001f]+$/, { error: "must be a relative path inside the repository, without . or .. segments" })
+    .default("profile/TOKENS.md"),
+  branch: nonEmpty("branch").optional(),
+});
+
 const suppression = obj({
   id: nonEmpty("id"),
   reason: z.string({ error: "reason must be a string" }).min(10, { error: "must explain the suppression in at least 10 characters" }),
@@ -313,6 +322,8 @@ export const organizationSchema = obj({
   credentials: credentials,
   backend: backend.default({ type: "local" }),
   suppressions: z.array(suppression).default([]),
+  /** Keep the member guide in a repository of the organization (`cdktf deploy` updates it). */
+  guide: guide.optional(),
   /** A GHES on an internal network: githubUrl may name a private or loopback address. */
   allowPrivateHost: z.boolean({ error: "must be true or false" }).default(false),
 }).superRefine((org, ctx) => {
