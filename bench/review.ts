@@ -33,7 +33,7 @@ function configFile(): string {
             ],
             otherwise: "leave",
           },
-          app: { name: "bench", homepageUrl: "https://github.com/acme-corp" },
+          app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp" },
           credentials: { actions: { visibility: "all" } },
         },
       ],
@@ -100,7 +100,7 @@ async function runOne(mode: "policy" | "baseline", n: number, config: string): P
   if (f.decisions !== n) throw new Error(`${mode} ${n}: decided ${f.decisions}`);
   if (app.org.requests.size !== Math.round(n * 0.02)) throw new Error(`${mode} ${n}: expected ${n * 0.02} left, got ${app.org.requests.size}`);
   if (standIn.violations.length) throw new Error(standIn.violations.join("\n"));
-  const floor = mode === "policy" ? Math.ceil(n / 100) + [...groups.values()].reduce((s, c) => s + Math.ceil(c / 100), 0) + lookups + 2 : NaN;
+  const floor = mode === "policy" ? Math.ceil(n / 100) + [...groups.values()].reduce((s, c) => s + Math.ceil(c / 100), 0) + lookups + 3 : NaN; // auth: GET /app (the declared App), GET installation, POST token
   const calls = standIn.calls.length;
   const writes = standIn.calls.filter((c) => c.method === "POST" && c.operation.includes("personal-access")).length;
   row(`${mode} ${n}`, calls, floor, f, writes);

@@ -14,6 +14,8 @@ export interface ClientChoice {
   readonly asApp?: boolean;
   /** Retries per request. @default the client's */
   readonly maxRetries?: number;
+  /** With App credentials: narrow the installation token to these permissions. */
+  readonly permissions?: Readonly<Record<string, "read" | "write">>;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function clientFor(io: CommandIO, org: OrganizationConfig, choice: 
       asApp,
       warn: (m) => io.stderr.write(`warning: ${m}\n`),
       ...(choice.maxRetries !== undefined ? { maxRetries: choice.maxRetries } : {}),
+      ...(choice.permissions && !asApp ? { permissions: choice.permissions } : {}),
       ...io.clientOptions,
     });
   if (auth.kind === "app") {

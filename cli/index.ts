@@ -123,6 +123,8 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   command("report", "Markdown report of the policy per organization; with --base, what changed, riskiest first", "none")
     .option("--base <file-or-ref>", "a config file or a git ref to compare with")
     .option("--out <file>", "also write the report to this file")
+    .option("--live", "with --base: what the change does to each organization's pending requests and granted tokens now (read-only, as its App)")
+    .option("--credentials <file>", "with --live: the file create-app wrote")
     .action(async (opts) => {
       await report(opts, io);
     });

@@ -8,7 +8,9 @@ import { appendFileSync, existsSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { UsageError } from "../../lib/config/errors";
 import { configFileName, loadConfig, parseConfig } from "../../lib/config/load";
-import type { TokenPolicyConfig } from "../../lib/config/schema";
+import type { OrganizationConfig, TokenPolicyConfig } from "../../lib/config/schema";
+import { liveImpact, type LiveImpact } from "../../lib/review/impact";
+import { authFor, clientFor } from "../github";
 import { diffConfigs, riskOf, type Change } from "../../lib/report/diff";
 import { describeOrganization } from "../../lib/report/describe";
 import { md } from "../../lib/text";
@@ -23,6 +25,14 @@ export interface ReportOptions {
   readonly base?: string;
   /** Also write the report here. */
   readonly out?: string;
+  /**
+   * With `base`: apply both configs' rules to each organization's pending requests and granted
+   * tokens now (as its App, read-only) and report what the change does to them.
+   * @default false
+   */
+  readonly live?: boolean;
+  /** With `live`: the file create-app wrote, for the App's credentials. */
+  readonly credentials?: string;
 }
 
 /** Builds the report, prints it, writes it to `--out` and `$GITHUB_STEP_SUMMARY`; returns it. */
@@ -30,12 +40,29 @@ export async function report(options: ReportOptions, io: CommandIO): Promise<str
   const loaded = loadConfig(configFileName(options.config, io.env));
   let changes: Change[] | undefined;
   let baseName: string | undefined;
+  let base: ReturnType<typeof loadBase> | undefined;
   if (options.base) {
-    const base = loadBase(options.base, loaded.file);
+    base = loadBase(options.base, loaded.file);
     baseName = base.name;
     changes = diffConfigs(base.config, loaded.config);
   }
   const out: string[] = [`# Token policy: ${loaded.config.organizations.map((o) => md(o.login)).join(", ")}`, ""];
+  if (options.live) {
+    if (!base) throw new UsageError("--live compares the base's rules with the head's: give --base FILE_OR_REF");
+    for (const org of loaded.config.organizations) {
+      let auth;
+      try {
+        auth = io.client ? undefined : authFor(io, org, options.credentials);
+      } catch (e) {
+        if (e instanceof UsageError) throw new UsageError(`--live reads ${org.login}'s pending requests and granted tokens as its App (organization_personal_access_token_requests: read, organization_personal_access_tokens: read): ${e.message}`);
+        throw e;
+      }
+      // Read-only: the token is narrowed to the two listings, whatever else the App may do.
+      const client = await clientFor(io, org, { auth, permissions: { organization_personal_access_token_requests: "read", organization_personal_access_tokens: "read" } });
+      const before = base.config.organizations.find((o) => o.login.toLowerCase() === org.login.toLowerCase());
+      out.push(...liveSection(await liveImpact(client, before as OrganizationConfig | undefined, org)));
+    }
+  }
   if (changes) {
     out.push(`## Changes against ${md(baseName!)}`, "");
     if (changes.length === 0) out.push("Nothing changed.", "");
@@ -90,6 +117,32 @@ function loadBase(base: string, configFile: string): { name: string; config: Pic
     throw new CommandFailure(`--base ${base}: git could not read ${path} at that commit: ${gitMessage(e)}`);
   }
   return { name: `${base}:${path}`, config: parseConfig(text, `${base}:${path}`) };
+}
+
+/** Most examples shown per organization. */
+export const LIVE_EXAMPLES = 20;
+
+function liveSection(impact: LiveImpact): string[] {
+  const lines = [`## What this change does to ${md(impact.org)}'s tokens now`, ""];
+  const counts = Object.entries(impact.transitions).sort((a, b) => b[1] - a[1]);
+  lines.push(
+    `${impact.pending} pending ${impact.pending === 1 ? "request" : "requests"} read: ${impact.changed.length ? `${impact.changed.length} change outcome (${counts.map(([k, n]) => `${n} ${k}`).join(", ")})` : "none changes outcome"}.` +
+      (impact.granted ? ` ${impact.granted} granted tokens read: ${impact.newlyRevoked.length} would newly be revoked.` : "") +
+      (impact.gone ? ` ${impact.gone} went away while being read.` : ""),
+    "",
+  );
+  if (impact.changed.length) {
+    lines.push("| Request | Owner | Token | Was → now | Rule |", "|---|---|---|---|---|");
+    for (const c of impact.changed.slice(0, LIVE_EXAMPLES)) lines.push(`| ${c.requestId} | ${md(c.owner ?? "?")} | ${md(c.tokenName ?? "")} | ${c.from} → **${c.to}**${c.asksWrite && c.to === "approve" ? " (write)" : ""} | ${md(c.rule)} |`);
+    if (impact.changed.length > LIVE_EXAMPLES) lines.push("", `…and ${impact.changed.length - LIVE_EXAMPLES} more.`);
+    lines.push("");
+  }
+  if (impact.newlyRevoked.length) {
+    lines.push("| Granted token | Owner | Token | Revoked by |", "|---|---|---|---|");
+    for (const r of impact.newlyRevoked.slice(0, LIVE_EXAMPLES)) lines.push(`| ${r.tokenId} | ${md(r.owner ?? "?")} | ${md(r.tokenName ?? "")} | ${md(r.rule)} |`);
+    lines.push("");
+  }
+  return lines;
 }
 
 function gitMessage(e: unknown): string {

@@ -4,7 +4,8 @@
  * break it. Dry run unless `--apply`.
  */
 import { appendFileSync } from "node:fs";
-import { evaluate, evaluateGrant, type ApprovalPolicy, type ReviewAction, type TokenAccess } from "../../lib/approval/evaluate";
+import { evaluate, evaluateGrant, type ApprovalPolicy, type ReviewAction } from "../../lib/approval/evaluate";
+import { GONE, listAccess, repositoryNames, type RawAccess } from "../../lib/review/listing";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import type { GitHubClient } from "../../lib/github/client";
 import { authFor, clientFor } from "../github";
@@ -84,14 +85,6 @@ export interface ReviewReport {
 export const BATCH = 100;
 const MAX_WRITE_ATTEMPTS = 4;
 
-interface RawAccess {
-  id: number;
-  owner: { login: string };
-  token_name: string;
-  repository_selection: "none" | "all" | "subset";
-  permissions: TokenAccess["permissions"];
-  token_expires_at: string | null;
-}
 
 /**
  * Runs the review. Returns the report; throws {@link GitHubFailure} (exit 1) after printing
@@ -113,9 +106,8 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
   let listed = false;
   try {
     // Decide every pending request, a page at a time; repositories only when a rule needs them.
-    for await (const page of client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests", { org: login, per_page: BATCH })) {
-      for (const r of page.data as unknown as (RawAccess & { created_at: string })[]) {
-        const access = toAccess(r, r.created_at);
+    for await (const page of listAccess(client, login, "request")) {
+      for (const { raw: r, access } of page) {
         let e = evaluate(access, policy);
         if ("needsRepositories" in e) {
           const names = await repositoryNames(client, "request", login, r.id);
@@ -131,9 +123,8 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
       progress.show(`${login}: ${report.decisions.length} pending requests decided`);
     }
     if (org.approval.revokeNonCompliant) {
-      for await (const page of client.paginate.iterator("GET /orgs/{org}/personal-access-tokens", { org: login, per_page: BATCH })) {
-        for (const g of page.data as unknown as (RawAccess & { access_granted_at: string })[]) {
-          const access = toAccess(g, g.access_granted_at);
+      for await (const page of listAccess(client, login, "grant")) {
+        for (const { raw: g, access } of page) {
           let e = evaluateGrant(access, policy);
           if ("needsRepositories" in e) {
             const names = await repositoryNames(client, "grant", login, g.id);
@@ -171,42 +162,8 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
   return report;
 }
 
-/**
- * The request or grant as the decision logic reads it. Nothing is defaulted: a missing field
- * stays missing, and the logic leaves what it cannot read to an owner.
- */
-function toAccess(r: RawAccess, since: string): TokenAccess {
-  return {
-    id: r.id,
-    owner: r.owner?.login,
-    tokenName: r.token_name,
-    repositorySelection: r.repository_selection,
-    permissions: r.permissions,
-    since,
-    tokenExpiresAt: r.token_expires_at,
-  };
-}
-
 function recordOf(r: RawAccess): Pick<DecisionRecord, "requestId" | "owner" | "tokenName"> {
   return { requestId: r.id, owner: r.owner?.login ?? "?", tokenName: r.token_name };
-}
-
-/** Returned by {@link repositoryNames} when the request or grant is gone (404). */
-const GONE = Symbol("gone");
-
-async function repositoryNames(client: GitHubClient, kind: "request" | "grant", org: string, id: number): Promise<string[] | typeof GONE> {
-  const names: string[] = [];
-  const iterator =
-    kind === "request"
-      ? client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories", { org, pat_request_id: id, per_page: BATCH })
-      : client.paginate.iterator("GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories", { org, pat_id: id, per_page: BATCH });
-  try {
-    for await (const page of iterator) for (const repo of page.data) names.push(repo.name);
-  } catch (e) {
-    if ((e as { status?: number }).status === 404) return GONE;
-    throw e;
-  }
-  return names;
 }
 
 /** Approves and denies in bulk: one call per (action, reason) group per 100 ids. */

@@ -65,6 +65,12 @@ export interface GitHubClientOptions {
    * @default false
    */
   readonly asApp?: boolean;
+  /**
+   * With App credentials: the installation token carries only these permissions (for example
+   * read-only ones for a report), instead of every permission the App has.
+   * @default - every permission of the installation
+   */
+  readonly permissions?: Readonly<Record<string, "read" | "write">>;
 }
 
 /**
@@ -107,11 +113,16 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
   const { appId, privateKey } = options.auth;
   if (options.asApp) return make({ appId, privateKey }, createAppAuth);
   let installationId = options.auth.installationId;
+  const asApp = make({ appId, privateKey }, createAppAuth);
   if (installationId === undefined) {
     if (!options.org) throw new Error("createGitHubClient: an App without an installation id needs the organization");
-    const asApp = make({ appId, privateKey }, createAppAuth);
     const { data } = await asApp.request("GET /orgs/{org}/installation", { org: options.org });
     installationId = data.id;
+  }
+  if (options.permissions) {
+    // A token narrowed to these permissions; it lives one hour, longer than any command needs.
+    const { data } = await asApp.request("POST /app/installations/{installation_id}/access_tokens", { installation_id: installationId, permissions: options.permissions as never });
+    return make(data.token);
   }
   return make({ appId, privateKey, installationId }, createAppAuth);
 }

@@ -423,16 +423,22 @@ export class GitHubStandIn {
       return { status: 200, body: this.installationBody(org!, app!, inst) };
     });
 
-    this.route("POST", "/app/installations/{installation_id}/access_tokens", "jwt", ({ params, app }) => {
+    this.route("POST", "/app/installations/{installation_id}/access_tokens", "jwt", ({ params, app, body }) => {
       const org = [...this.orgs.values()].find((o) => o.installation?.id === Number(params.installation_id));
       if (!org || org.installation!.appId !== app!.id) return notFound;
+      // A narrowed token: only permissions the installation has, at most at its level.
+      const asked = (body?.permissions ?? undefined) as Record<string, string> | undefined;
+      const rank = (l: string | undefined) => ["read", "write", "admin"].indexOf(l ?? "") + 1;
+      if (asked && Object.entries(asked).some(([n, l]) => rank(l) === 0 || rank(l) > rank(org.installation!.permissions[n]))) {
+        return { status: 422, body: { message: "The permissions requested are not granted to this installation.", documentation_url: "https://docs.github.com/rest" } };
+      }
       const token = this.issueToken(org.installation!.id);
       return {
         status: 201,
         body: {
           token,
           expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-          permissions: org.installation!.permissions,
+          permissions: asked ?? org.installation!.permissions,
           repository_selection: org.installation!.repositorySelection,
         },
       };

@@ -1,0 +1,73 @@
+/**
+ * Reading an organization's pending token requests and granted tokens as the decision logic
+ * reads them, with GitHub's client injected. Shared by `review` and `report --live`.
+ */
+import type { TokenAccess } from "../approval/evaluate";
+import type { GitHubClient } from "../github/client";
+
+/** GitHub's page size for these listings, and its bulk limit for reviews and revocations. */
+export const PAGE = 100;
+
+/** A request or grant as GitHub lists it (the fields the logic reads). */
+export interface RawAccess {
+  id: number;
+  owner: { login: string };
+  token_name: string;
+  repository_selection: "none" | "all" | "subset";
+  permissions: TokenAccess["permissions"];
+  token_expires_at: string | null;
+  created_at?: string;
+  access_granted_at?: string;
+}
+
+/** One listed item: GitHub's fields, and the same as the logic reads them. */
+export interface ListedAccess {
+  readonly raw: RawAccess;
+  readonly access: TokenAccess;
+}
+
+/**
+ * The request or grant as the decision logic reads it. Nothing is defaulted: a missing field
+ * stays missing, and the logic leaves what it cannot read to an owner.
+ */
+export function toAccess(r: RawAccess, since: string | undefined): TokenAccess {
+  return {
+    id: r.id,
+    owner: r.owner?.login,
+    tokenName: r.token_name,
+    repositorySelection: r.repository_selection,
+    permissions: r.permissions,
+    since: since as string,
+    tokenExpiresAt: r.token_expires_at,
+  };
+}
+
+/** Pending requests (`request`) or granted tokens (`grant`), a page at a time. */
+export async function* listAccess(client: GitHubClient, org: string, kind: "request" | "grant"): AsyncGenerator<ListedAccess[]> {
+  const pages =
+    kind === "request"
+      ? client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests", { org, per_page: PAGE })
+      : client.paginate.iterator("GET /orgs/{org}/personal-access-tokens", { org, per_page: PAGE });
+  for await (const page of pages) {
+    yield (page.data as unknown as RawAccess[]).map((raw) => ({ raw, access: toAccess(raw, kind === "request" ? raw.created_at : raw.access_granted_at) }));
+  }
+}
+
+/** Returned by {@link repositoryNames} when the request or grant is gone (404). */
+export const GONE = Symbol("gone");
+
+/** The repository names of a request or grant, every page; {@link GONE} when it no longer exists. */
+export async function repositoryNames(client: GitHubClient, kind: "request" | "grant", org: string, id: number): Promise<string[] | typeof GONE> {
+  const names: string[] = [];
+  const iterator =
+    kind === "request"
+      ? client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories", { org, pat_request_id: id, per_page: PAGE })
+      : client.paginate.iterator("GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories", { org, pat_id: id, per_page: PAGE });
+  try {
+    for await (const page of iterator) for (const repo of page.data) names.push(repo.name);
+  } catch (e) {
+    if ((e as { status?: number }).status === 404) return GONE;
+    throw e;
+  }
+  return names;
+}
