@@ -5,9 +5,9 @@
  */
 import { appendFileSync } from "node:fs";
 import { evaluate, evaluateGrant, type ApprovalPolicy, type ReviewAction } from "../../lib/approval/evaluate";
-import { GONE, listAccess, repositoryNames, type RawAccess } from "../../lib/review/listing";
+import { GONE, listAccess, PAGE, repositoryNames, type RawAccess } from "../../lib/review/listing";
+import { applyReviews, applyRevocations, markOutcome, type Outcome } from "../../lib/review/apply";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
-import type { GitHubClient } from "../../lib/github/client";
 import { authFor, clientFor } from "../github";
 import { describeGitHubError, isGitHubError, type GitHubErrorContext } from "../../lib/github/errors";
 import { md } from "../../lib/text";
@@ -29,13 +29,7 @@ export interface ReviewOptions {
   readonly wide?: boolean;
 }
 
-/**
- * What happened to a decision or revocation when applied: `applied` (GitHub accepted it),
- * `already-decided` (no longer pending: someone else decided, or a call whose answer was lost
- * did), `failed` (GitHub refused it), `unknown` (GitHub's answer was lost and could not be
- * checked; `outcomeReason` says why), `not-sent` (the run stopped before sending it).
- */
-export type Outcome = "applied" | "already-decided" | "failed" | "unknown" | "not-sent";
+export type { Outcome } from "../../lib/review/apply";
 
 /** One decision, as printed and returned. */
 export interface DecisionRecord {
@@ -82,8 +76,7 @@ export interface ReviewReport {
 }
 
 /** GitHub takes at most this many ids per bulk call. */
-export const BATCH = 100;
-const MAX_WRITE_ATTEMPTS = 4;
+export const BATCH = PAGE;
 
 
 /**
@@ -140,14 +133,14 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
     }
     listed = true;
     if (options.apply) {
-      await applyReviews(client, login, report.decisions, progress);
-      await applyRevocations(client, login, report.revocations, progress);
+      await applyReviews(client, login, report.decisions, (n) => progress.show(`${login}: ${n} reviews sent`));
+      await applyRevocations(client, login, report.revocations, (n) => progress.show(`${login}: ${n} revocations sent`));
     }
   } catch (e) {
     failure = describeFailure(e, errorContext);
     if (options.apply) {
       const unsent = [...report.decisions.filter((d) => d.action !== "leave"), ...report.revocations].filter((x) => !x.outcome);
-      mark(unsent, "not-sent", `the run stopped first: ${failure}`);
+      markOutcome(unsent, "not-sent", `the run stopped first: ${failure}`);
     }
   }
   progress.done();
@@ -166,100 +159,9 @@ function recordOf(r: RawAccess): Pick<DecisionRecord, "requestId" | "owner" | "t
   return { requestId: r.id, owner: r.owner?.login ?? "?", tokenName: r.token_name };
 }
 
-/** Approves and denies in bulk: one call per (action, reason) group per 100 ids. */
-async function applyReviews(client: GitHubClient, org: string, decisions: DecisionRecord[], progress: Progress): Promise<void> {
-  const groups = new Map<string, DecisionRecord[]>();
-  for (const d of decisions) {
-    if (d.action === "leave") continue;
-    const key = `${d.action}\u0000${d.reason}`;
-    groups.set(key, [...(groups.get(key) ?? []), d]);
-  }
-  let done = 0;
-  for (const group of groups.values()) {
-    const { action, reason } = group[0];
-    for (let i = 0; i < group.length; i += BATCH) {
-      const batch = group.slice(i, i + BATCH);
-      await writeOnce(batch, (ids) => client.request("POST /orgs/{org}/personal-access-token-requests", { org, pat_request_ids: ids, action: action as "approve" | "deny", reason, request: { retries: 0 } }), () => openIds(client, org, "GET /orgs/{org}/personal-access-token-requests"), (d) => d.requestId);
-      done += batch.length;
-      progress.show(`${org}: ${done} reviews sent`);
-    }
-  }
-}
-
-async function applyRevocations(client: GitHubClient, org: string, revocations: RevocationRecord[], progress: Progress): Promise<void> {
-  for (let i = 0; i < revocations.length; i += BATCH) {
-    const batch = revocations.slice(i, i + BATCH);
-    await writeOnce(batch, (ids) => client.request("POST /orgs/{org}/personal-access-tokens", { org, action: "revoke", pat_ids: ids, request: { retries: 0 } }), () => openIds(client, org, "GET /orgs/{org}/personal-access-tokens"), (r) => r.tokenId);
-    progress.show(`${org}: ${i + batch.length} revocations sent`);
-  }
-}
-
-/**
- * Sends one bulk write so that nothing is applied twice and nothing is lost. Octokit's own
- * retry is off for it: after a 5xx, a dropped connection, or a 404/422 (some ids no longer
- * pending), the answer says nothing certain, so the still-open ids are listed again and only
- * those are sent again. Ids gone meanwhile were decided by someone else, or by a call whose
- * answer was lost: `already-decided`. Secondary rate limits are retried by the throttling
- * plugin, since GitHub did not process those requests.
- */
-async function writeOnce<T extends { outcome?: Outcome; outcomeReason?: string }>(
-  batch: T[],
-  send: (ids: number[]) => Promise<unknown>,
-  stillOpen: () => Promise<Set<number>>,
-  idOf: (t: T) => number,
-): Promise<void> {
-  let open = batch;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await send(open.map(idOf));
-      for (const t of open) t.outcome = "applied";
-      return;
-    } catch (e) {
-      const status = (e as { status?: number }).status ?? 0;
-      const uncertain = status === 0 || status >= 500 || status === 404 || status === 422;
-      if (!uncertain) {
-        mark(open, "failed", describeFailure(e));
-        throw e;
-      }
-      if (attempt >= MAX_WRITE_ATTEMPTS) {
-        // The last answer was lost too: GitHub may or may not have applied it.
-        mark(open, "unknown", `${MAX_WRITE_ATTEMPTS} tries, the last answered ${describeFailure(e)}; check the pending list`);
-        throw e;
-      }
-      let current: Set<number>;
-      try {
-        current = await stillOpen();
-      } catch (listing) {
-        mark(open, "unknown", `the write's answer was lost (${describeFailure(e)}) and the re-list failed (${describeFailure(listing)})`);
-        throw listing;
-      }
-      for (const t of open) if (!current.has(idOf(t))) t.outcome = "already-decided";
-      open = open.filter((t) => current.has(idOf(t)));
-      if (open.length === 0) return;
-      await new Promise((r) => setTimeout(r, 2 ** attempt * 100));
-    }
-  }
-}
-
-function mark(items: { outcome?: Outcome; outcomeReason?: string }[], outcome: Outcome, reason: string): void {
-  for (const t of items) {
-    t.outcome = outcome;
-    t.outcomeReason = reason;
-  }
-}
-
 function describeFailure(e: unknown, ctx: GitHubErrorContext = {}): string {
   return isGitHubError(e) ? describeGitHubError(e, ctx) : `${(e as Error).message ?? String(e)}`;
 }
-
-/** The ids still open in a listing: pending requests, or granted tokens. */
-async function openIds(client: GitHubClient, org: string, route: "GET /orgs/{org}/personal-access-token-requests" | "GET /orgs/{org}/personal-access-tokens"): Promise<Set<number>> {
-  const ids = new Set<number>();
-  for await (const page of client.paginate.iterator(route, { org, per_page: BATCH })) for (const item of page.data) ids.add(item.id);
-  return ids;
-}
-
-
 
 function counts(report: ReviewReport): string {
   const by = (a: ReviewAction) => report.decisions.filter((d) => d.action === a).length;
