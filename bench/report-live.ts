@@ -4,35 +4,14 @@
  * against the floor (one listing of each kind, 100 a page; repository look-ups only where a rule
  * of either config needs them; three auth calls), and the wall time.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { stringify } from "yaml";
 import { run } from "../cli";
 import { GitHubStandIn } from "../test-support/github-stand-in/server";
-import { addGrant, addRequest, installApp } from "../test-support/fixtures";
+import { addGrant, addRequest, installApp, writePolicyFile } from "../test-support/fixtures";
 
 const REQUESTS = 10_000;
 const GRANTS = 2_000;
 
-function config(rules: unknown[], revokeNonCompliant: boolean): string {
-  const file = join(mkdtempSync(join(tmpdir(), "bench-live-")), "token-policy.yaml");
-  writeFileSync(
-    file,
-    stringify({
-      organizations: [
-        {
-          login: "acme-corp",
-          patPolicy: { maxLifetimeDays: 90 },
-          approval: { rules, revokeNonCompliant },
-          app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp" },
-          credentials: { actions: { visibility: "all" } },
-        },
-      ],
-    }),
-  );
-  return file;
-}
+const config = (rules: unknown[], revokeNonCompliant: boolean) => writePolicyFile({ patPolicy: { maxLifetimeDays: 90 }, approval: { rules, revokeNonCompliant } });
 
 async function main(): Promise<void> {
   const standIn = await GitHubStandIn.start({ latencyMs: 20 });

@@ -6,40 +6,25 @@
  * wall time, and the review process's heap after GC (what it keeps: the decisions), its peak heap
  * and its peak RSS.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stringify } from "yaml";
 import { spawn } from "node:child_process";
 import { GitHubStandIn } from "../test-support/github-stand-in/server";
-import { addRequest, installApp, type InstalledApp } from "../test-support/fixtures";
+import { addRequest, installApp, writePolicyFile, type InstalledApp } from "../test-support/fixtures";
 
 const LATENCY_MS = 20;
 
 function configFile(): string {
-  const file = join(mkdtempSync(join(tmpdir(), "bench-review-")), "token-policy.yaml");
-  writeFileSync(
-    file,
-    stringify({
-      organizations: [
-        {
-          login: "acme-corp",
-          patPolicy: { maxLifetimeDays: 90 },
-          approval: {
-            rules: [
-              { name: "no-admin", action: "deny", reason: "No administration.", match: { anyPermission: { organization: { administration: "read" } } } },
-              { name: "read-only", action: "approve", reason: "Read-only.", match: { permissions: { repository: { contents: "read" } } } },
-              { name: "release", action: "approve", reason: "Release repositories.", match: { repositories: ["release-*"] } },
-            ],
-            otherwise: "leave",
-          },
-          app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp" },
-          credentials: { actions: { visibility: "all" } },
-        },
+  return writePolicyFile({
+    patPolicy: { maxLifetimeDays: 90 },
+    approval: {
+      rules: [
+        { name: "no-admin", action: "deny", reason: "No administration.", match: { anyPermission: { organization: { administration: "read" } } } },
+        { name: "read-only", action: "approve", reason: "Read-only.", match: { permissions: { repository: { contents: "read" } } } },
+        { name: "release", action: "approve", reason: "Release repositories.", match: { repositories: ["release-*"] } },
       ],
-    }),
-  );
-  return file;
+      otherwise: "leave",
+    },
+  });
 }
 
 /** Seeds n requests: 70% read-only, 15% admin, 10% lifetime, 3% need a repository look-up, 2% left. */

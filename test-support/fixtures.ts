@@ -2,6 +2,10 @@
  * Builders for tests and benchmarks: an App with a key generated now, an organization with the
  * App installed on a stand-in, PAT requests shaped as GitHub sends them.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
 import { generateKeyPairSync } from "node:crypto";
 import type { GitHubStandIn, OrgState, PatRequestState } from "./github-stand-in/server";
 
@@ -91,4 +95,23 @@ export function addGrant(standIn: GitHubStandIn, org: OrgState, g: { owner?: str
     tokenExpiresAt: days === null ? null : new Date(Date.parse(accessGrantedAt) + days * DAY).toISOString(),
   });
   return id;
+}
+
+/** Writes a one-organization config for acme-corp with the given app and credentials overrides. */
+export function writePolicyFile(org: Record<string, unknown> = {}): string {
+  const file = join(mkdtempSync(join(tmpdir(), "policy-")), "token-policy.yaml");
+  writeFileSync(
+    file,
+    stringify({
+      organizations: [
+        {
+          login: "acme-corp",
+          app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp" },
+          credentials: { actions: { visibility: "all" } },
+          ...org,
+        },
+      ],
+    }),
+  );
+  return file;
 }

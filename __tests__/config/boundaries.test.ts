@@ -5,20 +5,11 @@
 import { writeFileSync } from "node:fs";
 
 import { stringify } from "yaml";
-import { ConfigError } from "../../lib/config/errors";
 import { deepMerge, loadConfig, MAX_CONFIG_BYTES, parseConfig } from "../../lib/config/load";
-import { orgEntry, writeTempConfig } from "../helpers/config";
+import { configProblems, orgEntry, writeTempConfig } from "../helpers/config";
 import { runEntry } from "../helpers/run";
 
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, "policy.yaml");
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).message.split("\n").slice(1).map((l) => l.trim());
-  }
-  throw new Error("expected a ConfigError");
-}
+const problems = (text: string) => configProblems(text);
 const yaml = (organizations: unknown[], extra: Record<string, unknown> = {}) => stringify({ ...extra, organizations });
 
 describe("githubUrl decides where tokens go", () => {

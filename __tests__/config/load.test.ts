@@ -1,20 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { ConfigError } from "../../lib/config/errors";
 import { configFileName, findOrganization, loadConfig, parseConfig } from "../../lib/config/load";
-import { orgEntry, parseOrg, writeTempConfig } from "../helpers/config";
+import { configProblems, orgEntry, parseOrg, writeTempConfig } from "../helpers/config";
 
-/** Parses and returns the ConfigError's lines (without the header), or fails the test. */
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, "policy.yaml");
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).message.split("\n").slice(1).map((l) => l.trim());
-  }
-  throw new Error("expected a ConfigError");
-}
+const problems = (text: string) => configProblems(text);
 
 const yaml = (organizations: unknown[], extra: Record<string, unknown> = {}) => stringify({ ...extra, organizations });
 

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { ConfigError } from "../../lib/config/errors";
 import { parseConfig } from "../../lib/config/load";
 import type { OrganizationConfig } from "../../lib/config/schema";
 
@@ -26,4 +27,15 @@ export function writeTempConfig(text: string, name = "token-policy.yaml"): { dir
   const file = join(dir, name);
   writeFileSync(file, text);
   return { dir, file };
+}
+
+/** Parses config text and returns the ConfigError's lines (without the header); fails when it parses. */
+export function configProblems(text: string, file = "policy.yaml"): string[] {
+  try {
+    parseConfig(text, file);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.message.split("\n").slice(1).map((l) => l.trim());
+  }
+  throw new Error("expected a ConfigError");
 }

@@ -1,32 +1,13 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { stringify } from "yaml";
 import { run } from "../../../cli";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
-import { addGrant, addRequest, installApp, type InstalledApp } from "../../../test-support/fixtures";
+import { addGrant, addRequest, installApp, writePolicyFile, type InstalledApp } from "../../../test-support/fixtures";
 import { captureIO } from "../../helpers/io";
 
 const READ_ONLY = { name: "read-only", action: "approve", match: { permissions: { repository: { contents: "read" } } } };
 
-function config(approval: Record<string, unknown>): string {
-  const file = join(mkdtempSync(join(tmpdir(), "live-")), "token-policy.yaml");
-  writeFileSync(
-    file,
-    stringify({
-      organizations: [
-        {
-          login: "acme-corp",
-          patPolicy: { maxLifetimeDays: 90 },
-          approval,
-          app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "read", organization_personal_access_tokens: "read" } },
-          credentials: { actions: { visibility: "all" } },
-        },
-      ],
-    }),
-  );
-  return file;
-}
+/** acme-corp's policy with this approval section and its App reading requests and grants. */
+const config = (approval: Record<string, unknown>) =>
+  writePolicyFile({ patPolicy: { maxLifetimeDays: 90 }, approval, app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "read", organization_personal_access_tokens: "read" } } });
 
 describe("report --base --live", () => {
   let standIn: GitHubStandIn;
