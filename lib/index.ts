@@ -19,3 +19,8 @@ export * from "./approval/evaluate";
 export * from "./version";
 export * from "./variable-checks";
 export * from "./terraform-requirements";
+export * from "./review/listing";
+export * from "./review/decide";
+export * from "./review/apply";
+export * from "./review/impact";
+export * from "./github/errors";

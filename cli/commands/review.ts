@@ -4,8 +4,9 @@
  * break it. Dry run unless `--apply`.
  */
 import { appendFileSync } from "node:fs";
-import { evaluate, evaluateGrant, type ApprovalPolicy, type ReviewAction } from "../../lib/approval/evaluate";
-import { GONE, listAccess, PAGE, repositoryNames, type RawAccess } from "../../lib/review/listing";
+import type { ApprovalPolicy, ReviewAction } from "../../lib/approval/evaluate";
+import { PAGE } from "../../lib/review/listing";
+import { checkGrants, decidePending, type DecisionRecord, type RevocationRecord, type UnreadableGrant } from "../../lib/review/decide";
 import { applyReviews, applyRevocations, markOutcome, type Outcome } from "../../lib/review/apply";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { authFor, clientFor } from "../github";
@@ -31,39 +32,7 @@ export interface ReviewOptions {
 
 export type { Outcome } from "../../lib/review/apply";
 
-/** One decision, as printed and returned. */
-export interface DecisionRecord {
-  readonly requestId: number;
-  readonly owner: string;
-  readonly tokenName: string;
-  readonly action: ReviewAction;
-  readonly rule: string;
-  readonly reason: string;
-  /** Set with --apply for approve and deny, and for requests gone while being read. */
-  outcome?: Outcome;
-  /** Why the outcome is `unknown` or `failed`. */
-  outcomeReason?: string;
-}
-
-/** One revocation, as printed and returned. */
-export interface RevocationRecord {
-  /** The grant's id (`pat_id`), which the revoke call takes. */
-  readonly tokenId: number;
-  readonly owner: string;
-  readonly tokenName: string;
-  readonly reason: string;
-  outcome?: Outcome;
-  outcomeReason?: string;
-}
-
-/** A granted token the logic could not read: neither compliant nor revoked; an owner looks. */
-export interface UnreadableGrant {
-  readonly tokenId: number;
-  readonly owner: string;
-  readonly tokenName: string;
-  /** What could not be read. */
-  readonly unreadable: string;
-}
+export type { DecisionRecord, RevocationRecord, UnreadableGrant } from "../../lib/review/decide";
 
 /** The command's result; `--json` prints it. */
 export interface ReviewReport {
@@ -98,38 +67,9 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
   let failure: string | undefined;
   let listed = false;
   try {
-    // Decide every pending request, a page at a time; repositories only when a rule needs them.
-    for await (const page of listAccess(client, login, "request")) {
-      for (const { raw: r, access } of page) {
-        let e = evaluate(access, policy);
-        if ("needsRepositories" in e) {
-          const names = await repositoryNames(client, "request", login, r.id);
-          if (names === GONE) {
-            report.decisions.push({ ...recordOf(r), action: "leave", rule: "gone", reason: "No longer pending when its repositories were read: withdrawn, or decided meanwhile.", outcome: "already-decided" });
-            continue;
-          }
-          e = evaluate(access, policy, names);
-        }
-        if (!("decided" in e)) throw new Error("evaluate asked for repositories twice");
-        report.decisions.push({ ...recordOf(r), ...e.decided });
-      }
-      progress.show(`${login}: ${report.decisions.length} pending requests decided`);
-    }
+    await decidePending(client, login, policy, report.decisions, (n) => progress.show(`${login}: ${n} pending requests decided`));
     if (org.approval.revokeNonCompliant) {
-      for await (const page of listAccess(client, login, "grant")) {
-        for (const { raw: g, access } of page) {
-          let e = evaluateGrant(access, policy);
-          if ("needsRepositories" in e) {
-            const names = await repositoryNames(client, "grant", login, g.id);
-            if (names === GONE) continue; // revoked meanwhile: nothing left to revoke
-            e = evaluateGrant(access, policy, names);
-          }
-          if (!("revoke" in e)) throw new Error("evaluateGrant asked for repositories twice");
-          if (e.unreadable) report.unreadableGrants.push({ tokenId: g.id, owner: g.owner?.login ?? "?", tokenName: g.token_name, unreadable: e.unreadable });
-          else if (e.revoke) report.revocations.push({ tokenId: g.id, owner: g.owner.login, tokenName: g.token_name, reason: e.revoke.reason });
-        }
-        progress.show(`${login}: granted tokens checked`);
-      }
+      await checkGrants(client, login, policy, report, (n) => progress.show(`${login}: ${n} granted tokens checked`));
     }
     listed = true;
     if (options.apply) {
@@ -155,9 +95,6 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
   return report;
 }
 
-function recordOf(r: RawAccess): Pick<DecisionRecord, "requestId" | "owner" | "tokenName"> {
-  return { requestId: r.id, owner: r.owner?.login ?? "?", tokenName: r.token_name };
-}
 
 function describeFailure(e: unknown, ctx: GitHubErrorContext = {}): string {
   return isGitHubError(e) ? describeGitHubError(e, ctx) : `${(e as Error).message ?? String(e)}`;

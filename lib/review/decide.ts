@@ -1,0 +1,97 @@
+/**
+ * Deciding an organization's pending requests and checking its granted tokens by its policy,
+ * with GitHub's client injected: a page at a time, a request's repositories read only when a
+ * rule still being tried needs them. Results are pushed as they are made, so a caller that
+ * fails half-way still has what was decided. `review` drives it.
+ */
+import { evaluate, evaluateGrant, type ApprovalPolicy, type ReviewAction } from "../approval/evaluate";
+import type { GitHubClient } from "../github/client";
+import type { Outcome } from "./apply";
+import { GONE, listAccess, repositoryNames, type RawAccess } from "./listing";
+
+/** One decision, as printed and returned. */
+export interface DecisionRecord {
+  readonly requestId: number;
+  readonly owner: string;
+  readonly tokenName: string;
+  readonly action: ReviewAction;
+  readonly rule: string;
+  readonly reason: string;
+  /** Set with --apply for approve and deny, and for requests gone while being read. */
+  outcome?: Outcome;
+  /** Why the outcome is `unknown` or `failed`. */
+  outcomeReason?: string;
+}
+
+/** One revocation, as printed and returned. */
+export interface RevocationRecord {
+  /** The grant's id (`pat_id`), which the revoke call takes. */
+  readonly tokenId: number;
+  readonly owner: string;
+  readonly tokenName: string;
+  readonly reason: string;
+  outcome?: Outcome;
+  outcomeReason?: string;
+}
+
+/** A granted token the logic could not read: neither compliant nor revoked; an owner looks. */
+export interface UnreadableGrant {
+  readonly tokenId: number;
+  readonly owner: string;
+  readonly tokenName: string;
+  /** What could not be read. */
+  readonly unreadable: string;
+}
+
+function recordOf(r: RawAccess): Pick<DecisionRecord, "requestId" | "owner" | "tokenName"> {
+  return { requestId: r.id, owner: r.owner?.login ?? "?", tokenName: r.token_name };
+}
+
+/** Decides every pending request, pushing each decision onto `into`; `progress` gets the count after each page. */
+export async function decidePending(client: GitHubClient, org: string, policy: ApprovalPolicy, into: DecisionRecord[], progress: (decided: number) => void = () => {}): Promise<void> {
+  for await (const page of listAccess(client, org, "request")) {
+    for (const { raw: r, access } of page) {
+      let e = evaluate(access, policy);
+      if ("needsRepositories" in e) {
+        const names = await repositoryNames(client, "request", org, r.id);
+        if (names === GONE) {
+          into.push({ ...recordOf(r), action: "leave", rule: "gone", reason: "No longer pending when its repositories were read: withdrawn, or decided meanwhile.", outcome: "already-decided" });
+          continue;
+        }
+        e = evaluate(access, policy, names);
+      }
+      if (!("decided" in e)) throw new Error("evaluate asked for repositories twice");
+      into.push({ ...recordOf(r), ...e.decided });
+    }
+    progress(into.length);
+  }
+}
+
+/**
+ * Checks every granted token under `revokeNonCompliant`: the ones to revoke, and the ones it
+ * cannot read (left to an owner, never revoked).
+ */
+export async function checkGrants(
+  client: GitHubClient,
+  org: string,
+  policy: ApprovalPolicy,
+  into: { revocations: RevocationRecord[]; unreadableGrants: UnreadableGrant[] },
+  progress: (checked: number) => void = () => {},
+): Promise<void> {
+  let checked = 0;
+  for await (const page of listAccess(client, org, "grant")) {
+    for (const { raw: g, access } of page) {
+      let e = evaluateGrant(access, policy);
+      if ("needsRepositories" in e) {
+        const names = await repositoryNames(client, "grant", org, g.id);
+        if (names === GONE) continue; // revoked meanwhile: nothing left to revoke
+        e = evaluateGrant(access, policy, names);
+      }
+      if (!("revoke" in e)) throw new Error("evaluateGrant asked for repositories twice");
+      if (e.unreadable) into.unreadableGrants.push({ tokenId: g.id, owner: g.owner?.login ?? "?", tokenName: g.token_name, unreadable: e.unreadable });
+      else if (e.revoke) into.revocations.push({ tokenId: g.id, owner: g.owner.login, tokenName: g.token_name, reason: e.revoke.reason });
+    }
+    checked += page.length;
+    progress(checked);
+  }
+}
