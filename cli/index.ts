@@ -13,6 +13,7 @@ import { orgs } from "./commands/orgs";
 import { report } from "./commands/report";
 import { review } from "./commands/review";
 import { seal } from "./commands/seal";
+import { serve } from "./commands/serve";
 import { verify } from "./commands/verify";
 import { failureOf, type CommandIO } from "./io";
 import { forEachOrganization } from "./all-organizations";
@@ -118,6 +119,15 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--out <file>", "also write the guide to this file")
     .action(async (opts) => {
       await guide(opts, io);
+    });
+
+  command("serve", "Decide token requests on GitHub's webhook within seconds; sweep like review on start and every --sweep-minutes", "none")
+    .option("--port <n>", "port (default: $PORT or 3000)", (v) => Number(v))
+    .option("--host <addr>", "address to listen on (default: 127.0.0.1)")
+    .option("--apply", "apply decisions (default: dry run, logged)")
+    .option("--sweep-minutes <n>", "minutes between sweeps, 0 for none after the first (default: 15)", (v) => Number(v))
+    .action(async (opts) => {
+      await serve(opts, io);
     });
 
   command("report", "Markdown report of the policy per organization; with --base, what changed, riskiest first", "none")

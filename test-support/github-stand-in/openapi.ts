@@ -77,6 +77,22 @@ export class OpenApiChecker {
     return op;
   }
 
+  /**
+   * Problems of a webhook payload against its schema in the description (for example
+   * `webhook-personal-access-token-request-created`); empty when it conforms.
+   */
+  webhookProblems(schemaName: string, payload: unknown): string[] {
+    let check = this.webhooks.get(schemaName);
+    if (!check) {
+      if (!this.spec.components.schemas[schemaName]) throw new Error(`${this.specName} has no schema ${schemaName}`);
+      check = this.schema({ $ref: `#/components/schemas/${schemaName}` });
+      this.webhooks.set(schemaName, check);
+    }
+    return check(payload) ? [] : (check.errors ?? []).map((e) => `${schemaName}${e.instancePath} ${e.message}`);
+  }
+
+  private readonly webhooks = new Map<string, ValidateFunction>();
+
   private deref<T>(obj: any): T {
     let cur = obj;
     while (cur && typeof cur.$ref === "string") {

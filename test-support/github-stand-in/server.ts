@@ -698,6 +698,45 @@ export class GitHubStandIn {
     };
   }
 
+  /**
+   * The `personal_access_token_request` `created` delivery GitHub sends the App for a pending
+   * request, checked against the description's webhook schema (a violation is recorded).
+   */
+  deliveryPayload(login: string, requestId: number): Record<string, unknown> {
+    const org = this.orgs.get(login)!;
+    const r = org.requests.get(requestId)!;
+    const payload = {
+      action: "created",
+      personal_access_token_request: {
+        id: r.id,
+        owner: simpleUser(r.owner, 100_000 + (hash(r.owner) % 900_000), this.url),
+        permissions_added: r.permissions,
+        permissions_upgraded: {},
+        permissions_result: r.permissions,
+        repository_selection: r.repositorySelection,
+        repository_count: r.repositorySelection === "subset" ? r.repositories.length : null,
+        repositories:
+          r.repositorySelection === "subset"
+            ? r.repositories.map((n) => {
+                const repo = this.repositoryBody(org, n) as { id: number; node_id: string };
+                return { id: repo.id, name: n, full_name: `${org.login}/${n}`, node_id: repo.node_id, private: true };
+              })
+            : null,
+        created_at: r.createdAt,
+        token_id: r.tokenId,
+        token_name: r.tokenName,
+        token_expired: false,
+        token_expires_at: r.tokenExpiresAt,
+        token_last_used_at: null,
+      },
+      organization: { login: org.login, id: org.id, node_id: `O_${org.id}`, url: `${this.url}/orgs/${org.login}`, repos_url: `${this.url}/orgs/${org.login}/repos`, events_url: `${this.url}/orgs/${org.login}/events`, hooks_url: `${this.url}/orgs/${org.login}/hooks`, issues_url: `${this.url}/orgs/${org.login}/issues`, members_url: `${this.url}/orgs/${org.login}/members{/member}`, public_members_url: `${this.url}/orgs/${org.login}/public_members{/member}`, avatar_url: "https://avatars.example/o", description: null },
+      sender: simpleUser(r.owner, 100_000 + (hash(r.owner) % 900_000), this.url),
+      installation: { id: org.installation?.id ?? 0, node_id: `I_${org.installation?.id ?? 0}` },
+    };
+    for (const p of this.checker.webhookProblems("webhook-personal-access-token-request-created", payload)) this.violations.push(`delivery: ${p}`);
+    return payload;
+  }
+
   /** A granted token as GitHub's organization-programmatic-access-grant schema has it. */
   grantBody(org: OrgState, g: GrantState): Record<string, unknown> {
     return {

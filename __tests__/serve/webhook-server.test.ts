@@ -1,0 +1,226 @@
+/**
+ * `serve` end to end: signed deliveries from the test (built from the stand-in's own requests and
+ * checked against GitHub's webhook schema), decisions applied to the OpenAPI-checked stand-in.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { request as httpRequest } from "node:http";
+import { serve } from "../../cli/commands/serve";
+import type { LogLine, WebhookServer } from "../../lib/serve/webhook-server";
+import { signBody } from "../../lib/serve/webhook-server";
+import { GitHubStandIn } from "../../test-support/github-stand-in/server";
+import { addRequest, installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
+import { captureIO } from "../helpers/io";
+
+const REVIEW = "POST /orgs/{org}/personal-access-token-requests";
+const LIST = "GET /orgs/{org}/personal-access-token-requests";
+const SECRET = randomBytes(20).toString("hex");
+
+interface Running {
+  url: string;
+  logs: LogLine[];
+  server: WebhookServer;
+  stop: () => Promise<void>;
+}
+
+describe("serve", () => {
+  let standIn: GitHubStandIn;
+  let app: InstalledApp;
+  let config: string;
+  const running: Running[] = [];
+
+  beforeEach(async () => {
+    standIn = await GitHubStandIn.start();
+    app = installApp(standIn);
+    config = writePolicyFile({
+      patPolicy: { maxLifetimeDays: 90 },
+      approval: { rules: [{ name: "read-only", action: "approve", reason: "Read-only is fine.", match: { permissions: { repository: { contents: "read" } } } }] },
+      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" } },
+    });
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => r.stop()));
+    expect(standIn.violations).toEqual([]);
+    await standIn.close();
+  });
+
+  /** Starts serve --apply in this process; resolves once its first sweep is logged. */
+  async function start(extra: { apply?: boolean } = {}): Promise<Running> {
+    const logs: LogLine[] = [];
+    let stop!: () => void;
+    const stopSignal = new Promise<void>((r) => (stop = r));
+    let server!: WebhookServer;
+    let url = "";
+    let done!: Promise<void>;
+    const swept = new Promise<void>((resolve) => {
+      const log = (l: LogLine) => {
+        logs.push(l);
+        if (l.event === "sweep" || l.event === "sweep-failed") resolve();
+      };
+      const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: SECRET });
+      done = serve({ config, port: 0, apply: extra.apply ?? true, sweepMinutes: 0 }, io, { log, stopSignal, coalesceMs: 50, onListening: (u, s) => ((url = u), (server = s)) });
+    });
+    await swept;
+    const r: Running = { url, logs, server, stop: async () => (stop(), await done) };
+    running.push(r);
+    return r;
+  }
+
+  /** POSTs a delivery; returns the status. */
+  async function deliver(url: string, payload: unknown, opts: { id?: string; event?: string; signature?: string | null; raw?: string } = {}): Promise<number> {
+    const body = opts.raw ?? JSON.stringify(payload);
+    const headers: Record<string, string> = { "content-type": "application/json", "x-github-event": opts.event ?? "personal_access_token_request", "x-github-delivery": opts.id ?? randomUUID() };
+    if (opts.signature !== null) headers["x-hub-signature-256"] = opts.signature ?? signBody(SECRET, body);
+    return (await fetch(`${url}/webhook`, { method: "POST", headers, body })).status;
+  }
+
+  const decided = (r: Running, n: number) =>
+    new Promise<LogLine[]>((resolve, reject) => {
+      const t0 = Date.now();
+      const poll = () => {
+        const d = r.logs.filter((l) => l.event === "decision");
+        if (d.length >= n) return resolve(d);
+        if (Date.now() - t0 > 5000) return reject(new Error(`only ${d.length} decisions after 5 s: ${JSON.stringify(r.logs)}`));
+        setTimeout(poll, 10);
+      };
+      poll();
+    });
+
+  test("decides a new request within a second of its delivery, before any sweep lists it", async () => {
+    const r = await start();
+    const listsBefore = standIn.callsOf(LIST).length;
+    const req = addRequest(standIn, app.org, { owner: "reader", permissions: { repository: { contents: "read" } } });
+    const t0 = Date.now();
+    expect(await deliver(r.url, standIn.deliveryPayload("acme-corp", req.id))).toBe(202);
+    const [d] = await decided(r, 1);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(d).toMatchObject({ org: "acme-corp", request: req.id, action: "approve", rule: "read-only", outcome: "applied" });
+    expect(typeof d.ms).toBe("number");
+    expect(app.org.reviews.flatMap((x) => x.ids)).toEqual([req.id]);
+    // no listing was needed to decide it
+    expect(standIn.callsOf(LIST).length).toBe(listsBefore);
+    // and nothing secret reached the log
+    expect(JSON.stringify(r.logs)).not.toContain(SECRET);
+    expect(JSON.stringify(r.logs)).not.toMatch(/sha256=|PRIVATE KEY|ghs_/);
+  });
+
+  test("a missing or forged signature gets 401 and nothing else happens", async () => {
+    const r = await start();
+    const req = addRequest(standIn, app.org);
+    const payload = standIn.deliveryPayload("acme-corp", req.id);
+    const calls = standIn.calls.length;
+    expect(await deliver(r.url, payload, { signature: null })).toBe(401);
+    expect(await deliver(r.url, payload, { signature: signBody("not-the-secret-at-all", JSON.stringify(payload)) })).toBe(401);
+    expect(await deliver(r.url, payload, { signature: "sha256=zz" })).toBe(401);
+    await new Promise((x) => setTimeout(x, 150));
+    expect(standIn.calls.length).toBe(calls);
+    expect(r.logs.filter((l) => l.event === "delivery-refused")).toHaveLength(3);
+    expect(r.logs.some((l) => l.event === "decision")).toBe(false);
+  });
+
+  test("a redelivery is acknowledged and not decided again", async () => {
+    const r = await start();
+    const req = addRequest(standIn, app.org);
+    const payload = standIn.deliveryPayload("acme-corp", req.id);
+    const id = randomUUID();
+    expect(await deliver(r.url, payload, { id })).toBe(202);
+    await decided(r, 1);
+    expect(await deliver(r.url, payload, { id })).toBe(202);
+    await new Promise((x) => setTimeout(x, 150));
+    expect(standIn.callsOf(REVIEW)).toHaveLength(1);
+    expect(r.logs.filter((l) => l.event === "delivery-duplicate")).toEqual([expect.objectContaining({ delivery: id })]);
+  });
+
+  test("a burst is coalesced into bulk calls: at most one per 100 ids", async () => {
+    const r = await start();
+    const reqs = Array.from({ length: 150 }, (_, i) => addRequest(standIn, app.org, { owner: `reader${i}` }));
+    const statuses = await Promise.all(reqs.map((q) => deliver(r.url, standIn.deliveryPayload("acme-corp", q.id))));
+    expect(statuses.every((s) => s === 202)).toBe(true);
+    await decided(r, 150);
+    const writes = standIn.callsOf(REVIEW);
+    expect(writes.length).toBeLessThanOrEqual(3);
+    expect(writes.flatMap((c) => (c.body as { pat_request_ids: number[] }).pat_request_ids).sort()).toEqual(reqs.map((q) => q.id).sort());
+    expect(app.org.requests.size).toBe(0);
+  });
+
+  test("an owner deciding between delivery and write, or a 502 after the write took effect: decided once", async () => {
+    const r = await start();
+    const a = addRequest(standIn, app.org, { owner: "a" });
+    const b = addRequest(standIn, app.org, { owner: "b" });
+    let once = false;
+    standIn.beforeHandle = (op) => {
+      if (op === REVIEW && !once) {
+        once = true;
+        app.org.requests.delete(a.id); // an owner decided it in the settings page meanwhile
+      }
+    };
+    standIn.inject({ operation: REVIEW, kind: "502-after", after: 1 });
+    await Promise.all([a, b].map((q) => deliver(r.url, standIn.deliveryPayload("acme-corp", q.id))));
+    const d = await decided(r, 2);
+    expect(d.map((x) => [x.request, x.outcome]).sort()).toEqual([
+      [a.id, "already-decided"],
+      [b.id, "already-decided"],
+    ].sort());
+    // b was applied exactly once (by the call whose answer was lost)
+    expect(app.org.reviews.filter((x) => x.ids.includes(b.id))).toHaveLength(1);
+  });
+
+  test("two serve processes receiving the same burst decide each request once", async () => {
+    const one = await start();
+    const two = await start();
+    const reqs = Array.from({ length: 20 }, (_, i) => addRequest(standIn, app.org, { owner: `r${i}` }));
+    const payloads = reqs.map((q) => [randomUUID(), standIn.deliveryPayload("acme-corp", q.id)] as const);
+    await Promise.all(payloads.flatMap(([id, p]) => [deliver(one.url, p, { id }), deliver(two.url, p, { id })]));
+    await decided(one, 20);
+    await decided(two, 20);
+    for (const q of reqs) expect(app.org.reviews.filter((x) => x.ids.includes(q.id))).toHaveLength(1);
+  });
+
+  test("stopping mid-batch finishes the decisions in flight, then resolves", async () => {
+    const r = await start();
+    const req = addRequest(standIn, app.org);
+    expect(await deliver(r.url, standIn.deliveryPayload("acme-corp", req.id))).toBe(202);
+    // stop at once: the delivery is still waiting for its batch
+    await r.stop();
+    running.splice(running.indexOf(r), 1);
+    expect(r.logs.find((l) => l.event === "decision")).toMatchObject({ request: req.id, outcome: "applied" });
+    expect(r.logs.at(-1)).toMatchObject({ event: "stopped" });
+    await expect(fetch(`${r.url}/healthz`)).rejects.toThrow();
+  });
+
+  test("other events, actions and organizations are acknowledged and ignored; oversized bodies refused", async () => {
+    const r = await start();
+    const req = addRequest(standIn, app.org);
+    const payload = standIn.deliveryPayload("acme-corp", req.id) as any;
+    expect(await deliver(r.url, { ...payload, action: "approved" })).toBe(202);
+    expect(await deliver(r.url, payload, { event: "push" })).toBe(202);
+    expect(await deliver(r.url, { ...payload, organization: { ...payload.organization, login: "someone-else" } })).toBe(202);
+    await new Promise((x) => setTimeout(x, 150));
+    expect(r.logs.filter((l) => l.event === "delivery-ignored")).toHaveLength(3);
+    expect(standIn.callsOf(REVIEW)).toEqual([]);
+    // A body over GitHub's 25 MB cap is refused as soon as its length is known.
+    const big = await new Promise<number>((resolve, reject) => {
+      const u = new URL(`${r.url}/webhook`);
+      const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname, method: "POST", headers: { "content-length": String(26 * 1024 * 1024) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on("error", reject);
+      req.write("x".repeat(1024));
+    });
+    expect(big).toBe(413);
+    expect((await fetch(`${r.url}/healthz`)).status).toBe(200);
+  });
+
+  test("a dry run logs what it would decide and changes nothing", async () => {
+    const r = await start({ apply: false });
+    const req = addRequest(standIn, app.org);
+    await deliver(r.url, standIn.deliveryPayload("acme-corp", req.id));
+    const [d] = await decided(r, 1);
+    expect(d).toMatchObject({ action: "approve", outcome: "dry-run" });
+    expect(standIn.callsOf(REVIEW)).toEqual([]);
+  });
+
+  test("refuses to start without WEBHOOK_SECRET", async () => {
+    await expect(serve({ config, port: 0 }, captureIO({ APP_ID: "1", APP_PRIVATE_KEY: app.pem }))).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("serve needs WEBHOOK_SECRET") });
+  });
+});
