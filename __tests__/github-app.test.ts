@@ -123,3 +123,16 @@ describe("GitHubApp", () => {
     expect(buildAppManifest(base, "http://127.0.0.1:5000/callback").redirect_url).toBe("http://127.0.0.1:5000/callback");
   });
 });
+
+describe("the event serve decides on", () => {
+  test("an App with a webhook and the requests permission asks for personal_access_token_request, active", () => {
+    const m = buildAppManifest({ name: "broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" }, webhookUrl: "https://hooks.acme.example/webhook" });
+    expect(m.default_events).toEqual(["personal_access_token_request"]);
+    expect(m.hook_attributes).toEqual({ url: "https://hooks.acme.example/webhook", active: true });
+  });
+
+  test("without a webhook, or without the permission, it does not", () => {
+    expect(buildAppManifest({ name: "broker", homepageUrl: "https://github.com/a", permissions: { organization_personal_access_token_requests: "write" } }).default_events).toEqual([]);
+    expect(buildAppManifest({ name: "broker", homepageUrl: "https://github.com/a", permissions: { contents: "read" }, webhookUrl: "https://hooks.acme.example/webhook" }).default_events).toEqual([]);
+  });
+});

@@ -35,6 +35,9 @@ export interface AppManifest {
   readonly setup_on_update: false;
 }
 
+/** The event GitHub sends when a fine-grained token is requested (and approved, denied, cancelled). */
+export const PAT_REQUEST_EVENT = "personal_access_token_request";
+
 /**
  * Builds the manifest with sorted permissions and events, so equal input gives equal bytes.
  * Throws when a permission, level or event is not in GitHub's catalogue.
@@ -50,7 +53,9 @@ export function buildAppManifest(input: AppManifestInput, redirectUrl?: string):
     else if (!levels.includes(level as never)) problems.push(`permission ${name} must be one of ${levels.join(", ")}, got ${JSON.stringify(level)}`);
     perms[name] = level;
   }
-  const events = [...new Set(input.events ?? [])].sort();
+  // With a webhook and the requests permission, the App asks for the event `serve` decides on.
+  const servesRequests = Boolean(input.webhookUrl) && Boolean(input.permissions?.organization_personal_access_token_requests);
+  const events = [...new Set([...(input.events ?? []), ...(servesRequests ? [PAT_REQUEST_EVENT] : [])])].sort();
   for (const e of events) if (!APP_EVENTS.has(e)) problems.push(`unknown webhook event ${JSON.stringify(e)}${didYouMean(e, [...APP_EVENTS])}`);
   if (problems.length) throw new Error(`GitHubApp ${input.name}: ${problems.join("; ")}`);
   return {

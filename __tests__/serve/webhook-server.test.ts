@@ -3,7 +3,9 @@
  * checked against GitHub's webhook schema), decisions applied to the OpenAPI-checked stand-in.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
+import { join } from "node:path";
 import { serve } from "../../cli/commands/serve";
 import type { LogLine, WebhookServer } from "../../lib/serve/webhook-server";
 import { signBody } from "../../lib/serve/webhook-server";
@@ -223,4 +225,49 @@ describe("serve", () => {
   test("refuses to start without WEBHOOK_SECRET", async () => {
     await expect(serve({ config, port: 0 }, captureIO({ APP_ID: "1", APP_PRIVATE_KEY: app.pem }))).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("serve needs WEBHOOK_SECRET") });
   });
+});
+
+describe("token-policy serve as a process", () => {
+  test("SIGTERM stops accepting, finishes the decision in flight, and exits 0", async () => {
+    const standIn = await GitHubStandIn.start();
+    const app = installApp(standIn);
+    const config = writePolicyFile({
+      approval: { rules: [{ name: "read-only", action: "approve", match: { permissions: { repository: { contents: "read" } } } }] },
+      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" } },
+    });
+    const root = join(__dirname, "..", "..");
+    const child = spawn(process.execPath, [join(root, "node_modules", "ts-node", "dist", "bin.js"), "--swc", join(root, "cli", "index.ts"), "serve", "--config", config, "--port", "0", "--apply", "--sweep-minutes", "0"], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: SECRET },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (c) => (out += c));
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    const line = (event: string) =>
+      new Promise<Record<string, any>>((resolve, reject) => {
+        const t0 = Date.now();
+        const poll = () => {
+          const found = out.split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.event === event);
+          if (found) return resolve(found);
+          if (Date.now() - t0 > 30_000) return reject(new Error(`no ${event} line: ${out}`));
+          setTimeout(poll, 20);
+        };
+        poll();
+      });
+    try {
+      const { url } = await line("sweep").then(() => line("listening"));
+      const req = addRequest(standIn, app.org);
+      const body = JSON.stringify(standIn.deliveryPayload("acme-corp", req.id));
+      const res = await fetch(`${url}/webhook`, { method: "POST", headers: { "x-github-event": "personal_access_token_request", "x-github-delivery": randomUUID(), "x-hub-signature-256": signBody(SECRET, body) }, body });
+      expect(res.status).toBe(202);
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(await line("decision")).toMatchObject({ request: req.id, outcome: "applied" });
+      expect(out.trim().split("\n").at(-1)).toMatch(/"event":"stopped"/);
+      expect(app.org.reviews.flatMap((x) => x.ids)).toEqual([req.id]);
+    } finally {
+      child.kill("SIGKILL");
+      await standIn.close();
+    }
+  }, 60_000);
 });

@@ -50,6 +50,8 @@ export interface CreateAppResult {
   readonly clientId: string;
   readonly credentialsFile: string;
   readonly installUrl: string;
+  /** Whether GitHub issued a webhook secret (the App has a webhook URL); the secret stays in the file. */
+  readonly webhookSecret: boolean;
 }
 
 /** Runs the flow; resolves when the credentials are written, rejects after the timeout. */
@@ -133,7 +135,7 @@ export async function createApp(options: CreateAppOptions, io: CommandIO, deps: 
             const installUrl = installAppUrl(data.slug, githubUrl);
             html(res, 200, donePage(data.slug, installUrl, out, org.login));
             clearTimeout(timer);
-            resolve({ appId: data.id, slug: data.slug, clientId: data.client_id, credentialsFile: out, installUrl });
+            resolve({ appId: data.id, slug: data.slug, clientId: data.client_id, credentialsFile: out, installUrl, webhookSecret: Boolean(data.webhook_secret) });
           })
           .catch((e) => {
             html(res, 502, "<h1>Failed</h1><p>GitHub did not exchange the code. See the terminal.</p>");
@@ -223,6 +225,9 @@ function printNextSteps(io: CommandIO, login: string, r: CreateAppResult, config
       `  2. Install it: token-policy install --org ${login} --credentials ${r.credentialsFile}   (or open ${r.installUrl})`,
       `  3. Seal the key for Terraform: token-policy seal --org ${login} --credentials ${r.credentialsFile} --target actions`,
       `     and set TF_VAR_${v.actionsSealed} in CI (also TF_VAR_${v.dependabotSealed} with --target dependabot when used).`,
+      ...(r.webhookSecret
+        ? [`  4. Where token-policy serve runs, set WEBHOOK_SECRET to webhook_secret from ${r.credentialsFile} (with APP_ID ${r.appId} and the private key).`]
+        : []),
       "",
     ].join("\n"),
   );

@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const dir = join(__dirname, "..", "..", "examples", "serve");
+
+/** A systemd unit as sections of key → values. */
+function unit(text: string): Map<string, Map<string, string[]>> {
+  const out = new Map<string, Map<string, string[]>>();
+  let section: Map<string, string[]> | undefined;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    const head = /^\[(\w+)\]$/.exec(line);
+    if (head) {
+      out.set(head[1], (section = new Map()));
+      continue;
+    }
+    const kv = /^([A-Za-z]+)=(.*)$/.exec(line);
+    if (!kv || !section) throw new Error(`not a unit line: ${line}`);
+    section.set(kv[1], [...(section.get(kv[1]) ?? []), kv[2]]);
+  }
+  return out;
+}
+
+/** Dockerfile instructions, one per line, with their stage index. */
+function dockerfile(text: string): { stage: number; op: string; args: string }[] {
+  let stage = -1;
+  return text
+    .split("\n")
+    .filter((l) => l.trim() && !l.trim().startsWith("#"))
+    .map((l) => {
+      const [op, ...rest] = l.trim().split(/\s+/);
+      if (op === "FROM") stage++;
+      return { stage, op, args: rest.join(" ") };
+    });
+}
+
+describe("examples/serve", () => {
+  test("the systemd unit runs serve unprivileged, hardened, with the key as a credential", () => {
+    const u = unit(readFileSync(join(dir, "token-policy-serve.service"), "utf8"));
+    const s = u.get("Service")!;
+    expect(s.get("ExecStart")![0]).toMatch(/^\/usr\/bin\/node dist\/cli\/index\.js serve --host 127\.0\.0\.1 /);
+    expect(s.get("DynamicUser")).toEqual(["yes"]);
+    expect(s.get("User")).toBeUndefined();
+    for (const [k, v] of [["NoNewPrivileges", "yes"], ["ProtectSystem", "strict"], ["ProtectHome", "yes"], ["PrivateTmp", "yes"], ["CapabilityBoundingSet", ""], ["KillSignal", "SIGTERM"]]) expect([k, s.get(k)]).toEqual([k, [v]]);
+    expect(s.get("LoadCredential")).toEqual(["app.pem:/etc/token-policy/app.pem"]);
+    expect(s.get("Environment")).toContain("APP_PRIVATE_KEY_FILE=%d/app.pem");
+    expect([...s.keys()].filter((k) => /KEY|SECRET/.test(k))).toEqual([]);
+  });
+
+  test("the Dockerfile runs only production dependencies and the built CLI, as a non-root user", () => {
+    const ins = dockerfile(readFileSync(join(dir, "Dockerfile"), "utf8"));
+    const last = Math.max(...ins.map((i) => i.stage));
+    const final = ins.filter((i) => i.stage === last);
+    expect(final.filter((i) => i.op === "USER").map((i) => i.args)).toEqual(["node"]);
+    expect(final.some((i) => i.op === "RUN")).toBe(false);
+    const deps = ins.filter((i) => i.stage === 1);
+    expect(deps.find((i) => i.op === "RUN")!.args).toMatch(/^npm ci --omit=dev /);
+    expect(final.filter((i) => i.op === "COPY").map((i) => i.args)).toEqual(["--from=deps /app/node_modules ./node_modules", "--from=build /src/dist ./dist", "package.json token-policy.yaml ./"]);
+    expect(JSON.parse(final.find((i) => i.op === "ENTRYPOINT")!.args)).toEqual(["node", "dist/cli/index.js", "serve", "--host", "0.0.0.0", "--port", "3000", "--apply"]);
+  });
+});
