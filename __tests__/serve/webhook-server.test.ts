@@ -166,17 +166,6 @@ describe("serve", () => {
     expect(app.org.reviews.filter((x) => x.ids.includes(b.id))).toHaveLength(1);
   });
 
-  test("two serve processes receiving the same burst decide each request once", async () => {
-    const one = await start();
-    const two = await start();
-    const reqs = Array.from({ length: 20 }, (_, i) => addRequest(standIn, app.org, { owner: `r${i}` }));
-    const payloads = reqs.map((q) => [randomUUID(), standIn.deliveryPayload("acme-corp", q.id)] as const);
-    await Promise.all(payloads.flatMap(([id, p]) => [deliver(one.url, p, { id }), deliver(two.url, p, { id })]));
-    await decided(one, 20);
-    await decided(two, 20);
-    for (const q of reqs) expect(app.org.reviews.filter((x) => x.ids.includes(q.id))).toHaveLength(1);
-  });
-
   test("stopping mid-batch finishes the decisions in flight, then resolves", async () => {
     const r = await start();
     const req = addRequest(standIn, app.org);
@@ -227,47 +216,93 @@ describe("serve", () => {
   });
 });
 
-describe("token-policy serve as a process", () => {
-  test("SIGTERM stops accepting, finishes the decision in flight, and exits 0", async () => {
-    const standIn = await GitHubStandIn.start();
-    const app = installApp(standIn);
-    const config = writePolicyFile({
+/** `token-policy serve` in its own process, its JSON log lines as they come. */
+function serveProcess(standIn: GitHubStandIn, app: InstalledApp, config: string) {
+  const root = join(__dirname, "..", "..");
+  const child = spawn(process.execPath, [join(root, "node_modules", "ts-node", "dist", "bin.js"), "--swc", join(root, "cli", "index.ts"), "serve", "--config", config, "--port", "0", "--apply", "--sweep-minutes", "0"], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: SECRET },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (c) => (out += c));
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  const lines = () => out.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+  const line = (event: string, count = 1) =>
+    new Promise<Record<string, any>[]>((resolve, reject) => {
+      const t0 = Date.now();
+      const poll = () => {
+        const found = lines().filter((l) => l.event === event);
+        if (found.length >= count) return resolve(found);
+        if (Date.now() - t0 > 30_000) return reject(new Error(`no ${count} ${event} lines: ${out}`));
+        setTimeout(poll, 20);
+      };
+      poll();
+    });
+  return { child, exited, line, out: () => out };
+}
+
+async function post(url: string, payload: unknown, id = randomUUID()): Promise<number> {
+  const body = JSON.stringify(payload);
+  const res = await fetch(`${url}/webhook`, { method: "POST", headers: { "x-github-event": "personal_access_token_request", "x-github-delivery": id, "x-hub-signature-256": signBody(SECRET, body) }, body });
+  return res.status;
+}
+
+describe("token-policy serve as processes", () => {
+  let standIn: GitHubStandIn;
+  let app: InstalledApp;
+  let config: string;
+  beforeEach(async () => {
+    standIn = await GitHubStandIn.start();
+    app = installApp(standIn);
+    config = writePolicyFile({
       approval: { rules: [{ name: "read-only", action: "approve", match: { permissions: { repository: { contents: "read" } } } }] },
       app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" } },
     });
-    const root = join(__dirname, "..", "..");
-    const child = spawn(process.execPath, [join(root, "node_modules", "ts-node", "dist", "bin.js"), "--swc", join(root, "cli", "index.ts"), "serve", "--config", config, "--port", "0", "--apply", "--sweep-minutes", "0"], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: SECRET },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (c) => (out += c));
-    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-    const line = (event: string) =>
-      new Promise<Record<string, any>>((resolve, reject) => {
-        const t0 = Date.now();
-        const poll = () => {
-          const found = out.split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.event === event);
-          if (found) return resolve(found);
-          if (Date.now() - t0 > 30_000) return reject(new Error(`no ${event} line: ${out}`));
-          setTimeout(poll, 20);
-        };
-        poll();
-      });
+  });
+  afterEach(async () => {
+    expect(standIn.violations).toEqual([]);
+    await standIn.close();
+  });
+
+  test("SIGTERM stops accepting, finishes the decision in flight, and exits 0", async () => {
+    const p = serveProcess(standIn, app, config);
     try {
-      const { url } = await line("sweep").then(() => line("listening"));
+      await p.line("sweep");
+      const [{ url }] = await p.line("listening");
       const req = addRequest(standIn, app.org);
-      const body = JSON.stringify(standIn.deliveryPayload("acme-corp", req.id));
-      const res = await fetch(`${url}/webhook`, { method: "POST", headers: { "x-github-event": "personal_access_token_request", "x-github-delivery": randomUUID(), "x-hub-signature-256": signBody(SECRET, body) }, body });
-      expect(res.status).toBe(202);
-      child.kill("SIGTERM");
-      expect(await exited).toBe(0);
-      expect(await line("decision")).toMatchObject({ request: req.id, outcome: "applied" });
-      expect(out.trim().split("\n").at(-1)).toMatch(/"event":"stopped"/);
+      expect(await post(url, standIn.deliveryPayload("acme-corp", req.id))).toBe(202);
+      p.child.kill("SIGTERM");
+      expect(await p.exited).toBe(0);
+      expect((await p.line("decision"))[0]).toMatchObject({ request: req.id, outcome: "applied" });
+      expect(p.out().trim().split("\n").at(-1)).toMatch(/"event":"stopped"/);
       expect(app.org.reviews.flatMap((x) => x.ids)).toEqual([req.id]);
     } finally {
-      child.kill("SIGKILL");
-      await standIn.close();
+      p.child.kill("SIGKILL");
     }
   }, 60_000);
+
+  test("two serve processes sharing one GitHub, receiving the same burst, review each request once", async () => {
+    const one = serveProcess(standIn, app, config);
+    const two = serveProcess(standIn, app, config);
+    try {
+      await Promise.all([one.line("sweep"), two.line("sweep")]);
+      const [[{ url: u1 }], [{ url: u2 }]] = await Promise.all([one.line("listening"), two.line("listening")]);
+      const reqs = Array.from({ length: 30 }, (_, i) => addRequest(standIn, app.org, { owner: `r${i}` }));
+      await Promise.all(
+        reqs.map((q) => {
+          const payload = standIn.deliveryPayload("acme-corp", q.id);
+          const id = randomUUID();
+          return Promise.all([post(u1, payload, id), post(u2, payload, id)]);
+        }),
+      );
+      await Promise.all([one.line("decision", 30), two.line("decision", 30)]);
+      for (const q of reqs) expect(app.org.reviews.filter((x) => x.ids.includes(q.id))).toHaveLength(1);
+      const outcomes = [...(await one.line("decision", 30)), ...(await two.line("decision", 30))].map((d) => d.outcome);
+      expect(outcomes.filter((o) => o === "applied").length + outcomes.filter((o) => o === "already-decided").length).toBe(60);
+      expect(outcomes.filter((o) => o === "applied")).toHaveLength(30);
+    } finally {
+      one.child.kill("SIGKILL");
+      two.child.kill("SIGKILL");
+    }
+  }, 90_000);
 });
