@@ -63,7 +63,7 @@ export function pemKeyCheck(variable: string): InputCheck {
   return {
     variable,
     test: `can(regex("-----BEGIN (RSA )?PRIVATE KEY-----", var.${variable})) && can(regex("-----END (RSA )?PRIVATE KEY-----", var.${variable}))`,
-    errorMessage: `TF_VAR_${variable} must be the App's whole private key in PEM form (-----BEGIN RSA PRIVATE KEY----- … -----END RSA PRIVATE KEY-----), as GitHub downloads it or create-app writes it.`,
+    errorMessage: `TF_VAR_${variable} must be the App's whole private key in PEM form, from its BEGIN line to its END line, as GitHub downloads it or create-app writes it.`,
   };
 }
 

@@ -8,6 +8,7 @@ import { loadConfig } from "../../lib/config/load";
 import { OrganizationStack } from "../../lib/organization-stack";
 import { OrgTokenPolicy } from "../../lib/org-token-policy";
 import { terraform, terraformBinary, terraformDir, withoutProvider } from "../../test-support/terraform";
+import { generateAppKey } from "../../test-support/fixtures";
 import { orgEntry, parseOrg } from "../helpers/config";
 import { newStack, synthJson } from "../helpers/stack";
 
@@ -90,7 +91,8 @@ withTerraform("synthesized stacks under Terraform", () => {
       TF_VAR_acme_corp_app_private_key_dependabot_sealed: Buffer.alloc(1750, 2).toString("base64"),
       TF_VAR_acme_corp_app_private_key_env_release_tools__production_sealed: Buffer.alloc(1750, 3).toString("base64"),
     };
-    const pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEsecretsecretsecret\n-----END RSA PRIVATE KEY-----\n";
+    // A real key, generated now: pasting it where the sealed value belongs must not print it.
+    const { pem } = generateAppKey();
     beforeAll(() => {
       expect(terraform(dir, ["init", "-input=false"]).status).toBe(0);
     });
