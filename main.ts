@@ -52,7 +52,7 @@ function main(): void {
   try {
     for (const [i, org] of loaded.config.organizations.entries()) {
       const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
-      new OrgTokenPolicy(stack, "token-policy", { organization: org, configPath: `organizations[${i}]` });
+      OrgTokenPolicy.fromConfig(stack, "token-policy", org, { configPath: `organizations[${i}]` });
       // cdktf invokes aspects from each stack down, so the pack goes on every stack.
       Aspects.of(stack).add(checks);
       stacks.push(stack);

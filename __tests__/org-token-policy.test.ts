@@ -8,7 +8,7 @@ describe("OrgTokenPolicy", () => {
   test("composes the policy record, the App and its credentials from one config entry", () => {
     const org = parseOrg(orgEntry({ app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", id: 777, clientId: "Iv1.abc", installation: { id: 9, repositories: ["x"] } } }));
     const stack = newStack();
-    const policy = new OrgTokenPolicy(stack, "token-policy", { organization: org });
+    const policy = OrgTokenPolicy.fromConfig(stack, "token-policy", org);
     const { synth, tf } = synthJson(stack);
     expect(policy.patPolicy.patPolicyDocument.fine_grained_max_lifetime_days).toBe(366);
     expect(synth).toHaveResourceWithProperties(ActionsOrganizationVariable, { variable_name: "TOKEN_BROKER_APP_ID", value: "777" });
@@ -20,7 +20,7 @@ describe("OrgTokenPolicy", () => {
 
   test("reads App and client ids from variables until the config records them", () => {
     const stack = newStack();
-    new OrgTokenPolicy(stack, "token-policy", { organization: parseOrg() });
+    OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg());
     const { synth, tf } = synthJson(stack);
     expect(tf.variable.acme_corp_app_id).toMatchObject({ type: "string" });
     expect(tf.variable.acme_corp_app_id.sensitive).toBeUndefined();
@@ -30,7 +30,7 @@ describe("OrgTokenPolicy", () => {
 
   test("keeps construct ids, and so Terraform addresses, fixed", () => {
     const stack = newStack();
-    new OrgTokenPolicy(stack, "token-policy", { organization: parseOrg() });
+    OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg());
     const paths = stack.node.findAll().map((c) => c.node.path).filter((p) => p.split("/").length === 3);
     expect(paths.sort()).toEqual(["acme-corp/token-policy/app", "acme-corp/token-policy/credentials", "acme-corp/token-policy/pat-policy"]);
   });
@@ -45,7 +45,7 @@ describe("deploy-time messages", () => {
       }),
     );
     const stack = newStack();
-    new OrgTokenPolicy(stack, "token-policy", { organization: org, configPath: "organizations[3]" });
+    OrgTokenPolicy.fromConfig(stack, "token-policy", org, { configPath: "organizations[3]" });
     const { tf } = synthJson(stack);
     // THEN one lookup per name, each with a postcondition naming the first place it is listed
     const lookups = Object.values(tf.data.github_repository as Record<string, any>);
@@ -61,5 +61,37 @@ describe("deploy-time messages", () => {
   test("records which release synthesized the stack", () => {
     const tf = newStack().toTerraform() as any;
     expect(tf["//"].metadata.tokenPolicyVersion).toMatch(/^github-token-policy \d+\.\d+\.\d+/);
+  });
+});
+
+describe("props, not config", () => {
+  test("takes typed props with only the login, the App's name and homepage, and the Actions visibility required", () => {
+    const stack = newStack();
+    const policy = new OrgTokenPolicy(stack, "token-policy", {
+      organizationLogin: "acme-corp",
+      app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp" },
+      credentials: { actions: { visibility: "all" } },
+    });
+    // the defaults are the config schema's: one place for both paths
+    expect(policy.organizationConfig.patPolicy).toEqual({ fineGrainedTokens: "allow", requireApproval: true, maxLifetimeDays: 366, classicTokens: "restrict" });
+    expect(policy.organizationConfig.approval).toEqual({ rules: [], otherwise: "leave", revokeNonCompliant: false });
+    expect(policy.appCredentials.credentialNames.privateKey).toBe("TOKEN_BROKER_PRIVATE_KEY");
+    expect(synthJson(stack).tf.resource.github_actions_organization_secret).toBeDefined();
+  });
+
+  test("fails before any child exists, naming the construct, the prop, the value and what is allowed", () => {
+    const stack = newStack();
+    expect(
+      () =>
+        new OrgTokenPolicy(stack, "token-policy", {
+          organizationLogin: "acme corp",
+          patPolicy: { maxLifetimeDays: 400 },
+          app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", permissions: { content: "read" } },
+          credentials: { actions: { visibility: "selected" } },
+        }),
+    ).toThrow(
+      /^OrgTokenPolicy acme-corp\/token-policy: organizationLogin: must be a GitHub organization login.*, got "acme corp"; patPolicy\.maxLifetimeDays: must be between 1 and 366, got 400; app\.permissions\.content: unknown App permission \(did you mean "contents"\?\).*; credentials\.actions\.repositories: must list at least one repository when visibility is selected$/,
+    );
+    expect(stack.node.findChild("token-policy").node.children).toEqual([]);
   });
 });

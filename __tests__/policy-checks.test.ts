@@ -12,7 +12,7 @@ import { newStack } from "./helpers/stack";
 describe("PolicyChecks aspect", () => {
   test("applies to the stacks it is added to (cdktf invokes aspects per stack)", () => {
     const stack = newStack();
-    new OrgTokenPolicy(stack, "token-policy", { organization: parseOrg(orgEntry({ patPolicy: { classicTokens: "allow" } })) });
+    OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg(orgEntry({ patPolicy: { classicTokens: "allow" } })));
     const checks = new PolicyChecks();
     Aspects.of(stack).add(checks);
     Testing.synth(stack);
@@ -28,7 +28,7 @@ describe("PolicyChecks aspect", () => {
         suppressions: [{ id: "private-key-visible-to-all", reason: "Every repository deploys with it; see SEC-7." }],
       }),
     );
-    new OrgTokenPolicy(stack, "token-policy", { organization: org });
+    OrgTokenPolicy.fromConfig(stack, "token-policy", org);
     const checks = new PolicyChecks();
     Aspects.of(stack).add(checks);
     Testing.synth(stack);

@@ -124,3 +124,9 @@ export function pendingRequestsUrl(login: string, githubUrl?: string): string {
 export function activeTokensUrl(login: string, githubUrl?: string): string {
   return `${webRoot(githubUrl)}/organizations/${login}/settings/personal-access-tokens/active`;
 }
+
+/** GitHub App client ids: `Iv1.` and 16 hex digits, or `Iv23…` (20 characters). */
+export const CLIENT_ID_PATTERN = "^Iv[0-9A-Za-z.]{4,40}$";
+
+/** Numeric ids (App, installation): digits, no leading zero, at most 19. */
+export const NUMERIC_ID_PATTERN = "^[1-9][0-9]{0,18}$";

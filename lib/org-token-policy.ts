@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import type { OrganizationConfig } from "./config/schema";
+import { organizationSchema, type ApprovalInput, type AppInput, type CredentialsInput, type GuideInput, type OrganizationConfig, type PatPolicyInput, type SuppressionInput } from "./config/schema";
+import { formatPath, showValue, stripLeadingName } from "./config/errors";
 import { AppCredentials } from "./app-credentials";
 import { GitHubApp } from "./github-app";
 import { MemberGuide } from "./member-guide";
@@ -9,10 +10,45 @@ import { stackVariable } from "./organization-stack";
 import { variableNames } from "./naming";
 import { checkInput, clientIdCheck, numericIdCheck, type InputCheck } from "./variable-checks";
 
-/** Props of {@link OrgTokenPolicy}. */
+/** Props of {@link OrgTokenPolicy}: the same shape as an organization's entry in `token-policy.yaml`. */
 export interface OrgTokenPolicyProps {
-  /** One validated organization entry of `token-policy.yaml` (see `loadConfig`). */
-  readonly organization: OrganizationConfig;
+  /** The organization's login. */
+  readonly organizationLogin: string;
+  /**
+   * Web root of its GitHub instance: github.com, a GHE.com tenant or a GitHub Enterprise Server.
+   * @default "https://github.com"
+   */
+  readonly githubUrl?: string;
+  /**
+   * Whether `githubUrl` may name a private or loopback address (a GHES on an internal network).
+   * @default false
+   */
+  readonly allowPrivateHost?: boolean;
+  /**
+   * The PAT policy: `fineGrainedTokens`, `requireApproval`, `maxLifetimeDays`, `classicTokens`,
+   * `classicMaxLifetimeDays`.
+   * @default - fine-grained tokens allowed with approval for at most 366 days; classic restricted
+   */
+  readonly patPolicy?: PatPolicyInput;
+  /**
+   * The approval rules `review` and `serve` apply, `otherwise` and `revokeNonCompliant`.
+   * @default - no rules; requests left to owners; nothing revoked
+   */
+  readonly approval?: ApprovalInput;
+  /** The App: `name` and `homepageUrl`, and its permissions, events, webhook, ids and installation. */
+  readonly app: AppInput;
+  /** Where the App's credentials go: `actions` visibility (required), Dependabot, environments, prefix. */
+  readonly credentials: CredentialsInput;
+  /**
+   * Keep the member guide in a repository of the organization.
+   * @default - no guide
+   */
+  readonly guide?: GuideInput;
+  /**
+   * Policy rules suppressed for this organization, each with its reason.
+   * @default []
+   */
+  readonly suppressions?: readonly SuppressionInput[];
   /**
    * The stack's provider, when several share an app.
    * @default - the stack's default provider
@@ -44,9 +80,28 @@ export class OrgTokenPolicy extends Construct {
   /** The member guide, when the entry asks for one (`guide`). */
   public readonly memberGuide?: MemberGuide;
 
+  /** The construct for one validated entry of `token-policy.yaml` (see `loadConfig`). */
+  static fromConfig(scope: Construct, id: string, entry: OrganizationConfig, options: Pick<OrgTokenPolicyProps, "provider" | "configPath"> = {}): OrgTokenPolicy {
+    const { login, backend: _stackLevel, ...rest } = entry;
+    return new OrgTokenPolicy(scope, id, { organizationLogin: login, ...rest, ...options });
+  }
+
   constructor(scope: Construct, id: string, props: OrgTokenPolicyProps) {
     super(scope, id);
-    const org = props.organization;
+    // The config schema is the one place that validates and holds the defaults: props and a
+    // YAML entry are checked alike, before any child exists.
+    const { organizationLogin, provider: _provider, configPath: _configPath, ...rest } = props;
+    const parsed = organizationSchema.safeParse({ login: organizationLogin, ...rest });
+    if (!parsed.success) {
+      const where = props.configPath ?? this.node.path;
+      const problems = parsed.error.issues.map((i) => {
+        const path = formatPath(i.path as PropertyKey[]).replace(/^login\b/, "organizationLogin");
+        const value = getIn(rest, i.path as PropertyKey[], organizationLogin);
+        return `${path || "props"}: ${stripLeadingName(i.message)}${value === undefined ? "" : `, got ${showValue(value)}`}`;
+      });
+      throw new Error(`OrgTokenPolicy ${where}: ${problems.join("; ")}`);
+    }
+    const org = parsed.data;
     this.organizationConfig = org;
     const login = org.login;
     this.patPolicy = new PatPolicy(this, "pat-policy", { organizationLogin: login, githubUrl: org.githubUrl, ...org.patPolicy });
@@ -91,4 +146,14 @@ export class OrgTokenPolicy extends Construct {
       this.memberGuide = new MemberGuide(this, "guide", { organization: org, repository: org.guide.repository, path: org.guide.path, branch: org.guide.branch, provider: props.provider });
     }
   }
+}
+
+function getIn(obj: unknown, path: readonly PropertyKey[], login: string): unknown {
+  if (path[0] === "login") return login;
+  let cur = obj;
+  for (const part of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[String(part)];
+  }
+  return cur;
 }

@@ -6,6 +6,7 @@
 
 import type { Construct } from "constructs";
 import { Lazy, TerraformLocal, TerraformStack } from "cdktf";
+import { CLIENT_ID_PATTERN, NUMERIC_ID_PATTERN } from "./naming";
 import { DeclaredRecord } from "./record";
 
 /** One check of one variable: an HCL boolean over `var.<variable>`, and what to say when false. */
@@ -17,11 +18,6 @@ export interface InputCheck {
   /** What a correct value is and where it comes from; never the value. */
   readonly errorMessage: string;
 }
-
-/** GitHub App client ids: `Iv1.` and 16 hex digits, or `Iv23…` (20 characters). */
-export const CLIENT_ID_PATTERN = "^Iv[0-9A-Za-z.]{4,40}$";
-/** Numeric ids (App, installation): digits, no leading zero, at most 19. */
-export const NUMERIC_ID_PATTERN = "^[1-9][0-9]{0,18}$";
 
 /**
  * Base64 lengths of a libsodium sealed box (48 bytes more than its message) of a PEM private key

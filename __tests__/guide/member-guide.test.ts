@@ -65,7 +65,7 @@ describe("member guide", () => {
   test("published with the policy: a rule change changes the file's content in the synthesized stack", () => {
     const content = (rules: unknown[]) => {
       const stack = newStack();
-      new OrgTokenPolicy(stack, "token-policy", { organization: parseOrg(orgEntry({ guide: { repository: ".github" }, approval: { rules } })) });
+      OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg(orgEntry({ guide: { repository: ".github" }, approval: { rules } })));
       const { synth, tf } = synthJson(stack);
       expect(synth).toHaveResourceWithProperties(RepositoryFile, { repository: ".github", file: "profile/TOKENS.md", overwrite_on_create: true });
       return (Object.values(tf.resource.github_repository_file)[0] as { content: string }).content;

@@ -23,7 +23,7 @@ function exampleStacks(): Record<string, any> {
   const out: Record<string, any> = {};
   for (const org of loaded.config.organizations) {
     const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
-    new OrgTokenPolicy(stack, "token-policy", { organization: org });
+    OrgTokenPolicy.fromConfig(stack, "token-policy", org);
     out[org.login] = JSON.parse(Testing.synth(stack));
   }
   return out;
@@ -46,7 +46,7 @@ withTerraform("synthesized stacks under Terraform", () => {
     // GIVEN an installation that reaches listed repositories and no id in the config
     const org = parseOrg(orgEntry({ app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", id: 1, clientId: "Iv1.abc", installation: { repositories: ["docs"] } } }));
     const stack = newStack();
-    new OrgTokenPolicy(stack, "token-policy", { organization: org });
+    OrgTokenPolicy.fromConfig(stack, "token-policy", org);
     const { tf } = synthJson(stack);
     const dir = terraformDir(withoutProvider(tf, { backend: "local" }));
     const sealed = { TF_VAR_acme_corp_app_private_key_actions_sealed: Buffer.alloc(1700, 7).toString("base64") };

@@ -71,3 +71,8 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/** Messages such as "maxLifetimeDays must be ..." already follow their path: drops the repeated name. */
+export function stripLeadingName(message: string): string {
+  return message.replace(/^[A-Za-z$]+ (must|is) /, "$1 ");
+}

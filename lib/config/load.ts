@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { z } from "zod";
-import { ConfigError, formatPath, showValue, type Problem } from "./errors";
+import { ConfigError, formatPath, showValue, stripLeadingName, type Problem } from "./errors";
 import { configSchema, ORGANIZATION_KEYS, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
 
 /** The file read when neither an argument nor `TOKEN_POLICY_CONFIG` names one. */
@@ -192,24 +192,20 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
     case "invalid_type":
       if (value === undefined) return "is required";
-      return `${generic ? `must be ${issue.expected === "array" ? "a list" : issue.expected === "object" ? "a mapping" : `a ${issue.expected}`}` : stripWhat(issue.message)}, got ${showValue(value)}`;
+      return `${generic ? `must be ${issue.expected === "array" ? "a list" : issue.expected === "object" ? "a mapping" : `a ${issue.expected}`}` : stripLeadingName(issue.message)}, got ${showValue(value)}`;
     case "too_big":
     case "too_small": {
-      if (typeof value === "string") return `${stripWhat(issue.message)}, got ${value.length} characters`;
-      if (Array.isArray(value)) return `${stripWhat(issue.message)}, got ${value.length}`;
-      return `${stripWhat(issue.message)}, got ${showValue(value)}`;
+      if (typeof value === "string") return `${stripLeadingName(issue.message)}, got ${value.length} characters`;
+      if (Array.isArray(value)) return `${stripLeadingName(issue.message)}, got ${value.length}`;
+      return `${stripLeadingName(issue.message)}, got ${showValue(value)}`;
     }
     case "invalid_value":
-      return `${generic ? `must be one of ${issue.values.map((v) => String(v)).join(", ")}` : stripWhat(issue.message)}, got ${showValue(value)}`;
+      return `${generic ? `must be one of ${issue.values.map((v) => String(v)).join(", ")}` : stripLeadingName(issue.message)}, got ${showValue(value)}`;
     default:
-      return value === undefined ? stripWhat(issue.message) : `${stripWhat(issue.message)}, got ${showValue(value)}`;
+      return value === undefined ? stripLeadingName(issue.message) : `${stripLeadingName(issue.message)}, got ${showValue(value)}`;
   }
 }
 
-/** Messages such as "maxLifetimeDays must be ..." already follow the path; drop the repeated name. */
-function stripWhat(message: string): string {
-  return message.replace(/^[A-Za-z$]+ (must|is) /, "$1 ");
-}
 
 function locate(doc: Document, path: PropertyKey[], at: Locator, atKey = false): { line?: number; col?: number } {
   // Walk as deep as the document goes, so a missing key points at its parent.

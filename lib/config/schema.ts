@@ -5,8 +5,7 @@
 import { posix } from "node:path";
 import { z } from "zod";
 import { APP_EVENTS, APP_PERMISSIONS, CATALOGUE_SOURCE } from "../catalogue";
-import { credentialNames, secretNameProblem } from "../naming";
-import { CLIENT_ID_PATTERN } from "../variable-checks";
+import { CLIENT_ID_PATTERN, credentialNames, secretNameProblem } from "../naming";
 import { didYouMean } from "../text";
 
 /** A strict object: unknown keys are reported with the keys that are allowed there. */
@@ -379,3 +378,16 @@ export type BackendConfig = OrganizationConfig["backend"];
 
 /** The keys an organization entry (and so `defaults`) may have. */
 export const ORGANIZATION_KEYS: readonly string[] = Object.keys(organizationSchema.shape);
+
+/** What a caller writes for the PAT policy: every key optional, the schema's defaults apply. */
+export type PatPolicyInput = z.input<typeof patPolicy>;
+/** What a caller writes for the approval policy. */
+export type ApprovalInput = z.input<typeof approval>;
+/** What a caller writes for the App: `name` and `homepageUrl` are required. */
+export type AppInput = z.input<typeof app>;
+/** What a caller writes for the App's credentials: `actions` is required. */
+export type CredentialsInput = z.input<typeof credentials>;
+/** What a caller writes for the member guide. */
+export type GuideInput = z.input<typeof guide>;
+/** One suppression of a policy rule, with its reason. */
+export type SuppressionInput = z.input<typeof suppression>;

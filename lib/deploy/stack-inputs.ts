@@ -47,7 +47,7 @@ export function deployTargets(organizations: readonly OrganizationConfig[]): Dep
   const app = new App({ skipValidation: true });
   return organizations.map((org) => {
     const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
-    const policy = new OrgTokenPolicy(stack, "token-policy", { organization: org });
+    const policy = OrgTokenPolicy.fromConfig(stack, "token-policy", org);
     const inputs = stack.node
       .findAll()
       .filter((c): c is TerraformVariable => c instanceof TerraformVariable)
