@@ -9,8 +9,6 @@ import { Command, CommanderError } from "commander";
 import { createApp } from "./commands/create-app";
 import { guide } from "./commands/guide";
 import { install } from "./commands/install";
-import { orgs } from "./commands/orgs";
-import { report } from "./commands/report";
 import { review } from "./commands/review";
 import { seal } from "./commands/seal";
 import { serve } from "./commands/serve";
@@ -112,6 +110,9 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--org <login>", "with --export-inputs: the organization")
     .option("--export-inputs", "print this organization's TF_VAR_ lines for $GITHUB_ENV, from TOKEN_POLICY_SECRETS_JSON and TOKEN_POLICY_VARS_JSON")
     .action(async (opts) => {
+      // Loaded on use: it builds the stacks, and the other commands (serve in a slim image
+      // among them) run without cdktf.
+      const { orgs } = require("./commands/orgs") as typeof import("./commands/orgs");
       await orgs(opts, io);
     });
 
@@ -136,6 +137,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--live", "with --base: what the change does to each organization's pending requests and granted tokens now (read-only, as its App)")
     .option("--credentials <file>", "with --live: the file create-app wrote")
     .action(async (opts) => {
+      const { report } = require("./commands/report") as typeof import("./commands/report");
       await report(opts, io);
     });
 
