@@ -10,7 +10,13 @@ import { stackVariable } from "./organization-stack";
 import { variableNames } from "./naming";
 import { checkInput, clientIdCheck, numericIdCheck, type InputCheck } from "./variable-checks";
 
-/** Props of {@link OrgTokenPolicy}: the same shape as an organization's entry in `token-policy.yaml`. */
+/**
+ * Props of {@link OrgTokenPolicy}: the same shape as an organization's entry in `token-policy.yaml`.
+ *
+ * The nested fields (`patPolicy.maxLifetimeDays`, `app.installation.repositories`, …), their
+ * values and their defaults are the README's "Config reference": one schema checks both the file
+ * and these props.
+ */
 export interface OrgTokenPolicyProps {
   /** The organization's login. */
   readonly organizationLogin: string;
