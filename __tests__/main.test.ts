@@ -1,26 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { homedir, hostname, tmpdir, userInfo } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { generateAppKey, keyBodyLines } from "./helpers/keys";
 import { runEntry } from "./helpers/run";
 import { writeTempConfig } from "./helpers/config";
+import { readTree } from "./helpers/files";
 
 const example = join(__dirname, "..", "token-policy.yaml");
-
-/** Every file under `dir`, relative path → contents. */
-function readTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p, "utf8"));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** Synthesizes the example in a fresh directory, with only node on PATH: synth needs no terraform binary. */
 function synthIn(env: NodeJS.ProcessEnv = {}) {

@@ -5,60 +5,50 @@
  * stale, the way the JSON Schema and the permission catalogue are checked.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
+import { readTree } from "../helpers/files";
 
 const root = join(__dirname, "..", "..");
 const committed = join(root, "docs", "api");
 
-function files(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else out.push(relative(dir, full).split("\\").join("/"));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 describe("docs/api", () => {
-  let fresh: string;
+  let fresh: Map<string, string>;
 
   beforeAll(() => {
-    fresh = mkdtempSync(join(tmpdir(), "api-docs-"));
-    execFileSync(process.execPath, [join(dirname(require.resolve("typedoc/package.json")), "bin", "typedoc"), "--out", fresh], { cwd: root, stdio: "pipe" });
+    const out = mkdtempSync(join(tmpdir(), "api-docs-"));
+    try {
+      execFileSync(process.execPath, [join(dirname(require.resolve("typedoc/package.json")), "bin", "typedoc"), "--out", out], { cwd: root, stdio: "pipe" });
+      fresh = readTree(out);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   }, 120_000);
 
-  afterAll(() => rmSync(fresh, { recursive: true, force: true }));
-
   test("is what npm run docs:api writes today (run it and commit docs/api when this fails)", () => {
-    const want = files(fresh);
-    expect(files(committed)).toEqual(want);
-    const read = (dir: string, f: string): string => readFileSync(join(dir, f), "utf8").replace(/\r\n/g, "\n"); // a Windows checkout
-    const stale = want.filter((f) => read(committed, f) !== read(fresh, f));
+    const old = readTree(committed);
+    const want = [...fresh.keys()];
+    expect([...old.keys()]).toEqual(want);
+    const stale = want.filter((f) => old.get(f)!.replace(/\r\n/g, "\n") !== fresh.get(f)); // a Windows checkout
     expect(stale).toEqual([]);
   });
 
   test("documents every construct and its props, with their defaults", () => {
-    const index = readFileSync(join(fresh, "README.md"), "utf8");
+    const index = fresh.get("README.md")!;
     for (const name of ["OrganizationStack", "OrgTokenPolicy", "PatPolicy", "GitHubApp", "AppCredentials", "MemberGuide", "PolicyChecks"]) {
       expect(index).toContain(`[${name}](classes/${name}.md)`);
     }
-    const props = readFileSync(join(fresh, "interfaces", "OrgTokenPolicyProps.md"), "utf8");
+    const props = fresh.get("interfaces/OrgTokenPolicyProps.md")!;
     expect(props).toMatch(/`githubUrl\?`.*\*\*Default\*\* `"https:\/\/github\.com"`/);
     expect(props).toContain("Config reference");
   });
 
   test("holds no machine paths and no inherited cdktf members (the same on cdktf and cdktn)", () => {
-    for (const f of files(fresh)) {
-      const text = readFileSync(join(fresh, f), "utf8");
+    for (const [f, text] of fresh) {
       expect({ f, home: text.includes(root) || text.includes("node_modules") }).toEqual({ f, home: false });
     }
-    const stack = readFileSync(join(fresh, "classes", "OrganizationStack.md"), "utf8");
+    const stack = fresh.get("classes/OrganizationStack.md")!;
     expect(stack).not.toMatch(/Inherited from/);
   });
 });
