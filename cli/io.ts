@@ -1,6 +1,8 @@
-import type { GitHubClient, GitHubClientOptions } from "../lib/github/client";
 import { clean } from "../lib/text";
-import { describeGitHubError, isGitHubError } from "../lib/github/errors";
+import { CommandFailure, describeGitHubError, isGitHubError } from "../lib/github/errors";
+import type { GitHubContext } from "../lib/github/credentials";
+
+export { CommandFailure, GitHubFailure } from "../lib/github/errors";
 
 /** A stream a command writes to. */
 export interface Output {
@@ -13,34 +15,11 @@ export interface Output {
  * What a command gets from its caller: the environment and streams, and optionally a GitHub
  * client or client options (tests point them at a local stand-in).
  */
-export interface CommandIO {
-  readonly env: NodeJS.ProcessEnv;
+export interface CommandIO extends GitHubContext {
   readonly stdout: Output;
   readonly stderr: Output;
-  /** A ready client; when absent the command builds one from the environment. */
-  readonly client?: GitHubClient;
-  /** Overrides for the client the command builds (timings in tests and benchmarks). */
-  readonly clientOptions?: Partial<GitHubClientOptions>;
   /** The clock, for reports. @default () => new Date() */
   readonly now?: () => Date;
-}
-
-/** A failure of something the command depends on (git, the file system): exit 1. */
-export class CommandFailure extends Error {
-  readonly exitCode: number = 1;
-
-  constructor(message: string) {
-    super(message);
-    this.name = "CommandFailure";
-  }
-}
-
-/** A failure of GitHub or the network: the CLI prints it and exits 1. */
-export class GitHubFailure extends CommandFailure {
-  constructor(message: string) {
-    super(message);
-    this.name = "GitHubFailure";
-  }
 }
 
 /** Formats rows as an aligned plain-text table. */

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { run } from "../../cli";
-import { writeCredentialsFile } from "../../cli/credentials-file";
+import { writeCredentialsFile } from "../../lib/registration/credentials-file";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { installApp, type InstalledApp } from "../../test-support/fixtures";
 import { captureIO } from "../helpers/io";

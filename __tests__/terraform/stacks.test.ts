@@ -5,8 +5,8 @@
 import { join } from "node:path";
 import { Testing } from "cdktf";
 import { loadConfig } from "../../lib/config/load";
-import { OrganizationStack } from "../../lib/organization-stack";
-import { OrgTokenPolicy } from "../../lib/org-token-policy";
+import { OrganizationStack } from "../../lib/constructs/organization-stack";
+import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
 import { terraform, terraformBinary, terraformDir, withoutProvider } from "../../test-support/terraform";
 import { generateAppKey } from "../../test-support/fixtures";
 import { orgEntry, parseOrg } from "../helpers/config";

@@ -4,7 +4,7 @@
  * and for each approve rule how to ask for a token it approves.
  */
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
-import { memberGuide } from "../../lib/guide/member-guide";
+import { memberGuide } from "../../lib/guide/guide-markdown";
 import type { CommandIO } from "../io";
 import { writeNoFollow } from "../files";
 

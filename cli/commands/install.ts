@@ -6,12 +6,12 @@
  */
 import type { GitHubAuth } from "../../lib/github/client";
 import { describeGitHubError } from "../../lib/github/errors";
-import { authFor, clientFor } from "../github";
+import { authFor, clientFor } from "../../lib/github/credentials";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
 import { installAppUrl, installationSettingsUrl, variableNames } from "../../lib/naming";
 import { openBrowser } from "../browser";
-import { readCredentialsFile } from "../credentials-file";
+import { readCredentialsFile } from "../../lib/registration/credentials-file";
 import { GitHubFailure, type CommandIO } from "../io";
 
 /** Most repository names GitHub's enterprise installation endpoints take in one call. */

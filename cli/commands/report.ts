@@ -10,7 +10,7 @@ import { UsageError } from "../../lib/config/errors";
 import { configFileName, loadConfig, parseConfig } from "../../lib/config/load";
 import type { OrganizationConfig, TokenPolicyConfig } from "../../lib/config/schema";
 import { liveImpact, type LiveImpact } from "../../lib/review/impact";
-import { authFor, clientFor } from "../github";
+import { authFor, clientFor } from "../../lib/github/credentials";
 import { diffConfigs, riskOf, type Change } from "../../lib/report/diff";
 import { describeOrganization } from "../../lib/report/describe";
 import { md } from "../../lib/text";

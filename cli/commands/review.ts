@@ -9,7 +9,7 @@ import { PAGE } from "../../lib/review/listing";
 import { checkGrants, decidePending, type DecisionRecord, type RevocationRecord, type UnreadableGrant } from "../../lib/review/decide";
 import { applyReviews, applyRevocations, markOutcome, type Outcome } from "../../lib/review/apply";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
-import { authFor, clientFor } from "../github";
+import { authFor, clientFor } from "../../lib/github/credentials";
 import { describeGitHubError, isGitHubError, type GitHubErrorContext } from "../../lib/github/errors";
 import { md } from "../../lib/text";
 import { GitHubFailure, table, type CommandIO } from "../io";

@@ -6,11 +6,11 @@
  */
 import sodium from "libsodium-wrappers";
 import { privateKeyFromEnv, type GitHubAuth } from "../../lib/github/client";
-import { authFor, clientFor } from "../github";
+import { authFor, clientFor } from "../../lib/github/credentials";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
 import { variableNames } from "../../lib/naming";
-import { readCredentialsFile } from "../credentials-file";
+import { readCredentialsFile } from "../../lib/registration/credentials-file";
 import { GitHubFailure, type CommandIO } from "../io";
 
 /** Options of {@link seal}. */

@@ -9,7 +9,7 @@ import { UsageError } from "../../lib/config/errors";
 import { resolveAuth, type GitHubClient } from "../../lib/github/client";
 import type { OrganizationConfig } from "../../lib/config/schema";
 import { WebhookServer, type LogLine } from "../../lib/serve/webhook-server";
-import { clientFor } from "../github";
+import { clientFor } from "../../lib/github/credentials";
 import type { CommandIO } from "../io";
 
 /** Options of {@link serve}. */

@@ -1,17 +1,13 @@
 /**
- * `token-policy verify`: checks GitHub against the config, as the App. One line per drift with
- * what to do and where; exit 3 on drift. What the credentials cannot see is listed as not
- * checked, never passed over in silence.
+ * `token-policy verify`: checks GitHub against the config, as the App (the checks live in
+ * `lib/verify`). One line per drift with what to do and where; exit 3 on drift.
  */
-import { buildAppManifest } from "../../lib/app-manifest";
-import { lifetimeViolation } from "../../lib/approval/evaluate";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
-import type { OrganizationConfig, VisibilityConfig } from "../../lib/config/schema";
-import type { GitHubClient } from "../../lib/github/client";
-import { authFor, clientFor } from "../github";
-import { activeTokensUrl, credentialNames, pendingRequestsUrl, webRoot } from "../../lib/naming";
+import { verifyOrganization, type VerifyReport } from "../../lib/verify/verify";
 import { clean } from "../../lib/text";
 import type { CommandIO } from "../io";
+
+export type { Drift, VerifyReport } from "../../lib/verify/verify";
 
 /** Options of {@link verify}. */
 export interface VerifyOptions {
@@ -22,54 +18,11 @@ export interface VerifyOptions {
   readonly credentials?: string;
 }
 
-/** One difference between GitHub and the config. */
-export interface Drift {
-  /** What was checked, e.g. `app.permissions.contents`. */
-  readonly check: string;
-  readonly expected: string;
-  readonly actual: string;
-  /** What to do about it. */
-  readonly fix: string;
-  /** Where to do it. */
-  readonly url: string;
-}
-
-/** The command's result. */
-export interface VerifyReport {
-  readonly org: string;
-  readonly drift: Drift[];
-  /** Checks that could not run, and why. */
-  readonly notChecked: string[];
-}
-
-/** Runs every check it can; returns the report (the CLI exits 3 when `drift` is not empty). */
+/** Runs every check it can and prints; returns the report (the CLI exits 3 when `drift` is not empty). */
 export async function verify(options: VerifyOptions, io: CommandIO): Promise<VerifyReport> {
   const loaded = loadConfig(configFileName(options.config, io.env));
   const org = findOrganization(loaded, options.org);
-  const auth = authFor(io, org, options.credentials);
-  const report: VerifyReport = { org: org.login, drift: [], notChecked: [] };
-  const web = webRoot(org.githubUrl);
-
-  let client: GitHubClient | undefined = io.client;
-  if (auth.kind === "app") {
-    // As the App itself first: its registration, and whether it is installed at all.
-    const asApp = await clientFor(io, org, { auth, asApp: true });
-    const installationId = await checkApp(asApp, org, web, report);
-    if (installationId !== undefined) {
-      client ??= await clientFor(io, org, { auth: { ...auth, installationId } });
-      await checkInstallationRepositories(client, org, installationId, web, report);
-    } else if (!client) {
-      report.notChecked.push("secrets, variables and tokens (the App is not installed, so it has no installation token)");
-    }
-  } else {
-    report.notChecked.push("the App's registration and installation (GET /app and GET /orgs/{org}/installation need the App itself: set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE)");
-    client ??= await clientFor(io, org, { auth });
-  }
-  if (client) {
-    await checkCredentials(client, org, web, report);
-    await checkTokens(client, org, web, report);
-  }
-
+  const report = await verifyOrganization(org, io, options.credentials);
   if (options.json) io.stdout.write(JSON.stringify(report, null, 2) + "\n");
   else {
     for (const d of report.drift) io.stdout.write(`drift: ${clean(d.check)}: expected ${clean(d.expected)}, found ${clean(d.actual)}. ${d.fix} ${d.url}\n`);
@@ -77,160 +30,4 @@ export async function verify(options: VerifyOptions, io: CommandIO): Promise<Ver
     io.stdout.write(report.drift.length ? `${org.login}: ${report.drift.length} drift${report.drift.length === 1 ? "" : "s"}.\n` : `${org.login}: no drift.\n`);
   }
   return report;
-}
-
-/** Checks the App and its installation as the App; returns the installation id when installed. */
-async function checkApp(asApp: GitHubClient, org: OrganizationConfig, web: string, report: VerifyReport): Promise<number | undefined> {
-  const manifest = buildAppManifest(org.app);
-  const { data: app } = await asApp.request("GET /app");
-  const settings = `${web}/organizations/${org.login}/settings/apps/${app!.slug}`;
-  const declared = manifest.default_permissions;
-  const registered = (app!.permissions ?? {}) as Record<string, string>;
-  for (const name of new Set([...Object.keys(declared), ...Object.keys(registered)])) {
-    if (name === "metadata" && !declared[name]) continue; // GitHub adds metadata: read to every App
-    if (declared[name] !== registered[name]) {
-      report.drift.push({ check: `app.permissions.${name}`, expected: declared[name] ?? "none", actual: registered[name] ?? "none", fix: "Set the App's permissions to the manifest's on its settings page.", url: `${settings}/permissions` });
-    }
-  }
-  const events = [...(app!.events ?? [])].sort();
-  if (events.join(",") !== manifest.default_events.join(",")) {
-    report.drift.push({ check: "app.events", expected: manifest.default_events.join(", ") || "none", actual: events.join(", ") || "none", fix: "Set the App's event subscriptions on its settings page.", url: `${settings}/permissions` });
-  }
-
-  let inst;
-  try {
-    inst = (await asApp.request("GET /orgs/{org}/installation", { org: org.login })).data;
-  } catch (e) {
-    if ((e as { status?: number }).status !== 404) throw e;
-    report.drift.push({ check: "app.installation", expected: "installed", actual: "not installed", fix: `Install it: token-policy install --org ${org.login}.`, url: `${web}/apps/${app!.slug}/installations/new` });
-    return undefined;
-  }
-  const instUrl = `${web}/organizations/${org.login}/settings/installations/${inst.id}`;
-  if (org.app.installation.id !== undefined && org.app.installation.id !== inst.id) {
-    report.drift.push({ check: "app.installation.id", expected: String(org.app.installation.id), actual: String(inst.id), fix: "Record the installation's id in the config.", url: instUrl });
-  }
-  const accepted = (inst.permissions ?? {}) as Record<string, string>;
-  for (const [name, level] of Object.entries(declared)) {
-    if (accepted[name] !== level) {
-      report.drift.push({ check: `installation.permissions.${name}`, expected: level, actual: accepted[name] ?? "none", fix: "An owner must accept the App's requested permissions on the installation page.", url: instUrl });
-    }
-  }
-  const selection = org.app.installation.repositories === "all" ? "all" : "selected";
-  if (inst.repository_selection !== selection) {
-    report.drift.push({ check: "installation.repository_selection", expected: selection, actual: inst.repository_selection, fix: "Choose the repositories on the installation page (or let cdktf deploy manage the list).", url: instUrl });
-  }
-  return inst.id;
-}
-
-/** With selected repositories, the installation reaches exactly the configured ones. */
-async function checkInstallationRepositories(client: GitHubClient, org: OrganizationConfig, installationId: number, web: string, report: VerifyReport): Promise<void> {
-  const wanted = org.app.installation.repositories;
-  const instUrl = `${web}/organizations/${org.login}/settings/installations/${installationId}`;
-  if (wanted !== "all" && !report.drift.some((d) => d.check === "installation.repository_selection")) {
-    const names: string[] = [];
-    for await (const page of client.paginate.iterator("GET /installation/repositories", { per_page: 100 })) for (const r of page.data) names.push(r.name);
-    const missing = wanted.filter((r) => !names.includes(r));
-    const extra = names.filter((r) => !wanted.includes(r));
-    if (missing.length || extra.length) {
-      report.drift.push({ check: "installation.repositories", expected: [...wanted].sort().join(", "), actual: names.sort().join(", ") || "none", fix: "Run cdktf deploy (it manages the list), or fix it on the installation page.", url: instUrl });
-    }
-  }
-}
-
-type SelectedRepositoriesRoute =
-  | "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
-  | "GET /orgs/{org}/actions/variables/{name}/repositories"
-  | "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories";
-
-async function checkCredentials(client: GitHubClient, org: OrganizationConfig, web: string, report: VerifyReport): Promise<void> {
-  const names = credentialNames(org.credentials.prefix);
-  const secretsUrl = `${web}/organizations/${org.login}/settings/secrets/actions`;
-  const deploy = "Run cdktf deploy for this organization.";
-  const visibility = async (what: string, v: VisibilityConfig, found: { visibility: string }, reposRoute: () => Promise<string[]>, url: string) => {
-    if (found.visibility !== v.visibility) {
-      report.drift.push({ check: `${what}.visibility`, expected: v.visibility, actual: found.visibility, fix: deploy, url });
-    } else if (v.visibility === "selected") {
-      const names = (await reposRoute()).sort();
-      const expected = [...(v.repositories ?? [])].sort();
-      if (names.join(",") !== expected.join(",")) report.drift.push({ check: `${what}.repositories`, expected: expected.join(", "), actual: names.join(", ") || "none", fix: deploy, url });
-    }
-  };
-  const variablesUrl = `${web}/organizations/${org.login}/settings/variables/actions`;
-  const dependabotUrl = `${web}/organizations/${org.login}/settings/secrets/dependabot`;
-  /** Every repository name of a selected-visibility list, all pages. */
-  const repositoryNames = async (route: SelectedRepositoriesRoute, params: Record<string, string>) =>
-    ((await client.paginate(route, { org: org.login, per_page: 100, ...params } as never)) as { name: string }[]).map((r) => r.name);
-  const guarded = async (what: string, permission: string, url: string, fn: () => Promise<void>) => {
-    try {
-      await fn();
-    } catch (e) {
-      const status = (e as { status?: number }).status;
-      if (status === 404) report.drift.push({ check: what, expected: "present", actual: "missing", fix: deploy, url });
-      else if (status === 403) report.notChecked.push(`${what} (the token lacks ${permission})`);
-      else throw e;
-    }
-  };
-  await guarded(`secret ${names.privateKey}`, "organization_secrets: read", secretsUrl, async () => {
-    const { data } = await client.request("GET /orgs/{org}/actions/secrets/{secret_name}", { org: org.login, secret_name: names.privateKey });
-    await visibility(`secret ${names.privateKey}`, org.credentials.actions, data, () => repositoryNames("GET /orgs/{org}/actions/secrets/{secret_name}/repositories", { secret_name: names.privateKey }), secretsUrl);
-  });
-  for (const [name, expectedValue] of [
-    [names.appId, org.app.id !== undefined ? String(org.app.id) : undefined],
-    [names.clientId, org.app.clientId],
-  ] as const) {
-    await guarded(`variable ${name}`, "organization_actions_variables: read", variablesUrl, async () => {
-      const { data } = await client.request("GET /orgs/{org}/actions/variables/{name}", { org: org.login, name });
-      if (expectedValue !== undefined && data.value !== expectedValue) {
-        report.drift.push({ check: `variable ${name}.value`, expected: expectedValue, actual: data.value, fix: deploy, url: variablesUrl });
-      }
-      await visibility(`variable ${name}`, org.credentials.actions, data, () => repositoryNames("GET /orgs/{org}/actions/variables/{name}/repositories", { name }), variablesUrl);
-    });
-  }
-  if (org.credentials.dependabot) {
-    await guarded(`Dependabot secret ${names.privateKey}`, "dependabot_secrets: read", dependabotUrl, async () => {
-      const { data } = await client.request("GET /orgs/{org}/dependabot/secrets/{secret_name}", { org: org.login, secret_name: names.privateKey });
-      await visibility(`Dependabot secret ${names.privateKey}`, org.credentials.dependabot!, data, () => repositoryNames("GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories", { secret_name: names.privateKey }), dependabotUrl);
-    });
-  }
-}
-
-async function checkTokens(client: GitHubClient, org: OrganizationConfig, web: string, report: VerifyReport): Promise<void> {
-  const max = org.patPolicy.maxLifetimeDays;
-  const scan = async (route: "GET /orgs/{org}/personal-access-tokens" | "GET /orgs/{org}/personal-access-token-requests", since: "access_granted_at" | "created_at", permission: string) => {
-    const bad: number[] = [];
-    try {
-      for await (const page of client.paginate.iterator(route, { org: org.login, per_page: 100 })) {
-        for (const t of page.data as unknown as { id: number; token_expires_at: string | null; access_granted_at?: string; created_at?: string }[]) {
-          if (lifetimeViolation({ since: t[since]!, tokenExpiresAt: t.token_expires_at }, max)) bad.push(t.id);
-        }
-      }
-    } catch (e) {
-      if ((e as { status?: number }).status === 403) {
-        report.notChecked.push(`${since === "created_at" ? "pending requests" : "granted tokens"} (the token lacks ${permission})`);
-        return undefined;
-      }
-      throw e;
-    }
-    return bad;
-  };
-  const granted = await scan("GET /orgs/{org}/personal-access-tokens", "access_granted_at", "organization_personal_access_tokens: read");
-  if (granted?.length) {
-    report.drift.push({
-      check: "granted tokens",
-      expected: `none living over ${max} days`,
-      actual: `${granted.length} (ids ${granted.slice(0, 10).join(", ")}${granted.length > 10 ? ", …" : ""})`,
-      fix: "Revoke them: set approval.revokeNonCompliant and run review --apply, or revoke on the active tokens page.",
-      url: activeTokensUrl(org.login, web),
-    });
-  }
-  const pending = await scan("GET /orgs/{org}/personal-access-token-requests", "created_at", "organization_personal_access_token_requests: read");
-  if (pending?.length) {
-    report.drift.push({
-      check: "pending requests",
-      expected: `none asking for over ${max} days`,
-      actual: `${pending.length} (ids ${pending.slice(0, 10).join(", ")}${pending.length > 10 ? ", …" : ""})`,
-      fix: "Run review --apply: it denies them. If many arrive, the PAT policy page's lifetime may not match the config.",
-      url: pendingRequestsUrl(org.login, web),
-    });
-  }
 }

@@ -1,3 +1,8 @@
+/**
+ * GitHub's App permission and webhook event catalogue, generated from GitHub's OpenAPI
+ * description (`npm run generate:catalogue`): the names and levels a manifest may ask for, and
+ * what each grants. Pure data; the config loader, the manifest and create-app's page read it.
+ */
 import catalogue from "./github-app-catalogue.json";
 
 /** A permission level, lowest first: read < write < admin. */

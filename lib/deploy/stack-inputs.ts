@@ -6,8 +6,8 @@
 import { App, TerraformVariable } from "cdktf";
 import type { OrganizationConfig } from "../config/schema";
 import { apiUrlFor, webRoot } from "../naming";
-import { OrganizationStack } from "../organization-stack";
-import { OrgTokenPolicy } from "../org-token-policy";
+import { OrganizationStack } from "../constructs/organization-stack";
+import { OrgTokenPolicy } from "../constructs/org-token-policy";
 
 /** One input of a stack. */
 export interface StackInput {

@@ -144,3 +144,21 @@ function safePath(u: string): string {
 function stripApiRoot(path: string): string {
   return path.replace(/^\/api\/v3(?=\/)/, "");
 }
+
+/** A failure of something the command depends on (git, the file system): exit 1. */
+export class CommandFailure extends Error {
+  readonly exitCode: number = 1;
+
+  constructor(message: string) {
+    super(message);
+    this.name = "CommandFailure";
+  }
+}
+
+/** A failure of GitHub or the network: the CLI prints it and exits 1. */
+export class GitHubFailure extends CommandFailure {
+  constructor(message: string) {
+    super(message);
+    this.name = "GitHubFailure";
+  }
+}

@@ -4,8 +4,8 @@
  */
 import type { OrganizationConfig } from "../config/schema";
 import { credentialNames, installAppUrl, patPolicySettingsUrl, variableNames } from "../naming";
-import { ownerSteps, patPolicyDocument } from "../pat-policy";
-import { checkOrganization } from "../rules";
+import { ownerSteps, patPolicyDocument } from "../constructs/pat-policy";
+import { checkOrganization } from "../policy-checks/rule-pack";
 import { md } from "../text";
 import { readers, summarizeMatch, type Change } from "./diff";
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { install } from "../../../cli/commands/install";
-import { writeCredentialsFile } from "../../../cli/credentials-file";
+import { writeCredentialsFile } from "../../../lib/registration/credentials-file";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
 import { generateAppKey, installApp } from "../../../test-support/fixtures";
 import { captureIO } from "../../helpers/io";

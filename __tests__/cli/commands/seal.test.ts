@@ -4,7 +4,7 @@ import { join } from "node:path";
 import sodium from "libsodium-wrappers";
 import { run } from "../../../cli";
 import { seal } from "../../../cli/commands/seal";
-import { writeCredentialsFile } from "../../../cli/credentials-file";
+import { writeCredentialsFile } from "../../../lib/registration/credentials-file";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
 import { generateAppKey, installApp, type InstalledApp } from "../../../test-support/fixtures";
 import { captureIO } from "../../helpers/io";

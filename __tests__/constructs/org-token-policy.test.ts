@@ -1,0 +1,97 @@
+import { ActionsOrganizationVariable } from "@cdktf/provider-github/lib/actions-organization-variable";
+import { AppInstallationRepositories } from "@cdktf/provider-github/lib/app-installation-repositories";
+import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
+import { orgEntry, parseOrg } from "../helpers/config";
+import { newStack, synthJson } from "../helpers/stack";
+
+describe("OrgTokenPolicy", () => {
+  test("composes the policy record, the App and its credentials from one config entry", () => {
+    const org = parseOrg(orgEntry({ app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", id: 777, clientId: "Iv1.abc", installation: { id: 9, repositories: ["x"] } } }));
+    const stack = newStack();
+    const policy = OrgTokenPolicy.fromConfig(stack, "token-policy", org);
+    const { synth, tf } = synthJson(stack);
+    expect(policy.patPolicy.patPolicyDocument.fine_grained_max_lifetime_days).toBe(366);
+    expect(synth).toHaveResourceWithProperties(ActionsOrganizationVariable, { variable_name: "TOKEN_BROKER_APP_ID", value: "777" });
+    expect(synth).toHaveResourceWithProperties(ActionsOrganizationVariable, { variable_name: "TOKEN_BROKER_CLIENT_ID", value: "Iv1.abc" });
+    expect(synth).toHaveResourceWithProperties(AppInstallationRepositories, { installation_id: "9", selected_repositories: ["x"] });
+    // Only the key is an input when the config records the ids.
+    expect(Object.keys(tf.variable)).toEqual(["acme_corp_app_private_key_actions_sealed"]);
+  });
+
+  test("reads App and client ids from variables until the config records them", () => {
+    const stack = newStack();
+    OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg());
+    const { synth, tf } = synthJson(stack);
+    expect(tf.variable.acme_corp_app_id).toMatchObject({ type: "string" });
+    expect(tf.variable.acme_corp_app_id.sensitive).toBeUndefined();
+    expect(synth).toHaveResourceWithProperties(ActionsOrganizationVariable, { variable_name: "TOKEN_BROKER_APP_ID", value: "${var.acme_corp_app_id}" });
+    expect(synth).toHaveResourceWithProperties(ActionsOrganizationVariable, { variable_name: "TOKEN_BROKER_CLIENT_ID", value: "${var.acme_corp_app_client_id}" });
+  });
+
+  test("keeps construct ids, and so Terraform addresses, fixed", () => {
+    const stack = newStack();
+    OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg());
+    const paths = stack.node.findAll().map((c) => c.node.path).filter((p) => p.split("/").length === 3);
+    expect(paths.sort()).toEqual(["acme-corp/token-policy/app", "acme-corp/token-policy/credentials", "acme-corp/token-policy/pat-policy"]);
+  });
+});
+
+describe("deploy-time messages", () => {
+  test("every repository lookup fails the plan with its name and its place in the config", () => {
+    // GIVEN repositories listed for the Actions secret and the Dependabot secret
+    const org = parseOrg(
+      orgEntry({
+        credentials: { actions: { visibility: "selected", repositories: ["release-tools", "docs-site"] }, dependabot: { visibility: "selected", repositories: ["docs-site", "bots"] } },
+      }),
+    );
+    const stack = newStack();
+    OrgTokenPolicy.fromConfig(stack, "token-policy", org, { configPath: "organizations[3]" });
+    const { tf } = synthJson(stack);
+    // THEN one lookup per name, each with a postcondition naming the first place it is listed
+    const lookups = Object.values(tf.data.github_repository as Record<string, any>);
+    expect(lookups.map((d) => [d.full_name, d.lifecycle.postcondition[0].condition, d.lifecycle.postcondition[0].error_message])).toEqual([
+      ["acme-corp/bots", "${try(self.repo_id, null) != null}", expect.stringMatching(/^organizations\[3\]\.credentials\.dependabot\.repositories\[1\] "bots": no repository acme-corp\/bots, or the token that runs deploy cannot see it\./)],
+      ["acme-corp/docs-site", "${try(self.repo_id, null) != null}", expect.stringMatching(/^organizations\[3\]\.credentials\.actions\.repositories\[1\] "docs-site": /)],
+      ["acme-corp/release-tools", "${try(self.repo_id, null) != null}", expect.stringMatching(/^organizations\[3\]\.credentials\.actions\.repositories\[0\] "release-tools": /)],
+    ]);
+    // postconditions need Terraform ≥ 1.2; the installation's removed block (all repositories) 1.7
+    expect(tf.terraform.required_version).toBe(">= 1.7.0");
+  });
+
+  test("records which release synthesized the stack", () => {
+    const tf = newStack().toTerraform() as any;
+    expect(tf["//"].metadata.tokenPolicyVersion).toMatch(/^github-token-policy \d+\.\d+\.\d+/);
+  });
+});
+
+describe("props, not config", () => {
+  test("takes typed props with only the login, the App's name and homepage, and the Actions visibility required", () => {
+    const stack = newStack();
+    const policy = new OrgTokenPolicy(stack, "token-policy", {
+      organizationLogin: "acme-corp",
+      app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp" },
+      credentials: { actions: { visibility: "all" } },
+    });
+    // the defaults are the config schema's: one place for both paths
+    expect(policy.organizationConfig.patPolicy).toEqual({ fineGrainedTokens: "allow", requireApproval: true, maxLifetimeDays: 366, classicTokens: "restrict" });
+    expect(policy.organizationConfig.approval).toEqual({ rules: [], otherwise: "leave", revokeNonCompliant: false });
+    expect(policy.appCredentials.credentialNames.privateKey).toBe("TOKEN_BROKER_PRIVATE_KEY");
+    expect(synthJson(stack).tf.resource.github_actions_organization_secret).toBeDefined();
+  });
+
+  test("fails before any child exists, naming the construct, the prop, the value and what is allowed", () => {
+    const stack = newStack();
+    expect(
+      () =>
+        new OrgTokenPolicy(stack, "token-policy", {
+          organizationLogin: "acme corp",
+          patPolicy: { maxLifetimeDays: 400 },
+          app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", permissions: { content: "read" } },
+          credentials: { actions: { visibility: "selected" } },
+        }),
+    ).toThrow(
+      /^OrgTokenPolicy acme-corp\/token-policy: organizationLogin: must be a GitHub organization login.*, got "acme corp"; patPolicy\.maxLifetimeDays: must be between 1 and 366, got 400; app\.permissions\.content: unknown App permission \(did you mean "contents"\?\).*; credentials\.actions\.repositories: must list at least one repository when visibility is selected$/,
+    );
+    expect(stack.node.findChild("token-policy").node.children).toEqual([]);
+  });
+});

@@ -1,0 +1,82 @@
+import { join } from "node:path";
+import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
+import { run } from "../../cli";
+import { loadConfig } from "../../lib/config/load";
+import { memberGuide } from "../../lib/guide/guide-markdown";
+import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
+import { orgEntry, parseOrg } from "../helpers/config";
+import { captureIO } from "../helpers/io";
+import { newStack, synthJson } from "../helpers/stack";
+
+const file = join(__dirname, "..", "..", "token-policy.yaml");
+const [corp, labs] = loadConfig(file).config.organizations;
+
+/** The guide's sections by heading. */
+function sections(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of text.split(/^## /m).slice(1)) out.set(part.split("\n")[0], part);
+  return out;
+}
+
+describe("member guide", () => {
+  test("says what the example config says, section by section", () => {
+    const s = sections(memberGuide(corp));
+    expect([...s.keys()]).toEqual(["The policy", 'acme-corp is missing from the "Resource owner" list', "Single sign-on", "What is approved automatically, and how to ask for it"]);
+    expect(s.get("The policy")).toContain("for at most **90 days**");
+    expect(s.get("The policy")).toContain("waits for an organization owner");
+    expect(s.get("The policy")).toContain("Classic tokens cannot reach acme-corp.");
+    expect(s.get('acme-corp is missing from the "Resource owner" list')).toContain("acme-corp allows them, so this is not the reason");
+    expect(s.get("Single sign-on")).toContain("a fine-grained token is authorized while you create it");
+    const rules = s.get("What is approved automatically, and how to ask for it")!;
+    expect(rules).toContain("### Approved: read-only tokens for anyone");
+    expect(rules).toContain("Read-only access (contents: read, issues: read, pull\\_requests: read, metadata: read) with repository access subset for up to 30 days is approved automatically.");
+    expect(rules).toContain("- Only accounts matching release-\\* are approved by this rule.");
+    expect(rules).toContain("### Denied: no organization administration");
+    expect(rules).toContain("Reason given: Organization administration is not granted to personal tokens; ask platform-team.");
+    expect(rules.match(/\[create this token\]\(https:\/\/github\.com\/settings\/personal-access-tokens\/new\?/g)).toHaveLength(2);
+  });
+
+  test("on GitHub Enterprise Server it says there are no pre-filled links, and gives the values", () => {
+    const text = memberGuide(labs);
+    expect(text).toContain("https://github.acme.example is a GitHub Enterprise Server: it has no pre-filled token links.");
+    expect(text).not.toContain("create this token");
+    expect(text).toContain("- Expiration: **7 days**");
+    expect(text).toContain("Anything else is denied: Only short-lived read-only tokens are allowed in acme-labs");
+  });
+
+  test("an organization that blocks fine-grained tokens is told so where members look first", () => {
+    const text = memberGuide(parseOrg(orgEntry({ patPolicy: { fineGrainedTokens: "restrict" } })));
+    expect(text).toContain("**Fine-grained tokens cannot reach acme-corp.**");
+    expect(text).toContain("acme-corp blocks them (see the policy above): this is why.");
+  });
+
+  test("escapes what comes from the config", () => {
+    const text = memberGuide(parseOrg(orgEntry({ approval: { rules: [{ name: "x", action: "deny", reason: "@octocat <b>no</b>", match: { owners: ["[bot]*"] } }] } })));
+    expect(text).toContain("@\u2060octocat \\<b\\>no\\</b\\>");
+    expect(text).toContain("\\[bot\\]\\*");
+  });
+
+  test("token-policy guide prints it, from the config alone", async () => {
+    const io = captureIO({});
+    expect(await run(["guide", "--org", "acme-labs", "--config", file], io)).toBe(0);
+    expect(io.out()).toBe(memberGuide(labs));
+  });
+
+  test("published with the policy: a rule change changes the file's content in the synthesized stack", () => {
+    const content = (rules: unknown[]) => {
+      const stack = newStack();
+      OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg(orgEntry({ guide: { repository: ".github" }, approval: { rules } })));
+      const { synth, tf } = synthJson(stack);
+      expect(synth).toHaveResourceWithProperties(RepositoryFile, { repository: ".github", file: "profile/TOKENS.md", overwrite_on_create: true });
+      return (Object.values(tf.resource.github_repository_file)[0] as { content: string }).content;
+    };
+    const before = content([{ name: "docs", action: "approve", match: { permissions: { repository: { contents: "read" } }, maxLifetimeDays: 30 } }]);
+    const after = content([{ name: "docs", action: "approve", match: { permissions: { repository: { contents: "read" } }, maxLifetimeDays: 7 } }]);
+    expect(before).toContain("for up to 30 days is approved automatically");
+    expect(after).toContain("for up to 7 days is approved automatically");
+  });
+
+  test("fails when the guide path leaves the repository", () => {
+    expect(() => parseOrg(orgEntry({ guide: { repository: ".github", path: "../x.md" } }))).toThrow(/guide\.path: must be a relative path inside the repository/);
+  });
+});

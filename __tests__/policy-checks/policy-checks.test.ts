@@ -1,0 +1,79 @@
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Aspects, Testing } from "cdktf";
+import { parse, stringify } from "yaml";
+import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
+import { PolicyChecks } from "../../lib/policy-checks/policy-checks";
+import { orgEntry, parseOrg } from "../helpers/config";
+import { runEntry } from "../helpers/run";
+import { newStack } from "../helpers/stack";
+
+describe("PolicyChecks aspect", () => {
+  test("applies to the stacks it is added to (cdktf invokes aspects per stack)", () => {
+    const stack = newStack();
+    OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg(orgEntry({ patPolicy: { classicTokens: "allow" } })));
+    const checks = new PolicyChecks();
+    Aspects.of(stack).add(checks);
+    Testing.synth(stack);
+    expect(checks.findings.map((f) => f.ruleId)).toContain("classic-tokens-allowed");
+  });
+
+  test("annotates each OrgTokenPolicy with its findings: errors, warnings, suppressed as info", () => {
+    const stack = newStack();
+    const org = parseOrg(
+      orgEntry({
+        patPolicy: { maxLifetimeDays: 120, classicTokens: "allow" },
+        credentials: { actions: { visibility: "all" } },
+        suppressions: [{ id: "private-key-visible-to-all", reason: "Every repository deploys with it; see SEC-7." }],
+      }),
+    );
+    OrgTokenPolicy.fromConfig(stack, "token-policy", org);
+    const checks = new PolicyChecks();
+    Aspects.of(stack).add(checks);
+    Testing.synth(stack);
+    const node = stack.node.findChild("token-policy");
+    const meta = node.node.metadata.map((m) => [m.type, String(m.data).split("]")[0] + "]"]);
+    expect(meta).toEqual([
+      ["@cdktf/info", "[private-key-visible-to-all]"],
+      ["@cdktf/error", "[classic-tokens-allowed]"],
+      ["@cdktf/warn", "[long-token-lifetime]"],
+    ]);
+    expect(checks.findings.map((f) => [f.organizationLogin, f.constructPath, f.ruleId])).toContainEqual(["acme-corp", "acme-corp/token-policy", "classic-tokens-allowed"]);
+  });
+});
+
+describe("main.ts with policy errors", () => {
+  test("fails with exit 2, every error named by organization, and leaves cdktf.out as it was", () => {
+    // GIVEN a previous good synth in cdktf.out
+    const dir = mkdtempSync(join(tmpdir(), "policy-main-"));
+    const example = join(__dirname, "..", "..", "token-policy.yaml");
+    copyFileSync(example, join(dir, "token-policy.yaml"));
+    expect(runEntry("main.ts", [], { cwd: dir }).status).toBe(0);
+    const before = readFileSync(join(dir, "cdktf.out", "stacks", "acme-corp", "cdk.tf.json"), "utf8");
+    // WHEN the second organization breaks a rule (the first one is fine)
+    const config = parse(readFileSync(example, "utf8"));
+    config.organizations[1].patPolicy.classicTokens = "allow";
+    config.organizations[0].app.permissions.contents = "write";
+    writeFileSync(join(dir, "token-policy.yaml"), stringify(config));
+    const r = runEntry("main.ts", [], { cwd: dir });
+    // THEN
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      "token-policy.yaml: 1 policy error\n  organizations[1] (acme-labs): [classic-tokens-allowed] Classic personal access tokens may access the organization. patPolicy.classicTokens is allow. Classic tokens reach every organization and repository their owner can, with coarse scopes, and need no approval: the approval policy cannot see them. Restrict them and use fine-grained tokens or the App.\n",
+    );
+    expect(readFileSync(join(dir, "cdktf.out", "stacks", "acme-corp", "cdk.tf.json"), "utf8")).toBe(before);
+    expect(existsSync(join(dir, "cdktf.out", "stacks", "acme-labs"))).toBe(true);
+  });
+
+  test("prints warnings and still synthesizes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "policy-warn-"));
+    const config = parse(readFileSync(join(__dirname, "..", "..", "token-policy.yaml"), "utf8"));
+    config.defaults.patPolicy.maxLifetimeDays = 120;
+    writeFileSync(join(dir, "token-policy.yaml"), stringify(config));
+    const r = runEntry("main.ts", [], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain("warning: organizations[0] (acme-corp): [long-token-lifetime]");
+    expect(existsSync(join(dir, "cdktf.out", "stacks", "acme-corp", "cdk.tf.json"))).toBe(true);
+  });
+});

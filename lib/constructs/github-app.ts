@@ -1,0 +1,137 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Construct } from "constructs";
+import { TerraformOutput, TerraformStack, type ISynthesisSession } from "cdktf";
+import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
+import { AppInstallationRepositories } from "@cdktf/provider-github/lib/app-installation-repositories";
+import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
+import { buildAppManifest, manifestJson, type AppManifest, type AppManifestInput } from "../registration/app-manifest";
+import { stackVariable } from "./organization-stack";
+import { DeclaredRecord } from "./declared-record";
+import { checkInput, numericIdCheck } from "./variable-checks";
+import { installationSettingsUrl, newAppUrl, variableNames } from "../naming";
+import { forgetWithoutDestroying, logicalIdOf, requireGithubProvider } from "./terraform-requirements";
+
+/** File name of the manifest in the stack's output directory. */
+export const APP_MANIFEST_FILE = "app-manifest.json";
+
+/** Construct id of the installation's repository selection: part of its Terraform address. */
+const INSTALLATION_REPOSITORIES_ID = "installation_repositories";
+
+/** Props of {@link GitHubApp}: the manifest's inputs, plus where the App lives and is installed. */
+export interface GitHubAppProps extends AppManifestInput {
+  /** The organization that owns the App. */
+  readonly organizationLogin: string;
+  /**
+   * Web root of the GitHub instance.
+   * @default "https://github.com"
+   */
+  readonly githubUrl?: string;
+  /**
+   * The installation's id. When absent, the Terraform variable
+   * `<org>_app_installation_id` supplies it at deploy time (empty: repositories not managed yet).
+   * @default - from the variable
+   */
+  readonly installationId?: number;
+  /**
+   * Repositories the installation reaches. `all` is chosen when installing and cannot be set
+   * through the API; a list is managed by `github_app_installation_repositories`, which needs
+   * a classic PAT of an organization owner (installation tokens get 403).
+   * @default "all"
+   */
+  readonly installationRepositories?: "all" | readonly string[];
+  /**
+   * The stack's provider, when several share an app.
+   * @default - the stack's default provider
+   */
+  readonly provider?: GithubProvider;
+}
+
+/**
+ * A GitHub App for automation: its manifest and its installation's repository selection.
+ *
+ * No API or Terraform resource registers an App; GitHub's manifest flow does, with one click of
+ * an owner. This construct builds the manifest from typed props and writes it, byte-stable, to
+ * `cdktf.out/stacks/<stack>/app-manifest.json` for `create-app` and for review. It also records
+ * the manifest in a `terraform_data` resource, so a permission change shows in `cdktf diff`
+ * (GitHub applies it only after an owner accepts it). When the installation reaches selected
+ * repositories, it manages that list.
+ */
+export class GitHubApp extends Construct {
+  /** The manifest, as GitHub's manifest flow takes it. */
+  public readonly appManifest: AppManifest;
+  /** Where an owner registers the App from the manifest. */
+  public readonly appRegistrationUrl: string;
+  /**
+   * The installation id: the configured number, or the variable's token when the installation's
+   * repositories are managed; undefined when neither.
+   */
+  public readonly appInstallationId?: string;
+  /** The repository selection resource, when the installation reaches selected repositories. */
+  public readonly appInstallationRepositories?: AppInstallationRepositories;
+
+  constructor(scope: Construct, id: string, props: GitHubAppProps) {
+    super(scope, id);
+    this.appManifest = buildAppManifest(props);
+    this.appRegistrationUrl = newAppUrl(props.organizationLogin, props.githubUrl);
+    requireGithubProvider(this);
+    const bytes = manifestJson(this.appManifest);
+    const stackId = TerraformStack.of(this).node.id;
+    addCustomSynthesis(this, {
+      onSynthesize(session: ISynthesisSession) {
+        const dir = path.join(session.outdir, "stacks", stackId);
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, APP_MANIFEST_FILE), bytes);
+      },
+    });
+
+    new DeclaredRecord(this, "manifest", { manifest: bytes });
+    new TerraformOutput(this, "registration_url", {
+      value: this.appRegistrationUrl,
+      description: `Register the App here with \`token-policy create-app --org ${props.organizationLogin}\`.`,
+    }).overrideLogicalId("app_registration_url");
+
+    const repos = props.installationRepositories ?? "all";
+    if (repos !== "all" && repos.length === 0) {
+      throw new Error(`GitHubApp: installationRepositories must list at least one repository or be "all" (${this.node.path})`);
+    }
+    if (props.installationId !== undefined) this.appInstallationId = String(props.installationId);
+    if (repos === "all") {
+      // "All repositories" is chosen at install time. A selection this stack managed before is
+      // taken out of state, never destroyed: the provider's delete would remove every
+      // repository of the installation but one.
+      const placeholder = new Construct(this, INSTALLATION_REPOSITORIES_ID);
+      forgetWithoutDestroying(this, `github_app_installation_repositories.${logicalIdOf(placeholder)}`);
+      new TerraformOutput(this, "installation_owner_step", {
+        value: `An organization owner chooses "All repositories" for the ${props.name} App at ${installationSettingsUrl(props.organizationLogin, props.githubUrl)}; Terraform does not manage the selection.`,
+        description: "The step an owner takes for an installation that reaches all repositories (no API sets it).",
+      }).overrideLogicalId("app_installation_owner_step");
+      return;
+    }
+    if (props.installationId === undefined) {
+      // Required, never empty: an empty or missing id must not plan the destruction of the
+      // installation's repository list.
+      const name = variableNames(props.organizationLogin).installationId;
+      const v = stackVariable(this, name, {
+        type: "string",
+        nullable: false,
+        description: `Installation id of the ${props.name} App in ${props.organizationLogin}: install the App first (\`token-policy install --org ${props.organizationLogin}\` prints the id), then set TF_VAR_${name}, or record it as app.installation.id in the config.`,
+      });
+      checkInput(
+        this,
+        numericIdCheck(
+          name,
+          `the numeric id of the ${props.name} App's installation in ${props.organizationLogin}`,
+          `\`token-policy install --org ${props.organizationLogin}\` prints it; or set app.installation.id in the config.`,
+        ),
+        false,
+      );
+      this.appInstallationId = v.stringValue;
+    }
+    this.appInstallationRepositories = new AppInstallationRepositories(this, INSTALLATION_REPOSITORIES_ID, {
+      installationId: this.appInstallationId!,
+      selectedRepositories: [...repos].sort(),
+      provider: props.provider,
+    });
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The constructs layer: cdktf constructs that turn one validated organization entry into
+ * Terraform. `OrgTokenPolicy` composes the others (`PatPolicy`, `GitHubApp`, `AppCredentials`,
+ * `MemberGuide`) inside an `OrganizationStack`; `DeclaredRecord`, the variable checks and the
+ * Terraform requirements serve only constructs. Secrets enter as sensitive variables only.
+ */
+import { Construct } from "constructs";
+import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
+import { organizationSchema, type ApprovalInput, type AppInput, type CredentialsInput, type GuideInput, type OrganizationConfig, type PatPolicyInput, type SuppressionInput } from "../config/schema";
+import { formatPath, showValue, stripLeadingName } from "../config/errors";
+import { AppCredentials } from "./app-credentials";
+import { GitHubApp } from "./github-app";
+import { MemberGuide } from "./member-guide";
+import { PatPolicy } from "./pat-policy";
+import { stackVariable } from "./organization-stack";
+import { variableNames } from "../naming";
+import { checkInput, clientIdCheck, numericIdCheck, type InputCheck } from "./variable-checks";
+
+/**
+ * Props of {@link OrgTokenPolicy}: the same shape as an organization's entry in `token-policy.yaml`.
+ *
+ * The nested fields (`patPolicy.maxLifetimeDays`, `app.installation.repositories`, …), their
+ * values and their defaults are the README's "Config reference": one schema checks both the file
+ * and these props.
+ */
+export interface OrgTokenPolicyProps {
+  /** The organization's login. */
+  readonly organizationLogin: string;
+  /**
+   * Web root of its GitHub instance: github.com, a GHE.com tenant or a GitHub Enterprise Server.
+   * @default "https://github.com"
+   */
+  readonly githubUrl?: string;
+  /**
+   * Whether `githubUrl` may name a private or loopback address (a GHES on an internal network).
+   * @default false
+   */
+  readonly allowPrivateHost?: boolean;
+  /**
+   * The PAT policy: `fineGrainedTokens`, `requireApproval`, `maxLifetimeDays`, `classicTokens`,
+   * `classicMaxLifetimeDays`.
+   * @default - fine-grained tokens allowed with approval for at most 366 days; classic restricted
+   */
+  readonly patPolicy?: PatPolicyInput;
+  /**
+   * The approval rules `review` and `serve` apply, `otherwise` and `revokeNonCompliant`.
+   * @default - no rules; requests left to owners; nothing revoked
+   */
+  readonly approval?: ApprovalInput;
+  /** The App: `name` and `homepageUrl`, and its permissions, events, webhook, ids and installation. */
+  readonly app: AppInput;
+  /** Where the App's credentials go: `actions` visibility (required), Dependabot, environments, prefix. */
+  readonly credentials: CredentialsInput;
+  /**
+   * Keep the member guide in a repository of the organization.
+   * @default - no guide
+   */
+  readonly guide?: GuideInput;
+  /**
+   * Policy rules suppressed for this organization, each with its reason.
+   * @default []
+   */
+  readonly suppressions?: readonly SuppressionInput[];
+  /**
+   * The stack's provider, when several share an app.
+   * @default - the stack's default provider
+   */
+  readonly provider?: GithubProvider;
+  /**
+   * Where the entry sits in its config file (`organizations[0]`), named in deploy-time messages.
+   * @default - the construct's path
+   */
+  readonly configPath?: string;
+}
+
+/**
+ * The whole token setup of one organization, from its config entry: the PAT policy record,
+ * the App (manifest and installation repositories) and the App's credentials.
+ *
+ * Construct ids (`pat-policy`, `app`, `credentials`) are part of the Terraform addresses:
+ * they do not change.
+ */
+export class OrgTokenPolicy extends Construct {
+  /** The organization entry this policy was built from (policy checks read it). */
+  public readonly organizationConfig: OrganizationConfig;
+  /** The PAT policy record. */
+  public readonly patPolicy: PatPolicy;
+  /** The App. */
+  public readonly gitHubApp: GitHubApp;
+  /** The App's credentials as secrets and variables. */
+  public readonly appCredentials: AppCredentials;
+  /** The member guide, when the entry asks for one (`guide`). */
+  public readonly memberGuide?: MemberGuide;
+
+  /** The construct for one validated entry of `token-policy.yaml` (see `loadConfig`). */
+  static fromConfig(scope: Construct, id: string, entry: OrganizationConfig, options: Pick<OrgTokenPolicyProps, "provider" | "configPath"> = {}): OrgTokenPolicy {
+    const { login, backend: _stackLevel, ...rest } = entry;
+    return new OrgTokenPolicy(scope, id, { organizationLogin: login, ...rest, ...options });
+  }
+
+  constructor(scope: Construct, id: string, props: OrgTokenPolicyProps) {
+    super(scope, id);
+    // The config schema is the one place that validates and holds the defaults: props and a
+    // YAML entry are checked alike, before any child exists.
+    const { organizationLogin, provider: _provider, configPath: _configPath, ...rest } = props;
+    const parsed = organizationSchema.safeParse({ login: organizationLogin, ...rest });
+    if (!parsed.success) {
+      const where = props.configPath ?? this.node.path;
+      const problems = parsed.error.issues.map((i) => {
+        const path = formatPath(i.path as PropertyKey[]).replace(/^login\b/, "organizationLogin");
+        const value = getIn(rest, i.path as PropertyKey[], organizationLogin);
+        return `${path || "props"}: ${stripLeadingName(i.message)}${value === undefined ? "" : `, got ${showValue(value)}`}`;
+      });
+      throw new Error(`OrgTokenPolicy ${where}: ${problems.join("; ")}`);
+    }
+    const org = parsed.data;
+    this.organizationConfig = org;
+    const login = org.login;
+    this.patPolicy = new PatPolicy(this, "pat-policy", { organizationLogin: login, githubUrl: org.githubUrl, ...org.patPolicy });
+    this.gitHubApp = new GitHubApp(this, "app", {
+      organizationLogin: login,
+      githubUrl: org.githubUrl,
+      name: org.app.name,
+      homepageUrl: org.app.homepageUrl,
+      description: org.app.description,
+      permissions: org.app.permissions,
+      events: org.app.events,
+      webhookUrl: org.app.webhookUrl,
+      installationId: org.app.installation.id,
+      installationRepositories: org.app.installation.repositories,
+      provider: props.provider,
+    });
+    const names = variableNames(login);
+    const fromCreateApp = (key: string) => `\`token-policy create-app\` prints it; or set ${key} in the config.`;
+    const input = (name: string, description: string, check: InputCheck) => {
+      checkInput(this, check, false);
+      return stackVariable(this, name, { type: "string", nullable: false, description }).stringValue;
+    };
+    const appId =
+      org.app.id ??
+      input(names.appId, `Id of the ${org.app.name} App (printed by token-policy create-app); or set app.id in the config.`, numericIdCheck(names.appId, `the numeric id of the ${org.app.name} App`, fromCreateApp("app.id")));
+    const clientId =
+      org.app.clientId ??
+      input(names.clientId, `Client id of the ${org.app.name} App (printed by token-policy create-app); or set app.clientId in the config.`, clientIdCheck(names.clientId, fromCreateApp("app.clientId")));
+    this.appCredentials = new AppCredentials(this, "credentials", {
+      organizationLogin: login,
+      prefix: org.credentials.prefix,
+      appId,
+      clientId,
+      privateKeyInput: org.credentials.privateKeyInput,
+      actions: org.credentials.actions,
+      dependabot: org.credentials.dependabot,
+      environments: org.credentials.environments,
+      provider: props.provider,
+      configPath: `${props.configPath ?? this.node.path}.credentials`,
+    });
+    if (org.guide) {
+      this.memberGuide = new MemberGuide(this, "guide", { organization: org, repository: org.guide.repository, path: org.guide.path, branch: org.guide.branch, provider: props.provider });
+    }
+  }
+}
+
+function getIn(obj: unknown, path: readonly PropertyKey[], login: string): unknown {
+  if (path[0] === "login") return login;
+  let cur = obj;
+  for (const part of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[String(part)];
+  }
+  return cur;
+}

@@ -1,0 +1,101 @@
+/**
+ * What a correct value of each Terraform variable the stacks declare looks like, and where it
+ * comes from: the checks {@link checkInput} runs at plan time, before any call to GitHub.
+ * Messages never contain the value.
+ */
+
+import type { Construct } from "constructs";
+import { Lazy, TerraformLocal, TerraformStack } from "cdktf";
+import { CLIENT_ID_PATTERN, NUMERIC_ID_PATTERN } from "../naming";
+import { DeclaredRecord } from "./declared-record";
+
+/** One check of one variable: an HCL boolean over `var.<variable>`, and what to say when false. */
+export interface InputCheck {
+  /** The variable checked. */
+  readonly variable: string;
+  /** HCL expression (without `${}`) that is true for a correct value. */
+  readonly test: string;
+  /** What a correct value is and where it comes from; never the value. */
+  readonly errorMessage: string;
+}
+
+/**
+ * Base64 lengths of a libsodium sealed box (48 bytes more than its message) of a PEM private key
+ * of 1,000 to 5,000 bytes: GitHub's RSA 2048 keys are about 1,700, RSA 4096 about 3,250.
+ */
+export const SEALED_KEY_BASE64_LENGTH = { min: Math.ceil((1000 + 48) / 3) * 4, max: Math.ceil((5000 + 48) / 3) * 4 } as const;
+
+/** A variable holding a numeric id. */
+export function numericIdCheck(variable: string, what: string, whereFrom: string): InputCheck {
+  return {
+    variable,
+    test: `can(regex("${NUMERIC_ID_PATTERN}", var.${variable}))`,
+    errorMessage: `TF_VAR_${variable} must be ${what} (digits only). ${whereFrom}`,
+  };
+}
+
+/** A variable holding an App's client id. */
+export function clientIdCheck(variable: string, whereFrom: string): InputCheck {
+  return {
+    variable,
+    test: `can(regex("${CLIENT_ID_PATTERN}", var.${variable}))`,
+    errorMessage: `TF_VAR_${variable} must be the App's client id (Iv1. and 16 hex digits, or Iv23 and 16 more characters), not its numeric id or a secret. ${whereFrom}`,
+  };
+}
+
+/** A variable holding the App's key sealed for one target by `token-policy seal`. */
+export function sealedKeyCheck(variable: string, sealCommand: string): InputCheck {
+  const { min, max } = SEALED_KEY_BASE64_LENGTH;
+  return {
+    variable,
+    // Every operand is evaluated (HCL does not short-circuit), so each holds for any string.
+    test: `can(regex("^[A-Za-z0-9+/]+={0,2}$", var.${variable})) && length(var.${variable}) % 4 == 0 && length(var.${variable}) >= ${min} && length(var.${variable}) <= ${max}`,
+    errorMessage: `TF_VAR_${variable} must be the App's private key sealed by \`${sealCommand}\`: base64 of ${min} to ${max} characters, on one line. A PEM key (-----BEGIN …) or a truncated or wrapped value is refused; run seal again and paste its whole TF_VAR_ line.`,
+  };
+}
+
+/** A variable holding the App's private key in clear (plaintext mode). */
+export function pemKeyCheck(variable: string): InputCheck {
+  return {
+    variable,
+    test: `can(regex("-----BEGIN (RSA )?PRIVATE KEY-----", var.${variable})) && can(regex("-----END (RSA )?PRIVATE KEY-----", var.${variable}))`,
+    errorMessage: `TF_VAR_${variable} must be the App's whole private key in PEM form, from its BEGIN line to its END line, as GitHub downloads it or create-app writes it.`,
+  };
+}
+
+interface StackChecks {
+  readonly checks: Map<string, InputCheck & { readonly sensitive: boolean }>;
+}
+
+const checksByStack = new WeakMap<TerraformStack, StackChecks>();
+
+/** Construct id (and Terraform name) of the resource that carries every input check of a stack. */
+export const INPUT_CHECKS_ID = "input_checks";
+
+/**
+ * Checks a variable's value at plan time: a `terraform_data.input_checks` resource at the stack
+ * root carries one `precondition` per variable, each testing a local `<variable>_ok`.
+ *
+ * Not a `validation` block on the variable: Terraform (1.11 here) prints the variable's value in
+ * a failed validation's message, sensitive or not, so a PEM pasted in place of a sealed key would
+ * land in the CI log. A failed precondition on a local shows only `local.<variable>_ok is false`.
+ */
+export function checkInput(scope: Construct, check: InputCheck, sensitive: boolean): void {
+  const stack = TerraformStack.of(scope);
+  let state = checksByStack.get(stack);
+  if (!state) {
+    const created: StackChecks = { checks: new Map() };
+    state = created;
+    checksByStack.set(stack, created);
+    const holder = new DeclaredRecord(stack, INPUT_CHECKS_ID, { checks: "the deploy inputs of this stack (see lifecycle.precondition)" });
+    holder.overrideLogicalId(INPUT_CHECKS_ID);
+    holder.addOverride(
+      "lifecycle.precondition",
+      Lazy.anyValue({ produce: () => [...created.checks.values()].map((c) => ({ condition: `\${local.${c.variable}_ok}`, error_message: c.errorMessage })) }),
+    );
+  }
+  if (state.checks.has(check.variable)) return;
+  state.checks.set(check.variable, { ...check, sensitive });
+  // A test over a sensitive value is sensitive itself; the boolean reveals nothing of it.
+  new TerraformLocal(stack, `${check.variable}_ok`, sensitive ? `\${nonsensitive(${check.test})}` : `\${${check.test}}`);
+}

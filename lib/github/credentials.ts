@@ -1,0 +1,123 @@
+/**
+ * Which credentials act for which organization, and the check that they belong to the App the
+ * config declares for it. Every command, `serve` and the verify engine build their GitHub
+ * clients here, so one organization's App never acts for another.
+ */
+import { createGitHubClient, resolveApiUrl, resolveAuth, type GitHubAuth, type GitHubClient, type GitHubClientOptions } from "./client";
+import { UsageError } from "../config/errors";
+import type { OrganizationConfig } from "../config/schema";
+import { variableStem } from "../naming";
+import { clean } from "../text";
+import { readCredentialsFile } from "../registration/credentials-file";
+
+/**
+ * What credential resolution needs from its caller: the environment, a stream for warnings, and
+ * optionally a ready client or client options (tests point them at a local stand-in).
+ */
+export interface GitHubContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly stderr: { write(text: string): unknown };
+  /** A ready client; when absent one is built from the environment. */
+  readonly client?: GitHubClient;
+  /** Overrides for the client that is built (timings in tests and benchmarks). */
+  readonly clientOptions?: Partial<GitHubClientOptions>;
+}
+
+/** How a command wants to talk to GitHub, beyond the defaults. */
+export interface ClientChoice {
+  /** Credentials to use. @default {@link authFor} */
+  readonly auth?: GitHubAuth;
+  /** Authenticate as the App itself (JWT), not an installation; never the injected client. */
+  readonly asApp?: boolean;
+  /** Retries per request. @default the client's */
+  readonly maxRetries?: number;
+  /** With App credentials: narrow the installation token to these permissions. */
+  readonly permissions?: Readonly<Record<string, "read" | "write">>;
+}
+
+/**
+ * The credentials a command uses for one organization, in this order:
+ * 1. `--credentials FILE` (what create-app wrote); the file must belong to the organization;
+ * 2. `<STEM>_APP_ID` with `<STEM>_APP_PRIVATE_KEY` (for example `ACME_CORP_APP_ID`), from the
+ *    environment or from the JSON objects in `TOKEN_POLICY_VARS_JSON` and
+ *    `TOKEN_POLICY_SECRETS_JSON`, so one run can serve organizations with different Apps;
+ * 3. `GITHUB_TOKEN`, or `APP_ID` with `APP_PRIVATE_KEY`/`APP_PRIVATE_KEY_FILE`.
+ */
+export function authFor(io: GitHubContext, org: OrganizationConfig, credentialsFile?: string): GitHubAuth {
+  if (credentialsFile) {
+    const creds = readCredentialsFile(credentialsFile);
+    if (creds.owner && creds.owner.toLowerCase() !== org.login.toLowerCase()) {
+      throw new UsageError(`${credentialsFile} holds the App ${clean(creds.slug)} of ${clean(creds.owner)}, not of ${org.login}: pass ${org.login}'s credentials file`);
+    }
+    return { kind: "app", appId: String(creds.id), privateKey: creds.pem, installationId: installationIdFrom(io.env) };
+  }
+  const stem = variableStem(org.login).toUpperCase();
+  const vars = jsonObject(io.env.TOKEN_POLICY_VARS_JSON);
+  const secrets = jsonObject(io.env.TOKEN_POLICY_SECRETS_JSON);
+  const appId = io.env[`${stem}_APP_ID`] ?? vars[`${stem}_APP_ID`];
+  const key = io.env[`${stem}_APP_PRIVATE_KEY`] ?? secrets[`${stem}_APP_PRIVATE_KEY`];
+  if (typeof appId === "string" && appId && typeof key === "string" && key) {
+    return resolveAuth({ env: { APP_ID: appId, APP_PRIVATE_KEY: key } });
+  }
+  return resolveAuth({ env: io.env });
+}
+
+function installationIdFrom(env: NodeJS.ProcessEnv): number | undefined {
+  if (!env.APP_INSTALLATION_ID) return undefined;
+  const id = Number(env.APP_INSTALLATION_ID);
+  if (!(Number.isInteger(id) && id > 0)) throw new UsageError("APP_INSTALLATION_ID must be the installation's numeric id");
+  return id;
+}
+
+function jsonObject(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The client a command uses for one organization: the injected one, else one built from the
+ * credentials ({@link authFor} unless given), `GITHUB_API_URL` or the org's `githubUrl`, and the
+ * caller's client options. With App credentials, the App must be the one the config declares for
+ * the organization (its slug, or else its name): another organization's App stops the command
+ * with exit 2 before it does anything.
+ */
+export async function clientFor(io: GitHubContext, org: OrganizationConfig, choice: ClientChoice = {}): Promise<GitHubClient> {
+  if (io.client && !choice.asApp) return io.client;
+  const auth = choice.auth ?? authFor(io, org);
+  const make = (asApp: boolean) =>
+    createGitHubClient({
+      apiUrl: resolveApiUrl(io.env, org.githubUrl),
+      auth,
+      org: org.login,
+      asApp,
+      warn: (m) => io.stderr.write(`warning: ${m}\n`),
+      ...(choice.maxRetries !== undefined ? { maxRetries: choice.maxRetries } : {}),
+      ...(choice.permissions && !asApp ? { permissions: choice.permissions } : {}),
+      ...io.clientOptions,
+    });
+  if (auth.kind === "app") {
+    const jwt = await make(true);
+    await assertDeclaredApp(jwt, org);
+    if (choice.asApp) return jwt;
+  }
+  return make(false);
+}
+
+/** Stops with exit 2 when the App behind the credentials is not the one the config declares. */
+async function assertDeclaredApp(jwt: GitHubClient, org: OrganizationConfig): Promise<void> {
+  const { data } = await jwt.request("GET /app");
+  const got = data as { id: number; slug?: string; name: string };
+  const declared = org.app;
+  const matches = declared.slug ? got.slug === declared.slug : got.name.toLowerCase() === declared.name.toLowerCase();
+  const idMatches = declared.id === undefined || declared.id === got.id;
+  if (!matches || !idMatches) {
+    throw new UsageError(
+      `the credentials are for the App ${clean(got.name)} (slug ${clean(got.slug ?? "?")}, id ${got.id}), but the config declares ${declared.slug ? `slug ${declared.slug}` : `the App ${declared.name}`}${declared.id !== undefined ? ` (id ${declared.id})` : ""} for ${org.login}: use ${org.login}'s App's credentials`,
+    );
+  }
+}

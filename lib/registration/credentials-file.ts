@@ -1,0 +1,90 @@
+import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { UsageError } from "../config/errors";
+
+/** What `create-app` writes and `install`/`seal` read. */
+export interface AppCredentialsFile {
+  readonly id: number;
+  readonly slug: string;
+  readonly client_id: string;
+  readonly client_secret: string;
+  readonly webhook_secret: string | null;
+  readonly pem: string;
+  readonly html_url: string;
+  /** The organization that owns the App. */
+  readonly owner: string;
+  /** Web root of the GitHub instance. */
+  readonly github_url: string;
+}
+
+/** Default credentials file of an organization, in the git-ignored `.secrets/`. */
+export function defaultCredentialsFile(login: string): string {
+  return join(".secrets", `${login}-app.json`);
+}
+
+/**
+ * A credentials file opened for writing before anything is created on GitHub: exclusively
+ * (an existing file, a dangling symlink or a symlink to anywhere makes it fail now, not after
+ * the one-time code is spent), mode 0600, without following a symlink. Its folder is created
+ * with mode 0700 when it does not exist; an existing folder is left as it is.
+ */
+export class CredentialsFileWriter {
+  private fd?: number;
+  private readonly ino: number;
+
+  constructor(readonly file: string) {
+    const dir = dirname(file);
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+      this.fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EEXIST" || code === "ELOOP") throw new UsageError(`${file} already exists (or is a symbolic link); refusing to write an App's credentials there (move it away or pass --out)`);
+      throw new UsageError(`${file}: cannot be created (${code ?? String(e)})`);
+    }
+    this.ino = fstatSync(this.fd).ino;
+  }
+
+  /** Writes the credentials and closes the file. */
+  write(data: AppCredentialsFile): void {
+    if (this.fd === undefined) throw new Error("CredentialsFileWriter: already closed");
+    try {
+      writeSync(this.fd, JSON.stringify(data, null, 2) + "\n");
+    } finally {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
+  }
+
+  /** Closes and removes the still-empty file, when the flow ends without credentials. */
+  discard(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+    try {
+      // Only the file this writer created: not one put in its place meanwhile.
+      if (lstatSync(this.file).ino === this.ino) unlinkSync(this.file);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Writes the file as {@link CredentialsFileWriter} does; fails if it exists. */
+export function writeCredentialsFile(file: string, data: AppCredentialsFile): void {
+  new CredentialsFileWriter(file).write(data);
+}
+
+/** Reads a credentials file; throws a UsageError naming the file, never its contents. */
+export function readCredentialsFile(file: string): AppCredentialsFile {
+  let data: Partial<AppCredentialsFile>;
+  try {
+    data = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new UsageError(`${file}: cannot be read as the JSON create-app writes (${(e as NodeJS.ErrnoException).code ?? "invalid JSON"})`);
+  }
+  if (typeof data.id !== "number" || typeof data.pem !== "string" || typeof data.client_id !== "string") {
+    throw new UsageError(`${file}: must hold the App's id, client_id and pem, as create-app writes them`);
+  }
+  return data as AppCredentialsFile;
+}
