@@ -52,7 +52,7 @@ describe("OrganizationStack", () => {
 
   test("constrains the github provider to releases with the GHES URL, lookup-crash and in-place secret fixes", () => {
     const { tf } = synthJson(newStack());
-    expect(tf.terraform.required_providers.github).toEqual({ source: "integrations/github", version: ">= 6.11.0, < 7.0.0" });
+    expect(tf.terraform.required_providers.github).toEqual({ source: "integrations/github", version: ">= 6.12.0, < 7.0.0" });
     expect(tf.terraform.required_version).toBe(">= 1.4.0");
   });
 
