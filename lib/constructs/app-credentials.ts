@@ -155,11 +155,9 @@ export class AppCredentials extends Construct {
     const seal = `token-policy seal --org ${props.organizationLogin}`;
     const value = (target: string, name: string, publicKey: string, sealCommand: string) =>
       sealed ? { valueEncrypted: keyInput(target, name, publicKey, sealCommand) } : { value: keyInput("all targets", vars.privateKey, "", "") };
-    // Created before any resource that uses them; Terraform plans none of those when one fails.
-    const guards: ITerraformDependable[] = [providerOwnerCheck(this, props.organizationLogin, props.provider)];
-    const guarded = () => [inputChecksOf(this), ...guards];
-
     const login = props.organizationLogin;
+    // What every resource here waits for: when one of them fails, Terraform plans none of these.
+    const guarded = (): ITerraformDependable[] => [inputChecksOf(this), providerOwnerCheck(this, login, props.provider)];
     const actionsVisibility = props.actions.visibility ?? "selected";
     const actionsIds = this.repositoryIds(login, "actions", props.actions);
     new ActionsOrganizationVariable(this, "app_id", {
