@@ -5,7 +5,7 @@
  * `removed` blocks and outputs that need no provider.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -23,8 +23,20 @@ const BASE_ENV = {
   TF_INPUT: "0",
 };
 
-/** The parts of a synthesized stack Terraform can check without the github provider. */
-export function withoutProvider(tf: any, options: { backend?: "keep" | "local" } = {}): any {
+/** The address a github resource's stand-in gets: `terraform_data.<type>__<name>`. */
+export function standInAddress(address: string): string {
+  return `terraform_data.${address.replace(".", "__")}`;
+}
+
+/**
+ * The parts of a synthesized stack Terraform can check without the github provider. With
+ * `standIns`, every `github_*` resource becomes a `terraform_data` stand-in (input: its address)
+ * that keeps its `depends_on` on other resources and its `replace_triggered_by`, rewritten to
+ * stand-ins: Terraform then checks those arguments' syntax, and a plan shows which resources it
+ * would plan when an input check fails. Dependencies on data sources are dropped (no data source
+ * can be read without the provider).
+ */
+export function withoutProvider(tf: any, options: { backend?: "keep" | "local"; standIns?: boolean } = {}): any {
   const out: any = {};
   const terraform = { ...tf.terraform };
   delete terraform.required_providers;
@@ -36,10 +48,54 @@ export function withoutProvider(tf: any, options: { backend?: "keep" | "local" }
   if (tf.variable) out.variable = tf.variable;
   if (tf.locals) out.locals = tf.locals;
   if (tf.removed) out.removed = tf.removed;
-  if (tf.resource?.terraform_data) out.resource = { terraform_data: tf.resource.terraform_data };
+  const data: Record<string, unknown> = { ...(tf.resource?.terraform_data ?? {}) };
+  if (options.standIns) {
+    const rewrite = (a: string) => (a.startsWith("github_") ? standInAddress(a) : a);
+    for (const [type, byName] of Object.entries(tf.resource ?? {}) as [string, Record<string, any>][]) {
+      if (!type.startsWith("github_")) continue;
+      for (const [name, r] of Object.entries(byName)) {
+        const dependsOn = (r.depends_on ?? []).filter((a: string) => !a.startsWith("data.")).map(rewrite);
+        const replace = r.lifecycle?.replace_triggered_by?.map(rewrite);
+        data[`${type}__${name}`] = { input: `${type}.${name}`, ...(dependsOn.length ? { depends_on: dependsOn } : {}), ...(replace ? { lifecycle: { replace_triggered_by: replace } } : {}) };
+      }
+    }
+  }
+  if (Object.keys(data).length) out.resource = { terraform_data: data };
   const outputs = Object.entries(tf.output ?? {}).filter(([, o]: [string, any]) => !JSON.stringify(o.value).includes("github_"));
   if (outputs.length) out.output = Object.fromEntries(outputs);
   return out;
+}
+
+/** A filesystem provider mirror and the CLI config that installs from it, as a closed network has. */
+export interface ProviderMirror {
+  /** The mirror's root (`registry.terraform.io/integrations/github/<version>/<platform>/…`). */
+  readonly dir: string;
+  /** A CLI config file (for `TF_CLI_CONFIG_FILE`) that installs the github provider from the mirror only. */
+  readonly cliConfigFile: string;
+}
+
+/** Terraform's name of this machine's platform (`linux_amd64`). */
+export const TERRAFORM_PLATFORM = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
+
+/**
+ * A mirror holding a stand-in github provider package for this platform (an executable that
+ * fails when started): enough for `terraform init` to resolve, install and lock the provider
+ * without a network, not to plan.
+ */
+export function providerMirror(version = "6.13.0"): ProviderMirror {
+  const root = mkdtempSync(join(tmpdir(), "tf-mirror-"));
+  const dir = join(root, "mirror");
+  const pkg = join(dir, "registry.terraform.io", "integrations", "github", version, TERRAFORM_PLATFORM);
+  mkdirSync(pkg, { recursive: true });
+  const binary = join(pkg, `terraform-provider-github_v${version}`);
+  writeFileSync(binary, "#!/bin/sh\necho 'stand-in provider package: not a provider' >&2\nexit 1\n");
+  chmodSync(binary, 0o755);
+  const cliConfigFile = join(root, "mirror.tfrc");
+  writeFileSync(
+    cliConfigFile,
+    `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(dir)}\n    include = ["registry.terraform.io/integrations/github"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/integrations/github"]\n  }\n}\n`,
+  );
+  return { dir, cliConfigFile };
 }
 
 /** The result of one terraform command. */

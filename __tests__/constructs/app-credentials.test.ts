@@ -1,5 +1,7 @@
 import { ActionsEnvironmentSecret } from "@cdktf/provider-github/lib/actions-environment-secret";
 import { ActionsOrganizationSecret } from "@cdktf/provider-github/lib/actions-organization-secret";
+import { ActionsOrganizationSecretRepositories } from "@cdktf/provider-github/lib/actions-organization-secret-repositories";
+import { DependabotOrganizationSecretRepositories } from "@cdktf/provider-github/lib/dependabot-organization-secret-repositories";
 import { ActionsOrganizationVariable } from "@cdktf/provider-github/lib/actions-organization-variable";
 import { DataGithubRepository } from "@cdktf/provider-github/lib/data-github-repository";
 import { DependabotOrganizationSecret } from "@cdktf/provider-github/lib/dependabot-organization-secret";
@@ -39,16 +41,18 @@ describe("AppCredentials", () => {
     const { synth, tf, c } = synthWith();
     expect(synth).toHaveResourceWithProperties(ActionsOrganizationSecret, {
       secret_name: "TOKEN_BROKER_PRIVATE_KEY",
-      encrypted_value: "${var.acme_corp_app_private_key_actions_sealed}",
+      value_encrypted: "${var.acme_corp_app_private_key_actions_sealed}",
       visibility: "selected",
     });
     const secret = Object.values(tf.resource.github_actions_organization_secret)[0] as any;
+    // Neither argument provider 6.12.0 deprecated
+    expect(secret).not.toHaveProperty("encrypted_value");
     expect(secret).not.toHaveProperty("plaintext_value");
     expect(tf.variable.acme_corp_app_private_key_actions_sealed).toMatchObject({ type: "string", sensitive: true });
     expect(c.credentialInputs).toEqual({ actions: "acme_corp_app_private_key_actions_sealed" });
   });
 
-  test("plaintext mode uses one sensitive variable as plaintext_value everywhere", () => {
+  test("plaintext mode uses one sensitive variable as value everywhere", () => {
     const { tf } = synthWith({ privateKeyInput: "plaintext", dependabot: { visibility: "private" } });
     expect(Object.keys(tf.variable)).toEqual(["acme_corp_app_private_key"]);
     expect(tf.variable.acme_corp_app_private_key.sensitive).toBe(true);
@@ -56,7 +60,8 @@ describe("AppCredentials", () => {
       ...Object.values(tf.resource.github_actions_organization_secret),
       ...Object.values(tf.resource.github_dependabot_organization_secret),
     ] as any[];
-    expect(secrets.map((s) => s.plaintext_value)).toEqual(["${var.acme_corp_app_private_key}", "${var.acme_corp_app_private_key}"]);
+    expect(secrets.map((s) => s.value)).toEqual(["${var.acme_corp_app_private_key}", "${var.acme_corp_app_private_key}"]);
+    expect(secrets.filter((s) => "plaintext_value" in s || "encrypted_value" in s)).toEqual([]);
   });
 
   test("seals separately for Dependabot and each environment, whose public keys differ", () => {
@@ -67,19 +72,80 @@ describe("AppCredentials", () => {
     expect(synth).toHaveResourceWithProperties(DependabotOrganizationSecret, {
       secret_name: "TOKEN_BROKER_PRIVATE_KEY",
       visibility: "private",
-      encrypted_value: "${var.acme_corp_app_private_key_dependabot_sealed}",
+      value_encrypted: "${var.acme_corp_app_private_key_dependabot_sealed}",
     });
     expect(synth).toHaveResourceWithProperties(ActionsEnvironmentSecret, {
       repository: "release-tools",
       environment: "production",
       secret_name: "TOKEN_BROKER_PRIVATE_KEY",
-      encrypted_value: "${var.acme_corp_app_private_key_env_release_tools__production_sealed}",
+      value_encrypted: "${var.acme_corp_app_private_key_env_release_tools__production_sealed}",
     });
     expect(Object.keys(tf.variable).sort()).toEqual([
       "acme_corp_app_private_key_actions_sealed",
       "acme_corp_app_private_key_dependabot_sealed",
       "acme_corp_app_private_key_env_release_tools__production_sealed",
     ]);
+  });
+
+  test("manages each organization secret's repositories with its own resource, written again whenever the secret changes", () => {
+    // GIVEN selected repositories for Actions and Dependabot
+    const { synth, tf } = synthWith({ dependabot: { visibility: "selected", repositories: ["bots"] } });
+    // THEN the secrets carry no repository list (deprecated from provider 6.11.0) …
+    for (const type of ["github_actions_organization_secret", "github_dependabot_organization_secret"]) {
+      expect(Object.values(tf.resource[type]).map((s: any) => s.selected_repository_ids)).toEqual([undefined]);
+    }
+    // … and a list resource per secret names it by reference (so it is created after it) with the looked-up ids
+    const actionsList = Object.values(tf.resource.github_actions_organization_secret_repositories) as any[];
+    expect(actionsList).toHaveLength(1);
+    expect(actionsList[0].secret_name).toMatch(/^\$\{github_actions_organization_secret\.credentials_private_key_[0-9A-F]+\.secret_name\}$/);
+    expect(actionsList[0].selected_repository_ids).toEqual([
+      expect.stringMatching(/^\$\{data\.github_repository\..*changelog.*\.repo_id\}$/),
+      expect.stringMatching(/^\$\{data\.github_repository\..*release-tools.*\.repo_id\}$/),
+    ]);
+    expect(actionsList[0].lifecycle.replace_triggered_by).toEqual([expect.stringMatching(/^github_actions_organization_secret\.credentials_private_key_[0-9A-F]+$/)]);
+    expect(synth).toHaveResourceWithProperties(DependabotOrganizationSecretRepositories, {
+      secret_name: expect.stringMatching(/^\$\{github_dependabot_organization_secret\..*\.secret_name\}$/),
+      selected_repository_ids: [expect.stringMatching(/bots.*\.repo_id\}$/)],
+      lifecycle: { replace_triggered_by: [expect.stringMatching(/^github_dependabot_organization_secret\./)] },
+    });
+  });
+
+  test("writes no repository list resource for visibility all or private", () => {
+    const { synth } = synthWith({ actions: { visibility: "all" }, dependabot: { visibility: "private" } });
+    expect(synth).not.toHaveResource(ActionsOrganizationSecretRepositories);
+    expect(synth).not.toHaveResource(DependabotOrganizationSecretRepositories);
+  });
+
+  test("every secret, variable and list depends on the input checks and the owner check; an environment secret also on its repository's lookup", () => {
+    const { tf } = synthWith({ dependabot: { visibility: "selected", repositories: ["bots"] }, environments: [{ repository: "deploy", environment: "prod" }] });
+    const resources = Object.entries(tf.resource as Record<string, Record<string, any>>).filter(([type]) => type.startsWith("github_"));
+    expect(resources.map(([type]) => type).sort()).toEqual([
+      "github_actions_environment_secret",
+      "github_actions_organization_secret",
+      "github_actions_organization_secret_repositories",
+      "github_actions_organization_variable",
+      "github_dependabot_organization_secret",
+      "github_dependabot_organization_secret_repositories",
+    ]);
+    for (const [type, byName] of resources) {
+      for (const [name, r] of Object.entries(byName)) {
+        expect([`${type}.${name}`, r.depends_on]).toEqual([`${type}.${name}`, expect.arrayContaining(["terraform_data.input_checks", "data.github_actions_organization_secrets.provider_owner"])]);
+      }
+    }
+    const envSecret = Object.values(tf.resource.github_actions_environment_secret)[0] as any;
+    expect(envSecret.depends_on).toContainEqual(expect.stringMatching(/^data\.github_repository\..*deploy/));
+    // The environment's repository is looked up and named by its place
+    const deploy = Object.values(tf.data.github_repository as Record<string, any>).find((d) => d.full_name === "acme-corp/deploy");
+    expect(deploy.lifecycle.postcondition[0].error_message).toMatch(/^acme-corp\/credentials\.environments\[0\]\.repository "deploy": no repository acme-corp\/deploy/);
+  });
+
+  test("a repository named in several places is looked up once, and its message names every place", () => {
+    const { tf } = synthWith({ dependabot: { visibility: "selected", repositories: ["changelog"] }, environments: [{ repository: "changelog", environment: "prod" }] });
+    const lookups = Object.values(tf.data.github_repository as Record<string, any>).filter((d) => d.full_name === "acme-corp/changelog");
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0].lifecycle.postcondition[0].error_message).toMatch(
+      /^acme-corp\/credentials\.actions\.repositories\[1\], acme-corp\/credentials\.dependabot\.repositories\[0\], acme-corp\/credentials\.environments\[0\]\.repository "changelog": /,
+    );
   });
 
   test("uses the prefix for every name", () => {

@@ -31,13 +31,13 @@ describe("OrgTokenPolicy", () => {
   test("keeps construct ids, and so Terraform addresses, fixed", () => {
     const stack = newStack();
     OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg());
-    const paths = stack.node.findAll().map((c) => c.node.path).filter((p) => p.split("/").length === 3);
+    const paths = stack.node.findAll().map((c) => c.node.path).filter((p) => p.startsWith("acme-corp/token-policy/") && p.split("/").length === 3);
     expect(paths.sort()).toEqual(["acme-corp/token-policy/app", "acme-corp/token-policy/credentials", "acme-corp/token-policy/pat-policy"]);
   });
 });
 
 describe("deploy-time messages", () => {
-  test("every repository lookup fails the plan with its name and its place in the config", () => {
+  test("every repository lookup fails the plan with its name and every place in the config that names it", () => {
     // GIVEN repositories listed for the Actions secret and the Dependabot secret
     const org = parseOrg(
       orgEntry({
@@ -47,15 +47,80 @@ describe("deploy-time messages", () => {
     const stack = newStack();
     OrgTokenPolicy.fromConfig(stack, "token-policy", org, { configPath: "organizations[3]" });
     const { tf } = synthJson(stack);
-    // THEN one lookup per name, each with a postcondition naming the first place it is listed
+    // THEN one lookup per name, each with a postcondition naming every place it is listed
     const lookups = Object.values(tf.data.github_repository as Record<string, any>);
     expect(lookups.map((d) => [d.full_name, d.lifecycle.postcondition[0].condition, d.lifecycle.postcondition[0].error_message])).toEqual([
       ["acme-corp/bots", "${try(self.repo_id, null) != null}", expect.stringMatching(/^organizations\[3\]\.credentials\.dependabot\.repositories\[1\] "bots": no repository acme-corp\/bots, or the token that runs deploy cannot see it\./)],
-      ["acme-corp/docs-site", "${try(self.repo_id, null) != null}", expect.stringMatching(/^organizations\[3\]\.credentials\.actions\.repositories\[1\] "docs-site": /)],
+      ["acme-corp/docs-site", "${try(self.repo_id, null) != null}", expect.stringMatching(/^organizations\[3\]\.credentials\.actions\.repositories\[1\], organizations\[3\]\.credentials\.dependabot\.repositories\[0\] "docs-site": /)],
       ["acme-corp/release-tools", "${try(self.repo_id, null) != null}", expect.stringMatching(/^organizations\[3\]\.credentials\.actions\.repositories\[0\] "release-tools": /)],
     ]);
     // postconditions need Terraform ≥ 1.2; the installation's removed block (all repositories) 1.7
     expect(tf.terraform.required_version).toBe(">= 1.7.0");
+  });
+
+  test("looks up every repository the entry names: environments, the installation's repositories and the guide's", () => {
+    // GIVEN an entry naming a repository in each place outside the secrets' lists
+    const org = parseOrg(
+      orgEntry({
+        app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", installation: { id: 9, repositories: ["infra", "release-tools"] } },
+        credentials: { actions: { visibility: "all" }, environments: [{ repository: "deployer", environment: "production" }] },
+        guide: { repository: ".github" },
+      }),
+    );
+    const stack = newStack();
+    OrgTokenPolicy.fromConfig(stack, "token-policy", org, { configPath: "organizations[0]" });
+    const { tf } = synthJson(stack);
+    // THEN each has a lookup whose message names its place
+    const messages = Object.fromEntries(Object.values(tf.data.github_repository as Record<string, any>).map((d) => [d.full_name, d.lifecycle.postcondition[0].error_message]));
+    expect(messages).toEqual({
+      "acme-corp/.github": expect.stringMatching(/^organizations\[0\]\.guide\.repository "\.github": no repository acme-corp\/\.github/),
+      "acme-corp/deployer": expect.stringMatching(/^organizations\[0\]\.credentials\.environments\[0\]\.repository "deployer": /),
+      "acme-corp/infra": expect.stringMatching(/^organizations\[0\]\.app\.installation\.repositories\[0\] "infra": /),
+      "acme-corp/release-tools": expect.stringMatching(/^organizations\[0\]\.app\.installation\.repositories\[1\] "release-tools": /),
+    });
+    // AND the resources that use them depend on their lookups, so a missing one plans nothing of theirs
+    const lookupOf = (name: string) => expect.stringMatching(new RegExp(`^data\\.github_repository\\.[^.]*${name.replace(".", "")}`));
+    expect((Object.values(tf.resource.github_actions_environment_secret)[0] as any).depends_on).toContainEqual(lookupOf("deployer"));
+    expect((Object.values(tf.resource.github_repository_file)[0] as any).depends_on).toContainEqual(lookupOf("github"));
+    expect((Object.values(tf.resource.github_app_installation_repositories)[0] as any).depends_on).toEqual(expect.arrayContaining([lookupOf("infra"), lookupOf("release-tools")]));
+  });
+
+  test("every resource that writes to GitHub depends on the input checks and the owner check", () => {
+    // GIVEN the fullest entry: ids from variables, Dependabot, an environment, listed installation repositories, a guide
+    const org = parseOrg(
+      orgEntry({
+        app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", installation: { repositories: ["infra"] } },
+        credentials: { actions: { visibility: "selected", repositories: ["infra"] }, dependabot: { visibility: "selected", repositories: ["infra"] }, environments: [{ repository: "infra", environment: "prod" }] },
+        guide: { repository: ".github" },
+      }),
+    );
+    const stack = newStack();
+    OrgTokenPolicy.fromConfig(stack, "token-policy", org);
+    const { tf } = synthJson(stack);
+    const github = Object.entries(tf.resource as Record<string, Record<string, any>>)
+      .filter(([type]) => type.startsWith("github_"))
+      .flatMap(([type, byName]) => Object.entries(byName).map(([name, r]) => [`${type}.${name}`, r] as const));
+    expect(github.length).toBe(9);
+    for (const [address, r] of github) {
+      expect([address, r.depends_on]).toEqual([address, expect.arrayContaining(["terraform_data.input_checks", "data.github_actions_organization_secrets.provider_owner"])]);
+    }
+    // The lookups depend on nothing: a data source that depends on a resource is read at apply, not plan
+    expect(Object.values(tf.data.github_repository).filter((d: any) => d.depends_on)).toEqual([]);
+  });
+
+  test("checks at plan that the provider acts on the stack's organization", () => {
+    const stack = newStack();
+    OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg());
+    const { tf } = synthJson(stack);
+    // data.github_actions_organization_secrets sets its id to the provider's effective owner
+    const check = tf.data.github_actions_organization_secrets.provider_owner;
+    expect(check.depends_on).toBeUndefined();
+    expect(check.lifecycle.postcondition).toEqual([
+      {
+        condition: '${try(lower(self.id), "") == "acme-corp"}',
+        error_message: expect.stringMatching(/^The github provider acts on organization \$\{jsonencode\(self\.id\)\}, not acme-corp, .*Unset both \(unset GITHUB_OWNER GITHUB_ORGANIZATION\)/),
+      },
+    ]);
   });
 
   test("records which release synthesized the stack", () => {

@@ -50,9 +50,9 @@ describe("OrganizationStack", () => {
     expect(s3.terraform.required_version).toBe(">= 1.6.0");
   });
 
-  test("constrains the github provider to releases with the GHES URL, lookup-crash and in-place secret fixes", () => {
+  test("constrains the github provider to releases that have every argument the stack writes and deprecate none of them", () => {
     const { tf } = synthJson(newStack());
-    expect(tf.terraform.required_providers.github).toEqual({ source: "integrations/github", version: ">= 6.11.0, < 7.0.0" });
+    expect(tf.terraform.required_providers.github).toEqual({ source: "integrations/github", version: ">= 6.12.0, < 7.0.0" });
     expect(tf.terraform.required_version).toBe(">= 1.4.0");
   });
 

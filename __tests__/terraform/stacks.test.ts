@@ -2,12 +2,16 @@
  * The synthesized stacks checked by the real Terraform binary (1.11 on this project's machines):
  * what it can check without the github provider, which cannot be downloaded here.
  */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing } from "cdktf";
 import { loadConfig } from "../../lib/config/load";
 import { OrganizationStack } from "../../lib/constructs/organization-stack";
 import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
-import { terraform, terraformBinary, terraformDir, withoutProvider } from "../../test-support/terraform";
+import { providerMirror, standInAddress, TERRAFORM_PLATFORM, terraform, terraformBinary, terraformDir, withoutProvider } from "../../test-support/terraform";
+import { App } from "cdktf";
 import { generateAppKey } from "../../test-support/fixtures";
 import { orgEntry, parseOrg } from "../helpers/config";
 import { newStack, synthJson } from "../helpers/stack";
@@ -21,11 +25,12 @@ function exampleStacks(): Record<string, any> {
   const loaded = loadConfig(join(__dirname, "..", "..", "token-policy.yaml"));
   const app = Testing.app();
   const out: Record<string, any> = {};
-  for (const org of loaded.config.organizations) {
+  loaded.config.organizations.forEach((org, i) => {
     const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
-    OrgTokenPolicy.fromConfig(stack, "token-policy", org);
+    // as main.ts does
+    OrgTokenPolicy.fromConfig(stack, "token-policy", org, { configPath: `organizations[${i}]` });
     out[org.login] = JSON.parse(Testing.synth(stack));
-  }
+  });
   return out;
 }
 
@@ -119,6 +124,128 @@ withTerraform("synthesized stacks under Terraform", () => {
       expect(plan.output).toContain(`local.${name.replace(/^TF_VAR_/, "")}_ok is false`);
       for (const line of value.split("\n").filter((l) => l.length > 8 && !l.startsWith("-----"))) expect(plan.output).not.toContain(line.slice(0, 40));
     });
+  });
+
+  describe("no failed check lets anything that writes to GitHub be planned", () => {
+    // GIVEN the example's acme-corp stack with every github resource replaced by a stand-in that keeps its depends_on
+    const tf = exampleStacks()["acme-corp"];
+    const dir = terraformDir(withoutProvider(tf, { backend: "local", standIns: true }));
+    const good = {
+      TF_VAR_acme_corp_app_id: "123456",
+      TF_VAR_acme_corp_app_client_id: "Iv23liAbCdEfGh123456",
+      TF_VAR_acme_corp_app_installation_id: "987654",
+      TF_VAR_acme_corp_app_private_key_actions_sealed: Buffer.alloc(1750, 1).toString("base64"),
+      TF_VAR_acme_corp_app_private_key_dependabot_sealed: Buffer.alloc(1750, 2).toString("base64"),
+      TF_VAR_acme_corp_app_private_key_env_release_tools__production_sealed: Buffer.alloc(1750, 3).toString("base64"),
+    };
+    const standIns = Object.entries(tf.resource as Record<string, Record<string, unknown>>)
+      .filter(([type]) => type.startsWith("github_"))
+      .flatMap(([type, byName]) => Object.keys(byName).map((name) => standInAddress(`${type}.${name}`)));
+    beforeAll(() => {
+      expect(terraform(dir, ["init", "-input=false"]).status).toBe(0);
+    });
+
+    test("Terraform accepts every depends_on and replace_triggered_by the stack writes", () => {
+      const validate = terraform(dir, ["validate"]);
+      expect(validate.output).toMatch(/The configuration is valid/);
+    });
+
+    test("with correct inputs every resource is planned", () => {
+      const plan = terraform(dir, ["plan", "-input=false"], good);
+      expect(plan.status).toBe(0);
+      for (const address of standIns) expect(plan.output).toContain(`${address} will be created`);
+    });
+
+    test.each([
+      ["an invalid installation id", "TF_VAR_acme_corp_app_installation_id", "12ab"],
+      ["a PEM in place of a sealed key", "TF_VAR_acme_corp_app_private_key_actions_sealed", "-----BEGIN PRIVATE KEY-----"],
+    ])("fails plan on %s without a partial plan of any of them", (_what, name, value) => {
+      const plan = terraform(dir, ["plan", "-input=false"], { ...good, [name]: value });
+      expect(plan.status).not.toBe(0);
+      expect(plan.output).toMatch(/Resource precondition failed/);
+      for (const address of standIns) expect(plan.output).not.toContain(address);
+    });
+  });
+
+  describe("the lookups' postconditions, evaluated by Terraform", () => {
+    // A data source is read only with its provider; the same condition and message over a local,
+    // as a resource precondition, is what Terraform evaluates with `self` in their place.
+    const tf = exampleStacks()["acme-corp"];
+    const asPrecondition = (postcondition: { condition: string; error_message: string }, self: string, value: unknown) => {
+      const swap = (text: string) => text.split(self).join("local.answer");
+      return terraformDir({
+        locals: { answer: value },
+        resource: { terraform_data: { check: { input: "x", lifecycle: { precondition: [{ condition: swap(postcondition.condition), error_message: swap(postcondition.error_message) }] } } } },
+      });
+    };
+    const owner = tf.data.github_actions_organization_secrets.provider_owner.lifecycle.postcondition[0];
+    const lookup = (Object.values(tf.data.github_repository) as any[]).find((d) => d.full_name === "acme-corp/release-tools").lifecycle.postcondition[0];
+
+    test("fails when GITHUB_OWNER points the provider at another organization, naming both and the variables to unset", () => {
+      const plan = terraform(asPrecondition(owner, "self.id", "acme-labs"), ["plan", "-input=false"]);
+      expect(plan.status).not.toBe(0);
+      expect(plan.output).toContain('The github provider acts on organization "acme-labs", not acme-corp, the organization of this stack');
+      expect(plan.output).toContain("Unset both (unset GITHUB_OWNER GITHUB_ORGANIZATION) and plan again.");
+    });
+
+    test("passes when the provider acts on the stack's organization, in any case", () => {
+      for (const login of ["acme-corp", "ACME-Corp"]) expect(terraform(asPrecondition(owner, "self.id", login), ["plan", "-input=false"]).status).toBe(0);
+    });
+
+    test("fails when a repository is missing (the provider leaves repo_id null), naming every place that names it", () => {
+      const plan = terraform(asPrecondition(lookup, "self.repo_id", null), ["plan", "-input=false"]);
+      expect(plan.status).not.toBe(0);
+      expect(plan.output).toMatch(
+        /organizations\[0\]\.app\.installation\.repositories\[0\], organizations\[0\]\.credentials\.actions\.repositories\[0\], organizations\[0\]\.credentials\.dependabot\.repositories\[0\], organizations\[0\]\.credentials\.environments\[0\]\.repository "release-tools": no repository acme-corp\/release-tools, or the token that runs deploy cannot see it\./,
+      );
+      expect(terraform(asPrecondition(lookup, "self.repo_id", 4711), ["plan", "-input=false"]).status).toBe(0);
+    });
+  });
+
+  describe("closed networks: the provider from a filesystem mirror (TF_CLI_CONFIG_FILE)", () => {
+    const mirror = providerMirror("6.13.0");
+    const offline = { TF_CLI_CONFIG_FILE: mirror.cliConfigFile };
+
+    test.each(Object.entries(exampleStacks()))("terraform init installs and locks the %s stack's provider from the mirror alone", (_login, tf) => {
+      const dir = terraformDir({ ...tf, terraform: { ...tf.terraform, backend: undefined, cloud: undefined } });
+      const init = terraform(dir, ["init", "-input=false"], offline);
+      expect(init.output).toMatch(/Installing integrations\/github v6\.13\.0/);
+      expect(init.status).toBe(0);
+      expect(readFileSync(join(dir, ".terraform.lock.hcl"), "utf8")).toMatch(/provider "registry\.terraform\.io\/integrations\/github" \{\s+version\s+= "6\.13\.0"\s+constraints = ">= 6\.12\.0, < 7\.0\.0"/);
+    });
+
+    test("the lock step cdktf runs reaches for the registry, unless it is pointed at the mirror", () => {
+      const dir = terraformDir({ terraform: { required_providers: { github: { source: "integrations/github", version: ">= 6.12.0, < 7.0.0" } } } });
+      const lock = terraform(dir, ["providers", "lock", `-platform=${TERRAFORM_PLATFORM}`], offline, 30_000);
+      expect(lock.status).not.toBe(0);
+      expect(lock.output).toMatch(/registry\.terraform\.io/);
+      const fromMirror = terraform(dir, ["providers", "lock", `-fs-mirror=${mirror.dir}`, `-platform=${TERRAFORM_PLATFORM}`], offline, 30_000);
+      expect(fromMirror.status).toBe(0);
+    });
+
+    const cdktf = join(__dirname, "..", "..", "node_modules", ".bin", "cdktf");
+    (existsSync(cdktf) ? test : test.skip)("cdktf diff --skip-provider-lock initializes from the mirror and goes on to plan", () => {
+      // GIVEN a synthesized app (cdktf.out with its manifest) and no lock file, as after every synth
+      const project = mkdtempSync(join(tmpdir(), "cdktf-offline-"));
+      writeFileSync(join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: "true", output: "cdktf.out" }));
+      const app = new App({ outdir: join(project, "cdktf.out") });
+      const stack = new OrganizationStack(app, "acme-corp", { organizationLogin: "acme-corp" });
+      OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg());
+      app.synth();
+      // WHEN cdktf diff runs with the mirror and without its lock step
+      const r = spawnSync(cdktf, ["diff", "acme-corp", "--skip-synth", "--skip-provider-lock"], {
+        cwd: project,
+        env: { PATH: process.env.PATH, HOME: project, CHECKPOINT_DISABLE: "1", CI: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0", ...offline },
+        encoding: "utf8",
+        timeout: 120_000,
+        killSignal: "SIGKILL",
+      });
+      const output = `${r.stdout}${r.stderr}`;
+      // THEN init installed the provider from the mirror and plan started it (the stand-in package cannot plan)
+      expect(output).not.toMatch(/Could not retrieve providers for locking|registry\.terraform\.io: failed to request discovery document/);
+      expect(output).toMatch(/Installing integrations\/github v6\.13\.0/);
+      expect(readFileSync(join(project, "cdktf.out", "stacks", "acme-corp", ".terraform.lock.hcl"), "utf8")).toContain('version     = "6.13.0"');
+    }, 150_000);
   });
 
   describe("backends, checked against Terraform's own backend schemas", () => {

@@ -1,14 +1,18 @@
 import { Construct } from "constructs";
 import { Token } from "cdktf";
-import { ActionsEnvironmentSecret } from "@cdktf/provider-github/lib/actions-environment-secret";
-import { ActionsOrganizationSecret } from "@cdktf/provider-github/lib/actions-organization-secret";
+import type { ITerraformDependable, TerraformResource } from "cdktf";
+import { ActionsOrganizationSecretRepositories } from "@cdktf/provider-github/lib/actions-organization-secret-repositories";
 import { ActionsOrganizationVariable } from "@cdktf/provider-github/lib/actions-organization-variable";
-import { DataGithubRepository } from "@cdktf/provider-github/lib/data-github-repository";
-import { DependabotOrganizationSecret } from "@cdktf/provider-github/lib/dependabot-organization-secret";
+import { DependabotOrganizationSecretRepositories } from "@cdktf/provider-github/lib/dependabot-organization-secret-repositories";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { credentialNames, secretNameProblem, variableNames, type CredentialNames } from "../naming";
+import { ActionsEnvironmentSecretValue } from "./bindings/actions-environment-secret-value";
+import { ActionsOrganizationSecretValue } from "./bindings/actions-organization-secret-value";
+import { DependabotOrganizationSecretValue } from "./bindings/dependabot-organization-secret-value";
 import { stackVariable } from "./organization-stack";
-import { checkInput, pemKeyCheck, sealedKeyCheck } from "./variable-checks";
+import { providerOwnerCheck } from "./owner-check";
+import { lookUpRepository } from "./repository-lookup";
+import { checkInput, inputChecksOf, pemKeyCheck, sealedKeyCheck } from "./variable-checks";
 import { requireGithubProvider, requireTerraform } from "./terraform-requirements";
 
 /** Who can read an organization secret or variable. */
@@ -20,7 +24,8 @@ export interface SecretVisibility {
    */
   readonly visibility?: "selected" | "private" | "all";
   /**
-   * Repository names, for `selected`. Their ids are looked up at plan time.
+   * Repository names, for `selected`. Their ids are looked up at plan time; a secret's list is
+   * managed by its own `…_secret_repositories` resource.
    * @default []
    */
   readonly repositories?: readonly string[];
@@ -51,8 +56,8 @@ export interface AppCredentialsProps {
   /**
    * How the private key enters Terraform, always through sensitive variables, never a literal.
    * `sealed`: one variable per target holding the key sealed (libsodium sealed box) with that
-   * target's public key by `token-policy seal`, passed as `encrypted_value`, so state keeps
-   * only ciphertext. `plaintext`: one variable with the PEM, passed as `plaintext_value`; state
+   * target's public key by `token-policy seal`, passed as `value_encrypted`, so state keeps
+   * only ciphertext. `plaintext`: one variable with the PEM, passed as `value`; state
    * then holds the key in clear, so keep it in an encrypted backend.
    * @default "sealed"
    */
@@ -89,7 +94,11 @@ export interface AppCredentialsProps {
  * `<PREFIX>_PRIVATE_KEY`, optionally a Dependabot org secret and environment secrets.
  *
  * The key never passes through TypeScript: it enters as sensitive Terraform variables named
- * after the organization (see `variableNames`), set by CI as `TF_VAR_<name>`.
+ * after the organization (see `variableNames`), set by CI as `TF_VAR_<name>`. Every resource
+ * here depends on the stack's input checks and owner check, so a bad input or a provider pointed
+ * at another organization fails the plan before the provider sees a value or plans a change.
+ * Organization secrets' repository lists are `…_secret_repositories` resources (the secrets'
+ * own `selected_repository_ids` is deprecated from provider 6.11.0).
  */
 export class AppCredentials extends Construct {
   /** The secret and variable names. */
@@ -97,14 +106,17 @@ export class AppCredentials extends Construct {
   /** The Terraform variable names CI must set, by purpose. */
   public readonly credentialInputs: Readonly<Record<string, string>>;
   /** The Actions secret holding the key. */
-  public readonly actionsSecret: ActionsOrganizationSecret;
+  public readonly actionsSecret: ActionsOrganizationSecretValue;
+  /** The repositories that may read the Actions secret, when its visibility is `selected`. */
+  public readonly actionsSecretRepositories?: ActionsOrganizationSecretRepositories;
   /** The Dependabot secret, when requested. */
-  public readonly dependabotSecret?: DependabotOrganizationSecret;
+  public readonly dependabotSecret?: DependabotOrganizationSecretValue;
+  /** The repositories that may read the Dependabot secret, when its visibility is `selected`. */
+  public readonly dependabotSecretRepositories?: DependabotOrganizationSecretRepositories;
 
-  private readonly repoIds = new Map<string, number>();
   private readonly provider?: GithubProvider;
-  /** Repository name → the first place in the props (or config) that names it. */
-  private readonly repoPlaces = new Map<string, string>();
+  /** Where the props came from, for messages: `configPath` or the construct's path. */
+  private readonly configBase: string;
 
   constructor(scope: Construct, id: string, props: AppCredentialsProps) {
     super(scope, id);
@@ -124,11 +136,7 @@ export class AppCredentials extends Construct {
     if (problems.length) throw new Error(`AppCredentials: ${problems.join("; ")} (${this.node.path})`);
 
     const base = props.configPath ?? this.node.path;
-    for (const [what, v] of [["actions", props.actions], ["dependabot", props.dependabot]] as const) {
-      (v?.repositories ?? []).forEach((name, i) => {
-        if (!this.repoPlaces.has(name)) this.repoPlaces.set(name, `${base}.${what}.repositories[${i}]`);
-      });
-    }
+    this.configBase = base;
     const vars = variableNames(props.organizationLogin);
     const sealed = (props.privateKeyInput ?? "sealed") === "sealed";
     const inputs: Record<string, string> = {};
@@ -146,83 +154,107 @@ export class AppCredentials extends Construct {
     };
     const seal = `token-policy seal --org ${props.organizationLogin}`;
     const value = (target: string, name: string, publicKey: string, sealCommand: string) =>
-      sealed ? { encryptedValue: keyInput(target, name, publicKey, sealCommand) } : { plaintextValue: keyInput("all targets", vars.privateKey, "", "") };
-
-    const actions = this.visibility(props.organizationLogin, props.actions);
+      sealed ? { valueEncrypted: keyInput(target, name, publicKey, sealCommand) } : { value: keyInput("all targets", vars.privateKey, "", "") };
+    const login = props.organizationLogin;
+    // What every resource here waits for: when one of them fails, Terraform plans none of these.
+    const guarded = (): ITerraformDependable[] => [inputChecksOf(this), providerOwnerCheck(this, login, props.provider)];
+    const actionsVisibility = props.actions.visibility ?? "selected";
+    const actionsIds = this.repositoryIds(login, "actions", props.actions);
     new ActionsOrganizationVariable(this, "app_id", {
       variableName: this.credentialNames.appId,
       value: Token.isUnresolved(props.appId) ? (props.appId as string) : String(props.appId),
-      ...actions,
+      visibility: actionsVisibility,
+      selectedRepositoryIds: actionsIds,
+      dependsOn: guarded(),
       provider: props.provider,
     });
     new ActionsOrganizationVariable(this, "client_id", {
       variableName: this.credentialNames.clientId,
       value: props.clientId,
-      ...actions,
+      visibility: actionsVisibility,
+      selectedRepositoryIds: actionsIds,
+      dependsOn: guarded(),
       provider: props.provider,
     });
-    this.actionsSecret = new ActionsOrganizationSecret(this, "private_key", {
+    this.actionsSecret = new ActionsOrganizationSecretValue(this, "private_key", {
       secretName: this.credentialNames.privateKey,
       ...value("actions", vars.actionsSealed, "the organization's Actions secrets public key", `${seal} --target actions`),
-      ...actions,
+      visibility: actionsVisibility,
+      dependsOn: guarded(),
       provider: props.provider,
     });
-    if (props.dependabot) {
-      this.dependabotSecret = new DependabotOrganizationSecret(this, "dependabot_private_key", {
-        secretName: this.credentialNames.privateKey,
-        ...value("dependabot", vars.dependabotSealed, "the organization's Dependabot secrets public key", `${seal} --target dependabot`),
-        ...this.visibility(props.organizationLogin, props.dependabot),
+    if (actionsIds) {
+      this.actionsSecretRepositories = new ActionsOrganizationSecretRepositories(this, "private_key_repositories", {
+        secretName: this.actionsSecret.secretName,
+        selectedRepositoryIds: actionsIds,
+        lifecycle: this.replacedWith(this.actionsSecret),
+        dependsOn: guarded(),
         provider: props.provider,
       });
     }
+    if (props.dependabot) {
+      const dependabotIds = this.repositoryIds(login, "dependabot", props.dependabot);
+      this.dependabotSecret = new DependabotOrganizationSecretValue(this, "dependabot_private_key", {
+        secretName: this.credentialNames.privateKey,
+        ...value("dependabot", vars.dependabotSealed, "the organization's Dependabot secrets public key", `${seal} --target dependabot`),
+        visibility: props.dependabot.visibility ?? "selected",
+        dependsOn: guarded(),
+        provider: props.provider,
+      });
+      if (dependabotIds) {
+        this.dependabotSecretRepositories = new DependabotOrganizationSecretRepositories(this, "dependabot_private_key_repositories", {
+          secretName: this.dependabotSecret.secretName,
+          selectedRepositoryIds: dependabotIds,
+          lifecycle: this.replacedWith(this.dependabotSecret),
+          dependsOn: guarded(),
+          provider: props.provider,
+        });
+      }
+    }
     const seen = new Set<string>();
-    for (const env of props.environments ?? []) {
+    (props.environments ?? []).forEach((env, i) => {
       const key = `${env.repository}/${env.environment}`;
       if (seen.has(key)) throw new Error(`AppCredentials: environment ${key} is listed twice (${this.node.path})`);
       seen.add(key);
-      new ActionsEnvironmentSecret(this, `env_${env.repository}_${env.environment}`, {
+      const repository = lookUpRepository(this, { organizationLogin: login, repositoryName: env.repository, configPlace: `${base}.environments[${i}].repository`, provider: props.provider });
+      new ActionsEnvironmentSecretValue(this, `env_${env.repository}_${env.environment}`, {
         repository: env.repository,
         environment: env.environment,
         secretName: this.credentialNames.privateKey,
         ...value(`environment ${key}`, vars.environmentSealed(env.repository, env.environment), `the public key of environment ${key}`, `${seal} --target environment --repository ${env.repository} --environment ${env.environment}`),
+        dependsOn: [...guarded(), repository],
         provider: props.provider,
       });
-    }
+    });
     this.credentialInputs = inputs;
   }
 
-  private visibility(login: string, v: SecretVisibility): { visibility: string; selectedRepositoryIds?: number[] } {
-    const visibility = v.visibility ?? "selected";
-    if (visibility !== "selected") return { visibility };
-    const ids = [...new Set(v.repositories ?? [])].sort().map((name) => this.repoId(login, name));
-    return { visibility, selectedRepositoryIds: ids };
+  /** The repository ids of a `selected` visibility, looked up at plan; undefined for the others. */
+  private repositoryIds(login: string, what: "actions" | "dependabot", v: SecretVisibility): number[] | undefined {
+    if ((v.visibility ?? "selected") !== "selected") return undefined;
+    const names = v.repositories ?? [];
+    return [...new Set(names)].sort().map(
+      (name) =>
+        lookUpRepository(this, {
+          organizationLogin: login,
+          repositoryName: name,
+          configPlace: `${this.configBase}.${what}.repositories[${names.indexOf(name)}]`,
+          provider: this.provider,
+        }).repoId,
+    );
   }
 
   /**
-   * One `data github_repository` per repository name, shared by every secret that needs it. Its
-   * postcondition (Terraform ≥ 1.2) fails the plan with the name and its place in the config
-   * when GitHub has no such repository, or the deploy token cannot see it: the provider itself
-   * would go on with a null id and fail later naming nothing.
+   * A secret's repository list is written again whenever the secret changes. The provider's
+   * update of a secret sends `visibility: selected` without the list (go-github omits an empty
+   * `selected_repository_ids`), and whether GitHub then keeps or clears the list is not
+   * documented; replacing the list resource after every change of its secret puts it back either
+   * way (its create runs after the secret's update, as it depends on the secret).
    */
-  private repoId(login: string, name: string): number {
-    let id = this.repoIds.get(name);
-    if (id === undefined) {
-      const place = this.repoPlaces.get(name) ?? this.node.path;
-      requireTerraform(this, "postconditions");
-      id = new DataGithubRepository(this, `repo_${name}`, {
-        fullName: `${login}/${name}`,
-        provider: this.provider,
-        lifecycle: {
-          postcondition: [
-            {
-              condition: "${try(self.repo_id, null) != null}",
-              errorMessage: `${place} ${JSON.stringify(name)}: no repository ${login}/${name}, or the token that runs deploy cannot see it. Fix the name in the config, or give the deploy token access to the repository.`,
-            },
-          ],
-        },
-      }).repoId;
-      this.repoIds.set(name, id);
-    }
-    return id;
+  private replacedWith(secret: TerraformResource): { replaceTriggeredBy: string[] } {
+    requireTerraform(this, "replace_triggered_by");
+    // The bare address: cdktf writes a resource (or its fqn) given here as "${type.name}", which
+    // Terraform's JSON syntax refuses in replace_triggered_by ("Expected the start of an expression").
+    return { replaceTriggeredBy: [`${secret.terraformResourceType}.${secret.friendlyUniqueId}`] };
   }
 }

@@ -11,6 +11,9 @@ import { DeclaredRecord } from "./declared-record";
 import { checkInput, numericIdCheck } from "./variable-checks";
 import { installationSettingsUrl, newAppUrl, variableNames } from "../naming";
 import { forgetWithoutDestroying, logicalIdOf, requireGithubProvider } from "./terraform-requirements";
+import { providerOwnerCheck } from "./owner-check";
+import { lookUpRepository } from "./repository-lookup";
+import { inputChecksOf } from "./variable-checks";
 
 /** File name of the manifest in the stack's output directory. */
 export const APP_MANIFEST_FILE = "app-manifest.json";
@@ -45,6 +48,12 @@ export interface GitHubAppProps extends AppManifestInput {
    * @default - the stack's default provider
    */
   readonly provider?: GithubProvider;
+  /**
+   * Where the installation's repositories are named in the config
+   * (`organizations[0].app.installation.repositories`), for deploy-time messages.
+   * @default - the construct's path
+   */
+  readonly configPath?: string;
 }
 
 /**
@@ -55,7 +64,8 @@ export interface GitHubAppProps extends AppManifestInput {
  * `cdktf.out/stacks/<stack>/app-manifest.json` for `create-app` and for review. It also records
  * the manifest in a `terraform_data` resource, so a permission change shows in `cdktf diff`
  * (GitHub applies it only after an owner accepts it). When the installation reaches selected
- * repositories, it manages that list.
+ * repositories, it manages that list; each repository is looked up at plan, and a missing one
+ * fails the plan naming its place in the config.
  */
 export class GitHubApp extends Construct {
   /** The manifest, as GitHub's manifest flow takes it. */
@@ -128,9 +138,16 @@ export class GitHubApp extends Construct {
       );
       this.appInstallationId = v.stringValue;
     }
+    const place = props.configPath ?? `${this.node.path}.installationRepositories`;
+    const lookups = repos.map((name, i) =>
+      lookUpRepository(this, { organizationLogin: props.organizationLogin, repositoryName: name, configPlace: `${place}[${i}]`, provider: props.provider }),
+    );
     this.appInstallationRepositories = new AppInstallationRepositories(this, INSTALLATION_REPOSITORIES_ID, {
       installationId: this.appInstallationId!,
       selectedRepositories: [...repos].sort(),
+      // Nothing of the list is planned while an input, the owner or a repository is wrong: an
+      // invalid installation id would otherwise print "must be replaced" before the error.
+      dependsOn: [inputChecksOf(this), providerOwnerCheck(this, props.organizationLogin, props.provider), ...new Set(lookups)],
       provider: props.provider,
     });
   }

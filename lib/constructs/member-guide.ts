@@ -4,6 +4,9 @@ import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import type { OrganizationConfig } from "../config/schema";
 import { memberGuide } from "../guide/guide-markdown";
 import { requireGithubProvider } from "./terraform-requirements";
+import { providerOwnerCheck } from "./owner-check";
+import { lookUpRepository } from "./repository-lookup";
+import { inputChecksOf } from "./variable-checks";
 
 /** Props of {@link MemberGuide}. */
 export interface MemberGuideProps {
@@ -26,13 +29,21 @@ export interface MemberGuideProps {
    * @default - the stack's default provider
    */
   readonly provider?: GithubProvider;
+  /**
+   * Where the repository is named in the config (`organizations[0].guide.repository`), for
+   * deploy-time messages.
+   * @default - the construct's path
+   */
+  readonly configPath?: string;
 }
 
 /**
  * The token guide for members, kept in a repository of the organization where members look
  * (its `.github` repository, say), by `github_repository_file`. Its content comes from the same
  * synth as the policy, so `cdktf deploy` updates the guide whenever a rule changes. The deploy
- * token needs `contents: write` on that repository.
+ * token needs `contents: write` on that repository. The repository is looked up at plan: a
+ * missing one fails the plan naming its place in the config, where the provider would plan the
+ * file as an in-place "rename".
  */
 export class MemberGuide extends Construct {
   /** The guide's Markdown, as committed. */
@@ -44,6 +55,8 @@ export class MemberGuide extends Construct {
     super(scope, id);
     requireGithubProvider(this);
     this.guideContent = memberGuide(props.organization);
+    const login = props.organization.login;
+    const repository = lookUpRepository(this, { organizationLogin: login, repositoryName: props.repository, configPlace: props.configPath ?? `${this.node.path}.repository`, provider: props.provider });
     this.guideFile = new RepositoryFile(this, "file", {
       repository: props.repository,
       file: props.path ?? "profile/TOKENS.md",
@@ -52,6 +65,9 @@ export class MemberGuide extends Construct {
       commitMessage: `Token guide for ${props.organization.login}, from its token policy`,
       // The guide is the policy's: a hand-made file at that path is replaced, not an error.
       overwriteOnCreate: true,
+      // Planned only when every input check, the owner check and the lookup pass: a failed one
+      // prints no partial plan.
+      dependsOn: [inputChecksOf(this), providerOwnerCheck(this, login, props.provider), repository],
       provider: props.provider,
     });
   }

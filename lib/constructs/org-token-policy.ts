@@ -129,6 +129,7 @@ export class OrgTokenPolicy extends Construct {
       installationId: org.app.installation.id,
       installationRepositories: org.app.installation.repositories,
       provider: props.provider,
+      configPath: `${props.configPath ?? this.node.path}.app.installation.repositories`,
     });
     const names = variableNames(login);
     const fromCreateApp = (key: string) => `\`token-policy create-app\` prints it; or set ${key} in the config.`;
@@ -155,7 +156,7 @@ export class OrgTokenPolicy extends Construct {
       configPath: `${props.configPath ?? this.node.path}.credentials`,
     });
     if (org.guide) {
-      this.memberGuide = new MemberGuide(this, "guide", { organization: org, repository: org.guide.repository, path: org.guide.path, branch: org.guide.branch, provider: props.provider });
+      this.memberGuide = new MemberGuide(this, "guide", { organization: org, repository: org.guide.repository, path: org.guide.path, branch: org.guide.branch, provider: props.provider, configPath: `${props.configPath ?? this.node.path}.guide.repository` });
     }
   }
 }

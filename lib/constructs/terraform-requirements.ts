@@ -10,12 +10,14 @@ import { Lazy, TerraformStack } from "cdktf";
 import { makeUniqueId } from "cdktf/lib/private/unique";
 
 /**
- * The github provider versions every stack accepts. 6.11.0 is the first release with the GHES
- * `base_url` fix (6.9.1), the `data.github_repository` crash fix (6.9.1) and in-place updates of
- * organization and environment secrets (6.11.0; before, a change deleted the secret and created
- * it again). 7.0 may remove arguments the @cdktf/provider-github 15.3.1 bindings write.
+ * The github provider versions every stack accepts. 6.12.0 is the lowest release on which the
+ * stacks plan without a deprecation warning: it added `value_encrypted` and `value` to every
+ * secret resource and deprecated `encrypted_value` and `plaintext_value`, so no secret argument
+ * is free of warnings on both 6.11.x and 6.12+. Earlier releases brought the GHES `base_url` fix
+ * and the `data.github_repository` crash fix (6.9.1), and in-place updates of organization and
+ * environment secrets (6.11.0; before, a change deleted the secret and created it again). 7.0 removes deprecated arguments and may change more.
  */
-export const GITHUB_PROVIDER_VERSION = ">= 6.11.0, < 7.0.0";
+export const GITHUB_PROVIDER_VERSION = ">= 6.12.0, < 7.0.0";
 
 /**
  * Terraform features a stack may use, with the first Terraform version that has each (from
@@ -24,6 +26,8 @@ export const GITHUB_PROVIDER_VERSION = ">= 6.11.0, < 7.0.0";
 export const TERRAFORM_FEATURES = {
   /** `postcondition` blocks on data sources and resources. */
   postconditions: "1.2.0",
+  /** `lifecycle { replace_triggered_by }`. */
+  replace_triggered_by: "1.2.0",
   /** The built-in `terraform_data` resource. */
   terraform_data: "1.4.0",
   /** `cloud { workspaces { project } }`. */
@@ -32,6 +36,8 @@ export const TERRAFORM_FEATURES = {
   s3_assume_role: "1.6.0",
   /** `removed {}` blocks. */
   removed_block: "1.7.0",
+  /** `nonsensitive()` on a value that may not be sensitive (an error before 1.7). */
+  nonsensitive: "1.7.0",
   /** The S3 backend's `use_lockfile` (S3-native state locking). */
   s3_use_lockfile: "1.10.0",
 } as const;

@@ -8,6 +8,7 @@ import type { Construct } from "constructs";
 import { Lazy, TerraformLocal, TerraformStack } from "cdktf";
 import { CLIENT_ID_PATTERN, NUMERIC_ID_PATTERN } from "../naming";
 import { DeclaredRecord } from "./declared-record";
+import { requireTerraform } from "./terraform-requirements";
 
 /** One check of one variable: an HCL boolean over `var.<variable>`, and what to say when false. */
 export interface InputCheck {
@@ -64,6 +65,7 @@ export function pemKeyCheck(variable: string): InputCheck {
 }
 
 interface StackChecks {
+  readonly holder: DeclaredRecord;
   readonly checks: Map<string, InputCheck & { readonly sensitive: boolean }>;
 }
 
@@ -71,6 +73,33 @@ const checksByStack = new WeakMap<TerraformStack, StackChecks>();
 
 /** Construct id (and Terraform name) of the resource that carries every input check of a stack. */
 export const INPUT_CHECKS_ID = "input_checks";
+
+function checksOf(scope: Construct): StackChecks {
+  const stack = TerraformStack.of(scope);
+  let state = checksByStack.get(stack);
+  if (!state) {
+    const checks: StackChecks["checks"] = new Map();
+    const holder = new DeclaredRecord(stack, INPUT_CHECKS_ID, { checks: "the deploy inputs of this stack (see lifecycle.precondition)" });
+    holder.overrideLogicalId(INPUT_CHECKS_ID);
+    holder.addOverride(
+      "lifecycle.precondition",
+      Lazy.anyValue({ produce: () => [...checks.values()].map((c) => ({ condition: `\${local.${c.variable}_ok}`, error_message: c.errorMessage })) }),
+    );
+    state = { holder, checks };
+    checksByStack.set(stack, state);
+  }
+  return state;
+}
+
+/**
+ * The `terraform_data.input_checks` resource of the stack of `scope`, created on first use.
+ * Every resource that sends a variable's value to the provider depends on it: Terraform then
+ * plans none of them when a check fails, so the provider's own validation (which prints a bad
+ * `value_encrypted` whole) never sees an unchecked value and no partial plan is printed.
+ */
+export function inputChecksOf(scope: Construct): DeclaredRecord {
+  return checksOf(scope).holder;
+}
 
 /**
  * Checks a variable's value at plan time: a `terraform_data.input_checks` resource at the stack
@@ -81,21 +110,13 @@ export const INPUT_CHECKS_ID = "input_checks";
  * land in the CI log. A failed precondition on a local shows only `local.<variable>_ok is false`.
  */
 export function checkInput(scope: Construct, check: InputCheck, sensitive: boolean): void {
-  const stack = TerraformStack.of(scope);
-  let state = checksByStack.get(stack);
-  if (!state) {
-    const created: StackChecks = { checks: new Map() };
-    state = created;
-    checksByStack.set(stack, created);
-    const holder = new DeclaredRecord(stack, INPUT_CHECKS_ID, { checks: "the deploy inputs of this stack (see lifecycle.precondition)" });
-    holder.overrideLogicalId(INPUT_CHECKS_ID);
-    holder.addOverride(
-      "lifecycle.precondition",
-      Lazy.anyValue({ produce: () => [...created.checks.values()].map((c) => ({ condition: `\${local.${c.variable}_ok}`, error_message: c.errorMessage })) }),
-    );
-  }
+  const state = checksOf(scope);
   if (state.checks.has(check.variable)) return;
   state.checks.set(check.variable, { ...check, sensitive });
-  // A test over a sensitive value is sensitive itself; the boolean reveals nothing of it.
+  const stack = TerraformStack.of(scope);
+  // A test over a sensitive value is sensitive itself; the boolean reveals nothing of it. Whether
+  // `can()` keeps the mark differs by expression, and before Terraform 1.7 `nonsensitive()` of an
+  // unmarked value is an error.
+  if (sensitive) requireTerraform(stack, "nonsensitive");
   new TerraformLocal(stack, `${check.variable}_ok`, sensitive ? `\${nonsensitive(${check.test})}` : `\${${check.test}}`);
 }
