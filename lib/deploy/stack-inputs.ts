@@ -5,7 +5,7 @@
  */
 import { App, TerraformVariable } from "cdktf";
 import type { OrganizationConfig } from "../config/schema";
-import { apiUrlFor, webRoot } from "../naming";
+import { apiUrlFor, variableStem, webRoot } from "../naming";
 import { OrganizationStack } from "../constructs/organization-stack";
 import { OrgTokenPolicy } from "../constructs/org-token-policy";
 
@@ -36,10 +36,29 @@ export interface DeployTarget {
   readonly apiUrl: string;
   /** The GitHub environment that holds its inputs in the example workflows. */
   readonly environment: string;
+  /**
+   * The GitHub environment of its pull-request plan job: `token-policy-plan_<login>`, never a
+   * deploy environment (`_` is in no login), holding only a read-only App and the stack's inputs.
+   */
+  readonly planEnvironment: string;
+  /** The Actions variable holding its token-broker App's id for review and verify (`<STEM>_APP_ID`). */
+  readonly appIdVariable: string;
+  /** The secret holding its token-broker App's private key (`<STEM>_APP_PRIVATE_KEY`). */
+  readonly appKeySecret: string;
+  /** Its provider lock file, relative to the project (`token-policy lock` writes it, synth copies it into the stack). */
+  readonly lockFile: string;
   /** Whether `github_app_installation_repositories` is managed: it needs an owner's classic PAT. */
   readonly needsOwnerToken: boolean;
   /** Every input its stack declares. */
   readonly inputs: readonly StackInput[];
+}
+
+/** The folder of the committed provider lock files, one per stack. */
+export const LOCK_DIR = "terraform-locks";
+
+/** Where one organization's provider lock file is kept, relative to the project. */
+export function lockFilePath(login: string): string {
+  return `${LOCK_DIR}/${login.toLowerCase()}.terraform.lock.hcl`;
 }
 
 /** The deploy target of each organization, in config order. */
@@ -61,6 +80,10 @@ export function deployTargets(organizations: readonly OrganizationConfig[]): Dep
       githubUrl: webRoot(org.githubUrl),
       apiUrl: apiUrlFor(org.githubUrl),
       environment: `token-policy-${org.login.toLowerCase()}`,
+      planEnvironment: `token-policy-plan_${org.login.toLowerCase()}`,
+      appIdVariable: `${variableStem(org.login).toUpperCase()}_APP_ID`,
+      appKeySecret: `${variableStem(org.login).toUpperCase()}_APP_PRIVATE_KEY`,
+      lockFile: lockFilePath(org.login),
       needsOwnerToken: policy.gitHubApp.appInstallationRepositories !== undefined,
       inputs,
     };
