@@ -8,6 +8,7 @@ import type { OrganizationConfig } from "../config/schema";
 import { apiUrlFor, variableStem, webRoot } from "../naming";
 import { OrganizationStack } from "../constructs/organization-stack";
 import { OrgTokenPolicy } from "../constructs/org-token-policy";
+import { lockFilePath } from "./lock-file";
 
 /** One input of a stack. */
 export interface StackInput {
@@ -45,20 +46,12 @@ export interface DeployTarget {
   readonly appIdVariable: string;
   /** The secret holding its token-broker App's private key (`<STEM>_APP_PRIVATE_KEY`). */
   readonly appKeySecret: string;
-  /** Its provider lock file, relative to the project (`token-policy lock` writes it, synth copies it into the stack). */
+  /** Its provider lock file, relative to the config file's folder (`token-policy lock` writes it, synth copies it into the stack). */
   readonly lockFile: string;
   /** Whether `github_app_installation_repositories` is managed: it needs an owner's classic PAT. */
   readonly needsOwnerToken: boolean;
   /** Every input its stack declares. */
   readonly inputs: readonly StackInput[];
-}
-
-/** The folder of the committed provider lock files, one per stack. */
-export const LOCK_DIR = "terraform-locks";
-
-/** Where one organization's provider lock file is kept, relative to the project. */
-export function lockFilePath(login: string): string {
-  return `${LOCK_DIR}/${login.toLowerCase()}.terraform.lock.hcl`;
 }
 
 /** The deploy target of each organization, in config order. */
