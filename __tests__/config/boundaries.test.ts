@@ -101,6 +101,30 @@ describe("local state outside the project", () => {
   });
 });
 
+describe("text Terraform would evaluate", () => {
+  test("fails when any string holds ${ or %{, naming each place, with every other problem", () => {
+    const lines = problems(
+      yaml([
+        orgEntry({
+          app: { name: 'x${file("/proc/self/environ")}', homepageUrl: "https://github.com/a", description: "%{ for k in x }" },
+          patPolicy: { maxLifetimeDays: 400 },
+        }),
+      ]),
+    );
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/organizations\[0\]\.app\.name: contains \$\{ or %\{, which Terraform would evaluate/),
+        expect.stringMatching(/organizations\[0\]\.app\.description: contains \$\{ or %\{/),
+        expect.stringMatching(/organizations\[0\]\.patPolicy\.maxLifetimeDays: /),
+      ]),
+    );
+  });
+
+  test("a lone $ or % is fine", () => {
+    expect(() => parseConfig(yaml([orgEntry({ app: { name: "a", homepageUrl: "https://github.com/a", description: "costs $5, 100% {ok}" } })]), "p.yaml")).not.toThrow();
+  });
+});
+
 describe("where the member guide may be written", () => {
   test.each([
     [".github/workflows/tokens.yml", "is a workflow file: GitHub would run what the guide's text says"],
