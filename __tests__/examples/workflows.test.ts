@@ -97,6 +97,10 @@ describe("the example workflows' threat model", () => {
     const jobs = analyse(readFileSync(join(dir, "pull-request.yml"), "utf8"));
     expect(jobs.filter((j) => j.runsPullRequestCode).map((j) => [j.name, j.environment, j.secrets])).toEqual([["build", undefined, []]]);
     expect(jobs.filter((j) => j.secrets.length).map((j) => j.name)).toEqual(["plan"]);
+    expect(jobs.find((j) => j.name === "plan")!.secrets).toEqual([
+      "secrets.TOKEN_POLICY_READER_PRIVATE_KEY",
+      ...Array.from({ length: INPUT_SLOTS.secret }, (_, i) => `secrets[matrix.org.secrets[${i}]]`),
+    ]);
   });
 
   test("fails when a workflow hands over toJSON(secrets) or toJSON(vars)", () => {
@@ -158,7 +162,8 @@ function analyse(text: string): JobFacts[] {
   const pullRequest = on.some((t: string) => t.startsWith("pull_request"));
   return Object.entries<any>(wf.jobs).map(([name, job]) => {
     const serialized = JSON.stringify(job);
-    const secrets = [...serialized.matchAll(/secrets(\.[A-Za-z_][\w-]*|\[[^\]]*\])/g)].map((m) => `secrets${m[1]}`);
+    // The secrets context, not a matrix list named `secrets`: `secrets.X` or `secrets[…]`, one level of brackets inside.
+    const secrets = [...serialized.matchAll(/(?<![\w.])secrets(\.[A-Za-z_][\w-]*|\[(?:[^[\]]|\[[^\]]*\])*\])/g)].map((m) => `secrets${m[1]}`);
     const checkouts: { path: string; pr: boolean }[] = [];
     let runsPullRequestCode: number | undefined;
     (job.steps ?? []).forEach((step: any, i: number) => {
