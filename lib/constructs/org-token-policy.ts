@@ -155,7 +155,7 @@ export class OrgTokenPolicy extends Construct {
       configPath: `${props.configPath ?? this.node.path}.credentials`,
     });
     if (org.guide) {
-      this.memberGuide = new MemberGuide(this, "guide", { organization: org, repository: org.guide.repository, path: org.guide.path, branch: org.guide.branch, provider: props.provider });
+      this.memberGuide = new MemberGuide(this, "guide", { organization: org, repository: org.guide.repository, path: org.guide.path, branch: org.guide.branch, allowGitHubPaths: org.guide.allowGitHubPaths, provider: props.provider });
     }
   }
 }

@@ -100,6 +100,20 @@ describe("report", () => {
     expect(out).toContain("\\<img src=x onerror=alert(1)\\> \\*\\*bold\\*\\* \\[link\\](https://evil.example) @\u2060octocat gnp.exe &amp; \\|cell\\|");
   });
 
+  test("shows hosts in punycode, so a look-alike name shows as what it is", async () => {
+    const dir = repoWithChange((c) => {
+      c.organizations[1].githubUrl = "https://github.acme.ex\u0430mple";
+      c.organizations[0].app.webhookUrl = "https://h\u043e\u043eks.example/github";
+    });
+    const io = captureIO({});
+    expect(await run(["report", "--config", join(dir, "token-policy.yaml")], io)).toBe(0);
+    expect(io.out()).toContain(`GitHub: ${new URL("https://github.acme.ex\u0430mple").origin}\n`);
+    expect(io.out()).toMatch(/GitHub: https:\/\/github\.acme\.xn--/);
+    expect(io.out()).toMatch(/Webhook: https:\/\/xn--hks-[a-z0-9]+\.example\/github\./);
+    expect(io.out()).not.toContain("\u0430");
+    expect(io.out()).not.toContain("\u043e");
+  });
+
   test("--out never follows a symbolic link", async () => {
     const dir = mkdtempSync(join(tmpdir(), "report-out-"));
     const target = join(dir, "authorized_keys");
