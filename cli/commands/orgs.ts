@@ -52,8 +52,8 @@ export async function orgs(options: OrgsOptions, io: CommandIO): Promise<DeployT
   }
   io.stdout.write(
     table(
-      ["ORGANIZATION", "API", "ENVIRONMENT", "INPUTS"],
-      targets.map((t) => [t.login, t.apiUrl, t.environment, t.inputs.map((i) => `${i.ciName}${i.sensitive ? " (secret)" : ""}`).join(", ") || "-"]),
+      ["ORGANIZATION", "API", "ENVIRONMENT", "PLAN ENVIRONMENT", "INPUTS"],
+      targets.map((t) => [t.login, t.apiUrl, t.environment, t.planEnvironment, t.inputs.map((i) => `${i.ciName}${i.sensitive ? " (secret)" : ""}`).join(", ") || "-"]),
       200,
     ),
   );

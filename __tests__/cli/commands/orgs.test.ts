@@ -57,6 +57,14 @@ describe("orgs", () => {
     });
   });
 
+  test("the table names each organization's deploy and plan environments", async () => {
+    const io = captureIO({});
+    expect(await run(["orgs", "--config", example], io)).toBe(0);
+    const [head, corp] = io.out().split("\n");
+    expect(head.split(/\s{2,}/)).toEqual(["ORGANIZATION", "API", "ENVIRONMENT", "PLAN ENVIRONMENT", "INPUTS"]);
+    expect(corp.split(/\s{2,}/).slice(0, 4)).toEqual(["acme-corp", "https://api.github.com", "token-policy-acme-corp", "token-policy-plan_acme-corp"]);
+  });
+
   test("--export-inputs reads each input from the numbered slot the workflow filled by name", async () => {
     const io = captureIO({
       TOKEN_POLICY_SECRET_NAMES: "ACME_LABS_APP_PRIVATE_KEY_ACTIONS_SEALED",
