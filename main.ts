@@ -4,12 +4,15 @@
  * organization is reported at once), create one stack per organization, synthesize.
  *
  * Output is synthesized into a temporary sibling directory and moved into place only when every
- * stack passed, so a failed synth leaves cdktf.out as it was.
+ * stack passed, so a failed synth leaves cdktf.out as it was. Each stack gets its committed
+ * provider lock file (`terraform-locks/<login>.terraform.lock.hcl` beside the config, written by
+ * `token-policy lock`); a lock file is never deleted.
  */
-import { mkdtempSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import { App, Aspects } from "cdktf";
 import { checkOrganization, ConfigError, loadConfig, OrganizationStack, OrgTokenPolicy, PolicyChecks, type LoadedConfig } from "./lib";
+import { isRegularFile, lockFilePath, STACK_LOCK_FILE } from "./lib/deploy/lock-file";
 
 /**
  * Environment variables the github provider lets override a stack's configured `owner` (every
@@ -68,6 +71,17 @@ function main(): void {
     rmSync(staging, { recursive: true, force: true });
     throw e;
   }
+  // cdktf's synth deletes each stack's .terraform.lock.hcl: put back the committed one
+  // (terraform-locks/, from `token-policy lock`), else the one the stack folder had.
+  const pinned: string[] = [];
+  for (const stack of stacks) {
+    const login = stack.node.id;
+    const committed = resolve(dirname(resolve(loaded.file)), lockFilePath(login));
+    const previous = resolve(outdir, "stacks", login, STACK_LOCK_FILE);
+    const source = isRegularFile(committed) ? committed : isRegularFile(previous) ? previous : undefined;
+    if (source) copyFileSync(source, resolve(staging, "stacks", login, STACK_LOCK_FILE));
+    if (source === committed) pinned.push(login);
+  }
   rmSync(outdir, { recursive: true, force: true });
   renameSync(staging, outdir);
 
@@ -75,7 +89,7 @@ function main(): void {
   for (const f of warnings) process.stderr.write(`warning: ${where(loaded, f.login)}: ${f.message}\n`);
   const shown = relative(process.cwd(), outdir) || ".";
   const lines = [`Synthesized ${loaded.file} into ${shown}:`];
-  for (const stack of stacks) lines.push(`  ${stack.node.id}: ${shown}/stacks/${stack.node.id}/cdk.tf.json`);
+  for (const stack of stacks) lines.push(`  ${stack.node.id}: ${shown}/stacks/${stack.node.id}/cdk.tf.json${pinned.includes(stack.node.id) ? ` (provider pinned by ${lockFilePath(stack.node.id)})` : ""}`);
   lines.push(`${warnings.length} policy ${warnings.length === 1 ? "warning" : "warnings"}${warnings.length ? " (above)" : ""}.`);
   lines.push("Next: `token-policy report` for the policy report (in a checkout: `npm run -s cli -- report`), then `npx cdktf diff` to see the plan.");
   process.stdout.write(lines.join("\n") + "\n");

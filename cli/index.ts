@@ -108,7 +108,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   command("orgs", "The organizations of the config as deploy jobs: a CI matrix, and each job's own inputs", "none")
     .option("--json", "print the matrix as JSON: login, API URL, environment and inputs of each organization")
     .option("--org <login>", "with --export-inputs: the organization")
-    .option("--export-inputs", "print this organization's TF_VAR_ lines for $GITHUB_ENV, from TOKEN_POLICY_SECRETS_JSON and TOKEN_POLICY_VARS_JSON")
+    .option("--export-inputs", "print this organization's TF_VAR_ lines for $GITHUB_ENV, from the slots TOKEN_POLICY_SECRET_<n>/TOKEN_POLICY_VAR_<n> (or TOKEN_POLICY_SECRETS_JSON and TOKEN_POLICY_VARS_JSON)")
     .action(async (opts) => {
       // Loaded on use: it builds the stacks, and the other commands (serve in a slim image
       // among them) run without cdktf.
@@ -132,13 +132,25 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     });
 
   command("report", "Markdown report of the policy per organization; with --base, what changed, riskiest first", "none")
-    .option("--base <file-or-ref>", "a config file or a git ref to compare with")
+    .option("--base-ref <ref>", "a git ref whose config to compare with")
+    .option("--base-file <file>", "a config file to compare with")
+    .option("--base <file-or-ref>", "a config file or a git ref to compare with (an error when it names both)")
+    .option("--org <login>", "only this organization")
     .option("--out <file>", "also write the report to this file")
     .option("--live", "with --base: what the change does to each organization's pending requests and granted tokens now (read-only, as its App)")
     .option("--credentials <file>", "with --live: the file create-app wrote")
     .action(async (opts) => {
       const { report } = require("./commands/report") as typeof import("./commands/report");
       await report(opts, io);
+    });
+
+  command("lock", "Pin each stack's provider build: terraform providers lock into terraform-locks/<login>.terraform.lock.hcl", "none")
+    .option("--org <login>", "only this organization (default: every one)")
+    .option("--platform <os_arch>", "a platform to record checksums for, repeatable (default: linux_amd64, linux_arm64, darwin_amd64, darwin_arm64, windows_amd64)", (v: string, all: string[] = []) => [...all, v])
+    .action(async (opts) => {
+      // Loaded on use: it builds the stacks, and serve runs without cdktf.
+      const { lock } = require("./commands/lock") as typeof import("./commands/lock");
+      await lock(opts, io);
     });
 
   try {

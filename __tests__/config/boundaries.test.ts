@@ -101,6 +101,54 @@ describe("local state outside the project", () => {
   });
 });
 
+describe("text Terraform would evaluate", () => {
+  test("fails when any string holds ${ or %{, naming each place, with every other problem", () => {
+    const lines = problems(
+      yaml([
+        orgEntry({
+          app: { name: 'x${file("/proc/self/environ")}', homepageUrl: "https://github.com/a", description: "%{ for k in x }" },
+          patPolicy: { maxLifetimeDays: 400 },
+        }),
+      ]),
+    );
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/organizations\[0\]\.app\.name: contains \$\{ or %\{, which Terraform would evaluate/),
+        expect.stringMatching(/organizations\[0\]\.app\.description: contains \$\{ or %\{/),
+        expect.stringMatching(/organizations\[0\]\.patPolicy\.maxLifetimeDays: /),
+      ]),
+    );
+  });
+
+  test("a lone $ or % is fine", () => {
+    expect(() => parseConfig(yaml([orgEntry({ app: { name: "a", homepageUrl: "https://github.com/a", description: "costs $5, 100% {ok}" } })]), "p.yaml")).not.toThrow();
+  });
+});
+
+describe("where the member guide may be written", () => {
+  test.each([
+    [".github/workflows/tokens.yml", "is a workflow file: GitHub would run what the guide's text says"],
+    [".GitHub/Workflows/x.yaml", "is a workflow file"],
+    ["CODEOWNERS", "is a CODEOWNERS file"],
+    [".github/CODEOWNERS", "is a CODEOWNERS file"],
+    ["docs/CODEOWNERS", "is a CODEOWNERS file"],
+    [".github/dependabot.yml", "is under .github/, which GitHub reads as configuration (set guide.allowGitHubPaths: true to mean it)"],
+  ])("fails when guide.path is %s", (path, message) => {
+    const lines = problems(yaml([orgEntry({ guide: { repository: "payments-service", path } })]));
+    expect(lines).toEqual([expect.stringContaining(`organizations[0].guide.path: ${message}`)]);
+  });
+
+  test("allowGitHubPaths lets a file under .github/ through, never a workflow or CODEOWNERS", () => {
+    expect(() => parseConfig(yaml([orgEntry({ guide: { repository: "r", path: ".github/TOKENS.md", allowGitHubPaths: true } })]), "p.yaml")).not.toThrow();
+    expect(problems(yaml([orgEntry({ guide: { repository: "r", path: ".github/workflows/x.yml", allowGitHubPaths: true } })]))).toEqual([expect.stringContaining("is a workflow file")]);
+    expect(problems(yaml([orgEntry({ guide: { repository: "r", path: ".github/CODEOWNERS", allowGitHubPaths: true } })]))).toEqual([expect.stringContaining("is a CODEOWNERS file")]);
+  });
+
+  test("the default and ordinary paths are fine", () => {
+    expect(() => parseConfig(yaml([orgEntry({ guide: { repository: ".github" } })]), "p.yaml")).not.toThrow();
+    expect(() => parseConfig(yaml([orgEntry({ guide: { repository: "handbook", path: "security/TOKENS.md" } })]), "p.yaml")).not.toThrow();
+  });
+});
 
 describe("did you mean", () => {
   test("a permission or event one typo away names the one meant; a far one does not guess", () => {

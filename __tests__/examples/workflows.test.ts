@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
+import { INPUT_SLOTS } from "../../cli/commands/orgs";
 
 const dir = join(__dirname, "..", "..", "examples", "workflows");
 const files = readdirSync(dir).filter((f) => f.endsWith(".yml"));
@@ -31,9 +32,9 @@ describe("example workflows", () => {
   });
 
   test.each([
-    ["deploy.yml", "deploy", "npx cdktf deploy \"$ORG\" --auto-approve"],
-    ["pull-request.yml", "plan", "npx cdktf diff \"$ORG\""],
-  ])("%s runs one job per organization from `orgs --json`, each with only its own token and inputs", (file, jobName, command) => {
+    ["deploy.yml", "deploy", "npx cdktf deploy \"$ORG\" --auto-approve", "token-policy-${{ matrix.org.login }}"],
+    ["pull-request.yml", "plan", "npm run -s cli -- report --base-ref \"$BASE_SHA\" --org \"$ORG\" --live", "token-policy-plan_${{ matrix.org.login }}"],
+  ])("%s runs one job per organization from `orgs --json`, each with only its own token and inputs", (file, jobName, command, environment) => {
     const wf = parse(readFileSync(join(dir, file), "utf8"));
     const job = wf.jobs[jobName];
     const producer = wf.jobs[job.needs];
@@ -42,23 +43,187 @@ describe("example workflows", () => {
     expect(job.strategy["fail-fast"]).toBe(false);
     expect(job.strategy.matrix.org).toBe(`\${{ fromJSON(needs.${job.needs}.outputs.matrix) }}`);
     // Each organization's secrets live in its own environment.
-    expect(job.environment).toBe("${{ matrix.org.environment }}");
+    expect(job.environment).toBe(environment);
     const mint = job.steps.find((s: any) => String(s.uses).startsWith("actions/create-github-app-token@"));
     expect(mint.with.owner).toBe("${{ matrix.org.login }}");
     expect(mint.with["github-api-url"]).toBe("${{ matrix.org.apiUrl }}");
-    // No organization's TF_VAR_ is written into the workflow; the job exports its own.
+    // No organization's TF_VAR_ is written into the workflow; the job exports its own, each input by name.
     expect(JSON.stringify(job)).not.toMatch(/TF_VAR_/);
-    expect(job.steps.map((s: any) => s.run ?? "").join("\n")).toContain('orgs --org "$ORG" --export-inputs >> "$GITHUB_ENV"');
-    expect(job.steps.at(-1).run).toBe(command);
+    const exporting = job.steps.find((s: any) => String(s.run).includes('orgs --org "$ORG" --export-inputs >> "$GITHUB_ENV"'));
+    expect(exporting.env).toMatchObject({
+      TOKEN_POLICY_SECRET_NAMES: "${{ join(matrix.org.secrets, ',') }}",
+      TOKEN_POLICY_SECRET_1: "${{ matrix.org.secrets[0] && secrets[matrix.org.secrets[0]] || '' }}",
+      TOKEN_POLICY_VAR_NAMES: "${{ join(matrix.org.variables, ',') }}",
+      TOKEN_POLICY_VAR_3: "${{ matrix.org.variables[2] && vars[matrix.org.variables[2]] || '' }}",
+    });
+    expect(Object.keys(exporting.env).filter((k) => /^TOKEN_POLICY_SECRET_\d+$/.test(k))).toHaveLength(INPUT_SLOTS.secret);
+    expect(Object.keys(exporting.env).filter((k) => /^TOKEN_POLICY_VAR_\d+$/.test(k))).toHaveLength(INPUT_SLOTS.variable);
+    expect(job.steps.at(-1).run).toContain(command);
   });
 
-  test("token-requests.yml reviews and verifies every organization in one run, each with its own App", () => {
+  test.each(["deploy.yml", "pull-request.yml"])("%s fails the job when the stack's provider lock file is not committed", (file) => {
+    const wf = parse(readFileSync(join(dir, file), "utf8"));
+    const job = wf.jobs[file === "deploy.yml" ? "deploy" : "plan"];
+    const runs = job.steps.map((s: any) => `${JSON.stringify(s.env ?? {})}\n${s.run ?? ""}`);
+    const check = runs.findIndex((r: string) => r.includes("${{ matrix.org.lockFile }}") && /exit 1/.test(r));
+    const terraform = runs.findIndex((r: string) => /cdktf deploy|terraform -chdir/.test(r));
+    expect(check).toBeGreaterThanOrEqual(0);
+    expect(check).toBeLessThan(terraform);
+    // terraform init may not pick another build than the lock file names.
+    expect(runs[terraform]).toContain("-lockfile=readonly");
+  });
+
+  test("token-requests.yml reviews and verifies each organization in its own job, with only its own App's id and key", () => {
     const wf = parse(readFileSync(join(dir, "token-requests.yml"), "utf8"));
-    expect(wf.jobs.review.steps.at(-1).run).toContain("npm run -s cli -- review --all");
-    expect(wf.jobs.verify.steps.at(-1).run).toBe("npm run -s cli -- verify --all");
+    expect(wf.jobs.review.steps.at(-1).run).toContain('npm run -s cli -- review --org "$ORG" "$@"');
+    expect(wf.jobs.verify.steps.at(-1).run).toBe('npm run -s cli -- verify --org "$ORG"');
     for (const job of [wf.jobs.review, wf.jobs.verify]) {
-      expect(job.steps.at(-1).env).toMatchObject({ TOKEN_POLICY_VARS_JSON: "${{ toJSON(vars) }}", TOKEN_POLICY_SECRETS_JSON: "${{ toJSON(secrets) }}" });
-      expect(job.strategy).toBeUndefined();
+      expect(job.needs).toBe("organizations");
+      expect(job.strategy.matrix.org).toBe("${{ fromJSON(needs.organizations.outputs.matrix) }}");
+      expect(job.steps.at(-1).env).toMatchObject({ APP_ID: "${{ vars[matrix.org.appIdVariable] }}", APP_PRIVATE_KEY: "${{ secrets[matrix.org.appKeySecret] }}" });
     }
   });
 });
+
+describe("the example workflows' threat model", () => {
+  const workflows = files.map((file) => ({ file, text: readFileSync(join(dir, file), "utf8") }));
+
+  test("every example workflow passes", () => {
+    expect(workflows.flatMap(({ file, text }) => threats(file, text))).toEqual([]);
+    expect(crossWorkflowThreats(workflows)).toEqual([]);
+  });
+
+  test("the pull-request workflow has a job that builds the pull request's code, and it holds nothing", () => {
+    const jobs = analyse(readFileSync(join(dir, "pull-request.yml"), "utf8"));
+    expect(jobs.filter((j) => j.runsPullRequestCode).map((j) => [j.name, j.environment, j.secrets])).toEqual([["build", undefined, []]]);
+    expect(jobs.filter((j) => j.secrets.length).map((j) => j.name)).toEqual(["plan"]);
+    expect(jobs.find((j) => j.name === "plan")!.secrets).toEqual([
+      "secrets.TOKEN_POLICY_READER_PRIVATE_KEY",
+      ...Array.from({ length: INPUT_SLOTS.secret }, (_, i) => `secrets[matrix.org.secrets[${i}]]`),
+    ]);
+  });
+
+  test("fails when a workflow hands over toJSON(secrets) or toJSON(vars)", () => {
+    const wf = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n        env:\n          S: ${{ toJSON( secrets ) }}\n          V: ${{ toJson(vars) }}\n";
+    expect(threats("x.yml", wf)).toEqual(["x.yml: job a step 1 gets toJSON(secrets)", "x.yml: job a step 1 gets toJSON(vars)"]);
+  });
+
+  test("fails when a secret reaches a job that runs the pull request's code", () => {
+    const wf = [
+      "on: pull_request",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps:",
+      "      - uses: actions/checkout@v5",
+      "      - run: npm ci",
+      "      - run: npm run synth",
+      "        env:",
+      "          KEY: ${{ secrets.APP_KEY }}",
+    ].join("\n");
+    expect(threats("x.yml", wf)).toEqual(["x.yml: job a runs the pull request's code (step 2) and receives secrets.APP_KEY"]);
+    // The same job reading the pull request only as data, with the base commit's code, passes.
+    const safe = wf.replace("      - uses: actions/checkout@v5", "      - uses: actions/checkout@v5\n        with: { ref: '${{ github.event.pull_request.base.sha }}' }");
+    expect(threats("x.yml", safe)).toEqual([]);
+  });
+
+  test("fails when a pull-request job runs in an environment", () => {
+    const wf = "on: pull_request\njobs:\n  a:\n    runs-on: x\n    environment: token-requests\n    steps:\n      - uses: actions/checkout@v5\n      - run: npm test\n";
+    expect(threats("x.yml", wf)).toEqual(["x.yml: job a runs the pull request's code (step 2) in environment token-requests"]);
+  });
+
+  test("fails when a pull-request job shares an environment with a deploy or approval job", () => {
+    const deploy = { file: "d.yml", text: "on: push\njobs:\n  d:\n    runs-on: x\n    environment: token-policy-${{ matrix.org.login }}\n    steps: [{ run: deploy }]\n" };
+    const pr = (env: string) => ({ file: "p.yml", text: `on: pull_request\njobs:\n  p:\n    runs-on: x\n    environment: ${env}\n    steps: [{ run: plan }]\n` });
+    expect(crossWorkflowThreats([deploy, pr("token-policy-plan-${{ matrix.org.login }}")])).toEqual([
+      "p.yml: job p (pull request) uses environment token-policy-plan-${{ matrix.org.login }}, which d.yml job d also uses",
+    ]);
+    expect(crossWorkflowThreats([deploy, pr("token-policy-plan_${{ matrix.org.login }}")])).toEqual([]);
+  });
+});
+
+/** What one job is, for the threat model: its triggers, environment, secrets, and whether it runs the pull request's code. */
+interface JobFacts {
+  readonly name: string;
+  readonly pullRequest: boolean;
+  readonly environment?: string;
+  /** `secrets.X` / `secrets[...]` references anywhere in the job. */
+  readonly secrets: string[];
+  /** The first step (1-based) that runs the pull request's code, when one does. */
+  readonly runsPullRequestCode?: number;
+}
+
+const BASE_REF = "${{ github.event.pull_request.base.sha }}";
+
+/** Each job's facts. A step runs the pull request's code when it runs in (or names) a checkout of the pull request, except to read it with git. */
+function analyse(text: string): JobFacts[] {
+  const wf = parse(text);
+  const on = typeof wf.on === "string" ? [wf.on] : Array.isArray(wf.on) ? wf.on : Object.keys(wf.on ?? {});
+  const pullRequest = on.some((t: string) => t.startsWith("pull_request"));
+  return Object.entries<any>(wf.jobs).map(([name, job]) => {
+    const serialized = JSON.stringify(job);
+    // The secrets context, not a matrix list named `secrets`: `secrets.X` or `secrets[…]`, one level of brackets inside.
+    const secrets = [...serialized.matchAll(/(?<![\w.])secrets(\.[A-Za-z_][\w-]*|\[(?:[^[\]]|\[[^\]]*\])*\])/g)].map((m) => `secrets${m[1]}`);
+    const checkouts: { path: string; pr: boolean }[] = [];
+    let runsPullRequestCode: number | undefined;
+    (job.steps ?? []).forEach((step: any, i: number) => {
+      if (String(step.uses ?? "").startsWith("actions/checkout@")) {
+        const path = (step.with?.path ?? ".").replace(/\/+$/, "");
+        checkouts.push({ path, pr: pullRequest && step.with?.ref !== BASE_REF });
+        return;
+      }
+      const runsHere = (s: any): boolean => {
+        if (String(s.uses ?? "").startsWith("./")) return true;
+        if (!s.run) return false;
+        const dir = (s["working-directory"] ?? ".").replace(/\/+$/, "");
+        const nearest = checkouts.filter((c) => c.path === "." || dir === c.path || dir.startsWith(`${c.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+        if (nearest?.pr && (nearest.path !== "." || !checkouts.some((c) => c.path !== "." && dir.startsWith(c.path)))) return true;
+        // Naming a checkout of the pull request in a command, other than git reading it as data.
+        const mentioned = String(s.run).replace(/git -C (\S+) (show|ls-tree)\b/g, "");
+        return checkouts.some((c) => c.pr && c.path !== "." && new RegExp(`(^|[\\s"'/=])${c.path}/`).test(mentioned));
+      };
+      if (runsPullRequestCode === undefined && runsHere(step)) runsPullRequestCode = i + 1;
+    });
+    return { name, pullRequest, environment: job.environment, secrets: [...new Set(secrets)], runsPullRequestCode };
+  });
+}
+
+/** Every threat one workflow holds, one line each. */
+function threats(file: string, text: string): string[] {
+  const out: string[] = [];
+  const wf = parse(text);
+  for (const [name, job] of Object.entries<any>(wf.jobs)) {
+    (job.steps ?? []).forEach((step: any, i: number) => {
+      for (const what of ["secrets", "vars"]) {
+        if (new RegExp(`toJSON\\(\\s*${what}\\s*\\)`, "i").test(JSON.stringify(step))) out.push(`${file}: job ${name} step ${i + 1} gets toJSON(${what})`);
+      }
+    });
+  }
+  for (const job of analyse(text)) {
+    if (job.runsPullRequestCode === undefined) continue;
+    for (const s of job.secrets) out.push(`${file}: job ${job.name} runs the pull request's code (step ${job.runsPullRequestCode}) and receives ${s}`);
+    if (job.environment) out.push(`${file}: job ${job.name} runs the pull request's code (step ${job.runsPullRequestCode}) in environment ${job.environment}`);
+  }
+  return out;
+}
+
+/** A job's environment as a pattern: each expression stands for an organization login (letters, digits, hyphens). */
+function environmentPattern(environment: string): RegExp {
+  const parts = environment.split(/\$\{\{[^}]*\}\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${parts.join("[a-z0-9-]+")}$`, "i");
+}
+
+/** Pull-request jobs that use an environment a job of another trigger uses. */
+function crossWorkflowThreats(workflows: readonly { file: string; text: string }[]): string[] {
+  const jobs = workflows.flatMap(({ file, text }) => analyse(text).map((j) => ({ ...j, file })));
+  const out: string[] = [];
+  for (const pr of jobs.filter((j) => j.pullRequest && j.environment)) {
+    // The pull request's environment for a few logins, against every other job's pattern.
+    const samples = ["acme", "acme-corp", "plan", "x1"].map((login) => pr.environment!.replace(/\$\{\{[^}]*\}\}/g, login));
+    for (const other of jobs.filter((j) => !j.pullRequest && j.environment)) {
+      const pattern = environmentPattern(other.environment!);
+      if (samples.some((s) => pattern.test(s))) out.push(`${pr.file}: job ${pr.name} (pull request) uses environment ${pr.environment}, which ${other.file} job ${other.name} also uses`);
+    }
+  }
+  return out;
+}

@@ -74,3 +74,89 @@ describe("diffConfigs", () => {
     expect(matchWidened({ permissions: { repository: { contents: "write" } } }, { permissions: { repository: { contents: "read" } } })).toBe(false);
   });
 });
+
+describe("diffConfigs ranks by effect", () => {
+  const riskiest = (head: any) => diffConfigs(load(base()), load(head))[0];
+
+  test("moving the member guide to another repository or branch ranks as a file written into a repository", () => {
+    const head = base();
+    head.organizations[0].guide = { repository: "payments-service", path: "docs/SECURITY.md" };
+    expect(riskiest(head)).toEqual({
+      org: "acme-corp",
+      score: 90,
+      text: "The member guide's target moves: .github:profile/TOKENS.md on the default branch → payments-service:docs/SECURITY.md on the default branch. Every deploy writes that file, overwriting what is there: check it is meant for it.",
+    });
+    const branch = base();
+    branch.organizations[0].guide.branch = "release";
+    expect(riskiest(branch)).toMatchObject({ score: 90, text: expect.stringContaining("→ .github:profile/TOKENS.md on branch release.") });
+  });
+
+  test("a member guide newly kept is a file written by every deploy; one no longer kept is not a risk", () => {
+    const head = base();
+    head.organizations[1].guide = { repository: "handbook" };
+    expect(riskiest(head)).toMatchObject({ org: "acme-labs", score: 90, text: expect.stringMatching(/^Every deploy now writes the member guide into a repository, overwriting what is there: handbook:profile\/TOKENS\.md/) });
+    const gone = base();
+    delete gone.organizations[0].guide;
+    expect(riskiest(gone)).toMatchObject({ score: 15 });
+  });
+
+  test.each([
+    ["another bucket", { type: "s3", bucket: "attacker-state", region: "eu-west-1" }, { type: "s3", bucket: "acme-state", region: "eu-west-1" }, "bucket: acme-state → attacker-state"],
+    ["another key", { type: "s3", bucket: "acme-state", key: "x/terraform.tfstate", region: "eu-west-1" }, { type: "s3", bucket: "acme-state", region: "eu-west-1" }, "key: default → x/terraform.tfstate"],
+    ["another role", { type: "s3", bucket: "acme-state", region: "eu-west-1", roleArn: "arn:aws:iam::1:role/x" }, { type: "s3", bucket: "acme-state", region: "eu-west-1" }, "roleArn: default → arn:aws:iam::1:role/x"],
+    ["another prefix", { type: "gcs", bucket: "b", prefix: "other" }, { type: "gcs", bucket: "b" }, "prefix: default → other"],
+    ["another workspace", { type: "cloud", organization: "acme", workspace: "w2" }, { type: "cloud", organization: "acme" }, "workspace: default → w2"],
+    ["a look-alike host, shown in punycode", { type: "cloud", organization: "acme", hostname: "app.terrafоrm.io" }, { type: "cloud", organization: "acme" }, "hostname: app.terraform.io → app.xn--terrafrm-sbh.io"],
+    ["another backend type", { type: "s3", bucket: "b", region: "r" }, { type: "local" }, "local → s3 bucket b"],
+    ["a local path outside the project", { type: "local", path: "/srv/elsewhere.tfstate", allowOutsideProject: true }, { type: "local" }, "path: default → /srv/elsewhere.tfstate, outside the project"],
+  ])("the state backend moving to %s ranks as risky", (_what, headBackend, baseBackend, moved) => {
+    const b = base();
+    b.organizations[1].backend = baseBackend;
+    const h = base();
+    h.organizations[1].backend = headBackend;
+    const changes = diffConfigs(load(b), load(h));
+    expect(changes[0]).toMatchObject({ org: "acme-labs", score: 88, text: `State backend moves (${moved}): plan and deploy read and write the state there, and it holds the sealed key and every secret's metadata. Check the new place is yours, and migrate state before deploying.` });
+  });
+
+  test("state encryption turned off ranks as risky", () => {
+    const b = base();
+    b.organizations[1].backend = { type: "s3", bucket: "b", region: "r" };
+    const h = base();
+    h.organizations[1].backend = { type: "s3", bucket: "b", region: "r", encrypt: false };
+    expect(diffConfigs(load(b), load(h))[0]).toMatchObject({ score: 88, text: expect.stringMatching(/^State backend encryption turned off/) });
+  });
+
+  test("a deny rule whose anyPermission loses an entry widens access", () => {
+    const b = base();
+    b.organizations[0].approval.rules[2].match.anyPermission = { organization: { administration: "read" }, repository: { secrets: "read" } };
+    const h = base();
+    expect(diffConfigs(load(b), load(h))[0]).toEqual({
+      org: "acme-corp",
+      score: 80,
+      text: 'Approval loosened: deny rule "no organization administration" now denies less: any of organization administration: read (was any of organization administration: read, secrets: read).',
+    });
+  });
+
+  test.each([
+    ["gains a permissions limit", (m: any) => (m.permissions = { repository: { contents: "write" } })],
+    ["narrows its owners", (m: any) => (m.owners = ["interns-*"])],
+    ["narrows its repositories", (m: any) => (m.repositories = ["payments"])],
+    ["raises an anyPermission level", (m: any) => (m.anyPermission.organization.administration = "write")],
+  ])("a deny rule that %s widens access", (_what, change) => {
+    const h = base();
+    change(h.organizations[0].approval.rules[2].match);
+    expect(diffConfigs(load(base()), load(h))[0]).toMatchObject({ score: 80, text: expect.stringMatching(/^Approval loosened: deny rule "no organization administration" now denies less/) });
+  });
+
+  test("a deny rule whose anyPermission gains an entry denies more, a narrowing", () => {
+    const h = base();
+    h.organizations[0].approval.rules[2].match.anyPermission.repository = { secrets: "read" };
+    expect(diffConfigs(load(base()), load(h))[0]).toMatchObject({ score: 20, text: expect.stringMatching(/^Rule "no organization administration" denies more/) });
+  });
+
+  test("the GitHub instance is shown with its host in punycode", () => {
+    const h = base();
+    h.organizations[1].githubUrl = "https://github.acme.exаmple";
+    expect(riskiest(h).text).toMatch(/^GitHub instance changed: https:\/\/github\.acme\.example → https:\/\/github\.acme\.xn--exmple-/);
+  });
+});

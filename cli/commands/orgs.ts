@@ -18,8 +18,10 @@ export interface OrgsOptions {
   /** With `exportInputs`: the organization whose inputs are exported. */
   readonly org?: string;
   /**
-   * Print `TF_VAR_…` assignments for `$GITHUB_ENV`, read from the JSON objects in
-   * `TOKEN_POLICY_SECRETS_JSON` and `TOKEN_POLICY_VARS_JSON` (`toJSON(secrets)`, `toJSON(vars)`).
+   * Print `TF_VAR_…` assignments for `$GITHUB_ENV`. Each input is read from its slot,
+   * `TOKEN_POLICY_SECRET_<n>` / `TOKEN_POLICY_VAR_<n>` (the n-th name of the matrix's `secrets` /
+   * `variables`, which the example workflows fill with `secrets[matrix.org.secrets[n-1]]`), or
+   * else from the JSON objects in `TOKEN_POLICY_SECRETS_JSON` and `TOKEN_POLICY_VARS_JSON`.
    * @default false
    */
   readonly exportInputs?: boolean;
@@ -38,14 +40,20 @@ export async function orgs(options: OrgsOptions, io: CommandIO): Promise<DeployT
   const targets = deployTargets(loaded.config.organizations);
   if (options.json) {
     // Compact: a CI matrix for hundreds of organizations must stay within job-output limits.
-    const matrix = targets.map(({ inputs, ...t }) => ({ ...t, inputs: inputs.map((i) => i.env) }));
+    const matrix = targets.map(({ inputs, ...t }) => ({
+      ...t,
+      inputs: inputs.map((i) => i.env),
+      // What each job reads by name (`secrets[name]`, `vars[name]`): nothing else of the environment.
+      secrets: inputs.filter((i) => i.sensitive).map((i) => i.ciName),
+      variables: inputs.filter((i) => !i.sensitive).map((i) => i.ciName),
+    }));
     io.stdout.write(JSON.stringify(matrix) + "\n");
     return targets;
   }
   io.stdout.write(
     table(
-      ["ORGANIZATION", "API", "ENVIRONMENT", "INPUTS"],
-      targets.map((t) => [t.login, t.apiUrl, t.environment, t.inputs.map((i) => `${i.ciName}${i.sensitive ? " (secret)" : ""}`).join(", ") || "-"]),
+      ["ORGANIZATION", "API", "ENVIRONMENT", "PLAN ENVIRONMENT", "INPUTS"],
+      targets.map((t) => [t.login, t.apiUrl, t.environment, t.planEnvironment, t.inputs.map((i) => `${i.ciName}${i.sensitive ? " (secret)" : ""}`).join(", ") || "-"]),
       200,
     ),
   );
@@ -71,10 +79,11 @@ function parseJsonObject(name: string, text: string | undefined): Record<string,
 function exportInputs(target: DeployTarget, env: NodeJS.ProcessEnv): string {
   const secrets = parseJsonObject("TOKEN_POLICY_SECRETS_JSON", env.TOKEN_POLICY_SECRETS_JSON);
   const vars = parseJsonObject("TOKEN_POLICY_VARS_JSON", env.TOKEN_POLICY_VARS_JSON);
+  const slots = { secret: slotValues(target, "secret", env), variable: slotValues(target, "variable", env) };
   const missing: string[] = [];
   let out = "";
   for (const input of target.inputs) {
-    const value = (input.sensitive ? secrets : vars)[input.ciName];
+    const value = (input.sensitive ? slots.secret : slots.variable).get(input.ciName) ?? (input.sensitive ? secrets : vars)[input.ciName];
     if (typeof value !== "string" || value === "") {
       missing.push(`${input.sensitive ? "secret" : "variable"} ${input.ciName} (${input.description})`);
       continue;
@@ -86,4 +95,32 @@ function exportInputs(target: DeployTarget, env: NodeJS.ProcessEnv): string {
     throw new UsageError(`${target.login}: ${missing.length} input${missing.length === 1 ? "" : "s"} missing from environment ${target.environment}:\n  ${missing.join("\n  ")}`);
   }
   return out;
+}
+
+/** Slots the example workflows fill, per kind: `TOKEN_POLICY_SECRET_1…8`, `TOKEN_POLICY_VAR_1…3`. */
+export const INPUT_SLOTS = { secret: 8, variable: 3 } as const;
+
+/**
+ * The values the workflow put into the numbered slots of one kind, by name. The workflow also
+ * passes the names it filled (`TOKEN_POLICY_SECRET_NAMES`, `TOKEN_POLICY_VAR_NAMES`, from the
+ * matrix); they must be this organization's inputs in this order, or nothing is exported.
+ */
+function slotValues(target: DeployTarget, kind: "secret" | "variable", env: NodeJS.ProcessEnv): Map<string, string> {
+  const prefix = kind === "secret" ? "TOKEN_POLICY_SECRET" : "TOKEN_POLICY_VAR";
+  const listed = env[`${prefix}_NAMES`];
+  const values = new Map<string, string>();
+  if (listed === undefined) return values;
+  const expected = target.inputs.filter((i) => i.sensitive === (kind === "secret")).map((i) => i.ciName);
+  const names = listed.split(",").filter(Boolean);
+  if (names.join(",") !== expected.join(",")) {
+    throw new UsageError(`${prefix}_NAMES lists ${names.join(", ") || "nothing"}, but ${target.login}'s stack needs the ${kind}s ${expected.join(", ") || "none"}: the matrix comes from another config; run \`orgs --json\` and \`--export-inputs\` on the same checkout`);
+  }
+  if (expected.length > INPUT_SLOTS[kind]) {
+    throw new UsageError(`${target.login}'s stack needs ${expected.length} ${kind}s (${expected.join(", ")}); the example workflows pass at most ${INPUT_SLOTS[kind]}: add ${prefix}_${INPUT_SLOTS[kind] + 1}… to the workflow's step and to INPUT_SLOTS`);
+  }
+  expected.forEach((name, i) => {
+    const value = env[`${prefix}_${i + 1}`];
+    if (value) values.set(name, value);
+  });
+  return values;
 }

@@ -1,17 +1,19 @@
 /**
- * `token-policy report`: what the config does, per organization, in Markdown, and with `--base`
- * what a change does to who can reach the organization, riskiest first. Never holds secrets:
- * the config has none.
+ * `token-policy report`: what the config does, per organization, in Markdown, and with a base
+ * (`--base-ref`, `--base-file`) what a change does to who can reach the organization, riskiest
+ * first, provider lock file changes included. Never holds secrets: the config has none.
  */
 import { execFileSync } from "node:child_process";
-import { appendFileSync, existsSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { UsageError } from "../../lib/config/errors";
-import { configFileName, loadConfig, parseConfig } from "../../lib/config/load";
+import { configFileName, findOrganization, loadConfig, parseConfig } from "../../lib/config/load";
+import { isRegularFile, lockFilePath } from "../../lib/deploy/lock-file";
 import type { OrganizationConfig, TokenPolicyConfig } from "../../lib/config/schema";
 import { liveImpact, type LiveImpact } from "../../lib/review/impact";
 import { authFor, clientFor } from "../../lib/github/credentials";
 import { diffConfigs, riskOf, type Change } from "../../lib/report/diff";
+import { diffLockFile } from "../../lib/report/providers";
 import { describeOrganization } from "../../lib/report/describe";
 import { md } from "../../lib/text";
 import { PACKAGE_NAME, VERSION } from "../../lib/version";
@@ -21,8 +23,17 @@ import { writeNoFollow } from "../files";
 /** Options of {@link report}. */
 export interface ReportOptions {
   readonly config?: string;
-  /** A config file, or a git ref whose version of the config file is the base. */
+  /**
+   * A config file, or a git ref whose version of the config file is the base. A value that names
+   * both an existing file and a ref is refused (exit 2): use `baseRef` or `baseFile`.
+   */
   readonly base?: string;
+  /** A git ref (in the config file's repository) whose version of the config file is the base. */
+  readonly baseRef?: string;
+  /** A config file that is the base. */
+  readonly baseFile?: string;
+  /** Only this organization's sections and live impact. @default every organization */
+  readonly org?: string;
   /** Also write the report here. */
   readonly out?: string;
   /**
@@ -38,18 +49,28 @@ export interface ReportOptions {
 /** Builds the report, prints it, writes it to `--out` and `$GITHUB_STEP_SUMMARY`; returns it. */
 export async function report(options: ReportOptions, io: CommandIO): Promise<string> {
   const loaded = loadConfig(configFileName(options.config, io.env));
+  const given = (["base", "baseRef", "baseFile"] as const).filter((k) => options[k] !== undefined);
+  if (given.length > 1) throw new UsageError(`${given.map(flagOf).join(" and ")} cannot go together: give one base`);
+  const organizations = options.org ? [findOrganization(loaded, options.org)] : loaded.config.organizations;
+  const inScope = (login: string) => organizations.some((o) => o.login.toLowerCase() === login.toLowerCase());
   let changes: Change[] | undefined;
   let baseName: string | undefined;
-  let base: ReturnType<typeof loadBase> | undefined;
-  if (options.base) {
-    base = loadBase(options.base, loaded.file);
+  let base: Base | undefined;
+  if (given.length) {
+    base = loadBase(given[0], options[given[0]]!, loaded.file);
     baseName = base.name;
-    changes = diffConfigs(base.config, loaded.config);
+    const headLocks = readLockFiles(loaded.file, loaded.config.organizations);
+    const lockChanges = loaded.config.organizations.flatMap((o) => diffLockFile(o.login, lockFilePath(o.login), base!.locks.get(o.login.toLowerCase()), headLocks.get(o.login.toLowerCase())));
+    changes = [...diffConfigs(base.config, loaded.config), ...lockChanges]
+      .filter((c) => inScope(c.org))
+      .map((c, i) => ({ c, i }))
+      .sort((a, b) => b.c.score - a.c.score || a.i - b.i)
+      .map(({ c }) => c);
   }
-  const out: string[] = [`# Token policy: ${loaded.config.organizations.map((o) => md(o.login)).join(", ")}`, ""];
+  const out: string[] = [`# Token policy: ${organizations.map((o) => md(o.login)).join(", ")}`, ""];
   if (options.live) {
-    if (!base) throw new UsageError("--live compares the base's rules with the head's: give --base FILE_OR_REF");
-    for (const org of loaded.config.organizations) {
+    if (!base) throw new UsageError("--live compares the base's rules with the head's: give --base-ref REF or --base-file FILE");
+    for (const org of organizations) {
       let auth;
       try {
         auth = io.client ? undefined : authFor(io, org, options.credentials);
@@ -74,7 +95,7 @@ export async function report(options: ReportOptions, io: CommandIO): Promise<str
       out.push("");
     }
   }
-  for (const org of loaded.config.organizations) out.push(describeOrganization(org, (changes ?? []).filter((c) => c.org === org.login)));
+  for (const org of organizations) out.push(describeOrganization(org, (changes ?? []).filter((c) => c.org === org.login)));
   out.push("", `<sub>${md(`${PACKAGE_NAME} ${VERSION}`)}</sub>`, "");
   const text = out.join("\n");
   io.stdout.write(text);
@@ -83,40 +104,105 @@ export async function report(options: ReportOptions, io: CommandIO): Promise<str
   return text;
 }
 
-/** Reads the base: a file when one exists at that path, else the config file at a git ref. */
-function loadBase(base: string, configFile: string): { name: string; config: Pick<TokenPolicyConfig, "organizations"> } {
-  if (existsSync(base)) return { name: base, config: loadConfig(base).config };
+/** The base of a comparison: its config and each organization's provider lock file. */
+interface Base {
+  readonly name: string;
+  readonly config: Pick<TokenPolicyConfig, "organizations">;
+  /** Login (lower case) → the lock file's text, for the organizations that had one. */
+  readonly locks: ReadonlyMap<string, string>;
+}
+
+type BaseKind = "base" | "baseRef" | "baseFile";
+
+function flagOf(kind: BaseKind): string {
+  return kind === "base" ? "--base" : kind === "baseRef" ? "--base-ref" : "--base-file";
+}
+
+/**
+ * Reads the base. `--base-file` is a file, `--base-ref` a git ref; a bare `--base` is whichever
+ * exists, and an error when both do: a file named like a commit must not stand in for it.
+ */
+function loadBase(kind: BaseKind, value: string, configFile: string): Base {
+  const flag = flagOf(kind);
+  if (kind === "baseFile") {
+    if (!existsSync(value)) throw new UsageError(`${flag} ${value}: no such file`);
+    return fileBase(value);
+  }
+  const isFile = kind === "base" && existsSync(value);
   // A ref is passed to git: nothing that git could read as an option or a path.
-  if (base.startsWith("-") || /[\u0000-\u0020\u007f:]/.test(base)) throw new UsageError(`--base ${JSON.stringify(base)}: not a file, and not a git ref (a ref has no leading '-', ':' or white space)`);
-  const dir = dirname(resolve(configFile));
-  let top: string;
-  try {
-    top = execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-  } catch {
-    throw new UsageError(`--base ${base}: no such file, and ${dir} is not in a git repository to read a ref from`);
+  const refShaped = !value.startsWith("-") && !/[\u0000-\u0020\u007f:]/.test(value);
+  const repo = refShaped ? gitTop(configFile) : undefined;
+  const isRef = repo !== undefined && refExists(repo, value);
+  if (isFile && isRef) {
+    throw new UsageError(`--base ${value} names both a file and a git ref of ${repo}: say which with --base-file ${value} or --base-ref ${value}`);
   }
-  const path = relative(top, resolve(configFile)).split("\\").join("/");
-  try {
-    execFileSync("git", ["rev-parse", "--verify", "--quiet", `${base}^{commit}`], { cwd: top, stdio: "ignore" });
-  } catch {
-    throw new UsageError(`--base ${base}: no such file or git ref`);
+  if (isFile) return fileBase(value);
+  if (!refShaped) throw new UsageError(`${flag} ${JSON.stringify(value)}: ${kind === "base" ? "not a file, and " : ""}not a git ref (a ref has no leading '-', ':' or white space)`);
+  if (repo === undefined) throw new UsageError(`${flag} ${value}: ${kind === "base" ? "no such file, and " : ""}${dirname(resolve(configFile))} is not in a git repository to read a ref from`);
+  if (!isRef) throw new UsageError(`${flag} ${value}: no such ${kind === "base" ? "file or " : ""}git ref`);
+  return refBase(flag, value, repo, configFile);
+}
+
+function fileBase(file: string): Base {
+  const config = loadConfig(file).config;
+  return { name: file, config, locks: readLockFiles(file, config.organizations) };
+}
+
+/** Each organization's lock file beside `configFile` (`terraform-locks/<login>.terraform.lock.hcl`), when it is a regular file. */
+function readLockFiles(configFile: string, organizations: readonly OrganizationConfig[]): Map<string, string> {
+  const locks = new Map<string, string>();
+  for (const org of organizations) {
+    const path = join(dirname(resolve(configFile)), lockFilePath(org.login));
+    if (isRegularFile(path)) locks.set(org.login.toLowerCase(), readFileSync(path, "utf8"));
   }
+  return locks;
+}
+
+function gitTop(configFile: string): string | undefined {
+  try {
+    return execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: dirname(resolve(configFile)), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function refExists(top: string, ref: string): boolean {
+  try {
+    execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: top, stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function refBase(flag: string, base: string, top: string, configFile: string): Base {
   const git = (args: string[]) => execFileSync("git", args, { cwd: top, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 2 * 1024 * 1024 });
-  let listed: string;
-  try {
-    listed = git(["ls-tree", "--full-tree", `${base}^{commit}`, "--", path]);
-  } catch (e) {
-    throw new CommandFailure(`--base ${base}: git could not list ${path} at that commit: ${gitMessage(e)}`);
-  }
+  const inRepo = (file: string) => relative(top, resolve(file)).split("\\").join("/");
+  const path = inRepo(configFile);
+  const listed = (p: string) => {
+    try {
+      return git(["ls-tree", "--full-tree", `${base}^{commit}`, "--", p]);
+    } catch (e) {
+      throw new CommandFailure(`${flag} ${base}: git could not list ${p} at that commit: ${gitMessage(e)}`);
+    }
+  };
+  const show = (p: string) => {
+    try {
+      return git(["show", `${base}:${p}`]);
+    } catch (e) {
+      throw new CommandFailure(`${flag} ${base}: git could not read ${p} at that commit: ${gitMessage(e)}`);
+    }
+  };
   // Absent at that commit: the file is new in this change, so every organization is added.
-  if (listed.trim() === "") return { name: `${base}:${path} (absent)`, config: { organizations: [] } };
-  let text: string;
-  try {
-    text = git(["show", `${base}:${path}`]);
-  } catch (e) {
-    throw new CommandFailure(`--base ${base}: git could not read ${path} at that commit: ${gitMessage(e)}`);
+  if (listed(path).trim() === "") return { name: `${base}:${path} (absent)`, config: { organizations: [] }, locks: new Map() };
+  const config = parseConfig(show(path), `${base}:${path}`);
+  const locks = new Map<string, string>();
+  for (const org of config.organizations) {
+    const lock = inRepo(join(dirname(resolve(configFile)), lockFilePath(org.login)));
+    // A regular file (mode 100644 or 100755) only: a symbolic link's target is not its text.
+    if (/^100\d{3} blob /.test(listed(lock))) locks.set(org.login.toLowerCase(), show(lock));
   }
-  return { name: `${base}:${path}`, config: parseConfig(text, `${base}:${path}`) };
+  return { name: `${base}:${path}`, config, locks };
 }
 
 /** Most examples shown per organization. */

@@ -97,6 +97,7 @@ export function parseConfig(text: string, file: string): TokenPolicyConfig {
     input.organizations = raw.organizations.map((o) => (isPlainObject(o) ? deepMerge(known, o) : o));
   }
   if (Array.isArray(raw.organizations)) problems.push(...duplicateLogins(raw.organizations, doc, file, at));
+  problems.push(...templateProblems(doc, file, at));
   const result = configSchema.safeParse(input);
   if (!result.success) problems.push(...issuesToProblems(result.error.issues, input, raw, doc, file, at));
   if (problems.length > 0) throw new ConfigError(dedupe(problems));
@@ -136,6 +137,27 @@ function shapeProblems(doc: Document, file: string, at: Locator): Problem[] {
       }
       stack.push({ node: pair.value, depth: depth + 1, path: [...path, name] });
     }
+  }
+  return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
+/**
+ * Text that Terraform would evaluate: the synthesized stack carries config strings (App name,
+ * descriptions, reasons, the member guide) into `cdk.tf.json`, where `${…}` and `%{…}` are
+ * template expressions. A pull request's config is planned with credentials in the environment,
+ * so `${file("/proc/self/environ")}` in a description must never reach Terraform.
+ */
+function templateProblems(doc: Document, file: string, at: Locator): Problem[] {
+  const out: Problem[] = [];
+  const stack: { node: unknown; path: PropertyKey[] }[] = [{ node: doc.contents, path: [] }];
+  while (stack.length) {
+    const { node, path } = stack.pop()!;
+    if (isScalar(node)) {
+      if (typeof node.value === "string" && /[$%]\{/.test(node.value)) {
+        out.push({ file, ...at(node.range?.[0]), path: formatPath(path), message: "contains ${ or %{, which Terraform would evaluate as an expression in the synthesized stack; write the text without them" });
+      }
+    } else if (isSeq(node)) node.items.forEach((item, i) => stack.push({ node: item, path: [...path, i] }));
+    else if (isMap(node)) for (const pair of node.items) if (isPair(pair) && isScalar(pair.key)) stack.push({ node: pair.value, path: [...path, String(pair.key.value)] });
   }
   return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }

@@ -295,6 +295,20 @@ const backend = z.discriminatedUnion(
   { error: "type must be one of local, s3, gcs, cloud, pg" },
 );
 
+/**
+ * Why the member guide may not be written to `path`, or undefined. Every deploy writes the guide
+ * with `overwrite_on_create`, so a path GitHub reads as configuration would hand whoever edits
+ * the guide's text control of it: workflows and CODEOWNERS (in any of its three places) are never
+ * allowed, anything else under `.github/` only with `allowGitHubPaths: true`. Case is ignored.
+ */
+export function guidePathProblem(path: string, allowGitHubPaths = false): string | undefined {
+  const p = path.toLowerCase();
+  if (p.startsWith(".github/workflows/")) return "is a workflow file: GitHub would run what the guide's text says";
+  if (p === "codeowners" || p === ".github/codeowners" || p === "docs/codeowners") return "is a CODEOWNERS file: the guide's text would decide who must approve changes";
+  if (p.startsWith(".github/") && !allowGitHubPaths) return "is under .github/, which GitHub reads as configuration (set guide.allowGitHubPaths: true to mean it)";
+  return undefined;
+}
+
 /** Where the member guide is kept, when it is. */
 const guide = obj({
   repository: repoName,
@@ -302,6 +316,11 @@ const guide = obj({
     .regex(/^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\u0000-\u001f]+$/, { error: "must be a relative path inside the repository, without . or .. segments" })
     .default("profile/TOKENS.md"),
   branch: nonEmpty("branch").optional(),
+  /** Let `path` name a file under `.github/` other than workflows and CODEOWNERS. @default false */
+  allowGitHubPaths: z.boolean({ error: "must be true or false" }).optional(),
+}).superRefine((g, ctx) => {
+  const problem = guidePathProblem(g.path, g.allowGitHubPaths);
+  if (problem) ctx.addIssue({ code: "custom", path: ["path"], input: g.path, message: problem });
 });
 
 const suppression = obj({

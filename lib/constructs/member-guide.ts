@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import type { OrganizationConfig } from "../config/schema";
+import { guidePathProblem, type OrganizationConfig } from "../config/schema";
 import { memberGuide } from "../guide/guide-markdown";
 import { requireGithubProvider } from "./terraform-requirements";
 import { providerOwnerCheck } from "./owner-check";
@@ -24,6 +24,12 @@ export interface MemberGuideProps {
    * @default - the repository's default branch
    */
   readonly branch?: string;
+  /**
+   * Let `path` name a file under `.github/` other than workflows and CODEOWNERS, which are never
+   * allowed: every deploy overwrites the file, and GitHub reads those as configuration.
+   * @default false
+   */
+  readonly allowGitHubPaths?: boolean;
   /**
    * The stack's provider, when several share an app.
    * @default - the stack's default provider
@@ -54,12 +60,15 @@ export class MemberGuide extends Construct {
   constructor(scope: Construct, id: string, props: MemberGuideProps) {
     super(scope, id);
     requireGithubProvider(this);
+    const path = props.path ?? "profile/TOKENS.md";
+    const problem = guidePathProblem(path, props.allowGitHubPaths);
+    if (problem) throw new Error(`MemberGuide: path ${JSON.stringify(path)} ${problem} (${this.node.path})`);
     this.guideContent = memberGuide(props.organization);
     const login = props.organization.login;
     const repository = lookUpRepository(this, { organizationLogin: login, repositoryName: props.repository, configPlace: props.configPath ?? `${this.node.path}.repository`, provider: props.provider });
     this.guideFile = new RepositoryFile(this, "file", {
       repository: props.repository,
-      file: props.path ?? "profile/TOKENS.md",
+      file: path,
       branch: props.branch,
       content: this.guideContent,
       commitMessage: `Token guide for ${props.organization.login}, from its token policy`,

@@ -156,7 +156,7 @@ export class OrgTokenPolicy extends Construct {
       configPath: `${props.configPath ?? this.node.path}.credentials`,
     });
     if (org.guide) {
-      this.memberGuide = new MemberGuide(this, "guide", { organization: org, repository: org.guide.repository, path: org.guide.path, branch: org.guide.branch, provider: props.provider, configPath: `${props.configPath ?? this.node.path}.guide.repository` });
+      this.memberGuide = new MemberGuide(this, "guide", { organization: org, repository: org.guide.repository, path: org.guide.path, branch: org.guide.branch, allowGitHubPaths: org.guide.allowGitHubPaths, provider: props.provider, configPath: `${props.configPath ?? this.node.path}.guide.repository` });
     }
   }
 }

@@ -5,9 +5,10 @@
  */
 import { App, TerraformVariable } from "cdktf";
 import type { OrganizationConfig } from "../config/schema";
-import { apiUrlFor, webRoot } from "../naming";
+import { apiUrlFor, variableStem, webRoot } from "../naming";
 import { OrganizationStack } from "../constructs/organization-stack";
 import { OrgTokenPolicy } from "../constructs/org-token-policy";
+import { lockFilePath } from "./lock-file";
 
 /** One input of a stack. */
 export interface StackInput {
@@ -36,6 +37,17 @@ export interface DeployTarget {
   readonly apiUrl: string;
   /** The GitHub environment that holds its inputs in the example workflows. */
   readonly environment: string;
+  /**
+   * The GitHub environment of its pull-request plan job: `token-policy-plan_<login>`, never a
+   * deploy environment (`_` is in no login), holding only a read-only App and the stack's inputs.
+   */
+  readonly planEnvironment: string;
+  /** The Actions variable holding its token-broker App's id for review and verify (`<STEM>_APP_ID`). */
+  readonly appIdVariable: string;
+  /** The secret holding its token-broker App's private key (`<STEM>_APP_PRIVATE_KEY`). */
+  readonly appKeySecret: string;
+  /** Its provider lock file, relative to the config file's folder (`token-policy lock` writes it, synth copies it into the stack). */
+  readonly lockFile: string;
   /** Whether `github_app_installation_repositories` is managed: it needs an owner's classic PAT. */
   readonly needsOwnerToken: boolean;
   /** Every input its stack declares. */
@@ -61,6 +73,10 @@ export function deployTargets(organizations: readonly OrganizationConfig[]): Dep
       githubUrl: webRoot(org.githubUrl),
       apiUrl: apiUrlFor(org.githubUrl),
       environment: `token-policy-${org.login.toLowerCase()}`,
+      planEnvironment: `token-policy-plan_${org.login.toLowerCase()}`,
+      appIdVariable: `${variableStem(org.login).toUpperCase()}_APP_ID`,
+      appKeySecret: `${variableStem(org.login).toUpperCase()}_APP_PRIVATE_KEY`,
+      lockFile: lockFilePath(org.login),
       needsOwnerToken: policy.gitHubApp.appInstallationRepositories !== undefined,
       inputs,
     };

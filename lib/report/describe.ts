@@ -7,14 +7,16 @@ import { credentialNames, installAppUrl, patPolicySettingsUrl, variableNames } f
 import { ownerSteps, patPolicyDocument } from "../constructs/pat-policy";
 import { checkOrganization } from "../policy-checks/rule-pack";
 import { md } from "../text";
-import { readers, summarizeMatch, type Change } from "./diff";
+import { readers, shownUrl, summarizeMatch, type Change } from "./diff";
 
 /** One organization's section. `changes` are this organization's, from `--base`. */
 export function describeOrganization(org: OrganizationConfig, changes: readonly Change[] = []): string {
   const lines: string[] = [];
   const p = org.patPolicy;
   lines.push(`## ${md(org.login)}`, "");
-  if (org.githubUrl !== "https://github.com") lines.push(`GitHub: ${md(org.githubUrl)}`, "");
+  // Every URL shown is built on the punycode host, so a look-alike name shows as what it is.
+  const web = shownUrl(org.githubUrl)!;
+  if (org.githubUrl !== "https://github.com") lines.push(`GitHub: ${md(web)}`, "");
 
   lines.push("### PAT policy", "", "| Setting | Value |", "|---|---|");
   lines.push(`| Fine-grained tokens | ${p.fineGrainedTokens} |`);
@@ -35,7 +37,7 @@ export function describeOrganization(org: OrganizationConfig, changes: readonly 
   lines.push(`### App ${md(a.name)}`, "");
   const perms = Object.entries(a.permissions).sort(([x], [y]) => x.localeCompare(y));
   lines.push(perms.length ? `Permissions: ${perms.map(([k, v]) => `\`${k}: ${v}\``).join(", ")}.` : "Permissions: none.");
-  lines.push(`Events: ${a.events.length ? a.events.map((e) => `\`${e}\``).join(", ") : "none"}. Webhook: ${a.webhookUrl ? md(a.webhookUrl) : "inactive"}.`);
+  lines.push(`Events: ${a.events.length ? a.events.map((e) => `\`${e}\``).join(", ") : "none"}. Webhook: ${a.webhookUrl ? md(shownUrl(a.webhookUrl)!) : "inactive"}.`);
   lines.push(`Installation: ${a.installation.repositories === "all" ? "all repositories" : `repositories ${a.installation.repositories.map(md).join(", ")}`}${a.installation.id ? ` (installation ${a.installation.id})` : ""}.`, "");
 
   const names = credentialNames(org.credentials.prefix);
@@ -58,12 +60,12 @@ export function describeOrganization(org: OrganizationConfig, changes: readonly 
   const steps: string[] = [];
   const policyChanged = changes.some((ch) => /token lifetime|tokens:|approval of|no longer need approval|Classic tokens/i.test(ch.text));
   steps.push(
-    `${policyChanged ? "**The PAT policy changed:** " : ""}GitHub has no API for the PAT policy. Check it matches at ${patPolicySettingsUrl(org.login, org.githubUrl)}: ${ownerSteps(patPolicyDocument(org.patPolicy), patPolicySettingsUrl(org.login, org.githubUrl)).slice(1, -1).join(" ")}`,
+    `${policyChanged ? "**The PAT policy changed:** " : ""}GitHub has no API for the PAT policy. Check it matches at ${patPolicySettingsUrl(org.login, web)}: ${ownerSteps(patPolicyDocument(org.patPolicy), patPolicySettingsUrl(org.login, web)).slice(1, -1).join(" ")}`,
   );
   if (!a.id) steps.push(`Register the App: \`token-policy create-app --org ${org.login}\` (one click on GitHub), then record \`app.id\` and \`app.clientId\`.`);
-  if (a.installation.id === undefined) steps.push(`Install the App${a.slug ? ` at ${installAppUrl(a.slug, org.githubUrl)}` : ""}: \`token-policy install --org ${org.login}\`, then record \`app.installation.id\` or set \`TF_VAR_${variableNames(org.login).installationId}\`.`);
+  if (a.installation.id === undefined) steps.push(`Install the App${a.slug ? ` at ${installAppUrl(a.slug, web)}` : ""}: \`token-policy install --org ${org.login}\`, then record \`app.installation.id\` or set \`TF_VAR_${variableNames(org.login).installationId}\`.`);
   if (changes.some((ch) => ch.text.startsWith("App permission") && ch.score >= 100)) {
-    steps.push(`**The App asks for more permissions:** GitHub applies them only after an owner accepts them at ${org.githubUrl}/organizations/${org.login}/settings/installations. Update the App's permissions on its settings page to match the manifest first.`);
+    steps.push(`**The App asks for more permissions:** GitHub applies them only after an owner accepts them at ${web}/organizations/${org.login}/settings/installations. Update the App's permissions on its settings page to match the manifest first.`);
   }
   steps.forEach((s, i) => lines.push(`${i + 1}. ${s}`));
   lines.push("");

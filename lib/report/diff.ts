@@ -2,13 +2,19 @@
  * What a config change does, riskiest first: the part of `report --base` a reviewer reads first.
  * Pure: compares two validated configs.
  */
+import { posix } from "node:path";
 import { levelRank } from "../catalogue";
-import type { ApprovalRule, OrganizationConfig, RuleMatch, TokenPolicyConfig, VisibilityConfig } from "../config/schema";
+import type { ApprovalRule, BackendConfig, OrganizationConfig, RuleMatch, TokenPolicyConfig, VisibilityConfig } from "../config/schema";
 
 /** One change, scored by how much it widens access. */
 export interface Change {
   readonly org: string;
-  /** Higher is riskier: 110 GitHub instance changed, 100 permissions widened, 90 lifetime raised, 80 approval loosened, 70 secret visibility widened, 60 organizations added or removed, ≤ 50 the rest. */
+  /**
+   * Higher is riskier: 110 GitHub instance changed, 100 permissions widened, 90 lifetime raised or
+   * the member guide written somewhere new, 88 the state backend moved or unencrypted, 80 approval
+   * loosened (an approve rule matching more, a deny rule matching less), 70 secret visibility
+   * widened, 60 organizations added or removed, ≤ 58 the rest.
+   */
   readonly score: number;
   readonly text: string;
 }
@@ -53,7 +59,7 @@ function diffOrganization(a: OrganizationConfig, b: OrganizationConfig): Change[
   }
   for (const e of b.app.events) if (!a.app.events.includes(e)) add(40, `App subscribes to a new event: ${e}.`);
   for (const e of a.app.events) if (!b.app.events.includes(e)) add(10, `App no longer subscribes to ${e}.`);
-  if (a.app.webhookUrl !== b.app.webhookUrl) add(45, `App webhook URL changed: ${a.app.webhookUrl ?? "none"} → ${b.app.webhookUrl ?? "none"}.`);
+  if (a.app.webhookUrl !== b.app.webhookUrl) add(45, `App webhook URL changed: ${shownUrl(a.app.webhookUrl) ?? "none"} → ${shownUrl(b.app.webhookUrl) ?? "none"}.`);
   const reposA = a.app.installation.repositories;
   const reposB = b.app.installation.repositories;
   if (reposA !== "all" && reposB === "all") add(75, "App installation widened to all repositories.");
@@ -102,11 +108,98 @@ function diffOrganization(a: OrganizationConfig, b: OrganizationConfig): Change[
   // Everything else
   for (const s of b.suppressions) if (!a.suppressions.some((x) => x.id === s.id)) add(50, `Policy finding ${s.id} suppressed: ${s.reason}`);
   // The riskiest change of all: every token, the App's key and the deploy credentials go there.
-  if (a.githubUrl !== b.githubUrl) add(110, `GitHub instance changed: ${a.githubUrl} → ${b.githubUrl}. Every command, the App's key and the deploy token now talk to the new host: check it is yours.`);
+  if (a.githubUrl !== b.githubUrl) add(110, `GitHub instance changed: ${shownUrl(a.githubUrl)} → ${shownUrl(b.githubUrl)}. Every command, the App's key and the deploy token now talk to the new host: check it is yours.`);
   if (!a.allowPrivateHost && b.allowPrivateHost) add(105, "allowPrivateHost turned on: githubUrl may now name a private or loopback address.");
-  if (JSON.stringify(a.backend) !== JSON.stringify(b.backend)) add(30, `State backend changed: ${a.backend.type} → ${b.backend.type} (migrate state before deploying).`);
+  out.push(...diffGuide(b.login, a.guide, b.guide));
+  out.push(...diffBackend(b.login, a.backend, b.backend));
   if (a.app.name !== b.app.name || a.app.homepageUrl !== b.app.homepageUrl || a.app.description !== b.app.description) add(10, "App name, homepage or description changed.");
   return out;
+}
+
+/** A URL as a reviewer should see it: its host in punycode (`xn--…`), so a look-alike name shows as what it is. */
+export function shownUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === "/" && !url.endsWith("/") ? "" : u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
+}
+
+/** A host name as a reviewer should see it: in punycode. */
+export function shownHost(host: string): string {
+  try {
+    return new URL(`https://${host}`).host;
+  } catch {
+    return host;
+  }
+}
+
+function guideTarget(g: NonNullable<OrganizationConfig["guide"]>): string {
+  return `${g.repository}:${g.path}${g.branch ? ` on branch ${g.branch}` : " on the default branch"}`;
+}
+
+/** Where every deploy writes the member guide (with `overwrite_on_create`): a new place is a file written into a repository. */
+function diffGuide(org: string, a: OrganizationConfig["guide"], b: OrganizationConfig["guide"]): Change[] {
+  if (!a && !b) return [];
+  if (a && !b) return [{ org, score: 15, text: `The member guide is no longer written (was ${guideTarget(a)}).` }];
+  if (!a && b) return [{ org, score: 90, text: `Every deploy now writes the member guide into a repository, overwriting what is there: ${guideTarget(b)}. Check that file is meant for it.` }];
+  const moved = a!.repository !== b!.repository || a!.path !== b!.path || (a!.branch ?? "") !== (b!.branch ?? "");
+  const out: Change[] = [];
+  if (moved) out.push({ org, score: 90, text: `The member guide's target moves: ${guideTarget(a!)} → ${guideTarget(b!)}. Every deploy writes that file, overwriting what is there: check it is meant for it.` });
+  if (!a!.allowGitHubPaths && b!.allowGitHubPaths) out.push({ org, score: 85, text: "guide.allowGitHubPaths turned on: the guide may now be written under .github/, which GitHub reads as configuration." });
+  return out;
+}
+
+/** Where the state is: whoever controls it controls what Terraform believes exists, and it holds the sealed key and every secret's metadata. */
+function diffBackend(org: string, a: BackendConfig, b: BackendConfig): Change[] {
+  const out: Change[] = [];
+  const moved = (what: string) => out.push({ org, score: 88, text: `State backend moves (${what}): plan and deploy read and write the state there, and it holds the sealed key and every secret's metadata. Check the new place is yours, and migrate state before deploying.` });
+  if (a.type !== b.type) {
+    moved(`${describeBackend(a)} → ${describeBackend(b)}`);
+    return out;
+  }
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  const changed = [...keys].filter((k) => JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((b as Record<string, unknown>)[k]));
+  if (!changed.length) return out;
+  const value = (x: BackendConfig, k: string) => {
+    const v = (x as Record<string, unknown>)[k];
+    if (k === "hostname") return shownHost(String(v ?? "app.terraform.io"));
+    return v === undefined ? "default" : String(v);
+  };
+  const where = changed.filter((k) => ["bucket", "key", "region", "roleArn", "prefix", "organization", "workspace", "project", "hostname", "schemaName"].includes(k));
+  if (where.length) moved(where.map((k) => `${k}: ${value(a, k)} → ${value(b, k)}`).join(", "));
+  if (a.type === "local" && b.type === "local" && a.path !== b.path) {
+    if (b.path && outsideProject(b.path)) moved(`path: ${a.path ?? "default"} → ${b.path}, outside the project`);
+    else out.push({ org, score: 40, text: `State file moves within the project: ${a.path ?? "default"} → ${b.path ?? "default"} (migrate state before deploying).` });
+  }
+  if (a.type === "s3" && b.type === "s3" && a.encrypt && !b.encrypt) out.push({ org, score: 88, text: "State backend encryption turned off (backend.encrypt: false): the state, with the sealed key and every secret's metadata, is stored unencrypted." });
+  if (a.type === "local" && b.type === "local" && !a.allowOutsideProject && b.allowOutsideProject) out.push({ org, score: 88, text: `State may now live outside the project (backend.allowOutsideProject: true${b.path ? `, path ${b.path}` : ""}).` });
+  const rest = changed.filter((k) => !where.includes(k) && !["encrypt", "allowOutsideProject", "path"].includes(k));
+  if (rest.length) out.push({ org, score: 30, text: `State backend settings changed: ${rest.join(", ")}.` });
+  return out;
+}
+
+/** Whether a local state path leaves the project folder (absolute, a drive, or `..`). */
+function outsideProject(path: string): boolean {
+  const p = posix.normalize(path.replace(/\\/g, "/"));
+  return posix.isAbsolute(p) || /^[A-Za-z]:/.test(p) || p === ".." || p.startsWith("../");
+}
+
+function describeBackend(b: BackendConfig): string {
+  switch (b.type) {
+    case "s3":
+      return `s3 bucket ${b.bucket}${b.key ? ` key ${b.key}` : ""}`;
+    case "gcs":
+      return `gcs bucket ${b.bucket}${b.prefix ? ` prefix ${b.prefix}` : ""}`;
+    case "cloud":
+      return `cloud ${shownHost(b.hostname ?? "app.terraform.io")} organization ${b.organization}${b.workspace ? ` workspace ${b.workspace}` : ""}`;
+    case "pg":
+      return "pg";
+    case "local":
+      return `local${b.path ? ` ${b.path}` : ""}`;
+  }
 }
 
 function diffVisibility(org: string, target: string, a: VisibilityConfig, b: VisibilityConfig): Change[] {
@@ -142,8 +235,10 @@ function diffRules(org: string, a: readonly ApprovalRule[], b: readonly Approval
     if (was.action !== r.action) add(r.action === "approve" ? 85 : 20, `Rule "${r.name}" now ${r.action === "approve" ? "approves" : "denies"} what it ${was.action === "approve" ? "approved" : "denied"}: ${summarizeMatch(r.match)}.`);
     else if (JSON.stringify(was.match) !== JSON.stringify(r.match)) {
       const wider = matchWidened(was.match, r.match);
+      // A match may grow in one key and shrink in another: the direction that widens access wins.
+      const narrower = matchWidened(r.match, was.match);
       if (r.action === "approve") add(wider ? 80 : 25, wider ? `Rule "${r.name}" now approves more: ${summarizeMatch(r.match)} (was ${summarizeMatch(was.match)}).` : `Rule "${r.name}" approves less: ${summarizeMatch(r.match)}.`);
-      else add(wider ? 20 : 60, wider ? `Rule "${r.name}" denies more: ${summarizeMatch(r.match)}.` : `Rule "${r.name}" denies less: ${summarizeMatch(r.match)} (was ${summarizeMatch(was.match)}).`);
+      else add(narrower ? 80 : 20, narrower ? `Approval loosened: deny rule "${r.name}" now denies less: ${summarizeMatch(r.match)} (was ${summarizeMatch(was.match)}).` : `Rule "${r.name}" denies more: ${summarizeMatch(r.match)}.`);
     }
     if ((was.reason ?? "") !== (r.reason ?? "")) add(5, `Rule "${r.name}" gives a new reason.`);
   }
@@ -154,7 +249,11 @@ function diffRules(org: string, a: readonly ApprovalRule[], b: readonly Approval
   return out;
 }
 
-/** Whether `b` may hold for requests `a` did not: a key dropped, a list grown, a level or lifetime raised. */
+/**
+ * Whether `b` may hold for requests `a` did not: a key dropped, a list grown, a level or lifetime
+ * raised, an `anyPermission` entry added or its level lowered. `matchWidened(b, a)` says whether
+ * `b` may fail to hold where `a` held (it matches less).
+ */
 export function matchWidened(a: RuleMatch, b: RuleMatch): boolean {
   for (const key of ["owners", "repositories", "repositorySelection"] as const) {
     if (a[key] && !b[key]) return true;
@@ -167,7 +266,16 @@ export function matchWidened(a: RuleMatch, b: RuleMatch): boolean {
       for (const [name, level] of Object.entries(b.permissions[kind] ?? {})) if (levelRank(level) > levelRank(a.permissions[kind]?.[name])) return true;
     }
   }
-  if (JSON.stringify(a.anyPermission) !== JSON.stringify(b.anyPermission)) return true;
+  // "Any of": no list holds for every request; a new entry, or a lower level, holds for more.
+  if (a.anyPermission && !b.anyPermission) return true;
+  if (a.anyPermission && b.anyPermission) {
+    for (const kind of ["organization", "repository", "other"] as const) {
+      for (const [name, level] of Object.entries(b.anyPermission[kind] ?? {})) {
+        const was = a.anyPermission[kind]?.[name];
+        if (was === undefined || levelRank(level) < levelRank(was)) return true;
+      }
+    }
+  }
   return false;
 }
 

@@ -43,6 +43,54 @@ describe("orgs", () => {
     expect(out).not.toContain("acme_corp");
   });
 
+  test("--json names, per organization, the secrets and variables a job reads by name, its plan environment and lock file", async () => {
+    const io = captureIO({});
+    expect(await run(["orgs", "--json", "--config", example], io)).toBe(0);
+    const labs = JSON.parse(io.out())[1];
+    expect(labs).toMatchObject({
+      secrets: ["ACME_LABS_APP_PRIVATE_KEY_ACTIONS_SEALED"],
+      variables: ["ACME_LABS_APP_CLIENT_ID", "ACME_LABS_APP_ID"],
+      planEnvironment: "token-policy-plan_acme-labs",
+      appIdVariable: "ACME_LABS_APP_ID",
+      appKeySecret: "ACME_LABS_APP_PRIVATE_KEY",
+      lockFile: "terraform-locks/acme-labs.terraform.lock.hcl",
+    });
+  });
+
+  test("the table names each organization's deploy and plan environments", async () => {
+    const io = captureIO({});
+    expect(await run(["orgs", "--config", example], io)).toBe(0);
+    const [head, corp] = io.out().split("\n");
+    expect(head.split(/\s{2,}/)).toEqual(["ORGANIZATION", "API", "ENVIRONMENT", "PLAN ENVIRONMENT", "INPUTS"]);
+    expect(corp.split(/\s{2,}/).slice(0, 4)).toEqual(["acme-corp", "https://api.github.com", "token-policy-acme-corp", "token-policy-plan_acme-corp"]);
+  });
+
+  test("--export-inputs reads each input from the numbered slot the workflow filled by name", async () => {
+    const io = captureIO({
+      TOKEN_POLICY_SECRET_NAMES: "ACME_LABS_APP_PRIVATE_KEY_ACTIONS_SEALED",
+      TOKEN_POLICY_SECRET_1: "c2VhbGVk",
+      TOKEN_POLICY_VAR_NAMES: "ACME_LABS_APP_CLIENT_ID,ACME_LABS_APP_ID",
+      TOKEN_POLICY_VAR_1: "Iv23abc",
+      TOKEN_POLICY_VAR_2: "12",
+      TOKEN_POLICY_VAR_3: "",
+    });
+    expect(await run(["orgs", "--config", example, "--org", "acme-labs", "--export-inputs"], io)).toBe(0);
+    const entries = [...io.out().matchAll(/^(TF_VAR_\w+)<<(EOF_[0-9a-f]{24})\n([\s\S]*?)\n\2$/gm)].map((m) => [m[1], m[3]]);
+    expect(entries).toEqual([
+      ["TF_VAR_acme_labs_app_client_id", "Iv23abc"],
+      ["TF_VAR_acme_labs_app_id", "12"],
+      ["TF_VAR_acme_labs_app_private_key_actions_sealed", "c2VhbGVk"],
+    ]);
+  });
+
+  test("fails with exit 2 when the slots were filled for another organization's inputs, exporting nothing", async () => {
+    const io = captureIO({ TOKEN_POLICY_SECRET_NAMES: "ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED", TOKEN_POLICY_SECRET_1: "other-org-value" });
+    expect(await run(["orgs", "--config", example, "--org", "acme-labs", "--export-inputs"], io)).toBe(2);
+    expect(io.out()).toBe("");
+    expect(io.err()).toContain("TOKEN_POLICY_SECRET_NAMES lists ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED, but acme-labs's stack needs the secrets ACME_LABS_APP_PRIVATE_KEY_ACTIONS_SEALED");
+    expect(io.err()).not.toContain("other-org-value");
+  });
+
   test("fails with exit 2 naming every missing input and its environment, never a value", async () => {
     const io = captureIO({ TOKEN_POLICY_SECRETS_JSON: JSON.stringify({ ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED: "s3cr3t-value" }), TOKEN_POLICY_VARS_JSON: "{}" });
     expect(await run(["orgs", "--config", example, "--org", "acme-corp", "--export-inputs"], io)).toBe(2);

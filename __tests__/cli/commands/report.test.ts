@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
@@ -100,6 +100,20 @@ describe("report", () => {
     expect(out).toContain("\\<img src=x onerror=alert(1)\\> \\*\\*bold\\*\\* \\[link\\](https://evil.example) @\u2060octocat gnp.exe &amp; \\|cell\\|");
   });
 
+  test("shows hosts in punycode, so a look-alike name shows as what it is", async () => {
+    const dir = repoWithChange((c) => {
+      c.organizations[1].githubUrl = "https://github.acme.ex\u0430mple";
+      c.organizations[0].app.webhookUrl = "https://h\u043e\u043eks.example/github";
+    });
+    const io = captureIO({});
+    expect(await run(["report", "--config", join(dir, "token-policy.yaml")], io)).toBe(0);
+    expect(io.out()).toContain(`GitHub: ${new URL("https://github.acme.ex\u0430mple").origin}\n`);
+    expect(io.out()).toMatch(/GitHub: https:\/\/github\.acme\.xn--/);
+    expect(io.out()).toMatch(/Webhook: https:\/\/xn--hks-[a-z0-9]+\.example\/github\./);
+    expect(io.out()).not.toContain("\u0430");
+    expect(io.out()).not.toContain("\u043e");
+  });
+
   test("--out never follows a symbolic link", async () => {
     const dir = mkdtempSync(join(tmpdir(), "report-out-"));
     const target = join(dir, "authorized_keys");
@@ -120,6 +134,81 @@ describe("report", () => {
     expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base", "main"], io)).toBe(1);
     expect(io.err()).toMatch(/^error: --base main: git could not read token-policy\.yaml at that commit: /);
     expect(io.out()).toBe("");
+  });
+
+  test("fails with exit 2 when a bare --base names both a file and a git ref: a file named like the base commit cannot stand in for it", async () => {
+    // GIVEN a change that adds an approve-everything rule and raises the lifetime, and a file named like the base commit holding the head's config
+    const dir = repoWithChange((c) => {
+      c.organizations[0].patPolicy = { maxLifetimeDays: 366 };
+      c.organizations[0].approval.rules.unshift({ name: "everything", action: "approve", match: {} });
+    });
+    const sha = execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, encoding: "utf8" }).trim();
+    copyFileSync(join(dir, "token-policy.yaml"), join(dir, sha));
+    const io = captureIO({});
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      // WHEN the report is asked for --base SHA
+      expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base", sha], io)).toBe(2);
+    } finally {
+      process.chdir(cwd);
+    }
+    // THEN it refuses, saying which flags say what, and reports nothing
+    expect(io.err()).toBe(`error: --base ${sha} names both a file and a git ref of ${execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: dir, encoding: "utf8" }).trim()}: say which with --base-file ${sha} or --base-ref ${sha}\n`);
+    expect(io.out()).toBe("");
+
+    // WHEN --base-ref SHA is given, THEN the file is ignored and the change is reported, riskiest first
+    const byRef = captureIO({});
+    process.chdir(dir);
+    try {
+      expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base-ref", sha], byRef)).toBe(0);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(byRef.out()).not.toContain("Nothing changed.");
+    expect(byRef.out()).toContain(`## Changes against ${sha}:token-policy.yaml\n\n**Widens access**\n\n- acme-corp: Fine-grained token lifetime raised: 90 → 366 days.\n- acme-corp: New rule "everything" approves: every request.\n`);
+  });
+
+  test("--base-file reads a file and never a ref; --base-ref reads a ref and never a file", async () => {
+    const dir = repoWithChange(() => {});
+    const file = captureIO({});
+    expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base-file", "main"], file)).toBe(2);
+    expect(file.err()).toBe("error: --base-file main: no such file\n");
+    const ref = captureIO({});
+    expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base-ref", example], ref)).toBe(2);
+    expect(ref.err()).toMatch(/^error: --base-ref ".*token-policy\.yaml": not a git ref|^error: --base-ref .*: no such git ref/);
+    const both = captureIO({});
+    expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base-ref", "main", "--base-file", example], both)).toBe(2);
+    expect(both.err()).toBe("error: --base-ref and --base-file cannot go together: give one base\n");
+  });
+
+  test("names a provider version change between the base's lock file and the head's", async () => {
+    const lock = (version: string, hash: string) => `provider "registry.terraform.io/integrations/github" {\n  version     = "${version}"\n  constraints = ">= 6.11.0, < 7.0.0"\n  hashes = [\n    "h1:${hash}=",\n  ]\n}\n`;
+    const dir = repoWithChange(() => {});
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t.invalid", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t.invalid" } });
+    mkdirSync(join(dir, "terraform-locks"));
+    writeFileSync(join(dir, "terraform-locks", "acme-corp.terraform.lock.hcl"), lock("6.11.0", "aaa"));
+    writeFileSync(join(dir, "terraform-locks", "acme-labs.terraform.lock.hcl"), lock("6.11.0", "bbb"));
+    git("add", ".");
+    git("commit", "-qm", "locks");
+    writeFileSync(join(dir, "terraform-locks", "acme-corp.terraform.lock.hcl"), lock("6.12.0", "ccc"));
+    writeFileSync(join(dir, "terraform-locks", "acme-labs.terraform.lock.hcl"), lock("6.11.0", "ddd"));
+    const io = captureIO({});
+    expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base-ref", "main"], io)).toBe(0);
+    expect(io.out()).toContain("- acme-labs: Provider registry.terraform.io/integrations/github 6.11.0 trusts new checksums without a version change (terraform-locks/acme-labs.terraform.lock.hcl)");
+    expect(io.out()).toContain("- acme-corp: Provider registry.terraform.io/integrations/github version changed: 6.11.0 → 6.12.0 (terraform-locks/acme-corp.terraform.lock.hcl); plan and deploy run the new build.");
+  });
+
+  test("--org reports one organization only", async () => {
+    const dir = repoWithChange((c) => {
+      c.organizations[0].patPolicy = { maxLifetimeDays: 100 };
+      c.organizations[1].patPolicy.maxLifetimeDays = 100;
+    });
+    const io = captureIO({});
+    expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base-ref", "main", "--org", "acme-labs"], io)).toBe(0);
+    expect(io.out()).toMatch(/^# Token policy: acme-labs\n/);
+    expect(io.out()).toContain("- acme-labs: Fine-grained token lifetime raised: 30 → 100 days.");
+    expect(io.out()).not.toContain("acme-corp");
   });
 
   test("a ref that git could read as an option is refused", async () => {

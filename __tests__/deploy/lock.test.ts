@@ -1,0 +1,122 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { run } from "../../cli";
+import { mirrorFlag } from "../../lib/deploy/lock";
+import { parseLockFile } from "../../lib/deploy/lock-file";
+import { captureIO } from "../helpers/io";
+import { providerMirror } from "../helpers/provider-mirror";
+import { runEntry } from "../helpers/run";
+import { terraformBinary } from "../../test-support/terraform";
+
+const example = join(__dirname, "..", "..", "token-policy.yaml");
+const binary = terraformBinary();
+const withTerraform = binary ? describe : describe.skip;
+if (!binary) process.stdout.write("skipped: no terraform binary on the PATH; token-policy lock did not run against a mirror\n");
+
+const GITHUB = "registry.terraform.io/integrations/github";
+
+/** A project folder holding the example config. */
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), "token-policy-lock-"));
+  copyFileSync(example, join(dir, "token-policy.yaml"));
+  return dir;
+}
+
+withTerraform("token-policy lock", () => {
+  jest.setTimeout(120_000);
+
+  test("writes each stack's lock file from the mirror TF_CLI_CONFIG_FILE names, and the next synth puts it into the stack", async () => {
+    // GIVEN a filesystem mirror with stand-in builds of the provider for two platforms
+    const { cliConfig } = providerMirror(GITHUB, "6.11.0", ["linux_amd64", "darwin_arm64"]);
+    const dir = project();
+    // WHEN token-policy lock runs for those platforms
+    const io = captureIO({ PATH: process.env.PATH, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: cliConfig });
+    expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--platform", "linux_amd64", "--platform", "darwin_arm64"], io)).toBe(0);
+    // THEN each organization has a lock file naming the mirror's version, with one checksum per build
+    for (const login of ["acme-corp", "acme-labs"]) {
+      const locked = parseLockFile(readFileSync(join(dir, "terraform-locks", `${login}.terraform.lock.hcl`), "utf8"));
+      expect([...locked.keys()]).toEqual([GITHUB]);
+      expect(locked.get(GITHUB)!.version).toBe("6.11.0");
+      expect(locked.get(GITHUB)!.hashes).toHaveLength(2);
+    }
+    expect(io.out()).toContain("acme-corp     terraform-locks/acme-corp.terraform.lock.hcl  registry.terraform.io/integrations/github 6.11.0");
+    expect(io.out()).toMatch(/Checksums for linux_amd64, darwin_arm64 from .*mirror \(TF_CLI_CONFIG_FILE\)/);
+
+    // WHEN the app synthesizes, THEN each stack holds its committed lock file
+    const synth = runEntry("main.ts", [], { cwd: dir, env: { PATH: dirname(process.execPath) } });
+    expect(synth.status).toBe(0);
+    expect(synth.stdout).toContain("acme-corp: cdktf.out/stacks/acme-corp/cdk.tf.json (provider pinned by terraform-locks/acme-corp.terraform.lock.hcl)");
+    for (const login of ["acme-corp", "acme-labs"]) {
+      expect(readFileSync(join(dir, "cdktf.out", "stacks", login, ".terraform.lock.hcl"), "utf8")).toBe(readFileSync(join(dir, "terraform-locks", `${login}.terraform.lock.hcl`), "utf8"));
+    }
+
+    // WHEN the committed lock file is gone and synth runs again, THEN the stack keeps the one it had
+    const stackLock = join(dir, "cdktf.out", "stacks", "acme-labs", ".terraform.lock.hcl");
+    const before = readFileSync(stackLock, "utf8");
+    rmSync(join(dir, "terraform-locks", "acme-labs.terraform.lock.hcl"));
+    expect(runEntry("main.ts", [], { cwd: dir, env: { PATH: dirname(process.execPath) } }).status).toBe(0);
+    expect(readFileSync(stackLock, "utf8")).toBe(before);
+  });
+
+  test("keeps the version a committed lock file names and adds checksums for new platforms", async () => {
+    const dir = project();
+    const first = providerMirror(GITHUB, "6.11.0", ["linux_amd64"]);
+    expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--org", "acme-corp", "--platform", "linux_amd64"], captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: first.cliConfig }))).toBe(0);
+    // GIVEN a mirror that also serves a newer version, for two platforms
+    const second = providerMirror(GITHUB, "6.11.0", ["linux_amd64", "windows_amd64"]);
+    const newer = providerMirror(GITHUB, "6.12.0", ["linux_amd64", "windows_amd64"]);
+    for (const platform of ["linux_amd64", "windows_amd64"]) {
+      copyFileSync(join(newer.mirror, GITHUB, `terraform-provider-github_6.12.0_${platform}.zip`), join(second.mirror, GITHUB, `terraform-provider-github_6.12.0_${platform}.zip`));
+    }
+    const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: second.cliConfig });
+    expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--org", "acme-corp", "--platform", "linux_amd64", "--platform", "windows_amd64"], io)).toBe(0);
+    const locked = parseLockFile(readFileSync(join(dir, "terraform-locks", "acme-corp.terraform.lock.hcl"), "utf8")).get(GITHUB)!;
+    expect(locked.version).toBe("6.11.0");
+    expect(locked.hashes).toHaveLength(2);
+    expect(existsSync(join(dir, "terraform-locks", "acme-labs.terraform.lock.hcl"))).toBe(false);
+  });
+
+  test("fails with exit 1 naming the organization when terraform cannot lock, and writes nothing", async () => {
+    // GIVEN a mirror with a version the stacks do not allow
+    const { cliConfig } = providerMirror(GITHUB, "5.0.0", ["linux_amd64"]);
+    const dir = project();
+    const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: cliConfig });
+    expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--platform", "linux_amd64"], io)).toBe(1);
+    expect(io.err()).toMatch(/^error: acme-corp: terraform providers lock -platform=linux_amd64 -fs-mirror=\S+ failed: .*integrations\/github/);
+    expect(existsSync(join(dir, "terraform-locks"))).toBe(false);
+  });
+
+  test("refuses to write through a symbolic link where a lock file goes", async () => {
+    const { cliConfig } = providerMirror(GITHUB, "6.11.0", ["linux_amd64"]);
+    const dir = project();
+    const target = join(dir, "elsewhere");
+    writeFileSync(target, "keep\n");
+    mkdirSync(join(dir, "terraform-locks"));
+    symlinkSync(target, join(dir, "terraform-locks", "acme-corp.terraform.lock.hcl"));
+    const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: cliConfig });
+    expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--org", "acme-corp", "--platform", "linux_amd64"], io)).toBe(2);
+    expect(io.err()).toMatch(/acme-corp\.terraform\.lock\.hcl is not a regular file/);
+    expect(readFileSync(target, "utf8")).toBe("keep\n");
+  });
+});
+
+describe("token-policy lock's input checks", () => {
+  test("fails with exit 2 for a platform that is not OS_ARCH, naming it, before running terraform", async () => {
+    const dir = project();
+    const io = captureIO({ PATH: "" });
+    expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--platform", "linux amd64"], io)).toBe(2);
+    expect(io.err()).toContain('error: --platform "linux amd64": a platform is OS_ARCH, for example linux_amd64, linux_arm64, darwin_amd64, darwin_arm64, windows_amd64');
+  });
+
+  test("uses the one mirror the CLI configuration names, and fails when it names two", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tfrc-"));
+    const one = join(dir, "one.tfrc");
+    writeFileSync(one, 'provider_installation {\n  # filesystem_mirror { path = "/commented" }\n  network_mirror {\n    url = "https://mirror.example/providers/"\n  }\n  direct { exclude = ["registry.terraform.io/*/*"] }\n}\n');
+    expect(mirrorFlag({ TF_CLI_CONFIG_FILE: one })).toBe("-net-mirror=https://mirror.example/providers/");
+    const two = join(dir, "two.tfrc");
+    writeFileSync(two, 'provider_installation {\n  filesystem_mirror { path = "/a" }\n  network_mirror { url = "https://b.example/" }\n}\n');
+    expect(() => mirrorFlag({ TF_CLI_CONFIG_FILE: two })).toThrow(/names 2 provider mirrors \(-fs-mirror=\/a, -net-mirror=https:\/\/b\.example\/\)/);
+    expect(mirrorFlag({})).toBeUndefined();
+  });
+});
