@@ -73,10 +73,10 @@ describe("errors people meet", () => {
     expect(io.out()).toBe("");
   });
 
-  test("GITHUB_API_URL with /api/v3 twice: exit 2 with the root to use, before any call", async () => {
-    const io = captureIO(appEnv({ GITHUB_API_URL: "https://github.acme.example/api/v3/api/v3" }));
+  test("an API root with /api/v3 twice: exit 2 with the root to use, before any call", async () => {
+    const io = captureIO(appEnv({ TOKEN_POLICY_API_URL: "https://github.acme.example/api/v3/api/v3" }));
     expect(await run(["review", "--org", "acme-corp", "--config", config], io)).toBe(2);
-    expect(io.err()).toBe("error: GITHUB_API_URL should be the API root, without /api/v3 twice: https://github.acme.example/api/v3\n");
+    expect(io.err()).toBe("error: TOKEN_POLICY_API_URL should be the API root, without /api/v3 twice: https://github.acme.example/api/v3\n");
     const io2 = captureIO(appEnv({ GITHUB_API_URL: "https://api.github.com/api/v3" }));
     expect(await run(["verify", "--org", "acme-corp", "--config", config], io2)).toBe(2);
     expect(io2.err()).toBe("error: GITHUB_API_URL should be the API root, https://api.github.com, without a path\n");
