@@ -139,6 +139,11 @@ describe("loadConfig", () => {
     ]);
   });
 
+  test("a value quoted in an error shows its invisible characters escaped", () => {
+    const lines = problems(yaml([orgEntry({ approval: { rules: [{ name: "read\u200d-only", action: "approve", match: {} }] } })]));
+    expect(lines).toContainEqual(expect.stringMatching(/rules\[0\]\.name: .*got "read<U\+200D>-only"$/));
+  });
+
   test("fails on selected visibility without repositories", () => {
     const lines = problems(yaml([orgEntry({ credentials: { actions: { visibility: "selected" }, dependabot: { repositories: [] } } })]));
     expect(lines).toEqual([

@@ -100,6 +100,18 @@ describe("report", () => {
     expect(out).toContain("\\<img src=x onerror=alert(1)\\> \\*\\*bold\\*\\* \\[link\\](https://evil.example) @\u2060octocat gnp.exe &amp; \\|cell\\|");
   });
 
+  test("invisible characters in a value are shown escaped, not passed on", async () => {
+    // GIVEN a rule whose reason hides a zero-width space and Unicode tag characters
+    const dir = repoWithChange((c) => {
+      c.organizations[0].approval.rules[0].reason = "ask platform\u200b-team\u{E0069}\u{E0067}";
+    });
+    const io = captureIO({});
+    expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base", "main"], io)).toBe(0);
+    // THEN the report shows where they are, and carries none of them
+    expect(io.out()).toContain("ask platform\\<U+200B\\>-team\\<U+E0069\\>\\<U+E0067\\>");
+    expect(io.out()).not.toMatch(/[\u200b\u{E0000}-\u{E007F}]/u);
+  });
+
   test("--out never follows a symbolic link", async () => {
     const dir = mkdtempSync(join(tmpdir(), "report-out-"));
     const target = join(dir, "authorized_keys");
