@@ -65,8 +65,21 @@ describe("the App's key from the environment", () => {
     writeFileSync(file, "client_secret=s3cr3t-value-not-a-key\n", { mode: 0o600 });
     const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY_FILE: file });
     expect(await run(["review", "--org", "acme-corp", "--config", writePolicyFile()], io)).toBe(2);
-    expect(io.err()).toMatch(/not a PEM private key/);
-    expect(io.err()).not.toContain("s3cr3t");
+    expect(io.err()).toBe("error: the file APP_PRIVATE_KEY_FILE names is not a PEM private key (GitHub issues it as -----BEGIN RSA PRIVATE KEY-----); the value is not shown\n");
+  });
+
+  test("fails when APP_PRIVATE_KEY holds a file name, pointing at APP_PRIVATE_KEY_FILE", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "key-")), "app.pem");
+    writeFileSync(file, app.pem, { mode: 0o600 });
+    const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: file });
+    expect(await run(["review", "--org", "acme-corp", "--config", writePolicyFile()], io)).toBe(2);
+    expect(io.err()).toBe("error: APP_PRIVATE_KEY holds a file name, not a key: set APP_PRIVATE_KEY_FILE to the file's path, or APP_PRIVATE_KEY to the key itself (the value is not shown)\n");
+  });
+
+  test("an organization's own key variable is named when it holds no key, and never shown", async () => {
+    const io = captureIO({ GITHUB_API_URL: standIn.url, ACME_CORP_APP_ID: String(app.appId), ACME_CORP_APP_PRIVATE_KEY: "hunter2-not-a-key" });
+    expect(await run(["review", "--org", "acme-corp", "--config", writePolicyFile()], io)).toBe(2);
+    expect(io.err()).toBe("error: ACME_CORP_APP_PRIVATE_KEY is not a PEM private key (GitHub issues it as -----BEGIN RSA PRIVATE KEY-----); the value is not shown\n");
   });
 
   test("a key file is read when APP_PRIVATE_KEY_FILE names one", () => {

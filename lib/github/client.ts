@@ -135,6 +135,12 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
 /** Where a command's credentials come from. */
 export interface CredentialSources {
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * The variable `APP_PRIVATE_KEY` was read from, for messages (an organization's own
+   * `ACME_CORP_APP_PRIVATE_KEY`, for example).
+   * @default "APP_PRIVATE_KEY"
+   */
+  readonly keyVariable?: string;
 }
 
 /**
@@ -143,7 +149,7 @@ export interface CredentialSources {
  * `--credentials FILE` read that file themselves. Throws a {@link UsageError} (exit 2) naming
  * what to set; never echoes a value.
  */
-export function resolveAuth({ env }: CredentialSources): GitHubAuth {
+export function resolveAuth({ env, keyVariable = "APP_PRIVATE_KEY" }: CredentialSources): GitHubAuth {
   const installationId = env.APP_INSTALLATION_ID ? Number(env.APP_INSTALLATION_ID) : undefined;
   if (installationId !== undefined && !(Number.isInteger(installationId) && installationId > 0)) {
     throw usage("APP_INSTALLATION_ID must be the installation's numeric id");
@@ -152,10 +158,27 @@ export function resolveAuth({ env }: CredentialSources): GitHubAuth {
   if (env.APP_ID) {
     const key = privateKeyFromEnv(env);
     if (!key) throw usage("APP_ID is set but neither APP_PRIVATE_KEY nor APP_PRIVATE_KEY_FILE is");
-    if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(key)) throw usage("the App private key is not a PEM private key (APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE)");
+    if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(key)) throw usage(notAKey(env.APP_PRIVATE_KEY ? keyVariable : "APP_PRIVATE_KEY_FILE", key));
     return { kind: "app", appId: env.APP_ID, privateKey: key, installationId };
   }
   throw usage("no GitHub credentials: set GITHUB_TOKEN (an installation token), or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
+}
+
+/** What is wrong with a value that is not a PEM key, without showing it. */
+function notAKey(variable: string, value: string): string {
+  if (variable !== "APP_PRIVATE_KEY_FILE" && !KEY_SHAPED.test(value) && value.length < 4096 && isFile(value)) {
+    return `${variable} holds a file name, not a key: set APP_PRIVATE_KEY_FILE to the file's path, or ${variable} to the key itself (the value is not shown)`;
+  }
+  const holder = variable === "APP_PRIVATE_KEY_FILE" ? "the file APP_PRIVATE_KEY_FILE names" : variable;
+  return `${holder} is not a PEM private key (GitHub issues it as -----BEGIN RSA PRIVATE KEY-----); the value is not shown`;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Largest key file read: a PEM private key of GitHub's is under 4 KiB. */
