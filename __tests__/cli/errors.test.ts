@@ -82,6 +82,12 @@ describe("errors people meet", () => {
     expect(io2.err()).toBe("error: GITHUB_API_URL should be the API root, https://api.github.com, without a path\n");
   });
 
+  test("a PORT that is not a port: exit 2, its value not shown", async () => {
+    const io = captureIO(appEnv({ PORT: "ghs_notaport0000000000000000000000000000", WEBHOOK_SECRET: "Xq7vR2mK9pL4sT8wZ3nB6cF1hJ5yD0gA" }));
+    expect(await run(["serve", "--config", config], io)).toBe(2);
+    expect(io.err()).toBe("error: PORT must be a port number (0-65535); its value is not shown\n");
+  });
+
   test("a wrong APP_ID: the call, and which two things must match", async () => {
     const io = captureIO(appEnv({ APP_ID: "999" }));
     expect(await run(["review", "--org", "acme-corp", "--config", config], io)).toBe(1);
