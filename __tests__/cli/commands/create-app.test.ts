@@ -250,11 +250,11 @@ describe("create-app (end to end in headless Chromium)", () => {
   });
 
   test.each([
-    [0o777, "everyone and its group"],
-    [0o1777, "everyone and its group"],
-    [0o770, "its group"],
-    [0o702, "everyone"],
-  ])("fails when the credentials folder has mode %o (writable by %s), before anything starts", async (mode, who) => {
+    ["777", "everyone and its group", 0o777],
+    ["1777", "everyone and its group", 0o1777],
+    ["770", "its group", 0o770],
+    ["702", "everyone", 0o702],
+  ])("fails when the credentials folder has mode %s (writable by %s), before anything starts", async (_mode, who, mode) => {
     // GIVEN a folder another user could write to
     const shared = mkdtempSync(join(tmpdir(), "shared-"));
     chmodSync(shared, mode);
