@@ -111,13 +111,8 @@ export async function registerApp(org: OrganizationConfig, options: Registration
       const timeoutMs = deps.timeoutMs ?? 3_600_000;
       const waited = timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} minutes` : `${Math.round(timeoutMs / 1000)} seconds`;
       const timer = setTimeout(() => reject(new GitHubFailure(`no answer from GitHub within ${waited}; GitHub's manifest codes expire after one hour. Run create-app again.`)), timeoutMs);
-      let interrupted = false;
-      void deps.interrupted?.then((signal) => {
-        interrupted = true;
-        if (exchanging) {
-          io.stderr.write(`${signal}: finishing the code exchange first, so the new App's credentials are not lost\n`);
-          return;
-        }
+      let interrupted: string | undefined;
+      const stopInterrupted = (signal: string) => {
         clearTimeout(timer);
         writer.discard();
         reject(
@@ -125,6 +120,14 @@ export async function registerApp(org: OrganizationConfig, options: Registration
             `interrupted (${signal}) before GitHub answered; the empty ${out} was removed. If you had already confirmed on GitHub, delete that App in ${org.login}'s settings (Developer settings, GitHub Apps) and run create-app again.`,
           ),
         );
+      };
+      void deps.interrupted?.then((signal) => {
+        interrupted = signal;
+        if (exchanging) {
+          io.stderr.write(`${signal}: finishing the code exchange first, so the new App's credentials are not lost\n`);
+          return;
+        }
+        stopInterrupted(signal);
       });
       server.on("request", (req: IncomingMessage, res: ServerResponse) => {
         if (!allowedHosts.has((req.headers.host ?? "").toLowerCase())) return html(res, 421, "<h1>Misdirected request</h1><p>This page answers only at 127.0.0.1 or localhost.</p>");
@@ -172,9 +175,18 @@ export async function registerApp(org: OrganizationConfig, options: Registration
             resolve({ appId: data.id, slug: data.slug, clientId: data.client_id, credentialsFile: out, installUrl, webhookSecret: Boolean(data.webhook_secret) });
           })
           .catch((e) => {
+            const status = (e as { status?: number }).status;
+            if (status === 404 || status === 422) {
+              // A code GitHub does not know: not GitHub's answer. Waiting on lets the real one,
+              // still to come, be saved instead of leaving an App with no saved key.
+              exchanging = false;
+              io.stderr.write(`warning: GitHub does not know the code of a callback (${status}); nothing was saved, still waiting for GitHub\n`);
+              html(res, 400, "<h1>Refused</h1><p>GitHub does not know this code. Nothing was saved; the flow keeps waiting for GitHub's answer.</p>");
+              if (interrupted) stopInterrupted(interrupted);
+              return;
+            }
             html(res, 502, "<h1>Failed</h1><p>GitHub did not exchange the code. See the terminal.</p>");
             clearTimeout(timer);
-            const status = (e as { status?: number }).status;
             reject(new GitHubFailure(`GitHub answered ${status ?? "nothing"} to POST /app-manifests/{code}/conversions: ${clean((e as Error).message)}`));
           });
       });

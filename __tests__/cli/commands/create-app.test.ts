@@ -128,6 +128,27 @@ describe("create-app (end to end in headless Chromium)", () => {
     expect(standIn.callsOf("POST /app-manifests/{code}/conversions")).toHaveLength(1);
   });
 
+  test("a callback with the right state but a code GitHub does not know cannot end the run", async () => {
+    const io = captureIO({});
+    const result = await createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out }, io, {
+      openBrowser: async (url) => {
+        // GIVEN a local process that learned the start address and read the state from it
+        const state = /state=([A-Za-z0-9_-]+)/.exec(await (await fetch(url)).text())![1];
+        // WHEN it answers in GitHub's place with a made-up code
+        const bogus = await fetch(new URL(`/callback?code=madeup&state=${state}`, url));
+        // THEN it is refused and nothing is written
+        expect(bogus.status).toBe(400);
+        expect(readFileSync(out, "utf8")).toBe("");
+        // AND the owner's real flow still completes
+        await page.goto(url);
+        await page.click("#create");
+      },
+    });
+    expect(JSON.parse(readFileSync(out, "utf8")).pem).toBe(standIn.createdAppKeys.get(result.appId));
+    expect(io.err()).toContain("warning: GitHub does not know the code of a callback (404); nothing was saved, still waiting for GitHub");
+    expect(standIn.callsOf("POST /app-manifests/{code}/conversions").map((c) => c.status)).toEqual([404, 201]);
+  });
+
   test("fails without waiting forever when GitHub never answers", async () => {
     const started = Date.now();
     await expect(
