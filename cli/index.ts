@@ -73,6 +73,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--port <n>", "local port (default: a free one)", (v) => Number(v))
     .option("--no-open", "print the URL instead of opening the browser")
     .option("--out <file>", "credentials file (default: .secrets/<login>-app.json)")
+    .option("--allow-shared-folder", "accept a credentials folder that group or others can write to")
     .action(async (opts) => {
       await createApp(opts, io);
     });

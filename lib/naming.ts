@@ -8,8 +8,9 @@ export const GITHUB_COM = "https://github.com";
 
 /**
  * The stem of every Terraform variable of one organization: its login in lower case with
- * `-` as `_` (GitHub logins have no `_`, so two logins never share a stem), prefixed with
- * `org_` when it starts with a digit, which Terraform identifiers may not.
+ * `-` as `_` (GitHub logins have no `_`), prefixed with `org_` when it starts with a digit, which
+ * Terraform identifiers may not. So `1acme` and `org-1acme` share a stem: the config loader
+ * refuses the two together.
  */
 export function variableStem(login: string): string {
   const stem = login.toLowerCase().replace(/-/g, "_");

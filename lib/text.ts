@@ -7,14 +7,31 @@ import { closest, distance } from "fastest-levenshtein";
  */
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-/** Strips control characters (C0, C1) and bidi controls before text reaches a terminal or a report. */
-export function clean(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(BIDI, "");
+/**
+ * Characters that show as nothing or as a line break where none is expected: Unicode's
+ * default-ignorable code points (zero-width space and joiners, word joiner, soft hyphen, variation
+ * selectors, Hangul fillers, the tag characters U+E0000–U+E007F, …), other format characters, and
+ * the line and paragraph separators. Two names that differ only by one of them look the same.
+ */
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2028\u2029]/gu;
+
+/** `<U+200B>` for an invisible character: shown, so that it can be seen and searched for. */
+function visible(char: string): string {
+  return `<U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}>`;
 }
 
 /**
- * Escapes text for Markdown prose and table cells, as GitHub renders them: Markdown syntax,
- * HTML (`<`, `>`, `&`), and @-mentions (a word joiner after `@`, so nobody is notified by a
+ * Makes text safe for a terminal or a report: control characters (C0, C1) become spaces, bidi
+ * controls are removed, and other invisible characters are shown escaped as `<U+XXXX>`.
+ */
+export function clean(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(BIDI, "").replace(INVISIBLE, visible);
+}
+
+/**
+ * Escapes text for Markdown prose and table cells, as GitHub renders them: what {@link clean}
+ * does (invisible characters shown as `<U+XXXX>`), Markdown syntax, HTML (`<`, `>`, `&`), and
+ * @-mentions (a word joiner after `@`, so nobody is notified by a
  * value from a config or from GitHub).
  */
 export function md(text: string): string {

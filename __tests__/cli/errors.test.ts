@@ -73,13 +73,19 @@ describe("errors people meet", () => {
     expect(io.out()).toBe("");
   });
 
-  test("GITHUB_API_URL with /api/v3 twice: exit 2 with the root to use, before any call", async () => {
-    const io = captureIO(appEnv({ GITHUB_API_URL: "https://github.acme.example/api/v3/api/v3" }));
+  test("an API root with /api/v3 twice: exit 2 with the root to use, before any call", async () => {
+    const io = captureIO(appEnv({ TOKEN_POLICY_API_URL: "https://github.acme.example/api/v3/api/v3" }));
     expect(await run(["review", "--org", "acme-corp", "--config", config], io)).toBe(2);
-    expect(io.err()).toBe("error: GITHUB_API_URL should be the API root, without /api/v3 twice: https://github.acme.example/api/v3\n");
+    expect(io.err()).toBe("error: TOKEN_POLICY_API_URL should be the API root, without /api/v3 twice: https://github.acme.example/api/v3\n");
     const io2 = captureIO(appEnv({ GITHUB_API_URL: "https://api.github.com/api/v3" }));
     expect(await run(["verify", "--org", "acme-corp", "--config", config], io2)).toBe(2);
     expect(io2.err()).toBe("error: GITHUB_API_URL should be the API root, https://api.github.com, without a path\n");
+  });
+
+  test("a PORT that is not a port: exit 2, its value not shown", async () => {
+    const io = captureIO(appEnv({ PORT: "ghs_notaport0000000000000000000000000000", WEBHOOK_SECRET: "Xq7vR2mK9pL4sT8wZ3nB6cF1hJ5yD0gA" }));
+    expect(await run(["serve", "--config", config], io)).toBe(2);
+    expect(io.err()).toBe("error: PORT must be a port number (0-65535); its value is not shown\n");
   });
 
   test("a wrong APP_ID: the call, and which two things must match", async () => {

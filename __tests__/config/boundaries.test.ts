@@ -28,6 +28,10 @@ describe("githubUrl decides where tokens go", () => {
     ["https://localhost", /is localhost/],
     ["https://[::1]", /loopback/],
     ["https://[fd00::1]", /private \(unique local\) address/],
+    ["https://[::ffff:169.254.169.254]", /IPv4-mapped address of 169\.254\.169\.254, which is a link-local address/],
+    ["https://localhost.", /is localhost/],
+    ["https://198.18.0.1", /benchmarking address/],
+    ["https://g\u0456thub.com", /non-ASCII characters, which can look like another host; write its ASCII \(punycode\) spelling xn--gthub-n2e\.com/],
   ])("refuses %j", (githubUrl, message) => {
     const lines = problems(yaml([orgEntry({ githubUrl })]));
     expect(lines).toEqual([expect.stringMatching(new RegExp(`organizations\\[0\\]\\.githubUrl: .*${message.source}`))]);

@@ -128,6 +128,22 @@ describe("loadConfig", () => {
     expect(lines).toEqual([expect.stringMatching(/organizations\[1\]\.login: duplicate login \(first used by organizations\[0\]; logins are case-insensitive\), got "ACME-Corp"$/)]);
   });
 
+  test("fails when two logins would share variable names, naming both", () => {
+    // GIVEN 1acme (stem org_1acme, since Terraform names may not start with a digit) and org-1acme
+    const lines = problems(yaml([orgEntry({ login: "1acme" }), orgEntry(), orgEntry({ login: "org-1acme" })]));
+    // THEN one error at the second, naming both logins and the names they would share
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /organizations\[2\]\.login: org-1acme and 1acme \(organizations\[0\]\) would share the variable names org_1acme_… \(TF_VAR_org_1acme_app_id, ORG_1ACME_APP_ID, …\), so one would read the other's App and key: keep one of them in a separate config file$/,
+      ),
+    ]);
+  });
+
+  test("a value quoted in an error shows its invisible characters escaped", () => {
+    const lines = problems(yaml([orgEntry({ approval: { rules: [{ name: "read\u200d-only", action: "approve", match: {} }] } })]));
+    expect(lines).toContainEqual(expect.stringMatching(/rules\[0\]\.name: .*got "read<U\+200D>-only"$/));
+  });
+
   test("fails on selected visibility without repositories", () => {
     const lines = problems(yaml([orgEntry({ credentials: { actions: { visibility: "selected" }, dependabot: { repositories: [] } } })]));
     expect(lines).toEqual([

@@ -36,6 +36,20 @@ describe("member guide", () => {
     expect(rules.match(/\[create this token\]\(https:\/\/github\.com\/settings\/personal-access-tokens\/new\?/g)).toHaveLength(2);
   });
 
+  test("invisible characters in a rule's reason are shown escaped", () => {
+    // GIVEN a deny rule whose reason hides a word joiner and a Unicode tag character
+    const org = parseOrg(
+      orgEntry({
+        approval: { rules: [{ name: "no admin", action: "deny", reason: "no\u2060 admin\u{E0020}", match: { permissions: { organization: { administration: "write" } } } }] },
+      }),
+    );
+    // WHEN the guide is written
+    const text = memberGuide(org);
+    // THEN a reader sees where they are, and nothing invisible is passed on
+    expect(text).toContain("Reason given: no\\<U+2060\\> admin\\<U+E0020\\>");
+    expect(text).not.toMatch(/[\u2060\u{E0000}-\u{E007F}]/u);
+  });
+
   test("on GitHub Enterprise Server it says there are no pre-filled links, and gives the values", () => {
     const text = memberGuide(labs);
     expect(text).toContain("https://github.acme.example is a GitHub Enterprise Server: it has no pre-filled token links.");

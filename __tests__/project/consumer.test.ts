@@ -15,7 +15,10 @@ describe("a consumer project", () => {
   let files: string[];
 
   beforeAll(() => {
-    // GIVEN the package as npm would publish it
+    // GIVEN a module left in dist/ by an earlier build of a file since removed
+    mkdirSync(join(root, "dist", "lib"), { recursive: true });
+    writeFileSync(join(root, "dist", "lib", "removed-since.js"), "module.exports = 'stale';\n");
+    // AND the package as npm would publish it
     const out = mkdtempSync(join(tmpdir(), "pack-"));
     const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", out], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })) as { filename: string; files: { path: string }[] }[];
     files = packed[0].files.map((f) => f.path);
@@ -35,6 +38,11 @@ describe("a consumer project", () => {
     expect(files).toEqual(expect.arrayContaining(["dist/lib/index.js", "dist/lib/index.d.ts", "dist/cli/index.js", "token-policy.schema.json", "README.md", "package.json"]));
     expect(files.filter((f) => !/^(dist\/(lib|cli)\/|README\.md$|package\.json$|token-policy\.schema\.json$)/.test(f))).toEqual([]);
     expect(files.filter((f) => /__tests__|test-support|fixtures|\.secrets|\.pem$|\.tfstate/.test(f))).toEqual([]);
+  });
+
+  test("is built from a clean dist/: nothing an earlier build left behind is packed", () => {
+    expect(files).not.toContain("dist/lib/removed-since.js");
+    expect(files).toContain("dist/lib/hosts.js");
   });
 
   test("type-checks against the package's declarations and synthesizes every stack", () => {

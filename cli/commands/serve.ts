@@ -45,7 +45,7 @@ export async function serve(options: ServeOptions, io: CommandIO, deps: ServeDep
   const auth = resolveAuth({ env: { ...io.env, GITHUB_TOKEN: undefined } });
   if (auth.kind !== "app") throw new UsageError("serve acts as the App: set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
   const port = options.port ?? (io.env.PORT ? Number(io.env.PORT) : 3000);
-  if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port (or PORT) must be a port number, got ${options.port ?? io.env.PORT}`);
+  if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(options.port !== undefined ? `--port must be a port number (0-65535), got ${options.port}` : "PORT must be a port number (0-65535); its value is not shown");
   const sweepMinutes = options.sweepMinutes ?? 15;
   if (!(sweepMinutes >= 0)) throw new UsageError(`--sweep-minutes must be a number of minutes, got ${options.sweepMinutes}`);
 

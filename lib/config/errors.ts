@@ -1,3 +1,5 @@
+import { clean } from "../text";
+
 /** One problem found in an input, located by file, line and path. */
 export interface Problem {
   /** The file as the user named it. */
@@ -49,16 +51,16 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 const SECRET_SHAPES = /-----BEGIN [A-Z ]*PRIVATE KEY-----|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}/;
 
-/** Shows a value in a message: short, and never a key or token. */
+/** Shows a value in a message: short, never a key or token, invisible characters escaped. */
 export function showValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (typeof value === "string") {
     if (SECRET_SHAPES.test(value)) return "a value shaped like a key or token (not shown)";
-    return JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value);
+    return clean(JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value));
   }
   const json = JSON.stringify(value) ?? String(value);
   if (SECRET_SHAPES.test(json)) return "a value shaped like a key or token (not shown)";
-  return json.length > 60 ? json.slice(0, 57) + "..." : json;
+  return clean(json.length > 60 ? json.slice(0, 57) + "..." : json);
 }
 
 /** Bad usage of a command (arguments, environment): the CLI prints the message and exits 2. */

@@ -6,7 +6,8 @@ import { readFileSync, statSync } from "node:fs";
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { ConfigError, formatPath, showValue, stripLeadingName, type Problem } from "./errors";
-import { configSchema, ORGANIZATION_KEYS, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
+import { configSchema, LOGIN_PATTERN, ORGANIZATION_KEYS, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
+import { variableStem } from "../naming";
 
 /** The file read when neither an argument nor `TOKEN_POLICY_CONFIG` names one. */
 export const DEFAULT_CONFIG_FILE = "token-policy.yaml";
@@ -98,6 +99,7 @@ export function parseConfig(text: string, file: string): TokenPolicyConfig {
   }
   if (Array.isArray(raw.organizations)) problems.push(...duplicateLogins(raw.organizations, doc, file, at));
   problems.push(...templateProblems(doc, file, at));
+  if (Array.isArray(raw.organizations)) problems.push(...stemCollisions(raw.organizations, doc, file, at));
   const result = configSchema.safeParse(input);
   if (!result.success) problems.push(...issuesToProblems(result.error.issues, input, raw, doc, file, at));
   if (problems.length > 0) throw new ConfigError(dedupe(problems));
@@ -283,6 +285,30 @@ function duplicateLogins(orgs: unknown[], doc: Document, file: string, at: Locat
         message: `duplicate login (first used by organizations[${first}]; logins are case-insensitive), got ${showValue(login)}`,
       });
     }
+  });
+  return out;
+}
+
+/**
+ * Two logins whose Terraform variables and CI inputs would share names (`1acme` and `org-1acme`
+ * both make `org_1acme_…` and `ORG_1ACME_…`): one organization would read the other's App and key.
+ */
+function stemCollisions(orgs: unknown[], doc: Document, file: string, at: Locator): Problem[] {
+  const seen = new Map<string, { index: number; login: string }>();
+  const out: Problem[] = [];
+  orgs.forEach((o, i) => {
+    const login = isPlainObject(o) && typeof o.login === "string" && LOGIN_PATTERN.test(o.login) ? o.login : undefined;
+    if (!login) return;
+    const stem = variableStem(login);
+    const first = seen.get(stem);
+    if (!first) return void seen.set(stem, { index: i, login });
+    if (first.login.toLowerCase() === login.toLowerCase()) return; // a duplicate login, reported as such
+    out.push({
+      file,
+      ...locate(doc, ["organizations", i, "login"], at),
+      path: `organizations[${i}].login`,
+      message: `${login} and ${first.login} (organizations[${first.index}]) would share the variable names ${stem}_… (TF_VAR_${stem}_app_id, ${stem.toUpperCase()}_APP_ID, …), so one would read the other's App and key: keep one of them in a separate config file`,
+    });
   });
   return out;
 }

@@ -7,6 +7,9 @@ import { z } from "zod";
 import { APP_EVENTS, APP_PERMISSIONS, CATALOGUE_SOURCE } from "../catalogue";
 import { CLIENT_ID_PATTERN, credentialNames, secretNameProblem } from "../naming";
 import { didYouMean } from "../text";
+import { nonAsciiHostProblem, privateHostProblem } from "../hosts";
+
+export { privateHostProblem } from "../hosts";
 
 /** A strict object: unknown keys are reported with the keys that are allowed there. */
 function obj<T extends z.ZodRawShape>(shape: T) {
@@ -38,31 +41,6 @@ const httpsUrl = (what: string, schemes: "https" | "http(s)" = "http(s)") =>
     });
 
 /**
- * Why a host is private (loopback, link-local, private or shared address space, `localhost`), or
- * undefined. Only address literals and `localhost` are judged: a name's address is not looked up.
- */
-export function privateHostProblem(hostname: string): string | undefined {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  if (h === "localhost" || h.endsWith(".localhost")) return "is localhost";
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h.replace(/^::ffff:/, ""));
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    if (a === 127) return "is a loopback address";
-    if (a === 169 && b === 254) return "is a link-local address";
-    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return "is a private address";
-    if (a === 100 && b >= 64 && b <= 127) return "is a shared (carrier-grade NAT) address";
-    if (a === 0) return "is an unspecified address";
-    return undefined;
-  }
-  if (h.includes(":")) {
-    if (h === "::1" || h === "::") return "is a loopback or unspecified address";
-    if (/^fe[89ab]/.test(h)) return "is a link-local address";
-    if (/^f[cd]/.test(h)) return "is a private (unique local) address";
-  }
-  return undefined;
-}
-
-/**
  * The web root of a GitHub instance, where tokens and the App's key are sent: `https://` and a
  * host (and port) only; no user info, path, query, fragment, white space or control characters.
  * A private or loopback host needs `allowPrivateHost: true` (checked with the organization).
@@ -72,6 +50,8 @@ const githubUrl = z
   .superRefine((v, ctx) => {
     const fail = (message: string) => ctx.addIssue({ code: "custom", input: v, message });
     if (/[\u0000-\u0020\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(v)) return fail("must not contain white space or control characters");
+    const nonAscii = nonAsciiHostProblem(v);
+    if (nonAscii) return fail(nonAscii);
     let u: URL;
     try {
       u = new URL(v);

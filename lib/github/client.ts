@@ -3,7 +3,7 @@
  * throttling, retries of server errors, and pagination. Built from explicit options, so tests
  * hand it a local stand-in's URL.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import Bottleneck from "bottleneck";
 import { Octokit } from "@octokit/core";
 import { createAppAuth } from "@octokit/auth-app";
@@ -12,6 +12,7 @@ import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { UsageError } from "../config/errors";
 import { apiUrlFor } from "../naming";
+import { apiRootProblem, isLoopbackHost } from "../hosts";
 
 /**
  * Says on the log when a request is tried again. Registered before the retry plugin, so its
@@ -75,9 +76,13 @@ export interface GitHubClientOptions {
 
 /**
  * Creates a client. With App credentials and no installation id, finds the organization's
- * installation with `GET /orgs/{org}/installation` (as the App) first.
+ * installation with `GET /orgs/{org}/installation` (as the App) first. An API root that is not
+ * `https://` (or `http://` to this machine) is refused before any request.
  */
 export async function createGitHubClient(options: GitHubClientOptions): Promise<GitHubClient> {
+  // Credentials go there: https only, http only to this machine (see resolveApiUrl).
+  const rootProblem = apiRootProblem("the API root", options.apiUrl);
+  if (rootProblem) throw new UsageError(rootProblem);
   const warn = options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const maxRetries = options.maxRetries ?? 2;
   const unit = options.retryUnitMs ?? 1000;
@@ -130,6 +135,12 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
 /** Where a command's credentials come from. */
 export interface CredentialSources {
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * The variable `APP_PRIVATE_KEY` was read from, for messages (an organization's own
+   * `ACME_CORP_APP_PRIVATE_KEY`, for example).
+   * @default "APP_PRIVATE_KEY"
+   */
+  readonly keyVariable?: string;
 }
 
 /**
@@ -138,7 +149,7 @@ export interface CredentialSources {
  * `--credentials FILE` read that file themselves. Throws a {@link UsageError} (exit 2) naming
  * what to set; never echoes a value.
  */
-export function resolveAuth({ env }: CredentialSources): GitHubAuth {
+export function resolveAuth({ env, keyVariable = "APP_PRIVATE_KEY" }: CredentialSources): GitHubAuth {
   const installationId = env.APP_INSTALLATION_ID ? Number(env.APP_INSTALLATION_ID) : undefined;
   if (installationId !== undefined && !(Number.isInteger(installationId) && installationId > 0)) {
     throw usage("APP_INSTALLATION_ID must be the installation's numeric id");
@@ -147,44 +158,97 @@ export function resolveAuth({ env }: CredentialSources): GitHubAuth {
   if (env.APP_ID) {
     const key = privateKeyFromEnv(env);
     if (!key) throw usage("APP_ID is set but neither APP_PRIVATE_KEY nor APP_PRIVATE_KEY_FILE is");
-    if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(key)) throw usage("the App private key is not a PEM private key (APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE)");
+    if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(key)) throw usage(notAKey(env.APP_PRIVATE_KEY ? keyVariable : "APP_PRIVATE_KEY_FILE", key));
     return { kind: "app", appId: env.APP_ID, privateKey: key, installationId };
   }
   throw usage("no GitHub credentials: set GITHUB_TOKEN (an installation token), or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
 }
 
-/**
- * The App's private key from `APP_PRIVATE_KEY` (literal `\\n` turned into newlines, as CI
- * variables often hold it) or `APP_PRIVATE_KEY_FILE`; undefined when neither is set.
- */
-export function privateKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.APP_PRIVATE_KEY) return env.APP_PRIVATE_KEY.replace(/\\n/g, "\n");
-  if (!env.APP_PRIVATE_KEY_FILE) return undefined;
+/** What is wrong with a value that is not a PEM key, without showing it. */
+function notAKey(variable: string, value: string): string {
+  if (variable !== "APP_PRIVATE_KEY_FILE" && !KEY_SHAPED.test(value) && value.length < 4096 && isFile(value)) {
+    return `${variable} holds a file name, not a key: set APP_PRIVATE_KEY_FILE to the file's path, or ${variable} to the key itself (the value is not shown)`;
+  }
+  const holder = variable === "APP_PRIVATE_KEY_FILE" ? "the file APP_PRIVATE_KEY_FILE names" : variable;
+  return `${holder} is not a PEM private key (GitHub issues it as -----BEGIN RSA PRIVATE KEY-----); the value is not shown`;
+}
+
+function isFile(path: string): boolean {
   try {
-    return readFileSync(env.APP_PRIVATE_KEY_FILE, "utf8");
-  } catch (e) {
-    throw usage(`APP_PRIVATE_KEY_FILE ${env.APP_PRIVATE_KEY_FILE}: cannot be read (${(e as NodeJS.ErrnoException).code})`);
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 
+/** Largest key file read: a PEM private key of GitHub's is under 4 KiB. */
+const MAX_KEY_FILE_BYTES = 64 * 1024;
+
+/** A PEM private key's armour, or several lines: a value that is a key, not a file name. */
+const KEY_SHAPED = /-----BEGIN [A-Z ]*PRIVATE KEY-----|[\r\n]/;
+
 /**
- * The API root: `TOKEN_POLICY_API_URL` when set; else, for an organization on github.com,
- * `GITHUB_API_URL` when set (GitHub Actions always sets it, to the runner's own instance, so it
- * is not used for an organization on another instance); else derived from the organization's
- * `githubUrl`. An override with `/api/v3` twice, or with a path on github.com or GHE.com (whose
- * API roots have none), is refused with the root to use.
+ * The App's private key from `APP_PRIVATE_KEY` (literal `\\n` turned into newlines, as CI
+ * variables often hold it) or `APP_PRIVATE_KEY_FILE`; undefined when neither is set. Errors name
+ * the variable and what is wrong, never its value or the file's content: a key placed in
+ * `APP_PRIVATE_KEY_FILE` is said to be one, with the variable it belongs in.
+ */
+export function privateKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.APP_PRIVATE_KEY) return env.APP_PRIVATE_KEY.replace(/\\n/g, "\n");
+  const file = env.APP_PRIVATE_KEY_FILE;
+  if (!file) return undefined;
+  if (KEY_SHAPED.test(file)) {
+    throw usage("APP_PRIVATE_KEY_FILE holds a private key, not a file name: put the key in APP_PRIVATE_KEY, or the key file's path in APP_PRIVATE_KEY_FILE (the value is not shown)");
+  }
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw usage("APP_PRIVATE_KEY_FILE must name a regular file holding the App's PEM private key; it names something else (the name is not shown)");
+    if (stat.size > MAX_KEY_FILE_BYTES) throw usage(`APP_PRIVATE_KEY_FILE names a file of ${stat.size} bytes; a PEM private key is under ${MAX_KEY_FILE_BYTES} (the name is not shown)`);
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw usage(`APP_PRIVATE_KEY_FILE names a file that cannot be read (${code === "ENOENT" ? "ENOENT: it does not exist" : code ?? "unreadable"}); the name is not shown`);
+  }
+}
+
+/** Which organizations GitHub Actions' `GITHUB_API_URL` serves: the web host of its instance. */
+function instanceHostOf(apiRoot: URL): string {
+  if (apiRoot.host === "api.github.com") return "github.com";
+  const ghe = /^api\.([^.]+\.ghe\.com)$/.exec(apiRoot.host);
+  return ghe ? ghe[1] : apiRoot.host;
+}
+
+/**
+ * The API root: `TOKEN_POLICY_API_URL` when set (for every organization); else `GITHUB_API_URL`
+ * when it points at the organization's own instance (GitHub Actions always sets it, to the
+ * runner's instance, GHES runners included, so an organization elsewhere is never sent there), or
+ * at this machine (a local stand-in or proxy, which no runner sets); else derived from the
+ * organization's `githubUrl`. An override must be `https://` (`http://` only to this machine)
+ * with an ASCII host and no user info; one with `/api/v3` twice, or with a path on github.com or
+ * GHE.com (whose API roots have none), is refused with the root to use. Errors name the variable,
+ * never its value.
  */
 export function resolveApiUrl(env: NodeJS.ProcessEnv, githubUrl?: string): string {
-  const onGithubCom = !githubUrl || new URL(githubUrl).host === "github.com";
-  const [name, override] = env.TOKEN_POLICY_API_URL ? ["TOKEN_POLICY_API_URL", env.TOKEN_POLICY_API_URL] : onGithubCom && env.GITHUB_API_URL ? ["GITHUB_API_URL", env.GITHUB_API_URL] : [undefined, undefined];
-  const url = (override || apiUrlFor(githubUrl)).replace(/\/+$/, "");
-  if (override) {
-    let u: URL;
+  const instanceHost = githubUrl ? new URL(githubUrl).host : "github.com";
+  const runnerApplies = (value: string) => {
     try {
-      u = new URL(url);
+      const u = new URL(value);
+      return instanceHostOf(u) === instanceHost || isLoopbackHost(u.hostname);
     } catch {
-      throw usage(`${name} must be a URL such as https://api.github.com or https://HOST/api/v3`);
+      return true; // reported below, as a malformed URL
     }
+  };
+  const [name, override] = env.TOKEN_POLICY_API_URL
+    ? ["TOKEN_POLICY_API_URL", env.TOKEN_POLICY_API_URL]
+    : env.GITHUB_API_URL && runnerApplies(env.GITHUB_API_URL)
+      ? ["GITHUB_API_URL", env.GITHUB_API_URL]
+      : [undefined, undefined];
+  const url = (override || apiUrlFor(githubUrl)).replace(/\/+$/, "");
+  if (name && override) {
+    const problem = apiRootProblem(name, url);
+    if (problem) throw usage(problem);
+    const u = new URL(url);
     if (/\/api\/v3\/api\/v3(\/|$)/.test(u.pathname)) throw usage(`${name} should be the API root, without /api/v3 twice: ${u.origin}${u.pathname.replace(/(\/api\/v3)+/, "/api/v3")}`);
     if ((u.host === "api.github.com" || /^api\.[^.]+\.ghe\.com$/.test(u.host)) && u.pathname !== "/") throw usage(`${name} should be the API root, ${u.origin}, without a path`);
   }

@@ -57,7 +57,7 @@ export function authFor(io: GitHubContext, org: OrganizationConfig, credentialsF
   const appId = io.env[`${stem}_APP_ID`] ?? vars[`${stem}_APP_ID`];
   const key = io.env[`${stem}_APP_PRIVATE_KEY`] ?? secrets[`${stem}_APP_PRIVATE_KEY`];
   if (typeof appId === "string" && appId && typeof key === "string" && key) {
-    return resolveAuth({ env: { APP_ID: appId, APP_PRIVATE_KEY: key } });
+    return resolveAuth({ env: { APP_ID: appId, APP_PRIVATE_KEY: key }, keyVariable: io.env[`${stem}_APP_PRIVATE_KEY`] ? `${stem}_APP_PRIVATE_KEY` : `${stem}_APP_PRIVATE_KEY (in TOKEN_POLICY_SECRETS_JSON)` });
   }
   return resolveAuth({ env: io.env });
 }

@@ -1,8 +1,9 @@
 /**
  * App registration: GitHub's manifest flow for one organization. A local server on 127.0.0.1
- * serves the start page (the manifest, each permission explained) that posts the manifest to
- * GitHub; GitHub's answer is checked (state, host, code), the code exchanged once, the App it
- * returns compared with the manifest, and the credentials written to a 0600 file, never shown.
+ * serves the start page (the manifest, each permission explained), at a path random for each run,
+ * that posts the manifest to GitHub; GitHub's answer is checked (state, host, code), the code
+ * exchanged once, the App it returns compared with the manifest, and the credentials written to a
+ * 0600 file in a folder only its owner can write to, never shown.
  * The owner's one click on GitHub is the only manual step. `create-app` drives it and prints.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
@@ -13,7 +14,7 @@ import { buildAppManifest, type AppManifest } from "./app-manifest";
 import { APP_PERMISSION_DESCRIPTIONS } from "../catalogue";
 import { UsageError } from "../config/errors";
 import type { OrganizationConfig } from "../config/schema";
-import { GitHubFailure } from "../github/errors";
+import { CommandFailure, GitHubFailure } from "../github/errors";
 import { installAppUrl, newAppUrl } from "../naming";
 import { CredentialsFileWriter, type AppCredentialsFile } from "./credentials-file";
 import { clean } from "../text";
@@ -30,6 +31,12 @@ export interface RegistrationOptions {
   readonly open?: boolean;
   /** Credentials file to create. */
   readonly out: string;
+  /**
+   * Accept a credentials folder that others can write to (group- or world-writable), where
+   * another user could swap the file.
+   * @default false
+   */
+  readonly allowSharedFolder?: boolean;
 }
 
 /** The streams the flow writes to: what to open, and refused callbacks. */
@@ -44,8 +51,15 @@ export interface CreateAppDeps {
   readonly openBrowser?: (url: string) => Promise<void>;
   /** @default 3600000, GitHub's limit for the manifest code */
   readonly timeoutMs?: number;
-  /** Called with the local URL once the server listens. */
-  readonly onListening?: (url: string) => void;
+  /** Called once the server listens, with its root and the one-time start page's URL. */
+  readonly onListening?: (url: string, startUrl: string) => void;
+  /**
+   * Resolves with the signal's name when the owner interrupts the run (Ctrl-C, SIGTERM): the
+   * flow then removes the empty credentials file and fails, unless a code exchange is under way,
+   * which it finishes so that the credentials of a created App are not lost.
+   * @default never
+   */
+  readonly interrupted?: Promise<string>;
 }
 
 /** What create-app reports (the secrets stay in the file). */
@@ -67,9 +81,12 @@ export async function registerApp(org: OrganizationConfig, options: Registration
   }
   // Opened now, before anyone is sent to GitHub: a file that cannot be written fails here, not
   // after GitHub has created the App and the one-time code is spent.
-  const writer = new CredentialsFileWriter(out);
+  const writer = new CredentialsFileWriter(out, { allowSharedFolder: options.allowSharedFolder });
 
   const state = randomBytes(32).toString("base64url");
+  // The start page (it carries the state) is served only here: another local process cannot
+  // read the state from a well-known path and answer in GitHub's place.
+  const startPath = `/${randomBytes(24).toString("base64url")}`;
   const server = createServer();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -94,10 +111,28 @@ export async function registerApp(org: OrganizationConfig, options: Registration
       const timeoutMs = deps.timeoutMs ?? 3_600_000;
       const waited = timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} minutes` : `${Math.round(timeoutMs / 1000)} seconds`;
       const timer = setTimeout(() => reject(new GitHubFailure(`no answer from GitHub within ${waited}; GitHub's manifest codes expire after one hour. Run create-app again.`)), timeoutMs);
+      let interrupted: string | undefined;
+      const stopInterrupted = (signal: string) => {
+        clearTimeout(timer);
+        writer.discard();
+        reject(
+          new CommandFailure(
+            `interrupted (${signal}) before GitHub answered; the empty ${out} was removed. If you had already confirmed on GitHub, delete that App in ${org.login}'s settings (Developer settings, GitHub Apps) and run create-app again.`,
+          ),
+        );
+      };
+      void deps.interrupted?.then((signal) => {
+        interrupted = signal;
+        if (exchanging) {
+          io.stderr.write(`${signal}: finishing the code exchange first, so the new App's credentials are not lost\n`);
+          return;
+        }
+        stopInterrupted(signal);
+      });
       server.on("request", (req: IncomingMessage, res: ServerResponse) => {
         if (!allowedHosts.has((req.headers.host ?? "").toLowerCase())) return html(res, 421, "<h1>Misdirected request</h1><p>This page answers only at 127.0.0.1 or localhost.</p>");
         const url = new URL(req.url ?? "/", local);
-        if (req.method === "GET" && url.pathname === "/") return html(res, 200, startPage(org.login, manifest, postTo));
+        if (req.method === "GET" && url.pathname === startPath) return html(res, 200, startPage(org.login, manifest, postTo));
         if (req.method !== "GET" || url.pathname !== "/callback") return html(res, 404, "<p>Not found.</p>");
         if (!sameSecret(url.searchParams.get("state"), state)) {
           io.stderr.write("warning: refused a callback with a wrong or missing state; still waiting for GitHub\n");
@@ -106,6 +141,7 @@ export async function registerApp(org: OrganizationConfig, options: Registration
         const code = url.searchParams.get("code");
         if (!code || !/^[A-Za-z0-9_-]{1,100}$/.test(code)) return html(res, 400, "<p>GitHub's answer has no code.</p>");
         if (exchanging) return html(res, 409, "<p>This run already exchanged its code.</p>");
+        if (interrupted) return html(res, 410, "<p>This run was interrupted. Run create-app again.</p>");
         exchanging = true;
         exchange(apiUrl, code)
           .then((data) => {
@@ -139,15 +175,25 @@ export async function registerApp(org: OrganizationConfig, options: Registration
             resolve({ appId: data.id, slug: data.slug, clientId: data.client_id, credentialsFile: out, installUrl, webhookSecret: Boolean(data.webhook_secret) });
           })
           .catch((e) => {
+            const status = (e as { status?: number }).status;
+            if (status === 404 || status === 422) {
+              // A code GitHub does not know: not GitHub's answer. Waiting on lets the real one,
+              // still to come, be saved instead of leaving an App with no saved key.
+              exchanging = false;
+              io.stderr.write(`warning: GitHub does not know the code of a callback (${status}); nothing was saved, still waiting for GitHub\n`);
+              html(res, 400, "<h1>Refused</h1><p>GitHub does not know this code. Nothing was saved; the flow keeps waiting for GitHub's answer.</p>");
+              if (interrupted) stopInterrupted(interrupted);
+              return;
+            }
             html(res, 502, "<h1>Failed</h1><p>GitHub did not exchange the code. See the terminal.</p>");
             clearTimeout(timer);
-            const status = (e as { status?: number }).status;
             reject(new GitHubFailure(`GitHub answered ${status ?? "nothing"} to POST /app-manifests/{code}/conversions: ${clean((e as Error).message)}`));
           });
       });
-      io.stdout.write(`Open ${local}/ to register the ${clean(org.app.name)} App in ${org.login} (waiting up to one hour)\n`);
-      deps.onListening?.(local);
-      if (options.open !== false && deps.openBrowser) void deps.openBrowser(`${local}/`);
+      const startUrl = `${local}${startPath}`;
+      io.stdout.write(`Open ${startUrl} to register the ${clean(org.app.name)} App in ${org.login} (waiting up to one hour; this address works for this run only)\n`);
+      deps.onListening?.(local, startUrl);
+      if (options.open !== false && deps.openBrowser) void deps.openBrowser(startUrl);
     });
   } finally {
     writer.discard(); // no-op once written
@@ -228,7 +274,9 @@ function html(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, {
     "content-type": "text/html; charset=utf-8",
     "cache-control": "no-store",
-    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action *",
+    // No other page may frame these (a click on "Create" must be the owner's own).
+    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action *; frame-ancestors 'none'",
+    "x-frame-options": "DENY",
     "referrer-policy": "no-referrer",
   });
   res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>token-policy create-app</title><style>${STYLE}</style><body>${body}</body></html>`);

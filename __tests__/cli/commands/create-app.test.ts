@@ -1,9 +1,11 @@
 import { chmodSync, existsSync, symlinkSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { stringify } from "yaml";
+import { run as runCli } from "../../../cli";
 import { createApp } from "../../../cli/commands/create-app";
 import { launchChromium } from "../../../test-support/browser";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
@@ -110,9 +112,9 @@ describe("create-app (end to end in headless Chromium)", () => {
     const io = captureIO({});
     const result = await createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out }, io, {
       openBrowser: async (url) => {
-        const forged = await page.goto(`${url}callback?code=abc&state=forged`);
+        const forged = await page.goto(new URL("/callback?code=abc&state=forged", url).href);
         expect(forged!.status()).toBe(403);
-        const missing = await page.goto(`${url}callback?code=abc`);
+        const missing = await page.goto(new URL("/callback?code=abc", url).href);
         expect(missing!.status()).toBe(403);
         // the file is held open, still empty: nothing was exchanged
         expect(readFileSync(out, "utf8")).toBe("");
@@ -124,6 +126,27 @@ describe("create-app (end to end in headless Chromium)", () => {
     expect(result.appId).toBeGreaterThan(0);
     expect(io.err()).toContain("refused a callback with a wrong or missing state; still waiting for GitHub");
     expect(standIn.callsOf("POST /app-manifests/{code}/conversions")).toHaveLength(1);
+  });
+
+  test("a callback with the right state but a code GitHub does not know cannot end the run", async () => {
+    const io = captureIO({});
+    const result = await createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out }, io, {
+      openBrowser: async (url) => {
+        // GIVEN a local process that learned the start address and read the state from it
+        const state = /state=([A-Za-z0-9_-]+)/.exec(await (await fetch(url)).text())![1];
+        // WHEN it answers in GitHub's place with a made-up code
+        const bogus = await fetch(new URL(`/callback?code=madeup&state=${state}`, url));
+        // THEN it is refused and nothing is written
+        expect(bogus.status).toBe(400);
+        expect(readFileSync(out, "utf8")).toBe("");
+        // AND the owner's real flow still completes
+        await page.goto(url);
+        await page.click("#create");
+      },
+    });
+    expect(JSON.parse(readFileSync(out, "utf8")).pem).toBe(standIn.createdAppKeys.get(result.appId));
+    expect(io.err()).toContain("warning: GitHub does not know the code of a callback (404); nothing was saved, still waiting for GitHub");
+    expect(standIn.callsOf("POST /app-manifests/{code}/conversions").map((c) => c.status)).toEqual([404, 201]);
   });
 
   test("fails without waiting forever when GitHub never answers", async () => {
@@ -169,16 +192,16 @@ describe("create-app (end to end in headless Chromium)", () => {
   });
 
   test("answers only requests addressed to 127.0.0.1 or localhost (no state for DNS rebinding)", async () => {
-    let local = "";
+    let start = "";
     const run = createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out, open: false }, captureIO({}), {
       timeoutMs: 3000,
-      onListening: (u) => (local = u),
+      onListening: (_u, s) => (start = s),
     });
     await new Promise((r) => setTimeout(r, 100));
-    const port = new URL(local).port;
+    const { port, pathname } = new URL(start);
     const get = (host: string) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = httpRequest({ host: "127.0.0.1", port, path: "/", headers: { host } }, (res) => {
+        const req = httpRequest({ host: "127.0.0.1", port, path: pathname, headers: { host } }, (res) => {
           let body = "";
           res.on("data", (c) => (body += c));
           res.on("end", () => resolve({ status: res.statusCode!, body }));
@@ -213,4 +236,165 @@ describe("create-app (end to end in headless Chromium)", () => {
     expect(existsSync(out)).toBe(false);
     expect(io.out()).not.toContain("Record in");
   });
+
+  test("serves the start page (and its state) only at a path random for each run, never framed", async () => {
+    const io = captureIO({});
+    const starts: string[] = [];
+    const roots: string[] = [];
+    // GIVEN two runs, each cut short
+    for (let i = 0; i < 2; i++) {
+      const dir = mkdtempSync(join(tmpdir(), "creds-"));
+      const run = createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out: join(dir, "app.json"), open: false }, io, {
+        timeoutMs: 1500,
+        onListening: (u, s) => {
+          roots.push(u);
+          starts.push(s);
+        },
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      // WHEN another local process asks the well-known root
+      const root = await fetch(`${roots[i]}/`);
+      // THEN it gets nothing that carries the state
+      expect(root.status).toBe(404);
+      expect(await root.text()).not.toContain("state=");
+      // AND the printed one-time address serves the page, which no other page may frame
+      const page = await fetch(starts[i]);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("state=");
+      expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(page.headers.get("x-frame-options")).toBe("DENY");
+      await expect(run).rejects.toMatchObject({ exitCode: 1 });
+    }
+    expect(new URL(starts[0]).pathname).toMatch(/^\/[A-Za-z0-9_-]{32}$/);
+    expect(new URL(starts[0]).pathname).not.toBe(new URL(starts[1]).pathname);
+    expect(io.out()).toContain(`Open ${starts[0]} to register`);
+  });
+
+  test.each([
+    ["777", "everyone and its group", 0o777],
+    ["1777", "everyone and its group", 0o1777],
+    ["770", "its group", 0o770],
+    ["702", "everyone", 0o702],
+  ])("fails when the credentials folder has mode %s (writable by %s), before anything starts", async (_mode, who, mode) => {
+    // GIVEN a folder another user could write to
+    const shared = mkdtempSync(join(tmpdir(), "shared-"));
+    chmodSync(shared, mode);
+    const opened: string[] = [];
+    // WHEN create-app is asked to write there
+    const run = createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out: join(shared, "app.json") }, captureIO({}), { openBrowser: async (u) => void opened.push(u) });
+    // THEN it refuses, naming the folder, its mode, who can write and the way out
+    await expect(run).rejects.toMatchObject({
+      exitCode: 2,
+      message: `${shared} (mode ${(mode & 0o777).toString(8)}) can be written by ${who}, who could replace the credentials file: write to a folder only you can write to (chmod go-w ${shared}, or --out elsewhere), or pass --allow-shared-folder`,
+    });
+    // AND nothing was opened, posted or written
+    expect(opened).toEqual([]);
+    expect(standIn.manifestPosts).toEqual([]);
+    expect(existsSync(join(shared, "app.json"))).toBe(false);
+  });
+
+  test("a shared folder is used with allowSharedFolder (--allow-shared-folder)", async () => {
+    const shared = mkdtempSync(join(tmpdir(), "shared-"));
+    chmodSync(shared, 0o777);
+    let held = false;
+    await expect(
+      createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out: join(shared, "app.json"), open: false, allowSharedFolder: true }, captureIO({}), {
+        timeoutMs: 300,
+        onListening: () => (held = existsSync(join(shared, "app.json"))),
+      }),
+    ).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining("no answer from GitHub") });
+    expect(held).toBe(true);
+  });
+
+  test("fails when the credentials file exists and is empty, saying so", async () => {
+    const existing = join(mkdtempSync(join(tmpdir(), "creds-")), "app.json");
+    writeFileSync(existing, "", { mode: 0o600 });
+    await expect(createApp({ org: "acme-corp", config: writeConfig(), out: existing, open: false }, captureIO({}))).rejects.toMatchObject({
+      exitCode: 2,
+      message: `${existing} already exists and is empty: a create-app run was interrupted before it saved credentials. Remove the empty file and run create-app again (if that run's App was created on GitHub, delete it in the organization's settings first)`,
+    });
+  });
+
+  test("an interrupt before GitHub answers removes the empty file and fails, saying what to check", async () => {
+    let interrupt!: (signal: string) => void;
+    const interrupted = new Promise<string>((r) => (interrupt = r));
+    const run = createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out, open: false }, captureIO({}), {
+      interrupted,
+      onListening: () => {
+        expect(existsSync(out)).toBe(true);
+        interrupt("SIGINT");
+      },
+    });
+    await expect(run).rejects.toMatchObject({
+      exitCode: 1,
+      message: `interrupted (SIGINT) before GitHub answered; the empty ${out} was removed. If you had already confirmed on GitHub, delete that App in acme-corp's settings (Developer settings, GitHub Apps) and run create-app again.`,
+    });
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test("an interrupt during the code exchange lets it finish, so the new App's credentials are saved", async () => {
+    let interrupt!: (signal: string) => void;
+    const interrupted = new Promise<string>((r) => (interrupt = r));
+    standIn.beforeHandle = (operation) => {
+      if (operation === "POST /app-manifests/{code}/conversions") interrupt("SIGTERM");
+    };
+    const io = captureIO({});
+    const result = await createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out }, io, {
+      interrupted,
+      openBrowser: async (url) => {
+        await page.goto(url);
+        await page.click("#create");
+      },
+    });
+    expect(JSON.parse(readFileSync(out, "utf8")).pem).toBe(standIn.createdAppKeys.get(result.appId));
+    expect(io.err()).toContain("SIGTERM: finishing the code exchange first, so the new App's credentials are not lost");
+  });
+
+  test.each([
+    [["--github-url", "http://github.example.com"], "--github-url must use https:// (http:// only to this machine: localhost, 127.0.0.1 or [::1]); credentials are sent there"],
+    [["--api-url", "http://api.example.com"], "--api-url must use https:// (http:// only to this machine: localhost, 127.0.0.1 or [::1]); credentials are sent there"],
+    [["--github-url", "https://g\u0456thub.com"], "--github-url has a host with non-ASCII characters, which can look like another host; write its ASCII (punycode) spelling xn--gthub-n2e.com if that is the host you mean"],
+    [["--github-url", "https://169.254.169.254"], "--github-url is a link-local address; for a GitHub Enterprise Server on an internal network set allowPrivateHost: true for this organization"],
+  ])("fails when %j: exit 2 before anything starts", async (flags, message) => {
+    const io = captureIO({});
+    const dir = mkdtempSync(join(tmpdir(), "creds-"));
+    expect(await runCli(["create-app", "--org", "acme-corp", "--config", writeConfig(), "--no-open", "--out", join(dir, "app.json"), ...flags], io)).toBe(2);
+    expect(io.err()).toBe(`error: ${message}\n`);
+    expect(existsSync(join(dir, "app.json"))).toBe(false);
+  });
+});
+
+describe("create-app as a process", () => {
+  test.each(["SIGINT", "SIGTERM"] as const)("%s while waiting for GitHub removes the empty credentials file and exits 1", async (signal) => {
+    // GIVEN create-app running in its own process, holding its empty credentials file
+    const root = join(__dirname, "..", "..", "..");
+    const out = join(mkdtempSync(join(tmpdir(), "creds-")), "app.json");
+    const child = spawn(process.execPath, [join(root, "node_modules", "ts-node", "dist", "bin.js"), "--swc", join(root, "cli", "index.ts"), "create-app", "--org", "acme-corp", "--config", writeConfig(), "--no-open", "--out", out], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    await new Promise<void>((resolve, reject) => {
+      const poll = setInterval(() => {
+        if (stdout.includes("Open http://127.0.0.1:")) {
+          clearInterval(poll);
+          resolve();
+        } else if (child.exitCode !== null) {
+          clearInterval(poll);
+          reject(new Error(`create-app exited early: ${stderr}`));
+        }
+      }, 20);
+    });
+    expect(existsSync(out)).toBe(true);
+    // WHEN the owner interrupts it
+    child.kill(signal);
+    // THEN it exits 1, saying what happened, and the empty file is gone
+    expect(await exited).toBe(1);
+    expect(stderr).toContain(`error: interrupted (${signal}) before GitHub answered; the empty ${out} was removed.`);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
 });
