@@ -15,7 +15,7 @@
  * `verify` read it as `patPolicy` of a loaded organization.
  */
 import { z } from "zod";
-import { enterprisePatPolicySchema, patPolicySchema, type PatPolicyConfig, type PatPolicyInput } from "./schema";
+import { enterprisePatPolicySchema, patPolicySchema, type EnterpriseConfig, type OrganizationConfig, type PatPolicyConfig, type PatPolicyInput } from "./schema";
 
 /** An enterprise's PAT policy, with defaults applied. */
 export type EnterprisePatPolicyConfig = z.output<typeof enterprisePatPolicySchema>;
@@ -119,4 +119,9 @@ export function enterpriseBindings(policy: PatPolicyConfig, enterprise?: Enterpr
     out.classicMaxLifetimeDays = `${e.classicMaxLifetimeDays} days`;
   }
   return out;
+}
+
+/** The enterprise entry that owns `org`, or undefined when it names none. */
+export function enterpriseOf(config: { readonly enterprises: readonly EnterpriseConfig[] }, org: Pick<OrganizationConfig, "enterprise">): EnterpriseConfig | undefined {
+  return org.enterprise === undefined ? undefined : config.enterprises.find((e) => e.slug === org.enterprise);
 }

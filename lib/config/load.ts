@@ -7,8 +7,8 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, ty
 import type { z } from "zod";
 import { ConfigError, formatPath, showValue, stripLeadingName, type Problem } from "./errors";
 import { configSchema, enterpriseSchema, ORGANIZATION_KEYS, type EnterpriseConfig, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
-import { effectivePatPolicy, enterpriseConflicts } from "./effective-policy";
-import { webRoot } from "../naming";
+import { effectivePatPolicy, enterpriseConflicts, enterpriseOf } from "./effective-policy";
+import { enterpriseStackName, webRoot } from "../naming";
 
 /** The file read when neither an argument nor `TOKEN_POLICY_CONFIG` names one. */
 export const DEFAULT_CONFIG_FILE = "token-policy.yaml";
@@ -116,7 +116,7 @@ export function parseConfig(text: string, file: string): TokenPolicyConfig {
  * written, defaults merged), and where it declared nothing, its enterprise's setting.
  */
 function withEffectivePolicy(org: OrganizationConfig, declared: unknown, enterprises: readonly EnterpriseConfig[]): OrganizationConfig {
-  const enterprise = org.enterprise === undefined ? undefined : enterprises.find((e) => e.slug === org.enterprise);
+  const enterprise = enterpriseOf({ enterprises }, org);
   if (!enterprise) return org;
   const written = isPlainObject(declared) && isPlainObject(declared.patPolicy) ? declared.patPolicy : {};
   return { ...org, patPolicy: effectivePatPolicy(written, enterprise) };
@@ -142,9 +142,9 @@ function enterpriseProblems(input: Record<string, unknown>, raw: Record<string, 
       return;
     }
     bySlug.set(slug.toLowerCase(), { index: i, enterprise: parsed.success ? parsed.data : undefined });
-    const clash = orgs.findIndex((o) => isPlainObject(o) && typeof o.login === "string" && o.login.toLowerCase() === `enterprise-${slug.toLowerCase()}`);
+    const clash = orgs.findIndex((o) => isPlainObject(o) && typeof o.login === "string" && o.login.toLowerCase() === enterpriseStackName(slug.toLowerCase()));
     if (clash >= 0) {
-      out.push({ file, ...locate(doc, ["enterprises", i, "slug"], at), path: `enterprises[${i}].slug`, message: `names the stack enterprise-${slug}, which is organizations[${clash}]'s login; the two stacks and their state would collide` });
+      out.push({ file, ...locate(doc, ["enterprises", i, "slug"], at), path: `enterprises[${i}].slug`, message: `names the stack ${enterpriseStackName(slug)}, which is organizations[${clash}]'s login; the two stacks and their state would collide` });
     }
   });
   orgs.forEach((o, i) => {

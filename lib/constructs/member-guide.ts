@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import type { OrganizationConfig } from "../config/schema";
+import type { EnterpriseBounds } from "../config/effective-policy";
 import { memberGuide } from "../guide/guide-markdown";
 import { requireGithubProvider } from "./terraform-requirements";
 
@@ -9,6 +10,11 @@ import { requireGithubProvider } from "./terraform-requirements";
 export interface MemberGuideProps {
   /** The organization entry the guide describes. */
   readonly organization: OrganizationConfig;
+  /**
+   * The enterprise that owns the organization: the guide says which limits are its doing.
+   * @default - none
+   */
+  readonly enterprise?: EnterpriseBounds;
   /** Repository of the organization that keeps the guide, e.g. `.github`. */
   readonly repository: string;
   /**
@@ -43,7 +49,7 @@ export class MemberGuide extends Construct {
   constructor(scope: Construct, id: string, props: MemberGuideProps) {
     super(scope, id);
     requireGithubProvider(this);
-    this.guideContent = memberGuide(props.organization);
+    this.guideContent = memberGuide(props.organization, props.enterprise);
     this.guideFile = new RepositoryFile(this, "file", {
       repository: props.repository,
       file: props.path ?? "profile/TOKENS.md",
