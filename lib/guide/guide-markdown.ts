@@ -26,7 +26,7 @@ export function memberGuide(org: OrganizationConfig, enterprise?: EnterpriseBoun
   const web = webRoot(org.githubUrl);
   const login = md(org.login);
   const bound = enterpriseBindings(p, enterprise);
-  const ent = enterprise ? `its enterprise, ${md(enterprise.slug)}` : "";
+  const ent = enterprise ? `its enterprise, ${md(enterprise.slug)},` : "";
   const out: string[] = [`# Personal access tokens in ${login}`, ""];
   out.push("This page is generated from the organization's token policy; a change to the policy changes it.", "");
 
@@ -66,8 +66,8 @@ export function memberGuide(org: OrganizationConfig, enterprise?: EnterpriseBoun
     !enterprise
       ? "- An enterprise that owns the organization can block fine-grained tokens for all of its organizations, whatever the organization allows: ask the enterprise's owners."
       : bound.fineGrainedTokens === "restrict"
-        ? `- An enterprise that owns the organization can block fine-grained tokens for all of its organizations: ${ent}, does, so this is why. Only the enterprise's owners can change it.`
-        : `- An enterprise that owns the organization can block fine-grained tokens for all of its organizations: ${ent}, does not, so this is not the reason.`,
+        ? `- An enterprise that owns the organization can block fine-grained tokens for all of its organizations: ${ent} does, so this is why. Only the enterprise's owners can change it.`
+        : `- An enterprise that owns the organization can block fine-grained tokens for all of its organizations: ${ent} does not, so this is not the reason.`,
     "- A fine-grained token has exactly one resource owner: to reach two organizations, create two tokens.",
     "",
   );
