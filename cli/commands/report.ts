@@ -13,6 +13,8 @@ import { liveImpact, type LiveImpact } from "../../lib/review/impact";
 import { authFor, clientFor } from "../../lib/github/credentials";
 import { diffConfigs, riskOf, type Change } from "../../lib/report/diff";
 import { describeOrganization } from "../../lib/report/describe";
+import { describeEnterprise } from "../../lib/report/describe-enterprise";
+import { enterpriseOf } from "../../lib/config/effective-policy";
 import { md } from "../../lib/text";
 import { PACKAGE_NAME, VERSION } from "../../lib/version";
 import { CommandFailure, type CommandIO } from "../io";
@@ -74,7 +76,8 @@ export async function report(options: ReportOptions, io: CommandIO): Promise<str
       out.push("");
     }
   }
-  for (const org of loaded.config.organizations) out.push(describeOrganization(org, (changes ?? []).filter((c) => c.org === org.login)));
+  for (const enterprise of loaded.config.enterprises) out.push(describeEnterprise(enterprise, loaded.config.organizations));
+  for (const org of loaded.config.organizations) out.push(describeOrganization(org, (changes ?? []).filter((c) => c.org === org.login), enterpriseOf(loaded.config, org)));
   out.push("", `<sub>${md(`${PACKAGE_NAME} ${VERSION}`)}</sub>`, "");
   const text = out.join("\n");
   io.stdout.write(text);

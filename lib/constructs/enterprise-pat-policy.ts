@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { enterprisePatPolicySchema, type EnterpriseConfig } from "../config/schema";
 import { formatPath, showValue, stripLeadingName } from "../config/errors";
+import type { EnterprisePatPolicyConfig } from "../config/effective-policy";
 import { enterpriseSettingsUrl } from "../naming";
 import { DeclaredRecord } from "./declared-record";
 
@@ -96,15 +97,7 @@ export class EnterprisePatPolicy extends Construct {
       });
       throw new Error(`EnterprisePatPolicy ${this.node.path}: ${problems.join("; ")}`);
     }
-    const p = parsed.data;
-    this.enterprisePatPolicyDocument = {
-      fine_grained_tokens: p.fineGrainedTokens,
-      require_approval: p.requireApproval,
-      fine_grained_max_lifetime_days: p.maxLifetimeDays ?? null,
-      classic_tokens: p.classicTokens,
-      classic_max_lifetime_days: p.classicMaxLifetimeDays ?? null,
-      exempt_administrators: p.exemptAdministrators,
-    };
+    this.enterprisePatPolicyDocument = enterprisePatPolicyDocument(parsed.data);
     this.enterprisePatPolicySettingsUrl = enterpriseSettingsUrl(enterpriseSlug, githubUrl);
     this.enterprisePatPolicyOwnerSteps = enterpriseOwnerSteps(this.enterprisePatPolicyDocument, this.enterprisePatPolicySettingsUrl);
 
@@ -118,6 +111,18 @@ export class EnterprisePatPolicy extends Construct {
       description: "What an enterprise owner sets there to match the declared policy.",
     }).overrideLogicalId("enterprise_pat_policy_owner_steps");
   }
+}
+
+/** The enterprise policy in the canonical form `EnterprisePatPolicy` records. */
+export function enterprisePatPolicyDocument(p: EnterprisePatPolicyConfig): EnterprisePatPolicyDocument {
+  return {
+    fine_grained_tokens: p.fineGrainedTokens,
+    require_approval: p.requireApproval,
+    fine_grained_max_lifetime_days: p.maxLifetimeDays ?? null,
+    classic_tokens: p.classicTokens,
+    classic_max_lifetime_days: p.classicMaxLifetimeDays ?? null,
+    exempt_administrators: p.exemptAdministrators,
+  };
 }
 
 const ACCESS = {
