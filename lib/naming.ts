@@ -143,3 +143,8 @@ export function enterpriseSettingsUrl(slug: string, githubUrl?: string): string 
 export function enterpriseStackName(slug: string): string {
   return `enterprise-${slug}`;
 }
+
+/** Whether two web roots name one GitHub instance (hosts compare case-insensitively). */
+export function sameGitHubInstance(a?: string, b?: string): boolean {
+  return webRoot(a).toLowerCase() === webRoot(b).toLowerCase();
+}

@@ -67,6 +67,12 @@ describe("EnterprisePatPolicy", () => {
     ]);
   });
 
+  test("fails when the slug is not an enterprise slug, with every other problem", () => {
+    expect(() => new EnterprisePatPolicy(enterpriseStack(), "p", { enterpriseSlug: "Acme Corp", requireApproval: "yes" as never })).toThrow(
+      'EnterprisePatPolicy enterprise-acme/p: enterpriseSlug: must be a GitHub enterprise slug (lower-case letters, digits and single hyphens), got "Acme Corp"; requireApproval: must be true, false or organizations-decide, got "yes"',
+    );
+  });
+
   test("fromConfig records a loaded entry", () => {
     const stack = enterpriseStack();
     const entry = enterpriseSchema.parse({ slug: "acme", patPolicy: { requireApproval: true, classicMaxLifetimeDays: 30 } });
@@ -90,6 +96,12 @@ describe("OrgTokenPolicy under an enterprise", () => {
     credentials: { actions: { visibility: "private" as const } },
     enterprise: acme,
   };
+
+  test("takes the enterprise from an EnterprisePatPolicy built in code", () => {
+    const enterprise = new EnterprisePatPolicy(enterpriseStack(), "enterprise-pat-policy", { enterpriseSlug: "acme", classicTokens: "allow", classicMaxLifetimeDays: 30 });
+    const policy = new OrgTokenPolicy(newStack(), "token-policy", { ...props, enterprise: enterprise.enterpriseBounds });
+    expect(policy.patPolicy.patPolicyDocument).toMatchObject({ classic_tokens: "allow", classic_max_lifetime_days: 30, fine_grained_max_lifetime_days: 366 });
+  });
 
   test("records the effective policy: the enterprise's cap where the organization declares none", () => {
     const policy = new OrgTokenPolicy(newStack(), "token-policy", props);

@@ -26,6 +26,11 @@ export interface EnterpriseBounds {
   readonly slug: string;
   /** Its PAT policy. */
   readonly patPolicy: EnterprisePatPolicyConfig;
+  /**
+   * Web root of its GitHub instance; its organizations must be on the same one.
+   * @default "https://github.com"
+   */
+  readonly githubUrl?: string;
 }
 
 /** A declaration of an organization that its enterprise does not allow. */

@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { ConfigError, formatPath, showValue, stripLeadingName, type Problem } from "./errors";
 import { configSchema, enterpriseSchema, ORGANIZATION_KEYS, type EnterpriseConfig, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
 import { effectivePatPolicy, enterpriseConflicts, enterpriseOf } from "./effective-policy";
-import { enterpriseStackName, webRoot } from "../naming";
+import { enterpriseStackName, sameGitHubInstance, webRoot } from "../naming";
 
 /** The file read when neither an argument nor `TOKEN_POLICY_CONFIG` names one. */
 export const DEFAULT_CONFIG_FILE = "token-policy.yaml";
@@ -163,7 +163,7 @@ function enterpriseProblems(input: Record<string, unknown>, raw: Record<string, 
     const enterprise = found.enterprise;
     if (!enterprise) return; // its own problems are reported at the enterprise
     const host = typeof o.githubUrl === "string" ? o.githubUrl : "https://github.com";
-    if (webRoot(host).toLowerCase() !== webRoot(enterprise.githubUrl).toLowerCase()) {
+    if (!sameGitHubInstance(host, enterprise.githubUrl)) {
       out.push({ ...at_(o.githubUrl === undefined ? ["enterprise"] : ["githubUrl"]), message: `is on ${webRoot(host)}, but enterprise ${enterprise.slug} is on ${webRoot(enterprise.githubUrl)}; an organization belongs to an enterprise on its own GitHub instance` });
     }
     for (const conflict of enterpriseConflicts(o.patPolicy, enterprise)) out.push({ ...at_(["patPolicy", conflict.key]), message: conflict.message });

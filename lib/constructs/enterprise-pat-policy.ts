@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
-import { enterprisePatPolicySchema, type EnterpriseConfig } from "../config/schema";
+import { TerraformOutput, Token } from "cdktf";
+import { ENTERPRISE_SLUG_PATTERN, enterprisePatPolicySchema, type EnterpriseConfig } from "../config/schema";
 import { formatPath, showValue, stripLeadingName } from "../config/errors";
-import type { EnterprisePatPolicyConfig } from "../config/effective-policy";
-import { enterpriseSettingsUrl } from "../naming";
+import type { EnterpriseBounds, EnterprisePatPolicyConfig } from "../config/effective-policy";
+import { enterpriseSettingsUrl, webRoot } from "../naming";
 import { DeclaredRecord } from "./declared-record";
 
 /** Props of {@link EnterprisePatPolicy}. Values and defaults are those of `enterprises[].patPolicy`. */
@@ -79,6 +79,8 @@ export class EnterprisePatPolicy extends Construct {
   public readonly enterprisePatPolicyOwnerSteps: readonly string[];
   /** The `terraform_data` resource whose input is the policy. */
   public readonly enterprisePatPolicyRecord: DeclaredRecord;
+  /** The enterprise and its validated policy, for `OrgTokenPolicy`'s `enterprise` prop. */
+  public readonly enterpriseBounds: EnterpriseBounds;
 
   /** The construct for one validated entry of `enterprises` (see `loadConfig`). */
   static fromConfig(scope: Construct, id: string, entry: EnterpriseConfig): EnterprisePatPolicy {
@@ -90,13 +92,17 @@ export class EnterprisePatPolicy extends Construct {
     // The config schema is the one place that validates and holds the defaults.
     const { enterpriseSlug, githubUrl, ...policy } = props;
     const parsed = enterprisePatPolicySchema.safeParse(policy);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => {
-        const value = (policy as Record<string, unknown>)[String(i.path[0])];
-        return `${formatPath(i.path as PropertyKey[]) || "props"}: ${stripLeadingName(i.message)}${value === undefined ? "" : `, got ${showValue(value)}`}`;
-      });
-      throw new Error(`EnterprisePatPolicy ${this.node.path}: ${problems.join("; ")}`);
+    const problems = parsed.success
+      ? []
+      : parsed.error.issues.map((i) => {
+          const value = (policy as Record<string, unknown>)[String(i.path[0])];
+          return `${formatPath(i.path as PropertyKey[]) || "props"}: ${stripLeadingName(i.message)}${value === undefined ? "" : `, got ${showValue(value)}`}`;
+        });
+    if (!Token.isUnresolved(enterpriseSlug) && !ENTERPRISE_SLUG_PATTERN.test(enterpriseSlug)) {
+      problems.unshift(`enterpriseSlug: must be a GitHub enterprise slug (lower-case letters, digits and single hyphens), got ${showValue(enterpriseSlug)}`);
     }
+    if (!parsed.success || problems.length) throw new Error(`EnterprisePatPolicy ${this.node.path}: ${problems.join("; ")}`);
+    this.enterpriseBounds = { slug: enterpriseSlug, githubUrl: webRoot(githubUrl), patPolicy: parsed.data };
     this.enterprisePatPolicyDocument = enterprisePatPolicyDocument(parsed.data);
     this.enterprisePatPolicySettingsUrl = enterpriseSettingsUrl(enterpriseSlug, githubUrl);
     this.enterprisePatPolicyOwnerSteps = enterpriseOwnerSteps(this.enterprisePatPolicyDocument, this.enterprisePatPolicySettingsUrl);

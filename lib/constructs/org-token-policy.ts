@@ -6,15 +6,15 @@
  */
 import { Construct } from "constructs";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { organizationSchema, type EnterpriseConfig, type ApprovalInput, type AppInput, type CredentialsInput, type GuideInput, type OrganizationConfig, type PatPolicyInput, type SuppressionInput } from "../config/schema";
+import { organizationSchema, type ApprovalInput, type AppInput, type CredentialsInput, type GuideInput, type OrganizationConfig, type PatPolicyInput, type SuppressionInput } from "../config/schema";
 import { formatPath, showValue, stripLeadingName } from "../config/errors";
-import { effectivePatPolicy, enterpriseConflicts } from "../config/effective-policy";
+import { effectivePatPolicy, enterpriseConflicts, type EnterpriseBounds } from "../config/effective-policy";
 import { AppCredentials } from "./app-credentials";
 import { GitHubApp } from "./github-app";
 import { MemberGuide } from "./member-guide";
 import { PatPolicy } from "./pat-policy";
 import { stackVariable } from "./organization-stack";
-import { variableNames } from "../naming";
+import { sameGitHubInstance, variableNames, webRoot } from "../naming";
 import { checkInput, clientIdCheck, numericIdCheck, type InputCheck } from "./variable-checks";
 
 /**
@@ -63,11 +63,12 @@ export interface OrgTokenPolicyProps {
    */
   readonly suppressions?: readonly SuppressionInput[];
   /**
-   * The enterprise that owns the organization (an `enterprises` entry): its settings stand where
-   * `patPolicy` declares nothing, a declaration it forbids throws, and the member guide names it.
+   * The enterprise that owns the organization (an `enterprises` entry, or
+   * `EnterprisePatPolicy.enterpriseBounds`): its settings stand where `patPolicy` declares
+   * nothing, a declaration it forbids throws, and the member guide names it.
    * @default - the organization belongs to no enterprise declared here
    */
-  readonly enterprise?: EnterpriseConfig;
+  readonly enterprise?: EnterpriseBounds;
   /**
    * The stack's provider, when several share an app.
    * @default - the stack's default provider
@@ -121,8 +122,8 @@ export class OrgTokenPolicy extends Construct {
       throw new Error(`OrgTokenPolicy ${where}: ${problems.join("; ")}`);
     }
     const conflicts = enterprise ? enterpriseConflicts(rest.patPolicy, enterprise).map((c) => `patPolicy.${c.key}: ${c.message}`) : [];
-    if (enterprise && enterprise.githubUrl.replace(/\/+$/, "") !== parsed.data.githubUrl.replace(/\/+$/, "")) {
-      conflicts.push(`githubUrl: is ${parsed.data.githubUrl}, but enterprise ${enterprise.slug} is on ${enterprise.githubUrl}`);
+    if (enterprise && !sameGitHubInstance(enterprise.githubUrl, parsed.data.githubUrl)) {
+      conflicts.push(`githubUrl: is ${parsed.data.githubUrl}, but enterprise ${enterprise.slug} is on ${webRoot(enterprise.githubUrl)}`);
     }
     if (conflicts.length) throw new Error(`OrgTokenPolicy ${where}: ${conflicts.join("; ")}`);
     // What the organization left out, its enterprise decides: the effective policy.
