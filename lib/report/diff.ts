@@ -9,7 +9,7 @@ import { diffEnterprises } from "./enterprise-diff";
 /** One change, scored by how much it widens access. */
 export interface Change {
   readonly org: string;
-  /** Higher is riskier: 110 GitHub instance changed, 100 permissions widened, 90 lifetime raised, 80 approval loosened, 70 secret visibility widened, 60 organizations added or removed, ≤ 50 the rest. */
+  /** Higher is riskier: 110 GitHub instance changed, 100 permissions widened, 90 lifetime raised, 80 approval loosened, 70 secret visibility widened, 60 organizations added or removed, ≤ 50 the rest; an enterprise's loosening ranks above the same in one organization (`enterprise-diff.ts`). */
   readonly score: number;
   readonly text: string;
 }
