@@ -69,6 +69,7 @@ describe("verify under an enterprise", () => {
     expect(io.out()).toContain(
       `drift: enterprise acme patPolicy.fineGrainedTokens: expected no pending request (the enterprise restricts fine-grained tokens), found 1 (ids ${req.id}) pending in acme-corp. An enterprise owner checks Policies → Personal access tokens at https://github.com/enterprises/acme/settings.`,
     );
+    expect(io.out()).toContain("If they predate the enterprise's setting, an organization owner denies them on the pending requests page");
     expect(io.out()).toMatch(/^not checked: enterprise acme patPolicy\.fineGrainedTokens \(declared restrict\): no API reads/m);
   });
 

@@ -53,13 +53,13 @@ export async function verifyEnterpriseBounds(client: GitHubClient | undefined, o
   }
   const settings = enterpriseSettingsUrl(enterprise.slug, enterprise.githubUrl);
   const ids = (list: readonly { id: number }[]) => `${list.length} (ids ${list.slice(0, 10).map((r) => r.id).join(", ")}${list.length > 10 ? ", …" : ""})`;
-  const stale = "If they predate the enterprise's setting, `review --apply` denies them; new ones mean the enterprise page does not match the config.";
+  const stale = (remedy: string) => `If they predate the enterprise's setting, ${remedy}; new ones mean the enterprise page does not match the config.`;
   if (pending.length && (restricts || noApproval)) {
     report.drift.push({
       check: `enterprise ${enterprise.slug} patPolicy.${restricts ? "fineGrainedTokens" : "requireApproval"}`,
       expected: restricts ? "no pending request (the enterprise restricts fine-grained tokens)" : "no pending request (the enterprise disables approval)",
       actual: `${ids(pending)} pending in ${org.login}`,
-      fix: `An enterprise owner checks Policies → Personal access tokens at ${settings}. ${stale}`,
+      fix: `An enterprise owner checks Policies → Personal access tokens at ${settings}. ${stale("an organization owner denies them on the pending requests page")}`,
       url: pendingRequestsUrl(org.login, org.githubUrl),
     });
   }
@@ -70,7 +70,7 @@ export async function verifyEnterpriseBounds(client: GitHubClient | undefined, o
         check: `enterprise ${enterprise.slug} patPolicy.maxLifetimeDays`,
         expected: `no pending request for over ${p.maxLifetimeDays} days (the enterprise's maximum)`,
         actual: `${ids(tooLong)} in ${org.login}`,
-        fix: `An enterprise owner checks "Set maximum lifetimes for personal access tokens" at ${settings}. ${stale}`,
+        fix: `An enterprise owner checks "Set maximum lifetimes for personal access tokens" at ${settings}. ${stale("`review --apply` denies them (they exceed the effective limit)")}`,
         url: pendingRequestsUrl(org.login, org.githubUrl),
       });
     }
