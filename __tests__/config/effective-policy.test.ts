@@ -98,6 +98,17 @@ describe("enterprises in the config", () => {
     ]);
   });
 
+  test("fails at the organization's githubUrl when it names another host than the enterprise named in defaults", () => {
+    // GIVEN every organization is in enterprise acme (through defaults), and one sits on a GHES host
+    const text = file({
+      defaults: { enterprise: "acme" },
+      enterprises: [enterprise("acme")],
+      organizations: [orgEntry(), orgEntry({ login: "acme-labs", githubUrl: "https://github.acme.example" })],
+    });
+    // THEN only that one is reported, at its own githubUrl
+    expect(configProblems(text)).toEqual([expect.stringMatching(/organizations\[1\]\.githubUrl: is on https:\/\/github\.acme\.example, but enterprise acme is on https:\/\/github\.com;/)]);
+  });
+
   test("fails on a duplicate enterprise slug, on a bad slug, and on a stack name that is an organization's login", () => {
     const text = file({
       enterprises: [enterprise("acme"), enterprise("acme"), enterprise("Bad_Slug"), enterprise("corp")],
