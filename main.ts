@@ -1,7 +1,8 @@
 /**
  * The cdktf app: load and validate the whole config and run the policy rule pack on every
  * organization (nothing is constructed or written when either fails, and every problem of every
- * organization is reported at once), create one stack per organization, synthesize.
+ * organization is reported at once), create one stack per organization and one per enterprise,
+ * synthesize.
  *
  * Output is synthesized into a temporary sibling directory and moved into place only when every
  * stack passed, so a failed synth leaves cdktf.out as it was. Each stack gets its committed
@@ -11,7 +12,7 @@
 import { copyFileSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import { App, Aspects } from "cdktf";
-import { checkOrganization, ConfigError, loadConfig, OrganizationStack, OrgTokenPolicy, PolicyChecks, type LoadedConfig } from "./lib";
+import { checkOrganization, ConfigError, EnterprisePatPolicy, EnterpriseStack, enterpriseOf, enterpriseStackName, loadConfig, OrganizationStack, OrgTokenPolicy, PolicyChecks, type LoadedConfig } from "./lib";
 import { isRegularFile, lockFilePath, STACK_LOCK_FILE } from "./lib/deploy/lock-file";
 
 /**
@@ -51,11 +52,16 @@ function main(): void {
   // No stack traces in annotations: they carry absolute paths of this machine into manifest.json.
   const app = new App({ outdir: staging, stackTraces: false });
   const checks = new PolicyChecks();
-  const stacks: OrganizationStack[] = [];
+  const stacks: (OrganizationStack | EnterpriseStack)[] = [];
   try {
+    for (const enterprise of loaded.config.enterprises) {
+      const stack = new EnterpriseStack(app, enterpriseStackName(enterprise.slug), { enterpriseSlug: enterprise.slug, githubUrl: enterprise.githubUrl, backend: enterprise.backend });
+      EnterprisePatPolicy.fromConfig(stack, "enterprise-pat-policy", enterprise);
+      stacks.push(stack);
+    }
     for (const [i, org] of loaded.config.organizations.entries()) {
       const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
-      OrgTokenPolicy.fromConfig(stack, "token-policy", org, { configPath: `organizations[${i}]` });
+      OrgTokenPolicy.fromConfig(stack, "token-policy", org, { configPath: `organizations[${i}]`, enterprise: enterpriseOf(loaded.config, org) });
       // cdktf invokes aspects from each stack down, so the pack goes on every stack.
       Aspects.of(stack).add(checks);
       stacks.push(stack);

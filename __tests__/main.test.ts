@@ -34,6 +34,7 @@ describe("main.ts synthesis", () => {
       "stacks/acme-corp/cdk.tf.json",
       "stacks/acme-labs/app-manifest.json",
       "stacks/acme-labs/cdk.tf.json",
+      "stacks/enterprise-acme/cdk.tf.json",
     ]);
     expect(ta).toEqual(tb);
     // AND nothing names the machine, the user or the time
@@ -87,13 +88,27 @@ describe("main.ts synthesis", () => {
   test("prints one line per stack written, the warning count and the next command", () => {
     const r = synthIn();
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("Synthesized token-policy.yaml into cdktf.out:\n  acme-corp: cdktf.out/stacks/acme-corp/cdk.tf.json\n  acme-labs: cdktf.out/stacks/acme-labs/cdk.tf.json\n0 policy warnings.\n");
+    expect(r.stdout).toContain("Synthesized token-policy.yaml into cdktf.out:\n  enterprise-acme: cdktf.out/stacks/enterprise-acme/cdk.tf.json\n  acme-corp: cdktf.out/stacks/acme-corp/cdk.tf.json\n  acme-labs: cdktf.out/stacks/acme-labs/cdk.tf.json\n0 policy warnings.\n");
     expect(r.stdout).toMatch(/Next: .*report.*cdktf diff/);
   });
 
+  test("synthesizes a stack per enterprise with its policy record, its settings page and no provider", () => {
+    // GIVEN the example, where enterprise acme owns acme-corp WHEN it is synthesized
+    const r = synthIn();
+    expect(r.status).toBe(0);
+    const enterprise = JSON.parse(readFileSync(join(r.dir, "cdktf.out", "stacks", "enterprise-acme", "cdk.tf.json"), "utf8"));
+    // THEN the enterprise's stack records its policy, names its settings page and needs no provider
+    expect(Object.values(enterprise.resource.terraform_data as Record<string, { input: unknown }>).map((r) => r.input)).toEqual([
+      { fine_grained_tokens: "organizations-decide", require_approval: true, fine_grained_max_lifetime_days: 90, classic_tokens: "restrict", classic_max_lifetime_days: null, exempt_administrators: false },
+    ]);
+    expect(enterprise.output.enterprise_pat_policy_settings_url.value).toBe("https://github.com/enterprises/acme/settings");
+    expect(enterprise.provider).toBeUndefined();
+    expect(enterprise.terraform.backend.local.path).toBe("../../../terraform.enterprise-acme.tfstate");
+  });
+
   test("with a warning firing and the config outside the project, cdktf.out holds no path, user name or stack trace", () => {
-    // GIVEN a config in a temporary directory whose lifetime limit fires the long-token-lifetime warning
-    const text = readFileSync(example, "utf8").replace("maxLifetimeDays: 90", "maxLifetimeDays: 200");
+    // GIVEN a config in a temporary directory whose lifetime limit (and its enterprise's) fires the long-token-lifetime warning
+    const text = readFileSync(example, "utf8").replaceAll("maxLifetimeDays: 90", "maxLifetimeDays: 200");
     const { dir, file } = writeTempConfig(text);
     const out = mkdtempSync(join(tmpdir(), "token-policy-out-"));
     // WHEN synthesized from another directory
@@ -120,8 +135,8 @@ describe("main.ts synthesis", () => {
   });
 
   test("reports the policy errors of every organization at once, with nothing written", () => {
-    // GIVEN classic tokens allowed in both organizations (an error of the rule pack)
-    const text = readFileSync(example, "utf8").replace("classicTokens: restrict", "classicTokens: allow");
+    // GIVEN classic tokens allowed in both organizations and by acme-corp's enterprise (an error of the rule pack)
+    const text = readFileSync(example, "utf8").replaceAll("classicTokens: restrict", "classicTokens: allow");
     const { dir, file } = writeTempConfig(text);
     const r = runEntry("main.ts", [], { cwd: dir, env: { PATH: dirname(process.execPath), TOKEN_POLICY_CONFIG: file } });
     expect(r.status).toBe(2);
@@ -133,7 +148,7 @@ describe("main.ts synthesis", () => {
   });
 
   test("under `cdktf synth`, every organization's policy errors arrive together, without stack traces", () => {
-    const text = readFileSync(example, "utf8").replace("classicTokens: restrict", "classicTokens: allow");
+    const text = readFileSync(example, "utf8").replaceAll("classicTokens: restrict", "classicTokens: allow");
     const { file } = writeTempConfig(text);
     const cli = join(__dirname, "..", "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
     const r = spawnSync(process.execPath, [cli, "synth"], {

@@ -30,3 +30,6 @@ export * from "./review/decide";
 export * from "./review/apply";
 export * from "./review/impact";
 export * from "./github/errors";
+export * from "./constructs/enterprise-stack";
+export * from "./constructs/enterprise-pat-policy";
+export * from "./config/effective-policy";

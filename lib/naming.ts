@@ -131,3 +131,21 @@ export const CLIENT_ID_PATTERN = "^Iv[0-9A-Za-z.]{4,40}$";
 
 /** Numeric ids (App, installation): digits, no leading zero, at most 19. */
 export const NUMERIC_ID_PATTERN = "^[1-9][0-9]{0,18}$";
+
+/**
+ * The enterprise's settings, where an enterprise owner opens Policies → Personal access tokens
+ * (GitHub documents the click path, not a deeper URL; no API reads or sets this policy).
+ */
+export function enterpriseSettingsUrl(slug: string, githubUrl?: string): string {
+  return `${webRoot(githubUrl)}/enterprises/${slug}/settings`;
+}
+
+/** The name of an enterprise's stack (`cdktf deploy enterprise-SLUG`) and of its state. */
+export function enterpriseStackName(slug: string): string {
+  return `enterprise-${slug}`;
+}
+
+/** Whether two web roots name one GitHub instance (hosts compare case-insensitively). */
+export function sameGitHubInstance(a?: string, b?: string): boolean {
+  return webRoot(a).toLowerCase() === webRoot(b).toLowerCase();
+}

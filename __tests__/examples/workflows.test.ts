@@ -73,6 +73,15 @@ describe("example workflows", () => {
     expect(runs[terraform]).toContain("-lockfile=readonly");
   });
 
+  test("deploy.yml deploys every enterprise stack in one job without any GitHub token", () => {
+    const wf = parse(readFileSync(join(dir, "deploy.yml"), "utf8"));
+    const job = wf.jobs.enterprises;
+    expect(job.environment).toBe("token-policy-enterprises");
+    expect(job.steps.at(-1).run).toContain("-name 'enterprise-*'");
+    expect(job.steps.at(-1).run).toContain("npx cdktf deploy $stacks --auto-approve");
+    expect(JSON.stringify(job)).not.toMatch(/GITHUB_TOKEN|secrets\.|create-github-app-token/);
+  });
+
   test("token-requests.yml reviews and verifies each organization in its own job, with only its own App's id and key", () => {
     const wf = parse(readFileSync(join(dir, "token-requests.yml"), "utf8"));
     expect(wf.jobs.review.steps.at(-1).run).toContain('npm run -s cli -- review --org "$ORG" "$@"');

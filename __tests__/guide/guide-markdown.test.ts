@@ -1,8 +1,11 @@
 import { join } from "node:path";
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import { run } from "../../cli";
-import { loadConfig } from "../../lib/config/load";
+import { loadConfig, parseConfig } from "../../lib/config/load";
 import { memberGuide } from "../../lib/guide/guide-markdown";
+import { tokenRequestTemplate } from "../../lib/guide/token-request";
+import { enterpriseOf } from "../../lib/config/effective-policy";
+import { stringify } from "yaml";
 import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
 import { orgEntry, parseOrg } from "../helpers/config";
 import { captureIO } from "../helpers/io";
@@ -62,6 +65,35 @@ describe("member guide", () => {
     const text = memberGuide(parseOrg(orgEntry({ patPolicy: { fineGrainedTokens: "restrict" } })));
     expect(text).toContain("**Fine-grained tokens cannot reach acme-corp.**");
     expect(text).toContain("acme-corp blocks them (see the policy above): this is why.");
+  });
+
+  test("an organization whose enterprise restricts fine-grained tokens is told the enterprise is why", () => {
+    // GIVEN an organization that declares nothing, under an enterprise that restricts fine-grained tokens
+    const config = parseConfig(stringify({ enterprises: [{ slug: "acme", patPolicy: { fineGrainedTokens: "restrict" } }], organizations: [orgEntry({ enterprise: "acme" })] }), "p.yaml");
+    const org = config.organizations[0];
+    // WHEN its guide is written
+    const text = memberGuide(org, enterpriseOf(config, org));
+    // THEN the policy and the missing-organization section both name the enterprise as the reason
+    expect(text).toContain("**Fine-grained tokens cannot reach acme-corp:** its enterprise, acme, restricts them for all of its organizations, and acme-corp cannot change that.");
+    expect(text).toContain("acme-corp is blocked by its enterprise (below): this is why.");
+    expect(text).toContain("its enterprise, acme, does, so this is why. Only the enterprise's owners can change it.");
+    expect(text).not.toContain("acme-corp blocks them");
+  });
+
+  test("an enterprise's lifetime cap and approval are named as the enterprise's, and the token links use the cap", () => {
+    // GIVEN an enterprise capping fine-grained tokens at 60 days and requiring approval, and an approve rule without its own lifetime
+    const rule = { name: "read", action: "approve", match: { permissions: { repository: { contents: "read" } } } };
+    const config = parseConfig(
+      stringify({ enterprises: [{ slug: "acme", patPolicy: { maxLifetimeDays: 60, requireApproval: true } }], organizations: [orgEntry({ enterprise: "acme", approval: { rules: [rule] } })] }),
+      "p.yaml",
+    );
+    const org = config.organizations[0];
+    const text = memberGuide(org, enterpriseOf(config, org));
+    // THEN the guide names the enterprise for both, and the pre-filled link asks for 60 days
+    expect(text).toContain("for at most **60 days** (the most its enterprise, acme, allows any of its organizations).");
+    expect(text).toContain("Its enterprise, acme, requires approval of every fine-grained token in all of its organizations.");
+    expect(text).toContain("its enterprise, acme, does not, so this is not the reason.");
+    expect(tokenRequestTemplate(org, 0).url).toContain("expires_in=60");
   });
 
   test("escapes what comes from the config", () => {

@@ -70,6 +70,7 @@ describe("main.ts with policy errors", () => {
     const dir = mkdtempSync(join(tmpdir(), "policy-warn-"));
     const config = parse(readFileSync(join(__dirname, "..", "..", "token-policy.yaml"), "utf8"));
     config.defaults.patPolicy.maxLifetimeDays = 120;
+    config.enterprises[0].patPolicy.maxLifetimeDays = 120; // acme-corp's enterprise allows it
     writeFileSync(join(dir, "token-policy.yaml"), stringify(config));
     const r = runEntry("main.ts", [], { cwd: dir });
     expect(r.status).toBe(0);

@@ -53,14 +53,21 @@ describe("a consumer project", () => {
     const synth = spawnSync(process.execPath, [join(root, "node_modules", "ts-node", "dist", "bin.js"), "--swc", "main.ts"], { cwd: dir, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
     expect(synth.stderr).not.toMatch(/Error/);
     expect(synth.status).toBe(0);
-    expect(readdirSync(join(dir, "cdktf.out", "stacks")).sort()).toEqual(["acme-corp", "acme-labs", "acme-ops", "platform"]);
+    expect(readdirSync(join(dir, "cdktf.out", "stacks")).sort()).toEqual(["acme-corp", "acme-labs", "acme-ops", "enterprise-acme", "platform"]);
     const stack = (id: string) => JSON.parse(readFileSync(join(dir, "cdktf.out", "stacks", id, "cdk.tf.json"), "utf8"));
     for (const login of ["acme-corp", "acme-labs", "acme-ops"]) {
       const tf = stack(login);
       expect(tf.provider.github[0].owner).toBe(login);
       expect(Object.values(tf.resource.github_actions_organization_secret)).toEqual([expect.objectContaining({ secret_name: "TOKEN_BROKER_PRIVATE_KEY", visibility: "private" })]);
       expect(JSON.parse((Object.values(tf.resource.terraform_data) as any[]).find((r) => r.input.manifest)!.input.manifest).name).toBe(`${login}-broker`);
+      // The organization declares no lifetime: its record holds the enterprise's 90 days.
+      expect((Object.values(tf.resource.terraform_data) as any[]).find((r) => "fine_grained_max_lifetime_days" in r.input)!.input).toMatchObject({ fine_grained_max_lifetime_days: 90, require_approval: true });
     }
+    const enterprise = stack("enterprise-acme");
+    expect(Object.values(enterprise.resource.terraform_data as Record<string, any>).map((r) => r.input)).toEqual([
+      { fine_grained_tokens: "organizations-decide", require_approval: true, fine_grained_max_lifetime_days: 90, classic_tokens: "restrict", classic_max_lifetime_days: null, exempt_administrators: false },
+    ]);
+    expect(enterprise.provider).toBeUndefined();
     const platform = stack("platform");
     expect(Object.values(platform.resource.terraform_data as Record<string, any>).map((r) => r.input.fine_grained_max_lifetime_days)).toContain(30);
     expect(Object.values(platform.resource.github_actions_organization_variable as Record<string, any>).map((v) => v.value).sort()).toEqual(["1234", "Iv23liExample0000000"]);

@@ -17,6 +17,7 @@ describe("diffConfigs", () => {
     const head = base();
     head.organizations[0].app.permissions.contents = "write"; // widened
     head.defaults.patPolicy.maxLifetimeDays = 120; // lifetime raised (both orgs? acme-labs overrides to 30)
+    head.enterprises[0].patPolicy.maxLifetimeDays = 120; // acme-corp's enterprise lets it
     head.organizations[0].approval.rules.splice(2, 1); // deny rule removed
     head.organizations[0].credentials.actions.repositories.push("web"); // secret readable by more
     head.organizations.push({ login: "acme-new", app: { name: "n", homepageUrl: "https://x.example" }, credentials: { actions: { visibility: "private" } } });
@@ -24,11 +25,46 @@ describe("diffConfigs", () => {
     const changes = diffConfigs(load(base()), load(head));
     expect(changes.map((c) => [c.org, c.score, c.text])).toEqual([
       ["acme-corp", 100, "App permission contents widened: read → write."],
+      ["enterprise acme", 95, "Enterprise fine-grained token lifetime raised: 90 days → 120 days for every organization of the enterprise."],
       ["acme-corp", 90, "Fine-grained token lifetime raised: 90 → 120 days."],
       ["acme-corp", 80, 'Approval loosened: deny rule "no organization administration" removed.'],
       ["acme-corp", 68, "Secret visibility widened (actions): now also readable by web."],
       ["acme-new", 60, "Organization acme-new added: its policy, App and credentials are created on deploy."],
       ["acme-corp", 10, "App name, homepage or description changed."],
+    ]);
+  });
+
+  test("an enterprise loosening ranks above the same loosening in an organization, and reaches the organizations it bounds", () => {
+    // GIVEN enterprise acme goes from restricting classic tokens to allowing them, and from requiring approval to letting organizations decide
+    const head = base();
+    head.enterprises[0].patPolicy.classicTokens = "allow";
+    head.enterprises[0].patPolicy.requireApproval = "organizations-decide";
+    delete head.defaults.patPolicy.classicTokens; // acme-corp no longer declares it: the enterprise decides
+    head.organizations[1].patPolicy.classicTokens = "restrict"; // acme-labs, outside the enterprise, keeps restricting
+    // WHEN the two are compared
+    const changes = diffConfigs(load(base()), load(head));
+    // THEN the enterprise's change comes first, then the organization's effective change
+    expect(changes.map((c) => [c.org, c.score, c.text])).toEqual([
+      ["enterprise acme", 100, "Enterprise classic tokens: restrict → allow (loosened for every organization of the enterprise)."],
+      ["acme-corp", 95, "Classic tokens: restrict → allow."],
+      ["enterprise acme", 90, "Enterprise approval of fine-grained tokens: true → organizations-decide (loosened for every organization of the enterprise)."],
+    ]);
+  });
+
+  test("enterprises added or removed, an organization changing enterprise, and tightening are all listed, tightening low", () => {
+    const head = base();
+    head.enterprises[0].patPolicy.maxLifetimeDays = 30;
+    head.enterprises[0].patPolicy.exemptAdministrators = true;
+    head.enterprises.push({ slug: "globex" });
+    head.organizations[0].enterprise = "globex";
+    head.defaults.patPolicy.maxLifetimeDays = 30;
+    const changes = diffConfigs(load(base()), load(head));
+    expect(changes.map((c) => [c.org, c.score, c.text])).toEqual([
+      ["enterprise acme", 80, "Enterprise lifetime maximums no longer apply to administrators."],
+      ["enterprise globex", 60, "Enterprise globex added: its stack records its PAT policy, which bounds the organizations that name it."],
+      ["acme-corp", 50, "Enterprise of acme-corp: acme → globex (its effective policy follows the new enterprise's bounds)."],
+      ["enterprise acme", 20, "Enterprise fine-grained token lifetime lowered: 90 days → 30 days."],
+      ["acme-corp", 20, "Fine-grained token lifetime lowered: 90 → 30 days."],
     ]);
   });
 

@@ -5,7 +5,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse, stringify } from "yaml";
 import { serve } from "../../cli/commands/serve";
 import type { LogLine, WebhookServer } from "../../lib/serve/webhook-server";
 import { signBody } from "../../lib/serve/webhook-server";
@@ -103,6 +105,21 @@ describe("serve", () => {
     // and nothing secret reached the log
     expect(JSON.stringify(r.logs)).not.toContain(SECRET);
     expect(JSON.stringify(r.logs)).not.toMatch(/sha256=|PRIVATE KEY|ghs_/);
+  });
+
+  test("decides by the effective policy: the enterprise's maximum lifetime where the organization declares none", async () => {
+    // GIVEN acme-corp declares no lifetime and its enterprise caps fine-grained tokens at 60 days
+    const doc = parse(readFileSync(config, "utf8"));
+    delete doc.organizations[0].patPolicy;
+    doc.organizations[0].enterprise = "acme";
+    writeFileSync(config, stringify({ enterprises: [{ slug: "acme", patPolicy: { maxLifetimeDays: 60 } }], ...doc }));
+    const r = await start();
+    // WHEN a read-only request for 90 days is delivered
+    const req = addRequest(standIn, app.org, { owner: "reader", days: 90, permissions: { repository: { contents: "read" } } });
+    expect(await deliver(r.url, standIn.deliveryPayload("acme-corp", req.id))).toBe(202);
+    // THEN the enterprise's 60 days deny it before the read-only rule is tried
+    const [d] = await decided(r, 1);
+    expect(d).toMatchObject({ org: "acme-corp", request: req.id, action: "deny", rule: "lifetime-limit", outcome: "applied" });
   });
 
   test("a missing or forged signature gets 401 and nothing else happens", async () => {

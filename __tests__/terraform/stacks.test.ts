@@ -12,6 +12,9 @@ import { OrganizationStack } from "../../lib/constructs/organization-stack";
 import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
 import { providerMirror, standInAddress, TERRAFORM_PLATFORM, terraform, terraformBinary, terraformDir, withoutProvider } from "../../test-support/terraform";
 import { App } from "cdktf";
+import { EnterprisePatPolicy } from "../../lib/constructs/enterprise-pat-policy";
+import { EnterpriseStack } from "../../lib/constructs/enterprise-stack";
+import { enterpriseStackName } from "../../lib/naming";
 import { generateAppKey } from "../../test-support/fixtures";
 import { orgEntry, parseOrg } from "../helpers/config";
 import { newStack, synthJson } from "../helpers/stack";
@@ -45,6 +48,33 @@ withTerraform("synthesized stacks under Terraform", () => {
     const validate = terraform(dir, ["validate"]);
     expect(validate.output).toMatch(/The configuration is valid/);
     expect(validate.status).toBe(0);
+  });
+
+  test("an enterprise stack applies with Terraform alone, and a changed enterprise policy plans an in-place update", () => {
+    // GIVEN the example's enterprise stack, unchanged: it has no provider at all
+    const enterpriseTf = (maxLifetimeDays: number) => {
+      const loaded = loadConfig(join(__dirname, "..", "..", "token-policy.yaml"));
+      const entry = { ...loaded.config.enterprises[0], patPolicy: { ...loaded.config.enterprises[0].patPolicy, maxLifetimeDays } };
+      const stack = new EnterpriseStack(Testing.app(), enterpriseStackName(entry.slug), { enterpriseSlug: entry.slug });
+      EnterprisePatPolicy.fromConfig(stack, "enterprise-pat-policy", entry);
+      const tf = JSON.parse(Testing.synth(stack));
+      delete tf.terraform.backend;
+      return tf;
+    };
+    const first = enterpriseTf(90);
+    expect(first.terraform.required_providers).toBeUndefined();
+    const dir = terraformDir(first);
+    // WHEN Terraform initializes and applies it with local state
+    expect(terraform(dir, ["init", "-input=false"]).output).toMatch(/Terraform has been successfully initialized/);
+    const apply = terraform(dir, ["apply", "-auto-approve", "-input=false"]);
+    expect(apply.output).toMatch(/Apply complete! Resources: 1 added, 0 changed, 0 destroyed\./);
+    expect(terraform(dir, ["output", "-raw", "enterprise_pat_policy_settings_url"]).output).toBe("https://github.com/enterprises/acme/settings");
+    // THEN a raised enterprise maximum is an in-place update of the record, shown in the plan
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(enterpriseTf(120)));
+    const plan = terraform(dir, ["plan", "-input=false", "-detailed-exitcode"]);
+    expect(plan.status).toBe(2);
+    expect(plan.output).toMatch(/~ fine_grained_max_lifetime_days = 90 -> 120/);
+    expect(plan.output).toMatch(/Plan: 0 to add, 1 to change, 0 to destroy\./);
   });
 
   describe("the installation id variable", () => {

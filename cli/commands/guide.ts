@@ -5,6 +5,7 @@
  */
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { memberGuide } from "../../lib/guide/guide-markdown";
+import { enterpriseOf } from "../../lib/config/effective-policy";
 import type { CommandIO } from "../io";
 import { writeNoFollow } from "../files";
 
@@ -19,7 +20,8 @@ export interface GuideOptions {
 /** Prints the guide (and writes it to `--out`); returns it. */
 export async function guide(options: GuideOptions, io: CommandIO): Promise<string> {
   const loaded = loadConfig(configFileName(options.config, io.env));
-  const text = memberGuide(findOrganization(loaded, options.org));
+  const org = findOrganization(loaded, options.org);
+  const text = memberGuide(org, enterpriseOf(loaded.config, org));
   io.stdout.write(text);
   if (options.out) writeNoFollow(options.out, text);
   return text;

@@ -15,6 +15,8 @@ import { authFor, clientFor } from "../../lib/github/credentials";
 import { diffConfigs, riskOf, type Change } from "../../lib/report/diff";
 import { diffLockFile } from "../../lib/report/providers";
 import { describeOrganization } from "../../lib/report/describe";
+import { describeEnterprise } from "../../lib/report/describe-enterprise";
+import { enterpriseOf } from "../../lib/config/effective-policy";
 import { md } from "../../lib/text";
 import { PACKAGE_NAME, VERSION } from "../../lib/version";
 import { CommandFailure, type CommandIO } from "../io";
@@ -95,7 +97,10 @@ export async function report(options: ReportOptions, io: CommandIO): Promise<str
       out.push("");
     }
   }
-  for (const org of organizations) out.push(describeOrganization(org, (changes ?? []).filter((c) => c.org === org.login)));
+  for (const enterprise of loaded.config.enterprises) {
+    if (organizations.some((o) => enterpriseOf(loaded.config, o)?.slug === enterprise.slug) || !options.org) out.push(describeEnterprise(enterprise, loaded.config.organizations));
+  }
+  for (const org of organizations) out.push(describeOrganization(org, (changes ?? []).filter((c) => c.org === org.login), enterpriseOf(loaded.config, org)));
   out.push("", `<sub>${md(`${PACKAGE_NAME} ${VERSION}`)}</sub>`, "");
   const text = out.join("\n");
   io.stdout.write(text);

@@ -4,6 +4,7 @@
  */
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { verifyOrganization, type VerifyReport } from "../../lib/verify/verify";
+import { enterpriseOf } from "../../lib/config/effective-policy";
 import { clean } from "../../lib/text";
 import type { CommandIO } from "../io";
 
@@ -22,7 +23,7 @@ export interface VerifyOptions {
 export async function verify(options: VerifyOptions, io: CommandIO): Promise<VerifyReport> {
   const loaded = loadConfig(configFileName(options.config, io.env));
   const org = findOrganization(loaded, options.org);
-  const report = await verifyOrganization(org, io, options.credentials);
+  const report = await verifyOrganization(org, io, options.credentials, enterpriseOf(loaded.config, org));
   if (options.json) io.stdout.write(JSON.stringify(report, null, 2) + "\n");
   else {
     for (const d of report.drift) io.stdout.write(`drift: ${clean(d.check)}: expected ${clean(d.expected)}, found ${clean(d.actual)}. ${d.fix} ${d.url}\n`);

@@ -1,17 +1,27 @@
 import { App, TerraformStack } from "cdktf";
 import { Aspects } from "cdktf";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { AppCredentials, OrganizationStack, OrgTokenPolicy, PatPolicy, PolicyChecks } from "github-token-policy";
+import { AppCredentials, EnterprisePatPolicy, EnterpriseStack, OrganizationStack, OrgTokenPolicy, PatPolicy, PolicyChecks } from "github-token-policy";
 
 const app = new App();
 const checks = new PolicyChecks();
 
-// Three organizations, one stack each, composed in code: no YAML.
+// The enterprise that owns them, in a stack of its own: what it decides, they cannot override.
+const enterpriseStack = new EnterpriseStack(app, "enterprise-acme", { enterpriseSlug: "acme" });
+const enterprise = new EnterprisePatPolicy(enterpriseStack, "enterprise-pat-policy", {
+  enterpriseSlug: "acme",
+  requireApproval: true,
+  maxLifetimeDays: 90,
+  classicTokens: "restrict",
+});
+
+// Three organizations, one stack each, composed in code: no YAML. Their lifetime limit is the
+// enterprise's 90 days; declaring more, or no approval, would throw.
 for (const login of ["acme-corp", "acme-labs", "acme-ops"]) {
   const stack = new OrganizationStack(app, login, { organizationLogin: login });
   new OrgTokenPolicy(stack, "token-policy", {
     organizationLogin: login,
-    patPolicy: { maxLifetimeDays: 90 },
+    enterprise: enterprise.enterpriseBounds,
     approval: {
       rules: [{ name: "read-only", action: "approve", match: { permissions: { repository: { contents: "read" } }, maxLifetimeDays: 30 } }],
     },

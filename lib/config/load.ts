@@ -6,8 +6,9 @@ import { readFileSync, statSync } from "node:fs";
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { ConfigError, formatPath, showValue, stripLeadingName, type Problem } from "./errors";
-import { configSchema, LOGIN_PATTERN, ORGANIZATION_KEYS, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
-import { variableStem } from "../naming";
+import { configSchema, enterpriseSchema, LOGIN_PATTERN, ORGANIZATION_KEYS, type EnterpriseConfig, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
+import { effectivePatPolicy, enterpriseConflicts, enterpriseOf } from "./effective-policy";
+import { enterpriseStackName, sameGitHubInstance, variableStem, webRoot } from "../naming";
 
 /** The file read when neither an argument nor `TOKEN_POLICY_CONFIG` names one. */
 export const DEFAULT_CONFIG_FILE = "token-policy.yaml";
@@ -100,10 +101,76 @@ export function parseConfig(text: string, file: string): TokenPolicyConfig {
   if (Array.isArray(raw.organizations)) problems.push(...duplicateLogins(raw.organizations, doc, file, at));
   problems.push(...templateProblems(doc, file, at));
   if (Array.isArray(raw.organizations)) problems.push(...stemCollisions(raw.organizations, doc, file, at));
+  if (Array.isArray(raw.enterprises) && isPlainObject(defaults) && defaults.backend !== undefined) {
+    // An enterprise's stack keeps state where the organizations' do, unless it names its own.
+    input.enterprises = raw.enterprises.map((e) => (isPlainObject(e) && e.backend === undefined ? { ...e, backend: defaults.backend } : e));
+  }
+  problems.push(...enterpriseProblems(input, raw, doc, file, at));
   const result = configSchema.safeParse(input);
   if (!result.success) problems.push(...issuesToProblems(result.error.issues, input, raw, doc, file, at));
   if (problems.length > 0) throw new ConfigError(dedupe(problems));
-  return result.data as TokenPolicyConfig;
+  const config = result.data as TokenPolicyConfig;
+  return { ...config, organizations: config.organizations.map((org, i) => withEffectivePolicy(org, (input.organizations as unknown[])[i], config.enterprises)) };
+}
+
+/**
+ * The organization with its effective PAT policy: what it declared (`declared` is its entry as
+ * written, defaults merged), and where it declared nothing, its enterprise's setting.
+ */
+function withEffectivePolicy(org: OrganizationConfig, declared: unknown, enterprises: readonly EnterpriseConfig[]): OrganizationConfig {
+  const enterprise = enterpriseOf({ enterprises }, org);
+  if (!enterprise) return org;
+  const written = isPlainObject(declared) && isPlainObject(declared.patPolicy) ? declared.patPolicy : {};
+  return { ...org, patPolicy: effectivePatPolicy(written, enterprise) };
+}
+
+/**
+ * The enterprise layer's problems: duplicate slugs, an organization naming an enterprise that is
+ * not listed, on another host than its enterprise, or declaring what its enterprise forbids, and
+ * an enterprise whose stack name (`enterprise-SLUG`) is an organization's login.
+ */
+function enterpriseProblems(input: Record<string, unknown>, raw: Record<string, unknown>, doc: Document, file: string, at: Locator): Problem[] {
+  const out: Problem[] = [];
+  const entries = Array.isArray(input.enterprises) ? input.enterprises : [];
+  const orgs = Array.isArray(input.organizations) ? input.organizations : [];
+  const bySlug = new Map<string, { index: number; enterprise?: EnterpriseConfig }>();
+  entries.forEach((e, i) => {
+    const parsed = enterpriseSchema.safeParse(e);
+    const slug = parsed.success ? parsed.data.slug : isPlainObject(e) && typeof e.slug === "string" ? e.slug : undefined;
+    if (slug === undefined) return;
+    const first = bySlug.get(slug.toLowerCase());
+    if (first) {
+      out.push({ file, ...locate(doc, ["enterprises", i, "slug"], at), path: `enterprises[${i}].slug`, message: `duplicate enterprise slug (first used by enterprises[${first.index}]), got ${showValue(slug)}` });
+      return;
+    }
+    bySlug.set(slug.toLowerCase(), { index: i, enterprise: parsed.success ? parsed.data : undefined });
+    const clash = orgs.findIndex((o) => isPlainObject(o) && typeof o.login === "string" && o.login.toLowerCase() === enterpriseStackName(slug.toLowerCase()));
+    if (clash >= 0) {
+      out.push({ file, ...locate(doc, ["enterprises", i, "slug"], at), path: `enterprises[${i}].slug`, message: `names the stack ${enterpriseStackName(slug)}, which is organizations[${clash}]'s login; the two stacks and their state would collide` });
+    }
+  });
+  orgs.forEach((o, i) => {
+    if (!isPlainObject(o) || typeof o.enterprise !== "string") return;
+    const at_ = (rest: PropertyKey[]) => {
+      const own = getIn(raw, ["organizations", i]);
+      const path = !hasPath(own, rest) && isPlainObject(raw.defaults) && hasPath(raw.defaults, rest) ? ["defaults", ...rest] : ["organizations", i, ...rest];
+      return { file, ...locate(doc, path, at), path: formatPath(path) };
+    };
+    const found = bySlug.get(o.enterprise.toLowerCase());
+    if (!found) {
+      const known = [...bySlug.values()].map((e) => e.enterprise?.slug).filter(Boolean);
+      out.push({ ...at_(["enterprise"]), message: `names no enterprise listed in enterprises (${known.length ? `it lists ${known.join(", ")}` : "it lists none"}), got ${showValue(o.enterprise)}` });
+      return;
+    }
+    const enterprise = found.enterprise;
+    if (!enterprise) return; // its own problems are reported at the enterprise
+    const host = typeof o.githubUrl === "string" ? o.githubUrl : "https://github.com";
+    if (!sameGitHubInstance(host, enterprise.githubUrl)) {
+      out.push({ ...at_(o.githubUrl === undefined ? ["enterprise"] : ["githubUrl"]), message: `is on ${webRoot(host)}, but enterprise ${enterprise.slug} is on ${webRoot(enterprise.githubUrl)}; an organization belongs to an enterprise on its own GitHub instance` });
+    }
+    for (const conflict of enterpriseConflicts(o.patPolicy, enterprise)) out.push({ ...at_(["patPolicy", conflict.key]), message: conflict.message });
+  });
+  return out;
 }
 
 /**

@@ -179,6 +179,29 @@ const patPolicy = obj({
   classicMaxLifetimeDays: days("classicMaxLifetimeDays").optional(),
 });
 
+/** An organization's PAT policy as the schema reads it (the effective-policy module fills it). */
+export const patPolicySchema = patPolicy;
+
+const enterpriseAccess = oneOf(["allow", "restrict", "organizations-decide"]);
+
+/**
+ * An enterprise's PAT policy (Enterprise settings → Policies → Personal access tokens). Each
+ * choice but `organizations-decide` binds every organization of the enterprise.
+ */
+export const enterprisePatPolicySchema = obj({
+  fineGrainedTokens: enterpriseAccess.default("organizations-decide"),
+  requireApproval: z
+    .union([z.boolean(), z.literal("organizations-decide")], { error: "must be true, false or organizations-decide" })
+    .default("organizations-decide"),
+  maxLifetimeDays: days("maxLifetimeDays").optional(),
+  classicTokens: enterpriseAccess.default("organizations-decide"),
+  classicMaxLifetimeDays: days("classicMaxLifetimeDays").optional(),
+  exemptAdministrators: z.boolean({ error: "must be true or false" }).default(false),
+});
+
+/** GitHub enterprise slugs: lower-case letters, digits and single inner hyphens. */
+export const ENTERPRISE_SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,59}$/;
+
 const installation = obj({
   id: z.number({ error: "must be the installation's numeric id" }).int().positive().optional(),
   repositories: z
@@ -308,6 +331,17 @@ const suppression = obj({
   reason: z.string({ error: "reason must be a string" }).min(10, { error: "must explain the suppression in at least 10 characters" }),
 });
 
+/** One enterprise's entry: its slug, host and PAT policy, and where its stack keeps state. */
+export const enterpriseSchema = obj({
+  slug: z.string({ error: "slug must be a string" }).regex(ENTERPRISE_SLUG_PATTERN, {
+    error: "must be a GitHub enterprise slug: lower-case letters, digits and single hyphens, as in https://github.com/enterprises/SLUG",
+  }),
+  githubUrl: githubUrl.default("https://github.com"),
+  patPolicy: enterprisePatPolicySchema.default({ fineGrainedTokens: "organizations-decide", requireApproval: "organizations-decide", classicTokens: "organizations-decide", exemptAdministrators: false }),
+  /** Where the enterprise's stack keeps state; the loader puts `defaults.backend` here when absent. */
+  backend: backend.optional(),
+});
+
 /** One organization's entry, after defaults are merged under it. */
 export const organizationSchema = obj({
   login: z.string({ error: "login must be a string" }).regex(LOGIN_PATTERN, {
@@ -324,6 +358,8 @@ export const organizationSchema = obj({
   guide: guide.optional(),
   /** A GHES on an internal network: githubUrl may name a private or loopback address. */
   allowPrivateHost: z.boolean({ error: "must be true or false" }).default(false),
+  /** The slug of the enterprise (in `enterprises`) that owns the organization: its PAT policy bounds the organization's. */
+  enterprise: z.string({ error: "enterprise must be a string" }).regex(ENTERPRISE_SLUG_PATTERN, { error: "must be the slug of an enterprise listed in enterprises" }).optional(),
 }).superRefine((org, ctx) => {
   if (org.allowPrivateHost) return;
   let host: string;
@@ -352,6 +388,8 @@ export const configSchema = obj({
   $schema: z.string().optional(),
   defaults: z.record(z.string(), z.unknown()).optional(),
   organizations: z.array(organizationSchema).min(1, { error: "must list at least one organization" }),
+  /** Enterprises that own organizations listed here, each with its PAT policy. */
+  enterprises: z.array(enterpriseSchema).default([]),
 });
 
 /** A validated organization entry with every default applied. */
@@ -374,6 +412,8 @@ export type CredentialsConfig = OrganizationConfig["credentials"];
 export type VisibilityConfig = CredentialsConfig["actions"];
 /** Backend section of one organization. */
 export type BackendConfig = OrganizationConfig["backend"];
+/** A validated enterprise entry with every default applied. */
+export type EnterpriseConfig = z.output<typeof enterpriseSchema>;
 
 /** The keys an organization entry (and so `defaults`) may have. */
 export const ORGANIZATION_KEYS: readonly string[] = Object.keys(organizationSchema.shape);

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { guidePathProblem, type OrganizationConfig } from "../config/schema";
+import type { EnterpriseBounds } from "../config/effective-policy";
 import { memberGuide } from "../guide/guide-markdown";
 import { requireGithubProvider } from "./terraform-requirements";
 import { providerOwnerCheck } from "./owner-check";
@@ -12,6 +13,11 @@ import { inputChecksOf } from "./variable-checks";
 export interface MemberGuideProps {
   /** The organization entry the guide describes. */
   readonly organization: OrganizationConfig;
+  /**
+   * The enterprise that owns the organization: the guide says which limits are its doing.
+   * @default - none
+   */
+  readonly enterprise?: EnterpriseBounds;
   /** Repository of the organization that keeps the guide, e.g. `.github`. */
   readonly repository: string;
   /**
@@ -63,7 +69,7 @@ export class MemberGuide extends Construct {
     const path = props.path ?? "profile/TOKENS.md";
     const problem = guidePathProblem(path, props.allowGitHubPaths);
     if (problem) throw new Error(`MemberGuide: path ${JSON.stringify(path)} ${problem} (${this.node.path})`);
-    this.guideContent = memberGuide(props.organization);
+    this.guideContent = memberGuide(props.organization, props.enterprise);
     const login = props.organization.login;
     const repository = lookUpRepository(this, { organizationLogin: login, repositoryName: props.repository, configPlace: props.configPath ?? `${this.node.path}.repository`, provider: props.provider });
     this.guideFile = new RepositoryFile(this, "file", {

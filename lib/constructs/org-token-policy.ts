@@ -8,12 +8,13 @@ import { Construct } from "constructs";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { organizationSchema, type ApprovalInput, type AppInput, type CredentialsInput, type GuideInput, type OrganizationConfig, type PatPolicyInput, type SuppressionInput } from "../config/schema";
 import { formatPath, showValue, stripLeadingName } from "../config/errors";
+import { effectivePatPolicy, enterpriseConflicts, type EnterpriseBounds } from "../config/effective-policy";
 import { AppCredentials } from "./app-credentials";
 import { GitHubApp } from "./github-app";
 import { MemberGuide } from "./member-guide";
 import { PatPolicy } from "./pat-policy";
 import { stackVariable } from "./organization-stack";
-import { variableNames } from "../naming";
+import { sameGitHubInstance, variableNames, webRoot } from "../naming";
 import { checkInput, clientIdCheck, numericIdCheck, type InputCheck } from "./variable-checks";
 
 /**
@@ -62,6 +63,13 @@ export interface OrgTokenPolicyProps {
    */
   readonly suppressions?: readonly SuppressionInput[];
   /**
+   * The enterprise that owns the organization (an `enterprises` entry, or
+   * `EnterprisePatPolicy.enterpriseBounds`): its settings stand where `patPolicy` declares
+   * nothing, a declaration it forbids throws, and the member guide names it.
+   * @default - the organization belongs to no enterprise declared here
+   */
+  readonly enterprise?: EnterpriseBounds;
+  /**
    * The stack's provider, when several share an app.
    * @default - the stack's default provider
    */
@@ -93,8 +101,8 @@ export class OrgTokenPolicy extends Construct {
   public readonly memberGuide?: MemberGuide;
 
   /** The construct for one validated entry of `token-policy.yaml` (see `loadConfig`). */
-  static fromConfig(scope: Construct, id: string, entry: OrganizationConfig, options: Pick<OrgTokenPolicyProps, "provider" | "configPath"> = {}): OrgTokenPolicy {
-    const { login, backend: _stackLevel, ...rest } = entry;
+  static fromConfig(scope: Construct, id: string, entry: OrganizationConfig, options: Pick<OrgTokenPolicyProps, "provider" | "configPath" | "enterprise"> = {}): OrgTokenPolicy {
+    const { login, backend: _stackLevel, enterprise: _slug, ...rest } = entry;
     return new OrgTokenPolicy(scope, id, { organizationLogin: login, ...rest, ...options });
   }
 
@@ -102,10 +110,10 @@ export class OrgTokenPolicy extends Construct {
     super(scope, id);
     // The config schema is the one place that validates and holds the defaults: props and a
     // YAML entry are checked alike, before any child exists.
-    const { organizationLogin, provider: _provider, configPath: _configPath, ...rest } = props;
-    const parsed = organizationSchema.safeParse({ login: organizationLogin, ...rest });
+    const { organizationLogin, provider: _provider, configPath: _configPath, enterprise, ...rest } = props;
+    const parsed = organizationSchema.safeParse({ login: organizationLogin, ...rest, enterprise: enterprise?.slug });
+    const where = props.configPath ?? this.node.path;
     if (!parsed.success) {
-      const where = props.configPath ?? this.node.path;
       const problems = parsed.error.issues.map((i) => {
         const path = formatPath(i.path as PropertyKey[]).replace(/^login\b/, "organizationLogin");
         const value = getIn(rest, i.path as PropertyKey[], organizationLogin);
@@ -113,7 +121,13 @@ export class OrgTokenPolicy extends Construct {
       });
       throw new Error(`OrgTokenPolicy ${where}: ${problems.join("; ")}`);
     }
-    const org = parsed.data;
+    const conflicts = enterprise ? enterpriseConflicts(rest.patPolicy, enterprise).map((c) => `patPolicy.${c.key}: ${c.message}`) : [];
+    if (enterprise && !sameGitHubInstance(enterprise.githubUrl, parsed.data.githubUrl)) {
+      conflicts.push(`githubUrl: is ${parsed.data.githubUrl}, but enterprise ${enterprise.slug} is on ${webRoot(enterprise.githubUrl)}`);
+    }
+    if (conflicts.length) throw new Error(`OrgTokenPolicy ${where}: ${conflicts.join("; ")}`);
+    // What the organization left out, its enterprise decides: the effective policy.
+    const org = enterprise ? { ...parsed.data, patPolicy: effectivePatPolicy(rest.patPolicy, enterprise) } : parsed.data;
     this.organizationConfig = org;
     const login = org.login;
     this.patPolicy = new PatPolicy(this, "pat-policy", { organizationLogin: login, githubUrl: org.githubUrl, ...org.patPolicy });
@@ -156,7 +170,7 @@ export class OrgTokenPolicy extends Construct {
       configPath: `${props.configPath ?? this.node.path}.credentials`,
     });
     if (org.guide) {
-      this.memberGuide = new MemberGuide(this, "guide", { organization: org, repository: org.guide.repository, path: org.guide.path, branch: org.guide.branch, allowGitHubPaths: org.guide.allowGitHubPaths, provider: props.provider, configPath: `${props.configPath ?? this.node.path}.guide.repository` });
+      this.memberGuide = new MemberGuide(this, "guide", { organization: org, enterprise, repository: org.guide.repository, path: org.guide.path, branch: org.guide.branch, allowGitHubPaths: org.guide.allowGitHubPaths, provider: props.provider, configPath: `${props.configPath ?? this.node.path}.guide.repository` });
     }
   }
 }

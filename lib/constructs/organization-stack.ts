@@ -1,9 +1,9 @@
-import * as path from "node:path";
 import { Construct } from "constructs";
-import { App, CloudBackend, GcsBackend, LocalBackend, NamedCloudWorkspace, PgBackend, S3Backend, TerraformStack, TerraformVariable, type TerraformVariableConfig } from "cdktf";
+import { TerraformStack, TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import type { BackendConfig } from "../config/schema";
-import { apiUrlFor, GITHUB_COM, variableStem } from "../naming";
+import { apiUrlFor, GITHUB_COM } from "../naming";
+import { configureStackBackend } from "./stack-backend";
 import { requireGithubProvider, requireTerraform } from "./terraform-requirements";
 import { PACKAGE_NAME, VERSION } from "../version";
 
@@ -67,52 +67,7 @@ export class OrganizationStack extends TerraformStack {
   }
 
   private configureBackend(backend: BackendConfig): void {
-    const login = this.organizationLogin;
-    switch (backend.type) {
-      case "local": {
-        // Terraform resolves the path from the stack's directory, cdktf.out/stacks/<id>; a
-        // relative path keeps machine paths out of the synthesized files.
-        const stackDir = path.join(App.of(this).outdir, "stacks", this.node.id);
-        const file = path.resolve(backend.path ?? `terraform.${login}.tfstate`);
-        new LocalBackend(this, { path: path.relative(path.resolve(stackDir), file).split(path.sep).join("/") });
-        return;
-      }
-      case "s3": {
-        const s3 = new S3Backend(this, {
-          bucket: backend.bucket,
-          key: backend.key ?? `github-token-policy/${login}.tfstate`,
-          region: backend.region,
-          encrypt: backend.encrypt,
-          dynamodbTable: backend.dynamodbTable,
-          // Terraform 1.10 removed the top-level role_arn; the role goes in assume_role {}.
-          assumeRole: backend.roleArn ? { roleArn: backend.roleArn } : undefined,
-        });
-        if (backend.roleArn) requireTerraform(this, "s3_assume_role");
-        // S3-native locking (Terraform ≥ 1.10); cdktf 0.21's S3Backend predates the option.
-        if (backend.useLockfile) {
-          s3.addOverride("use_lockfile", true);
-          requireTerraform(this, "s3_use_lockfile");
-        }
-        return;
-      }
-      case "gcs":
-        new GcsBackend(this, { bucket: backend.bucket, prefix: backend.prefix ?? `github-token-policy/${login}` });
-        return;
-      case "cloud":
-        if (backend.project) requireTerraform(this, "cloud_workspace_project");
-        new CloudBackend(this, {
-          organization: backend.organization,
-          hostname: backend.hostname,
-          workspaces: new NamedCloudWorkspace(backend.workspace ?? `github-token-policy-${login}`, backend.project),
-        });
-        return;
-      case "pg": {
-        // The connection string holds a password: Terraform reads it from PG_CONN_STR.
-        const pg = new PgBackend(this, { connStr: "", schemaName: backend.schemaName ?? `github_token_policy_${variableStem(login)}` });
-        pg.addOverride("conn_str", undefined);
-        return;
-      }
-    }
+    configureStackBackend(this, backend, this.organizationLogin);
   }
 }
 

@@ -8,6 +8,7 @@ import type { ApprovalRule, OrganizationConfig, RuleMatch } from "../config/sche
 import { md } from "../text";
 import { webRoot } from "../naming";
 import { hasTemplateUrls, tokenRequestTemplate } from "./token-request";
+import { enterpriseBindings, type EnterpriseBounds } from "../config/effective-policy";
 
 /** GitHub's pages the guide cites. */
 export const GUIDE_SOURCES = {
@@ -16,19 +17,29 @@ export const GUIDE_SOURCES = {
   saml: "https://docs.github.com/en/authentication/authenticating-with-saml-single-sign-on/authorizing-a-personal-access-token-for-use-with-saml-single-sign-on",
 } as const;
 
-/** The guide for one organization. */
-export function memberGuide(org: OrganizationConfig): string {
+/**
+ * The guide for one organization. With `enterprise` (the one that owns it), the guide says which
+ * limits are the enterprise's doing, so members ask the right owners.
+ */
+export function memberGuide(org: OrganizationConfig, enterprise?: EnterpriseBounds): string {
   const p = org.patPolicy;
   const web = webRoot(org.githubUrl);
   const login = md(org.login);
+  const bound = enterpriseBindings(p, enterprise);
+  const ent = enterprise ? `its enterprise, ${md(enterprise.slug)},` : "";
   const out: string[] = [`# Personal access tokens in ${login}`, ""];
   out.push("This page is generated from the organization's token policy; a change to the policy changes it.", "");
 
   out.push("## The policy", "");
   if (p.fineGrainedTokens === "restrict") {
-    out.push(`- **Fine-grained tokens cannot reach ${login}.** Ask for access through the organization's GitHub App instead.`);
+    out.push(
+      bound.fineGrainedTokens
+        ? `- **Fine-grained tokens cannot reach ${login}:** ${ent} restricts them for all of its organizations, and ${login} cannot change that. Ask for access through the organization's GitHub App instead.`
+        : `- **Fine-grained tokens cannot reach ${login}.** Ask for access through the organization's GitHub App instead.`,
+    );
   } else {
-    out.push(`- Fine-grained tokens may reach ${login}, for at most **${p.maxLifetimeDays} days**.`);
+    out.push(`- Fine-grained tokens may reach ${login}, for at most **${p.maxLifetimeDays} days**${bound.maxLifetimeDays ? ` (the most ${ent} allows any of its organizations)` : ""}.`);
+    if (bound.requireApproval) out.push(`- ${ent[0].toUpperCase()}${ent.slice(1)} ${p.requireApproval ? "requires approval of every fine-grained token" : "has turned approval off"} in all of its organizations.`);
     if (!p.requireApproval) out.push("- They need no approval.");
     else if (org.approval.rules.some((r) => r.action === "approve")) {
       out.push("- Each one needs approval. The organization's App decides within minutes by the rules below; a request no rule approves " + (org.approval.otherwise === "deny" ? "is **denied**." : "waits for an organization owner."));
@@ -37,8 +48,8 @@ export function memberGuide(org: OrganizationConfig): string {
   }
   out.push(
     p.classicTokens === "restrict"
-      ? `- Classic tokens cannot reach ${login}.`
-      : `- Classic tokens may reach ${login}${p.classicMaxLifetimeDays ? `, for at most ${p.classicMaxLifetimeDays} days` : ""}.`,
+      ? `- Classic tokens cannot reach ${login}${bound.classicTokens ? `: ${ent} restricts them for all of its organizations` : ""}.`
+      : `- Classic tokens may reach ${login}${p.classicMaxLifetimeDays ? `, for at most ${p.classicMaxLifetimeDays} days${bound.classicMaxLifetimeDays ? ` (the most ${ent} allows)` : ""}` : ""}.`,
     "",
   );
 
@@ -46,11 +57,17 @@ export function memberGuide(org: OrganizationConfig): string {
   out.push(
     `GitHub's [token documentation](${GUIDE_SOURCES.managingTokens}) and [policy documentation](${GUIDE_SOURCES.tokenPolicy}) give these reasons:`,
     "",
-    p.fineGrainedTokens === "restrict"
+    bound.fineGrainedTokens === "restrict"
+      ? `- An organization that blocks fine-grained tokens does not appear, and ${login} is blocked by its enterprise (below): this is why.`
+      : p.fineGrainedTokens === "restrict"
       ? `- An organization that blocks fine-grained tokens does not appear, and ${login} blocks them (see the policy above): this is why.`
       : `- An organization that blocks fine-grained tokens does not appear: ${login} allows them, so this is not the reason.`,
     `- Only organizations you are a member of appear: an outside collaborator does not see ${login}. Ask an owner for membership, or for access through the organization's App.`,
-    "- An enterprise that owns the organization can block fine-grained tokens for all of its organizations, whatever the organization allows: ask the enterprise's owners.",
+    !enterprise
+      ? "- An enterprise that owns the organization can block fine-grained tokens for all of its organizations, whatever the organization allows: ask the enterprise's owners."
+      : bound.fineGrainedTokens === "restrict"
+        ? `- An enterprise that owns the organization can block fine-grained tokens for all of its organizations: ${ent} does, so this is why. Only the enterprise's owners can change it.`
+        : `- An enterprise that owns the organization can block fine-grained tokens for all of its organizations: ${ent} does not, so this is not the reason.`,
     "- A fine-grained token has exactly one resource owner: to reach two organizations, create two tokens.",
     "",
   );

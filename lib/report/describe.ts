@@ -3,28 +3,33 @@
  * secret and variable with who can read it, policy findings and the manual steps left. Pure.
  */
 import type { OrganizationConfig } from "../config/schema";
+import { enterpriseBindings, type EnterpriseBounds } from "../config/effective-policy";
 import { credentialNames, installAppUrl, patPolicySettingsUrl, variableNames } from "../naming";
 import { ownerSteps, patPolicyDocument } from "../constructs/pat-policy";
 import { checkOrganization } from "../policy-checks/rule-pack";
 import { md } from "../text";
 import { readers, shownUrl, summarizeMatch, type Change } from "./diff";
 
-/** One organization's section. `changes` are this organization's, from `--base`. */
-export function describeOrganization(org: OrganizationConfig, changes: readonly Change[] = []): string {
+/** One organization's section. `changes` are this organization's, from `--base`; `enterprise` is the one that owns it. */
+export function describeOrganization(org: OrganizationConfig, changes: readonly Change[] = [], enterprise?: EnterpriseBounds): string {
   const lines: string[] = [];
   const p = org.patPolicy;
+  // The effective policy; a value its enterprise decides or caps says so.
+  const bound = enterpriseBindings(p, enterprise);
+  const by = (key: keyof typeof bound) => (bound[key] && enterprise ? ` (enterprise ${md(enterprise.slug)})` : "");
   lines.push(`## ${md(org.login)}`, "");
   // Every URL shown is built on the punycode host, so a look-alike name shows as what it is.
   const web = shownUrl(org.githubUrl)!;
   if (org.githubUrl !== "https://github.com") lines.push(`GitHub: ${md(web)}`, "");
+  if (enterprise) lines.push(`Enterprise: ${md(enterprise.slug)}. The policy below is the effective one: the enterprise's settings stand where the organization declares nothing.`, "");
 
   lines.push("### PAT policy", "", "| Setting | Value |", "|---|---|");
-  lines.push(`| Fine-grained tokens | ${p.fineGrainedTokens} |`);
+  lines.push(`| Fine-grained tokens | ${p.fineGrainedTokens}${by("fineGrainedTokens")} |`);
   if (p.fineGrainedTokens === "allow") {
-    lines.push(`| Owner approval | ${p.requireApproval ? "required" : "not required"} |`);
-    lines.push(`| Maximum lifetime | ${p.maxLifetimeDays} days |`);
+    lines.push(`| Owner approval | ${p.requireApproval ? "required" : "not required"}${by("requireApproval")} |`);
+    lines.push(`| Maximum lifetime | ${p.maxLifetimeDays} days${by("maxLifetimeDays")} |`);
   }
-  lines.push(`| Classic tokens | ${p.classicTokens}${p.classicTokens === "allow" && p.classicMaxLifetimeDays ? `, at most ${p.classicMaxLifetimeDays} days` : ""} |`, "");
+  lines.push(`| Classic tokens | ${p.classicTokens}${p.classicTokens === "allow" && p.classicMaxLifetimeDays ? `, at most ${p.classicMaxLifetimeDays} days${by("classicMaxLifetimeDays")}` : ""}${by("classicTokens")} |`, "");
 
   lines.push("### Approval rules", "", "Tried in order; the first that matches decides. Before any rule, tokens that never expire or live longer than the maximum lifetime are denied.", "");
   if (org.approval.rules.length) {

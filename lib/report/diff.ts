@@ -5,6 +5,7 @@
 import { posix } from "node:path";
 import { levelRank } from "../catalogue";
 import type { ApprovalRule, BackendConfig, OrganizationConfig, RuleMatch, TokenPolicyConfig, VisibilityConfig } from "../config/schema";
+import { diffEnterprises } from "./enterprise-diff";
 
 /** One change, scored by how much it widens access. */
 export interface Change {
@@ -25,8 +26,8 @@ export function riskOf(score: number): "high" | "medium" | "low" {
 }
 
 /** Every change from `base` to `head`, riskiest first (ties in config order). */
-export function diffConfigs(base: Pick<TokenPolicyConfig, "organizations">, head: Pick<TokenPolicyConfig, "organizations">): Change[] {
-  const changes: Change[] = [];
+export function diffConfigs(base: Pick<TokenPolicyConfig, "organizations"> & Partial<Pick<TokenPolicyConfig, "enterprises">>, head: Pick<TokenPolicyConfig, "organizations"> & Partial<Pick<TokenPolicyConfig, "enterprises">>): Change[] {
+  const changes: Change[] = diffEnterprises(base, head);
   const byLogin = (c: Pick<TokenPolicyConfig, "organizations">) => new Map(c.organizations.map((o) => [o.login.toLowerCase(), o]));
   const before = byLogin(base);
   const after = byLogin(head);

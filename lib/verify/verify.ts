@@ -7,7 +7,8 @@
  */
 import { buildAppManifest } from "../registration/app-manifest";
 import { lifetimeViolation } from "../approval/evaluate";
-import type { OrganizationConfig, VisibilityConfig } from "../config/schema";
+import type { EnterpriseConfig, OrganizationConfig, VisibilityConfig } from "../config/schema";
+import { verifyEnterpriseBounds } from "./enterprise";
 import type { GitHubClient } from "../github/client";
 import { authFor, clientFor, type GitHubContext } from "../github/credentials";
 import { activeTokensUrl, credentialNames, pendingRequestsUrl, webRoot } from "../naming";
@@ -34,9 +35,10 @@ export interface VerifyReport {
 
 /**
  * Runs every check the credentials allow for `org`: `credentialsFile` (what create-app wrote)
- * or the organization's credentials from `ctx.env` (see {@link authFor}).
+ * or the organization's credentials from `ctx.env` (see {@link authFor}). With `enterprise` (the
+ * one that owns `org`), its settings and bounds too (see `verifyEnterpriseBounds`).
  */
-export async function verifyOrganization(org: OrganizationConfig, ctx: GitHubContext, credentialsFile?: string): Promise<VerifyReport> {
+export async function verifyOrganization(org: OrganizationConfig, ctx: GitHubContext, credentialsFile?: string, enterprise?: EnterpriseConfig): Promise<VerifyReport> {
   const auth = authFor(ctx, org, credentialsFile);
   const report: VerifyReport = { org: org.login, drift: [], notChecked: [] };
   const web = webRoot(org.githubUrl);
@@ -60,6 +62,7 @@ export async function verifyOrganization(org: OrganizationConfig, ctx: GitHubCon
     await checkCredentials(client, org, web, report);
     await checkTokens(client, org, web, report);
   }
+  if (enterprise) await verifyEnterpriseBounds(client, org, enterprise, report);
   return report;
 }
 

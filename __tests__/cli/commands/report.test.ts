@@ -37,6 +37,21 @@ describe("report", () => {
     expect(out).not.toContain("## Changes");
   });
 
+  test("describes each enterprise with its owner's steps, and marks what it decides in its organizations' policy", async () => {
+    // GIVEN the example, where enterprise acme owns acme-corp, requires approval and caps lifetimes at 90 days
+    const io = captureIO({});
+    // WHEN the report is written
+    expect(await run(["report", "--config", example], io)).toBe(0);
+    const out = io.out();
+    // THEN the enterprise has its section, with the steps on its settings page
+    expect(out).toContain("## Enterprise acme\n\nBounds acme-corp: what it decides, they cannot override");
+    expect(out).toContain("| Maximum lifetime | 90 days |\n| Classic tokens | restrict |");
+    expect(out).toContain("1. Open https://github.com/enterprises/acme/settings as an enterprise owner, then Policies → Personal access tokens.");
+    // AND acme-corp's effective policy names the enterprise where it decides; acme-labs's does not
+    expect(out).toContain("| Owner approval | required (enterprise acme) |\n| Maximum lifetime | 90 days (enterprise acme) |\n| Classic tokens | restrict (enterprise acme) |");
+    expect(out.slice(out.indexOf("## acme-labs"))).not.toContain("(enterprise acme)");
+  });
+
   test("--base REF compares with the config at a git ref, riskiest first, with the manual step it implies", async () => {
     const dir = repoWithChange((c) => {
       c.organizations[0].app.permissions.members = "read";

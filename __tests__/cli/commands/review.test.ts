@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { run } from "../../../cli";
 import { review, type ReviewReport } from "../../../cli/commands/review";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
@@ -86,6 +86,23 @@ describe("review", () => {
     expect(app.org.requests.size).toBe(5);
     // --json prints exactly the report
     expect(JSON.parse(io.out())).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+
+  test("denies a request over its enterprise's maximum lifetime when the organization declares none", async () => {
+    // GIVEN acme-corp declares no lifetime, and its enterprise caps fine-grained tokens at 60 days
+    const file = writeConfig(RULES, {});
+    const doc = parse(readFileSync(file, "utf8"));
+    doc.organizations[0].enterprise = "acme";
+    writeFileSync(file, stringify({ enterprises: [{ slug: "acme", patPolicy: { maxLifetimeDays: 60 } }], ...doc }));
+    const within = addRequest(standIn, app.org, { owner: "reader", days: 60 });
+    const over = addRequest(standIn, app.org, { owner: "reader", days: 90 });
+    // WHEN review decides
+    const report = await review({ org: "acme-corp", config: file }, captureIO(env()));
+    // THEN the enterprise's 60 days are the limit: the read-only rule approves one, the limit denies the other
+    expect(report.decisions.map((d) => [d.requestId, d.action, d.rule])).toEqual([
+      [within.id, "approve", "read-only"],
+      [over.id, "deny", "lifetime-limit"],
+    ]);
   });
 
   test("fetches repositories only for a subset request that reaches a rule needing them", async () => {
