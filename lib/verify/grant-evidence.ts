@@ -24,8 +24,8 @@ const REQUESTS_ROUTE = "GET /orgs/{org}/personal-access-token-requests";
 
 const isTime = (v: unknown): v is string => typeof v === "string" && Number.isFinite(Date.parse(v));
 
-/** The findings of the `grants` source. */
-export async function grantFindings(client: GitHubClient, org: OrganizationConfig): Promise<Finding[]> {
+/** The findings of the `grants` source; `pendingRequests` when the caller has counted them already. */
+export async function grantFindings(client: GitHubClient, org: OrganizationConfig, pendingRequests?: number): Promise<Finding[]> {
   const login = org.login;
   const tokensUrl = activeTokensUrl(login, org.githubUrl);
   const finding = (setting: Finding["setting"], status: Finding["status"], text: string, links: string[] = [tokensUrl]): Finding => ({ setting, source: "grants", status, text, links });
@@ -44,7 +44,7 @@ export async function grantFindings(client: GitHubClient, org: OrganizationConfi
   } else {
     findings.push(fineGrained(org, grants, finding), lifetime(org, grants, finding));
   }
-  findings.push(await approval(client, org));
+  findings.push(await approval(client, org, pendingRequests));
   return findings;
 }
 
@@ -96,20 +96,22 @@ function lifetime(org: OrganizationConfig, grants: Grant[], finding: Make): Find
   return finding("maxLifetimeDays", "holds", `Every live granted token (${live}) expires within ${max} days of its grant.`);
 }
 
-async function approval(client: GitHubClient, org: OrganizationConfig): Promise<Finding> {
+async function approval(client: GitHubClient, org: OrganizationConfig, counted?: number): Promise<Finding> {
   const url = pendingRequestsUrl(org.login, org.githubUrl);
   const make = (status: Finding["status"], text: string, links: string[] = [url]): Finding => ({ setting: "requireApproval", source: "grants", status, text, links });
-  let pending: number;
-  try {
-    // One page says whether any request is pending; the count is a lower bound past 100.
-    pending = (await client.request(REQUESTS_ROUTE, { org: org.login, per_page: 100 })).data.length;
-  } catch (e) {
-    const refused = refusal((e as { status?: number }).status, REQUESTS_ROUTE, "organization_personal_access_token_requests: read", "the organization has no request listing here.");
-    if (!refused) throw e;
-    return make("not checkable here", refused, []);
+  let pending = counted;
+  if (pending === undefined) {
+    try {
+      // One page says whether any request is pending; the count is a lower bound past 100.
+      pending = (await client.request(REQUESTS_ROUTE, { org: org.login, per_page: 100 })).data.length;
+    } catch (e) {
+      const refused = refusal((e as { status?: number }).status, REQUESTS_ROUTE, "organization_personal_access_token_requests: read", "the organization has no request listing here.");
+      if (!refused) throw e;
+      return make("not checkable here", refused, []);
+    }
   }
-  const counted = `${pending >= 100 ? "at least 100" : pending} pending request${pending === 1 ? "" : "s"}`;
+  const some = `${counted === undefined && pending >= 100 ? "at least 100" : pending} pending request${pending === 1 ? "" : "s"}`;
   if (pending === 0) return make("not checkable here", "No pending request: requests exist only while approval is required, and none says nothing either way.");
-  if (org.patPolicy.requireApproval) return make("holds", `${counted}: GitHub keeps requests pending only while owner approval is required.`);
-  return make("contradicted", `${counted} although approval is declared not required: GitHub keeps requests pending only while owner approval is required.`);
+  if (org.patPolicy.requireApproval) return make("holds", `${some}: GitHub keeps requests pending only while owner approval is required.`);
+  return make("contradicted", `${some} although approval is declared not required: GitHub keeps requests pending only while owner approval is required.`);
 }

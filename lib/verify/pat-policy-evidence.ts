@@ -44,17 +44,27 @@ export function declaredValue(org: OrganizationConfig, setting: PatPolicySetting
   return v === undefined ? "none" : String(v);
 }
 
+/** Options of {@link patPolicyEvidence}. */
+export interface PatPolicyEvidenceOptions {
+  /** Why nothing could be read, said for every setting when there is no client. @default - */
+  readonly why?: string;
+  /** When GitHub was read. @default now */
+  readonly now?: Date;
+  /** How many requests are pending, when the caller has listed them already. @default - listed here */
+  readonly pendingRequests?: number;
+}
+
 /**
  * Reads every source of `org.verify.evidence` with `client` (the App's installation) and judges
  * each setting. `client` undefined: nothing could be read, and `why` says so for every setting.
  */
-export async function patPolicyEvidence(client: GitHubClient | undefined, org: OrganizationConfig, options: { why?: string; now?: Date } = {}): Promise<PatPolicyEvidence> {
+export async function patPolicyEvidence(client: GitHubClient | undefined, org: OrganizationConfig, options: PatPolicyEvidenceOptions = {}): Promise<PatPolicyEvidence> {
   const now = options.now ?? new Date();
   const sources = org.verify.evidence;
   const findings: Finding[] = [];
   if (client) {
     for (const source of sources) {
-      if (source === "grants") findings.push(...(await grantFindings(client, org)));
+      if (source === "grants") findings.push(...(await grantFindings(client, org, options.pendingRequests)));
       if (source === "auditLog") findings.push(...(await auditLogFindings(client, org)));
       if (source === "credentialAuthorizations") findings.push(...(await credentialAuthorizationFindings(client, org)));
     }

@@ -61,11 +61,12 @@ export async function verifyOrganization(org: OrganizationConfig, ctx: GitHubCon
     report.notChecked.push("the App's registration and installation (GET /app and GET /orgs/{org}/installation need the App itself: set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE)");
     client ??= await clientFor(ctx, org, { auth });
   }
+  let pendingRequests: number | undefined;
   if (client) {
     await checkCredentials(client, org, web, report);
-    await checkTokens(client, org, web, report);
+    pendingRequests = await checkTokens(client, org, web, report);
   }
-  report.patPolicy = await patPolicyEvidence(client, org, { why: "the App is not installed, so it has no installation token" });
+  report.patPolicy = await patPolicyEvidence(client, org, { why: "the App is not installed, so it has no installation token", pendingRequests });
   for (const s of report.patPolicy.settings) {
     if (s.status !== "contradicted") continue;
     const evidence = s.findings.filter((f) => f.status === "contradicted").map((f) => f.text);
@@ -189,13 +190,18 @@ async function checkCredentials(client: GitHubClient, org: OrganizationConfig, w
   }
 }
 
-/** Pending requests asking for more than the lifetime limit (granted tokens are the PAT policy evidence's). */
-async function checkTokens(client: GitHubClient, org: OrganizationConfig, web: string, report: VerifyReport): Promise<void> {
+/**
+ * Pending requests asking for more than the lifetime limit (granted tokens are the PAT policy
+ * evidence's). Returns how many are pending, undefined when they could not be listed.
+ */
+async function checkTokens(client: GitHubClient, org: OrganizationConfig, web: string, report: VerifyReport): Promise<number | undefined> {
   const max = org.patPolicy.maxLifetimeDays;
+  let listed = 0;
   const scan = async (route: "GET /orgs/{org}/personal-access-token-requests", permission: string) => {
     const bad: number[] = [];
     try {
       for await (const page of client.paginate.iterator(route, { org: org.login, per_page: 100 })) {
+        listed += page.data.length;
         for (const t of page.data as unknown as { id: number; token_expires_at: string | null; created_at: string }[]) {
           if (lifetimeViolation({ since: t.created_at, tokenExpiresAt: t.token_expires_at }, max)) bad.push(t.id);
         }
@@ -219,4 +225,5 @@ async function checkTokens(client: GitHubClient, org: OrganizationConfig, web: s
       url: pendingRequestsUrl(org.login, web),
     });
   }
+  return pending ? listed : undefined;
 }
