@@ -55,10 +55,13 @@ describe("example workflows", () => {
   test("token-requests.yml reviews and verifies every organization in one run, each with its own App", () => {
     const wf = parse(readFileSync(join(dir, "token-requests.yml"), "utf8"));
     expect(wf.jobs.review.steps.at(-1).run).toContain("npm run -s cli -- review --all");
-    expect(wf.jobs.verify.steps.at(-1).run).toBe("npm run -s cli -- verify --all");
-    for (const job of [wf.jobs.review, wf.jobs.verify]) {
-      expect(job.steps.at(-1).env).toMatchObject({ TOKEN_POLICY_VARS_JSON: "${{ toJSON(vars) }}", TOKEN_POLICY_SECRETS_JSON: "${{ toJSON(secrets) }}" });
-      expect(job.strategy).toBeUndefined();
+    const verifyStep = wf.jobs.verify.steps.find((s: any) => s.run?.includes("verify --all"));
+    expect(verifyStep.run).toBe("npm run -s cli -- verify --all --evidence-out pat-policy-evidence.md");
+    // The evidence is kept as an artifact, on drift (a failed step) too.
+    expect(wf.jobs.verify.steps.at(-1)).toMatchObject({ if: "always()", uses: expect.stringMatching(/^actions\/upload-artifact@[0-9a-f]{40}$/), with: { path: "pat-policy-evidence.md" } });
+    for (const step of [wf.jobs.review.steps.at(-1), verifyStep]) {
+      expect(step.env).toMatchObject({ TOKEN_POLICY_VARS_JSON: "${{ toJSON(vars) }}", TOKEN_POLICY_SECRETS_JSON: "${{ toJSON(secrets) }}" });
     }
+    for (const job of [wf.jobs.review, wf.jobs.verify]) expect(job.strategy).toBeUndefined();
   });
 });

@@ -438,5 +438,7 @@ export type AppInput = z.input<typeof app>;
 export type CredentialsInput = z.input<typeof credentials>;
 /** What a caller writes for the member guide. */
 export type GuideInput = z.input<typeof guide>;
+/** What a caller writes for `verify`: the evidence sources. */
+export type VerifyInput = z.input<typeof verifyBlock>;
 /** One suppression of a policy rule, with its reason. */
 export type SuppressionInput = z.input<typeof suppression>;
