@@ -82,6 +82,12 @@ describe("verify: the PAT policy from evidence (Enterprise Cloud with SAML)", ()
       expect(text(by.fineGrainedTokens, "grants")).toBe(`1 fine-grained token has access although fine-grained tokens are declared restricted: ${id} (dev-dana, "deploy").`);
       expect(report.drift).toContainEqual(expect.objectContaining({ check: "patPolicy.fineGrainedTokens", expected: "restrict", url: "https://github.com/organizations/acme-corp/settings/personal-access-tokens" }));
     });
+    test("not checkable when the App lacks organization_personal_access_tokens: read (GitHub answers 403), naming it", async () => {
+      app.org.installation!.permissions = { organization_personal_access_token_requests: "write", organization_administration: "read" };
+      const { by } = await settings({ fineGrainedTokens: "restrict" }, ["grants"]);
+      expect(by.fineGrainedTokens.status).toBe("not checkable here");
+      expect(text(by.fineGrainedTokens, "grants")).toMatch(/^GitHub answered 403 to GET \/orgs\/\{org\}\/personal-access-tokens: the App lacks organization_personal_access_tokens: read/);
+    });
     test("not checkable when allowed and nothing is granted or logged", async () => {
       const { by } = await settings({ fineGrainedTokens: "allow" });
       expect(by.fineGrainedTokens.status).toBe("not checkable here");

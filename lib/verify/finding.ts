@@ -29,7 +29,7 @@ export const LISTED = 20;
 
 /** A finding's words for a listing GitHub refused: the permission missing, or the plan. */
 export function refusal(status: number | undefined, route: string, permission: string, on404: string): string | undefined {
-  if (status === 403) return `GitHub answered 403 to ${route}: the App lacks ${permission} (in verify.evidence's permissions; an owner accepts it on the installation page).`;
+  if (status === 403) return `GitHub answered 403 to ${route}: the App lacks ${permission} (add it to app.permissions, or let verify.evidence add it, and have an owner accept it on the installation page).`;
   if (status === 404) return `GitHub answered 404 to ${route}: ${on404}`;
   return undefined;
 }

@@ -76,6 +76,15 @@ describe("verify", () => {
     expect(io.out()).toMatch(/acme-corp: 1 drift\.\n$/);
   });
 
+  test("with the App uninstalled, says for every PAT policy setting that nothing could be read", async () => {
+    app.org.installation = undefined;
+    const r = await verify({ org: "acme-corp", config }, captureIO(appEnv()));
+    for (const s of r.patPolicy!.settings) {
+      expect(s.status).toBe("not checkable here");
+      expect(s.findings.map((f) => f.text)).toEqual(["Nothing was read: the App is not installed, so it has no installation token."]);
+    }
+  });
+
   test("reads every page of a selected-repository list (no false drift above 100 repositories)", async () => {
     // GIVEN 150 repositories selected for the key, its id variable and in the config
     const repos = Array.from({ length: 150 }, (_, i) => `repo-${String(i).padStart(3, "0")}`);
