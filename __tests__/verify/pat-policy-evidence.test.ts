@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stringify } from "yaml";
 import { run } from "../../cli";
 import { verify } from "../../cli/commands/verify";
 import type { PatPolicySetting, SettingEvidence } from "../../lib/verify/pat-policy-evidence";
@@ -251,6 +252,23 @@ describe("verify: the PAT policy from evidence (Enterprise Cloud with SAML)", ()
     const json = JSON.parse(readFileSync(join(dir, "evidence.json"), "utf8"));
     expect(json).toEqual({ kind: "token-policy/pat-policy-evidence", version: 1, organizations: [expect.objectContaining({ org: "acme-corp", sources: ["grants"] })] });
     expect(json.organizations[0].settings.find((s: SettingEvidence) => s.setting === "maxLifetimeDays")).toMatchObject({ declared: "90", status: "contradicted" });
+  });
+
+  test("--all writes every organization into one record, in config order, and names one whose verify failed", async () => {
+    // GIVEN two organizations; the second one's checks fail on GitHub (502s)
+    const beta = installApp(standIn, "beta-org");
+    const dir = mkdtempSync(join(tmpdir(), "evidence-"));
+    const config = join(dir, "token-policy.yaml");
+    const entry = (login: string) => ({ login, app: { name: login === "acme-corp" ? "acme-token-broker" : `${login}-token-broker`, homepageUrl: `https://github.com/${login}`, permissions: PERMS }, credentials: { actions: { visibility: "all" } } });
+    writeFileSync(config, stringify({ organizations: [entry("acme-corp"), entry("beta-org")] }));
+    standIn.inject({ operation: "GET /orgs/{org}/actions/secrets/{secret_name}", kind: "502-before", after: 1, times: 20 });
+    const env = { GITHUB_API_URL: standIn.url, ACME_CORP_APP_ID: String(app.appId), ACME_CORP_APP_PRIVATE_KEY: app.pem, BETA_ORG_APP_ID: String(beta.appId), BETA_ORG_APP_PRIVATE_KEY: beta.pem };
+    const io = captureIO(env, { clientOptions: { retryUnitMs: 1, maxRetries: 1 } });
+    const code = await run(["verify", "--all", "--concurrency", "1", "--config", config, "--evidence-out", join(dir, "evidence.md")], io);
+    expect(code).toBe(1);
+    const md = readFileSync(join(dir, "evidence.md"), "utf8");
+    expect(md.match(/^## .*$/gm)).toEqual(["## acme-corp"]);
+    expect(md).toMatch(/\nNot read \(verify failed for them; see the run's output\): beta-org\.\n$/);
   });
 
   test("fails with exit 2 and writes nothing when --evidence-out cannot be written", async () => {
