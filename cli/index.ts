@@ -12,7 +12,7 @@ import { install } from "./commands/install";
 import { review } from "./commands/review";
 import { seal } from "./commands/seal";
 import { serve } from "./commands/serve";
-import { verify, writeEvidence } from "./commands/verify";
+import { checkEvidenceOut, verify, writeEvidence } from "./commands/verify";
 import { failureOf, type CommandIO } from "./io";
 import { forEachOrganization } from "./all-organizations";
 import { UsageError } from "../lib/config/errors";
@@ -100,6 +100,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--credentials <file>", "the file create-app wrote (default: APP_ID and APP_PRIVATE_KEY, or GITHUB_TOKEN)")
     .option("--evidence-out <file>", "write the PAT policy evidence per organization to this file (Markdown; JSON with --json)")
     .action(async (opts) => {
+      if (opts.evidenceOut) checkEvidenceOut(opts.evidenceOut);
       const records: NonNullable<Awaited<ReturnType<typeof verify>>["patPolicy"]>[] = [];
       const asked: string[] = [];
       await orgOrAll("verify", opts, ["DRIFT", "NOT CHECKED"], async (login, orgIO) => {

@@ -271,11 +271,15 @@ describe("verify: the PAT policy from evidence (Enterprise Cloud with SAML)", ()
     expect(md).toMatch(/\nNot read \(verify failed for them; see the run's output\): beta-org\.\n$/);
   });
 
-  test("fails with exit 2 and writes nothing when --evidence-out cannot be written", async () => {
+  test("fails with exit 2 before any call when --evidence-out cannot be written", async () => {
     const config = writePolicyFile({ app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: PERMS } });
     const io = captureIO(env());
     expect(await run(["verify", "--org", "acme-corp", "--config", config, "--evidence-out", "/nonexistent-dir/evidence.md"], io)).toBe(2);
-    expect(io.err()).toMatch(/--evidence-out \/nonexistent-dir\/evidence\.md: cannot write it \(ENOENT\)/);
+    expect(io.err()).toMatch(/--evidence-out \/nonexistent-dir\/evidence\.md: its directory \/nonexistent-dir does not exist; give a file path in an existing directory/);
+    // Before any call to GitHub
+    expect(standIn.calls).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), "evidence-"));
+    expect(await run(["verify", "--org", "acme-corp", "--config", config, "--evidence-out", dir], captureIO(env()))).toBe(2);
   });
 });
 

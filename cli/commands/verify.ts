@@ -4,7 +4,8 @@
  * setting as the evidence shows it; exit 3 on drift. `--evidence-out` keeps the PAT policy
  * evidence as a record for auditors.
  */
-import { writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
 import { verifyOrganization, type VerifyReport } from "../../lib/verify/verify";
@@ -49,6 +50,25 @@ function patPolicyText(e: PatPolicyEvidence): string {
   return out;
 }
 
+/** Throws a UsageError (exit 2) before any call when `file` cannot be where the record goes. */
+export function checkEvidenceOut(file: string): void {
+  const problem = (what: string) => new UsageError(`--evidence-out ${clean(file)}: ${what}; give a file path in an existing directory`);
+  let dir;
+  try {
+    dir = statSync(dirname(file));
+  } catch {
+    throw problem(`its directory ${clean(dirname(file))} does not exist`);
+  }
+  if (!dir.isDirectory()) throw problem(`${clean(dirname(file))} is not a directory`);
+  let existing;
+  try {
+    existing = statSync(file);
+  } catch {
+    return; // a new file
+  }
+  if (existing.isDirectory()) throw problem("it is a directory");
+}
+
 /**
  * Writes the PAT policy evidence of the organizations read to `file`: Markdown, or JSON when
  * `json`. `expected` are the organizations asked for; any not read is named in the record.
@@ -64,6 +84,6 @@ export function writeEvidence(file: string, records: readonly PatPolicyEvidence[
   try {
     writeFileSync(file, text);
   } catch (e) {
-    throw new UsageError(`--evidence-out ${file}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a writable file path`);
+    throw new UsageError(`--evidence-out ${clean(file)}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a writable file path`);
   }
 }
