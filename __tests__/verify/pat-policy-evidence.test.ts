@@ -81,7 +81,9 @@ describe("verify: the PAT policy from evidence (Enterprise Cloud with SAML)", ()
       const { by, report } = await settings({ fineGrainedTokens: "restrict" });
       expect(by.fineGrainedTokens.status).toBe("contradicted");
       expect(text(by.fineGrainedTokens, "grants")).toBe(`1 fine-grained token has access although fine-grained tokens are declared restricted: ${id} (dev-dana, "deploy").`);
-      expect(report.drift).toContainEqual(expect.objectContaining({ check: "patPolicy.fineGrainedTokens", expected: "restrict", url: "https://github.com/organizations/acme-corp/settings/personal-access-tokens" }));
+      expect(report.drift).toContainEqual(
+        expect.objectContaining({ check: "patPolicy.fineGrainedTokens", expected: "restrict", actual: `1 fine-grained token has access although fine-grained tokens are declared restricted: ${id} (dev-dana, "deploy")`, url: "https://github.com/organizations/acme-corp/settings/personal-access-tokens" }),
+      );
     });
     test("not checkable when the App lacks organization_personal_access_tokens: read (GitHub answers 403), naming it", async () => {
       app.org.installation!.permissions = { organization_personal_access_token_requests: "write", organization_administration: "read" };

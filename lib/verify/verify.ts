@@ -69,8 +69,9 @@ export async function verifyOrganization(org: OrganizationConfig, ctx: GitHubCon
   report.patPolicy = await patPolicyEvidence(client, org, { why: "the App is not installed, so it has no installation token", pendingRequests });
   for (const s of report.patPolicy.settings) {
     if (s.status !== "contradicted") continue;
-    const evidence = s.findings.filter((f) => f.status === "contradicted").map((f) => f.text);
-    report.drift.push({ check: `patPolicy.${s.setting}`, expected: s.declared, actual: evidence.join(" "), fix: "An owner sets it on the PAT policy page (no API can); or, if GitHub is right, change the config.", url: s.fixUrl });
+    // The first sentence of each contradicting finding; the whole evidence is in `patPolicy`.
+    const evidence = s.findings.filter((f) => f.status === "contradicted").map((f) => f.text.split(/\.\s/)[0].replace(/\.$/, ""));
+    report.drift.push({ check: `patPolicy.${s.setting}`, expected: s.declared, actual: evidence.join("; "), fix: "An owner sets it on the PAT policy page (no API can); or, if GitHub is right, change the config.", url: s.fixUrl });
   }
   return report;
 }
