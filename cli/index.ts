@@ -12,7 +12,7 @@ import { install } from "./commands/install";
 import { review } from "./commands/review";
 import { seal } from "./commands/seal";
 import { serve } from "./commands/serve";
-import { verify } from "./commands/verify";
+import { checkEvidenceOut, verify, writeEvidence } from "./commands/verify";
 import { failureOf, type CommandIO } from "./io";
 import { forEachOrganization } from "./all-organizations";
 import { UsageError } from "../lib/config/errors";
@@ -99,11 +99,18 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   command("verify", "Check GitHub against the config as the App; one line per drift; exit 3 on drift", "org-or-all")
     .option("--json", "print one JSON object")
     .option("--credentials <file>", "the file create-app wrote (default: APP_ID and APP_PRIVATE_KEY, or GITHUB_TOKEN)")
+    .option("--evidence-out <file>", "write the PAT policy evidence per organization to this file (Markdown; JSON with --json)")
     .action(async (opts) => {
+      if (opts.evidenceOut) checkEvidenceOut(opts.evidenceOut);
+      const records: NonNullable<Awaited<ReturnType<typeof verify>>["patPolicy"]>[] = [];
+      const asked: string[] = [];
       await orgOrAll("verify", opts, ["DRIFT", "NOT CHECKED"], async (login, orgIO) => {
+        asked.push(login);
         const r = await verify({ ...opts, org: login }, orgIO);
+        if (r.patPolicy) records.push(r.patPolicy);
         return { cells: [String(r.drift.length), String(r.notChecked.length)], code: r.drift.length ? 3 : 0 };
       });
+      if (opts.evidenceOut && records.length) writeEvidence(opts.evidenceOut, records, Boolean(opts.json), asked);
     });
 
   command("orgs", "The organizations of the config as deploy jobs: a CI matrix, and each job's own inputs", "none")

@@ -78,10 +78,17 @@ export function addRequest(standIn: GitHubStandIn, org: OrgState, r: Partial<Omi
   return req;
 }
 
-/** Adds a granted token; expiry in days after the grant (null: never). */
-export function addGrant(standIn: GitHubStandIn, org: OrgState, g: { owner?: string; days?: number | null; permissions?: PatRequestState["permissions"]; repositories?: string[]; repositorySelection?: PatRequestState["repositorySelection"]; tokenName?: string } = {}): number {
+/**
+ * Adds a granted token; expiry in days after the grant (null: never). Granted `grantedDaysAgo`
+ * (default 2) days ago; last used `lastUsedDaysAgo` days ago (default and null: never).
+ */
+export function addGrant(
+  standIn: GitHubStandIn,
+  org: OrgState,
+  g: { owner?: string; days?: number | null; permissions?: PatRequestState["permissions"]; repositories?: string[]; repositorySelection?: PatRequestState["repositorySelection"]; tokenName?: string; grantedDaysAgo?: number; lastUsedDaysAgo?: number | null } = {},
+): number {
   const id = standIn.id();
-  const accessGrantedAt = new Date(Date.now() - 2 * DAY).toISOString();
+  const accessGrantedAt = new Date(Date.now() - (g.grantedDaysAgo ?? 2) * DAY).toISOString();
   const days = g.days === undefined ? 30 : g.days;
   org.grants.set(id, {
     id,
@@ -93,6 +100,7 @@ export function addGrant(standIn: GitHubStandIn, org: OrgState, g: { owner?: str
     permissions: g.permissions ?? { repository: { contents: "read" } },
     accessGrantedAt,
     tokenExpiresAt: days === null ? null : new Date(Date.parse(accessGrantedAt) + days * DAY).toISOString(),
+    lastUsedAt: g.lastUsedDaysAgo == null ? null : new Date(Date.now() - g.lastUsedDaysAgo * DAY).toISOString(),
   });
   return id;
 }

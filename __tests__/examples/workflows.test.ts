@@ -85,11 +85,14 @@ describe("example workflows", () => {
   test("token-requests.yml reviews and verifies each organization in its own job, with only its own App's id and key", () => {
     const wf = parse(readFileSync(join(dir, "token-requests.yml"), "utf8"));
     expect(wf.jobs.review.steps.at(-1).run).toContain('npm run -s cli -- review --org "$ORG" "$@"');
-    expect(wf.jobs.verify.steps.at(-1).run).toBe('npm run -s cli -- verify --org "$ORG"');
-    for (const job of [wf.jobs.review, wf.jobs.verify]) {
+    const verifyStep = wf.jobs.verify.steps.find((s: any) => s.run?.includes("-- verify"));
+    expect(verifyStep.run).toBe('npm run -s cli -- verify --org "$ORG" --evidence-out pat-policy-evidence.md');
+    // The evidence is kept as an artifact per organization, on drift (a failed step) too.
+    expect(wf.jobs.verify.steps.at(-1)).toMatchObject({ if: "always()", uses: expect.stringMatching(/^actions\/upload-artifact@[0-9a-f]{40}$/), with: { name: "pat-policy-evidence-${{ matrix.org.login }}", path: "pat-policy-evidence.md" } });
+    for (const [job, step] of [[wf.jobs.review, wf.jobs.review.steps.at(-1)], [wf.jobs.verify, verifyStep]]) {
       expect(job.needs).toBe("organizations");
       expect(job.strategy.matrix.org).toBe("${{ fromJSON(needs.organizations.outputs.matrix) }}");
-      expect(job.steps.at(-1).env).toMatchObject({ APP_ID: "${{ vars[matrix.org.appIdVariable] }}", APP_PRIVATE_KEY: "${{ secrets[matrix.org.appKeySecret] }}" });
+      expect(step.env).toMatchObject({ APP_ID: "${{ vars[matrix.org.appIdVariable] }}", APP_PRIVATE_KEY: "${{ secrets[matrix.org.appKeySecret] }}" });
     }
   });
 });

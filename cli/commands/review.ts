@@ -1,7 +1,7 @@
 /**
  * `token-policy review`: applies the organization's approval policy to pending fine-grained PAT
  * requests (approve, deny or leave), and with `revokeNonCompliant` revokes granted tokens that
- * break it. Dry run unless `--apply`.
+ * break it, with `revokeUnusedAfterDays` those not used for that long. Dry run unless `--apply`.
  */
 import { appendFileSync } from "node:fs";
 import type { ApprovalPolicy, ReviewAction } from "../../lib/approval/evaluate";
@@ -68,8 +68,9 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
   let listed = false;
   try {
     await decidePending(client, login, policy, report.decisions, (n) => progress.show(`${login}: ${n} pending requests decided`));
-    if (org.approval.revokeNonCompliant) {
-      await checkGrants(client, login, policy, report, (n) => progress.show(`${login}: ${n} granted tokens checked`));
+    if (org.approval.revokeNonCompliant || org.approval.revokeUnusedAfterDays !== undefined) {
+      const checks = { nonCompliant: org.approval.revokeNonCompliant, unusedAfterDays: org.approval.revokeUnusedAfterDays };
+      await checkGrants(client, login, policy, report, (n) => progress.show(`${login}: ${n} granted tokens checked`), checks);
     }
     listed = true;
     if (options.apply) {

@@ -161,6 +161,11 @@ const approval = obj({
   otherwise: oneOf(["leave", "deny"]).default("leave"),
   otherwiseReason: reason.optional(),
   revokeNonCompliant: z.boolean({ error: "must be true or false" }).default(false),
+  /**
+   * Revoke granted tokens not used for this many days (a token never used counts from its grant).
+   * `review` (and `serve`'s sweep) revoke them, dry run unless `--apply`.
+   */
+  revokeUnusedAfterDays: days("revokeUnusedAfterDays").optional(),
 }).superRefine((a, ctx) => {
   const seen = new Map<string, number>();
   a.rules.forEach((r, i) => {
@@ -201,6 +206,34 @@ export const enterprisePatPolicySchema = obj({
 
 /** GitHub enterprise slugs: lower-case letters, digits and single inner hyphens. */
 export const ENTERPRISE_SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,59}$/;
+
+/** Where `verify` looks for evidence of the PAT policy. */
+export const EVIDENCE_SOURCES = ["grants", "auditLog", "credentialAuthorizations"] as const;
+/** One evidence source of `verify.evidence`. */
+export type EvidenceSource = (typeof EVIDENCE_SOURCES)[number];
+
+/**
+ * The App permission (read) each evidence source needs, from GitHub's REST documentation:
+ * `GET /orgs/{org}/personal-access-tokens` needs `organization_personal_access_tokens`;
+ * `GET /orgs/{org}/audit-log` and `GET /orgs/{org}/credential-authorizations` (Enterprise Cloud)
+ * need `organization_administration`.
+ */
+export const EVIDENCE_PERMISSIONS: Readonly<Record<EvidenceSource, string>> = {
+  grants: "organization_personal_access_tokens",
+  auditLog: "organization_administration",
+  credentialAuthorizations: "organization_administration",
+};
+
+const verifyBlock = obj({
+  evidence: z
+    .array(oneOf(EVIDENCE_SOURCES))
+    .superRefine((sources, ctx) => {
+      sources.forEach((s, i) => {
+        if (sources.indexOf(s) !== i) ctx.addIssue({ code: "custom", path: [i], input: s, message: `duplicate evidence source (first listed at evidence[${sources.indexOf(s)}])` });
+      });
+    })
+    .default(["grants"]),
+});
 
 const installation = obj({
   id: z.number({ error: "must be the installation's numeric id" }).int().positive().optional(),
@@ -356,6 +389,8 @@ export const organizationSchema = obj({
   suppressions: z.array(suppression).default([]),
   /** Keep the member guide in a repository of the organization (`cdktf deploy` updates it). */
   guide: guide.optional(),
+  /** What `verify` reads as evidence of the PAT policy; the App asks for the permissions it needs. */
+  verify: verifyBlock.default({ evidence: ["grants"] }),
   /** A GHES on an internal network: githubUrl may name a private or loopback address. */
   allowPrivateHost: z.boolean({ error: "must be true or false" }).default(false),
   /** The slug of the enterprise (in `enterprises`) that owns the organization: its PAT policy bounds the organization's. */
@@ -377,7 +412,19 @@ export const organizationSchema = obj({
       message: `${problem}; for a GitHub Enterprise Server on an internal network set allowPrivateHost: true for this organization`,
     });
   }
-});
+  // An entry that failed validation is reported, not completed: the overwrite needs both parts.
+}).overwrite((org) => (org.app?.permissions && org.verify?.evidence ? { ...org, app: { ...org.app, permissions: withEvidencePermissions(org.app.permissions, org.verify.evidence) } } : org));
+
+/**
+ * The App's permissions with the read permissions `verify.evidence` needs added
+ * ({@link EVIDENCE_PERMISSIONS}); a permission already held at read or above stays as it is.
+ * Applied when an entry is parsed, so the manifest, `verify` and the report see the same set.
+ */
+export function withEvidencePermissions(permissions: Readonly<Record<string, string>>, evidence: readonly EvidenceSource[]): Record<string, string> {
+  const out = { ...permissions };
+  for (const source of evidence) out[EVIDENCE_PERMISSIONS[source]] ??= "read";
+  return out;
+}
 
 /**
  * The whole file. `defaults` is checked for key names by the loader and its values once merged
@@ -410,6 +457,8 @@ export type AppConfig = OrganizationConfig["app"];
 export type CredentialsConfig = OrganizationConfig["credentials"];
 /** Secret visibility block. */
 export type VisibilityConfig = CredentialsConfig["actions"];
+/** Verify section of one organization. */
+export type VerifyConfig = OrganizationConfig["verify"];
 /** Backend section of one organization. */
 export type BackendConfig = OrganizationConfig["backend"];
 /** A validated enterprise entry with every default applied. */
@@ -428,5 +477,7 @@ export type AppInput = z.input<typeof app>;
 export type CredentialsInput = z.input<typeof credentials>;
 /** What a caller writes for the member guide. */
 export type GuideInput = z.input<typeof guide>;
+/** What a caller writes for `verify`: the evidence sources. */
+export type VerifyInput = z.input<typeof verifyBlock>;
 /** One suppression of a policy rule, with its reason. */
 export type SuppressionInput = z.input<typeof suppression>;

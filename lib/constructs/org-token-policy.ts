@@ -6,7 +6,7 @@
  */
 import { Construct } from "constructs";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { organizationSchema, type ApprovalInput, type AppInput, type CredentialsInput, type GuideInput, type OrganizationConfig, type PatPolicyInput, type SuppressionInput } from "../config/schema";
+import { organizationSchema, type ApprovalInput, type AppInput, type CredentialsInput, type GuideInput, type OrganizationConfig, type PatPolicyInput, type SuppressionInput, type VerifyInput } from "../config/schema";
 import { formatPath, showValue, stripLeadingName } from "../config/errors";
 import { effectivePatPolicy, enterpriseConflicts, type EnterpriseBounds } from "../config/effective-policy";
 import { AppCredentials } from "./app-credentials";
@@ -57,6 +57,12 @@ export interface OrgTokenPolicyProps {
    * @default - no guide
    */
   readonly guide?: GuideInput;
+  /**
+   * What `verify` reads as evidence of the PAT policy (`evidence`: `grants`, `auditLog`,
+   * `credentialAuthorizations`); the App gains the read permissions the sources need.
+   * @default { evidence: ["grants"] }
+   */
+  readonly verify?: VerifyInput;
   /**
    * Policy rules suppressed for this organization, each with its reason.
    * @default []

@@ -67,9 +67,45 @@ export async function decidePending(client: GitHubClient, org: string, policy: A
   }
 }
 
+/** Which checks {@link checkGrants} makes of each granted token. */
+export interface GrantChecks {
+  /** Revoke tokens that break the policy (`revokeNonCompliant`). @default true */
+  readonly nonCompliant?: boolean;
+  /** Revoke tokens not used for this many days (`revokeUnusedAfterDays`). @default - not checked */
+  readonly unusedAfterDays?: number;
+  /** The present, in milliseconds. @default Date.now() */
+  readonly now?: number;
+}
+
+/** Rule name of a revocation for non-use. */
+export const UNUSED_RULE = "revokeUnusedAfterDays";
+
+const DAY_MS = 86_400_000;
+const readTime = (v: unknown): number | undefined => (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T/.test(v) && Number.isFinite(Date.parse(v)) ? Date.parse(v) : undefined);
+
 /**
- * Checks every granted token under `revokeNonCompliant`: the ones to revoke, and the ones it
- * cannot read (left to an owner, never revoked).
+ * Why a granted token is revoked for non-use, `null` when it was used within `days`, or
+ * `unreadable` with what could not be read (such a token is left to an owner, never revoked).
+ * A token never used counts from when access was granted.
+ */
+export function unusedRevocation(g: Pick<RawAccess, "access_granted_at" | "token_last_used_at">, days: number, now: number): { reason: string } | null | { unreadable: string } {
+  const rule = `approval.${UNUSED_RULE}: ${days}`;
+  if (g.token_last_used_at === null) {
+    const granted = readTime(g.access_granted_at);
+    if (granted === undefined) return { unreadable: "access_granted_at" };
+    const idle = Math.floor((now - granted) / DAY_MS);
+    return idle > days ? { reason: `Never used in the ${idle} days since access was granted (${rule}).` } : null;
+  }
+  const last = readTime(g.token_last_used_at);
+  if (last === undefined) return { unreadable: "token_last_used_at" };
+  const idle = Math.floor((now - last) / DAY_MS);
+  return idle > days ? { reason: `Not used for ${idle} days, last on ${new Date(last).toISOString().slice(0, 10)} (${rule}).` } : null;
+}
+
+/**
+ * Checks every granted token under `revokeNonCompliant` and `revokeUnusedAfterDays` (as
+ * `checks` says): the ones to revoke, and the ones it cannot read (left to an owner, never
+ * revoked).
  */
 export async function checkGrants(
   client: GitHubClient,
@@ -77,10 +113,18 @@ export async function checkGrants(
   policy: ApprovalPolicy,
   into: { revocations: RevocationRecord[]; unreadableGrants: UnreadableGrant[] },
   progress: (checked: number) => void = () => {},
+  checks: GrantChecks = {},
 ): Promise<void> {
+  const nonCompliant = checks.nonCompliant ?? true;
+  const now = checks.now ?? Date.now();
   let checked = 0;
   for await (const page of listAccess(client, org, "grant")) {
     for (const { raw: g, access } of page) {
+      if (!nonCompliant) {
+        const unused = unusedCheck(g, checks.unusedAfterDays, now, into);
+        if (unused) into.revocations.push({ tokenId: g.id, owner: g.owner?.login ?? "?", tokenName: g.token_name, reason: unused });
+        continue;
+      }
       let e = evaluateGrant(access, policy);
       if ("needsRepositories" in e) {
         const names = await repositoryNames(client, "grant", org, g.id);
@@ -90,8 +134,23 @@ export async function checkGrants(
       if (!("revoke" in e)) throw new Error("evaluateGrant asked for repositories twice");
       if (e.unreadable) into.unreadableGrants.push({ tokenId: g.id, owner: g.owner?.login ?? "?", tokenName: g.token_name, unreadable: e.unreadable });
       else if (e.revoke) into.revocations.push({ tokenId: g.id, owner: g.owner.login, tokenName: g.token_name, reason: e.revoke.reason });
+      else {
+        const unused = unusedCheck(g, checks.unusedAfterDays, now, into);
+        if (unused) into.revocations.push({ tokenId: g.id, owner: g.owner.login, tokenName: g.token_name, reason: unused });
+      }
     }
     checked += page.length;
     progress(checked);
   }
+}
+
+/** The non-use reason to revoke `g`, if any; an unreadable date goes to `unreadableGrants`. */
+function unusedCheck(g: RawAccess, days: number | undefined, now: number, into: { unreadableGrants: UnreadableGrant[] }): string | undefined {
+  if (days === undefined) return undefined;
+  const r = unusedRevocation(g, days, now);
+  if (r && "unreadable" in r) {
+    into.unreadableGrants.push({ tokenId: g.id, owner: g.owner?.login ?? "?", tokenName: g.token_name, unreadable: r.unreadable });
+    return undefined;
+  }
+  return r?.reason;
 }

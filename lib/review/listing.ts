@@ -18,6 +18,8 @@ export interface RawAccess {
   token_expires_at: string | null;
   created_at?: string;
   access_granted_at?: string;
+  /** Granted tokens only: when last used; null when never. */
+  token_last_used_at?: string | null;
 }
 
 /** One listed item: GitHub's fields, and the same as the logic reads them. */

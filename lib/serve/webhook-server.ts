@@ -14,8 +14,8 @@ import { evaluate, type ApprovalPolicy, type TokenAccess } from "../approval/eva
 import type { OrganizationConfig } from "../config/schema";
 import type { GitHubClient } from "../github/client";
 import { describeGitHubError, isGitHubError } from "../github/errors";
-import { applyReviews, type ReviewItem } from "../review/apply";
-import { decidePending, type DecisionRecord } from "../review/decide";
+import { applyReviews, applyRevocations, type ReviewItem } from "../review/apply";
+import { checkGrants, decidePending, type DecisionRecord, type RevocationRecord, type UnreadableGrant } from "../review/decide";
 import { GONE, PAGE, repositoryNames } from "../review/listing";
 
 /** GitHub's cap on a delivery's payload. */
@@ -281,6 +281,16 @@ export class WebhookServer {
     }
   }
 
+  /** Revokes an organization's unused granted tokens (a dry run without `apply`); one log line. */
+  private async revokeUnused(client: GitHubClient, org: OrganizationConfig): Promise<void> {
+    const started = Date.now();
+    const found: { revocations: RevocationRecord[]; unreadableGrants: UnreadableGrant[] } = { revocations: [], unreadableGrants: [] };
+    await checkGrants(client, org.login, { patPolicy: org.patPolicy, approval: org.approval }, found, undefined, { nonCompliant: false, unusedAfterDays: org.approval.revokeUnusedAfterDays });
+    if (this.options.apply) await applyRevocations(client, org.login, found.revocations);
+    const revoked = found.revocations.filter((r) => r.outcome === "applied").length;
+    this.log({ event: "sweep-unused", org: org.login, revoke: found.revocations.length, revoked, unreadable: found.unreadableGrants.length, apply: Boolean(this.options.apply), ms: Date.now() - started });
+  }
+
   /** The same sweep as `review --apply` (a dry run without `apply`), for every organization. */
   private async sweep(): Promise<void> {
     for (const org of this.orgs.values()) {
@@ -293,6 +303,7 @@ export class WebhookServer {
         if (this.options.apply) await applyReviews(client, org.login, decisions);
         const n = (a: string) => decisions.filter((d) => d.action === a).length;
         this.log({ event: "sweep", org: org.login, pending: decisions.length, approve: n("approve"), deny: n("deny"), leave: n("leave"), applied: decisions.filter((d) => d.outcome === "applied").length, ms: Date.now() - started });
+        if (org.approval.revokeUnusedAfterDays !== undefined) await this.revokeUnused(client, org);
       } catch (e) {
         this.log({ event: "sweep-failed", org: org.login, reason: isGitHubError(e) ? describeGitHubError(e) : (e as Error).message });
       }

@@ -3,7 +3,9 @@
  * the organization's App. The App's registration and installation (as the App itself), the
  * installation's repositories, the credentials' secrets and variables, and the tokens' lifetimes.
  * Each difference is a {@link Drift} with what to do and where; what the credentials cannot see
- * is listed as not checked, never passed over in silence. `verify` drives it and prints.
+ * is listed as not checked, never passed over in silence. The PAT policy, which no API reads, is
+ * judged from evidence setting by setting (`pat-policy-evidence.ts`); a contradicted setting is
+ * drift too. `verify` drives it and prints.
  */
 import { buildAppManifest } from "../registration/app-manifest";
 import { lifetimeViolation } from "../approval/evaluate";
@@ -11,7 +13,8 @@ import type { EnterpriseConfig, OrganizationConfig, VisibilityConfig } from "../
 import { verifyEnterpriseBounds } from "./enterprise";
 import type { GitHubClient } from "../github/client";
 import { authFor, clientFor, type GitHubContext } from "../github/credentials";
-import { activeTokensUrl, credentialNames, pendingRequestsUrl, webRoot } from "../naming";
+import { credentialNames, pendingRequestsUrl, webRoot } from "../naming";
+import { patPolicyEvidence, type PatPolicyEvidence } from "./pat-policy-evidence";
 
 /** One difference between GitHub and the config. */
 export interface Drift {
@@ -31,6 +34,8 @@ export interface VerifyReport {
   readonly drift: Drift[];
   /** Checks that could not run, and why. */
   readonly notChecked: string[];
+  /** The PAT policy, setting by setting, as the evidence shows it. */
+  patPolicy?: PatPolicyEvidence;
 }
 
 /**
@@ -58,9 +63,17 @@ export async function verifyOrganization(org: OrganizationConfig, ctx: GitHubCon
     report.notChecked.push("the App's registration and installation (GET /app and GET /orgs/{org}/installation need the App itself: set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE)");
     client ??= await clientFor(ctx, org, { auth });
   }
+  let pendingRequests: number | undefined;
   if (client) {
     await checkCredentials(client, org, web, report);
-    await checkTokens(client, org, web, report);
+    pendingRequests = await checkTokens(client, org, web, report);
+  }
+  report.patPolicy = await patPolicyEvidence(client, org, { why: "the App is not installed, so it has no installation token", pendingRequests });
+  for (const s of report.patPolicy.settings) {
+    if (s.status !== "contradicted") continue;
+    // The first sentence of each contradicting finding; the whole evidence is in `patPolicy`.
+    const evidence = s.findings.filter((f) => f.status === "contradicted").map((f) => f.text.split(/\.\s/)[0].replace(/\.$/, ""));
+    report.drift.push({ check: `patPolicy.${s.setting}`, expected: s.declared, actual: evidence.join("; "), fix: "An owner sets it on the PAT policy page (no API can); or, if GitHub is right, change the config.", url: s.fixUrl });
   }
   if (enterprise) await verifyEnterpriseBounds(client, org, enterprise, report);
   return report;
@@ -181,36 +194,32 @@ async function checkCredentials(client: GitHubClient, org: OrganizationConfig, w
   }
 }
 
-async function checkTokens(client: GitHubClient, org: OrganizationConfig, web: string, report: VerifyReport): Promise<void> {
+/**
+ * Pending requests asking for more than the lifetime limit (granted tokens are the PAT policy
+ * evidence's). Returns how many are pending, undefined when they could not be listed.
+ */
+async function checkTokens(client: GitHubClient, org: OrganizationConfig, web: string, report: VerifyReport): Promise<number | undefined> {
   const max = org.patPolicy.maxLifetimeDays;
-  const scan = async (route: "GET /orgs/{org}/personal-access-tokens" | "GET /orgs/{org}/personal-access-token-requests", since: "access_granted_at" | "created_at", permission: string) => {
+  let listed = 0;
+  const scan = async (route: "GET /orgs/{org}/personal-access-token-requests", permission: string) => {
     const bad: number[] = [];
     try {
       for await (const page of client.paginate.iterator(route, { org: org.login, per_page: 100 })) {
-        for (const t of page.data as unknown as { id: number; token_expires_at: string | null; access_granted_at?: string; created_at?: string }[]) {
-          if (lifetimeViolation({ since: t[since]!, tokenExpiresAt: t.token_expires_at }, max)) bad.push(t.id);
+        listed += page.data.length;
+        for (const t of page.data as unknown as { id: number; token_expires_at: string | null; created_at: string }[]) {
+          if (lifetimeViolation({ since: t.created_at, tokenExpiresAt: t.token_expires_at }, max)) bad.push(t.id);
         }
       }
     } catch (e) {
       if ((e as { status?: number }).status === 403) {
-        report.notChecked.push(`${since === "created_at" ? "pending requests" : "granted tokens"} (the token lacks ${permission})`);
+        report.notChecked.push(`pending requests (the token lacks ${permission})`);
         return undefined;
       }
       throw e;
     }
     return bad;
   };
-  const granted = await scan("GET /orgs/{org}/personal-access-tokens", "access_granted_at", "organization_personal_access_tokens: read");
-  if (granted?.length) {
-    report.drift.push({
-      check: "granted tokens",
-      expected: `none living over ${max} days`,
-      actual: `${granted.length} (ids ${granted.slice(0, 10).join(", ")}${granted.length > 10 ? ", …" : ""})`,
-      fix: "Revoke them: set approval.revokeNonCompliant and run review --apply, or revoke on the active tokens page.",
-      url: activeTokensUrl(org.login, web),
-    });
-  }
-  const pending = await scan("GET /orgs/{org}/personal-access-token-requests", "created_at", "organization_personal_access_token_requests: read");
+  const pending = await scan("GET /orgs/{org}/personal-access-token-requests", "organization_personal_access_token_requests: read");
   if (pending?.length) {
     report.drift.push({
       check: "pending requests",
@@ -220,4 +229,5 @@ async function checkTokens(client: GitHubClient, org: OrganizationConfig, web: s
       url: pendingRequestsUrl(org.login, web),
     });
   }
+  return pending ? listed : undefined;
 }

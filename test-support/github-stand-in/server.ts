@@ -87,7 +87,12 @@ export interface PatRequestState {
 /** A granted token in the stand-in. */
 export interface GrantState extends Omit<PatRequestState, "createdAt" | "reason"> {
   accessGrantedAt: string;
+  /** When the token was last used; null or absent: never. */
+  lastUsedAt?: string | null;
 }
+
+/** An organization audit-log event as GitHub returns it (extra fields such as `token_expiration` included). */
+export type AuditEventState = Record<string, unknown> & { action: string; "@timestamp": number };
 
 /** An App registered with the stand-in. */
 export interface AppState {
@@ -118,6 +123,10 @@ export interface OrgState {
   secrets?: Map<string, { visibility: "all" | "private" | "selected"; repositories: string[] }>;
   dependabotSecrets?: Map<string, { visibility: "all" | "private" | "selected"; repositories: string[] }>;
   variables?: Map<string, { value: string; visibility: "all" | "private" | "selected"; repositories: string[] }>;
+  /** The audit log, newest or oldest first as added (ghec only); absent: no Enterprise Cloud, GitHub answers 404. */
+  auditLog?: AuditEventState[];
+  /** SAML SSO credential authorizations (ghec only); absent: no SAML SSO, GitHub answers 404. */
+  credentialAuthorizations?: Record<string, unknown>[];
   /** Installations of other Apps (installed through the stand-in's install page or the enterprise API). */
   appInstallations?: Map<number, NonNullable<OrgState["installation"]>>;
 }
@@ -485,7 +494,8 @@ export class GitHubStandIn {
       return review(org!, [id], body.action, body.reason ?? null) ?? { status: 204 };
     });
 
-    this.route("GET", "/orgs/{org}/personal-access-tokens", "installation", ({ org, query }) => {
+    this.route("GET", "/orgs/{org}/personal-access-tokens", "installation", ({ org, query, installationId }) => {
+      if (lacks(org!, installationId, "organization_personal_access_tokens", "read")) return forbidden;
       const all = [...org!.grants.values()].sort((a, b) => a.accessGrantedAt.localeCompare(b.accessGrantedAt) || a.id - b.id);
       const { page, headers } = this.paginate(all, query, `/orgs/${org!.login}/personal-access-tokens`);
       return { status: 200, body: page.map((g) => this.grantBody(org!, g)), headers };
@@ -547,6 +557,33 @@ export class GitHubStandIn {
     );
 
     if (this.options.spec === "ghec") {
+      // Enterprise Cloud only. An organization without it (auditLog absent) gets 404, as GitHub
+      // answers (not documented; reported by users). Pages by cursor in the Link header.
+      this.route("GET", "/orgs/{org}/audit-log", "installation", ({ org, query, installationId }) => {
+        if (lacks(org!, installationId, "organization_administration", "read")) return forbidden;
+        if (!org!.auditLog) return notFound;
+        const terms = (query.get("phrase") ?? "").split(/\s+/).filter((t) => t.startsWith("action:")).map((t) => t.slice("action:".length));
+        const order = query.get("order") ?? "desc";
+        const events = org!.auditLog
+          .filter((e) => terms.length === 0 || terms.some((t) => e.action === t || e.action.startsWith(`${t}.`)))
+          .sort((a, b) => (order === "asc" ? a["@timestamp"] - b["@timestamp"] : b["@timestamp"] - a["@timestamp"]));
+        const perPage = Number(query.get("per_page") ?? 30);
+        const start = query.get("after") ? Number(Buffer.from(query.get("after")!, "base64url").toString()) : 0;
+        const page = events.slice(start, start + perPage);
+        const headers: Record<string, string> = {};
+        if (start + perPage < events.length) {
+          const q = new URLSearchParams(query);
+          q.set("after", Buffer.from(String(start + perPage)).toString("base64url"));
+          headers.link = `<${this.url}/orgs/${org!.login}/audit-log?${q.toString()}>; rel="next"`;
+        }
+        return { status: 200, body: page, headers };
+      });
+      this.route("GET", "/orgs/{org}/credential-authorizations", "installation", ({ org, query, installationId }) => {
+        if (lacks(org!, installationId, "organization_administration", "read")) return forbidden;
+        if (!org!.credentialAuthorizations) return notFound;
+        const { page, headers } = this.paginate(org!.credentialAuthorizations, query, `/orgs/${org!.login}/credential-authorizations`);
+        return { status: 200, body: page, headers };
+      });
       this.route("POST", "/enterprises/{enterprise}/apps/organizations/{org}/installations", "installation", ({ org, params, body }) => {
         if (org!.enterprise !== params.enterprise) return notFound;
         const app = [...this.apps.values()].find((a) => a.clientId === body.client_id);
@@ -750,7 +787,7 @@ export class GitHubStandIn {
       token_name: g.tokenName,
       token_expired: g.tokenExpiresAt !== null && Date.parse(g.tokenExpiresAt) < Date.now(),
       token_expires_at: g.tokenExpiresAt,
-      token_last_used_at: null,
+      token_last_used_at: g.lastUsedAt ?? null,
     };
   }
 

@@ -83,7 +83,8 @@ describe("create-app (end to end in headless Chromium)", () => {
       url: "https://github.com/acme-corp",
       description: "Reviews PAT requests.",
       public: false,
-      default_permissions: { contents: "read", organization_personal_access_token_requests: "write" },
+      // organization_personal_access_tokens: read is what verify.evidence's default (grants) needs
+      default_permissions: { contents: "read", organization_personal_access_token_requests: "write", organization_personal_access_tokens: "read" },
       default_events: ["personal_access_token_request"],
       redirect_url: `${local}/callback`,
       request_oauth_on_install: false,

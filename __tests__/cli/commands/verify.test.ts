@@ -45,7 +45,9 @@ describe("verify", () => {
   test("no drift: exit 0", async () => {
     const io = captureIO(appEnv());
     expect(await run(["verify", "--org", "acme-corp", "--config", config], io)).toBe(0);
-    expect(io.out()).toBe("acme-corp: no drift.\n");
+    expect(io.out()).not.toMatch(/^drift:/m);
+    expect(io.out()).toMatch(/^PAT policy \(evidence: grants\):\n  fineGrainedTokens allow: holds\n/);
+    expect(io.out()).toMatch(/\nacme-corp: no drift\.\n$/);
   });
 
   const cases: [string, () => void, RegExp][] = [
@@ -59,7 +61,7 @@ describe("verify", () => {
     ["private key granted to another repository", () => app.org.secrets!.get("TOKEN_BROKER_PRIVATE_KEY")!.repositories.push("web"), /^drift: secret TOKEN_BROKER_PRIVATE_KEY\.repositories: expected release-tools, found release-tools, web\./m],
     ["App id variable holds another id", () => (app.org.variables!.get("TOKEN_BROKER_APP_ID")!.value = "1"), /^drift: variable TOKEN_BROKER_APP_ID\.value: expected \d+, found 1\./m],
     ["Dependabot secret widened", () => (app.org.dependabotSecrets!.get("TOKEN_BROKER_PRIVATE_KEY")!.visibility = "all"), /^drift: Dependabot secret TOKEN_BROKER_PRIVATE_KEY\.visibility: expected private, found all\./m],
-    ["a granted token outlives the limit", () => addGrant(standIn, app.org, { days: null }), /^drift: granted tokens: expected none living over 90 days, found 1 \(ids \d+\)\. Revoke them/m],
+    ["a granted token outlives the limit", () => addGrant(standIn, app.org, { days: null }), /^drift: patPolicy\.maxLifetimeDays: expected 90, found 1 of 2 live granted tokens outlives 90 days, worst first: \d+ \(octocat, "granted"\) never expires\..* https:\/\/github\.com\/organizations\/acme-corp\/settings\/personal-access-tokens$/m],
     ["a pending request asks for too long", () => addRequest(standIn, app.org, { days: 200 }), /^drift: pending requests: expected none asking for over 90 days, found 1 \(ids \d+\)\./m],
     ["the App was uninstalled", () => (app.org.installation = undefined), /^drift: app\.installation: expected installed, found not installed\. Install it: token-policy install --org acme-corp\. https:\/\/github\.com\/apps\/acme-corp-token-broker\/installations\/new$/m],
   ];
@@ -72,6 +74,15 @@ describe("verify", () => {
     expect(io.out()).toMatch(line);
     expect(code).toBe(3);
     expect(io.out()).toMatch(/acme-corp: 1 drift\.\n$/);
+  });
+
+  test("with the App uninstalled, says for every PAT policy setting that nothing could be read", async () => {
+    app.org.installation = undefined;
+    const r = await verify({ org: "acme-corp", config }, captureIO(appEnv()));
+    for (const s of r.patPolicy!.settings) {
+      expect(s.status).toBe("not checkable here");
+      expect(s.findings.map((f) => f.text)).toEqual(["Nothing was read: the App is not installed, so it has no installation token."]);
+    }
   });
 
   test("reads every page of a selected-repository list (no false drift above 100 repositories)", async () => {
@@ -87,7 +98,7 @@ describe("verify", () => {
     });
     const io = captureIO(appEnv());
     expect(await run(["verify", "--org", "acme-corp", "--config", wide], io)).toBe(0);
-    expect(io.out()).toBe("acme-corp: no drift.\n");
+    expect(io.out()).toMatch(/\nacme-corp: no drift\.\n$/);
   });
 
   test.each([
@@ -108,6 +119,7 @@ describe("verify", () => {
       org: "acme-corp",
       drift: [{ check: "secret TOKEN_BROKER_PRIVATE_KEY.visibility", expected: "selected", actual: "private", fix: "Run cdktf deploy for this organization.", url: "https://github.com/organizations/acme-corp/settings/secrets/actions" }],
       notChecked: [],
+      patPolicy: expect.objectContaining({ org: "acme-corp", sources: ["grants"], settings: expect.arrayContaining([expect.objectContaining({ setting: "maxLifetimeDays", status: "holds" })]) }),
     });
   });
 

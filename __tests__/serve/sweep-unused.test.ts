@@ -1,0 +1,61 @@
+/**
+ * `serve`'s sweep revokes unused granted tokens under `approval.revokeUnusedAfterDays`, as
+ * `review` does: a dry run without `--apply`, one bulk call with it, one log line either way.
+ */
+import { serve } from "../../cli/commands/serve";
+import type { LogLine } from "../../lib/serve/webhook-server";
+import { GitHubStandIn } from "../../test-support/github-stand-in/server";
+import { addGrant, installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
+import { captureIO } from "../helpers/io";
+
+const REVOKE = "POST /orgs/{org}/personal-access-tokens";
+
+describe("serve: the sweep revokes unused tokens", () => {
+  let standIn: GitHubStandIn;
+  let app: InstalledApp;
+  let ids: { used: number; idle: number };
+
+  beforeEach(async () => {
+    // GIVEN a token used yesterday and one not used for 50 days, and a 30-day rule
+    standIn = await GitHubStandIn.start();
+    app = installApp(standIn);
+    ids = { used: addGrant(standIn, app.org, { grantedDaysAgo: 90, lastUsedDaysAgo: 1, days: 200 }), idle: addGrant(standIn, app.org, { grantedDaysAgo: 90, lastUsedDaysAgo: 50, days: 200 }) };
+  });
+  afterEach(async () => {
+    expect(standIn.violations).toEqual([]);
+    expect(standIn.rejections).toEqual([]);
+    await standIn.close();
+  });
+
+  /** Runs serve until its first sweep of unused tokens is logged; returns that line. */
+  async function sweepOnce(apply: boolean): Promise<LogLine> {
+    const config = writePolicyFile({
+      approval: { revokeUnusedAfterDays: 30 },
+      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_tokens: "write" } },
+    });
+    let stop!: () => void;
+    const stopSignal = new Promise<void>((r) => (stop = r));
+    let done!: Promise<void>;
+    const line = await new Promise<LogLine>((resolve) => {
+      const log = (l: LogLine) => {
+        if (l.event === "sweep-unused" || l.event === "sweep-failed") resolve(l);
+      };
+      const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: "s".repeat(40) });
+      done = serve({ config, port: 0, apply, sweepMinutes: 0 }, io, { log, stopSignal });
+    });
+    stop();
+    await done;
+    return line;
+  }
+
+  test("without --apply: logs what it would revoke, revokes nothing", async () => {
+    expect(await sweepOnce(false)).toMatchObject({ event: "sweep-unused", org: "acme-corp", revoke: 1, revoked: 0, apply: false });
+    expect(standIn.callsOf(REVOKE)).toEqual([]);
+  });
+
+  test("with --apply: revokes the idle token only, in one bulk call", async () => {
+    expect(await sweepOnce(true)).toMatchObject({ event: "sweep-unused", org: "acme-corp", revoke: 1, revoked: 1, apply: true });
+    expect(standIn.callsOf(REVOKE).map((c) => c.body)).toEqual([{ action: "revoke", pat_ids: [ids.idle] }]);
+    expect([...app.org.grants.keys()]).toEqual([ids.used]);
+  });
+});
