@@ -28,7 +28,7 @@ withTerraform("token-policy lock", () => {
 
   test("writes each stack's lock file from the mirror TF_CLI_CONFIG_FILE names, and the next synth puts it into the stack", async () => {
     // GIVEN a filesystem mirror with stand-in builds of the provider for two platforms
-    const { cliConfig } = providerMirror(GITHUB, "6.11.0", ["linux_amd64", "darwin_arm64"]);
+    const { cliConfig } = providerMirror(GITHUB, "6.12.0", ["linux_amd64", "darwin_arm64"]);
     const dir = project();
     // WHEN token-policy lock runs for those platforms
     const io = captureIO({ PATH: process.env.PATH, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: cliConfig });
@@ -37,10 +37,10 @@ withTerraform("token-policy lock", () => {
     for (const login of ["acme-corp", "acme-labs"]) {
       const locked = parseLockFile(readFileSync(join(dir, "terraform-locks", `${login}.terraform.lock.hcl`), "utf8"));
       expect([...locked.keys()]).toEqual([GITHUB]);
-      expect(locked.get(GITHUB)!.version).toBe("6.11.0");
+      expect(locked.get(GITHUB)!.version).toBe("6.12.0");
       expect(locked.get(GITHUB)!.hashes).toHaveLength(2);
     }
-    expect(io.out()).toContain("acme-corp     terraform-locks/acme-corp.terraform.lock.hcl  registry.terraform.io/integrations/github 6.11.0");
+    expect(io.out()).toContain("acme-corp     terraform-locks/acme-corp.terraform.lock.hcl  registry.terraform.io/integrations/github 6.12.0");
     expect(io.out()).toMatch(/Checksums for linux_amd64, darwin_arm64 from .*mirror \(TF_CLI_CONFIG_FILE\)/);
 
     // WHEN the app synthesizes, THEN each stack holds its committed lock file
@@ -61,18 +61,18 @@ withTerraform("token-policy lock", () => {
 
   test("keeps the version a committed lock file names and adds checksums for new platforms", async () => {
     const dir = project();
-    const first = providerMirror(GITHUB, "6.11.0", ["linux_amd64"]);
+    const first = providerMirror(GITHUB, "6.12.0", ["linux_amd64"]);
     expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--org", "acme-corp", "--platform", "linux_amd64"], captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: first.cliConfig }))).toBe(0);
     // GIVEN a mirror that also serves a newer version, for two platforms
-    const second = providerMirror(GITHUB, "6.11.0", ["linux_amd64", "windows_amd64"]);
-    const newer = providerMirror(GITHUB, "6.12.0", ["linux_amd64", "windows_amd64"]);
+    const second = providerMirror(GITHUB, "6.12.0", ["linux_amd64", "windows_amd64"]);
+    const newer = providerMirror(GITHUB, "6.13.0", ["linux_amd64", "windows_amd64"]);
     for (const platform of ["linux_amd64", "windows_amd64"]) {
-      copyFileSync(join(newer.mirror, GITHUB, `terraform-provider-github_6.12.0_${platform}.zip`), join(second.mirror, GITHUB, `terraform-provider-github_6.12.0_${platform}.zip`));
+      copyFileSync(join(newer.mirror, GITHUB, `terraform-provider-github_6.13.0_${platform}.zip`), join(second.mirror, GITHUB, `terraform-provider-github_6.13.0_${platform}.zip`));
     }
     const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: second.cliConfig });
     expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--org", "acme-corp", "--platform", "linux_amd64", "--platform", "windows_amd64"], io)).toBe(0);
     const locked = parseLockFile(readFileSync(join(dir, "terraform-locks", "acme-corp.terraform.lock.hcl"), "utf8")).get(GITHUB)!;
-    expect(locked.version).toBe("6.11.0");
+    expect(locked.version).toBe("6.12.0");
     expect(locked.hashes).toHaveLength(2);
     expect(existsSync(join(dir, "terraform-locks", "acme-labs.terraform.lock.hcl"))).toBe(false);
   });
@@ -88,7 +88,7 @@ withTerraform("token-policy lock", () => {
   });
 
   test("refuses to write through a symbolic link where a lock file goes", async () => {
-    const { cliConfig } = providerMirror(GITHUB, "6.11.0", ["linux_amd64"]);
+    const { cliConfig } = providerMirror(GITHUB, "6.12.0", ["linux_amd64"]);
     const dir = project();
     const target = join(dir, "elsewhere");
     writeFileSync(target, "keep\n");

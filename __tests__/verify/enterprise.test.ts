@@ -77,7 +77,11 @@ describe("verify under an enterprise", () => {
     const config = configWith({ requireApproval: false });
     addRequest(standIn, app.org, { days: 30 });
     const r = await verify({ org: "acme-corp", config }, captureIO(appEnv()));
-    expect(r.drift).toEqual([expect.objectContaining({ check: "enterprise acme patPolicy.requireApproval", url: "https://github.com/organizations/acme-corp/settings/personal-access-token-requests" })]);
+    // THEN the enterprise's setting reports it, beside the organization's own (effective) setting
+    expect(r.drift).toEqual([
+      expect.objectContaining({ check: "patPolicy.requireApproval", expected: "false" }),
+      expect.objectContaining({ check: "enterprise acme patPolicy.requireApproval", url: "https://github.com/organizations/acme-corp/settings/personal-access-token-requests" }),
+    ]);
   });
 
   test("fails with drift when a pending request asks for more than the enterprise's maximum lifetime", async () => {
