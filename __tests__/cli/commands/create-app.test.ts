@@ -43,7 +43,8 @@ describe("create-app (end to end in headless Chromium)", () => {
     browser = await launchChromium();
   });
   afterAll(async () => {
-    await browser.close();
+    // When no browser launched, beforeAll's error is the one to read.
+    await browser?.close();
   });
   beforeEach(async () => {
     standIn = await GitHubStandIn.start();
