@@ -6,6 +6,7 @@
  * Output is synthesized into a temporary sibling directory and moved into place only when every
  * stack passed, so a failed synth leaves cdktf.out as it was.
  */
+import "./lib/runtime/check-node"; // first: an older Node is told what to install before Octokit fails to load
 import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import { App, Aspects } from "cdktf";

@@ -5,6 +5,7 @@
  *
  * Exit codes: 0 ran; 1 GitHub or the network failed; 2 bad usage or config; 3 drift (verify).
  */
+import "../lib/runtime/check-node"; // first: an older Node is told what to install before Octokit fails to load
 import { Command, CommanderError } from "commander";
 import { createApp } from "./commands/create-app";
 import { guide } from "./commands/guide";
