@@ -37,7 +37,7 @@ export async function createApp(options: CreateAppOptions, io: CommandIO, deps: 
   const githubUrl = webRoot(options.githubUrl ?? org.githubUrl);
   const apiUrl = (options.apiUrl ?? (options.githubUrl ? apiUrlFor(options.githubUrl) : resolveApiUrl(io.env, org.githubUrl))).replace(/\/+$/, "");
   const out = options.out ?? defaultCredentialsFile(org.login);
-  const result = await registerApp(org, { githubUrl, apiUrl, out, port: options.port, open: options.open }, io, { openBrowser, ...deps });
+  const result = await registerApp(org, { githubUrl, apiUrl, out, port: options.port, open: options.open, configFile: loaded.file }, io, { openBrowser, ...deps });
   printNextSteps(io, org.login, result, loaded.file);
   return result;
 }
