@@ -15,6 +15,7 @@ import { seal } from "./commands/seal";
 import { serve } from "./commands/serve";
 import { verify } from "./commands/verify";
 import { failureOf, type CommandIO } from "./io";
+import { minutes, wholeNumber } from "./options";
 import { forEachOrganization } from "./all-organizations";
 import { UsageError } from "../lib/config/errors";
 import { PACKAGE_NAME, VERSION } from "../lib/version";
@@ -35,7 +36,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     if (org === "org-or-all") {
       c.option("--org <login>", "organization login, as in the config")
         .option("--all", "every organization of the config, each with its own App and installation")
-        .option("--concurrency <n>", "with --all: organizations at once (default: 4)", (v) => Number(v));
+        .option("--concurrency <n>", "with --all: organizations at once (default: 4)", wholeNumber(1, 32));
     }
     return c.option("--config <file>", "config file (default: $TOKEN_POLICY_CONFIG or token-policy.yaml)");
   };
@@ -71,7 +72,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   command("create-app", "Register the organization's App from its manifest (GitHub's manifest flow: one click of an owner)")
     .option("--github-url <url>", "GitHub web root (default: the org's githubUrl)")
     .option("--api-url <url>", "API root (default: derived from the GitHub URL)")
-    .option("--port <n>", "local port (default: a free one)", (v) => Number(v))
+    .option("--port <n>", "local port (default: a free one)", wholeNumber(0, 65535))
     .option("--no-open", "print the URL instead of opening the browser")
     .option("--out <file>", "credentials file (default: .secrets/<login>-app.json)")
     .action(async (opts) => {
@@ -82,7 +83,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--credentials <file>", "the file create-app wrote")
     .option("--enterprise <slug>", "install through the enterprise installations API")
     .option("--no-open", "print the URL instead of opening the browser")
-    .option("--timeout <minutes>", "how long to wait for an owner to install it (default: 30)", (v) => Number(v))
+    .option("--timeout <minutes>", "how long to wait for an owner to install it (default: 30)", minutes("above zero"))
     .action(async (opts) => {
       await install(opts, io);
     });
@@ -124,10 +125,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     });
 
   command("serve", "Decide token requests on GitHub's webhook within seconds; sweep like review on start and every --sweep-minutes", "none")
-    .option("--port <n>", "port (default: $PORT or 3000)", (v) => Number(v))
+    .option("--port <n>", "port (default: $PORT or 3000)", wholeNumber(0, 65535))
     .option("--host <addr>", "address to listen on (default: 127.0.0.1)")
     .option("--apply", "apply decisions (default: dry run, logged)")
-    .option("--sweep-minutes <n>", "minutes between sweeps, 0 for none after the first (default: 15)", (v) => Number(v))
+    .option("--sweep-minutes <n>", "minutes between sweeps, 0 for none after the first (default: 15)", minutes("zero allowed"))
     .action(async (opts) => {
       await serve(opts, io);
     });
