@@ -82,6 +82,13 @@ describe("errors people meet", () => {
     expect(io2.err()).toBe("error: GITHUB_API_URL should be the API root, https://api.github.com, without a path\n");
   });
 
+  test("an unreachable TOKEN_POLICY_API_URL is named as such, not as GITHUB_API_URL", async () => {
+    const io = captureIO(appEnv({ GITHUB_API_URL: standIn.url, TOKEN_POLICY_API_URL: "http://127.0.0.1:59999" }), { clientOptions: { retryUnitMs: 1, maxRetries: 0 } });
+    expect(await run(["verify", "--org", "acme-corp", "--config", config], io)).toBe(1);
+    expect(io.err()).toMatch(/cannot reach 127\.0\.0\.1:59999: check TOKEN_POLICY_API_URL, or the organization's githubUrl/);
+    expect(io.err()).not.toContain("check GITHUB_API_URL");
+  });
+
   test("a wrong APP_ID: the call, and which two things must match", async () => {
     const io = captureIO(appEnv({ APP_ID: "999" }));
     expect(await run(["review", "--org", "acme-corp", "--config", config], io)).toBe(1);
