@@ -100,9 +100,9 @@ describe("errors people meet", () => {
   test("a missing environment: named with its repository", async () => {
     Object.assign(corp.org.installation!.permissions, { secrets: "read" });
     const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: corp.token, APP_PRIVATE_KEY: corp.pem });
-    expect(await run(["seal", "--org", "acme-corp", "--config", config, "--target", "environment", "--repository", "release-tools", "--environment", "staging"], io)).toBe(1);
+    expect(await run(["seal", "--org", "acme-corp", "--config", config, "--target", "environment", "--repository", "release-tools", "--environment", "production"], io)).toBe(1);
     expect(io.err()).toBe(
-      'error: reading the public key of environment "staging" in acme-corp/release-tools: GitHub answered 404 to GET /repos/acme-corp/release-tools/environments/staging/secrets/public-key: Not Found. environment "staging" not found in release-tools (or the credentials cannot see acme-corp/release-tools): create it in the repository\'s settings, or fix credentials.environments\n',
+      'error: reading the public key of environment "production" in acme-corp/release-tools: GitHub answered 404 to GET /repos/acme-corp/release-tools/environments/production/secrets/public-key: Not Found. environment "production" not found in release-tools (or the credentials cannot see acme-corp/release-tools): create it in the repository\'s settings, or fix credentials.environments\n',
     );
   });
 

@@ -5,7 +5,7 @@
  */
 import { App, TerraformVariable } from "cdktf";
 import type { OrganizationConfig } from "../config/schema";
-import { apiUrlFor, webRoot } from "../naming";
+import { apiUrlFor, deployEnvironment, webRoot } from "../naming";
 import { OrganizationStack } from "../constructs/organization-stack";
 import { OrgTokenPolicy } from "../constructs/org-token-policy";
 
@@ -60,7 +60,7 @@ export function deployTargets(organizations: readonly OrganizationConfig[]): Dep
       login: org.login,
       githubUrl: webRoot(org.githubUrl),
       apiUrl: apiUrlFor(org.githubUrl),
-      environment: `token-policy-${org.login.toLowerCase()}`,
+      environment: deployEnvironment(org.login),
       needsOwnerToken: policy.gitHubApp.appInstallationRepositories !== undefined,
       inputs,
     };
