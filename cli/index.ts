@@ -16,6 +16,7 @@ import { serve } from "./commands/serve";
 import { verify } from "./commands/verify";
 import { failureOf, type CommandIO } from "./io";
 import { minutes, wholeNumber } from "./options";
+import { loadWithPeers } from "./peers";
 import { forEachOrganization } from "./all-organizations";
 import { UsageError } from "../lib/config/errors";
 import { PACKAGE_NAME, VERSION } from "../lib/version";
@@ -114,7 +115,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .action(async (opts) => {
       // Loaded on use: it builds the stacks, and the other commands (serve in a slim image
       // among them) run without cdktf.
-      const { orgs } = require("./commands/orgs") as typeof import("./commands/orgs");
+      const { orgs } = loadWithPeers("orgs", () => require("./commands/orgs") as typeof import("./commands/orgs"));
       await orgs(opts, io);
     });
 
@@ -139,7 +140,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--live", "with --base: what the change does to each organization's pending requests and granted tokens now (read-only, as its App)")
     .option("--credentials <file>", "with --live: the file create-app wrote")
     .action(async (opts) => {
-      const { report } = require("./commands/report") as typeof import("./commands/report");
+      const { report } = loadWithPeers("report", () => require("./commands/report") as typeof import("./commands/report"));
       await report(opts, io);
     });
 

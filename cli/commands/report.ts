@@ -5,7 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { UsageError } from "../../lib/config/errors";
 import { configFileName, loadConfig, parseConfig } from "../../lib/config/load";
 import type { OrganizationConfig, TokenPolicyConfig } from "../../lib/config/schema";
@@ -85,7 +85,7 @@ export async function report(options: ReportOptions, io: CommandIO): Promise<str
 
 /** Reads the base: a file when one exists at that path, else the config file at a git ref. */
 function loadBase(base: string, configFile: string): { name: string; config: Pick<TokenPolicyConfig, "organizations"> } {
-  if (existsSync(base)) return { name: base, config: loadConfig(base).config };
+  if (existsSync(base)) return { name: shownPath(base), config: loadConfig(base).config };
   // A ref is passed to git: nothing that git could read as an option or a path.
   if (base.startsWith("-") || /[\u0000-\u0020\u007f:]/.test(base)) throw new UsageError(`--base ${JSON.stringify(base)}: not a file, and not a git ref (a ref has no leading '-', ':' or white space)`);
   const dir = dirname(resolve(configFile));
@@ -117,6 +117,15 @@ function loadBase(base: string, configFile: string): { name: string; config: Pic
     throw new CommandFailure(`--base ${base}: git could not read ${path} at that commit: ${gitMessage(e)}`);
   }
   return { name: `${base}:${path}`, config: parseConfig(text, `${base}:${path}`) };
+}
+
+/**
+ * A base file as the report names it: relative to the working directory, or only its name when it
+ * lies outside, so a summary never carries a local absolute path (a home or runner directory).
+ */
+function shownPath(file: string): string {
+  const rel = relative(process.cwd(), resolve(file));
+  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? basename(file) : rel.split("\\").join("/");
 }
 
 /** Most examples shown per organization. */
