@@ -42,6 +42,8 @@ describe("install", () => {
     expect(result).toEqual({ installationId, repositorySelection: "all" });
     const polled = standIn.callsOf("GET /orgs/{org}/installation");
     expect(polled.map((c) => [c.status, c.auth])).toEqual([[404, "jwt"], [404, "jwt"], [200, "jwt"]]);
+    // each poll is a new request, not a retry: none is announced as one
+    expect(io.err()).not.toContain("retrying");
     expect(io.out()).toContain(`app: { installation: { id: ${installationId} } }`);
     expect(io.out()).toContain(`TF_VAR_acme_corp_app_installation_id=${installationId}`);
   });
