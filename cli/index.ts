@@ -110,7 +110,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   command("orgs", "The organizations of the config as deploy jobs: a CI matrix, and each job's own inputs", "none")
     .option("--json", "print the matrix as JSON: login, API URL, environment and inputs of each organization")
-    .option("--org <login>", "with --export-inputs: the organization")
+    .option("--org <login>", "only this organization (required with --export-inputs)")
     .option("--export-inputs", "print this organization's TF_VAR_ lines for $GITHUB_ENV, from TOKEN_POLICY_SECRETS_JSON and TOKEN_POLICY_VARS_JSON")
     .action(async (opts) => {
       // Loaded on use: it builds the stacks, and the other commands (serve in a slim image
