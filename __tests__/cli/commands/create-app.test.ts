@@ -119,7 +119,7 @@ describe("create-app (end to end in headless Chromium)", () => {
       openBrowser: async (url) => {
         await page.goto(url);
         text = (await page.textContent("body")) ?? "";
-        rows = await page.$$eval("tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent).join("\t")).filter(Boolean));
+        rows = await page.$$eval("tr", (trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent).join("\t")).filter(Boolean));
         await page.click("#create");
       },
     });
