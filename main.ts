@@ -9,6 +9,7 @@
  * provider lock file (`terraform-locks/<login>.terraform.lock.hcl` beside the config, written by
  * `token-policy lock`); a lock file is never deleted.
  */
+import "./lib/runtime/check-node"; // first: an older Node is told what to install before Octokit fails to load
 import { copyFileSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import { App, Aspects } from "cdktf";

@@ -5,6 +5,7 @@
  *
  * Exit codes: 0 ran; 1 GitHub or the network failed; 2 bad usage or config; 3 drift (verify).
  */
+import "../lib/runtime/check-node"; // first: an older Node is told what to install before Octokit fails to load
 import { Command, CommanderError } from "commander";
 import { createApp } from "./commands/create-app";
 import { guide } from "./commands/guide";
@@ -14,6 +15,8 @@ import { seal } from "./commands/seal";
 import { serve } from "./commands/serve";
 import { checkEvidenceOut, verify, writeEvidence } from "./commands/verify";
 import { failureOf, type CommandIO } from "./io";
+import { minutes, wholeNumber } from "./options";
+import { loadWithPeers } from "./peers";
 import { forEachOrganization } from "./all-organizations";
 import { UsageError } from "../lib/config/errors";
 import { PACKAGE_NAME, VERSION } from "../lib/version";
@@ -34,7 +37,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     if (org === "org-or-all") {
       c.option("--org <login>", "organization login, as in the config")
         .option("--all", "every organization of the config, each with its own App and installation")
-        .option("--concurrency <n>", "with --all: organizations at once (default: 4)", (v) => Number(v));
+        .option("--concurrency <n>", "with --all: organizations at once (default: 4)", wholeNumber(1, 32));
     }
     return c.option("--config <file>", "config file (default: $TOKEN_POLICY_CONFIG or token-policy.yaml)");
   };
@@ -70,7 +73,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   command("create-app", "Register the organization's App from its manifest (GitHub's manifest flow: one click of an owner)")
     .option("--github-url <url>", "GitHub web root (default: the org's githubUrl)")
     .option("--api-url <url>", "API root (default: derived from the GitHub URL)")
-    .option("--port <n>", "local port (default: a free one)", (v) => Number(v))
+    .option("--port <n>", "local port (default: a free one)", wholeNumber(0, 65535))
     .option("--no-open", "print the URL instead of opening the browser")
     .option("--out <file>", "credentials file (default: .secrets/<login>-app.json)")
     .option("--allow-shared-folder", "accept a credentials folder that group or others can write to")
@@ -82,7 +85,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--credentials <file>", "the file create-app wrote")
     .option("--enterprise <slug>", "install through the enterprise installations API")
     .option("--no-open", "print the URL instead of opening the browser")
-    .option("--timeout <minutes>", "how long to wait for an owner to install it (default: 30)", (v) => Number(v))
+    .option("--timeout <minutes>", "how long to wait for an owner to install it (default: 30)", minutes("above zero"))
     .action(async (opts) => {
       await install(opts, io);
     });
@@ -115,12 +118,12 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   command("orgs", "The organizations of the config as deploy jobs: a CI matrix, and each job's own inputs", "none")
     .option("--json", "print the matrix as JSON: login, API URL, environment and inputs of each organization")
-    .option("--org <login>", "with --export-inputs: the organization")
+    .option("--org <login>", "only this organization (required with --export-inputs)")
     .option("--export-inputs", "print this organization's TF_VAR_ lines for $GITHUB_ENV, from the slots TOKEN_POLICY_SECRET_<n>/TOKEN_POLICY_VAR_<n> (or TOKEN_POLICY_SECRETS_JSON and TOKEN_POLICY_VARS_JSON)")
     .action(async (opts) => {
       // Loaded on use: it builds the stacks, and the other commands (serve in a slim image
       // among them) run without cdktf.
-      const { orgs } = require("./commands/orgs") as typeof import("./commands/orgs");
+      const { orgs } = loadWithPeers("orgs", () => require("./commands/orgs") as typeof import("./commands/orgs"));
       await orgs(opts, io);
     });
 
@@ -131,10 +134,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     });
 
   command("serve", "Decide token requests on GitHub's webhook within seconds; sweep like review on start and every --sweep-minutes", "none")
-    .option("--port <n>", "port (default: $PORT or 3000)", (v) => Number(v))
+    .option("--port <n>", "port (default: $PORT or 3000)", wholeNumber(0, 65535))
     .option("--host <addr>", "address to listen on (default: 127.0.0.1)")
     .option("--apply", "apply decisions (default: dry run, logged)")
-    .option("--sweep-minutes <n>", "minutes between sweeps, 0 for none after the first (default: 15)", (v) => Number(v))
+    .option("--sweep-minutes <n>", "minutes between sweeps, 0 for none after the first (default: 15)", minutes("zero allowed"))
     .action(async (opts) => {
       await serve(opts, io);
     });
@@ -148,7 +151,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--live", "with --base: what the change does to each organization's pending requests and granted tokens now (read-only, as its App)")
     .option("--credentials <file>", "with --live: the file create-app wrote")
     .action(async (opts) => {
-      const { report } = require("./commands/report") as typeof import("./commands/report");
+      const { report } = loadWithPeers("report", () => require("./commands/report") as typeof import("./commands/report"));
       await report(opts, io);
     });
 

@@ -1,5 +1,5 @@
 import { clean } from "../lib/text";
-import { CommandFailure, describeGitHubError, isGitHubError } from "../lib/github/errors";
+import { apiUrlVariable, CommandFailure, describeGitHubError, isGitHubError } from "../lib/github/errors";
 import type { GitHubContext } from "../lib/github/credentials";
 
 export { CommandFailure, GitHubFailure } from "../lib/github/errors";
@@ -40,7 +40,7 @@ export function failureOf(e: unknown, env: NodeJS.ProcessEnv): { code: number; m
   if (typeof err.exitCode === "number" && (err.name === "ConfigError" || err.name === "UsageError" || e instanceof CommandFailure)) {
     return { code: err.exitCode, message: `error: ${err.message}` };
   }
-  if (isGitHubError(e)) return { code: 1, message: `error: ${describeGitHubError(e, { appId: env.APP_ID, apiUrl: env.TOKEN_POLICY_API_URL || env.GITHUB_API_URL })}` };
+  if (isGitHubError(e)) return { code: 1, message: `error: ${describeGitHubError(e, { appId: env.APP_ID, apiUrl: env.TOKEN_POLICY_API_URL || env.GITHUB_API_URL, apiUrlVariable: apiUrlVariable(env) })}` };
   return { code: 1, message: `internal error: ${err.message ?? String(e)}${env.TOKEN_POLICY_DEBUG ? `\n${err.stack}` : ""}` };
 }
 

@@ -96,6 +96,14 @@ export function variableNames(login: string): VariableNames {
   };
 }
 
+/**
+ * The GitHub environment that holds one organization's deploy inputs (its secrets and variables)
+ * in the example workflows: `token-policy-<login>`.
+ */
+export function deployEnvironment(login: string): string {
+  return `token-policy-${login.toLowerCase()}`;
+}
+
 /** The settings page where an owner sets the PAT policy (no API exists for it). */
 export function patPolicySettingsUrl(login: string, githubUrl?: string): string {
   return `${webRoot(githubUrl)}/organizations/${login}/settings/personal-access-tokens`;

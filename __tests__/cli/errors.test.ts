@@ -88,6 +88,13 @@ describe("errors people meet", () => {
     expect(io.err()).toBe("error: PORT must be a port number (0-65535); its value is not shown\n");
   });
 
+  test("an unreachable TOKEN_POLICY_API_URL is named as such, not as GITHUB_API_URL", async () => {
+    const io = captureIO(appEnv({ GITHUB_API_URL: standIn.url, TOKEN_POLICY_API_URL: "http://127.0.0.1:59999" }), { clientOptions: { retryUnitMs: 1, maxRetries: 0 } });
+    expect(await run(["verify", "--org", "acme-corp", "--config", config], io)).toBe(1);
+    expect(io.err()).toMatch(/cannot reach 127\.0\.0\.1:59999: check TOKEN_POLICY_API_URL, or the organization's githubUrl/);
+    expect(io.err()).not.toContain("check GITHUB_API_URL");
+  });
+
   test("a wrong APP_ID: the call, and which two things must match", async () => {
     const io = captureIO(appEnv({ APP_ID: "999" }));
     expect(await run(["review", "--org", "acme-corp", "--config", config], io)).toBe(1);
@@ -99,9 +106,9 @@ describe("errors people meet", () => {
   test("a missing environment: named with its repository", async () => {
     Object.assign(corp.org.installation!.permissions, { secrets: "read" });
     const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: corp.token, APP_PRIVATE_KEY: corp.pem });
-    expect(await run(["seal", "--org", "acme-corp", "--config", config, "--target", "environment", "--repository", "release-tools", "--environment", "staging"], io)).toBe(1);
+    expect(await run(["seal", "--org", "acme-corp", "--config", config, "--target", "environment", "--repository", "release-tools", "--environment", "production"], io)).toBe(1);
     expect(io.err()).toBe(
-      'error: reading the public key of environment "staging" in acme-corp/release-tools: GitHub answered 404 to GET /repos/acme-corp/release-tools/environments/staging/secrets/public-key: Not Found. environment "staging" not found in release-tools (or the credentials cannot see acme-corp/release-tools): create it in the repository\'s settings, or fix credentials.environments\n',
+      'error: reading the public key of environment "production" in acme-corp/release-tools: GitHub answered 404 to GET /repos/acme-corp/release-tools/environments/production/secrets/public-key: Not Found. environment "production" not found in release-tools (or the credentials cannot see acme-corp/release-tools): create it in the repository\'s settings, or fix credentials.environments\n',
     );
   });
 

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import { run } from "../../cli";
 import { loadConfig, parseConfig } from "../../lib/config/load";
-import { memberGuide } from "../../lib/guide/guide-markdown";
+import { memberGuide, sentence } from "../../lib/guide/guide-markdown";
 import { tokenRequestTemplate } from "../../lib/guide/token-request";
 import { enterpriseOf } from "../../lib/config/effective-policy";
 import { stringify } from "yaml";
@@ -32,7 +32,7 @@ describe("member guide", () => {
     expect(s.get("Single sign-on")).toContain("a fine-grained token is authorized while you create it");
     const rules = s.get("What is approved automatically, and how to ask for it")!;
     expect(rules).toContain("### Approved: read-only tokens for anyone");
-    expect(rules).toContain("Read-only access (contents: read, issues: read, pull\\_requests: read, metadata: read) with repository access subset for up to 30 days is approved automatically.");
+    expect(rules).toContain("Read-only access (contents: read, issues: read, pull\\_requests: read, metadata: read) to selected repositories for up to 30 days is approved automatically.");
     expect(rules).toContain("- Only accounts matching release-\\* are approved by this rule.");
     expect(rules).toContain("### Denied: no organization administration");
     expect(rules).toContain("Reason given: Organization administration is not granted to personal tokens; ask platform-team.");
@@ -94,6 +94,17 @@ describe("member guide", () => {
     expect(text).toContain("Its enterprise, acme, requires approval of every fine-grained token in all of its organizations.");
     expect(text).toContain("its enterprise, acme, does not, so this is not the reason.");
     expect(tokenRequestTemplate(org, 0).url).toContain("expires_in=60");
+  });
+
+  test("a deny rule on any of some permissions reads as one sentence with its verb agreeing", () => {
+    expect(sentence({ name: "n", action: "deny", reason: "r", match: { anyPermission: { organization: { administration: "read" } } } } as never)).toBe(
+      "A token asking for any of organization administration: read is denied.",
+    );
+  });
+
+  test("repository selections read as GitHub's token form words them", () => {
+    expect(sentence({ name: "n", action: "approve", reason: "r", match: { repositorySelection: ["subset", "all"] } } as never)).toBe("Any access to selected repositories or all repositories is approved automatically.");
+    expect(sentence({ name: "n", action: "deny", reason: "r", match: { repositorySelection: ["none"] } } as never)).toBe("Any access to public repositories only is denied.");
   });
 
   test("escapes what comes from the config", () => {

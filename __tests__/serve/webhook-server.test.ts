@@ -4,7 +4,8 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { spawn } from "node:child_process";
-import { request as httpRequest } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
@@ -231,6 +232,24 @@ describe("serve", () => {
 
   test("refuses to start without WEBHOOK_SECRET", async () => {
     await expect(serve({ config, port: 0 }, captureIO({ APP_ID: "1", APP_PRIVATE_KEY: app.pem }))).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("serve needs WEBHOOK_SECRET") });
+  });
+
+  test("fails with exit 2 naming the address when the port is in use", async () => {
+    // GIVEN another process's server on a port
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      // WHEN serve is asked to listen there
+      const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: SECRET });
+      // THEN it stops with a usage error that says what to do, not an internal error
+      await expect(serve({ config, port, sweepMinutes: 0 }, io, { log: () => {} })).rejects.toMatchObject({
+        exitCode: 2,
+        message: `cannot listen on 127.0.0.1:${port}: the port is in use by another process; stop it, or pick another port with --port (or PORT)`,
+      });
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
   });
 });
 

@@ -50,7 +50,7 @@ export async function createApp(options: CreateAppOptions, io: CommandIO, deps: 
   try {
     const result = await registerApp(
       org,
-      { githubUrl, apiUrl, out, port: options.port, open: options.open, allowSharedFolder: options.allowSharedFolder },
+      { githubUrl, apiUrl, out, port: options.port, open: options.open, allowSharedFolder: options.allowSharedFolder, configFile: loaded.file },
       io,
       { openBrowser, interrupted: interrupt?.signal, ...deps },
     );

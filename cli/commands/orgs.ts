@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
-import { deployTargets, type DeployTarget } from "../../lib/deploy/stack-inputs";
+import { deployJobInputs, deployTargets, type DeployTarget } from "../../lib/deploy/stack-inputs";
 import { table, type CommandIO } from "../io";
 
 /** Options of {@link orgs}. */
@@ -15,7 +15,7 @@ export interface OrgsOptions {
   readonly config?: string;
   /** Print the JSON matrix (one object per organization). @default false */
   readonly json?: boolean;
-  /** With `exportInputs`: the organization whose inputs are exported. */
+  /** Only this organization (with `exportInputs`, required: the organization whose inputs are exported). @default every organization */
   readonly org?: string;
   /**
    * Print `TF_VAR_…` assignments for `$GITHUB_ENV`. Each input is read from its slot,
@@ -37,7 +37,7 @@ export async function orgs(options: OrgsOptions, io: CommandIO): Promise<DeployT
     io.stdout.write(exportInputs(target, io.env));
     return [target];
   }
-  const targets = deployTargets(loaded.config.organizations);
+  const targets = deployTargets(options.org ? [findOrganization(loaded, options.org)] : loaded.config.organizations);
   if (options.json) {
     // Compact: a CI matrix for hundreds of organizations must stay within job-output limits.
     const matrix = targets.map(({ inputs, ...t }) => ({
@@ -50,14 +50,20 @@ export async function orgs(options: OrgsOptions, io: CommandIO): Promise<DeployT
     io.stdout.write(JSON.stringify(matrix) + "\n");
     return targets;
   }
+  // Every name in full, one per line: this is the list to set up, so nothing is cut.
   io.stdout.write(
-    table(
-      ["ORGANIZATION", "API", "ENVIRONMENT", "PLAN ENVIRONMENT", "INPUTS"],
-      targets.map((t) => [t.login, t.apiUrl, t.environment, t.planEnvironment, t.inputs.map((i) => `${i.ciName}${i.sensitive ? " (secret)" : ""}`).join(", ") || "-"]),
-      200,
-    ),
+    targets
+      .map((t) => {
+        const rows = deployJobInputs(t).map((i) => [i.ciName, i.kind, i.description]);
+        return `${t.login}: API ${t.apiUrl}, environment ${t.environment}, plan environment ${t.planEnvironment}\n` + indent(table(["NAME", "KIND", "WHAT"], rows, Number.POSITIVE_INFINITY));
+      })
+      .join("\n"),
   );
   return targets;
+}
+
+function indent(text: string): string {
+  return text.replace(/^(?=.)/gm, "  ");
 }
 
 function parseJsonObject(name: string, text: string | undefined): Record<string, unknown> {

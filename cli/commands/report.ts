@@ -5,7 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { UsageError } from "../../lib/config/errors";
 import { configFileName, findOrganization, loadConfig, parseConfig } from "../../lib/config/load";
 import { isRegularFile, lockFilePath } from "../../lib/deploy/lock-file";
@@ -150,7 +150,7 @@ function loadBase(kind: BaseKind, value: string, configFile: string): Base {
 
 function fileBase(file: string): Base {
   const config = loadConfig(file).config;
-  return { name: file, config, locks: readLockFiles(file, config.organizations) };
+  return { name: shownPath(file), config, locks: readLockFiles(file, config.organizations) };
 }
 
 /** Each organization's lock file beside `configFile` (`terraform-locks/<login>.terraform.lock.hcl`), when it is a regular file. */
@@ -208,6 +208,15 @@ function refBase(flag: string, base: string, top: string, configFile: string): B
     if (/^100\d{3} blob /.test(listed(lock))) locks.set(org.login.toLowerCase(), show(lock));
   }
   return { name: `${base}:${path}`, config, locks };
+}
+
+/**
+ * A base file as the report names it: relative to the working directory, or only its name when it
+ * lies outside, so a summary never carries a local absolute path (a home or runner directory).
+ */
+function shownPath(file: string): string {
+  const rel = relative(process.cwd(), resolve(file));
+  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? basename(file) : rel.split("\\").join("/");
 }
 
 /** Most examples shown per organization. */

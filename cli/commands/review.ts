@@ -10,7 +10,7 @@ import { checkGrants, decidePending, type DecisionRecord, type RevocationRecord,
 import { applyReviews, applyRevocations, markOutcome, type Outcome } from "../../lib/review/apply";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { authFor, clientFor } from "../../lib/github/credentials";
-import { describeGitHubError, isGitHubError, type GitHubErrorContext } from "../../lib/github/errors";
+import { apiUrlVariable, describeGitHubError, isGitHubError, type GitHubErrorContext } from "../../lib/github/errors";
 import { md } from "../../lib/text";
 import { GitHubFailure, table, type CommandIO } from "../io";
 
@@ -58,7 +58,7 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
   const org = findOrganization(loaded, options.org);
   const policy: ApprovalPolicy = { patPolicy: org.patPolicy, approval: org.approval };
   const auth = io.client ? undefined : authFor(io, org, options.credentials);
-  const errorContext = { appId: auth?.kind === "app" ? auth.appId : undefined };
+  const errorContext = { appId: auth?.kind === "app" ? auth.appId : undefined, apiUrlVariable: apiUrlVariable(io.env) };
   const client = await clientFor(io, org, { auth });
   const progress = new Progress(io, !options.json);
   const login = org.login;

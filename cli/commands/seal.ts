@@ -9,7 +9,8 @@ import { privateKeyFromEnv, type GitHubAuth } from "../../lib/github/client";
 import { authFor, clientFor } from "../../lib/github/credentials";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
-import { variableNames } from "../../lib/naming";
+import { deployEnvironment, variableNames } from "../../lib/naming";
+import type { OrganizationConfig } from "../../lib/config/schema";
 import { readCredentialsFile } from "../../lib/registration/credentials-file";
 import { GitHubFailure, type CommandIO } from "../io";
 
@@ -46,6 +47,11 @@ export async function seal(options: SealOptions, io: CommandIO): Promise<SealRes
   const target = options.target ?? "actions";
   if (!["actions", "dependabot", "environment"].includes(target)) throw new UsageError(`--target must be actions, dependabot or environment, got ${JSON.stringify(target)}`);
   if (target === "environment" && !(options.repository && options.environment)) throw new UsageError("--target environment needs --repository and --environment");
+  if (target !== "environment" && (options.repository || options.environment)) {
+    throw new UsageError(`--repository and --environment go with --target environment only; --target is ${target}`);
+  }
+  const declared = undeclaredTarget(org, target, options.repository, options.environment);
+  if (declared) throw new UsageError(declared);
 
   const creds = options.credentials ? readCredentialsFile(options.credentials) : undefined;
   const pem = creds?.pem ?? privateKeyFromEnv(io.env);
@@ -98,6 +104,29 @@ export async function seal(options: SealOptions, io: CommandIO): Promise<SealRes
   await sodium.ready;
   const publicKey = sodium.from_base64(key.key, sodium.base64_variants.ORIGINAL);
   const sealed = sodium.to_base64(sodium.crypto_box_seal(sodium.from_string(pem), publicKey), sodium.base64_variants.ORIGINAL);
-  io.stdout.write(`# The App's private key sealed for ${what} (public key id ${key.key_id}); seal again if GitHub rotates that key\nTF_VAR_${variable}=${sealed}\n`);
+  io.stdout.write(
+    `# The App's private key sealed for ${what} (public key id ${key.key_id}); seal again if GitHub rotates that key\n` +
+      `# Store the value as the secret ${variable.toUpperCase()} in the GitHub environment ${deployEnvironment(org.login)} (the deploy job's), or export this line where terraform runs\n` +
+      `TF_VAR_${variable}=${sealed}\n`,
+  );
   return { variable, sealed, keyId: key.key_id };
+}
+
+/**
+ * Why the stack would not use a key sealed for `target`, or undefined when it would: the config
+ * must keep the key sealed and declare the target (its stack declares a sealed variable only then).
+ */
+function undeclaredTarget(org: OrganizationConfig, target: string, repository?: string, environment?: string): string | undefined {
+  const at = `organizations[${org.login}].credentials`;
+  if (org.credentials.privateKeyInput !== "sealed") return `${org.login} passes the key in plaintext (${at}.privateKeyInput is ${org.credentials.privateKeyInput}): nothing to seal; set it to sealed to use seal`;
+  if (target === "dependabot" && !org.credentials.dependabot) return `${at}.dependabot is not declared, so the stack takes no key sealed for Dependabot: declare it first`;
+  if (target === "environment") {
+    const envs = org.credentials.environments ?? [];
+    const found = envs.some((e) => e.repository.toLowerCase() === repository!.toLowerCase() && e.environment.toLowerCase() === environment!.toLowerCase());
+    if (!found) {
+      const listed = envs.map((e) => `${e.repository}/${e.environment}`).join(", ");
+      return `environment ${repository}/${environment} is not in ${at}.environments (${listed ? `it lists ${listed}` : "it lists none"}): declare it there first, or fix --repository/--environment`;
+    }
+  }
+  return undefined;
 }

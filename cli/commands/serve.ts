@@ -72,7 +72,13 @@ export async function serve(options: ServeOptions, io: CommandIO, deps: ServeDep
     canSign: async () => Boolean((await appAuth({ type: "app" })).token),
     clientFor: cachedClient,
   });
-  const url = await server.listen(port, options.host ?? "127.0.0.1");
+  const host = options.host ?? "127.0.0.1";
+  const url = await server.listen(port, host).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === "EADDRINUSE") throw new UsageError(`cannot listen on ${host}:${port}: the port is in use by another process; stop it, or pick another port with --port (or PORT)`);
+    if (e.code === "EACCES") throw new UsageError(`cannot listen on ${host}:${port}: not allowed for this user (ports below 1024 need privileges); pick another with --port (or PORT)`);
+    if (e.code === "EADDRNOTAVAIL") throw new UsageError(`cannot listen on ${host}:${port}: ${host} is not an address of this machine; fix --host`);
+    throw e;
+  });
   deps.onListening?.(url, server);
   await (deps.stopSignal ??
     new Promise<void>((resolve) => {

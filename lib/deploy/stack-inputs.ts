@@ -5,7 +5,7 @@
  */
 import { App, TerraformVariable } from "cdktf";
 import type { OrganizationConfig } from "../config/schema";
-import { apiUrlFor, variableStem, webRoot } from "../naming";
+import { apiUrlFor, deployEnvironment, variableStem, webRoot } from "../naming";
 import { OrganizationStack } from "../constructs/organization-stack";
 import { OrgTokenPolicy } from "../constructs/org-token-policy";
 import { lockFilePath } from "./lock-file";
@@ -72,7 +72,7 @@ export function deployTargets(organizations: readonly OrganizationConfig[]): Dep
       login: org.login,
       githubUrl: webRoot(org.githubUrl),
       apiUrl: apiUrlFor(org.githubUrl),
-      environment: `token-policy-${org.login.toLowerCase()}`,
+      environment: deployEnvironment(org.login),
       planEnvironment: `token-policy-plan_${org.login.toLowerCase()}`,
       appIdVariable: `${variableStem(org.login).toUpperCase()}_APP_ID`,
       appKeySecret: `${variableStem(org.login).toUpperCase()}_APP_PRIVATE_KEY`,
@@ -82,3 +82,30 @@ export function deployTargets(organizations: readonly OrganizationConfig[]): Dep
     };
   });
 }
+
+/** One name a deploy job reads from its GitHub environment. */
+export interface DeployJobInput {
+  /** The secret's or variable's name in the environment. */
+  readonly ciName: string;
+  /** `secret` or `variable`. */
+  readonly kind: "secret" | "variable";
+  /** What it holds. */
+  readonly description: string;
+}
+
+/**
+ * Every name one organization's deploy job (examples/workflows/deploy.yml) reads from its
+ * environment: the deployer App's client id and key, the owner's classic PAT when the stack
+ * manages the installation's repositories, then the stack's own inputs.
+ */
+export function deployJobInputs(target: DeployTarget): DeployJobInput[] {
+  return [
+    { ciName: "TOKEN_POLICY_DEPLOYER_CLIENT_ID", kind: "variable", description: "the deployer App's client id (the job mints its token)" },
+    { ciName: "TOKEN_POLICY_DEPLOYER_PRIVATE_KEY", kind: "secret", description: "the deployer App's private key" },
+    ...(target.needsOwnerToken
+      ? [{ ciName: "TOKEN_POLICY_OWNER_PAT", kind: "secret" as const, description: "an owner's classic PAT with repo: the installation lists repositories, which only a user token can manage" }]
+      : []),
+    ...target.inputs.map((i) => ({ ciName: i.ciName, kind: i.sensitive ? ("secret" as const) : ("variable" as const), description: i.description })),
+  ];
+}
+

@@ -15,15 +15,26 @@ import { apiUrlFor } from "../naming";
 import { apiRootProblem, isLoopbackHost } from "../hosts";
 
 /**
- * Says on the log when a request is tried again. Registered before the retry plugin, so its
- * wrapper runs once per attempt, and sees the attempt number the retry plugin sets.
+ * Requests whose next attempt the rate-limit handlers have already announced (with the wait), so
+ * {@link announceRetries} does not say it twice.
+ */
+const announcedByThrottling = new WeakSet<object>();
+
+/**
+ * Says on the log when a request is actually sent again, and only then. Registered before the
+ * retry and throttling plugins, so its wrapper runs once per attempt; both plugins send every
+ * attempt of one call with the same options object, so a second sight of that object is a resend.
+ * (The retry plugin's own `retryCount` is no guide: it writes it after any failure, retried or
+ * not, onto a `request` object that every later call of the client shares.)
  */
 function announceRetries(octokit: Octokit): void {
+  const attempts = new WeakMap<object, number>();
   octokit.hook.wrap("request", async (request, options) => {
-    const attempt = (options.request as { retryCount?: number } | undefined)?.retryCount ?? 0;
-    if (attempt > 0) {
+    const attempt = (attempts.get(options) ?? 0) + 1;
+    attempts.set(options, attempt);
+    if (attempt > 1 && !announcedByThrottling.delete(options)) {
       const path = String(options.url).replace(/\?.*$/, "");
-      octokit.log.warn(`retrying ${options.method} ${path} (attempt ${attempt + 1})`);
+      octokit.log.warn(`retrying ${options.method} ${path} (attempt ${attempt})`);
     }
     return request(options);
   });
@@ -87,6 +98,13 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
   const maxRetries = options.maxRetries ?? 2;
   const unit = options.retryUnitMs ?? 1000;
   const timeout = options.requestTimeoutMs ?? 30_000;
+  /** Whether to send a rate-limited request again; says so (with the wait) only when it will. */
+  const retryAfterRateLimit = (limit: string, retryAfter: number, o: { method: string; url: string }, retryCount: number): boolean => {
+    if (retryCount >= maxRetries) return false;
+    announcedByThrottling.add(o);
+    warn(`${limit} on ${o.method} ${o.url}; retrying after ${retryAfter}s (${retryCount + 1}/${maxRetries})`);
+    return true;
+  };
   const make = (auth: Record<string, unknown> | string, strategy?: typeof createAppAuth) =>
     new GitHubOctokit({
       baseUrl: options.apiUrl.replace(/\/+$/, ""),
@@ -103,14 +121,9 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
       throttle: {
         retryAfterBaseValue: unit,
         write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs ?? 1000 }),
-        onRateLimit: (retryAfter: number, o: { method: string; url: string }, _k: unknown, retryCount: number) => {
-          warn(`rate limit on ${o.method} ${o.url}; retrying after ${retryAfter}s (${retryCount + 1}/${maxRetries})`);
-          return retryCount < maxRetries;
-        },
-        onSecondaryRateLimit: (retryAfter: number, o: { method: string; url: string }, _k: unknown, retryCount: number) => {
-          warn(`secondary rate limit on ${o.method} ${o.url}; retrying after ${retryAfter}s (${retryCount + 1}/${maxRetries})`);
-          return retryCount < maxRetries;
-        },
+        onRateLimit: (retryAfter: number, o: { method: string; url: string }, _k: unknown, retryCount: number) => retryAfterRateLimit("rate limit", retryAfter, o, retryCount),
+        onSecondaryRateLimit: (retryAfter: number, o: { method: string; url: string }, _k: unknown, retryCount: number) =>
+          retryAfterRateLimit("secondary rate limit", retryAfter, o, retryCount),
       },
     });
 

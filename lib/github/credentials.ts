@@ -56,8 +56,18 @@ export function authFor(io: GitHubContext, org: OrganizationConfig, credentialsF
   const secrets = jsonObject(io.env.TOKEN_POLICY_SECRETS_JSON);
   const appId = io.env[`${stem}_APP_ID`] ?? vars[`${stem}_APP_ID`];
   const key = io.env[`${stem}_APP_PRIVATE_KEY`] ?? secrets[`${stem}_APP_PRIVATE_KEY`];
-  if (typeof appId === "string" && appId && typeof key === "string" && key) {
-    return resolveAuth({ env: { APP_ID: appId, APP_PRIVATE_KEY: key }, keyVariable: io.env[`${stem}_APP_PRIVATE_KEY`] ? `${stem}_APP_PRIVATE_KEY` : `${stem}_APP_PRIVATE_KEY (in TOKEN_POLICY_SECRETS_JSON)` });
+  const hasId = typeof appId === "string" && appId !== "";
+  const hasKey = typeof key === "string" && key !== "";
+  if (hasId && hasKey) return resolveAuth({ env: { APP_ID: appId as string, APP_PRIVATE_KEY: key as string }, keyVariable: io.env[`${stem}_APP_PRIVATE_KEY`] ? `${stem}_APP_PRIVATE_KEY` : `${stem}_APP_PRIVATE_KEY (in TOKEN_POLICY_SECRETS_JSON)` });
+  // Half of the organization's own pair is a mistake to name, not a reason to fall back to others.
+  if (hasId !== hasKey) {
+    const [set, unset] = hasId ? [`${stem}_APP_ID`, `${stem}_APP_PRIVATE_KEY`] : [`${stem}_APP_PRIVATE_KEY`, `${stem}_APP_ID`];
+    throw new UsageError(`${set} is set for ${org.login} but ${unset} is not (in the environment, or in ${unset.endsWith("_KEY") ? "TOKEN_POLICY_SECRETS_JSON" : "TOKEN_POLICY_VARS_JSON"}): set both, from ${org.login}'s App`);
+  }
+  if (!io.env.GITHUB_TOKEN && !io.env.APP_ID) {
+    throw new UsageError(
+      `no GitHub credentials for ${org.login}: set ${stem}_APP_ID and ${stem}_APP_PRIVATE_KEY (its App's id and private key, in the environment or in TOKEN_POLICY_VARS_JSON and TOKEN_POLICY_SECRETS_JSON), pass --credentials FILE from create-app, or set GITHUB_TOKEN (an installation token) or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE`,
+    );
   }
   return resolveAuth({ env: io.env });
 }

@@ -11,6 +11,11 @@ export interface GitHubErrorContext {
   readonly appId?: string;
   /** The API root in use. */
   readonly apiUrl?: string;
+  /**
+   * The variable that set the API root, named in a fix.
+   * @default "TOKEN_POLICY_API_URL or GITHUB_API_URL"
+   */
+  readonly apiUrlVariable?: string;
 }
 
 interface Operation {
@@ -55,7 +60,37 @@ const OPERATIONS: readonly Operation[] = [
   { method: "GET", pattern: /^\/orgs\/([^/]+)\/actions\/variables\/([^/]+)/, doing: (m) => `reading the Actions variable ${m[2]} of ${m[1]}` },
   { method: "GET", pattern: /^\/orgs\/([^/]+)\/dependabot\/secrets\/([^/]+)/, doing: (m) => `reading the Dependabot secret ${m[2]} of ${m[1]}` },
   { method: "GET", pattern: /^\/installation\/repositories$/, doing: () => "listing the installation's repositories" },
+  {
+    method: "POST",
+    pattern: /^\/enterprises\/([^/]+)\/apps\/organizations\/([^/]+)\/installations$/,
+    doing: (m) => `installing the App on ${m[2]} through the enterprise ${m[1]}`,
+    causes: {
+      404: (m) => enterpriseCause(m),
+      403: (m) => enterpriseCause(m),
+      422: (m) => `GitHub refused the installation: check the App's client id (app.clientId, or the credentials file) and that the App is not already installed on ${m[2]} (token-policy verify --org ${m[2]})`,
+    },
+  },
+  {
+    method: "PATCH",
+    pattern: /^\/enterprises\/([^/]+)\/apps\/organizations\/([^/]+)\/installations\/(\d+)\/repositories\/add$/,
+    doing: (m) => `adding repositories to installation ${m[3]} on ${m[2]} through the enterprise ${m[1]}`,
+    causes: { 404: (m) => enterpriseCause(m), 403: (m) => enterpriseCause(m), 422: (m) => `a repository in app.installation.repositories does not exist in ${m[2]}: fix the list` },
+  },
 ];
+
+/** Why the enterprise installations API refused: the enterprise, the organization or the caller. */
+function enterpriseCause(m: string[]): string {
+  return `the enterprise ${m[1]} does not exist under that slug, ${m[2]} does not belong to it, or the credentials are not the enterprise's installer App (an App installed on ${m[1]} with enterprise_organization_installations: write; set GITHUB_TOKEN or APP_ID and APP_PRIVATE_KEY to it): check --enterprise and the credentials. An organization outside an enterprise is installed with token-policy install --org ${m[2]} (no --enterprise)`;
+}
+
+/**
+ * Which variable set the API root, for a fix that names it: `TOKEN_POLICY_API_URL` wins over
+ * `GITHUB_API_URL`, as in `resolveApiUrl`; undefined when neither is set.
+ */
+export function apiUrlVariable(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.TOKEN_POLICY_API_URL) return "TOKEN_POLICY_API_URL";
+  return env.GITHUB_API_URL ? "GITHUB_API_URL" : undefined;
+}
 
 /** The parts of an Octokit RequestError this needs. */
 interface RequestErrorLike {
@@ -100,9 +135,10 @@ export function describeGitHubError(e: unknown, ctx: GitHubErrorContext = {}): s
 }
 
 function hint(status: number, said: string, fullPath: string, url: URL | undefined, op: Operation | undefined, m: string[], ctx: GitHubErrorContext): string | undefined {
-  if (/\/api\/v3\/api\/v3(\/|$)/.test(fullPath)) return "GITHUB_API_URL should be the API root (https://HOST/api/v3), without /api/v3 twice";
+  const variable = ctx.apiUrlVariable ?? "TOKEN_POLICY_API_URL or GITHUB_API_URL";
+  if (/\/api\/v3\/api\/v3(\/|$)/.test(fullPath)) return `${variable} should be the API root (https://HOST/api/v3), without /api/v3 twice`;
   if ((status === 0 || status === 500) && /ENOTFOUND|ECONNREFUSED|EAI_AGAIN|fetch failed|timeout/i.test(said)) {
-    return `cannot reach ${url?.host ?? "the API"}: check GITHUB_API_URL, or the organization's githubUrl`;
+    return `cannot reach ${url?.host ?? "the API"}: check ${variable}, or the organization's githubUrl`;
   }
   const specific = op?.causes?.[status]?.(m, ctx);
   if (specific) return specific;
@@ -110,6 +146,9 @@ function hint(status: number, said: string, fullPath: string, url: URL | undefin
     return ctx.appId
       ? `GitHub refused the App's credentials: check that APP_ID (${ctx.appId}) and the private key belong to the same App, and that this machine's clock is right`
       : "GitHub refused the token: it is wrong or expired (installation tokens live one hour)";
+  }
+  if (status === 403 && /not accessible by personal access token/i.test(said)) {
+    return "a personal access token cannot make this call (GitHub lets only Apps manage token requests, grants and installations): use the App's credentials, APP_ID with APP_PRIVATE_KEY or --credentials FILE, or its installation token in GITHUB_TOKEN";
   }
   if (status === 403 && /not accessible by integration/i.test(said)) return "the App lacks the permission this call needs: add it to app.permissions and have an owner accept it";
   if ((status === 403 || status === 429) && /rate limit/i.test(said)) return "rate limited: wait, then run again";

@@ -109,6 +109,13 @@ export function memberGuide(org: OrganizationConfig, enterprise?: EnterpriseBoun
   return out.join("\n");
 }
 
+/** GitHub's repository selections of a token in the words of its creation form. */
+const REPOSITORY_SELECTION_WORDS: Readonly<Record<string, string>> = {
+  none: "public repositories only",
+  subset: "selected repositories",
+  all: "all repositories",
+};
+
 /** A rule in plain words, as Markdown (every value from the config escaped). */
 export function sentence(rule: ApprovalRule): string {
   const m: RuleMatch = rule.match;
@@ -117,10 +124,10 @@ export function sentence(rule: ApprovalRule): string {
     const levels = (["repository", "organization", "other"] as const).flatMap((k) => Object.values(m.permissions![k] ?? {}));
     const readOnly = levels.every((l) => l === "read");
     what.push(`${readOnly ? "read-only" : "at most the listed"} access (${perms(m.permissions)})`);
-  } else if (m.anyPermission) what.push(`tokens asking for any of ${perms(m.anyPermission)}`);
+  } else if (m.anyPermission) what.push(`a token asking for any of ${perms(m.anyPermission)}`);
   else what.push("any access");
   if (m.repositories) what.push(`to repositories matching ${m.repositories.map(md).join(", ")}`);
-  else if (m.repositorySelection) what.push(`with repository access ${m.repositorySelection.join(" or ")}`);
+  else if (m.repositorySelection) what.push(`to ${m.repositorySelection.map((r) => REPOSITORY_SELECTION_WORDS[r]).join(" or ")}`);
   if (m.owners) what.push(`for accounts matching ${m.owners.map(md).join(", ")}`);
   if (m.maxLifetimeDays !== undefined) what.push(`for up to ${m.maxLifetimeDays} days`);
   const verb = rule.action === "approve" ? "is approved automatically" : "is denied";

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { Octokit } from "@octokit/core";
 import { buildAppManifest, type AppManifest } from "./app-manifest";
-import { APP_PERMISSION_DESCRIPTIONS } from "../catalogue";
+import { describePermission } from "../catalogue/permission-descriptions";
 import { UsageError } from "../config/errors";
 import type { OrganizationConfig } from "../config/schema";
 import { CommandFailure, GitHubFailure } from "../github/errors";
@@ -37,6 +37,8 @@ export interface RegistrationOptions {
    * @default false
    */
   readonly allowSharedFolder?: boolean;
+  /** The config file the manifest comes from, named on the page. @default "token-policy.yaml" */
+  readonly configFile?: string;
 }
 
 /** The streams the flow writes to: what to open, and refused callbacks. */
@@ -132,7 +134,7 @@ export async function registerApp(org: OrganizationConfig, options: Registration
       server.on("request", (req: IncomingMessage, res: ServerResponse) => {
         if (!allowedHosts.has((req.headers.host ?? "").toLowerCase())) return html(res, 421, "<h1>Misdirected request</h1><p>This page answers only at 127.0.0.1 or localhost.</p>");
         const url = new URL(req.url ?? "/", local);
-        if (req.method === "GET" && url.pathname === startPath) return html(res, 200, startPage(org.login, manifest, postTo));
+        if (req.method === "GET" && url.pathname === startPath) return html(res, 200, startPage(org.login, manifest, postTo, options.configFile ?? "token-policy.yaml"));
         if (req.method !== "GET" || url.pathname !== "/callback") return html(res, 404, "<p>Not found.</p>");
         if (!sameSecret(url.searchParams.get("state"), state)) {
           io.stderr.write("warning: refused a callback with a wrong or missing state; still waiting for GitHub\n");
@@ -286,17 +288,20 @@ function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
-function startPage(login: string, manifest: AppManifest, postTo: string): string {
+function startPage(login: string, manifest: AppManifest, postTo: string, configFile: string): string {
   const perms =
     Object.entries(manifest.default_permissions)
-      .map(([k, v]) => `<tr><td><code>${esc(k)}</code></td><td class="level">${esc(v)}</td><td>${esc(APP_PERMISSION_DESCRIPTIONS[k] ?? "")}</td></tr>`)
+      .map(([k, v]) => {
+        const what = describePermission(k, v);
+        return `<tr><td><code>${esc(k)}</code></td><td class="level">${esc(v)}</td><td>${esc(what.text)}${what.source === "github" && what.text ? ` <span class="muted">(GitHub's words)</span>` : ""}</td></tr>`;
+      })
       .join("") || `<tr><td colspan="3" class="muted">none</td></tr>`;
   const events = manifest.default_events.map((e) => `<code>${esc(e)}</code>`).join(" ") || `<span class="muted">none (no webhook)</span>`;
   return `<h1>Register ${esc(manifest.name)}</h1>
-<p class="muted">A GitHub App private to <b>${esc(login)}</b>, from the manifest in token-policy.yaml.</p>
+<p class="muted">A GitHub App private to <b>${esc(login)}</b>, from the manifest in ${esc(configFile)}.</p>
 <div class="card">${manifest.description ? `<p>${esc(manifest.description)}</p>` : ""}<p>Homepage: <a href="${esc(manifest.url)}">${esc(manifest.url)}</a></p></div>
 <h2>Permissions it asks for</h2>
-<table><tr><th>Permission</th><th>Level</th><th>What it grants (GitHub's words)</th></tr>${perms}</table>
+<table><tr><th>Permission</th><th>Level</th><th>What it grants</th></tr>${perms}</table>
 <h2>Events</h2><p>${events}</p>
 <p>GitHub will ask you, as an owner of <b>${esc(login)}</b>, to confirm. Nothing is created until you do.</p>
 <form method="post" action="${esc(postTo)}">

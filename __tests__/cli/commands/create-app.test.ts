@@ -45,7 +45,8 @@ describe("create-app (end to end in headless Chromium)", () => {
     browser = await launchChromium();
   });
   afterAll(async () => {
-    await browser.close();
+    // When no browser launched, beforeAll's error is the one to read.
+    await browser?.close();
   });
   beforeEach(async () => {
     standIn = await GitHubStandIn.start();
@@ -107,6 +108,34 @@ describe("create-app (end to end in headless Chromium)", () => {
     expect(printed).not.toContain(creds.client_secret);
     expect(io.out()).toContain(`Created App acme-token-broker (id ${result.appId}, client id ${result.clientId}).`);
     expect(io.out()).toContain("TF_VAR_acme_corp_app_private_key_actions_sealed");
+  });
+
+  test("the page names the config file given and describes each permission in reviewed words", async () => {
+    // GIVEN a config under another name, asking for both token permissions and organization_secrets: read
+    const file = join(mkdtempSync(join(tmpdir(), "create-app-")), "acme-policy.yaml");
+    const config = { login: "acme-corp", app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write", organization_personal_access_tokens: "read", organization_secrets: "read", issues: "read" } }, credentials: { actions: { visibility: "all" } } };
+    writeFileSync(file, stringify({ organizations: [config] }));
+    let text = "";
+    let rows: string[] = [];
+    // WHEN the owner opens the page (read from the DOM: text that needs no layout)
+    await createApp({ org: "acme-corp", config: file, githubUrl: standIn.url, apiUrl: standIn.url, out }, captureIO({}), {
+      openBrowser: async (url) => {
+        await page.goto(url);
+        text = (await page.textContent("body")) ?? "";
+        rows = await page.$$eval("tr", (trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent).join("\t")).filter(Boolean));
+        await page.click("#create");
+      },
+    });
+    // THEN it names that file, not token-policy.yaml
+    expect(text).toContain(`from the manifest in ${file}.`);
+    expect(text).not.toContain("token-policy.yaml");
+    // AND the token permissions read the right way round, and read access to secrets does not claim to manage them
+    expect(rows).toEqual([
+      "issues\tread\tIssues and related comments, assignees, labels, and milestones. (GitHub's words)",
+      "organization_personal_access_token_requests\twrite\tSee members' pending requests for fine-grained personal access tokens to this organization, and approve or deny them.",
+      "organization_personal_access_tokens\tread\tList the fine-grained personal access tokens already approved for this organization, with their permissions, repositories, expiry and last use.",
+      "organization_secrets\tread\tRead the names of the organization's Actions secrets, which repositories may use them, and the public key that secrets are sealed with. Never a secret's value.",
+    ]);
   });
 
   test("a forged or missing state is refused with 403 and the flow keeps waiting", async () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { run } from "../../../cli";
 import { install } from "../../../cli/commands/install";
 import { writeCredentialsFile } from "../../../lib/registration/credentials-file";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
@@ -41,6 +42,8 @@ describe("install", () => {
     expect(result).toEqual({ installationId, repositorySelection: "all" });
     const polled = standIn.callsOf("GET /orgs/{org}/installation");
     expect(polled.map((c) => [c.status, c.auth])).toEqual([[404, "jwt"], [404, "jwt"], [200, "jwt"]]);
+    // each poll is a new request, not a retry: none is announced as one
+    expect(io.err()).not.toContain("retrying");
     expect(io.out()).toContain(`app: { installation: { id: ${installationId} } }`);
     expect(io.out()).toContain(`TF_VAR_acme_corp_app_installation_id=${installationId}`);
   });
@@ -93,6 +96,23 @@ describe("install", () => {
     ]);
     expect(result.repositorySelection).toBe("selected");
     expect(standIn.rejections).toEqual([]);
+  });
+
+  test("fails with exit 1 and the likely cause when the enterprise named is not the installer's (GitHub refuses)", async () => {
+    standIn = await GitHubStandIn.start({ spec: "ghec" });
+    const org = standIn.addOrg("acme-corp");
+    org.enterprise = "acme-enterprise";
+    const { file } = registerApp(standIn);
+    const installer = installApp(standIn, "acme-installer-holder");
+    standIn.enterpriseInstallations.set("acme-enterprise", installer.installationId);
+    const config = writePolicyFile({ app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp" } });
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: installer.token });
+    // WHEN install names another enterprise
+    expect(await run(["install", "--org", "acme-corp", "--config", config, "--credentials", file, "--enterprise", "acme-other"], io)).toBe(1);
+    // THEN the error says what was done, GitHub's answer, and what to check
+    expect(io.err()).toBe(
+      "error: installing the App on acme-corp through the enterprise acme-other: GitHub answered 403 to POST /enterprises/acme-other/apps/organizations/acme-corp/installations: Resource not accessible by integration. the enterprise acme-other does not exist under that slug, acme-corp does not belong to it, or the credentials are not the enterprise's installer App (an App installed on acme-other with enterprise_organization_installations: write; set GITHUB_TOKEN or APP_ID and APP_PRIVATE_KEY to it): check --enterprise and the credentials. An organization outside an enterprise is installed with token-policy install --org acme-corp (no --enterprise)\n",
+    );
   });
 
   test("on an enterprise, sends at most 50 repositories per call: the rest through the add endpoint", async () => {

@@ -26,6 +26,48 @@ describe("orgs", () => {
     expect(matrix[1].inputs).toEqual(["TF_VAR_acme_labs_app_client_id", "TF_VAR_acme_labs_app_id", "TF_VAR_acme_labs_app_private_key_actions_sealed"]);
   });
 
+  test("the table lists every name each deploy job reads, in full: the deployer App's, the owner's PAT where needed, and the stack's", async () => {
+    // GIVEN the example: acme-corp lists installation repositories (needs the owner's PAT), acme-labs does not
+    const io = captureIO({ COLUMNS: "80" });
+    expect(await run(["orgs", "--config", example], io)).toBe(0);
+    const [corp, labs] = io.out().split("\n\n");
+    const names = (block: string) => block.split("\n").slice(2).filter(Boolean).map((l) => l.trim().split(/\s+/).slice(0, 2).join(" "));
+    // THEN each organization's block names its API root and environment, then every name and its kind
+    expect(corp.split("\n")[0]).toBe("acme-corp: API https://api.github.com, environment token-policy-acme-corp");
+    expect(names(corp)).toEqual([
+      "TOKEN_POLICY_DEPLOYER_CLIENT_ID variable",
+      "TOKEN_POLICY_DEPLOYER_PRIVATE_KEY secret",
+      "TOKEN_POLICY_OWNER_PAT secret",
+      "ACME_CORP_APP_CLIENT_ID variable",
+      "ACME_CORP_APP_ID variable",
+      "ACME_CORP_APP_INSTALLATION_ID variable",
+      "ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED secret",
+      "ACME_CORP_APP_PRIVATE_KEY_DEPENDABOT_SEALED secret",
+      "ACME_CORP_APP_PRIVATE_KEY_ENV_RELEASE_TOOLS__PRODUCTION_SEALED secret",
+    ]);
+    expect(names(labs)).toEqual([
+      "TOKEN_POLICY_DEPLOYER_CLIENT_ID variable",
+      "TOKEN_POLICY_DEPLOYER_PRIVATE_KEY secret",
+      "ACME_LABS_APP_CLIENT_ID variable",
+      "ACME_LABS_APP_ID variable",
+      "ACME_LABS_APP_PRIVATE_KEY_ACTIONS_SEALED secret",
+    ]);
+    // AND nothing is cut short
+    expect(io.out()).not.toContain("…");
+  });
+
+  test("--org without --export-inputs shows only that organization, in the table and in --json", async () => {
+    const table = captureIO({});
+    expect(await run(["orgs", "--config", example, "--org", "acme-labs"], table)).toBe(0);
+    expect(table.out()).toMatch(/^acme-labs: /);
+    expect(table.out()).not.toContain("acme-corp");
+    const json = captureIO({});
+    expect(await run(["orgs", "--config", example, "--org", "acme-labs", "--json"], json)).toBe(0);
+    expect(JSON.parse(json.out()).map((o: { login: string }) => o.login)).toEqual(["acme-labs"]);
+    const unknown = captureIO({});
+    expect(await run(["orgs", "--config", example, "--org", "acme-nope"], unknown)).toBe(2);
+  });
+
   test("--export-inputs writes only that organization's inputs, secrets from secrets and ids from variables", async () => {
     const secrets = { ACME_LABS_APP_PRIVATE_KEY_ACTIONS_SEALED: "c2VhbGVk\nline2", ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED: "other-org" };
     const vars = { ACME_LABS_APP_ID: "12", ACME_LABS_APP_CLIENT_ID: "Iv23abc", ACME_CORP_APP_ID: "99" };

@@ -70,7 +70,19 @@ describe("report", () => {
   test("--base FILE, and nothing changed says so", async () => {
     const io = captureIO({});
     expect(await run(["report", "--config", example, "--base", example], io)).toBe(0);
-    expect(io.out()).toContain(`## Changes against ${example}\n\nNothing changed.\n`);
+    // named relative to the working directory, never by its absolute path
+    expect(io.out()).toContain("## Changes against token-policy.yaml\n\nNothing changed.\n");
+    expect(io.out()).not.toContain(example);
+  });
+
+  test("--base FILE outside the working directory is named by its file name only (no local path in the summary)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "report-base-"));
+    const base = join(dir, "old-policy.yaml");
+    copyFileSync(example, base);
+    const io = captureIO({});
+    expect(await run(["report", "--config", example, "--base", base], io)).toBe(0);
+    expect(io.out()).toContain("## Changes against old-policy.yaml\n");
+    expect(io.out()).not.toContain(dir);
   });
 
   test("a config new at the ref counts every organization as added", async () => {

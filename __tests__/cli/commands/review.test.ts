@@ -407,7 +407,10 @@ describe("token-policy review (exit codes)", () => {
 
     const io3 = captureIO({ GITHUB_API_URL: standIn.url });
     expect(await run(["review", "--org", "acme-corp", "--config", config()], io3)).toBe(2);
-    expect(io3.err()).toBe("error: no GitHub credentials: set GITHUB_TOKEN (an installation token), or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE\n");
+    // the organization's own variables first, then the other ways
+    expect(io3.err()).toBe(
+      "error: no GitHub credentials for acme-corp: set ACME_CORP_APP_ID and ACME_CORP_APP_PRIVATE_KEY (its App's id and private key, in the environment or in TOKEN_POLICY_VARS_JSON and TOKEN_POLICY_SECRETS_JSON), pass --credentials FILE from create-app, or set GITHUB_TOKEN (an installation token) or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE\n",
+    );
 
     const io4 = captureIO({});
     expect(await run(["review"], io4)).toBe(2);

@@ -46,7 +46,12 @@ describe("seal", () => {
     expect(r.variable).toBe("acme_corp_app_private_key_actions_sealed");
     expect(r.keyId).toBe("key-actions");
     expect(open(r.sealed, "actions")).toBe(appKey.pem);
-    expect(io.out()).toBe(`# The App's private key sealed for acme-corp Actions secrets (public key id key-actions); seal again if GitHub rotates that key\nTF_VAR_acme_corp_app_private_key_actions_sealed=${r.sealed}\n`);
+    // AND it says where the value goes: the secret, in the deploy job's environment
+    expect(io.out()).toBe(
+      "# The App's private key sealed for acme-corp Actions secrets (public key id key-actions); seal again if GitHub rotates that key\n" +
+        "# Store the value as the secret ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED in the GitHub environment token-policy-acme-corp (the deploy job's), or export this line where terraform runs\n" +
+        `TF_VAR_acme_corp_app_private_key_actions_sealed=${r.sealed}\n`,
+    );
     for (const line of keyBodyLines(appKey.pem)) expect(io.out() + io.err()).not.toContain(line);
   });
 
@@ -60,11 +65,12 @@ describe("seal", () => {
 
   test("uses each target's own public key: Dependabot and environments", async () => {
     const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
-    const d = await seal({ org: "acme-corp", config: writePolicyFile(), credentials: credsFile, target: "dependabot" }, io);
+    const config = writePolicyFile({ credentials: { actions: { visibility: "all" }, dependabot: { visibility: "all" }, environments: [{ repository: "release-tools", environment: "production" }] } });
+    const d = await seal({ org: "acme-corp", config, credentials: credsFile, target: "dependabot" }, io);
     expect(d.variable).toBe("acme_corp_app_private_key_dependabot_sealed");
     expect(open(d.sealed, "dependabot")).toBe(appKey.pem);
     expect(() => open(d.sealed, "actions")).toThrow();
-    const e = await seal({ org: "acme-corp", config: writePolicyFile(), credentials: credsFile, target: "environment", repository: "release-tools", environment: "production" }, io);
+    const e = await seal({ org: "acme-corp", config, credentials: credsFile, target: "environment", repository: "release-tools", environment: "production" }, io);
     expect(e.variable).toBe("acme_corp_app_private_key_env_release_tools__production_sealed");
     expect(open(e.sealed, "env:release-tools/production")).toBe(appKey.pem);
   });
@@ -85,12 +91,46 @@ describe("seal", () => {
   });
 
   test.each([
+    [
+      "--repository without --target environment",
+      {},
+      ["--repository", "release-tools"],
+      "error: --repository and --environment go with --target environment only; --target is actions\n",
+    ],
+    [
+      "an environment the config does not declare",
+      { credentials: { actions: { visibility: "all" }, environments: [{ repository: "release-tools", environment: "production" }] } },
+      ["--target", "environment", "--repository", "release-tools", "--environment", "staging"],
+      "error: environment release-tools/staging is not in organizations[acme-corp].credentials.environments (it lists release-tools/production): declare it there first, or fix --repository/--environment\n",
+    ],
+    [
+      "Dependabot when the config declares no Dependabot secret",
+      {},
+      ["--target", "dependabot"],
+      "error: organizations[acme-corp].credentials.dependabot is not declared, so the stack takes no key sealed for Dependabot: declare it first\n",
+    ],
+    [
+      "a config that passes the key in plaintext",
+      { credentials: { actions: { visibility: "all" }, privateKeyInput: "plaintext" } },
+      [],
+      "error: acme-corp passes the key in plaintext (organizations[acme-corp].credentials.privateKeyInput is plaintext): nothing to seal; set it to sealed to use seal\n",
+    ],
+  ])("fails with exit 2 before any call when sealing for what the stack would not use: %s", async (_what, org, args, message) => {
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
+    expect(await run(["seal", "--org", "acme-corp", "--config", writePolicyFile(org), "--credentials", credsFile, ...args], io)).toBe(2);
+    expect(io.err()).toBe(message);
+    expect(io.out()).toBe("");
+    expect(standIn.calls).toEqual([]);
+  });
+
+  test.each([
     ["actions", "organization_secrets", "GET /orgs/acme-corp/actions/secrets/public-key"],
     ["dependabot", "dependabot_secrets", "GET /orgs/acme-corp/dependabot/secrets/public-key"],
   ])("exit 1 naming the App permission when the credentials cannot read the %s public key", async (target, permission, call) => {
     delete app.org.installation!.permissions[permission];
     const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem });
-    expect(await run(["seal", "--org", "acme-corp", "--config", writePolicyFile(), "--target", target], io)).toBe(1);
+    const config = writePolicyFile({ credentials: { actions: { visibility: "all" }, dependabot: { visibility: "all" } } });
+    expect(await run(["seal", "--org", "acme-corp", "--config", config, "--target", target], io)).toBe(1);
     expect(io.err()).toContain(`GitHub answered 403 to ${call}: these credentials cannot read the public key`);
     expect(io.err()).toContain(`The App needs ${permission}: read`);
     expect(io.out()).toBe("");

@@ -74,6 +74,8 @@ describe("verify", () => {
     expect(io.out()).toMatch(line);
     expect(code).toBe(3);
     expect(io.out()).toMatch(/acme-corp: 1 drift\.\n$/);
+    // a call that found nothing (404) is not retried, and the calls after it are not announced as retries
+    expect(io.err()).not.toContain("retrying");
   });
 
   test("with the App uninstalled, says for every PAT policy setting that nothing could be read", async () => {
