@@ -33,7 +33,7 @@ describe("orgs", () => {
     const [corp, labs] = io.out().split("\n\n");
     const names = (block: string) => block.split("\n").slice(2).filter(Boolean).map((l) => l.trim().split(/\s+/).slice(0, 2).join(" "));
     // THEN each organization's block names its API root and environment, then every name and its kind
-    expect(corp.split("\n")[0]).toBe("acme-corp: API https://api.github.com, environment token-policy-acme-corp");
+    expect(corp.split("\n")[0]).toBe("acme-corp: API https://api.github.com, environment token-policy-acme-corp, plan environment token-policy-plan_acme-corp");
     expect(names(corp)).toEqual([
       "TOKEN_POLICY_DEPLOYER_CLIENT_ID variable",
       "TOKEN_POLICY_DEPLOYER_PRIVATE_KEY secret",
@@ -102,9 +102,11 @@ describe("orgs", () => {
   test("the table names each organization's deploy and plan environments", async () => {
     const io = captureIO({});
     expect(await run(["orgs", "--config", example], io)).toBe(0);
-    const [head, corp] = io.out().split("\n");
-    expect(head.split(/\s{2,}/)).toEqual(["ORGANIZATION", "API", "ENVIRONMENT", "PLAN ENVIRONMENT", "INPUTS"]);
-    expect(corp.split(/\s{2,}/).slice(0, 4)).toEqual(["acme-corp", "https://api.github.com", "token-policy-acme-corp", "token-policy-plan_acme-corp"]);
+    const heads = io.out().split("\n").filter((l) => /^\S+: API /.test(l));
+    expect(heads).toEqual([
+      "acme-corp: API https://api.github.com, environment token-policy-acme-corp, plan environment token-policy-plan_acme-corp",
+      "acme-labs: API https://github.acme.example/api/v3, environment token-policy-acme-labs, plan environment token-policy-plan_acme-labs",
+    ]);
   });
 
   test("--export-inputs reads each input from the numbered slot the workflow filled by name", async () => {
