@@ -7,7 +7,8 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { serve } from "../cli/commands/serve";
-import { signBody, type LogLine, type WebhookServer } from "../lib/serve/webhook-server";
+import type { LogLine, WebhookServer } from "../lib/serve/webhook-server";
+import { signBody } from "../lib/serve/signature";
 import { GitHubStandIn } from "../test-support/github-stand-in/server";
 import { addRequest, installApp, writePolicyFile } from "../test-support/fixtures";
 
