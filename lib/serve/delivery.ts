@@ -72,7 +72,7 @@ function describe(error: z.ZodError): string {
 }
 
 function expected(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type") return `a ${issue.expected}`;
+  if (issue.code === "invalid_type") return `${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`;
   if (issue.code === "too_big" || issue.code === "too_small") return "of the allowed size";
   return "as GitHub sends it";
 }

@@ -116,9 +116,12 @@ export class WebhookServer {
       }
     });
     this.server.maxConnections = options.maxConnections ?? 256;
-    // A malformed request or a reset connection is the client's problem: answer if possible.
-    this.server.on("clientError", (_e, socket) => {
-      if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
+    // A malformed or timed-out request, or a reset connection, is the client's problem: answer
+    // if possible, then drop the connection.
+    this.server.on("clientError", (e: NodeJS.ErrnoException, socket) => {
+      const status = e.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : e.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+      if (e.code === "ERR_HTTP_REQUEST_TIMEOUT") this.refusals.refused({ event: "delivery-refused", status: 408, reason: "request not complete within the timeout" });
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       else socket.destroy();
     });
   }
