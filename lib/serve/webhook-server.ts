@@ -87,6 +87,8 @@ export class WebhookServer {
   private readonly orgs = new Map<string, OrganizationConfig>();
   private readonly recent: RecentKeys;
   private readonly queues = new Map<string, Map<number, QueuedRequest>>();
+  /** Organizations with a batch being decided. */
+  private readonly busy = new Set<string>();
   private readonly health = new Map<string, { at: number; ok: Promise<boolean> }>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly refusals: RefusalLog;
@@ -280,8 +282,16 @@ export class WebhookServer {
     let queue = this.queues.get(org.login);
     if (!queue) this.queues.set(org.login, (queue = new Map()));
     queue.set(t.requestId, { delivery, receivedAt, requestId: t.requestId, tokenId: t.tokenId, installationId: t.installationId });
-    if (queue.size >= BATCH_MAX || this.closing) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.options.coalesceMs ?? 200);
+    // With a batch in flight, this one waits for it and goes in the next.
+    if (!this.busy.has(org.login)) this.schedule(queue);
+  }
+
+  /** Flushes when the queue is full or closing, else when its oldest delivery has waited `coalesceMs`. */
+  private schedule(queue: Map<number, QueuedRequest>): void {
+    if (queue.size >= BATCH_MAX || this.closing) return this.flush();
+    if (this.timer) return;
+    const oldest = queue.values().next().value as QueuedRequest;
+    this.timer = setTimeout(() => this.flush(), Math.max(0, oldest.receivedAt + (this.options.coalesceMs ?? 200) - Date.now()));
   }
 
   /** Forgets a delivery and its request, so that they can be received again. */
@@ -294,15 +304,25 @@ export class WebhookServer {
     return `request:${org.login.toLowerCase()}:${requestId}:${action}`;
   }
 
-  /** Decides everything queued, one batch per organization. */
+  /**
+   * Decides what is queued, one batch per organization, with at most one batch of an
+   * organization in flight: what arrives meanwhile waits for it and goes in the next batch, so
+   * that under load the batches grow to GitHub's bulk limit instead of each paying for a write.
+   */
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     for (const [login, queue] of this.queues) {
-      if (!queue.size) continue;
+      if (!queue.size || this.busy.has(login)) continue;
       const batch = [...queue.values()];
       queue.clear();
-      this.track(this.decide(this.orgs.get(login.toLowerCase())!, batch));
+      this.busy.add(login);
+      this.track(
+        this.decide(this.orgs.get(login.toLowerCase())!, batch).finally(() => {
+          this.busy.delete(login);
+          if (queue.size) this.schedule(queue);
+        }),
+      );
     }
   }
 
