@@ -33,6 +33,7 @@ interface Served {
   readonly secret: string;
   readonly url: string;
   readonly decisions: LogLine[];
+  readonly batches: LogLine[];
   readonly stop: () => Promise<void>;
 }
 
@@ -52,6 +53,7 @@ async function start(writeIntervalMs: number): Promise<Served> {
     app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" } },
   });
   const decisions: LogLine[] = [];
+  const batches: LogLine[] = [];
   let stop!: () => void;
   let url = "";
   let swept!: () => void;
@@ -60,7 +62,7 @@ async function start(writeIntervalMs: number): Promise<Served> {
     { config, port: 0, apply: true, sweepMinutes: 0 },
     { env: { GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: secret }, stdout: { write: () => true }, stderr: { write: () => true }, clientOptions: { writeIntervalMs } },
     {
-      log: (l) => (l.event === "decision" ? decisions.push(l) : l.event === "sweep" ? swept() : undefined),
+      log: (l) => (l.event === "decision" ? decisions.push(l) : l.event === "batch" ? batches.push(l) : l.event === "sweep" ? swept() : undefined),
       stopSignal: new Promise<void>((r) => (stop = r)),
       onListening: (u: string) => (url = u),
     },
@@ -72,6 +74,7 @@ async function start(writeIntervalMs: number): Promise<Served> {
     secret,
     url,
     decisions,
+    batches,
     stop: async () => {
       stop();
       await done;
@@ -97,9 +100,12 @@ const count = (s: Served, op: string) => s.standIn.callsOf(op).length;
 async function bursts(writeIntervalMs: number): Promise<void> {
   const s = await start(writeIntervalMs);
   console.log(`\n(a) bursts, ${writeIntervalMs ? `${writeIntervalMs} ms between writes (production)` : "no spacing between writes (processing cost)"}, 20 ms per GitHub call, ${SENDERS} deliveries in flight`);
-  console.log(["burst", "p50", "p99", "max", "reads", "⌈n/50⌉", "repo reads", "needing", "writes", "⌈n/100⌉", "wall"].map((h, i) => (i ? h.padStart(10) : h.padStart(6))).join(""));
+  console.log("  batches: how many the burst was read in; reads: GitHub's record read by token id, against the sum of ⌈batch/50⌉");
+  console.log("  repo reads: a request's repositories, against the requests a repository rule needs them for; writes against ⌈n/100⌉");
+  console.log(["burst", "p50", "p99", "max", "batches", "reads", "Σ⌈b/50⌉", "repo reads", "needing", "writes", "⌈n/100⌉", "wall"].map((h, i) => (i ? h.padStart(11) : h.padStart(6))).join(""));
   for (const n of BURSTS) {
     s.decisions.length = 0;
+    s.batches.length = 0;
     const before = { list: count(s, LIST), repos: count(s, REPOS), review: count(s, REVIEW) };
     // every tenth request asks contents: write, which only the docs-* rule can approve: its repositories are read
     const reqs = Array.from({ length: n }, (_, i) => addRequest(s.standIn, s.app.org, i % 10 === 0 ? { owner: `w${n}-${i}`, repositories: ["docs-1"], permissions: { repository: { contents: "write" } } } : { owner: `m${n}-${i}` }));
@@ -121,16 +127,19 @@ async function bursts(writeIntervalMs: number): Promise<void> {
     console.log(
       [
         String(n).padStart(6),
-        `${percentile(ms, 50)} ms`.padStart(10),
-        `${percentile(ms, 99)} ms`.padStart(10),
-        `${ms.at(-1)} ms`.padStart(10),
-        String(count(s, LIST) - before.list).padStart(10),
-        String(Math.ceil(n / 50)).padStart(10),
-        String(count(s, REPOS) - before.repos).padStart(10),
-        String(Math.ceil(n / 10)).padStart(10),
-        String(count(s, REVIEW) - before.review).padStart(10),
-        String(Math.ceil(n / 100)).padStart(10),
-        `${(wall / 1000).toFixed(1)} s`.padStart(10),
+        ...[
+          `${percentile(ms, 50)} ms`,
+          `${percentile(ms, 99)} ms`,
+          `${ms.at(-1)} ms`,
+          String(s.batches.length),
+          String(count(s, LIST) - before.list),
+          String(s.batches.reduce((sum, b) => sum + Math.ceil(Number(b.requests) / 50), 0)),
+          String(count(s, REPOS) - before.repos),
+          String(Math.ceil(n / 10)),
+          String(count(s, REVIEW) - before.review),
+          String(Math.ceil(n / 100)),
+          `${(wall / 1000).toFixed(1)} s`,
+        ].map((c) => c.padStart(11)),
       ].join(""),
     );
   }

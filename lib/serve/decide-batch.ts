@@ -2,14 +2,13 @@
  * Deciding a batch of delivered requests on GitHub's record: the deliveries only say which
  * requests to look at. Their pending requests are read again from GitHub by token id (50 ids a
  * call), decided by the review engine exactly as `review` decides them (a request's
- * repositories read only when a rule needs them), and applied in bulk with its fault handling.
+ * repositories read only when a rule needs them); the caller applies them in bulk.
  * A request GitHub no longer lists as pending is skipped; a delivery that names another
  * installation than the organization's is not trusted at all.
  */
 import type { ApprovalPolicy } from "../approval/evaluate";
 import type { OrganizationConfig } from "../config/schema";
 import type { GitHubClient } from "../github/client";
-import { applyReviews } from "../review/apply";
 import { decidePending, type DecisionRecord } from "../review/decide";
 import { pendingRequestsOfTokens, type ListedAccess } from "../review/listing";
 
@@ -41,11 +40,10 @@ export type BatchOutcome =
   | { readonly queued: QueuedRequest; readonly skipped: "not-pending" | "other-installation" };
 
 /**
- * Decides `batch` (one organization's) on what GitHub returns, and with `apply` applies the
- * decisions. Throws on a GitHub failure before anything was written; write failures are in each
- * decision's `outcome`.
+ * Decides `batch` (one organization's) on what GitHub returns; writes nothing (the caller applies
+ * the decisions). Throws on a GitHub failure.
  */
-export async function decideBatch(session: OrganizationSession, org: OrganizationConfig, batch: readonly QueuedRequest[], apply: boolean): Promise<BatchOutcome[]> {
+export async function decideBatch(session: OrganizationSession, org: OrganizationConfig, batch: readonly QueuedRequest[]): Promise<BatchOutcome[]> {
   const outcomes: BatchOutcome[] = [];
   const trusted: QueuedRequest[] = [];
   for (const q of batch) {
@@ -57,7 +55,6 @@ export async function decideBatch(session: OrganizationSession, org: Organizatio
   const policy: ApprovalPolicy = { patPolicy: org.patPolicy, approval: org.approval };
   const decisions: DecisionRecord[] = [];
   await decidePending(session.client, org.login, policy, decisions, undefined, onlyRequests(pendingRequestsOfTokens(session.client, org.login, trusted.map((q) => q.tokenId)), wanted));
-  if (apply) await applyReviews(session.client, org.login, decisions);
   const byId = new Map(decisions.map((d) => [d.requestId, d]));
   for (const q of trusted) {
     const decision = byId.get(q.requestId);

@@ -23,7 +23,8 @@ import type { OrganizationConfig } from "../config/schema";
 import { describeGitHubError, isGitHubError } from "../github/errors";
 import { applyReviews } from "../review/apply";
 import { decidePending, type DecisionRecord } from "../review/decide";
-import { decideBatch, type OrganizationSession, type QueuedRequest } from "./decide-batch";
+import { BulkWriter } from "./bulk-writer";
+import { decideBatch, type BatchOutcome, type OrganizationSession, type QueuedRequest } from "./decide-batch";
 import { readDelivery } from "./delivery";
 import { safe, type LogLine } from "./log";
 import { RecentKeys } from "./recent-keys";
@@ -41,6 +42,9 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /** GitHub's bulk limit: a batch is decided as soon as it holds this many requests. */
 const BATCH_MAX = 100;
+
+/** Batches of one organization read and decided at once. */
+const BATCHES_IN_FLIGHT = 4;
 
 /** Options of {@link WebhookServer}. */
 export interface WebhookServerOptions {
@@ -87,8 +91,10 @@ export class WebhookServer {
   private readonly orgs = new Map<string, OrganizationConfig>();
   private readonly recent: RecentKeys;
   private readonly queues = new Map<string, Map<number, QueuedRequest>>();
-  /** Organizations with a batch being decided. */
-  private readonly busy = new Set<string>();
+  /** Batches being decided, per organization. */
+  private readonly busy = new Map<string, number>();
+  /** Each organization's merged writes. */
+  private readonly writers = new Map<string, BulkWriter>();
   private readonly health = new Map<string, { at: number; ok: Promise<boolean> }>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly refusals: RefusalLog;
@@ -282,8 +288,8 @@ export class WebhookServer {
     let queue = this.queues.get(org.login);
     if (!queue) this.queues.set(org.login, (queue = new Map()));
     queue.set(t.requestId, { delivery, receivedAt, requestId: t.requestId, tokenId: t.tokenId, installationId: t.installationId });
-    // With a batch in flight, this one waits for it and goes in the next.
-    if (!this.busy.has(org.login)) this.schedule(queue);
+    // With every batch slot taken, this one waits for a slot and goes in the next batch.
+    if ((this.busy.get(org.login) ?? 0) < BATCHES_IN_FLIGHT) this.schedule(queue);
   }
 
   /** Flushes when the queue is full or closing, else when its oldest delivery has waited `coalesceMs`. */
@@ -305,50 +311,36 @@ export class WebhookServer {
   }
 
   /**
-   * Decides what is queued, one batch per organization, with at most one batch of an
-   * organization in flight: what arrives meanwhile waits for it and goes in the next batch, so
-   * that under load the batches grow to GitHub's bulk limit instead of each paying for a write.
+   * Decides what is queued, in batches of up to 100 per organization, at most
+   * {@link BATCHES_IN_FLIGHT} of an organization at once: what arrives beyond waits and joins the
+   * next batch. Batches are read and decided side by side; their writes are merged
+   * ({@link BulkWriter}).
    */
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     for (const [login, queue] of this.queues) {
-      if (!queue.size || this.busy.has(login)) continue;
-      const batch = [...queue.values()];
-      queue.clear();
-      this.busy.add(login);
-      this.track(
-        this.decide(this.orgs.get(login.toLowerCase())!, batch).finally(() => {
-          this.busy.delete(login);
-          if (queue.size) this.schedule(queue);
-        }),
-      );
+      while (queue.size && (this.busy.get(login) ?? 0) < BATCHES_IN_FLIGHT) {
+        const batch = [...queue.values()].slice(0, BATCH_MAX);
+        for (const q of batch) queue.delete(q.requestId);
+        this.busy.set(login, (this.busy.get(login) ?? 0) + 1);
+        this.track(
+          this.decide(this.orgs.get(login.toLowerCase())!, batch).finally(() => {
+            this.busy.set(login, this.busy.get(login)! - 1);
+            if (queue.size) this.schedule(queue);
+          }),
+        );
+      }
     }
   }
 
   private async decide(org: OrganizationConfig, batch: QueuedRequest[]): Promise<void> {
+    const started = Date.now();
+    let outcomes: BatchOutcome[];
+    let session: OrganizationSession;
     try {
-      const outcomes = await decideBatch(await this.options.sessionFor(org), org, batch, Boolean(this.options.apply));
-      for (const o of outcomes) {
-        const q = o.queued;
-        if ("skipped" in o) {
-          // A delivery naming another installation was not looked up: the real one may follow.
-          if (o.skipped === "other-installation") this.forget(org, q);
-          this.log({ event: "decision", delivery: q.delivery, org: org.login, request: q.requestId, outcome: o.skipped, ms: Date.now() - q.receivedAt });
-          continue;
-        }
-        const d = o.decision;
-        this.log({
-          event: "decision",
-          delivery: q.delivery,
-          org: org.login,
-          request: d.requestId,
-          action: d.action,
-          rule: d.rule,
-          outcome: d.outcome === "already-decided" ? d.outcome : d.action === "leave" ? "left" : this.options.apply ? (d.outcome ?? "unknown") : "dry-run",
-          ms: Date.now() - q.receivedAt,
-        });
-      }
+      session = await this.options.sessionFor(org);
+      outcomes = await decideBatch(session, org, batch);
     } catch (e) {
       const reason = isGitHubError(e) ? describeGitHubError(e) : (e as Error).message;
       // Not lost: a redelivery is decided again, and the next sweep lists what is still pending.
@@ -356,6 +348,29 @@ export class WebhookServer {
         this.forget(org, q);
         this.log({ event: "decision-failed", delivery: q.delivery, org: org.login, request: q.requestId, reason, ms: Date.now() - q.receivedAt });
       }
+      return;
+    }
+    const decided = outcomes.flatMap((o) => ("decision" in o ? [o.decision] : []));
+    this.log({ event: "batch", org: org.login, requests: batch.length, pending: decided.length, ms: Date.now() - started });
+    let failure: string | undefined;
+    if (this.options.apply && decided.some((d) => d.action !== "leave")) {
+      let writer = this.writers.get(org.login);
+      if (!writer) this.writers.set(org.login, (writer = new BulkWriter((ds) => applyReviews(session.client, org.login, ds))));
+      await writer.add(decided).catch((e) => (failure = isGitHubError(e) ? describeGitHubError(e) : (e as Error).message));
+    }
+    for (const o of outcomes) {
+      const q = o.queued;
+      if ("skipped" in o) {
+        // A delivery naming another installation was not looked up: the real one may follow.
+        if (o.skipped === "other-installation") this.forget(org, q);
+        this.log({ event: "decision", delivery: q.delivery, org: org.login, request: q.requestId, outcome: o.skipped, ms: Date.now() - q.receivedAt });
+        continue;
+      }
+      const d = o.decision;
+      const outcome = d.outcome === "already-decided" ? d.outcome : d.action === "leave" ? "left" : this.options.apply ? (d.outcome ?? "failed") : "dry-run";
+      // What may not have been written can be received again.
+      if (outcome === "failed" || outcome === "unknown" || outcome === "not-sent") this.forget(org, q);
+      this.log({ event: "decision", delivery: q.delivery, org: org.login, request: d.requestId, action: d.action, rule: d.rule, outcome, reason: outcome === "failed" || outcome === "unknown" ? (d.outcomeReason ?? failure) : undefined, ms: Date.now() - q.receivedAt });
     }
   }
 
