@@ -522,6 +522,14 @@ describe("the webhook door (WebhookServer without GitHub)", () => {
     void held;
   });
 
+  test("connections are bounded: one more is dropped on arrival", async () => {
+    const { url } = await door({ maxConnections: 2 });
+    const held = [1, 2].map(() => partial(url, { ...goodHeaders("{}"), "content-length": "1000" }, "{"));
+    await new Promise((x) => setTimeout(x, 100));
+    expect(await partial(url, { ...goodHeaders("{}"), "content-length": "1000" }, "{")).toBe("closed");
+    void held;
+  });
+
   test("a body that trickles in is cut at the request timeout", async () => {
     const { url } = await door({ requestTimeoutMs: 300 });
     // one byte of a thousand, then nothing
