@@ -571,6 +571,17 @@ describe("the webhook door (WebhookServer without GitHub)", () => {
     expect(logs).toContainEqual({ event: "refusals-dropped", count: 25 });
   });
 
+  test("duplicate log lines are rate-limited too: a replayed delivery cannot grow the log", async () => {
+    const { url, logs, server } = await door({ refusalLinesPerMinute: 5 });
+    const body = JSON.stringify({ zen: "Keep it logically awesome." });
+    const headers = { ...goodHeaders(body), "x-github-event": "ping" };
+    for (let i = 0; i < 31; i++) expect((await fetch(`${url}/webhook`, { method: "POST", headers, body })).status).toBe(202);
+    await server.close();
+    servers.splice(servers.indexOf(server), 1);
+    expect(logs.filter((l) => l.event === "delivery-duplicate")).toHaveLength(5);
+    expect(logs).toContainEqual({ event: "duplicates-dropped", count: 25 });
+  });
+
   test("/healthz signs at most once per cache period, and says which organization cannot sign", async () => {
     let checks = 0;
     const { url } = await door({

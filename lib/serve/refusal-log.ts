@@ -1,7 +1,8 @@
 /**
- * Log lines for refused requests, rate-limited: anyone can send refused requests, so their log
- * lines must not grow without bound. The first `perWindow` refusals of each window are logged
- * whole; the rest are counted and summed up in one `refusals-dropped` line when the window ends.
+ * Log lines for refused (or duplicate) requests, rate-limited: anyone can send refused requests,
+ * and anyone who captured a delivery can replay it, so their log lines must not grow without
+ * bound. The first `perWindow` lines of each window are logged whole; the rest are counted and
+ * summed up in one `droppedEvent` line (`refusals-dropped`) when the window ends.
  */
 import type { LogLine } from "./log";
 
@@ -13,6 +14,8 @@ export interface RefusalLogOptions {
   readonly perWindow?: number;
   /** The window, in ms. @default 60000 */
   readonly windowMs?: number;
+  /** The event of the line that counts what was dropped. @default "refusals-dropped" */
+  readonly droppedEvent?: string;
 }
 
 /** See the module summary. */
@@ -39,7 +42,7 @@ export class RefusalLog {
   endWindow(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.dropped) this.options.log({ event: "refusals-dropped", count: this.dropped });
+    if (this.dropped) this.options.log({ event: this.options.droppedEvent ?? "refusals-dropped", count: this.dropped });
     this.logged = 0;
     this.dropped = 0;
   }

@@ -80,7 +80,7 @@ export interface WebhookServerOptions {
   readonly shutdownGraceMs?: number;
   /** How long a signing check of `/healthz` is reused, in ms. @default 60000 */
   readonly healthCacheMs?: number;
-  /** Refused requests logged whole per minute; the rest are counted. @default 20 */
+  /** Refused requests, and duplicates, logged whole per minute; the rest are counted. @default 20 */
   readonly refusalLinesPerMinute?: number;
 }
 
@@ -98,6 +98,7 @@ export class WebhookServer {
   private readonly health = new Map<string, { at: number; ok: Promise<boolean> }>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly refusals: RefusalLog;
+  private readonly duplicates: RefusalLog;
   private readonly log: (line: LogLine) => void;
   private readonly maxBody: number;
   private bodiesInFlight = 0;
@@ -115,6 +116,7 @@ export class WebhookServer {
     this.recent = new RecentKeys({ maxKeys: options.dedupeMaxKeys ?? 50_000, ttlMs: options.dedupeTtlMs ?? 3_600_000 });
     this.log = options.log ?? ((line) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...line }) + "\n"));
     this.refusals = new RefusalLog({ log: this.log, perWindow: options.refusalLinesPerMinute ?? 20, windowMs: 60_000 });
+    this.duplicates = new RefusalLog({ log: this.log, perWindow: options.refusalLinesPerMinute ?? 20, windowMs: 60_000, droppedEvent: "duplicates-dropped" });
     const timeout = options.requestTimeoutMs ?? 10_000;
     this.server = createServer({ requestTimeout: timeout, headersTimeout: timeout, keepAliveTimeout: 5_000, connectionsCheckingInterval: Math.min(1_000, timeout) }, (req, res) => {
       try {
@@ -165,6 +167,7 @@ export class WebhookServer {
     // Deliveries whose bodies ended during the grace period.
     await this.settle();
     this.refusals.endWindow();
+    this.duplicates.endWindow();
     this.log({ event: "stopped" });
   }
 
@@ -269,7 +272,7 @@ export class WebhookServer {
     const read = readDelivery(event, parsed);
     if ("problem" in read) return refuse(400, `not a delivery GitHub sends: ${read.problem}`, safe(read.problem));
     if (!this.recent.add(`delivery:${delivery}`)) {
-      this.log({ event: "delivery-duplicate", delivery, reason: "delivery id already received" });
+      this.duplicates.refused({ event: "delivery-duplicate", delivery, reason: "delivery id already received" });
       return this.send(res, 202, "already received");
     }
     const t = read.trigger;
@@ -280,7 +283,7 @@ export class WebhookServer {
     }
     const requestKey = this.requestKey(org, t.requestId, t.action);
     if (!this.recent.add(requestKey)) {
-      this.log({ event: "delivery-duplicate", delivery, org: org.login, request: t.requestId, reason: "request already received" });
+      this.duplicates.refused({ event: "delivery-duplicate", delivery, org: org.login, request: t.requestId, reason: "request already received" });
       return this.send(res, 202, "already received");
     }
     this.send(res, 202, "accepted");
