@@ -3,38 +3,55 @@ import type { DecisionRecord } from "../../lib/review/decide";
 
 const decision = (requestId: number): DecisionRecord => ({ requestId, owner: "o", tokenName: "t", action: "approve", rule: "r", reason: "ok" });
 
+/** A write that records its decisions and, the first time, waits until released. */
+function heldWrite(failOnCall?: number) {
+  const writes: number[][] = [];
+  let release!: () => void;
+  let started!: () => void;
+  const firstStarted = new Promise<void>((r) => (started = r));
+  const write = async (ds: DecisionRecord[]) => {
+    writes.push(ds.map((d) => d.requestId));
+    if (writes.length === 1) {
+      started();
+      await new Promise<void>((r) => (release = r));
+    }
+    if (writes.length === failOnCall) throw new Error("GitHub refused it");
+  };
+  return { writes, write, firstStarted, release: () => release() };
+}
+
 describe("BulkWriter", () => {
-  test("decisions handed in while a write is under way go out together in the next write", async () => {
-    // GIVEN a write that waits until released
+  test("batches handed in together are one write", async () => {
     const writes: number[][] = [];
-    let release!: () => void;
-    const writer = new BulkWriter(async (ds) => {
-      writes.push(ds.map((d) => d.requestId));
-      if (writes.length === 1) await new Promise<void>((r) => (release = r));
-    });
-    // WHEN one batch is written and three more arrive meanwhile
+    const writer = new BulkWriter(async (ds) => void writes.push(ds.map((d) => d.requestId)));
+    await Promise.all([writer.add([decision(1)]), writer.add([decision(2), decision(3)])]);
+    expect(writes).toEqual([[1, 2, 3]]);
+  });
+
+  test("decisions handed in while a write is under way go out together in the next write", async () => {
+    // GIVEN a write under way
+    const w = heldWrite();
+    const writer = new BulkWriter(w.write);
     const first = writer.add([decision(1)]);
+    await w.firstStarted;
+    // WHEN three batches arrive meanwhile
     const later = [writer.add([decision(2)]), writer.add([decision(3), decision(4)]), writer.add([decision(5)])];
-    release();
+    w.release();
     await Promise.all([first, ...later]);
     // THEN the three are one write
-    expect(writes).toEqual([[1], [2, 3, 4, 5]]);
+    expect(w.writes).toEqual([[1], [2, 3, 4, 5]]);
   });
 
   test("a failed write rejects every batch it carried, and the next write still runs", async () => {
-    let calls = 0;
-    let release!: () => void;
-    const writer = new BulkWriter(async () => {
-      calls++;
-      if (calls === 1) await new Promise<void>((r) => (release = r));
-      if (calls === 2) throw new Error("GitHub refused it");
-    });
+    const w = heldWrite(2);
+    const writer = new BulkWriter(w.write);
     const first = writer.add([decision(1)]);
+    await w.firstStarted;
     const failing = [writer.add([decision(2)]), writer.add([decision(3)])];
-    release();
+    w.release();
     await first;
     await expect(Promise.all(failing)).rejects.toThrow("GitHub refused it");
     await expect(writer.add([decision(4)])).resolves.toBeUndefined();
-    expect(calls).toBe(3);
+    expect(w.writes).toEqual([[1], [2, 3], [4]]);
   });
 });

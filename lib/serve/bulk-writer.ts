@@ -16,6 +16,7 @@ interface Waiting {
 export class BulkWriter {
   private waiting: Waiting[] = [];
   private writing = false;
+  private scheduled = false;
 
   /** @param write applies decisions (sets each one's `outcome`), for example `applyReviews`. */
   constructor(private readonly write: (decisions: DecisionRecord[]) => Promise<void>) {}
@@ -32,6 +33,16 @@ export class BulkWriter {
   }
 
   private next(): void {
+    if (this.writing || this.scheduled || !this.waiting.length) return;
+    // Started on the next turn of the event loop, so that batches handed in together go together.
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.start();
+    });
+  }
+
+  private start(): void {
     if (this.writing || !this.waiting.length) return;
     const taken = this.waiting;
     this.waiting = [];

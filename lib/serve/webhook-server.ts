@@ -93,6 +93,8 @@ export class WebhookServer {
   private readonly queues = new Map<string, Map<number, QueuedRequest>>();
   /** Batches being decided, per organization. */
   private readonly busy = new Map<string, number>();
+  /** Batches being read from GitHub, per organization. */
+  private readonly reading = new Map<string, Set<Promise<unknown>>>();
   /** Each organization's merged writes. */
   private readonly writers = new Map<string, BulkWriter>();
   private readonly health = new Map<string, { at: number; ok: Promise<boolean> }>();
@@ -341,9 +343,13 @@ export class WebhookServer {
     const started = Date.now();
     let outcomes: BatchOutcome[];
     let session: OrganizationSession;
+    const reading = this.reading.get(org.login) ?? new Set<Promise<unknown>>();
+    this.reading.set(org.login, reading);
     try {
       session = await this.options.sessionFor(org);
-      outcomes = await decideBatch(session, org, batch);
+      const read = decideBatch(session, org, batch);
+      reading.add(read);
+      outcomes = await read.finally(() => reading.delete(read));
     } catch (e) {
       const reason = isGitHubError(e) ? describeGitHubError(e) : (e as Error).message;
       // Not lost: a redelivery is decided again, and the next sweep lists what is still pending.
@@ -359,6 +365,8 @@ export class WebhookServer {
     if (this.options.apply && decided.some((d) => d.action !== "leave")) {
       let writer = this.writers.get(org.login);
       if (!writer) this.writers.set(org.login, (writer = new BulkWriter((ds) => applyReviews(session.client, org.login, ds))));
+      // Batches being read now join this write: one bulk call rather than one each.
+      await Promise.allSettled([...reading]);
       await writer.add(decided).catch((e) => (failure = isGitHubError(e) ? describeGitHubError(e) : (e as Error).message));
     }
     for (const o of outcomes) {
