@@ -49,9 +49,9 @@ function recordOf(r: RawAccess): Pick<DecisionRecord, "requestId" | "owner" | "t
 
 /**
  * Decides every pending request, pushing each decision onto `into`; `progress` gets the count
- * after each page. `pages` narrows what is decided (for example to the requests of some
- * tokens, as `serve` does); it must be read from GitHub.
- * @default pages - every pending request of the organization
+ * after each page. `pages` (every pending request of the organization when not given) narrows
+ * what is decided, for example to the requests of some tokens, as `serve` does; it must be read
+ * from GitHub.
  */
 export async function decidePending(client: GitHubClient, org: string, policy: ApprovalPolicy, into: DecisionRecord[], progress: (decided: number) => void = () => {}, pages: AsyncIterable<ListedAccess[]> = listAccess(client, org, "request")): Promise<void> {
   for await (const page of pages) {
