@@ -6,12 +6,13 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { spawn } from "node:child_process";
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { serve } from "../../cli/commands/serve";
-import type { LogLine, WebhookServer } from "../../lib/serve/webhook-server";
-import { signBody } from "../../lib/serve/webhook-server";
+import { WebhookServer as WebhookServerClass, type LogLine, type WebhookServer } from "../../lib/serve/webhook-server";
+import { signBody } from "../../lib/serve/signature";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { addRequest, installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
 import { captureIO } from "../helpers/io";
@@ -49,7 +50,7 @@ describe("serve", () => {
   });
 
   /** Starts serve --apply in this process; resolves once its first sweep is logged. */
-  async function start(extra: { apply?: boolean; coalesceMs?: number } = {}): Promise<Running> {
+  async function start(extra: { apply?: boolean; coalesceMs?: number; env?: NodeJS.ProcessEnv; config?: string } = {}): Promise<Running> {
     const logs: LogLine[] = [];
     let stop!: () => void;
     const stopSignal = new Promise<void>((r) => (stop = r));
@@ -61,8 +62,8 @@ describe("serve", () => {
         logs.push(l);
         if (l.event === "sweep" || l.event === "sweep-failed") resolve();
       };
-      const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: SECRET });
-      done = serve({ config, port: 0, apply: extra.apply ?? true, sweepMinutes: 0 }, io, { log, stopSignal, coalesceMs: extra.coalesceMs ?? 50, onListening: (u, s) => ((url = u), (server = s)) });
+      const io = captureIO(extra.env ?? { GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: SECRET });
+      done = serve({ config: extra.config ?? config, port: 0, apply: extra.apply ?? true, sweepMinutes: 0 }, io, { log, stopSignal, coalesceMs: extra.coalesceMs ?? 50, onListening: (u, s) => ((url = u), (server = s)) });
     });
     await swept;
     const r: Running = { url, logs, server, stop: async () => (stop(), await done) };
@@ -90,19 +91,21 @@ describe("serve", () => {
       poll();
     });
 
-  test("decides a new request within a second of its delivery, before any sweep lists it", async () => {
+  test("decides a new request on its delivery, reading only that token's request from GitHub", async () => {
     const r = await start();
     const listsBefore = standIn.callsOf(LIST).length;
+    addRequest(standIn, app.org, { owner: "someone-else" }); // pending, but not delivered
     const req = addRequest(standIn, app.org, { owner: "reader", permissions: { repository: { contents: "read" } } });
-    const t0 = Date.now();
     expect(await deliver(r.url, standIn.deliveryPayload("acme-corp", req.id))).toBe(202);
     const [d] = await decided(r, 1);
-    expect(Date.now() - t0).toBeLessThan(1000);
     expect(d).toMatchObject({ org: "acme-corp", request: req.id, action: "approve", rule: "read-only", outcome: "applied" });
     expect(typeof d.ms).toBe("number");
     expect(app.org.reviews.flatMap((x) => x.ids)).toEqual([req.id]);
-    // no listing was needed to decide it
-    expect(standIn.callsOf(LIST).length).toBe(listsBefore);
+    // one listing, filtered to the delivered token as GitHub documents the filter
+    const lists = standIn.callsOf(LIST).slice(listsBefore);
+    expect(lists).toHaveLength(1);
+    expect(new URL(lists[0].url, standIn.url).searchParams.getAll("token_id[]")).toEqual([String(req.tokenId)]);
+    expect(standIn.rejections).toEqual([]);
     // and nothing secret reached the log
     expect(JSON.stringify(r.logs)).not.toContain(SECRET);
     expect(JSON.stringify(r.logs)).not.toMatch(/sha256=|PRIVATE KEY|ghs_/);
@@ -161,6 +164,10 @@ describe("serve", () => {
     expect(writes.map((c) => (c.body as { pat_request_ids: number[] }).pat_request_ids.length).sort()).toEqual([100, 50].sort());
     expect(writes.flatMap((c) => (c.body as { pat_request_ids: number[] }).pat_request_ids).sort()).toEqual(reqs.map((q) => q.id).sort());
     expect(app.org.requests.size).toBe(0);
+    // GitHub's record read back at 50 token ids a call: 2 for the batch of 100, 1 for the 50
+    const reads = standIn.callsOf(LIST).filter((c) => c.url.includes("token_id"));
+    expect(reads.map((c) => new URL(c.url, standIn.url).searchParams.getAll("token_id[]").length).sort()).toEqual([50, 50, 50]);
+    expect(reads.every((c) => !new URL(c.url, standIn.url).searchParams.getAll("token_id[]").some((v) => v.includes(",")))).toBe(true);
   });
 
   test("an owner deciding between delivery and write, or a 502 after the write took effect: decided once", async () => {
@@ -197,7 +204,7 @@ describe("serve", () => {
     await expect(fetch(`${r.url}/healthz`)).rejects.toThrow();
   });
 
-  test("other events, actions and organizations are acknowledged and ignored; oversized bodies refused", async () => {
+  test("other events, actions and organizations are acknowledged and ignored; a body over the cap is refused from its declared length", async () => {
     const r = await start();
     const req = addRequest(standIn, app.org);
     const payload = standIn.deliveryPayload("acme-corp", req.id) as any;
@@ -207,10 +214,11 @@ describe("serve", () => {
     await new Promise((x) => setTimeout(x, 150));
     expect(r.logs.filter((l) => l.event === "delivery-ignored")).toHaveLength(3);
     expect(standIn.callsOf(REVIEW)).toEqual([]);
-    // A body over GitHub's 25 MB cap is refused as soon as its length is known.
+    // A body over the 1 MiB cap is refused as soon as its length is known, before it is sent.
     const big = await new Promise<number>((resolve, reject) => {
       const u = new URL(`${r.url}/webhook`);
-      const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname, method: "POST", headers: { "content-length": String(26 * 1024 * 1024) } }, (res) => {
+      const headers = { "content-type": "application/json", "content-length": String(2 * 1024 * 1024), "x-github-event": "personal_access_token_request", "x-github-delivery": randomUUID(), "x-hub-signature-256": signBody(SECRET, "x") };
+      const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname, method: "POST", headers }, (res) => {
         res.resume();
         resolve(res.statusCode!);
       });
@@ -228,6 +236,129 @@ describe("serve", () => {
     const [d] = await decided(r, 1);
     expect(d).toMatchObject({ action: "approve", outcome: "dry-run" });
     expect(standIn.callsOf(REVIEW)).toEqual([]);
+  });
+
+  test("a forged payload is never approved: the request is decided on GitHub's record of it", async () => {
+    // GIVEN GitHub's record: administration and workflows write on all repositories
+    const r = await start();
+    const real = addRequest(standIn, app.org, { owner: "mallory", repositorySelection: "all", repositories: [], permissions: { repository: { administration: "write", workflows: "write" } } });
+    // WHEN a signed delivery claims the same request asks for contents: read on docs-1
+    const forged = standIn.deliveryPayload("acme-corp", real.id) as any;
+    forged.personal_access_token_request = { ...forged.personal_access_token_request, permissions_result: { repository: { contents: "read" } }, permissions_added: { repository: { contents: "read" } }, repository_selection: "subset", repository_count: 1, repositories: [{ id: 1, node_id: "R_1", name: "docs-1", full_name: "acme-corp/docs-1", private: true }] };
+    expect(await deliver(r.url, forged)).toBe(202);
+    // THEN the read-only rule does not hold for GitHub's record: left to an owner, nothing approved
+    const [d] = await decided(r, 1);
+    expect(d).toMatchObject({ request: real.id, action: "leave", rule: "otherwise" });
+    expect(app.org.reviews).toEqual([]);
+    expect(app.org.requests.has(real.id)).toBe(true);
+  });
+
+  test("a payload listing fewer repositories than GitHub's record is decided on the record's repositories", async () => {
+    // GIVEN a rule approving read access to docs-* repositories, and a request GitHub records on docs-1 and prod-infra
+    const docsConfig = writePolicyFile({
+      approval: { rules: [{ name: "docs-read", action: "approve", match: { repositories: ["docs-*"], permissions: { repository: { contents: "read" } } } }] },
+      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" } },
+    });
+    const r = await start({ config: docsConfig });
+    const real = addRequest(standIn, app.org, { repositories: ["docs-1", "prod-infra"], permissions: { repository: { contents: "read" } } });
+    // WHEN the delivery lists docs-1 only
+    const forged = standIn.deliveryPayload("acme-corp", real.id) as any;
+    forged.personal_access_token_request.repositories = forged.personal_access_token_request.repositories.slice(0, 1);
+    expect(await deliver(r.url, forged)).toBe(202);
+    // THEN the repositories are read from GitHub and the rule does not hold
+    const [d] = await decided(r, 1);
+    expect(d).toMatchObject({ request: real.id, action: "leave" });
+    expect(standIn.callsOf("GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories")).toHaveLength(1);
+    expect(app.org.reviews).toEqual([]);
+  });
+
+  test("a delivery replayed with fresh delivery ids, or its id in capitals, is written once and read once", async () => {
+    const r = await start();
+    const req = addRequest(standIn, app.org);
+    const payload = standIn.deliveryPayload("acme-corp", req.id);
+    const id = randomUUID();
+    expect(await deliver(r.url, payload, { id })).toBe(202);
+    await decided(r, 1);
+    const listsAfterFirst = standIn.callsOf(LIST).length;
+    // WHEN it is replayed ten times with fresh ids, and once with its own id upper-cased
+    for (let i = 0; i < 10; i++) expect(await deliver(r.url, payload)).toBe(202);
+    expect(await deliver(r.url, payload, { id: id.toUpperCase() })).toBe(202);
+    await new Promise((x) => setTimeout(x, 200));
+    // THEN nothing more is read or written
+    expect(standIn.callsOf(REVIEW)).toHaveLength(1);
+    expect(standIn.callsOf(LIST)).toHaveLength(listsAfterFirst);
+    const duplicates = r.logs.filter((l) => l.event === "delivery-duplicate");
+    expect(duplicates.filter((l) => l.reason === "request already received")).toHaveLength(10);
+    expect(duplicates.filter((l) => l.reason === "delivery id already received")).toHaveLength(1);
+  });
+
+  test("a request no longer pending on GitHub is skipped, not written", async () => {
+    const r = await start();
+    const req = addRequest(standIn, app.org);
+    const payload = standIn.deliveryPayload("acme-corp", req.id);
+    app.org.requests.delete(req.id); // an owner decided it before the delivery arrived
+    expect(await deliver(r.url, payload)).toBe(202);
+    const [d] = await decided(r, 1);
+    expect(d).toMatchObject({ request: req.id, outcome: "not-pending" });
+    expect(standIn.callsOf(REVIEW)).toEqual([]);
+  });
+
+  test("a delivery naming another installation than the organization's is not looked up", async () => {
+    const r = await start();
+    const req = addRequest(standIn, app.org);
+    const payload = standIn.deliveryPayload("acme-corp", req.id) as any;
+    const lists = standIn.callsOf(LIST).length;
+    expect(await deliver(r.url, { ...payload, installation: { id: app.installationId + 12345, node_id: "I_x" } })).toBe(202);
+    const [d] = await decided(r, 1);
+    expect(d).toMatchObject({ request: req.id, outcome: "other-installation" });
+    expect(standIn.callsOf(LIST)).toHaveLength(lists);
+    expect(standIn.callsOf(REVIEW)).toEqual([]);
+    // the real delivery, which names the organization's installation, is still decided
+    expect(await deliver(r.url, payload)).toBe(202);
+    expect((await decided(r, 2))[1]).toMatchObject({ request: req.id, action: "approve", outcome: "applied" });
+  });
+
+  test("two organizations with two Apps are served by one process, each through its own App", async () => {
+    // GIVEN beta-corp with its own App, and each App's credentials under its organization's stem
+    const beta = installApp(standIn, "beta-corp");
+    const rules = { rules: [{ name: "read-only", action: "approve", match: { permissions: { repository: { contents: "read" } } } }] };
+    const two = writeTwoOrgConfig(rules);
+    const env = { GITHUB_API_URL: standIn.url, ACME_CORP_APP_ID: String(app.appId), ACME_CORP_APP_PRIVATE_KEY: app.pem, BETA_CORP_APP_ID: String(beta.appId), BETA_CORP_APP_PRIVATE_KEY: beta.pem, WEBHOOK_SECRET: SECRET };
+    const r = await start({ env, config: two });
+    while (r.logs.filter((l) => l.event === "sweep").length < 2) await new Promise((x) => setTimeout(x, 10)); // both first sweeps
+    // WHEN each organization's request is delivered
+    const a = addRequest(standIn, app.org);
+    const b = addRequest(standIn, beta.org);
+    expect(await deliver(r.url, standIn.deliveryPayload("acme-corp", a.id))).toBe(202);
+    expect(await deliver(r.url, standIn.deliveryPayload("beta-corp", b.id))).toBe(202);
+    // THEN each is approved in its own organization (an installation token works only in its own)
+    const d = await decided(r, 2);
+    expect(d.map((x) => [x.org, x.request, x.outcome]).sort()).toEqual([["acme-corp", a.id, "applied"], ["beta-corp", b.id, "applied"]].sort());
+    expect(app.org.reviews.flatMap((x) => x.ids)).toEqual([a.id]);
+    expect(beta.org.reviews.flatMap((x) => x.ids)).toEqual([b.id]);
+    expect(r.logs.filter((l) => l.event === "sweep-failed")).toEqual([]);
+    // and /healthz reports each organization
+    const health = await fetch(`${r.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", organizations: { "acme-corp": "ok", "beta-corp": "ok" } });
+  });
+
+  test("fails when an organization has no App credentials, naming it and the variables to set", async () => {
+    const two = writeTwoOrgConfig({ rules: [] });
+    const io = captureIO({ GITHUB_API_URL: standIn.url, ACME_CORP_APP_ID: String(app.appId), ACME_CORP_APP_PRIVATE_KEY: app.pem, GITHUB_TOKEN: app.token, WEBHOOK_SECRET: SECRET });
+    await expect(serve({ config: two, port: 0 }, io)).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("beta-corp: serve acts as the organization's App: set BETA_CORP_APP_ID with BETA_CORP_APP_PRIVATE_KEY") });
+  });
+
+  test.each([
+    ["sixteen a's", "a".repeat(16), "at least 32"],
+    ["forty a's", "a".repeat(40), "one character repeated"],
+    ["white space", " ".repeat(40), "only white space"],
+    ["a trailing newline", `${SECRET}\n`, "white space"],
+  ])("fails when WEBHOOK_SECRET is %s, saying how to make one and never echoing it", async (_name, secret, message) => {
+    const io = captureIO({ APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: secret });
+    const err = await serve({ config, port: 0 }, io).catch((e: Error) => e);
+    expect(err).toMatchObject({ exitCode: 2, message: expect.stringContaining(message) });
+    if (secret.trim()) expect((err as Error).message).not.toContain(secret.trim());
   });
 
   test("refuses to start without WEBHOOK_SECRET", async () => {
@@ -252,6 +383,14 @@ describe("serve", () => {
     }
   });
 });
+
+/** A config with acme-corp and beta-corp, each with its own App and the given approval. */
+function writeTwoOrgConfig(approval: Record<string, unknown>): string {
+  const file = join(mkdtempSync(join(tmpdir(), "policy-")), "token-policy.yaml");
+  const org = (login: string, app: string) => ({ login, app: { name: app, homepageUrl: `https://github.com/${login}`, permissions: { organization_personal_access_token_requests: "write" } }, credentials: { actions: { visibility: "all" } }, approval });
+  writeFileSync(file, stringify({ organizations: [org("acme-corp", "acme-token-broker"), org("beta-corp", "beta-corp-token-broker")] }));
+  return file;
+}
 
 /** `token-policy serve` in its own process, its JSON log lines as they come. */
 function serveProcess(standIn: GitHubStandIn, app: InstalledApp, config: string) {
@@ -280,7 +419,7 @@ function serveProcess(standIn: GitHubStandIn, app: InstalledApp, config: string)
 
 async function post(url: string, payload: unknown, id = randomUUID()): Promise<number> {
   const body = JSON.stringify(payload);
-  const res = await fetch(`${url}/webhook`, { method: "POST", headers: { "x-github-event": "personal_access_token_request", "x-github-delivery": id, "x-hub-signature-256": signBody(SECRET, body) }, body });
+  const res = await fetch(`${url}/webhook`, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "personal_access_token_request", "x-github-delivery": id, "x-hub-signature-256": signBody(SECRET, body) }, body });
   return res.status;
 }
 
@@ -335,11 +474,157 @@ describe("token-policy serve as processes", () => {
       await Promise.all([one.line("decision", 30), two.line("decision", 30)]);
       for (const q of reqs) expect(app.org.reviews.filter((x) => x.ids.includes(q.id))).toHaveLength(1);
       const outcomes = [...(await one.line("decision", 30)), ...(await two.line("decision", 30))].map((d) => d.outcome);
-      expect(outcomes.filter((o) => o === "applied").length + outcomes.filter((o) => o === "already-decided").length).toBe(60);
+      // the other's share: gone from GitHub's record when read (not-pending), or when written (already-decided)
+      expect(outcomes.filter((o) => o === "applied" || o === "already-decided" || o === "not-pending")).toHaveLength(60);
       expect(outcomes.filter((o) => o === "applied")).toHaveLength(30);
     } finally {
       one.child.kill("SIGKILL");
       two.child.kill("SIGKILL");
     }
   }, 90_000);
+});
+
+describe("the webhook door (WebhookServer without GitHub)", () => {
+  const servers: WebhookServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  /** A server whose organizations have no reachable GitHub: only the door is exercised. */
+  async function door(options: Partial<ConstructorParameters<typeof WebhookServerClass>[0]> = {}): Promise<{ url: string; logs: LogLine[]; server: WebhookServer }> {
+    const logs: LogLine[] = [];
+    const server = new WebhookServerClass({
+      organizations: [{ login: "acme-corp" } as never],
+      webhookSecret: SECRET,
+      sweepMinutes: 0,
+      sessionFor: async () => {
+        throw new Error("no GitHub in these tests");
+      },
+      canSign: async () => true,
+      log: (l) => logs.push(l),
+      shutdownGraceMs: 100,
+      ...options,
+    });
+    servers.push(server);
+    const url = await server.listen(0, "127.0.0.1");
+    return { url, logs, server };
+  }
+
+  const goodHeaders = (body: string) => ({ "content-type": "application/json", "x-github-event": "personal_access_token_request", "x-github-delivery": randomUUID(), "x-hub-signature-256": signBody(SECRET, body) });
+
+  /** Sends headers and the first part of a body, never the rest; resolves with the status, or "closed". */
+  function partial(url: string, headers: Record<string, string>, first: string | Buffer): Promise<number | "closed"> {
+    return new Promise((resolve) => {
+      const u = new URL(`${url}/webhook`);
+      const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname, method: "POST", headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on("error", () => resolve("closed"));
+      req.on("close", () => resolve("closed"));
+      req.write(first);
+    });
+  }
+
+  test.each([
+    ["no signature", (h: Record<string, string>) => delete h["x-hub-signature-256"], 401],
+    ["a malformed signature", (h: Record<string, string>) => (h["x-hub-signature-256"] = "sha1=abc"), 401],
+    ["no event header", (h: Record<string, string>) => delete h["x-github-event"], 400],
+    ["no delivery header", (h: Record<string, string>) => delete h["x-github-delivery"], 400],
+    ["a form content type", (h: Record<string, string>) => (h["content-type"] = "application/x-www-form-urlencoded"), 415],
+  ])("refuses a 25 MB upload with %s before reading its body", async (_name, change, status) => {
+    const { url } = await door();
+    const headers: Record<string, string> = { ...goodHeaders("x"), "content-length": String(25 * 1024 * 1024) };
+    change(headers);
+    // only 1 KiB of the 25 MB is ever sent: an answer proves the body was not awaited
+    expect(await partial(url, headers, "x".repeat(1024))).toBe(status);
+  });
+
+  test("a body sent without a declared length is cut once it passes the cap", async () => {
+    const { url, logs } = await door({ maxBodyBytes: 64 * 1024 });
+    const status = await partial(url, { ...goodHeaders("x"), "transfer-encoding": "chunked" }, Buffer.alloc(128 * 1024, "x"));
+    expect(status).toBe(413);
+    expect(logs).toContainEqual(expect.objectContaining({ event: "delivery-refused", status: 413, reason: "body over the cap" }));
+  });
+
+  test("bodies in flight are bounded: one more gets 503 before its body is read", async () => {
+    const { url } = await door({ maxBodiesInFlight: 2 });
+    const slow = () => partial(url, { ...goodHeaders("{}"), "content-length": "1000" }, "{");
+    const held = [slow(), slow()];
+    await new Promise((x) => setTimeout(x, 100));
+    expect(await partial(url, { ...goodHeaders("{}"), "content-length": "1000" }, "{")).toBe(503);
+    void held;
+  });
+
+  test("connections are bounded: one more is dropped on arrival", async () => {
+    const { url } = await door({ maxConnections: 2 });
+    const held = [1, 2].map(() => partial(url, { ...goodHeaders("{}"), "content-length": "1000" }, "{"));
+    await new Promise((x) => setTimeout(x, 100));
+    expect(await partial(url, { ...goodHeaders("{}"), "content-length": "1000" }, "{")).toBe("closed");
+    void held;
+  });
+
+  test("a body that trickles in is cut at the request timeout", async () => {
+    const { url } = await door({ requestTimeoutMs: 300 });
+    // one byte of a thousand, then nothing
+    expect(await partial(url, { ...goodHeaders("{}"), "content-length": "1000" }, "{")).toBe(408);
+  });
+
+  test("close cuts a slow client after the grace period and resolves", async () => {
+    const { url, server, logs } = await door({ shutdownGraceMs: 200, requestTimeoutMs: 60_000 });
+    const slow = partial(url, { ...goodHeaders("{}"), "content-length": "1000" }, "{");
+    await new Promise((x) => setTimeout(x, 100));
+    await server.close();
+    servers.splice(servers.indexOf(server), 1);
+    expect(await slow).toBe("closed");
+    expect(logs.at(-1)).toMatchObject({ event: "stopped" });
+  });
+
+  test("no signed body can end the process: null, an array, a string, deep nesting and wrong types get 400", async () => {
+    const { url, logs } = await door();
+    let deep = '"created"';
+    for (let i = 0; i < 200_000; i++) deep = `[${deep}]`;
+    const bodies = ["null", "[]", '"created"', "{", `{"action":${deep},"organization":{"login":"acme-corp"},"personal_access_token_request":{"id":1,"token_id":2}}`, '{"action":"created","organization":{"login":"acme-corp"},"personal_access_token_request":{"id":"1","token_id":2}}', '{"action":"created","organization":null}'];
+    for (const body of bodies) {
+      const res = await fetch(`${url}/webhook`, { method: "POST", headers: goodHeaders(body), body });
+      expect(res.status).toBe(400);
+    }
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect(logs.filter((l) => l.event === "internal-error")).toEqual([]);
+  });
+
+  test("refusal log lines are rate-limited, and what was dropped is counted", async () => {
+    const { url, logs, server } = await door({ refusalLinesPerMinute: 5 });
+    for (let i = 0; i < 30; i++) {
+      const res = await fetch(`${url}/webhook`, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": randomUUID() }, body: "{}" });
+      expect(res.status).toBe(401);
+    }
+    await server.close();
+    servers.splice(servers.indexOf(server), 1);
+    expect(logs.filter((l) => l.event === "delivery-refused")).toHaveLength(5);
+    expect(logs).toContainEqual({ event: "refusals-dropped", count: 25 });
+  });
+
+  test("duplicate log lines are rate-limited too: a replayed delivery cannot grow the log", async () => {
+    const { url, logs, server } = await door({ refusalLinesPerMinute: 5 });
+    const body = JSON.stringify({ zen: "Keep it logically awesome." });
+    const headers = { ...goodHeaders(body), "x-github-event": "ping" };
+    for (let i = 0; i < 31; i++) expect((await fetch(`${url}/webhook`, { method: "POST", headers, body })).status).toBe(202);
+    await server.close();
+    servers.splice(servers.indexOf(server), 1);
+    expect(logs.filter((l) => l.event === "delivery-duplicate")).toHaveLength(5);
+    expect(logs).toContainEqual({ event: "duplicates-dropped", count: 25 });
+  });
+
+  test("/healthz signs at most once per cache period, and says which organization cannot sign", async () => {
+    let checks = 0;
+    const { url } = await door({
+      organizations: [{ login: "acme-corp" } as never, { login: "beta-corp" } as never],
+      canSign: async (org) => (checks++, org.login === "acme-corp"),
+    });
+    const answers = await Promise.all(Array.from({ length: 50 }, () => fetch(`${url}/healthz`)));
+    expect(answers.every((a) => a.status === 503)).toBe(true);
+    expect(await answers[0].json()).toEqual({ status: "degraded", organizations: { "acme-corp": "ok", "beta-corp": "cannot sign as the App" } });
+    expect(checks).toBe(2);
+  });
 });

@@ -1,15 +1,17 @@
 /**
- * `token-policy serve`: the approval policy on GitHub's webhook. Decides each new fine-grained
- * token request seconds after it is made; sweeps like `review` on start and every
- * `--sweep-minutes`. Dry run unless `--apply`.
+ * `token-policy serve`: the approval policy on GitHub's webhook, for every organization of the
+ * config, each through its own App. Decides each new fine-grained token request seconds after it
+ * is made; sweeps like `review` on start and every `--sweep-minutes`. Dry run unless `--apply`.
  */
 import { createAppAuth } from "@octokit/auth-app";
 import { configFileName, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
-import { resolveAuth, type GitHubClient } from "../../lib/github/client";
+import type { GitHubAuth } from "../../lib/github/client";
 import type { OrganizationConfig } from "../../lib/config/schema";
-import { WebhookServer, type LogLine } from "../../lib/serve/webhook-server";
-import { clientFor } from "../../lib/github/credentials";
+import { authFor, clientFor, type GitHubContext } from "../../lib/github/credentials";
+import { variableStem } from "../../lib/naming";
+import { DEFAULT_MAX_BODY_BYTES, MAX_DELIVERY_BYTES, WebhookServer, type LogLine, type OrganizationSession } from "../../lib/serve/webhook-server";
+import { webhookSecretProblem } from "../../lib/serve/signature";
 import type { CommandIO } from "../io";
 
 /** Options of {@link serve}. */
@@ -23,9 +25,11 @@ export interface ServeOptions {
   readonly apply?: boolean;
   /** Minutes between sweeps; 0 for none after the first. @default 15 */
   readonly sweepMinutes?: number;
+  /** Largest delivery body accepted, in bytes (1024 to 25 MiB). @default 1048576 */
+  readonly maxBody?: number;
 }
 
-/** Seams for tests: the log, and what stops the server. */
+/** Seams for tests and benchmarks: the log, what stops the server, and its timings. */
 export interface ServeDeps {
   readonly log?: (line: LogLine) => void;
   /** Resolves when the server should stop. @default SIGTERM or SIGINT */
@@ -34,6 +38,36 @@ export interface ServeDeps {
   readonly onListening?: (url: string, server: WebhookServer) => void;
   /** @default 200 */
   readonly coalesceMs?: number;
+  /** On stop, how long open connections may finish, in ms. @default 10000 */
+  readonly shutdownGraceMs?: number;
+  /** Time for a request's headers and whole body, in ms. @default 10000 */
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * The App credentials of every organization, exactly as `review --all` takes them
+ * (`<STEM>_APP_ID` with `<STEM>_APP_PRIVATE_KEY`, else `APP_ID` with `APP_PRIVATE_KEY` or
+ * `APP_PRIVATE_KEY_FILE`); `GITHUB_TOKEN` is not used, since `serve` acts as each App. Every
+ * organization without App credentials is named in one error (exit 2).
+ */
+export function appCredentials(io: GitHubContext, organizations: readonly OrganizationConfig[]): Map<string, Extract<GitHubAuth, { kind: "app" }>> {
+  const ctx: GitHubContext = { ...io, env: { ...io.env, GITHUB_TOKEN: undefined } };
+  const found = new Map<string, Extract<GitHubAuth, { kind: "app" }>>();
+  const problems: string[] = [];
+  for (const org of organizations) {
+    const stem = variableStem(org.login).toUpperCase();
+    const needs = `set ${stem}_APP_ID with ${stem}_APP_PRIVATE_KEY (or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE for an App serving every organization)`;
+    try {
+      const auth = authFor(ctx, org);
+      if (auth.kind === "app") found.set(org.login, auth);
+      else problems.push(`${org.login}: serve acts as the organization's App: ${needs}`);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      problems.push(`${org.login}: ${/no GitHub credentials/.test(e.message) ? `serve acts as the organization's App: ${needs}` : e.message}`);
+    }
+  }
+  if (problems.length) throw new UsageError(`serve needs App credentials for every organization of the config:\n  ${problems.join("\n  ")}`);
+  return found;
 }
 
 /** Runs until stopped; resolves after in-flight decisions finished. */
@@ -41,36 +75,50 @@ export async function serve(options: ServeOptions, io: CommandIO, deps: ServeDep
   const loaded = loadConfig(configFileName(options.config, io.env));
   const secret = io.env.WEBHOOK_SECRET;
   if (!secret) throw new UsageError("serve needs WEBHOOK_SECRET: the App's webhook secret (create-app writes it to the credentials file as webhook_secret)");
-  if (secret.length < 16) throw new UsageError("WEBHOOK_SECRET is too short to be the App's webhook secret (at least 16 characters)");
-  const auth = resolveAuth({ env: { ...io.env, GITHUB_TOKEN: undefined } });
-  if (auth.kind !== "app") throw new UsageError("serve acts as the App: set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
+  const weak = webhookSecretProblem(secret);
+  if (weak) throw new UsageError(weak);
   const port = options.port ?? (io.env.PORT ? Number(io.env.PORT) : 3000);
   if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(options.port !== undefined ? `--port must be a port number (0-65535), got ${options.port}` : "PORT must be a port number (0-65535); its value is not shown");
   const sweepMinutes = options.sweepMinutes ?? 15;
   if (!(sweepMinutes >= 0)) throw new UsageError(`--sweep-minutes must be a number of minutes, got ${options.sweepMinutes}`);
+  const maxBody = options.maxBody ?? DEFAULT_MAX_BODY_BYTES;
+  if (!(Number.isInteger(maxBody) && maxBody >= 1024 && maxBody <= MAX_DELIVERY_BYTES)) throw new UsageError(`--max-body must be a number of bytes from 1024 to ${MAX_DELIVERY_BYTES} (GitHub's cap), got ${options.maxBody}`);
+  const organizations = loaded.config.organizations;
+  const credentials = appCredentials(io, organizations);
 
-  const appAuth = createAppAuth({ appId: auth.appId, privateKey: auth.privateKey });
-  // One client per (organization, installation): Octokit renews its installation token.
-  const clients = new Map<string, Promise<GitHubClient>>();
-  const cachedClient = (org: OrganizationConfig, installationId?: number) => {
-    const key = `${org.login}\u0000${installationId ?? ""}`;
-    let c = clients.get(key);
-    if (!c) {
-      c = clientFor(io, org, { auth: { ...auth, installationId } });
-      clients.set(key, c);
-      c.catch(() => clients.delete(key));
+  // One session per organization, through its own App (checked against the config's declared
+  // App) and its own installation; Octokit renews the installation token.
+  const sessions = new Map<string, Promise<OrganizationSession>>();
+  const sessionFor = (org: OrganizationConfig) => {
+    let s = sessions.get(org.login);
+    if (!s) {
+      s = (async () => {
+        // The organization's installation is looked up as its App, never taken from a delivery
+        // or from APP_INSTALLATION_ID (which names one installation, not one per organization).
+        const client = await clientFor(io, org, { auth: { ...credentials.get(org.login)!, installationId: undefined } });
+        const { installationId } = (await client.auth({ type: "installation" })) as { installationId: number };
+        return { client, installationId };
+      })();
+      sessions.set(org.login, s);
+      s.catch(() => sessions.delete(org.login));
     }
-    return c;
+    return s;
   };
+  const signers = new Map(organizations.map((org) => [org.login, createAppAuth({ appId: credentials.get(org.login)!.appId, privateKey: credentials.get(org.login)!.privateKey })]));
+  const canSign = async (org: OrganizationConfig) => Boolean((await signers.get(org.login)!({ type: "app" })).token);
+
   const server = new WebhookServer({
-    organizations: loaded.config.organizations,
+    organizations,
     webhookSecret: secret,
     apply: options.apply,
     sweepMinutes,
+    maxBodyBytes: maxBody,
     coalesceMs: deps.coalesceMs,
+    shutdownGraceMs: deps.shutdownGraceMs,
+    requestTimeoutMs: deps.requestTimeoutMs,
     log: deps.log,
-    canSign: async () => Boolean((await appAuth({ type: "app" })).token),
-    clientFor: cachedClient,
+    canSign,
+    sessionFor,
   });
   const host = options.host ?? "127.0.0.1";
   const url = await server.listen(port, host).catch((e: NodeJS.ErrnoException) => {

@@ -7,7 +7,7 @@
 import { evaluate, evaluateGrant, type ApprovalPolicy, type ReviewAction } from "../approval/evaluate";
 import type { GitHubClient } from "../github/client";
 import type { Outcome } from "./apply";
-import { GONE, listAccess, repositoryNames, type RawAccess } from "./listing";
+import { GONE, listAccess, repositoryNames, type ListedAccess, type RawAccess } from "./listing";
 
 /** One decision, as printed and returned. */
 export interface DecisionRecord {
@@ -47,9 +47,14 @@ function recordOf(r: RawAccess): Pick<DecisionRecord, "requestId" | "owner" | "t
   return { requestId: r.id, owner: r.owner?.login ?? "?", tokenName: r.token_name };
 }
 
-/** Decides every pending request, pushing each decision onto `into`; `progress` gets the count after each page. */
-export async function decidePending(client: GitHubClient, org: string, policy: ApprovalPolicy, into: DecisionRecord[], progress: (decided: number) => void = () => {}): Promise<void> {
-  for await (const page of listAccess(client, org, "request")) {
+/**
+ * Decides every pending request, pushing each decision onto `into`; `progress` gets the count
+ * after each page. `pages` (every pending request of the organization when not given) narrows
+ * what is decided, for example to the requests of some tokens, as `serve` does; it must be read
+ * from GitHub.
+ */
+export async function decidePending(client: GitHubClient, org: string, policy: ApprovalPolicy, into: DecisionRecord[], progress: (decided: number) => void = () => {}, pages: AsyncIterable<ListedAccess[]> = listAccess(client, org, "request")): Promise<void> {
+  for await (const page of pages) {
     for (const { raw: r, access } of page) {
       let e = evaluate(access, policy);
       if ("needsRepositories" in e) {

@@ -73,3 +73,23 @@ export async function repositoryNames(client: GitHubClient, kind: "request" | "g
   }
   return names;
 }
+
+/** GitHub's cap on the `token_id[]` filter of the request and grant listings. */
+export const TOKEN_ID_FILTER_MAX = 50;
+
+/**
+ * The pending requests of these tokens, as GitHub records them now: one listing per 50 token
+ * ids, filtered with `token_id[]=a&token_id[]=b` as GitHub documents it (Octokit would join an
+ * array with commas, so the query is built here). A token with no pending request is simply
+ * absent.
+ */
+export async function* pendingRequestsOfTokens(client: GitHubClient, org: string, tokenIds: readonly number[]): AsyncGenerator<ListedAccess[]> {
+  const unique = [...new Set(tokenIds)].filter((id) => Number.isSafeInteger(id) && id > 0);
+  for (let i = 0; i < unique.length; i += TOKEN_ID_FILTER_MAX) {
+    const query = unique.slice(i, i + TOKEN_ID_FILTER_MAX).map((id) => `token_id[]=${id}`).join("&");
+    const route = `GET /orgs/{org}/personal-access-token-requests?${query}` as "GET /orgs/{org}/personal-access-token-requests";
+    for await (const page of client.paginate.iterator(route, { org, per_page: PAGE })) {
+      yield (page.data as unknown as RawAccess[]).map((raw) => ({ raw, access: toAccess(raw, raw.created_at) }));
+    }
+  }
+}

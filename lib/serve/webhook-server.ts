@@ -1,86 +1,88 @@
 /**
- * The approval policy on GitHub's `personal_access_token_request` webhook: a request is decided
- * seconds after it is made, not at the next scheduled sweep. The handler verifies the signature
- * on the raw bytes before it parses anything, answers 202 at once, and hands the request to the
- * review engine (`lib/review`), which decides it exactly as `review` does and applies decisions
- * in bulk with the same fault handling. Deliveries that arrive together are coalesced into one
- * bulk call per (organization, action, reason); a redelivery is acknowledged and not decided
- * again; a periodic sweep decides whatever a lost delivery left pending.
+ * The approval policy on GitHub's `personal_access_token_request` webhook, for every
+ * organization of the config, each through its own App. A request is decided seconds after it
+ * is made, not at the next scheduled sweep.
+ *
+ * The door holds against volume, slowness and lookalikes: headers are checked before a byte of
+ * the body is read (signature, event and delivery headers, a JSON content type, a declared
+ * length within the cap); the body is counted while it streams; connections and bodies in
+ * flight are bounded; a slow request is cut after `requestTimeoutMs`. The signature is checked
+ * on the raw bytes, then the JSON and the few fields read. Every accepted delivery gets 202 at
+ * once.
+ *
+ * A delivery is a trigger, not a record: the batch it joins is read again from GitHub and
+ * decided by the review engine (`./decide-batch`). Deliveries are deduplicated by delivery id
+ * (case-insensitive) and by organization, request id and action, in a bounded memory with a time
+ * to live, so a redelivery or a replay costs no call. A periodic sweep decides whatever a lost
+ * delivery left pending. `/healthz` reports per organization whether its App can sign, checked
+ * at most once a minute.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { evaluate, type ApprovalPolicy, type TokenAccess } from "../approval/evaluate";
 import type { OrganizationConfig } from "../config/schema";
 import type { GitHubClient } from "../github/client";
 import { describeGitHubError, isGitHubError } from "../github/errors";
-import { applyReviews, applyRevocations, type ReviewItem } from "../review/apply";
+import { applyReviews, applyRevocations } from "../review/apply";
 import { checkGrants, decidePending, type DecisionRecord, type RevocationRecord, type UnreadableGrant } from "../review/decide";
-import { GONE, PAGE, repositoryNames } from "../review/listing";
+import { BulkWriter } from "./bulk-writer";
+import { decideBatch, type BatchOutcome, type OrganizationSession, type QueuedRequest } from "./decide-batch";
+import { readDelivery } from "./delivery";
+import { safe, type LogLine } from "./log";
+import { RecentKeys } from "./recent-keys";
+import { RefusalLog } from "./refusal-log";
+import { SIGNATURE_HEADER, signatureValid } from "./signature";
 
-/** GitHub's cap on a delivery's payload. */
+export type { LogLine } from "./log";
+export type { OrganizationSession } from "./decide-batch";
+
+/** GitHub's cap on a delivery's payload; `maxBodyBytes` may not exceed it. */
 export const MAX_DELIVERY_BYTES = 25 * 1024 * 1024;
 
-/** One structured log line: never a token, key, signature or secret. */
-export type LogLine = Record<string, string | number | boolean | null | undefined> & { readonly event: string };
+/** The default cap on a body: a token request delivery is a few kilobytes. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** GitHub's bulk limit: a batch is decided as soon as it holds this many requests. */
+const BATCH_MAX = 100;
+
+/** Batches of one organization read and decided at once. */
+const BATCHES_IN_FLIGHT = 4;
 
 /** Options of {@link WebhookServer}. */
 export interface WebhookServerOptions {
   /** The organizations served, from the config. */
   readonly organizations: readonly OrganizationConfig[];
-  /** The webhook secret GitHub signs deliveries with. */
+  /** The webhook secret GitHub signs deliveries with (checked by the caller). */
   readonly webhookSecret: string;
   /** Apply decisions; otherwise only log them. @default false */
   readonly apply?: boolean;
-  /** A client for one organization's installation (the payload's installation id, when it has one). */
-  readonly clientFor: (org: OrganizationConfig, installationId?: number) => Promise<GitHubClient>;
-  /** Whether the App's credentials can sign a JWT (for `/healthz`). */
-  readonly canSign: () => Promise<boolean>;
+  /** The organization's own App installation: a client and the installation's id. */
+  readonly sessionFor: (org: OrganizationConfig) => Promise<OrganizationSession>;
+  /** Whether the organization's App credentials can sign a JWT (for `/healthz`). */
+  readonly canSign: (org: OrganizationConfig) => Promise<boolean>;
   /** Where log lines go. @default one JSON line on stdout */
   readonly log?: (line: LogLine) => void;
-  /** How long deliveries are gathered before one bulk decision. @default 200 */
+  /** How long deliveries are gathered before one batch is decided, in ms. @default 200 */
   readonly coalesceMs?: number;
   /** Minutes between sweeps; 0 for none after the first. @default 15 */
   readonly sweepMinutes?: number;
-  /** Delivery ids remembered, for redeliveries. @default 10000 */
-  readonly deliveryCacheSize?: number;
-}
-
-interface Pending {
-  readonly delivery: string;
-  readonly receivedAt: number;
-  readonly access: TokenAccess;
-  readonly repositories?: string[];
-  readonly installationId?: number;
-}
-
-/** Verifies GitHub's `X-Hub-Signature-256` over the raw body, in constant time. */
-export function signatureValid(secret: string, body: Buffer, header: string | undefined): boolean {
-  if (!header || !/^sha256=[0-9a-f]{64}$/.test(header)) return false;
-  const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
-  const given = Buffer.from(header);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** Signs a body as GitHub does (for tests and the benchmark's deliveries). */
-export function signBody(secret: string, body: string | Buffer): string {
-  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-}
-
-/** A bounded set of recent delivery ids: the oldest is forgotten first. */
-class RecentIds {
-  private readonly ids = new Set<string>();
-  constructor(private readonly max: number) {}
-  /** Adds `id`; false when it was already there. */
-  add(id: string): boolean {
-    if (this.ids.has(id)) return false;
-    this.ids.add(id);
-    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value as string);
-    return true;
-  }
-  get size(): number {
-    return this.ids.size;
-  }
+  /** Keys (delivery ids, requests) remembered for deduplication. @default 50000 */
+  readonly dedupeMaxKeys?: number;
+  /** How long a delivery id or request is remembered, in ms. @default 3600000 (one hour) */
+  readonly dedupeTtlMs?: number;
+  /** Largest body accepted, in bytes; at most GitHub's 25 MiB. @default 1048576 (1 MiB) */
+  readonly maxBodyBytes?: number;
+  /** Connections held at once; more are dropped on arrival. @default 256 */
+  readonly maxConnections?: number;
+  /** Bodies being read at once; more get 503 before their body is read. @default 64 */
+  readonly maxBodiesInFlight?: number;
+  /** Time for a request's headers, and for the whole request, in ms. @default 10000 */
+  readonly requestTimeoutMs?: number;
+  /** On close: how long open connections may finish before they are cut, in ms (at most 10 s). @default 10000 */
+  readonly shutdownGraceMs?: number;
+  /** How long a signing check of `/healthz` is reused, in ms. @default 60000 */
+  readonly healthCacheMs?: number;
+  /** Refused requests, and duplicates, logged whole per minute; the rest are counted. @default 20 */
+  readonly refusalLinesPerMinute?: number;
 }
 
 /** The webhook server: `listen`, then `close` on SIGTERM. */
@@ -88,19 +90,53 @@ export class WebhookServer {
   /** The HTTP server. */
   public readonly server: Server;
   private readonly orgs = new Map<string, OrganizationConfig>();
-  private readonly seen: RecentIds;
-  private readonly queues = new Map<string, Map<number, Pending>>();
+  private readonly recent: RecentKeys;
+  private readonly queues = new Map<string, Map<number, QueuedRequest>>();
+  /** Batches being decided, per organization. */
+  private readonly busy = new Map<string, number>();
+  /** Batches being read from GitHub, per organization. */
+  private readonly reading = new Map<string, Set<Promise<unknown>>>();
+  /** Each organization's merged writes. */
+  private readonly writers = new Map<string, BulkWriter>();
+  private readonly health = new Map<string, { at: number; ok: Promise<boolean> }>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly refusals: RefusalLog;
+  private readonly duplicates: RefusalLog;
+  private readonly log: (line: LogLine) => void;
+  private readonly maxBody: number;
+  private bodiesInFlight = 0;
   private timer?: NodeJS.Timeout;
   private sweepTimer?: NodeJS.Timeout;
-  private readonly inFlight = new Set<Promise<void>>();
   private closing = false;
-  private readonly log: (line: LogLine) => void;
 
   constructor(private readonly options: WebhookServerOptions) {
     for (const o of options.organizations) this.orgs.set(o.login.toLowerCase(), o);
-    this.seen = new RecentIds(options.deliveryCacheSize ?? 10_000);
+    this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (!(Number.isInteger(this.maxBody) && this.maxBody >= 1024 && this.maxBody <= MAX_DELIVERY_BYTES)) {
+      throw new RangeError(`WebhookServer: maxBodyBytes must be a whole number from 1024 to ${MAX_DELIVERY_BYTES} (GitHub's cap), got ${options.maxBodyBytes}`);
+    }
+    if ((options.shutdownGraceMs ?? 0) > 10_000) throw new RangeError(`WebhookServer: shutdownGraceMs must be at most 10000, got ${options.shutdownGraceMs}`);
+    this.recent = new RecentKeys({ maxKeys: options.dedupeMaxKeys ?? 50_000, ttlMs: options.dedupeTtlMs ?? 3_600_000 });
     this.log = options.log ?? ((line) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...line }) + "\n"));
-    this.server = createServer((req, res) => this.handle(req, res));
+    this.refusals = new RefusalLog({ log: this.log, perWindow: options.refusalLinesPerMinute ?? 20, windowMs: 60_000 });
+    this.duplicates = new RefusalLog({ log: this.log, perWindow: options.refusalLinesPerMinute ?? 20, windowMs: 60_000, droppedEvent: "duplicates-dropped" });
+    const timeout = options.requestTimeoutMs ?? 10_000;
+    this.server = createServer({ requestTimeout: timeout, headersTimeout: timeout, keepAliveTimeout: 5_000, connectionsCheckingInterval: Math.min(1_000, timeout) }, (req, res) => {
+      try {
+        this.handle(req, res);
+      } catch (e) {
+        this.failed(res, e);
+      }
+    });
+    this.server.maxConnections = options.maxConnections ?? 256;
+    // A malformed or timed-out request, or a reset connection, is the client's problem: answer
+    // if possible, then drop the connection.
+    this.server.on("clientError", (e: NodeJS.ErrnoException, socket) => {
+      const status = e.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : e.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+      if (e.code === "ERR_HTTP_REQUEST_TIMEOUT") this.refusals.refused({ event: "delivery-refused", status: 408, reason: "request not complete within the timeout" });
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      else socket.destroy();
+    });
   }
 
   /** Starts listening, then sweeps every organization once and every `sweepMinutes`. */
@@ -111,23 +147,36 @@ export class WebhookServer {
     });
     const a = this.server.address() as AddressInfo;
     const url = `http://${a.family === "IPv6" ? `[${a.address}]` : a.address}:${a.port}`;
-    this.log({ event: "listening", url, apply: Boolean(this.options.apply), organizations: this.orgs.size });
+    this.log({ event: "listening", url, apply: Boolean(this.options.apply), organizations: this.orgs.size, maxBodyBytes: this.maxBody });
     this.track(this.sweep());
     const minutes = this.options.sweepMinutes ?? 15;
     if (minutes > 0) this.sweepTimer = setInterval(() => this.track(this.sweep()), minutes * 60_000);
     return url;
   }
 
-  /** Stops accepting, finishes what is in flight, and resolves when nothing is left. */
+  /**
+   * Stops accepting; decides what was received; lets open requests finish for the grace period,
+   * then cuts every connection; resolves when nothing is left.
+   */
   async close(): Promise<void> {
     this.closing = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     const closed = new Promise<void>((r) => this.server.close(() => r()));
     this.server.closeIdleConnections();
+    const grace = setTimeout(() => this.server.closeAllConnections(), this.options.shutdownGraceMs ?? 10_000);
+    await this.settle();
+    await closed;
+    clearTimeout(grace);
+    // Deliveries whose bodies ended during the grace period.
+    await this.settle();
+    this.refusals.endWindow();
+    this.duplicates.endWindow();
+    this.log({ event: "stopped" });
+  }
+
+  private async settle(): Promise<void> {
     this.flush();
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
-    await closed;
-    this.log({ event: "stopped" });
   }
 
   private track(p: Promise<void>): void {
@@ -135,150 +184,223 @@ export class WebhookServer {
     void p.finally(() => this.inFlight.delete(p));
   }
 
+  private send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+    if (res.headersSent) return;
+    res.writeHead(status, { "content-type": "text/plain; charset=utf-8", connection: this.closing ? "close" : "keep-alive", ...headers });
+    res.end(body + "\n");
+  }
+
+  /** Answers and drops the connection, so that no more of the body is read. */
+  private refuse(req: IncomingMessage, res: ServerResponse, status: number, body: string, reason: string, delivery?: string): void {
+    this.refusals.refused({ event: "delivery-refused", status, delivery, reason });
+    res.once("finish", () => req.socket.destroy());
+    this.send(res, status, body, { connection: "close" });
+  }
+
+  private failed(res: ServerResponse, e: unknown): void {
+    this.log({ event: "internal-error", reason: safe((e as Error)?.message ?? String(e)) });
+    this.send(res, 500, "internal error");
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const send = (status: number, body: string) => {
-      res.writeHead(status, { "content-type": "text/plain; charset=utf-8", connection: this.closing ? "close" : "keep-alive" });
-      res.end(body + "\n");
-    };
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && path === "/healthz") {
-      void this.options.canSign().then(
-        (ok) => send(ok && !this.closing ? 200 : 503, ok ? (this.closing ? "stopping" : "ok") : "cannot sign as the App"),
-        () => send(503, "cannot sign as the App"),
+      this.healthz().then(
+        ({ status, body }) => this.send(res, status, JSON.stringify(body), { "content-type": "application/json" }),
+        (e) => this.failed(res, e),
       );
       return;
     }
-    if (req.method !== "POST" || path !== "/webhook") return send(404, "not found");
-    if (this.closing) return send(503, "stopping");
-    const refuse = () => {
-      // Answer, then drop the connection rather than read 25 MB more.
-      res.once("finish", () => req.socket.destroy());
-      send(413, "payload over 25 MB");
+    if (req.method !== "POST" || path !== "/webhook") return this.refuse(req, res, 404, "not found", "not the webhook path");
+    if (this.closing) return this.refuse(req, res, 503, "stopping", "stopping");
+
+    // Everything that can be refused from the headers is refused before the body is read.
+    const h = req.headers;
+    const signature = typeof h["x-hub-signature-256"] === "string" ? h["x-hub-signature-256"] : "";
+    const event = typeof h["x-github-event"] === "string" ? h["x-github-event"] : "";
+    const delivery = typeof h["x-github-delivery"] === "string" ? h["x-github-delivery"].toLowerCase() : "";
+    if (!SIGNATURE_HEADER.test(signature)) return this.refuse(req, res, 401, "signature missing or malformed", "no X-Hub-Signature-256 of the form sha256=<64 hex>");
+    if (!/^[a-z_]{1,64}$/.test(event)) return this.refuse(req, res, 400, "event header missing or malformed", "no X-GitHub-Event");
+    if (!/^[0-9a-f-]{8,64}$/.test(delivery)) return this.refuse(req, res, 400, "delivery header missing or malformed", "no X-GitHub-Delivery id");
+    if (!/^application\/json\s*(;|$)/i.test(h["content-type"] ?? "")) return this.refuse(req, res, 415, "content type must be application/json", "not JSON", delivery);
+    const declared = h["content-length"] === undefined ? undefined : Number(h["content-length"]);
+    if (declared !== undefined && !(declared <= this.maxBody)) return this.refuse(req, res, 413, `payload over ${this.maxBody} bytes`, "declared length over the cap", delivery);
+    if (this.bodiesInFlight >= (this.options.maxBodiesInFlight ?? 64)) return this.refuse(req, res, 503, "busy, try again", "too many bodies in flight", delivery);
+
+    this.bodiesInFlight++;
+    let released = false;
+    const release = () => {
+      if (!released) (released = true), this.bodiesInFlight--;
     };
-    const declared = Number(req.headers["content-length"] ?? "0");
-    if (declared > MAX_DELIVERY_BYTES) return refuse();
     const chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
+    req.on("close", release);
+    req.on("error", release);
     req.on("data", (c: Buffer) => {
+      if (refused) return;
       size += c.length;
-      if (size > MAX_DELIVERY_BYTES && !refused) {
+      if (size > this.maxBody) {
         refused = true;
-        refuse();
-      } else if (!refused) chunks.push(c);
+        chunks.length = 0;
+        release();
+        this.refuse(req, res, 413, `payload over ${this.maxBody} bytes`, "body over the cap", delivery);
+      } else chunks.push(c);
     });
     req.on("end", () => {
+      release();
       if (refused) return;
-      const receivedAt = Date.now();
-      const body = Buffer.concat(chunks);
-      const delivery = String(req.headers["x-github-delivery"] ?? "");
-      const event = String(req.headers["x-github-event"] ?? "");
-      // Signature first, on the raw bytes: nothing of an unsigned body is read.
-      if (!signatureValid(this.options.webhookSecret, body, req.headers["x-hub-signature-256"] as string | undefined)) {
-        this.log({ event: "delivery-refused", delivery: safe(delivery), reason: "missing or wrong signature" });
-        return send(401, "signature missing or wrong");
-      }
-      let payload: Record<string, any>;
       try {
-        payload = JSON.parse(body.toString("utf8"));
-      } catch {
-        this.log({ event: "delivery-refused", delivery: safe(delivery), reason: "body is not JSON" });
-        return send(400, "body is not JSON");
+        this.received(res, Buffer.concat(chunks), signature, event, delivery);
+      } catch (e) {
+        this.failed(res, e);
       }
-      if (!/^[0-9a-f-]{8,64}$/i.test(delivery)) {
-        this.log({ event: "delivery-refused", reason: "no X-GitHub-Delivery id" });
-        return send(400, "no delivery id");
-      }
-      if (!this.seen.add(delivery)) {
-        this.log({ event: "delivery-duplicate", delivery });
-        return send(202, "already received");
-      }
-      send(202, "accepted");
-      this.accept(delivery, event, payload, receivedAt);
     });
   }
 
-  /** Queues a created request of a served organization; logs and ignores the rest. */
-  private accept(delivery: string, event: string, payload: Record<string, any>, receivedAt: number): void {
-    const login = typeof payload.organization?.login === "string" ? payload.organization.login : undefined;
-    const org = login ? this.orgs.get(login.toLowerCase()) : undefined;
-    if (event !== "personal_access_token_request" || payload.action !== "created" || !org) {
-      this.log({ event: "delivery-ignored", delivery, type: safe(event), action: safe(String(payload.action ?? "")), org: login ? safe(login) : undefined });
-      return;
-    }
-    const r = payload.personal_access_token_request ?? {};
-    if (!Number.isInteger(r.id)) {
-      this.log({ event: "delivery-ignored", delivery, org: org.login, reason: "no request id" });
-      return;
-    }
-    const access: TokenAccess = {
-      id: r.id,
-      owner: r.owner?.login,
-      tokenName: r.token_name,
-      repositorySelection: r.repository_selection,
-      permissions: r.permissions_result,
-      since: r.created_at,
-      tokenExpiresAt: r.token_expires_at,
+  /** A whole body: signature on the raw bytes, then JSON, then the fields read. */
+  private received(res: ServerResponse, body: Buffer, signature: string, event: string, delivery: string): void {
+    const receivedAt = Date.now();
+    const refuse = (status: number, text: string, reason: string) => {
+      this.refusals.refused({ event: "delivery-refused", status, delivery, reason });
+      this.send(res, status, text);
     };
-    const repositories = r.repository_selection === "subset" && Array.isArray(r.repositories) && r.repositories.every((x: any) => typeof x?.name === "string") ? r.repositories.map((x: any) => x.name as string) : undefined;
-    const installationId = Number.isInteger(payload.installation?.id) ? (payload.installation.id as number) : undefined;
-    this.log({ event: "delivery", delivery, org: org.login, request: r.id });
+    if (!signatureValid(this.options.webhookSecret, body, signature)) return refuse(401, "signature wrong", "wrong signature");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+      return refuse(400, "body is not JSON", "body is not JSON");
+    }
+    const read = readDelivery(event, parsed);
+    if ("problem" in read) return refuse(400, `not a delivery GitHub sends: ${read.problem}`, safe(read.problem));
+    if (!this.recent.add(`delivery:${delivery}`)) {
+      this.duplicates.refused({ event: "delivery-duplicate", delivery, reason: "delivery id already received" });
+      return this.send(res, 202, "already received");
+    }
+    const t = read.trigger;
+    const org = t.kind === "token-request" ? this.orgs.get(t.org.toLowerCase()) : undefined;
+    if (t.kind !== "token-request" || t.action !== "created" || !org) {
+      this.log({ event: "delivery-ignored", delivery, type: event, action: safe(t.action ?? ""), org: t.kind === "token-request" ? safe(t.org) : undefined });
+      return this.send(res, 202, "accepted");
+    }
+    const requestKey = this.requestKey(org, t.requestId, t.action);
+    if (!this.recent.add(requestKey)) {
+      this.duplicates.refused({ event: "delivery-duplicate", delivery, org: org.login, request: t.requestId, reason: "request already received" });
+      return this.send(res, 202, "already received");
+    }
+    this.send(res, 202, "accepted");
+    this.log({ event: "delivery", delivery, org: org.login, request: t.requestId });
     let queue = this.queues.get(org.login);
     if (!queue) this.queues.set(org.login, (queue = new Map()));
-    queue.set(r.id, { delivery, receivedAt, access, repositories, installationId });
-    if (queue.size >= PAGE) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.options.coalesceMs ?? 200);
+    queue.set(t.requestId, { delivery, receivedAt, requestId: t.requestId, tokenId: t.tokenId, installationId: t.installationId });
+    // With every batch slot taken, this one waits for a slot and goes in the next batch.
+    if ((this.busy.get(org.login) ?? 0) < BATCHES_IN_FLIGHT) this.schedule(queue);
   }
 
-  /** Decides and applies everything queued, one batch per organization. */
+  /** Flushes when the queue is full or closing, else when its oldest delivery has waited `coalesceMs`. */
+  private schedule(queue: Map<number, QueuedRequest>): void {
+    if (queue.size >= BATCH_MAX || this.closing) return this.flush();
+    if (this.timer) return;
+    const oldest = queue.values().next().value as QueuedRequest;
+    this.timer = setTimeout(() => this.flush(), Math.max(0, oldest.receivedAt + (this.options.coalesceMs ?? 200) - Date.now()));
+  }
+
+  /** Forgets a delivery and its request, so that they can be received again. */
+  private forget(org: OrganizationConfig, q: QueuedRequest): void {
+    this.recent.delete(`delivery:${q.delivery}`);
+    this.recent.delete(this.requestKey(org, q.requestId, "created"));
+  }
+
+  private requestKey(org: OrganizationConfig, requestId: number, action: string): string {
+    return `request:${org.login.toLowerCase()}:${requestId}:${action}`;
+  }
+
+  /**
+   * Decides what is queued, in batches of up to 100 per organization, at most
+   * {@link BATCHES_IN_FLIGHT} of an organization at once: what arrives beyond waits and joins the
+   * next batch. Batches are read and decided side by side; their writes are merged
+   * ({@link BulkWriter}).
+   */
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     for (const [login, queue] of this.queues) {
-      if (!queue.size) continue;
-      const batch = [...queue.values()];
-      queue.clear();
-      this.track(this.decideBatch(this.orgs.get(login.toLowerCase())!, batch));
+      while (queue.size && (this.busy.get(login) ?? 0) < BATCHES_IN_FLIGHT) {
+        const batch = [...queue.values()].slice(0, BATCH_MAX);
+        for (const q of batch) queue.delete(q.requestId);
+        this.busy.set(login, (this.busy.get(login) ?? 0) + 1);
+        this.track(
+          this.decide(this.orgs.get(login.toLowerCase())!, batch).finally(() => {
+            this.busy.set(login, this.busy.get(login)! - 1);
+            if (queue.size) this.schedule(queue);
+          }),
+        );
+      }
     }
   }
 
-  private async decideBatch(org: OrganizationConfig, batch: Pending[]): Promise<void> {
-    const policy: ApprovalPolicy = { patPolicy: org.patPolicy, approval: org.approval };
-    let client: GitHubClient | undefined;
+  private async decide(org: OrganizationConfig, batch: QueuedRequest[]): Promise<void> {
+    const started = Date.now();
+    let outcomes: BatchOutcome[];
+    let session: OrganizationSession;
+    const reading = this.reading.get(org.login) ?? new Set<Promise<unknown>>();
+    this.reading.set(org.login, reading);
     try {
-      client = await this.options.clientFor(org, batch.find((p) => p.installationId)?.installationId);
-      const items: (ReviewItem & { pending: Pending; rule: string })[] = [];
-      for (const p of batch) {
-        let e = evaluate(p.access, policy, p.repositories);
-        if ("needsRepositories" in e) {
-          const names = await repositoryNames(client, "request", org.login, p.access.id);
-          if (names === GONE) {
-            this.log({ event: "decision", delivery: p.delivery, org: org.login, request: p.access.id, outcome: "already-decided" });
-            continue;
-          }
-          e = evaluate(p.access, policy, names);
-        }
-        if (!("decided" in e)) throw new Error("evaluate asked for repositories twice");
-        items.push({ requestId: p.access.id, action: e.decided.action, reason: e.decided.reason, rule: e.decided.rule, pending: p });
-      }
-      if (this.options.apply) await applyReviews(client, org.login, items);
-      for (const d of items) {
-        this.log({
-          event: "decision",
-          delivery: d.pending.delivery,
-          org: org.login,
-          request: d.requestId,
-          action: d.action,
-          rule: d.rule,
-          outcome: d.action === "leave" ? "left" : this.options.apply ? (d.outcome ?? "unknown") : "dry-run",
-          ms: Date.now() - d.pending.receivedAt,
-        });
-      }
+      session = await this.options.sessionFor(org);
+      const read = decideBatch(session, org, batch);
+      reading.add(read);
+      outcomes = await read.finally(() => reading.delete(read));
     } catch (e) {
       const reason = isGitHubError(e) ? describeGitHubError(e) : (e as Error).message;
-      // Not lost: the next sweep lists what is still pending and decides it.
-      for (const p of batch) this.log({ event: "decision-failed", delivery: p.delivery, org: org.login, request: p.access.id, reason, ms: Date.now() - p.receivedAt });
+      // Not lost: a redelivery is decided again, and the next sweep lists what is still pending.
+      for (const q of batch) {
+        this.forget(org, q);
+        this.log({ event: "decision-failed", delivery: q.delivery, org: org.login, request: q.requestId, reason, ms: Date.now() - q.receivedAt });
+      }
+      return;
     }
+    const decided = outcomes.flatMap((o) => ("decision" in o ? [o.decision] : []));
+    this.log({ event: "batch", org: org.login, requests: batch.length, pending: decided.length, ms: Date.now() - started });
+    let failure: string | undefined;
+    if (this.options.apply && decided.some((d) => d.action !== "leave")) {
+      let writer = this.writers.get(org.login);
+      if (!writer) this.writers.set(org.login, (writer = new BulkWriter((ds) => applyReviews(session.client, org.login, ds))));
+      // Batches being read now join this write: one bulk call rather than one each.
+      await Promise.allSettled([...reading]);
+      await writer.add(decided).catch((e) => (failure = isGitHubError(e) ? describeGitHubError(e) : (e as Error).message));
+    }
+    for (const o of outcomes) {
+      const q = o.queued;
+      if ("skipped" in o) {
+        // A delivery naming another installation was not looked up: the real one may follow.
+        if (o.skipped === "other-installation") this.forget(org, q);
+        this.log({ event: "decision", delivery: q.delivery, org: org.login, request: q.requestId, outcome: o.skipped, ms: Date.now() - q.receivedAt });
+        continue;
+      }
+      const d = o.decision;
+      const outcome = d.outcome === "already-decided" ? d.outcome : d.action === "leave" ? "left" : this.options.apply ? (d.outcome ?? "failed") : "dry-run";
+      // What may not have been written can be received again.
+      if (outcome === "failed" || outcome === "unknown" || outcome === "not-sent") this.forget(org, q);
+      this.log({ event: "decision", delivery: q.delivery, org: org.login, request: d.requestId, action: d.action, rule: d.rule, outcome, reason: outcome === "failed" || outcome === "unknown" ? (d.outcomeReason ?? failure) : undefined, ms: Date.now() - q.receivedAt });
+    }
+  }
+
+  /** 200 when every organization's App can sign and the server is not stopping; 503 otherwise. */
+  private async healthz(): Promise<{ status: number; body: Record<string, unknown> }> {
+    const now = Date.now();
+    const organizations: Record<string, string> = {};
+    for (const org of this.orgs.values()) {
+      let h = this.health.get(org.login);
+      if (!h || now - h.at >= (this.options.healthCacheMs ?? 60_000)) {
+        h = { at: now, ok: this.options.canSign(org).catch(() => false) };
+        this.health.set(org.login, h);
+      }
+      organizations[org.login] = (await h.ok) ? "ok" : "cannot sign as the App";
+    }
+    const ok = Object.values(organizations).every((v) => v === "ok");
+    const status = this.closing ? "stopping" : ok ? "ok" : "degraded";
+    return { status: status === "ok" ? 200 : 503, body: { status, organizations } };
   }
 
   /** Revokes an organization's unused granted tokens (a dry run without `apply`); one log line. */
@@ -298,7 +420,7 @@ export class WebhookServer {
       const started = Date.now();
       const decisions: DecisionRecord[] = [];
       try {
-        const client = await this.options.clientFor(org);
+        const { client } = await this.options.sessionFor(org);
         await decidePending(client, org.login, { patPolicy: org.patPolicy, approval: org.approval }, decisions);
         if (this.options.apply) await applyReviews(client, org.login, decisions);
         const n = (a: string) => decisions.filter((d) => d.action === a).length;
@@ -309,9 +431,4 @@ export class WebhookServer {
       }
     }
   }
-}
-
-/** A header value fit for a log line: short, printable. */
-function safe(v: string): string {
-  return v.replace(/[^\x20-\x7e]/g, "?").slice(0, 100);
 }

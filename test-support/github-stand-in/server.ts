@@ -454,7 +454,13 @@ export class GitHubStandIn {
     });
 
     this.route("GET", "/orgs/{org}/personal-access-token-requests", "installation", ({ org, query }) => {
-      const all = [...org!.requests.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+      // The token_id filter as GitHub documents it: token_id[]=a&token_id[]=b (up to 50, which
+      // the description's maxItems checks). A comma-joined or bracketless form is not documented.
+      if (query.has("token_id") || query.getAll("token_id[]").some((v) => !/^\d+$/.test(v))) {
+        return { status: 422, body: { message: "Validation Failed", documentation_url: "https://docs.github.com/rest", errors: [{ resource: "PersonalAccessTokenRequest", code: "invalid", field: "token_id", message: "token_id must be given as token_id[]=ID, once per token" }] } };
+      }
+      const tokenIds = new Set(query.getAll("token_id[]").map(Number));
+      const all = [...org!.requests.values()].filter((r) => tokenIds.size === 0 || tokenIds.has(r.tokenId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
       const { page, headers } = this.paginate(all, query, `/orgs/${org!.login}/personal-access-token-requests`);
       return { status: 200, body: page.map((r) => this.requestBody(org!, r)), headers };
     });
