@@ -36,12 +36,13 @@ describe("serve: the sweep revokes unused tokens", () => {
     let stop!: () => void;
     const stopSignal = new Promise<void>((r) => (stop = r));
     let done!: Promise<void>;
-    const line = await new Promise<LogLine>((resolve) => {
+    const line = await new Promise<LogLine>((resolve, reject) => {
       const log = (l: LogLine) => {
         if (l.event === "sweep-unused" || l.event === "sweep-failed") resolve(l);
       };
-      const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: "s".repeat(40) });
+      const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: "Xq7vR2mK9pL4sT8wZ3nB6cF1hJ5yD0gA" });
       done = serve({ config, port: 0, apply, sweepMinutes: 0 }, io, { log, stopSignal });
+      done.catch(reject); // a refused start fails the test at once, not at the timeout
     });
     stop();
     await done;
