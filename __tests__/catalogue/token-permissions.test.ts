@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  canonicalTokenPermission,
+  canonicalTokenPermissions,
+  TOKEN_PERMISSION_ALIASES,
+  TOKEN_PERMISSIONS,
+  tokenPermissionLevels,
+  unknownTokenPermission,
+} from "../../lib/catalogue";
+import { buildTokenCatalogue } from "../../scripts/build-token-catalogue";
+
+const root = join(__dirname, "..", "..");
+
+describe("the fine-grained token permission catalogue", () => {
+  test("is what GitHub's tables and OpenAPI description give (run npm run generate:catalogue when this fails)", () => {
+    const committed = JSON.parse(readFileSync(join(root, "lib", "catalogue", "github-token-permissions.json"), "utf8"));
+    expect(committed).toEqual(buildTokenCatalogue());
+  });
+
+  test("holds each permission under the kind GitHub reports it, with its levels", () => {
+    expect(TOKEN_PERMISSIONS.repository.administration).toEqual(["read", "write"]);
+    expect(TOKEN_PERMISSIONS.repository.workflows).toEqual(["write"]);
+    expect(TOKEN_PERMISSIONS.repository.metadata).toEqual(["read"]);
+    expect(TOKEN_PERMISSIONS.organization.organization_administration).toEqual(["read", "write"]);
+    expect(TOKEN_PERMISSIONS.organization.members).toEqual(["read", "write"]);
+    expect(TOKEN_PERMISSIONS.organization.organization_projects).toEqual(["read", "write", "admin"]);
+    expect(TOKEN_PERMISSIONS.other.gists).toEqual(["write"]);
+    // An App permission that fine-grained tokens cannot ask for.
+    expect(TOKEN_PERMISSIONS.repository.checks).toBeUndefined();
+  });
+});
+
+describe("canonicalTokenPermission", () => {
+  test("turns each known spelling into the catalogue's name, per kind", () => {
+    expect(canonicalTokenPermission("organization", "administration")).toBe("organization_administration");
+    expect(canonicalTokenPermission("organization", "organization_administration")).toBe("organization_administration");
+    expect(canonicalTokenPermission("repository", "administration")).toBe("administration");
+    expect(canonicalTokenPermission("other", "email_addresses")).toBe("emails");
+    expect(TOKEN_PERMISSION_ALIASES.organization.hooks).toBe("organization_hooks");
+  });
+
+  test("fails when the name is no permission of that kind", () => {
+    expect(canonicalTokenPermission("repository", "organization_administration")).toBeUndefined();
+    expect(canonicalTokenPermission("organization", "contents")).toBeUndefined();
+    expect(tokenPermissionLevels("organization", "administation")).toBeUndefined();
+  });
+});
+
+describe("canonicalTokenPermissions", () => {
+  test("fails on a typo, naming the closest name of that kind", () => {
+    const { problems } = canonicalTokenPermissions("organization", { administation: "write" });
+    expect(problems).toEqual([{ key: "administation", message: expect.stringMatching(/^unknown organization permission of fine-grained tokens \(did you mean "administration"\?\)/), about: "name" }]);
+  });
+
+  test("fails on a permission of another kind, naming its kind", () => {
+    expect(unknownTokenPermission("organization", "contents")).toMatch(/\(contents is a repository permission\)/);
+    expect(unknownTokenPermission("repository", "checks")).toMatch(/checks is a GitHub App permission that fine-grained tokens cannot ask for/);
+  });
+
+  test("fails on a level the permission does not have, naming the levels it has", () => {
+    const { problems } = canonicalTokenPermissions("repository", { workflows: "read", metadata: "write", contents: "Write" });
+    expect(problems).toEqual([
+      { key: "workflows", message: "workflows accepts write", about: "level" },
+      { key: "metadata", message: "metadata accepts read", about: "level" },
+      { key: "contents", message: "contents accepts read, write", about: "level" },
+    ]);
+  });
+
+  test("fails when one permission is listed under two spellings", () => {
+    const { problems } = canonicalTokenPermissions("organization", { administration: "read", organization_administration: "write" });
+    expect(problems).toEqual([{ key: "organization_administration", message: "organization_administration and administration are one permission (organization_administration); list it once", about: "name" }]);
+  });
+
+  test("returns the map in the catalogue's spelling", () => {
+    expect(canonicalTokenPermissions("organization", { administration: "write", members: "read" })).toEqual({
+      permissions: { organization_administration: "write", members: "read" },
+      problems: [],
+    });
+  });
+});
