@@ -294,17 +294,19 @@ export interface Revocation {
  * Whether a granted token is revoked under `revokeNonCompliant`: it never expires, outlives the
  * lifetime limit counted from when access was granted, or a deny rule would now hold for it
  * (`otherwise: deny` does not revoke). Same
- * staged contract as {@link evaluate} for repositories.
+ * staged contract as {@link evaluate} for repositories; a rule whose team cannot be read
+ * revokes nothing.
  */
 export function evaluateGrant(
   grant: TokenAccess,
   policy: ApprovalPolicy,
   repositories?: readonly string[],
+  teams?: TeamMembership,
 ): { readonly revoke: Revocation | null; readonly unreadable?: string } | { readonly needsRepositories: true } {
   // A grant the logic cannot read is neither compliant nor revoked: an owner looks at it.
   const unreadable = notUnderstood(grant);
   if (unreadable) return { revoke: null, unreadable };
-  const e = evaluate(grant, policy, repositories);
+  const e = evaluate(grant, policy, repositories, teams);
   if ("needsRepositories" in e) return e;
   // Only the lifetime limit or an explicit deny rule revokes: `otherwise: deny` is for new
   // requests, and would otherwise revoke every grant that no rule names.
