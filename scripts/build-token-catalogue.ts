@@ -25,7 +25,7 @@ export const TOKEN_TABLES_FILE = join(__dirname, "data", "fine-grained-token-per
 /**
  * Spellings of account permissions in GitHub's `app-permissions` schema that differ from the
  * fine-grained token tables (same display name, same meaning). Organization permissions need no
- * list: every `organization_X` is also accepted as `X`.
+ * list: see {@link buildTokenCatalogue}.
  */
 const ACCOUNT_APP_SPELLINGS: Readonly<Record<string, string>> = { email_addresses: "emails", git_ssh_keys: "keys" };
 
@@ -37,6 +37,10 @@ const LEVEL_ORDER = ["read", "write", "admin"];
  * description: a name that is also an App permission must have the same levels there (except
  * `metadata`, which tokens only read), and every alias must name a catalogue entry.
  * Throws, naming every mismatch, when the two disagree.
+ *
+ * Organization permissions are named without the `organization_` prefix of the tables (the
+ * token form's parameters and the App schema use it): `administration`, as a request reports
+ * them under `organization`. The prefixed spelling is kept as an alias, so both match.
  */
 export function buildTokenCatalogue(): TokenCatalogue {
   const text = readFileSync(TOKEN_TABLES_FILE, "utf8");
@@ -59,15 +63,17 @@ export function buildTokenCatalogue(): TokenCatalogue {
       if (levels.length === 0 || levels.some((l) => !LEVEL_ORDER.includes(l))) problems.push(`${kind} ${name}: levels ${levelText}`);
       const inApp = app[name]?.enum;
       if (inApp && name !== "metadata" && [...inApp].sort().join() !== [...levels].sort().join()) problems.push(`${kind} ${name}: ${levels.join(", ")} here, ${inApp.join(", ")} in app-permissions`);
-      permissions[kind][name] = levels;
-      titles[kind][name] = title;
+      const key = kind === "organization" ? name.replace(/^organization_/, "") : name;
+      if (Object.hasOwn(permissions[kind], key)) problems.push(`${kind} ${name}: ${key} is listed twice`);
+      permissions[kind][key] = levels;
+      titles[kind][key] = title;
     }
     if (Object.keys(permissions[kind]).length === 0) problems.push(`the "${heading}" table has no rows`);
   }
   const aliases = { other: {}, repository: {}, organization: {} } as Record<TokenPermissionKind, Record<string, string>>;
   for (const name of Object.keys(permissions.organization)) {
-    const short = name.replace(/^organization_/, "");
-    if (short !== name && !Object.hasOwn(permissions.organization, short)) aliases.organization[short] = name;
+    // Only prefixed spellings that GitHub itself uses: the tables' names.
+    if (text.includes(`| \`organization_${name}\` |`)) aliases.organization[`organization_${name}`] = name;
   }
   for (const [spelling, name] of Object.entries(ACCOUNT_APP_SPELLINGS)) {
     if (!Object.hasOwn(permissions.other, name)) problems.push(`alias ${spelling} names ${name}, which is no account permission`);

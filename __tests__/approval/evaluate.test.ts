@@ -220,12 +220,12 @@ describe("requests the logic cannot fully read are never approved", () => {
 });
 
 describe("permission spellings", () => {
-  test("a deny rule in the catalogue's spelling fires on a request GitHub reports in the short spelling", () => {
+  test("a deny rule in the prefixed spelling (organization_administration) fires on a request GitHub reports without it", () => {
     const p = policy([deny("no-admin", { anyPermission: { organization: { organization_administration: "write" } } }), approve("anyone", {})]);
     expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).rule).toBe("no-admin");
   });
 
-  test("a deny rule in the short spelling fires on a request in the catalogue's spelling", () => {
+  test("a deny rule without the prefix fires on a request that spells it with the prefix", () => {
     const p = policy([deny("no-admin", { anyPermission: { organization: { administration: "write" } } }), approve("anyone", {})]);
     expect(decide(request({ permissions: { organization: { organization_administration: "write" } } }), p).rule).toBe("no-admin");
   });

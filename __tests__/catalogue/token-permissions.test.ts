@@ -22,9 +22,10 @@ describe("the fine-grained token permission catalogue", () => {
     expect(TOKEN_PERMISSIONS.repository.administration).toEqual(["read", "write"]);
     expect(TOKEN_PERMISSIONS.repository.workflows).toEqual(["write"]);
     expect(TOKEN_PERMISSIONS.repository.metadata).toEqual(["read"]);
-    expect(TOKEN_PERMISSIONS.organization.organization_administration).toEqual(["read", "write"]);
+    // Organization permissions are named as a request reports them, without the prefix.
+    expect(TOKEN_PERMISSIONS.organization.administration).toEqual(["read", "write"]);
     expect(TOKEN_PERMISSIONS.organization.members).toEqual(["read", "write"]);
-    expect(TOKEN_PERMISSIONS.organization.organization_projects).toEqual(["read", "write", "admin"]);
+    expect(TOKEN_PERMISSIONS.organization.projects).toEqual(["read", "write", "admin"]);
     expect(TOKEN_PERMISSIONS.other.gists).toEqual(["write"]);
     // An App permission that fine-grained tokens cannot ask for.
     expect(TOKEN_PERMISSIONS.repository.checks).toBeUndefined();
@@ -33,11 +34,13 @@ describe("the fine-grained token permission catalogue", () => {
 
 describe("canonicalTokenPermission", () => {
   test("turns each known spelling into the catalogue's name, per kind", () => {
-    expect(canonicalTokenPermission("organization", "administration")).toBe("organization_administration");
-    expect(canonicalTokenPermission("organization", "organization_administration")).toBe("organization_administration");
+    expect(canonicalTokenPermission("organization", "administration")).toBe("administration");
+    expect(canonicalTokenPermission("organization", "organization_administration")).toBe("administration");
     expect(canonicalTokenPermission("repository", "administration")).toBe("administration");
     expect(canonicalTokenPermission("other", "email_addresses")).toBe("emails");
-    expect(TOKEN_PERMISSION_ALIASES.organization.hooks).toBe("organization_hooks");
+    expect(TOKEN_PERMISSION_ALIASES.organization.organization_hooks).toBe("hooks");
+    // Only the prefixed spellings GitHub uses: members has none.
+    expect(TOKEN_PERMISSION_ALIASES.organization.organization_members).toBeUndefined();
   });
 
   test("fails when the name is no permission of that kind", () => {
@@ -69,12 +72,12 @@ describe("canonicalTokenPermissions", () => {
 
   test("fails when one permission is listed under two spellings", () => {
     const { problems } = canonicalTokenPermissions("organization", { administration: "read", organization_administration: "write" });
-    expect(problems).toEqual([{ key: "organization_administration", message: "organization_administration and administration are one permission (organization_administration); list it once", about: "name" }]);
+    expect(problems).toEqual([{ key: "organization_administration", message: "organization_administration and administration are one permission (administration); list it once", about: "name" }]);
   });
 
   test("returns the map in the catalogue's spelling", () => {
-    expect(canonicalTokenPermissions("organization", { administration: "write", members: "read" })).toEqual({
-      permissions: { organization_administration: "write", members: "read" },
+    expect(canonicalTokenPermissions("organization", { organization_administration: "write", members: "read" })).toEqual({
+      permissions: { administration: "write", members: "read" },
       problems: [],
     });
   });

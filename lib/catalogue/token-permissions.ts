@@ -5,7 +5,8 @@
  * checked against its OpenAPI description. The one place that knows a permission's other
  * spellings: the config loader and the approval logic both canonicalise through
  * {@link canonicalTokenPermission}, so a rule and a request that spell one permission two ways
- * still meet. Pure data and lookups.
+ * still meet (`administration` and `organization_administration` under organization). Pure data
+ * and lookups.
  */
 import { didYouMean } from "../text";
 import appCatalogue from "./github-app-catalogue.json";
@@ -26,10 +27,10 @@ export const TOKEN_PERMISSIONS: Readonly<Record<TokenPermissionKind, Readonly<Re
 export const TOKEN_PERMISSION_TITLES: Readonly<Record<TokenPermissionKind, Readonly<Record<string, string>>>> = catalogue.titles;
 
 /**
- * Kind → another spelling → the catalogue's name. Organization permissions are also spelled
- * without their `organization_` prefix (`administration` for `organization_administration`);
- * two account permissions have other names in GitHub's App schema (`email_addresses`,
- * `git_ssh_keys`).
+ * Kind → another spelling → the catalogue's name. Organization permissions are named as a
+ * request reports them (`administration`) and also spelled with the `organization_` prefix of
+ * GitHub's tables and App schema (`organization_administration`); two account permissions have
+ * other names in the App schema (`email_addresses`, `git_ssh_keys`).
  */
 export const TOKEN_PERMISSION_ALIASES: Readonly<Record<TokenPermissionKind, Readonly<Record<string, string>>>> = catalogue.aliases;
 

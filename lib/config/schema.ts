@@ -141,8 +141,8 @@ const patPermissionMap = z.record(z.string(), z.string({ error: "permission leve
 /**
  * Permissions by resource kind, as GitHub reports them on a fine-grained token request: each
  * name and level checked against GitHub's catalogue of fine-grained token permissions for that
- * kind, and every name turned into the catalogue's spelling (`administration` under
- * organization becomes `organization_administration`), as the approval logic reads requests.
+ * kind, and every name turned into the catalogue's spelling (`organization_administration` under
+ * organization becomes `administration`, as requests report it), as the approval logic reads them.
  */
 const patPermissions = obj({
   organization: patPermissionMap.optional(),
