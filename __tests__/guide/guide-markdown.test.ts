@@ -30,7 +30,7 @@ describe("member guide", () => {
     const rules = s.get("What is approved automatically, and how to ask for it")!;
     expect(rules).toContain("### Approved: read-only tokens for anyone");
     expect(rules).toContain("Read-only access (contents: read, issues: read, pull\\_requests: read, metadata: read) with repository access subset for up to 30 days is approved automatically.");
-    expect(rules).toContain("- Only accounts matching release-\\* are approved by this rule.");
+    expect(rules).toContain("- Only accounts matching mona or release-bot are approved by this rule.");
     expect(rules).toContain("### Denied: no organization administration");
     expect(rules).toContain("Reason given: Organization administration is not granted to personal tokens; ask platform-team.");
     expect(rules.match(/\[create this token\]\(https:\/\/github\.com\/settings\/personal-access-tokens\/new\?/g)).toHaveLength(2);

@@ -51,6 +51,18 @@ export function canonicalTokenPermission(kind: TokenPermissionKind, name: string
   return Object.hasOwn(TOKEN_PERMISSION_ALIASES[kind], name) ? TOKEN_PERMISSION_ALIASES[kind][name] : undefined;
 }
 
+/**
+ * The name GitHub's new-token form and its template URLs take for a permission: the tables'
+ * name, with the `organization_` prefix for organization permissions that have one
+ * (`organization_administration`; a bare `administration` there would be the repository's).
+ */
+export function tokenFormParameter(kind: TokenPermissionKind, name: string): string {
+  const canonical = canonicalTokenPermission(kind, name) ?? name;
+  if (kind !== "organization") return canonical;
+  const prefixed = `organization_${canonical}`;
+  return TOKEN_PERMISSION_ALIASES.organization[prefixed] === canonical ? prefixed : canonical;
+}
+
 /** The levels GitHub accepts for a permission of `kind` (any spelling), or undefined when unknown. */
 export function tokenPermissionLevels(kind: TokenPermissionKind, name: string): readonly PermissionLevel[] | undefined {
   const canonical = canonicalTokenPermission(kind, name);
