@@ -82,3 +82,19 @@ describe("canonicalTokenPermissions", () => {
     });
   });
 });
+
+describe("the README's rule reference", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+
+  test("lists every permission of each kind with its levels, and the other spellings", () => {
+    for (const [kind, label] of [["repository", "Repository"], ["organization", "Organization"], ["other", "Account (`other`)"]] as const) {
+      const line = readme.split("\n").find((l) => l.startsWith(`- **${label}**: `));
+      expect(line).toBeDefined();
+      const listed = [...line!.slice(line!.indexOf("**: ")).matchAll(/`([a-z_]+)`(?: \(([a-z, ]+)\))?/g)].map((m) => [m[1], m[2] ?? "read, write"]);
+      expect(listed).toEqual(Object.entries(TOKEN_PERMISSIONS[kind]).map(([name, levels]) => [name, levels.join(", ")]));
+    }
+    for (const alias of Object.keys(TOKEN_PERMISSION_ALIASES.other)) expect(readme).toContain(`\`${alias}\``);
+    expect(readme).toContain("`organization_administration` is `administration` under `organization`");
+    expect(readme).toMatch(/\n\| `teams` \| the requester is a member of one of these teams/);
+  });
+});

@@ -6,7 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { ConfigError, formatPath, showValue, stripLeadingName, type Problem } from "./errors";
-import { configSchema, ORGANIZATION_KEYS, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
+import { configSchema, ORGANIZATION_KEYS, organizationSchema, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
 
 /** The file read when neither an argument nor `TOKEN_POLICY_CONFIG` names one. */
 export const DEFAULT_CONFIG_FILE = "token-policy.yaml";
@@ -99,7 +99,7 @@ export function parseConfig(text: string, file: string): TokenPolicyConfig {
   if (Array.isArray(raw.organizations)) problems.push(...duplicateLogins(raw.organizations, doc, file, at));
   const result = configSchema.safeParse(input);
   if (!result.success) problems.push(...issuesToProblems(result.error.issues, input, raw, doc, file, at));
-  if (problems.length > 0) throw new ConfigError(dedupe(problems));
+  if (problems.length > 0) throw new ConfigError(dedupe(problems), validOrganizations(input.organizations, problems));
   return result.data as TokenPolicyConfig;
 }
 
@@ -244,6 +244,23 @@ function getIn(obj: unknown, path: readonly PropertyKey[]): unknown {
     cur = (cur as Record<string, unknown>)[String(part)];
   }
   return cur;
+}
+
+/**
+ * The organizations with no problem of their own that parse on their own (with the defaults
+ * merged), for checks that run on valid entries. An entry with a problem reported at its path,
+ * or one that `defaults` breaks, is left out.
+ */
+function validOrganizations(orgs: unknown, problems: readonly Problem[]): { index: number; config: OrganizationConfig }[] {
+  if (!Array.isArray(orgs)) return [];
+  const out: { index: number; config: OrganizationConfig }[] = [];
+  orgs.forEach((o, index) => {
+    const own = `organizations[${index}]`;
+    if (problems.some((p) => p.path === own || p.path.startsWith(`${own}.`) || p.path.startsWith(`${own}[`))) return;
+    const parsed = organizationSchema.safeParse(o);
+    if (parsed.success) out.push({ index, config: parsed.data });
+  });
+  return out;
 }
 
 /** Logins are case-insensitive on GitHub: two entries for one org would fight over its settings. */
