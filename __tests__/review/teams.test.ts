@@ -1,7 +1,9 @@
 import type { ApprovalPolicy } from "../../lib/approval/evaluate";
 import { createGitHubClient, type GitHubClient } from "../../lib/github/client";
 import { checkGrants, decidePending, type DecisionRecord } from "../../lib/review/decide";
+import { liveImpact } from "../../lib/review/impact";
 import { TeamMembers, teamsNamed } from "../../lib/review/teams";
+import { orgEntry, parseOrg } from "../helpers/config";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { addGrant, addRequest, installApp, type InstalledApp } from "../../test-support/fixtures";
 
@@ -85,6 +87,21 @@ describe("team membership in the review engine", () => {
     await checkGrants(client, "acme-corp", p, grants, undefined, teams);
     expect(decisions.map((d) => d.rule)).toEqual(["contractors"]);
     expect(grants.revocations).toEqual([expect.objectContaining({ owner: "octocat", reason: expect.stringMatching(/^Rule "contractors" would now deny it/) })]);
+    expect(standIn.callsOf(MEMBERS)).toHaveLength(1);
+  });
+
+  test("report --live's impact reads each team once and applies it to both configs", async () => {
+    // GIVEN a head config that approves team platform's read tokens, and two pending requests
+    standIn.addTeam("acme-corp", "platform", ["octocat"]);
+    const member = addRequest(standIn, app.org, { owner: "octocat" });
+    addRequest(standIn, app.org, { owner: "mallory" });
+    const app_ = { name: "b", homepageUrl: "https://x.example", permissions: { organization_personal_access_token_requests: "write", members: "read" } };
+    const base = parseOrg(orgEntry({ app: app_ }));
+    const head = parseOrg(orgEntry({ app: app_, approval: { rules: [{ name: "platform", action: "approve", match: { teams: ["platform"], permissions: { repository: { contents: "read" } } } }] } }));
+    // WHEN the impact is computed
+    const impact = await liveImpact(client, base, head);
+    // THEN only the member's request changes, and the team was read once
+    expect(impact.changed).toEqual([expect.objectContaining({ requestId: member.id, from: "leave", to: "approve", rule: "platform" })]);
     expect(standIn.callsOf(MEMBERS)).toHaveLength(1);
   });
 
