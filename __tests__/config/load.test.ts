@@ -250,6 +250,15 @@ describe("approval rules checked at load", () => {
     expect(parseOrg(orgEntry({ app, approval: { rules: [rules[0]] } })).approval.rules[0].match.teams).toEqual(["platform"]);
   });
 
+  test("fails with a message, not a crash, when a section the cross-field checks read is not a mapping", () => {
+    // The checks that compare keys run even when a section is wrong, so they must cope with anything.
+    for (const key of ["approval", "patPolicy", "credentials", "app"]) {
+      expect(problems(yaml([orgEntry({ [key]: null })]))).toEqual([expect.stringMatching(new RegExp(`organizations\\[0\\]\\.${key}: must be a mapping, got null$`))]);
+    }
+    expect(problems(yaml([orgEntry({ credentials: { actions: null } })]))).toEqual([expect.stringMatching(/credentials\.actions: must be a mapping, got null$/)]);
+    expect(problems(yaml([null]))).toEqual([expect.stringMatching(/organizations\[0\]: must be a mapping, got null$/)]);
+  });
+
   test("reports rule problems, duplicate names and cross-field problems of one file in one run", () => {
     // GIVEN a file whose mistakes used to come out in several passes
     const rules = [

@@ -8,6 +8,14 @@ import { APP_EVENTS, APP_PERMISSIONS, CATALOGUE_SOURCE, canonicalTokenPermission
 import { CLIENT_ID_PATTERN, credentialNames, secretNameProblem } from "../naming";
 import { didYouMean } from "../text";
 
+/**
+ * Whether a value is a mapping. Checks that compare keys run even when a key has problems (zod's
+ * `when`), and then see the value as written, which may be anything.
+ */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
 /** A strict object: unknown keys are reported with the keys that are allowed there. */
 function obj<T extends z.ZodRawShape>(shape: T) {
   const allowed = Object.keys(shape).join(", ");
@@ -205,6 +213,7 @@ const approval = obj({
   (a, ctx) => {
     // Runs even when a rule has other problems (`when`), so a duplicate name is reported in the
     // same run: the value may not have been fully checked yet.
+    if (!isRecord(a)) return;
     const seen = new Map<string, number>();
     (Array.isArray(a.rules) ? a.rules : []).forEach((r: unknown, i) => {
       const name = typeof r === "object" && r !== null ? (r as { name?: unknown }).name : undefined;
@@ -227,7 +236,9 @@ const patPolicy = obj({
 }).superRefine(
   (p, ctx) => {
     // GitHub applies a classic-token lifetime only to classic tokens it lets in: with them
-    // restricted the value would be dropped without a word.
+    // restricted the value would be dropped without a word. Runs even when other keys have
+    // problems (`when`), so it is reported in the same run.
+    if (!isRecord(p)) return;
     if (typeof p.classicMaxLifetimeDays === "number" && p.classicTokens !== "allow") {
       ctx.addIssue({
         code: "custom",
@@ -269,7 +280,7 @@ const visibilityBlock = obj({
 }).superRefine(
   (v, ctx) => {
     // Runs even when a key has problems (`when`); a visibility that is no known value says nothing.
-    if (typeof v !== "object" || v === null) return;
+    if (!isRecord(v)) return;
     const visibility = v.visibility ?? "selected";
     if (visibility === "selected" && !(Array.isArray(v.repositories) && v.repositories.length > 0)) {
       ctx.addIssue({ code: "custom", path: ["repositories"], input: v.repositories, message: "must list at least one repository when visibility is selected" });
@@ -374,7 +385,7 @@ export const organizationSchema = obj({
   allowPrivateHost: z.boolean({ error: "must be true or false" }).default(false),
 }).superRefine((org, ctx) => {
   // Runs even when other keys have problems (`when`): the values may not be checked yet.
-  if (org.allowPrivateHost === true || typeof org.githubUrl !== "string") return;
+  if (!isRecord(org) || org.allowPrivateHost === true || typeof org.githubUrl !== "string") return;
   let host: string;
   try {
     host = new URL(org.githubUrl).hostname;
@@ -395,7 +406,7 @@ export const organizationSchema = obj({
     // Team membership is read as the App: without members: read every teams key would be
     // unreadable, so no rule with one could ever hold. Runs even when the rules have other
     // problems (`when`), so it is reported in the same run.
-    if (typeof org.app !== "object" || org.app === null || typeof org.approval !== "object" || org.approval === null) return;
+    if (!isRecord(org) || !isRecord(org.app) || !isRecord(org.approval)) return;
     const perms = (org.app as { permissions?: unknown }).permissions;
     const members = typeof perms === "object" && perms !== null ? (perms as Record<string, unknown>).members : undefined;
     if (levelAtLeast(typeof members === "string" ? members : undefined, "read")) return;
