@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { parseConfig } from "../../lib/config/load";
-import { diffConfigs, matchWidened } from "../../lib/report/diff";
+import { diffConfigs, matchWidened, summarizeMatch } from "../../lib/report/diff";
 
 const exampleText = readFileSync(join(__dirname, "..", "..", "token-policy.yaml"), "utf8");
 const base = () => parse(exampleText);
@@ -72,5 +72,14 @@ describe("diffConfigs", () => {
     expect(matchWidened({ owners: ["a", "b"] }, { owners: ["a"] })).toBe(false);
     expect(matchWidened({ permissions: { repository: { contents: "read" } } }, { permissions: { repository: { contents: "write" } } })).toBe(true);
     expect(matchWidened({ permissions: { repository: { contents: "write" } } }, { permissions: { repository: { contents: "read" } } })).toBe(false);
+  });
+});
+
+describe("teams in a rule change", () => {
+  test("dropping or growing a rule's teams widens it; narrowing them does not", () => {
+    expect(matchWidened({ teams: ["platform"] }, {})).toBe(true);
+    expect(matchWidened({ teams: ["platform"] }, { teams: ["platform", "contractors"] })).toBe(true);
+    expect(matchWidened({ teams: ["platform", "sre"] }, { teams: ["platform"] })).toBe(false);
+    expect(summarizeMatch({ teams: ["platform", "sre"], permissions: { repository: { contents: "read" } } })).toBe("teams platform, sre; permissions at most contents: read");
   });
 });
