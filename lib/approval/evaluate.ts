@@ -237,9 +237,16 @@ function canonical(kind: (typeof KINDS)[number], name: string): string {
   return canonicalTokenPermission(kind, name) ?? name;
 }
 
+const EMPTY: ReadonlyMap<string, string> = new Map();
+/** Canonical maps already made, by the map object and kind: a request is read once per evaluation, not once per rule. */
+const canonicalMaps = new WeakMap<object, Partial<Record<(typeof KINDS)[number], ReadonlyMap<string, string>>>>();
+
 /** A kind's permissions keyed by the catalogue's spelling. */
-function canonicalMap(kind: (typeof KINDS)[number], map: Readonly<Record<string, string>> | undefined): Map<string, string> {
-  return new Map(Object.entries(map ?? {}).map(([name, level]) => [canonical(kind, name), level]));
+function canonicalMap(kind: (typeof KINDS)[number], map: Readonly<Record<string, string>> | undefined): ReadonlyMap<string, string> {
+  if (!map) return EMPTY;
+  let byKind = canonicalMaps.get(map);
+  if (!byKind) canonicalMaps.set(map, (byKind = {}));
+  return (byKind[kind] ??= new Map(Object.entries(map).map(([name, level]) => [canonical(kind, name), level])));
 }
 
 /**
