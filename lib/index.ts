@@ -23,4 +23,5 @@ export * from "./review/listing";
 export * from "./review/decide";
 export * from "./review/apply";
 export * from "./review/impact";
+export * from "./review/teams";
 export * from "./github/errors";
