@@ -80,3 +80,11 @@ describe("member guide", () => {
     expect(() => parseOrg(orgEntry({ guide: { repository: ".github", path: "../x.md" } }))).toThrow(/guide\.path: must be a relative path inside the repository/);
   });
 });
+
+describe("member guide for a teams rule", () => {
+  test("says which teams a rule approves", () => {
+    const app = { name: "b", homepageUrl: "https://x.example", permissions: { organization_personal_access_token_requests: "write", members: "read" } };
+    const org = parseOrg(orgEntry({ app, approval: { rules: [{ name: "platform", action: "approve", match: { teams: ["platform", "sre"], permissions: { repository: { contents: "read" } } } }] } }));
+    expect(memberGuide(org)).toContain("Read-only access (contents: read) for members of team platform or team sre is approved automatically.");
+  });
+});

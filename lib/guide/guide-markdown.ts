@@ -105,6 +105,7 @@ export function sentence(rule: ApprovalRule): string {
   if (m.repositories) what.push(`to repositories matching ${m.repositories.map(md).join(", ")}`);
   else if (m.repositorySelection) what.push(`with repository access ${m.repositorySelection.join(" or ")}`);
   if (m.owners) what.push(`for accounts matching ${m.owners.map(md).join(", ")}`);
+  if (m.teams) what.push(`for members of ${m.teams.map((t) => `team ${md(t)}`).join(" or ")}`);
   if (m.maxLifetimeDays !== undefined) what.push(`for up to ${m.maxLifetimeDays} days`);
   const verb = rule.action === "approve" ? "is approved automatically" : "is denied";
   const text = what.join(" ");
