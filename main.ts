@@ -13,7 +13,7 @@ import "./lib/runtime/check-node"; // first: an older Node is told what to insta
 import { copyFileSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import { App, Aspects } from "cdktf";
-import { checkOrganization, ConfigError, EnterprisePatPolicy, EnterpriseStack, enterpriseOf, enterpriseStackName, loadConfig, OrganizationStack, OrgTokenPolicy, PolicyChecks, type LoadedConfig } from "./lib";
+import { checkOrganization, ConfigError, configFileName, EnterprisePatPolicy, EnterpriseStack, enterpriseOf, enterpriseStackName, loadConfig, OrganizationStack, OrgTokenPolicy, PolicyChecks, type LoadedConfig, type OrganizationConfig } from "./lib";
 import { isRegularFile, lockFilePath, STACK_LOCK_FILE } from "./lib/deploy/lock-file";
 
 /**
@@ -37,16 +37,16 @@ function main(): void {
   try {
     loaded = loadConfig();
   } catch (e) {
-    if (e instanceof ConfigError) fail(e.message, e.exitCode);
+    // The rule pack still runs on the organizations that are valid on their own: one run
+    // reports every problem of the file.
+    if (e instanceof ConfigError) fail([e.message, ...policyErrors(configFileName(), e.validOrganizations)].join("\n"), e.exitCode);
     throw e;
   }
 
   // The rule pack, run on every organization before anything is built: all errors at once.
   const findings = loaded.config.organizations.flatMap((org) => checkOrganization(org).map((f) => ({ ...f, login: org.login })));
-  const errors = findings.filter((f) => f.level === "error");
-  if (errors.length) {
-    fail([`${loaded.file}: ${errors.length} policy ${errors.length === 1 ? "error" : "errors"}`, ...errors.map((f) => `  ${where(loaded, f.login)}: ${f.message}`)].join("\n"), 2);
-  }
+  const errors = policyErrors(loaded.file, loaded.config.organizations.map((config, index) => ({ index, config })));
+  if (errors.length) fail(errors.join("\n"), 2);
 
   const outdir = resolve(process.env.CDKTF_OUTDIR ?? "cdktf.out");
   const staging = mkdtempSync(resolve(dirname(outdir), `.${basename(outdir)}.staging-`));
@@ -100,6 +100,12 @@ function main(): void {
   lines.push(`${warnings.length} policy ${warnings.length === 1 ? "warning" : "warnings"}${warnings.length ? " (above)" : ""}.`);
   lines.push("Next: `token-policy report` for the policy report (in a checkout: `npm run -s cli -- report`), then `npx cdktf diff` to see the plan.");
   process.stdout.write(lines.join("\n") + "\n");
+}
+
+/** The rule pack's errors on these organizations, headed by their count; nothing when there are none. */
+function policyErrors(file: string, orgs: readonly { readonly index: number; readonly config: OrganizationConfig }[]): string[] {
+  const errors = orgs.flatMap(({ index, config }) => checkOrganization(config).filter((f) => f.level === "error").map((f) => `  organizations[${index}] (${config.login}): ${f.message}`));
+  return errors.length ? [`${file}: ${errors.length} policy ${errors.length === 1 ? "error" : "errors"}`, ...errors] : [];
 }
 
 function where(loaded: LoadedConfig, login: string): string {

@@ -166,3 +166,20 @@ describe("main.ts synthesis", () => {
     expect(all).not.toMatch(/Annotations\.addError|PolicyChecks\.visit/);
   }, 120_000);
 });
+
+describe("main.ts with config problems and policy errors in one file", () => {
+  test("reports the loader's problems and the rule pack's errors on the valid organizations in one run", () => {
+    // GIVEN a deny rule with a misspelt permission in acme-corp, and classic tokens allowed in acme-labs
+    const text = readFileSync(example, "utf8")
+      .replace("organization: { administration: read }", "organization: { administation: read }")
+      .replace("      maxLifetimeDays: 30\n    approval:", "      maxLifetimeDays: 30\n      classicTokens: allow\n    approval:");
+    const { dir, file } = writeTempConfig(text);
+    // WHEN synthesized
+    const r = runEntry("main.ts", [], { cwd: dir, env: { TOKEN_POLICY_CONFIG: file } });
+    // THEN both come out at once, exit 2, and nothing is written
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/: 1 problem\n  \S+:\d+:\d+ organizations\[0\]\.approval\.rules\[2\]\.match\.anyPermission\.organization\.administation: unknown organization permission of fine-grained tokens \(did you mean "administration"\?\)/);
+    expect(r.stderr).toMatch(/: 1 policy error\n  organizations\[1\] \(acme-labs\): \[classic-tokens-allowed\]/);
+    expect(existsSync(join(dir, "cdktf.out"))).toBe(false);
+  }, 120_000);
+});

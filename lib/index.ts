@@ -29,6 +29,7 @@ export * from "./review/listing";
 export * from "./review/decide";
 export * from "./review/apply";
 export * from "./review/impact";
+export * from "./review/teams";
 export * from "./github/errors";
 export * from "./constructs/enterprise-stack";
 export * from "./constructs/enterprise-pat-policy";

@@ -1,4 +1,4 @@
-import { evaluate, evaluateGrant, lifetimeDays, type ApprovalPolicy, type TokenAccess } from "../../lib/approval/evaluate";
+import { evaluate, evaluateGrant, lifetimeDays, type ApprovalPolicy, type TeamMembership, type TokenAccess } from "../../lib/approval/evaluate";
 import type { ApprovalRule } from "../../lib/config/schema";
 
 const T0 = "2026-11-01T10:00:00Z";
@@ -93,7 +93,8 @@ describe("evaluate", () => {
     test("permissions: repository metadata read is implied, metadata write is not", () => {
       const p = policy([approve("read", { permissions: { repository: { contents: "read" } } })]);
       expect(decide(request({ permissions: { repository: { contents: "read", metadata: "read" } } }), p).rule).toBe("read");
-      expect(decide(request({ permissions: { repository: { metadata: "write" } } }), p).rule).toBe("otherwise");
+      // Fine-grained tokens only read metadata: a request for write is not one GitHub's catalogue has.
+      expect(decide(request({ permissions: { repository: { metadata: "write" } } }), p)).toMatchObject({ action: "leave", rule: "not-understood" });
     });
 
     test("permissions: admin covers write covers read, per kind", () => {
@@ -215,6 +216,69 @@ describe("requests the logic cannot fully read are never approved", () => {
   test("organization permissions are read with or without the organization_ prefix the App catalogue uses", () => {
     const q = policy([approve("members", { permissions: { organization: { members: "read", administration: "read" } } })]);
     expect(decide(request({ permissions: { organization: { members: "read", administration: "read" } } }), q).rule).toBe("members");
+  });
+});
+
+describe("permission spellings", () => {
+  test("a deny rule in the prefixed spelling (organization_administration) fires on a request GitHub reports without it", () => {
+    const p = policy([deny("no-admin", { anyPermission: { organization: { organization_administration: "write" } } }), approve("anyone", {})]);
+    expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).rule).toBe("no-admin");
+  });
+
+  test("a deny rule without the prefix fires on a request that spells it with the prefix", () => {
+    const p = policy([deny("no-admin", { anyPermission: { organization: { administration: "write" } } }), approve("anyone", {})]);
+    expect(decide(request({ permissions: { organization: { organization_administration: "write" } } }), p).rule).toBe("no-admin");
+  });
+
+  test("a permission cap in one spelling covers a request in the other", () => {
+    const p = policy([approve("admin-read", { permissions: { organization: { organization_administration: "read" }, other: { emails: "read" } } })]);
+    expect(decide(request({ permissions: { organization: { administration: "read" }, other: { email_addresses: "read" } } }), p).rule).toBe("admin-read");
+    expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).rule).toBe("otherwise");
+  });
+
+  test("account permissions GitHub's token catalogue has are read (gists), App-only ones are not (checks)", () => {
+    const p = policy([approve("anyone", {})]);
+    expect(decide(request({ permissions: { other: { gists: "write" } } }), p).rule).toBe("anyone");
+    expect(decide(request({ permissions: { repository: { checks: "read" } } }), p)).toMatchObject({ action: "leave", rule: "not-understood" });
+  });
+});
+
+describe("teams", () => {
+  const members = (m: Record<string, string[] | null>): TeamMembership => new Map(Object.entries(m).map(([t, l]) => [t, l && new Set(l)]));
+  const p = policy([approve("platform", { teams: ["Platform", "sre"] })]);
+
+  test("holds for a member of one listed team, logins and slugs compared case-insensitively", () => {
+    expect(decide(request({ owner: "Octocat" }), p, undefined)).toMatchObject({ action: "leave", rule: "team-membership-unreadable" });
+    const e = evaluate(request({ owner: "Octocat" }), p, undefined, members({ platform: ["octocat"], sre: [] }));
+    expect(e).toEqual({ decided: { action: "approve", rule: "platform", reason: "ok by platform" } });
+  });
+
+  test("does not hold for someone in no listed team", () => {
+    const e = evaluate(request({ owner: "mallory" }), p, undefined, members({ platform: ["octocat"], sre: ["hubot"] }));
+    expect(e).toMatchObject({ decided: { action: "leave", rule: "otherwise" } });
+  });
+
+  test("fails closed when a team cannot be read: left to an owner, naming the team, never approved", () => {
+    const e = evaluate(request({ owner: "mallory" }), p, undefined, members({ platform: ["octocat"], sre: null }));
+    expect(e).toEqual({
+      decided: { action: "leave", rule: "team-membership-unreadable", reason: 'Rule "platform" matches by membership of team sre, which could not be read; an organization owner decides.' },
+    });
+  });
+
+  test("fails closed for a deny rule too: an unreadable team never lets a later approve rule through", () => {
+    const q = policy([deny("contractors", { teams: ["contractors"] }), approve("anyone", {})]);
+    expect(evaluate(request(), q, undefined, members({ contractors: null }))).toMatchObject({ decided: { action: "leave", rule: "team-membership-unreadable" } });
+    expect(evaluate(request(), q, undefined, members({ contractors: ["octocat"] }))).toMatchObject({ decided: { action: "deny", rule: "contractors" } });
+    expect(evaluate(request(), q, undefined, members({ contractors: [] }))).toMatchObject({ decided: { action: "approve", rule: "anyone" } });
+  });
+
+  test("an unreadable team does not matter when another key of the rule already fails", () => {
+    const q = policy([approve("platform-read", { teams: ["platform"], permissions: { repository: { contents: "read" } } })]);
+    expect(evaluate(request({ permissions: { repository: { contents: "write" } } }), q, undefined, members({}))).toMatchObject({ decided: { rule: "otherwise" } });
+  });
+
+  test("a member of a readable team is matched even when another listed team cannot be read", () => {
+    expect(evaluate(request(), p, undefined, members({ platform: null, sre: ["octocat"] }))).toMatchObject({ decided: { action: "approve" } });
   });
 });
 

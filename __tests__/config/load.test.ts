@@ -212,3 +212,89 @@ describe("loadConfig", () => {
     expect(() => findOrganization(loaded, "nope")).toThrow('organizations: has no organization "nope"; it has acme-corp, acme-labs');
   });
 });
+
+describe("approval rules checked at load", () => {
+  const rulesOrg = (rules: unknown[], extra: Record<string, unknown> = {}) => yaml([orgEntry({ approval: { rules }, ...extra })]);
+
+  test("fails on a misspelt permission name in a deny rule, naming the place and the right name", () => {
+    // GIVEN a deny rule that misspells the permission it is meant to stop
+    const rules = [{ name: "no admin", action: "deny", match: { anyPermission: { organization: { administation: "write" }, repository: { secretz: "read" } } } }];
+    // WHEN the file loads THEN both names are refused where they stand, with the names meant
+    expect(problems(rulesOrg(rules))).toEqual([
+      expect.stringMatching(/^policy\.yaml:\d+:\d+ organizations\[0\]\.approval\.rules\[0\]\.match\.anyPermission\.organization\.administation: unknown organization permission of fine-grained tokens \(did you mean "administration"\?\)/),
+      expect.stringMatching(/organizations\[0\]\.approval\.rules\[0\]\.match\.anyPermission\.repository\.secretz: unknown repository permission of fine-grained tokens \(did you mean "secrets"\?\)/),
+    ]);
+  });
+
+  test("fails on a permission under the wrong kind and on a level the permission does not have", () => {
+    const rules = [{ name: "cap", action: "approve", match: { permissions: { organization: { contents: "read" }, repository: { workflows: "read" } } } }];
+    const lines = problems(rulesOrg(rules));
+    expect(lines).toEqual([
+      expect.stringMatching(/match\.permissions\.organization\.contents: unknown organization permission .*\(contents is a repository permission\)/),
+      expect.stringMatching(/match\.permissions\.repository\.workflows: workflows accepts write, got "read"$/),
+    ]);
+    // A wrong name is named, not followed by the level found.
+    expect(lines[0]).not.toMatch(/got "read"$/);
+  });
+
+  test("turns each spelling of a permission into the catalogue's, so the evaluator compares one name", () => {
+    const org = parseOrg(orgEntry({ approval: { rules: [{ name: "no admin", action: "deny", match: { anyPermission: { organization: { organization_administration: "write" }, other: { email_addresses: "read" } } } }] } }));
+    expect(org.approval.rules[0].match.anyPermission).toEqual({ organization: { administration: "write" }, other: { emails: "read" } });
+  });
+
+  test("fails when one permission is listed under two spellings", () => {
+    const rules = [{ name: "cap", action: "approve", match: { permissions: { organization: { administration: "read", organization_administration: "write" } } } }];
+    expect(problems(rulesOrg(rules))).toEqual([expect.stringMatching(/permissions\.organization\.organization_administration: organization_administration and administration are one permission \(administration\); list it once/)]);
+  });
+
+  test("fails on classicMaxLifetimeDays while classic tokens are restricted, by default or said", () => {
+    expect(problems(yaml([orgEntry({ patPolicy: { classicMaxLifetimeDays: 30 } })]))).toEqual([
+      expect.stringMatching(/patPolicy\.classicMaxLifetimeDays: is only used when classicTokens is allow, and classicTokens is restrict \(the default is restrict\)/),
+    ]);
+    expect(problems(yaml([orgEntry({ patPolicy: { classicTokens: "restrict", classicMaxLifetimeDays: 30 } })]))).toHaveLength(1);
+    expect(parseOrg(orgEntry({ patPolicy: { classicTokens: "allow", classicMaxLifetimeDays: 30 } })).patPolicy.classicMaxLifetimeDays).toBe(30);
+  });
+
+  test("fails on a teams key when the App cannot read members, and on a slug with an organization prefix", () => {
+    const rules = [{ name: "platform", action: "approve", match: { teams: ["platform"] } }, { name: "sre", action: "approve", match: { teams: ["acme-corp/sre"] } }];
+    expect(problems(rulesOrg(rules))).toEqual([
+      expect.stringMatching(/approval\.rules\[0\]\.match\.teams: matches by team membership, which the App reads through the API: set app\.permissions\.members to read/),
+      expect.stringMatching(/approval\.rules\[1\]\.match\.teams: matches by team membership/),
+      expect.stringMatching(/approval\.rules\[1\]\.match\.teams\[0\]: must be a team's slug as in its URL .*got "acme-corp\/sre"$/),
+    ]);
+    const app = { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", permissions: { members: "read" } };
+    expect(parseOrg(orgEntry({ app, approval: { rules: [rules[0]] } })).approval.rules[0].match.teams).toEqual(["platform"]);
+  });
+
+  test("fails with a message, not a crash, when a section the cross-field checks read is not a mapping", () => {
+    // The checks that compare keys run even when a section is wrong, so they must cope with anything.
+    for (const key of ["approval", "patPolicy", "credentials", "app"]) {
+      expect(problems(yaml([orgEntry({ [key]: null })]))).toEqual([expect.stringMatching(new RegExp(`organizations\\[0\\]\\.${key}: must be a mapping, got null$`))]);
+    }
+    expect(problems(yaml([orgEntry({ credentials: { actions: null } })]))).toEqual([expect.stringMatching(/credentials\.actions: must be a mapping, got null$/)]);
+    expect(problems(yaml([null]))).toEqual([expect.stringMatching(/organizations\[0\]: must be a mapping, got null$/)]);
+  });
+
+  test("reports rule problems, duplicate names and cross-field problems of one file in one run", () => {
+    // GIVEN a file whose mistakes used to come out in several passes
+    const rules = [
+      { name: "dup", action: "deny", match: { anyPermission: { organization: { administation: "write" } } } },
+      { name: "dup", action: "approve", match: { owners: ["x"], maxLifetimeDays: 0 } },
+    ];
+    const lines = problems(
+      rulesOrg(rules, { patPolicy: { classicMaxLifetimeDays: 30 }, credentials: { actions: { visibility: "selected" }, dependabot: { visibility: "sometimes" } } }),
+    );
+    // THEN every one of them is in the first run
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/patPolicy\.classicMaxLifetimeDays: is only used when classicTokens is allow/),
+        expect.stringMatching(/approval\.rules\[0\]\.match\.anyPermission\.organization\.administation: unknown organization permission/),
+        expect.stringMatching(/approval\.rules\[1\]\.name: duplicate rule name \(first used by rules\[0\]\)/),
+        expect.stringMatching(/approval\.rules\[1\]\.match\.maxLifetimeDays: must be between 1 and 366/),
+        expect.stringMatching(/credentials\.actions\.repositories: must list at least one repository when visibility is selected/),
+        expect.stringMatching(/credentials\.dependabot\.visibility: must be one of selected, private, all/),
+      ]),
+    );
+    expect(lines).toHaveLength(6);
+  });
+});

@@ -33,7 +33,7 @@ describe("member guide", () => {
     const rules = s.get("What is approved automatically, and how to ask for it")!;
     expect(rules).toContain("### Approved: read-only tokens for anyone");
     expect(rules).toContain("Read-only access (contents: read, issues: read, pull\\_requests: read, metadata: read) to selected repositories for up to 30 days is approved automatically.");
-    expect(rules).toContain("- Only accounts matching release-\\* are approved by this rule.");
+    expect(rules).toContain("- Only accounts matching mona or release-bot are approved by this rule.");
     expect(rules).toContain("### Denied: no organization administration");
     expect(rules).toContain("Reason given: Organization administration is not granted to personal tokens; ask platform-team.");
     expect(rules.match(/\[create this token\]\(https:\/\/github\.com\/settings\/personal-access-tokens\/new\?/g)).toHaveLength(2);
@@ -135,5 +135,13 @@ describe("member guide", () => {
 
   test("fails when the guide path leaves the repository", () => {
     expect(() => parseOrg(orgEntry({ guide: { repository: ".github", path: "../x.md" } }))).toThrow(/guide\.path: must be a relative path inside the repository/);
+  });
+});
+
+describe("member guide for a teams rule", () => {
+  test("says which teams a rule approves", () => {
+    const app = { name: "b", homepageUrl: "https://x.example", permissions: { organization_personal_access_token_requests: "write", members: "read" } };
+    const org = parseOrg(orgEntry({ app, approval: { rules: [{ name: "platform", action: "approve", match: { teams: ["platform", "sre"], permissions: { repository: { contents: "read" } } } }] } }));
+    expect(memberGuide(org)).toContain("Read-only access (contents: read) for members of team platform or team sre is approved automatically.");
   });
 });

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { evaluate, type TokenAccess } from "../../lib/approval/evaluate";
-import { APP_PERMISSIONS } from "../../lib/catalogue";
+import { APP_PERMISSIONS, TOKEN_PERMISSIONS } from "../../lib/catalogue";
 import { loadConfig } from "../../lib/config/load";
 import type { ApprovalRule, OrganizationConfig } from "../../lib/config/schema";
 import { exampleFor, exampleRepositories, tokenRequestTemplate } from "../../lib/guide/token-request";
@@ -75,8 +75,13 @@ describe("token request links", () => {
     for (let n = 0; n < 300; n++) {
       const rules = Array.from({ length: 1 + Math.floor(next() * 4) }, (_, i) => {
         const match: Record<string, unknown> = {};
-        if (next() < 0.7) match.permissions = { repository: Object.fromEntries(repoPerms.filter(() => next() < 0.4).map((p) => [p, pick(["read", "write"])])) };
-        else if (next() < 0.5) match.anyPermission = { repository: { [pick(repoPerms)]: pick(["read", "write"]) } };
+        // Levels each permission has (workflows is write only), as the loader requires.
+        const level = (p: string) => pick(TOKEN_PERMISSIONS.repository[p]);
+        if (next() < 0.7) match.permissions = { repository: Object.fromEntries(repoPerms.filter(() => next() < 0.4).map((p) => [p, level(p)])) };
+        else if (next() < 0.5) {
+          const p = pick(repoPerms);
+          match.anyPermission = { repository: { [p]: level(p) } };
+        }
         if (next() < 0.3) match.owners = [pick(["release-*", "bot-?", "octocat"])];
         if (next() < 0.3) match.repositories = [pick(["docs-*", "web", "api-?"])];
         else if (next() < 0.3) match.repositorySelection = [pick(["subset", "all", "none"])];
@@ -110,5 +115,30 @@ describe("token request links", () => {
     expect(t.url).toBeUndefined();
     expect(t.permissions.repository).toEqual({ contents: "read" });
     expect(t.expiresInDays).toBe(7);
+  });
+});
+
+describe("token request links for rules of this issue's kinds", () => {
+  const reviewerWithMembers = { name: "b", homepageUrl: "https://x.example", permissions: { organization_personal_access_token_requests: "write", members: "read" } };
+
+  test("organization permissions go into the link under the form's organization_ names, whatever the rule's spelling", () => {
+    // GIVEN a rule that caps organization administration at read, spelt as requests report it
+    const org = parseOrg(orgEntry({ approval: { rules: [{ name: "org read", action: "approve", match: { permissions: { organization: { administration: "read", members: "read" } } } }] } }));
+    // WHEN its link is made THEN the form gets organization_administration (administration alone is the repository's)
+    const q = new URL(tokenRequestTemplate(org, 0).url!).searchParams;
+    expect(q.get("organization_administration")).toBe("read");
+    expect(q.get("members")).toBe("read");
+    expect(q.has("administration")).toBe(false);
+  });
+
+  test("a teams rule says who it approves, and its link is proven with its team's member", () => {
+    const rules = [
+      { name: "contractors", action: "deny", match: { teams: ["contractors"] } },
+      { name: "platform", action: "approve", match: { teams: ["platform"], permissions: { repository: { contents: "write" } }, repositorySelection: ["subset"] } },
+    ];
+    const org = parseOrg(orgEntry({ app: reviewerWithMembers, approval: { rules } }));
+    const t = tokenRequestTemplate(org, 1);
+    expect(t.shadowedBy).toBeUndefined();
+    expect(t.byHand).toContain("Only members of team platform are approved by this rule.");
   });
 });

@@ -60,13 +60,65 @@ describe("policy rules", () => {
   test("approve-write-all-repositories: an approve rule that can grant write on all repositories", () => {
     const p = { patPolicy: { maxLifetimeDays: 30 } };
     const rule = (match: Record<string, unknown>) => ({ approval: { rules: [{ name: "r", action: "approve", match }] } });
-    expect(ids({ ...p, ...rule({}) })).toEqual(["approve-write-all-repositories"]);
-    expect(ids({ ...p, ...rule({ owners: ["bot-*"] }) })).toEqual(["approve-write-all-repositories"]);
-    expect(ids({ ...p, ...rule({ permissions: { repository: { contents: "write" } } }) })).toEqual(["approve-write-all-repositories"]);
+    const write = { permissions: { repository: { contents: "write" } } };
+    expect(ids({ ...p, ...rule({}) })).toContain("approve-write-all-repositories");
+    expect(ids({ ...p, ...rule(write) })).toEqual(["approve-write-all-repositories"]);
+    // A subset whose patterns match every repository name is all repositories.
+    expect(ids({ ...p, ...rule({ ...write, repositories: ["*"] }) })).toEqual(["approve-write-all-repositories"]);
+    expect(ids({ ...p, ...rule({ ...write, repositories: ["docs-*", "?*"] }) })).toEqual(["approve-write-all-repositories"]);
+    expect(ids({ ...p, ...rule({ ...write, repositories: ["??*"] }) })).toEqual([]);
     expect(ids({ ...p, ...rule({ permissions: { repository: { contents: "read" } } }) })).toEqual([]);
-    expect(ids({ ...p, ...rule({ repositorySelection: ["subset"] }) })).toEqual([]);
-    expect(ids({ ...p, ...rule({ repositories: ["release-*"] }) })).toEqual([]);
+    expect(ids({ ...p, ...rule({ ...write, repositorySelection: ["subset"] }) })).toEqual([]);
+    expect(ids({ ...p, ...rule({ ...write, repositories: ["release-*"] }) })).toEqual([]);
     expect(ids({ ...p, approval: { rules: [{ name: "d", action: "deny", match: {} }] } })).toEqual([]);
+  });
+
+  test("approve-without-permission-cap: an approve rule without match.permissions, however narrow otherwise", () => {
+    const p = { patPolicy: { maxLifetimeDays: 30 } };
+    const f = checkOrganization(parseOrg(orgEntry({ ...p, app: reviewer, approval: { rules: [{ name: "docs", action: "approve", match: { repositories: ["docs-*"], maxLifetimeDays: 7 } }] } })));
+    expect(f.map((x) => [x.ruleId, x.level, x.detail])).toEqual([
+      ["approve-without-permission-cap", "error", "approval.rules[0] (docs) has no match.permissions"],
+      // Uncapped, it can grant organization permissions at write too.
+      ["approve-organization-write", "error", "approval.rules[0] (docs) has no permission cap"],
+    ]);
+    expect(ids({ ...p, approval: { rules: [{ name: "docs", action: "approve", match: { repositories: ["docs-*"], permissions: { repository: { contents: "write" } } } }] } })).toEqual([]);
+    expect(ids({ ...p, approval: { rules: [{ name: "d", action: "deny", match: { repositories: ["docs-*"] } }] } })).toEqual([]);
+  });
+
+  test("approve-organization-write: an approve rule that can grant an organization permission at write, under any spelling", () => {
+    const p = { patPolicy: { maxLifetimeDays: 30 } };
+    const rule = (permissions: Record<string, unknown> | undefined) => ({
+      approval: { rules: [{ name: "r", action: "approve", match: { repositories: ["docs-*"], ...(permissions ? { permissions } : {}) } }] },
+    });
+    const f = checkOrganization(parseOrg(orgEntry({ ...p, app: reviewer, ...rule({ organization: { organization_administration: "write", members: "read" } }) })));
+    expect(f.map((x) => [x.ruleId, x.detail])).toEqual([["approve-organization-write", "approval.rules[0] (r) allows organization administration: write"]]);
+    expect(ids({ ...p, ...rule({ organization: { projects: "admin" } }) })).toEqual(["approve-organization-write"]);
+    expect(ids({ ...p, ...rule(undefined) })).toEqual(["approve-without-permission-cap", "approve-organization-write"]);
+    expect(ids({ ...p, ...rule({ organization: { members: "read" }, repository: { contents: "write" } }) })).toEqual([]);
+  });
+
+  test("approve-owners-glob-only: an approve rule that trusts a login pattern without a team", () => {
+    const p = { patPolicy: { maxLifetimeDays: 30 } };
+    const cap = { permissions: { repository: { contents: "read" } }, repositorySelection: ["subset"] };
+    const rule = (match: Record<string, unknown>) => ({ approval: { rules: [{ name: "bots", action: "approve", match: { ...cap, ...match } }] } });
+    const f = checkOrganization(parseOrg(orgEntry({ ...p, app: reviewer, ...rule({ owners: ["release-bot-*", "octocat", "bot-?"] }) })));
+    expect(f.map((x) => [x.ruleId, x.detail])).toEqual([["approve-owners-glob-only", "approval.rules[0] (bots) matches owners release-bot-*, bot-? and no teams"]]);
+    expect(ids({ ...p, ...rule({ owners: ["octocat", "hubot"] }) })).toEqual([]);
+    const withMembers = app({ organization_personal_access_token_requests: "write", members: "read" });
+    expect(ids({ ...p, app: withMembers, ...rule({ owners: ["release-bot-*"], teams: ["release-bots"] }) })).toEqual([]);
+    expect(ids({ ...p, approval: { rules: [{ name: "d", action: "deny", match: { owners: ["ex-*"] } }] } })).toEqual([]);
+  });
+
+  test("the new findings are suppressible with a reason", () => {
+    const org = parseOrg(
+      orgEntry({
+        patPolicy: { maxLifetimeDays: 30 },
+        app: reviewer,
+        approval: { rules: [{ name: "bots", action: "approve", match: { owners: ["ci-bot-*"], permissions: { repository: { contents: "read" } }, repositorySelection: ["subset"] } }] },
+        suppressions: [{ id: "approve-owners-glob-only", reason: "ci-bot-* logins are reserved by the enterprise's naming policy (SEC-40)." }],
+      }),
+    );
+    expect(checkOrganization(org).map((f) => [f.ruleId, f.level])).toEqual([["approve-owners-glob-only", "suppressed"]]);
   });
 
   test("approval-app-mismatch: rules without the App permission, the permission without rules, revoking without permission", () => {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { parseConfig } from "../../lib/config/load";
-import { diffConfigs, matchWidened } from "../../lib/report/diff";
+import { diffConfigs, matchWidened, summarizeMatch } from "../../lib/report/diff";
 
 const exampleText = readFileSync(join(__dirname, "..", "..", "token-policy.yaml"), "utf8");
 const base = () => parse(exampleText);
@@ -195,5 +195,14 @@ describe("diffConfigs ranks by effect", () => {
     const h = load(base());
     const head = { ...h, organizations: h.organizations.map((o, i) => (i === 1 ? { ...o, githubUrl: "https://github.acme.exаmple" } : o)) };
     expect(diffConfigs(load(base()), head)[0].text).toMatch(/^GitHub instance changed: https:\/\/github\.acme\.example → https:\/\/github\.acme\.xn--exmple-/);
+  });
+});
+
+describe("teams in a rule change", () => {
+  test("dropping or growing a rule's teams widens it; narrowing them does not", () => {
+    expect(matchWidened({ teams: ["platform"] }, {})).toBe(true);
+    expect(matchWidened({ teams: ["platform"] }, { teams: ["platform", "contractors"] })).toBe(true);
+    expect(matchWidened({ teams: ["platform", "sre"] }, { teams: ["platform"] })).toBe(false);
+    expect(summarizeMatch({ teams: ["platform", "sre"], permissions: { repository: { contents: "read" } } })).toBe("teams platform, sre; permissions at most contents: read");
   });
 });

@@ -80,9 +80,14 @@ export async function report(options: ReportOptions, io: CommandIO): Promise<str
         if (e instanceof UsageError) throw new UsageError(`--live reads ${org.login}'s pending requests and granted tokens as its App (organization_personal_access_token_requests: read, organization_personal_access_tokens: read): ${e.message}`);
         throw e;
       }
-      // Read-only: the token is narrowed to the two listings, whatever else the App may do.
-      const client = await clientFor(io, org, { auth, permissions: { organization_personal_access_token_requests: "read", organization_personal_access_tokens: "read" } });
       const before = base.config.organizations.find((o) => o.login.toLowerCase() === org.login.toLowerCase());
+      // Read-only: the token is narrowed to the two listings (and team members, when either
+      // config's rules name teams), whatever else the App may do.
+      const readsTeams = [org, before].some((o) => o?.approval.rules.some((r) => r.match.teams));
+      const client = await clientFor(io, org, {
+        auth,
+        permissions: { organization_personal_access_token_requests: "read", organization_personal_access_tokens: "read", ...(readsTeams ? { members: "read" as const } : {}) },
+      });
       out.push(...liveSection(await liveImpact(client, before as OrganizationConfig | undefined, org)));
     }
   }

@@ -7,6 +7,7 @@ import { appendFileSync } from "node:fs";
 import type { ApprovalPolicy, ReviewAction } from "../../lib/approval/evaluate";
 import { PAGE } from "../../lib/review/listing";
 import { checkGrants, decidePending, type DecisionRecord, type RevocationRecord, type UnreadableGrant } from "../../lib/review/decide";
+import { TeamMembers } from "../../lib/review/teams";
 import { applyReviews, applyRevocations, markOutcome, type Outcome } from "../../lib/review/apply";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { authFor, clientFor } from "../../lib/github/credentials";
@@ -67,10 +68,12 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
   let failure: string | undefined;
   let listed = false;
   try {
-    await decidePending(client, login, policy, report.decisions, (n) => progress.show(`${login}: ${n} pending requests decided`));
+    // Team members are read once per run, for requests and grants alike.
+    const teams = new TeamMembers(client, login);
+    await decidePending(client, login, policy, report.decisions, (n) => progress.show(`${login}: ${n} pending requests decided`), teams);
     if (org.approval.revokeNonCompliant || org.approval.revokeUnusedAfterDays !== undefined) {
       const checks = { nonCompliant: org.approval.revokeNonCompliant, unusedAfterDays: org.approval.revokeUnusedAfterDays };
-      await checkGrants(client, login, policy, report, (n) => progress.show(`${login}: ${n} granted tokens checked`), checks);
+      await checkGrants(client, login, policy, report, (n) => progress.show(`${login}: ${n} granted tokens checked`), checks, teams);
     }
     listed = true;
     if (options.apply) {

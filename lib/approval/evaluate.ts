@@ -3,7 +3,7 @@
  * token) and the config to a decision. No I/O; the `review` command supplies the data and makes
  * the calls. The rule semantics are the contract documented in README.md.
  */
-import { APP_PERMISSIONS, levelAtLeast } from "../catalogue";
+import { canonicalTokenPermission, levelAtLeast, TOKEN_PERMISSION_KINDS, tokenPermissionLevels } from "../catalogue";
 import type { ApprovalConfig, ApprovalRule, PatPolicyConfig, RuleMatch } from "../config/schema";
 
 /** Permissions by kind, as GitHub reports them on a request or grant. */
@@ -62,18 +62,18 @@ export const OTHERWISE_RULE = "otherwise";
 export const NOT_UNDERSTOOD_RULE = "not-understood";
 
 /** The permission kinds GitHub reports on a request or grant. */
-const KINDS = ["organization", "repository", "other"] as const;
+const KINDS = TOKEN_PERMISSION_KINDS;
 const SELECTIONS = ["none", "all", "subset"];
 
+/** Rule name used when a rule's teams cannot be read: never approved, left to an owner. */
+export const TEAM_UNREADABLE_RULE = "team-membership-unreadable";
+
 /**
- * The levels GitHub's catalogue has for a permission a token asks for, or undefined when the
- * name is unknown. Organization permissions of fine-grained tokens are reported with or without
- * the `organization_` prefix the App catalogue uses.
+ * Team members, as the review engine read them for one run: team slug (lower case) → the
+ * members' logins (lower case), or null when the team could not be read. A team missing from
+ * the map counts as unreadable.
  */
-function catalogueLevels(kind: (typeof KINDS)[number], name: string): readonly string[] | undefined {
-  if (!Object.hasOwn(APP_PERMISSIONS, name) && !(kind === "organization" && Object.hasOwn(APP_PERMISSIONS, `organization_${name}`))) return undefined;
-  return Object.hasOwn(APP_PERMISSIONS, name) ? APP_PERMISSIONS[name] : APP_PERMISSIONS[`organization_${name}`];
-}
+export type TeamMembership = ReadonlyMap<string, ReadonlySet<string> | null>;
 
 function isIsoDate(v: unknown): v is string {
   return typeof v === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) && Number.isFinite(Date.parse(v));
@@ -81,7 +81,8 @@ function isIsoDate(v: unknown): v is string {
 
 /**
  * What the decision logic cannot read in a request or grant, or undefined when it reads all of
- * it: every permission kind, name and level must be in GitHub's catalogue (levels compared
+ * it: every permission kind, name and level must be in GitHub's catalogue of fine-grained token
+ * permissions, under any spelling the catalogue knows (levels compared
  * exactly as GitHub sends them, `read`/`write`/`admin`), the dates must be ISO 8601 timestamps
  * (`tokenExpiresAt` may be null: never expires), and the selection one of none, all, subset.
  * Anything else is never approved: it is left to an owner, or denied by `otherwise: deny`.
@@ -106,9 +107,9 @@ export function notUnderstood(access: TokenAccess): string | undefined {
         continue;
       }
       for (const [name, level] of Object.entries(map as Record<string, unknown>)) {
-        const levels = catalogueLevels(kind as (typeof KINDS)[number], name);
-        if (!levels) problems.push(`${kind} permission ${JSON.stringify(name)} is not in GitHub's catalogue`);
-        else if (typeof level !== "string" || !levels.includes(level)) problems.push(`${kind} permission ${name} at level ${JSON.stringify(level)} (known: ${levels.join(", ")})`);
+        const levels = tokenPermissionLevels(kind as (typeof KINDS)[number], name);
+        if (!levels) problems.push(`${kind} permission ${JSON.stringify(name)} is not in GitHub's catalogue of fine-grained token permissions`);
+        else if (typeof level !== "string" || !(levels as readonly string[]).includes(level)) problems.push(`${kind} permission ${name} at level ${JSON.stringify(level)} (known: ${levels.join(", ")})`);
       }
     }
   }
@@ -139,8 +140,11 @@ export function lifetimeViolation(access: Pick<TokenAccess, "since" | "tokenExpi
  * @param repositories the request's repository names, once fetched. When a rule still being
  * tried needs them and they are not given, returns `{ needsRepositories: true }`: fetch them
  * and call again. Only requests that select a subset ever need them.
+ * @param teams the members of the teams the rules name, as read for this run. A rule whose
+ * other keys hold and whose team cannot be read (or is not given) stops the evaluation: the
+ * request is left to an owner under rule `team-membership-unreadable`, never approved.
  */
-export function evaluate(access: TokenAccess, policy: ApprovalPolicy, repositories?: readonly string[]): Evaluation {
+export function evaluate(access: TokenAccess, policy: ApprovalPolicy, repositories?: readonly string[], teams?: TeamMembership): Evaluation {
   const unreadable = notUnderstood(access);
   if (unreadable) {
     const reason = `This request could not be fully read (${unreadable}), so it is not approved automatically.`;
@@ -150,8 +154,18 @@ export function evaluate(access: TokenAccess, policy: ApprovalPolicy, repositori
   const tooLong = lifetimeViolation(access, policy.patPolicy.maxLifetimeDays);
   if (tooLong) return { decided: { action: "deny", rule: LIFETIME_RULE, reason: tooLong } };
   for (const rule of policy.approval.rules) {
-    const holds = ruleHolds(rule.match, access, repositories);
+    const holds = ruleHolds(rule.match, access, repositories, teams);
     if (holds === "needs-repositories") return { needsRepositories: true };
+    if (holds === "teams-unreadable") {
+      const which = unreadableTeams(rule.match.teams ?? [], teams);
+      return {
+        decided: {
+          action: "leave",
+          rule: TEAM_UNREADABLE_RULE,
+          reason: `Rule "${rule.name}" matches by membership of ${which.join(", ")}, which could not be read; an organization owner decides.`,
+        },
+      };
+    }
     if (holds) return { decided: { action: rule.action, rule: rule.name, reason: ruleReason(rule) } };
   }
   if (policy.approval.otherwise === "deny") {
@@ -168,10 +182,16 @@ export function ruleReason(rule: ApprovalRule): string {
 }
 
 /**
- * Whether every key of `match` holds. Keys that need no repositories are checked first, so a
- * rule that fails on them never costs a repository look-up.
+ * Whether every key of `match` holds. Keys that need no look-up are checked first, so a rule
+ * that fails on them never costs a repository look-up and never depends on a team's members.
+ * `teams-unreadable` when every other key holds so far and a team it names cannot be read.
  */
-export function ruleHolds(match: RuleMatch, access: TokenAccess, repositories?: readonly string[]): boolean | "needs-repositories" {
+export function ruleHolds(
+  match: RuleMatch,
+  access: TokenAccess,
+  repositories?: readonly string[],
+  teams?: TeamMembership,
+): boolean | "needs-repositories" | "teams-unreadable" {
   if (match.owners && !globs(match.owners)(access.owner)) return false;
   if (match.repositorySelection && !match.repositorySelection.includes(access.repositorySelection)) return false;
   if (match.permissions && !withinPermissions(access.permissions, match.permissions)) return false;
@@ -180,8 +200,12 @@ export function ruleHolds(match: RuleMatch, access: TokenAccess, repositories?: 
     const days = lifetimeDays(access);
     if (days === null || days > match.maxLifetimeDays) return false;
   }
+  if (match.repositories && access.repositorySelection !== "subset") return false;
+  if (match.teams) {
+    const member = inTeams(match.teams, access.owner, teams);
+    if (member !== true) return member;
+  }
   if (match.repositories) {
-    if (access.repositorySelection !== "subset") return false;
     if (!repositories) return "needs-repositories";
     const ok = globs(match.repositories);
     return repositories.length > 0 && repositories.every((r) => ok(r));
@@ -189,20 +213,64 @@ export function ruleHolds(match: RuleMatch, access: TokenAccess, repositories?: 
   return true;
 }
 
-/** Every permission asked for is listed at an equal or higher level; repository metadata read is implied. */
+/**
+ * Whether `owner` is a member of one of `slugs`: true as soon as one readable team has them;
+ * `teams-unreadable` when none that was read has them and one could not be read.
+ */
+function inTeams(slugs: readonly string[], owner: string, teams: TeamMembership | undefined): boolean | "teams-unreadable" {
+  const login = owner.toLowerCase();
+  let unreadable = false;
+  for (const slug of slugs) {
+    const members = teams?.get(slug.toLowerCase());
+    if (members === undefined || members === null) unreadable = true;
+    else if (members.has(login)) return true;
+  }
+  return unreadable ? "teams-unreadable" : false;
+}
+
+function unreadableTeams(slugs: readonly string[], teams: TeamMembership | undefined): string[] {
+  return slugs.filter((s) => !teams?.get(s.toLowerCase())).map((s) => `team ${s}`);
+}
+
+/** The catalogue's spelling of a permission, or the name as given when the catalogue lacks it. */
+function canonical(kind: (typeof KINDS)[number], name: string): string {
+  return canonicalTokenPermission(kind, name) ?? name;
+}
+
+const EMPTY: ReadonlyMap<string, string> = new Map();
+/** Canonical maps already made, by the map object and kind: a request is read once per evaluation, not once per rule. */
+const canonicalMaps = new WeakMap<object, Partial<Record<(typeof KINDS)[number], ReadonlyMap<string, string>>>>();
+
+/** A kind's permissions keyed by the catalogue's spelling. */
+function canonicalMap(kind: (typeof KINDS)[number], map: Readonly<Record<string, string>> | undefined): ReadonlyMap<string, string> {
+  if (!map) return EMPTY;
+  let byKind = canonicalMaps.get(map);
+  if (!byKind) canonicalMaps.set(map, (byKind = {}));
+  return (byKind[kind] ??= new Map(Object.entries(map).map(([name, level]) => [canonical(kind, name), level])));
+}
+
+/**
+ * Every permission asked for is listed at an equal or higher level; repository metadata read is
+ * implied. Names on both sides are compared in the catalogue's spelling, so `administration`
+ * and `organization_administration` under organization are one permission.
+ */
 export function withinPermissions(asked: RequestedPermissions, allowed: NonNullable<RuleMatch["permissions"]>): boolean {
   for (const kind of KINDS) {
-    for (const [name, level] of Object.entries(asked[kind] ?? {})) {
+    const cap = canonicalMap(kind, allowed[kind]);
+    for (const [name, level] of canonicalMap(kind, asked[kind])) {
       if (kind === "repository" && name === "metadata" && level === "read") continue;
-      if (!levelAtLeast(allowed[kind]?.[name], level)) return false;
+      if (!levelAtLeast(cap.get(name), level)) return false;
     }
   }
   return true;
 }
 
-/** At least one listed permission is asked for at that level or higher. */
+/** At least one listed permission is asked for at that level or higher (names compared in the catalogue's spelling). */
 export function asksAnyPermission(asked: RequestedPermissions, listed: NonNullable<RuleMatch["anyPermission"]>): boolean {
-  return KINDS.some((kind) => Object.entries(listed[kind] ?? {}).some(([name, level]) => levelAtLeast(asked[kind]?.[name], level)));
+  return KINDS.some((kind) => {
+    const a = canonicalMap(kind, asked[kind]);
+    return [...canonicalMap(kind, listed[kind])].some(([name, level]) => levelAtLeast(a.get(name), level));
+  });
 }
 
 const globCache = new Map<string, (s: string) => boolean>();
@@ -233,17 +301,19 @@ export interface Revocation {
  * Whether a granted token is revoked under `revokeNonCompliant`: it never expires, outlives the
  * lifetime limit counted from when access was granted, or a deny rule would now hold for it
  * (`otherwise: deny` does not revoke). Same
- * staged contract as {@link evaluate} for repositories.
+ * staged contract as {@link evaluate} for repositories; a rule whose team cannot be read
+ * revokes nothing.
  */
 export function evaluateGrant(
   grant: TokenAccess,
   policy: ApprovalPolicy,
   repositories?: readonly string[],
+  teams?: TeamMembership,
 ): { readonly revoke: Revocation | null; readonly unreadable?: string } | { readonly needsRepositories: true } {
   // A grant the logic cannot read is neither compliant nor revoked: an owner looks at it.
   const unreadable = notUnderstood(grant);
   if (unreadable) return { revoke: null, unreadable };
-  const e = evaluate(grant, policy, repositories);
+  const e = evaluate(grant, policy, repositories, teams);
   if ("needsRepositories" in e) return e;
   // Only the lifetime limit or an explicit deny rule revokes: `otherwise: deny` is for new
   // requests, and would otherwise revoke every grant that no rule names.

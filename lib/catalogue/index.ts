@@ -37,3 +37,5 @@ export function levelAtLeast(granted: string | undefined, required: string): boo
   const g = levelRank(granted);
   return g > 0 && g >= levelRank(required);
 }
+
+export * from "./token-permissions";

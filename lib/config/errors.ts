@@ -1,4 +1,5 @@
 import { clean } from "../text";
+import type { OrganizationConfig } from "./schema";
 
 /** One problem found in an input, located by file, line and path. */
 export interface Problem {
@@ -31,6 +32,11 @@ export class ConfigError extends Error {
   constructor(
     /** The problems, in document order. */
     readonly problems: readonly Problem[],
+    /**
+     * The organizations of the file that are valid on their own (by index in `organizations`),
+     * so that checks run on valid entries (the policy rule pack) can report in the same run.
+     */
+    readonly validOrganizations: readonly { readonly index: number; readonly config: OrganizationConfig }[] = [],
   ) {
     const file = problems[0]?.file ?? "config";
     const head = problems.length === 1 ? `${file}: 1 problem` : `${file}: ${problems.length} problems`;

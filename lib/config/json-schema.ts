@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { APP_EVENTS, APP_PERMISSIONS } from "../catalogue";
+import { APP_EVENTS, APP_PERMISSIONS, TOKEN_PERMISSION_ALIASES, TOKEN_PERMISSION_KINDS, TOKEN_PERMISSIONS } from "../catalogue";
 import { credentialNames, SECRET_NAME_MAX_LENGTH, SECRET_NAME_PATTERN } from "../naming";
 import { configSchema, organizationSchema } from "./schema";
 
@@ -17,11 +17,24 @@ export function configJsonSchema(): Record<string, unknown> {
     properties: Object.fromEntries(Object.entries(APP_PERMISSIONS).map(([k, levels]) => [k, { type: "string", enum: [...levels] }])),
   };
   const events = { type: "array", items: { type: "string", enum: [...APP_EVENTS] } };
+  // Rule permissions: every fine-grained token permission of each kind, under each spelling.
+  const tokenKind = (kind: (typeof TOKEN_PERMISSION_KINDS)[number]) => ({
+    type: "object",
+    additionalProperties: false,
+    properties: Object.fromEntries([
+      ...Object.entries(TOKEN_PERMISSIONS[kind]).map(([k, levels]) => [k, { type: "string", enum: [...levels] }]),
+      ...Object.entries(TOKEN_PERMISSION_ALIASES[kind]).map(([alias, k]) => [alias, { type: "string", enum: [...TOKEN_PERMISSIONS[kind][k]], description: `Another spelling of ${k}.` }]),
+    ]),
+  });
   // The prefix is checked in code through secretNameProblem; editors get the same rules here.
   const longestSuffix = credentialNames("").privateKey.length;
   for (const o of [schema.properties.organizations.items, org]) {
     o.properties.app.properties.permissions = permissions;
     o.properties.app.properties.events = events;
+    const match = o.properties.approval.properties.rules.items.properties.match.properties;
+    for (const key of ["permissions", "anyPermission"]) {
+      for (const kind of TOKEN_PERMISSION_KINDS) match[key].properties[kind] = tokenKind(kind);
+    }
     const prefix = o.properties.credentials.properties.prefix;
     Object.assign(prefix, { pattern: SECRET_NAME_PATTERN.source, maxLength: SECRET_NAME_MAX_LENGTH - longestSuffix, not: { pattern: "^[Gg][Ii][Tt][Hh][Uu][Bb]_" } });
   }

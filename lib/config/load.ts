@@ -6,7 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { ConfigError, formatPath, showValue, stripLeadingName, type Problem } from "./errors";
-import { configSchema, enterpriseSchema, LOGIN_PATTERN, ORGANIZATION_KEYS, type EnterpriseConfig, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
+import { configSchema, enterpriseSchema, LOGIN_PATTERN, ORGANIZATION_KEYS, organizationSchema, type EnterpriseConfig, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
 import { effectivePatPolicy, enterpriseConflicts, enterpriseOf } from "./effective-policy";
 import { enterpriseStackName, sameGitHubInstance, variableStem, webRoot } from "../naming";
 
@@ -108,7 +108,7 @@ export function parseConfig(text: string, file: string): TokenPolicyConfig {
   problems.push(...enterpriseProblems(input, raw, doc, file, at));
   const result = configSchema.safeParse(input);
   if (!result.success) problems.push(...issuesToProblems(result.error.issues, input, raw, doc, file, at));
-  if (problems.length > 0) throw new ConfigError(dedupe(problems));
+  if (problems.length > 0) throw new ConfigError(dedupe(problems), validOrganizations(input.organizations, problems));
   const config = result.data as TokenPolicyConfig;
   return { ...config, organizations: config.organizations.map((org, i) => withEffectivePolicy(org, (input.organizations as unknown[])[i], config.enterprises)) };
 }
@@ -293,6 +293,8 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
     case "invalid_value":
       return `${generic ? `must be one of ${issue.values.map((v) => String(v)).join(", ")}` : stripLeadingName(issue.message)}, got ${showValue(value)}`;
     default:
+      // A check that names what is wrong itself (such as an unknown map key) says so in params.
+      if (issue.code === "custom" && (issue.params as { valueInMessage?: boolean } | undefined)?.valueInMessage) return stripLeadingName(issue.message);
       return value === undefined ? stripLeadingName(issue.message) : `${stripLeadingName(issue.message)}, got ${showValue(value)}`;
   }
 }
@@ -333,6 +335,23 @@ function getIn(obj: unknown, path: readonly PropertyKey[]): unknown {
     cur = (cur as Record<string, unknown>)[String(part)];
   }
   return cur;
+}
+
+/**
+ * The organizations with no problem of their own that parse on their own (with the defaults
+ * merged), for checks that run on valid entries. An entry with a problem reported at its path,
+ * or one that `defaults` breaks, is left out.
+ */
+function validOrganizations(orgs: unknown, problems: readonly Problem[]): { index: number; config: OrganizationConfig }[] {
+  if (!Array.isArray(orgs)) return [];
+  const out: { index: number; config: OrganizationConfig }[] = [];
+  orgs.forEach((o, index) => {
+    const own = `organizations[${index}]`;
+    if (problems.some((p) => p.path === own || p.path.startsWith(`${own}.`) || p.path.startsWith(`${own}[`))) return;
+    const parsed = organizationSchema.safeParse(o);
+    if (parsed.success) out.push({ index, config: parsed.data });
+  });
+  return out;
 }
 
 /** Logins are case-insensitive on GitHub: two entries for one org would fight over its settings. */

@@ -4,12 +4,20 @@
  */
 import { posix } from "node:path";
 import { z } from "zod";
-import { APP_EVENTS, APP_PERMISSIONS, CATALOGUE_SOURCE } from "../catalogue";
+import { APP_EVENTS, APP_PERMISSIONS, CATALOGUE_SOURCE, canonicalTokenPermissions, levelAtLeast, TOKEN_PERMISSION_KINDS, type PermissionLevel, type TokenPermissionKind } from "../catalogue";
 import { CLIENT_ID_PATTERN, credentialNames, secretNameProblem } from "../naming";
 import { didYouMean } from "../text";
 import { nonAsciiHostProblem, privateHostProblem } from "../hosts";
 
 export { privateHostProblem } from "../hosts";
+
+/**
+ * Whether a value is a mapping. Checks that compare keys run even when a key has problems (zod's
+ * `when`), and then see the value as written, which may be anything.
+ */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
 
 /** A strict object: unknown keys are reported with the keys that are allowed there. */
 function obj<T extends z.ZodRawShape>(shape: T) {
@@ -84,8 +92,6 @@ const credentialPrefix = z
     if (problem) ctx.addIssue({ code: "custom", input: prefix, message: problem });
   });
 
-const permissionLevel = oneOf(["read", "write", "admin"]);
-
 /** App permissions, checked against GitHub's `app-permissions` catalogue. */
 const appPermissions = z
   .record(z.string(), z.string({ error: "permission level must be a string" }))
@@ -118,19 +124,39 @@ const appEvents = z.array(z.string({ error: "event must be a string" })).superRe
   });
 });
 
-const patPermissionMap = z.record(
-  z.string().regex(/^[a-z][a-z0-9_]*$/, { error: "must be a permission name such as contents or members" }),
-  permissionLevel,
-);
+const patPermissionMap = z.record(z.string(), z.string({ error: "permission level must be a string" }));
 
-/** Permissions by resource kind, as GitHub reports them on a fine-grained token request. */
+/**
+ * Permissions by resource kind, as GitHub reports them on a fine-grained token request: each
+ * name and level checked against GitHub's catalogue of fine-grained token permissions for that
+ * kind, and every name turned into the catalogue's spelling (`organization_administration` under
+ * organization becomes `administration`, as requests report it), as the approval logic reads them.
+ */
 const patPermissions = obj({
   organization: patPermissionMap.optional(),
   repository: patPermissionMap.optional(),
   other: patPermissionMap.optional(),
+}).transform((perms, ctx) => {
+  const out: Partial<Record<TokenPermissionKind, Record<string, PermissionLevel>>> = {};
+  for (const kind of TOKEN_PERMISSION_KINDS) {
+    const map = perms[kind];
+    if (!map) continue;
+    const { permissions, problems } = canonicalTokenPermissions(kind, map);
+    for (const p of problems) {
+      // A wrong name is named by the message itself; the level found is shown for a wrong level.
+      ctx.addIssue({ code: "custom", path: [kind, p.key], input: map[p.key], message: p.message, ...(p.about === "name" ? { params: { valueInMessage: true } } : {}) });
+    }
+    out[kind] = permissions as Record<string, PermissionLevel>;
+  }
+  return out;
 });
 
 const glob = z.string({ error: "must be a string pattern" }).min(1, { error: "pattern must not be empty" });
+
+/** A team's slug, as in its URL; the team belongs to the organization the rule is for. */
+const teamSlug = z
+  .string({ error: "must be a team's slug" })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, { error: "must be a team's slug as in its URL (letters, digits, '-' and '_'; no organization prefix)" });
 
 const ruleMatch = obj({
   owners: z.array(glob).min(1, { error: "must list at least one pattern" }).optional(),
@@ -139,6 +165,8 @@ const ruleMatch = obj({
   permissions: patPermissions.optional(),
   anyPermission: patPermissions.optional(),
   maxLifetimeDays: days("maxLifetimeDays").optional(),
+  /** The requester is a member of one of these teams of the organization (read through the API). */
+  teams: z.array(teamSlug).min(1, { error: "must list at least one team" }).optional(),
 });
 
 const reason = z
@@ -166,15 +194,23 @@ const approval = obj({
    * `review` (and `serve`'s sweep) revoke them, dry run unless `--apply`.
    */
   revokeUnusedAfterDays: days("revokeUnusedAfterDays").optional(),
-}).superRefine((a, ctx) => {
-  const seen = new Map<string, number>();
-  a.rules.forEach((r, i) => {
-    const first = seen.get(r.name);
-    if (first !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["rules", i, "name"], input: r.name, message: `duplicate rule name (first used by rules[${first}])` });
-    } else seen.set(r.name, i);
-  });
-});
+}).superRefine(
+  (a, ctx) => {
+    // Runs even when a rule has other problems (`when`), so a duplicate name is reported in the
+    // same run: the value may not have been fully checked yet.
+    if (!isRecord(a)) return;
+    const seen = new Map<string, number>();
+    (Array.isArray(a.rules) ? a.rules : []).forEach((r: unknown, i) => {
+      const name = typeof r === "object" && r !== null ? (r as { name?: unknown }).name : undefined;
+      if (typeof name !== "string") return;
+      const first = seen.get(name);
+      if (first !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["rules", i, "name"], input: name, message: `duplicate rule name (first used by rules[${first}])` });
+      } else seen.set(name, i);
+    });
+  },
+  { when: () => true },
+);
 
 const patPolicy = obj({
   fineGrainedTokens: oneOf(["allow", "restrict"]).default("allow"),
@@ -182,7 +218,23 @@ const patPolicy = obj({
   maxLifetimeDays: days("maxLifetimeDays").default(366),
   classicTokens: oneOf(["allow", "restrict"]).default("restrict"),
   classicMaxLifetimeDays: days("classicMaxLifetimeDays").optional(),
-});
+}).superRefine(
+  (p, ctx) => {
+    // GitHub applies a classic-token lifetime only to classic tokens it lets in: with them
+    // restricted the value would be dropped without a word. Runs even when other keys have
+    // problems (`when`), so it is reported in the same run.
+    if (!isRecord(p)) return;
+    if (typeof p.classicMaxLifetimeDays === "number" && p.classicTokens !== "allow") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["classicMaxLifetimeDays"],
+        input: p.classicMaxLifetimeDays,
+        message: `is only used when classicTokens is allow, and classicTokens is ${typeof p.classicTokens === "string" ? p.classicTokens : "restrict"} (the default is restrict): remove classicMaxLifetimeDays, or allow classic tokens`,
+      });
+    }
+  },
+  { when: () => true },
+);
 
 /** An organization's PAT policy as the schema reads it (the effective-policy module fills it). */
 export const patPolicySchema = patPolicy;
@@ -261,14 +313,20 @@ const app = obj({
 const visibilityBlock = obj({
   visibility: oneOf(["selected", "private", "all"]).default("selected"),
   repositories: z.array(repoName).optional(),
-}).superRefine((v, ctx) => {
-  if (v.visibility === "selected" && !(v.repositories && v.repositories.length > 0)) {
-    ctx.addIssue({ code: "custom", path: ["repositories"], input: v.repositories, message: "must list at least one repository when visibility is selected" });
-  }
-  if (v.visibility !== "selected" && v.repositories) {
-    ctx.addIssue({ code: "custom", path: ["repositories"], input: v.repositories, message: `is only used with visibility selected, not ${v.visibility}` });
-  }
-});
+}).superRefine(
+  (v, ctx) => {
+    // Runs even when a key has problems (`when`); a visibility that is no known value says nothing.
+    if (!isRecord(v)) return;
+    const visibility = v.visibility ?? "selected";
+    if (visibility === "selected" && !(Array.isArray(v.repositories) && v.repositories.length > 0)) {
+      ctx.addIssue({ code: "custom", path: ["repositories"], input: v.repositories, message: "must list at least one repository when visibility is selected" });
+    }
+    if ((visibility === "private" || visibility === "all") && v.repositories !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["repositories"], input: v.repositories, message: `is only used with visibility selected, not ${visibility}` });
+    }
+  },
+  { when: () => true },
+);
 
 const credentials = obj({
   prefix: credentialPrefix.default("TOKEN_BROKER"),
@@ -396,7 +454,8 @@ export const organizationSchema = obj({
   /** The slug of the enterprise (in `enterprises`) that owns the organization: its PAT policy bounds the organization's. */
   enterprise: z.string({ error: "enterprise must be a string" }).regex(ENTERPRISE_SLUG_PATTERN, { error: "must be the slug of an enterprise listed in enterprises" }).optional(),
 }).superRefine((org, ctx) => {
-  if (org.allowPrivateHost) return;
+  // Runs even when other keys have problems (`when`): the values may not be checked yet.
+  if (!isRecord(org) || org.allowPrivateHost === true || typeof org.githubUrl !== "string") return;
   let host: string;
   try {
     host = new URL(org.githubUrl).hostname;
@@ -412,8 +471,30 @@ export const organizationSchema = obj({
       message: `${problem}; for a GitHub Enterprise Server on an internal network set allowPrivateHost: true for this organization`,
     });
   }
+}, { when: () => true }).superRefine(
+  (org, ctx) => {
+    // Team membership is read as the App: without members: read every teams key would be
+    // unreadable, so no rule with one could ever hold. Runs even when the rules have other
+    // problems (`when`), so it is reported in the same run.
+    if (!isRecord(org) || !isRecord(org.app) || !isRecord(org.approval)) return;
+    const perms = (org.app as { permissions?: unknown }).permissions;
+    const members = typeof perms === "object" && perms !== null ? (perms as Record<string, unknown>).members : undefined;
+    if (levelAtLeast(typeof members === "string" ? members : undefined, "read")) return;
+    const rules = (org.approval as { rules?: unknown }).rules;
+    (Array.isArray(rules) ? rules : []).forEach((r: unknown, i) => {
+      const teams = typeof r === "object" && r !== null ? (r as { match?: { teams?: unknown } }).match?.teams : undefined;
+      if (teams === undefined) return;
+      ctx.addIssue({
+        code: "custom",
+        path: ["approval", "rules", i, "match", "teams"],
+        input: teams,
+        message: "matches by team membership, which the App reads through the API: set app.permissions.members to read (the manifest then asks for it)",
+      });
+    });
+  },
+  { when: () => true },
   // An entry that failed validation is reported, not completed: the overwrite needs both parts.
-}).overwrite((org) => (org.app?.permissions && org.verify?.evidence ? { ...org, app: { ...org.app, permissions: withEvidencePermissions(org.app.permissions, org.verify.evidence) } } : org));
+).overwrite((org) => (org.app?.permissions && org.verify?.evidence ? { ...org, app: { ...org.app, permissions: withEvidencePermissions(org.app.permissions, org.verify.evidence) } } : org));
 
 /**
  * The App's permissions with the read permissions `verify.evidence` needs added

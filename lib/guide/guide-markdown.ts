@@ -129,6 +129,7 @@ export function sentence(rule: ApprovalRule): string {
   if (m.repositories) what.push(`to repositories matching ${m.repositories.map(md).join(", ")}`);
   else if (m.repositorySelection) what.push(`to ${m.repositorySelection.map((r) => REPOSITORY_SELECTION_WORDS[r]).join(" or ")}`);
   if (m.owners) what.push(`for accounts matching ${m.owners.map(md).join(", ")}`);
+  if (m.teams) what.push(`for members of ${m.teams.map((t) => `team ${md(t)}`).join(" or ")}`);
   if (m.maxLifetimeDays !== undefined) what.push(`for up to ${m.maxLifetimeDays} days`);
   const verb = rule.action === "approve" ? "is approved automatically" : "is denied";
   const text = what.join(" ");

@@ -4,6 +4,7 @@
  * its test share it, and the test proves each one against the decision logic.
  */
 import { evaluate, type TokenAccess } from "../approval/evaluate";
+import { tokenFormParameter } from "../catalogue";
 import type { ApprovalRule, OrganizationConfig } from "../config/schema";
 import { webRoot } from "../naming";
 import { md } from "../text";
@@ -66,6 +67,7 @@ export function tokenRequestTemplate(org: OrganizationConfig, ruleIndex: number)
   const selection = chooseSelection(rule);
   const byHand: string[] = [];
   if (m.owners) byHand.push(`Only accounts matching ${m.owners.map(md).join(" or ")} are approved by this rule.`);
+  if (m.teams) byHand.push(`Only members of ${m.teams.map((t) => `team ${md(t)}`).join(" or ")} are approved by this rule.`);
   if (m.repositories) byHand.push(`Repository access: choose "Only select repositories" and pick only repositories matching ${m.repositories.map(md).join(" or ")}.`);
   else if (selection === "subset") byHand.push(`Repository access: choose "Only select repositories".`);
   else if (selection === "none") byHand.push(`Repository access: choose "Public repositories" (no repository of ${org.login}).`);
@@ -77,7 +79,8 @@ export function tokenRequestTemplate(org: OrganizationConfig, ruleIndex: number)
     ["target_name", org.login],
     ["expires_in", String(expiresInDays)],
   ];
-  for (const kind of ["repository", "organization", "other"] as const) for (const [name, level] of Object.entries(permissions[kind]).sort()) params.push([name, level]);
+  // The form's parameter names: organization permissions keep their organization_ prefix there.
+  for (const kind of ["repository", "organization", "other"] as const) for (const [name, level] of Object.entries(permissions[kind]).sort()) params.push([tokenFormParameter(kind, name), level]);
 
   const template: TokenRequestTemplate = {
     rule: rule.name,
@@ -89,7 +92,12 @@ export function tokenRequestTemplate(org: OrganizationConfig, ruleIndex: number)
     url: hasTemplateUrls(org.githubUrl) ? `${webRoot(org.githubUrl)}/settings/personal-access-tokens/new?${new URLSearchParams(params).toString()}` : undefined,
   };
   // Proven, not assumed: the request made this way must be decided by this very rule.
-  const decided = evaluate(requestFromTemplate(org, ruleIndex, template), { patPolicy: org.patPolicy, approval: org.approval }, exampleRepositories(rule));
+  // A member following byHand is in this rule's teams, and in no other team a rule names.
+  const request = requestFromTemplate(org, ruleIndex, template);
+  const mine = new Set((m.teams ?? []).map((t) => t.toLowerCase()));
+  const named = org.approval.rules.flatMap((r) => r.match.teams ?? []).map((t) => t.toLowerCase());
+  const teams = new Map(named.map((t) => [t, new Set(mine.has(t) ? [request.owner.toLowerCase()] : [])]));
+  const decided = evaluate(request, { patPolicy: org.patPolicy, approval: org.approval }, exampleRepositories(rule), teams);
   const by = "decided" in decided ? decided.decided : undefined;
   if (!by || by.rule !== rule.name || by.action !== "approve") {
     return { ...template, url: undefined, shadowedBy: by ? `${by.rule} (${by.action})` : "a rule that needs repositories" };

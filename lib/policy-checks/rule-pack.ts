@@ -6,6 +6,9 @@ import type { OrganizationConfig } from "../config/schema";
 import { appAdministrationWrite } from "./rules/app-administration-write";
 import { approvalAppMismatch } from "./rules/approval-app-mismatch";
 import { approvalNotRequired } from "./rules/approval-not-required";
+import { approveOrganizationWrite } from "./rules/approve-organization-write";
+import { approveOwnersGlobOnly } from "./rules/approve-owners-glob-only";
+import { approveWithoutPermissionCap } from "./rules/approve-without-permission-cap";
 import { approveWriteAllRepositories } from "./rules/approve-write-all-repositories";
 import { classicTokensAllowed } from "./rules/classic-tokens-allowed";
 import { eventsWithoutWebhook } from "./rules/events-without-webhook";
@@ -23,6 +26,9 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   classicTokensAllowed,
   approvalNotRequired,
   approveWriteAllRepositories,
+  approveWithoutPermissionCap,
+  approveOrganizationWrite,
+  approveOwnersGlobOnly,
   longTokenLifetime,
   approvalAppMismatch,
   plaintextPrivateKey,

@@ -256,7 +256,7 @@ function diffRules(org: string, a: readonly ApprovalRule[], b: readonly Approval
  * `b` may fail to hold where `a` held (it matches less).
  */
 export function matchWidened(a: RuleMatch, b: RuleMatch): boolean {
-  for (const key of ["owners", "repositories", "repositorySelection"] as const) {
+  for (const key of ["owners", "repositories", "repositorySelection", "teams"] as const) {
     if (a[key] && !b[key]) return true;
     if (a[key] && b[key] && b[key]!.some((x) => !(a[key] as readonly string[]).includes(x))) return true;
   }
@@ -284,6 +284,7 @@ export function matchWidened(a: RuleMatch, b: RuleMatch): boolean {
 export function summarizeMatch(m: RuleMatch): string {
   const parts: string[] = [];
   if (m.owners) parts.push(`owners ${m.owners.join(", ")}`);
+  if (m.teams) parts.push(`teams ${m.teams.join(", ")}`);
   if (m.repositories) parts.push(`repositories ${m.repositories.join(", ")}`);
   if (m.repositorySelection) parts.push(`selection ${m.repositorySelection.join("/")}`);
   const perms = (p: NonNullable<RuleMatch["permissions"]>) =>

@@ -8,6 +8,7 @@ import { evaluate, evaluateGrant, type ApprovalPolicy, type ReviewAction } from 
 import type { GitHubClient } from "../github/client";
 import type { Outcome } from "./apply";
 import { GONE, listAccess, repositoryNames, type ListedAccess, type RawAccess } from "./listing";
+import { TeamMembers, teamsNamed } from "./teams";
 
 /** One decision, as printed and returned. */
 export interface DecisionRecord {
@@ -49,21 +50,32 @@ function recordOf(r: RawAccess): Pick<DecisionRecord, "requestId" | "owner" | "t
 
 /**
  * Decides every pending request, pushing each decision onto `into`; `progress` gets the count
- * after each page. `pages` (every pending request of the organization when not given) narrows
- * what is decided, for example to the requests of some tokens, as `serve` does; it must be read
- * from GitHub.
+ * after each page. The members of the teams the rules name are read once, when the first page
+ * has a request (`teams` caches them; pass one to share it with {@link checkGrants}). `pages`
+ * (every pending request of the organization when not given) narrows what is decided, for
+ * example to the requests of some tokens, as `serve` does; it must be read from GitHub.
  */
-export async function decidePending(client: GitHubClient, org: string, policy: ApprovalPolicy, into: DecisionRecord[], progress: (decided: number) => void = () => {}, pages: AsyncIterable<ListedAccess[]> = listAccess(client, org, "request")): Promise<void> {
+export async function decidePending(
+  client: GitHubClient,
+  org: string,
+  policy: ApprovalPolicy,
+  into: DecisionRecord[],
+  progress: (decided: number) => void = () => {},
+  teams: TeamMembers = new TeamMembers(client, org),
+  pages: AsyncIterable<ListedAccess[]> = listAccess(client, org, "request"),
+): Promise<void> {
+  const slugs = teamsNamed(policy);
   for await (const page of pages) {
+    const members = slugs.length && page.length ? await teams.of(slugs) : undefined;
     for (const { raw: r, access } of page) {
-      let e = evaluate(access, policy);
+      let e = evaluate(access, policy, undefined, members);
       if ("needsRepositories" in e) {
         const names = await repositoryNames(client, "request", org, r.id);
         if (names === GONE) {
           into.push({ ...recordOf(r), action: "leave", rule: "gone", reason: "No longer pending when its repositories were read: withdrawn, or decided meanwhile.", outcome: "already-decided" });
           continue;
         }
-        e = evaluate(access, policy, names);
+        e = evaluate(access, policy, names, members);
       }
       if (!("decided" in e)) throw new Error("evaluate asked for repositories twice");
       into.push({ ...recordOf(r), ...e.decided });
@@ -110,7 +122,7 @@ export function unusedRevocation(g: Pick<RawAccess, "access_granted_at" | "token
 /**
  * Checks every granted token under `revokeNonCompliant` and `revokeUnusedAfterDays` (as
  * `checks` says): the ones to revoke, and the ones it cannot read (left to an owner, never
- * revoked).
+ * revoked). A deny rule whose team cannot be read revokes nothing.
  */
 export async function checkGrants(
   client: GitHubClient,
@@ -119,22 +131,25 @@ export async function checkGrants(
   into: { revocations: RevocationRecord[]; unreadableGrants: UnreadableGrant[] },
   progress: (checked: number) => void = () => {},
   checks: GrantChecks = {},
+  teams: TeamMembers = new TeamMembers(client, org),
 ): Promise<void> {
   const nonCompliant = checks.nonCompliant ?? true;
   const now = checks.now ?? Date.now();
   let checked = 0;
+  const slugs = teamsNamed(policy);
   for await (const page of listAccess(client, org, "grant")) {
+    const members = nonCompliant && slugs.length && page.length ? await teams.of(slugs) : undefined;
     for (const { raw: g, access } of page) {
       if (!nonCompliant) {
         const unused = unusedCheck(g, checks.unusedAfterDays, now, into);
         if (unused) into.revocations.push({ tokenId: g.id, owner: g.owner?.login ?? "?", tokenName: g.token_name, reason: unused });
         continue;
       }
-      let e = evaluateGrant(access, policy);
+      let e = evaluateGrant(access, policy, undefined, members);
       if ("needsRepositories" in e) {
         const names = await repositoryNames(client, "grant", org, g.id);
         if (names === GONE) continue; // revoked meanwhile: nothing left to revoke
-        e = evaluateGrant(access, policy, names);
+        e = evaluateGrant(access, policy, names, members);
       }
       if (!("revoke" in e)) throw new Error("evaluateGrant asked for repositories twice");
       if (e.unreadable) into.unreadableGrants.push({ tokenId: g.id, owner: g.owner?.login ?? "?", tokenName: g.token_name, unreadable: e.unreadable });

@@ -2,12 +2,13 @@
  * What a change of the approval rules does to an organization's real tokens: the base and the
  * head config's rules applied to today's pending requests and granted tokens. One listing of
  * each kind; a request's repositories are read once, and only when a rule of either config needs
- * them. Read-only: nothing is decided on GitHub.
+ * them; each team either config names is read once. Read-only: nothing is decided on GitHub.
  */
 import { evaluate, evaluateGrant, type ApprovalPolicy, type Evaluation, type ReviewAction, type TokenAccess } from "../approval/evaluate";
 import type { OrganizationConfig } from "../config/schema";
 import type { GitHubClient } from "../github/client";
 import { GONE, listAccess, repositoryNames } from "./listing";
+import { TeamMembers, teamsNamed } from "./teams";
 
 /** One pending request whose outcome the change alters. */
 export interface ChangedRequest {
@@ -64,6 +65,11 @@ export async function liveImpact(client: GitHubClient, base: OrganizationConfig 
   let granted = 0;
   let gone = 0;
 
+  // The teams either config names, read once for the whole run (only when something is listed).
+  const slugs = [...new Set([...(b ? teamsNamed(b) : []), ...teamsNamed(h)])];
+  const teamReader = new TeamMembers(client, login);
+  const teamsFor = async (listed: number) => (slugs.length && listed ? teamReader.of(slugs) : undefined);
+
   /** Both configs' decisions, reading the repositories at most once. */
   const both = async <T>(kind: "request" | "grant", access: TokenAccess, decide: (p: ApprovalPolicy, repos?: readonly string[]) => T | { needsRepositories: true }): Promise<[T | undefined, T] | typeof GONE> => {
     let bb = b ? decide(b, undefined) : undefined;
@@ -79,9 +85,10 @@ export async function liveImpact(client: GitHubClient, base: OrganizationConfig 
   };
 
   for await (const page of listAccess(client, login, "request")) {
+    const teams = await teamsFor(page.length);
     for (const { access } of page) {
       pending++;
-      const r = await both<Evaluation>("request", access, (p, repos) => evaluate(access, p, repos));
+      const r = await both<Evaluation>("request", access, (p, repos) => evaluate(access, p, repos, teams));
       if (r === GONE) {
         gone++;
         continue;
@@ -98,9 +105,10 @@ export async function liveImpact(client: GitHubClient, base: OrganizationConfig 
 
   if (head.approval.revokeNonCompliant) {
     for await (const page of listAccess(client, login, "grant")) {
+      const teams = await teamsFor(page.length);
       for (const { access } of page) {
         granted++;
-        const r = await both("grant", access, (p, repos) => evaluateGrant(access, p, repos));
+        const r = await both("grant", access, (p, repos) => evaluateGrant(access, p, repos, teams));
         if (r === GONE) {
           gone++;
           continue;

@@ -54,7 +54,7 @@ export async function decideBatch(session: OrganizationSession, org: Organizatio
   const wanted = new Map(trusted.map((q) => [q.requestId, q]));
   const policy: ApprovalPolicy = { patPolicy: org.patPolicy, approval: org.approval };
   const decisions: DecisionRecord[] = [];
-  await decidePending(session.client, org.login, policy, decisions, undefined, onlyRequests(pendingRequestsOfTokens(session.client, org.login, trusted.map((q) => q.tokenId)), wanted));
+  await decidePending(session.client, org.login, policy, decisions, undefined, undefined /* team members read per batch */, onlyRequests(pendingRequestsOfTokens(session.client, org.login, trusted.map((q) => q.tokenId)), wanted));
   const byId = new Map(decisions.map((d) => [d.requestId, d]));
   for (const q of trusted) {
     const decision = byId.get(q.requestId);

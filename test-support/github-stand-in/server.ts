@@ -129,6 +129,8 @@ export interface OrgState {
   credentialAuthorizations?: Record<string, unknown>[];
   /** Installations of other Apps (installed through the stand-in's install page or the enterprise API). */
   appInstallations?: Map<number, NonNullable<OrgState["installation"]>>;
+  /** Teams by slug (lower case): their members' logins. */
+  teams?: Map<string, string[]>;
 }
 
 /** A manifest posted to the stand-in's new-App page. */
@@ -507,6 +509,16 @@ export class GitHubStandIn {
       return { status: 200, body: page.map((g) => this.grantBody(org!, g)), headers };
     });
 
+    this.route("GET", "/orgs/{org}/teams/{team_slug}/members", "installation", ({ org, params, query, installationId }) => {
+      // As GitHub: an installation without the members permission is refused; an unknown team is 404.
+      const inst = [org!.installation, ...(org!.appInstallations?.values() ?? [])].find((i) => i?.id === installationId);
+      if (!inst?.permissions.members) return { status: 403, body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" } };
+      const members = org!.teams?.get(params.team_slug.toLowerCase());
+      if (!members) return notFound;
+      const { page, headers } = this.paginate(members, query, `/orgs/${org!.login}/teams/${params.team_slug}/members`);
+      return { status: 200, body: page.map((login) => simpleUser(login, 100_000 + (hash(login) % 900_000), this.url)), headers };
+    });
+
     this.route("GET", "/orgs/{org}/personal-access-tokens/{pat_id}/repositories", "installation", ({ org, params, query }) => {
       const g = org!.grants.get(Number(params.pat_id));
       if (!g) return notFound;
@@ -709,6 +721,12 @@ export class GitHubStandIn {
   }
 
   /** What an owner's click on the install page does: installs the App on the organization. */
+  /** Adds (or replaces) a team of `login` with these members. */
+  addTeam(login: string, slug: string, members: string[]): void {
+    const org = this.orgs.get(login.toLowerCase())!;
+    (org.teams ??= new Map()).set(slug.toLowerCase(), members);
+  }
+
   installAppOn(login: string, appId: number, repositorySelection: "all" | "selected" = "all"): number {
     const org = this.orgs.get(login.toLowerCase())!;
     const app = this.apps.get(appId)!;

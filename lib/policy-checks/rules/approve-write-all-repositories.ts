@@ -1,6 +1,14 @@
 import { levelAtLeast } from "../../catalogue";
 import { compliant, nonCompliant, notApplicable, type PolicyRule } from "../rule";
 
+/**
+ * A repository pattern that matches every repository name: only wildcards, at least one `*`,
+ * and at most one `?` (names have at least one character), such as `*` or `?*`.
+ */
+export function matchesEveryRepository(pattern: string): boolean {
+  return /^[*?]+$/.test(pattern) && pattern.includes("*") && pattern.split("?").length - 1 <= 1;
+}
+
 /** No approve rule may grant write access to every repository. */
 export const approveWriteAllRepositories: PolicyRule = {
   id: "approve-write-all-repositories",
@@ -13,7 +21,8 @@ export const approveWriteAllRepositories: PolicyRule = {
     if (approves.length === 0) return notApplicable;
     const wide = approves.filter(({ r }) => {
       const m = r.match;
-      const allowsAll = !m.repositories && (!m.repositorySelection || m.repositorySelection.includes("all"));
+      // All repositories: the selection all, or a subset whose patterns match every name.
+      const allowsAll = m.repositories ? m.repositories.some(matchesEveryRepository) : !m.repositorySelection || m.repositorySelection.includes("all");
       // Without a permissions cap any permission may be asked for; with one, any repository
       // permission listed at write or above is grantable.
       const allowsWrite = !m.permissions || Object.values(m.permissions.repository ?? {}).some((l) => levelAtLeast(l, "write"));
