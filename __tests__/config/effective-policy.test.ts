@@ -74,6 +74,8 @@ describe("enterprises in the config", () => {
       expect.stringMatching(/organizations\[0\]\.patPolicy\.maxLifetimeDays: is 366 days, but enterprise acme caps the lifetime of fine-grained tokens at 90 days; declare at most 90/),
       expect.stringMatching(/organizations\[0\]\.patPolicy\.classicTokens: is restrict, but enterprise acme allows personal access tokens \(classic\)/),
       expect.stringMatching(/organizations\[0\]\.patPolicy\.classicMaxLifetimeDays: is 60 days, but enterprise acme caps the lifetime of personal access tokens \(classic\) at 30 days/),
+      // declared with classic tokens restricted, the lifetime would be dropped (issue 20's check, on the effective policy)
+      expect.stringMatching(/organizations\[0\]\.patPolicy\.classicMaxLifetimeDays: is only used when classicTokens is allow, and classicTokens is restrict/),
     ]);
   });
 
@@ -150,9 +152,13 @@ describe("effectivePatPolicy", () => {
 
 describe("enterpriseBindings", () => {
   test("names what the enterprise decides and the caps in force, nothing when it lets organizations decide", () => {
-    const e = bounds({ fineGrainedTokens: "allow", maxLifetimeDays: 90, classicMaxLifetimeDays: 30 });
-    expect(enterpriseBindings(effectivePatPolicy({}, e), e)).toEqual({ fineGrainedTokens: "allow", maxLifetimeDays: "90 days", classicMaxLifetimeDays: "30 days" });
-    expect(enterpriseBindings(effectivePatPolicy({ maxLifetimeDays: 30 }, e), e)).toEqual({ fineGrainedTokens: "allow", classicMaxLifetimeDays: "30 days" });
+    const e = bounds({ fineGrainedTokens: "allow", classicTokens: "allow", maxLifetimeDays: 90, classicMaxLifetimeDays: 30 });
+    expect(enterpriseBindings(effectivePatPolicy({}, e), e)).toEqual({ fineGrainedTokens: "allow", classicTokens: "allow", maxLifetimeDays: "90 days", classicMaxLifetimeDays: "30 days" });
+    expect(enterpriseBindings(effectivePatPolicy({ maxLifetimeDays: 30 }, e), e)).toEqual({ fineGrainedTokens: "allow", classicTokens: "allow", classicMaxLifetimeDays: "30 days" });
+    // the enterprise's classic cap is not in force where classic tokens stay out (the organization decides, and restricts by default)
+    const capOnly = bounds({ classicMaxLifetimeDays: 30 });
+    expect(effectivePatPolicy({}, capOnly).classicMaxLifetimeDays).toBeUndefined();
+    expect(effectivePatPolicy({ classicTokens: "allow" }, capOnly).classicMaxLifetimeDays).toBe(30);
     expect(enterpriseBindings(effectivePatPolicy({}, bounds({})), bounds({}))).toEqual({});
     expect(enterpriseBindings(effectivePatPolicy({}), undefined)).toEqual({});
   });

@@ -1,6 +1,6 @@
 /**
  * `token-policy seal`: seals the App's private key for one secret target (libsodium sealed box
- * with the target's public key), so `AppCredentials` passes it as `encrypted_value` and
+ * with the target's public key), so `AppCredentials` passes it as `value_encrypted` and
  * Terraform state holds only ciphertext. Prints the TF_VAR line and the key id; nothing else
  * secret.
  */

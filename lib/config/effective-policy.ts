@@ -15,7 +15,7 @@
  * `verify` read it as `patPolicy` of a loaded organization.
  */
 import { z } from "zod";
-import { enterprisePatPolicySchema, patPolicySchema, type EnterpriseConfig, type OrganizationConfig, type PatPolicyConfig, type PatPolicyInput } from "./schema";
+import { classicLifetimeUnused, enterprisePatPolicySchema, patPolicySchema, type EnterpriseConfig, type OrganizationConfig, type PatPolicyConfig, type PatPolicyInput } from "./schema";
 
 /** An enterprise's PAT policy, with defaults applied. */
 export type EnterprisePatPolicyConfig = z.output<typeof enterprisePatPolicySchema>;
@@ -83,6 +83,9 @@ export function enterpriseConflicts(declared: unknown, enterprise: EnterpriseBou
       out.push({ key, message: `is ${days} days, but ${name} caps the lifetime of ${key === "maxLifetimeDays" ? TAB.fineGrainedTokens : TAB.classicTokens} at ${cap} days; declare at most ${cap} or leave ${key} out` });
     }
   }
+  // A classic lifetime where the effective policy keeps classic tokens out would be dropped.
+  const classic = typeof d.classicTokens === "string" ? d.classicTokens : e.classicTokens === "organizations-decide" ? "restrict" : e.classicTokens;
+  if (typeof d.classicMaxLifetimeDays === "number" && classic !== "allow") out.push({ key: "classicMaxLifetimeDays", message: classicLifetimeUnused(classic) });
   return out;
 }
 
@@ -102,7 +105,8 @@ export function effectivePatPolicy(declared: PatPolicyInput | undefined, enterpr
     if (e.requireApproval !== "organizations-decide") fill("requireApproval", e.requireApproval);
     fill("maxLifetimeDays", e.maxLifetimeDays);
     if (e.classicTokens !== "organizations-decide") fill("classicTokens", e.classicTokens);
-    fill("classicMaxLifetimeDays", e.classicMaxLifetimeDays);
+    // The enterprise's classic cap applies only where classic tokens are let in at all.
+    if ((input.classicTokens ?? "restrict") === "allow") fill("classicMaxLifetimeDays", e.classicMaxLifetimeDays);
   }
   return patPolicySchema.parse(input);
 }

@@ -212,29 +212,18 @@ const approval = obj({
   { when: () => true },
 );
 
+/** Why `classicMaxLifetimeDays` does nothing when classic tokens are `classicTokens` (not allow). */
+export function classicLifetimeUnused(classicTokens: string): string {
+  return `is only used when classicTokens is allow, and classicTokens is ${classicTokens} (the default is restrict): remove classicMaxLifetimeDays, or allow classic tokens`;
+}
+
 const patPolicy = obj({
   fineGrainedTokens: oneOf(["allow", "restrict"]).default("allow"),
   requireApproval: z.boolean({ error: "must be true or false" }).default(true),
   maxLifetimeDays: days("maxLifetimeDays").default(366),
   classicTokens: oneOf(["allow", "restrict"]).default("restrict"),
   classicMaxLifetimeDays: days("classicMaxLifetimeDays").optional(),
-}).superRefine(
-  (p, ctx) => {
-    // GitHub applies a classic-token lifetime only to classic tokens it lets in: with them
-    // restricted the value would be dropped without a word. Runs even when other keys have
-    // problems (`when`), so it is reported in the same run.
-    if (!isRecord(p)) return;
-    if (typeof p.classicMaxLifetimeDays === "number" && p.classicTokens !== "allow") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["classicMaxLifetimeDays"],
-        input: p.classicMaxLifetimeDays,
-        message: `is only used when classicTokens is allow, and classicTokens is ${typeof p.classicTokens === "string" ? p.classicTokens : "restrict"} (the default is restrict): remove classicMaxLifetimeDays, or allow classic tokens`,
-      });
-    }
-  },
-  { when: () => true },
-);
+});
 
 /** An organization's PAT policy as the schema reads it (the effective-policy module fills it). */
 export const patPolicySchema = patPolicy;
@@ -491,6 +480,24 @@ export const organizationSchema = obj({
         message: "matches by team membership, which the App reads through the API: set app.permissions.members to read (the manifest then asks for it)",
       });
     });
+  },
+  { when: () => true },
+).superRefine(
+  (org, ctx) => {
+    // GitHub applies a classic-token lifetime only to classic tokens it lets in: with them
+    // restricted the value would be dropped without a word. Under an enterprise the loader checks
+    // this on the effective policy (the enterprise may allow classic tokens for the organization).
+    // Runs even when other keys have problems (`when`), so it is reported in the same run.
+    if (!isRecord(org) || org.enterprise !== undefined || !isRecord(org.patPolicy)) return;
+    const p = org.patPolicy as Record<string, unknown>;
+    if (typeof p.classicMaxLifetimeDays === "number" && p.classicTokens !== "allow") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["patPolicy", "classicMaxLifetimeDays"],
+        input: p.classicMaxLifetimeDays,
+        message: classicLifetimeUnused(typeof p.classicTokens === "string" ? p.classicTokens : "restrict"),
+      });
+    }
   },
   { when: () => true },
   // An entry that failed validation is reported, not completed: the overwrite needs both parts.
