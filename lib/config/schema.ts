@@ -399,6 +399,8 @@ const backend = z.discriminatedUnion(
  */
 export function guidePathProblem(path: string, allowGitHubPaths = false): string | undefined {
   const p = path.toLowerCase();
+  // `.github//workflows/x.yml` or `.github/./workflows/x.yml` must not slip past the checks below.
+  if (p.split("/").some((s) => s === "" || s === "." || s === "..")) return "must be a relative path inside the repository, without empty, . or .. segments";
   if (p.startsWith(".github/workflows/")) return "is a workflow file: GitHub would run what the guide's text says";
   if (p === "codeowners" || p === ".github/codeowners" || p === "docs/codeowners") return "is a CODEOWNERS file: the guide's text would decide who must approve changes";
   if (p.startsWith(".github/") && !allowGitHubPaths) return "is under .github/, which GitHub reads as configuration (set guide.allowGitHubPaths: true to mean it)";
