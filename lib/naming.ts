@@ -91,9 +91,17 @@ export function variableNames(login: string): VariableNames {
     privateKey: `${s}_app_private_key`,
     actionsSealed: `${s}_app_private_key_actions_sealed`,
     dependabotSealed: `${s}_app_private_key_dependabot_sealed`,
-    environmentSealed: (repository, environment) =>
-      `${s}_app_private_key_env_${(repository + "__" + environment).toLowerCase().replace(/[^a-z0-9_]/g, "_")}_sealed`,
+    environmentSealed: (repository, environment) => `${s}_app_private_key_env_${environmentInputPart(repository, environment)}_sealed`,
   };
+}
+
+/**
+ * The part of an environment's sealed-key input name that names the environment. Different
+ * environments can share it (`release-tools` and `release_tools`, `pre-prod` and `pre prod`): the
+ * loader refuses that, since one would be given a key sealed for the other's public key.
+ */
+export function environmentInputPart(repository: string, environment: string): string {
+  return (repository + "__" + environment).toLowerCase().replace(/[^a-z0-9_]/g, "_");
 }
 
 /**

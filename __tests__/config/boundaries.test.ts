@@ -146,6 +146,10 @@ describe("where the member guide may be written", () => {
     expect(() => parseConfig(yaml([orgEntry({ guide: { repository: "r", path: ".github/TOKENS.md", allowGitHubPaths: true } })]), "p.yaml")).not.toThrow();
     expect(problems(yaml([orgEntry({ guide: { repository: "r", path: ".github/workflows/x.yml", allowGitHubPaths: true } })]))).toEqual([expect.stringContaining("is a workflow file")]);
     expect(problems(yaml([orgEntry({ guide: { repository: "r", path: ".github/CODEOWNERS", allowGitHubPaths: true } })]))).toEqual([expect.stringContaining("is a CODEOWNERS file")]);
+    // An empty segment does not make a workflow path another file.
+    for (const path of [".github//workflows/x.yml", ".github/workflows//x.yml", "docs//CODEOWNERS", "profile/"]) {
+      expect([path, problems(yaml([orgEntry({ guide: { repository: "r", path, allowGitHubPaths: true } })]))]).toEqual([path, [expect.stringContaining("guide.path: must be a relative path inside the repository, without empty, . or .. segments")]]);
+    }
   });
 
   test("the default and ordinary paths are fine", () => {

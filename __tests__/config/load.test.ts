@@ -173,6 +173,23 @@ describe("loadConfig", () => {
     expect(lines).toEqual([expect.stringMatching(/credentials\.environments\[1\]: duplicate environment \(first listed at environments\[0\]\), got \{"repository":"release-tools","environment":"Production"\}$/)]);
   });
 
+  test("fails on two environments whose sealed-key inputs would share a name", () => {
+    // GIVEN release-tools/production and release_tools/production, and pre-prod and "pre prod" of one repository
+    const environments = [
+      { repository: "release-tools", environment: "production" },
+      { repository: "release_tools", environment: "production" },
+      { repository: "web", environment: "pre-prod" },
+      { repository: "web", environment: "pre prod" },
+    ];
+    // WHEN the file is loaded
+    const lines = problems(yaml([orgEntry({ credentials: { actions: { visibility: "all" }, environments } })]));
+    // THEN both pairs are named, each with the input they would share
+    expect(lines).toEqual([
+      expect.stringMatching(/credentials\.environments\[1\]: release_tools\/production and release-tools\/production \(environments\[0\]\) would share one sealed-key input \(…_app_private_key_env_release_tools__production_sealed\)/),
+      expect.stringMatching(/credentials\.environments\[3\]: web\/pre prod and web\/pre-prod \(environments\[2\]\) would share one sealed-key input \(…_app_private_key_env_web__pre_prod_sealed\)/),
+    ]);
+  });
+
   test("fails on duplicate rule names", () => {
     const rules = [{ name: "r", action: "deny" }, { name: "r", action: "approve" }];
     expect(problems(yaml([orgEntry({ approval: { rules } })]))).toEqual([expect.stringMatching(/approval\.rules\[1\]\.name: duplicate rule name/)]);

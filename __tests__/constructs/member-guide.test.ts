@@ -20,6 +20,10 @@ describe("MemberGuide", () => {
     );
   });
 
+  test.each([".github//workflows/tokens.yml", ".github/./workflows/tokens.yml", "docs/../.github/workflows/tokens.yml"])("fails when the path is %s, a workflow reached through an empty, . or .. segment", (path) => {
+    expect(() => new MemberGuide(newStack(), "guide", { organization, repository: "payments-service", path, allowGitHubPaths: true })).toThrow("without empty, . or .. segments");
+  });
+
   test("fails for another path under .github/ unless allowGitHubPaths is set", () => {
     expect(() => new MemberGuide(newStack(), "guide", { organization, repository: "r", path: ".github/TOKENS.md" })).toThrow(
       'MemberGuide: path ".github/TOKENS.md" is under .github/, which GitHub reads as configuration (set guide.allowGitHubPaths: true to mean it) (acme-corp/guide)',

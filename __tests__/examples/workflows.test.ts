@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { validateWorkflow } from "@action-validator/core";
@@ -71,6 +72,20 @@ describe("example workflows", () => {
     expect(check).toBeLessThan(terraform);
     // terraform init may not pick another build than the lock file names.
     expect(runs[terraform]).toContain("-lockfile=readonly");
+  });
+
+  test("deploy.yml stops before Terraform when an organization that needs the owner's PAT has none, rather than deploy as the App", () => {
+    const wf = parse(readFileSync(join(dir, "deploy.yml"), "utf8"));
+    const steps = wf.jobs.deploy.steps;
+    const deploy = steps.findIndex((s: any) => /cdktf deploy/.test(s.run ?? ""));
+    // The deploy falls back to the App's token when the secret is empty: an empty secret must stop the job first.
+    expect(steps[deploy].env.GITHUB_TOKEN).toContain("matrix.org.needsOwnerToken && secrets.TOKEN_POLICY_OWNER_PAT ||");
+    const check = steps.findIndex((s: any) => s.if === "matrix.org.needsOwnerToken" && s.env?.OWNER_PAT === "${{ secrets.TOKEN_POLICY_OWNER_PAT }}");
+    expect(check).toBeGreaterThanOrEqual(0);
+    expect(check).toBeLessThan(deploy);
+    const run = (pat: string) => spawnSync("bash", ["-e", "-c", steps[check].run], { env: { PATH: process.env.PATH, ORG: "acme-corp", OWNER_PAT: pat }, encoding: "utf8" });
+    expect(run("")).toMatchObject({ status: 1, stdout: expect.stringContaining("::error::secret TOKEN_POLICY_OWNER_PAT is missing from environment token-policy-acme-corp") });
+    expect(run("set").status).toBe(0);
   });
 
   test("deploy.yml deploys every enterprise stack in one job without any GitHub token", () => {

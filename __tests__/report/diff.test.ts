@@ -51,6 +51,35 @@ describe("diffConfigs", () => {
     ]);
   });
 
+  test("revokeUnusedAfterDays removed or raised is a loosening; set or lowered is not", () => {
+    // GIVEN acme-corp revokes tokens unused for 30 days
+    const before = base();
+    before.organizations[0].approval.revokeUnusedAfterDays = 30;
+    const later = base();
+    later.organizations[0].approval.revokeUnusedAfterDays = 90;
+    // WHEN the setting is removed, raised, or set where there was none
+    const show = (a: unknown, b: unknown) => diffConfigs(load(a), load(b)).map((c) => [c.org, c.score, c.text]);
+    // THEN each is listed, the loosenings as widening access
+    expect(show(before, base())).toEqual([["acme-corp", 75, "Approval loosened: unused granted tokens are never revoked (was revoked after 30 days)."]]);
+    expect(show(before, later)).toEqual([["acme-corp", 75, "Approval loosened: unused granted tokens are revoked after 90 days (was revoked after 30 days)."]]);
+    expect(show(base(), before)).toEqual([["acme-corp", 20, "Unused granted tokens are revoked after 30 days (was never revoked)."]]);
+  });
+
+  test("a change of the App's recorded ids is listed for review", () => {
+    // GIVEN acme-corp records its App's ids and installation
+    const before = base();
+    Object.assign(before.organizations[0].app, { id: 1, clientId: "Iv23liAAAAAAAAAAAAAA", slug: "acme-token-broker" });
+    before.organizations[0].app.installation.id = 5;
+    // WHEN a change points them at another App
+    const after = base();
+    Object.assign(after.organizations[0].app, { id: 2, clientId: "Iv23liBBBBBBBBBBBBBB", slug: "acme-token-broker" });
+    after.organizations[0].app.installation.id = 6;
+    // THEN the report says so, where it used to say nothing changed
+    expect(diffConfigs(load(before), load(after)).map((c) => [c.org, c.score, c.text])).toEqual([
+      ["acme-corp", 45, "The App's identity changes (app.id: 1 → 2, app.clientId: Iv23liAAAAAAAAAAAAAA → Iv23liBBBBBBBBBBBBBB, app.installation.id: 5 → 6): check it is still the organization's own App."],
+    ]);
+  });
+
   test("enterprises added or removed, an organization changing enterprise, and tightening are all listed, tightening low", () => {
     const head = base();
     head.enterprises[0].patPolicy.maxLifetimeDays = 30;

@@ -14,6 +14,7 @@ import { liveImpact, type LiveImpact } from "../../lib/review/impact";
 import { authFor, clientFor } from "../../lib/github/credentials";
 import { diffConfigs, riskOf, type Change } from "../../lib/report/diff";
 import { diffLockFile } from "../../lib/report/providers";
+import { enterpriseLabel } from "../../lib/report/enterprise-diff";
 import { describeOrganization } from "../../lib/report/describe";
 import { describeEnterprise } from "../../lib/report/describe-enterprise";
 import { enterpriseOf } from "../../lib/config/effective-policy";
@@ -63,8 +64,17 @@ export async function report(options: ReportOptions, io: CommandIO): Promise<str
     baseName = base.name;
     const headLocks = readLockFiles(loaded.file, loaded.config.organizations);
     const lockChanges = loaded.config.organizations.flatMap((o) => diffLockFile(o.login, lockFilePath(o.login), base!.locks.get(o.login.toLowerCase()), headLocks.get(o.login.toLowerCase())));
+    // An enterprise's changes carry its label, not a login: they belong to the report when it
+    // covers every organization, or an organization that enterprise owns at the base or the head.
+    const enterprises = new Set(
+      [base.config, loaded.config].flatMap((c) =>
+        (c.enterprises ?? [])
+          .filter((e) => !options.org || c.organizations.some((o) => inScope(o.login) && o.enterprise?.toLowerCase() === e.slug.toLowerCase()))
+          .map((e) => enterpriseLabel(e.slug)),
+      ),
+    );
     changes = [...diffConfigs(base.config, loaded.config), ...lockChanges]
-      .filter((c) => inScope(c.org))
+      .filter((c) => inScope(c.org) || enterprises.has(c.org))
       .map((c, i) => ({ c, i }))
       .sort((a, b) => b.c.score - a.c.score || a.i - b.i)
       .map(({ c }) => c);
@@ -117,7 +127,7 @@ export async function report(options: ReportOptions, io: CommandIO): Promise<str
 /** The base of a comparison: its config and each organization's provider lock file. */
 interface Base {
   readonly name: string;
-  readonly config: Pick<TokenPolicyConfig, "organizations">;
+  readonly config: Pick<TokenPolicyConfig, "organizations"> & Partial<Pick<TokenPolicyConfig, "enterprises">>;
   /** Login (lower case) → the lock file's text, for the organizations that had one. */
   readonly locks: ReadonlyMap<string, string>;
 }

@@ -5,7 +5,7 @@
 import { posix } from "node:path";
 import { z } from "zod";
 import { APP_EVENTS, APP_PERMISSIONS, CATALOGUE_SOURCE, canonicalTokenPermissions, levelAtLeast, TOKEN_PERMISSION_KINDS, type PermissionLevel, type TokenPermissionKind } from "../catalogue";
-import { CLIENT_ID_PATTERN, credentialNames, secretNameProblem } from "../naming";
+import { CLIENT_ID_PATTERN, credentialNames, environmentInputPart, secretNameProblem } from "../naming";
 import { didYouMean } from "../text";
 import { nonAsciiHostProblem, privateHostProblem } from "../hosts";
 
@@ -326,11 +326,24 @@ const credentials = obj({
     .array(obj({ repository: repoName, environment: nonEmpty("environment").max(255) }))
     .superRefine((envs, ctx) => {
       const seen = new Map<string, number>();
+      const inputs = new Map<string, number>();
       envs.forEach((e, i) => {
         const key = `${e.repository}/${e.environment}`.toLowerCase();
         const first = seen.get(key);
-        if (first !== undefined) ctx.addIssue({ code: "custom", path: [i], input: `${e.repository}/${e.environment}`, message: `duplicate environment (first listed at environments[${first}])` });
-        else seen.set(key, i);
+        if (first !== undefined) return void ctx.addIssue({ code: "custom", path: [i], input: `${e.repository}/${e.environment}`, message: `duplicate environment (first listed at environments[${first}])` });
+        seen.set(key, i);
+        // Each environment's key is sealed with its own public key, into an input named after it.
+        const part = environmentInputPart(e.repository, e.environment);
+        const other = inputs.get(part);
+        if (other === undefined) return void inputs.set(part, i);
+        const was = envs[other];
+        ctx.addIssue({
+          code: "custom",
+          path: [i],
+          input: `${e.repository}/${e.environment}`,
+          params: { valueInMessage: true },
+          message: `${e.repository}/${e.environment} and ${was.repository}/${was.environment} (environments[${other}]) would share one sealed-key input (…_app_private_key_env_${part}_sealed), so one environment would get a key sealed for the other's public key: keep one of them`,
+        });
       });
     })
     .optional(),
@@ -386,6 +399,8 @@ const backend = z.discriminatedUnion(
  */
 export function guidePathProblem(path: string, allowGitHubPaths = false): string | undefined {
   const p = path.toLowerCase();
+  // `.github//workflows/x.yml` or `.github/./workflows/x.yml` must not slip past the checks below.
+  if (p.split("/").some((s) => s === "" || s === "." || s === "..")) return "must be a relative path inside the repository, without empty, . or .. segments";
   if (p.startsWith(".github/workflows/")) return "is a workflow file: GitHub would run what the guide's text says";
   if (p === "codeowners" || p === ".github/codeowners" || p === "docs/codeowners") return "is a CODEOWNERS file: the guide's text would decide who must approve changes";
   if (p.startsWith(".github/") && !allowGitHubPaths) return "is under .github/, which GitHub reads as configuration (set guide.allowGitHubPaths: true to mean it)";

@@ -89,6 +89,13 @@ function diffOrganization(a: OrganizationConfig, b: OrganizationConfig): Change[
   if (a.approval.revokeNonCompliant !== b.approval.revokeNonCompliant) {
     add(b.approval.revokeNonCompliant ? 20 : 75, b.approval.revokeNonCompliant ? "Non-compliant granted tokens are now revoked." : "Approval loosened: non-compliant granted tokens are no longer revoked.");
   }
+  const unusedA = a.approval.revokeUnusedAfterDays;
+  const unusedB = b.approval.revokeUnusedAfterDays;
+  if (unusedA !== unusedB) {
+    const days = (d: number | undefined) => (d === undefined ? "never revoked" : `revoked after ${d} days`);
+    if ((unusedB ?? Infinity) > (unusedA ?? Infinity)) add(75, `Approval loosened: unused granted tokens are ${days(unusedB)} (was ${days(unusedA)}).`);
+    else add(20, `Unused granted tokens are ${days(unusedB)} (was ${days(unusedA)}).`);
+  }
 
   // Credentials
   const ca = a.credentials;
@@ -113,6 +120,10 @@ function diffOrganization(a: OrganizationConfig, b: OrganizationConfig): Change[
   if (!a.allowPrivateHost && b.allowPrivateHost) add(105, "allowPrivateHost turned on: githubUrl may now name a private or loopback address.");
   out.push(...diffGuide(b.login, a.guide, b.guide));
   out.push(...diffBackend(b.login, a.backend, b.backend));
+  // The App the published ids name is the one every workflow mints tokens for with the key.
+  const ids = (["id", "clientId", "slug"] as const).filter((k) => a.app[k] !== b.app[k]).map((k) => `app.${k}: ${a.app[k] ?? "unset"} → ${b.app[k] ?? "unset"}`);
+  if (a.app.installation.id !== b.app.installation.id) ids.push(`app.installation.id: ${a.app.installation.id ?? "unset"} → ${b.app.installation.id ?? "unset"}`);
+  if (ids.length) add(45, `The App's identity changes (${ids.join(", ")}): check it is still the organization's own App.`);
   if (a.app.name !== b.app.name || a.app.homepageUrl !== b.app.homepageUrl || a.app.description !== b.app.description) add(10, "App name, homepage or description changed.");
   return out;
 }

@@ -249,6 +249,27 @@ describe("report", () => {
     expect(io.out()).not.toContain("acme-corp");
   });
 
+  test("lists an enterprise's changes, and with --org only those of the organization's enterprise", async () => {
+    // GIVEN enterprise acme (which owns acme-corp) raises its lifetime maximum, and nothing else changes
+    const dir = repoWithChange((c) => {
+      c.enterprises[0].patPolicy.maxLifetimeDays = 200;
+    });
+    const config = join(dir, "token-policy.yaml");
+    const line = "- enterprise acme: Enterprise fine-grained token lifetime raised: 90 days → 200 days for every organization of the enterprise.";
+    // WHEN the report compares with the base, for every organization and for acme-corp alone
+    const all = captureIO({});
+    expect(await run(["report", "--config", config, "--base-ref", "main"], all)).toBe(0);
+    const corp = captureIO({});
+    expect(await run(["report", "--config", config, "--base-ref", "main", "--org", "acme-corp"], corp)).toBe(0);
+    // THEN both list the enterprise's change as widening access
+    expect(all.out()).toContain(`**Widens access**\n\n${line}\n`);
+    expect(corp.out()).toContain(`**Widens access**\n\n${line}\n`);
+    // AND acme-labs, which no enterprise owns, is not told about it
+    const labs = captureIO({});
+    expect(await run(["report", "--config", config, "--base-ref", "main", "--org", "acme-labs"], labs)).toBe(0);
+    expect(labs.out()).toContain("Nothing changed.");
+  });
+
   test("a ref that git could read as an option is refused", async () => {
     const dir = repoWithChange(() => {});
     const io = captureIO({});
