@@ -236,6 +236,29 @@ describe("permission spellings", () => {
     expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).rule).toBe("otherwise");
   });
 
+  test("a request that names one permission under both spellings is never approved, whichever level comes last", () => {
+    // GIVEN a cap of administration: read, and requests asking write under one spelling and read under the other
+    const p = policy([approve("admin-read", { permissions: { organization: { administration: "read" } } })]);
+    const both = [
+      { administration: "write", organization_administration: "read" },
+      { organization_administration: "write", administration: "read" },
+    ];
+    for (const organization of both) {
+      // WHEN it is decided
+      const d = decide(request({ permissions: { organization } }), p);
+      // THEN it is left to an owner, naming the two spellings, never approved at read
+      expect(d).toMatchObject({ action: "leave", rule: "not-understood" });
+      expect(d.reason).toMatch(/organization permission administration is listed twice \((administration|organization_administration) and (administration|organization_administration)\)/);
+    }
+  });
+
+  test("a deny rule is not dodged by listing a permission under both spellings", () => {
+    const p = policy([deny("no-admin-write", { anyPermission: { organization: { administration: "write" } } }), approve("anyone", {})], { otherwise: "deny" });
+    const d = decide(request({ permissions: { organization: { administration: "write", organization_administration: "read" } } }), p);
+    expect(d.action).toBe("deny");
+    expect(evaluateGrant(request({ permissions: { organization: { organization_administration: "write", administration: "read" } } }), p)).toEqual({ revoke: null, unreadable: expect.stringMatching(/listed twice/) });
+  });
+
   test("account permissions GitHub's token catalogue has are read (gists), App-only ones are not (checks)", () => {
     const p = policy([approve("anyone", {})]);
     expect(decide(request({ permissions: { other: { gists: "write" } } }), p).rule).toBe("anyone");

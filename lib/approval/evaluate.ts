@@ -83,7 +83,8 @@ function isIsoDate(v: unknown): v is string {
  * What the decision logic cannot read in a request or grant, or undefined when it reads all of
  * it: every permission kind, name and level must be in GitHub's catalogue of fine-grained token
  * permissions, under any spelling the catalogue knows (levels compared
- * exactly as GitHub sends them, `read`/`write`/`admin`), the dates must be ISO 8601 timestamps
+ * exactly as GitHub sends them, `read`/`write`/`admin`), each permission listed once (not under
+ * two spellings), the dates must be ISO 8601 timestamps
  * (`tokenExpiresAt` may be null: never expires), and the selection one of none, all, subset.
  * Anything else is never approved: it is left to an owner, or denied by `otherwise: deny`.
  */
@@ -106,10 +107,17 @@ export function notUnderstood(access: TokenAccess): string | undefined {
         problems.push(`${kind} permissions are not a mapping`);
         continue;
       }
+      // One permission under two spellings would be read at whichever level came last.
+      const spelledAs = new Map<string, string>();
       for (const [name, level] of Object.entries(map as Record<string, unknown>)) {
         const levels = tokenPermissionLevels(kind as (typeof KINDS)[number], name);
         if (!levels) problems.push(`${kind} permission ${JSON.stringify(name)} is not in GitHub's catalogue of fine-grained token permissions`);
         else if (typeof level !== "string" || !(levels as readonly string[]).includes(level)) problems.push(`${kind} permission ${name} at level ${JSON.stringify(level)} (known: ${levels.join(", ")})`);
+        const canonical = canonicalTokenPermission(kind as (typeof KINDS)[number], name);
+        if (canonical === undefined) continue;
+        const other = spelledAs.get(canonical);
+        if (other !== undefined) problems.push(`${kind} permission ${canonical} is listed twice (${other} and ${name})`);
+        else spelledAs.set(canonical, name);
       }
     }
   }

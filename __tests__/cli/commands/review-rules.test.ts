@@ -78,6 +78,21 @@ describe("review with rules checked at load (end to end against the stand-in)", 
     ]);
   });
 
+  test("a request listing administration under both spellings is left to an owner, never approved by a read cap", async () => {
+    // GIVEN a cap of administration: read, and a request asking write in one spelling and read in the other
+    const both = addRequest(standIn, app.org, { owner: "admin-wannabe", repositorySelection: "none", permissions: { organization: { administration: "write", organization_administration: "read" } } });
+    const config = writeConfig([{ name: "admin read", action: "approve", reason: "Read is fine.", match: { permissions: { organization: { administration: "read" } } } }]);
+    // WHEN review --apply runs
+    const io = captureIO(env());
+    expect(await run(["review", "--org", "acme-corp", "--config", config, "--apply", "--json"], io)).toBe(0);
+    // THEN nothing is sent; the request is left, naming the two spellings
+    expect(standIn.callsOf(REVIEW)).toEqual([]);
+    expect(JSON.parse(io.out()).decisions).toEqual([
+      expect.objectContaining({ requestId: both.id, action: "leave", rule: "not-understood", reason: expect.stringMatching(/administration is listed twice \(administration and organization_administration\)/) }),
+    ]);
+    expect(app.org.requests.size).toBe(1);
+  });
+
   test("a team-matched rule approves the team's members only, reading the team once", async () => {
     // GIVEN a rule for team release-engineering, the App with members: read, and three requests
     app.org.installation!.permissions.members = "read";
