@@ -69,6 +69,13 @@ const SELECTIONS = ["none", "all", "subset"];
 export const TEAM_UNREADABLE_RULE = "team-membership-unreadable";
 
 /**
+ * Rule name used when a deny rule's `repositories` match some of the repositories a request
+ * reaches but not every one (or the request reaches all of them): never approved by a later
+ * rule, left to an owner.
+ */
+export const DENY_PARTLY_MATCHES_RULE = "deny-rule-partly-matches";
+
+/**
  * Team members, as the review engine read them for one run: team slug (lower case) → the
  * members' logins (lower case), or null when the team could not be read. A team missing from
  * the map counts as unreadable.
@@ -175,6 +182,8 @@ export function evaluate(access: TokenAccess, policy: ApprovalPolicy, repositori
       };
     }
     if (holds) return { decided: { action: rule.action, rule: rule.name, reason: ruleReason(rule) } };
+    const partly = rule.action === "deny" ? denyPartlyHolds(rule, access, repositories, teams) : undefined;
+    if (partly) return { decided: { action: "leave", rule: partly === "teams-unreadable" ? TEAM_UNREADABLE_RULE : DENY_PARTLY_MATCHES_RULE, reason: partlyReason(rule, access, partly, teams) } };
   }
   if (policy.approval.otherwise === "deny") {
     return {
@@ -182,6 +191,30 @@ export function evaluate(access: TokenAccess, policy: ApprovalPolicy, repositori
     };
   }
   return { decided: { action: "leave", rule: OTHERWISE_RULE, reason: "No rule matches; an organization owner decides." } };
+}
+
+/**
+ * Whether a deny rule that does not hold would hold but for its `repositories` key, while the
+ * request reaches a repository it names: all repositories, or a subset with at least one
+ * matching. Such a request must not fall through to a later approve rule.
+ */
+function denyPartlyHolds(rule: ApprovalRule, access: TokenAccess, repositories: readonly string[] | undefined, teams: TeamMembership | undefined): "partly" | "teams-unreadable" | undefined {
+  const patterns = rule.match.repositories;
+  if (!patterns) return undefined;
+  if (access.repositorySelection === "subset") {
+    const ok = globs(patterns);
+    if (!repositories?.some((r) => ok(r))) return undefined;
+  } else if (access.repositorySelection !== "all") return undefined;
+  const rest = ruleHolds({ ...rule.match, repositories: undefined }, access, repositories, teams);
+  return rest === true ? "partly" : rest === "teams-unreadable" ? "teams-unreadable" : undefined;
+}
+
+function partlyReason(rule: ApprovalRule, access: TokenAccess, partly: "partly" | "teams-unreadable", teams: TeamMembership | undefined): string {
+  if (partly === "teams-unreadable") {
+    return `Rule "${rule.name}" matches by membership of ${unreadableTeams(rule.match.teams ?? [], teams).join(", ")}, which could not be read; an organization owner decides.`;
+  }
+  const also = access.repositorySelection === "all" ? "this request asks for all repositories" : "this request also asks for others";
+  return `Rule "${rule.name}" denies requests for repositories matching ${(rule.match.repositories ?? []).join(", ")}; ${also}, so an organization owner decides.`;
 }
 
 /** The reason sent for a rule's decision: its own, or one naming it. */

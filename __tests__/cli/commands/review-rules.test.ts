@@ -93,6 +93,27 @@ describe("review with rules checked at load (end to end against the stand-in)", 
     expect(app.org.requests.size).toBe(1);
   });
 
+  test("a deny rule on prod-* is not dodged by adding another repository to the request", async () => {
+    // GIVEN a deny rule on writes to prod-*, then an approve rule for writes to selected repositories
+    const prodOnly = addRequest(standIn, app.org, { owner: "mallory", repositories: ["prod-db"], permissions: { repository: { contents: "write" } } });
+    const mixed = addRequest(standIn, app.org, { owner: "mallory", repositories: ["prod-db", "sandbox"], permissions: { repository: { contents: "write" } } });
+    const sandbox = addRequest(standIn, app.org, { owner: "mona", repositories: ["sandbox"], permissions: { repository: { contents: "write" } } });
+    const config = writeConfig([
+      { name: "no prod writes", action: "deny", reason: "No writes to production.", match: { repositories: ["prod-*"], anyPermission: { repository: { contents: "write" } } } },
+      { name: "selected writes", action: "approve", reason: "Writes to selected repositories.", match: { repositorySelection: ["subset"], permissions: { repository: { contents: "write" } } } },
+    ]);
+    // WHEN review --apply runs
+    const io = captureIO(env());
+    expect(await run(["review", "--org", "acme-corp", "--config", config, "--apply", "--json"], io)).toBe(0);
+    // THEN prod only is denied, the sandbox approved, and the mixed request left to an owner
+    expect(standIn.callsOf(REVIEW).map((c) => c.body)).toEqual([
+      { pat_request_ids: [prodOnly.id], action: "deny", reason: "No writes to production." },
+      { pat_request_ids: [sandbox.id], action: "approve", reason: "Writes to selected repositories." },
+    ]);
+    expect(JSON.parse(io.out()).decisions).toContainEqual(expect.objectContaining({ requestId: mixed.id, action: "leave", rule: "deny-rule-partly-matches" }));
+    expect(app.org.requests.has(mixed.id)).toBe(true);
+  });
+
   test("a team-matched rule approves the team's members only, reading the team once", async () => {
     // GIVEN a rule for team release-engineering, the App with members: read, and three requests
     app.org.installation!.permissions.members = "read";
