@@ -177,6 +177,52 @@ describe("evaluateGrant", () => {
   });
 });
 
+describe("a deny rule's repositories are not dodged by asking for more", () => {
+  const p = policy([deny("no prod", { repositories: ["prod-*"], anyPermission: { repository: { contents: "write" } } }), approve("contents write", { permissions: { repository: { contents: "write" } } })]);
+  const writer = (repositorySelection: TokenAccess["repositorySelection"]) => request({ repositorySelection, permissions: { repository: { contents: "write" } } });
+
+  test("every repository matching: denied, as before", () => {
+    expect(decide(writer("subset"), p, ["prod-db", "PROD-web"])).toMatchObject({ action: "deny", rule: "no prod" });
+  });
+
+  test("one matching repository among others: left to an owner, never approved by a later rule", () => {
+    const d = decide(writer("subset"), p, ["prod-db", "sandbox"]);
+    expect(d).toEqual({
+      action: "leave",
+      rule: "deny-rule-partly-matches",
+      reason: 'Rule "no prod" denies requests for repositories matching prod-*; this request also asks for others, so an organization owner decides.',
+    });
+  });
+
+  test("all repositories, which include any matching one: left to an owner, without a look-up", () => {
+    expect(evaluate(writer("all"), p)).toEqual({
+      decided: {
+        action: "leave",
+        rule: "deny-rule-partly-matches",
+        reason: 'Rule "no prod" denies requests for repositories matching prod-*; this request asks for all repositories, so an organization owner decides.',
+      },
+    });
+  });
+
+  test("no matching repository, or another key of the deny rule failing: the later rule decides", () => {
+    expect(decide(writer("subset"), p, ["sandbox", "web"])).toMatchObject({ action: "approve", rule: "contents write" });
+    expect(decide(writer("none"), p)).toMatchObject({ action: "approve", rule: "contents write" });
+    const reader = policy([deny("no prod", { repositories: ["prod-*"], anyPermission: { repository: { contents: "write" } } }), approve("any", {})]);
+    expect(decide(request({ repositorySelection: "all", permissions: { repository: { contents: "read" } } }), reader)).toMatchObject({ action: "approve", rule: "any" });
+  });
+
+  test("a grant that partly matches a deny rule is not revoked", () => {
+    expect(evaluateGrant(writer("subset"), p, ["prod-db", "sandbox"])).toEqual({ revoke: null });
+  });
+
+  test("a deny rule's team that cannot be read, on a partly matching request: left, naming the team", () => {
+    const q = policy([deny("no prod for contractors", { teams: ["contractors"], repositories: ["prod-*"] }), approve("any", {})]);
+    const e = evaluate(writer("subset"), q, ["prod-db", "sandbox"], new Map([["contractors", null]]));
+    expect(e).toMatchObject({ decided: { action: "leave", rule: "team-membership-unreadable", reason: expect.stringContaining("team contractors") } });
+    expect(evaluate(writer("subset"), q, ["prod-db", "sandbox"], new Map([["contractors", new Set<string>()]]))).toMatchObject({ decided: { action: "approve", rule: "any" } });
+  });
+});
+
 describe("requests the logic cannot fully read are never approved", () => {
   // A rule that would approve any read of contents.
   const p = policy([approve("contents read", { permissions: { repository: { contents: "read", metadata: "read" } } })]);
@@ -234,6 +280,29 @@ describe("permission spellings", () => {
     const p = policy([approve("admin-read", { permissions: { organization: { organization_administration: "read" }, other: { emails: "read" } } })]);
     expect(decide(request({ permissions: { organization: { administration: "read" }, other: { email_addresses: "read" } } }), p).rule).toBe("admin-read");
     expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).rule).toBe("otherwise");
+  });
+
+  test("a request that names one permission under both spellings is never approved, whichever level comes last", () => {
+    // GIVEN a cap of administration: read, and requests asking write under one spelling and read under the other
+    const p = policy([approve("admin-read", { permissions: { organization: { administration: "read" } } })]);
+    const both = [
+      { administration: "write", organization_administration: "read" },
+      { organization_administration: "write", administration: "read" },
+    ];
+    for (const organization of both) {
+      // WHEN it is decided
+      const d = decide(request({ permissions: { organization } }), p);
+      // THEN it is left to an owner, naming the two spellings, never approved at read
+      expect(d).toMatchObject({ action: "leave", rule: "not-understood" });
+      expect(d.reason).toMatch(/organization permission administration is listed twice \((administration|organization_administration) and (administration|organization_administration)\)/);
+    }
+  });
+
+  test("a deny rule is not dodged by listing a permission under both spellings", () => {
+    const p = policy([deny("no-admin-write", { anyPermission: { organization: { administration: "write" } } }), approve("anyone", {})], { otherwise: "deny" });
+    const d = decide(request({ permissions: { organization: { administration: "write", organization_administration: "read" } } }), p);
+    expect(d.action).toBe("deny");
+    expect(evaluateGrant(request({ permissions: { organization: { organization_administration: "write", administration: "read" } } }), p)).toEqual({ revoke: null, unreadable: expect.stringMatching(/listed twice/) });
   });
 
   test("account permissions GitHub's token catalogue has are read (gists), App-only ones are not (checks)", () => {

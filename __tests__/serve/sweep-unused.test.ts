@@ -28,9 +28,9 @@ describe("serve: the sweep revokes unused tokens", () => {
   });
 
   /** Runs serve until its first sweep of unused tokens is logged; returns that line. */
-  async function sweepOnce(apply: boolean): Promise<LogLine> {
+  async function sweepOnce(apply: boolean, approval: Record<string, unknown> = {}): Promise<LogLine> {
     const config = writePolicyFile({
-      approval: { revokeUnusedAfterDays: 30 },
+      approval: { revokeUnusedAfterDays: 30, ...approval },
       app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_tokens: "write" } },
     });
     let stop!: () => void;
@@ -58,5 +58,15 @@ describe("serve: the sweep revokes unused tokens", () => {
     expect(await sweepOnce(true)).toMatchObject({ event: "sweep-unused", org: "acme-corp", revoke: 1, revoked: 1, apply: true });
     expect(standIn.callsOf(REVOKE).map((c) => c.body)).toEqual([{ action: "revoke", pat_ids: [ids.idle] }]);
     expect([...app.org.grants.keys()]).toEqual([ids.used]);
+  });
+
+  test("revokeNonCompliant is review's: the sweep revokes a token that never expires only when it is also unused", async () => {
+    // GIVEN revokeNonCompliant too, and a token used yesterday that never expires
+    const forever = addGrant(standIn, app.org, { grantedDaysAgo: 10, lastUsedDaysAgo: 1, days: null });
+    // WHEN serve --apply sweeps
+    expect(await sweepOnce(true, { revokeNonCompliant: true })).toMatchObject({ event: "sweep-unused", revoke: 1, revoked: 1 });
+    // THEN only the idle token is revoked; the non-compliant one is left for review --apply
+    expect(standIn.callsOf(REVOKE).map((c) => c.body)).toEqual([{ action: "revoke", pat_ids: [ids.idle] }]);
+    expect([...app.org.grants.keys()].sort()).toEqual([ids.used, forever].sort());
   });
 });

@@ -126,6 +126,40 @@ describe("serve", () => {
     expect(d).toMatchObject({ org: "acme-corp", request: req.id, action: "deny", rule: "lifetime-limit", outcome: "applied" });
   });
 
+  test("a teams rule approves a member, and fails closed once the team cannot be read: left, nothing written", async () => {
+    // GIVEN a rule for team platform, whose member is mona, and an installation that can read it
+    const teamsConfig = writePolicyFile({
+      patPolicy: { maxLifetimeDays: 90 },
+      approval: { rules: [{ name: "platform", action: "approve", reason: "Platform team.", match: { teams: ["platform"], permissions: { repository: { contents: "read" } } } }] },
+      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write", members: "read" } },
+    });
+    app.org.installation!.permissions.members = "read";
+    standIn.addTeam("acme-corp", "platform", ["mona"]);
+    const r = await start({ config: teamsConfig });
+    // WHEN mona's and mallory's requests are delivered
+    const mona = addRequest(standIn, app.org, { owner: "mona", permissions: { repository: { contents: "read" } } });
+    const mallory = addRequest(standIn, app.org, { owner: "mallory", permissions: { repository: { contents: "read" } } });
+    expect(await deliver(r.url, standIn.deliveryPayload("acme-corp", mona.id))).toBe(202);
+    expect(await deliver(r.url, standIn.deliveryPayload("acme-corp", mallory.id))).toBe(202);
+    // THEN the member is approved and the other left
+    const first = await decided(r, 2);
+    expect(first).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ request: mona.id, action: "approve", rule: "platform", outcome: "applied" }),
+        expect.objectContaining({ request: mallory.id, action: "leave", rule: "otherwise", outcome: "left" }),
+      ]),
+    );
+    // WHEN the installation loses members: read (GitHub answers 403) and mona asks again
+    delete (app.org.installation!.permissions as Record<string, string>).members;
+    const again = addRequest(standIn, app.org, { owner: "mona", permissions: { repository: { contents: "read" } } });
+    expect(await deliver(r.url, standIn.deliveryPayload("acme-corp", again.id))).toBe(202);
+    // THEN the team is read again for this batch, cannot be, and the request is left, never approved
+    const all = await decided(r, 3);
+    expect(all[2]).toMatchObject({ request: again.id, action: "leave", rule: "team-membership-unreadable", outcome: "left" });
+    expect(app.org.reviews.flatMap((x) => x.ids)).toEqual([mona.id]);
+    expect(app.org.requests.has(again.id)).toBe(true);
+  });
+
   test("a missing or forged signature gets 401 and nothing else happens", async () => {
     const r = await start();
     const req = addRequest(standIn, app.org);

@@ -1,7 +1,8 @@
 /**
  * `token-policy serve`: the approval policy on GitHub's webhook, for every organization of the
  * config, each through its own App. Decides each new fine-grained token request seconds after it
- * is made; sweeps like `review` on start and every `--sweep-minutes`. Dry run unless `--apply`.
+ * is made; on start and every `--sweep-minutes`, decides what is pending as `review` does and
+ * revokes unused tokens (`revokeNonCompliant` is left to `review`). Dry run unless `--apply`.
  */
 import { createAppAuth } from "@octokit/auth-app";
 import { configFileName, loadConfig } from "../../lib/config/load";

@@ -69,6 +69,13 @@ const SELECTIONS = ["none", "all", "subset"];
 export const TEAM_UNREADABLE_RULE = "team-membership-unreadable";
 
 /**
+ * Rule name used when a deny rule's `repositories` match some of the repositories a request
+ * reaches but not every one (or the request reaches all of them): never approved by a later
+ * rule, left to an owner.
+ */
+export const DENY_PARTLY_MATCHES_RULE = "deny-rule-partly-matches";
+
+/**
  * Team members, as the review engine read them for one run: team slug (lower case) → the
  * members' logins (lower case), or null when the team could not be read. A team missing from
  * the map counts as unreadable.
@@ -83,7 +90,8 @@ function isIsoDate(v: unknown): v is string {
  * What the decision logic cannot read in a request or grant, or undefined when it reads all of
  * it: every permission kind, name and level must be in GitHub's catalogue of fine-grained token
  * permissions, under any spelling the catalogue knows (levels compared
- * exactly as GitHub sends them, `read`/`write`/`admin`), the dates must be ISO 8601 timestamps
+ * exactly as GitHub sends them, `read`/`write`/`admin`), each permission listed once (not under
+ * two spellings), the dates must be ISO 8601 timestamps
  * (`tokenExpiresAt` may be null: never expires), and the selection one of none, all, subset.
  * Anything else is never approved: it is left to an owner, or denied by `otherwise: deny`.
  */
@@ -106,10 +114,17 @@ export function notUnderstood(access: TokenAccess): string | undefined {
         problems.push(`${kind} permissions are not a mapping`);
         continue;
       }
+      // One permission under two spellings would be read at whichever level came last.
+      const spelledAs = new Map<string, string>();
       for (const [name, level] of Object.entries(map as Record<string, unknown>)) {
         const levels = tokenPermissionLevels(kind as (typeof KINDS)[number], name);
         if (!levels) problems.push(`${kind} permission ${JSON.stringify(name)} is not in GitHub's catalogue of fine-grained token permissions`);
         else if (typeof level !== "string" || !(levels as readonly string[]).includes(level)) problems.push(`${kind} permission ${name} at level ${JSON.stringify(level)} (known: ${levels.join(", ")})`);
+        const canonical = canonicalTokenPermission(kind as (typeof KINDS)[number], name);
+        if (canonical === undefined) continue;
+        const other = spelledAs.get(canonical);
+        if (other !== undefined) problems.push(`${kind} permission ${canonical} is listed twice (${other} and ${name})`);
+        else spelledAs.set(canonical, name);
       }
     }
   }
@@ -167,6 +182,8 @@ export function evaluate(access: TokenAccess, policy: ApprovalPolicy, repositori
       };
     }
     if (holds) return { decided: { action: rule.action, rule: rule.name, reason: ruleReason(rule) } };
+    const partly = rule.action === "deny" ? denyPartlyHolds(rule, access, repositories, teams) : undefined;
+    if (partly) return { decided: { action: "leave", rule: partly === "teams-unreadable" ? TEAM_UNREADABLE_RULE : DENY_PARTLY_MATCHES_RULE, reason: partlyReason(rule, access, partly, teams) } };
   }
   if (policy.approval.otherwise === "deny") {
     return {
@@ -174,6 +191,30 @@ export function evaluate(access: TokenAccess, policy: ApprovalPolicy, repositori
     };
   }
   return { decided: { action: "leave", rule: OTHERWISE_RULE, reason: "No rule matches; an organization owner decides." } };
+}
+
+/**
+ * Whether a deny rule that does not hold would hold but for its `repositories` key, while the
+ * request reaches a repository it names: all repositories, or a subset with at least one
+ * matching. Such a request must not fall through to a later approve rule.
+ */
+function denyPartlyHolds(rule: ApprovalRule, access: TokenAccess, repositories: readonly string[] | undefined, teams: TeamMembership | undefined): "partly" | "teams-unreadable" | undefined {
+  const patterns = rule.match.repositories;
+  if (!patterns) return undefined;
+  if (access.repositorySelection === "subset") {
+    const ok = globs(patterns);
+    if (!repositories?.some((r) => ok(r))) return undefined;
+  } else if (access.repositorySelection !== "all") return undefined;
+  const rest = ruleHolds({ ...rule.match, repositories: undefined }, access, repositories, teams);
+  return rest === true ? "partly" : rest === "teams-unreadable" ? "teams-unreadable" : undefined;
+}
+
+function partlyReason(rule: ApprovalRule, access: TokenAccess, partly: "partly" | "teams-unreadable", teams: TeamMembership | undefined): string {
+  if (partly === "teams-unreadable") {
+    return `Rule "${rule.name}" matches by membership of ${unreadableTeams(rule.match.teams ?? [], teams).join(", ")}, which could not be read; an organization owner decides.`;
+  }
+  const also = access.repositorySelection === "all" ? "this request asks for all repositories" : "this request also asks for others";
+  return `Rule "${rule.name}" denies requests for repositories matching ${(rule.match.repositories ?? []).join(", ")}; ${also}, so an organization owner decides.`;
 }
 
 /** The reason sent for a rule's decision: its own, or one naming it. */

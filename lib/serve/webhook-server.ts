@@ -413,7 +413,11 @@ export class WebhookServer {
     this.log({ event: "sweep-unused", org: org.login, revoke: found.revocations.length, revoked, unreadable: found.unreadableGrants.length, apply: Boolean(this.options.apply), ms: Date.now() - started });
   }
 
-  /** The same sweep as `review --apply` (a dry run without `apply`), for every organization. */
+  /**
+   * Decides every organization's pending requests as `review --apply` does (a dry run without
+   * `apply`), and revokes unused tokens under `revokeUnusedAfterDays`. `revokeNonCompliant` is
+   * not applied here: it is left to `review`.
+   */
   private async sweep(): Promise<void> {
     for (const org of this.orgs.values()) {
       if (this.closing) return;

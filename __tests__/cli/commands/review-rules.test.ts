@@ -78,6 +78,42 @@ describe("review with rules checked at load (end to end against the stand-in)", 
     ]);
   });
 
+  test("a request listing administration under both spellings is left to an owner, never approved by a read cap", async () => {
+    // GIVEN a cap of administration: read, and a request asking write in one spelling and read in the other
+    const both = addRequest(standIn, app.org, { owner: "admin-wannabe", repositorySelection: "none", permissions: { organization: { administration: "write", organization_administration: "read" } } });
+    const config = writeConfig([{ name: "admin read", action: "approve", reason: "Read is fine.", match: { permissions: { organization: { administration: "read" } } } }]);
+    // WHEN review --apply runs
+    const io = captureIO(env());
+    expect(await run(["review", "--org", "acme-corp", "--config", config, "--apply", "--json"], io)).toBe(0);
+    // THEN nothing is sent; the request is left, naming the two spellings
+    expect(standIn.callsOf(REVIEW)).toEqual([]);
+    expect(JSON.parse(io.out()).decisions).toEqual([
+      expect.objectContaining({ requestId: both.id, action: "leave", rule: "not-understood", reason: expect.stringMatching(/administration is listed twice \(administration and organization_administration\)/) }),
+    ]);
+    expect(app.org.requests.size).toBe(1);
+  });
+
+  test("a deny rule on prod-* is not dodged by adding another repository to the request", async () => {
+    // GIVEN a deny rule on writes to prod-*, then an approve rule for writes to selected repositories
+    const prodOnly = addRequest(standIn, app.org, { owner: "mallory", repositories: ["prod-db"], permissions: { repository: { contents: "write" } } });
+    const mixed = addRequest(standIn, app.org, { owner: "mallory", repositories: ["prod-db", "sandbox"], permissions: { repository: { contents: "write" } } });
+    const sandbox = addRequest(standIn, app.org, { owner: "mona", repositories: ["sandbox"], permissions: { repository: { contents: "write" } } });
+    const config = writeConfig([
+      { name: "no prod writes", action: "deny", reason: "No writes to production.", match: { repositories: ["prod-*"], anyPermission: { repository: { contents: "write" } } } },
+      { name: "selected writes", action: "approve", reason: "Writes to selected repositories.", match: { repositorySelection: ["subset"], permissions: { repository: { contents: "write" } } } },
+    ]);
+    // WHEN review --apply runs
+    const io = captureIO(env());
+    expect(await run(["review", "--org", "acme-corp", "--config", config, "--apply", "--json"], io)).toBe(0);
+    // THEN prod only is denied, the sandbox approved, and the mixed request left to an owner
+    expect(standIn.callsOf(REVIEW).map((c) => c.body)).toEqual([
+      { pat_request_ids: [prodOnly.id], action: "deny", reason: "No writes to production." },
+      { pat_request_ids: [sandbox.id], action: "approve", reason: "Writes to selected repositories." },
+    ]);
+    expect(JSON.parse(io.out()).decisions).toContainEqual(expect.objectContaining({ requestId: mixed.id, action: "leave", rule: "deny-rule-partly-matches" }));
+    expect(app.org.requests.has(mixed.id)).toBe(true);
+  });
+
   test("a team-matched rule approves the team's members only, reading the team once", async () => {
     // GIVEN a rule for team release-engineering, the App with members: read, and three requests
     app.org.installation!.permissions.members = "read";
