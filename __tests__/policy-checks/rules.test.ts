@@ -85,6 +85,14 @@ describe("policy rules", () => {
     expect(ids({ ...p, approval: { rules: [{ name: "d", action: "deny", match: { repositories: ["docs-*"] } }] } })).toEqual([]);
   });
 
+  test("deny-rule-permission-cap: a deny rule written with a permissions cap, which one more permission dodges", () => {
+    const p = { patPolicy: { maxLifetimeDays: 30 } };
+    const deny = (match: Record<string, unknown>) => ({ approval: { rules: [{ name: "no admin", action: "deny", match }] } });
+    const f = checkOrganization(parseOrg(orgEntry({ ...p, app: reviewer, ...deny({ permissions: { organization: { administration: "write" } } }) })));
+    expect(f.map((x) => [x.ruleId, x.level, x.detail])).toEqual([["deny-rule-permission-cap", "warning", "approval.rules[0] (no admin) denies with match.permissions; use match.anyPermission"]]);
+    expect(ids({ ...p, ...deny({ anyPermission: { organization: { administration: "write" } } }) })).toEqual([]);
+  });
+
   test("approve-organization-write: an approve rule that can grant an organization permission at write, under any spelling", () => {
     const p = { patPolicy: { maxLifetimeDays: 30 } };
     const rule = (permissions: Record<string, unknown> | undefined) => ({

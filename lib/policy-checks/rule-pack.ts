@@ -9,6 +9,7 @@ import { approvalNotRequired } from "./rules/approval-not-required";
 import { approveOrganizationWrite } from "./rules/approve-organization-write";
 import { approveOwnersGlobOnly } from "./rules/approve-owners-glob-only";
 import { approveWithoutPermissionCap } from "./rules/approve-without-permission-cap";
+import { denyRulePermissionCap } from "./rules/deny-rule-permission-cap";
 import { approveWriteAllRepositories } from "./rules/approve-write-all-repositories";
 import { classicTokensAllowed } from "./rules/classic-tokens-allowed";
 import { eventsWithoutWebhook } from "./rules/events-without-webhook";
@@ -27,6 +28,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   approvalNotRequired,
   approveWriteAllRepositories,
   approveWithoutPermissionCap,
+  denyRulePermissionCap,
   approveOrganizationWrite,
   approveOwnersGlobOnly,
   longTokenLifetime,
