@@ -153,6 +153,21 @@ export function enterpriseStackName(slug: string): string {
   return `enterprise-${slug}`;
 }
 
+/**
+ * Where a stack keeps its state when its backend block names no place, keyed by the stack's
+ * name (an organization's login, `enterprise-SLUG`): the stacks and the config loader's check
+ * that no two stacks share a state read it here.
+ */
+export function defaultStateKeys(name: string): { localPath: string; s3Key: string; gcsPrefix: string; cloudWorkspace: string; pgSchema: string } {
+  return {
+    localPath: `terraform.${name}.tfstate`,
+    s3Key: `github-token-policy/${name}.tfstate`,
+    gcsPrefix: `github-token-policy/${name}`,
+    cloudWorkspace: `github-token-policy-${name}`,
+    pgSchema: `github_token_policy_${variableStem(name)}`,
+  };
+}
+
 /** Whether two web roots name one GitHub instance (hosts compare case-insensitively). */
 export function sameGitHubInstance(a?: string, b?: string): boolean {
   return webRoot(a).toLowerCase() === webRoot(b).toLowerCase();

@@ -139,6 +139,41 @@ describe("loadConfig", () => {
     ]);
   });
 
+  test("fails when defaults.backend names one state for every stack, naming the stacks", () => {
+    // GIVEN a local state path in defaults, which every organization and enterprise takes
+    const text = yaml([orgEntry({ enterprise: "acme" }), orgEntry({ login: "acme-labs" })], {
+      defaults: { backend: { type: "local", path: "state/shared.tfstate" } },
+      enterprises: [{ slug: "acme", patPolicy: { fineGrainedTokens: "organizations-decide", requireApproval: true, maxLifetimeDays: 366, classicTokens: "restrict" } }],
+    });
+    // THEN one error at defaults.backend.path naming every stack that would share it
+    expect(problems(text)).toEqual([
+      expect.stringMatching(
+        /defaults\.backend\.path: gives enterprise-acme, acme-corp, acme-labs one state \(local state\/shared\.tfstate\); each stack needs its own: deploying one would plan destroying the others' resources\. Leave path out to key the state per stack \(terraform\.<login>\.tfstate\), or give each stack its own$/,
+      ),
+    ]);
+  });
+
+  test.each([
+    ["s3 key", { type: "s3", bucket: "tfstate", region: "eu-west-1", key: "tp.tfstate" }, "key", /s3 bucket tfstate, key tp\.tfstate/],
+    ["gcs prefix", { type: "gcs", bucket: "tfstate", prefix: "tp" }, "prefix", /gcs bucket tfstate, prefix tp/],
+    ["cloud workspace", { type: "cloud", organization: "acme", workspace: "tp" }, "workspace", /cloud app\.terraform\.io organization acme, workspace tp/],
+    ["pg schema", { type: "pg", schemaName: "tp" }, "schemaName", /pg schema tp/],
+  ])("fails when two organizations share one state through the %s", (_what, backend, field, where) => {
+    // GIVEN the second organization's own backend names the first's state
+    const text = yaml([orgEntry({ backend }), orgEntry({ login: "acme-labs", backend })]);
+    const lines = problems(text);
+    // THEN each place that names it is reported, with both stacks
+    expect(lines).toEqual([expect.stringContaining(`organizations[0].backend.${field}: gives acme-corp, acme-labs one state`), expect.stringContaining(`organizations[1].backend.${field}: gives acme-corp, acme-labs one state`)]);
+    expect(lines[0]).toMatch(where);
+  });
+
+  test("stacks keyed per stack by default, or each given its own place, load", () => {
+    expect(() => parseConfig(yaml([orgEntry(), orgEntry({ login: "acme-labs" })], { defaults: { backend: { type: "s3", bucket: "tfstate", region: "eu-west-1" } } }), "p.yaml")).not.toThrow();
+    expect(() =>
+      parseConfig(yaml([orgEntry({ backend: { type: "local", path: "a.tfstate" } }), orgEntry({ login: "acme-labs", backend: { type: "local", path: "b.tfstate" } })]), "p.yaml"),
+    ).not.toThrow();
+  });
+
   test("a value quoted in an error shows its invisible characters escaped", () => {
     const lines = problems(yaml([orgEntry({ approval: { rules: [{ name: "read\u200d-only", action: "approve", match: {} }] } })]));
     expect(lines).toContainEqual(expect.stringMatching(/rules\[0\]\.name: .*got "read<U\+200D>-only"$/));
