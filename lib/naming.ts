@@ -81,6 +81,15 @@ export interface VariableNames {
   environmentSealed(repository: string, environment: string): string;
 }
 
+/**
+ * The part of an environment's sealed-key variable name that names the environment: repository
+ * and environment in lower case, joined by `__`, every other character than `a-z0-9_` as `_`. So
+ * `release-tools`/`prod` and `release.tools`/`prod` share it: the config loader refuses the two together.
+ */
+export function environmentVariablePart(repository: string, environment: string): string {
+  return (repository + "__" + environment).toLowerCase().replace(/[^a-z0-9_]/g, "_");
+}
+
 /** The Terraform variable names for one organization login. */
 export function variableNames(login: string): VariableNames {
   const s = variableStem(login);
@@ -91,8 +100,7 @@ export function variableNames(login: string): VariableNames {
     privateKey: `${s}_app_private_key`,
     actionsSealed: `${s}_app_private_key_actions_sealed`,
     dependabotSealed: `${s}_app_private_key_dependabot_sealed`,
-    environmentSealed: (repository, environment) =>
-      `${s}_app_private_key_env_${(repository + "__" + environment).toLowerCase().replace(/[^a-z0-9_]/g, "_")}_sealed`,
+    environmentSealed: (repository, environment) => `${s}_app_private_key_env_${environmentVariablePart(repository, environment)}_sealed`,
   };
 }
 

@@ -174,6 +174,16 @@ describe("loadConfig", () => {
     ).not.toThrow();
   });
 
+  test.each([
+    ["release-tools", "release.tools", "prod", "prod"],
+    ["a_b", "a", "c", "b_c"],
+  ])("fails when two environments %s and %s would share one sealed-key variable or construct", (repoA, repoB, envA, envB) => {
+    // GIVEN two environments whose names differ only in what the variable name or construct id flattens
+    const lines = problems(yaml([orgEntry({ credentials: { actions: { visibility: "all" }, environments: [{ repository: repoA, environment: envA }, { repository: repoB, environment: envB }] } })]));
+    // THEN the second is refused, naming the first: one of them would get a key sealed for the other's public key
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`organizations\\[0\\]\\.credentials\\.environments\\[1\\]: ${repoB}/${envB} and ${repoA}/${envA} \\(environments\\[0\\]\\) would share .*rename one environment`))]);
+  });
+
   test("a value quoted in an error shows its invisible characters escaped", () => {
     const lines = problems(yaml([orgEntry({ approval: { rules: [{ name: "read\u200d-only", action: "approve", match: {} }] } })]));
     expect(lines).toContainEqual(expect.stringMatching(/rules\[0\]\.name: .*got "read<U\+200D>-only"$/));
