@@ -10,10 +10,10 @@
  * `token-policy lock`); a lock file is never deleted.
  */
 import "./lib/runtime/check-node"; // first: an older Node is told what to install before Octokit fails to load
-import { copyFileSync, mkdtempSync, renameSync, rmSync } from "node:fs";
-import { basename, dirname, relative, resolve } from "node:path";
+import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { App, Aspects } from "cdktf";
-import { checkOrganization, ConfigError, configFileName, EnterprisePatPolicy, EnterpriseStack, enterpriseOf, enterpriseStackName, loadConfig, OrganizationStack, OrgTokenPolicy, PolicyChecks, type LoadedConfig, type OrganizationConfig } from "./lib";
+import { checkOrganization, ConfigError, configFileName, defaultStateKeys, EnterprisePatPolicy, EnterpriseStack, enterpriseOf, enterpriseStackName, loadConfig, OrganizationStack, OrgTokenPolicy, PolicyChecks, type LoadedConfig, type OrganizationConfig } from "./lib";
 import { isRegularFile, lockFilePath, STACK_LOCK_FILE } from "./lib/deploy/lock-file";
 
 /**
@@ -49,6 +49,21 @@ function main(): void {
   if (errors.length) fail(errors.join("\n"), 2);
 
   const outdir = resolve(process.env.CDKTF_OUTDIR ?? "cdktf.out");
+  // Synth replaces the output folder whole: it must hold nothing else of the project's.
+  const shownOut = relative(process.cwd(), outdir) || ".";
+  if (isWithin(outdir, process.cwd()) || isWithin(outdir, resolve(loaded.file))) {
+    fail(`CDKTF_OUTDIR is ${process.env.CDKTF_OUTDIR}, which holds the project folder: every synth replaces that folder whole. Name a folder of its own, such as cdktf.out.`, 2);
+  }
+  const states = [
+    ...loaded.config.enterprises.map((e, i) => ({ name: enterpriseStackName(e.slug), backend: e.backend, where: `enterprises[${i}].backend.path` })),
+    ...loaded.config.organizations.map((o, i) => ({ name: o.login, backend: o.backend, where: `organizations[${i}].backend.path` })),
+  ].flatMap(({ name, backend, where }) => {
+    if ((backend?.type ?? "local") !== "local") return [];
+    const file = resolve((backend?.type === "local" && backend.path) || defaultStateKeys(name).localPath);
+    return isWithin(outdir, file) ? [`${loaded.file}: ${where} keeps the state of ${name} in ${relative(process.cwd(), file)}, inside ${shownOut}, which every synth replaces whole: the state would be deleted. Keep state outside ${shownOut} (by default terraform.<login>.tfstate in the project).`] : [];
+  });
+  if (states.length) fail(states.join("\n"), 2);
+  mkdirSync(dirname(outdir), { recursive: true });
   const staging = mkdtempSync(resolve(dirname(outdir), `.${basename(outdir)}.staging-`));
   // No stack traces in annotations: they carry absolute paths of this machine into manifest.json.
   const app = new App({ outdir: staging, stackTraces: false });
@@ -94,7 +109,7 @@ function main(): void {
 
   const warnings = findings.filter((f) => f.level === "warning");
   for (const f of warnings) process.stderr.write(`warning: ${where(loaded, f.login)}: ${f.message}\n`);
-  const shown = relative(process.cwd(), outdir) || ".";
+  const shown = shownOut;
   const lines = [`Synthesized ${loaded.file} into ${shown}:`];
   for (const stack of stacks) lines.push(`  ${stack.node.id}: ${shown}/stacks/${stack.node.id}/cdk.tf.json${pinned.includes(stack.node.id) ? ` (provider pinned by ${lockFilePath(stack.node.id)})` : ""}`);
   lines.push(`${warnings.length} policy ${warnings.length === 1 ? "warning" : "warnings"}${warnings.length ? " (above)" : ""}.`);
@@ -106,6 +121,12 @@ function main(): void {
 function policyErrors(file: string, orgs: readonly { readonly index: number; readonly config: OrganizationConfig }[]): string[] {
   const errors = orgs.flatMap(({ index, config }) => checkOrganization(config).filter((f) => f.level === "error").map((f) => `  organizations[${index}] (${config.login}): ${f.message}`));
   return errors.length ? [`${file}: ${errors.length} policy ${errors.length === 1 ? "error" : "errors"}`, ...errors] : [];
+}
+
+/** Whether `path` is `folder` or inside it. */
+function isWithin(folder: string, path: string): boolean {
+  const r = relative(folder, path);
+  return r === "" || (r.split(sep)[0] !== ".." && !isAbsolute(r));
 }
 
 function where(loaded: LoadedConfig, login: string): string {

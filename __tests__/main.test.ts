@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, hostname, tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { generateAppKey, keyBodyLines } from "./helpers/keys";
@@ -122,6 +122,40 @@ describe("main.ts synthesis", () => {
     expect(all).toContain("long-token-lifetime");
     for (const detail of [dir, out, homedir(), `/${userInfo().username}/`, "node_modules", "annotations.ts"]) expect(all).not.toContain(detail);
     expect(all).not.toMatch(/\bat .*:\d+:\d+/);
+  });
+
+  test("fails with exit 2 when an organization's local state is inside cdktf.out, and the state survives", () => {
+    // GIVEN the example with acme-labs' local state kept inside cdktf.out, from an earlier deploy
+    const dir = mkdtempSync(join(tmpdir(), "token-policy-synth-"));
+    const text = readFileSync(example, "utf8").replace("    githubUrl: https://github.acme.example\n", "    githubUrl: https://github.acme.example\n    backend: { type: local, path: cdktf.out/acme-labs.tfstate }\n");
+    writeFileSync(join(dir, "token-policy.yaml"), text);
+    mkdirSync(join(dir, "cdktf.out"));
+    writeFileSync(join(dir, "cdktf.out", "acme-labs.tfstate"), '{"version": 4}\n');
+    // WHEN synthesized
+    const r = runEntry("main.ts", [], { cwd: dir, env: { PATH: dirname(process.execPath) } });
+    // THEN it refuses, naming the place, the file and why
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      "token-policy.yaml: organizations[1].backend.path keeps the state of acme-labs in cdktf.out/acme-labs.tfstate, inside cdktf.out, which every synth replaces whole: the state would be deleted. Keep state outside cdktf.out (by default terraform.<login>.tfstate in the project).\n",
+    );
+    // AND the state file is still there
+    expect(readFileSync(join(dir, "cdktf.out", "acme-labs.tfstate"), "utf8")).toBe('{"version": 4}\n');
+  });
+
+  test("fails with exit 2 when CDKTF_OUTDIR is the project folder, deleting nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "token-policy-synth-"));
+    copyFileSync(example, join(dir, "token-policy.yaml"));
+    const r = runEntry("main.ts", [], { cwd: dir, env: { PATH: dirname(process.execPath), CDKTF_OUTDIR: "." } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("CDKTF_OUTDIR is ., which holds the project folder: every synth replaces that folder whole. Name a folder of its own, such as cdktf.out.\n");
+    expect(existsSync(join(dir, "token-policy.yaml"))).toBe(true);
+  });
+
+  test("synthesizes into a CDKTF_OUTDIR whose parent folders do not exist yet", () => {
+    const r = synthIn({ CDKTF_OUTDIR: join("build", "tf", "cdktf.out") });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(existsSync(join(r.dir, "build", "tf", "cdktf.out", "stacks", "acme-corp", "cdk.tf.json"))).toBe(true);
   });
 
   test("fails with exit 2 when GITHUB_OWNER or GITHUB_ORGANIZATION would point every stack at one organization", () => {

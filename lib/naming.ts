@@ -81,6 +81,15 @@ export interface VariableNames {
   environmentSealed(repository: string, environment: string): string;
 }
 
+/**
+ * The part of an environment's sealed-key variable name that names the environment: repository
+ * and environment in lower case, joined by `__`, every other character than `a-z0-9_` as `_`. So
+ * `release-tools`/`prod` and `release.tools`/`prod` share it: the config loader refuses the two together.
+ */
+export function environmentVariablePart(repository: string, environment: string): string {
+  return (repository + "__" + environment).toLowerCase().replace(/[^a-z0-9_]/g, "_");
+}
+
 /** The Terraform variable names for one organization login. */
 export function variableNames(login: string): VariableNames {
   const s = variableStem(login);
@@ -91,17 +100,8 @@ export function variableNames(login: string): VariableNames {
     privateKey: `${s}_app_private_key`,
     actionsSealed: `${s}_app_private_key_actions_sealed`,
     dependabotSealed: `${s}_app_private_key_dependabot_sealed`,
-    environmentSealed: (repository, environment) => `${s}_app_private_key_env_${environmentInputPart(repository, environment)}_sealed`,
+    environmentSealed: (repository, environment) => `${s}_app_private_key_env_${environmentVariablePart(repository, environment)}_sealed`,
   };
-}
-
-/**
- * The part of an environment's sealed-key input name that names the environment. Different
- * environments can share it (`release-tools` and `release_tools`, `pre-prod` and `pre prod`): the
- * loader refuses that, since one would be given a key sealed for the other's public key.
- */
-export function environmentInputPart(repository: string, environment: string): string {
-  return (repository + "__" + environment).toLowerCase().replace(/[^a-z0-9_]/g, "_");
 }
 
 /**
@@ -159,6 +159,21 @@ export function enterpriseSettingsUrl(slug: string, githubUrl?: string): string 
 /** The name of an enterprise's stack (`cdktf deploy enterprise-SLUG`) and of its state. */
 export function enterpriseStackName(slug: string): string {
   return `enterprise-${slug}`;
+}
+
+/**
+ * Where a stack keeps its state when its backend block names no place, keyed by the stack's
+ * name (an organization's login, `enterprise-SLUG`): the stacks and the config loader's check
+ * that no two stacks share a state read it here.
+ */
+export function defaultStateKeys(name: string): { localPath: string; s3Key: string; gcsPrefix: string; cloudWorkspace: string; pgSchema: string } {
+  return {
+    localPath: `terraform.${name}.tfstate`,
+    s3Key: `github-token-policy/${name}.tfstate`,
+    gcsPrefix: `github-token-policy/${name}`,
+    cloudWorkspace: `github-token-policy-${name}`,
+    pgSchema: `github_token_policy_${variableStem(name)}`,
+  };
 }
 
 /** Whether two web roots name one GitHub instance (hosts compare case-insensitively). */

@@ -139,6 +139,51 @@ describe("loadConfig", () => {
     ]);
   });
 
+  test("fails when defaults.backend names one state for every stack, naming the stacks", () => {
+    // GIVEN a local state path in defaults, which every organization and enterprise takes
+    const text = yaml([orgEntry({ enterprise: "acme" }), orgEntry({ login: "acme-labs" })], {
+      defaults: { backend: { type: "local", path: "state/shared.tfstate" } },
+      enterprises: [{ slug: "acme", patPolicy: { fineGrainedTokens: "organizations-decide", requireApproval: true, maxLifetimeDays: 366, classicTokens: "restrict" } }],
+    });
+    // THEN one error at defaults.backend.path naming every stack that would share it
+    expect(problems(text)).toEqual([
+      expect.stringMatching(
+        /defaults\.backend\.path: gives enterprise-acme, acme-corp, acme-labs one state \(local state\/shared\.tfstate\); each stack needs its own: deploying one would plan destroying the others' resources\. Leave path out to key the state per stack \(terraform\.<login>\.tfstate\), or give each stack its own$/,
+      ),
+    ]);
+  });
+
+  test.each([
+    ["s3 key", { type: "s3", bucket: "tfstate", region: "eu-west-1", key: "tp.tfstate" }, "key", /s3 bucket tfstate, key tp\.tfstate/],
+    ["gcs prefix", { type: "gcs", bucket: "tfstate", prefix: "tp" }, "prefix", /gcs bucket tfstate, prefix tp/],
+    ["cloud workspace", { type: "cloud", organization: "acme", workspace: "tp" }, "workspace", /cloud app\.terraform\.io organization acme, workspace tp/],
+    ["pg schema", { type: "pg", schemaName: "tp" }, "schemaName", /pg schema tp/],
+  ])("fails when two organizations share one state through the %s", (_what, backend, field, where) => {
+    // GIVEN the second organization's own backend names the first's state
+    const text = yaml([orgEntry({ backend }), orgEntry({ login: "acme-labs", backend })]);
+    const lines = problems(text);
+    // THEN each place that names it is reported, with both stacks
+    expect(lines).toEqual([expect.stringContaining(`organizations[0].backend.${field}: gives acme-corp, acme-labs one state`), expect.stringContaining(`organizations[1].backend.${field}: gives acme-corp, acme-labs one state`)]);
+    expect(lines[0]).toMatch(where);
+  });
+
+  test("stacks keyed per stack by default, or each given its own place, load", () => {
+    expect(() => parseConfig(yaml([orgEntry(), orgEntry({ login: "acme-labs" })], { defaults: { backend: { type: "s3", bucket: "tfstate", region: "eu-west-1" } } }), "p.yaml")).not.toThrow();
+    expect(() =>
+      parseConfig(yaml([orgEntry({ backend: { type: "local", path: "a.tfstate" } }), orgEntry({ login: "acme-labs", backend: { type: "local", path: "b.tfstate" } })]), "p.yaml"),
+    ).not.toThrow();
+  });
+
+  test.each([
+    ["release-tools", "release.tools", "prod", "prod"],
+    ["a_b", "a", "c", "b_c"],
+  ])("fails when two environments %s and %s would share one sealed-key variable or construct", (repoA, repoB, envA, envB) => {
+    // GIVEN two environments whose names differ only in what the variable name or construct id flattens
+    const lines = problems(yaml([orgEntry({ credentials: { actions: { visibility: "all" }, environments: [{ repository: repoA, environment: envA }, { repository: repoB, environment: envB }] } })]));
+    // THEN the second is refused, naming the first: one of them would get a key sealed for the other's public key
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`organizations\\[0\\]\\.credentials\\.environments\\[1\\]: ${repoB}/${envB} and ${repoA}/${envA} \\(environments\\[0\\]\\) would share .*rename one environment`))]);
+  });
+
   test("a value quoted in an error shows its invisible characters escaped", () => {
     const lines = problems(yaml([orgEntry({ approval: { rules: [{ name: "read\u200d-only", action: "approve", match: {} }] } })]));
     expect(lines).toContainEqual(expect.stringMatching(/rules\[0\]\.name: .*got "read<U\+200D>-only"$/));
@@ -185,8 +230,8 @@ describe("loadConfig", () => {
     const lines = problems(yaml([orgEntry({ credentials: { actions: { visibility: "all" }, environments } })]));
     // THEN both pairs are named, each with the input they would share
     expect(lines).toEqual([
-      expect.stringMatching(/credentials\.environments\[1\]: release_tools\/production and release-tools\/production \(environments\[0\]\) would share one sealed-key input \(…_app_private_key_env_release_tools__production_sealed\)/),
-      expect.stringMatching(/credentials\.environments\[3\]: web\/pre prod and web\/pre-prod \(environments\[2\]\) would share one sealed-key input \(…_app_private_key_env_web__pre_prod_sealed\)/),
+      expect.stringMatching(/credentials\.environments\[1\]: release_tools\/production and release-tools\/production \(environments\[0\]\) would share the variable …_app_private_key_env_release_tools__production_sealed, so one environment would get a key sealed for the other's public key/),
+      expect.stringMatching(/credentials\.environments\[3\]: web\/pre prod and web\/pre-prod \(environments\[2\]\) would share the variable …_app_private_key_env_web__pre_prod_sealed, so one environment would get a key sealed for the other's public key/),
     ]);
   });
 

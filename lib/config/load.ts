@@ -3,12 +3,13 @@
  * `main.ts` and the CLI.
  */
 import { readFileSync, statSync } from "node:fs";
+import { posix } from "node:path";
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { ConfigError, formatPath, showValue, stripLeadingName, type Problem } from "./errors";
-import { configSchema, enterpriseSchema, LOGIN_PATTERN, ORGANIZATION_KEYS, organizationSchema, type EnterpriseConfig, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
+import { configSchema, enterpriseSchema, LOGIN_PATTERN, ORGANIZATION_KEYS, organizationSchema, type BackendConfig, type EnterpriseConfig, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
 import { effectivePatPolicy, enterpriseConflicts, enterpriseOf } from "./effective-policy";
-import { enterpriseStackName, sameGitHubInstance, variableStem, webRoot } from "../naming";
+import { defaultStateKeys, enterpriseStackName, sameGitHubInstance, variableStem, webRoot } from "../naming";
 
 /** The file read when neither an argument nor `TOKEN_POLICY_CONFIG` names one. */
 export const DEFAULT_CONFIG_FILE = "token-policy.yaml";
@@ -108,6 +109,7 @@ export function parseConfig(text: string, file: string): TokenPolicyConfig {
   problems.push(...enterpriseProblems(input, raw, doc, file, at));
   const result = configSchema.safeParse(input);
   if (!result.success) problems.push(...issuesToProblems(result.error.issues, input, raw, doc, file, at));
+  else problems.push(...sharedStates(result.data as TokenPolicyConfig, raw, doc, file, at));
   if (problems.length > 0) throw new ConfigError(dedupe(problems), validOrganizations(input.organizations, problems));
   const config = result.data as TokenPolicyConfig;
   return { ...config, organizations: config.organizations.map((org, i) => withEffectivePolicy(org, (input.organizations as unknown[])[i], config.enterprises)) };
@@ -396,6 +398,64 @@ function stemCollisions(orgs: unknown[], doc: Document, file: string, at: Locato
       message: `${login} and ${first.login} (organizations[${first.index}]) would share the variable names ${stem}_… (TF_VAR_${stem}_app_id, ${stem.toUpperCase()}_APP_ID, …), so one would read the other's App and key: keep one of them in a separate config file`,
     });
   });
+  return out;
+}
+
+/** Where a backend keeps one stack's state, the key that names that place, and the key's default. */
+function stateLocation(b: BackendConfig, name: string): { place: string; field: string; perStack: string } {
+  const keys = defaultStateKeys(name);
+  switch (b.type) {
+    case "local":
+      return { place: `local ${posix.normalize((b.path ?? keys.localPath).replace(/\\/g, "/"))}`, field: "path", perStack: "terraform.<login>.tfstate" };
+    case "s3":
+      return { place: `s3 bucket ${b.bucket}, key ${b.key ?? keys.s3Key}`, field: "key", perStack: "github-token-policy/<login>.tfstate" };
+    case "gcs":
+      return { place: `gcs bucket ${b.bucket}, prefix ${b.prefix ?? keys.gcsPrefix}`, field: "prefix", perStack: "github-token-policy/<login>" };
+    case "cloud":
+      return { place: `cloud ${b.hostname ?? "app.terraform.io"} organization ${b.organization}, workspace ${b.workspace ?? keys.cloudWorkspace}`, field: "workspace", perStack: "github-token-policy-<login>" };
+    case "pg":
+      return { place: `pg schema ${b.schemaName ?? keys.pgSchema}`, field: "schemaName", perStack: "github_token_policy_<stem>" };
+  }
+}
+
+/**
+ * Stacks whose backends name one state (a `path`, `key`, `prefix`, `workspace` or `schemaName`
+ * set in `defaults.backend` reaches every stack): each stack would plan destroying what the
+ * others created. Reported where the shared name is written, once per place.
+ */
+function sharedStates(config: TokenPolicyConfig, raw: Record<string, unknown>, doc: Document, file: string, at: Locator): Problem[] {
+  const stacks = [
+    ...config.enterprises.map((e, i) => ({ name: enterpriseStackName(e.slug), backend: e.backend ?? ({ type: "local" } as BackendConfig), own: ["enterprises", i], merged: false })),
+    ...config.organizations.map((o, i) => ({ name: o.login, backend: o.backend, own: ["organizations", i], merged: true })),
+  ];
+  const byPlace = new Map<string, { names: string[]; field: string; perStack: string; where: PropertyKey[][] }>();
+  for (const s of stacks) {
+    const loc = stateLocation(s.backend, s.name);
+    const group = byPlace.get(loc.place) ?? { names: [], field: loc.field, perStack: loc.perStack, where: [] };
+    group.names.push(s.name);
+    // Where the backend (and the key naming the place) is written: the stack's own entry, else defaults.
+    // (An organization's backend is merged over defaults.backend; an enterprise's replaces it.)
+    const own = [...s.own, "backend"];
+    const defaults = ["defaults", "backend"];
+    const candidates = s.merged
+      ? [[...own, loc.field], [...defaults, loc.field], own, defaults]
+      : hasPath(raw, own) ? [[...own, loc.field], own] : [[...defaults, loc.field], defaults];
+    const where = candidates.find((c) => hasPath(raw, c)) ?? own;
+    if (!group.where.some((w) => formatPath(w) === formatPath(where))) group.where.push(where);
+    byPlace.set(loc.place, group);
+  }
+  const out: Problem[] = [];
+  for (const [place, g] of byPlace) {
+    if (g.names.length < 2) continue;
+    for (const where of g.where) {
+      out.push({
+        file,
+        ...locate(doc, where, at),
+        path: formatPath(where),
+        message: `gives ${g.names.join(", ")} one state (${place}); each stack needs its own: deploying one would plan destroying the others' resources. Leave ${g.field} out to key the state per stack (${g.perStack}), or give each stack its own`,
+      });
+    }
+  }
   return out;
 }
 

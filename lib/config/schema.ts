@@ -5,7 +5,7 @@
 import { posix } from "node:path";
 import { z } from "zod";
 import { APP_EVENTS, APP_PERMISSIONS, CATALOGUE_SOURCE, canonicalTokenPermissions, levelAtLeast, TOKEN_PERMISSION_KINDS, type PermissionLevel, type TokenPermissionKind } from "../catalogue";
-import { CLIENT_ID_PATTERN, credentialNames, environmentInputPart, secretNameProblem } from "../naming";
+import { CLIENT_ID_PATTERN, credentialNames, environmentVariablePart, secretNameProblem } from "../naming";
 import { didYouMean } from "../text";
 import { nonAsciiHostProblem, privateHostProblem } from "../hosts";
 
@@ -326,24 +326,28 @@ const credentials = obj({
     .array(obj({ repository: repoName, environment: nonEmpty("environment").max(255) }))
     .superRefine((envs, ctx) => {
       const seen = new Map<string, number>();
-      const inputs = new Map<string, number>();
+      // Names the stack derives from an entry: its sealed-key variable, and its construct id
+      // (AppCredentials' `env_<repository>_<environment>`). Two entries sharing one would share
+      // one sealed value, sealed for only one environment's public key.
+      const derived = new Map<string, number>();
       envs.forEach((e, i) => {
         const key = `${e.repository}/${e.environment}`.toLowerCase();
         const first = seen.get(key);
         if (first !== undefined) return void ctx.addIssue({ code: "custom", path: [i], input: `${e.repository}/${e.environment}`, message: `duplicate environment (first listed at environments[${first}])` });
         seen.set(key, i);
-        // Each environment's key is sealed with its own public key, into an input named after it.
-        const part = environmentInputPart(e.repository, e.environment);
-        const other = inputs.get(part);
-        if (other === undefined) return void inputs.set(part, i);
-        const was = envs[other];
-        ctx.addIssue({
-          code: "custom",
-          path: [i],
-          input: `${e.repository}/${e.environment}`,
-          params: { valueInMessage: true },
-          message: `${e.repository}/${e.environment} and ${was.repository}/${was.environment} (environments[${other}]) would share one sealed-key input (…_app_private_key_env_${part}_sealed), so one environment would get a key sealed for the other's public key: keep one of them`,
-        });
+        const names = [`variable …_app_private_key_env_${environmentVariablePart(e.repository, e.environment)}_sealed`, `construct env_${e.repository}_${e.environment}`];
+        const clash = names.find((n) => derived.has(n));
+        if (clash) {
+          const j = derived.get(clash)!;
+          ctx.addIssue({
+            code: "custom",
+            path: [i],
+            input: `${e.repository}/${e.environment}`,
+            params: { valueInMessage: true },
+            message: `${e.repository}/${e.environment} and ${envs[j].repository}/${envs[j].environment} (environments[${j}]) would share the ${clash}, so one environment would get a key sealed for the other's public key: rename one environment, or keep one of them out of this config`,
+          });
+        }
+        for (const n of names) if (!derived.has(n)) derived.set(n, i);
       });
     })
     .optional(),

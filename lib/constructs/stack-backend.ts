@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import { App, CloudBackend, GcsBackend, LocalBackend, NamedCloudWorkspace, PgBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { BackendConfig } from "../config/schema";
-import { variableStem } from "../naming";
+import { defaultStateKeys } from "../naming";
 import { requireTerraform } from "./terraform-requirements";
 
 /**
@@ -13,19 +13,20 @@ import { requireTerraform } from "./terraform-requirements";
  * state where the block names no key: `terraform.<name>.tfstate`, `github-token-policy/<name>…`.
  */
 export function configureStackBackend(stack: TerraformStack, backend: BackendConfig, name: string): void {
+  const keys = defaultStateKeys(name);
   switch (backend.type) {
     case "local": {
       // Terraform resolves the path from the stack's directory, cdktf.out/stacks/<id>; a
       // relative path keeps machine paths out of the synthesized files.
       const stackDir = path.join(App.of(stack).outdir, "stacks", stack.node.id);
-      const file = path.resolve(backend.path ?? `terraform.${name}.tfstate`);
+      const file = path.resolve(backend.path ?? keys.localPath);
       new LocalBackend(stack, { path: path.relative(path.resolve(stackDir), file).split(path.sep).join("/") });
       return;
     }
     case "s3": {
       const s3 = new S3Backend(stack, {
         bucket: backend.bucket,
-        key: backend.key ?? `github-token-policy/${name}.tfstate`,
+        key: backend.key ?? keys.s3Key,
         region: backend.region,
         encrypt: backend.encrypt,
         dynamodbTable: backend.dynamodbTable,
@@ -41,19 +42,19 @@ export function configureStackBackend(stack: TerraformStack, backend: BackendCon
       return;
     }
     case "gcs":
-      new GcsBackend(stack, { bucket: backend.bucket, prefix: backend.prefix ?? `github-token-policy/${name}` });
+      new GcsBackend(stack, { bucket: backend.bucket, prefix: backend.prefix ?? keys.gcsPrefix });
       return;
     case "cloud":
       if (backend.project) requireTerraform(stack, "cloud_workspace_project");
       new CloudBackend(stack, {
         organization: backend.organization,
         hostname: backend.hostname,
-        workspaces: new NamedCloudWorkspace(backend.workspace ?? `github-token-policy-${name}`, backend.project),
+        workspaces: new NamedCloudWorkspace(backend.workspace ?? keys.cloudWorkspace, backend.project),
       });
       return;
     case "pg": {
       // The connection string holds a password: Terraform reads it from PG_CONN_STR.
-      const pg = new PgBackend(stack, { connStr: "", schemaName: backend.schemaName ?? `github_token_policy_${variableStem(name)}` });
+      const pg = new PgBackend(stack, { connStr: "", schemaName: backend.schemaName ?? keys.pgSchema });
       pg.addOverride("conn_str", undefined);
       return;
     }
