@@ -26,6 +26,12 @@ export interface InputCheck {
  */
 export const SEALED_KEY_BASE64_LENGTH = { min: Math.ceil((1000 + 48) / 3) * 4, max: Math.ceil((5000 + 48) / 3) * 4 } as const;
 
+/**
+ * What a sealed-key variable holds: `KEY_ID:BASE64` as `token-policy seal` prints it, or
+ * `BASE64` alone as it printed before it wrote the key id (an RE2 pattern, as HCL's `regex`).
+ */
+export const SEALED_KEY_VALUE_PATTERN = `^(${PUBLIC_KEY_ID_PATTERN}:)?[A-Za-z0-9+/]+={0,2}$`;
+
 /** A variable holding a numeric id. */
 export function numericIdCheck(variable: string, what: string, whereFrom: string): InputCheck {
   return {
@@ -66,7 +72,7 @@ export function sealedKeyCheck(variable: string, sealCommand: string): InputChec
   return {
     variable,
     // Every operand is evaluated (HCL does not short-circuit), so each holds for any string.
-    test: `can(regex("^(${PUBLIC_KEY_ID_PATTERN}:)?[A-Za-z0-9+/]+={0,2}$", var.${variable})) && length(${sealed}) % 4 == 0 && length(${sealed}) >= ${min} && length(${sealed}) <= ${max}`,
+    test: `can(regex("${SEALED_KEY_VALUE_PATTERN}", var.${variable})) && length(${sealed}) % 4 == 0 && length(${sealed}) >= ${min} && length(${sealed}) <= ${max}`,
     errorMessage: `TF_VAR_${variable} must be the App's private key sealed by \`${sealCommand}\`: the public key's id, a colon and base64 of ${min} to ${max} characters (or the base64 alone), on one line. A PEM key (-----BEGIN …) or a truncated or wrapped value is refused; run seal again and paste its whole TF_VAR_ line.`,
   };
 }
