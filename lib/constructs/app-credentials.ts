@@ -59,8 +59,9 @@ export interface AppCredentialsProps {
    * target's public key by `token-policy seal`, as `KEY_ID:BASE64`: the base64 is passed as
    * `value_encrypted` and the public key's id as `key_id`, so state keeps only ciphertext and
    * a key sealed again after GitHub rotates the public key is sent with its new id. A value
-   * without `KEY_ID:` (seal's output before it wrote the id) is taken too, with no `key_id`. `plaintext`: one variable with the PEM, passed as `value`; state
-   * then holds the key in clear, so keep it in an encrypted backend.
+   * without `KEY_ID:` (seal's output before it wrote the id) is taken too, with no `key_id`.
+   * `plaintext`: one variable with the PEM, passed as `value`; state then holds the key in
+   * clear, so keep it in an encrypted backend.
    * @default "sealed"
    */
   readonly privateKeyInput?: "sealed" | "plaintext";
