@@ -90,7 +90,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       await install(opts, io);
     });
 
-  command("seal", "Seal the App's private key with a target's public key, for Terraform's value_encrypted")
+  command("seal", "Seal the App's private key with a target's public key, for Terraform's key_id and value_encrypted")
     .option("--credentials <file>", "the file create-app wrote (its key is sealed)")
     .option("--target <target>", "actions, dependabot or environment", "actions")
     .option("--repository <name>", "with --target environment")

@@ -149,6 +149,13 @@ export const CLIENT_ID_PATTERN = "^Iv[0-9A-Za-z.]{4,40}$";
 export const NUMERIC_ID_PATTERN = "^[1-9][0-9]{0,18}$";
 
 /**
+ * A secrets public key's id as `token-policy seal` writes it ahead of a sealed value
+ * (`KEY_ID:BASE64`): GitHub's ids are strings, digits in its examples; these characters are
+ * taken, and never `:`, which separates the id from the sealed value (base64 has no `:`).
+ */
+export const PUBLIC_KEY_ID_PATTERN = "[A-Za-z0-9_-]{1,100}";
+
+/**
  * The enterprise's settings, where an enterprise owner opens Policies → Personal access tokens
  * (GitHub documents the click path, not a deeper URL; no API reads or sets this policy).
  */

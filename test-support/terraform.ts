@@ -34,9 +34,11 @@ export function standInAddress(address: string): string {
  * that keeps its `depends_on` on other resources and its `replace_triggered_by`, rewritten to
  * stand-ins: Terraform then checks those arguments' syntax, and a plan shows which resources it
  * would plan when an input check fails. Dependencies on data sources are dropped (no data source
- * can be read without the provider).
+ * can be read without the provider). With `standInArguments`, a stand-in's input is an object of
+ * its address and those of its arguments the resource sets, as written: Terraform evaluates them,
+ * and a saved plan (`terraform show -json`) holds their values.
  */
-export function withoutProvider(tf: any, options: { backend?: "keep" | "local"; standIns?: boolean } = {}): any {
+export function withoutProvider(tf: any, options: { backend?: "keep" | "local"; standIns?: boolean; standInArguments?: readonly string[] } = {}): any {
   const out: any = {};
   const terraform = { ...tf.terraform };
   delete terraform.required_providers;
@@ -56,7 +58,9 @@ export function withoutProvider(tf: any, options: { backend?: "keep" | "local"; 
       for (const [name, r] of Object.entries(byName)) {
         const dependsOn = (r.depends_on ?? []).filter((a: string) => !a.startsWith("data.")).map(rewrite);
         const replace = r.lifecycle?.replace_triggered_by?.map(rewrite);
-        data[`${type}__${name}`] = { input: `${type}.${name}`, ...(dependsOn.length ? { depends_on: dependsOn } : {}), ...(replace ? { lifecycle: { replace_triggered_by: replace } } : {}) };
+        const args = (options.standInArguments ?? []).filter((a) => a in r).map((a) => [a, r[a]]);
+        const input = args.length ? { address: `${type}.${name}`, ...Object.fromEntries(args) } : `${type}.${name}`;
+        data[`${type}__${name}`] = { input, ...(dependsOn.length ? { depends_on: dependsOn } : {}), ...(replace ? { lifecycle: { replace_triggered_by: replace } } : {}) };
       }
     }
   }

@@ -37,12 +37,19 @@ describe("AppCredentials", () => {
     ]);
   });
 
-  test("takes the key sealed, from a sensitive variable named after the organization", () => {
+  test("takes the key sealed, from a sensitive variable named after the organization, and passes its key id", () => {
     const { synth, tf, c } = synthWith();
     expect(synth).toHaveResourceWithProperties(ActionsOrganizationSecret, {
       secret_name: "TOKEN_BROKER_PRIVATE_KEY",
-      value_encrypted: "${var.acme_corp_app_private_key_actions_sealed}",
+      key_id: "${local.acme_corp_app_private_key_actions_sealed_key_id}",
+      value_encrypted: "${local.acme_corp_app_private_key_actions_sealed_value_encrypted}",
       visibility: "selected",
+    });
+    // The variable holds KEY_ID:BASE64 as seal prints it, or BASE64 alone as seal printed it before (no key id)
+    const parts = 'split(":", var.acme_corp_app_private_key_actions_sealed)';
+    expect(tf.locals).toMatchObject({
+      acme_corp_app_private_key_actions_sealed_key_id: `\${length(${parts}) > 1 ? ${parts}[0] : null}`,
+      acme_corp_app_private_key_actions_sealed_value_encrypted: `\${${parts}[length(${parts}) - 1]}`,
     });
     const secret = Object.values(tf.resource.github_actions_organization_secret)[0] as any;
     // Neither argument provider 6.12.0 deprecated
@@ -61,7 +68,7 @@ describe("AppCredentials", () => {
       ...Object.values(tf.resource.github_dependabot_organization_secret),
     ] as any[];
     expect(secrets.map((s) => s.value)).toEqual(["${var.acme_corp_app_private_key}", "${var.acme_corp_app_private_key}"]);
-    expect(secrets.filter((s) => "plaintext_value" in s || "encrypted_value" in s)).toEqual([]);
+    expect(secrets.filter((s) => "plaintext_value" in s || "encrypted_value" in s || "key_id" in s || "value_encrypted" in s)).toEqual([]);
   });
 
   test("seals separately for Dependabot and each environment, whose public keys differ", () => {
@@ -72,14 +79,18 @@ describe("AppCredentials", () => {
     expect(synth).toHaveResourceWithProperties(DependabotOrganizationSecret, {
       secret_name: "TOKEN_BROKER_PRIVATE_KEY",
       visibility: "private",
-      value_encrypted: "${var.acme_corp_app_private_key_dependabot_sealed}",
+      key_id: "${local.acme_corp_app_private_key_dependabot_sealed_key_id}",
+      value_encrypted: "${local.acme_corp_app_private_key_dependabot_sealed_value_encrypted}",
     });
     expect(synth).toHaveResourceWithProperties(ActionsEnvironmentSecret, {
       repository: "release-tools",
       environment: "production",
       secret_name: "TOKEN_BROKER_PRIVATE_KEY",
-      value_encrypted: "${var.acme_corp_app_private_key_env_release_tools__production_sealed}",
+      key_id: "${local.acme_corp_app_private_key_env_release_tools__production_sealed_key_id}",
+      value_encrypted: "${local.acme_corp_app_private_key_env_release_tools__production_sealed_value_encrypted}",
     });
+    expect(tf.locals.acme_corp_app_private_key_dependabot_sealed_value_encrypted).toContain("var.acme_corp_app_private_key_dependabot_sealed)");
+    expect(tf.locals.acme_corp_app_private_key_env_release_tools__production_sealed_key_id).toContain("var.acme_corp_app_private_key_env_release_tools__production_sealed)");
     expect(Object.keys(tf.variable).sort()).toEqual([
       "acme_corp_app_private_key_actions_sealed",
       "acme_corp_app_private_key_dependabot_sealed",

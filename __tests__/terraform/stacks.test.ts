@@ -118,11 +118,12 @@ withTerraform("synthesized stacks under Terraform", () => {
     // GIVEN the example's acme-corp stack: App and client ids, the installation id and three sealed keys from variables
     const tf = exampleStacks()["acme-corp"];
     const dir = terraformDir(withoutProvider(tf, { backend: "local" }));
+    // The Actions key as seal prints it (KEY_ID:BASE64), the others as it printed them before (BASE64)
     const good = {
       TF_VAR_acme_corp_app_id: "123456",
       TF_VAR_acme_corp_app_client_id: "Iv23liAbCdEfGh123456",
       TF_VAR_acme_corp_app_installation_id: "987654",
-      TF_VAR_acme_corp_app_private_key_actions_sealed: Buffer.alloc(1750, 1).toString("base64"),
+      TF_VAR_acme_corp_app_private_key_actions_sealed: `568250167242549743:${Buffer.alloc(1750, 1).toString("base64")}`,
       TF_VAR_acme_corp_app_private_key_dependabot_sealed: Buffer.alloc(1750, 2).toString("base64"),
       TF_VAR_acme_corp_app_private_key_env_release_tools__production_sealed: Buffer.alloc(1750, 3).toString("base64"),
     };
@@ -140,8 +141,13 @@ withTerraform("synthesized stacks under Terraform", () => {
 
     test.each([
       ["a PEM instead of the sealed value", "TF_VAR_acme_corp_app_private_key_actions_sealed", pem, /TF_VAR_acme_corp_app_private_key_actions_sealed must be the App's private key sealed by `token-policy seal --org acme-corp --target actions`/],
-      ["a truncated sealed value", "TF_VAR_acme_corp_app_private_key_dependabot_sealed", Buffer.alloc(1750, 2).toString("base64").slice(0, 900), /--target dependabot`: base64 of 1400 to 6732 characters/],
+      ["a truncated sealed value", "TF_VAR_acme_corp_app_private_key_dependabot_sealed", Buffer.alloc(1750, 2).toString("base64").slice(0, 900), /--target dependabot`: the public key's id, a colon and base64 of 1400 to 6732 characters \(or the base64 alone\)/],
+      ["a truncated sealed value after its key id", "TF_VAR_acme_corp_app_private_key_dependabot_sealed", `568250167242549743:${Buffer.alloc(1750, 2).toString("base64").slice(0, 900)}`, /--target dependabot`: the public key's id/],
       ["a sealed value wrapped over lines", "TF_VAR_acme_corp_app_private_key_actions_sealed", Buffer.alloc(1750, 1).toString("base64").replace(/(.{76})/g, "$1\n"), /run seal again and paste its whole TF_VAR_ line/],
+      ["a key id with a space", "TF_VAR_acme_corp_app_private_key_actions_sealed", `5682 5016:${Buffer.alloc(1750, 1).toString("base64")}`, /--target actions`: the public key's id, a colon and base64/],
+      ["two key ids", "TF_VAR_acme_corp_app_private_key_actions_sealed", `568250167242549743:568250167242549744:${Buffer.alloc(1750, 1).toString("base64")}`, /--target actions`: the public key's id, a colon and base64/],
+      ["an empty key id", "TF_VAR_acme_corp_app_private_key_actions_sealed", `:${Buffer.alloc(1750, 1).toString("base64")}`, /--target actions`: the public key's id, a colon and base64/],
+      ["an encrypted PEM, whose headers hold colons", "TF_VAR_acme_corp_app_private_key_env_release_tools__production_sealed", `-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0123456789ABCDEF0123456789ABCDEF\n\n${pem.split("\n").slice(1).join("\n")}`, /--target environment --repository release-tools --environment production`: the public key's id/],
       ["a non-numeric App id", "TF_VAR_acme_corp_app_id", "app-name-4711x", /TF_VAR_acme_corp_app_id must be the numeric id of the acme-token-broker App \(digits only\)/],
       ["a client secret as client id", "TF_VAR_acme_corp_app_client_id", "0123456789abcdef0123456789abcdef01234567", /TF_VAR_acme_corp_app_client_id must be the App's client id/],
       ["a non-numeric installation id", "TF_VAR_acme_corp_app_installation_id", "acme", /TF_VAR_acme_corp_app_installation_id must be the numeric id/],
@@ -194,6 +200,50 @@ withTerraform("synthesized stacks under Terraform", () => {
       expect(plan.status).not.toBe(0);
       expect(plan.output).toMatch(/Resource precondition failed/);
       for (const address of standIns) expect(plan.output).not.toContain(address);
+    });
+  });
+
+  describe("a sealed value reaches its secret as key_id and value_encrypted, with or without the key id", () => {
+    // GIVEN the example's acme-corp stack, each github resource a stand-in whose input holds its key_id and value_encrypted as the stack writes them
+    const tf = exampleStacks()["acme-corp"];
+    const dir = terraformDir(withoutProvider(tf, { backend: "local", standIns: true, standInArguments: ["key_id", "value_encrypted"] }));
+    const sealed = (n: number) => Buffer.alloc(1750, n).toString("base64");
+    const inputs = {
+      TF_VAR_acme_corp_app_id: "123456",
+      TF_VAR_acme_corp_app_client_id: "Iv23liAbCdEfGh123456",
+      TF_VAR_acme_corp_app_installation_id: "987654",
+      // as seal prints it now: the public key's id, a colon, the sealed box
+      TF_VAR_acme_corp_app_private_key_actions_sealed: `568250167242549743:${sealed(1)}`,
+      TF_VAR_acme_corp_app_private_key_env_release_tools__production_sealed: `key_B-7:${sealed(3)}`,
+      // as seal printed it before: the sealed box alone
+      TF_VAR_acme_corp_app_private_key_dependabot_sealed: sealed(2),
+    };
+    const secretOf = (type: string) => {
+      const names = Object.keys(tf.resource[type]);
+      expect(names).toHaveLength(1);
+      return standInAddress(`${type}.${names[0]}`);
+    };
+    beforeAll(() => {
+      expect(terraform(dir, ["init", "-input=false"]).status).toBe(0);
+    });
+
+    test("Terraform splits each value into what the provider is sent", () => {
+      // WHEN Terraform plans and the saved plan is read back
+      const plan = terraform(dir, ["plan", "-input=false", "-out=tfplan"], inputs);
+      expect(plan.status).toBe(0);
+      const shown = spawnSync("terraform", ["show", "-json", "tfplan"], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" } });
+      expect(shown.status).toBe(0);
+      const changes = JSON.parse(shown.stdout).resource_changes as { address: string; change: { after: { input: any }; after_sensitive: { input: any } } }[];
+      const inputOf = (address: string) => changes.find((c) => c.address === address)!.change;
+      // THEN a value with a key id gives that id and the sealed box alone …
+      expect(inputOf(secretOf("github_actions_organization_secret")).after.input).toEqual({ address: expect.any(String), key_id: "568250167242549743", value_encrypted: sealed(1) });
+      expect(inputOf(secretOf("github_actions_environment_secret")).after.input).toEqual({ address: expect.any(String), key_id: "key_B-7", value_encrypted: sealed(3) });
+      // … and one without gives a null key id (the provider then looks the key up) and the whole value
+      expect(inputOf(secretOf("github_dependabot_organization_secret")).after.input).toEqual({ address: expect.any(String), key_id: null, value_encrypted: sealed(2) });
+      // AND the sealed value stays sensitive
+      expect(inputOf(secretOf("github_actions_organization_secret")).after_sensitive.input).toMatchObject({ value_encrypted: true });
+      // AND the plan printed neither
+      expect(plan.output).not.toContain(sealed(1).slice(0, 40));
     });
   });
 

@@ -1,15 +1,15 @@
 /**
  * `token-policy seal`: seals the App's private key for one secret target (libsodium sealed box
- * with the target's public key), so `AppCredentials` passes it as `value_encrypted` and
- * Terraform state holds only ciphertext. Prints the TF_VAR line and the key id; nothing else
- * secret.
+ * with the target's public key) and prints it as `KEY_ID:BASE64`, so `AppCredentials` passes the
+ * base64 as `value_encrypted` with the public key's id as `key_id`, and Terraform state holds only
+ * ciphertext. Prints the TF_VAR line and the key id; nothing else secret.
  */
 import sodium from "libsodium-wrappers";
 import { privateKeyFromEnv, type GitHubAuth } from "../../lib/github/client";
 import { authFor, clientFor } from "../../lib/github/credentials";
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
-import { deployEnvironment, variableNames } from "../../lib/naming";
+import { deployEnvironment, PUBLIC_KEY_ID_PATTERN, variableNames } from "../../lib/naming";
 import type { OrganizationConfig } from "../../lib/config/schema";
 import { readCredentialsFile } from "../../lib/registration/credentials-file";
 import { GitHubFailure, type CommandIO } from "../io";
@@ -30,6 +30,8 @@ export interface SealOptions {
 export interface SealResult {
   /** The Terraform variable to set. */
   readonly variable: string;
+  /** The variable's value: `KEY_ID:BASE64`, the key id and the sealed box. */
+  readonly value: string;
   /** Base64 sealed box. */
   readonly sealed: string;
   /** GitHub's id of the public key used; a rotated key needs a new seal. */
@@ -101,15 +103,22 @@ export async function seal(options: SealOptions, io: CommandIO): Promise<SealRes
     throw e;
   }
 
+  // The stack splits the value at its one ':' and checks the id against the same pattern.
+  if (typeof key.key_id !== "string" || !new RegExp(`^${PUBLIC_KEY_ID_PATTERN}$`).test(key.key_id)) {
+    throw new GitHubFailure(
+      `GitHub returned the public key of ${what!} with the key id ${JSON.stringify(key.key_id)}, which the stack cannot take (it expects 1 to 100 letters, digits, '_' or '-'): nothing was sealed`,
+    );
+  }
   await sodium.ready;
   const publicKey = sodium.from_base64(key.key, sodium.base64_variants.ORIGINAL);
   const sealed = sodium.to_base64(sodium.crypto_box_seal(sodium.from_string(pem), publicKey), sodium.base64_variants.ORIGINAL);
+  const value = `${key.key_id}:${sealed}`;
   io.stdout.write(
-    `# The App's private key sealed for ${what} (public key id ${key.key_id}); seal again if GitHub rotates that key\n` +
+    `# The App's private key sealed for ${what} with its public key ${key.key_id}, as KEY_ID:BASE64 (Terraform passes both to GitHub); seal again if GitHub rotates that key\n` +
       `# Store the value as the secret ${variable.toUpperCase()} in the GitHub environment ${deployEnvironment(org.login)} (the deploy job's), or export this line where terraform runs\n` +
-      `TF_VAR_${variable}=${sealed}\n`,
+      `TF_VAR_${variable}=${value}\n`,
   );
-  return { variable, sealed, keyId: key.key_id };
+  return { variable, value, sealed, keyId: key.key_id };
 }
 
 /**

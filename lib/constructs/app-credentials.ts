@@ -12,7 +12,7 @@ import { DependabotOrganizationSecretValue } from "./bindings/dependabot-organiz
 import { stackVariable } from "./organization-stack";
 import { providerOwnerCheck } from "./owner-check";
 import { lookUpRepository } from "./repository-lookup";
-import { checkInput, inputChecksOf, pemKeyCheck, sealedKeyCheck } from "./variable-checks";
+import { checkInput, inputChecksOf, pemKeyCheck, sealedKeyCheck, sealedKeyInputs } from "./variable-checks";
 import { requireGithubProvider, requireTerraform } from "./terraform-requirements";
 
 /** Who can read an organization secret or variable. */
@@ -56,9 +56,12 @@ export interface AppCredentialsProps {
   /**
    * How the private key enters Terraform, always through sensitive variables, never a literal.
    * `sealed`: one variable per target holding the key sealed (libsodium sealed box) with that
-   * target's public key by `token-policy seal`, passed as `value_encrypted`, so state keeps
-   * only ciphertext. `plaintext`: one variable with the PEM, passed as `value`; state
-   * then holds the key in clear, so keep it in an encrypted backend.
+   * target's public key by `token-policy seal`, as `KEY_ID:BASE64`: the base64 is passed as
+   * `value_encrypted` and the public key's id as `key_id`, so state keeps only ciphertext and
+   * a key sealed again after GitHub rotates the public key is sent with its new id. A value
+   * without `KEY_ID:` (seal's output before it wrote the id) is taken too, with no `key_id`.
+   * `plaintext`: one variable with the PEM, passed as `value`; state then holds the key in
+   * clear, so keep it in an encrypted backend.
    * @default "sealed"
    */
   readonly privateKeyInput?: "sealed" | "plaintext";
@@ -148,13 +151,16 @@ export class AppCredentials extends Construct {
         sensitive: true,
         nullable: false,
         description: sealed
-          ? `${this.credentialNames.privateKey} for ${target}: the App's private key sealed with ${publicKey} (${sealCommand}).`
+          ? `${this.credentialNames.privateKey} for ${target}: the App's private key sealed with ${publicKey}, as KEY_ID:BASE64 (${sealCommand}).`
           : `${this.credentialNames.privateKey}: the App's private key (PEM). Stored in state in clear.`,
-      }).stringValue;
+      });
     };
     const seal = `token-policy seal --org ${props.organizationLogin}`;
-    const value = (target: string, name: string, publicKey: string, sealCommand: string) =>
-      sealed ? { valueEncrypted: keyInput(target, name, publicKey, sealCommand) } : { value: keyInput("all targets", vars.privateKey, "", "") };
+    const value = (target: string, name: string, publicKey: string, sealCommand: string) => {
+      if (!sealed) return { value: keyInput("all targets", vars.privateKey, "", "").stringValue };
+      keyInput(target, name, publicKey, sealCommand);
+      return sealedKeyInputs(this, name);
+    };
     const login = props.organizationLogin;
     // What every resource here waits for: when one of them fails, Terraform plans none of these.
     const guarded = (): ITerraformDependable[] => [inputChecksOf(this), providerOwnerCheck(this, login, props.provider)];

@@ -6,7 +6,7 @@
 
 import type { Construct } from "constructs";
 import { Lazy, TerraformLocal, TerraformStack } from "cdktf";
-import { CLIENT_ID_PATTERN, NUMERIC_ID_PATTERN } from "../naming";
+import { CLIENT_ID_PATTERN, NUMERIC_ID_PATTERN, PUBLIC_KEY_ID_PATTERN } from "../naming";
 import { DeclaredRecord } from "./declared-record";
 import { requireTerraform } from "./terraform-requirements";
 
@@ -26,6 +26,12 @@ export interface InputCheck {
  */
 export const SEALED_KEY_BASE64_LENGTH = { min: Math.ceil((1000 + 48) / 3) * 4, max: Math.ceil((5000 + 48) / 3) * 4 } as const;
 
+/**
+ * What a sealed-key variable holds: `KEY_ID:BASE64` as `token-policy seal` prints it, or
+ * `BASE64` alone as it printed before it wrote the key id (an RE2 pattern, as HCL's `regex`).
+ */
+export const SEALED_KEY_VALUE_PATTERN = `^(${PUBLIC_KEY_ID_PATTERN}:)?[A-Za-z0-9+/]+={0,2}$`;
+
 /** A variable holding a numeric id. */
 export function numericIdCheck(variable: string, what: string, whereFrom: string): InputCheck {
   return {
@@ -44,15 +50,50 @@ export function clientIdCheck(variable: string, whereFrom: string): InputCheck {
   };
 }
 
+/**
+ * The two parts of a sealed-key variable's value, as HCL expressions (without `${}`) over
+ * `var.<variable>`: `KEY_ID:BASE64` as `token-policy seal` prints it gives the key id and the
+ * sealed value; `BASE64` alone (as seal printed before it wrote the key id) gives a null key id
+ * and the whole value. Both hold for any string (HCL has no short-circuit and a local is
+ * evaluated whether or not the input checks pass), so a bad value fails only its check.
+ */
+export function sealedKeyParts(variable: string): { readonly keyId: string; readonly valueEncrypted: string } {
+  const parts = `split(":", var.${variable})`;
+  return {
+    keyId: `length(${parts}) > 1 ? ${parts}[0] : null`,
+    valueEncrypted: `${parts}[length(${parts}) - 1]`,
+  };
+}
+
 /** A variable holding the App's key sealed for one target by `token-policy seal`. */
 export function sealedKeyCheck(variable: string, sealCommand: string): InputCheck {
   const { min, max } = SEALED_KEY_BASE64_LENGTH;
+  const sealed = sealedKeyParts(variable).valueEncrypted;
   return {
     variable,
     // Every operand is evaluated (HCL does not short-circuit), so each holds for any string.
-    test: `can(regex("^[A-Za-z0-9+/]+={0,2}$", var.${variable})) && length(var.${variable}) % 4 == 0 && length(var.${variable}) >= ${min} && length(var.${variable}) <= ${max}`,
-    errorMessage: `TF_VAR_${variable} must be the App's private key sealed by \`${sealCommand}\`: base64 of ${min} to ${max} characters, on one line. A PEM key (-----BEGIN …) or a truncated or wrapped value is refused; run seal again and paste its whole TF_VAR_ line.`,
+    test: `can(regex("${SEALED_KEY_VALUE_PATTERN}", var.${variable})) && length(${sealed}) % 4 == 0 && length(${sealed}) >= ${min} && length(${sealed}) <= ${max}`,
+    errorMessage: `TF_VAR_${variable} must be the App's private key sealed by \`${sealCommand}\`: the public key's id, a colon and base64 of ${min} to ${max} characters (or the base64 alone), on one line. A PEM key (-----BEGIN …) or a truncated or wrapped value is refused; run seal again and paste its whole TF_VAR_ line.`,
   };
+}
+
+/**
+ * The key id and the sealed value of a sealed-key variable, as references to two locals at the
+ * stack root, `<variable>_key_id` and `<variable>_value_encrypted` (see {@link sealedKeyParts}),
+ * created on first use. A secret passes both: the provider (6.12.0–6.13.0) sends a configured
+ * `key_id` as given, and only when it is null looks up the target's current key on create, or
+ * reuses the id in state on update, which after GitHub rotates the key is not the one the
+ * value was sealed with.
+ */
+export function sealedKeyInputs(scope: Construct, variable: string): { readonly keyId: string; readonly valueEncrypted: string } {
+  const stack = TerraformStack.of(scope);
+  const parts = sealedKeyParts(variable);
+  const local = (part: "key_id" | "value_encrypted", expression: string) => {
+    const id = `${variable}_${part}`;
+    const existing = stack.node.tryFindChild(id) as TerraformLocal | undefined;
+    return (existing ?? new TerraformLocal(stack, id, `\${${expression}}`)).asString;
+  };
+  return { keyId: local("key_id", parts.keyId), valueEncrypted: local("value_encrypted", parts.valueEncrypted) };
 }
 
 /** A variable holding the App's private key in clear (plaintext mode). */

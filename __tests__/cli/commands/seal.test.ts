@@ -4,6 +4,7 @@ import { join } from "node:path";
 import sodium from "libsodium-wrappers";
 import { run } from "../../../cli";
 import { seal } from "../../../cli/commands/seal";
+import { SEALED_KEY_BASE64_LENGTH, SEALED_KEY_VALUE_PATTERN } from "../../../lib/constructs/variable-checks";
 import { writeCredentialsFile } from "../../../lib/registration/credentials-file";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
 import { generateAppKey, installApp, type InstalledApp } from "../../../test-support/fixtures";
@@ -27,7 +28,7 @@ describe("seal", () => {
     keys = {};
     for (const target of ["actions", "dependabot", "env:release-tools/production"]) {
       keys[target] = sodium.crypto_box_keypair();
-      standIn.setPublicKey("acme-corp", target, sodium.to_base64(keys[target].publicKey, sodium.base64_variants.ORIGINAL), `key-${target}`);
+      standIn.setPublicKey("acme-corp", target, sodium.to_base64(keys[target].publicKey, sodium.base64_variants.ORIGINAL), `key-${target.replace(/[^A-Za-z0-9_-]/g, "-")}`);
     }
     credsFile = join(mkdtempSync(join(tmpdir(), "creds-")), "app.json");
     writeCredentialsFile(credsFile, { id: app.appId, slug: "s", client_id: "Iv1", client_secret: "x", webhook_secret: null, pem: appKey.pem, html_url: "", owner: "acme-corp", github_url: standIn.url });
@@ -46,11 +47,13 @@ describe("seal", () => {
     expect(r.variable).toBe("acme_corp_app_private_key_actions_sealed");
     expect(r.keyId).toBe("key-actions");
     expect(open(r.sealed, "actions")).toBe(appKey.pem);
+    // AND the value carries the id of the public key it was sealed with, ahead of the sealed box
+    expect(r.value).toBe(`key-actions:${r.sealed}`);
     // AND it says where the value goes: the secret, in the deploy job's environment
     expect(io.out()).toBe(
-      "# The App's private key sealed for acme-corp Actions secrets (public key id key-actions); seal again if GitHub rotates that key\n" +
+      "# The App's private key sealed for acme-corp Actions secrets with its public key key-actions, as KEY_ID:BASE64 (Terraform passes both to GitHub); seal again if GitHub rotates that key\n" +
         "# Store the value as the secret ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED in the GitHub environment token-policy-acme-corp (the deploy job's), or export this line where terraform runs\n" +
-        `TF_VAR_acme_corp_app_private_key_actions_sealed=${r.sealed}\n`,
+        `TF_VAR_acme_corp_app_private_key_actions_sealed=key-actions:${r.sealed}\n`,
     );
     for (const line of keyBodyLines(appKey.pem)) expect(io.out() + io.err()).not.toContain(line);
   });
@@ -68,11 +71,37 @@ describe("seal", () => {
     const config = writePolicyFile({ credentials: { actions: { visibility: "all" }, dependabot: { visibility: "all" }, environments: [{ repository: "release-tools", environment: "production" }] } });
     const d = await seal({ org: "acme-corp", config, credentials: credsFile, target: "dependabot" }, io);
     expect(d.variable).toBe("acme_corp_app_private_key_dependabot_sealed");
+    expect(d.value).toBe(`key-dependabot:${d.sealed}`);
     expect(open(d.sealed, "dependabot")).toBe(appKey.pem);
     expect(() => open(d.sealed, "actions")).toThrow();
     const e = await seal({ org: "acme-corp", config, credentials: credsFile, target: "environment", repository: "release-tools", environment: "production" }, io);
     expect(e.variable).toBe("acme_corp_app_private_key_env_release_tools__production_sealed");
+    expect(e.value).toBe(`key-env-release-tools-production:${e.sealed}`);
     expect(open(e.sealed, "env:release-tools/production")).toBe(appKey.pem);
+  });
+
+  test("prints a value the stack's check takes: the key id, a colon, base64 of a sealed box", async () => {
+    // GIVEN a public key id as GitHub's examples show them (digits)
+    standIn.setPublicKey("acme-corp", "actions", sodium.to_base64(keys.actions.publicKey, sodium.base64_variants.ORIGINAL), "568250167242549743");
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
+    const r = await seal({ org: "acme-corp", config: writePolicyFile(), credentials: credsFile }, io);
+    // THEN the printed line matches what the stack's input check accepts, split as the stack splits it
+    const printed = io.out().split("\n").find((l) => l.startsWith("TF_VAR_"))!.replace(/^TF_VAR_[a-z_]+=/, "");
+    expect(printed).toMatch(new RegExp(SEALED_KEY_VALUE_PATTERN));
+    expect(printed.split(":")).toEqual(["568250167242549743", r.sealed]);
+    expect(r.sealed.length).toBeGreaterThanOrEqual(SEALED_KEY_BASE64_LENGTH.min);
+  });
+
+  test.each([
+    ["holds a colon", "1234:5678"],
+    ["is empty", ""],
+    ["is longer than 100 characters", "7".repeat(101)],
+  ])("exit 1 without sealing when GitHub's public key id %s", async (_what, keyId) => {
+    standIn.setPublicKey("acme-corp", "actions", sodium.to_base64(keys.actions.publicKey, sodium.base64_variants.ORIGINAL), keyId);
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
+    expect(await run(["seal", "--org", "acme-corp", "--config", writePolicyFile(), "--credentials", credsFile], io)).toBe(1);
+    expect(io.err()).toContain(`GitHub returned the public key of acme-corp Actions secrets with the key id ${JSON.stringify(keyId)}, which the stack cannot take (it expects 1 to 100 letters, digits, '_' or '-'): nothing was sealed`);
+    expect(io.out()).toBe("");
   });
 
   test("reads the public key as the App when no GITHUB_TOKEN is set", async () => {
