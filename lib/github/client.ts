@@ -183,7 +183,7 @@ function notAKey(variable: string, value: string): string {
     return `${variable} holds a file name, not a key: set APP_PRIVATE_KEY_FILE to the file's path, or ${variable} to the key itself (the value is not shown)`;
   }
   const holder = variable === "APP_PRIVATE_KEY_FILE" ? "the file APP_PRIVATE_KEY_FILE names" : variable;
-  return `${holder} is not a PEM private key (GitHub issues it as -----BEGIN RSA PRIVATE KEY-----); the value is not shown`;
+  return `${holder} is not a PEM private key (GitHub issues it as a .pem file: an RSA private key in PEM form); the value is not shown`;
 }
 
 function isFile(path: string): boolean {
