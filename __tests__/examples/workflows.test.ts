@@ -130,6 +130,26 @@ describe("example workflows", () => {
       }
     };
 
+    test("an organization whose installation lists repositories is planned without a refresh (that read needs an owner's PAT, which no pull request job holds)", () => {
+      const plan = steps.find((s) => /terraform -chdir=.* plan /.test(String(s.run)));
+      expect(plan.env).toMatchObject({ NEEDS_OWNER_TOKEN: "${{ matrix.org.needsOwnerToken }}" });
+      expect(JSON.stringify(plan.env)).not.toMatch(/OWNER_PAT/);
+      const planArgs = (needsOwnerToken: string) => {
+        const bin = mkdtempSync(join(tmpdir(), "wf-plan-"));
+        try {
+          writeFileSync(join(bin, "terraform"), `#!/bin/sh\necho "$*" >> '${join(bin, "calls")}'\n`);
+          chmodSync(join(bin, "terraform"), 0o755);
+          const result = spawnSync("bash", ["-e", "-c", plan.run], { env: { PATH: `${bin}:${process.env.PATH}`, ORG: "acme", NEEDS_OWNER_TOKEN: needsOwnerToken }, encoding: "utf8" });
+          expect(result.status).toBe(0);
+          return readFileSync(join(bin, "calls"), "utf8").trim().split("\n").at(-1);
+        } finally {
+          rmSync(bin, { recursive: true, force: true });
+        }
+      };
+      expect(planArgs("true")).toBe("-chdir=cdktf.out/stacks/acme plan -input=false -lock=false -refresh=false");
+      expect(planArgs("false")).toBe("-chdir=cdktf.out/stacks/acme plan -input=false -lock=false");
+    });
+
     test("the check reads the base's host from the matrix and comes before every mint", () => {
       expect(steps[check].env).toMatchObject({ BASE_API_URL: "${{ matrix.org.apiUrl }}", BASE_GITHUB_URL: "${{ matrix.org.githubUrl }}" });
       const mints = steps.map((s, i) => (String(s.uses).startsWith("actions/create-github-app-token@") ? i : -1)).filter((i) => i >= 0);
