@@ -7,14 +7,15 @@
 export const GITHUB_COM = "https://github.com";
 
 /**
- * The stem of every Terraform variable of one organization: its login in lower case with
- * `-` as `_` (GitHub logins have no `_`), prefixed with `org_` when it starts with a digit, which
- * Terraform identifiers may not. So `1acme` and `org-1acme` share a stem: the config loader
- * refuses the two together.
+ * The stem of every Terraform variable of one organization, and (in upper case) of the CI secrets
+ * and variables named after it: its login in lower case with `-` as `_` (GitHub logins have no
+ * `_`), prefixed with `org_` when it starts with a digit, which Terraform identifiers may not, or
+ * with `github`, since GitHub refuses secret and variable names that begin with `GITHUB_`. So
+ * `1acme` and `org-1acme` share a stem: the config loader refuses the two together.
  */
 export function variableStem(login: string): string {
   const stem = login.toLowerCase().replace(/-/g, "_");
-  return /^[0-9]/.test(stem) ? `org_${stem}` : stem;
+  return /^([0-9]|github)/.test(stem) ? `org_${stem}` : stem;
 }
 
 /** The REST API root for a web root: api.github.com, `api.` for GHE.com, `/api/v3` for GHES. */

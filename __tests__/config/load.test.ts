@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { configFileName, findOrganization, loadConfig, parseConfig } from "../../lib/config/load";
 import { configProblems, orgEntry, parseOrg, writeTempConfig } from "../helpers/config";
+import { variableNames, variableStem } from "../../lib/naming";
 
 const problems = (text: string) => configProblems(text);
 
@@ -126,6 +127,15 @@ describe("loadConfig", () => {
   test("fails on duplicate logins, case-insensitively", () => {
     const lines = problems(yaml([orgEntry(), orgEntry({ login: "ACME-Corp" })]));
     expect(lines).toEqual([expect.stringMatching(/organizations\[1\]\.login: duplicate login \(first used by organizations\[0\]; logins are case-insensitive\), got "ACME-Corp"$/)]);
+  });
+
+  test("a login that starts with github gets the org_ prefix: GitHub refuses secret and variable names that begin with GITHUB_", () => {
+    expect(variableStem("github-tools")).toBe("org_github_tools");
+    expect(variableNames("GitHubTools").appId).toBe("org_githubtools_app_id");
+    expect(variableStem("acme-github")).toBe("acme_github");
+    // AND github-tools and org-github-tools are refused together, like 1acme and org-1acme
+    const lines = problems(yaml([orgEntry({ login: "github-tools" }), orgEntry({ login: "org-github-tools" })]));
+    expect(lines).toEqual([expect.stringMatching(/organizations\[1\]\.login: org-github-tools and github-tools \(organizations\[0\]\) would share the variable names org_github_tools_…/)]);
   });
 
   test("fails when two logins would share variable names, naming both", () => {
