@@ -7,10 +7,8 @@
 import { createAppAuth } from "@octokit/auth-app";
 import { configFileName, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
-import type { GitHubAuth } from "../../lib/github/client";
 import type { OrganizationConfig } from "../../lib/config/schema";
-import { authFor, clientFor, type GitHubContext } from "../../lib/github/credentials";
-import { variableStem } from "../../lib/naming";
+import { appCredentials, clientFor } from "../../lib/github/credentials";
 import { DEFAULT_MAX_BODY_BYTES, MAX_DELIVERY_BYTES, WebhookServer, type LogLine, type OrganizationSession } from "../../lib/serve/webhook-server";
 import { webhookSecretProblem } from "../../lib/serve/signature";
 import type { CommandIO } from "../io";
@@ -43,32 +41,6 @@ export interface ServeDeps {
   readonly shutdownGraceMs?: number;
   /** Time for a request's headers and whole body, in ms. @default 10000 */
   readonly requestTimeoutMs?: number;
-}
-
-/**
- * The App credentials of every organization, exactly as `review --all` takes them
- * (`<STEM>_APP_ID` with `<STEM>_APP_PRIVATE_KEY`, else `APP_ID` with `APP_PRIVATE_KEY` or
- * `APP_PRIVATE_KEY_FILE`); `GITHUB_TOKEN` is not used, since `serve` acts as each App. Every
- * organization without App credentials is named in one error (exit 2).
- */
-export function appCredentials(io: GitHubContext, organizations: readonly OrganizationConfig[]): Map<string, Extract<GitHubAuth, { kind: "app" }>> {
-  const ctx: GitHubContext = { ...io, env: { ...io.env, GITHUB_TOKEN: undefined } };
-  const found = new Map<string, Extract<GitHubAuth, { kind: "app" }>>();
-  const problems: string[] = [];
-  for (const org of organizations) {
-    const stem = variableStem(org.login).toUpperCase();
-    const needs = `set ${stem}_APP_ID with ${stem}_APP_PRIVATE_KEY (or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE for an App serving every organization)`;
-    try {
-      const auth = authFor(ctx, org);
-      if (auth.kind === "app") found.set(org.login, auth);
-      else problems.push(`${org.login}: serve acts as the organization's App: ${needs}`);
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      problems.push(`${org.login}: ${/no GitHub credentials/.test(e.message) ? `serve acts as the organization's App: ${needs}` : e.message}`);
-    }
-  }
-  if (problems.length) throw new UsageError(`serve needs App credentials for every organization of the config:\n  ${problems.join("\n  ")}`);
-  return found;
 }
 
 /** Runs until stopped; resolves after in-flight decisions finished. */

@@ -82,7 +82,12 @@ export const DENY_PARTLY_MATCHES_RULE = "deny-rule-partly-matches";
  */
 export type TeamMembership = ReadonlyMap<string, ReadonlySet<string> | null>;
 
-function isIsoDate(v: unknown): v is string {
+/**
+ * Whether `v` is a timestamp as GitHub writes them (ISO 8601 with a time zone, for example
+ * `2026-05-16T08:47:09.000-07:00`). Anything else counts as unreadable wherever a date decides
+ * something (the decision logic, revocations for non-use, verify's evidence).
+ */
+export function isIsoTimestamp(v: unknown): v is string {
   return typeof v === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) && Number.isFinite(Date.parse(v));
 }
 
@@ -99,8 +104,8 @@ export function notUnderstood(access: TokenAccess): string | undefined {
   const problems: string[] = [];
   if (typeof access.owner !== "string" || access.owner === "") problems.push("no owner login");
   if (!SELECTIONS.includes(access.repositorySelection as string)) problems.push(`repository selection ${JSON.stringify(access.repositorySelection)} (known: none, all, subset)`);
-  if (!isIsoDate(access.since)) problems.push(`request date ${JSON.stringify(access.since)} is not a timestamp`);
-  if (access.tokenExpiresAt !== null && !isIsoDate(access.tokenExpiresAt)) problems.push(`expiry ${JSON.stringify(access.tokenExpiresAt)} is not a timestamp`);
+  if (!isIsoTimestamp(access.since)) problems.push(`request date ${JSON.stringify(access.since)} is not a timestamp`);
+  if (access.tokenExpiresAt !== null && !isIsoTimestamp(access.tokenExpiresAt)) problems.push(`expiry ${JSON.stringify(access.tokenExpiresAt)} is not a timestamp`);
   const perms = access.permissions as unknown;
   if (typeof perms !== "object" || perms === null || Array.isArray(perms)) {
     problems.push("no permissions object");

@@ -131,3 +131,29 @@ async function assertDeclaredApp(jwt: GitHubClient, org: OrganizationConfig): Pr
     );
   }
 }
+
+/**
+ * The App credentials of every organization, exactly as `review --all` takes them
+ * (`<STEM>_APP_ID` with `<STEM>_APP_PRIVATE_KEY`, else `APP_ID` with `APP_PRIVATE_KEY` or
+ * `APP_PRIVATE_KEY_FILE`); `GITHUB_TOKEN` is not used, since `serve` acts as each App. Every
+ * organization without App credentials is named in one error (exit 2). `serve` uses it: it acts as each organization's App.
+ */
+export function appCredentials(io: GitHubContext, organizations: readonly OrganizationConfig[]): Map<string, Extract<GitHubAuth, { kind: "app" }>> {
+  const ctx: GitHubContext = { ...io, env: { ...io.env, GITHUB_TOKEN: undefined } };
+  const found = new Map<string, Extract<GitHubAuth, { kind: "app" }>>();
+  const problems: string[] = [];
+  for (const org of organizations) {
+    const stem = variableStem(org.login).toUpperCase();
+    const needs = `set ${stem}_APP_ID with ${stem}_APP_PRIVATE_KEY (or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE for an App serving every organization)`;
+    try {
+      const auth = authFor(ctx, org);
+      if (auth.kind === "app") found.set(org.login, auth);
+      else problems.push(`${org.login}: serve acts as the organization's App: ${needs}`);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      problems.push(`${org.login}: ${/no GitHub credentials/.test(e.message) ? `serve acts as the organization's App: ${needs}` : e.message}`);
+    }
+  }
+  if (problems.length) throw new UsageError(`serve needs App credentials for every organization of the config:\n  ${problems.join("\n  ")}`);
+  return found;
+}

@@ -4,7 +4,7 @@
  * rule still being tried needs them. Results are pushed as they are made, so a caller that
  * fails half-way still has what was decided. `review` drives it.
  */
-import { evaluate, evaluateGrant, type ApprovalPolicy, type ReviewAction } from "../approval/evaluate";
+import { evaluate, evaluateGrant, isIsoTimestamp, type ApprovalPolicy, type ReviewAction } from "../approval/evaluate";
 import type { GitHubClient } from "../github/client";
 import type { Outcome } from "./apply";
 import { GONE, listAccess, repositoryNames, type ListedAccess, type RawAccess } from "./listing";
@@ -98,7 +98,7 @@ export interface GrantChecks {
 export const UNUSED_RULE = "revokeUnusedAfterDays";
 
 const DAY_MS = 86_400_000;
-const readTime = (v: unknown): number | undefined => (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T/.test(v) && Number.isFinite(Date.parse(v)) ? Date.parse(v) : undefined);
+const readTime = (v: unknown): number | undefined => (isIsoTimestamp(v) ? Date.parse(v) : undefined);
 
 /**
  * Why a granted token is revoked for non-use, `null` when it was used within `days`, or

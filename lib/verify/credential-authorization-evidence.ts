@@ -9,6 +9,7 @@
  */
 import type { OrganizationConfig } from "../config/schema";
 import type { GitHubClient } from "../github/client";
+import { isIsoTimestamp } from "../approval/evaluate";
 import { webRoot } from "../naming";
 import { daysBetween, LISTED, refusal, type Finding } from "./finding";
 
@@ -26,10 +27,8 @@ const ROUTE = "GET /orgs/{org}/credential-authorizations";
 /** GitHub's `credential_type` of a classic personal access token. */
 const CLASSIC = "personal access token";
 
-const isTime = (v: unknown): v is string => typeof v === "string" && Number.isFinite(Date.parse(v));
-
 function describe(a: Authorization): string {
-  return `${String(a.credential_id)} (${typeof a.login === "string" ? a.login : "?"}, authorized ${isTime(a.credential_authorized_at) ? a.credential_authorized_at.slice(0, 10) : "at an unknown time"}${isTime(a.credential_accessed_at) ? `, last used ${a.credential_accessed_at.slice(0, 10)}` : ""})`;
+  return `${String(a.credential_id)} (${typeof a.login === "string" ? a.login : "?"}, authorized ${isIsoTimestamp(a.credential_authorized_at) ? a.credential_authorized_at.slice(0, 10) : "at an unknown time"}${isIsoTimestamp(a.credential_accessed_at) ? `, last used ${a.credential_accessed_at.slice(0, 10)}` : ""})`;
 }
 
 /** The findings of the `credentialAuthorizations` source. */
@@ -67,7 +66,7 @@ export async function credentialAuthorizationFindings(client: GitHubClient, org:
     let unreadable = 0;
     for (const a of classic) {
       const expires = a.authorized_credential_expires_at;
-      if (!isTime(a.credential_authorized_at) || (expires !== null && !isTime(expires))) unreadable++;
+      if (!isIsoTimestamp(a.credential_authorized_at) || (expires !== null && !isIsoTimestamp(expires))) unreadable++;
       else if (expires === null) over.push({ a, days: Infinity });
       else {
         const days = daysBetween(Date.parse(a.credential_authorized_at), Date.parse(expires));

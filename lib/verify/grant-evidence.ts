@@ -6,6 +6,7 @@
  */
 import type { OrganizationConfig } from "../config/schema";
 import type { GitHubClient } from "../github/client";
+import { isIsoTimestamp } from "../approval/evaluate";
 import { activeTokensUrl, pendingRequestsUrl } from "../naming";
 import { count, daysBetween, LISTED, refusal, type Finding } from "./finding";
 
@@ -21,8 +22,6 @@ interface Grant {
 
 const TOKENS_ROUTE = "GET /orgs/{org}/personal-access-tokens";
 const REQUESTS_ROUTE = "GET /orgs/{org}/personal-access-token-requests";
-
-const isTime = (v: unknown): v is string => typeof v === "string" && Number.isFinite(Date.parse(v));
 
 /** The findings of the `grants` source; `pendingRequests` when the caller has counted them already. */
 export async function grantFindings(client: GitHubClient, org: OrganizationConfig, pendingRequests?: number): Promise<Finding[]> {
@@ -73,7 +72,7 @@ function lifetime(org: OrganizationConfig, grants: Grant[], finding: Make): Find
   for (const g of grants) {
     if (g.token_expired === true) continue; // expired: no access left to judge
     live++;
-    if (!isTime(g.access_granted_at) || (g.token_expires_at !== null && !isTime(g.token_expires_at))) {
+    if (!isIsoTimestamp(g.access_granted_at) || (g.token_expires_at !== null && !isIsoTimestamp(g.token_expires_at))) {
       unreadable.push(g);
       continue;
     }
