@@ -7,7 +7,7 @@ import { posix } from "node:path";
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { ConfigError, formatPath, showValue, stripLeadingName, type Problem } from "./errors";
-import { configSchema, enterpriseSchema, LOGIN_PATTERN, ORGANIZATION_KEYS, organizationSchema, type BackendConfig, type EnterpriseConfig, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
+import { configSchema, enterpriseSchema, isRecord, LOGIN_PATTERN, ORGANIZATION_KEYS, organizationSchema, type BackendConfig, type EnterpriseConfig, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
 import { effectivePatPolicy, enterpriseConflicts, enterpriseOf } from "./effective-policy";
 import { defaultStateKeys, enterpriseStackName, sameGitHubInstance, variableStem, webRoot } from "../naming";
 
@@ -74,12 +74,12 @@ export function parseConfig(text: string, file: string): TokenPolicyConfig {
     // The yaml package throws a ReferenceError for excessive aliases.
     throw new ConfigError([{ file, line: 1, col: 1, path: "", message: `expands YAML aliases too much (${(e as Error).message}); at most ${MAX_ALIAS_COUNT} alias expansions are read` }]);
   }
-  if (!isPlainObject(raw)) {
+  if (!isRecord(raw)) {
     throw new ConfigError([{ file, line: 1, col: 1, path: "", message: `must be a mapping with an organizations list, got ${showValue(raw)}` }]);
   }
   const problems: Problem[] = [];
   const defaults = raw.defaults;
-  if (defaults !== undefined && !isPlainObject(defaults)) {
+  if (defaults !== undefined && !isRecord(defaults)) {
     problems.push({ file, ...locate(doc, ["defaults"], at), path: "defaults", message: `must be a mapping, got ${showValue(defaults)}` });
   } else if (defaults) {
     for (const key of Object.keys(defaults)) {
@@ -94,17 +94,17 @@ export function parseConfig(text: string, file: string): TokenPolicyConfig {
     }
   }
   const input = { ...raw };
-  if (Array.isArray(raw.organizations) && isPlainObject(defaults)) {
+  if (Array.isArray(raw.organizations) && isRecord(defaults)) {
     // Keys already reported above are not merged, so they are reported once, not once per org.
     const known = Object.fromEntries(Object.entries(defaults).filter(([k]) => k !== "login" && ORGANIZATION_KEYS.includes(k)));
-    input.organizations = raw.organizations.map((o) => (isPlainObject(o) ? deepMerge(known, o) : o));
+    input.organizations = raw.organizations.map((o) => (isRecord(o) ? deepMerge(known, o) : o));
   }
   if (Array.isArray(raw.organizations)) problems.push(...duplicateLogins(raw.organizations, doc, file, at));
   problems.push(...templateProblems(doc, file, at));
   if (Array.isArray(raw.organizations)) problems.push(...stemCollisions(raw.organizations, doc, file, at));
-  if (Array.isArray(raw.enterprises) && isPlainObject(defaults) && defaults.backend !== undefined) {
+  if (Array.isArray(raw.enterprises) && isRecord(defaults) && defaults.backend !== undefined) {
     // An enterprise's stack keeps state where the organizations' do, unless it names its own.
-    input.enterprises = raw.enterprises.map((e) => (isPlainObject(e) && e.backend === undefined ? { ...e, backend: defaults.backend } : e));
+    input.enterprises = raw.enterprises.map((e) => (isRecord(e) && e.backend === undefined ? { ...e, backend: defaults.backend } : e));
   }
   problems.push(...enterpriseProblems(input, raw, doc, file, at));
   const result = configSchema.safeParse(input);
@@ -122,7 +122,7 @@ export function parseConfig(text: string, file: string): TokenPolicyConfig {
 function withEffectivePolicy(org: OrganizationConfig, declared: unknown, enterprises: readonly EnterpriseConfig[]): OrganizationConfig {
   const enterprise = enterpriseOf({ enterprises }, org);
   if (!enterprise) return org;
-  const written = isPlainObject(declared) && isPlainObject(declared.patPolicy) ? declared.patPolicy : {};
+  const written = isRecord(declared) && isRecord(declared.patPolicy) ? declared.patPolicy : {};
   return { ...org, patPolicy: effectivePatPolicy(written, enterprise) };
 }
 
@@ -138,7 +138,7 @@ function enterpriseProblems(input: Record<string, unknown>, raw: Record<string, 
   const bySlug = new Map<string, { index: number; enterprise?: EnterpriseConfig }>();
   entries.forEach((e, i) => {
     const parsed = enterpriseSchema.safeParse(e);
-    const slug = parsed.success ? parsed.data.slug : isPlainObject(e) && typeof e.slug === "string" ? e.slug : undefined;
+    const slug = parsed.success ? parsed.data.slug : isRecord(e) && typeof e.slug === "string" ? e.slug : undefined;
     if (slug === undefined) return;
     const first = bySlug.get(slug.toLowerCase());
     if (first) {
@@ -146,16 +146,16 @@ function enterpriseProblems(input: Record<string, unknown>, raw: Record<string, 
       return;
     }
     bySlug.set(slug.toLowerCase(), { index: i, enterprise: parsed.success ? parsed.data : undefined });
-    const clash = orgs.findIndex((o) => isPlainObject(o) && typeof o.login === "string" && o.login.toLowerCase() === enterpriseStackName(slug.toLowerCase()));
+    const clash = orgs.findIndex((o) => isRecord(o) && typeof o.login === "string" && o.login.toLowerCase() === enterpriseStackName(slug.toLowerCase()));
     if (clash >= 0) {
       out.push({ file, ...locate(doc, ["enterprises", i, "slug"], at), path: `enterprises[${i}].slug`, message: `names the stack ${enterpriseStackName(slug)}, which is organizations[${clash}]'s login; the two stacks and their state would collide` });
     }
   });
   orgs.forEach((o, i) => {
-    if (!isPlainObject(o) || typeof o.enterprise !== "string") return;
+    if (!isRecord(o) || typeof o.enterprise !== "string") return;
     const at_ = (rest: PropertyKey[]) => {
       const own = getIn(raw, ["organizations", i]);
-      const path = !hasPath(own, rest) && isPlainObject(raw.defaults) && hasPath(raw.defaults, rest) ? ["defaults", ...rest] : ["organizations", i, ...rest];
+      const path = !hasPath(own, rest) && isRecord(raw.defaults) && hasPath(raw.defaults, rest) ? ["defaults", ...rest] : ["organizations", i, ...rest];
       return { file, ...locate(doc, path, at), path: formatPath(path) };
     };
     const found = bySlug.get(o.enterprise.toLowerCase());
@@ -271,7 +271,7 @@ function issuesToProblems(
     if (path[0] === "organizations" && typeof path[1] === "number" && path.length > 2) {
       const rest = path.slice(2);
       const own = getIn(raw, path.slice(0, 2));
-      if (!hasPath(own, rest) && isPlainObject(raw.defaults) && hasPath(raw.defaults, rest)) {
+      if (!hasPath(own, rest) && isRecord(raw.defaults) && hasPath(raw.defaults, rest)) {
         reported = ["defaults", ...rest];
       }
     }
@@ -361,7 +361,7 @@ function duplicateLogins(orgs: unknown[], doc: Document, file: string, at: Locat
   const seen = new Map<string, number>();
   const out: Problem[] = [];
   orgs.forEach((o, i) => {
-    const login = isPlainObject(o) && typeof o.login === "string" ? o.login : undefined;
+    const login = isRecord(o) && typeof o.login === "string" ? o.login : undefined;
     if (!login) return;
     const first = seen.get(login.toLowerCase());
     if (first === undefined) seen.set(login.toLowerCase(), i);
@@ -385,7 +385,7 @@ function stemCollisions(orgs: unknown[], doc: Document, file: string, at: Locato
   const seen = new Map<string, { index: number; login: string }>();
   const out: Problem[] = [];
   orgs.forEach((o, i) => {
-    const login = isPlainObject(o) && typeof o.login === "string" && LOGIN_PATTERN.test(o.login) ? o.login : undefined;
+    const login = isRecord(o) && typeof o.login === "string" && LOGIN_PATTERN.test(o.login) ? o.login : undefined;
     if (!login) return;
     const stem = variableStem(login);
     const first = seen.get(stem);
@@ -459,10 +459,6 @@ function sharedStates(config: TokenPolicyConfig, raw: Record<string, unknown>, d
   return out;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /** Deep-merges `over` onto `base`: mappings merge, lists and scalars from `over` win. */
 export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -473,7 +469,7 @@ export function deepMerge(base: Record<string, unknown>, over: Record<string, un
     if (FORBIDDEN_KEYS.has(k)) continue;
     const b = Object.hasOwn(out, k) ? out[k] : undefined;
     const v = over[k];
-    put(k, isPlainObject(b) && isPlainObject(v) ? deepMerge(b, v) : v);
+    put(k, isRecord(b) && isRecord(v) ? deepMerge(b, v) : v);
   }
   return out;
 }

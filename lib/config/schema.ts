@@ -13,9 +13,10 @@ export { privateHostProblem } from "../hosts";
 
 /**
  * Whether a value is a mapping. Checks that compare keys run even when a key has problems (zod's
- * `when`), and then see the value as written, which may be anything.
+ * `when`), and then see the value as written, which may be anything. Shared with the loader.
+ * @internal
  */
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
