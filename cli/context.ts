@@ -1,0 +1,34 @@
+/**
+ * What every command that acts on one organization starts with: the config loaded from
+ * `--config` (else `TOKEN_POLICY_CONFIG`, else `token-policy.yaml`), the organization found by
+ * `--org`, and its enterprise when it has one. Written once, so every command finds an
+ * organization, and fails on a missing one, the same way.
+ */
+import type { EnterpriseConfig, OrganizationConfig } from "../lib/config/schema";
+import { configFileName, findOrganization, loadConfig, type LoadedConfig } from "../lib/config/load";
+import { enterpriseOf } from "../lib/config/effective-policy";
+
+/** The options that name an organization of a config. */
+export interface OrganizationOptions {
+  /** The organization's login, as in the config (case-insensitive). */
+  readonly org: string;
+  /** Config file. @default TOKEN_POLICY_CONFIG or token-policy.yaml */
+  readonly config?: string;
+}
+
+/** One organization of a loaded config. */
+export interface OrganizationContext {
+  /** The loaded config. */
+  readonly loaded: LoadedConfig;
+  /** The organization's validated entry, its effective policy included. */
+  readonly org: OrganizationConfig;
+  /** Its enterprise's entry, when it declares one. */
+  readonly enterprise?: EnterpriseConfig;
+}
+
+/** Loads the config and finds the organization; throws a ConfigError (exit 2) naming the known ones. */
+export function loadOrganization(options: OrganizationOptions, env: NodeJS.ProcessEnv): OrganizationContext {
+  const loaded = loadConfig(configFileName(options.config, env));
+  const org = findOrganization(loaded, options.org);
+  return { loaded, org, enterprise: enterpriseOf(loaded.config, org) };
+}
