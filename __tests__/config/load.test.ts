@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { configFileName, findOrganization, loadConfig, parseConfig } from "../../lib/config/load";
+import { configFileName, findOrganization, loadConfig, parseConfigOrThrow } from "../../lib/config/load";
 import { configProblems, orgEntry, parseOrg, writeTempConfig } from "../helpers/config";
 import { variableNames, variableStem } from "../../lib/naming";
 
@@ -38,7 +38,7 @@ describe("loadConfig", () => {
     const text = yaml([orgEntry({ credentials: { actions: { repositories: ["b"] } } })], {
       defaults: { credentials: { prefix: "BROKER", actions: { visibility: "selected", repositories: ["a", "c"] } } },
     });
-    const org = parseConfig(text, "x.yaml").organizations[0];
+    const org = parseConfigOrThrow(text, "x.yaml").organizations[0];
     expect(org.credentials.prefix).toBe("BROKER");
     expect(org.credentials.actions).toEqual({ visibility: "selected", repositories: ["b"] });
   });
@@ -178,9 +178,9 @@ describe("loadConfig", () => {
   });
 
   test("stacks keyed per stack by default, or each given its own place, load", () => {
-    expect(() => parseConfig(yaml([orgEntry(), orgEntry({ login: "acme-labs" })], { defaults: { backend: { type: "s3", bucket: "tfstate", region: "eu-west-1" } } }), "p.yaml")).not.toThrow();
+    expect(() => parseConfigOrThrow(yaml([orgEntry(), orgEntry({ login: "acme-labs" })], { defaults: { backend: { type: "s3", bucket: "tfstate", region: "eu-west-1" } } }), "p.yaml")).not.toThrow();
     expect(() =>
-      parseConfig(yaml([orgEntry({ backend: { type: "local", path: "a.tfstate" } }), orgEntry({ login: "acme-labs", backend: { type: "local", path: "b.tfstate" } })]), "p.yaml"),
+      parseConfigOrThrow(yaml([orgEntry({ backend: { type: "local", path: "a.tfstate" } }), orgEntry({ login: "acme-labs", backend: { type: "local", path: "b.tfstate" } })]), "p.yaml"),
     ).not.toThrow();
   });
 

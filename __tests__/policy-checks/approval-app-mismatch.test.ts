@@ -1,10 +1,10 @@
-import { checkOrganization } from "../../lib/policy-checks/rule-pack";
+import { checkOrganization } from "../../lib/policy-checks/check-pack";
 import { orgEntry, parseOrg } from "../helpers/config";
 
 const app = (permissions: Record<string, string>) => ({ name: "b", homepageUrl: "https://x.example", permissions });
 const details = (entry: Record<string, unknown>) =>
   checkOrganization(parseOrg(orgEntry({ patPolicy: { maxLifetimeDays: 30 }, approval: { otherwise: "deny", ...entry.approval as object }, app: entry.app })))
-    .filter((f) => f.ruleId === "approval-app-mismatch")
+    .filter((f) => f.checkId === "approval-app-mismatch")
     .map((f) => f.detail);
 
 describe("approval-app-mismatch and revokeUnusedAfterDays", () => {

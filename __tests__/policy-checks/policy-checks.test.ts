@@ -4,19 +4,19 @@ import { join } from "node:path";
 import { Aspects, Testing } from "cdktf";
 import { parse, stringify } from "yaml";
 import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
-import { PolicyChecks } from "../../lib/policy-checks/policy-checks";
+import { PolicyChecksAspect } from "../../lib/constructs/policy-checks-aspect";
 import { orgEntry, parseOrg } from "../helpers/config";
 import { runEntry } from "../helpers/run";
 import { newStack } from "../helpers/stack";
 
-describe("PolicyChecks aspect", () => {
+describe("PolicyChecksAspect", () => {
   test("applies to the stacks it is added to (cdktf invokes aspects per stack)", () => {
     const stack = newStack();
     OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg(orgEntry({ patPolicy: { classicTokens: "allow" } })));
-    const checks = new PolicyChecks();
+    const checks = new PolicyChecksAspect();
     Aspects.of(stack).add(checks);
     Testing.synth(stack);
-    expect(checks.findings.map((f) => f.ruleId)).toContain("classic-tokens-allowed");
+    expect(checks.findings.map((f) => f.checkId)).toContain("classic-tokens-allowed");
   });
 
   test("annotates each OrgTokenPolicy with its findings: errors, warnings, suppressed as info", () => {
@@ -29,7 +29,7 @@ describe("PolicyChecks aspect", () => {
       }),
     );
     OrgTokenPolicy.fromConfig(stack, "token-policy", org);
-    const checks = new PolicyChecks();
+    const checks = new PolicyChecksAspect();
     Aspects.of(stack).add(checks);
     Testing.synth(stack);
     const node = stack.node.findChild("token-policy");
@@ -39,7 +39,7 @@ describe("PolicyChecks aspect", () => {
       ["@cdktf/error", "[classic-tokens-allowed]"],
       ["@cdktf/warn", "[long-token-lifetime]"],
     ]);
-    expect(checks.findings.map((f) => [f.organizationLogin, f.constructPath, f.ruleId])).toContainEqual(["acme-corp", "acme-corp/token-policy", "classic-tokens-allowed"]);
+    expect(checks.findings.map((f) => [f.organizationLogin, f.constructPath, f.checkId])).toContainEqual(["acme-corp", "acme-corp/token-policy", "classic-tokens-allowed"]);
   });
 });
 

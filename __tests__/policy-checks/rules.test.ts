@@ -1,4 +1,4 @@
-import { checkOrganization, POLICY_RULES } from "../../lib/policy-checks/rule-pack";
+import { checkOrganization, POLICY_CHECKS } from "../../lib/policy-checks/check-pack";
 import { orgEntry, parseOrg } from "../helpers/config";
 
 const app = (permissions: Record<string, string> = {}) => ({ name: "b", homepageUrl: "https://x.example", permissions });
@@ -7,7 +7,7 @@ const denyAll = { otherwise: "deny" };
 
 /** Ids of the unsuppressed findings on an organization entry. */
 function ids(entry: Record<string, unknown>): string[] {
-  return checkOrganization(parseOrg(orgEntry({ app: reviewer, approval: denyAll, ...entry }))).filter((f) => f.level !== "suppressed").map((f) => f.ruleId);
+  return checkOrganization(parseOrg(orgEntry({ app: reviewer, approval: denyAll, ...entry }))).filter((f) => f.level !== "suppressed").map((f) => f.checkId);
 }
 
 describe("policy rules", () => {
@@ -16,13 +16,13 @@ describe("policy rules", () => {
   });
 
   test("every rule has an id, a level, what is wrong and why", () => {
-    for (const r of POLICY_RULES) {
+    for (const r of POLICY_CHECKS) {
       expect(r.id).toMatch(/^[a-z-]+$/);
       expect(["error", "warning"]).toContain(r.level);
       expect(r.info.length).toBeGreaterThan(10);
       expect(r.explanation.length).toBeGreaterThan(30);
     }
-    expect(new Set(POLICY_RULES.map((r) => r.id)).size).toBe(POLICY_RULES.length);
+    expect(new Set(POLICY_CHECKS.map((r) => r.id)).size).toBe(POLICY_CHECKS.length);
   });
 
   test("private-key-visible-to-all: Actions or Dependabot secret visible to all", () => {
@@ -44,7 +44,7 @@ describe("policy rules", () => {
 
   test("long-token-lifetime: a warning over 90 days, not applicable when fine-grained tokens are restricted", () => {
     const f = checkOrganization(parseOrg(orgEntry({ app: reviewer, approval: denyAll, patPolicy: { maxLifetimeDays: 91 } })));
-    expect(f.map((x) => [x.ruleId, x.level])).toEqual([["long-token-lifetime", "warning"]]);
+    expect(f.map((x) => [x.checkId, x.level])).toEqual([["long-token-lifetime", "warning"]]);
     expect(f[0].message).toBe(
       "[long-token-lifetime] Fine-grained tokens may live longer than 90 days. patPolicy.maxLifetimeDays is 91. A leaked token is useful to an attacker until it expires. Short lifetimes bound the damage and make owners renew what they still need.",
     );
@@ -76,7 +76,7 @@ describe("policy rules", () => {
   test("approve-without-permission-cap: an approve rule without match.permissions, however narrow otherwise", () => {
     const p = { patPolicy: { maxLifetimeDays: 30 } };
     const f = checkOrganization(parseOrg(orgEntry({ ...p, app: reviewer, approval: { rules: [{ name: "docs", action: "approve", match: { repositories: ["docs-*"], maxLifetimeDays: 7 } }] } })));
-    expect(f.map((x) => [x.ruleId, x.level, x.detail])).toEqual([
+    expect(f.map((x) => [x.checkId, x.level, x.detail])).toEqual([
       ["approve-without-permission-cap", "error", "approval.rules[0] (docs) has no match.permissions"],
       // Uncapped, it can grant organization permissions at write too.
       ["approve-organization-write", "error", "approval.rules[0] (docs) has no permission cap"],
@@ -89,7 +89,7 @@ describe("policy rules", () => {
     const p = { patPolicy: { maxLifetimeDays: 30 } };
     const deny = (match: Record<string, unknown>) => ({ approval: { rules: [{ name: "no admin", action: "deny", match }] } });
     const f = checkOrganization(parseOrg(orgEntry({ ...p, app: reviewer, ...deny({ permissions: { organization: { administration: "write" } } }) })));
-    expect(f.map((x) => [x.ruleId, x.level, x.detail])).toEqual([["deny-rule-permission-cap", "warning", "approval.rules[0] (no admin) denies with match.permissions; use match.anyPermission"]]);
+    expect(f.map((x) => [x.checkId, x.level, x.detail])).toEqual([["deny-rule-permission-cap", "warning", "approval.rules[0] (no admin) denies with match.permissions; use match.anyPermission"]]);
     expect(ids({ ...p, ...deny({ anyPermission: { organization: { administration: "write" } } }) })).toEqual([]);
   });
 
@@ -99,7 +99,7 @@ describe("policy rules", () => {
       approval: { rules: [{ name: "r", action: "approve", match: { repositories: ["docs-*"], ...(permissions ? { permissions } : {}) } }] },
     });
     const f = checkOrganization(parseOrg(orgEntry({ ...p, app: reviewer, ...rule({ organization: { organization_administration: "write", members: "read" } }) })));
-    expect(f.map((x) => [x.ruleId, x.detail])).toEqual([["approve-organization-write", "approval.rules[0] (r) allows organization administration: write"]]);
+    expect(f.map((x) => [x.checkId, x.detail])).toEqual([["approve-organization-write", "approval.rules[0] (r) allows organization administration: write"]]);
     expect(ids({ ...p, ...rule({ organization: { projects: "admin" } }) })).toEqual(["approve-organization-write"]);
     expect(ids({ ...p, ...rule(undefined) })).toEqual(["approve-without-permission-cap", "approve-organization-write"]);
     expect(ids({ ...p, ...rule({ organization: { members: "read" }, repository: { contents: "write" } }) })).toEqual([]);
@@ -110,7 +110,7 @@ describe("policy rules", () => {
     const cap = { permissions: { repository: { contents: "read" } }, repositorySelection: ["subset"] };
     const rule = (match: Record<string, unknown>) => ({ approval: { rules: [{ name: "bots", action: "approve", match: { ...cap, ...match } }] } });
     const f = checkOrganization(parseOrg(orgEntry({ ...p, app: reviewer, ...rule({ owners: ["release-bot-*", "octocat", "bot-?"] }) })));
-    expect(f.map((x) => [x.ruleId, x.detail])).toEqual([["approve-owners-glob-only", "approval.rules[0] (bots) matches owners release-bot-*, bot-? and no teams"]]);
+    expect(f.map((x) => [x.checkId, x.detail])).toEqual([["approve-owners-glob-only", "approval.rules[0] (bots) matches owners release-bot-*, bot-? and no teams"]]);
     expect(ids({ ...p, ...rule({ owners: ["octocat", "hubot"] }) })).toEqual([]);
     const withMembers = app({ organization_personal_access_token_requests: "write", members: "read" });
     expect(ids({ ...p, app: withMembers, ...rule({ owners: ["release-bot-*"], teams: ["release-bots"] }) })).toEqual([]);
@@ -126,7 +126,7 @@ describe("policy rules", () => {
         suppressions: [{ id: "approve-owners-glob-only", reason: "ci-bot-* logins are reserved by the enterprise's naming policy (SEC-40)." }],
       }),
     );
-    expect(checkOrganization(org).map((f) => [f.ruleId, f.level])).toEqual([["approve-owners-glob-only", "suppressed"]]);
+    expect(checkOrganization(org).map((f) => [f.checkId, f.level])).toEqual([["approve-owners-glob-only", "suppressed"]]);
   });
 
   test("approval-app-mismatch: rules without the App permission, the permission without rules, revoking without permission", () => {
@@ -144,7 +144,7 @@ describe("policy rules", () => {
   describe("suppressions", () => {
     test("turn the finding into suppressed, with the reason", () => {
       const org = parseOrg(orgEntry({ app: reviewer, approval: denyAll, patPolicy: { maxLifetimeDays: 180 }, suppressions: [{ id: "long-token-lifetime", reason: "Data team tokens renew twice a year; tracked in SEC-12." }] }));
-      expect(checkOrganization(org).map((f) => [f.ruleId, f.level, f.suppressedBecause])).toEqual([
+      expect(checkOrganization(org).map((f) => [f.checkId, f.level, f.suppressedBecause])).toEqual([
         ["long-token-lifetime", "suppressed", "Data team tokens renew twice a year; tracked in SEC-12."],
       ]);
     });

@@ -1,10 +1,10 @@
-import { compliant, nonCompliant, notApplicable, type PolicyRule } from "../rule";
+import { compliant, nonCompliant, notApplicable, type PolicyCheck } from "../policy-check";
 
 /** A pattern with a wildcard: it matches logins nobody has chosen yet. */
 const isGlob = (pattern: string) => /[*?]/.test(pattern);
 
 /** No approve rule may trust a login pattern alone for who may have a token. */
-export const approveOwnersGlobOnly: PolicyRule = {
+export const approveOwnersGlobOnly: PolicyCheck = {
   id: "approve-owners-glob-only",
   level: "error",
   info: "An approve rule picks its requesters by a login pattern alone.",

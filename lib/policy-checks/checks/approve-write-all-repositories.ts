@@ -1,5 +1,5 @@
 import { levelAtLeast } from "../../catalogue";
-import { compliant, nonCompliant, notApplicable, type PolicyRule } from "../rule";
+import { compliant, nonCompliant, notApplicable, type PolicyCheck } from "../policy-check";
 
 /**
  * A repository pattern that matches every repository name: only wildcards, at least one `*`,
@@ -10,7 +10,7 @@ export function matchesEveryRepository(pattern: string): boolean {
 }
 
 /** No approve rule may grant write access to every repository. */
-export const approveWriteAllRepositories: PolicyRule = {
+export const approveWriteAllRepositories: PolicyCheck = {
   id: "approve-write-all-repositories",
   level: "error",
   info: "An approve rule can grant write access to all repositories.",

@@ -1,7 +1,7 @@
-import { compliant, nonCompliant, type PolicyRule } from "../rule";
+import { compliant, nonCompliant, type PolicyCheck } from "../policy-check";
 
 /** The private key should enter Terraform sealed. */
-export const plaintextPrivateKey: PolicyRule = {
+export const plaintextPrivateKey: PolicyCheck = {
   id: "plaintext-private-key",
   level: "warning",
   info: "The App's private key enters Terraform in clear.",

@@ -1,7 +1,7 @@
-import { compliant, nonCompliant, notApplicable, type PolicyRule } from "../rule";
+import { compliant, nonCompliant, notApplicable, type PolicyCheck } from "../policy-check";
 
 /** A deny rule should name what it denies with anyPermission, not with a permissions cap. */
-export const denyRulePermissionCap: PolicyRule = {
+export const denyRulePermissionCap: PolicyCheck = {
   id: "deny-rule-permission-cap",
   level: "warning",
   info: "A deny rule names its permissions with match.permissions, a cap.",

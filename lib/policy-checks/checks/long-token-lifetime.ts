@@ -1,10 +1,10 @@
-import { compliant, nonCompliant, notApplicable, type PolicyRule } from "../rule";
+import { compliant, nonCompliant, notApplicable, type PolicyCheck } from "../policy-check";
 
 /** Threshold of the rule, in days. */
 export const LONG_LIFETIME_DAYS = 90;
 
 /** Fine-grained tokens should not live longer than 90 days. */
-export const longTokenLifetime: PolicyRule = {
+export const longTokenLifetime: PolicyCheck = {
   id: "long-token-lifetime",
   level: "warning",
   info: `Fine-grained tokens may live longer than ${LONG_LIFETIME_DAYS} days.`,

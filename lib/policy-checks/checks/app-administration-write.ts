@@ -1,10 +1,10 @@
 import { levelAtLeast } from "../../catalogue";
-import { compliant, nonCompliant, type PolicyRule } from "../rule";
+import { compliant, nonCompliant, type PolicyCheck } from "../policy-check";
 
 const ADMIN = ["administration", "organization_administration"];
 
 /** The automation App must not administer repositories or the organization. */
-export const appAdministrationWrite: PolicyRule = {
+export const appAdministrationWrite: PolicyCheck = {
   id: "app-administration-write",
   level: "error",
   info: "The App can write administration settings.",

@@ -1,7 +1,7 @@
-import { compliant, nonCompliant, type PolicyRule } from "../rule";
+import { compliant, nonCompliant, type PolicyCheck } from "../policy-check";
 
 /** The App's private key secret must not be readable by every repository. */
-export const privateKeyVisibleToAll: PolicyRule = {
+export const privateKeyVisibleToAll: PolicyCheck = {
   id: "private-key-visible-to-all",
   level: "error",
   info: "The App's private key secret is visible to all repositories.",

@@ -1,7 +1,7 @@
-import { compliant, nonCompliant, notApplicable, type PolicyRule } from "../rule";
+import { compliant, nonCompliant, notApplicable, type PolicyCheck } from "../policy-check";
 
 /** Fine-grained tokens must be approved when they are allowed. */
-export const approvalNotRequired: PolicyRule = {
+export const approvalNotRequired: PolicyCheck = {
   id: "approval-not-required",
   level: "error",
   info: "Fine-grained tokens are allowed without approval.",

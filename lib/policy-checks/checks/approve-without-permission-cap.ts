@@ -1,7 +1,7 @@
-import { compliant, nonCompliant, notApplicable, type PolicyRule } from "../rule";
+import { compliant, nonCompliant, notApplicable, type PolicyCheck } from "../policy-check";
 
 /** Every approve rule must cap the permissions it approves. */
-export const approveWithoutPermissionCap: PolicyRule = {
+export const approveWithoutPermissionCap: PolicyCheck = {
   id: "approve-without-permission-cap",
   level: "error",
   info: "An approve rule has no permission cap.",

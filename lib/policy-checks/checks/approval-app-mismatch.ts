@@ -1,8 +1,8 @@
 import { levelAtLeast } from "../../catalogue";
-import { compliant, nonCompliant, type PolicyRule } from "../rule";
+import { compliant, nonCompliant, type PolicyCheck } from "../policy-check";
 
 /** The approval rules and the App's permissions must go together. */
-export const approvalAppMismatch: PolicyRule = {
+export const approvalAppMismatch: PolicyCheck = {
   id: "approval-app-mismatch",
   level: "warning",
   info: "The approval rules and the App's permissions do not match.",

@@ -1,7 +1,7 @@
-import { compliant, nonCompliant, type PolicyRule } from "../rule";
+import { compliant, nonCompliant, type PolicyCheck } from "../policy-check";
 
 /** Classic PATs should not reach the organization. */
-export const classicTokensAllowed: PolicyRule = {
+export const classicTokensAllowed: PolicyCheck = {
   id: "classic-tokens-allowed",
   level: "error",
   info: "Classic personal access tokens may access the organization.",

@@ -1,7 +1,7 @@
-import { compliant, nonCompliant, notApplicable, type PolicyRule } from "../rule";
+import { compliant, nonCompliant, notApplicable, type PolicyCheck } from "../policy-check";
 
 /** Webhook events are only delivered to a webhook URL. */
-export const eventsWithoutWebhook: PolicyRule = {
+export const eventsWithoutWebhook: PolicyCheck = {
   id: "events-without-webhook",
   level: "warning",
   info: "The App subscribes to events but has no webhook URL.",

@@ -1,8 +1,8 @@
 import { levelAtLeast } from "../../catalogue";
-import { compliant, nonCompliant, notApplicable, type PolicyRule } from "../rule";
+import { compliant, nonCompliant, notApplicable, type PolicyCheck } from "../policy-check";
 
 /** No approve rule may grant an organization permission at write. */
-export const approveOrganizationWrite: PolicyRule = {
+export const approveOrganizationWrite: PolicyCheck = {
   id: "approve-organization-write",
   level: "error",
   info: "An approve rule can grant an organization permission at write.",
