@@ -1,47 +1,8 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Aspects, Testing } from "cdktf";
 import { parse, stringify } from "yaml";
-import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
-import { PolicyChecksAspect } from "../../lib/constructs/policy-checks-aspect";
-import { orgEntry, parseOrg } from "../helpers/config";
 import { runEntry } from "../helpers/run";
-import { newStack } from "../helpers/stack";
-
-describe("PolicyChecksAspect", () => {
-  test("applies to the stacks it is added to (cdktf invokes aspects per stack)", () => {
-    const stack = newStack();
-    OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg(orgEntry({ patPolicy: { classicTokens: "allow" } })));
-    const checks = new PolicyChecksAspect();
-    Aspects.of(stack).add(checks);
-    Testing.synth(stack);
-    expect(checks.findings.map((f) => f.checkId)).toContain("classic-tokens-allowed");
-  });
-
-  test("annotates each OrgTokenPolicy with its findings: errors, warnings, suppressed as info", () => {
-    const stack = newStack();
-    const org = parseOrg(
-      orgEntry({
-        patPolicy: { maxLifetimeDays: 120, classicTokens: "allow" },
-        credentials: { actions: { visibility: "all" } },
-        suppressions: [{ id: "private-key-visible-to-all", reason: "Every repository deploys with it; see SEC-7." }],
-      }),
-    );
-    OrgTokenPolicy.fromConfig(stack, "token-policy", org);
-    const checks = new PolicyChecksAspect();
-    Aspects.of(stack).add(checks);
-    Testing.synth(stack);
-    const node = stack.node.findChild("token-policy");
-    const meta = node.node.metadata.map((m) => [m.type, String(m.data).split("]")[0] + "]"]);
-    expect(meta).toEqual([
-      ["@cdktf/info", "[private-key-visible-to-all]"],
-      ["@cdktf/error", "[classic-tokens-allowed]"],
-      ["@cdktf/warn", "[long-token-lifetime]"],
-    ]);
-    expect(checks.findings.map((f) => [f.organizationLogin, f.constructPath, f.checkId])).toContainEqual(["acme-corp", "acme-corp/token-policy", "classic-tokens-allowed"]);
-  });
-});
 
 describe("main.ts with policy errors", () => {
   test("fails with exit 2, every error named by organization, and leaves cdktf.out as it was", () => {
