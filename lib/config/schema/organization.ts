@@ -99,7 +99,7 @@ export const organizationSchema = obj({
         code: "custom",
         path: ["patPolicy", "classicMaxLifetimeDays"],
         input: p.classicMaxLifetimeDays,
-        message: classicLifetimeUnused(typeof p.classicTokens === "string" ? p.classicTokens : "restrict"),
+        message: classicLifetimeUnused(typeof p.classicTokens === "string" ? p.classicTokens : DEFAULT_PAT_POLICY.classicTokens),
       });
     }
   },

@@ -8,7 +8,7 @@ import { days, obj, oneOf } from "./primitives";
 
 /** Why `classicMaxLifetimeDays` does nothing when classic tokens are `classicTokens` (not allow). */
 export function classicLifetimeUnused(classicTokens: string): string {
-  return `is only used when classicTokens is allow, and classicTokens is ${classicTokens} (the default is restrict): remove classicMaxLifetimeDays, or allow classic tokens`;
+  return `is only used when classicTokens is allow, and classicTokens is ${classicTokens} (the default is ${DEFAULT_PAT_POLICY.classicTokens}): remove classicMaxLifetimeDays, or allow classic tokens`;
 }
 
 /** An organization's PAT policy as the schema reads it (the effective-policy module fills it). */
