@@ -1,8 +1,8 @@
 /**
- * The cdktf app: load and validate the whole config and run the policy rule pack on every
+ * The cdktf app: load and validate the whole config and run the policy checks once on every
  * organization (nothing is constructed or written when either fails, and every problem of every
  * organization is reported at once), create one stack per organization and one per enterprise,
- * synthesize.
+ * synthesize; the same findings give the errors, the warnings and the annotations.
  *
  * Output is synthesized into a temporary sibling directory and moved into place only when every
  * stack passed, so a failed synth leaves cdktf.out as it was. Each stack gets its committed
@@ -13,7 +13,7 @@ import "./lib/runtime/check-node"; // first: an older Node is told what to insta
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { App, Aspects } from "cdktf";
-import { checkOrganization, ConfigError, configFileName, defaultStateKeys, EnterprisePatPolicy, EnterpriseStack, enterpriseOf, enterpriseStackName, loadConfig, OrganizationStack, OrgTokenPolicy, PolicyChecks, type LoadedConfig, type OrganizationConfig } from "./lib";
+import { checkOrganization, ConfigError, configFileName, defaultStateKeys, EnterprisePatPolicy, EnterpriseStack, enterpriseOf, enterpriseStackName, OrganizationStack, OrgTokenPolicy, PolicyChecksAspect, readConfig, type PolicyFinding, type ValidOrganization } from "./lib";
 import { isRegularFile, lockFilePath, STACK_LOCK_FILE } from "./lib/deploy/lock-file";
 
 /**
@@ -33,20 +33,15 @@ function main(): void {
       2,
     );
   }
-  let loaded: LoadedConfig;
-  try {
-    loaded = loadConfig();
-  } catch (e) {
-    // The rule pack still runs on the organizations that are valid on their own: one run
-    // reports every problem of the file.
-    if (e instanceof ConfigError) fail([e.message, ...policyErrors(configFileName(), e.validOrganizations)].join("\n"), e.exitCode);
-    throw e;
-  }
-
-  // The rule pack, run on every organization before anything is built: all errors at once.
-  const findings = loaded.config.organizations.flatMap((org) => checkOrganization(org).map((f) => ({ ...f, login: org.login })));
-  const errors = policyErrors(loaded.file, loaded.config.organizations.map((config, index) => ({ index, config })));
+  const file = configFileName();
+  const parsed = readConfig(file);
+  // The policy checks run once on every organization that is valid on its own, before anything
+  // is built, even when the file has problems: one run reports every problem of the file.
+  const checked = parsed.validOrganizations.map((org) => ({ ...org, findings: checkOrganization(org.config) }));
+  const errors = policyErrors(file, checked);
+  if (!parsed.config) fail([new ConfigError(parsed.problems).message, ...errors].join("\n"), 2);
   if (errors.length) fail(errors.join("\n"), 2);
+  const loaded = { file, config: parsed.config };
 
   const outdir = resolve(process.env.CDKTF_OUTDIR ?? "cdktf.out");
   // Synth replaces the output folder whole: it must hold nothing else of the project's.
@@ -67,7 +62,7 @@ function main(): void {
   const staging = mkdtempSync(resolve(dirname(outdir), `.${basename(outdir)}.staging-`));
   // No stack traces in annotations: they carry absolute paths of this machine into manifest.json.
   const app = new App({ outdir: staging, stackTraces: false });
-  const checks = new PolicyChecks();
+  const checks = new PolicyChecksAspect({ findings: new Map(checked.map(({ config, findings }) => [config.login, findings])) });
   const stacks: (OrganizationStack | EnterpriseStack)[] = [];
   try {
     for (const enterprise of loaded.config.enterprises) {
@@ -107,8 +102,8 @@ function main(): void {
   rmSync(outdir, { recursive: true, force: true });
   renameSync(staging, outdir);
 
-  const warnings = findings.filter((f) => f.level === "warning");
-  for (const f of warnings) process.stderr.write(`warning: ${where(loaded, f.login)}: ${f.message}\n`);
+  const warnings = checked.flatMap(({ index, config, findings }) => findings.filter((f) => f.level === "warning").map((f) => ({ ...f, index, login: config.login })));
+  for (const f of warnings) process.stderr.write(`warning: organizations[${f.index}] (${f.login}): ${f.message}\n`);
   const shown = shownOut;
   const lines = [`Synthesized ${loaded.file} into ${shown}:`];
   for (const stack of stacks) lines.push(`  ${stack.node.id}: ${shown}/stacks/${stack.node.id}/cdk.tf.json${pinned.includes(stack.node.id) ? ` (provider pinned by ${lockFilePath(stack.node.id)})` : ""}`);
@@ -117,9 +112,9 @@ function main(): void {
   process.stdout.write(lines.join("\n") + "\n");
 }
 
-/** The rule pack's errors on these organizations, headed by their count; nothing when there are none. */
-function policyErrors(file: string, orgs: readonly { readonly index: number; readonly config: OrganizationConfig }[]): string[] {
-  const errors = orgs.flatMap(({ index, config }) => checkOrganization(config).filter((f) => f.level === "error").map((f) => `  organizations[${index}] (${config.login}): ${f.message}`));
+/** The policy checks' errors on these organizations, headed by their count; nothing when there are none. */
+function policyErrors(file: string, orgs: readonly (ValidOrganization & { readonly findings: readonly PolicyFinding[] })[]): string[] {
+  const errors = orgs.flatMap(({ index, config, findings }) => findings.filter((f) => f.level === "error").map((f) => `  organizations[${index}] (${config.login}): ${f.message}`));
   return errors.length ? [`${file}: ${errors.length} policy ${errors.length === 1 ? "error" : "errors"}`, ...errors] : [];
 }
 
@@ -127,11 +122,6 @@ function policyErrors(file: string, orgs: readonly { readonly index: number; rea
 function isWithin(folder: string, path: string): boolean {
   const r = relative(folder, path);
   return r === "" || (r.split(sep)[0] !== ".." && !isAbsolute(r));
-}
-
-function where(loaded: LoadedConfig, login: string): string {
-  const i = loaded.config.organizations.findIndex((o) => o.login === login);
-  return `organizations[${i}] (${login})`;
 }
 
 function fail(message: string, code: number): never {

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { effectivePatPolicy, enterpriseBindings, enterpriseConflicts } from "../../lib/config/effective-policy";
-import { parseConfig } from "../../lib/config/load";
+import { parseConfigOrThrow } from "../../lib/config/load";
 import { enterprisePatPolicySchema } from "../../lib/config/schema";
 import { configProblems, orgEntry } from "../helpers/config";
 
@@ -12,7 +12,7 @@ describe("enterprises in the config", () => {
   test("loads two enterprises and an organization outside any, each with its effective policy", () => {
     // GIVEN one enterprise that restricts fine-grained tokens, one that caps lifetimes and disables
     // approval, and an organization in neither
-    const config = parseConfig(
+    const config = parseConfigOrThrow(
       file({
         enterprises: [
           enterprise("acme", { fineGrainedTokens: "restrict", classicTokens: "restrict" }),
@@ -38,12 +38,12 @@ describe("enterprises in the config", () => {
   });
 
   test("an enterprise that lets organizations decide changes nothing of theirs", () => {
-    const config = parseConfig(file({ enterprises: [enterprise("acme")], organizations: [orgEntry({ enterprise: "acme", patPolicy: { classicTokens: "allow" } })] }), "p.yaml");
+    const config = parseConfigOrThrow(file({ enterprises: [enterprise("acme")], organizations: [orgEntry({ enterprise: "acme", patPolicy: { classicTokens: "allow" } })] }), "p.yaml");
     expect(config.organizations[0].patPolicy).toEqual({ fineGrainedTokens: "allow", requireApproval: true, maxLifetimeDays: 366, classicTokens: "allow" });
   });
 
   test("an enterprise's stack keeps state where defaults.backend says, unless it names its own", () => {
-    const config = parseConfig(
+    const config = parseConfigOrThrow(
       file({
         defaults: { backend: { type: "gcs", bucket: "state" } },
         enterprises: [enterprise("acme"), enterprise("globex", {}, { backend: { type: "local", path: "globex.tfstate" } })],

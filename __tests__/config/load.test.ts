@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { configFileName, findOrganization, loadConfig, parseConfig } from "../../lib/config/load";
+import { ConfigError } from "../../lib/config/errors";
+import { configFileName, findOrganization, loadConfig, parseConfig, parseConfigOrThrow } from "../../lib/config/load";
 import { configProblems, orgEntry, parseOrg, writeTempConfig } from "../helpers/config";
 import { variableNames, variableStem } from "../../lib/naming";
 
@@ -38,7 +39,7 @@ describe("loadConfig", () => {
     const text = yaml([orgEntry({ credentials: { actions: { repositories: ["b"] } } })], {
       defaults: { credentials: { prefix: "BROKER", actions: { visibility: "selected", repositories: ["a", "c"] } } },
     });
-    const org = parseConfig(text, "x.yaml").organizations[0];
+    const org = parseConfigOrThrow(text, "x.yaml").organizations[0];
     expect(org.credentials.prefix).toBe("BROKER");
     expect(org.credentials.actions).toEqual({ visibility: "selected", repositories: ["b"] });
   });
@@ -178,9 +179,9 @@ describe("loadConfig", () => {
   });
 
   test("stacks keyed per stack by default, or each given its own place, load", () => {
-    expect(() => parseConfig(yaml([orgEntry(), orgEntry({ login: "acme-labs" })], { defaults: { backend: { type: "s3", bucket: "tfstate", region: "eu-west-1" } } }), "p.yaml")).not.toThrow();
+    expect(() => parseConfigOrThrow(yaml([orgEntry(), orgEntry({ login: "acme-labs" })], { defaults: { backend: { type: "s3", bucket: "tfstate", region: "eu-west-1" } } }), "p.yaml")).not.toThrow();
     expect(() =>
-      parseConfig(yaml([orgEntry({ backend: { type: "local", path: "a.tfstate" } }), orgEntry({ login: "acme-labs", backend: { type: "local", path: "b.tfstate" } })]), "p.yaml"),
+      parseConfigOrThrow(yaml([orgEntry({ backend: { type: "local", path: "a.tfstate" } }), orgEntry({ login: "acme-labs", backend: { type: "local", path: "b.tfstate" } })]), "p.yaml"),
     ).not.toThrow();
   });
 
@@ -368,5 +369,45 @@ describe("approval rules checked at load", () => {
       ]),
     );
     expect(lines).toHaveLength(6);
+  });
+});
+
+describe("parseConfig", () => {
+  test("returns the configuration, no problems, and every organization as valid when the file is sound", () => {
+    const parsed = parseConfig(yaml([orgEntry(), orgEntry({ login: "acme-labs" })]), "p.yaml");
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.config?.organizations.map((o) => o.login)).toEqual(["acme-corp", "acme-labs"]);
+    expect(parsed.validOrganizations.map((o) => [o.index, o.config.login])).toEqual([
+      [0, "acme-corp"],
+      [1, "acme-labs"],
+    ]);
+  });
+
+  test("returns the problems and no configuration, without throwing, with the organizations that are valid on their own", () => {
+    // GIVEN one broken organization between two sound ones
+    const text = yaml([orgEntry(), orgEntry({ login: "acme-labs", patPolicy: { maxLifetimeDays: 400 } }), orgEntry({ login: "acme-ops" })]);
+    // WHEN it is parsed
+    const parsed = parseConfig(text, "p.yaml");
+    // THEN the problem is reported as data, and the sound entries are kept for the policy checks
+    expect(parsed.config).toBeUndefined();
+    expect(parsed.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(["organizations[1].patPolicy.maxLifetimeDays: must be between 1 and 366, got 400"]);
+    expect(parsed.validOrganizations.map((o) => [o.index, o.config.login])).toEqual([
+      [0, "acme-corp"],
+      [2, "acme-ops"],
+    ]);
+  });
+
+  test("returns no valid organization when the file is not valid YAML", () => {
+    const parsed = parseConfig("organizations: [\n", "p.yaml");
+    expect(parsed.config).toBeUndefined();
+    expect(parsed.problems[0].message).toMatch(/^not valid YAML: /);
+    expect(parsed.validOrganizations).toEqual([]);
+  });
+
+  test("parseConfigOrThrow throws a ConfigError built from the same problems", () => {
+    const text = yaml([orgEntry({ patPolicy: { maxLifetimeDays: 0 } })]);
+    const { problems } = parseConfig(text, "p.yaml");
+    expect(problems).toHaveLength(1);
+    expect(() => parseConfigOrThrow(text, "p.yaml")).toThrow(new ConfigError(problems).message);
   });
 });

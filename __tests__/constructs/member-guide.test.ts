@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseConfig } from "../../lib/config/load";
+import { parseConfigOrThrow } from "../../lib/config/load";
 import { MemberGuide } from "../../lib/constructs/member-guide";
 import { newStack, synthJson } from "../helpers/stack";
 
-const organization = parseConfig(readFileSync(join(__dirname, "..", "..", "token-policy.yaml"), "utf8"), "token-policy.yaml").organizations[0];
+const organization = parseConfigOrThrow(readFileSync(join(__dirname, "..", "..", "token-policy.yaml"), "utf8"), "token-policy.yaml").organizations[0];
 
 describe("MemberGuide", () => {
   test("writes the guide to the path given, overwriting what is there", () => {

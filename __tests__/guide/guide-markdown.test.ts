@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import { run } from "../../cli";
-import { loadConfig, parseConfig } from "../../lib/config/load";
+import { loadConfig, parseConfigOrThrow } from "../../lib/config/load";
 import { memberGuide, sentence } from "../../lib/guide/guide-markdown";
 import { tokenRequestTemplate } from "../../lib/guide/token-request";
 import { enterpriseOf } from "../../lib/config/effective-policy";
@@ -69,7 +69,7 @@ describe("member guide", () => {
 
   test("an organization whose enterprise restricts fine-grained tokens is told the enterprise is why", () => {
     // GIVEN an organization that declares nothing, under an enterprise that restricts fine-grained tokens
-    const config = parseConfig(stringify({ enterprises: [{ slug: "acme", patPolicy: { fineGrainedTokens: "restrict" } }], organizations: [orgEntry({ enterprise: "acme" })] }), "p.yaml");
+    const config = parseConfigOrThrow(stringify({ enterprises: [{ slug: "acme", patPolicy: { fineGrainedTokens: "restrict" } }], organizations: [orgEntry({ enterprise: "acme" })] }), "p.yaml");
     const org = config.organizations[0];
     // WHEN its guide is written
     const text = memberGuide(org, enterpriseOf(config, org));
@@ -83,7 +83,7 @@ describe("member guide", () => {
   test("an enterprise's lifetime cap and approval are named as the enterprise's, and the token links use the cap", () => {
     // GIVEN an enterprise capping fine-grained tokens at 60 days and requiring approval, and an approve rule without its own lifetime
     const rule = { name: "read", action: "approve", match: { permissions: { repository: { contents: "read" } } } };
-    const config = parseConfig(
+    const config = parseConfigOrThrow(
       stringify({ enterprises: [{ slug: "acme", patPolicy: { maxLifetimeDays: 60, requireApproval: true } }], organizations: [orgEntry({ enterprise: "acme", approval: { rules: [rule] } })] }),
       "p.yaml",
     );

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { ConfigError } from "../../lib/config/errors";
-import { parseConfig } from "../../lib/config/load";
+import { formatProblem } from "../../lib/config/errors";
+import { parseConfig, parseConfigOrThrow } from "../../lib/config/load";
 import type { OrganizationConfig } from "../../lib/config/schema";
 
 /** A minimal valid organization entry, to be varied per test. */
@@ -18,7 +18,7 @@ export function orgEntry(overrides: Record<string, unknown> = {}): Record<string
 
 /** Parses a config object as if it were a file; returns the first organization. */
 export function parseOrg(entry: Record<string, unknown> = orgEntry()): OrganizationConfig {
-  return parseConfig(stringify({ organizations: [entry] }), "test.yaml").organizations[0];
+  return parseConfigOrThrow(stringify({ organizations: [entry] }), "test.yaml").organizations[0];
 }
 
 /** Writes YAML text into a fresh temporary directory; returns its path. */
@@ -29,13 +29,9 @@ export function writeTempConfig(text: string, name = "token-policy.yaml"): { dir
   return { dir, file };
 }
 
-/** Parses config text and returns the ConfigError's lines (without the header); fails when it parses. */
+/** Parses config text and returns its problems as printed (`file:line:col path: message`); fails when it parses. */
 export function configProblems(text: string, file = "policy.yaml"): string[] {
-  try {
-    parseConfig(text, file);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    return e.message.split("\n").slice(1).map((l) => l.trim());
-  }
-  throw new Error("expected a ConfigError");
+  const { config, problems } = parseConfig(text, file);
+  if (config) throw new Error("expected problems");
+  return problems.map((p) => formatProblem(p).trim());
 }

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { parseConfig } from "../../lib/config/load";
+import { parseConfigOrThrow } from "../../lib/config/load";
 import { diffConfigs, matchWidened, summarizeMatch } from "../../lib/report/diff";
 
 const exampleText = readFileSync(join(__dirname, "..", "..", "token-policy.yaml"), "utf8");
 const base = () => parse(exampleText);
-const load = (obj: unknown) => parseConfig(stringify(obj), "x.yaml");
+const load = (obj: unknown) => parseConfigOrThrow(stringify(obj), "x.yaml");
 
 describe("diffConfigs", () => {
   test("nothing changed gives nothing", () => {

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { UsageError } from "../../lib/config/errors";
-import { configFileName, findOrganization, loadConfig, parseConfig } from "../../lib/config/load";
+import { configFileName, findOrganization, loadConfig, parseConfigOrThrow } from "../../lib/config/load";
 import { isRegularFile, lockFilePath } from "../../lib/deploy/lock-file";
 import type { OrganizationConfig, TokenPolicyConfig } from "../../lib/config/schema";
 import { liveImpact, type LiveImpact } from "../../lib/review/impact";
@@ -215,7 +215,7 @@ function refBase(flag: string, base: string, top: string, configFile: string): B
   };
   // Absent at that commit: the file is new in this change, so every organization is added.
   if (listed(path).trim() === "") return { name: `${base}:${path} (absent)`, config: { organizations: [] }, locks: new Map() };
-  const config = parseConfig(show(path), `${base}:${path}`);
+  const config = parseConfigOrThrow(show(path), `${base}:${path}`);
   const locks = new Map<string, string>();
   for (const org of config.organizations) {
     const lock = inRepo(join(dirname(resolve(configFile)), lockFilePath(org.login)));

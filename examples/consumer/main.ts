@@ -1,10 +1,10 @@
 import { App, TerraformStack } from "cdktf";
 import { Aspects } from "cdktf";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { AppCredentials, EnterprisePatPolicy, EnterpriseStack, OrganizationStack, OrgTokenPolicy, PatPolicy, PolicyChecks } from "github-token-policy";
+import { AppCredentials, EnterprisePatPolicy, EnterpriseStack, OrganizationStack, OrgTokenPolicy, PatPolicy, PolicyChecksAspect } from "github-token-policy";
 
 const app = new App();
-const checks = new PolicyChecks();
+const checks = new PolicyChecksAspect();
 
 // The enterprise that owns them, in a stack of its own: what it decides, they cannot override.
 const enterpriseStack = new EnterpriseStack(app, "enterprise-acme", { enterpriseSlug: "acme" });

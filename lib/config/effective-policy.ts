@@ -15,7 +15,7 @@
  * `verify` read it as `patPolicy` of a loaded organization.
  */
 import { z } from "zod";
-import { classicLifetimeUnused, enterprisePatPolicySchema, patPolicySchema, type EnterpriseConfig, type OrganizationConfig, type PatPolicyConfig, type PatPolicyInput } from "./schema";
+import { classicLifetimeUnused, DEFAULT_PAT_POLICY, enterprisePatPolicySchema, patPolicySchema, type EnterpriseConfig, type OrganizationConfig, type PatPolicyConfig, type PatPolicyInput } from "./schema";
 
 /** An enterprise's PAT policy, with defaults applied. */
 export type EnterprisePatPolicyConfig = z.output<typeof enterprisePatPolicySchema>;
@@ -84,7 +84,7 @@ export function enterpriseConflicts(declared: unknown, enterprise: EnterpriseBou
     }
   }
   // A classic lifetime where the effective policy keeps classic tokens out would be dropped.
-  const classic = typeof d.classicTokens === "string" ? d.classicTokens : e.classicTokens === "organizations-decide" ? "restrict" : e.classicTokens;
+  const classic = typeof d.classicTokens === "string" ? d.classicTokens : e.classicTokens === "organizations-decide" ? DEFAULT_PAT_POLICY.classicTokens : e.classicTokens;
   if (typeof d.classicMaxLifetimeDays === "number" && classic !== "allow") out.push({ key: "classicMaxLifetimeDays", message: classicLifetimeUnused(classic) });
   return out;
 }
@@ -106,7 +106,7 @@ export function effectivePatPolicy(declared: PatPolicyInput | undefined, enterpr
     fill("maxLifetimeDays", e.maxLifetimeDays);
     if (e.classicTokens !== "organizations-decide") fill("classicTokens", e.classicTokens);
     // The enterprise's classic cap applies only where classic tokens are let in at all.
-    if ((input.classicTokens ?? "restrict") === "allow") fill("classicMaxLifetimeDays", e.classicMaxLifetimeDays);
+    if ((input.classicTokens ?? DEFAULT_PAT_POLICY.classicTokens) === "allow") fill("classicMaxLifetimeDays", e.classicMaxLifetimeDays);
   }
   return patPolicySchema.parse(input);
 }

@@ -6,7 +6,7 @@ import type { OrganizationConfig } from "../config/schema";
 import { enterpriseBindings, type EnterpriseBounds } from "../config/effective-policy";
 import { credentialNames, installAppUrl, patPolicySettingsUrl, variableNames } from "../naming";
 import { ownerSteps, patPolicyDocument } from "../constructs/pat-policy";
-import { checkOrganization } from "../policy-checks/rule-pack";
+import { checkOrganization } from "../policy-checks/check-pack";
 import { md } from "../text";
 import { readers, shownUrl, summarizeMatch, type Change } from "./diff";
 
