@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { run } from "../../cli";
 import { mirrorFlag } from "../../lib/deploy/lock";
-import { parseLockFile } from "../../lib/deploy/lock-file";
+import { parseLockFile } from "../../lib/model/lock-file";
 import { captureIO } from "../helpers/io";
 import { providerMirror } from "../helpers/provider-mirror";
 import { runEntry } from "../helpers/run";

@@ -10,9 +10,9 @@ import { ActionsEnvironmentSecretValue } from "./bindings/actions-environment-se
 import { ActionsOrganizationSecretValue } from "./bindings/actions-organization-secret-value";
 import { DependabotOrganizationSecretValue } from "./bindings/dependabot-organization-secret-value";
 import { stackVariable } from "./organization-stack";
-import { providerOwnerCheck } from "./owner-check";
+import { providerOwnerPrecondition } from "./owner-precondition";
 import { lookUpRepository } from "./repository-lookup";
-import { checkInput, inputChecksOf, pemKeyCheck, sealedKeyCheck, sealedKeyInputs } from "./variable-checks";
+import { addInputPrecondition, inputPreconditionsOf, pemKeyPrecondition, sealedKeyPrecondition, sealedKeyInputs } from "./variable-preconditions";
 import { requireGithubProvider, requireTerraform } from "./terraform-requirements";
 
 /** Who can read an organization secret or variable. */
@@ -145,7 +145,7 @@ export class AppCredentials extends Construct {
     const inputs: Record<string, string> = {};
     const keyInput = (target: string, name: string, publicKey: string, sealCommand: string) => {
       inputs[target] = name;
-      checkInput(this, sealed ? sealedKeyCheck(name, sealCommand) : pemKeyCheck(name), true);
+      addInputPrecondition(this, sealed ? sealedKeyPrecondition(name, sealCommand) : pemKeyPrecondition(name), true);
       return stackVariable(this, name, {
         type: "string",
         sensitive: true,
@@ -163,7 +163,7 @@ export class AppCredentials extends Construct {
     };
     const login = props.organizationLogin;
     // What every resource here waits for: when one of them fails, Terraform plans none of these.
-    const guarded = (): ITerraformDependable[] => [inputChecksOf(this), providerOwnerCheck(this, login, props.provider)];
+    const guarded = (): ITerraformDependable[] => [inputPreconditionsOf(this), providerOwnerPrecondition(this, login, props.provider)];
     const actionsVisibility = props.actions.visibility ?? "selected";
     const actionsIds = this.repositoryIds(login, "actions", props.actions);
     new ActionsOrganizationVariable(this, "app_id", {

@@ -2,9 +2,10 @@ import { Construct } from "constructs";
 import { TerraformOutput, Token } from "cdktf";
 import { ENTERPRISE_SLUG_PATTERN, enterprisePatPolicySchema, type EnterpriseConfig } from "../config/schema";
 import { formatPath, showValue, stripLeadingName } from "../config/errors";
-import type { EnterpriseBounds, EnterprisePatPolicyConfig } from "../config/effective-policy";
+import type { EnterpriseBounds } from "../config/effective-policy";
 import { enterpriseSettingsUrl, webRoot } from "../naming";
-import { DeclaredRecord } from "./declared-record";
+import { DeclaredValue } from "./declared-value";
+import { enterpriseOwnerSteps, enterprisePatPolicyDocument, type EnterprisePatPolicyDocument } from "../model/enterprise-pat-policy";
 
 /** Props of {@link EnterprisePatPolicy}. Values and defaults are those of `enterprises[].patPolicy`. */
 export interface EnterprisePatPolicyProps {
@@ -49,16 +50,6 @@ export interface EnterprisePatPolicyProps {
   readonly exemptAdministrators?: boolean;
 }
 
-/** The enterprise policy as recorded in Terraform: stable key order, every default spelled out. */
-export interface EnterprisePatPolicyDocument {
-  readonly fine_grained_tokens: "allow" | "restrict" | "organizations-decide";
-  readonly require_approval: boolean | "organizations-decide";
-  readonly fine_grained_max_lifetime_days: number | null;
-  readonly classic_tokens: "allow" | "restrict" | "organizations-decide";
-  readonly classic_max_lifetime_days: number | null;
-  readonly exempt_administrators: boolean;
-}
-
 /**
  * An enterprise's personal access token policy, which bounds every organization of the
  * enterprise: what it decides, they cannot override; no organization's lifetime exceeds its
@@ -78,7 +69,7 @@ export class EnterprisePatPolicy extends Construct {
   /** The steps an enterprise owner takes there, in order. */
   public readonly enterprisePatPolicyOwnerSteps: readonly string[];
   /** The `terraform_data` resource whose input is the policy. */
-  public readonly enterprisePatPolicyRecord: DeclaredRecord;
+  public readonly enterprisePatPolicyDeclaredValue: DeclaredValue;
   /** The enterprise and its validated policy, for `OrgTokenPolicy`'s `enterprise` prop. */
   public readonly enterpriseBounds: EnterpriseBounds;
 
@@ -107,7 +98,7 @@ export class EnterprisePatPolicy extends Construct {
     this.enterprisePatPolicySettingsUrl = enterpriseSettingsUrl(enterpriseSlug, githubUrl);
     this.enterprisePatPolicyOwnerSteps = enterpriseOwnerSteps(this.enterprisePatPolicyDocument, this.enterprisePatPolicySettingsUrl);
 
-    this.enterprisePatPolicyRecord = new DeclaredRecord(this, "record", { ...this.enterprisePatPolicyDocument });
+    this.enterprisePatPolicyDeclaredValue = new DeclaredValue(this, "record", { ...this.enterprisePatPolicyDocument });
     new TerraformOutput(this, "settings_url", {
       value: this.enterprisePatPolicySettingsUrl,
       description: "Where an enterprise owner opens Policies → Personal access tokens (GitHub has no API for the policy).",
@@ -117,44 +108,4 @@ export class EnterprisePatPolicy extends Construct {
       description: "What an enterprise owner sets there to match the declared policy.",
     }).overrideLogicalId("enterprise_pat_policy_owner_steps");
   }
-}
-
-/** The enterprise policy in the canonical form `EnterprisePatPolicy` records. */
-export function enterprisePatPolicyDocument(p: EnterprisePatPolicyConfig): EnterprisePatPolicyDocument {
-  return {
-    fine_grained_tokens: p.fineGrainedTokens,
-    require_approval: p.requireApproval,
-    fine_grained_max_lifetime_days: p.maxLifetimeDays ?? null,
-    classic_tokens: p.classicTokens,
-    classic_max_lifetime_days: p.classicMaxLifetimeDays ?? null,
-    exempt_administrators: p.exemptAdministrators,
-  };
-}
-
-const ACCESS = {
-  "organizations-decide": "Allow organizations to configure access requirements",
-  restrict: "Restrict access via personal access tokens",
-  allow: "Allow access via personal access tokens",
-} as const;
-
-/** The enterprise owner's steps, in the order the page shows them (tab "Fine-grained tokens", then "Tokens (classic)"). */
-export function enterpriseOwnerSteps(p: EnterprisePatPolicyDocument, url: string): string[] {
-  const lifetime = (days: number | null) =>
-    days === null ? "leave \"Set maximum lifetimes for personal access tokens\" unset (organizations choose)" : `set "Set maximum lifetimes for personal access tokens" to ${days} days`;
-  const approval =
-    p.require_approval === "organizations-decide"
-      ? "Allow organizations to configure approval requirements"
-      : p.require_approval
-        ? "Require approval"
-        : "Disable approval";
-  return [
-    `Open ${url} as an enterprise owner, then Policies → Personal access tokens.`,
-    `Tab "Fine-grained tokens": under access, select "${ACCESS[p.fine_grained_tokens]}".`,
-    `Tab "Fine-grained tokens": under approval, select "${approval}".`,
-    `Tab "Fine-grained tokens": ${lifetime(p.fine_grained_max_lifetime_days)}.`,
-    `Tab "Tokens (classic)": under access, select "${ACCESS[p.classic_tokens]}".`,
-    `Tab "Tokens (classic)": ${lifetime(p.classic_max_lifetime_days)}.`,
-    `"Exempt administrators": ${p.exempt_administrators ? "check it" : "leave it unchecked"}.`,
-    "Save, then run `cdktf deploy` so Terraform records the policy as applied.",
-  ];
 }

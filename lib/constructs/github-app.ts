@@ -5,15 +5,15 @@ import { TerraformOutput, TerraformStack, type ISynthesisSession } from "cdktf";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { AppInstallationRepositories } from "@cdktf/provider-github/lib/app-installation-repositories";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { buildAppManifest, manifestJson, type AppManifest, type AppManifestInput } from "../registration/app-manifest";
+import { buildAppManifest, manifestJson, type AppManifest, type AppManifestInput } from "../model/app-manifest";
 import { stackVariable } from "./organization-stack";
-import { DeclaredRecord } from "./declared-record";
-import { checkInput, numericIdCheck } from "./variable-checks";
+import { DeclaredValue } from "./declared-value";
+import { addInputPrecondition, numericIdPrecondition } from "./variable-preconditions";
 import { installationSettingsUrl, newAppUrl, variableNames } from "../naming";
 import { forgetWithoutDestroying, logicalIdOf, requireGithubProvider } from "./terraform-requirements";
-import { providerOwnerCheck } from "./owner-check";
+import { providerOwnerPrecondition } from "./owner-precondition";
 import { lookUpRepository } from "./repository-lookup";
-import { inputChecksOf } from "./variable-checks";
+import { inputPreconditionsOf } from "./variable-preconditions";
 
 /** File name of the manifest in the stack's output directory. */
 export const APP_MANIFEST_FILE = "app-manifest.json";
@@ -95,7 +95,7 @@ export class GitHubApp extends Construct {
       },
     });
 
-    new DeclaredRecord(this, "manifest", { manifest: bytes });
+    new DeclaredValue(this, "manifest", { manifest: bytes });
     new TerraformOutput(this, "registration_url", {
       value: this.appRegistrationUrl,
       description: `Register the App here with \`token-policy create-app --org ${props.organizationLogin}\`.`,
@@ -127,9 +127,9 @@ export class GitHubApp extends Construct {
         nullable: false,
         description: `Installation id of the ${props.name} App in ${props.organizationLogin}: install the App first (\`token-policy install --org ${props.organizationLogin}\` prints the id), then set TF_VAR_${name}, or record it as app.installation.id in the config.`,
       });
-      checkInput(
+      addInputPrecondition(
         this,
-        numericIdCheck(
+        numericIdPrecondition(
           name,
           `the numeric id of the ${props.name} App's installation in ${props.organizationLogin}`,
           `\`token-policy install --org ${props.organizationLogin}\` prints it; or set app.installation.id in the config.`,
@@ -147,7 +147,7 @@ export class GitHubApp extends Construct {
       selectedRepositories: [...repos].sort(),
       // Nothing of the list is planned while an input, the owner or a repository is wrong: an
       // invalid installation id would otherwise print "must be replaced" before the error.
-      dependsOn: [inputChecksOf(this), providerOwnerCheck(this, props.organizationLogin, props.provider), ...new Set(lookups)],
+      dependsOn: [inputPreconditionsOf(this), providerOwnerPrecondition(this, props.organizationLogin, props.provider), ...new Set(lookups)],
       provider: props.provider,
     });
   }

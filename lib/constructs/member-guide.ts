@@ -3,11 +3,11 @@ import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { guidePathProblem, type OrganizationConfig } from "../config/schema";
 import type { EnterpriseBounds } from "../config/effective-policy";
-import { memberGuide } from "../guide/guide-markdown";
+import { memberGuideMarkdown } from "../model/guide-text";
 import { requireGithubProvider } from "./terraform-requirements";
-import { providerOwnerCheck } from "./owner-check";
+import { providerOwnerPrecondition } from "./owner-precondition";
 import { lookUpRepository } from "./repository-lookup";
-import { inputChecksOf } from "./variable-checks";
+import { inputPreconditionsOf } from "./variable-preconditions";
 
 /** Props of {@link MemberGuide}. */
 export interface MemberGuideProps {
@@ -69,7 +69,7 @@ export class MemberGuide extends Construct {
     const path = props.path ?? "profile/TOKENS.md";
     const problem = guidePathProblem(path, props.allowGitHubPaths);
     if (problem) throw new Error(`MemberGuide: path ${JSON.stringify(path)} ${problem} (${this.node.path})`);
-    this.guideContent = memberGuide(props.organization, props.enterprise);
+    this.guideContent = memberGuideMarkdown(props.organization, props.enterprise);
     const login = props.organization.login;
     const repository = lookUpRepository(this, { organizationLogin: login, repositoryName: props.repository, configPlace: props.configPath ?? `${this.node.path}.repository`, provider: props.provider });
     this.guideFile = new RepositoryFile(this, "file", {
@@ -82,7 +82,7 @@ export class MemberGuide extends Construct {
       overwriteOnCreate: true,
       // Planned only when every input check, the owner check and the lookup pass: a failed one
       // prints no partial plan.
-      dependsOn: [inputChecksOf(this), providerOwnerCheck(this, login, props.provider), repository],
+      dependsOn: [inputPreconditionsOf(this), providerOwnerPrecondition(this, login, props.provider), repository],
       provider: props.provider,
     });
   }

@@ -1,7 +1,7 @@
 /**
  * The constructs layer: cdktf constructs that turn one validated organization entry into
  * Terraform. `OrgTokenPolicy` composes the others (`PatPolicy`, `GitHubApp`, `AppCredentials`,
- * `MemberGuide`) inside an `OrganizationStack`; `DeclaredRecord`, the variable checks and the
+ * `MemberGuide`) inside an `OrganizationStack`; `DeclaredValue`, the variable checks and the
  * Terraform requirements serve only constructs. Secrets enter as sensitive variables only.
  */
 import { Construct } from "constructs";
@@ -15,7 +15,7 @@ import { MemberGuide } from "./member-guide";
 import { PatPolicy } from "./pat-policy";
 import { stackVariable } from "./organization-stack";
 import { sameGitHubInstance, variableNames, webRoot } from "../naming";
-import { checkInput, clientIdCheck, numericIdCheck, type InputCheck } from "./variable-checks";
+import { addInputPrecondition, clientIdPrecondition, numericIdPrecondition, type InputPrecondition } from "./variable-preconditions";
 
 /**
  * Props of {@link OrgTokenPolicy}: the same shape as an organization's entry in `token-policy.yaml`.
@@ -153,16 +153,16 @@ export class OrgTokenPolicy extends Construct {
     });
     const names = variableNames(login);
     const fromCreateApp = (key: string) => `\`token-policy create-app\` prints it; or set ${key} in the config.`;
-    const input = (name: string, description: string, check: InputCheck) => {
-      checkInput(this, check, false);
+    const input = (name: string, description: string, check: InputPrecondition) => {
+      addInputPrecondition(this, check, false);
       return stackVariable(this, name, { type: "string", nullable: false, description }).stringValue;
     };
     const appId =
       org.app.id ??
-      input(names.appId, `Id of the ${org.app.name} App (printed by token-policy create-app); or set app.id in the config.`, numericIdCheck(names.appId, `the numeric id of the ${org.app.name} App`, fromCreateApp("app.id")));
+      input(names.appId, `Id of the ${org.app.name} App (printed by token-policy create-app); or set app.id in the config.`, numericIdPrecondition(names.appId, `the numeric id of the ${org.app.name} App`, fromCreateApp("app.id")));
     const clientId =
       org.app.clientId ??
-      input(names.clientId, `Client id of the ${org.app.name} App (printed by token-policy create-app); or set app.clientId in the config.`, clientIdCheck(names.clientId, fromCreateApp("app.clientId")));
+      input(names.clientId, `Client id of the ${org.app.name} App (printed by token-policy create-app); or set app.clientId in the config.`, clientIdPrecondition(names.clientId, fromCreateApp("app.clientId")));
     this.appCredentials = new AppCredentials(this, "credentials", {
       organizationLogin: login,
       prefix: org.credentials.prefix,

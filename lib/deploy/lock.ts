@@ -17,7 +17,8 @@ import { CommandFailure } from "../github/errors";
 import type { OrganizationConfig } from "../config/schema";
 import { OrganizationStack } from "../constructs/organization-stack";
 import { OrgTokenPolicy } from "../constructs/org-token-policy";
-import { isRegularFile, LOCK_DIR, lockFilePath, parseLockFile, STACK_LOCK_FILE } from "./lock-file";
+import { LOCK_DIR, lockFilePath, parseLockFile, STACK_LOCK_FILE } from "../model/lock-file";
+import { isRegularFile } from "../regular-file";
 
 /** The platforms `token-policy lock` records checksums for unless told otherwise. */
 export const DEFAULT_PLATFORMS = ["linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64", "windows_amd64"] as const;

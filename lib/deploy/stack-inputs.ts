@@ -8,7 +8,7 @@ import type { OrganizationConfig } from "../config/schema";
 import { apiUrlFor, deployEnvironment, variableStem, webRoot } from "../naming";
 import { OrganizationStack } from "../constructs/organization-stack";
 import { OrgTokenPolicy } from "../constructs/org-token-policy";
-import { lockFilePath } from "./lock-file";
+import { lockFilePath } from "../model/lock-file";
 
 /** One input of a stack. */
 export interface StackInput {

@@ -18,7 +18,7 @@ import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { requireTerraform } from "./terraform-requirements";
 
 /** Construct id (and Terraform name) of the lookup that reveals the provider's effective owner. */
-export const OWNER_CHECK_ID = "provider_owner";
+export const OWNER_PRECONDITION_ID = "provider_owner";
 
 /** The HCL condition (without `${}`) that holds when `owner` (an HCL expression) names `login`. */
 export function ownerCondition(owner: string, login: string): string {
@@ -41,15 +41,15 @@ export function ownerErrorMessage(owner: string, login: string): string {
  * It lists the organization's Actions secret names, which the deploy token may read since it
  * manages them.
  */
-export function providerOwnerCheck(scope: Construct, login: string, provider?: GithubProvider): DataGithubActionsOrganizationSecrets {
+export function providerOwnerPrecondition(scope: Construct, login: string, provider?: GithubProvider): DataGithubActionsOrganizationSecrets {
   const stack = TerraformStack.of(scope);
-  const existing = stack.node.tryFindChild(OWNER_CHECK_ID);
+  const existing = stack.node.tryFindChild(OWNER_PRECONDITION_ID);
   if (existing) return existing as DataGithubActionsOrganizationSecrets;
   requireTerraform(stack, "postconditions");
-  const check = new DataGithubActionsOrganizationSecrets(stack, OWNER_CHECK_ID, {
+  const check = new DataGithubActionsOrganizationSecrets(stack, OWNER_PRECONDITION_ID, {
     provider,
     lifecycle: { postcondition: [{ condition: `\${${ownerCondition("self.id", login)}}`, errorMessage: ownerErrorMessage("self.id", login) }] },
   });
-  check.overrideLogicalId(OWNER_CHECK_ID);
+  check.overrideLogicalId(OWNER_PRECONDITION_ID);
   return check;
 }

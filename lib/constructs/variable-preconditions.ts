@@ -1,17 +1,17 @@
 /**
  * What a correct value of each Terraform variable the stacks declare looks like, and where it
- * comes from: the checks {@link checkInput} runs at plan time, before any call to GitHub.
+ * comes from: the checks {@link addInputPrecondition} runs at plan time, before any call to GitHub.
  * Messages never contain the value.
  */
 
 import type { Construct } from "constructs";
 import { Lazy, TerraformLocal, TerraformStack } from "cdktf";
 import { CLIENT_ID_PATTERN, NUMERIC_ID_PATTERN, PUBLIC_KEY_ID_PATTERN } from "../naming";
-import { DeclaredRecord } from "./declared-record";
+import { DeclaredValue } from "./declared-value";
 import { requireTerraform } from "./terraform-requirements";
 
 /** One check of one variable: an HCL boolean over `var.<variable>`, and what to say when false. */
-export interface InputCheck {
+export interface InputPrecondition {
   /** The variable checked. */
   readonly variable: string;
   /** HCL expression (without `${}`) that is true for a correct value. */
@@ -33,7 +33,7 @@ export const SEALED_KEY_BASE64_LENGTH = { min: Math.ceil((1000 + 48) / 3) * 4, m
 export const SEALED_KEY_VALUE_PATTERN = `^(${PUBLIC_KEY_ID_PATTERN}:)?[A-Za-z0-9+/]+={0,2}$`;
 
 /** A variable holding a numeric id. */
-export function numericIdCheck(variable: string, what: string, whereFrom: string): InputCheck {
+export function numericIdPrecondition(variable: string, what: string, whereFrom: string): InputPrecondition {
   return {
     variable,
     test: `can(regex("${NUMERIC_ID_PATTERN}", var.${variable}))`,
@@ -42,7 +42,7 @@ export function numericIdCheck(variable: string, what: string, whereFrom: string
 }
 
 /** A variable holding an App's client id. */
-export function clientIdCheck(variable: string, whereFrom: string): InputCheck {
+export function clientIdPrecondition(variable: string, whereFrom: string): InputPrecondition {
   return {
     variable,
     test: `can(regex("${CLIENT_ID_PATTERN}", var.${variable}))`,
@@ -66,7 +66,7 @@ export function sealedKeyParts(variable: string): { readonly keyId: string; read
 }
 
 /** A variable holding the App's key sealed for one target by `token-policy seal`. */
-export function sealedKeyCheck(variable: string, sealCommand: string): InputCheck {
+export function sealedKeyPrecondition(variable: string, sealCommand: string): InputPrecondition {
   const { min, max } = SEALED_KEY_BASE64_LENGTH;
   const sealed = sealedKeyParts(variable).valueEncrypted;
   return {
@@ -97,7 +97,7 @@ export function sealedKeyInputs(scope: Construct, variable: string): { readonly 
 }
 
 /** A variable holding the App's private key in clear (plaintext mode). */
-export function pemKeyCheck(variable: string): InputCheck {
+export function pemKeyPrecondition(variable: string): InputPrecondition {
   return {
     variable,
     test: `can(regex("-----BEGIN (RSA )?PRIVATE KEY-----", var.${variable})) && can(regex("-----END (RSA )?PRIVATE KEY-----", var.${variable}))`,
@@ -106,22 +106,22 @@ export function pemKeyCheck(variable: string): InputCheck {
 }
 
 interface StackChecks {
-  readonly holder: DeclaredRecord;
-  readonly checks: Map<string, InputCheck & { readonly sensitive: boolean }>;
+  readonly holder: DeclaredValue;
+  readonly checks: Map<string, InputPrecondition & { readonly sensitive: boolean }>;
 }
 
 const checksByStack = new WeakMap<TerraformStack, StackChecks>();
 
 /** Construct id (and Terraform name) of the resource that carries every input check of a stack. */
-export const INPUT_CHECKS_ID = "input_checks";
+export const INPUT_PRECONDITIONS_ID = "input_checks";
 
 function checksOf(scope: Construct): StackChecks {
   const stack = TerraformStack.of(scope);
   let state = checksByStack.get(stack);
   if (!state) {
     const checks: StackChecks["checks"] = new Map();
-    const holder = new DeclaredRecord(stack, INPUT_CHECKS_ID, { checks: "the deploy inputs of this stack (see lifecycle.precondition)" });
-    holder.overrideLogicalId(INPUT_CHECKS_ID);
+    const holder = new DeclaredValue(stack, INPUT_PRECONDITIONS_ID, { checks: "the deploy inputs of this stack (see lifecycle.precondition)" });
+    holder.overrideLogicalId(INPUT_PRECONDITIONS_ID);
     holder.addOverride(
       "lifecycle.precondition",
       Lazy.anyValue({ produce: () => [...checks.values()].map((c) => ({ condition: `\${local.${c.variable}_ok}`, error_message: c.errorMessage })) }),
@@ -138,7 +138,7 @@ function checksOf(scope: Construct): StackChecks {
  * plans none of them when a check fails, so the provider's own validation (which prints a bad
  * `value_encrypted` whole) never sees an unchecked value and no partial plan is printed.
  */
-export function inputChecksOf(scope: Construct): DeclaredRecord {
+export function inputPreconditionsOf(scope: Construct): DeclaredValue {
   return checksOf(scope).holder;
 }
 
@@ -150,7 +150,7 @@ export function inputChecksOf(scope: Construct): DeclaredRecord {
  * a failed validation's message, sensitive or not, so a PEM pasted in place of a sealed key would
  * land in the CI log. A failed precondition on a local shows only `local.<variable>_ok is false`.
  */
-export function checkInput(scope: Construct, check: InputCheck, sensitive: boolean): void {
+export function addInputPrecondition(scope: Construct, check: InputPrecondition, sensitive: boolean): void {
   const state = checksOf(scope);
   if (state.checks.has(check.variable)) return;
   state.checks.set(check.variable, { ...check, sensitive });
