@@ -5,17 +5,22 @@ import { guidePathProblem, type OrganizationConfig } from "../config/schema";
 import type { EnterpriseBounds } from "../config/effective-policy";
 import { memberGuideMarkdown } from "../model/guide-text";
 import { requireGithubProvider } from "./terraform-requirements";
+import { OrganizationStack } from "./organization-stack";
 import { providerOwnerPrecondition } from "./owner-precondition";
 import { lookUpRepository } from "./repository-lookup";
 import { inputPreconditionsOf } from "./variable-preconditions";
 
 /** Props of {@link MemberGuide}. */
 export interface MemberGuideProps {
-  /** The organization entry the guide describes. */
-  readonly organization: OrganizationConfig;
+  /**
+   * The organization entry the guide describes, as the loader returns it (its `patPolicy` the
+   * effective policy).
+   * @default - the loaded entry of the enclosing OrganizationStack (`OrganizationStack.fromConfig`)
+   */
+  readonly organization?: OrganizationConfig;
   /**
    * The enterprise that owns the organization: the guide says which limits are its doing.
-   * @default - none
+   * @default - the enclosing OrganizationStack's, else none
    */
   readonly enterprise?: EnterpriseBounds;
   /** Repository of the organization that keeps the guide, e.g. `.github`. */
@@ -69,15 +74,18 @@ export class MemberGuide extends Construct {
     const path = props.path ?? "profile/TOKENS.md";
     const problem = guidePathProblem(path, props.allowGitHubPaths);
     if (problem) throw new Error(`MemberGuide: path ${JSON.stringify(path)} ${problem} (${this.node.path})`);
-    this.guideContent = memberGuideMarkdown(props.organization, props.enterprise);
-    const login = props.organization.login;
+    const stack = OrganizationStack.tryOf(this);
+    const organization = props.organization ?? stack?.organizationConfig;
+    if (!organization) throw new Error(`MemberGuide: organization is required outside an OrganizationStack built from a config entry (${this.node.path})`);
+    this.guideContent = memberGuideMarkdown(organization, props.enterprise ?? stack?.enterprise);
+    const login = organization.login;
     const repository = lookUpRepository(this, { organizationLogin: login, repositoryName: props.repository, configPlace: props.configPath ?? `${this.node.path}.repository`, provider: props.provider });
     this.guideFile = new RepositoryFile(this, "file", {
       repository: props.repository,
       file: path,
       branch: props.branch,
       content: this.guideContent,
-      commitMessage: `Token guide for ${props.organization.login}, from its token policy`,
+      commitMessage: `Token guide for ${login}, from its token policy`,
       // The guide is the policy's: a hand-made file at that path is replaced, not an error.
       overwriteOnCreate: true,
       // Planned only when every input check, the owner check and the lookup pass: a failed one

@@ -2,6 +2,7 @@ import type { Construct, IConstruct } from "constructs";
 import { TerraformStack, TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import type { BackendConfig, OrganizationConfig } from "../config/schema";
+import type { EnterpriseBounds } from "../config/effective-policy";
 import { apiUrlFor, GITHUB_COM } from "../naming";
 import { configureStackBackend } from "./stack-backend";
 import { requireGithubProvider, requireTerraform } from "./terraform-requirements";
@@ -34,6 +35,12 @@ export interface OrganizationStackProps {
    * @default - none: constructs take everything from their props
    */
   readonly organizationConfig?: OrganizationConfig;
+  /**
+   * The enterprise that owns the organization, for the constructs of the stack (the member
+   * guide names it).
+   * @default - none
+   */
+  readonly enterprise?: EnterpriseBounds;
 }
 
 /** The organization a construct acts for: from its props where they say, else from its stack. */
@@ -70,9 +77,12 @@ export class OrganizationStack extends TerraformStack {
     return undefined;
   }
 
-  /** The stack of one loaded organization entry, with the entry's login as its id. */
-  static fromConfig(scope: Construct, entry: OrganizationConfig): OrganizationStack {
-    return new OrganizationStack(scope, entry.login, { organizationLogin: entry.login, githubUrl: entry.githubUrl, backend: entry.backend, organizationConfig: entry });
+  /**
+   * The stack of one loaded organization entry (see `loadConfig`), with the entry's login as its
+   * id; `enterprise` is the one that owns it (`enterpriseOf`).
+   */
+  static fromConfig(scope: Construct, entry: OrganizationConfig, enterprise?: EnterpriseBounds): OrganizationStack {
+    return new OrganizationStack(scope, entry.login, { organizationLogin: entry.login, githubUrl: entry.githubUrl, backend: entry.backend, organizationConfig: entry, enterprise });
   }
 
   /** The organization's login. */
@@ -85,11 +95,14 @@ export class OrganizationStack extends TerraformStack {
   public readonly githubProvider: GithubProvider;
   /** The organization's loaded config entry, when the stack was built from one. */
   public readonly organizationConfig?: OrganizationConfig;
+  /** The enterprise that owns the organization, when the stack was told. */
+  public readonly enterprise?: EnterpriseBounds;
 
   constructor(scope: Construct, id: string, props: OrganizationStackProps) {
     super(scope, id);
     this.organizationLogin = props.organizationLogin;
     this.organizationConfig = props.organizationConfig;
+    this.enterprise = props.enterprise;
     this.githubUrl = props.githubUrl ?? GITHUB_COM;
     this.githubApiUrl = apiUrlFor(this.githubUrl);
     this.githubProvider = new GithubProvider(this, "github", {

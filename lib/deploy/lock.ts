@@ -100,7 +100,7 @@ export function lockProviders(options: LockProvidersOptions): LockResult[] {
 /** The `terraform` block's required providers and version of one organization's stack, as synth writes them. */
 export function requiredProviders(org: OrganizationConfig): Record<string, unknown> {
   const app = new App({ skipValidation: true });
-  const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
+  const stack = OrganizationStack.fromConfig(app, org);
   OrgTokenPolicy.fromConfig(stack, "token-policy", org);
   const tf = (stack.toTerraform() as { terraform?: Record<string, unknown> }).terraform ?? {};
   return { required_providers: tf.required_providers ?? {}, ...(tf.required_version ? { required_version: tf.required_version } : {}) };

@@ -58,7 +58,7 @@ export interface DeployTarget {
 export function deployTargets(organizations: readonly OrganizationConfig[]): DeployTarget[] {
   const app = new App({ skipValidation: true });
   return organizations.map((org) => {
-    const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
+    const stack = OrganizationStack.fromConfig(app, org);
     const policy = OrgTokenPolicy.fromConfig(stack, "token-policy", org);
     const inputs = stack.node
       .findAll()
