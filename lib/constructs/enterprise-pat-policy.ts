@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformOutput, Token } from "cdktf";
 import { ENTERPRISE_SLUG_PATTERN, enterprisePatPolicySchema, type EnterpriseConfig } from "../config/schema";
 import { formatPath, showValue, stripLeadingName } from "../config/errors";
-import type { EnterpriseBounds } from "../config/effective-policy";
+import type { EnterpriseBounds, EnterprisePatPolicyConfig } from "../config/effective-policy";
 import { enterpriseSettingsUrl, webRoot } from "../naming";
 import { DeclaredValue } from "./declared-value";
 import { enterpriseOwnerSteps, enterprisePatPolicyDocument, type EnterprisePatPolicyDocument } from "../model/enterprise-pat-policy";
@@ -73,28 +73,22 @@ export class EnterprisePatPolicy extends Construct {
   /** The enterprise and its validated policy, for `OrgTokenPolicy`'s `enterprise` prop. */
   public readonly enterpriseBounds: EnterpriseBounds;
 
-  /** The construct for one validated entry of `enterprises` (see `loadConfig`). */
+  /**
+   * The construct for one entry of `enterprises` as `loadConfig` returns it: validated, defaults
+   * merged, so it is not checked again here.
+   */
   static fromConfig(scope: Construct, id: string, entry: EnterpriseConfig): EnterprisePatPolicy {
-    return new EnterprisePatPolicy(scope, id, { enterpriseSlug: entry.slug, githubUrl: entry.githubUrl, ...entry.patPolicy });
+    const props: EnterprisePatPolicyProps = { enterpriseSlug: entry.slug, githubUrl: entry.githubUrl, ...entry.patPolicy };
+    loadedPolicies.set(props, entry.patPolicy);
+    return new EnterprisePatPolicy(scope, id, props);
   }
 
   constructor(scope: Construct, id: string, props: EnterprisePatPolicyProps) {
     super(scope, id);
-    // The config schema is the one place that validates and holds the defaults.
-    const { enterpriseSlug, githubUrl, ...policy } = props;
-    const parsed = enterprisePatPolicySchema.safeParse(policy);
-    const problems = parsed.success
-      ? []
-      : parsed.error.issues.map((i) => {
-          const value = (policy as Record<string, unknown>)[String(i.path[0])];
-          return `${formatPath(i.path as PropertyKey[]) || "props"}: ${stripLeadingName(i.message)}${value === undefined ? "" : `, got ${showValue(value)}`}`;
-        });
-    if (!Token.isUnresolved(enterpriseSlug) && !ENTERPRISE_SLUG_PATTERN.test(enterpriseSlug)) {
-      problems.unshift(`enterpriseSlug: must be a GitHub enterprise slug (lower-case letters, digits and single hyphens), got ${showValue(enterpriseSlug)}`);
-    }
-    if (!parsed.success || problems.length) throw new Error(`EnterprisePatPolicy ${this.node.path}: ${problems.join("; ")}`);
-    this.enterpriseBounds = { slug: enterpriseSlug, githubUrl: webRoot(githubUrl), patPolicy: parsed.data };
-    this.enterprisePatPolicyDocument = enterprisePatPolicyDocument(parsed.data);
+    const { enterpriseSlug, githubUrl } = props;
+    const policy = loadedPolicies.get(props) ?? validated(props, this.node.path);
+    this.enterpriseBounds = { slug: enterpriseSlug, githubUrl: webRoot(githubUrl), patPolicy: policy };
+    this.enterprisePatPolicyDocument = enterprisePatPolicyDocument(policy);
     this.enterprisePatPolicySettingsUrl = enterpriseSettingsUrl(enterpriseSlug, githubUrl);
     this.enterprisePatPolicyOwnerSteps = enterpriseOwnerSteps(this.enterprisePatPolicyDocument, this.enterprisePatPolicySettingsUrl);
 
@@ -108,4 +102,27 @@ export class EnterprisePatPolicy extends Construct {
       description: "What an enterprise owner sets there to match the declared policy.",
     }).overrideLogicalId("enterprise_pat_policy_owner_steps");
   }
+}
+
+/** The loaded policies `fromConfig` passes, by the props it builds from them. */
+const loadedPolicies = new WeakMap<EnterprisePatPolicyProps, EnterprisePatPolicyConfig>();
+
+/**
+ * The props of a direct API user checked as a YAML entry is, every problem at once; the config
+ * schema is the one place that validates and holds the defaults.
+ */
+function validated(props: EnterprisePatPolicyProps, where: string): EnterprisePatPolicyConfig {
+  const { enterpriseSlug, githubUrl: _githubUrl, ...policy } = props;
+  const parsed = enterprisePatPolicySchema.safeParse(policy);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => {
+        const value = (policy as Record<string, unknown>)[String(i.path[0])];
+        return `${formatPath(i.path as PropertyKey[]) || "props"}: ${stripLeadingName(i.message)}${value === undefined ? "" : `, got ${showValue(value)}`}`;
+      });
+  if (!Token.isUnresolved(enterpriseSlug) && !ENTERPRISE_SLUG_PATTERN.test(enterpriseSlug)) {
+    problems.unshift(`enterpriseSlug: must be a GitHub enterprise slug (lower-case letters, digits and single hyphens), got ${showValue(enterpriseSlug)}`);
+  }
+  if (!parsed.success || problems.length) throw new Error(`EnterprisePatPolicy ${where}: ${problems.join("; ")}`);
+  return parsed.data;
 }

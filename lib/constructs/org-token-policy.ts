@@ -1,7 +1,7 @@
 /**
  * The constructs layer: cdktf constructs that turn one validated organization entry into
  * Terraform. `OrgTokenPolicy` composes the others (`PatPolicy`, `GitHubApp`, `AppCredentials`,
- * `MemberGuide`) inside an `OrganizationStack`; `DeclaredValue`, the variable checks and the
+ * `MemberGuide`) inside an `OrganizationStack`; `DeclaredValue`, the variable preconditions and the
  * Terraform requirements serve only constructs. Secrets enter as sensitive variables only.
  */
 import { Construct } from "constructs";
@@ -145,8 +145,8 @@ export class OrgTokenPolicy extends Construct {
     });
     const names = variableNames(login);
     const fromCreateApp = (key: string) => `\`token-policy create-app\` prints it; or set ${key} in the config.`;
-    const input = (name: string, description: string, check: InputPrecondition) => {
-      addInputPrecondition(this, check, false);
+    const input = (name: string, description: string, precondition: InputPrecondition) => {
+      addInputPrecondition(this, precondition, false);
       return stackVariable(this, name, { type: "string", nullable: false, description }).stringValue;
     };
     const appId =
