@@ -14,7 +14,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:f
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { App, Aspects } from "cdktf";
 import { checkOrganization, ConfigError, configFileName, defaultStateKeys, EnterprisePatPolicy, EnterpriseStack, enterpriseOf, enterpriseStackName, OrganizationStack, OrgTokenPolicy, PolicyChecksAspect, readConfig, type PolicyFinding, type ValidOrganization } from "./lib";
-import { isRegularFile, lockFilePath, STACK_LOCK_FILE } from "./lib/deploy/lock-file";
+import { lockFilePath, STACK_LOCK_FILE } from "./lib/model/lock-file";
+import { isRegularFile } from "./lib/regular-file";
 
 /**
  * Environment variables the github provider lets override a stack's configured `owner` (every

@@ -1,4 +1,4 @@
-import { buildAppManifest } from "../../lib/registration/app-manifest";
+import { buildAppManifest } from "../../lib/model/app-manifest";
 import { diffConfigs } from "../../lib/report/diff";
 import { withEvidencePermissions } from "../../lib/config/schema";
 import { configProblems, orgEntry, parseOrg } from "../helpers/config";

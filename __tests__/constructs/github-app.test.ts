@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { AppInstallationRepositories } from "@cdktf/provider-github/lib/app-installation-repositories";
-import { buildAppManifest } from "../../lib/registration/app-manifest";
+import { buildAppManifest } from "../../lib/model/app-manifest";
 import { GitHubApp } from "../../lib/constructs/github-app";
 import { OrganizationStack } from "../../lib/constructs/organization-stack";
 import { newStack, synthJson } from "../helpers/stack";

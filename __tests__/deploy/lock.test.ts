@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { run } from "../../cli";
 import { mirrorFlag } from "../../lib/deploy/lock";
-import { parseLockFile } from "../../lib/deploy/lock-file";
+import { parseLockFile } from "../../lib/model/lock-file";
 import { captureIO } from "../helpers/io";
 import { providerMirror } from "../helpers/provider-mirror";
 import { runEntry } from "../helpers/run";
@@ -118,26 +118,5 @@ describe("token-policy lock's input checks", () => {
     writeFileSync(two, 'provider_installation {\n  filesystem_mirror { path = "/a" }\n  network_mirror { url = "https://b.example/" }\n}\n');
     expect(() => mirrorFlag({ TF_CLI_CONFIG_FILE: two })).toThrow(/names 2 provider mirrors \(-fs-mirror=\/a, -net-mirror=https:\/\/b\.example\/\)/);
     expect(mirrorFlag({})).toBeUndefined();
-  });
-});
-
-describe("parseLockFile", () => {
-  test("reads what Terraform reads: no block in a comment, a one-line block does not swallow the next, a checksum may hold //", () => {
-    // GIVEN a lock file whose real block locks 6.12.0, followed by the old 6.11.0 block commented out in each of HCL's ways
-    const block = (version: string, hash: string) => `provider "${GITHUB}" {\n  version = "${version}"\n  hashes = [\n    "h1:${hash}=",\n  ]\n}\n`;
-    const text = [
-      'provider "registry.terraform.io/hashicorp/null" { version = "3.2.0" }',
-      block("6.12.0", "ab//cd"),
-      `/*\n${block("6.11.0", "old")}*/`,
-      block("6.11.0", "old").replace(/^/gm, "# "),
-      block("6.11.0", "old").replace(/^/gm, "// "),
-    ].join("\n");
-    // WHEN it is parsed
-    const locked = parseLockFile(text);
-    // THEN only the blocks Terraform reads count
-    expect(Object.fromEntries(locked)).toEqual({
-      "registry.terraform.io/hashicorp/null": { version: "3.2.0", hashes: [] },
-      [GITHUB]: { version: "6.12.0", hashes: ["h1:ab//cd="] },
-    });
   });
 });

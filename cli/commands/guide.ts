@@ -4,7 +4,7 @@
  * and for each approve rule how to ask for a token it approves.
  */
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
-import { memberGuide } from "../../lib/guide/guide-markdown";
+import { memberGuideMarkdown } from "../../lib/model/guide-text";
 import { enterpriseOf } from "../../lib/config/effective-policy";
 import type { CommandIO } from "../io";
 import { writeNoFollow } from "../files";
@@ -21,7 +21,7 @@ export interface GuideOptions {
 export async function guide(options: GuideOptions, io: CommandIO): Promise<string> {
   const loaded = loadConfig(configFileName(options.config, io.env));
   const org = findOrganization(loaded, options.org);
-  const text = memberGuide(org, enterpriseOf(loaded.config, org));
+  const text = memberGuideMarkdown(org, enterpriseOf(loaded.config, org));
   io.stdout.write(text);
   if (options.out) writeNoFollow(options.out, text);
   return text;

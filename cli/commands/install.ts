@@ -11,7 +11,7 @@ import { configFileName, findOrganization, loadConfig } from "../../lib/config/l
 import { UsageError } from "../../lib/config/errors";
 import { installAppUrl, installationSettingsUrl, variableNames } from "../../lib/naming";
 import { openBrowser } from "../browser";
-import { readCredentialsFile } from "../../lib/registration/credentials-file";
+import { readCredentialsFile } from "../../lib/github/credentials-file";
 import { GitHubFailure, type CommandIO } from "../io";
 
 /** Most repository names GitHub's enterprise installation endpoints take in one call. */

@@ -11,7 +11,7 @@ import { configFileName, findOrganization, loadConfig } from "../../lib/config/l
 import { UsageError } from "../../lib/config/errors";
 import { deployEnvironment, PUBLIC_KEY_ID_PATTERN, variableNames } from "../../lib/naming";
 import type { OrganizationConfig } from "../../lib/config/schema";
-import { readCredentialsFile } from "../../lib/registration/credentials-file";
+import { readCredentialsFile } from "../../lib/github/credentials-file";
 import { GitHubFailure, type CommandIO } from "../io";
 
 /** Options of {@link seal}. */

@@ -11,7 +11,8 @@
  *
  * Covered: every permission the example `token-policy.yaml` and the policy rule pack name.
  */
-import { APP_PERMISSION_DESCRIPTIONS, type PermissionLevel } from "./index";
+import { APP_PERMISSION_DESCRIPTIONS } from "./index";
+import type { PermissionLevel } from "./permission-level";
 
 /** Our wording, per permission and level. */
 export const REVIEWED_PERMISSION_WORDING: Readonly<Record<string, Readonly<Partial<Record<PermissionLevel, string>>>>> = {

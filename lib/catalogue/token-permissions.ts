@@ -11,7 +11,7 @@
 import { didYouMean } from "../text";
 import appCatalogue from "./github-app-catalogue.json";
 import catalogue from "./github-token-permissions.json";
-import type { PermissionLevel } from "./index";
+import type { PermissionLevel } from "./permission-level";
 
 /** The kinds of permission on a fine-grained token request or grant. */
 export const TOKEN_PERMISSION_KINDS = ["organization", "repository", "other"] as const;

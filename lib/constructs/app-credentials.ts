@@ -9,10 +9,10 @@ import { credentialNames, secretNameProblem, variableNames, type CredentialNames
 import { ActionsEnvironmentSecretValue } from "./bindings/actions-environment-secret-value";
 import { ActionsOrganizationSecretValue } from "./bindings/actions-organization-secret-value";
 import { DependabotOrganizationSecretValue } from "./bindings/dependabot-organization-secret-value";
-import { stackVariable } from "./organization-stack";
-import { providerOwnerCheck } from "./owner-check";
+import { organizationContext, stackVariable } from "./organization-stack";
+import { providerOwnerPrecondition } from "./owner-precondition";
 import { lookUpRepository } from "./repository-lookup";
-import { checkInput, inputChecksOf, pemKeyCheck, sealedKeyCheck, sealedKeyInputs } from "./variable-checks";
+import { addInputPrecondition, inputPreconditionsOf, pemKeyPrecondition, sealedKeyPrecondition, sealedKeyInputs } from "./variable-preconditions";
 import { requireGithubProvider, requireTerraform } from "./terraform-requirements";
 
 /** Who can read an organization secret or variable. */
@@ -41,8 +41,11 @@ export interface EnvironmentTarget {
 
 /** Props of {@link AppCredentials}. */
 export interface AppCredentialsProps {
-  /** The organization's login; names the Terraform variables. */
-  readonly organizationLogin: string;
+  /**
+   * The organization's login; names the Terraform variables.
+   * @default - the login of the enclosing OrganizationStack
+   */
+  readonly organizationLogin?: string;
   /**
    * Prefix of the secret and variable names: `<PREFIX>_APP_ID`, `<PREFIX>_CLIENT_ID`,
    * `<PREFIX>_PRIVATE_KEY`. GitHub rules: letters, digits, `_`, no leading digit, no `GITHUB_`.
@@ -140,12 +143,13 @@ export class AppCredentials extends Construct {
 
     const base = props.configPath ?? this.node.path;
     this.configBase = base;
-    const vars = variableNames(props.organizationLogin);
+    const { login } = organizationContext(this, props, "AppCredentials");
+    const vars = variableNames(login);
     const sealed = (props.privateKeyInput ?? "sealed") === "sealed";
     const inputs: Record<string, string> = {};
     const keyInput = (target: string, name: string, publicKey: string, sealCommand: string) => {
       inputs[target] = name;
-      checkInput(this, sealed ? sealedKeyCheck(name, sealCommand) : pemKeyCheck(name), true);
+      addInputPrecondition(this, sealed ? sealedKeyPrecondition(name, sealCommand) : pemKeyPrecondition(name), true);
       return stackVariable(this, name, {
         type: "string",
         sensitive: true,
@@ -155,15 +159,14 @@ export class AppCredentials extends Construct {
           : `${this.credentialNames.privateKey}: the App's private key (PEM). Stored in state in clear.`,
       });
     };
-    const seal = `token-policy seal --org ${props.organizationLogin}`;
+    const seal = `token-policy seal --org ${login}`;
     const value = (target: string, name: string, publicKey: string, sealCommand: string) => {
       if (!sealed) return { value: keyInput("all targets", vars.privateKey, "", "").stringValue };
       keyInput(target, name, publicKey, sealCommand);
       return sealedKeyInputs(this, name);
     };
-    const login = props.organizationLogin;
     // What every resource here waits for: when one of them fails, Terraform plans none of these.
-    const guarded = (): ITerraformDependable[] => [inputChecksOf(this), providerOwnerCheck(this, login, props.provider)];
+    const guarded = (): ITerraformDependable[] => [inputPreconditionsOf(this), providerOwnerPrecondition(this, login, props.provider)];
     const actionsVisibility = props.actions.visibility ?? "selected";
     const actionsIds = this.repositoryIds(login, "actions", props.actions);
     new ActionsOrganizationVariable(this, "app_id", {

@@ -4,7 +4,8 @@ import { ENTERPRISE_SLUG_PATTERN, enterprisePatPolicySchema, type EnterpriseConf
 import { formatPath, showValue, stripLeadingName } from "../config/errors";
 import type { EnterpriseBounds, EnterprisePatPolicyConfig } from "../config/effective-policy";
 import { enterpriseSettingsUrl, webRoot } from "../naming";
-import { DeclaredRecord } from "./declared-record";
+import { DeclaredValue } from "./declared-value";
+import { enterpriseOwnerSteps, enterprisePatPolicyDocument, type EnterprisePatPolicyDocument } from "../model/enterprise-pat-policy";
 
 /** Props of {@link EnterprisePatPolicy}. Values and defaults are those of `enterprises[].patPolicy`. */
 export interface EnterprisePatPolicyProps {
@@ -49,16 +50,6 @@ export interface EnterprisePatPolicyProps {
   readonly exemptAdministrators?: boolean;
 }
 
-/** The enterprise policy as recorded in Terraform: stable key order, every default spelled out. */
-export interface EnterprisePatPolicyDocument {
-  readonly fine_grained_tokens: "allow" | "restrict" | "organizations-decide";
-  readonly require_approval: boolean | "organizations-decide";
-  readonly fine_grained_max_lifetime_days: number | null;
-  readonly classic_tokens: "allow" | "restrict" | "organizations-decide";
-  readonly classic_max_lifetime_days: number | null;
-  readonly exempt_administrators: boolean;
-}
-
 /**
  * An enterprise's personal access token policy, which bounds every organization of the
  * enterprise: what it decides, they cannot override; no organization's lifetime exceeds its
@@ -78,36 +69,30 @@ export class EnterprisePatPolicy extends Construct {
   /** The steps an enterprise owner takes there, in order. */
   public readonly enterprisePatPolicyOwnerSteps: readonly string[];
   /** The `terraform_data` resource whose input is the policy. */
-  public readonly enterprisePatPolicyRecord: DeclaredRecord;
+  public readonly enterprisePatPolicyDeclaredValue: DeclaredValue;
   /** The enterprise and its validated policy, for `OrgTokenPolicy`'s `enterprise` prop. */
   public readonly enterpriseBounds: EnterpriseBounds;
 
-  /** The construct for one validated entry of `enterprises` (see `loadConfig`). */
+  /**
+   * The construct for one entry of `enterprises` as `loadConfig` returns it: validated, defaults
+   * merged, so it is not checked again here.
+   */
   static fromConfig(scope: Construct, id: string, entry: EnterpriseConfig): EnterprisePatPolicy {
-    return new EnterprisePatPolicy(scope, id, { enterpriseSlug: entry.slug, githubUrl: entry.githubUrl, ...entry.patPolicy });
+    const props: EnterprisePatPolicyProps = { enterpriseSlug: entry.slug, githubUrl: entry.githubUrl, ...entry.patPolicy };
+    loadedPolicies.set(props, entry.patPolicy);
+    return new EnterprisePatPolicy(scope, id, props);
   }
 
   constructor(scope: Construct, id: string, props: EnterprisePatPolicyProps) {
     super(scope, id);
-    // The config schema is the one place that validates and holds the defaults.
-    const { enterpriseSlug, githubUrl, ...policy } = props;
-    const parsed = enterprisePatPolicySchema.safeParse(policy);
-    const problems = parsed.success
-      ? []
-      : parsed.error.issues.map((i) => {
-          const value = (policy as Record<string, unknown>)[String(i.path[0])];
-          return `${formatPath(i.path as PropertyKey[]) || "props"}: ${stripLeadingName(i.message)}${value === undefined ? "" : `, got ${showValue(value)}`}`;
-        });
-    if (!Token.isUnresolved(enterpriseSlug) && !ENTERPRISE_SLUG_PATTERN.test(enterpriseSlug)) {
-      problems.unshift(`enterpriseSlug: must be a GitHub enterprise slug (lower-case letters, digits and single hyphens), got ${showValue(enterpriseSlug)}`);
-    }
-    if (!parsed.success || problems.length) throw new Error(`EnterprisePatPolicy ${this.node.path}: ${problems.join("; ")}`);
-    this.enterpriseBounds = { slug: enterpriseSlug, githubUrl: webRoot(githubUrl), patPolicy: parsed.data };
-    this.enterprisePatPolicyDocument = enterprisePatPolicyDocument(parsed.data);
+    const { enterpriseSlug, githubUrl } = props;
+    const policy = loadedPolicies.get(props) ?? validated(props, this.node.path);
+    this.enterpriseBounds = { slug: enterpriseSlug, githubUrl: webRoot(githubUrl), patPolicy: policy };
+    this.enterprisePatPolicyDocument = enterprisePatPolicyDocument(policy);
     this.enterprisePatPolicySettingsUrl = enterpriseSettingsUrl(enterpriseSlug, githubUrl);
     this.enterprisePatPolicyOwnerSteps = enterpriseOwnerSteps(this.enterprisePatPolicyDocument, this.enterprisePatPolicySettingsUrl);
 
-    this.enterprisePatPolicyRecord = new DeclaredRecord(this, "record", { ...this.enterprisePatPolicyDocument });
+    this.enterprisePatPolicyDeclaredValue = new DeclaredValue(this, "record", { ...this.enterprisePatPolicyDocument });
     new TerraformOutput(this, "settings_url", {
       value: this.enterprisePatPolicySettingsUrl,
       description: "Where an enterprise owner opens Policies → Personal access tokens (GitHub has no API for the policy).",
@@ -119,42 +104,25 @@ export class EnterprisePatPolicy extends Construct {
   }
 }
 
-/** The enterprise policy in the canonical form `EnterprisePatPolicy` records. */
-export function enterprisePatPolicyDocument(p: EnterprisePatPolicyConfig): EnterprisePatPolicyDocument {
-  return {
-    fine_grained_tokens: p.fineGrainedTokens,
-    require_approval: p.requireApproval,
-    fine_grained_max_lifetime_days: p.maxLifetimeDays ?? null,
-    classic_tokens: p.classicTokens,
-    classic_max_lifetime_days: p.classicMaxLifetimeDays ?? null,
-    exempt_administrators: p.exemptAdministrators,
-  };
-}
+/** The loaded policies `fromConfig` passes, by the props it builds from them. */
+const loadedPolicies = new WeakMap<EnterprisePatPolicyProps, EnterprisePatPolicyConfig>();
 
-const ACCESS = {
-  "organizations-decide": "Allow organizations to configure access requirements",
-  restrict: "Restrict access via personal access tokens",
-  allow: "Allow access via personal access tokens",
-} as const;
-
-/** The enterprise owner's steps, in the order the page shows them (tab "Fine-grained tokens", then "Tokens (classic)"). */
-export function enterpriseOwnerSteps(p: EnterprisePatPolicyDocument, url: string): string[] {
-  const lifetime = (days: number | null) =>
-    days === null ? "leave \"Set maximum lifetimes for personal access tokens\" unset (organizations choose)" : `set "Set maximum lifetimes for personal access tokens" to ${days} days`;
-  const approval =
-    p.require_approval === "organizations-decide"
-      ? "Allow organizations to configure approval requirements"
-      : p.require_approval
-        ? "Require approval"
-        : "Disable approval";
-  return [
-    `Open ${url} as an enterprise owner, then Policies → Personal access tokens.`,
-    `Tab "Fine-grained tokens": under access, select "${ACCESS[p.fine_grained_tokens]}".`,
-    `Tab "Fine-grained tokens": under approval, select "${approval}".`,
-    `Tab "Fine-grained tokens": ${lifetime(p.fine_grained_max_lifetime_days)}.`,
-    `Tab "Tokens (classic)": under access, select "${ACCESS[p.classic_tokens]}".`,
-    `Tab "Tokens (classic)": ${lifetime(p.classic_max_lifetime_days)}.`,
-    `"Exempt administrators": ${p.exempt_administrators ? "check it" : "leave it unchecked"}.`,
-    "Save, then run `cdktf deploy` so Terraform records the policy as applied.",
-  ];
+/**
+ * The props of a direct API user checked as a YAML entry is, every problem at once; the config
+ * schema is the one place that validates and holds the defaults.
+ */
+function validated(props: EnterprisePatPolicyProps, where: string): EnterprisePatPolicyConfig {
+  const { enterpriseSlug, githubUrl: _githubUrl, ...policy } = props;
+  const parsed = enterprisePatPolicySchema.safeParse(policy);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => {
+        const value = (policy as Record<string, unknown>)[String(i.path[0])];
+        return `${formatPath(i.path as PropertyKey[]) || "props"}: ${stripLeadingName(i.message)}${value === undefined ? "" : `, got ${showValue(value)}`}`;
+      });
+  if (!Token.isUnresolved(enterpriseSlug) && !ENTERPRISE_SLUG_PATTERN.test(enterpriseSlug)) {
+    problems.unshift(`enterpriseSlug: must be a GitHub enterprise slug (lower-case letters, digits and single hyphens), got ${showValue(enterpriseSlug)}`);
+  }
+  if (!parsed.success || problems.length) throw new Error(`EnterprisePatPolicy ${where}: ${problems.join("; ")}`);
+  return parsed.data;
 }

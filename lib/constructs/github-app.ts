@@ -5,15 +5,15 @@ import { TerraformOutput, TerraformStack, type ISynthesisSession } from "cdktf";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { AppInstallationRepositories } from "@cdktf/provider-github/lib/app-installation-repositories";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { buildAppManifest, manifestJson, type AppManifest, type AppManifestInput } from "../registration/app-manifest";
-import { stackVariable } from "./organization-stack";
-import { DeclaredRecord } from "./declared-record";
-import { checkInput, numericIdCheck } from "./variable-checks";
+import { buildAppManifest, manifestJson, type AppManifest, type AppManifestInput } from "../model/app-manifest";
+import { organizationContext, stackVariable } from "./organization-stack";
+import { DeclaredValue } from "./declared-value";
+import { addInputPrecondition, numericIdPrecondition } from "./variable-preconditions";
 import { installationSettingsUrl, newAppUrl, variableNames } from "../naming";
 import { forgetWithoutDestroying, logicalIdOf, requireGithubProvider } from "./terraform-requirements";
-import { providerOwnerCheck } from "./owner-check";
+import { providerOwnerPrecondition } from "./owner-precondition";
 import { lookUpRepository } from "./repository-lookup";
-import { inputChecksOf } from "./variable-checks";
+import { inputPreconditionsOf } from "./variable-preconditions";
 
 /** File name of the manifest in the stack's output directory. */
 export const APP_MANIFEST_FILE = "app-manifest.json";
@@ -23,11 +23,14 @@ const INSTALLATION_REPOSITORIES_ID = "installation_repositories";
 
 /** Props of {@link GitHubApp}: the manifest's inputs, plus where the App lives and is installed. */
 export interface GitHubAppProps extends AppManifestInput {
-  /** The organization that owns the App. */
-  readonly organizationLogin: string;
+  /**
+   * The organization that owns the App.
+   * @default - the login of the enclosing OrganizationStack
+   */
+  readonly organizationLogin?: string;
   /**
    * Web root of the GitHub instance.
-   * @default "https://github.com"
+   * @default - the enclosing OrganizationStack's, else "https://github.com"
    */
   readonly githubUrl?: string;
   /**
@@ -82,8 +85,9 @@ export class GitHubApp extends Construct {
 
   constructor(scope: Construct, id: string, props: GitHubAppProps) {
     super(scope, id);
+    const { login, githubUrl } = organizationContext(this, props, "GitHubApp");
     this.appManifest = buildAppManifest(props);
-    this.appRegistrationUrl = newAppUrl(props.organizationLogin, props.githubUrl);
+    this.appRegistrationUrl = newAppUrl(login, githubUrl);
     requireGithubProvider(this);
     const bytes = manifestJson(this.appManifest);
     const stackId = TerraformStack.of(this).node.id;
@@ -95,10 +99,10 @@ export class GitHubApp extends Construct {
       },
     });
 
-    new DeclaredRecord(this, "manifest", { manifest: bytes });
+    new DeclaredValue(this, "manifest", { manifest: bytes });
     new TerraformOutput(this, "registration_url", {
       value: this.appRegistrationUrl,
-      description: `Register the App here with \`token-policy create-app --org ${props.organizationLogin}\`.`,
+      description: `Register the App here with \`token-policy create-app --org ${login}\`.`,
     }).overrideLogicalId("app_registration_url");
 
     const repos = props.installationRepositories ?? "all";
@@ -113,7 +117,7 @@ export class GitHubApp extends Construct {
       const placeholder = new Construct(this, INSTALLATION_REPOSITORIES_ID);
       forgetWithoutDestroying(this, `github_app_installation_repositories.${logicalIdOf(placeholder)}`);
       new TerraformOutput(this, "installation_owner_step", {
-        value: `An organization owner chooses "All repositories" for the ${props.name} App at ${installationSettingsUrl(props.organizationLogin, props.githubUrl)}; Terraform does not manage the selection.`,
+        value: `An organization owner chooses "All repositories" for the ${props.name} App at ${installationSettingsUrl(login, githubUrl)}; Terraform does not manage the selection.`,
         description: "The step an owner takes for an installation that reaches all repositories (no API sets it).",
       }).overrideLogicalId("app_installation_owner_step");
       return;
@@ -121,18 +125,18 @@ export class GitHubApp extends Construct {
     if (props.installationId === undefined) {
       // Required, never empty: an empty or missing id must not plan the destruction of the
       // installation's repository list.
-      const name = variableNames(props.organizationLogin).installationId;
+      const name = variableNames(login).installationId;
       const v = stackVariable(this, name, {
         type: "string",
         nullable: false,
-        description: `Installation id of the ${props.name} App in ${props.organizationLogin}: install the App first (\`token-policy install --org ${props.organizationLogin}\` prints the id), then set TF_VAR_${name}, or record it as app.installation.id in the config.`,
+        description: `Installation id of the ${props.name} App in ${login}: install the App first (\`token-policy install --org ${login}\` prints the id), then set TF_VAR_${name}, or record it as app.installation.id in the config.`,
       });
-      checkInput(
+      addInputPrecondition(
         this,
-        numericIdCheck(
+        numericIdPrecondition(
           name,
-          `the numeric id of the ${props.name} App's installation in ${props.organizationLogin}`,
-          `\`token-policy install --org ${props.organizationLogin}\` prints it; or set app.installation.id in the config.`,
+          `the numeric id of the ${props.name} App's installation in ${login}`,
+          `\`token-policy install --org ${login}\` prints it; or set app.installation.id in the config.`,
         ),
         false,
       );
@@ -140,14 +144,14 @@ export class GitHubApp extends Construct {
     }
     const place = props.configPath ?? `${this.node.path}.installationRepositories`;
     const lookups = repos.map((name, i) =>
-      lookUpRepository(this, { organizationLogin: props.organizationLogin, repositoryName: name, configPlace: `${place}[${i}]`, provider: props.provider }),
+      lookUpRepository(this, { organizationLogin: login, repositoryName: name, configPlace: `${place}[${i}]`, provider: props.provider }),
     );
     this.appInstallationRepositories = new AppInstallationRepositories(this, INSTALLATION_REPOSITORIES_ID, {
       installationId: this.appInstallationId!,
       selectedRepositories: [...repos].sort(),
       // Nothing of the list is planned while an input, the owner or a repository is wrong: an
       // invalid installation id would otherwise print "must be replaced" before the error.
-      dependsOn: [inputChecksOf(this), providerOwnerCheck(this, props.organizationLogin, props.provider), ...new Set(lookups)],
+      dependsOn: [inputPreconditionsOf(this), providerOwnerPrecondition(this, login, props.provider), ...new Set(lookups)],
       provider: props.provider,
     });
   }

@@ -3,19 +3,24 @@ import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { guidePathProblem, type OrganizationConfig } from "../config/schema";
 import type { EnterpriseBounds } from "../config/effective-policy";
-import { memberGuide } from "../guide/guide-markdown";
+import { memberGuideMarkdown } from "../model/guide-text";
 import { requireGithubProvider } from "./terraform-requirements";
-import { providerOwnerCheck } from "./owner-check";
+import { OrganizationStack } from "./organization-stack";
+import { providerOwnerPrecondition } from "./owner-precondition";
 import { lookUpRepository } from "./repository-lookup";
-import { inputChecksOf } from "./variable-checks";
+import { inputPreconditionsOf } from "./variable-preconditions";
 
 /** Props of {@link MemberGuide}. */
 export interface MemberGuideProps {
-  /** The organization entry the guide describes. */
-  readonly organization: OrganizationConfig;
+  /**
+   * The organization entry the guide describes, as the loader returns it (its `patPolicy` the
+   * effective policy).
+   * @default - the loaded entry of the enclosing OrganizationStack (`OrganizationStack.fromConfig`)
+   */
+  readonly organization?: OrganizationConfig;
   /**
    * The enterprise that owns the organization: the guide says which limits are its doing.
-   * @default - none
+   * @default - the enclosing OrganizationStack's, else none
    */
   readonly enterprise?: EnterpriseBounds;
   /** Repository of the organization that keeps the guide, e.g. `.github`. */
@@ -69,20 +74,23 @@ export class MemberGuide extends Construct {
     const path = props.path ?? "profile/TOKENS.md";
     const problem = guidePathProblem(path, props.allowGitHubPaths);
     if (problem) throw new Error(`MemberGuide: path ${JSON.stringify(path)} ${problem} (${this.node.path})`);
-    this.guideContent = memberGuide(props.organization, props.enterprise);
-    const login = props.organization.login;
+    const stack = OrganizationStack.tryOf(this);
+    const organization = props.organization ?? stack?.organizationConfig;
+    if (!organization) throw new Error(`MemberGuide: organization is required outside an OrganizationStack built from a config entry (${this.node.path})`);
+    this.guideContent = memberGuideMarkdown(organization, props.enterprise ?? stack?.enterprise);
+    const login = organization.login;
     const repository = lookUpRepository(this, { organizationLogin: login, repositoryName: props.repository, configPlace: props.configPath ?? `${this.node.path}.repository`, provider: props.provider });
     this.guideFile = new RepositoryFile(this, "file", {
       repository: props.repository,
       file: path,
       branch: props.branch,
       content: this.guideContent,
-      commitMessage: `Token guide for ${props.organization.login}, from its token policy`,
+      commitMessage: `Token guide for ${login}, from its token policy`,
       // The guide is the policy's: a hand-made file at that path is replaced, not an error.
       overwriteOnCreate: true,
       // Planned only when every input check, the owner check and the lookup pass: a failed one
       // prints no partial plan.
-      dependsOn: [inputChecksOf(this), providerOwnerCheck(this, login, props.provider), repository],
+      dependsOn: [inputPreconditionsOf(this), providerOwnerPrecondition(this, login, props.provider), repository],
       provider: props.provider,
     });
   }

@@ -1,7 +1,7 @@
 /**
  * The constructs layer: cdktf constructs that turn one validated organization entry into
  * Terraform. `OrgTokenPolicy` composes the others (`PatPolicy`, `GitHubApp`, `AppCredentials`,
- * `MemberGuide`) inside an `OrganizationStack`; `DeclaredRecord`, the variable checks and the
+ * `MemberGuide`) inside an `OrganizationStack`; `DeclaredValue`, the variable preconditions and the
  * Terraform requirements serve only constructs. Secrets enter as sensitive variables only.
  */
 import { Construct } from "constructs";
@@ -13,9 +13,9 @@ import { AppCredentials } from "./app-credentials";
 import { GitHubApp } from "./github-app";
 import { MemberGuide } from "./member-guide";
 import { PatPolicy } from "./pat-policy";
-import { stackVariable } from "./organization-stack";
+import { OrganizationStack, organizationContext, stackVariable, type OrganizationContext } from "./organization-stack";
 import { sameGitHubInstance, variableNames, webRoot } from "../naming";
-import { checkInput, clientIdCheck, numericIdCheck, type InputCheck } from "./variable-checks";
+import { addInputPrecondition, clientIdPrecondition, numericIdPrecondition, type InputPrecondition } from "./variable-preconditions";
 
 /**
  * Props of {@link OrgTokenPolicy}: the same shape as an organization's entry in `token-policy.yaml`.
@@ -25,11 +25,14 @@ import { checkInput, clientIdCheck, numericIdCheck, type InputCheck } from "./va
  * and these props.
  */
 export interface OrgTokenPolicyProps {
-  /** The organization's login. */
-  readonly organizationLogin: string;
+  /**
+   * The organization's login.
+   * @default - the login of the enclosing OrganizationStack
+   */
+  readonly organizationLogin?: string;
   /**
    * Web root of its GitHub instance: github.com, a GHE.com tenant or a GitHub Enterprise Server.
-   * @default "https://github.com"
+   * @default - the enclosing OrganizationStack's, else "https://github.com"
    */
   readonly githubUrl?: string;
   /**
@@ -72,7 +75,7 @@ export interface OrgTokenPolicyProps {
    * The enterprise that owns the organization (an `enterprises` entry, or
    * `EnterprisePatPolicy.enterpriseBounds`): its settings stand where `patPolicy` declares
    * nothing, a declaration it forbids throws, and the member guide names it.
-   * @default - the organization belongs to no enterprise declared here
+   * @default - the enclosing OrganizationStack's; else the organization belongs to no enterprise declared here
    */
   readonly enterprise?: EnterpriseBounds;
   /**
@@ -106,34 +109,23 @@ export class OrgTokenPolicy extends Construct {
   /** The member guide, when the entry asks for one (`guide`). */
   public readonly memberGuide?: MemberGuide;
 
-  /** The construct for one validated entry of `token-policy.yaml` (see `loadConfig`). */
+  /**
+   * The construct for one entry as `loadConfig` returns it: validated, defaults merged, its
+   * effective PAT policy computed, so nothing of it is checked or derived again here.
+   * `options.enterprise` is the enterprise that owns it (`enterpriseOf`), for the member guide.
+   */
   static fromConfig(scope: Construct, id: string, entry: OrganizationConfig, options: Pick<OrgTokenPolicyProps, "provider" | "configPath" | "enterprise"> = {}): OrgTokenPolicy {
     const { login, backend: _stackLevel, enterprise: _slug, ...rest } = entry;
-    return new OrgTokenPolicy(scope, id, { organizationLogin: login, ...rest, ...options });
+    const props: OrgTokenPolicyProps = { organizationLogin: login, ...rest, ...options };
+    loadedEntries.set(props, entry);
+    return new OrgTokenPolicy(scope, id, props);
   }
 
   constructor(scope: Construct, id: string, props: OrgTokenPolicyProps) {
     super(scope, id);
-    // The config schema is the one place that validates and holds the defaults: props and a
-    // YAML entry are checked alike, before any child exists.
-    const { organizationLogin, provider: _provider, configPath: _configPath, enterprise, ...rest } = props;
-    const parsed = organizationSchema.safeParse({ login: organizationLogin, ...rest, enterprise: enterprise?.slug });
-    const where = props.configPath ?? this.node.path;
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => {
-        const path = formatPath(i.path as PropertyKey[]).replace(/^login\b/, "organizationLogin");
-        const value = getIn(rest, i.path as PropertyKey[], organizationLogin);
-        return `${path || "props"}: ${stripLeadingName(i.message)}${value === undefined ? "" : `, got ${showValue(value)}`}`;
-      });
-      throw new Error(`OrgTokenPolicy ${where}: ${problems.join("; ")}`);
-    }
-    const conflicts = enterprise ? enterpriseConflicts(rest.patPolicy, enterprise).map((c) => `patPolicy.${c.key}: ${c.message}`) : [];
-    if (enterprise && !sameGitHubInstance(enterprise.githubUrl, parsed.data.githubUrl)) {
-      conflicts.push(`githubUrl: is ${parsed.data.githubUrl}, but enterprise ${enterprise.slug} is on ${webRoot(enterprise.githubUrl)}`);
-    }
-    if (conflicts.length) throw new Error(`OrgTokenPolicy ${where}: ${conflicts.join("; ")}`);
-    // What the organization left out, its enterprise decides: the effective policy.
-    const org = enterprise ? { ...parsed.data, patPolicy: effectivePatPolicy(rest.patPolicy, enterprise) } : parsed.data;
+    const stack = OrganizationStack.tryOf(this);
+    const enterprise = props.enterprise ?? stack?.enterprise;
+    const org = loadedEntries.get(props) ?? validated(props, { login: organizationContext(this, props, "OrgTokenPolicy"), enterprise, where: props.configPath ?? this.node.path });
     this.organizationConfig = org;
     const login = org.login;
     this.patPolicy = new PatPolicy(this, "pat-policy", { organizationLogin: login, githubUrl: org.githubUrl, ...org.patPolicy });
@@ -153,16 +145,16 @@ export class OrgTokenPolicy extends Construct {
     });
     const names = variableNames(login);
     const fromCreateApp = (key: string) => `\`token-policy create-app\` prints it; or set ${key} in the config.`;
-    const input = (name: string, description: string, check: InputCheck) => {
-      checkInput(this, check, false);
+    const input = (name: string, description: string, precondition: InputPrecondition) => {
+      addInputPrecondition(this, precondition, false);
       return stackVariable(this, name, { type: "string", nullable: false, description }).stringValue;
     };
     const appId =
       org.app.id ??
-      input(names.appId, `Id of the ${org.app.name} App (printed by token-policy create-app); or set app.id in the config.`, numericIdCheck(names.appId, `the numeric id of the ${org.app.name} App`, fromCreateApp("app.id")));
+      input(names.appId, `Id of the ${org.app.name} App (printed by token-policy create-app); or set app.id in the config.`, numericIdPrecondition(names.appId, `the numeric id of the ${org.app.name} App`, fromCreateApp("app.id")));
     const clientId =
       org.app.clientId ??
-      input(names.clientId, `Client id of the ${org.app.name} App (printed by token-policy create-app); or set app.clientId in the config.`, clientIdCheck(names.clientId, fromCreateApp("app.clientId")));
+      input(names.clientId, `Client id of the ${org.app.name} App (printed by token-policy create-app); or set app.clientId in the config.`, clientIdPrecondition(names.clientId, fromCreateApp("app.clientId")));
     this.appCredentials = new AppCredentials(this, "credentials", {
       organizationLogin: login,
       prefix: org.credentials.prefix,
@@ -179,6 +171,36 @@ export class OrgTokenPolicy extends Construct {
       this.memberGuide = new MemberGuide(this, "guide", { organization: org, enterprise, repository: org.guide.repository, path: org.guide.path, branch: org.guide.branch, allowGitHubPaths: org.guide.allowGitHubPaths, provider: props.provider, configPath: `${props.configPath ?? this.node.path}.guide.repository` });
     }
   }
+}
+
+/** The loaded entries `fromConfig` passes, by the props it builds from them. */
+const loadedEntries = new WeakMap<OrgTokenPolicyProps, OrganizationConfig>();
+
+/**
+ * The props of a direct API user checked as a YAML entry is, and their effective policy. The
+ * config schema is the one place that validates and holds the defaults; every problem is
+ * reported at once, before any child exists.
+ */
+function validated(props: OrgTokenPolicyProps, at: { readonly login: OrganizationContext; readonly enterprise?: EnterpriseBounds; readonly where: string }): OrganizationConfig {
+  const { organizationLogin: _login, githubUrl: _githubUrl, provider: _provider, configPath: _configPath, enterprise: _enterprise, ...rest } = props;
+  const { enterprise, where } = at;
+  const organizationLogin = at.login.login;
+  const parsed = organizationSchema.safeParse({ login: organizationLogin, githubUrl: at.login.githubUrl, ...rest, enterprise: enterprise?.slug });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const path = formatPath(i.path as PropertyKey[]).replace(/^login\b/, "organizationLogin");
+      const value = getIn({ githubUrl: at.login.githubUrl, ...rest }, i.path as PropertyKey[], organizationLogin);
+      return `${path || "props"}: ${stripLeadingName(i.message)}${value === undefined ? "" : `, got ${showValue(value)}`}`;
+    });
+    throw new Error(`OrgTokenPolicy ${where}: ${problems.join("; ")}`);
+  }
+  const conflicts = enterprise ? enterpriseConflicts(rest.patPolicy, enterprise).map((c) => `patPolicy.${c.key}: ${c.message}`) : [];
+  if (enterprise && !sameGitHubInstance(enterprise.githubUrl, parsed.data.githubUrl)) {
+    conflicts.push(`githubUrl: is ${parsed.data.githubUrl}, but enterprise ${enterprise.slug} is on ${webRoot(enterprise.githubUrl)}`);
+  }
+  if (conflicts.length) throw new Error(`OrgTokenPolicy ${where}: ${conflicts.join("; ")}`);
+  // What the organization left out, its enterprise decides: the effective policy.
+  return enterprise ? { ...parsed.data, patPolicy: effectivePatPolicy(rest.patPolicy, enterprise) } : parsed.data;
 }
 
 function getIn(obj: unknown, path: readonly PropertyKey[], login: string): unknown {

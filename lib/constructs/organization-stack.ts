@@ -1,7 +1,8 @@
-import { Construct } from "constructs";
+import type { Construct, IConstruct } from "constructs";
 import { TerraformStack, TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import type { BackendConfig } from "../config/schema";
+import type { BackendConfig, OrganizationConfig } from "../config/schema";
+import type { EnterpriseBounds } from "../config/effective-policy";
 import { apiUrlFor, GITHUB_COM } from "../naming";
 import { configureStackBackend } from "./stack-backend";
 import { requireGithubProvider, requireTerraform } from "./terraform-requirements";
@@ -27,6 +28,27 @@ export interface OrganizationStackProps {
    * @default { type: "local" }
    */
   readonly backend?: BackendConfig;
+  /**
+   * The organization's entry as the loader returned it (validated, defaults merged, its
+   * effective PAT policy computed), for the constructs of the stack to read through
+   * {@link OrganizationStack.of} instead of deriving it again.
+   * @default - none: constructs take everything from their props
+   */
+  readonly organizationConfig?: OrganizationConfig;
+  /**
+   * The enterprise that owns the organization, for the constructs of the stack (the member
+   * guide names it).
+   * @default - none
+   */
+  readonly enterprise?: EnterpriseBounds;
+}
+
+/** The organization a construct acts for: from its props where they say, else from its stack. */
+export interface OrganizationContext {
+  /** The organization's login. */
+  readonly login: string;
+  /** Web root of its GitHub instance, when the props or the stack name one. */
+  readonly githubUrl?: string;
 }
 
 /**
@@ -39,6 +61,30 @@ export interface OrganizationStackProps {
  * deploy every stack with `TF_VAR_<name>` set.
  */
 export class OrganizationStack extends TerraformStack {
+  /**
+   * The `OrganizationStack` that holds `scope`; throws when `scope` is in no such stack (as
+   * cdktf's `TerraformStack.of` does for a construct outside any stack).
+   */
+  static of(scope: IConstruct): OrganizationStack {
+    const stack = OrganizationStack.tryOf(scope);
+    if (!stack) throw new Error(`${scope.node.path || "The construct"} is not inside an OrganizationStack: create it in one, or pass organizationLogin in its props`);
+    return stack;
+  }
+
+  /** The `OrganizationStack` that holds `scope`, or undefined when it is in none. */
+  static tryOf(scope: IConstruct): OrganizationStack | undefined {
+    for (const c of scope.node.scopes.reverse()) if (c instanceof OrganizationStack) return c;
+    return undefined;
+  }
+
+  /**
+   * The stack of one loaded organization entry (see `loadConfig`), with the entry's login as its
+   * id; `enterprise` is the one that owns it (`enterpriseOf`).
+   */
+  static fromConfig(scope: Construct, entry: OrganizationConfig, enterprise?: EnterpriseBounds): OrganizationStack {
+    return new OrganizationStack(scope, entry.login, { organizationLogin: entry.login, githubUrl: entry.githubUrl, backend: entry.backend, organizationConfig: entry, enterprise });
+  }
+
   /** The organization's login. */
   public readonly organizationLogin: string;
   /** Web root of the GitHub instance. */
@@ -47,10 +93,16 @@ export class OrganizationStack extends TerraformStack {
   public readonly githubApiUrl: string;
   /** The stack's github provider; pass it to constructs when several stacks share an app. */
   public readonly githubProvider: GithubProvider;
+  /** The organization's loaded config entry, when the stack was built from one. */
+  public readonly organizationConfig?: OrganizationConfig;
+  /** The enterprise that owns the organization, when the stack was told. */
+  public readonly enterprise?: EnterpriseBounds;
 
   constructor(scope: Construct, id: string, props: OrganizationStackProps) {
     super(scope, id);
     this.organizationLogin = props.organizationLogin;
+    this.organizationConfig = props.organizationConfig;
+    this.enterprise = props.enterprise;
     this.githubUrl = props.githubUrl ?? GITHUB_COM;
     this.githubApiUrl = apiUrlFor(this.githubUrl);
     this.githubProvider = new GithubProvider(this, "github", {
@@ -69,6 +121,18 @@ export class OrganizationStack extends TerraformStack {
   private configureBackend(backend: BackendConfig): void {
     configureStackBackend(this, backend, this.organizationLogin);
   }
+}
+
+/**
+ * The login and GitHub instance a construct of `construct`'s kind acts for: `props` where they
+ * name them, else the {@link OrganizationStack} that holds `scope`. Throws when neither names
+ * the login.
+ */
+export function organizationContext(scope: IConstruct, props: { readonly organizationLogin?: string; readonly githubUrl?: string }, construct: string): OrganizationContext {
+  const stack = OrganizationStack.tryOf(scope);
+  const login = props.organizationLogin ?? stack?.organizationLogin;
+  if (login === undefined) throw new Error(`${construct}: organizationLogin is required outside an OrganizationStack (${scope.node.path})`);
+  return { login, githubUrl: props.githubUrl ?? stack?.githubUrl };
 }
 
 /**

@@ -1,51 +1,23 @@
 import { Construct } from "constructs";
 import { TerraformOutput, Token } from "cdktf";
-import { DeclaredRecord } from "./declared-record";
+import { DeclaredValue } from "./declared-value";
 import { patPolicySettingsUrl } from "../naming";
+import { isTokenLifetimeDays, MAX_TOKEN_LIFETIME_DAYS, MIN_TOKEN_LIFETIME_DAYS } from "../model/limits";
+import { ownerSteps, patPolicyDocument, type PatPolicyDocument, type PatPolicySettings } from "../model/pat-policy";
+import { organizationContext, type OrganizationStack } from "./organization-stack";
 
-/** Props of {@link PatPolicy}. */
-export interface PatPolicyProps {
-  /** The organization's login. */
-  readonly organizationLogin: string;
+/** Props of {@link PatPolicy}: the policy's settings, and the organization it is for. */
+export interface PatPolicyProps extends PatPolicySettings {
+  /**
+   * The organization's login.
+   * @default - the login of the enclosing {@link OrganizationStack}
+   */
+  readonly organizationLogin?: string;
   /**
    * Web root of the GitHub instance, for the settings URL.
-   * @default "https://github.com"
+   * @default - the enclosing OrganizationStack's, else "https://github.com"
    */
   readonly githubUrl?: string;
-  /**
-   * Whether fine-grained personal access tokens may reach the organization.
-   * @default "allow"
-   */
-  readonly fineGrainedTokens?: "allow" | "restrict";
-  /**
-   * Whether an owner (or the approval policy's App) must approve each fine-grained token.
-   * @default true
-   */
-  readonly requireApproval?: boolean;
-  /**
-   * Longest lifetime of a fine-grained token, in days (1–366).
-   * @default 366
-   */
-  readonly maxLifetimeDays?: number;
-  /**
-   * Whether classic personal access tokens may reach the organization.
-   * @default "restrict"
-   */
-  readonly classicTokens?: "allow" | "restrict";
-  /**
-   * Longest lifetime of a classic token, in days (1–366), when classic tokens are allowed.
-   * @default - no limit
-   */
-  readonly classicMaxLifetimeDays?: number;
-}
-
-/** The policy as recorded in Terraform: stable key order, every default spelled out. */
-export interface PatPolicyDocument {
-  readonly fine_grained_tokens: "allow" | "restrict";
-  readonly require_approval: boolean;
-  readonly fine_grained_max_lifetime_days: number;
-  readonly classic_tokens: "allow" | "restrict";
-  readonly classic_max_lifetime_days: number | null;
 }
 
 /**
@@ -58,6 +30,7 @@ export interface PatPolicyDocument {
  * - outputs the exact settings URL and the steps an owner takes to match it
  *   (`pat_policy_settings_url`, `pat_policy_owner_steps`).
  * The `verify` command checks what the API can see of it (granted and pending tokens' lifetimes).
+ * The document and the steps come from `lib/model/pat-policy`, which `report` shares.
  */
 export class PatPolicy extends Construct {
   /** The policy as recorded, with defaults applied. */
@@ -67,17 +40,18 @@ export class PatPolicy extends Construct {
   /** The steps an owner takes on that page, in order. */
   public readonly patPolicyOwnerSteps: readonly string[];
   /** The `terraform_data` resource whose input is the policy. */
-  public readonly patPolicyRecord: DeclaredRecord;
+  public readonly patPolicyDeclaredValue: DeclaredValue;
 
-  constructor(scope: Construct, id: string, props: PatPolicyProps) {
+  constructor(scope: Construct, id: string, props: PatPolicyProps = {}) {
     super(scope, id);
+    const { login, githubUrl } = organizationContext(this, props, "PatPolicy");
     checkDays("maxLifetimeDays", props.maxLifetimeDays, this.node.path);
     checkDays("classicMaxLifetimeDays", props.classicMaxLifetimeDays, this.node.path);
     this.patPolicyDocument = patPolicyDocument(props);
-    this.patPolicySettingsUrl = patPolicySettingsUrl(props.organizationLogin, props.githubUrl);
+    this.patPolicySettingsUrl = patPolicySettingsUrl(login, githubUrl);
     this.patPolicyOwnerSteps = ownerSteps(this.patPolicyDocument, this.patPolicySettingsUrl);
 
-    this.patPolicyRecord = new DeclaredRecord(this, "record", { ...this.patPolicyDocument });
+    this.patPolicyDeclaredValue = new DeclaredValue(this, "record", { ...this.patPolicyDocument });
     new TerraformOutput(this, "settings_url", {
       value: this.patPolicySettingsUrl,
       description: "Where an organization owner sets the PAT policy (GitHub has no API for it).",
@@ -89,49 +63,11 @@ export class PatPolicy extends Construct {
   }
 }
 
-/** The policy with every default applied, in the canonical form `PatPolicy` records. */
-export function patPolicyDocument(p: Omit<PatPolicyProps, "organizationLogin" | "githubUrl">): PatPolicyDocument {
-  const classic = p.classicTokens ?? "restrict";
-  return {
-    fine_grained_tokens: p.fineGrainedTokens ?? "allow",
-    require_approval: p.requireApproval ?? true,
-    fine_grained_max_lifetime_days: p.maxLifetimeDays ?? 366,
-    classic_tokens: classic,
-    classic_max_lifetime_days: classic === "allow" ? (p.classicMaxLifetimeDays ?? null) : null,
-  };
-}
-
-/** The owner's steps on the settings page, in the order the page shows them. */
-export function ownerSteps(p: PatPolicyDocument, url: string): string[] {
-  const steps = [`Open ${url} as an organization owner.`];
-  if (p.fine_grained_tokens === "allow") {
-    steps.push("Fine-grained personal access tokens: select \"Allow access via fine-grained personal access tokens\".");
-    steps.push(
-      p.require_approval
-        ? "Require approval: select \"Require administrator approval\"."
-        : "Require approval: select \"Do not require administrator approval\".",
-    );
-    steps.push(`Set the maximum lifetime of fine-grained tokens to ${p.fine_grained_max_lifetime_days} days.`);
-  } else {
-    steps.push("Fine-grained personal access tokens: select \"Restrict access via fine-grained personal access tokens\".");
-  }
-  if (p.classic_tokens === "allow") {
-    steps.push("Personal access tokens (classic): select \"Allow access via personal access tokens (classic)\".");
-    steps.push(
-      p.classic_max_lifetime_days
-        ? `Set the maximum lifetime of classic tokens to ${p.classic_max_lifetime_days} days.`
-        : "Leave the maximum lifetime of classic tokens unset.",
-    );
-  } else {
-    steps.push("Personal access tokens (classic): select \"Restrict access via personal access tokens (classic)\".");
-  }
-  steps.push("Save, then run `cdktf deploy` so Terraform records the policy as applied.");
-  return steps;
-}
-
+/**
+ * Throws for a lifetime GitHub does not accept. A loaded config has passed the schema already;
+ * this catches direct API users, with the bounds of `lib/model/limits`.
+ */
 function checkDays(name: string, value: number | undefined, where: string): void {
-  if (value === undefined || Token.isUnresolved(value)) return;
-  if (!Number.isInteger(value) || value < 1 || value > 366) {
-    throw new Error(`PatPolicy: ${name} must be a whole number between 1 and 366, got ${value} (${where})`);
-  }
+  if (value === undefined || Token.isUnresolved(value) || isTokenLifetimeDays(value)) return;
+  throw new Error(`PatPolicy: ${name} must be a whole number between ${MIN_TOKEN_LIFETIME_DAYS} and ${MAX_TOKEN_LIFETIME_DAYS}, got ${value} (${where})`);
 }

@@ -40,7 +40,7 @@ const placesByLookup = new WeakMap<DataGithubRepository, string[]>();
  * The lookup of one repository in the stack of `scope`, created the first time any construct
  * names it; each later reference adds its config place to the lookup's error message. Looked up
  * by `full_name`, so the answer does not depend on the provider's owner (the owner check does
- * that: see `providerOwnerCheck`).
+ * that: see `providerOwnerPrecondition`).
  */
 export function lookUpRepository(scope: Construct, ref: RepositoryReference): DataGithubRepository {
   const stack = TerraformStack.of(scope);

@@ -17,7 +17,8 @@ import { CommandFailure } from "../github/errors";
 import type { OrganizationConfig } from "../config/schema";
 import { OrganizationStack } from "../constructs/organization-stack";
 import { OrgTokenPolicy } from "../constructs/org-token-policy";
-import { isRegularFile, LOCK_DIR, lockFilePath, parseLockFile, STACK_LOCK_FILE } from "./lock-file";
+import { LOCK_DIR, lockFilePath, parseLockFile, STACK_LOCK_FILE } from "../model/lock-file";
+import { isRegularFile } from "../regular-file";
 
 /** The platforms `token-policy lock` records checksums for unless told otherwise. */
 export const DEFAULT_PLATFORMS = ["linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64", "windows_amd64"] as const;
@@ -99,7 +100,7 @@ export function lockProviders(options: LockProvidersOptions): LockResult[] {
 /** The `terraform` block's required providers and version of one organization's stack, as synth writes them. */
 export function requiredProviders(org: OrganizationConfig): Record<string, unknown> {
   const app = new App({ skipValidation: true });
-  const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
+  const stack = OrganizationStack.fromConfig(app, org);
   OrgTokenPolicy.fromConfig(stack, "token-policy", org);
   const tf = (stack.toTerraform() as { terraform?: Record<string, unknown> }).terraform ?? {};
   return { required_providers: tf.required_providers ?? {}, ...(tf.required_version ? { required_version: tf.required_version } : {}) };

@@ -8,7 +8,7 @@ import type { OrganizationConfig } from "../config/schema";
 import { apiUrlFor, deployEnvironment, variableStem, webRoot } from "../naming";
 import { OrganizationStack } from "../constructs/organization-stack";
 import { OrgTokenPolicy } from "../constructs/org-token-policy";
-import { lockFilePath } from "./lock-file";
+import { lockFilePath } from "../model/lock-file";
 
 /** One input of a stack. */
 export interface StackInput {
@@ -58,7 +58,7 @@ export interface DeployTarget {
 export function deployTargets(organizations: readonly OrganizationConfig[]): DeployTarget[] {
   const app = new App({ skipValidation: true });
   return organizations.map((org) => {
-    const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
+    const stack = OrganizationStack.fromConfig(app, org);
     const policy = OrgTokenPolicy.fromConfig(stack, "token-policy", org);
     const inputs = stack.node
       .findAll()

@@ -8,7 +8,7 @@ import { UsageError } from "../config/errors";
 import type { OrganizationConfig } from "../config/schema";
 import { variableStem } from "../naming";
 import { clean } from "../text";
-import { readCredentialsFile } from "../registration/credentials-file";
+import { readCredentialsFile } from "./credentials-file";
 
 /**
  * What credential resolution needs from its caller: the environment, a stream for warnings, and

@@ -1,21 +1,12 @@
-import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+/**
+ * Writing the App's credentials file: where create-app puts it by default, and a writer that
+ * opens it exclusively, mode 0600, before anything is created on GitHub. Its shape is
+ * `lib/model/credentials-file`; reading it is `lib/github/credentials-file`.
+ */
+import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { UsageError } from "../config/errors";
-
-/** What `create-app` writes and `install`/`seal` read. */
-export interface AppCredentialsFile {
-  readonly id: number;
-  readonly slug: string;
-  readonly client_id: string;
-  readonly client_secret: string;
-  readonly webhook_secret: string | null;
-  readonly pem: string;
-  readonly html_url: string;
-  /** The organization that owns the App. */
-  readonly owner: string;
-  /** Web root of the GitHub instance. */
-  readonly github_url: string;
-}
+import type { AppCredentialsFile } from "../model/credentials-file";
 
 /** Default credentials file of an organization, in the git-ignored `.secrets/`. */
 export function defaultCredentialsFile(login: string): string {
@@ -115,18 +106,4 @@ function isEmptyFile(file: string): boolean {
 /** Writes the file as {@link CredentialsFileWriter} does; fails if it exists. */
 export function writeCredentialsFile(file: string, data: AppCredentialsFile): void {
   new CredentialsFileWriter(file).write(data);
-}
-
-/** Reads a credentials file; throws a UsageError naming the file, never its contents. */
-export function readCredentialsFile(file: string): AppCredentialsFile {
-  let data: Partial<AppCredentialsFile>;
-  try {
-    data = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new UsageError(`${file}: cannot be read as the JSON create-app writes (${(e as NodeJS.ErrnoException).code ?? "invalid JSON"})`);
-  }
-  if (typeof data.id !== "number" || typeof data.pem !== "string" || typeof data.client_id !== "string") {
-    throw new UsageError(`${file}: must hold the App's id, client_id and pem, as create-app writes them`);
-  }
-  return data as AppCredentialsFile;
 }

@@ -10,13 +10,14 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Octokit } from "@octokit/core";
-import { buildAppManifest, type AppManifest } from "./app-manifest";
+import { buildAppManifest, type AppManifest } from "../model/app-manifest";
 import { describePermission } from "../catalogue/permission-descriptions";
 import { UsageError } from "../config/errors";
 import type { OrganizationConfig } from "../config/schema";
 import { CommandFailure, GitHubFailure } from "../github/errors";
 import { installAppUrl, newAppUrl } from "../naming";
-import { CredentialsFileWriter, type AppCredentialsFile } from "./credentials-file";
+import type { AppCredentialsFile } from "../model/credentials-file";
+import { CredentialsFileWriter } from "./credentials-file";
 import { clean } from "../text";
 
 /** Where and how {@link registerApp} runs. */

@@ -3,7 +3,7 @@
  * and the enterprise owner's steps (no API reads or sets the policy). Pure.
  */
 import type { EnterpriseConfig, OrganizationConfig } from "../config/schema";
-import { enterpriseOwnerSteps, enterprisePatPolicyDocument } from "../constructs/enterprise-pat-policy";
+import { enterpriseOwnerSteps, enterprisePatPolicyDocument } from "../model/enterprise-pat-policy";
 import { enterpriseSettingsUrl } from "../naming";
 import { md } from "../text";
 

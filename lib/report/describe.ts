@@ -5,10 +5,11 @@
 import type { OrganizationConfig } from "../config/schema";
 import { enterpriseBindings, type EnterpriseBounds } from "../config/effective-policy";
 import { credentialNames, installAppUrl, patPolicySettingsUrl, variableNames } from "../naming";
-import { ownerSteps, patPolicyDocument } from "../constructs/pat-policy";
+import { ownerSteps, patPolicyDocument } from "../model/pat-policy";
 import { checkOrganization } from "../policy-checks/check-pack";
 import { md } from "../text";
-import { readers, shownUrl, summarizeMatch, type Change } from "./diff";
+import type { Change } from "./change";
+import { readers, shownUrl, summarizeMatch } from "./diff";
 
 /** One organization's section. `changes` are this organization's, from `--base`; `enterprise` is the one that owns it. */
 export function describeOrganization(org: OrganizationConfig, changes: readonly Change[] = [], enterprise?: EnterpriseBounds): string {

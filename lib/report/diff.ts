@@ -5,25 +5,11 @@
 import { posix } from "node:path";
 import { levelRank } from "../catalogue";
 import type { ApprovalRule, BackendConfig, OrganizationConfig, RuleMatch, TokenPolicyConfig, VisibilityConfig } from "../config/schema";
+import type { Change } from "./change";
 import { diffEnterprises } from "./enterprise-diff";
 
-/** One change, scored by how much it widens access. */
-export interface Change {
-  readonly org: string;
-  /**
-   * Higher is riskier: 110 GitHub instance changed, 100 permissions widened, 90 lifetime raised or
-   * the member guide written somewhere new, 88 the state backend moved or unencrypted, 80 approval
-   * loosened (an approve rule matching more, a deny rule matching less), 70 secret visibility
-   * widened, 60 organizations added or removed, ≤ 58 the rest.
-   */
-  readonly score: number;
-  readonly text: string;
-}
+export { riskOf, type Change } from "./change";
 
-/** Risk classes, for grouping in the report. */
-export function riskOf(score: number): "high" | "medium" | "low" {
-  return score >= 70 ? "high" : score >= 40 ? "medium" : "low";
-}
 
 /** Every change from `base` to `head`, riskiest first (ties in config order). */
 export function diffConfigs(base: Pick<TokenPolicyConfig, "organizations"> & Partial<Pick<TokenPolicyConfig, "enterprises">>, head: Pick<TokenPolicyConfig, "organizations"> & Partial<Pick<TokenPolicyConfig, "enterprises">>): Change[] {

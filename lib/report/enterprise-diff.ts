@@ -5,7 +5,7 @@
  * Pure.
  */
 import type { EnterpriseConfig, OrganizationConfig } from "../config/schema";
-import type { Change } from "./diff";
+import type { Change } from "./change";
 
 const ACCESS_RANK = { restrict: 0, "organizations-decide": 1, allow: 2 } as const;
 const APPROVAL_RANK = (v: boolean | "organizations-decide") => (v === true ? 0 : v === "organizations-decide" ? 1 : 2);

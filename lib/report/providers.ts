@@ -2,8 +2,8 @@
  * What a change does to the provider builds a stack runs: the lock files that `token-policy lock`
  * writes, compared between base and head. Pure.
  */
-import { parseLockFile } from "../deploy/lock-file";
-import type { Change } from "./diff";
+import { parseLockFile } from "../model/lock-file";
+import type { Change } from "./change";
 
 /**
  * The changes between one organization's lock file at the base and at the head (either absent

@@ -7,7 +7,7 @@
  * judged from evidence setting by setting (`pat-policy-evidence.ts`); a contradicted setting is
  * drift too. `verify` drives it and prints.
  */
-import { buildAppManifest } from "../registration/app-manifest";
+import { buildAppManifest } from "../model/app-manifest";
 import { lifetimeViolation } from "../approval/evaluate";
 import type { EnterpriseConfig, OrganizationConfig, VisibilityConfig } from "../config/schema";
 import { verifyEnterpriseBounds } from "./enterprise";

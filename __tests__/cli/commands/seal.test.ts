@@ -4,7 +4,7 @@ import { join } from "node:path";
 import sodium from "libsodium-wrappers";
 import { run } from "../../../cli";
 import { seal } from "../../../cli/commands/seal";
-import { SEALED_KEY_BASE64_LENGTH, SEALED_KEY_VALUE_PATTERN } from "../../../lib/constructs/variable-checks";
+import { SEALED_KEY_BASE64_LENGTH, SEALED_KEY_VALUE_PATTERN } from "../../../lib/constructs/variable-preconditions";
 import { writeCredentialsFile } from "../../../lib/registration/credentials-file";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
 import { generateAppKey, installApp, type InstalledApp } from "../../../test-support/fixtures";

@@ -1,18 +1,20 @@
 /**
  * What a correct value of each Terraform variable the stacks declare looks like, and where it
- * comes from: the checks {@link checkInput} runs at plan time, before any call to GitHub.
+ * comes from: the preconditions {@link addInputPrecondition} adds, which Terraform tests at plan
+ * time, before any call to GitHub. (The policy checks of lib/policy-checks are another thing: they
+ * check the config at synth.)
  * Messages never contain the value.
  */
 
 import type { Construct } from "constructs";
 import { Lazy, TerraformLocal, TerraformStack } from "cdktf";
 import { CLIENT_ID_PATTERN, NUMERIC_ID_PATTERN, PUBLIC_KEY_ID_PATTERN } from "../naming";
-import { DeclaredRecord } from "./declared-record";
+import { DeclaredValue } from "./declared-value";
 import { requireTerraform } from "./terraform-requirements";
 
-/** One check of one variable: an HCL boolean over `var.<variable>`, and what to say when false. */
-export interface InputCheck {
-  /** The variable checked. */
+/** One precondition on one variable: an HCL boolean over `var.<variable>`, and what to say when false. */
+export interface InputPrecondition {
+  /** The variable it tests. */
   readonly variable: string;
   /** HCL expression (without `${}`) that is true for a correct value. */
   readonly test: string;
@@ -33,7 +35,7 @@ export const SEALED_KEY_BASE64_LENGTH = { min: Math.ceil((1000 + 48) / 3) * 4, m
 export const SEALED_KEY_VALUE_PATTERN = `^(${PUBLIC_KEY_ID_PATTERN}:)?[A-Za-z0-9+/]+={0,2}$`;
 
 /** A variable holding a numeric id. */
-export function numericIdCheck(variable: string, what: string, whereFrom: string): InputCheck {
+export function numericIdPrecondition(variable: string, what: string, whereFrom: string): InputPrecondition {
   return {
     variable,
     test: `can(regex("${NUMERIC_ID_PATTERN}", var.${variable}))`,
@@ -42,7 +44,7 @@ export function numericIdCheck(variable: string, what: string, whereFrom: string
 }
 
 /** A variable holding an App's client id. */
-export function clientIdCheck(variable: string, whereFrom: string): InputCheck {
+export function clientIdPrecondition(variable: string, whereFrom: string): InputPrecondition {
   return {
     variable,
     test: `can(regex("${CLIENT_ID_PATTERN}", var.${variable}))`,
@@ -55,7 +57,7 @@ export function clientIdCheck(variable: string, whereFrom: string): InputCheck {
  * `var.<variable>`: `KEY_ID:BASE64` as `token-policy seal` prints it gives the key id and the
  * sealed value; `BASE64` alone (as seal printed before it wrote the key id) gives a null key id
  * and the whole value. Both hold for any string (HCL has no short-circuit and a local is
- * evaluated whether or not the input checks pass), so a bad value fails only its check.
+ * evaluated whether or not the input preconditions hold), so a bad value fails only its own.
  */
 export function sealedKeyParts(variable: string): { readonly keyId: string; readonly valueEncrypted: string } {
   const parts = `split(":", var.${variable})`;
@@ -66,7 +68,7 @@ export function sealedKeyParts(variable: string): { readonly keyId: string; read
 }
 
 /** A variable holding the App's key sealed for one target by `token-policy seal`. */
-export function sealedKeyCheck(variable: string, sealCommand: string): InputCheck {
+export function sealedKeyPrecondition(variable: string, sealCommand: string): InputPrecondition {
   const { min, max } = SEALED_KEY_BASE64_LENGTH;
   const sealed = sealedKeyParts(variable).valueEncrypted;
   return {
@@ -97,7 +99,7 @@ export function sealedKeyInputs(scope: Construct, variable: string): { readonly 
 }
 
 /** A variable holding the App's private key in clear (plaintext mode). */
-export function pemKeyCheck(variable: string): InputCheck {
+export function pemKeyPrecondition(variable: string): InputPrecondition {
   return {
     variable,
     test: `can(regex("-----BEGIN (RSA )?PRIVATE KEY-----", var.${variable})) && can(regex("-----END (RSA )?PRIVATE KEY-----", var.${variable}))`,
@@ -105,29 +107,29 @@ export function pemKeyCheck(variable: string): InputCheck {
   };
 }
 
-interface StackChecks {
-  readonly holder: DeclaredRecord;
-  readonly checks: Map<string, InputCheck & { readonly sensitive: boolean }>;
+interface StackPreconditions {
+  readonly holder: DeclaredValue;
+  readonly checks: Map<string, InputPrecondition & { readonly sensitive: boolean }>;
 }
 
-const checksByStack = new WeakMap<TerraformStack, StackChecks>();
+const preconditionsByStack = new WeakMap<TerraformStack, StackPreconditions>();
 
-/** Construct id (and Terraform name) of the resource that carries every input check of a stack. */
-export const INPUT_CHECKS_ID = "input_checks";
+/** Construct id (and Terraform name, kept as it was) of the resource that carries every input precondition of a stack. */
+export const INPUT_PRECONDITIONS_ID = "input_checks";
 
-function checksOf(scope: Construct): StackChecks {
+function preconditionsOf(scope: Construct): StackPreconditions {
   const stack = TerraformStack.of(scope);
-  let state = checksByStack.get(stack);
+  let state = preconditionsByStack.get(stack);
   if (!state) {
-    const checks: StackChecks["checks"] = new Map();
-    const holder = new DeclaredRecord(stack, INPUT_CHECKS_ID, { checks: "the deploy inputs of this stack (see lifecycle.precondition)" });
-    holder.overrideLogicalId(INPUT_CHECKS_ID);
+    const checks: StackPreconditions["checks"] = new Map();
+    const holder = new DeclaredValue(stack, INPUT_PRECONDITIONS_ID, { checks: "the deploy inputs of this stack (see lifecycle.precondition)" });
+    holder.overrideLogicalId(INPUT_PRECONDITIONS_ID);
     holder.addOverride(
       "lifecycle.precondition",
       Lazy.anyValue({ produce: () => [...checks.values()].map((c) => ({ condition: `\${local.${c.variable}_ok}`, error_message: c.errorMessage })) }),
     );
     state = { holder, checks };
-    checksByStack.set(stack, state);
+    preconditionsByStack.set(stack, state);
   }
   return state;
 }
@@ -135,29 +137,29 @@ function checksOf(scope: Construct): StackChecks {
 /**
  * The `terraform_data.input_checks` resource of the stack of `scope`, created on first use.
  * Every resource that sends a variable's value to the provider depends on it: Terraform then
- * plans none of them when a check fails, so the provider's own validation (which prints a bad
+ * plans none of them when a precondition fails, so the provider's own validation (which prints a bad
  * `value_encrypted` whole) never sees an unchecked value and no partial plan is printed.
  */
-export function inputChecksOf(scope: Construct): DeclaredRecord {
-  return checksOf(scope).holder;
+export function inputPreconditionsOf(scope: Construct): DeclaredValue {
+  return preconditionsOf(scope).holder;
 }
 
 /**
- * Checks a variable's value at plan time: a `terraform_data.input_checks` resource at the stack
+ * Tests a variable's value at plan time: a `terraform_data.input_checks` resource at the stack
  * root carries one `precondition` per variable, each testing a local `<variable>_ok`.
  *
  * Not a `validation` block on the variable: Terraform (1.11 here) prints the variable's value in
  * a failed validation's message, sensitive or not, so a PEM pasted in place of a sealed key would
  * land in the CI log. A failed precondition on a local shows only `local.<variable>_ok is false`.
  */
-export function checkInput(scope: Construct, check: InputCheck, sensitive: boolean): void {
-  const state = checksOf(scope);
-  if (state.checks.has(check.variable)) return;
-  state.checks.set(check.variable, { ...check, sensitive });
+export function addInputPrecondition(scope: Construct, precondition: InputPrecondition, sensitive: boolean): void {
+  const state = preconditionsOf(scope);
+  if (state.checks.has(precondition.variable)) return;
+  state.checks.set(precondition.variable, { ...precondition, sensitive });
   const stack = TerraformStack.of(scope);
   // A test over a sensitive value is sensitive itself; the boolean reveals nothing of it. Whether
   // `can()` keeps the mark differs by expression, and before Terraform 1.7 `nonsensitive()` of an
   // unmarked value is an error.
   if (sensitive) requireTerraform(stack, "nonsensitive");
-  new TerraformLocal(stack, `${check.variable}_ok`, sensitive ? `\${nonsensitive(${check.test})}` : `\${${check.test}}`);
+  new TerraformLocal(stack, `${precondition.variable}_ok`, sensitive ? `\${nonsensitive(${precondition.test})}` : `\${${precondition.test}}`);
 }

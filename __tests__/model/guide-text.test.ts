@@ -2,8 +2,8 @@ import { join } from "node:path";
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import { run } from "../../cli";
 import { loadConfig, parseConfigOrThrow } from "../../lib/config/load";
-import { memberGuide, sentence } from "../../lib/guide/guide-markdown";
-import { tokenRequestTemplate } from "../../lib/guide/token-request";
+import { memberGuideMarkdown, sentence } from "../../lib/model/guide-text";
+import { tokenRequestTemplate } from "../../lib/model/token-request";
 import { enterpriseOf } from "../../lib/config/effective-policy";
 import { stringify } from "yaml";
 import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
@@ -23,7 +23,7 @@ function sections(text: string): Map<string, string> {
 
 describe("member guide", () => {
   test("says what the example config says, section by section", () => {
-    const s = sections(memberGuide(corp));
+    const s = sections(memberGuideMarkdown(corp));
     expect([...s.keys()]).toEqual(["The policy", 'acme-corp is missing from the "Resource owner" list', "Single sign-on", "What is approved automatically, and how to ask for it"]);
     expect(s.get("The policy")).toContain("for at most **90 days**");
     expect(s.get("The policy")).toContain("waits for an organization owner");
@@ -47,14 +47,14 @@ describe("member guide", () => {
       }),
     );
     // WHEN the guide is written
-    const text = memberGuide(org);
+    const text = memberGuideMarkdown(org);
     // THEN a reader sees where they are, and nothing invisible is passed on
     expect(text).toContain("Reason given: no\\<U+2060\\> admin\\<U+E0020\\>");
     expect(text).not.toMatch(/[\u2060\u{E0000}-\u{E007F}]/u);
   });
 
   test("on GitHub Enterprise Server it says there are no pre-filled links, and gives the values", () => {
-    const text = memberGuide(labs);
+    const text = memberGuideMarkdown(labs);
     expect(text).toContain("https://github.acme.example is a GitHub Enterprise Server: it has no pre-filled token links.");
     expect(text).not.toContain("create this token");
     expect(text).toContain("- Expiration: **7 days**");
@@ -62,7 +62,7 @@ describe("member guide", () => {
   });
 
   test("an organization that blocks fine-grained tokens is told so where members look first", () => {
-    const text = memberGuide(parseOrg(orgEntry({ patPolicy: { fineGrainedTokens: "restrict" } })));
+    const text = memberGuideMarkdown(parseOrg(orgEntry({ patPolicy: { fineGrainedTokens: "restrict" } })));
     expect(text).toContain("**Fine-grained tokens cannot reach acme-corp.**");
     expect(text).toContain("acme-corp blocks them (see the policy above): this is why.");
   });
@@ -72,7 +72,7 @@ describe("member guide", () => {
     const config = parseConfigOrThrow(stringify({ enterprises: [{ slug: "acme", patPolicy: { fineGrainedTokens: "restrict" } }], organizations: [orgEntry({ enterprise: "acme" })] }), "p.yaml");
     const org = config.organizations[0];
     // WHEN its guide is written
-    const text = memberGuide(org, enterpriseOf(config, org));
+    const text = memberGuideMarkdown(org, enterpriseOf(config, org));
     // THEN the policy and the missing-organization section both name the enterprise as the reason
     expect(text).toContain("**Fine-grained tokens cannot reach acme-corp:** its enterprise, acme, restricts them for all of its organizations, and acme-corp cannot change that.");
     expect(text).toContain("acme-corp is blocked by its enterprise (below): this is why.");
@@ -88,7 +88,7 @@ describe("member guide", () => {
       "p.yaml",
     );
     const org = config.organizations[0];
-    const text = memberGuide(org, enterpriseOf(config, org));
+    const text = memberGuideMarkdown(org, enterpriseOf(config, org));
     // THEN the guide names the enterprise for both, and the pre-filled link asks for 60 days
     expect(text).toContain("for at most **60 days** (the most its enterprise, acme, allows any of its organizations).");
     expect(text).toContain("Its enterprise, acme, requires approval of every fine-grained token in all of its organizations.");
@@ -108,7 +108,7 @@ describe("member guide", () => {
   });
 
   test("escapes what comes from the config", () => {
-    const text = memberGuide(parseOrg(orgEntry({ approval: { rules: [{ name: "x", action: "deny", reason: "@octocat <b>no</b>", match: { owners: ["[bot]*"] } }] } })));
+    const text = memberGuideMarkdown(parseOrg(orgEntry({ approval: { rules: [{ name: "x", action: "deny", reason: "@octocat <b>no</b>", match: { owners: ["[bot]*"] } }] } })));
     expect(text).toContain("@\u2060octocat \\<b\\>no\\</b\\>");
     expect(text).toContain("\\[bot\\]\\*");
   });
@@ -116,7 +116,7 @@ describe("member guide", () => {
   test("token-policy guide prints it, from the config alone", async () => {
     const io = captureIO({});
     expect(await run(["guide", "--org", "acme-labs", "--config", file], io)).toBe(0);
-    expect(io.out()).toBe(memberGuide(labs));
+    expect(io.out()).toBe(memberGuideMarkdown(labs));
   });
 
   test("published with the policy: a rule change changes the file's content in the synthesized stack", () => {
@@ -142,6 +142,6 @@ describe("member guide for a teams rule", () => {
   test("says which teams a rule approves", () => {
     const app = { name: "b", homepageUrl: "https://x.example", permissions: { organization_personal_access_token_requests: "write", members: "read" } };
     const org = parseOrg(orgEntry({ app, approval: { rules: [{ name: "platform", action: "approve", match: { teams: ["platform", "sre"], permissions: { repository: { contents: "read" } } } }] } }));
-    expect(memberGuide(org)).toContain("Read-only access (contents: read) for members of team platform or team sre is approved automatically.");
+    expect(memberGuideMarkdown(org)).toContain("Read-only access (contents: read) for members of team platform or team sre is approved automatically.");
   });
 });

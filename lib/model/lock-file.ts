@@ -1,8 +1,8 @@
 /**
- * The committed provider lock files: where each organization's is kept and what it says. Pure
- * (no cdktf), so synth, the report and the lock command share it.
+ * The committed provider lock files: where each organization's is kept, the name Terraform gives
+ * it in a stack folder, and what it says (providers, versions, checksums). Pure (no cdktf, no
+ * file access), so synth, the report and the lock command share it; reading the files is theirs.
  */
-import { lstatSync } from "node:fs";
 
 /** The folder of the committed provider lock files, beside the config file. */
 export const LOCK_DIR = "terraform-locks";
@@ -58,13 +58,4 @@ function withoutComments(text: string): string {
     }
   }
   return out;
-}
-
-/** Whether `path` is a regular file (not a symbolic link, which could point anywhere). */
-export function isRegularFile(path: string): boolean {
-  try {
-    return lstatSync(path).isFile();
-  } catch {
-    return false;
-  }
 }

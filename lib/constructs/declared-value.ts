@@ -3,7 +3,7 @@ import { TerraformResource } from "cdktf";
 import { requireTerraform } from "./terraform-requirements";
 
 /**
- * A `terraform_data` resource (Terraform ≥ 1.4) whose `input` records a declared value, so
+ * A `terraform_data` resource (Terraform ≥ 1.4) whose `input` holds a declared value, so
  * that a change of it shows as an update in `cdktf diff` and in state history.
  *
  * cdktf's own `DataResource` attaches a validation that runs `terraform version` once per
@@ -11,21 +11,21 @@ import { requireTerraform } from "./terraform-requirements";
  * terraform binary. Synth here needs no binary, so this class writes the same resource
  * without that check.
  */
-export class DeclaredRecord extends TerraformResource {
-  /** The recorded value. */
-  public readonly recordedInput: Readonly<Record<string, unknown>>;
+export class DeclaredValue extends TerraformResource {
+  /** The declared value, the resource's `input`. */
+  public readonly declaredInput: Readonly<Record<string, unknown>>;
 
   constructor(scope: Construct, id: string, input: Readonly<Record<string, unknown>>) {
     super(scope, id, { terraformResourceType: "terraform_data", terraformGeneratorMetadata: { providerName: "terraform" } });
-    this.recordedInput = input;
+    this.declaredInput = input;
     requireTerraform(this, "terraform_data");
   }
 
   protected synthesizeAttributes(): { [name: string]: unknown } {
-    return { input: this.recordedInput };
+    return { input: this.declaredInput };
   }
 
   protected synthesizeHclAttributes(): { [name: string]: unknown } {
-    return { input: { value: this.recordedInput, isBlock: false, type: "simple", storageClassType: "any" } };
+    return { input: { value: this.declaredInput, isBlock: false, type: "simple", storageClassType: "any" } };
   }
 }

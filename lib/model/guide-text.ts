@@ -21,7 +21,7 @@ export const GUIDE_SOURCES = {
  * The guide for one organization. With `enterprise` (the one that owns it), the guide says which
  * limits are the enterprise's doing, so members ask the right owners.
  */
-export function memberGuide(org: OrganizationConfig, enterprise?: EnterpriseBounds): string {
+export function memberGuideMarkdown(org: OrganizationConfig, enterprise?: EnterpriseBounds): string {
   const p = org.patPolicy;
   const web = webRoot(org.githubUrl);
   const login = md(org.login);

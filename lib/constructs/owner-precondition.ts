@@ -1,5 +1,5 @@
 /**
- * The check that a stack's github provider acts on the stack's own organization.
+ * The precondition that a stack's github provider acts on the stack's own organization.
  *
  * Every provider release in range lets `GITHUB_OWNER` or `GITHUB_ORGANIZATION` in the environment
  * where terraform runs override the `owner` the stack sets: a stack for acme-corp would then plan
@@ -18,14 +18,14 @@ import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { requireTerraform } from "./terraform-requirements";
 
 /** Construct id (and Terraform name) of the lookup that reveals the provider's effective owner. */
-export const OWNER_CHECK_ID = "provider_owner";
+export const OWNER_PRECONDITION_ID = "provider_owner";
 
 /** The HCL condition (without `${}`) that holds when `owner` (an HCL expression) names `login`. */
 export function ownerCondition(owner: string, login: string): string {
   return `try(lower(${owner}), "") == ${JSON.stringify(login.toLowerCase())}`;
 }
 
-/** The message of a failed owner check; `owner` is the HCL expression of the effective owner. */
+/** The message of a failed owner precondition; `owner` is the HCL expression of the effective owner. */
 export function ownerErrorMessage(owner: string, login: string): string {
   return (
     `The github provider acts on organization \${jsonencode(${owner})}, not ${login}, the organization of this stack: ` +
@@ -35,21 +35,21 @@ export function ownerErrorMessage(owner: string, login: string): string {
 }
 
 /**
- * The owner check of the stack of `scope`, created on first use: a
+ * The owner precondition of the stack of `scope`, created on first use: a
  * `data.github_actions_organization_secrets.provider_owner` whose postcondition fails the plan
  * when the provider's effective owner is not `login` (compared without case, as GitHub does).
  * It lists the organization's Actions secret names, which the deploy token may read since it
  * manages them.
  */
-export function providerOwnerCheck(scope: Construct, login: string, provider?: GithubProvider): DataGithubActionsOrganizationSecrets {
+export function providerOwnerPrecondition(scope: Construct, login: string, provider?: GithubProvider): DataGithubActionsOrganizationSecrets {
   const stack = TerraformStack.of(scope);
-  const existing = stack.node.tryFindChild(OWNER_CHECK_ID);
+  const existing = stack.node.tryFindChild(OWNER_PRECONDITION_ID);
   if (existing) return existing as DataGithubActionsOrganizationSecrets;
   requireTerraform(stack, "postconditions");
-  const check = new DataGithubActionsOrganizationSecrets(stack, OWNER_CHECK_ID, {
+  const lookup = new DataGithubActionsOrganizationSecrets(stack, OWNER_PRECONDITION_ID, {
     provider,
     lifecycle: { postcondition: [{ condition: `\${${ownerCondition("self.id", login)}}`, errorMessage: ownerErrorMessage("self.id", login) }] },
   });
-  check.overrideLogicalId(OWNER_CHECK_ID);
-  return check;
+  lookup.overrideLogicalId(OWNER_PRECONDITION_ID);
+  return lookup;
 }

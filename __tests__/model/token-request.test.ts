@@ -3,7 +3,7 @@ import { evaluate, type TokenAccess } from "../../lib/approval/evaluate";
 import { APP_PERMISSIONS, TOKEN_PERMISSIONS } from "../../lib/catalogue";
 import { loadConfig } from "../../lib/config/load";
 import type { ApprovalRule, OrganizationConfig } from "../../lib/config/schema";
-import { exampleFor, exampleRepositories, tokenRequestTemplate } from "../../lib/guide/token-request";
+import { exampleFor, exampleRepositories, tokenRequestTemplate } from "../../lib/model/token-request";
 import { orgEntry, parseOrg } from "../helpers/config";
 
 const example = loadConfig(join(__dirname, "..", "..", "token-policy.yaml")).config;
