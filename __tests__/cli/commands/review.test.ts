@@ -89,6 +89,15 @@ describe("review", () => {
     expect(JSON.parse(io.out())).toEqual(JSON.parse(JSON.stringify(report)));
   });
 
+  test("the table's RULE column tells a rule from a built-in outcome", async () => {
+    seed();
+    const io = captureIO(env());
+    await review({ org: "acme-corp", config, wide: true }, io);
+    expect(io.out()).toMatch(/\breader +docs +approve +rule "read-only" +Read-only is fine\./);
+    expect(io.out()).toMatch(/\bsomeone +wide +leave +\(otherwise\) +No rule matches/);
+    expect(io.out()).toMatch(/\bforever +eternal +deny +\(lifetime-limit\) +The token never expires/);
+  });
+
   test("denies a request over its enterprise's maximum lifetime when the organization declares none", async () => {
     // GIVEN acme-corp declares no lifetime, and its enterprise caps fine-grained tokens at 60 days
     const file = writeConfig(RULES, {});
