@@ -106,9 +106,9 @@ export async function runReview(options: ReviewRunOptions): Promise<ReviewRun> {
     }
     if (options.apply) {
       stage = "apply-reviews";
-      await applyReviews(client, login, run.decisions, (count) => progress({ stage, count }));
+      await applyReviews({ client, login, decisions: run.decisions, progress: (count) => progress({ stage, count }) });
       stage = "apply-revocations";
-      await applyRevocations(client, login, run.revocations, (count) => progress({ stage, count }));
+      await applyRevocations({ client, login, revocations: run.revocations, progress: (count) => progress({ stage, count }) });
     }
     return run;
   } catch (error) {

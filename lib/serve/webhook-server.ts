@@ -364,7 +364,7 @@ export class WebhookServer {
     let failure: string | undefined;
     if (this.options.apply && decided.some((d) => d.action !== "leave")) {
       let writer = this.writers.get(org.login);
-      if (!writer) this.writers.set(org.login, (writer = new BulkWriter((ds) => applyReviews(session.client, org.login, ds))));
+      if (!writer) this.writers.set(org.login, (writer = new BulkWriter((decisions) => applyReviews({ client: session.client, login: org.login, decisions }))));
       // Batches being read now join this write: one bulk call rather than one each.
       await Promise.allSettled([...reading]);
       await writer.add(decided).catch((e) => (failure = isGitHubError(e) ? describeGitHubError(e) : (e as Error).message));
