@@ -7,7 +7,6 @@
 import { appendFileSync } from "node:fs";
 import { authFor, clientFor } from "../../lib/github/credentials";
 import { apiUrlVariable } from "../../lib/github/errors";
-import { PAGE } from "../../lib/review/listing";
 import { runReview, type ReviewStage } from "../../lib/review/run";
 import { loadOrganization } from "../context";
 import { GitHubFailure, type CommandIO } from "../io";
@@ -33,9 +32,6 @@ export interface ReviewOptions {
 export type { Outcome } from "../../lib/review/apply";
 export type { RequestDecision, TokenRevocation, UnreadableGrant } from "../../lib/review/decide";
 export type { ReviewReport } from "../render/review";
-
-/** GitHub takes at most this many ids per bulk call. */
-export const BATCH = PAGE;
 
 const PROGRESS: Record<ReviewStage, string> = {
   decide: "pending requests decided",

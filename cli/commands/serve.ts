@@ -3,6 +3,8 @@
  * config, each through its own App. Decides each new fine-grained token request seconds after it
  * is made; on start and every `--sweep-minutes`, decides what is pending as `review` does and
  * revokes unused tokens (`revokeNonCompliant` is left to `review`). Dry run unless `--apply`.
+ * This module only checks the options and drives the server (`lib/serve`), whose sweep is the
+ * review run (`lib/review/run`) and whose App sessions are `lib/serve/sessions`.
  */
 import { configFileName, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
@@ -13,10 +15,11 @@ import type { CommandIO } from "../io";
 
 /** Options of {@link serve}. */
 export interface ServeOptions {
+  /** Config file. @default TOKEN_POLICY_CONFIG or token-policy.yaml */
   readonly config?: string;
-  /** @default PORT, else 3000 */
+  /** Port to listen on; 0 for any free one. @default PORT, else 3000 */
   readonly port?: number;
-  /** @default 127.0.0.1 */
+  /** Address to listen on. @default 127.0.0.1 */
   readonly host?: string;
   /** Apply decisions; otherwise log what it would decide. @default false */
   readonly apply?: boolean;
@@ -28,12 +31,13 @@ export interface ServeOptions {
 
 /** Seams for tests and benchmarks: the log, what stops the server, and its timings. */
 export interface ServeDeps {
+  /** Where log lines go. @default one JSON line on stdout */
   readonly log?: (line: LogLine) => void;
   /** Resolves when the server should stop. @default SIGTERM or SIGINT */
   readonly stopSignal?: Promise<void>;
   /** Called with the URL once it listens. */
   readonly onListening?: (url: string, server: WebhookServer) => void;
-  /** @default 200 */
+  /** How long deliveries are gathered before one batch is decided, in ms. @default 200 */
   readonly coalesceMs?: number;
   /** On stop, how long open connections may finish, in ms. @default 10000 */
   readonly shutdownGraceMs?: number;
