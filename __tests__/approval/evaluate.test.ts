@@ -1,5 +1,6 @@
 import { evaluate, evaluateGrant, lifetimeDays, type ApprovalPolicy, type TeamMembership, type TokenAccess } from "../../lib/approval/evaluate";
 import type { ApprovalRule } from "../../lib/config/schema";
+import { byBuiltin, byRule } from "../../lib/approval/outcomes";
 
 const T0 = "2026-11-01T10:00:00Z";
 const days = (n: number) => new Date(Date.parse(T0) + n * 86_400_000).toISOString();
@@ -35,12 +36,12 @@ describe("evaluate", () => {
   describe("the lifetime limit, before any rule", () => {
     test("denies a token that never expires, naming the limit", () => {
       const d = decide(request({ tokenExpiresAt: null }), policy([approve("all", {})]));
-      expect(d).toEqual({ action: "deny", rule: "lifetime-limit", reason: "The token never expires; this organization allows tokens of at most 90 days." });
+      expect(d).toEqual({ action: "deny", decidedBy: byBuiltin("lifetime-limit"), reason: "The token never expires; this organization allows tokens of at most 90 days." });
     });
 
     test("denies a token that outlives the limit, naming both", () => {
       const d = decide(request({ tokenExpiresAt: days(91) }), policy([approve("all", {})]));
-      expect(d).toEqual({ action: "deny", rule: "lifetime-limit", reason: "The token lives 91 days; this organization allows tokens of at most 90 days." });
+      expect(d).toEqual({ action: "deny", decidedBy: byBuiltin("lifetime-limit"), reason: "The token lives 91 days; this organization allows tokens of at most 90 days." });
     });
 
     test("lets a token of exactly the limit through to the rules, counting whole days", () => {
@@ -54,86 +55,86 @@ describe("evaluate", () => {
   describe("match keys", () => {
     test("owners: globs on the login, case-insensitive", () => {
       const p = policy([approve("bots", { owners: ["release-*", "octo?at"] })]);
-      expect(decide(request({ owner: "release-bot" }), p).rule).toBe("bots");
-      expect(decide(request({ owner: "Release-Bot" }), p).rule).toBe("bots");
-      expect(decide(request({ owner: "octocat" }), p).rule).toBe("bots");
-      expect(decide(request({ owner: "mallory" }), p).rule).toBe("otherwise");
+      expect(decide(request({ owner: "release-bot" }), p).decidedBy).toEqual(byRule("bots"));
+      expect(decide(request({ owner: "Release-Bot" }), p).decidedBy).toEqual(byRule("bots"));
+      expect(decide(request({ owner: "octocat" }), p).decidedBy).toEqual(byRule("bots"));
+      expect(decide(request({ owner: "mallory" }), p).decidedBy).toEqual(byBuiltin("otherwise"));
     });
 
     test("repositories: asks for them only for a subset selection, and every one must match", () => {
       const p = policy([approve("release", { repositories: ["release-*", "changelog"] })]);
       expect(evaluate(request(), p)).toEqual({ needsRepositories: true });
-      expect(decide(request(), p, ["release-tools", "changelog"]).rule).toBe("release");
-      expect(decide(request(), p, ["release-tools", "billing"]).rule).toBe("otherwise");
-      expect(decide(request(), p, []).rule).toBe("otherwise");
+      expect(decide(request(), p, ["release-tools", "changelog"]).decidedBy).toEqual(byRule("release"));
+      expect(decide(request(), p, ["release-tools", "billing"]).decidedBy).toEqual(byBuiltin("otherwise"));
+      expect(decide(request(), p, []).decidedBy).toEqual(byBuiltin("otherwise"));
       // all and none never satisfy a repositories key, and need no look-up
-      expect(decide(request({ repositorySelection: "all" }), p).rule).toBe("otherwise");
-      expect(decide(request({ repositorySelection: "none" }), p).rule).toBe("otherwise");
+      expect(decide(request({ repositorySelection: "all" }), p).decidedBy).toEqual(byBuiltin("otherwise"));
+      expect(decide(request({ repositorySelection: "none" }), p).decidedBy).toEqual(byBuiltin("otherwise"));
     });
 
     test("repositories: no look-up when another key of the rule already fails", () => {
       const p = policy([approve("release", { owners: ["release-*"], repositories: ["release-*"] })]);
-      expect(decide(request({ owner: "mallory" }), p).rule).toBe("otherwise");
+      expect(decide(request({ owner: "mallory" }), p).decidedBy).toEqual(byBuiltin("otherwise"));
     });
 
     test("repositorySelection: the request's selection is listed", () => {
       const p = policy([approve("no-repos", { repositorySelection: ["none"] })]);
-      expect(decide(request({ repositorySelection: "none" }), p).rule).toBe("no-repos");
-      expect(decide(request({ repositorySelection: "all" }), p).rule).toBe("otherwise");
+      expect(decide(request({ repositorySelection: "none" }), p).decidedBy).toEqual(byRule("no-repos"));
+      expect(decide(request({ repositorySelection: "all" }), p).decidedBy).toEqual(byBuiltin("otherwise"));
     });
 
     test("permissions: every permission asked for is listed at an equal or higher level", () => {
       const p = policy([approve("read", { permissions: { repository: { contents: "write", issues: "read" } } })]);
-      expect(decide(request({ permissions: { repository: { contents: "read" } } }), p).rule).toBe("read");
-      expect(decide(request({ permissions: { repository: { contents: "write", issues: "read" } } }), p).rule).toBe("read");
-      expect(decide(request({ permissions: { repository: { issues: "write" } } }), p).rule).toBe("otherwise");
-      expect(decide(request({ permissions: { repository: { contents: "read" }, organization: { members: "read" } } }), p).rule).toBe("otherwise");
+      expect(decide(request({ permissions: { repository: { contents: "read" } } }), p).decidedBy).toEqual(byRule("read"));
+      expect(decide(request({ permissions: { repository: { contents: "write", issues: "read" } } }), p).decidedBy).toEqual(byRule("read"));
+      expect(decide(request({ permissions: { repository: { issues: "write" } } }), p).decidedBy).toEqual(byBuiltin("otherwise"));
+      expect(decide(request({ permissions: { repository: { contents: "read" }, organization: { members: "read" } } }), p).decidedBy).toEqual(byBuiltin("otherwise"));
     });
 
     test("permissions: repository metadata read is implied, metadata write is not", () => {
       const p = policy([approve("read", { permissions: { repository: { contents: "read" } } })]);
-      expect(decide(request({ permissions: { repository: { contents: "read", metadata: "read" } } }), p).rule).toBe("read");
+      expect(decide(request({ permissions: { repository: { contents: "read", metadata: "read" } } }), p).decidedBy).toEqual(byRule("read"));
       // Fine-grained tokens only read metadata: a request for write is not one GitHub's catalogue has.
-      expect(decide(request({ permissions: { repository: { metadata: "write" } } }), p)).toMatchObject({ action: "leave", rule: "not-understood" });
+      expect(decide(request({ permissions: { repository: { metadata: "write" } } }), p)).toMatchObject({ action: "leave", decidedBy: byBuiltin("not-understood") });
     });
 
     test("permissions: admin covers write covers read, per kind", () => {
       const p = policy([approve("org", { permissions: { organization: { administration: "admin" }, other: { followers: "read" } } })]);
-      expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).rule).toBe("org");
-      expect(decide(request({ permissions: { other: { followers: "write" } } }), p).rule).toBe("otherwise");
+      expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).decidedBy).toEqual(byRule("org"));
+      expect(decide(request({ permissions: { other: { followers: "write" } } }), p).decidedBy).toEqual(byBuiltin("otherwise"));
       // the same name under another kind is another permission
-      expect(decide(request({ permissions: { repository: { administration: "read" } } }), p).rule).toBe("otherwise");
+      expect(decide(request({ permissions: { repository: { administration: "read" } } }), p).decidedBy).toEqual(byBuiltin("otherwise"));
     });
 
     test("anyPermission: at least one listed permission at that level or higher", () => {
       const p = policy([deny("admin", { anyPermission: { organization: { administration: "read" }, repository: { secrets: "write" } } })]);
-      expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).rule).toBe("admin");
-      expect(decide(request({ permissions: { repository: { secrets: "write", contents: "read" } } }), p).rule).toBe("admin");
-      expect(decide(request({ permissions: { repository: { secrets: "read" } } }), p).rule).toBe("otherwise");
+      expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).decidedBy).toEqual(byRule("admin"));
+      expect(decide(request({ permissions: { repository: { secrets: "write", contents: "read" } } }), p).decidedBy).toEqual(byRule("admin"));
+      expect(decide(request({ permissions: { repository: { secrets: "read" } } }), p).decidedBy).toEqual(byBuiltin("otherwise"));
     });
 
     test("maxLifetimeDays: the token expires no later than that many days after the request", () => {
       const p = policy([approve("short", { maxLifetimeDays: 7 })]);
-      expect(decide(request({ tokenExpiresAt: days(7) }), p).rule).toBe("short");
-      expect(decide(request({ tokenExpiresAt: days(8) }), p).rule).toBe("otherwise");
+      expect(decide(request({ tokenExpiresAt: days(7) }), p).decidedBy).toEqual(byRule("short"));
+      expect(decide(request({ tokenExpiresAt: days(8) }), p).decidedBy).toEqual(byBuiltin("otherwise"));
     });
 
     test("an empty match holds for every request", () => {
-      expect(decide(request(), policy([approve("anything", {})])).rule).toBe("anything");
+      expect(decide(request(), policy([approve("anything", {})])).decidedBy).toEqual(byRule("anything"));
     });
 
     test("every key present must hold", () => {
       const p = policy([approve("both", { owners: ["octocat"], maxLifetimeDays: 7 })]);
-      expect(decide(request({ tokenExpiresAt: days(30) }), p).rule).toBe("otherwise");
-      expect(decide(request({ tokenExpiresAt: days(3) }), p).rule).toBe("both");
+      expect(decide(request({ tokenExpiresAt: days(30) }), p).decidedBy).toEqual(byBuiltin("otherwise"));
+      expect(decide(request({ tokenExpiresAt: days(3) }), p).decidedBy).toEqual(byRule("both"));
     });
   });
 
   test("the first rule that holds decides, in order", () => {
     const rules = [deny("no-admin", { anyPermission: { organization: { administration: "read" } } }), approve("anyone", {})];
-    expect(decide(request({ permissions: { organization: { administration: "read" } } }), policy(rules))).toEqual({ action: "deny", rule: "no-admin", reason: "no by no-admin" });
-    expect(decide(request(), policy(rules))).toEqual({ action: "approve", rule: "anyone", reason: "ok by anyone" });
-    expect(decide(request({ permissions: { organization: { administration: "read" } } }), policy([...rules].reverse())).rule).toBe("anyone");
+    expect(decide(request({ permissions: { organization: { administration: "read" } } }), policy(rules))).toEqual({ action: "deny", decidedBy: byRule("no-admin"), reason: "no by no-admin" });
+    expect(decide(request(), policy(rules))).toEqual({ action: "approve", decidedBy: byRule("anyone"), reason: "ok by anyone" });
+    expect(decide(request({ permissions: { organization: { administration: "read" } } }), policy([...rules].reverse())).decidedBy).toEqual(byRule("anyone"));
   });
 
   test("a rule without a reason sends one naming the rule", () => {
@@ -141,8 +142,8 @@ describe("evaluate", () => {
   });
 
   test("otherwise: leave leaves the request to an owner; deny denies with the configured reason", () => {
-    expect(decide(request(), policy([]))).toEqual({ action: "leave", rule: "otherwise", reason: "No rule matches; an organization owner decides." });
-    expect(decide(request(), policy([], { otherwise: "deny", otherwiseReason: "Use the App." }))).toEqual({ action: "deny", rule: "otherwise", reason: "Use the App." });
+    expect(decide(request(), policy([]))).toEqual({ action: "leave", decidedBy: byBuiltin("otherwise"), reason: "No rule matches; an organization owner decides." });
+    expect(decide(request(), policy([], { otherwise: "deny", otherwiseReason: "Use the App." }))).toEqual({ action: "deny", decidedBy: byBuiltin("otherwise"), reason: "Use the App." });
     expect(decide(request(), policy([], { otherwise: "deny" })).reason).toBe("No approval rule of this organization matches this request.");
   });
 });
@@ -152,15 +153,15 @@ describe("evaluateGrant", () => {
 
   test("revokes a granted token that never expires or outlives the limit since it was granted", () => {
     expect(evaluateGrant(grant({ tokenExpiresAt: null }), policy([]))).toEqual({
-      revoke: { rule: "lifetime-limit", reason: "The token never expires; this organization allows tokens of at most 90 days." },
+      revoke: { decidedBy: byBuiltin("lifetime-limit"), reason: "The token never expires; this organization allows tokens of at most 90 days." },
     });
-    expect(evaluateGrant(grant({ tokenExpiresAt: days(120) }), policy([]))).toMatchObject({ revoke: { rule: "lifetime-limit" } });
+    expect(evaluateGrant(grant({ tokenExpiresAt: days(120) }), policy([]))).toMatchObject({ revoke: { decidedBy: byBuiltin("lifetime-limit") } });
   });
 
   test("revokes a token a deny rule would now deny", () => {
     const p = policy([deny("no-admin", { anyPermission: { organization: { administration: "read" } } })]);
     expect(evaluateGrant(grant({ permissions: { organization: { administration: "write" } } }), p)).toEqual({
-      revoke: { rule: "no-admin", reason: 'Rule "no-admin" would now deny it: no by no-admin' },
+      revoke: { decidedBy: byRule("no-admin"), reason: 'Rule "no-admin" would now deny it: no by no-admin' },
     });
   });
 
@@ -172,8 +173,36 @@ describe("evaluateGrant", () => {
   test("asks for repositories when a deny rule on repositories is still being tried", () => {
     const p = policy([deny("no-billing", { repositories: ["billing*"] })]);
     expect(evaluateGrant(grant(), p)).toEqual({ needsRepositories: true });
-    expect(evaluateGrant(grant(), p, ["billing-api"])).toMatchObject({ revoke: { rule: "no-billing" } });
+    expect(evaluateGrant(grant(), p, ["billing-api"])).toMatchObject({ revoke: { decidedBy: byRule("no-billing") } });
     expect(evaluateGrant(grant(), p, ["web"])).toEqual({ revoke: null });
+  });
+});
+
+// The loader refuses these names now; the policy is built directly to prove the decision logic
+// keeps a user's rule apart from a built-in outcome of the same spelling.
+describe("a rule named like a built-in outcome is still the user's rule", () => {
+  const admin = { anyPermission: { organization: { administration: "read" } } } as const;
+  const adminGrant = request({ id: 9, permissions: { organization: { administration: "write" } } });
+
+  test("a deny rule named `otherwise` is revoked under revokeNonCompliant, with its own reason", () => {
+    // GIVEN a deny rule named otherwise
+    const p = policy([deny("otherwise", admin)]);
+    // WHEN a granted token it would deny is checked
+    // THEN it is revoked, by that rule, with the rule's own reason
+    expect(evaluateGrant(adminGrant, p)).toEqual({ revoke: { decidedBy: byRule("otherwise"), reason: 'Rule "otherwise" would now deny it: no by otherwise' } });
+  });
+
+  test("a deny rule named `lifetime-limit` gets its own reason text, not the lifetime one", () => {
+    // GIVEN a deny rule named lifetime-limit, and a request and a grant well within the lifetime limit
+    const p = policy([deny("lifetime-limit", admin)]);
+    // WHEN they are decided
+    // THEN the rule decides, with its own reason
+    expect(decide(adminGrant, p)).toEqual({ action: "deny", decidedBy: byRule("lifetime-limit"), reason: "no by lifetime-limit" });
+    expect(evaluateGrant(adminGrant, p)).toEqual({ revoke: { decidedBy: byRule("lifetime-limit"), reason: 'Rule "lifetime-limit" would now deny it: no by lifetime-limit' } });
+  });
+
+  test("the built-in `otherwise: deny` still revokes nothing", () => {
+    expect(evaluateGrant(adminGrant, policy([], { otherwise: "deny" }))).toEqual({ revoke: null });
   });
 });
 
@@ -182,14 +211,14 @@ describe("a deny rule's repositories are not dodged by asking for more", () => {
   const writer = (repositorySelection: TokenAccess["repositorySelection"]) => request({ repositorySelection, permissions: { repository: { contents: "write" } } });
 
   test("every repository matching: denied, as before", () => {
-    expect(decide(writer("subset"), p, ["prod-db", "PROD-web"])).toMatchObject({ action: "deny", rule: "no prod" });
+    expect(decide(writer("subset"), p, ["prod-db", "PROD-web"])).toMatchObject({ action: "deny", decidedBy: byRule("no prod") });
   });
 
   test("one matching repository among others: left to an owner, never approved by a later rule", () => {
     const d = decide(writer("subset"), p, ["prod-db", "sandbox"]);
     expect(d).toEqual({
       action: "leave",
-      rule: "deny-rule-partly-matches",
+      decidedBy: byBuiltin("deny-rule-partly-matches"),
       reason: 'Rule "no prod" denies requests for repositories matching prod-*; this request also asks for others, so an organization owner decides.',
     });
   });
@@ -198,17 +227,17 @@ describe("a deny rule's repositories are not dodged by asking for more", () => {
     expect(evaluate(writer("all"), p)).toEqual({
       decided: {
         action: "leave",
-        rule: "deny-rule-partly-matches",
+        decidedBy: byBuiltin("deny-rule-partly-matches"),
         reason: 'Rule "no prod" denies requests for repositories matching prod-*; this request asks for all repositories, so an organization owner decides.',
       },
     });
   });
 
   test("no matching repository, or another key of the deny rule failing: the later rule decides", () => {
-    expect(decide(writer("subset"), p, ["sandbox", "web"])).toMatchObject({ action: "approve", rule: "contents write" });
-    expect(decide(writer("none"), p)).toMatchObject({ action: "approve", rule: "contents write" });
+    expect(decide(writer("subset"), p, ["sandbox", "web"])).toMatchObject({ action: "approve", decidedBy: byRule("contents write") });
+    expect(decide(writer("none"), p)).toMatchObject({ action: "approve", decidedBy: byRule("contents write") });
     const reader = policy([deny("no prod", { repositories: ["prod-*"], anyPermission: { repository: { contents: "write" } } }), approve("any", {})]);
-    expect(decide(request({ repositorySelection: "all", permissions: { repository: { contents: "read" } } }), reader)).toMatchObject({ action: "approve", rule: "any" });
+    expect(decide(request({ repositorySelection: "all", permissions: { repository: { contents: "read" } } }), reader)).toMatchObject({ action: "approve", decidedBy: byRule("any") });
   });
 
   test("a grant that partly matches a deny rule is not revoked", () => {
@@ -218,8 +247,8 @@ describe("a deny rule's repositories are not dodged by asking for more", () => {
   test("a deny rule's team that cannot be read, on a partly matching request: left, naming the team", () => {
     const q = policy([deny("no prod for contractors", { teams: ["contractors"], repositories: ["prod-*"] }), approve("any", {})]);
     const e = evaluate(writer("subset"), q, ["prod-db", "sandbox"], new Map([["contractors", null]]));
-    expect(e).toMatchObject({ decided: { action: "leave", rule: "team-membership-unreadable", reason: expect.stringContaining("team contractors") } });
-    expect(evaluate(writer("subset"), q, ["prod-db", "sandbox"], new Map([["contractors", new Set<string>()]]))).toMatchObject({ decided: { action: "approve", rule: "any" } });
+    expect(e).toMatchObject({ decided: { action: "leave", decidedBy: byBuiltin("team-membership-unreadable"), reason: expect.stringContaining("team contractors") } });
+    expect(evaluate(writer("subset"), q, ["prod-db", "sandbox"], new Map([["contractors", new Set<string>()]]))).toMatchObject({ decided: { action: "approve", decidedBy: byRule("any") } });
   });
 });
 
@@ -242,13 +271,13 @@ describe("requests the logic cannot fully read are never approved", () => {
   ])("%s: left to an owner, with a reason naming what was not read", (_what, overrides, reason) => {
     const d = decide(request(overrides), p);
     expect(d.action).toBe("leave");
-    expect(d.rule).toBe("not-understood");
+    expect(d.decidedBy).toEqual(byBuiltin("not-understood"));
     expect(d.reason).toMatch(reason);
   });
 
   test("with otherwise: deny, denied instead, and never revoked as a grant", () => {
     const odd = request({ permissions: { repository: { contents: "read", administration: "maintain" } } });
-    expect(decide(odd, asDenier)).toMatchObject({ action: "deny", rule: "not-understood" });
+    expect(decide(odd, asDenier)).toMatchObject({ action: "deny", decidedBy: byBuiltin("not-understood") });
     expect(evaluateGrant(odd, { ...asDenier, approval: { ...asDenier.approval, rules: [deny("no admin", { anyPermission: { repository: { administration: "read" } } })] } })).toEqual({
       revoke: null,
       unreadable: expect.stringMatching(/administration at level "maintain"/),
@@ -256,30 +285,30 @@ describe("requests the logic cannot fully read are never approved", () => {
   });
 
   test("a far-future expiry is read, and the lifetime limit denies it", () => {
-    expect(decide(request({ tokenExpiresAt: "9999-12-31T00:00:00Z" }), p)).toMatchObject({ action: "deny", rule: "lifetime-limit" });
+    expect(decide(request({ tokenExpiresAt: "9999-12-31T00:00:00Z" }), p)).toMatchObject({ action: "deny", decidedBy: byBuiltin("lifetime-limit") });
   });
 
   test("organization permissions are read with or without the organization_ prefix the App catalogue uses", () => {
     const q = policy([approve("members", { permissions: { organization: { members: "read", administration: "read" } } })]);
-    expect(decide(request({ permissions: { organization: { members: "read", administration: "read" } } }), q).rule).toBe("members");
+    expect(decide(request({ permissions: { organization: { members: "read", administration: "read" } } }), q).decidedBy).toEqual(byRule("members"));
   });
 });
 
 describe("permission spellings", () => {
   test("a deny rule in the prefixed spelling (organization_administration) fires on a request GitHub reports without it", () => {
     const p = policy([deny("no-admin", { anyPermission: { organization: { organization_administration: "write" } } }), approve("anyone", {})]);
-    expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).rule).toBe("no-admin");
+    expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).decidedBy).toEqual(byRule("no-admin"));
   });
 
   test("a deny rule without the prefix fires on a request that spells it with the prefix", () => {
     const p = policy([deny("no-admin", { anyPermission: { organization: { administration: "write" } } }), approve("anyone", {})]);
-    expect(decide(request({ permissions: { organization: { organization_administration: "write" } } }), p).rule).toBe("no-admin");
+    expect(decide(request({ permissions: { organization: { organization_administration: "write" } } }), p).decidedBy).toEqual(byRule("no-admin"));
   });
 
   test("a permission cap in one spelling covers a request in the other", () => {
     const p = policy([approve("admin-read", { permissions: { organization: { organization_administration: "read" }, other: { emails: "read" } } })]);
-    expect(decide(request({ permissions: { organization: { administration: "read" }, other: { email_addresses: "read" } } }), p).rule).toBe("admin-read");
-    expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).rule).toBe("otherwise");
+    expect(decide(request({ permissions: { organization: { administration: "read" }, other: { email_addresses: "read" } } }), p).decidedBy).toEqual(byRule("admin-read"));
+    expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).decidedBy).toEqual(byBuiltin("otherwise"));
   });
 
   test("a request that names one permission under both spellings is never approved, whichever level comes last", () => {
@@ -293,7 +322,7 @@ describe("permission spellings", () => {
       // WHEN it is decided
       const d = decide(request({ permissions: { organization } }), p);
       // THEN it is left to an owner, naming the two spellings, never approved at read
-      expect(d).toMatchObject({ action: "leave", rule: "not-understood" });
+      expect(d).toMatchObject({ action: "leave", decidedBy: byBuiltin("not-understood") });
       expect(d.reason).toMatch(/organization permission administration is listed twice \((administration|organization_administration) and (administration|organization_administration)\)/);
     }
   });
@@ -307,8 +336,8 @@ describe("permission spellings", () => {
 
   test("account permissions GitHub's token catalogue has are read (gists), App-only ones are not (checks)", () => {
     const p = policy([approve("anyone", {})]);
-    expect(decide(request({ permissions: { other: { gists: "write" } } }), p).rule).toBe("anyone");
-    expect(decide(request({ permissions: { repository: { checks: "read" } } }), p)).toMatchObject({ action: "leave", rule: "not-understood" });
+    expect(decide(request({ permissions: { other: { gists: "write" } } }), p).decidedBy).toEqual(byRule("anyone"));
+    expect(decide(request({ permissions: { repository: { checks: "read" } } }), p)).toMatchObject({ action: "leave", decidedBy: byBuiltin("not-understood") });
   });
 });
 
@@ -317,33 +346,33 @@ describe("teams", () => {
   const p = policy([approve("platform", { teams: ["Platform", "sre"] })]);
 
   test("holds for a member of one listed team, logins and slugs compared case-insensitively", () => {
-    expect(decide(request({ owner: "Octocat" }), p, undefined)).toMatchObject({ action: "leave", rule: "team-membership-unreadable" });
+    expect(decide(request({ owner: "Octocat" }), p, undefined)).toMatchObject({ action: "leave", decidedBy: byBuiltin("team-membership-unreadable") });
     const e = evaluate(request({ owner: "Octocat" }), p, undefined, members({ platform: ["octocat"], sre: [] }));
-    expect(e).toEqual({ decided: { action: "approve", rule: "platform", reason: "ok by platform" } });
+    expect(e).toEqual({ decided: { action: "approve", decidedBy: byRule("platform"), reason: "ok by platform" } });
   });
 
   test("does not hold for someone in no listed team", () => {
     const e = evaluate(request({ owner: "mallory" }), p, undefined, members({ platform: ["octocat"], sre: ["hubot"] }));
-    expect(e).toMatchObject({ decided: { action: "leave", rule: "otherwise" } });
+    expect(e).toMatchObject({ decided: { action: "leave", decidedBy: byBuiltin("otherwise") } });
   });
 
   test("fails closed when a team cannot be read: left to an owner, naming the team, never approved", () => {
     const e = evaluate(request({ owner: "mallory" }), p, undefined, members({ platform: ["octocat"], sre: null }));
     expect(e).toEqual({
-      decided: { action: "leave", rule: "team-membership-unreadable", reason: 'Rule "platform" matches by membership of team sre, which could not be read; an organization owner decides.' },
+      decided: { action: "leave", decidedBy: byBuiltin("team-membership-unreadable"), reason: 'Rule "platform" matches by membership of team sre, which could not be read; an organization owner decides.' },
     });
   });
 
   test("fails closed for a deny rule too: an unreadable team never lets a later approve rule through", () => {
     const q = policy([deny("contractors", { teams: ["contractors"] }), approve("anyone", {})]);
-    expect(evaluate(request(), q, undefined, members({ contractors: null }))).toMatchObject({ decided: { action: "leave", rule: "team-membership-unreadable" } });
-    expect(evaluate(request(), q, undefined, members({ contractors: ["octocat"] }))).toMatchObject({ decided: { action: "deny", rule: "contractors" } });
-    expect(evaluate(request(), q, undefined, members({ contractors: [] }))).toMatchObject({ decided: { action: "approve", rule: "anyone" } });
+    expect(evaluate(request(), q, undefined, members({ contractors: null }))).toMatchObject({ decided: { action: "leave", decidedBy: byBuiltin("team-membership-unreadable") } });
+    expect(evaluate(request(), q, undefined, members({ contractors: ["octocat"] }))).toMatchObject({ decided: { action: "deny", decidedBy: byRule("contractors") } });
+    expect(evaluate(request(), q, undefined, members({ contractors: [] }))).toMatchObject({ decided: { action: "approve", decidedBy: byRule("anyone") } });
   });
 
   test("an unreadable team does not matter when another key of the rule already fails", () => {
     const q = policy([approve("platform-read", { teams: ["platform"], permissions: { repository: { contents: "read" } } })]);
-    expect(evaluate(request({ permissions: { repository: { contents: "write" } } }), q, undefined, members({}))).toMatchObject({ decided: { rule: "otherwise" } });
+    expect(evaluate(request({ permissions: { repository: { contents: "write" } } }), q, undefined, members({}))).toMatchObject({ decided: { decidedBy: byBuiltin("otherwise") } });
   });
 
   test("a member of a readable team is matched even when another listed team cannot be read", () => {
@@ -354,8 +383,8 @@ describe("teams", () => {
 describe("globs", () => {
   test("know only * and ?; every other character matches itself", () => {
     const p = policy([approve("neg", { owners: ["!release-*"] }), approve("class", { owners: ["[ab]ot"] }), approve("brace", { owners: ["{a,b}"] })]);
-    for (const owner of ["octocat", "aot", "bot", "a", "b"]) expect(decide(request({ owner }), p).rule).toBe("otherwise");
-    expect(decide(request({ owner: "!release-bot" }), p).rule).toBe("neg");
-    expect(decide(request({ owner: "[ab]ot" }), p).rule).toBe("class");
+    for (const owner of ["octocat", "aot", "bot", "a", "b"]) expect(decide(request({ owner }), p).decidedBy).toEqual(byBuiltin("otherwise"));
+    expect(decide(request({ owner: "!release-bot" }), p).decidedBy).toEqual(byRule("neg"));
+    expect(decide(request({ owner: "[ab]ot" }), p).decidedBy).toEqual(byRule("class"));
   });
 });

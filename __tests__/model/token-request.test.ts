@@ -43,7 +43,7 @@ function proveLinks(org: OrganizationConfig): number {
     }
     const request = requestFromLink(org, rule, t.url!, t.repositorySelection);
     const e = evaluate(request, { patPolicy: org.patPolicy, approval: org.approval }, exampleRepositories(rule));
-    expect(["decided" in e && e.decided.action, "decided" in e && e.decided.rule]).toEqual(["approve", rule.name]);
+    expect(["decided" in e && e.decided.action, "decided" in e && e.decided.decidedBy]).toEqual(["approve", { kind: "rule", name: rule.name }]);
     proven++;
   });
   return proven;

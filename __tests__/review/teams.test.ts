@@ -1,6 +1,7 @@
 import type { ApprovalPolicy } from "../../lib/approval/evaluate";
 import { createGitHubClient, type GitHubClient } from "../../lib/github/client";
-import { checkGrants, decidePending, type DecisionRecord } from "../../lib/review/decide";
+import { byBuiltin, byRule } from "../../lib/approval/outcomes";
+import { checkGrants, decidePending } from "../../lib/review/decide";
 import { liveImpact } from "../../lib/review/impact";
 import { TeamMembers, teamsNamed } from "../../lib/review/teams";
 import { orgEntry, parseOrg } from "../helpers/config";
@@ -33,24 +34,22 @@ describe("team membership in the review engine", () => {
     // GIVEN a rule for team platform, 150 members (two pages), and three requests
     standIn.addTeam("acme-corp", "platform", [...Array.from({ length: 149 }, (_, i) => `dev-${i}`), "Octocat"]);
     for (const owner of ["octocat", "dev-148", "mallory"]) addRequest(standIn, app.org, { owner });
-    const decisions: DecisionRecord[] = [];
     // WHEN the pending requests are decided
-    await decidePending(client, "acme-corp", policy([{ name: "platform", action: "approve", match: { teams: ["Platform"] } }]), decisions);
+    const decisions = await decidePending({ client, login: "acme-corp", policy: policy([{ name: "platform", action: "approve", match: { teams: ["Platform"] } }]) });
     // THEN members are approved, the rest left, and the team was listed once (two pages)
-    expect(decisions.map((d) => [d.owner, d.action, d.rule])).toEqual([
-      ["octocat", "approve", "platform"],
-      ["dev-148", "approve", "platform"],
-      ["mallory", "leave", "otherwise"],
+    expect(decisions.map((d) => [d.owner, d.action, d.decidedBy])).toEqual([
+      ["octocat", "approve", byRule("platform")],
+      ["dev-148", "approve", byRule("platform")],
+      ["mallory", "leave", byBuiltin("otherwise")],
     ]);
     expect(standIn.callsOf(MEMBERS).map((c) => c.url)).toEqual(["/orgs/acme-corp/teams/platform/members?per_page=100", "/orgs/acme-corp/teams/platform/members?per_page=100&page=2"]);
   });
 
   test("fails closed when a team does not exist: left to an owner, naming the team", async () => {
     addRequest(standIn, app.org, { owner: "octocat" });
-    const decisions: DecisionRecord[] = [];
-    await decidePending(client, "acme-corp", policy([{ name: "sre", action: "approve", match: { teams: ["sre"] } }]), decisions);
+    const decisions = await decidePending({ client, login: "acme-corp", policy: policy([{ name: "sre", action: "approve", match: { teams: ["sre"] } }]) });
     expect(decisions).toEqual([
-      expect.objectContaining({ action: "leave", rule: "team-membership-unreadable", reason: 'Rule "sre" matches by membership of team sre, which could not be read; an organization owner decides.' }),
+      expect.objectContaining({ action: "leave", decidedBy: byBuiltin("team-membership-unreadable"), reason: 'Rule "sre" matches by membership of team sre, which could not be read; an organization owner decides.' }),
     ]);
   });
 
@@ -58,20 +57,19 @@ describe("team membership in the review engine", () => {
     delete app.org.installation!.permissions.members;
     standIn.addTeam("acme-corp", "contractors", ["octocat"]);
     addRequest(standIn, app.org, { owner: "octocat" });
-    const decisions: DecisionRecord[] = [];
     const rules = [
       { name: "contractors", action: "deny" as const, match: { teams: ["contractors"] } },
       { name: "anyone", action: "approve" as const, match: {} },
     ];
-    await decidePending(client, "acme-corp", policy(rules), decisions);
-    expect(decisions.map((d) => [d.action, d.rule])).toEqual([["leave", "team-membership-unreadable"]]);
+    const decisions = await decidePending({ client, login: "acme-corp", policy: policy(rules) });
+    expect(decisions.map((d) => [d.action, d.decidedBy])).toEqual([["leave", byBuiltin("team-membership-unreadable")]]);
   });
 
   test("reads no team when nothing is pending or no rule names one", async () => {
     standIn.addTeam("acme-corp", "platform", ["octocat"]);
-    await decidePending(client, "acme-corp", policy([{ name: "platform", action: "approve", match: { teams: ["platform"] } }]), []);
+    await decidePending({ client, login: "acme-corp", policy: policy([{ name: "platform", action: "approve", match: { teams: ["platform"] } }]) });
     addRequest(standIn, app.org, { owner: "octocat" });
-    await decidePending(client, "acme-corp", policy([{ name: "anyone", action: "approve", match: {} }]), []);
+    await decidePending({ client, login: "acme-corp", policy: policy([{ name: "anyone", action: "approve", match: {} }]) });
     expect(standIn.callsOf(MEMBERS)).toEqual([]);
   });
 
@@ -81,11 +79,9 @@ describe("team membership in the review engine", () => {
     addGrant(standIn, app.org, { owner: "octocat" });
     const p = policy([{ name: "contractors", action: "deny", match: { teams: ["contractors"] } }]);
     const teams = new TeamMembers(client, "acme-corp");
-    const decisions: DecisionRecord[] = [];
-    const grants = { revocations: [], unreadableGrants: [] };
-    await decidePending(client, "acme-corp", p, decisions, undefined, teams);
-    await checkGrants(client, "acme-corp", p, grants, undefined, {}, teams);
-    expect(decisions.map((d) => d.rule)).toEqual(["contractors"]);
+    const decisions = await decidePending({ client, login: "acme-corp", policy: p, teams });
+    const grants = await checkGrants({ client, login: "acme-corp", policy: p, teams });
+    expect(decisions.map((d) => d.decidedBy)).toEqual([byRule("contractors")]);
     expect(grants.revocations).toEqual([expect.objectContaining({ owner: "octocat", reason: expect.stringMatching(/^Rule "contractors" would now deny it/) })]);
     expect(standIn.callsOf(MEMBERS)).toHaveLength(1);
   });
@@ -101,7 +97,7 @@ describe("team membership in the review engine", () => {
     // WHEN the impact is computed
     const impact = await liveImpact(client, base, head);
     // THEN only the member's request changes, and the team was read once
-    expect(impact.changed).toEqual([expect.objectContaining({ requestId: member.id, from: "leave", to: "approve", rule: "platform" })]);
+    expect(impact.changed).toEqual([expect.objectContaining({ requestId: member.id, from: "leave", to: "approve", decidedBy: byRule("platform") })]);
     expect(standIn.callsOf(MEMBERS)).toHaveLength(1);
   });
 

@@ -1,7 +1,7 @@
 import { BulkWriter } from "../../lib/serve/bulk-writer";
-import type { DecisionRecord } from "../../lib/review/decide";
+import type { RequestDecision } from "../../lib/review/decide";
 
-const decision = (requestId: number): DecisionRecord => ({ requestId, owner: "o", tokenName: "t", action: "approve", rule: "r", reason: "ok" });
+const decision = (requestId: number): RequestDecision => ({ requestId, owner: "o", tokenName: "t", action: "approve", decidedBy: { kind: "rule", name: "r" }, reason: "ok" });
 
 /** A write that records its decisions and, the first time, waits until released. */
 function heldWrite(failOnCall?: number) {
@@ -9,7 +9,7 @@ function heldWrite(failOnCall?: number) {
   let release!: () => void;
   let started!: () => void;
   const firstStarted = new Promise<void>((r) => (started = r));
-  const write = async (ds: DecisionRecord[]) => {
+  const write = async (ds: RequestDecision[]) => {
     writes.push(ds.map((d) => d.requestId));
     if (writes.length === 1) {
       started();

@@ -16,6 +16,7 @@ import { signBody } from "../../lib/serve/signature";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { addRequest, installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
 import { captureIO } from "../helpers/io";
+import { byBuiltin, byRule } from "../../lib/approval/outcomes";
 
 const REVIEW = "POST /orgs/{org}/personal-access-token-requests";
 const LIST = "GET /orgs/{org}/personal-access-token-requests";
@@ -98,7 +99,7 @@ describe("serve", () => {
     const req = addRequest(standIn, app.org, { owner: "reader", permissions: { repository: { contents: "read" } } });
     expect(await deliver(r.url, standIn.deliveryPayload("acme-corp", req.id))).toBe(202);
     const [d] = await decided(r, 1);
-    expect(d).toMatchObject({ org: "acme-corp", request: req.id, action: "approve", rule: "read-only", outcome: "applied" });
+    expect(d).toMatchObject({ org: "acme-corp", request: req.id, action: "approve", decidedBy: byRule("read-only"), outcome: "applied" });
     expect(typeof d.ms).toBe("number");
     expect(app.org.reviews.flatMap((x) => x.ids)).toEqual([req.id]);
     // one listing, filtered to the delivered token as GitHub documents the filter
@@ -123,7 +124,7 @@ describe("serve", () => {
     expect(await deliver(r.url, standIn.deliveryPayload("acme-corp", req.id))).toBe(202);
     // THEN the enterprise's 60 days deny it before the read-only rule is tried
     const [d] = await decided(r, 1);
-    expect(d).toMatchObject({ org: "acme-corp", request: req.id, action: "deny", rule: "lifetime-limit", outcome: "applied" });
+    expect(d).toMatchObject({ org: "acme-corp", request: req.id, action: "deny", decidedBy: byBuiltin("lifetime-limit"), outcome: "applied" });
   });
 
   test("a teams rule approves a member, and fails closed once the team cannot be read: left, nothing written", async () => {
@@ -145,8 +146,8 @@ describe("serve", () => {
     const first = await decided(r, 2);
     expect(first).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ request: mona.id, action: "approve", rule: "platform", outcome: "applied" }),
-        expect.objectContaining({ request: mallory.id, action: "leave", rule: "otherwise", outcome: "left" }),
+        expect.objectContaining({ request: mona.id, action: "approve", decidedBy: byRule("platform"), outcome: "applied" }),
+        expect.objectContaining({ request: mallory.id, action: "leave", decidedBy: byBuiltin("otherwise"), outcome: "left" }),
       ]),
     );
     // WHEN the installation loses members: read (GitHub answers 403) and mona asks again
@@ -155,7 +156,7 @@ describe("serve", () => {
     expect(await deliver(r.url, standIn.deliveryPayload("acme-corp", again.id))).toBe(202);
     // THEN the team is read again for this batch, cannot be, and the request is left, never approved
     const all = await decided(r, 3);
-    expect(all[2]).toMatchObject({ request: again.id, action: "leave", rule: "team-membership-unreadable", outcome: "left" });
+    expect(all[2]).toMatchObject({ request: again.id, action: "leave", decidedBy: byBuiltin("team-membership-unreadable"), outcome: "left" });
     expect(app.org.reviews.flatMap((x) => x.ids)).toEqual([mona.id]);
     expect(app.org.requests.has(again.id)).toBe(true);
   });
@@ -282,7 +283,7 @@ describe("serve", () => {
     expect(await deliver(r.url, forged)).toBe(202);
     // THEN the read-only rule does not hold for GitHub's record: left to an owner, nothing approved
     const [d] = await decided(r, 1);
-    expect(d).toMatchObject({ request: real.id, action: "leave", rule: "otherwise" });
+    expect(d).toMatchObject({ request: real.id, action: "leave", decidedBy: byBuiltin("otherwise") });
     expect(app.org.reviews).toEqual([]);
     expect(app.org.requests.has(real.id)).toBe(true);
   });

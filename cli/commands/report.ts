@@ -12,6 +12,7 @@ import { lockFilePath } from "../../lib/model/lock-file";
 import { isRegularFile } from "../../lib/regular-file";
 import type { OrganizationConfig, TokenPolicyConfig } from "../../lib/config/schema";
 import { liveImpact, type LiveImpact } from "../../lib/review/impact";
+import { decidedByText } from "../../lib/approval/outcomes";
 import { authFor, clientFor } from "../../lib/github/credentials";
 import { diffConfigs, riskOf, type Change } from "../../lib/report/diff";
 import { diffLockFile } from "../../lib/report/providers";
@@ -249,13 +250,13 @@ function liveSection(impact: LiveImpact): string[] {
   );
   if (impact.changed.length) {
     lines.push("| Request | Owner | Token | Was → now | Rule |", "|---|---|---|---|---|");
-    for (const c of impact.changed.slice(0, LIVE_EXAMPLES)) lines.push(`| ${c.requestId} | ${md(c.owner ?? "?")} | ${md(c.tokenName ?? "")} | ${c.from} → **${c.to}**${c.asksWrite && c.to === "approve" ? " (write)" : ""} | ${md(c.rule)} |`);
+    for (const c of impact.changed.slice(0, LIVE_EXAMPLES)) lines.push(`| ${c.requestId} | ${md(c.owner ?? "?")} | ${md(c.tokenName ?? "")} | ${c.from} → **${c.to}**${c.asksWrite && c.to === "approve" ? " (write)" : ""} | ${md(decidedByText(c.decidedBy))} |`);
     if (impact.changed.length > LIVE_EXAMPLES) lines.push("", `…and ${impact.changed.length - LIVE_EXAMPLES} more.`);
     lines.push("");
   }
   if (impact.newlyRevoked.length) {
     lines.push("| Granted token | Owner | Token | Revoked by |", "|---|---|---|---|");
-    for (const r of impact.newlyRevoked.slice(0, LIVE_EXAMPLES)) lines.push(`| ${r.tokenId} | ${md(r.owner ?? "?")} | ${md(r.tokenName ?? "")} | ${md(r.rule)} |`);
+    for (const r of impact.newlyRevoked.slice(0, LIVE_EXAMPLES)) lines.push(`| ${r.tokenId} | ${md(r.owner ?? "?")} | ${md(r.tokenName ?? "")} | ${md(decidedByText(r.decidedBy))} |`);
     lines.push("");
   }
   return lines;

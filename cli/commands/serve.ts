@@ -3,22 +3,23 @@
  * config, each through its own App. Decides each new fine-grained token request seconds after it
  * is made; on start and every `--sweep-minutes`, decides what is pending as `review` does and
  * revokes unused tokens (`revokeNonCompliant` is left to `review`). Dry run unless `--apply`.
+ * This module only checks the options and drives the server (`lib/serve`), whose sweep is the
+ * review run (`lib/review/run`) and whose App sessions are `lib/serve/sessions`.
  */
-import { createAppAuth } from "@octokit/auth-app";
 import { configFileName, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
-import type { OrganizationConfig } from "../../lib/config/schema";
-import { appCredentials, clientFor } from "../../lib/github/credentials";
-import { DEFAULT_MAX_BODY_BYTES, MAX_DELIVERY_BYTES, WebhookServer, type LogLine, type OrganizationSession } from "../../lib/serve/webhook-server";
+import { AppSessions } from "../../lib/serve/sessions";
+import { MAX_DELIVERY_BYTES, WebhookServer, type LogLine } from "../../lib/serve/webhook-server";
 import { webhookSecretProblem } from "../../lib/serve/signature";
 import type { CommandIO } from "../io";
 
 /** Options of {@link serve}. */
 export interface ServeOptions {
+  /** Config file. @default TOKEN_POLICY_CONFIG or token-policy.yaml */
   readonly config?: string;
-  /** @default PORT, else 3000 */
+  /** Port to listen on; 0 for any free one. @default PORT, else 3000 */
   readonly port?: number;
-  /** @default 127.0.0.1 */
+  /** Address to listen on. @default 127.0.0.1 */
   readonly host?: string;
   /** Apply decisions; otherwise log what it would decide. @default false */
   readonly apply?: boolean;
@@ -30,12 +31,13 @@ export interface ServeOptions {
 
 /** Seams for tests and benchmarks: the log, what stops the server, and its timings. */
 export interface ServeDeps {
+  /** Where log lines go. @default one JSON line on stdout */
   readonly log?: (line: LogLine) => void;
   /** Resolves when the server should stop. @default SIGTERM or SIGINT */
   readonly stopSignal?: Promise<void>;
   /** Called with the URL once it listens. */
   readonly onListening?: (url: string, server: WebhookServer) => void;
-  /** @default 200 */
+  /** How long deliveries are gathered before one batch is decided, in ms. @default 200 */
   readonly coalesceMs?: number;
   /** On stop, how long open connections may finish, in ms. @default 10000 */
   readonly shutdownGraceMs?: number;
@@ -52,33 +54,12 @@ export async function serve(options: ServeOptions, io: CommandIO, deps: ServeDep
   if (weak) throw new UsageError(weak);
   const port = options.port ?? (io.env.PORT ? Number(io.env.PORT) : 3000);
   if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(options.port !== undefined ? `--port must be a port number (0-65535), got ${options.port}` : "PORT must be a port number (0-65535); its value is not shown");
-  const sweepMinutes = options.sweepMinutes ?? 15;
-  if (!(sweepMinutes >= 0)) throw new UsageError(`--sweep-minutes must be a number of minutes, got ${options.sweepMinutes}`);
-  const maxBody = options.maxBody ?? DEFAULT_MAX_BODY_BYTES;
-  if (!(Number.isInteger(maxBody) && maxBody >= 1024 && maxBody <= MAX_DELIVERY_BYTES)) throw new UsageError(`--max-body must be a number of bytes from 1024 to ${MAX_DELIVERY_BYTES} (GitHub's cap), got ${options.maxBody}`);
+  const { sweepMinutes, maxBody } = options;
+  if (sweepMinutes !== undefined && !(sweepMinutes >= 0)) throw new UsageError(`--sweep-minutes must be a number of minutes, got ${sweepMinutes}`);
+  if (maxBody !== undefined && !(Number.isInteger(maxBody) && maxBody >= 1024 && maxBody <= MAX_DELIVERY_BYTES)) throw new UsageError(`--max-body must be a number of bytes from 1024 to ${MAX_DELIVERY_BYTES} (GitHub's cap), got ${maxBody}`);
   const organizations = loaded.config.organizations;
-  const credentials = appCredentials(io, organizations);
-
-  // One session per organization, through its own App (checked against the config's declared
-  // App) and its own installation; Octokit renews the installation token.
-  const sessions = new Map<string, Promise<OrganizationSession>>();
-  const sessionFor = (org: OrganizationConfig) => {
-    let s = sessions.get(org.login);
-    if (!s) {
-      s = (async () => {
-        // The organization's installation is looked up as its App, never taken from a delivery
-        // or from APP_INSTALLATION_ID (which names one installation, not one per organization).
-        const client = await clientFor(io, org, { auth: { ...credentials.get(org.login)!, installationId: undefined } });
-        const { installationId } = (await client.auth({ type: "installation" })) as { installationId: number };
-        return { client, installationId };
-      })();
-      sessions.set(org.login, s);
-      s.catch(() => sessions.delete(org.login));
-    }
-    return s;
-  };
-  const signers = new Map(organizations.map((org) => [org.login, createAppAuth({ appId: credentials.get(org.login)!.appId, privateKey: credentials.get(org.login)!.privateKey })]));
-  const canSign = async (org: OrganizationConfig) => Boolean((await signers.get(org.login)!({ type: "app" })).token);
+  // One session per organization, through its own App and its own installation.
+  const sessions = new AppSessions(io, organizations);
 
   const server = new WebhookServer({
     organizations,
@@ -90,8 +71,8 @@ export async function serve(options: ServeOptions, io: CommandIO, deps: ServeDep
     shutdownGraceMs: deps.shutdownGraceMs,
     requestTimeoutMs: deps.requestTimeoutMs,
     log: deps.log,
-    canSign,
-    sessionFor,
+    canSign: (org) => sessions.canSign(org),
+    sessionFor: (org) => sessions.sessionFor(org),
   });
   const host = options.host ?? "127.0.0.1";
   const url = await server.listen(port, host).catch((e: NodeJS.ErrnoException) => {

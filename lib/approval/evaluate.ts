@@ -5,6 +5,7 @@
  */
 import { canonicalTokenPermission, levelAtLeast, TOKEN_PERMISSION_KINDS, tokenPermissionLevels } from "../catalogue";
 import type { ApprovalConfig, ApprovalRule, PatPolicyConfig, RuleMatch } from "../config/schema";
+import { byBuiltin, byRule, type DecidedBy } from "./outcomes";
 
 /** Permissions by kind, as GitHub reports them on a request or grant. */
 export interface RequestedPermissions {
@@ -37,8 +38,8 @@ export type ReviewAction = "approve" | "deny" | "leave";
 /** A decision on one request. */
 export interface Decision {
   readonly action: ReviewAction;
-  /** The rule that decided: a rule name, `lifetime-limit`, or `otherwise`. */
-  readonly rule: string;
+  /** Who decided: one of the organization's rules, or a built-in outcome (`lifetime-limit`, `otherwise`…). */
+  readonly decidedBy: DecidedBy;
   /** Sent to GitHub with approve and deny, shown to the requester. */
   readonly reason: string;
 }
@@ -54,26 +55,9 @@ export interface ApprovalPolicy {
 
 const DAY_MS = 86_400_000;
 
-/** Rule name used for the lifetime check that runs before every rule. */
-export const LIFETIME_RULE = "lifetime-limit";
-/** Rule name used when no rule holds. */
-export const OTHERWISE_RULE = "otherwise";
-/** Rule name used for a request the logic cannot fully read: never approved. */
-export const NOT_UNDERSTOOD_RULE = "not-understood";
-
 /** The permission kinds GitHub reports on a request or grant. */
 const KINDS = TOKEN_PERMISSION_KINDS;
 const SELECTIONS = ["none", "all", "subset"];
-
-/** Rule name used when a rule's teams cannot be read: never approved, left to an owner. */
-export const TEAM_UNREADABLE_RULE = "team-membership-unreadable";
-
-/**
- * Rule name used when a deny rule's `repositories` match some of the repositories a request
- * reaches but not every one (or the request reaches all of them): never approved by a later
- * rule, left to an owner.
- */
-export const DENY_PARTLY_MATCHES_RULE = "deny-rule-partly-matches";
 
 /**
  * Team members, as the review engine read them for one run: team slug (lower case) → the
@@ -162,17 +146,17 @@ export function lifetimeViolation(access: Pick<TokenAccess, "since" | "tokenExpi
  * and call again. Only requests that select a subset ever need them.
  * @param teams the members of the teams the rules name, as read for this run. A rule whose
  * other keys hold and whose team cannot be read (or is not given) stops the evaluation: the
- * request is left to an owner under rule `team-membership-unreadable`, never approved.
+ * request is left to an owner, decided by the built-in `team-membership-unreadable`, never approved.
  */
 export function evaluate(access: TokenAccess, policy: ApprovalPolicy, repositories?: readonly string[], teams?: TeamMembership): Evaluation {
   const unreadable = notUnderstood(access);
   if (unreadable) {
     const reason = `This request could not be fully read (${unreadable}), so it is not approved automatically.`;
-    if (policy.approval.otherwise === "deny") return { decided: { action: "deny", rule: NOT_UNDERSTOOD_RULE, reason: reason.slice(0, 1024) } };
-    return { decided: { action: "leave", rule: NOT_UNDERSTOOD_RULE, reason: `${reason} An organization owner decides.` } };
+    if (policy.approval.otherwise === "deny") return { decided: { action: "deny", decidedBy: byBuiltin("not-understood"), reason: reason.slice(0, 1024) } };
+    return { decided: { action: "leave", decidedBy: byBuiltin("not-understood"), reason: `${reason} An organization owner decides.` } };
   }
   const tooLong = lifetimeViolation(access, policy.patPolicy.maxLifetimeDays);
-  if (tooLong) return { decided: { action: "deny", rule: LIFETIME_RULE, reason: tooLong } };
+  if (tooLong) return { decided: { action: "deny", decidedBy: byBuiltin("lifetime-limit"), reason: tooLong } };
   for (const rule of policy.approval.rules) {
     const holds = ruleHolds(rule.match, access, repositories, teams);
     if (holds === "needs-repositories") return { needsRepositories: true };
@@ -181,21 +165,21 @@ export function evaluate(access: TokenAccess, policy: ApprovalPolicy, repositori
       return {
         decided: {
           action: "leave",
-          rule: TEAM_UNREADABLE_RULE,
+          decidedBy: byBuiltin("team-membership-unreadable"),
           reason: `Rule "${rule.name}" matches by membership of ${which.join(", ")}, which could not be read; an organization owner decides.`,
         },
       };
     }
-    if (holds) return { decided: { action: rule.action, rule: rule.name, reason: ruleReason(rule) } };
+    if (holds) return { decided: { action: rule.action, decidedBy: byRule(rule.name), reason: ruleReason(rule) } };
     const partly = rule.action === "deny" ? denyPartlyHolds(rule, access, repositories, teams) : undefined;
-    if (partly) return { decided: { action: "leave", rule: partly === "teams-unreadable" ? TEAM_UNREADABLE_RULE : DENY_PARTLY_MATCHES_RULE, reason: partlyReason(rule, access, partly, teams) } };
+    if (partly) return { decided: { action: "leave", decidedBy: byBuiltin(partly === "teams-unreadable" ? "team-membership-unreadable" : "deny-rule-partly-matches"), reason: partlyReason(rule, access, partly, teams) } };
   }
   if (policy.approval.otherwise === "deny") {
     return {
-      decided: { action: "deny", rule: OTHERWISE_RULE, reason: policy.approval.otherwiseReason ?? "No approval rule of this organization matches this request." },
+      decided: { action: "deny", decidedBy: byBuiltin("otherwise"), reason: policy.approval.otherwiseReason ?? "No approval rule of this organization matches this request." },
     };
   }
-  return { decided: { action: "leave", rule: OTHERWISE_RULE, reason: "No rule matches; an organization owner decides." } };
+  return { decided: { action: "leave", decidedBy: byBuiltin("otherwise"), reason: "No rule matches; an organization owner decides." } };
 }
 
 /**
@@ -340,7 +324,8 @@ export function globs(patterns: readonly string[]): (s: string) => boolean {
 /** A granted token found non-compliant, and why it is revoked. */
 export interface Revocation {
   readonly reason: string;
-  readonly rule: string;
+  /** Who revokes it: a deny rule of the organization, or the built-in `lifetime-limit`. */
+  readonly decidedBy: DecidedBy;
 }
 
 /**
@@ -363,6 +348,9 @@ export function evaluateGrant(
   if ("needsRepositories" in e) return e;
   // Only the lifetime limit or an explicit deny rule revokes: `otherwise: deny` is for new
   // requests, and would otherwise revoke every grant that no rule names.
-  if (e.decided.action !== "deny" || e.decided.rule === OTHERWISE_RULE) return { revoke: null };
-  return { revoke: { rule: e.decided.rule, reason: e.decided.rule === LIFETIME_RULE ? e.decided.reason : `Rule "${e.decided.rule}" would now deny it: ${e.decided.reason}` } };
+  const { action, decidedBy, reason } = e.decided;
+  if (action !== "deny") return { revoke: null };
+  if (decidedBy.kind === "rule") return { revoke: { decidedBy, reason: `Rule "${decidedBy.name}" would now deny it: ${reason}` } };
+  if (decidedBy.outcome === "lifetime-limit") return { revoke: { decidedBy, reason } };
+  return { revoke: null };
 }

@@ -99,8 +99,9 @@ export function tokenRequestTemplate(org: OrganizationConfig, ruleIndex: number)
   const teams = new Map(named.map((t) => [t, new Set(mine.has(t) ? [request.owner.toLowerCase()] : [])]));
   const decided = evaluate(request, { patPolicy: org.patPolicy, approval: org.approval }, exampleRepositories(rule), teams);
   const by = "decided" in decided ? decided.decided : undefined;
-  if (!by || by.rule !== rule.name || by.action !== "approve") {
-    return { ...template, url: undefined, shadowedBy: by ? `${by.rule} (${by.action})` : "a rule that needs repositories" };
+  if (!by || by.decidedBy.kind !== "rule" || by.decidedBy.name !== rule.name || by.action !== "approve") {
+    const who = by && (by.decidedBy.kind === "rule" ? by.decidedBy.name : by.decidedBy.outcome);
+    return { ...template, url: undefined, shadowedBy: by ? `${who} (${by.action})` : "a rule that needs repositories" };
   }
   return template;
 }

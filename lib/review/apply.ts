@@ -37,8 +37,25 @@ export interface RevocationItem extends Applied {
 /** Tries of one bulk write whose answers are lost, before its outcome is `unknown`. */
 const MAX_WRITE_ATTEMPTS = 4;
 
-/** Approves and denies in bulk: one call per (action, reason) group per 100 ids. */
-export async function applyReviews(client: GitHubClient, org: string, decisions: readonly ReviewItem[], progress: (sent: number) => void = () => {}): Promise<void> {
+/** Options of {@link applyReviews}. */
+export interface ApplyReviewsOptions {
+  /** A client acting for the organization. */
+  readonly client: GitHubClient;
+  /** The organization's login. */
+  readonly login: string;
+  /** The decisions; `leave` ones are skipped. Each one sent gets its `outcome` set. */
+  readonly decisions: readonly ReviewItem[];
+  /** Gets the count sent after each call. @default none */
+  readonly progress?: (sent: number) => void;
+}
+
+/**
+ * Approves and denies in bulk: one call per (action, reason) group per 100 ids. Sets each
+ * decision's `outcome` as it goes; throws on the first write that fails, the outcomes then
+ * saying what is known.
+ */
+export async function applyReviews(options: ApplyReviewsOptions): Promise<void> {
+  const { client, login, decisions, progress = () => {} } = options;
   const groups = new Map<string, ReviewItem[]>();
   for (const d of decisions) {
     if (d.action === "leave") continue;
@@ -50,18 +67,31 @@ export async function applyReviews(client: GitHubClient, org: string, decisions:
     const { action, reason } = group[0];
     for (let i = 0; i < group.length; i += PAGE) {
       const batch = group.slice(i, i + PAGE);
-      await writeOnce(batch, (ids) => client.request("POST /orgs/{org}/personal-access-token-requests", { org, pat_request_ids: ids, action: action as "approve" | "deny", reason, request: { retries: 0 } }), () => openIds(client, org, "GET /orgs/{org}/personal-access-token-requests"), (d) => d.requestId);
+      await writeOnce(batch, (ids) => client.request("POST /orgs/{org}/personal-access-token-requests", { org: login, pat_request_ids: ids, action: action as "approve" | "deny", reason, request: { retries: 0 } }), () => openIds(client, login, "GET /orgs/{org}/personal-access-token-requests"), (d) => d.requestId);
       done += batch.length;
       progress(done);
     }
   }
 }
 
-/** Revokes granted tokens in bulk, 100 ids a call, with the same fault handling. */
-export async function applyRevocations(client: GitHubClient, org: string, revocations: readonly RevocationItem[], progress: (sent: number) => void = () => {}): Promise<void> {
+/** Options of {@link applyRevocations}. */
+export interface ApplyRevocationsOptions {
+  /** A client acting for the organization. */
+  readonly client: GitHubClient;
+  /** The organization's login. */
+  readonly login: string;
+  /** The granted tokens to revoke. Each one sent gets its `outcome` set. */
+  readonly revocations: readonly RevocationItem[];
+  /** Gets the count sent after each call. @default none */
+  readonly progress?: (sent: number) => void;
+}
+
+/** Revokes granted tokens in bulk, 100 ids a call, with the same fault handling as {@link applyReviews}. */
+export async function applyRevocations(options: ApplyRevocationsOptions): Promise<void> {
+  const { client, login, revocations, progress = () => {} } = options;
   for (let i = 0; i < revocations.length; i += PAGE) {
     const batch = revocations.slice(i, i + PAGE);
-    await writeOnce(batch, (ids) => client.request("POST /orgs/{org}/personal-access-tokens", { org, action: "revoke", pat_ids: ids, request: { retries: 0 } }), () => openIds(client, org, "GET /orgs/{org}/personal-access-tokens"), (r) => r.tokenId);
+    await writeOnce(batch, (ids) => client.request("POST /orgs/{org}/personal-access-tokens", { org: login, action: "revoke", pat_ids: ids, request: { retries: 0 } }), () => openIds(client, login, "GET /orgs/{org}/personal-access-tokens"), (r) => r.tokenId);
     progress(i + batch.length);
   }
 }
@@ -113,6 +143,7 @@ async function writeOnce<T extends { outcome?: Outcome; outcomeReason?: string }
   }
 }
 
+/** Sets the same outcome and reason on every item, for example `not-sent` when a run stopped first. */
 export function markOutcome(items: { outcome?: Outcome; outcomeReason?: string }[], outcome: Outcome, reason: string): void {
   for (const t of items) {
     t.outcome = outcome;
@@ -125,11 +156,8 @@ function describeFailure(e: unknown): string {
 }
 
 /** The ids still open in a listing: pending requests, or granted tokens. */
-async function openIds(client: GitHubClient, org: string, route: "GET /orgs/{org}/personal-access-token-requests" | "GET /orgs/{org}/personal-access-tokens"): Promise<Set<number>> {
+async function openIds(client: GitHubClient, login: string, route: "GET /orgs/{org}/personal-access-token-requests" | "GET /orgs/{org}/personal-access-tokens"): Promise<Set<number>> {
   const ids = new Set<number>();
-  for await (const page of client.paginate.iterator(route, { org, per_page: PAGE })) for (const item of page.data) ids.add(item.id);
+  for await (const page of client.paginate.iterator(route, { org: login, per_page: PAGE })) for (const item of page.data) ids.add(item.id);
   return ids;
 }
-
-
-

@@ -5,6 +5,7 @@
  * them; each team either config names is read once. Read-only: nothing is decided on GitHub.
  */
 import { evaluate, evaluateGrant, type ApprovalPolicy, type Evaluation, type ReviewAction, type TokenAccess } from "../approval/evaluate";
+import { byBuiltin, type DecidedBy } from "../approval/outcomes";
 import type { OrganizationConfig } from "../config/schema";
 import type { GitHubClient } from "../github/client";
 import { GONE, listAccess, repositoryNames } from "./listing";
@@ -17,8 +18,8 @@ export interface ChangedRequest {
   readonly tokenName: string;
   readonly from: ReviewAction;
   readonly to: ReviewAction;
-  /** The head config's deciding rule. */
-  readonly rule: string;
+  /** Who decides under the head config: a rule, or a built-in outcome. */
+  readonly decidedBy: DecidedBy;
   /** Whether the request asks for write or admin anywhere. */
   readonly asksWrite: boolean;
 }
@@ -28,7 +29,8 @@ export interface NewRevocation {
   readonly tokenId: number;
   readonly owner: string;
   readonly tokenName: string;
-  readonly rule: string;
+  /** Who revokes it under the head config: a deny rule, or the built-in `lifetime-limit`. */
+  readonly decidedBy: DecidedBy;
 }
 
 /** The impact on one organization. */
@@ -99,7 +101,7 @@ export async function liveImpact(client: GitHubClient, base: OrganizationConfig 
       if (from === to) continue;
       const key = `${from} → ${to}`;
       transitions[key] = (transitions[key] ?? 0) + 1;
-      changed.push({ requestId: access.id, owner: access.owner, tokenName: access.tokenName, from, to, rule: decidedHead?.rule ?? "otherwise", asksWrite: asksWrite(access) });
+      changed.push({ requestId: access.id, owner: access.owner, tokenName: access.tokenName, from, to, decidedBy: decidedHead?.decidedBy ?? byBuiltin("otherwise"), asksWrite: asksWrite(access) });
     }
   }
 
@@ -115,7 +117,7 @@ export async function liveImpact(client: GitHubClient, base: OrganizationConfig 
         }
         const revokedBefore = Boolean(base?.approval.revokeNonCompliant && r[0] && "revoke" in r[0] && r[0].revoke);
         const now = "revoke" in r[1] ? r[1].revoke : null;
-        if (now && !revokedBefore) newlyRevoked.push({ tokenId: access.id, owner: access.owner, tokenName: access.tokenName, rule: now.rule });
+        if (now && !revokedBefore) newlyRevoked.push({ tokenId: access.id, owner: access.owner, tokenName: access.tokenName, decidedBy: now.decidedBy });
       }
     }
   }

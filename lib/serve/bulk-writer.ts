@@ -4,10 +4,10 @@
  * bulk call per (action, reason) per 100 ids, spaced as its write limits ask. The write itself
  * is the review engine's fault-safe `applyReviews`.
  */
-import type { DecisionRecord } from "../review/decide";
+import type { RequestDecision } from "../review/decide";
 
 interface Waiting {
-  readonly decisions: readonly DecisionRecord[];
+  readonly decisions: readonly RequestDecision[];
   readonly resolve: () => void;
   readonly reject: (e: unknown) => void;
 }
@@ -19,13 +19,13 @@ export class BulkWriter {
   private scheduled = false;
 
   /** @param write applies decisions (sets each one's `outcome`), for example `applyReviews`. */
-  constructor(private readonly write: (decisions: DecisionRecord[]) => Promise<void>) {}
+  constructor(private readonly write: (decisions: RequestDecision[]) => Promise<void>) {}
 
   /**
    * Applies `decisions` with whatever else is waiting; resolves when they were sent, rejects with
    * the write's failure (each decision's `outcome` then says what is known).
    */
-  add(decisions: readonly DecisionRecord[]): Promise<void> {
+  add(decisions: readonly RequestDecision[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ decisions, resolve, reject });
       this.next();

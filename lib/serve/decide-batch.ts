@@ -9,7 +9,7 @@
 import type { ApprovalPolicy } from "../approval/evaluate";
 import type { OrganizationConfig } from "../config/schema";
 import type { GitHubClient } from "../github/client";
-import { decidePending, type DecisionRecord } from "../review/decide";
+import { decidePending, type RequestDecision } from "../review/decide";
 import { pendingRequestsOfTokens, type ListedAccess } from "../review/listing";
 
 /** The organization's own App installation, as its credentials reach it. */
@@ -36,7 +36,7 @@ export interface QueuedRequest {
 
 /** What became of one delivered request. */
 export type BatchOutcome =
-  | { readonly queued: QueuedRequest; readonly decision: DecisionRecord }
+  | { readonly queued: QueuedRequest; readonly decision: RequestDecision }
   | { readonly queued: QueuedRequest; readonly skipped: "not-pending" | "other-installation" };
 
 /**
@@ -53,8 +53,9 @@ export async function decideBatch(session: OrganizationSession, org: Organizatio
   if (!trusted.length) return outcomes;
   const wanted = new Map(trusted.map((q) => [q.requestId, q]));
   const policy: ApprovalPolicy = { patPolicy: org.patPolicy, approval: org.approval };
-  const decisions: DecisionRecord[] = [];
-  await decidePending(session.client, org.login, policy, decisions, undefined, undefined /* team members read per batch */, onlyRequests(pendingRequestsOfTokens(session.client, org.login, trusted.map((q) => q.tokenId)), wanted));
+  const pages = onlyRequests(pendingRequestsOfTokens(session.client, org.login, trusted.map((q) => q.tokenId)), wanted);
+  // Team members are read once per batch (no `teams` passed).
+  const decisions = await decidePending({ client: session.client, login: org.login, policy, pages });
   const byId = new Map(decisions.map((d) => [d.requestId, d]));
   for (const q of trusted) {
     const decision = byId.get(q.requestId);

@@ -1,7 +1,11 @@
 /** The structured log of `serve`: one JSON object per event. */
+import type { DecidedBy } from "../approval/outcomes";
+
+/** A value of a log line: a scalar, or who decided (`{ kind, name }` or `{ kind, outcome }`). */
+export type LogValue = string | number | boolean | null | undefined | DecidedBy;
 
 /** One structured log line: never a token, key, signature or secret. */
-export type LogLine = Record<string, string | number | boolean | null | undefined> & { readonly event: string };
+export type LogLine = Record<string, LogValue> & { readonly event: string };
 
 /** A header or payload value fit for a log line: short, printable ASCII. */
 export function safe(v: string): string {

@@ -20,10 +20,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { OrganizationConfig } from "../config/schema";
-import type { GitHubClient } from "../github/client";
 import { describeGitHubError, isGitHubError } from "../github/errors";
-import { applyReviews, applyRevocations } from "../review/apply";
-import { checkGrants, decidePending, type DecisionRecord, type RevocationRecord, type UnreadableGrant } from "../review/decide";
+import { applyReviews } from "../review/apply";
+import { runReview, type ReviewRun } from "../review/run";
 import { BulkWriter } from "./bulk-writer";
 import { decideBatch, type BatchOutcome, type OrganizationSession, type QueuedRequest } from "./decide-batch";
 import { readDelivery } from "./delivery";
@@ -365,7 +364,7 @@ export class WebhookServer {
     let failure: string | undefined;
     if (this.options.apply && decided.some((d) => d.action !== "leave")) {
       let writer = this.writers.get(org.login);
-      if (!writer) this.writers.set(org.login, (writer = new BulkWriter((ds) => applyReviews(session.client, org.login, ds))));
+      if (!writer) this.writers.set(org.login, (writer = new BulkWriter((decisions) => applyReviews({ client: session.client, login: org.login, decisions }))));
       // Batches being read now join this write: one bulk call rather than one each.
       await Promise.allSettled([...reading]);
       await writer.add(decided).catch((e) => (failure = isGitHubError(e) ? describeGitHubError(e) : (e as Error).message));
@@ -382,7 +381,7 @@ export class WebhookServer {
       const outcome = d.outcome === "already-decided" ? d.outcome : d.action === "leave" ? "left" : this.options.apply ? (d.outcome ?? "failed") : "dry-run";
       // What may not have been written can be received again.
       if (outcome === "failed" || outcome === "unknown" || outcome === "not-sent") this.forget(org, q);
-      this.log({ event: "decision", delivery: q.delivery, org: org.login, request: d.requestId, action: d.action, rule: d.rule, outcome, reason: outcome === "failed" || outcome === "unknown" ? (d.outcomeReason ?? failure) : undefined, ms: Date.now() - q.receivedAt });
+      this.log({ event: "decision", delivery: q.delivery, org: org.login, request: d.requestId, action: d.action, decidedBy: d.decidedBy, outcome, reason: outcome === "failed" || outcome === "unknown" ? (d.outcomeReason ?? failure) : undefined, ms: Date.now() - q.receivedAt });
     }
   }
 
@@ -403,36 +402,36 @@ export class WebhookServer {
     return { status: status === "ok" ? 200 : 503, body: { status, organizations } };
   }
 
-  /** Revokes an organization's unused granted tokens (a dry run without `apply`); one log line. */
-  private async revokeUnused(client: GitHubClient, org: OrganizationConfig): Promise<void> {
-    const started = Date.now();
-    const found: { revocations: RevocationRecord[]; unreadableGrants: UnreadableGrant[] } = { revocations: [], unreadableGrants: [] };
-    await checkGrants(client, org.login, { patPolicy: org.patPolicy, approval: org.approval }, found, undefined, { nonCompliant: false, unusedAfterDays: org.approval.revokeUnusedAfterDays });
-    if (this.options.apply) await applyRevocations(client, org.login, found.revocations);
-    const revoked = found.revocations.filter((r) => r.outcome === "applied").length;
-    this.log({ event: "sweep-unused", org: org.login, revoke: found.revocations.length, revoked, unreadable: found.unreadableGrants.length, apply: Boolean(this.options.apply), ms: Date.now() - started });
-  }
-
   /**
-   * Decides every organization's pending requests as `review --apply` does (a dry run without
-   * `apply`), and revokes unused tokens under `revokeUnusedAfterDays`. `revokeNonCompliant` is
-   * not applied here: it is left to `review`.
+   * Runs the review engine for every organization as `review --apply` does (a dry run without
+   * `apply`), except that of granted tokens only unused ones are revoked, under
+   * `revokeUnusedAfterDays`: `revokeNonCompliant` is left to `review`. One `sweep` line per
+   * organization, one `sweep-unused` line when it checks granted tokens, `sweep-failed` when a
+   * stage fails.
    */
   private async sweep(): Promise<void> {
     for (const org of this.orgs.values()) {
       if (this.closing) return;
       const started = Date.now();
-      const decisions: DecisionRecord[] = [];
+      let run: ReviewRun;
       try {
         const { client } = await this.options.sessionFor(org);
-        await decidePending(client, org.login, { patPolicy: org.patPolicy, approval: org.approval }, decisions);
-        if (this.options.apply) await applyReviews(client, org.login, decisions);
-        const n = (a: string) => decisions.filter((d) => d.action === a).length;
-        this.log({ event: "sweep", org: org.login, pending: decisions.length, approve: n("approve"), deny: n("deny"), leave: n("leave"), applied: decisions.filter((d) => d.outcome === "applied").length, ms: Date.now() - started });
-        if (org.approval.revokeUnusedAfterDays !== undefined) await this.revokeUnused(client, org);
+        run = await runReview({ client, org, apply: this.options.apply, grants: "unused" });
       } catch (e) {
         this.log({ event: "sweep-failed", org: org.login, reason: isGitHubError(e) ? describeGitHubError(e) : (e as Error).message });
+        continue;
       }
+      const stage = run.failure?.stage;
+      const { decisions, revocations } = run;
+      if (stage !== "decide" && stage !== "apply-reviews") {
+        const n = (a: string) => decisions.filter((d) => d.action === a).length;
+        this.log({ event: "sweep", org: org.login, pending: decisions.length, approve: n("approve"), deny: n("deny"), leave: n("leave"), applied: decisions.filter((d) => d.outcome === "applied").length, ms: Date.now() - started });
+      }
+      if (run.grantsChecked && !run.failure) {
+        const revoked = revocations.filter((r) => r.outcome === "applied").length;
+        this.log({ event: "sweep-unused", org: org.login, revoke: revocations.length, revoked, unreadable: run.unreadableGrants.length, apply: Boolean(this.options.apply), ms: Date.now() - started });
+      }
+      if (run.failure) this.log({ event: "sweep-failed", org: org.login, reason: run.failure.message });
     }
   }
 }

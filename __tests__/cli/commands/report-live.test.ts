@@ -49,10 +49,10 @@ describe("report --base --live", () => {
     expect(out).toContain("4 pending requests read: 3 change outcome (2 leave → approve, 1 leave → deny). 2 granted tokens read: 1 would newly be revoked.");
     const rows = out.split("\n").filter((l) => /^\| \d{4,} \|/.test(l));
     expect(rows).toEqual([
-      `| ${write.id} | release-bot | ship | leave → **approve** (write) | release writers |`,
-      `| ${read.id} | someone | triage | leave → **approve** | read-only |`,
-      `| ${admin.id} | admin-wannabe | org | leave → **deny** | no admin |`,
-      `| ${adminGrant} | old-admin | legacy | no admin |`,
+      `| ${write.id} | release-bot | ship | leave → **approve** (write) | rule "release writers" |`,
+      `| ${read.id} | someone | triage | leave → **approve** | rule "read-only" |`,
+      `| ${admin.id} | admin-wannabe | org | leave → **deny** | rule "no admin" |`,
+      `| ${adminGrant} | old-admin | legacy | rule "no admin" |`,
     ]);
     expect(out).not.toContain(`| ${same.id} |`);
     // AND it read one listing of each kind, repositories only where a rule needed them, and wrote nothing

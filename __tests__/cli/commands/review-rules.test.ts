@@ -6,6 +6,7 @@ import { run } from "../../../cli";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
 import { addRequest, installApp, type InstalledApp } from "../../../test-support/fixtures";
 import { captureIO } from "../../helpers/io";
+import { byBuiltin } from "../../../lib/approval/outcomes";
 
 const REVIEW = "POST /orgs/{org}/personal-access-token-requests";
 const MEMBERS = "GET /orgs/{org}/teams/{team_slug}/members";
@@ -88,7 +89,7 @@ describe("review with rules checked at load (end to end against the stand-in)", 
     // THEN nothing is sent; the request is left, naming the two spellings
     expect(standIn.callsOf(REVIEW)).toEqual([]);
     expect(JSON.parse(io.out()).decisions).toEqual([
-      expect.objectContaining({ requestId: both.id, action: "leave", rule: "not-understood", reason: expect.stringMatching(/administration is listed twice \(administration and organization_administration\)/) }),
+      expect.objectContaining({ requestId: both.id, action: "leave", decidedBy: byBuiltin("not-understood"), reason: expect.stringMatching(/administration is listed twice \(administration and organization_administration\)/) }),
     ]);
     expect(app.org.requests.size).toBe(1);
   });
@@ -110,7 +111,7 @@ describe("review with rules checked at load (end to end against the stand-in)", 
       { pat_request_ids: [prodOnly.id], action: "deny", reason: "No writes to production." },
       { pat_request_ids: [sandbox.id], action: "approve", reason: "Writes to selected repositories." },
     ]);
-    expect(JSON.parse(io.out()).decisions).toContainEqual(expect.objectContaining({ requestId: mixed.id, action: "leave", rule: "deny-rule-partly-matches" }));
+    expect(JSON.parse(io.out()).decisions).toContainEqual(expect.objectContaining({ requestId: mixed.id, action: "leave", decidedBy: byBuiltin("deny-rule-partly-matches") }));
     expect(app.org.requests.has(mixed.id)).toBe(true);
   });
 
@@ -147,7 +148,7 @@ describe("review with rules checked at load (end to end against the stand-in)", 
     expect(await run(["review", "--org", "acme-corp", "--config", config, "--apply", "--json"], io)).toBe(0);
     expect(standIn.callsOf(REVIEW)).toEqual([]);
     expect(JSON.parse(io.out()).decisions).toEqual([
-      expect.objectContaining({ owner: "mona", action: "leave", rule: "team-membership-unreadable", reason: 'Rule "release engineers" matches by membership of team release-engineering, which could not be read; an organization owner decides.' }),
+      expect.objectContaining({ owner: "mona", action: "leave", decidedBy: byBuiltin("team-membership-unreadable"), reason: 'Rule "release engineers" matches by membership of team release-engineering, which could not be read; an organization owner decides.' }),
     ]);
   });
 });

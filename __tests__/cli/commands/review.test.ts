@@ -9,6 +9,7 @@ import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
 import { addGrant, addRequest, installApp, type InstalledApp } from "../../../test-support/fixtures";
 import { captureIO } from "../../helpers/io";
 import { keyBodyLines } from "../../helpers/keys";
+import { byBuiltin, byRule } from "../../../lib/approval/outcomes";
 
 const REVIEW = "POST /orgs/{org}/personal-access-token-requests";
 const LIST = "GET /orgs/{org}/personal-access-token-requests";
@@ -76,16 +77,25 @@ describe("review", () => {
     const report = await review({ org: "acme-corp", config, json: true }, io);
     expect(report.applied).toBe(false);
     expect(report.decisions).toEqual([
-      { requestId: a.id, owner: "reader", tokenName: "docs", action: "approve", rule: "read-only", reason: "Read-only is fine." },
-      { requestId: b.id, owner: "admin-wannabe", tokenName: "org", action: "deny", rule: "no-admin", reason: "No administration." },
-      { requestId: c.id, owner: "releaser", tokenName: "rel", action: "approve", rule: "release", reason: "Release repos." },
-      { requestId: d.id, owner: "someone", tokenName: "wide", action: "leave", rule: "otherwise", reason: "No rule matches; an organization owner decides." },
-      { requestId: e.id, owner: "forever", tokenName: "eternal", action: "deny", rule: "lifetime-limit", reason: "The token never expires; this organization allows tokens of at most 90 days." },
+      { requestId: a.id, owner: "reader", tokenName: "docs", action: "approve", decidedBy: byRule("read-only"), reason: "Read-only is fine." },
+      { requestId: b.id, owner: "admin-wannabe", tokenName: "org", action: "deny", decidedBy: byRule("no-admin"), reason: "No administration." },
+      { requestId: c.id, owner: "releaser", tokenName: "rel", action: "approve", decidedBy: byRule("release"), reason: "Release repos." },
+      { requestId: d.id, owner: "someone", tokenName: "wide", action: "leave", decidedBy: byBuiltin("otherwise"), reason: "No rule matches; an organization owner decides." },
+      { requestId: e.id, owner: "forever", tokenName: "eternal", action: "deny", decidedBy: byBuiltin("lifetime-limit"), reason: "The token never expires; this organization allows tokens of at most 90 days." },
     ]);
     expect(standIn.calls.filter((c) => c.method !== "GET")).toEqual([]);
     expect(app.org.requests.size).toBe(5);
     // --json prints exactly the report
     expect(JSON.parse(io.out())).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+
+  test("the table's RULE column tells a rule from a built-in outcome", async () => {
+    seed();
+    const io = captureIO(env());
+    await review({ org: "acme-corp", config, wide: true }, io);
+    expect(io.out()).toMatch(/\breader +docs +approve +rule "read-only" +Read-only is fine\./);
+    expect(io.out()).toMatch(/\bsomeone +wide +leave +\(otherwise\) +No rule matches/);
+    expect(io.out()).toMatch(/\bforever +eternal +deny +\(lifetime-limit\) +The token never expires/);
   });
 
   test("denies a request over its enterprise's maximum lifetime when the organization declares none", async () => {
@@ -99,9 +109,9 @@ describe("review", () => {
     // WHEN review decides
     const report = await review({ org: "acme-corp", config: file }, captureIO(env()));
     // THEN the enterprise's 60 days are the limit: the read-only rule approves one, the limit denies the other
-    expect(report.decisions.map((d) => [d.requestId, d.action, d.rule])).toEqual([
-      [within.id, "approve", "read-only"],
-      [over.id, "deny", "lifetime-limit"],
+    expect(report.decisions.map((d) => [d.requestId, d.action, d.decidedBy])).toEqual([
+      [within.id, "approve", byRule("read-only")],
+      [over.id, "deny", byBuiltin("lifetime-limit")],
     ]);
   });
 
@@ -300,7 +310,7 @@ describe("review", () => {
     await review({ org: "acme-corp", config }, captureIO({ ...env(), GITHUB_STEP_SUMMARY: summary }));
     const md = readFileSync(summary, "utf8");
     expect(md).toContain("## Token requests in acme-corp (dry run)");
-    expect(md).toContain("| pipe \\| and \\`tick\\` | approve | read-only |");
+    expect(md).toContain('| pipe \\| and \\`tick\\` | approve | rule "read-only" |');
   });
   test("--wide shows whole reasons; the default table cuts them", async () => {
     const long = `Read-only access to the documentation repositories is approved automatically for thirty days at most.`;
@@ -332,7 +342,7 @@ describe("review", () => {
       // THEN only the readable one was approved; the others are still pending, left to an owner
       expect(app.org.reviews.flatMap((r) => r.ids)).toEqual([ok.id]);
       for (const r of odd) expect(app.org.requests.has(r.id)).toBe(true);
-      const left = report.decisions.filter((d) => d.rule === "not-understood");
+      const left = report.decisions.filter((d) => d.decidedBy.kind === "builtin" && d.decidedBy.outcome === "not-understood");
       expect(left.map((d) => d.requestId)).toEqual(odd.map((r) => r.id));
       expect(left.every((d) => d.action === "leave")).toBe(true);
       expect(left.map((d) => d.reason)).toEqual([
@@ -352,7 +362,7 @@ describe("review", () => {
       };
       const io = captureIO(env());
       const report = await review({ org: "acme-corp", config, apply: true }, io);
-      expect(report.decisions.find((d) => d.requestId === gone.id)).toMatchObject({ rule: "gone", outcome: "already-decided" });
+      expect(report.decisions.find((d) => d.requestId === gone.id)).toMatchObject({ decidedBy: byBuiltin("gone"), outcome: "already-decided" });
       expect(report.decisions.find((d) => d.requestId === a.id)!.outcome).toBe("applied");
       expect(io.out()).toMatch(/\d+ applied, 1 already decided\.\n$/);
     });

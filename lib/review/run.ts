@@ -1,0 +1,126 @@
+/**
+ * One review run of one organization, the engine behind `review` and `serve`'s sweep: list and
+ * decide its pending requests, check its granted tokens, then (with `apply`) write the decisions
+ * and revocations in bulk. Everything is returned, a failure included (the stage it stopped in
+ * and the error), so that what was decided before it is never lost; with `apply`, what the run
+ * did not send is marked `not-sent`. GitHub's client is injected.
+ */
+import type { ApprovalPolicy } from "../approval/evaluate";
+import type { OrganizationConfig } from "../config/schema";
+import type { GitHubClient } from "../github/client";
+import { describeGitHubError, isGitHubError, type GitHubErrorContext } from "../github/errors";
+import { applyReviews, applyRevocations, markOutcome } from "./apply";
+import { checkGrantPages, decidePages, type RequestDecision, type TokenRevocation, type UnreadableGrant } from "./decide";
+import { TeamMembers } from "./teams";
+
+/** The stages of a run, in order. */
+export type ReviewStage = "decide" | "check-grants" | "apply-reviews" | "apply-revocations";
+
+/** How far a stage has got: requests decided, tokens checked, reviews or revocations sent. */
+export interface ReviewProgress {
+  /** The stage under way. */
+  readonly stage: ReviewStage;
+  /** Items done in that stage so far. */
+  readonly count: number;
+}
+
+/** Options of {@link runReview}. */
+export interface ReviewRunOptions {
+  /** A client acting for the organization. */
+  readonly client: GitHubClient;
+  /** The organization's config entry, its effective policy included. */
+  readonly org: OrganizationConfig;
+  /** Write the decisions and revocations; otherwise only decide. @default false */
+  readonly apply?: boolean;
+  /**
+   * Which checks of granted tokens the run makes: `all` (`revokeNonCompliant` and
+   * `revokeUnusedAfterDays`, as `review` does) or `unused` (`revokeUnusedAfterDays` only, as
+   * `serve`'s sweep does: `revokeNonCompliant` is left to `review`). @default "all"
+   */
+  readonly grants?: "all" | "unused";
+  /** Called as each stage advances. @default none */
+  readonly progress?: (progress: ReviewProgress) => void;
+  /** The members of the teams the rules name, read once per run. @default a reader for this run */
+  readonly teams?: TeamMembers;
+  /** The present, in milliseconds, for revocations for non-use. @default Date.now() */
+  readonly now?: number;
+  /** Named in the description of a GitHub failure (the App id, the API root's variable). @default none */
+  readonly errorContext?: GitHubErrorContext;
+}
+
+/** Where and why a run stopped. */
+export interface ReviewFailure {
+  /** The stage that failed: in `decide` or `check-grants`, nothing was written. */
+  readonly stage: ReviewStage;
+  /** The error as thrown. */
+  readonly error: unknown;
+  /** What went wrong, for a person (GitHub's answer, likely cause and fix). */
+  readonly message: string;
+}
+
+/** Everything a run did, in the order it did it. */
+export interface ReviewRun {
+  /** The organization's login. */
+  readonly login: string;
+  /** Whether the run was asked to write. */
+  readonly applied: boolean;
+  /** Every request decided, with its outcome when applied. */
+  readonly decisions: RequestDecision[];
+  /** Every granted token to revoke, with its outcome when applied. */
+  readonly revocations: TokenRevocation[];
+  /** Granted tokens left to an owner because they could not be read. */
+  readonly unreadableGrants: UnreadableGrant[];
+  /** Whether granted tokens were checked at all (the policy asks for a check the run makes). */
+  readonly grantsChecked: boolean;
+  /** Why the run stopped early, when it did. */
+  readonly failure?: ReviewFailure;
+}
+
+/** Runs one review of one organization; never throws for GitHub's failures (see {@link ReviewRun.failure}). */
+export async function runReview(options: ReviewRunOptions): Promise<ReviewRun> {
+  const { client, org, progress = () => {} } = options;
+  const login = org.login;
+  const policy: ApprovalPolicy = { patPolicy: org.patPolicy, approval: org.approval };
+  const nonCompliant = (options.grants ?? "all") === "all" && org.approval.revokeNonCompliant;
+  const unusedAfterDays = org.approval.revokeUnusedAfterDays;
+  const grantsChecked = nonCompliant || unusedAfterDays !== undefined;
+  // Team members are read once per run, for requests and grants alike.
+  const teams = options.teams ?? new TeamMembers(client, login);
+  const run = { login, applied: Boolean(options.apply), decisions: [] as RequestDecision[], revocations: [] as TokenRevocation[], unreadableGrants: [] as UnreadableGrant[], grantsChecked };
+
+  let stage: ReviewStage = "decide";
+  try {
+    for await (const page of decidePages({ client, login, policy, teams })) {
+      run.decisions.push(...page);
+      progress({ stage, count: run.decisions.length });
+    }
+    if (grantsChecked) {
+      stage = "check-grants";
+      let checked = 0;
+      for await (const page of checkGrantPages({ client, login, policy, nonCompliant, unusedAfterDays, now: options.now, teams })) {
+        run.revocations.push(...page.revocations);
+        run.unreadableGrants.push(...page.unreadableGrants);
+        checked += page.checked;
+        progress({ stage, count: checked });
+      }
+    }
+    if (options.apply) {
+      stage = "apply-reviews";
+      await applyReviews({ client, login, decisions: run.decisions, progress: (count) => progress({ stage, count }) });
+      stage = "apply-revocations";
+      await applyRevocations({ client, login, revocations: run.revocations, progress: (count) => progress({ stage, count }) });
+    }
+    return run;
+  } catch (error) {
+    const message = describeFailure(error, options.errorContext);
+    if (options.apply) {
+      const unsent = [...run.decisions.filter((d) => d.action !== "leave"), ...run.revocations].filter((x) => !x.outcome);
+      markOutcome(unsent, "not-sent", `the run stopped first: ${message}`);
+    }
+    return { ...run, failure: { stage, error, message } };
+  }
+}
+
+function describeFailure(e: unknown, ctx: GitHubErrorContext = {}): string {
+  return isGitHubError(e) ? describeGitHubError(e, ctx) : `${(e as Error).message ?? String(e)}`;
+}
