@@ -83,6 +83,13 @@ export interface GitHubClientOptions {
    * @default - every permission of the installation
    */
   readonly permissions?: Readonly<Record<string, "read" | "write">>;
+  /**
+   * With App credentials and an installation: the strategy of the installation client. An
+   * `AppSession` (app-session.ts) passes one that returns the same `@octokit/auth-app` instance every
+   * time, so every client of the session shares its cached installation token.
+   * @default a new `createAppAuth` per client
+   */
+  readonly authStrategy?: typeof createAppAuth;
 }
 
 /**
@@ -142,7 +149,7 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     const { data } = await asApp.request("POST /app/installations/{installation_id}/access_tokens", { installation_id: installationId, permissions: options.permissions as never });
     return make(data.token);
   }
-  return make({ appId, privateKey, installationId }, createAppAuth);
+  return make({ appId, privateKey, installationId }, options.authStrategy ?? createAppAuth);
 }
 
 /** Where a command's credentials come from. */
