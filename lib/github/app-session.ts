@@ -30,7 +30,7 @@ export interface AppSessionOptions {
   /** The organization the App acts for: its login, and the App its config declares. */
   readonly org: OrganizationConfig;
   /** How to build the session's clients (API root, warnings, retries, timings). */
-  readonly client: Omit<GitHubClientOptions, "auth" | "asApp" | "org" | "authStrategy">;
+  readonly client: Omit<GitHubClientOptions, "auth" | "asApp" | "login" | "authStrategy">;
 }
 
 /** Installation token permissions, as GitHub takes them. */
@@ -59,7 +59,7 @@ export class AppSession {
 
   /** The client that acts as the App itself (a JWT): `/app` endpoints and installation lookups. */
   public asApp(): Promise<GitHubClient> {
-    this.jwtClient ??= createGitHubClient({ ...this.options.client, auth: this.options.auth, org: this.login, asApp: true });
+    this.jwtClient ??= createGitHubClient({ ...this.options.client, auth: this.options.auth, login: this.login, asApp: true });
     return this.jwtClient;
   }
 
@@ -89,27 +89,29 @@ export class AppSession {
    * token carries only those.
    */
   public async installation(installationId?: number, permissions?: Permissions): Promise<GitHubClient> {
-    let id = installationId ?? this.options.auth.installationId;
-    if (id === undefined) {
-      const jwt = await this.asApp();
-      id = (await jwt.request("GET /orgs/{org}/installation", { org: this.login })).data.id;
-    }
-    const installationId_ = id;
+    const id = installationId ?? this.options.auth.installationId ?? (await this.findInstallation());
+    // The first client's request and log go to the shared instance; later clients reuse it.
     const authStrategy = ((strategyOptions: Parameters<typeof createAppAuth>[0]) => {
-      let auth = this.installationAuth.get(installationId_);
+      let auth = this.installationAuth.get(id);
       if (!auth) {
-        auth = createAppAuth({ ...strategyOptions, appId: this.appId, privateKey: this.options.auth.privateKey, installationId: installationId_ });
-        this.installationAuth.set(installationId_, auth);
+        auth = createAppAuth({ ...strategyOptions, appId: this.appId, privateKey: this.options.auth.privateKey, installationId: id });
+        this.installationAuth.set(id, auth);
       }
       return auth;
     }) as typeof createAppAuth;
     return createGitHubClient({
       ...this.options.client,
-      auth: { ...this.options.auth, installationId: installationId_ },
-      org: this.login,
+      auth: { ...this.options.auth, installationId: id },
+      login: this.login,
       ...(permissions ? { permissions } : {}),
       authStrategy,
     });
+  }
+
+  /** The organization's installation of the App, as the App itself finds it. */
+  private async findInstallation(): Promise<number> {
+    const jwt = await this.asApp();
+    return (await jwt.request("GET /orgs/{org}/installation", { org: this.login })).data.id;
   }
 }
 

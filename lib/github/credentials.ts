@@ -104,7 +104,7 @@ export async function clientFor(io: GitHubContext, org: OrganizationConfig, choi
   if (io.client && !choice.asApp) return io.client;
   const auth = choice.auth ?? authFor(io, org);
   if (auth.kind === "token") {
-    return createGitHubClient({ ...sessionClientOptions(io, org, choice), auth, org: org.login });
+    return createGitHubClient({ ...sessionClientOptions(io, org, choice), auth, login: org.login });
   }
   const session = choice.session ?? openAppSession(io, org, auth, choice);
   await session.assertDeclaredApp();

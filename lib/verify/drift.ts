@@ -1,6 +1,6 @@
 /**
- * What each of verify's checks returns: the differences it found between GitHub and the config
- * ({@link Drift}), and what it could not check and why. The checks return these; the verify
+ * What each part of verify returns: the drift it found between GitHub and the config
+ * ({@link Drift}), and what it could not read and why. Each part returns these; the verify
  * engine joins them, in order, into the organization's report.
  */
 
@@ -16,14 +16,14 @@ export interface Drift {
   readonly url: string;
 }
 
-/** What one check found: drift, and the checks that could not run with why. */
-export interface CheckFindings {
+/** What one part of verify found: drift, and what could not be checked, with why. */
+export interface VerifyFindings {
   readonly drift: readonly Drift[];
   /** Checks that could not run, and why. */
   readonly notChecked: readonly string[];
 }
 
-/** Findings of several checks, in the order given. */
-export function joinFindings(...parts: readonly Partial<CheckFindings>[]): { drift: Drift[]; notChecked: string[] } {
+/** The findings of several parts, in the order given. */
+export function joinFindings(...parts: readonly Partial<VerifyFindings>[]): { drift: Drift[]; notChecked: string[] } {
   return { drift: parts.flatMap((p) => p.drift ?? []), notChecked: parts.flatMap((p) => p.notChecked ?? []) };
 }

@@ -10,7 +10,7 @@ import type { EnterpriseConfig, OrganizationConfig } from "../config/schema";
 import { lifetimeViolation } from "../approval/evaluate";
 import type { GitHubClient } from "../github/client";
 import { enterpriseSettingsUrl, pendingRequestsUrl } from "../naming";
-import type { CheckFindings, Drift } from "./drift";
+import type { VerifyFindings, Drift } from "./drift";
 
 /** One line per enterprise setting: it cannot be read by any API, and where to look instead. */
 export function enterpriseSettingsNotReadable(enterprise: EnterpriseConfig): string[] {
@@ -41,7 +41,7 @@ export interface EnterpriseBoundsOptions {
  * organization's installation), drift where the organization's pending requests contradict the
  * enterprise's bounds.
  */
-export async function verifyEnterpriseBounds({ client, org, enterprise }: EnterpriseBoundsOptions): Promise<CheckFindings> {
+export async function verifyEnterpriseBounds({ client, org, enterprise }: EnterpriseBoundsOptions): Promise<VerifyFindings> {
   const notChecked = enterpriseSettingsNotReadable(enterprise);
   const drift: Drift[] = [];
   const p = enterprise.patPolicy;

@@ -5,7 +5,7 @@
  * Each difference is a {@link Drift} with what to do and where; what the authentication cannot
  * see is listed as not checked, never passed over in silence. The PAT policy, which no API reads,
  * is judged from evidence setting by setting (`pat-policy-evidence.ts`); a contradicted setting
- * is drift too. Each check returns its findings; this module joins them. One App session serves
+ * is drift too. Each part returns its findings; this module joins them. One App session serves
  * the run: the App's registration is read once. `verify` drives it and prints.
  */
 import { buildAppManifest } from "../registration/app-manifest";
@@ -17,9 +17,9 @@ import type { RegisteredApp } from "../github/app-session";
 import { authFor, clientFor, openAppSession, type GitHubContext } from "../github/credentials";
 import { credentialNames, pendingRequestsUrl, webRoot } from "../naming";
 import { patPolicyEvidence, type PatPolicyEvidence } from "./pat-policy-evidence";
-import { joinFindings, type CheckFindings, type Drift } from "./drift";
+import { joinFindings, type VerifyFindings, type Drift } from "./drift";
 
-export type { CheckFindings, Drift } from "./drift";
+export type { VerifyFindings, Drift } from "./drift";
 
 /** What {@link verifyOrganization} found. */
 export interface VerifyReport {
@@ -43,22 +43,22 @@ export interface VerifyOrganizationOptions {
   readonly enterprise?: EnterpriseConfig;
 }
 
-/** Runs every check the authentication allows for one organization and returns the report. */
+/** Reads everything the authentication allows for one organization and returns the report. */
 export async function verifyOrganization({ org, context: ctx, credentialsFile, enterprise }: VerifyOrganizationOptions): Promise<VerifyReport> {
   const auth = authFor(ctx, org, credentialsFile);
   const web = webRoot(org.githubUrl);
-  const parts: Partial<CheckFindings>[] = [];
+  const parts: Partial<VerifyFindings>[] = [];
 
   let client: GitHubClient | undefined = ctx.client;
   if (auth.kind === "app") {
     // As the App itself first: its registration (read once for the run), and whether it is installed at all.
     const session = openAppSession(ctx, org, auth);
     const app = await session.assertDeclaredApp();
-    const installed = await checkApp(await session.asApp(), app, org, web);
+    const installed = await appDrift(await session.asApp(), app, org, web);
     parts.push(installed);
     if (installed.installationId !== undefined) {
       client ??= await session.installation(installed.installationId);
-      parts.push(await checkInstallationRepositories(client, org, installed, web));
+      parts.push(await installationRepositoryDrift(client, org, installed, web));
     } else if (!client) {
       parts.push({ notChecked: ["secrets, variables and tokens (the App is not installed, so it has no installation token)"] });
     }
@@ -68,8 +68,8 @@ export async function verifyOrganization({ org, context: ctx, credentialsFile, e
   }
   let pendingRequests: number | undefined;
   if (client) {
-    parts.push(await checkCredentials(client, org, web));
-    const tokens = await checkTokens(client, org, web);
+    parts.push(await credentialsDrift(client, org, web));
+    const tokens = await pendingRequestDrift(client, org, web);
     parts.push(tokens);
     pendingRequests = tokens.pendingRequests;
   }
@@ -91,13 +91,13 @@ function patPolicyDrift(evidence: PatPolicyEvidence): Drift[] {
     });
 }
 
-/** What {@link checkApp} found, and the installation's id when the App is installed. */
-interface AppFindings extends CheckFindings {
+/** What {@link appDrift} found, and the installation's id when the App is installed. */
+interface AppFindings extends VerifyFindings {
   readonly installationId?: number;
 }
 
-/** Checks the App's registration and, as the App, its installation. */
-async function checkApp(asApp: GitHubClient, app: RegisteredApp, org: OrganizationConfig, web: string): Promise<AppFindings> {
+/** Drift of the App's registration and, read as the App, of its installation. */
+async function appDrift(asApp: GitHubClient, app: RegisteredApp, org: OrganizationConfig, web: string): Promise<AppFindings> {
   const manifest = buildAppManifest(org.app);
   const drift: Drift[] = [];
   const settings = `${web}/organizations/${org.login}/settings/apps/${app.slug}`;
@@ -143,7 +143,7 @@ async function checkApp(asApp: GitHubClient, app: RegisteredApp, org: Organizati
  * With selected repositories, the installation reaches exactly the configured ones; not checked
  * when the App's findings already say the selection itself differs.
  */
-async function checkInstallationRepositories(client: GitHubClient, org: OrganizationConfig, installed: AppFindings, web: string): Promise<CheckFindings> {
+async function installationRepositoryDrift(client: GitHubClient, org: OrganizationConfig, installed: AppFindings, web: string): Promise<VerifyFindings> {
   const wanted = org.app.installation.repositories;
   const instUrl = `${web}/organizations/${org.login}/settings/installations/${installed.installationId}`;
   const drift: Drift[] = [];
@@ -165,7 +165,7 @@ type SelectedRepositoriesRoute =
   | "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories";
 
 /** The App's credentials as the stack delivers them: the key secret and the id variables, with their visibility. */
-async function checkCredentials(client: GitHubClient, org: OrganizationConfig, web: string): Promise<CheckFindings> {
+async function credentialsDrift(client: GitHubClient, org: OrganizationConfig, web: string): Promise<VerifyFindings> {
   const drift: Drift[] = [];
   const notChecked: string[] = [];
   const names = credentialNames(org.credentials.prefix);
@@ -224,7 +224,7 @@ async function checkCredentials(client: GitHubClient, org: OrganizationConfig, w
  * Pending requests asking for more than the lifetime limit (granted tokens are the PAT policy
  * evidence's). Returns how many are pending, undefined when they could not be listed.
  */
-async function checkTokens(client: GitHubClient, org: OrganizationConfig, web: string): Promise<CheckFindings & { readonly pendingRequests?: number }> {
+async function pendingRequestDrift(client: GitHubClient, org: OrganizationConfig, web: string): Promise<VerifyFindings & { readonly pendingRequests?: number }> {
   const drift: Drift[] = [];
   const notChecked: string[] = [];
   const max = org.patPolicy.maxLifetimeDays;
