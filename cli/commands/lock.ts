@@ -4,8 +4,8 @@
  * commit them. Synth copies each into its stack, and the example workflows refuse to plan or
  * deploy a stack without one.
  */
-import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { DEFAULT_PLATFORMS, lockProviders, type LockResult } from "../../lib/deploy/lock";
+import { loadOrganizations } from "../context";
 import { lockedText } from "../render/lock";
 import type { CommandIO } from "../io";
 
@@ -21,8 +21,7 @@ export interface LockOptions {
 
 /** Writes each stack's provider lock file and prints what it locked. */
 export async function lock(options: LockOptions, io: CommandIO): Promise<LockResult[]> {
-  const loaded = loadConfig(configFileName(options.config, io.env));
-  const organizations = options.org ? [findOrganization(loaded, options.org)] : loaded.config.organizations;
+  const { loaded, organizations } = loadOrganizations(options, io.env);
   const platforms = options.platform?.length ? options.platform : DEFAULT_PLATFORMS;
   const results = lockProviders({ configFile: loaded.file, organizations, platforms, env: io.env });
   io.stdout.write(lockedText(results, platforms));

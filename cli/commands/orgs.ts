@@ -3,10 +3,10 @@
  * (one job per organization), and `--export-inputs`, which hands one job only its own
  * organization's Terraform inputs (`lib/deploy/export-inputs`).
  */
-import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
 import { deployTargets, type DeployTarget } from "../../lib/deploy/stack-inputs";
 import { exportInputs } from "../../lib/deploy/export-inputs";
+import { loadOrganizations } from "../context";
 import { deployTargetsText, matrixJson } from "../render/orgs";
 import type { CommandIO } from "../io";
 
@@ -32,14 +32,15 @@ export interface OrgsOptions {
 
 /** Lists the organizations, or exports one organization's inputs. */
 export async function orgs(options: OrgsOptions, io: CommandIO): Promise<DeployTarget[]> {
-  const loaded = loadConfig(configFileName(options.config, io.env));
-  if (options.exportInputs) {
-    if (!options.org) throw new UsageError("--export-inputs needs --org");
-    const [target] = deployTargets([findOrganization(loaded, options.org)]);
-    io.stdout.write(exportInputs(target, io.env));
-    return [target];
+  if (options.exportInputs && !options.org) {
+    loadOrganizations(options, io.env); // a config problem is reported first
+    throw new UsageError("--export-inputs needs --org");
   }
-  const targets = deployTargets(options.org ? [findOrganization(loaded, options.org)] : loaded.config.organizations);
+  const targets = deployTargets(loadOrganizations(options, io.env).organizations);
+  if (options.exportInputs) {
+    io.stdout.write(exportInputs(targets[0], io.env));
+    return targets;
+  }
   io.stdout.write(options.json ? matrixJson(targets) : deployTargetsText(targets));
   return targets;
 }

@@ -6,12 +6,12 @@
  */
 import { appendFileSync } from "node:fs";
 import { UsageError } from "../../lib/config/errors";
-import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import type { OrganizationConfig } from "../../lib/config/schema";
 import { liveImpact, type LiveImpact } from "../../lib/review/impact";
 import { authFor, clientFor } from "../../lib/github/credentials";
 import { flagOf, loadBase, type BaseKind, type ReportBase } from "../../lib/report/git-base";
 import { reportChanges } from "../../lib/report/changes";
+import { loadOrganizations } from "../context";
 import { reportMarkdown } from "../render/report";
 import type { CommandIO } from "../io";
 import { writeNoFollow } from "../files";
@@ -46,10 +46,9 @@ export interface ReportOptions {
 
 /** Builds the report, prints it, writes it to `--out` and `$GITHUB_STEP_SUMMARY`; returns it. */
 export async function report(options: ReportOptions, io: CommandIO): Promise<string> {
-  const loaded = loadConfig(configFileName(options.config, io.env));
+  const { loaded, organizations } = loadOrganizations(options, io.env);
   const given = (["base", "baseRef", "baseFile"] as const).filter((k) => options[k] !== undefined);
   if (given.length > 1) throw new UsageError(`${given.map(flagOf).join(" and ")} cannot go together: give one base`);
-  const organizations = options.org ? [findOrganization(loaded, options.org)] : loaded.config.organizations;
   const everyOrganization = !options.org;
   const kind: BaseKind | undefined = given[0];
   const base = kind ? loadBase({ kind, value: options[kind]!, configFile: loaded.file }) : undefined;
