@@ -46,7 +46,6 @@ export interface VerifyOrganizationOptions {
 /** Reads everything the authentication allows for one organization and returns the report. */
 export async function verifyOrganization({ org, context: ctx, credentialsFile, enterprise }: VerifyOrganizationOptions): Promise<VerifyReport> {
   const auth = authFor(ctx, org, credentialsFile);
-  const web = webRoot(org.githubUrl);
   const parts: Partial<VerifyFindings>[] = [];
 
   let client: GitHubClient | undefined = ctx.client;
@@ -54,11 +53,11 @@ export async function verifyOrganization({ org, context: ctx, credentialsFile, e
     // As the App itself first: its registration (read once for the run), and whether it is installed at all.
     const session = openAppSession(ctx, org, auth);
     const app = await session.assertDeclaredApp();
-    const installed = await appDrift(await session.asApp(), app, org, web);
+    const installed = await appDrift(await session.asApp(), app, org);
     parts.push(installed);
     if (installed.installationId !== undefined) {
       client ??= await session.installation(installed.installationId);
-      parts.push(await installationRepositoryDrift(client, org, installed, web));
+      parts.push(await installationRepositoryDrift(client, org, installed));
     } else if (!client) {
       parts.push({ notChecked: ["secrets, variables and tokens (the App is not installed, so it has no installation token)"] });
     }
@@ -68,8 +67,8 @@ export async function verifyOrganization({ org, context: ctx, credentialsFile, e
   }
   let pendingRequests: number | undefined;
   if (client) {
-    parts.push(await credentialsDrift(client, org, web));
-    const tokens = await pendingRequestDrift(client, org, web);
+    parts.push(await credentialsDrift(client, org));
+    const tokens = await pendingRequestDrift(client, org);
     parts.push(tokens);
     pendingRequests = tokens.pendingRequests;
   }
@@ -97,7 +96,8 @@ interface AppFindings extends VerifyFindings {
 }
 
 /** Drift of the App's registration and, read as the App, of its installation. */
-async function appDrift(asApp: GitHubClient, app: RegisteredApp, org: OrganizationConfig, web: string): Promise<AppFindings> {
+async function appDrift(asApp: GitHubClient, app: RegisteredApp, org: OrganizationConfig): Promise<AppFindings> {
+  const web = webRoot(org.githubUrl);
   const manifest = buildAppManifest(org.app);
   const drift: Drift[] = [];
   const settings = `${web}/organizations/${org.login}/settings/apps/${app.slug}`;
@@ -143,7 +143,8 @@ async function appDrift(asApp: GitHubClient, app: RegisteredApp, org: Organizati
  * With selected repositories, the installation reaches exactly the configured ones; not checked
  * when the App's findings already say the selection itself differs.
  */
-async function installationRepositoryDrift(client: GitHubClient, org: OrganizationConfig, installed: AppFindings, web: string): Promise<VerifyFindings> {
+async function installationRepositoryDrift(client: GitHubClient, org: OrganizationConfig, installed: AppFindings): Promise<VerifyFindings> {
+  const web = webRoot(org.githubUrl);
   const wanted = org.app.installation.repositories;
   const instUrl = `${web}/organizations/${org.login}/settings/installations/${installed.installationId}`;
   const drift: Drift[] = [];
@@ -165,7 +166,8 @@ type SelectedRepositoriesRoute =
   | "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories";
 
 /** The App's credentials as the stack delivers them: the key secret and the id variables, with their visibility. */
-async function credentialsDrift(client: GitHubClient, org: OrganizationConfig, web: string): Promise<VerifyFindings> {
+async function credentialsDrift(client: GitHubClient, org: OrganizationConfig): Promise<VerifyFindings> {
+  const web = webRoot(org.githubUrl);
   const drift: Drift[] = [];
   const notChecked: string[] = [];
   const names = credentialNames(org.credentials.prefix);
@@ -224,7 +226,8 @@ async function credentialsDrift(client: GitHubClient, org: OrganizationConfig, w
  * Pending requests asking for more than the lifetime limit (granted tokens are the PAT policy
  * evidence's). Returns how many are pending, undefined when they could not be listed.
  */
-async function pendingRequestDrift(client: GitHubClient, org: OrganizationConfig, web: string): Promise<VerifyFindings & { readonly pendingRequests?: number }> {
+async function pendingRequestDrift(client: GitHubClient, org: OrganizationConfig): Promise<VerifyFindings & { readonly pendingRequests?: number }> {
+  const web = webRoot(org.githubUrl);
   const drift: Drift[] = [];
   const notChecked: string[] = [];
   const max = org.patPolicy.maxLifetimeDays;
