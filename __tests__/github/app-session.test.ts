@@ -22,7 +22,7 @@ describe("AppSession: one App session per run and organization", () => {
     openAppSession(
       { env: { GITHUB_API_URL: standIn.url }, stderr: { write: () => true } },
       parseOrg(orgEntry({ app: { name, homepageUrl: "https://github.com/acme-corp", permissions: { contents: "read" } } })),
-      { kind: "app", appId: String(app.appId), privateKey: app.pem },
+      { auth: { kind: "app", appId: String(app.appId), privateKey: app.pem } },
     );
 
   test("reads GET /app once, however often the registration is asked for", async () => {

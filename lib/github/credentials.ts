@@ -106,14 +106,22 @@ export async function clientFor(io: GitHubContext, org: OrganizationConfig, choi
   if (auth.kind === "token") {
     return createGitHubClient({ ...sessionClientOptions(io, org, choice), auth, login: org.login });
   }
-  const session = choice.session ?? openAppSession(io, org, auth, choice);
+  const session = choice.session ?? openAppSession(io, org, { auth, maxRetries: choice.maxRetries });
   await session.assertDeclaredApp();
   return choice.asApp ? session.asApp() : session.installation(auth.installationId, choice.permissions);
 }
 
+/** How {@link openAppSession} authenticates. */
+export interface AppSessionChoice {
+  /** The App's id and private key (and installation id when known). */
+  readonly auth: AppAuth;
+  /** Retries per request. @default the client's */
+  readonly maxRetries?: number;
+}
+
 /** Opens the App session of one organization for one run (see {@link AppSession}). */
-export function openAppSession(io: GitHubContext, org: OrganizationConfig, auth: AppAuth, choice: Pick<ClientChoice, "maxRetries"> = {}): AppSession {
-  return new AppSession({ auth, org, client: sessionClientOptions(io, org, choice) });
+export function openAppSession(io: GitHubContext, org: OrganizationConfig, choice: AppSessionChoice): AppSession {
+  return new AppSession({ auth: choice.auth, org, client: sessionClientOptions(io, org, choice) });
 }
 
 function sessionClientOptions(io: GitHubContext, org: OrganizationConfig, choice: Pick<ClientChoice, "maxRetries">): AppSessionOptions["client"] {

@@ -115,7 +115,7 @@ async function waitForOwner(options: InstallAppOptions, creds: AppCredentialsFil
   const { org, context } = options;
   const auth = authFor({ ...context, env: { ...context.env, GITHUB_TOKEN: undefined } }, org, options.credentialsFile);
   if (auth.kind !== "app") throw new UsageError("install polls as the App: pass --credentials FILE from create-app, or set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
-  const session = openAppSession(context, org, auth, { maxRetries: 1 });
+  const session = openAppSession(context, org, { auth, maxRetries: 1 });
   const app = await session.assertDeclaredApp();
   const jwt = await session.asApp();
   const slug = creds?.slug ?? org.app.slug ?? (app.slug as string);

@@ -51,7 +51,7 @@ export async function verifyOrganization({ org, context: ctx, credentialsFile, e
   let client: GitHubClient | undefined = ctx.client;
   if (auth.kind === "app") {
     // As the App itself first: its registration (read once for the run), and whether it is installed at all.
-    const session = openAppSession(ctx, org, auth);
+    const session = openAppSession(ctx, org, { auth });
     const app = await session.assertDeclaredApp();
     const installed = await appDrift(await session.asApp(), app, org);
     parts.push(installed);
