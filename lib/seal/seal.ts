@@ -62,7 +62,7 @@ export interface SealResult {
 export async function sealPrivateKey(options: SealPrivateKeyOptions): Promise<SealResult> {
   const { org, context } = options;
   const target = options.target ?? "actions";
-  const problem = targetProblem(org, target, options.repository, options.environment);
+  const problem = targetProblem(org, { target, repository: options.repository, environment: options.environment });
   if (problem) throw new UsageError(problem);
   const pem = options.readPrivateKey();
   if (!pem) throw new UsageError("no key to seal: pass --credentials FILE from create-app, or set APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
@@ -70,7 +70,7 @@ export async function sealPrivateKey(options: SealPrivateKeyOptions): Promise<Se
 
   const auth: GitHubAuth = context.env.GITHUB_TOKEN ? { kind: "token", token: context.env.GITHUB_TOKEN } : authFor(context, org, options.credentialsFile);
   const client = await clientFor(context, org, { auth });
-  const { variable, what, key } = await readPublicKey(client, org, target as SealTarget, options.repository, options.environment);
+  const { variable, what, key } = await readPublicKey(client, org, { target: target as SealTarget, repository: options.repository, environment: options.environment });
 
   // The stack splits the value at its one ':' and checks the id against the same pattern.
   if (typeof key.key_id !== "string" || !new RegExp(`^${PUBLIC_KEY_ID_PATTERN}$`).test(key.key_id)) {
@@ -84,8 +84,28 @@ export async function sealPrivateKey(options: SealPrivateKeyOptions): Promise<Se
   return { variable, value: `${key.key_id}:${sealed}`, sealed, keyId: key.key_id, what };
 }
 
+/** A target as asked for: its kind and, for `environment`, the repository and environment. */
+export interface TargetRequest {
+  /** One of {@link SEAL_TARGETS}, as given. */
+  readonly target: string;
+  readonly repository?: string;
+  readonly environment?: string;
+}
+
+/** A target known to be declared. */
+interface TargetChoice extends TargetRequest {
+  readonly target: SealTarget;
+}
+
+/** A target's public key from GitHub, with the target's Terraform variable and its name in words. */
+interface TargetKey {
+  readonly variable: string;
+  readonly what: string;
+  readonly key: { readonly key_id: string; readonly key: string };
+}
+
 /** The target's Terraform variable, its name in words, and its public key from GitHub. */
-async function readPublicKey(client: GitHubClient, org: OrganizationConfig, target: SealTarget, repository?: string, environment?: string) {
+async function readPublicKey(client: GitHubClient, org: OrganizationConfig, { target, repository, environment }: TargetChoice): Promise<TargetKey> {
   const v = variableNames(org.login);
   const [variable, what, permission] =
     target === "actions"
@@ -119,7 +139,7 @@ async function readPublicKey(client: GitHubClient, org: OrganizationConfig, targ
  * target must be known, take the right flags, and be declared with the key sealed (the stack
  * declares a sealed variable only then).
  */
-export function targetProblem(org: OrganizationConfig, target: string, repository?: string, environment?: string): string | undefined {
+export function targetProblem(org: OrganizationConfig, { target, repository, environment }: TargetRequest): string | undefined {
   if (!(SEAL_TARGETS as readonly string[]).includes(target)) return `--target must be actions, dependabot or environment, got ${JSON.stringify(target)}`;
   if (target === "environment" && !(repository && environment)) return "--target environment needs --repository and --environment";
   if (target !== "environment" && (repository || environment)) return `--repository and --environment go with --target environment only; --target is ${target}`;
