@@ -61,7 +61,7 @@ export function loadBase({ kind, value, configFile }: LoadBaseOptions): ReportBa
   if (!refShaped) throw new UsageError(`${flag} ${JSON.stringify(value)}: ${kind === "base" ? "not a file, and " : ""}not a git ref (a ref has no leading '-', ':' or white space)`);
   if (repo === undefined) throw new UsageError(`${flag} ${value}: ${kind === "base" ? "no such file, and " : ""}${dirname(resolve(configFile))} is not in a git repository to read a ref from`);
   if (!isRef) throw new UsageError(`${flag} ${value}: no such ${kind === "base" ? "file or " : ""}git ref`);
-  return refBase(flag, value, repo, configFile);
+  return refBase({ flag, base: value, top: repo, configFile });
 }
 
 function fileBase(file: string): ReportBase {
@@ -96,7 +96,8 @@ function refExists(top: string, ref: string): boolean {
   }
 }
 
-function refBase(flag: string, base: string, top: string, configFile: string): ReportBase {
+/** The base at a git ref: `base` in the repository at `top`, named in errors with `flag`. */
+function refBase({ flag, base, top, configFile }: { flag: string; base: string; top: string; configFile: string }): ReportBase {
   const git = (args: string[]) => execFileSync("git", args, { cwd: top, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 2 * 1024 * 1024 });
   const inRepo = (file: string) => relative(top, resolve(file)).split("\\").join("/");
   const path = inRepo(configFile);
