@@ -3,8 +3,8 @@
  * own credentials and installation. Each organization's output is printed whole, in config
  * order; one combined summary follows; the exit code is the worst of them.
  */
-import { configFileName, loadConfig } from "../lib/config/load";
 import { UsageError } from "../lib/config/errors";
+import { loadOrganizations } from "./context";
 import { failureOf, table, worseExit, type CommandIO } from "./io";
 
 /** How one organization went. */
@@ -33,10 +33,10 @@ export async function forEachOrganization(
   header: readonly string[],
   one: (login: string, io: CommandIO) => Promise<Omit<OrganizationOutcome, "code"> & { code?: number }>,
 ): Promise<number> {
-  const loaded = loadConfig(configFileName(options.config, io.env));
+  const { organizations } = loadOrganizations({ config: options.config }, io.env);
   const concurrency = options.concurrency ?? 4;
   if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 32)) throw new UsageError(`--concurrency must be a whole number from 1 to 32, got ${options.concurrency}`);
-  const logins = loaded.config.organizations.map((o) => o.login);
+  const logins = organizations.map((o) => o.login);
   const results: { out: string; err: string; code: number; cells: readonly string[]; error?: string }[] = new Array(logins.length);
   let next = 0;
   const worker = async () => {

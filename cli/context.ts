@@ -32,3 +32,25 @@ export function loadOrganization(options: OrganizationOptions, env: NodeJS.Proce
   const org = findOrganization(loaded, options.org);
   return { loaded, org, enterprise: enterpriseOf(loaded.config, org) };
 }
+
+/** The options of a command that covers every organization of a config, or the one `--org` names. */
+export interface OrganizationsOptions {
+  /** Only this organization (case-insensitive). @default every organization */
+  readonly org?: string;
+  /** Config file. @default TOKEN_POLICY_CONFIG or token-policy.yaml */
+  readonly config?: string;
+}
+
+/** The organizations a command covers. */
+export interface OrganizationsContext {
+  /** The loaded config. */
+  readonly loaded: LoadedConfig;
+  /** The organization `--org` names, else every organization, in config order. */
+  readonly organizations: readonly OrganizationConfig[];
+}
+
+/** Loads the config and picks the organizations; an unknown `--org` is a ConfigError (exit 2) naming the known ones. */
+export function loadOrganizations(options: OrganizationsOptions, env: NodeJS.ProcessEnv): OrganizationsContext {
+  const loaded = loadConfig(configFileName(options.config, env));
+  return { loaded, organizations: options.org ? [findOrganization(loaded, options.org)] : loaded.config.organizations };
+}

@@ -19,6 +19,7 @@ import { minutes, wholeNumber } from "./options";
 import { loadWithPeers } from "./peers";
 import { forEachOrganization } from "./all-organizations";
 import { UsageError } from "../lib/config/errors";
+import type { PatPolicyEvidence } from "../lib/verify/pat-policy-evidence";
 import { PACKAGE_NAME, VERSION } from "../lib/version";
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
@@ -105,7 +106,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--evidence-out <file>", "write the PAT policy evidence per organization to this file (Markdown; JSON with --json)")
     .action(async (opts) => {
       if (opts.evidenceOut) checkEvidenceOut(opts.evidenceOut);
-      const records: NonNullable<Awaited<ReturnType<typeof verify>>["patPolicy"]>[] = [];
+      const records: PatPolicyEvidence[] = [];
       const asked: string[] = [];
       await orgOrAll("verify", opts, ["DRIFT", "NOT CHECKED"], async (login, orgIO) => {
         asked.push(login);

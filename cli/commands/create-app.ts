@@ -3,15 +3,15 @@
  * manifest flow (`lib/registration`), then prints the next steps. The owner's one click on GitHub
  * is the only manual step; the credentials land in a 0600 file, never on the screen.
  */
-import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { resolveApiUrl } from "../../lib/github/client";
-import { apiUrlFor, variableNames, webRoot } from "../../lib/naming";
+import { apiUrlFor, webRoot } from "../../lib/naming";
 import { registerApp, type CreateAppDeps, type CreateAppResult } from "../../lib/registration/manifest-flow";
 import { defaultCredentialsFile } from "../../lib/registration/credentials-file";
-import { clean } from "../../lib/text";
 import { UsageError } from "../../lib/config/errors";
 import { apiRootProblem, isLoopbackHost, privateHostProblem } from "../../lib/hosts";
 import { openBrowser } from "../browser";
+import { loadOrganization } from "../context";
+import { nextStepsText } from "../render/create-app";
 import type { CommandIO } from "../io";
 
 export { conversionMismatch, type CreateAppDeps, type CreateAppResult } from "../../lib/registration/manifest-flow";
@@ -36,8 +36,7 @@ export interface CreateAppOptions {
 
 /** Runs the flow; resolves when the credentials are written, rejects after the timeout. */
 export async function createApp(options: CreateAppOptions, io: CommandIO, deps: CreateAppDeps = {}): Promise<CreateAppResult> {
-  const loaded = loadConfig(configFileName(options.config, io.env));
-  const org = findOrganization(loaded, options.org);
+  const { loaded, org } = loadOrganization(options, io.env);
   const problems = [
     options.githubUrl !== undefined ? urlProblem("--github-url", options.githubUrl, org.allowPrivateHost) : undefined,
     options.apiUrl !== undefined ? urlProblem("--api-url", options.apiUrl, org.allowPrivateHost) : undefined,
@@ -54,7 +53,7 @@ export async function createApp(options: CreateAppOptions, io: CommandIO, deps: 
       io,
       { openBrowser, interrupted: interrupt?.signal, ...deps },
     );
-    printNextSteps(io, org.login, result, loaded.file);
+    io.stdout.write(nextStepsText(org.login, result, loaded.file));
     return result;
   } finally {
     interrupt?.dispose();
@@ -83,24 +82,3 @@ function interruptSignal(): { signal: Promise<string>; dispose: () => void } {
   for (const [name, handler] of handlers) process.on(name, handler);
   return { signal, dispose: () => handlers.forEach(([name, handler]) => process.off(name, handler)) };
 }
-
-function printNextSteps(io: CommandIO, login: string, r: CreateAppResult, configFile: string): void {
-  const v = variableNames(login);
-  io.stdout.write(
-    [
-      `Created App ${clean(r.slug)} (id ${r.appId}, client id ${clean(r.clientId)}).`,
-      `Credentials (private key, client and webhook secrets) written to ${r.credentialsFile} with mode 0600. Keep it out of git; move the key to your secret store.`,
-      "",
-      "Next (token-policy is `npm run -s cli --` in a checkout of this project):",
-      `  1. Record in ${configFile} under ${login}: app: { id: ${r.appId}, clientId: ${r.clientId}, slug: ${r.slug} }`,
-      `  2. Install it: token-policy install --org ${login} --credentials ${r.credentialsFile}   (or open ${r.installUrl})`,
-      `  3. Seal the key for Terraform: token-policy seal --org ${login} --credentials ${r.credentialsFile} --target actions`,
-      `     and set TF_VAR_${v.actionsSealed} in CI (also TF_VAR_${v.dependabotSealed} with --target dependabot when used).`,
-      ...(r.webhookSecret
-        ? [`  4. Where token-policy serve runs, set WEBHOOK_SECRET to webhook_secret from ${r.credentialsFile} (with APP_ID ${r.appId} and the private key).`]
-        : []),
-      "",
-    ].join("\n"),
-  );
-}
-

@@ -3,9 +3,8 @@
  * config alone (no network): the policy, why the organization can be missing from the token form,
  * and for each approve rule how to ask for a token it approves.
  */
-import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { memberGuideMarkdown } from "../../lib/model/guide-text";
-import { enterpriseOf } from "../../lib/config/effective-policy";
+import { loadOrganization } from "../context";
 import type { CommandIO } from "../io";
 import { writeNoFollow } from "../files";
 
@@ -19,9 +18,8 @@ export interface GuideOptions {
 
 /** Prints the guide (and writes it to `--out`); returns it. */
 export async function guide(options: GuideOptions, io: CommandIO): Promise<string> {
-  const loaded = loadConfig(configFileName(options.config, io.env));
-  const org = findOrganization(loaded, options.org);
-  const text = memberGuideMarkdown(org, enterpriseOf(loaded.config, org));
+  const { org, enterprise } = loadOrganization(options, io.env);
+  const text = memberGuideMarkdown(org, enterprise);
   io.stdout.write(text);
   if (options.out) writeNoFollow(options.out, text);
   return text;

@@ -4,9 +4,10 @@
  * commit them. Synth copies each into its stack, and the example workflows refuse to plan or
  * deploy a stack without one.
  */
-import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { DEFAULT_PLATFORMS, lockProviders, type LockResult } from "../../lib/deploy/lock";
-import { table, type CommandIO } from "../io";
+import { loadOrganizations } from "../context";
+import { lockedText } from "../render/lock";
+import type { CommandIO } from "../io";
 
 /** Options of {@link lock}. */
 export interface LockOptions {
@@ -20,17 +21,9 @@ export interface LockOptions {
 
 /** Writes each stack's provider lock file and prints what it locked. */
 export async function lock(options: LockOptions, io: CommandIO): Promise<LockResult[]> {
-  const loaded = loadConfig(configFileName(options.config, io.env));
-  const organizations = options.org ? [findOrganization(loaded, options.org)] : loaded.config.organizations;
+  const { loaded, organizations } = loadOrganizations(options, io.env);
   const platforms = options.platform?.length ? options.platform : DEFAULT_PLATFORMS;
   const results = lockProviders({ configFile: loaded.file, organizations, platforms, env: io.env });
-  io.stdout.write(
-    table(
-      ["ORGANIZATION", "LOCK FILE", "PROVIDERS"],
-      results.map((r) => [r.login, r.file, r.providers.map((p) => `${p.source} ${p.version}`).join(", ")]),
-      200,
-    ),
-  );
-  io.stdout.write(`Checksums for ${platforms.join(", ")}${results[0]?.mirror ? ` from ${results[0].mirror.replace(/^-(fs|net)-mirror=/, "")} (TF_CLI_CONFIG_FILE)` : ""}. Commit ${results.length === 1 ? "it" : "them"}: synth copies each into its stack, and plan and deploy use exactly these builds.\n`);
+  io.stdout.write(lockedText(results, platforms));
   return results;
 }

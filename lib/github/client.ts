@@ -55,8 +55,8 @@ export interface GitHubClientOptions {
   /** REST API root, e.g. https://api.github.com or https://ghes.example/api/v3. */
   readonly apiUrl: string;
   readonly auth: GitHubAuth;
-  /** The organization whose installation an App authenticates as (when no installation id). */
-  readonly org?: string;
+  /** The login of the organization whose installation an App authenticates as (when no installation id). */
+  readonly login?: string;
   /**
    * Least time between two writes. GitHub asks for a second between mutating requests to stay
    * clear of secondary rate limits.
@@ -83,6 +83,13 @@ export interface GitHubClientOptions {
    * @default - every permission of the installation
    */
   readonly permissions?: Readonly<Record<string, "read" | "write">>;
+  /**
+   * With App credentials and an installation: the strategy of the installation client. An
+   * `AppSession` (app-session.ts) passes one that returns the same `@octokit/auth-app` instance every
+   * time, so every client of the session shares its cached installation token.
+   * @default a new `createAppAuth` per client
+   */
+  readonly authStrategy?: typeof createAppAuth;
 }
 
 /**
@@ -133,8 +140,8 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
   let installationId = options.auth.installationId;
   const asApp = make({ appId, privateKey }, createAppAuth);
   if (installationId === undefined) {
-    if (!options.org) throw new Error("createGitHubClient: an App without an installation id needs the organization");
-    const { data } = await asApp.request("GET /orgs/{org}/installation", { org: options.org });
+    if (!options.login) throw new Error("createGitHubClient: an App without an installation id needs the organization's login");
+    const { data } = await asApp.request("GET /orgs/{org}/installation", { org: options.login });
     installationId = data.id;
   }
   if (options.permissions) {
@@ -142,11 +149,11 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     const { data } = await asApp.request("POST /app/installations/{installation_id}/access_tokens", { installation_id: installationId, permissions: options.permissions as never });
     return make(data.token);
   }
-  return make({ appId, privateKey, installationId }, createAppAuth);
+  return make({ appId, privateKey, installationId }, options.authStrategy ?? createAppAuth);
 }
 
-/** Where a command's credentials come from. */
-export interface CredentialSources {
+/** Where a command's authentication comes from. */
+export interface AuthenticationSources {
   readonly env: NodeJS.ProcessEnv;
   /**
    * The variable `APP_PRIVATE_KEY` was read from, for messages (an organization's own
@@ -157,12 +164,12 @@ export interface CredentialSources {
 }
 
 /**
- * Picks credentials from the environment: `GITHUB_TOKEN`, else `APP_ID` with `APP_PRIVATE_KEY`
+ * Picks the authentication from the environment: `GITHUB_TOKEN`, else `APP_ID` with `APP_PRIVATE_KEY`
  * or `APP_PRIVATE_KEY_FILE` (and `APP_INSTALLATION_ID` when set). Commands that take
  * `--credentials FILE` read that file themselves. Throws a {@link UsageError} (exit 2) naming
  * what to set; never echoes a value.
  */
-export function resolveAuth({ env, keyVariable = "APP_PRIVATE_KEY" }: CredentialSources): GitHubAuth {
+export function resolveAuth({ env, keyVariable = "APP_PRIVATE_KEY" }: AuthenticationSources): GitHubAuth {
   const installationId = env.APP_INSTALLATION_ID ? Number(env.APP_INSTALLATION_ID) : undefined;
   if (installationId !== undefined && !(Number.isInteger(installationId) && installationId > 0)) {
     throw usage("APP_INSTALLATION_ID must be the installation's numeric id");

@@ -9,6 +9,7 @@ import type { OrganizationConfig } from "../config/schema";
 import { variableStem } from "../naming";
 import { clean } from "../text";
 import { readCredentialsFile } from "./credentials-file";
+import { AppSession, type AppAuth, type AppSessionOptions } from "./app-session";
 
 /**
  * What credential resolution needs from its caller: the environment, a stream for warnings, and
@@ -33,6 +34,8 @@ export interface ClientChoice {
   readonly maxRetries?: number;
   /** With App credentials: narrow the installation token to these permissions. */
   readonly permissions?: Readonly<Record<string, "read" | "write">>;
+  /** The run's App session for the organization. @default a new one */
+  readonly session?: AppSession;
 }
 
 /**
@@ -94,42 +97,40 @@ function jsonObject(text: string | undefined): Record<string, unknown> {
  * credentials ({@link authFor} unless given), `GITHUB_API_URL` or the org's `githubUrl`, and the
  * caller's client options. With App credentials, the App must be the one the config declares for
  * the organization (its slug, or else its name): another organization's App stops the command
- * with exit 2 before it does anything.
+ * with exit 2 before it does anything. Pass `session` to share one App session (one `GET /app`,
+ * one installation token) across the run.
  */
 export async function clientFor(io: GitHubContext, org: OrganizationConfig, choice: ClientChoice = {}): Promise<GitHubClient> {
   if (io.client && !choice.asApp) return io.client;
   const auth = choice.auth ?? authFor(io, org);
-  const make = (asApp: boolean) =>
-    createGitHubClient({
-      apiUrl: resolveApiUrl(io.env, org.githubUrl),
-      auth,
-      org: org.login,
-      asApp,
-      warn: (m) => io.stderr.write(`warning: ${m}\n`),
-      ...(choice.maxRetries !== undefined ? { maxRetries: choice.maxRetries } : {}),
-      ...(choice.permissions && !asApp ? { permissions: choice.permissions } : {}),
-      ...io.clientOptions,
-    });
-  if (auth.kind === "app") {
-    const jwt = await make(true);
-    await assertDeclaredApp(jwt, org);
-    if (choice.asApp) return jwt;
+  if (auth.kind === "token") {
+    return createGitHubClient({ ...sessionClientOptions(io, org, choice), auth, login: org.login });
   }
-  return make(false);
+  const session = choice.session ?? openAppSession(io, org, { auth, maxRetries: choice.maxRetries });
+  await session.assertDeclaredApp();
+  return choice.asApp ? session.asApp() : session.installation(auth.installationId, choice.permissions);
 }
 
-/** Stops with exit 2 when the App behind the credentials is not the one the config declares. */
-async function assertDeclaredApp(jwt: GitHubClient, org: OrganizationConfig): Promise<void> {
-  const { data } = await jwt.request("GET /app");
-  const got = data as { id: number; slug?: string; name: string };
-  const declared = org.app;
-  const matches = declared.slug ? got.slug === declared.slug : got.name.toLowerCase() === declared.name.toLowerCase();
-  const idMatches = declared.id === undefined || declared.id === got.id;
-  if (!matches || !idMatches) {
-    throw new UsageError(
-      `the credentials are for the App ${clean(got.name)} (slug ${clean(got.slug ?? "?")}, id ${got.id}), but the config declares ${declared.slug ? `slug ${declared.slug}` : `the App ${declared.name}`}${declared.id !== undefined ? ` (id ${declared.id})` : ""} for ${org.login}: use ${org.login}'s App's credentials`,
-    );
-  }
+/** How {@link openAppSession} authenticates. */
+export interface AppSessionChoice {
+  /** The App's id and private key (and installation id when known). */
+  readonly auth: AppAuth;
+  /** Retries per request. @default the client's */
+  readonly maxRetries?: number;
+}
+
+/** Opens the App session of one organization for one run (see {@link AppSession}). */
+export function openAppSession(io: GitHubContext, org: OrganizationConfig, choice: AppSessionChoice): AppSession {
+  return new AppSession({ auth: choice.auth, org, client: sessionClientOptions(io, org, choice) });
+}
+
+function sessionClientOptions(io: GitHubContext, org: OrganizationConfig, choice: Pick<ClientChoice, "maxRetries">): AppSessionOptions["client"] {
+  return {
+    apiUrl: resolveApiUrl(io.env, org.githubUrl),
+    warn: (m) => io.stderr.write(`warning: ${m}\n`),
+    ...(choice.maxRetries !== undefined ? { maxRetries: choice.maxRetries } : {}),
+    ...io.clientOptions,
+  };
 }
 
 /**

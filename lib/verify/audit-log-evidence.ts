@@ -13,7 +13,7 @@
 import type { OrganizationConfig } from "../config/schema";
 import type { GitHubClient } from "../github/client";
 import { webRoot } from "../naming";
-import { refusal, type Finding, type PatPolicySetting } from "./finding";
+import { refusal, type EvidenceFinding, type PatPolicySetting } from "./evidence-finding";
 
 /** What an event says: the settings it concerns, and the value when GitHub's description gives it. */
 interface Meaning {
@@ -50,7 +50,7 @@ const ROUTE = "GET /orgs/{org}/audit-log";
 type Event = Record<string, unknown> & { action?: unknown };
 
 /** The findings of the `auditLog` source. */
-export async function auditLogFindings(client: GitHubClient, org: OrganizationConfig): Promise<Finding[]> {
+export async function auditLogFindings(client: GitHubClient, org: OrganizationConfig): Promise<EvidenceFinding[]> {
   const login = org.login;
   const settings = [...new Set(Object.values(AUDIT_EVENT_MEANINGS).flatMap((m) => m.settings))];
   const latest = new Map<PatPolicySetting, { event: Event; time: number }>();
@@ -81,7 +81,7 @@ export async function auditLogFindings(client: GitHubClient, org: OrganizationCo
   }
 
   const web = webRoot(org.githubUrl);
-  return settings.map((setting): Finding => {
+  return settings.map((setting): EvidenceFinding => {
     const found = latest.get(setting);
     if (!found) {
       return { setting, source: "auditLog", status: "not checkable here", text: "No event for it in the audit log's window (the API returns the last three months by default).", links: [] };

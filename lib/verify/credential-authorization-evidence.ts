@@ -11,7 +11,7 @@ import type { OrganizationConfig } from "../config/schema";
 import type { GitHubClient } from "../github/client";
 import { isIsoTimestamp } from "../approval/evaluate";
 import { webRoot } from "../naming";
-import { daysBetween, LISTED, refusal, type Finding } from "./finding";
+import { daysBetween, LISTED, refusal, type EvidenceFinding } from "./evidence-finding";
 
 /** An authorization as listed (the fields this reads; each is checked before use). */
 interface Authorization {
@@ -32,7 +32,7 @@ function describe(a: Authorization): string {
 }
 
 /** The findings of the `credentialAuthorizations` source. */
-export async function credentialAuthorizationFindings(client: GitHubClient, org: OrganizationConfig): Promise<Finding[]> {
+export async function credentialAuthorizationFindings(client: GitHubClient, org: OrganizationConfig): Promise<EvidenceFinding[]> {
   const login = org.login;
   const url = `${webRoot(org.githubUrl)}/orgs/${login}/people`;
   const all: Authorization[] = [];
@@ -44,11 +44,11 @@ export async function credentialAuthorizationFindings(client: GitHubClient, org:
     return (["classicTokens", "classicMaxLifetimeDays"] as const).map((setting) => ({ setting, source: "credentialAuthorizations", status: "not checkable here", text: refused, links: [] }));
   }
   const classic = all.filter((a) => a.credential_type === CLASSIC);
-  const finding = (setting: Finding["setting"], status: Finding["status"], text: string): Finding => ({ setting, source: "credentialAuthorizations", status, text, links: [url] });
+  const finding = (setting: EvidenceFinding["setting"], status: EvidenceFinding["status"], text: string): EvidenceFinding => ({ setting, source: "credentialAuthorizations", status, text, links: [url] });
   const n = classic.length;
   const some = `${n} classic token${n === 1 ? " is" : "s are"} authorized for single sign-on`;
 
-  let restriction: Finding;
+  let restriction: EvidenceFinding;
   if (org.patPolicy.classicTokens === "restrict") {
     restriction = n
       ? finding("classicTokens", "contradicted", `${some} although classic tokens are declared restricted: ${classic.slice(0, LISTED).map(describe).join(", ")}${n > LISTED ? ", …" : ""}.`)
@@ -58,7 +58,7 @@ export async function credentialAuthorizationFindings(client: GitHubClient, org:
   }
 
   const max = org.patPolicy.classicMaxLifetimeDays;
-  let lifetime: Finding;
+  let lifetime: EvidenceFinding;
   if (max === undefined) lifetime = finding("classicMaxLifetimeDays", "not checkable here", "No limit is declared, so there is nothing to contradict.");
   else if (n === 0) lifetime = finding("classicMaxLifetimeDays", "not checkable here", "No classic token is authorized for single sign-on to measure.");
   else {

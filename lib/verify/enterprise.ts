@@ -10,7 +10,7 @@ import type { EnterpriseConfig, OrganizationConfig } from "../config/schema";
 import { lifetimeViolation } from "../approval/evaluate";
 import type { GitHubClient } from "../github/client";
 import { enterpriseSettingsUrl, pendingRequestsUrl } from "../naming";
-import type { VerifyReport } from "./verify";
+import type { VerifyFindings, Drift } from "./drift";
 
 /** One line per enterprise setting: it cannot be read by any API, and where to look instead. */
 export function enterpriseSettingsNotReadable(enterprise: EnterpriseConfig): string[] {
@@ -27,17 +27,27 @@ export function enterpriseSettingsNotReadable(enterprise: EnterpriseConfig): str
   ].map(([key, value]) => `enterprise ${enterprise.slug} patPolicy.${key} (declared ${value}): no API reads an enterprise's PAT policy; an enterprise owner checks it at ${where}`);
 }
 
+/** Options of {@link verifyEnterpriseBounds}. */
+export interface EnterpriseBoundsOptions {
+  /** The organization's installation; without it only the settings are listed. */
+  readonly client?: GitHubClient;
+  readonly org: OrganizationConfig;
+  /** The enterprise that owns `org`. */
+  readonly enterprise: EnterpriseConfig;
+}
+
 /**
- * Adds the enterprise's lines to `report`: every setting as not checked, and, with `client` (the
+ * The enterprise's findings: every setting as not checked, and, with `client` (the
  * organization's installation), drift where the organization's pending requests contradict the
  * enterprise's bounds.
  */
-export async function verifyEnterpriseBounds(client: GitHubClient | undefined, org: OrganizationConfig, enterprise: EnterpriseConfig, report: VerifyReport): Promise<void> {
-  report.notChecked.push(...enterpriseSettingsNotReadable(enterprise));
+export async function verifyEnterpriseBounds({ client, org, enterprise }: EnterpriseBoundsOptions): Promise<VerifyFindings> {
+  const notChecked = enterpriseSettingsNotReadable(enterprise);
+  const drift: Drift[] = [];
   const p = enterprise.patPolicy;
   const restricts = p.fineGrainedTokens === "restrict";
   const noApproval = p.requireApproval === false;
-  if (!client || (!restricts && !noApproval && p.maxLifetimeDays === undefined)) return;
+  if (!client || (!restricts && !noApproval && p.maxLifetimeDays === undefined)) return { drift, notChecked };
 
   const pending: { id: number; created_at: string; token_expires_at: string | null }[] = [];
   try {
@@ -46,8 +56,8 @@ export async function verifyEnterpriseBounds(client: GitHubClient | undefined, o
     }
   } catch (e) {
     if ((e as { status?: number }).status === 403) {
-      report.notChecked.push(`enterprise ${enterprise.slug}'s bounds against pending requests (the token lacks organization_personal_access_token_requests: read)`);
-      return;
+      notChecked.push(`enterprise ${enterprise.slug}'s bounds against pending requests (the token lacks organization_personal_access_token_requests: read)`);
+      return { drift, notChecked };
     }
     throw e;
   }
@@ -55,7 +65,7 @@ export async function verifyEnterpriseBounds(client: GitHubClient | undefined, o
   const ids = (list: readonly { id: number }[]) => `${list.length} (ids ${list.slice(0, 10).map((r) => r.id).join(", ")}${list.length > 10 ? ", …" : ""})`;
   const stale = (remedy: string) => `If they predate the enterprise's setting, ${remedy}; new ones mean the enterprise page does not match the config.`;
   if (pending.length && (restricts || noApproval)) {
-    report.drift.push({
+    drift.push({
       check: `enterprise ${enterprise.slug} patPolicy.${restricts ? "fineGrainedTokens" : "requireApproval"}`,
       expected: restricts ? "no pending request (the enterprise restricts fine-grained tokens)" : "no pending request (the enterprise disables approval)",
       actual: `${ids(pending)} pending in ${org.login}`,
@@ -66,7 +76,7 @@ export async function verifyEnterpriseBounds(client: GitHubClient | undefined, o
   if (p.maxLifetimeDays !== undefined && !restricts) {
     const tooLong = pending.filter((r) => lifetimeViolation({ since: r.created_at, tokenExpiresAt: r.token_expires_at }, p.maxLifetimeDays!));
     if (tooLong.length) {
-      report.drift.push({
+      drift.push({
         check: `enterprise ${enterprise.slug} patPolicy.maxLifetimeDays`,
         expected: `no pending request for over ${p.maxLifetimeDays} days (the enterprise's maximum)`,
         actual: `${ids(tooLong)} in ${org.login}`,
@@ -75,4 +85,5 @@ export async function verifyEnterpriseBounds(client: GitHubClient | undefined, o
       });
     }
   }
+  return { drift, notChecked };
 }

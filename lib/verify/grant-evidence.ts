@@ -8,7 +8,7 @@ import type { OrganizationConfig } from "../config/schema";
 import type { GitHubClient } from "../github/client";
 import { isIsoTimestamp } from "../approval/evaluate";
 import { activeTokensUrl, pendingRequestsUrl } from "../naming";
-import { count, daysBetween, LISTED, refusal, type Finding } from "./finding";
+import { count, daysBetween, LISTED, refusal, type EvidenceFinding } from "./evidence-finding";
 
 /** A granted token as listed (the fields this reads; each is checked before use). */
 interface Grant {
@@ -24,11 +24,11 @@ const TOKENS_ROUTE = "GET /orgs/{org}/personal-access-tokens";
 const REQUESTS_ROUTE = "GET /orgs/{org}/personal-access-token-requests";
 
 /** The findings of the `grants` source; `pendingRequests` when the caller has counted them already. */
-export async function grantFindings(client: GitHubClient, org: OrganizationConfig, pendingRequests?: number): Promise<Finding[]> {
+export async function grantFindings(client: GitHubClient, org: OrganizationConfig, pendingRequests?: number): Promise<EvidenceFinding[]> {
   const login = org.login;
   const tokensUrl = activeTokensUrl(login, org.githubUrl);
-  const finding = (setting: Finding["setting"], status: Finding["status"], text: string, links: string[] = [tokensUrl]): Finding => ({ setting, source: "grants", status, text, links });
-  const findings: Finding[] = [];
+  const finding = (setting: EvidenceFinding["setting"], status: EvidenceFinding["status"], text: string, links: string[] = [tokensUrl]): EvidenceFinding => ({ setting, source: "grants", status, text, links });
+  const findings: EvidenceFinding[] = [];
 
   const grants: Grant[] = [];
   let refused: string | undefined;
@@ -47,13 +47,13 @@ export async function grantFindings(client: GitHubClient, org: OrganizationConfi
   return findings;
 }
 
-type Make = (setting: Finding["setting"], status: Finding["status"], text: string, links?: string[]) => Finding;
+type Make = (setting: EvidenceFinding["setting"], status: EvidenceFinding["status"], text: string, links?: string[]) => EvidenceFinding;
 
 function describeGrant(g: Grant): string {
   return `${g.id} (${g.owner?.login ?? "?"}, "${g.token_name ?? "?"}")`;
 }
 
-function fineGrained(org: OrganizationConfig, grants: Grant[], finding: Make): Finding {
+function fineGrained(org: OrganizationConfig, grants: Grant[], finding: Make): EvidenceFinding {
   const n = grants.length;
   if (org.patPolicy.fineGrainedTokens === "restrict") {
     if (n === 0) return finding("fineGrainedTokens", "holds", "No fine-grained token has access to the organization.");
@@ -64,7 +64,7 @@ function fineGrained(org: OrganizationConfig, grants: Grant[], finding: Make): F
   return finding("fineGrainedTokens", "holds", `${n} fine-grained token${n === 1 ? " has" : "s have"} access to the organization.`);
 }
 
-function lifetime(org: OrganizationConfig, grants: Grant[], finding: Make): Finding {
+function lifetime(org: OrganizationConfig, grants: Grant[], finding: Make): EvidenceFinding {
   const max = org.patPolicy.maxLifetimeDays;
   const over: { g: Grant; days: number }[] = [];
   const unreadable: Grant[] = [];
@@ -95,9 +95,9 @@ function lifetime(org: OrganizationConfig, grants: Grant[], finding: Make): Find
   return finding("maxLifetimeDays", "holds", `Every live granted token (${live}) expires within ${max} days of its grant.`);
 }
 
-async function approval(client: GitHubClient, org: OrganizationConfig, counted?: number): Promise<Finding> {
+async function approval(client: GitHubClient, org: OrganizationConfig, counted?: number): Promise<EvidenceFinding> {
   const url = pendingRequestsUrl(org.login, org.githubUrl);
-  const make = (status: Finding["status"], text: string, links: string[] = [url]): Finding => ({ setting: "requireApproval", source: "grants", status, text, links });
+  const make = (status: EvidenceFinding["status"], text: string, links: string[] = [url]): EvidenceFinding => ({ setting: "requireApproval", source: "grants", status, text, links });
   let pending = counted;
   if (pending === undefined) {
     try {

@@ -12,9 +12,9 @@ import { patPolicySettingsUrl } from "../naming";
 import { auditLogFindings } from "./audit-log-evidence";
 import { credentialAuthorizationFindings } from "./credential-authorization-evidence";
 import { grantFindings } from "./grant-evidence";
-import { PAT_POLICY_SETTINGS, type EvidenceStatus, type Finding, type PatPolicySetting } from "./finding";
+import { PAT_POLICY_SETTINGS, type EvidenceStatus, type EvidenceFinding, type PatPolicySetting } from "./evidence-finding";
 
-export { PAT_POLICY_SETTINGS, type EvidenceStatus, type Finding, type PatPolicySetting } from "./finding";
+export { PAT_POLICY_SETTINGS, type EvidenceStatus, type EvidenceFinding, type PatPolicySetting } from "./evidence-finding";
 
 /** One setting: what the config declares, what the evidence says, and where to fix it. */
 export interface SettingEvidence {
@@ -23,7 +23,7 @@ export interface SettingEvidence {
   readonly declared: string;
   /** `contradicted` when any source contradicts it; else `holds` when any confirms it. */
   readonly status: EvidenceStatus;
-  readonly findings: readonly Finding[];
+  readonly findings: readonly EvidenceFinding[];
   /** The PAT policy page, where an owner sets it. */
   readonly fixUrl: string;
 }
@@ -61,7 +61,7 @@ export interface PatPolicyEvidenceOptions {
 export async function patPolicyEvidence(client: GitHubClient | undefined, org: OrganizationConfig, options: PatPolicyEvidenceOptions = {}): Promise<PatPolicyEvidence> {
   const now = options.now ?? new Date();
   const sources = org.verify.evidence;
-  const findings: Finding[] = [];
+  const findings: EvidenceFinding[] = [];
   if (client) {
     for (const source of sources) {
       if (source === "grants") findings.push(...(await grantFindings(client, org, options.pendingRequests)));
@@ -88,7 +88,7 @@ const COVERED_BY: Record<PatPolicySetting, readonly EvidenceSource[]> = {
   classicMaxLifetimeDays: ["credentialAuthorizations", "auditLog"],
 };
 
-function uncovered(setting: PatPolicySetting, chosen: readonly EvidenceSource[], why: string | undefined): Finding {
+function uncovered(setting: PatPolicySetting, chosen: readonly EvidenceSource[], why: string | undefined): EvidenceFinding {
   const could = COVERED_BY[setting];
   const text = why
     ? `Nothing was read: ${why}.`

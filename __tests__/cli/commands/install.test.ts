@@ -42,6 +42,8 @@ describe("install", () => {
     expect(result).toEqual({ installationId, repositorySelection: "all" });
     const polled = standIn.callsOf("GET /orgs/{org}/installation");
     expect(polled.map((c) => [c.status, c.auth])).toEqual([[404, "jwt"], [404, "jwt"], [200, "jwt"]]);
+    // one App session: its registration is read once, for the check that it is the declared App
+    expect(standIn.callsOf("GET /app")).toHaveLength(1);
     // each poll is a new request, not a retry: none is announced as one
     expect(io.err()).not.toContain("retrying");
     expect(io.out()).toContain(`app: { installation: { id: ${installationId} } }`);

@@ -131,6 +131,15 @@ describe("verify", () => {
     expect(r.notChecked).toEqual([expect.stringMatching(/^the App's registration and installation \(GET \/app and GET \/orgs\/\{org\}\/installation need the App itself/)]);
   });
 
+  test("one App session per run: GET /app once, one installation token", async () => {
+    // GIVEN a GitHub that matches the config
+    // WHEN verify runs as the App
+    expect(await run(["verify", "--org", "acme-corp", "--config", config], captureIO(appEnv()))).toBe(0);
+    // THEN the App's registration is read once and one installation token serves every call
+    expect(standIn.callsOf("GET /app")).toHaveLength(1);
+    expect(standIn.callsOf("POST /app/installations/{installation_id}/access_tokens")).toHaveLength(1);
+  });
+
   test("exit 1 when GitHub fails, 2 on bad usage", async () => {
     standIn.inject({ operation: "GET /app", kind: "502-before", times: 10 });
     expect(await run(["verify", "--org", "acme-corp", "--config", config], captureIO(appEnv(), { clientOptions: { retryUnitMs: 1, maxRetries: 1 } }))).toBe(1);

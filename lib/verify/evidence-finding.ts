@@ -13,7 +13,7 @@ export type PatPolicySetting = (typeof PAT_POLICY_SETTINGS)[number];
 export type EvidenceStatus = "holds" | "contradicted" | "not checkable here";
 
 /** One source's finding about one setting. */
-export interface Finding {
+export interface EvidenceFinding {
   readonly setting: PatPolicySetting;
   /** The source it comes from; `none` when no chosen source speaks to the setting. */
   readonly source: EvidenceSource | "none";
