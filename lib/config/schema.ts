@@ -450,8 +450,8 @@ export const organizationSchema = obj({
   githubUrl: githubUrl.default("https://github.com"),
   patPolicy: patPolicy.default({ fineGrainedTokens: "allow", requireApproval: true, maxLifetimeDays: 366, classicTokens: "restrict" }),
   approval: approval.default({ rules: [], otherwise: "leave", revokeNonCompliant: false }),
-  app: app,
-  credentials: credentials,
+  app,
+  credentials,
   backend: backend.default({ type: "local" }),
   suppressions: z.array(suppression).default([]),
   /** Keep the member guide in a repository of the organization (`cdktf deploy` updates it). */

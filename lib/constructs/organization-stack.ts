@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { TerraformStack, TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import type { BackendConfig } from "../config/schema";
