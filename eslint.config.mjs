@@ -20,7 +20,17 @@ const nodeGlobals = {
 export default tseslint.config(
   {
     // What a run writes or generates: not source.
-    ignores: ["node_modules/", "dist/", "cdktf.out/", ".gen/", "coverage/", "bench/out/", "docs/api/", "api/temp/", ".cdktf.out.staging-*/"],
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "cdktf.out/",
+      ".gen/",
+      "coverage/",
+      "bench/out/",
+      "docs/api/",
+      "api/temp/",
+      ".cdktf.out.staging-*/",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -41,7 +51,10 @@ export default tseslint.config(
       // Imports used only as types say so (`import type`, `type X` inline), so a module that only
       // needs a type never loads the other at run time (cdktf stays out of engines' start-up).
       "@typescript-eslint/consistent-type-imports": ["error", { prefer: "type-imports", fixStyle: "inline-type-imports" }],
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true },
+      ],
       "no-var": "error",
       "prefer-const": ["error", { destructuring: "all" }],
       "object-shorthand": ["error", "properties"],
@@ -59,7 +72,10 @@ export default tseslint.config(
     files: ["cli/index.ts"],
     rules: {
       "@typescript-eslint/no-require-imports": ["error", { allow: ["^node:", "^\\./commands/"] }],
-      "@typescript-eslint/consistent-type-imports": ["error", { prefer: "type-imports", fixStyle: "inline-type-imports", disallowTypeAnnotations: false }],
+      "@typescript-eslint/consistent-type-imports": [
+        "error",
+        { prefer: "type-imports", fixStyle: "inline-type-imports", disallowTypeAnnotations: false },
+      ],
     },
   },
   {

@@ -13,7 +13,11 @@ import "./lib/runtime/check-node"; // first: an older Node is told what to insta
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { App, Aspects } from "cdktf";
-import { checkOrganization, ConfigError, configFileName, defaultStateKeys, EnterprisePatPolicy, EnterpriseStack, enterpriseOf, enterpriseStackName, loadConfig, OrganizationStack, OrgTokenPolicy, PolicyChecks, type LoadedConfig, type OrganizationConfig } from "./lib";
+import { ConfigError, EnterprisePatPolicy, EnterpriseStack, enterpriseStackName, loadConfig, OrganizationStack, OrgTokenPolicy, PolicyChecks, type LoadedConfig, type OrganizationConfig } from "./lib";
+import { configFileName } from "./lib/config/load";
+import { enterpriseOf } from "./lib/config/effective-policy";
+import { checkOrganization } from "./lib/policy-checks/rule-pack";
+import { defaultStateKeys } from "./lib/naming";
 import { isRegularFile, lockFilePath, STACK_LOCK_FILE } from "./lib/deploy/lock-file";
 
 /**
