@@ -31,6 +31,7 @@ export type {
   DependabotOrganizationSecretValue,
   DependabotOrganizationSecretValueConfig,
 } from "./constructs/bindings/dependabot-organization-secret-value";
+export type { SecretValueArguments } from "./constructs/bindings/secret-value-arguments";
 export type { AppManifest, AppManifestInput } from "./registration/app-manifest";
 
 // The policy rule pack, applied as an Aspect.
