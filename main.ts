@@ -13,7 +13,16 @@ import "./lib/runtime/check-node"; // first: an older Node is told what to insta
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { App, Aspects } from "cdktf";
-import { checkOrganization, ConfigError, configFileName, defaultStateKeys, EnterprisePatPolicy, EnterpriseStack, enterpriseOf, enterpriseStackName, OrganizationStack, OrgTokenPolicy, PolicyChecksAspect, readConfig, type PolicyFinding, type ValidOrganization } from "./lib";
+import { ConfigError } from "./lib/config/errors";
+import { configFileName, readConfig, type ValidOrganization } from "./lib/config/load";
+import { enterpriseOf } from "./lib/config/effective-policy";
+import { checkOrganization, type PolicyFinding } from "./lib/policy-checks/check-pack";
+import { defaultStateKeys, enterpriseStackName } from "./lib/naming";
+import { EnterprisePatPolicy } from "./lib/constructs/enterprise-pat-policy";
+import { EnterpriseStack } from "./lib/constructs/enterprise-stack";
+import { OrganizationStack } from "./lib/constructs/organization-stack";
+import { OrgTokenPolicy } from "./lib/constructs/org-token-policy";
+import { PolicyChecksAspect } from "./lib/constructs/policy-checks-aspect";
 import { lockFilePath, STACK_LOCK_FILE } from "./lib/model/lock-file";
 import { isRegularFile } from "./lib/regular-file";
 

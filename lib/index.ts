@@ -1,38 +1,92 @@
-export * from "./constructs/organization-stack";
-export * from "./constructs/pat-policy";
-export * from "./constructs/github-app";
-export * from "./constructs/app-credentials";
-export * from "./constructs/org-token-policy";
-export * from "./constructs/member-guide";
-export * from "./model/pat-policy";
-export * from "./model/enterprise-pat-policy";
-export * from "./model/app-manifest";
-export * from "./model/guide-text";
-export * from "./model/token-request";
-export * from "./naming";
-export * from "./catalogue";
-export * from "./config/schema";
-export * from "./config/load";
-export * from "./config/errors";
-export * from "./constructs/declared-value";
-export * from "./constructs/policy-checks-aspect";
-export * from "./policy-checks/check-pack";
-export * from "./approval/evaluate";
-export * from "./version";
-export * from "./constructs/variable-preconditions";
-export * from "./constructs/terraform-requirements";
-export * from "./constructs/owner-precondition";
-export * from "./constructs/repository-lookup";
-export * from "./constructs/bindings/secret-value-arguments";
-export * from "./constructs/bindings/actions-organization-secret-value";
-export * from "./constructs/bindings/dependabot-organization-secret-value";
-export * from "./constructs/bindings/actions-environment-secret-value";
-export * from "./review/listing";
-export * from "./review/decide";
-export * from "./review/apply";
-export * from "./review/impact";
-export * from "./review/teams";
-export * from "./github/errors";
-export * from "./constructs/enterprise-stack";
-export * from "./constructs/enterprise-pat-policy";
-export * from "./config/effective-policy";
+/**
+ * The public API of `github-token-policy`: every name a consumer imports, exported by name. What
+ * is not listed here is internal and may change in any release; the committed API report
+ * (`api/github-token-policy.api.md`, `npm run api:check`) shows every change to this surface.
+ *
+ * Groups: the stacks and constructs with their props, the policy checks (an Aspect), loading a
+ * config file and its types, the approval decision logic, the names a workflow needs, and the
+ * errors a caller catches.
+ */
+
+// Stacks: one per organization, one per enterprise.
+export { OrganizationStack, type OrganizationStackProps } from "./constructs/organization-stack";
+export { EnterpriseStack, type EnterpriseStackProps } from "./constructs/enterprise-stack";
+
+// Constructs and their props.
+export { OrgTokenPolicy, type OrgTokenPolicyProps } from "./constructs/org-token-policy";
+export { PatPolicy, type PatPolicyProps } from "./constructs/pat-policy";
+export type { PatPolicyDocument } from "./model/pat-policy";
+export { EnterprisePatPolicy, type EnterprisePatPolicyProps } from "./constructs/enterprise-pat-policy";
+export type { EnterprisePatPolicyDocument } from "./model/enterprise-pat-policy";
+export { GitHubApp, type GitHubAppProps } from "./constructs/github-app";
+export { AppCredentials, type AppCredentialsProps, type EnvironmentTarget, type SecretVisibility } from "./constructs/app-credentials";
+export { MemberGuide, type MemberGuideProps } from "./constructs/member-guide";
+
+// Resources the constructs expose as attributes (for `dependsOn`, or to read what was recorded);
+// exported as types: they are created by the constructs above, not by a consumer.
+export type { DeclaredValue } from "./constructs/declared-value";
+export type {
+  ActionsOrganizationSecretValue,
+  ActionsOrganizationSecretValueConfig,
+} from "./constructs/bindings/actions-organization-secret-value";
+export type {
+  DependabotOrganizationSecretValue,
+  DependabotOrganizationSecretValueConfig,
+} from "./constructs/bindings/dependabot-organization-secret-value";
+export type { SecretValueArguments } from "./constructs/bindings/secret-value-arguments";
+export type { AppManifest, AppManifestInput } from "./model/app-manifest";
+
+// The policy checks, applied as an Aspect.
+export { PolicyChecksAspect, type LocatedFinding, type PolicyChecksAspectOptions } from "./constructs/policy-checks-aspect";
+export { POLICY_CHECKS, checkOrganization, type PolicyFinding, type PolicyCheck, type CheckOutcome } from "./policy-checks/check-pack";
+
+// Loading a config file, and its types (`...Input` as written, `...Config` with defaults applied).
+export { loadConfig, parseConfig, type LoadedConfig, type ParsedConfig, type ValidOrganization } from "./config/load";
+export type {
+  TokenPolicyConfig,
+  OrganizationConfig,
+  EnterpriseConfig,
+  PatPolicyConfig,
+  PatPolicyInput,
+  ApprovalConfig,
+  ApprovalInput,
+  ApprovalRule,
+  RuleMatch,
+  AppConfig,
+  AppInput,
+  CredentialsConfig,
+  CredentialsInput,
+  VisibilityConfig,
+  GuideInput,
+  VerifyConfig,
+  VerifyInput,
+  EvidenceSource,
+  SuppressionInput,
+  BackendConfig,
+} from "./config/schema";
+export { EVIDENCE_SOURCES } from "./config/schema";
+export { effectivePatPolicy, type EnterpriseBounds, type EnterprisePatPolicyConfig } from "./config/effective-policy";
+
+// The approval decision logic: what `review` and `serve` decide for a request or a grant.
+export {
+  evaluate,
+  evaluateGrant,
+  type ApprovalPolicy,
+  type Decision,
+  type Evaluation,
+  type RequestedPermissions,
+  type Revocation,
+  type ReviewAction,
+  type TeamMembership,
+  type TokenAccess,
+} from "./approval/evaluate";
+export { BUILTIN_OUTCOMES, decidedByText, isBuiltinOutcomeName, type BuiltinOutcome, type DecidedBy } from "./approval/outcomes";
+
+// Names a deploy workflow needs: Terraform variables, the Actions secrets and variables, stacks.
+export { variableNames, credentialNames, deployEnvironment, enterpriseStackName, type VariableNames, type CredentialNames } from "./naming";
+
+// Errors a caller catches.
+export { ConfigError, type Problem } from "./config/errors";
+
+// The package's own version.
+export { VERSION } from "./version";

@@ -2,7 +2,7 @@
  * Constructs take their organization from their stack (`OrganizationStack.of`): login, GitHub
  * instance and the loaded entry; their props still override, so they work outside one too.
  */
-import { App, TerraformStack, Testing } from "cdktf";
+import { type App, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { AppCredentials } from "../../lib/constructs/app-credentials";
 import { GitHubApp } from "../../lib/constructs/github-app";

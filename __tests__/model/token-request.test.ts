@@ -84,6 +84,7 @@ describe("token request links", () => {
         }
         if (next() < 0.3) match.owners = [pick(["release-*", "bot-?", "octocat"])];
         if (next() < 0.3) match.repositories = [pick(["docs-*", "web", "api-?"])];
+        // eslint-disable-next-line no-dupe-else-if -- each next() is a fresh random draw, not the same condition
         else if (next() < 0.3) match.repositorySelection = [pick(["subset", "all", "none"])];
         if (next() < 0.5) match.maxLifetimeDays = 1 + Math.floor(next() * 100);
         return { name: `rule ${i}`, action: next() < 0.75 ? "approve" : "deny", match };

@@ -14,8 +14,8 @@
  * place of the default. `review`, `serve`, the guide, the template links, the report and
  * `verify` read it as `patPolicy` of a loaded organization.
  */
-import { z } from "zod";
-import { classicLifetimeUnused, DEFAULT_PAT_POLICY, enterprisePatPolicySchema, patPolicySchema, type EnterpriseConfig, type OrganizationConfig, type PatPolicyConfig, type PatPolicyInput } from "./schema";
+import { type z } from "zod";
+import { classicLifetimeUnused, DEFAULT_PAT_POLICY, type enterprisePatPolicySchema, patPolicySchema, type EnterpriseConfig, type OrganizationConfig, type PatPolicyConfig, type PatPolicyInput } from "./schema";
 
 /** An enterprise's PAT policy, with defaults applied. */
 export type EnterprisePatPolicyConfig = z.output<typeof enterprisePatPolicySchema>;

@@ -4,7 +4,7 @@ import { DeclaredValue } from "./declared-value";
 import { patPolicySettingsUrl } from "../naming";
 import { isTokenLifetimeDays, MAX_TOKEN_LIFETIME_DAYS, MIN_TOKEN_LIFETIME_DAYS } from "../model/limits";
 import { ownerSteps, patPolicyDocument, type PatPolicyDocument, type PatPolicySettings } from "../model/pat-policy";
-import { organizationContext, type OrganizationStack } from "./organization-stack";
+import { organizationContext } from "./organization-stack";
 
 /** Props of {@link PatPolicy}: the policy's settings, and the organization it is for. */
 export interface PatPolicyProps extends PatPolicySettings {

@@ -5,7 +5,7 @@
  * `removed` blocks. Works on any `TerraformStack`, so constructs used in another project's stacks
  * declare their needs too.
  */
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { Lazy, TerraformStack } from "cdktf";
 import { makeUniqueId } from "cdktf/lib/private/unique";
 

@@ -229,7 +229,9 @@ export class WebhookServer {
     this.bodiesInFlight++;
     let released = false;
     const release = () => {
-      if (!released) (released = true), this.bodiesInFlight--;
+      if (released) return;
+      released = true;
+      this.bodiesInFlight--;
     };
     const chunks: Buffer[] = [];
     let size = 0;
