@@ -21,6 +21,12 @@ export function tempDir(prefix = "token-policy-"): string {
   return dir;
 }
 
+/** Adopts `dir`, a folder something else made under the temp folder: it is removed with tempDir's. Returns it. */
+export function removeLater(dir: string): string {
+  made.push(dir);
+  return dir;
+}
+
 /** Removes every folder {@link tempDir} has made so far. */
 export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
