@@ -420,19 +420,15 @@ describe("create-app as a process", () => {
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
     child.stderr.on("data", (c) => (stderr += c));
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    // waits for the line that says it is listening (or fails when it exits first)
     await new Promise<void>((resolve, reject) => {
-      const poll = setInterval(() => {
-        if (stdout.includes("Open http://127.0.0.1:")) {
-          clearInterval(poll);
-          resolve();
-        } else if (child.exitCode !== null) {
-          clearInterval(poll);
-          reject(new Error(`create-app exited early: ${stderr}`));
-        }
-      }, 20);
+      child.stdout.on("data", (c) => {
+        stdout += c;
+        if (stdout.includes("Open http://127.0.0.1:")) resolve();
+      });
+      void exited.then(() => reject(new Error(`create-app exited early: ${stderr}`)));
     });
     expect(existsSync(out)).toBe(true);
     // WHEN the owner interrupts it
