@@ -15,11 +15,18 @@ const esmOnly = [
   "content-type",
 ];
 
+/**
+ * What is published (the package, the consumer project, the API docs) is checked by
+ * `npm run test:package` (jest.package.config.js), not here: those tests build and pack.
+ */
+const packageTests = ["/__tests__/package/", "/__tests__/project/api-docs\\.test\\.ts$"];
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", ...packageTests],
   transform: {
     "^.+\\.(t|j|mj)s$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }],
   },

@@ -1,26 +1,33 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, hostname, tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { generateAppKey, keyBodyLines } from "./helpers/keys";
 import { runEntry } from "./helpers/run";
 import { writeTempConfig } from "./helpers/config";
 import { readTree } from "./helpers/files";
+import { tempDir } from "../test-support/temp";
 
 const example = join(__dirname, "..", "token-policy.yaml");
 
 /** Synthesizes the example in a fresh directory, with only node on PATH: synth needs no terraform binary. */
 function synthIn(env: NodeJS.ProcessEnv = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "token-policy-synth-"));
+  const dir = tempDir("token-policy-synth-");
   copyFileSync(example, join(dir, "token-policy.yaml"));
   const r = runEntry("main.ts", [], { cwd: dir, env: { PATH: dirname(process.execPath), ...env } });
   return { dir, ...r };
 }
 
 describe("main.ts synthesis", () => {
+  /** The example, synthesized once for the tests that only read its output. */
+  let synthesized: ReturnType<typeof synthIn>;
+  beforeAll(() => {
+    synthesized = synthIn();
+  }, 60_000);
+
   test("two synths of one config, in different directories, are byte-identical and hold no machine detail", () => {
     // GIVEN the example config in two different directories WHEN each is synthesized
-    const a = synthIn();
+    const a = synthesized;
     const b = synthIn();
     expect(a.stderr).toBe("");
     expect(a.status).toBe(0);
@@ -71,7 +78,7 @@ describe("main.ts synthesis", () => {
 
   test("fails on bad input with exit 2, one message, no stack trace and nothing written", () => {
     // GIVEN a config with problems, named by TOKEN_POLICY_CONFIG
-    const dir = mkdtempSync(join(tmpdir(), "token-policy-bad-"));
+    const dir = tempDir("token-policy-bad-");
     const bad = join(__dirname, "fixtures", "many-problems.yaml");
     // WHEN synthesized
     const r = runEntry("main.ts", [], { cwd: dir, env: { TOKEN_POLICY_CONFIG: bad } });
@@ -86,7 +93,7 @@ describe("main.ts synthesis", () => {
   });
 
   test("prints one line per stack written, the warning count and the next command", () => {
-    const r = synthIn();
+    const r = synthesized;
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("Synthesized token-policy.yaml into cdktf.out:\n  enterprise-acme: cdktf.out/stacks/enterprise-acme/cdk.tf.json\n  acme-corp: cdktf.out/stacks/acme-corp/cdk.tf.json\n  acme-labs: cdktf.out/stacks/acme-labs/cdk.tf.json\n0 policy warnings.\n");
     expect(r.stdout).toMatch(/Next: .*report.*cdktf diff/);
@@ -94,7 +101,7 @@ describe("main.ts synthesis", () => {
 
   test("synthesizes a stack per enterprise with its policy record, its settings page and no provider", () => {
     // GIVEN the example, where enterprise acme owns acme-corp WHEN it is synthesized
-    const r = synthIn();
+    const r = synthesized;
     expect(r.status).toBe(0);
     const enterprise = JSON.parse(readFileSync(join(r.dir, "cdktf.out", "stacks", "enterprise-acme", "cdk.tf.json"), "utf8"));
     // THEN the enterprise's stack records its policy, names its settings page and needs no provider
@@ -110,7 +117,7 @@ describe("main.ts synthesis", () => {
     // GIVEN a config in a temporary directory whose lifetime limit (and its enterprise's) fires the long-token-lifetime warning
     const text = readFileSync(example, "utf8").replaceAll("maxLifetimeDays: 90", "maxLifetimeDays: 200");
     const { dir, file } = writeTempConfig(text);
-    const out = mkdtempSync(join(tmpdir(), "token-policy-out-"));
+    const out = tempDir("token-policy-out-");
     // WHEN synthesized from another directory
     const r = runEntry("main.ts", [], { cwd: out, env: { PATH: dirname(process.execPath), TOKEN_POLICY_CONFIG: file } });
     // THEN it succeeds with the warning on stderr
@@ -126,7 +133,7 @@ describe("main.ts synthesis", () => {
 
   test("fails with exit 2 when an organization's local state is inside cdktf.out, and the state survives", () => {
     // GIVEN the example with acme-labs' local state kept inside cdktf.out, from an earlier deploy
-    const dir = mkdtempSync(join(tmpdir(), "token-policy-synth-"));
+    const dir = tempDir("token-policy-synth-");
     const text = readFileSync(example, "utf8").replace("    githubUrl: https://github.acme.example\n", "    githubUrl: https://github.acme.example\n    backend: { type: local, path: cdktf.out/acme-labs.tfstate }\n");
     writeFileSync(join(dir, "token-policy.yaml"), text);
     mkdirSync(join(dir, "cdktf.out"));
@@ -143,7 +150,7 @@ describe("main.ts synthesis", () => {
   });
 
   test("fails with exit 2 when CDKTF_OUTDIR is the project folder, deleting nothing", () => {
-    const dir = mkdtempSync(join(tmpdir(), "token-policy-synth-"));
+    const dir = tempDir("token-policy-synth-");
     copyFileSync(example, join(dir, "token-policy.yaml"));
     const r = runEntry("main.ts", [], { cwd: dir, env: { PATH: dirname(process.execPath), CDKTF_OUTDIR: "." } });
     expect(r.status).toBe(2);
@@ -187,7 +194,7 @@ describe("main.ts synthesis", () => {
     const cli = join(__dirname, "..", "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
     const r = spawnSync(process.execPath, [cli, "synth"], {
       cwd: join(__dirname, ".."),
-      env: { ...process.env, CI: "1", CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null", TOKEN_POLICY_CONFIG: file, CDKTF_OUTDIR: join(mkdtempSync(join(tmpdir(), "cdktf-out-")), "out") },
+      env: { ...process.env, CI: "1", CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null", TOKEN_POLICY_CONFIG: file, CDKTF_OUTDIR: join(tempDir("cdktf-out-"), "out") },
       encoding: "utf8",
       timeout: 90_000,
     });

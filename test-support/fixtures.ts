@@ -2,12 +2,12 @@
  * Builders for tests and benchmarks: an App with a key generated now, an organization with the
  * App installed on a stand-in, PAT requests shaped as GitHub sends them.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { generateKeyPairSync } from "node:crypto";
 import type { GitHubStandIn, OrgState, PatRequestState } from "./github-stand-in/server";
+import { tempDir } from "./temp";
 
 /** An App key pair generated at call time (never committed), PKCS#1 as GitHub issues them. */
 export function generateAppKey(): { pem: string; publicPem: string } {
@@ -16,6 +16,23 @@ export function generateAppKey(): { pem: string; publicPem: string } {
     pem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
     publicPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
   };
+}
+
+const appKeys = new Map<string, { pem: string; publicPem: string }>();
+
+/**
+ * The key of the App installed on `login`: generated on first use, then the same for every
+ * installation of that login in this test file (generating an RSA key takes a few hundred
+ * milliseconds, and most tests install an App). Apps on different logins have different keys;
+ * a test that needs a key of its own passes {@link generateAppKey}'s to {@link installApp}.
+ */
+export function appKeyFor(login: string): { pem: string; publicPem: string } {
+  let key = appKeys.get(login);
+  if (!key) {
+    key = generateAppKey();
+    appKeys.set(login, key);
+  }
+  return key;
 }
 
 /** An App installed on one organization of the stand-in. */
@@ -31,8 +48,9 @@ export interface InstalledApp {
 /**
  * Registers an App, an organization and the installation on the stand-in. The App is named as
  * the test configs name acme-corp's App (`acme-token-broker`), or `<login>-token-broker`.
+ * Its key is `key`, or by default {@link appKeyFor}(login).
  */
-export function installApp(standIn: GitHubStandIn, login = "acme-corp", key = generateAppKey()): InstalledApp {
+export function installApp(standIn: GitHubStandIn, login = "acme-corp", key = appKeyFor(login)): InstalledApp {
   const appId = standIn.id();
   standIn.addApp({
     id: appId,
@@ -107,7 +125,7 @@ export function addGrant(
 
 /** Writes a one-organization config for acme-corp with the given app and credentials overrides. */
 export function writePolicyFile(org: Record<string, unknown> = {}): string {
-  const file = join(mkdtempSync(join(tmpdir(), "policy-")), "token-policy.yaml");
+  const file = join(tempDir("policy-"), "token-policy.yaml");
   writeFileSync(
     file,
     stringify({

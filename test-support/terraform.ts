@@ -5,9 +5,9 @@
  * `removed` blocks and outputs that need no provider.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "./temp";
 
 /** The terraform binary's path, or undefined when there is none. */
 export function terraformBinary(): string | undefined {
@@ -87,7 +87,7 @@ export const TERRAFORM_PLATFORM = `${process.platform}_${process.arch === "x64" 
  * without a network, not to plan.
  */
 export function providerMirror(version = "6.13.0"): ProviderMirror {
-  const root = mkdtempSync(join(tmpdir(), "tf-mirror-"));
+  const root = tempDir("tf-mirror-");
   const dir = join(root, "mirror");
   const pkg = join(dir, "registry.terraform.io", "integrations", "github", version, TERRAFORM_PLATFORM);
   mkdirSync(pkg, { recursive: true });
@@ -111,7 +111,7 @@ export interface TerraformRun {
 
 /** A fresh working directory holding `main.tf.json`. */
 export function terraformDir(config: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), "tf-"));
+  const dir = tempDir("tf-");
   writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config, null, 2));
   return dir;
 }

@@ -2,8 +2,7 @@
  * The CLI as people meet it: the most common mistakes each end in one message that names the
  * call, the organization and object, GitHub's answer, and the fix.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { run } from "../../cli";
@@ -12,10 +11,11 @@ import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { installApp, type InstalledApp } from "../../test-support/fixtures";
 import { captureIO } from "../helpers/io";
 import { resolveApiUrl } from "../../lib/github/client";
+import { tempDir } from "../../test-support/temp";
 
 /** Two organizations, each with its own App, as the example has them. */
 function twoOrgConfig(): string {
-  const file = join(mkdtempSync(join(tmpdir(), "errors-")), "token-policy.yaml");
+  const file = join(tempDir("errors-"), "token-policy.yaml");
   const org = (login: string, name: string) => ({
     login,
     app: { name, homepageUrl: `https://github.com/${login}`, permissions: { organization_personal_access_token_requests: "write" } },
@@ -53,7 +53,7 @@ describe("errors people meet", () => {
   });
 
   test("a credentials file of another organization: exit 2 before any call", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "creds-")), "acme-corp-app.json");
+    const file = join(tempDir("creds-"), "acme-corp-app.json");
     writeCredentialsFile(file, { id: corp.appId, slug: "acme-corp-token-broker", client_id: "Iv23x", client_secret: "s", webhook_secret: null, pem: corp.pem, html_url: "", owner: "acme-corp", github_url: standIn.url });
     for (const command of ["review", "verify", "seal", "install"]) {
       const io = captureIO({ GITHUB_API_URL: standIn.url });
@@ -132,7 +132,7 @@ describe("every organization in one run", () => {
     const corp = installApp(standIn);
     const labs = installApp(standIn, "acme-labs");
     standIn.addOrg("acme-ops"); // declared, but its App is not installed
-    const file = join(mkdtempSync(join(tmpdir(), "all-")), "token-policy.yaml");
+    const file = join(tempDir("all-"), "token-policy.yaml");
     const org = (login: string, name: string) => ({ login, app: { name, homepageUrl: `https://github.com/${login}` }, credentials: { actions: { visibility: "all" } } });
     writeFileSync(file, stringify({ organizations: [org("acme-corp", "acme-token-broker"), org("acme-labs", "acme-labs-token-broker"), org("acme-ops", "acme-labs-token-broker")] }));
     // GIVEN per-organization credentials, as a workflow passes toJSON(vars) and toJSON(secrets)

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { AppInstallationRepositories } from "@cdktf/provider-github/lib/app-installation-repositories";
@@ -7,6 +6,7 @@ import { buildAppManifest } from "../../lib/model/app-manifest";
 import { GitHubApp } from "../../lib/constructs/github-app";
 import { OrganizationStack } from "../../lib/constructs/organization-stack";
 import { newStack, synthJson } from "../helpers/stack";
+import { tempDir } from "../../test-support/temp";
 
 const base = { organizationLogin: "acme-corp", name: "acme-broker", homepageUrl: "https://github.com/acme-corp" };
 
@@ -37,7 +37,7 @@ describe("GitHubApp", () => {
 
   test("writes the manifest next to the stack's output, byte-identical across synths", () => {
     const synthOnce = () => {
-      const outdir = mkdtempSync(join(tmpdir(), "gh-app-"));
+      const outdir = tempDir("gh-app-");
       const app = new App({ outdir });
       const stack = new OrganizationStack(app, "acme-corp", { organizationLogin: "acme-corp" });
       new GitHubApp(stack, "app", { ...base, permissions: { contents: "read", members: "read" } });

@@ -3,6 +3,7 @@ import { Testing } from "cdktf";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { OrganizationStack, stackVariable } from "../../lib/constructs/organization-stack";
 import { newStack, synthJson } from "../helpers/stack";
+import { tempDir } from "../../test-support/temp";
 
 describe("OrganizationStack", () => {
   test("configures a github provider owned by the organization, api.github.com by default", () => {
@@ -21,13 +22,20 @@ describe("OrganizationStack", () => {
   });
 
   test("keeps local state in the project directory, by a path relative to the stack's directory", () => {
-    // GIVEN cdktf's layout: the output directory inside the project
-    const app = Testing.app({ outdir: join(process.cwd(), "cdktf.out") });
-    const stack = new OrganizationStack(app, "acme-corp", { organizationLogin: "acme-corp" });
-    const custom = new OrganizationStack(app, "acme-labs", { organizationLogin: "acme-labs", backend: { type: "local", path: "state/labs.tfstate" } });
-    // THEN Terraform, running in cdktf.out/stacks/<org>, finds the file in the project
-    expect(synthJson(stack).tf.terraform.backend.local.path).toBe("../../../terraform.acme-corp.tfstate");
-    expect(synthJson(custom).tf.terraform.backend.local.path).toBe("../../../state/labs.tfstate");
+    // GIVEN cdktf's layout: the output directory inside the project (a temporary one: the app
+    // makes its output directory, and a test writes nothing into the checkout)
+    const cwd = process.cwd();
+    process.chdir(tempDir("project-"));
+    try {
+      const app = Testing.app({ outdir: join(process.cwd(), "cdktf.out") });
+      const stack = new OrganizationStack(app, "acme-corp", { organizationLogin: "acme-corp" });
+      const custom = new OrganizationStack(app, "acme-labs", { organizationLogin: "acme-labs", backend: { type: "local", path: "state/labs.tfstate" } });
+      // THEN Terraform, running in cdktf.out/stacks/<org>, finds the file in the project
+      expect(synthJson(stack).tf.terraform.backend.local.path).toBe("../../../terraform.acme-corp.tfstate");
+      expect(synthJson(custom).tf.terraform.backend.local.path).toBe("../../../state/labs.tfstate");
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   test("keys shared backends per organization unless told otherwise", () => {

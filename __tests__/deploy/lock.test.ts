@@ -1,5 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { run } from "../../cli";
 import { mirrorFlag } from "../../lib/deploy/lock";
@@ -8,6 +7,7 @@ import { captureIO } from "../helpers/io";
 import { providerMirror } from "../helpers/provider-mirror";
 import { runEntry } from "../helpers/run";
 import { terraformBinary } from "../../test-support/terraform";
+import { tempDir } from "../../test-support/temp";
 
 const example = join(__dirname, "..", "..", "token-policy.yaml");
 const binary = terraformBinary();
@@ -18,7 +18,7 @@ const GITHUB = "registry.terraform.io/integrations/github";
 
 /** A project folder holding the example config. */
 function project(): string {
-  const dir = mkdtempSync(join(tmpdir(), "token-policy-lock-"));
+  const dir = tempDir("token-policy-lock-");
   copyFileSync(example, join(dir, "token-policy.yaml"));
   return dir;
 }
@@ -110,7 +110,7 @@ describe("token-policy lock's input checks", () => {
   });
 
   test("uses the one mirror the CLI configuration names, and fails when it names two", () => {
-    const dir = mkdtempSync(join(tmpdir(), "tfrc-"));
+    const dir = tempDir("tfrc-");
     const one = join(dir, "one.tfrc");
     writeFileSync(one, 'provider_installation {\n  # filesystem_mirror { path = "/commented" }\n  network_mirror {\n    url = "https://mirror.example/providers/"\n  }\n  direct { exclude = ["registry.terraform.io/*/*"] }\n}\n');
     expect(mirrorFlag({ TF_CLI_CONFIG_FILE: one })).toBe("-net-mirror=https://mirror.example/providers/");

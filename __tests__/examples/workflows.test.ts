@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import { INPUT_SLOTS } from "../../cli/commands/orgs";
+import { tempDir } from "../../test-support/temp";
 
 const dir = join(__dirname, "..", "..", "examples", "workflows");
 const files = readdirSync(dir).filter((f) => f.endsWith(".yml"));
@@ -87,7 +87,7 @@ describe("example workflows", () => {
 
   test.each(matrixSteps)("%s fails the step when `orgs --json` fails, rather than write an empty matrix", (_where, run) => {
     // GIVEN an `npm` that fails the way `orgs --json` does on a broken config
-    const bin = mkdtempSync(join(tmpdir(), "wf-npm-"));
+    const bin = tempDir("wf-npm-");
     try {
       writeFileSync(join(bin, "npm"), "#!/bin/sh\necho 'token-policy.yaml: organizations[0].login is required' >&2\nexit 2\n");
       chmodSync(join(bin, "npm"), 0o755);
@@ -115,7 +115,7 @@ describe("example workflows", () => {
 
     /** Runs the check step with `orgs --json --config <pr copy>` answering `prMatrix`. */
     const runCheck = (prMatrix: unknown[]) => {
-      const bin = mkdtempSync(join(tmpdir(), "wf-check-"));
+      const bin = tempDir("wf-check-");
       try {
         writeFileSync(join(bin, "matrix.json"), JSON.stringify(prMatrix));
         writeFileSync(join(bin, "npm"), `#!/bin/sh\ncase "$*" in *"orgs --json --config ../pr/token-policy.yaml"*) cat '${join(bin, "matrix.json")}';; *) exit 9;; esac\n`);
@@ -135,7 +135,7 @@ describe("example workflows", () => {
       expect(plan.env).toMatchObject({ NEEDS_OWNER_TOKEN: "${{ matrix.org.needsOwnerToken }}" });
       expect(JSON.stringify(plan.env)).not.toMatch(/OWNER_PAT/);
       const planArgs = (needsOwnerToken: string) => {
-        const bin = mkdtempSync(join(tmpdir(), "wf-plan-"));
+        const bin = tempDir("wf-plan-");
         try {
           writeFileSync(join(bin, "terraform"), `#!/bin/sh\necho "$*" >> '${join(bin, "calls")}'\n`);
           chmodSync(join(bin, "terraform"), 0o755);

@@ -3,7 +3,7 @@
  * wrong variable is named as such and never echoed; credentials go only to https roots (or to
  * this machine), and a runner's GITHUB_API_URL only to organizations on its own instance.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../../cli";
@@ -12,6 +12,7 @@ import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
 import { captureIO } from "../helpers/io";
 import { generateAppKey, keyBodyLines } from "../helpers/keys";
+import { tempDir } from "../../test-support/temp";
 
 describe("the App's key from the environment", () => {
   let standIn: GitHubStandIn;
@@ -61,7 +62,7 @@ describe("the App's key from the environment", () => {
   });
 
   test("a file that is not a key is refused without showing its content", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "key-")), "app.pem");
+    const file = join(tempDir("key-"), "app.pem");
     writeFileSync(file, "client_secret=s3cr3t-value-not-a-key\n", { mode: 0o600 });
     const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY_FILE: file });
     expect(await run(["review", "--org", "acme-corp", "--config", writePolicyFile()], io)).toBe(2);
@@ -69,7 +70,7 @@ describe("the App's key from the environment", () => {
   });
 
   test("fails when APP_PRIVATE_KEY holds a file name, pointing at APP_PRIVATE_KEY_FILE", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "key-")), "app.pem");
+    const file = join(tempDir("key-"), "app.pem");
     writeFileSync(file, app.pem, { mode: 0o600 });
     const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: file });
     expect(await run(["review", "--org", "acme-corp", "--config", writePolicyFile()], io)).toBe(2);
@@ -84,7 +85,7 @@ describe("the App's key from the environment", () => {
 
   test("a key file is read when APP_PRIVATE_KEY_FILE names one", () => {
     const { pem } = generateAppKey();
-    const file = join(mkdtempSync(join(tmpdir(), "key-")), "app.pem");
+    const file = join(tempDir("key-"), "app.pem");
     writeFileSync(file, pem, { mode: 0o600 });
     expect(privateKeyFromEnv({ APP_PRIVATE_KEY_FILE: file })).toBe(pem);
   });

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { formatProblem } from "../../lib/config/errors";
 import { parseConfig, parseConfigOrThrow } from "../../lib/config/load";
 import type { OrganizationConfig } from "../../lib/config/schema";
+import { tempDir } from "../../test-support/temp";
 
 /** A minimal valid organization entry, to be varied per test. */
 export function orgEntry(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -23,7 +23,7 @@ export function parseOrg(entry: Record<string, unknown> = orgEntry()): Organizat
 
 /** Writes YAML text into a fresh temporary directory; returns its path. */
 export function writeTempConfig(text: string, name = "token-policy.yaml"): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), "token-policy-"));
+  const dir = tempDir("token-policy-");
   const file = join(dir, name);
   writeFileSync(file, text);
   return { dir, file };

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
+import { tempDir } from "../../test-support/temp";
 
 /**
  * A Terraform filesystem mirror (packed layout) holding a stand-in build of a provider for each
@@ -10,7 +10,7 @@ import { crc32 } from "node:zlib";
  * CLI configuration file that names it.
  */
 export function providerMirror(source: string, version: string, platforms: readonly string[]): { mirror: string; cliConfig: string } {
-  const root = mkdtempSync(join(tmpdir(), "provider-mirror-"));
+  const root = tempDir("provider-mirror-");
   const mirror = join(root, "mirror");
   const [host, namespace, type] = source.split("/");
   const dir = join(mirror, host, namespace, type);

@@ -1,13 +1,13 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { runEntry } from "../helpers/run";
+import { tempDir } from "../../test-support/temp";
 
 describe("main.ts with policy errors", () => {
   test("fails with exit 2, every error named by organization, and leaves cdktf.out as it was", () => {
     // GIVEN a previous good synth in cdktf.out
-    const dir = mkdtempSync(join(tmpdir(), "policy-main-"));
+    const dir = tempDir("policy-main-");
     const example = join(__dirname, "..", "..", "token-policy.yaml");
     copyFileSync(example, join(dir, "token-policy.yaml"));
     expect(runEntry("main.ts", [], { cwd: dir }).status).toBe(0);
@@ -28,7 +28,7 @@ describe("main.ts with policy errors", () => {
   });
 
   test("prints warnings and still synthesizes", () => {
-    const dir = mkdtempSync(join(tmpdir(), "policy-warn-"));
+    const dir = tempDir("policy-warn-");
     const config = parse(readFileSync(join(__dirname, "..", "..", "token-policy.yaml"), "utf8"));
     config.defaults.patPolicy.maxLifetimeDays = 120;
     config.enterprises[0].patPolicy.maxLifetimeDays = 120; // acme-corp's enterprise allows it

@@ -3,9 +3,9 @@
  * for a small tree that breaks it, and the project's own tree breaking none.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { tempDir } from "../../test-support/temp";
 
 const root = join(__dirname, "..", "..");
 const config = join(root, ".dependency-cruiser.cjs");
@@ -38,7 +38,7 @@ describe("dependency rules", () => {
 
   beforeAll(() => {
     // GIVEN a tree that breaks each rule once, with a stand-in cdktf package
-    dir = mkdtempSync(join(tmpdir(), "dependency-rules-"));
+    dir = tempDir("dependency-rules-");
     writeTree(dir, {
       "tsconfig.json": JSON.stringify({ compilerOptions: { module: "nodenext", moduleResolution: "nodenext", strict: true } }),
       "node_modules/cdktf/package.json": JSON.stringify({ name: "cdktf", version: "0.0.0", main: "index.js" }),

@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { run } from "../../cli";
 import { review } from "../../cli/commands/review";
 import { unusedRevocation } from "../../lib/review/decide";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { addGrant, installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
 import { captureIO } from "../helpers/io";
+import { tempDir } from "../../test-support/temp";
 
 const REVOKE = "POST /orgs/{org}/personal-access-tokens";
 const DAY = 86_400_000;
@@ -94,7 +96,7 @@ describe("review with approval.revokeUnusedAfterDays", () => {
   });
 
   test("the step summary names the rule", async () => {
-    const summary = `${require("node:os").tmpdir()}/summary-${process.pid}-${Date.now()}.md`;
+    const summary = join(tempDir("summary-"), "summary.md");
     require("node:fs").writeFileSync(summary, "");
     await review({ org: "acme-corp", config }, captureIO({ ...env(), GITHUB_STEP_SUMMARY: summary }));
     expect(readFileSync(summary, "utf8")).toMatch(/\| never \| Never used in the 40 days since access was granted \(approval\.revokeUnusedAfterDays: 30\)\. \|/);

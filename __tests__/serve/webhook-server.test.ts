@@ -6,8 +6,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { spawn } from "node:child_process";
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { serve } from "../../cli/commands/serve";
@@ -17,6 +16,7 @@ import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { addRequest, installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
 import { captureIO } from "../helpers/io";
 import { byBuiltin, byRule } from "../../lib/approval/outcomes";
+import { tempDir } from "../../test-support/temp";
 
 const REVIEW = "POST /orgs/{org}/personal-access-token-requests";
 const LIST = "GET /orgs/{org}/personal-access-token-requests";
@@ -27,6 +27,8 @@ interface Running {
   logs: LogLine[];
   server: WebhookServer;
   stop: () => Promise<void>;
+  /** Resolves with the log lines of `event` once there are `count` of them (fails after 5 s). */
+  until: (event: string, count?: number) => Promise<LogLine[]>;
 }
 
 describe("serve", () => {
@@ -58,16 +60,34 @@ describe("serve", () => {
     let server!: WebhookServer;
     let url = "";
     let done!: Promise<void>;
+    const waiting = new Set<() => void>();
+    const until = (event: string, count = 1) =>
+      new Promise<LogLine[]>((resolve, reject) => {
+        const check = () => {
+          const found = logs.filter((l) => l.event === event);
+          if (found.length < count) return;
+          waiting.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+        };
+        const timer = setTimeout(() => {
+          waiting.delete(check);
+          reject(new Error(`only ${logs.filter((l) => l.event === event).length} ${event} lines of ${count} after 5 s: ${JSON.stringify(logs)}`));
+        }, 5000);
+        waiting.add(check);
+        check();
+      });
     const swept = new Promise<void>((resolve) => {
       const log = (l: LogLine) => {
         logs.push(l);
+        for (const check of [...waiting]) check();
         if (l.event === "sweep" || l.event === "sweep-failed") resolve();
       };
       const io = captureIO(extra.env ?? { GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: SECRET });
       done = serve({ config: extra.config ?? config, port: 0, apply: extra.apply ?? true, sweepMinutes: 0 }, io, { log, stopSignal, coalesceMs: extra.coalesceMs ?? 50, onListening: (u, s) => ((url = u), (server = s)) });
     });
     await swept;
-    const r: Running = { url, logs, server, stop: async () => (stop(), await done) };
+    const r: Running = { url, logs, server, stop: async () => (stop(), await done), until };
     running.push(r);
     return r;
   }
@@ -80,17 +100,14 @@ describe("serve", () => {
     return (await fetch(`${url}/webhook`, { method: "POST", headers, body })).status;
   }
 
-  const decided = (r: Running, n: number) =>
-    new Promise<LogLine[]>((resolve, reject) => {
-      const t0 = Date.now();
-      const poll = () => {
-        const d = r.logs.filter((l) => l.event === "decision");
-        if (d.length >= n) return resolve(d);
-        if (Date.now() - t0 > 5000) return reject(new Error(`only ${d.length} decisions after 5 s: ${JSON.stringify(r.logs)}`));
-        setTimeout(poll, 10);
-      };
-      poll();
-    });
+  /** The decision lines, once there are `n`. */
+  const decided = (r: Running, n: number) => r.until("decision", n);
+
+  /** Stops serve, which first finishes every delivery it accepted: after it, nothing more can happen. */
+  async function settle(r: Running): Promise<void> {
+    await r.stop();
+    running.splice(running.indexOf(r), 1);
+  }
 
   test("decides a new request on its delivery, reading only that token's request from GitHub", async () => {
     const r = await start();
@@ -169,7 +186,8 @@ describe("serve", () => {
     expect(await deliver(r.url, payload, { signature: null })).toBe(401);
     expect(await deliver(r.url, payload, { signature: signBody("not-the-secret-at-all", JSON.stringify(payload)) })).toBe(401);
     expect(await deliver(r.url, payload, { signature: "sha256=zz" })).toBe(401);
-    await new Promise((x) => setTimeout(x, 150));
+    await r.until("delivery-refused", 3);
+    await settle(r);
     expect(standIn.calls.length).toBe(calls);
     expect(r.logs.filter((l) => l.event === "delivery-refused")).toHaveLength(3);
     expect(r.logs.some((l) => l.event === "decision")).toBe(false);
@@ -183,7 +201,8 @@ describe("serve", () => {
     expect(await deliver(r.url, payload, { id })).toBe(202);
     await decided(r, 1);
     expect(await deliver(r.url, payload, { id })).toBe(202);
-    await new Promise((x) => setTimeout(x, 150));
+    await r.until("delivery-duplicate");
+    await settle(r);
     expect(standIn.callsOf(REVIEW)).toHaveLength(1);
     expect(r.logs.filter((l) => l.event === "delivery-duplicate")).toEqual([expect.objectContaining({ delivery: id })]);
   });
@@ -246,8 +265,7 @@ describe("serve", () => {
     expect(await deliver(r.url, { ...payload, action: "approved" })).toBe(202);
     expect(await deliver(r.url, payload, { event: "push" })).toBe(202);
     expect(await deliver(r.url, { ...payload, organization: { ...payload.organization, login: "someone-else" } })).toBe(202);
-    await new Promise((x) => setTimeout(x, 150));
-    expect(r.logs.filter((l) => l.event === "delivery-ignored")).toHaveLength(3);
+    expect(await r.until("delivery-ignored", 3)).toHaveLength(3);
     expect(standIn.callsOf(REVIEW)).toEqual([]);
     // A body over the 1 MiB cap is refused as soon as its length is known, before it is sent.
     const big = await new Promise<number>((resolve, reject) => {
@@ -318,7 +336,8 @@ describe("serve", () => {
     // WHEN it is replayed ten times with fresh ids, and once with its own id upper-cased
     for (let i = 0; i < 10; i++) expect(await deliver(r.url, payload)).toBe(202);
     expect(await deliver(r.url, payload, { id: id.toUpperCase() })).toBe(202);
-    await new Promise((x) => setTimeout(x, 200));
+    await r.until("delivery-duplicate", 11);
+    await settle(r);
     // THEN nothing more is read or written
     expect(standIn.callsOf(REVIEW)).toHaveLength(1);
     expect(standIn.callsOf(LIST)).toHaveLength(listsAfterFirst);
@@ -360,7 +379,7 @@ describe("serve", () => {
     const two = writeTwoOrgConfig(rules);
     const env = { GITHUB_API_URL: standIn.url, ACME_CORP_APP_ID: String(app.appId), ACME_CORP_APP_PRIVATE_KEY: app.pem, BETA_CORP_APP_ID: String(beta.appId), BETA_CORP_APP_PRIVATE_KEY: beta.pem, WEBHOOK_SECRET: SECRET };
     const r = await start({ env, config: two });
-    while (r.logs.filter((l) => l.event === "sweep").length < 2) await new Promise((x) => setTimeout(x, 10)); // both first sweeps
+    await r.until("sweep", 2); // both first sweeps
     // WHEN each organization's request is delivered
     const a = addRequest(standIn, app.org);
     const b = addRequest(standIn, beta.org);
@@ -421,7 +440,7 @@ describe("serve", () => {
 
 /** A config with acme-corp and beta-corp, each with its own App and the given approval. */
 function writeTwoOrgConfig(approval: Record<string, unknown>): string {
-  const file = join(mkdtempSync(join(tmpdir(), "policy-")), "token-policy.yaml");
+  const file = join(tempDir("policy-"), "token-policy.yaml");
   const org = (login: string, app: string) => ({ login, app: { name: app, homepageUrl: `https://github.com/${login}`, permissions: { organization_personal_access_token_requests: "write" } }, credentials: { actions: { visibility: "all" } }, approval });
   writeFileSync(file, stringify({ organizations: [org("acme-corp", "acme-token-broker"), org("beta-corp", "beta-corp-token-broker")] }));
   return file;
@@ -435,19 +454,30 @@ function serveProcess(standIn: GitHubStandIn, app: InstalledApp, config: string)
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
-  child.stdout.on("data", (c) => (out += c));
+  const waiting = new Set<() => void>();
+  child.stdout.on("data", (c) => {
+    out += c;
+    for (const check of [...waiting]) check();
+  });
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  const lines = () => out.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+  // complete lines only: a chunk can end mid-line
+  const lines = () => out.slice(0, out.lastIndexOf("\n") + 1).split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+  /** Resolves with the log lines of `event` as soon as the process has written `count` of them. */
   const line = (event: string, count = 1) =>
     new Promise<Record<string, any>[]>((resolve, reject) => {
-      const t0 = Date.now();
-      const poll = () => {
+      const check = () => {
         const found = lines().filter((l) => l.event === event);
-        if (found.length >= count) return resolve(found);
-        if (Date.now() - t0 > 30_000) return reject(new Error(`no ${count} ${event} lines: ${out}`));
-        setTimeout(poll, 20);
+        if (found.length < count) return;
+        waiting.delete(check);
+        clearTimeout(timer);
+        resolve(found);
       };
-      poll();
+      const timer = setTimeout(() => {
+        waiting.delete(check);
+        reject(new Error(`no ${count} ${event} lines: ${out}`));
+      }, 30_000);
+      waiting.add(check);
+      check();
     });
   return { child, exited, line, out: () => out };
 }
@@ -545,6 +575,18 @@ describe("the webhook door (WebhookServer without GitHub)", () => {
     return { url, logs, server };
   }
 
+  /** Resolves once the server has received the headers of `count` more requests (their bodies still coming). */
+  const requestsArrive = (server: WebhookServer, count: number) =>
+    new Promise<void>((resolve) => {
+      let seen = 0;
+      const onRequest = () => {
+        if (++seen < count) return;
+        server.server.off("request", onRequest);
+        resolve();
+      };
+      server.server.on("request", onRequest);
+    });
+
   const goodHeaders = (body: string) => ({ "content-type": "application/json", "x-github-event": "personal_access_token_request", "x-github-delivery": randomUUID(), "x-hub-signature-256": signBody(SECRET, body) });
 
   /** Sends headers and the first part of a body, never the rest; resolves with the status, or "closed". */
@@ -583,18 +625,20 @@ describe("the webhook door (WebhookServer without GitHub)", () => {
   });
 
   test("bodies in flight are bounded: one more gets 503 before its body is read", async () => {
-    const { url } = await door({ maxBodiesInFlight: 2 });
+    const { url, server } = await door({ maxBodiesInFlight: 2 });
     const slow = () => partial(url, { ...goodHeaders("{}"), "content-length": "1000" }, "{");
+    const arrived = requestsArrive(server, 2);
     const held = [slow(), slow()];
-    await new Promise((x) => setTimeout(x, 100));
+    await arrived;
     expect(await partial(url, { ...goodHeaders("{}"), "content-length": "1000" }, "{")).toBe(503);
     void held;
   });
 
   test("connections are bounded: one more is dropped on arrival", async () => {
-    const { url } = await door({ maxConnections: 2 });
+    const { url, server } = await door({ maxConnections: 2 });
+    const arrived = requestsArrive(server, 2);
     const held = [1, 2].map(() => partial(url, { ...goodHeaders("{}"), "content-length": "1000" }, "{"));
-    await new Promise((x) => setTimeout(x, 100));
+    await arrived;
     expect(await partial(url, { ...goodHeaders("{}"), "content-length": "1000" }, "{")).toBe("closed");
     void held;
   });
@@ -607,8 +651,9 @@ describe("the webhook door (WebhookServer without GitHub)", () => {
 
   test("close cuts a slow client after the grace period and resolves", async () => {
     const { url, server, logs } = await door({ shutdownGraceMs: 200, requestTimeoutMs: 60_000 });
+    const arrived = requestsArrive(server, 1);
     const slow = partial(url, { ...goodHeaders("{}"), "content-length": "1000" }, "{");
-    await new Promise((x) => setTimeout(x, 100));
+    await arrived;
     await server.close();
     servers.splice(servers.indexOf(server), 1);
     expect(await slow).toBe("closed");

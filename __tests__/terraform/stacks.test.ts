@@ -3,8 +3,7 @@
  * what it can check without the github provider, which cannot be downloaded here.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Testing } from "cdktf";
 import { loadConfig } from "../../lib/config/load";
@@ -25,6 +24,7 @@ function encryptedPem(): string {
 }
 import { orgEntry, parseOrg } from "../helpers/config";
 import { newStack, synthJson } from "../helpers/stack";
+import { tempDir } from "../../test-support/temp";
 
 const binary = terraformBinary();
 if (!binary) process.stdout.write("skipped: no terraform binary on the PATH; the Terraform checks of the synthesized stacks did not run\n");
@@ -313,7 +313,7 @@ withTerraform("synthesized stacks under Terraform", () => {
     const cdktf = join(__dirname, "..", "..", "node_modules", ".bin", "cdktf");
     (existsSync(cdktf) ? test : test.skip)("cdktf diff --skip-provider-lock initializes from the mirror and goes on to plan", () => {
       // GIVEN a synthesized app (cdktf.out with its manifest) and no lock file, as after every synth
-      const project = mkdtempSync(join(tmpdir(), "cdktf-offline-"));
+      const project = tempDir("cdktf-offline-");
       writeFileSync(join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: "true", output: "cdktf.out" }));
       const app = new App({ outdir: join(project, "cdktf.out") });
       const stack = new OrganizationStack(app, "acme-corp", { organizationLogin: "acme-corp" });

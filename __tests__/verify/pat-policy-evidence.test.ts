@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { run } from "../../cli";
@@ -8,6 +7,7 @@ import type { PatPolicySetting, SettingEvidence } from "../../lib/verify/pat-pol
 import { GitHubStandIn, type AuditEventState } from "../../test-support/github-stand-in/server";
 import { addGrant, addRequest, installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
 import { captureIO } from "../helpers/io";
+import { tempDir } from "../../test-support/temp";
 
 const DAY = 86_400_000;
 const AUDIT = "GET /orgs/{org}/audit-log";
@@ -241,7 +241,7 @@ describe("verify: the PAT policy from evidence (Enterprise Cloud with SAML)", ()
   test("--evidence-out writes the record: each setting, declared value, status, evidence with links, and when read", async () => {
     addGrant(standIn, app.org, { days: null });
     const config = writePolicyFile({ patPolicy: { maxLifetimeDays: 90 }, verify: { evidence: ["grants"] }, app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: PERMS } });
-    const dir = mkdtempSync(join(tmpdir(), "evidence-"));
+    const dir = tempDir("evidence-");
     const io = captureIO(env());
     expect(await run(["verify", "--org", "acme-corp", "--config", config, "--evidence-out", join(dir, "evidence.md")], io)).toBe(3);
     const md = readFileSync(join(dir, "evidence.md"), "utf8");
@@ -259,7 +259,7 @@ describe("verify: the PAT policy from evidence (Enterprise Cloud with SAML)", ()
   test("--all writes every organization into one record, in config order, and names one whose verify failed", async () => {
     // GIVEN two organizations; the second one's checks fail on GitHub (502s)
     const beta = installApp(standIn, "beta-org");
-    const dir = mkdtempSync(join(tmpdir(), "evidence-"));
+    const dir = tempDir("evidence-");
     const config = join(dir, "token-policy.yaml");
     const entry = (login: string) => ({ login, app: { name: login === "acme-corp" ? "acme-token-broker" : `${login}-token-broker`, homepageUrl: `https://github.com/${login}`, permissions: PERMS }, credentials: { actions: { visibility: "all" } } });
     writeFileSync(config, stringify({ organizations: [entry("acme-corp"), entry("beta-org")] }));
@@ -280,7 +280,7 @@ describe("verify: the PAT policy from evidence (Enterprise Cloud with SAML)", ()
     expect(io.err()).toMatch(/--evidence-out \/nonexistent-dir\/evidence\.md: its directory \/nonexistent-dir does not exist; give a file path in an existing directory/);
     // Before any call to GitHub
     expect(standIn.calls).toEqual([]);
-    const dir = mkdtempSync(join(tmpdir(), "evidence-"));
+    const dir = tempDir("evidence-");
     expect(await run(["verify", "--org", "acme-corp", "--config", config, "--evidence-out", dir], captureIO(env()))).toBe(2);
   });
 });

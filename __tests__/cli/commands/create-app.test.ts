@@ -1,7 +1,6 @@
-import { chmodSync, existsSync, symlinkSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, symlinkSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { stringify } from "yaml";
@@ -11,9 +10,10 @@ import { launchChromium } from "../../../test-support/browser";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
 import { captureIO } from "../../helpers/io";
 import { keyBodyLines } from "../../helpers/keys";
+import { tempDir } from "../../../test-support/temp";
 
 function writeConfig(): string {
-  const file = join(mkdtempSync(join(tmpdir(), "create-app-")), "token-policy.yaml");
+  const file = join(tempDir("create-app-"), "token-policy.yaml");
   writeFileSync(
     file,
     stringify({
@@ -35,6 +35,18 @@ function writeConfig(): string {
   return file;
 }
 
+/**
+ * A run's events as promises: `start` resolves with the start page's address once the local
+ * server listens; `interrupt()` ends the run as Ctrl-C would, instead of waiting for a timeout.
+ */
+function interruptible() {
+  let listening!: (startUrl: string) => void;
+  let interrupt!: (signal: string) => void;
+  const start = new Promise<string>((resolve) => (listening = resolve));
+  const interrupted = new Promise<string>((resolve) => (interrupt = resolve));
+  return { start, listening, interrupted, interrupt: () => interrupt("SIGINT") };
+}
+
 describe("create-app (end to end in headless Chromium)", () => {
   let standIn: GitHubStandIn;
   let browser: Browser;
@@ -52,7 +64,7 @@ describe("create-app (end to end in headless Chromium)", () => {
     standIn = await GitHubStandIn.start();
     standIn.addOrg("acme-corp");
     page = await browser.newPage();
-    out = join(mkdtempSync(join(tmpdir(), "creds-")), ".secrets", "acme-corp-app.json");
+    out = join(tempDir("creds-"), ".secrets", "acme-corp-app.json");
   });
   afterEach(async () => {
     await page.close();
@@ -112,7 +124,7 @@ describe("create-app (end to end in headless Chromium)", () => {
 
   test("the page names the config file given and describes each permission in reviewed words", async () => {
     // GIVEN a config under another name, asking for both token permissions and organization_secrets: read
-    const file = join(mkdtempSync(join(tmpdir(), "create-app-")), "acme-policy.yaml");
+    const file = join(tempDir("create-app-"), "acme-policy.yaml");
     const config = { login: "acme-corp", app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write", organization_personal_access_tokens: "read", organization_secrets: "read", issues: "read" } }, credentials: { actions: { visibility: "all" } } };
     writeFileSync(file, stringify({ organizations: [config] }));
     let text = "";
@@ -189,7 +201,7 @@ describe("create-app (end to end in headless Chromium)", () => {
   });
 
   test("refuses to overwrite an existing credentials file, before starting", async () => {
-    const existing = join(mkdtempSync(join(tmpdir(), "creds-")), "app.json");
+    const existing = join(tempDir("creds-"), "app.json");
     writeFileSync(existing, "{}");
     await expect(createApp({ org: "acme-corp", config: writeConfig(), out: existing, open: false }, captureIO({}))).rejects.toMatchObject({
       exitCode: 2,
@@ -198,7 +210,7 @@ describe("create-app (end to end in headless Chromium)", () => {
   });
 
   test("a dangling symlink at the credentials path fails before anything starts", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "creds-"));
+    const dir = tempDir("creds-");
     const link = join(dir, "app.json");
     symlinkSync(join(dir, "nowhere", "target.json"), link);
     const opened: string[] = [];
@@ -211,7 +223,7 @@ describe("create-app (end to end in headless Chromium)", () => {
   });
 
   test("an existing folder keeps its mode; a new one is created 0700", async () => {
-    const shared = mkdtempSync(join(tmpdir(), "shared-"));
+    const shared = tempDir("shared-");
     chmodSync(shared, 0o755);
     await expect(
       createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out: join(shared, "app.json"), open: false }, captureIO({}), { timeoutMs: 200 }),
@@ -222,13 +234,12 @@ describe("create-app (end to end in headless Chromium)", () => {
   });
 
   test("answers only requests addressed to 127.0.0.1 or localhost (no state for DNS rebinding)", async () => {
-    let start = "";
-    const run = createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out, open: false }, captureIO({}), {
-      timeoutMs: 3000,
-      onListening: (_u, s) => (start = s),
+    const run = interruptible();
+    const started = createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out, open: false }, captureIO({}), {
+      onListening: (_u, s) => run.listening(s),
+      interrupted: run.interrupted,
     });
-    await new Promise((r) => setTimeout(r, 100));
-    const { port, pathname } = new URL(start);
+    const { port, pathname } = new URL(await run.start);
     const get = (host: string) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = httpRequest({ host: "127.0.0.1", port, path: pathname, headers: { host } }, (res) => {
@@ -244,7 +255,8 @@ describe("create-app (end to end in headless Chromium)", () => {
     expect(evil.body).not.toContain("state=");
     expect((await get(`localhost:${port}`)).body).toContain("state=");
     expect((await get(`127.0.0.1:${port}`)).status).toBe(200);
-    await expect(run).rejects.toMatchObject({ exitCode: 1 });
+    run.interrupt();
+    await expect(started).rejects.toMatchObject({ exitCode: 1 });
   });
 
   test.each([
@@ -273,15 +285,17 @@ describe("create-app (end to end in headless Chromium)", () => {
     const roots: string[] = [];
     // GIVEN two runs, each cut short
     for (let i = 0; i < 2; i++) {
-      const dir = mkdtempSync(join(tmpdir(), "creds-"));
-      const run = createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out: join(dir, "app.json"), open: false }, io, {
-        timeoutMs: 1500,
+      const dir = tempDir("creds-");
+      const run = interruptible();
+      const started = createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out: join(dir, "app.json"), open: false }, io, {
         onListening: (u, s) => {
           roots.push(u);
           starts.push(s);
+          run.listening(s);
         },
+        interrupted: run.interrupted,
       });
-      await new Promise((r) => setTimeout(r, 100));
+      await run.start;
       // WHEN another local process asks the well-known root
       const root = await fetch(`${roots[i]}/`);
       // THEN it gets nothing that carries the state
@@ -293,7 +307,8 @@ describe("create-app (end to end in headless Chromium)", () => {
       expect(await page.text()).toContain("state=");
       expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
       expect(page.headers.get("x-frame-options")).toBe("DENY");
-      await expect(run).rejects.toMatchObject({ exitCode: 1 });
+      run.interrupt();
+      await expect(started).rejects.toMatchObject({ exitCode: 1 });
     }
     expect(new URL(starts[0]).pathname).toMatch(/^\/[A-Za-z0-9_-]{32}$/);
     expect(new URL(starts[0]).pathname).not.toBe(new URL(starts[1]).pathname);
@@ -307,7 +322,7 @@ describe("create-app (end to end in headless Chromium)", () => {
     ["702", "everyone", 0o702],
   ])("fails when the credentials folder has mode %s (writable by %s), before anything starts", async (_mode, who, mode) => {
     // GIVEN a folder another user could write to
-    const shared = mkdtempSync(join(tmpdir(), "shared-"));
+    const shared = tempDir("shared-");
     chmodSync(shared, mode);
     const opened: string[] = [];
     // WHEN create-app is asked to write there
@@ -324,7 +339,7 @@ describe("create-app (end to end in headless Chromium)", () => {
   });
 
   test("a shared folder is used with allowSharedFolder (--allow-shared-folder)", async () => {
-    const shared = mkdtempSync(join(tmpdir(), "shared-"));
+    const shared = tempDir("shared-");
     chmodSync(shared, 0o777);
     let held = false;
     await expect(
@@ -337,7 +352,7 @@ describe("create-app (end to end in headless Chromium)", () => {
   });
 
   test("fails when the credentials file exists and is empty, saying so", async () => {
-    const existing = join(mkdtempSync(join(tmpdir(), "creds-")), "app.json");
+    const existing = join(tempDir("creds-"), "app.json");
     writeFileSync(existing, "", { mode: 0o600 });
     await expect(createApp({ org: "acme-corp", config: writeConfig(), out: existing, open: false }, captureIO({}))).rejects.toMatchObject({
       exitCode: 2,
@@ -387,7 +402,7 @@ describe("create-app (end to end in headless Chromium)", () => {
     [["--github-url", "https://169.254.169.254"], "--github-url is a link-local address; for a GitHub Enterprise Server on an internal network set allowPrivateHost: true for this organization"],
   ])("fails when %j: exit 2 before anything starts", async (flags, message) => {
     const io = captureIO({});
-    const dir = mkdtempSync(join(tmpdir(), "creds-"));
+    const dir = tempDir("creds-");
     expect(await runCli(["create-app", "--org", "acme-corp", "--config", writeConfig(), "--no-open", "--out", join(dir, "app.json"), ...flags], io)).toBe(2);
     expect(io.err()).toBe(`error: ${message}\n`);
     expect(existsSync(join(dir, "app.json"))).toBe(false);
@@ -398,26 +413,22 @@ describe("create-app as a process", () => {
   test.each(["SIGINT", "SIGTERM"] as const)("%s while waiting for GitHub removes the empty credentials file and exits 1", async (signal) => {
     // GIVEN create-app running in its own process, holding its empty credentials file
     const root = join(__dirname, "..", "..", "..");
-    const out = join(mkdtempSync(join(tmpdir(), "creds-")), "app.json");
+    const out = join(tempDir("creds-"), "app.json");
     const child = spawn(process.execPath, [join(root, "node_modules", "ts-node", "dist", "bin.js"), "--swc", join(root, "cli", "index.ts"), "create-app", "--org", "acme-corp", "--config", writeConfig(), "--no-open", "--out", out], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
     child.stderr.on("data", (c) => (stderr += c));
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    // waits for the line that says it is listening (or fails when it exits first)
     await new Promise<void>((resolve, reject) => {
-      const poll = setInterval(() => {
-        if (stdout.includes("Open http://127.0.0.1:")) {
-          clearInterval(poll);
-          resolve();
-        } else if (child.exitCode !== null) {
-          clearInterval(poll);
-          reject(new Error(`create-app exited early: ${stderr}`));
-        }
-      }, 20);
+      child.stdout.on("data", (c) => {
+        stdout += c;
+        if (stdout.includes("Open http://127.0.0.1:")) resolve();
+      });
+      void exited.then(() => reject(new Error(`create-app exited early: ${stderr}`)));
     });
     expect(existsSync(out)).toBe(true);
     // WHEN the owner interrupts it

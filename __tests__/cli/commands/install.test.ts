@@ -1,5 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../../../cli";
 import { install } from "../../../cli/commands/install";
@@ -8,12 +6,13 @@ import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
 import { generateAppKey, installApp } from "../../../test-support/fixtures";
 import { captureIO } from "../../helpers/io";
 import { writePolicyFile } from "../../helpers/policy-file";
+import { tempDir } from "../../../test-support/temp";
 
 /** Registers an App (not installed) and writes the credentials file create-app would. */
 function registerApp(standIn: GitHubStandIn, key = generateAppKey()) {
   const id = standIn.id();
   const app = standIn.addApp({ id, slug: "acme-token-broker", clientId: `Iv23li${id}`, name: "acme-token-broker", publicKeyPem: key.publicPem, permissions: { contents: "read" }, events: [], ownerLogin: "acme-corp" });
-  const file = join(mkdtempSync(join(tmpdir(), "creds-")), "app.json");
+  const file = join(tempDir("creds-"), "app.json");
   writeCredentialsFile(file, { id, slug: app.slug, client_id: app.clientId, client_secret: "s", webhook_secret: null, pem: key.pem, html_url: "", owner: "acme-corp", github_url: standIn.url });
   return { app, file };
 }

@@ -1,16 +1,16 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { run } from "../../../cli";
 import { captureIO } from "../../helpers/io";
+import { tempDir } from "../../../test-support/temp";
 
 const example = join(__dirname, "..", "..", "..", "token-policy.yaml");
 
 /** A git repository with the example committed, and a working copy changed by `change`. */
 function repoWithChange(change: (c: any) => void): string {
-  const dir = mkdtempSync(join(tmpdir(), "report-git-"));
+  const dir = tempDir("report-git-");
   const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t.invalid", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t.invalid" } });
   git("init", "-q", "-b", "main");
   copyFileSync(example, join(dir, "token-policy.yaml"));
@@ -76,7 +76,7 @@ describe("report", () => {
   });
 
   test("--base FILE outside the working directory is named by its file name only (no local path in the summary)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "report-base-"));
+    const dir = tempDir("report-base-");
     const base = join(dir, "old-policy.yaml");
     copyFileSync(example, base);
     const io = captureIO({});
@@ -151,7 +151,7 @@ describe("report", () => {
   });
 
   test("--out never follows a symbolic link", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "report-out-"));
+    const dir = tempDir("report-out-");
     const target = join(dir, "authorized_keys");
     writeFileSync(target, "ssh-ed25519 AAAA keep-me\n");
     symlinkSync(target, join(dir, "report.md"));

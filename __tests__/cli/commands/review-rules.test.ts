@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { run } from "../../../cli";
@@ -7,13 +6,14 @@ import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
 import { addRequest, installApp, type InstalledApp } from "../../../test-support/fixtures";
 import { captureIO } from "../../helpers/io";
 import { byBuiltin } from "../../../lib/approval/outcomes";
+import { tempDir } from "../../../test-support/temp";
 
 const REVIEW = "POST /orgs/{org}/personal-access-token-requests";
 const MEMBERS = "GET /orgs/{org}/teams/{team_slug}/members";
 
 /** A config file for acme-corp with these rules and App permissions. */
 function writeConfig(rules: unknown[], permissions: Record<string, string> = {}): string {
-  const file = join(mkdtempSync(join(tmpdir(), "review-rules-")), "token-policy.yaml");
+  const file = join(tempDir("review-rules-"), "token-policy.yaml");
   writeFileSync(
     file,
     stringify({

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { run } from "../../../cli";
@@ -10,6 +9,7 @@ import { addGrant, addRequest, installApp, type InstalledApp } from "../../../te
 import { captureIO } from "../../helpers/io";
 import { keyBodyLines } from "../../helpers/keys";
 import { byBuiltin, byRule } from "../../../lib/approval/outcomes";
+import { tempDir } from "../../../test-support/temp";
 
 const REVIEW = "POST /orgs/{org}/personal-access-token-requests";
 const LIST = "GET /orgs/{org}/personal-access-token-requests";
@@ -18,7 +18,7 @@ const REVOKE = "POST /orgs/{org}/personal-access-tokens";
 
 /** A config file with the approval section given, for acme-corp. */
 function writeConfig(approval: Record<string, unknown>, patPolicy: Record<string, unknown> = { maxLifetimeDays: 90 }): string {
-  const dir = mkdtempSync(join(tmpdir(), "review-"));
+  const dir = tempDir("review-");
   const file = join(dir, "token-policy.yaml");
   writeFileSync(
     file,
@@ -172,7 +172,7 @@ describe("review", () => {
   });
 
   test("uses APP_INSTALLATION_ID and APP_PRIVATE_KEY_FILE without looking the installation up", async () => {
-    const keyFile = join(mkdtempSync(join(tmpdir(), "key-")), "app.pem");
+    const keyFile = join(tempDir("key-"), "app.pem");
     writeFileSync(keyFile, app.pem, { mode: 0o600 });
     const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY_FILE: keyFile, APP_INSTALLATION_ID: String(app.installationId) });
     await review({ org: "acme-corp", config }, io);
@@ -306,7 +306,7 @@ describe("review", () => {
 
   test("writes a Markdown summary to GITHUB_STEP_SUMMARY, escaping names from GitHub", async () => {
     addRequest(standIn, app.org, { owner: "octocat", tokenName: "pipe | and `tick`" });
-    const summary = join(mkdtempSync(join(tmpdir(), "summary-")), "summary.md");
+    const summary = join(tempDir("summary-"), "summary.md");
     await review({ org: "acme-corp", config }, captureIO({ ...env(), GITHUB_STEP_SUMMARY: summary }));
     const md = readFileSync(summary, "utf8");
     expect(md).toContain("## Token requests in acme-corp (dry run)");
@@ -409,7 +409,7 @@ describe("token-policy review (exit codes)", () => {
     expect(await run(["review", "--org", "nope", "--config", config()], io1)).toBe(2);
     expect(io1.err()).toMatch(/^error: .*organizations: has no organization "nope"; it has acme-corp\n$/s);
 
-    const bad = join(mkdtempSync(join(tmpdir(), "bad-")), "p.yaml");
+    const bad = join(tempDir("bad-"), "p.yaml");
     writeFileSync(bad, "organizations: 3\n");
     const io2 = captureIO({});
     expect(await run(["review", "--org", "acme-corp", "--config", bad], io2)).toBe(2);

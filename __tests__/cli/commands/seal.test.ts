@@ -1,5 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sodium from "libsodium-wrappers";
 import { run } from "../../../cli";
@@ -11,6 +9,7 @@ import { generateAppKey, installApp, type InstalledApp } from "../../../test-sup
 import { captureIO } from "../../helpers/io";
 import { keyBodyLines } from "../../helpers/keys";
 import { writePolicyFile } from "../../helpers/policy-file";
+import { tempDir } from "../../../test-support/temp";
 
 describe("seal", () => {
   let standIn: GitHubStandIn;
@@ -30,7 +29,7 @@ describe("seal", () => {
       keys[target] = sodium.crypto_box_keypair();
       standIn.setPublicKey("acme-corp", target, sodium.to_base64(keys[target].publicKey, sodium.base64_variants.ORIGINAL), `key-${target.replace(/[^A-Za-z0-9_-]/g, "-")}`);
     }
-    credsFile = join(mkdtempSync(join(tmpdir(), "creds-")), "app.json");
+    credsFile = join(tempDir("creds-"), "app.json");
     writeCredentialsFile(credsFile, { id: app.appId, slug: "s", client_id: "Iv1", client_secret: "x", webhook_secret: null, pem: appKey.pem, html_url: "", owner: "acme-corp", github_url: standIn.url });
   });
   afterEach(async () => {

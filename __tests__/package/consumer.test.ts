@@ -1,29 +1,65 @@
 /**
  * Another cdktf project installs the packed package with only its peers and uses the constructs
  * in code: the README's example is this very file (examples/consumer/main.ts).
+ *
+ * The package is built and packed in a copy of the project (the files git knows, as they are in
+ * the working tree) in a temporary folder: `npm pack` runs prepack, which rebuilds dist/, and a
+ * test must never do that in the checkout (it would break an `npm link`ed CLI mid-run).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { tempDir } from "../../test-support/temp";
 
 const root = join(__dirname, "..", "..");
 const example = join(root, "examples", "consumer", "main.ts");
 
+/** What a build or pack in the checkout would change: git's view, and every file under dist/ with its mtime. */
+function checkoutState(): { status: string; dist: string[] } {
+  const status = execFileSync("git", ["status", "--porcelain", "--untracked-files=all", "--ignored"], { cwd: root, encoding: "utf8" });
+  const dist: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else dist.push(`${p} ${st.mtimeMs}`);
+    }
+  };
+  if (existsSync(join(root, "dist"))) walk(join(root, "dist"));
+  return { status, dist };
+}
+
+/** A copy of the project in a temporary folder: the files git tracks or would track, and a link to node_modules. */
+function copyProject(): string {
+  const copy = join(tempDir("project-"), "github-token-policy");
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" }).split("\0").filter(Boolean);
+  for (const file of files) {
+    if (!existsSync(join(root, file)) || statSync(join(root, file)).isDirectory()) continue; // deleted in the working tree, or a submodule
+    mkdirSync(dirname(join(copy, file)), { recursive: true });
+    copyFileSync(join(root, file), join(copy, file));
+  }
+  symlinkSync(join(root, "node_modules"), join(copy, "node_modules"), "dir");
+  return copy;
+}
+
 describe("a consumer project", () => {
+  let before: ReturnType<typeof checkoutState>;
   let dir: string;
   let files: string[];
 
   beforeAll(() => {
-    // GIVEN a module left in dist/ by an earlier build of a file since removed
-    mkdirSync(join(root, "dist", "lib"), { recursive: true });
-    writeFileSync(join(root, "dist", "lib", "removed-since.js"), "module.exports = 'stale';\n");
+    before = checkoutState();
+    // GIVEN a copy of the project, with a module left in dist/ by an earlier build of a file since removed
+    const project = copyProject();
+    mkdirSync(join(project, "dist", "lib"), { recursive: true });
+    writeFileSync(join(project, "dist", "lib", "removed-since.js"), "module.exports = 'stale';\n");
     // AND the package as npm would publish it
-    const out = mkdtempSync(join(tmpdir(), "pack-"));
-    const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", out], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })) as { filename: string; files: { path: string }[] }[];
+    const out = tempDir("pack-");
+    const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", out], { cwd: project, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })) as { filename: string; files: { path: string }[] }[];
     files = packed[0].files.map((f) => f.path);
     // AND a new project with only the tarball and the peers (this checkout's copies, whatever engine they are)
-    dir = mkdtempSync(join(tmpdir(), "consumer-"));
+    dir = tempDir("consumer-");
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, dependencies: { "github-token-policy": `file:${join(out, packed[0].filename)}` } }));
     writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "commonjs", target: "es2022", strict: true, esModuleInterop: true, skipLibCheck: true, types: [] }, files: ["main.ts"] }));
     copyFileSync(example, join(dir, "main.ts"));
@@ -75,5 +111,9 @@ describe("a consumer project", () => {
 
   test("the README's example is this consumer's main.ts", () => {
     expect(readFileSync(join(root, "README.md"), "utf8")).toContain(readFileSync(example, "utf8"));
+  });
+
+  test("leaves the checkout as it was: git sees no change and dist/ is untouched", () => {
+    expect(checkoutState()).toEqual(before);
   });
 });
