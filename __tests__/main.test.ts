@@ -2,10 +2,10 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, hostname, tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
-import { generateAppKey, keyBodyLines } from "./helpers/keys";
-import { runEntry } from "./helpers/run";
-import { writeTempConfig } from "./helpers/config";
-import { readTree } from "./helpers/files";
+import { generateAppKey, keyBodyLines } from "../test-support/keys";
+import { runEntry } from "../test-support/run-entry";
+import { writeTempConfig } from "../test-support/config";
+import { readTree } from "../test-support/files";
 import { tempDir } from "../test-support/temp";
 
 const example = join(__dirname, "..", "token-policy.yaml");

@@ -9,7 +9,7 @@ import { run } from "../../cli";
 import { writeCredentialsFile } from "../../lib/registration/credentials-file";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { installApp, type InstalledApp } from "../../test-support/fixtures";
-import { captureIO } from "../helpers/io";
+import { captureIO } from "../../test-support/io";
 import { resolveApiUrl } from "../../lib/github/client";
 import { tempDir } from "../../test-support/temp";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../../cli";
-import { captureIO } from "../helpers/io";
+import { captureIO } from "../../test-support/io";
 
 const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { name: string; version: string };
 

@@ -6,8 +6,8 @@ import { writeFileSync } from "node:fs";
 
 import { stringify } from "yaml";
 import { deepMerge, loadConfig, MAX_CONFIG_BYTES, parseConfig } from "../../lib/config/load";
-import { configProblems, orgEntry, writeTempConfig } from "../helpers/config";
-import { runEntry } from "../helpers/run";
+import { configProblems, orgEntry, writeTempConfig } from "../../test-support/config";
+import { runEntry } from "../../test-support/run-entry";
 
 const problems = (text: string) => configProblems(text);
 const yaml = (organizations: unknown[], extra: Record<string, unknown> = {}) => stringify({ ...extra, organizations });

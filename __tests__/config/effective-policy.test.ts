@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import { effectivePatPolicy, enterpriseBindings, enterpriseConflicts } from "../../lib/config/effective-policy";
 import { parseConfigOrThrow } from "../../lib/config/load";
 import { enterprisePatPolicySchema } from "../../lib/config/schema";
-import { configProblems, orgEntry } from "../helpers/config";
+import { configProblems, orgEntry } from "../../test-support/config";
 
 const enterprise = (slug: string, patPolicy: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({ slug, patPolicy, ...extra });
 const bounds = (patPolicy: Record<string, unknown>) => ({ slug: "acme", patPolicy: enterprisePatPolicySchema.parse(patPolicy) });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { ConfigError } from "../../lib/config/errors";
 import { configFileName, findOrganization, loadConfig, parseConfig, parseConfigOrThrow } from "../../lib/config/load";
-import { configProblems, orgEntry, parseOrg, writeTempConfig } from "../helpers/config";
+import { configProblems, orgEntry, parseOrg, writeTempConfig } from "../../test-support/config";
 import { variableNames, variableStem } from "../../lib/naming";
 
 const problems = (text: string) => configProblems(text);

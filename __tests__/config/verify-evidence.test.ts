@@ -1,7 +1,7 @@
 import { buildAppManifest } from "../../lib/model/app-manifest";
 import { diffConfigs } from "../../lib/report/diff";
 import { withEvidencePermissions } from "../../lib/config/schema";
-import { configProblems, orgEntry, parseOrg } from "../helpers/config";
+import { configProblems, orgEntry, parseOrg } from "../../test-support/config";
 
 describe("verify.evidence", () => {
   test("defaults to grants, and the App then asks for organization_personal_access_tokens: read", () => {

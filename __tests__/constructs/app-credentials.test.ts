@@ -6,7 +6,7 @@ import { ActionsOrganizationVariable } from "@cdktf/provider-github/lib/actions-
 import { DataGithubRepository } from "@cdktf/provider-github/lib/data-github-repository";
 import { DependabotOrganizationSecret } from "@cdktf/provider-github/lib/dependabot-organization-secret";
 import { AppCredentials, type AppCredentialsProps } from "../../lib/constructs/app-credentials";
-import { newStack, synthJson } from "../helpers/stack";
+import { newStack, synthJson } from "../../test-support/stack";
 
 const props: AppCredentialsProps = {
   organizationLogin: "acme-corp",

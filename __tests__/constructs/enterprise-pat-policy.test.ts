@@ -3,7 +3,7 @@ import { EnterprisePatPolicy } from "../../lib/constructs/enterprise-pat-policy"
 import { EnterpriseStack } from "../../lib/constructs/enterprise-stack";
 import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
 import { enterpriseSchema } from "../../lib/config/schema";
-import { newStack } from "../helpers/stack";
+import { newStack } from "../../test-support/stack";
 
 function enterpriseStack(props: Partial<ConstructorParameters<typeof EnterpriseStack>[2]> = {}) {
   return new EnterpriseStack(Testing.app(), "enterprise-acme", { enterpriseSlug: "acme", ...props });

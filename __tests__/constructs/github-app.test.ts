@@ -5,7 +5,7 @@ import { AppInstallationRepositories } from "@cdktf/provider-github/lib/app-inst
 import { buildAppManifest } from "../../lib/model/app-manifest";
 import { GitHubApp } from "../../lib/constructs/github-app";
 import { OrganizationStack } from "../../lib/constructs/organization-stack";
-import { newStack, synthJson } from "../helpers/stack";
+import { newStack, synthJson } from "../../test-support/stack";
 import { tempDir } from "../../test-support/temp";
 
 const base = { organizationLogin: "acme-corp", name: "acme-broker", homepageUrl: "https://github.com/acme-corp" };

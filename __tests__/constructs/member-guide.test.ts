@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfigOrThrow } from "../../lib/config/load";
 import { MemberGuide } from "../../lib/constructs/member-guide";
-import { newStack, synthJson } from "../helpers/stack";
+import { newStack, synthJson } from "../../test-support/stack";
 
 const organization = parseConfigOrThrow(readFileSync(join(__dirname, "..", "..", "token-policy.yaml"), "utf8"), "token-policy.yaml").organizations[0];
 

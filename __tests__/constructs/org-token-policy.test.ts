@@ -1,8 +1,8 @@
 import { ActionsOrganizationVariable } from "@cdktf/provider-github/lib/actions-organization-variable";
 import { AppInstallationRepositories } from "@cdktf/provider-github/lib/app-installation-repositories";
 import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
-import { orgEntry, parseOrg } from "../helpers/config";
-import { newStack, synthJson } from "../helpers/stack";
+import { orgEntry, parseOrg } from "../../test-support/config";
+import { newStack, synthJson } from "../../test-support/stack";
 
 describe("OrgTokenPolicy", () => {
   test("composes the policy record, the App and its credentials from one config entry", () => {

@@ -10,8 +10,8 @@ import { MemberGuide } from "../../lib/constructs/member-guide";
 import { OrganizationStack } from "../../lib/constructs/organization-stack";
 import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
 import { PatPolicy } from "../../lib/constructs/pat-policy";
-import { orgEntry, parseOrg } from "../helpers/config";
-import { newStack, synthJson } from "../helpers/stack";
+import { orgEntry, parseOrg } from "../../test-support/config";
+import { newStack, synthJson } from "../../test-support/stack";
 
 describe("OrganizationStack.of", () => {
   test("finds the stack of a construct nested at any depth", () => {

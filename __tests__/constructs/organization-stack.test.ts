@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { Testing } from "cdktf";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { OrganizationStack, stackVariable } from "../../lib/constructs/organization-stack";
-import { newStack, synthJson } from "../helpers/stack";
+import { newStack, synthJson } from "../../test-support/stack";
 import { tempDir } from "../../test-support/temp";
 
 describe("OrganizationStack", () => {

@@ -1,5 +1,5 @@
 import { PatPolicy } from "../../lib/constructs/pat-policy";
-import { newStack, synthJson } from "../helpers/stack";
+import { newStack, synthJson } from "../../test-support/stack";
 
 describe("PatPolicy", () => {
   test("records the canonical policy with defaults spelled out", () => {

@@ -2,8 +2,8 @@ import { Aspects, Testing } from "cdktf";
 import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
 import { PolicyChecksAspect } from "../../lib/constructs/policy-checks-aspect";
 import { checkOrganization, type PolicyCheck } from "../../lib/policy-checks/check-pack";
-import { orgEntry, parseOrg } from "../helpers/config";
-import { newStack } from "../helpers/stack";
+import { orgEntry, parseOrg } from "../../test-support/config";
+import { newStack } from "../../test-support/stack";
 
 describe("PolicyChecksAspect", () => {
   test("applies to the stacks it is added to (cdktf invokes aspects per stack)", () => {

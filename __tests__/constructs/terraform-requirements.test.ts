@@ -4,8 +4,8 @@ import { loadConfig } from "../../lib/config/load";
 import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
 import { OrganizationStack } from "../../lib/constructs/organization-stack";
 import { minimumTerraformVersion, TERRAFORM_FEATURES, type TerraformFeature } from "../../lib/constructs/terraform-requirements";
-import { orgEntry, parseOrg } from "../helpers/config";
-import { newStack, synthJson } from "../helpers/stack";
+import { orgEntry, parseOrg } from "../../test-support/config";
+import { newStack, synthJson } from "../../test-support/stack";
 
 /** The features a synthesized stack uses, read from the JSON Terraform gets (not from what the constructs recorded). */
 function featuresIn(tf: any): TerraformFeature[] {

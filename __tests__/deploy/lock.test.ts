@@ -3,9 +3,9 @@ import { dirname, join } from "node:path";
 import { run } from "../../cli";
 import { mirrorFlag } from "../../lib/deploy/lock";
 import { parseLockFile } from "../../lib/model/lock-file";
-import { captureIO } from "../helpers/io";
-import { providerMirror } from "../helpers/provider-mirror";
-import { runEntry } from "../helpers/run";
+import { captureIO } from "../../test-support/io";
+import { multiPlatformMirror } from "../../test-support/multi-platform-mirror";
+import { runEntry } from "../../test-support/run-entry";
 import { terraformBinary } from "../../test-support/terraform";
 import { tempDir } from "../../test-support/temp";
 
@@ -28,7 +28,7 @@ withTerraform("token-policy lock", () => {
 
   test("writes each stack's lock file from the mirror TF_CLI_CONFIG_FILE names, and the next synth puts it into the stack", async () => {
     // GIVEN a filesystem mirror with stand-in builds of the provider for two platforms
-    const { cliConfig } = providerMirror(GITHUB, "6.12.0", ["linux_amd64", "darwin_arm64"]);
+    const { cliConfig } = multiPlatformMirror(GITHUB, "6.12.0", ["linux_amd64", "darwin_arm64"]);
     const dir = project();
     // WHEN token-policy lock runs for those platforms
     const io = captureIO({ PATH: process.env.PATH, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: cliConfig });
@@ -61,11 +61,11 @@ withTerraform("token-policy lock", () => {
 
   test("keeps the version a committed lock file names and adds checksums for new platforms", async () => {
     const dir = project();
-    const first = providerMirror(GITHUB, "6.12.0", ["linux_amd64"]);
+    const first = multiPlatformMirror(GITHUB, "6.12.0", ["linux_amd64"]);
     expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--org", "acme-corp", "--platform", "linux_amd64"], captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: first.cliConfig }))).toBe(0);
     // GIVEN a mirror that also serves a newer version, for two platforms
-    const second = providerMirror(GITHUB, "6.12.0", ["linux_amd64", "windows_amd64"]);
-    const newer = providerMirror(GITHUB, "6.13.0", ["linux_amd64", "windows_amd64"]);
+    const second = multiPlatformMirror(GITHUB, "6.12.0", ["linux_amd64", "windows_amd64"]);
+    const newer = multiPlatformMirror(GITHUB, "6.13.0", ["linux_amd64", "windows_amd64"]);
     for (const platform of ["linux_amd64", "windows_amd64"]) {
       copyFileSync(join(newer.mirror, GITHUB, `terraform-provider-github_6.13.0_${platform}.zip`), join(second.mirror, GITHUB, `terraform-provider-github_6.13.0_${platform}.zip`));
     }
@@ -79,7 +79,7 @@ withTerraform("token-policy lock", () => {
 
   test("fails with exit 1 naming the organization when terraform cannot lock, and writes nothing", async () => {
     // GIVEN a mirror with a version the stacks do not allow
-    const { cliConfig } = providerMirror(GITHUB, "5.0.0", ["linux_amd64"]);
+    const { cliConfig } = multiPlatformMirror(GITHUB, "5.0.0", ["linux_amd64"]);
     const dir = project();
     const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: cliConfig });
     expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--platform", "linux_amd64"], io)).toBe(1);
@@ -88,7 +88,7 @@ withTerraform("token-policy lock", () => {
   });
 
   test("refuses to write through a symbolic link where a lock file goes", async () => {
-    const { cliConfig } = providerMirror(GITHUB, "6.12.0", ["linux_amd64"]);
+    const { cliConfig } = multiPlatformMirror(GITHUB, "6.12.0", ["linux_amd64"]);
     const dir = project();
     const target = join(dir, "elsewhere");
     writeFileSync(target, "keep\n");

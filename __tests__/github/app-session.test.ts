@@ -1,7 +1,7 @@
 import { openAppSession } from "../../lib/github/credentials";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { installApp, type InstalledApp } from "../../test-support/fixtures";
-import { orgEntry, parseOrg } from "../helpers/config";
+import { orgEntry, parseOrg } from "../../test-support/config";
 
 const TOKENS = "POST /app/installations/{installation_id}/access_tokens";
 

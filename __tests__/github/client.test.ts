@@ -10,8 +10,8 @@ import { run } from "../../cli";
 import { createGitHubClient, privateKeyFromEnv, resolveApiUrl } from "../../lib/github/client";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
-import { captureIO } from "../helpers/io";
-import { generateAppKey, keyBodyLines } from "../helpers/keys";
+import { captureIO } from "../../test-support/io";
+import { generateAppKey, keyBodyLines } from "../../test-support/keys";
 import { tempDir } from "../../test-support/temp";
 
 describe("the App's key from the environment", () => {

@@ -1,5 +1,5 @@
 import { authFor } from "../../lib/github/credentials";
-import { parseOrg } from "../helpers/config";
+import { parseOrg } from "../../test-support/config";
 
 const org = parseOrg();
 const io = (env: NodeJS.ProcessEnv) => ({ env, stderr: { write: () => true } });

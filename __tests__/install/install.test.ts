@@ -1,7 +1,7 @@
 import { installApp, waitText, type InstallProgress } from "../../lib/install/install";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { generateAppKey } from "../../test-support/fixtures";
-import { orgEntry, parseOrg } from "../helpers/config";
+import { orgEntry, parseOrg } from "../../test-support/config";
 
 describe("installApp: the engine behind install", () => {
   let standIn: GitHubStandIn;

@@ -7,9 +7,9 @@ import { tokenRequestTemplate } from "../../lib/model/token-request";
 import { enterpriseOf } from "../../lib/config/effective-policy";
 import { stringify } from "yaml";
 import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
-import { orgEntry, parseOrg } from "../helpers/config";
-import { captureIO } from "../helpers/io";
-import { newStack, synthJson } from "../helpers/stack";
+import { orgEntry, parseOrg } from "../../test-support/config";
+import { captureIO } from "../../test-support/io";
+import { newStack, synthJson } from "../../test-support/stack";
 
 const file = join(__dirname, "..", "..", "token-policy.yaml");
 const [corp, labs] = loadConfig(file).config.organizations;

@@ -4,7 +4,7 @@ import { APP_PERMISSIONS, TOKEN_PERMISSIONS } from "../../lib/catalogue";
 import { loadConfig } from "../../lib/config/load";
 import type { ApprovalRule, OrganizationConfig } from "../../lib/config/schema";
 import { exampleFor, exampleRepositories, tokenRequestTemplate } from "../../lib/model/token-request";
-import { orgEntry, parseOrg } from "../helpers/config";
+import { orgEntry, parseOrg } from "../../test-support/config";
 
 const example = loadConfig(join(__dirname, "..", "..", "token-policy.yaml")).config;
 const FIXED = ["name", "description", "target_name", "expires_in"];

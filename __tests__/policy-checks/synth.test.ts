@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { runEntry } from "../helpers/run";
+import { runEntry } from "../../test-support/run-entry";
 import { tempDir } from "../../test-support/temp";
 
 describe("main.ts with policy errors", () => {

@@ -5,7 +5,7 @@ import { review } from "../../cli/commands/review";
 import { unusedRevocation } from "../../lib/review/decide";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { addGrant, installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
-import { captureIO } from "../helpers/io";
+import { captureIO } from "../../test-support/io";
 import { tempDir } from "../../test-support/temp";
 
 const REVOKE = "POST /orgs/{org}/personal-access-tokens";

@@ -9,7 +9,7 @@ import { createGitHubClient, type GitHubClient } from "../../lib/github/client";
 import { runReview, type ReviewProgress } from "../../lib/review/run";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { addGrant, addRequest, installApp, type InstalledApp } from "../../test-support/fixtures";
-import { orgEntry, parseOrg } from "../helpers/config";
+import { orgEntry, parseOrg } from "../../test-support/config";
 
 const REVIEW = "POST /orgs/{org}/personal-access-token-requests";
 const REVOKE = "POST /orgs/{org}/personal-access-tokens";

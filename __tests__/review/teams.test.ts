@@ -4,7 +4,7 @@ import { byBuiltin, byRule } from "../../lib/approval/outcomes";
 import { checkGrants, decidePending } from "../../lib/review/decide";
 import { liveImpact } from "../../lib/review/impact";
 import { TeamMembers, teamsNamed } from "../../lib/review/teams";
-import { orgEntry, parseOrg } from "../helpers/config";
+import { orgEntry, parseOrg } from "../../test-support/config";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { addGrant, addRequest, installApp, type InstalledApp } from "../../test-support/fixtures";
 

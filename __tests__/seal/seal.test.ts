@@ -1,5 +1,5 @@
 import { targetProblem } from "../../lib/seal/seal";
-import { orgEntry, parseOrg } from "../helpers/config";
+import { orgEntry, parseOrg } from "../../test-support/config";
 
 const sealed = (credentials: Record<string, unknown> = {}) =>
   parseOrg(orgEntry({ credentials: { actions: { visibility: "selected", repositories: ["release-tools"] }, privateKeyInput: "sealed", ...credentials } }));

@@ -6,7 +6,7 @@ import { serve } from "../../cli/commands/serve";
 import type { LogLine } from "../../lib/serve/webhook-server";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { addGrant, installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
-import { captureIO } from "../helpers/io";
+import { captureIO } from "../../test-support/io";
 
 const REVOKE = "POST /orgs/{org}/personal-access-tokens";
 

@@ -14,7 +14,7 @@ import { WebhookServer as WebhookServerClass, type LogLine, type WebhookServer }
 import { signBody } from "../../lib/serve/signature";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { addRequest, installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
-import { captureIO } from "../helpers/io";
+import { captureIO } from "../../test-support/io";
 import { byBuiltin, byRule } from "../../lib/approval/outcomes";
 import { tempDir } from "../../test-support/temp";
 

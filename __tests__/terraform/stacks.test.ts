@@ -22,8 +22,8 @@ function encryptedPem(): string {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 1024 });
   return privateKey.export({ type: "pkcs1", format: "pem", cipher: "aes-128-cbc", passphrase: "test-only" }).toString();
 }
-import { orgEntry, parseOrg } from "../helpers/config";
-import { newStack, synthJson } from "../helpers/stack";
+import { orgEntry, parseOrg } from "../../test-support/config";
+import { newStack, synthJson } from "../../test-support/stack";
 import { tempDir } from "../../test-support/temp";
 
 const binary = terraformBinary();

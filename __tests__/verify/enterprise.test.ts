@@ -4,8 +4,8 @@ import { run } from "../../cli";
 import { verify } from "../../cli/commands/verify";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { addRequest, installApp, type InstalledApp } from "../../test-support/fixtures";
-import { captureIO } from "../helpers/io";
-import { writePolicyFile } from "../helpers/policy-file";
+import { captureIO } from "../../test-support/io";
+import { writePolicyFile } from "../../test-support/policy-file";
 
 const PERMS = { organization_personal_access_token_requests: "write", organization_personal_access_tokens: "write" };
 

@@ -6,7 +6,7 @@ import { verify } from "../../cli/commands/verify";
 import type { PatPolicySetting, SettingEvidence } from "../../lib/verify/pat-policy-evidence";
 import { GitHubStandIn, type AuditEventState } from "../../test-support/github-stand-in/server";
 import { addGrant, addRequest, installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
-import { captureIO } from "../helpers/io";
+import { captureIO } from "../../test-support/io";
 import { tempDir } from "../../test-support/temp";
 
 const DAY = 86_400_000;

@@ -8,8 +8,8 @@ import { run as runCli } from "../../../cli";
 import { createApp } from "../../../cli/commands/create-app";
 import { launchChromium } from "../../../test-support/browser";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
-import { captureIO } from "../../helpers/io";
-import { keyBodyLines } from "../../helpers/keys";
+import { captureIO } from "../../../test-support/io";
+import { keyBodyLines } from "../../../test-support/keys";
 import { tempDir } from "../../../test-support/temp";
 
 function writeConfig(): string {

@@ -4,8 +4,8 @@ import { install } from "../../../cli/commands/install";
 import { writeCredentialsFile } from "../../../lib/registration/credentials-file";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
 import { generateAppKey, installApp } from "../../../test-support/fixtures";
-import { captureIO } from "../../helpers/io";
-import { writePolicyFile } from "../../helpers/policy-file";
+import { captureIO } from "../../../test-support/io";
+import { writePolicyFile } from "../../../test-support/policy-file";
 import { tempDir } from "../../../test-support/temp";
 
 /** Registers an App (not installed) and writes the credentials file create-app would. */

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { run } from "../../../cli/index";
-import { writeTempConfig } from "../../helpers/config";
-import { captureIO } from "../../helpers/io";
+import { writeTempConfig } from "../../../test-support/config";
+import { captureIO } from "../../../test-support/io";
 
 const example = join(__dirname, "..", "..", "..", "token-policy.yaml");
 

@@ -1,7 +1,7 @@
 import { run } from "../../../cli";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
 import { addGrant, addRequest, installApp, writePolicyFile, type InstalledApp } from "../../../test-support/fixtures";
-import { captureIO } from "../../helpers/io";
+import { captureIO } from "../../../test-support/io";
 
 const READ_ONLY = { name: "read-only", action: "approve", match: { permissions: { repository: { contents: "read" } } } };
 

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { run } from "../../../cli";
-import { captureIO } from "../../helpers/io";
+import { captureIO } from "../../../test-support/io";
 import { tempDir } from "../../../test-support/temp";
 
 const example = join(__dirname, "..", "..", "..", "token-policy.yaml");

@@ -4,7 +4,7 @@ import { stringify } from "yaml";
 import { run } from "../../../cli";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
 import { addRequest, installApp, type InstalledApp } from "../../../test-support/fixtures";
-import { captureIO } from "../../helpers/io";
+import { captureIO } from "../../../test-support/io";
 import { byBuiltin } from "../../../lib/approval/outcomes";
 import { tempDir } from "../../../test-support/temp";
 

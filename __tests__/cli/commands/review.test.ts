@@ -6,8 +6,8 @@ import { run } from "../../../cli";
 import { review, type ReviewReport } from "../../../cli/commands/review";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
 import { addGrant, addRequest, installApp, type InstalledApp } from "../../../test-support/fixtures";
-import { captureIO } from "../../helpers/io";
-import { keyBodyLines } from "../../helpers/keys";
+import { captureIO } from "../../../test-support/io";
+import { keyBodyLines } from "../../../test-support/keys";
 import { byBuiltin, byRule } from "../../../lib/approval/outcomes";
 import { tempDir } from "../../../test-support/temp";
 

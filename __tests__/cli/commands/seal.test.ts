@@ -6,9 +6,9 @@ import { SEALED_KEY_BASE64_LENGTH, SEALED_KEY_VALUE_PATTERN } from "../../../lib
 import { writeCredentialsFile } from "../../../lib/registration/credentials-file";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
 import { generateAppKey, installApp, type InstalledApp } from "../../../test-support/fixtures";
-import { captureIO } from "../../helpers/io";
-import { keyBodyLines } from "../../helpers/keys";
-import { writePolicyFile } from "../../helpers/policy-file";
+import { captureIO } from "../../../test-support/io";
+import { keyBodyLines } from "../../../test-support/keys";
+import { writePolicyFile } from "../../../test-support/policy-file";
 import { tempDir } from "../../../test-support/temp";
 
 describe("seal", () => {

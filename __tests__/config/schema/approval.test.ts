@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { BUILTIN_OUTCOMES } from "../../../lib/approval/outcomes";
-import { configProblems, orgEntry, parseOrg } from "../../helpers/config";
+import { configProblems, orgEntry, parseOrg } from "../../../test-support/config";
 
 const withRules = (...names: string[]) =>
   stringify({ organizations: [orgEntry({ approval: { otherwise: "deny", rules: names.map((name) => ({ name, action: "deny", match: { owners: ["ex-*"] } })) } })] });

@@ -4,7 +4,7 @@
  * from those (so that only the check under test finds something).
  */
 import { checkOrganization, type PolicyFinding } from "../../../lib/policy-checks/check-pack";
-import { orgEntry, parseOrg } from "../../helpers/config";
+import { orgEntry, parseOrg } from "../../../test-support/config";
 
 /** An App section with these permissions. */
 export const app = (permissions: Record<string, string> = {}) => ({ name: "b", homepageUrl: "https://x.example", permissions });

@@ -1,4 +1,4 @@
-import type { CommandIO } from "../../cli/io";
+import type { CommandIO } from "../cli/io";
 
 /** A CommandIO that captures output, pointed at a stand-in with fast test timings. */
 export function captureIO(env: NodeJS.ProcessEnv, extra: Partial<CommandIO> = {}): CommandIO & { out: () => string; err: () => string } {

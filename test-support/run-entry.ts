@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
-const root = join(__dirname, "..", "..");
+const root = join(__dirname, "..");
 const tsNode = join(root, "node_modules", "ts-node", "dist", "bin.js");
 
 /** Runs a TypeScript entry of this project (main.ts, cli/index.ts) as a user would, in `cwd`. */

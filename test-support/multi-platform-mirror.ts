@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { tempDir } from "../../test-support/temp";
+import { tempDir } from "./temp";
 
 /**
  * A Terraform filesystem mirror (packed layout) holding a stand-in build of a provider for each
@@ -9,7 +9,7 @@ import { tempDir } from "../../test-support/temp";
  * Nothing in it runs: `terraform providers lock` only hashes it. Returns the mirror folder and a
  * CLI configuration file that names it.
  */
-export function providerMirror(source: string, version: string, platforms: readonly string[]): { mirror: string; cliConfig: string } {
+export function multiPlatformMirror(source: string, version: string, platforms: readonly string[]): { mirror: string; cliConfig: string } {
   const root = tempDir("provider-mirror-");
   const mirror = join(root, "mirror");
   const [host, namespace, type] = source.split("/");

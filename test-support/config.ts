@@ -1,10 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { formatProblem } from "../../lib/config/errors";
-import { parseConfig, parseConfigOrThrow } from "../../lib/config/load";
-import type { OrganizationConfig } from "../../lib/config/schema";
-import { tempDir } from "../../test-support/temp";
+import { formatProblem } from "../lib/config/errors";
+import { parseConfig, parseConfigOrThrow } from "../lib/config/load";
+import type { OrganizationConfig } from "../lib/config/schema";
+import { tempDir } from "./temp";
 
 /** A minimal valid organization entry, to be varied per test. */
 export function orgEntry(overrides: Record<string, unknown> = {}): Record<string, unknown> {

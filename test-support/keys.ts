@@ -1,4 +1,4 @@
-export { generateAppKey } from "../../test-support/fixtures";
+export { generateAppKey } from "./fixtures";
 
 /** Lines of the key's body, to search output for (any one of them appearing is a leak). */
 export function keyBodyLines(pem: string): string[] {

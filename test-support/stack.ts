@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { OrganizationStack, type OrganizationStackProps } from "../../lib/constructs/organization-stack";
+import { OrganizationStack, type OrganizationStackProps } from "../lib/constructs/organization-stack";
 
 /** A fresh app and an organization stack in it. */
 export function newStack(props: Partial<OrganizationStackProps> = {}): OrganizationStack {

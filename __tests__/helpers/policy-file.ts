@@ -1,1 +1,0 @@
-export { writePolicyFile } from "../../test-support/fixtures";

@@ -1,0 +1,1 @@
+export { writePolicyFile } from "./fixtures";
