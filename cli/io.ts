@@ -1,6 +1,6 @@
 import { clean } from "../lib/text";
 import { apiUrlVariable, CommandFailure, describeGitHubError, isGitHubError } from "../lib/github/errors";
-import type { GitHubContext } from "../lib/github/credentials";
+import type { GitHubContext } from "../lib/github/authentication";
 
 export { CommandFailure, GitHubFailure } from "../lib/github/errors";
 

@@ -83,7 +83,7 @@ export {
 export { BUILTIN_OUTCOMES, decidedByText, isBuiltinOutcomeName, type BuiltinOutcome, type DecidedBy } from "./approval/outcomes";
 
 // Names a deploy workflow needs: Terraform variables, the Actions secrets and variables, stacks.
-export { variableNames, credentialNames, deployEnvironment, enterpriseStackName, type VariableNames, type CredentialNames } from "./naming";
+export { variableNames, secretNames, deployEnvironment, enterpriseStackName, type VariableNames, type SecretNames } from "./naming";
 
 // Errors a caller catches.
 export { ConfigError, type Problem } from "./config/errors";

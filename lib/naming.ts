@@ -33,7 +33,7 @@ export function webRoot(githubUrl: string = GITHUB_COM): string {
 }
 
 /** The names of the secrets and variables `AppCredentials` writes for a prefix. */
-export interface CredentialNames {
+export interface SecretNames {
   /** Actions variable holding the App id. */
   readonly appId: string;
   /** Actions variable holding the App's client id. */
@@ -43,7 +43,7 @@ export interface CredentialNames {
 }
 
 /** `PREFIX_APP_ID`, `PREFIX_CLIENT_ID`, `PREFIX_PRIVATE_KEY`. */
-export function credentialNames(prefix: string): CredentialNames {
+export function secretNames(prefix: string): SecretNames {
   return { appId: `${prefix}_APP_ID`, clientId: `${prefix}_CLIENT_ID`, privateKey: `${prefix}_PRIVATE_KEY` };
 }
 

@@ -140,7 +140,7 @@ describe("props, not config", () => {
     // the defaults are the config schema's: one place for both paths
     expect(policy.organizationConfig.patPolicy).toEqual({ fineGrainedTokens: "allow", requireApproval: true, maxLifetimeDays: 366, classicTokens: "restrict" });
     expect(policy.organizationConfig.approval).toEqual({ rules: [], otherwise: "leave", revokeNonCompliant: false });
-    expect(policy.appCredentials.credentialNames.privateKey).toBe("TOKEN_BROKER_PRIVATE_KEY");
+    expect(policy.appCredentials.secretNames.privateKey).toBe("TOKEN_BROKER_PRIVATE_KEY");
     expect(synthJson(stack).tf.resource.github_actions_organization_secret).toBeDefined();
   });
 

@@ -1,4 +1,4 @@
-import { openAppSession } from "../../lib/github/credentials";
+import { openAppSession } from "../../lib/github/authentication";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { installApp, type InstalledApp } from "../../test-support/fixtures";
 import { orgEntry, parseOrg } from "../../test-support/config";

@@ -8,7 +8,7 @@ import { appendFileSync } from "node:fs";
 import { UsageError } from "../../lib/config/errors";
 import type { OrganizationConfig } from "../../lib/config/schema";
 import { liveImpact, type LiveImpact } from "../../lib/review/impact";
-import { authFor, clientFor } from "../../lib/github/credentials";
+import { authenticationFor, clientFor } from "../../lib/github/authentication";
 import { flagOf, loadBase, type BaseKind, type ReportBase } from "../../lib/report/git-base";
 import { reportChanges } from "../../lib/report/changes";
 import { loadOrganizations } from "../context";
@@ -68,7 +68,7 @@ async function liveImpacts(organizations: readonly OrganizationConfig[], base: R
   for (const org of organizations) {
     let auth;
     try {
-      auth = io.client ? undefined : authFor(io, org, credentials);
+      auth = io.client ? undefined : authenticationFor(io, org, credentials);
     } catch (e) {
       if (e instanceof UsageError) throw new UsageError(`--live reads ${org.login}'s pending requests and granted tokens as its App (organization_personal_access_token_requests: read, organization_personal_access_tokens: read): ${e.message}`);
       throw e;

@@ -5,7 +5,7 @@
  * The work is the review run's (`lib/review/run`); this module only drives and prints it.
  */
 import { appendFileSync } from "node:fs";
-import { authFor, clientFor } from "../../lib/github/credentials";
+import { authenticationFor, clientFor } from "../../lib/github/authentication";
 import { apiUrlVariable } from "../../lib/github/errors";
 import { runReview, type ReviewStage } from "../../lib/review/run";
 import { loadOrganization } from "../context";
@@ -47,7 +47,7 @@ const PROGRESS: Record<ReviewStage, string> = {
  */
 export async function review(options: ReviewOptions, io: CommandIO): Promise<ReviewReport> {
   const { org } = loadOrganization(options, io.env);
-  const auth = io.client ? undefined : authFor(io, org, options.credentials);
+  const auth = io.client ? undefined : authenticationFor(io, org, options.credentials);
   const errorContext = { appId: auth?.kind === "app" ? auth.appId : undefined, apiUrlVariable: apiUrlVariable(io.env) };
   const client = await clientFor(io, org, { auth });
   const progress = new ProgressLine(io, !options.json);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { APP_EVENTS, APP_PERMISSIONS, TOKEN_PERMISSION_ALIASES, TOKEN_PERMISSION_KINDS, TOKEN_PERMISSIONS } from "../catalogue";
-import { credentialNames, SECRET_NAME_MAX_LENGTH, SECRET_NAME_PATTERN } from "../naming";
+import { secretNames, SECRET_NAME_MAX_LENGTH, SECRET_NAME_PATTERN } from "../naming";
 import { configSchema, organizationSchema } from "./schema";
 
 /**
@@ -27,7 +27,7 @@ export function configJsonSchema(): Record<string, unknown> {
     ]),
   });
   // The prefix is checked in code through secretNameProblem; editors get the same rules here.
-  const longestSuffix = credentialNames("").privateKey.length;
+  const longestSuffix = secretNames("").privateKey.length;
   for (const o of [schema.properties.organizations.items, org]) {
     o.properties.app.properties.permissions = permissions;
     o.properties.app.properties.events = events;

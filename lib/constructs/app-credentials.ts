@@ -5,7 +5,7 @@ import { ActionsOrganizationSecretRepositories } from "@cdktf/provider-github/li
 import { ActionsOrganizationVariable } from "@cdktf/provider-github/lib/actions-organization-variable";
 import { DependabotOrganizationSecretRepositories } from "@cdktf/provider-github/lib/dependabot-organization-secret-repositories";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { credentialNames, secretNameProblem, variableNames, type CredentialNames } from "../naming";
+import { secretNames, secretNameProblem, variableNames, type SecretNames } from "../naming";
 import { ActionsEnvironmentSecretValue } from "./bindings/actions-environment-secret-value";
 import { ActionsOrganizationSecretValue } from "./bindings/actions-organization-secret-value";
 import { DependabotOrganizationSecretValue } from "./bindings/dependabot-organization-secret-value";
@@ -108,7 +108,7 @@ export interface AppCredentialsProps {
  */
 export class AppCredentials extends Construct {
   /** The secret and variable names. */
-  public readonly credentialNames: CredentialNames;
+  public readonly secretNames: SecretNames;
   /** The Terraform variable names CI must set, by purpose. */
   public readonly credentialInputs: Readonly<Record<string, string>>;
   /** The Actions secret holding the key. */
@@ -129,8 +129,8 @@ export class AppCredentials extends Construct {
     this.provider = props.provider;
     requireGithubProvider(this);
     const prefix = props.prefix ?? "TOKEN_BROKER";
-    this.credentialNames = credentialNames(prefix);
-    const problems = Object.values(this.credentialNames)
+    this.secretNames = secretNames(prefix);
+    const problems = Object.values(this.secretNames)
       .map((n) => [n, secretNameProblem(n)] as const)
       .filter(([, p]) => p)
       .map(([n, p]) => `${n} ${p}`);
@@ -155,8 +155,8 @@ export class AppCredentials extends Construct {
         sensitive: true,
         nullable: false,
         description: sealed
-          ? `${this.credentialNames.privateKey} for ${target}: the App's private key sealed with ${publicKey}, as KEY_ID:BASE64 (${sealCommand}).`
-          : `${this.credentialNames.privateKey}: the App's private key (PEM). Stored in state in clear.`,
+          ? `${this.secretNames.privateKey} for ${target}: the App's private key sealed with ${publicKey}, as KEY_ID:BASE64 (${sealCommand}).`
+          : `${this.secretNames.privateKey}: the App's private key (PEM). Stored in state in clear.`,
       });
     };
     const seal = `token-policy seal --org ${login}`;
@@ -170,7 +170,7 @@ export class AppCredentials extends Construct {
     const actionsVisibility = props.actions.visibility ?? "selected";
     const actionsIds = this.repositoryIds(login, "actions", props.actions);
     new ActionsOrganizationVariable(this, "app_id", {
-      variableName: this.credentialNames.appId,
+      variableName: this.secretNames.appId,
       value: Token.isUnresolved(props.appId) ? (props.appId as string) : String(props.appId),
       visibility: actionsVisibility,
       selectedRepositoryIds: actionsIds,
@@ -178,7 +178,7 @@ export class AppCredentials extends Construct {
       provider: props.provider,
     });
     new ActionsOrganizationVariable(this, "client_id", {
-      variableName: this.credentialNames.clientId,
+      variableName: this.secretNames.clientId,
       value: props.clientId,
       visibility: actionsVisibility,
       selectedRepositoryIds: actionsIds,
@@ -186,7 +186,7 @@ export class AppCredentials extends Construct {
       provider: props.provider,
     });
     this.actionsSecret = new ActionsOrganizationSecretValue(this, "private_key", {
-      secretName: this.credentialNames.privateKey,
+      secretName: this.secretNames.privateKey,
       ...value("actions", vars.actionsSealed, "the organization's Actions secrets public key", `${seal} --target actions`),
       visibility: actionsVisibility,
       dependsOn: guarded(),
@@ -204,7 +204,7 @@ export class AppCredentials extends Construct {
     if (props.dependabot) {
       const dependabotIds = this.repositoryIds(login, "dependabot", props.dependabot);
       this.dependabotSecret = new DependabotOrganizationSecretValue(this, "dependabot_private_key", {
-        secretName: this.credentialNames.privateKey,
+        secretName: this.secretNames.privateKey,
         ...value("dependabot", vars.dependabotSealed, "the organization's Dependabot secrets public key", `${seal} --target dependabot`),
         visibility: props.dependabot.visibility ?? "selected",
         dependsOn: guarded(),
@@ -229,7 +229,7 @@ export class AppCredentials extends Construct {
       new ActionsEnvironmentSecretValue(this, `env_${env.repository}_${env.environment}`, {
         repository: env.repository,
         environment: env.environment,
-        secretName: this.credentialNames.privateKey,
+        secretName: this.secretNames.privateKey,
         ...value(`environment ${key}`, vars.environmentSealed(env.repository, env.environment), `the public key of environment ${key}`, `${seal} --target environment --repository ${env.repository} --environment ${env.environment}`),
         dependsOn: [...guarded(), repository],
         provider: props.provider,

@@ -8,7 +8,7 @@
 import { UsageError } from "../config/errors";
 import type { OrganizationConfig } from "../config/schema";
 import { describeGitHubError, GitHubFailure } from "../github/errors";
-import { authFor, clientFor, openAppSession, type GitHubContext } from "../github/credentials";
+import { authenticationFor, clientFor, openAppSession, type GitHubContext } from "../github/authentication";
 import { installAppUrl, installationSettingsUrl } from "../naming";
 import { readCredentialsFile } from "../github/credentials-file";
 import type { AppCredentialsFile } from "../model/credentials-file";
@@ -114,7 +114,7 @@ async function installThroughEnterprise(options: InstallAppOptions, enterprise: 
 /** Opens the install page and polls as the App itself (a JWT) until the installation appears. */
 async function waitForOwner(options: InstallAppOptions, creds: AppCredentialsFile | undefined): Promise<InstallResult> {
   const { org, context } = options;
-  const auth = authFor({ ...context, env: { ...context.env, GITHUB_TOKEN: undefined } }, org, options.credentialsFile);
+  const auth = authenticationFor({ ...context, env: { ...context.env, GITHUB_TOKEN: undefined } }, org, options.credentialsFile);
   if (auth.kind !== "app") throw new UsageError("install polls as the App: pass --credentials FILE from create-app, or set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
   const session = openAppSession(context, org, { auth, maxRetries: 1 });
   const app = await session.assertDeclaredApp();

@@ -4,7 +4,7 @@
  */
 import type { OrganizationConfig } from "../config/schema";
 import { enterpriseBindings, type EnterpriseBounds } from "../config/effective-policy";
-import { credentialNames, installAppUrl, patPolicySettingsUrl, variableNames } from "../naming";
+import { secretNames, installAppUrl, patPolicySettingsUrl, variableNames } from "../naming";
 import { ownerSteps, patPolicyDocument } from "../model/pat-policy";
 import { checkOrganization } from "../policy-checks/check-pack";
 import { md } from "../text";
@@ -46,7 +46,7 @@ export function describeOrganization(org: OrganizationConfig, changes: readonly 
   lines.push(`Events: ${a.events.length ? a.events.map((e) => `\`${e}\``).join(", ") : "none"}. Webhook: ${a.webhookUrl ? md(shownUrl(a.webhookUrl)!) : "inactive"}.`);
   lines.push(`Installation: ${a.installation.repositories === "all" ? "all repositories" : `repositories ${a.installation.repositories.map(md).join(", ")}`}${a.installation.id ? ` (installation ${a.installation.id})` : ""}.`, "");
 
-  const names = credentialNames(org.credentials.prefix);
+  const names = secretNames(org.credentials.prefix);
   const c = org.credentials;
   lines.push("### Secrets and variables", "", "| Name | Kind | Who can read it |", "|---|---|---|");
   lines.push(`| \`${names.appId}\` | Actions variable | ${md(readers(c.actions))} |`);

@@ -10,7 +10,7 @@ import { UsageError } from "../config/errors";
 import type { OrganizationConfig } from "../config/schema";
 import type { GitHubAuth, GitHubClient } from "../github/client";
 import { GitHubFailure } from "../github/errors";
-import { authFor, clientFor, type GitHubContext } from "../github/credentials";
+import { authenticationFor, clientFor, type GitHubContext } from "../github/authentication";
 import { PUBLIC_KEY_ID_PATTERN, variableNames } from "../naming";
 
 /** Where a sealed key goes. */
@@ -68,7 +68,7 @@ export async function sealPrivateKey(options: SealPrivateKeyOptions): Promise<Se
   if (!pem) throw new UsageError("no key to seal: pass --credentials FILE from create-app, or set APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
   if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(pem)) throw new UsageError("the key to seal is not a PEM private key");
 
-  const auth: GitHubAuth = context.env.GITHUB_TOKEN ? { kind: "token", token: context.env.GITHUB_TOKEN } : authFor(context, org, options.credentialsFile);
+  const auth: GitHubAuth = context.env.GITHUB_TOKEN ? { kind: "token", token: context.env.GITHUB_TOKEN } : authenticationFor(context, org, options.credentialsFile);
   const client = await clientFor(context, org, { auth });
   const { variable, what, key } = await readPublicKey(client, org, { target: target as SealTarget, repository: options.repository, environment: options.environment });
 

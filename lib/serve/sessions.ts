@@ -9,7 +9,7 @@
 import { createAppAuth } from "@octokit/auth-app";
 import type { OrganizationConfig } from "../config/schema";
 import type { GitHubAuth } from "../github/client";
-import { appCredentials, clientFor, type GitHubContext } from "../github/credentials";
+import { appCredentials, clientFor, type GitHubContext } from "../github/authentication";
 import type { OrganizationSession } from "./decide-batch";
 
 /** See the module summary. */

@@ -14,8 +14,8 @@ import type { EnterpriseConfig, OrganizationConfig, VisibilityConfig } from "../
 import { verifyEnterpriseBounds } from "./enterprise";
 import type { GitHubClient } from "../github/client";
 import type { RegisteredApp } from "../github/app-session";
-import { authFor, clientFor, openAppSession, type GitHubContext } from "../github/credentials";
-import { credentialNames, pendingRequestsUrl, webRoot } from "../naming";
+import { authenticationFor, clientFor, openAppSession, type GitHubContext } from "../github/authentication";
+import { secretNames, pendingRequestsUrl, webRoot } from "../naming";
 import { patPolicyEvidence, type PatPolicyEvidence } from "./pat-policy-evidence";
 import { joinFindings, type VerifyFindings, type Drift } from "./drift";
 
@@ -37,7 +37,7 @@ export interface VerifyOrganizationOptions {
   readonly org: OrganizationConfig;
   /** The environment, warnings, and an injected client or client options. */
   readonly context: GitHubContext;
-  /** The file create-app wrote. @default the organization's authentication from the environment (see {@link authFor}) */
+  /** The file create-app wrote. @default the organization's authentication from the environment (see {@link authenticationFor}) */
   readonly credentialsFile?: string;
   /** The enterprise that owns `org`: its settings and bounds are checked too (see `verifyEnterpriseBounds`). */
   readonly enterprise?: EnterpriseConfig;
@@ -45,7 +45,7 @@ export interface VerifyOrganizationOptions {
 
 /** Reads everything the authentication allows for one organization and returns the report. */
 export async function verifyOrganization({ org, context: ctx, credentialsFile, enterprise }: VerifyOrganizationOptions): Promise<VerifyReport> {
-  const auth = authFor(ctx, org, credentialsFile);
+  const auth = authenticationFor(ctx, org, credentialsFile);
   const parts: Partial<VerifyFindings>[] = [];
 
   let client: GitHubClient | undefined = ctx.client;
@@ -170,7 +170,7 @@ async function credentialsDrift(client: GitHubClient, org: OrganizationConfig): 
   const web = webRoot(org.githubUrl);
   const drift: Drift[] = [];
   const notChecked: string[] = [];
-  const names = credentialNames(org.credentials.prefix);
+  const names = secretNames(org.credentials.prefix);
   const secretsUrl = `${web}/organizations/${org.login}/settings/secrets/actions`;
   const deploy = "Run cdktf deploy for this organization.";
   const visibility = async (what: string, v: VisibilityConfig, found: { visibility: string }, reposRoute: () => Promise<string[]>, url: string) => {

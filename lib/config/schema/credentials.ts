@@ -4,7 +4,7 @@
  * secrets, under which name prefix, and how the private key enters (sealed or plaintext).
  */
 import { z } from "zod";
-import { credentialNames, environmentVariablePart, secretNameProblem } from "../../naming";
+import { secretNames, environmentVariablePart, secretNameProblem } from "../../naming";
 import { isRecord, nonEmpty, obj, oneOf, repoName } from "./primitives";
 
 /** The prefix of every secret and variable name the stack writes, when `credentials.prefix` is not set. */
@@ -15,7 +15,7 @@ const credentialPrefix = z
   .string({ error: "prefix must be a string" })
   .min(1, { error: "prefix must not be empty" })
   .superRefine((prefix, ctx) => {
-    const problem = secretNameProblem(credentialNames(prefix).privateKey);
+    const problem = secretNameProblem(secretNames(prefix).privateKey);
     if (problem) ctx.addIssue({ code: "custom", input: prefix, message: problem });
   });
 

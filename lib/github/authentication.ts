@@ -1,6 +1,6 @@
 /**
- * Which credentials act for which organization, and the check that they belong to the App the
- * config declares for it. Every command, `serve` and the verify engine build their GitHub
+ * How each command authenticates for an organization: which App credentials (or token) act for
+ * which organization, and the check that they belong to the App the config declares for it. Every command, `serve` and the verify engine build their GitHub
  * clients here, so one organization's App never acts for another.
  */
 import { createGitHubClient, resolveApiUrl, resolveAuth, type GitHubAuth, type GitHubClient, type GitHubClientOptions } from "./client";
@@ -26,7 +26,7 @@ export interface GitHubContext {
 
 /** How a command wants to talk to GitHub, beyond the defaults. */
 export interface ClientChoice {
-  /** Credentials to use. @default {@link authFor} */
+  /** Credentials to use. @default {@link authenticationFor} */
   readonly auth?: GitHubAuth;
   /** Authenticate as the App itself (JWT), not an installation; never the injected client. */
   readonly asApp?: boolean;
@@ -46,7 +46,7 @@ export interface ClientChoice {
  *    `TOKEN_POLICY_SECRETS_JSON`, so one run can serve organizations with different Apps;
  * 3. `GITHUB_TOKEN`, or `APP_ID` with `APP_PRIVATE_KEY`/`APP_PRIVATE_KEY_FILE`.
  */
-export function authFor(io: GitHubContext, org: OrganizationConfig, credentialsFile?: string): GitHubAuth {
+export function authenticationFor(io: GitHubContext, org: OrganizationConfig, credentialsFile?: string): GitHubAuth {
   if (credentialsFile) {
     const creds = readCredentialsFile(credentialsFile);
     if (creds.owner && creds.owner.toLowerCase() !== org.login.toLowerCase()) {
@@ -94,7 +94,7 @@ function jsonObject(text: string | undefined): Record<string, unknown> {
 
 /**
  * The client a command uses for one organization: the injected one, else one built from the
- * credentials ({@link authFor} unless given), `GITHUB_API_URL` or the org's `githubUrl`, and the
+ * credentials ({@link authenticationFor} unless given), `GITHUB_API_URL` or the org's `githubUrl`, and the
  * caller's client options. With App credentials, the App must be the one the config declares for
  * the organization (its slug, or else its name): another organization's App stops the command
  * with exit 2 before it does anything. Pass `session` to share one App session (one `GET /app`,
@@ -102,7 +102,7 @@ function jsonObject(text: string | undefined): Record<string, unknown> {
  */
 export async function clientFor(io: GitHubContext, org: OrganizationConfig, choice: ClientChoice = {}): Promise<GitHubClient> {
   if (io.client && !choice.asApp) return io.client;
-  const auth = choice.auth ?? authFor(io, org);
+  const auth = choice.auth ?? authenticationFor(io, org);
   if (auth.kind === "token") {
     return createGitHubClient({ ...sessionClientOptions(io, org, choice), auth, login: org.login });
   }
@@ -147,7 +147,7 @@ export function appCredentials(io: GitHubContext, organizations: readonly Organi
     const stem = variableStem(org.login).toUpperCase();
     const needs = `set ${stem}_APP_ID with ${stem}_APP_PRIVATE_KEY (or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE for an App serving every organization)`;
     try {
-      const auth = authFor(ctx, org);
+      const auth = authenticationFor(ctx, org);
       if (auth.kind === "app") found.set(org.login, auth);
       else problems.push(`${org.login}: serve acts as the organization's App: ${needs}`);
     } catch (e) {
