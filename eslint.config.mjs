@@ -100,4 +100,9 @@ export default tseslint.config(
     files: ["lib/**/*.ts", "cli/**/*.ts", "main.ts", "test-support/**/*.ts"],
     rules: { "no-console": "error" },
   },
+  {
+    // CommonJS configuration files load what they need with require(), as CommonJS does.
+    files: ["**/*.js", "**/*.cjs"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );

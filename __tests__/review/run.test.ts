@@ -94,6 +94,18 @@ describe("runReview", () => {
     expect(standIn.callsOf(REVIEW)).toEqual([]);
   });
 
+  test("with applyReviewsFirst (serve's sweep), a failed grant listing still lets the decisions be written", async () => {
+    // GIVEN a pending request, a grant listing that fails, and --apply with the sweep's order
+    const req = addRequest(standIn, app.org);
+    standIn.inject({ operation: GRANTS, kind: "502-before", times: 5 });
+    // WHEN the run applies
+    const run = await runReview({ client, org: orgWith({ rules: [approveAll], revokeUnusedAfterDays: 30 }), apply: true, grants: "unused", applyReviewsFirst: true });
+    // THEN the decision was sent and applied before the grants failed, and the failure names the stage
+    expect(run.failure).toMatchObject({ stage: "check-grants", message: expect.stringMatching(/502/) });
+    expect(run.decisions).toEqual([expect.objectContaining({ requestId: req.id, action: "approve", outcome: "applied" })]);
+    expect(standIn.callsOf(REVIEW)).toHaveLength(1);
+  });
+
   test("a failed review write marks the revocations not sent, and keeps every decision", async () => {
     // GIVEN a request to approve, a token to revoke, and a review write whose answers are all lost
     addRequest(standIn, app.org);

@@ -38,6 +38,12 @@ export interface ReviewRunOptions {
    * `serve`'s sweep does: `revokeNonCompliant` is left to `review`). @default "all"
    */
   readonly grants?: "all" | "unused";
+  /**
+   * Write the decisions before granted tokens are checked, so a failure to list or check the
+   * grants never holds back a decision (`serve`'s sweep). `review` checks the grants first and
+   * writes nothing when any listing fails. @default false
+   */
+  readonly applyReviewsFirst?: boolean;
   /** Called as each stage advances. @default none */
   readonly progress?: (progress: ReviewProgress) => void;
   /** The members of the teams the rules name, read once per run. @default a reader for this run */
@@ -94,6 +100,11 @@ export async function runReview(options: ReviewRunOptions): Promise<ReviewRun> {
       run.decisions.push(...page);
       progress({ stage, count: run.decisions.length });
     }
+    const applyReviewsNow = async () => {
+      stage = "apply-reviews";
+      await applyReviews({ client, login, decisions: run.decisions, progress: (count) => progress({ stage, count }) });
+    };
+    if (options.apply && options.applyReviewsFirst) await applyReviewsNow();
     if (grantsChecked) {
       stage = "check-grants";
       let checked = 0;
@@ -105,8 +116,7 @@ export async function runReview(options: ReviewRunOptions): Promise<ReviewRun> {
       }
     }
     if (options.apply) {
-      stage = "apply-reviews";
-      await applyReviews({ client, login, decisions: run.decisions, progress: (count) => progress({ stage, count }) });
+      if (!options.applyReviewsFirst) await applyReviewsNow();
       stage = "apply-revocations";
       await applyRevocations({ client, login, revocations: run.revocations, progress: (count) => progress({ stage, count }) });
     }

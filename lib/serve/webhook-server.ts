@@ -418,7 +418,7 @@ export class WebhookServer {
       let run: ReviewRun;
       try {
         const { client } = await this.options.sessionFor(org);
-        run = await runReview({ client, org, apply: this.options.apply, grants: "unused" });
+        run = await runReview({ client, org, apply: this.options.apply, grants: "unused", applyReviewsFirst: true });
       } catch (e) {
         this.log({ event: "sweep-failed", org: org.login, reason: isGitHubError(e) ? describeGitHubError(e) : (e as Error).message });
         continue;
