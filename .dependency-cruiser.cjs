@@ -26,7 +26,8 @@ module.exports = {
   forbidden: [
     {
       name: "no-cycles",
-      comment: "No module imports itself through others: a cycle makes load order matter and hides which side owns a type. Move what both need into a file both import.",
+      comment:
+        "No module imports itself through others: a cycle makes load order matter and hides which side owns a type. Move what both need into a file both import.",
       severity: "error",
       from: {},
       to: { circular: true },
@@ -37,28 +38,32 @@ module.exports = {
       severity: "error",
       from: { path: "^lib/model/" },
       to: {
-        path: [CDKTF, "^lib/(constructs|deploy|policy-checks|runtime)/", `^lib/(${ENGINES.filter((e) => e !== "approval").join("|")})/`, "^cli/", NODE_IO],
+        path: [
+          CDKTF,
+          "^lib/(constructs|deploy|policy-checks|runtime)/",
+          `^lib/(${ENGINES.filter((e) => e !== "approval").join("|")})/`,
+          "^cli/",
+          NODE_IO,
+        ],
       },
     },
     {
       name: "engines-never-import-constructs",
-      comment: "Engines do I/O through an injected client and run without cdktf (serve, report): they never import lib/constructs, lib/deploy, cdktf, constructs or @cdktf/*. What they share with the constructs lives in lib/model.",
+      comment:
+        "Engines do I/O through an injected client and run without cdktf (serve, report): they never import lib/constructs, lib/deploy, cdktf, constructs or @cdktf/*. What they share with the constructs lives in lib/model.",
       severity: "error",
       from: { path: `^lib/(${ENGINES.join("|")}|model|config|catalogue)/` },
       to: { path: [CDKTF, "^lib/(constructs|deploy)/"] },
     },
     {
       name: "constructs-import-only-model-config-catalogue-naming",
-      comment: "Constructs build Terraform from the model: they import lib/model, lib/config (types, effective policy), lib/catalogue, lib/policy-checks, naming, text, hosts, version, other constructs, cdktf and the provider; never an engine, lib/deploy or cli/.",
+      comment:
+        "Constructs build Terraform from the model: they import lib/model, lib/config (types, effective policy), lib/catalogue, lib/policy-checks, naming, text, hosts, version, other constructs, cdktf and the provider; never an engine, lib/deploy or cli/.",
       severity: "error",
       from: { path: "^lib/constructs/" },
       to: {
         dependencyTypesNot: ["core"],
-        pathNot: [
-          "^lib/(constructs|model|config|catalogue|policy-checks)/",
-          "^lib/(naming|text|hosts|version)\\.ts$",
-          CDKTF,
-        ],
+        pathNot: ["^lib/(constructs|model|config|catalogue|policy-checks)/", "^lib/(naming|text|hosts|version)\\.ts$", CDKTF],
       },
     },
     {
@@ -70,7 +75,8 @@ module.exports = {
     },
     {
       name: "report-runs-without-cdktf",
-      comment: "`token-policy report` runs in a pull-request job without cdktf: nothing it loads, directly or not, reaches cdktf, constructs or @cdktf/*.",
+      comment:
+        "`token-policy report` runs in a pull-request job without cdktf: nothing it loads, directly or not, reaches cdktf, constructs or @cdktf/*.",
       severity: "error",
       from: { path: "^(cli/commands/report\\.ts|lib/report/)" },
       to: { path: CDKTF, reachable: true },
@@ -89,6 +95,10 @@ module.exports = {
     // Type-only imports count: a type cycle is a cycle to a reader.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"], extensions: [".ts", ".js", ".d.ts"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      extensions: [".ts", ".js", ".d.ts"],
+    },
   },
 };

@@ -57,15 +57,26 @@ function main(): void {
   // Synth replaces the output folder whole: it must hold nothing else of the project's.
   const shownOut = relative(process.cwd(), outdir) || ".";
   if (isWithin(outdir, process.cwd()) || isWithin(outdir, resolve(loaded.file))) {
-    fail(`CDKTF_OUTDIR is ${process.env.CDKTF_OUTDIR}, which holds the project folder: every synth replaces that folder whole. Name a folder of its own, such as cdktf.out.`, 2);
+    fail(
+      `CDKTF_OUTDIR is ${process.env.CDKTF_OUTDIR}, which holds the project folder: every synth replaces that folder whole. Name a folder of its own, such as cdktf.out.`,
+      2,
+    );
   }
   const states = [
-    ...loaded.config.enterprises.map((e, i) => ({ name: enterpriseStackName(e.slug), backend: e.backend, where: `enterprises[${i}].backend.path` })),
+    ...loaded.config.enterprises.map((e, i) => ({
+      name: enterpriseStackName(e.slug),
+      backend: e.backend,
+      where: `enterprises[${i}].backend.path`,
+    })),
     ...loaded.config.organizations.map((o, i) => ({ name: o.login, backend: o.backend, where: `organizations[${i}].backend.path` })),
   ].flatMap(({ name, backend, where }) => {
     if ((backend?.type ?? "local") !== "local") return [];
     const file = resolve((backend?.type === "local" && backend.path) || defaultStateKeys(name).localPath);
-    return isWithin(outdir, file) ? [`${loaded.file}: ${where} keeps the state of ${name} in ${relative(process.cwd(), file)}, inside ${shownOut}, which every synth replaces whole: the state would be deleted. Keep state outside ${shownOut} (by default terraform.<login>.tfstate in the project).`] : [];
+    return isWithin(outdir, file)
+      ? [
+          `${loaded.file}: ${where} keeps the state of ${name} in ${relative(process.cwd(), file)}, inside ${shownOut}, which every synth replaces whole: the state would be deleted. Keep state outside ${shownOut} (by default terraform.<login>.tfstate in the project).`,
+        ]
+      : [];
   });
   if (states.length) fail(states.join("\n"), 2);
   mkdirSync(dirname(outdir), { recursive: true });
@@ -76,13 +87,20 @@ function main(): void {
   const stacks: (OrganizationStack | EnterpriseStack)[] = [];
   try {
     for (const enterprise of loaded.config.enterprises) {
-      const stack = new EnterpriseStack(app, enterpriseStackName(enterprise.slug), { enterpriseSlug: enterprise.slug, githubUrl: enterprise.githubUrl, backend: enterprise.backend });
+      const stack = new EnterpriseStack(app, enterpriseStackName(enterprise.slug), {
+        enterpriseSlug: enterprise.slug,
+        githubUrl: enterprise.githubUrl,
+        backend: enterprise.backend,
+      });
       EnterprisePatPolicy.fromConfig(stack, "enterprise-pat-policy", enterprise);
       stacks.push(stack);
     }
     for (const [i, org] of loaded.config.organizations.entries()) {
       const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
-      OrgTokenPolicy.fromConfig(stack, "token-policy", org, { configPath: `organizations[${i}]`, enterprise: enterpriseOf(loaded.config, org) });
+      OrgTokenPolicy.fromConfig(stack, "token-policy", org, {
+        configPath: `organizations[${i}]`,
+        enterprise: enterpriseOf(loaded.config, org),
+      });
       // cdktf invokes aspects from each stack down, so the pack goes on every stack.
       Aspects.of(stack).add(checks);
       stacks.push(stack);
@@ -112,19 +130,28 @@ function main(): void {
   rmSync(outdir, { recursive: true, force: true });
   renameSync(staging, outdir);
 
-  const warnings = checked.flatMap(({ index, config, findings }) => findings.filter((f) => f.level === "warning").map((f) => ({ ...f, index, login: config.login })));
+  const warnings = checked.flatMap(({ index, config, findings }) =>
+    findings.filter((f) => f.level === "warning").map((f) => ({ ...f, index, login: config.login })),
+  );
   for (const f of warnings) process.stderr.write(`warning: organizations[${f.index}] (${f.login}): ${f.message}\n`);
   const shown = shownOut;
   const lines = [`Synthesized ${loaded.file} into ${shown}:`];
-  for (const stack of stacks) lines.push(`  ${stack.node.id}: ${shown}/stacks/${stack.node.id}/cdk.tf.json${pinned.includes(stack.node.id) ? ` (provider pinned by ${lockFilePath(stack.node.id)})` : ""}`);
+  for (const stack of stacks)
+    lines.push(
+      `  ${stack.node.id}: ${shown}/stacks/${stack.node.id}/cdk.tf.json${pinned.includes(stack.node.id) ? ` (provider pinned by ${lockFilePath(stack.node.id)})` : ""}`,
+    );
   lines.push(`${warnings.length} policy ${warnings.length === 1 ? "warning" : "warnings"}${warnings.length ? " (above)" : ""}.`);
-  lines.push("Next: `token-policy report` for the policy report (in a checkout: `npm run -s cli -- report`), then `npx cdktf diff` to see the plan.");
+  lines.push(
+    "Next: `token-policy report` for the policy report (in a checkout: `npm run -s cli -- report`), then `npx cdktf diff` to see the plan.",
+  );
   process.stdout.write(lines.join("\n") + "\n");
 }
 
 /** The policy checks' errors on these organizations, headed by their count; nothing when there are none. */
 function policyErrors(file: string, orgs: readonly (ValidOrganization & { readonly findings: readonly PolicyFinding[] })[]): string[] {
-  const errors = orgs.flatMap(({ index, config, findings }) => findings.filter((f) => f.level === "error").map((f) => `  organizations[${index}] (${config.login}): ${f.message}`));
+  const errors = orgs.flatMap(({ index, config, findings }) =>
+    findings.filter((f) => f.level === "error").map((f) => `  organizations[${index}] (${config.login}): ${f.message}`),
+  );
   return errors.length ? [`${file}: ${errors.length} policy ${errors.length === 1 ? "error" : "errors"}`, ...errors] : [];
 }
 

@@ -46,12 +46,17 @@ describe("privateHostProblem", () => {
     expect(privateHostProblem(hostOf(url))).toMatch(message);
   });
 
-  test.each(["https://github.com", "https://octo.ghe.com", "https://140.82.112.3", "https://172.32.0.1", "https://[2606:50c0:8000::153]", "https://198.20.0.1", "https://localhost.example.com"])(
-    "%s is not private",
-    (url) => {
-      expect(privateHostProblem(hostOf(url))).toBeUndefined();
-    },
-  );
+  test.each([
+    "https://github.com",
+    "https://octo.ghe.com",
+    "https://140.82.112.3",
+    "https://172.32.0.1",
+    "https://[2606:50c0:8000::153]",
+    "https://198.20.0.1",
+    "https://localhost.example.com",
+  ])("%s is not private", (url) => {
+    expect(privateHostProblem(hostOf(url))).toBeUndefined();
+  });
 
   test("judges a host given without the URL parser's normalisation the same way", () => {
     expect(privateHostProblem("::ffff:127.0.0.1")).toMatch(/loopback/);
@@ -61,8 +66,12 @@ describe("privateHostProblem", () => {
 });
 
 describe("isLoopbackHost", () => {
-  test.each(["127.0.0.1", "127.8.9.10", "localhost", "localhost.", "[::1]", "::ffff:127.0.0.1"])("%s is this machine", (h) => expect(isLoopbackHost(h)).toBe(true));
-  test.each(["10.0.0.1", "169.254.169.254", "github.com", "[fe80::1]", "::ffff:10.0.0.1", "127.example.com"])("%s is not", (h) => expect(isLoopbackHost(h)).toBe(false));
+  test.each(["127.0.0.1", "127.8.9.10", "localhost", "localhost.", "[::1]", "::ffff:127.0.0.1"])("%s is this machine", (h) =>
+    expect(isLoopbackHost(h)).toBe(true),
+  );
+  test.each(["10.0.0.1", "169.254.169.254", "github.com", "[fe80::1]", "::ffff:10.0.0.1", "127.example.com"])("%s is not", (h) =>
+    expect(isLoopbackHost(h)).toBe(false),
+  );
 });
 
 describe("nonAsciiHostProblem", () => {
@@ -99,7 +108,13 @@ describe("apiRootProblem", () => {
     expect(problem).not.toContain("ghp_secret");
   });
 
-  test.each(["https://api.github.com", "https://ghes.example/api/v3", "http://127.0.0.1:8080", "http://localhost:3000/", "http://[::1]:9000"])("accepts %s", (url) => {
+  test.each([
+    "https://api.github.com",
+    "https://ghes.example/api/v3",
+    "http://127.0.0.1:8080",
+    "http://localhost:3000/",
+    "http://[::1]:9000",
+  ])("accepts %s", (url) => {
     expect(apiRootProblem("GITHUB_API_URL", url)).toBeUndefined();
   });
 });

@@ -95,7 +95,9 @@ describe("main.ts synthesis", () => {
   test("prints one line per stack written, the warning count and the next command", () => {
     const r = synthesized;
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("Synthesized token-policy.yaml into cdktf.out:\n  enterprise-acme: cdktf.out/stacks/enterprise-acme/cdk.tf.json\n  acme-corp: cdktf.out/stacks/acme-corp/cdk.tf.json\n  acme-labs: cdktf.out/stacks/acme-labs/cdk.tf.json\n0 policy warnings.\n");
+    expect(r.stdout).toContain(
+      "Synthesized token-policy.yaml into cdktf.out:\n  enterprise-acme: cdktf.out/stacks/enterprise-acme/cdk.tf.json\n  acme-corp: cdktf.out/stacks/acme-corp/cdk.tf.json\n  acme-labs: cdktf.out/stacks/acme-labs/cdk.tf.json\n0 policy warnings.\n",
+    );
     expect(r.stdout).toMatch(/Next: .*report.*cdktf diff/);
   });
 
@@ -106,7 +108,14 @@ describe("main.ts synthesis", () => {
     const enterprise = JSON.parse(readFileSync(join(r.dir, "cdktf.out", "stacks", "enterprise-acme", "cdk.tf.json"), "utf8"));
     // THEN the enterprise's stack records its policy, names its settings page and needs no provider
     expect(Object.values(enterprise.resource.terraform_data as Record<string, { input: unknown }>).map((r) => r.input)).toEqual([
-      { fine_grained_tokens: "organizations-decide", require_approval: true, fine_grained_max_lifetime_days: 90, classic_tokens: "restrict", classic_max_lifetime_days: null, exempt_administrators: false },
+      {
+        fine_grained_tokens: "organizations-decide",
+        require_approval: true,
+        fine_grained_max_lifetime_days: 90,
+        classic_tokens: "restrict",
+        classic_max_lifetime_days: null,
+        exempt_administrators: false,
+      },
     ]);
     expect(enterprise.output.enterprise_pat_policy_settings_url.value).toBe("https://github.com/enterprises/acme/settings");
     expect(enterprise.provider).toBeUndefined();
@@ -127,14 +136,18 @@ describe("main.ts synthesis", () => {
     // AND the written files carry the warning but no trace of this machine
     const all = [...readTree(join(out, "cdktf.out")).values()].join("\n");
     expect(all).toContain("long-token-lifetime");
-    for (const detail of [dir, out, homedir(), `/${userInfo().username}/`, "node_modules", "annotations.ts"]) expect(all).not.toContain(detail);
+    for (const detail of [dir, out, homedir(), `/${userInfo().username}/`, "node_modules", "annotations.ts"])
+      expect(all).not.toContain(detail);
     expect(all).not.toMatch(/\bat .*:\d+:\d+/);
   });
 
   test("fails with exit 2 when an organization's local state is inside cdktf.out, and the state survives", () => {
     // GIVEN the example with acme-labs' local state kept inside cdktf.out, from an earlier deploy
     const dir = tempDir("token-policy-synth-");
-    const text = readFileSync(example, "utf8").replace("    githubUrl: https://github.acme.example\n", "    githubUrl: https://github.acme.example\n    backend: { type: local, path: cdktf.out/acme-labs.tfstate }\n");
+    const text = readFileSync(example, "utf8").replace(
+      "    githubUrl: https://github.acme.example\n",
+      "    githubUrl: https://github.acme.example\n    backend: { type: local, path: cdktf.out/acme-labs.tfstate }\n",
+    );
     writeFileSync(join(dir, "token-policy.yaml"), text);
     mkdirSync(join(dir, "cdktf.out"));
     writeFileSync(join(dir, "cdktf.out", "acme-labs.tfstate"), '{"version": 4}\n');
@@ -154,7 +167,9 @@ describe("main.ts synthesis", () => {
     copyFileSync(example, join(dir, "token-policy.yaml"));
     const r = runEntry("main.ts", [], { cwd: dir, env: { PATH: dirname(process.execPath), CDKTF_OUTDIR: "." } });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe("CDKTF_OUTDIR is ., which holds the project folder: every synth replaces that folder whole. Name a folder of its own, such as cdktf.out.\n");
+    expect(r.stderr).toBe(
+      "CDKTF_OUTDIR is ., which holds the project folder: every synth replaces that folder whole. Name a folder of its own, such as cdktf.out.\n",
+    );
     expect(existsSync(join(dir, "token-policy.yaml"))).toBe(true);
   });
 
@@ -194,7 +209,14 @@ describe("main.ts synthesis", () => {
     const cli = join(__dirname, "..", "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
     const r = spawnSync(process.execPath, [cli, "synth"], {
       cwd: join(__dirname, ".."),
-      env: { ...process.env, CI: "1", CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null", TOKEN_POLICY_CONFIG: file, CDKTF_OUTDIR: join(tempDir("cdktf-out-"), "out") },
+      env: {
+        ...process.env,
+        CI: "1",
+        CHECKPOINT_DISABLE: "1",
+        TF_CLI_CONFIG_FILE: "/dev/null",
+        TOKEN_POLICY_CONFIG: file,
+        CDKTF_OUTDIR: join(tempDir("cdktf-out-"), "out"),
+      },
       encoding: "utf8",
       timeout: 90_000,
     });
@@ -219,7 +241,9 @@ describe("main.ts with config problems and policy errors in one file", () => {
     const r = runEntry("main.ts", [], { cwd: dir, env: { TOKEN_POLICY_CONFIG: file } });
     // THEN both come out at once, exit 2, and nothing is written
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/: 1 problem\n  \S+:\d+:\d+ organizations\[0\]\.approval\.rules\[2\]\.match\.anyPermission\.organization\.administation: unknown organization permission of fine-grained tokens \(did you mean "administration"\?\)/);
+    expect(r.stderr).toMatch(
+      /: 1 problem\n  \S+:\d+:\d+ organizations\[0\]\.approval\.rules\[2\]\.match\.anyPermission\.organization\.administation: unknown organization permission of fine-grained tokens \(did you mean "administration"\?\)/,
+    );
     expect(r.stderr).toMatch(/: 1 policy error\n  organizations\[1\] \(acme-labs\): \[classic-tokens-allowed\]/);
     expect(existsSync(join(dir, "cdktf.out"))).toBe(false);
   }, 120_000);

@@ -11,7 +11,8 @@ import { addGrant, addRequest, installApp, writePolicyFile } from "../test-suppo
 const REQUESTS = 10_000;
 const GRANTS = 2_000;
 
-const config = (rules: unknown[], revokeNonCompliant: boolean) => writePolicyFile({ patPolicy: { maxLifetimeDays: 90 }, approval: { rules, revokeNonCompliant } });
+const config = (rules: unknown[], revokeNonCompliant: boolean) =>
+  writePolicyFile({ patPolicy: { maxLifetimeDays: 90 }, approval: { rules, revokeNonCompliant } });
 
 async function main(): Promise<void> {
   const standIn = await GitHubStandIn.start({ latencyMs: 20 });
@@ -24,30 +25,48 @@ async function main(): Promise<void> {
     else if (k < 97) addRequest(standIn, app.org, { owner: `writer${i}`, permissions: { repository: { issues: "write" } } });
     else {
       // Only these reach the head's repository rule: 3% need a look-up.
-      addRequest(standIn, app.org, { owner: `release-${i}`, permissions: { repository: { contents: "write" } }, repositories: ["release-tools"] });
+      addRequest(standIn, app.org, {
+        owner: `release-${i}`,
+        permissions: { repository: { contents: "write" } },
+        repositories: ["release-tools"],
+      });
       lookups++;
     }
   }
-  for (let i = 0; i < GRANTS; i++) addGrant(standIn, app.org, { owner: `g${i}`, permissions: i % 10 === 0 ? { organization: { administration: "write" } } : { repository: { contents: "read" } } });
+  for (let i = 0; i < GRANTS; i++)
+    addGrant(standIn, app.org, {
+      owner: `g${i}`,
+      permissions: i % 10 === 0 ? { organization: { administration: "write" } } : { repository: { contents: "read" } },
+    });
   const base = config([{ name: "read-only", action: "approve", match: { permissions: { repository: { contents: "read" } } } }], false);
   const head = config(
     [
       { name: "read-only", action: "approve", match: { permissions: { repository: { contents: "read" } } } },
       { name: "no admin", action: "deny", match: { anyPermission: { organization: { administration: "read" } } } },
-      { name: "release", action: "approve", match: { owners: ["release-*"], repositories: ["release-*"], permissions: { repository: { contents: "write" } } } },
+      {
+        name: "release",
+        action: "approve",
+        match: { owners: ["release-*"], repositories: ["release-*"], permissions: { repository: { contents: "write" } } },
+      },
     ],
     true,
   );
   const sink = { write: () => true };
   const started = process.hrtime.bigint();
-  const code = await run(["report", "--config", head, "--base", base, "--live"], { env: { GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem }, stdout: sink, stderr: sink });
+  const code = await run(["report", "--config", head, "--base", base, "--live"], {
+    env: { GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem },
+    stdout: sink,
+    stderr: sink,
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const by = new Map<string, number>();
   for (const c of standIn.calls) by.set(`${c.method} ${c.operation}`, (by.get(`${c.method} ${c.operation}`) ?? 0) + 1);
   const floor = Math.ceil(REQUESTS / 100) + Math.ceil(GRANTS / 100) + lookups + 3;
   console.log(`report --live: exit ${code}, ${REQUESTS} pending requests, ${GRANTS} granted tokens, 20 ms per call`);
   for (const [op, n] of [...by.entries()].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(6)}  ${op}`);
-  console.log(`calls ${standIn.calls.length}, floor ${floor} (listings ${Math.ceil(REQUESTS / 100)} + ${Math.ceil(GRANTS / 100)}, look-ups ${lookups}, auth 3); wall ${(ms / 1000).toFixed(1)} s`);
+  console.log(
+    `calls ${standIn.calls.length}, floor ${floor} (listings ${Math.ceil(REQUESTS / 100)} + ${Math.ceil(GRANTS / 100)}, look-ups ${lookups}, auth 3); wall ${(ms / 1000).toFixed(1)} s`,
+  );
   await standIn.close();
 }
 

@@ -18,7 +18,12 @@ function configFile(): string {
     patPolicy: { maxLifetimeDays: 90 },
     approval: {
       rules: [
-        { name: "no-admin", action: "deny", reason: "No administration.", match: { anyPermission: { organization: { administration: "read" } } } },
+        {
+          name: "no-admin",
+          action: "deny",
+          reason: "No administration.",
+          match: { anyPermission: { organization: { administration: "read" } } },
+        },
         { name: "read-only", action: "approve", reason: "Read-only.", match: { permissions: { repository: { contents: "read" } } } },
         { name: "release", action: "approve", reason: "Release repositories.", match: { repositories: ["release-*"] } },
       ],
@@ -44,7 +49,11 @@ function seed(standIn: GitHubStandIn, app: InstalledApp, n: number): { groups: M
       addRequest(standIn, app.org, { owner: `forever${i}`, days: null });
       add("deny:lifetime");
     } else if (k < 98) {
-      addRequest(standIn, app.org, { owner: `rel${i}`, permissions: { repository: { contents: "write" } }, repositories: [`release-${i}`] });
+      addRequest(standIn, app.org, {
+        owner: `rel${i}`,
+        permissions: { repository: { contents: "write" } },
+        repositories: [`release-${i}`],
+      });
       add("approve:release");
       lookups++;
     } else {
@@ -65,14 +74,20 @@ interface ChildFigures {
 /** Runs the review in a child process, so its memory is measured alone. */
 function runChild(mode: "policy" | "baseline", config: string, env: NodeJS.ProcessEnv): Promise<ChildFigures> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", "-r", "ts-node/register/transpile-only", join(__dirname, "review-run.ts"), mode, config], {
-      cwd: join(__dirname, ".."),
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--expose-gc", "-r", "ts-node/register/transpile-only", join(__dirname, "review-run.ts"), mode, config],
+      {
+        cwd: join(__dirname, ".."),
+        env: { PATH: process.env.PATH, ...env },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (d) => (out += d));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(`${mode} run exited ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(`${mode} run exited ${code}`)),
+    );
   });
 }
 
@@ -83,9 +98,11 @@ async function runOne(mode: "policy" | "baseline", n: number, config: string): P
   const env = { GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, BENCH_TOKEN: app.token };
   const f = await runChild(mode, config, env);
   if (f.decisions !== n) throw new Error(`${mode} ${n}: decided ${f.decisions}`);
-  if (app.org.requests.size !== Math.round(n * 0.02)) throw new Error(`${mode} ${n}: expected ${n * 0.02} left, got ${app.org.requests.size}`);
+  if (app.org.requests.size !== Math.round(n * 0.02))
+    throw new Error(`${mode} ${n}: expected ${n * 0.02} left, got ${app.org.requests.size}`);
   if (standIn.violations.length) throw new Error(standIn.violations.join("\n"));
-  const floor = mode === "policy" ? Math.ceil(n / 100) + [...groups.values()].reduce((s, c) => s + Math.ceil(c / 100), 0) + lookups + 3 : NaN; // auth: GET /app (the declared App), GET installation, POST token
+  const floor =
+    mode === "policy" ? Math.ceil(n / 100) + [...groups.values()].reduce((s, c) => s + Math.ceil(c / 100), 0) + lookups + 3 : NaN; // auth: GET /app (the declared App), GET installation, POST token
   const calls = standIn.calls.length;
   const writes = standIn.calls.filter((c) => c.method === "POST" && c.operation.includes("personal-access")).length;
   row(`${mode} ${n}`, calls, floor, f, writes);
@@ -116,11 +133,26 @@ async function main(): Promise<void> {
   const config = configFile();
   console.log(`latency ${LATENCY_MS} ms per call on the stand-in; App auth; each run in its own process.`);
   console.log(`Writes are unspaced here; GitHub asks for 1 s between writes, so "at 1 w/s" is the time writes alone would take.`);
-  console.log(["run".padEnd(15), "calls".padStart(6), "floor".padStart(6), "over".padStart(6), "writes".padStart(6), "wall".padStart(8), "at 1 w/s".padStart(9), "heap kept".padStart(10), "heap peak".padStart(10), "peak RSS".padStart(10)].join("  "));
+  console.log(
+    [
+      "run".padEnd(15),
+      "calls".padStart(6),
+      "floor".padStart(6),
+      "over".padStart(6),
+      "writes".padStart(6),
+      "wall".padStart(8),
+      "at 1 w/s".padStart(9),
+      "heap kept".padStart(10),
+      "heap peak".padStart(10),
+      "peak RSS".padStart(10),
+    ].join("  "),
+  );
   let policyCalls = 0;
   for (const n of [2_500, 5_000, 10_000]) policyCalls = await runOne("policy", n, config);
   const baselineCalls = await runOne("baseline", 10_000, config);
-  console.log(`at 10,000 requests: ${baselineCalls} baseline calls / ${policyCalls} policy calls = ${(baselineCalls / policyCalls).toFixed(1)}x fewer`);
+  console.log(
+    `at 10,000 requests: ${baselineCalls} baseline calls / ${policyCalls} policy calls = ${(baselineCalls / policyCalls).toFixed(1)}x fewer`,
+  );
 }
 if (require.main === module) {
   main().catch((e) => {

@@ -31,19 +31,50 @@ interface Child {
 async function startServe(standIn: GitHubStandIn, app: InstalledApp, secret: string): Promise<Child> {
   const config = writePolicyFile({
     approval: { rules: [{ name: "read-only", action: "approve", match: { permissions: { repository: { contents: "read" } } } }] },
-    app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" } },
+    app: {
+      name: "acme-token-broker",
+      homepageUrl: "https://github.com/acme-corp",
+      permissions: { organization_personal_access_token_requests: "write" },
+    },
   });
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(root, "cli", "index.ts"), "serve", "--config", config, "--port", "0", "--apply", "--sweep-minutes", "0"], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: secret },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "-r",
+      "ts-node/register/transpile-only",
+      join(root, "cli", "index.ts"),
+      "serve",
+      "--config",
+      config,
+      "--port",
+      "0",
+      "--apply",
+      "--sweep-minutes",
+      "0",
+    ],
+    {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        GITHUB_API_URL: standIn.url,
+        APP_ID: String(app.appId),
+        APP_PRIVATE_KEY: app.pem,
+        WEBHOOK_SECRET: secret,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   child.stdout!.on("data", (c) => (out += c));
   child.stderr!.on("data", (c) => process.stderr.write(c));
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  const lines = () => out.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-  for (const t0 = Date.now(); !lines().some((l) => l.event === "sweep"); ) {
+  const lines = () =>
+    out
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  for (const t0 = Date.now(); !lines().some((l) => l.event === "sweep");) {
     if (Date.now() - t0 > 60_000) throw new Error(`serve did not start: ${out}`);
     await sleep(50);
   }
@@ -67,7 +98,14 @@ function rss(pid: number): { now: number; peak: number } {
 function upload(port: number, headers: Record<string, string>, total: number, declare: boolean): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1");
-    const head = ["POST /webhook HTTP/1.1", "host: 127.0.0.1", ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), declare ? `content-length: ${total}` : "transfer-encoding: chunked", "", ""].join("\r\n");
+    const head = [
+      "POST /webhook HTTP/1.1",
+      "host: 127.0.0.1",
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+      declare ? `content-length: ${total}` : "transfer-encoding: chunked",
+      "",
+      "",
+    ].join("\r\n");
     const chunk = Buffer.alloc(256 * 1024, "x");
     let sent = 0;
     let answer = "";
@@ -89,7 +127,9 @@ function upload(port: number, headers: Record<string, string>, total: number, de
       while (!done && sent < total) {
         const part = chunk.subarray(0, Math.min(chunk.length, total - sent));
         sent += part.length;
-        const ok = socket.write(declare ? part : Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from("\r\n")]));
+        const ok = socket.write(
+          declare ? part : Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from("\r\n")]),
+        );
         if (!ok) return void socket.once("drain", pump);
       }
       if (!declare && !done) socket.write("0\r\n\r\n");
@@ -116,7 +156,16 @@ function trickle(port: number, headers: Record<string, string>, limitSeconds: nu
     socket.on("data", () => socket.destroy());
   });
   socket.on("connect", () => {
-    socket.write(["POST /webhook HTTP/1.1", "host: 127.0.0.1", ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), "content-length: 1000", "", ""].join("\r\n"));
+    socket.write(
+      [
+        "POST /webhook HTTP/1.1",
+        "host: 127.0.0.1",
+        ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+        "content-length: 1000",
+        "",
+        "",
+      ].join("\r\n"),
+    );
     let n = 0;
     timer = setInterval(() => {
       if (++n > limitSeconds) socket.destroy();
@@ -127,7 +176,14 @@ function trickle(port: number, headers: Record<string, string>, limitSeconds: nu
 }
 
 /** Real deliveries, one every `everyMs`, while `during` runs; returns their request ids. */
-async function realDeliveries(standIn: GitHubStandIn, app: InstalledApp, secret: string, port: number, during: Promise<unknown>, everyMs = 250): Promise<number[]> {
+async function realDeliveries(
+  standIn: GitHubStandIn,
+  app: InstalledApp,
+  secret: string,
+  port: number,
+  during: Promise<unknown>,
+  everyMs = 250,
+): Promise<number[]> {
   const ids: number[] = [];
   let running = true;
   void during.finally(() => (running = false));
@@ -137,7 +193,16 @@ async function realDeliveries(standIn: GitHubStandIn, app: InstalledApp, secret:
     ids.push(r.id);
     const body = JSON.stringify(standIn.deliveryPayload("acme-corp", r.id));
     sends.push(
-      fetch(`http://127.0.0.1:${port}/webhook`, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "personal_access_token_request", "x-github-delivery": randomUUID(), "x-hub-signature-256": signBody(secret, body) }, body }).then((res) => {
+      fetch(`http://127.0.0.1:${port}/webhook`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": "personal_access_token_request",
+          "x-github-delivery": randomUUID(),
+          "x-hub-signature-256": signBody(secret, body),
+        },
+        body,
+      }).then((res) => {
         if (res.status !== 202) throw new Error(`a real delivery got ${res.status}`);
       }),
     );
@@ -170,25 +235,63 @@ async function main(): Promise<void> {
     console.log(`serve process ${pid}: ${idle.now.toFixed(0)} MB RSS after start`);
 
     // 1. 100 concurrent unsigned 25 MB uploads (declared length, no signature header)
-    const unsigned = Promise.all(Array.from({ length: 100 }, () => upload(serve.port, { "content-type": "application/json", "x-github-event": "personal_access_token_request", "x-github-delivery": randomUUID() }, 25 * MB, true)));
+    const unsigned = Promise.all(
+      Array.from({ length: 100 }, () =>
+        upload(
+          serve.port,
+          { "content-type": "application/json", "x-github-event": "personal_access_token_request", "x-github-delivery": randomUUID() },
+          25 * MB,
+          true,
+        ),
+      ),
+    );
     const real1 = await realDeliveries(standIn, app, secret, serve.port, unsigned);
     const answers1 = await unsigned;
     const peak1 = rss(pid).peak;
     const decided1 = await waitDecided(standIn, app, real1);
-    check("100 concurrent unsigned 25 MB uploads: peak RSS", `${peak1.toFixed(0)} MB (answers: ${summary(answers1)})`, "< 300 MB", peak1 < 300);
+    check(
+      "100 concurrent unsigned 25 MB uploads: peak RSS",
+      `${peak1.toFixed(0)} MB (answers: ${summary(answers1)})`,
+      "< 300 MB",
+      peak1 < 300,
+    );
     check("  real deliveries meanwhile decided", `${decided1}/${real1.length}`, "all", decided1 === real1.length);
 
     // 2. 100 concurrent 25 MB uploads with well-formed (wrong) signatures, streamed without a declared length
-    const streamed = Promise.all(Array.from({ length: 100 }, () => upload(serve.port, { "content-type": "application/json", "x-github-event": "personal_access_token_request", "x-github-delivery": randomUUID(), "x-hub-signature-256": signBody("wrong", randomUUID()) }, 25 * MB, false)));
+    const streamed = Promise.all(
+      Array.from({ length: 100 }, () =>
+        upload(
+          serve.port,
+          {
+            "content-type": "application/json",
+            "x-github-event": "personal_access_token_request",
+            "x-github-delivery": randomUUID(),
+            "x-hub-signature-256": signBody("wrong", randomUUID()),
+          },
+          25 * MB,
+          false,
+        ),
+      ),
+    );
     const real2 = await realDeliveries(standIn, app, secret, serve.port, streamed);
     const answers2 = await streamed;
     const peak2 = rss(pid).peak;
     const decided2 = await waitDecided(standIn, app, real2);
-    check("100 concurrent 25 MB streamed bodies, signature-shaped: peak RSS", `${peak2.toFixed(0)} MB (answers: ${summary(answers2)})`, "< 300 MB", peak2 < 300);
+    check(
+      "100 concurrent 25 MB streamed bodies, signature-shaped: peak RSS",
+      `${peak2.toFixed(0)} MB (answers: ${summary(answers2)})`,
+      "< 300 MB",
+      peak2 < 300,
+    );
     check("  real deliveries meanwhile decided", `${decided2}/${real2.length}`, "all", decided2 === real2.length);
 
     // 3. a body sent one byte a second
-    const headers = { "content-type": "application/json", "x-github-event": "personal_access_token_request", "x-github-delivery": randomUUID(), "x-hub-signature-256": signBody(secret, "{}") };
+    const headers = {
+      "content-type": "application/json",
+      "x-github-event": "personal_access_token_request",
+      "x-github-delivery": randomUUID(),
+      "x-hub-signature-256": signBody(secret, "{}"),
+    };
     const slow = trickle(serve.port, headers, 60);
     const real3 = await realDeliveries(standIn, app, secret, serve.port, slow.cut, 1000);
     const cutAfter = await slow.cut;
@@ -205,14 +308,22 @@ async function main(): Promise<void> {
     const code = await Promise.race([serve.exited, sleep(30_000).then(() => "still running")]);
     const exitAfter = (Date.now() - t0) / 1000;
     const decided4 = await waitDecided(standIn, app, last, 1000);
-    check("SIGTERM with 20 slow clients connected: exit after", `${exitAfter.toFixed(1)} s (exit code ${code})`, "<= 15 s", exitAfter <= 15 && code === 0);
+    check(
+      "SIGTERM with 20 slow clients connected: exit after",
+      `${exitAfter.toFixed(1)} s (exit code ${code})`,
+      "<= 15 s",
+      exitAfter <= 15 && code === 0,
+    );
     check("  real deliveries received before SIGTERM decided", `${decided4}/${last.length}`, "all", decided4 === last.length);
     for (const s of slowOnes) s.socket.destroy();
   } finally {
     serve.child.kill("SIGKILL");
   }
   const refusals = serve.lines().filter((l) => l.event === "delivery-refused").length;
-  const dropped = serve.lines().filter((l) => l.event === "refusals-dropped").reduce((n, l) => n + Number(l.count), 0);
+  const dropped = serve
+    .lines()
+    .filter((l) => l.event === "refusals-dropped")
+    .reduce((n, l) => n + Number(l.count), 0);
   check("refusal log lines written / counted and dropped", `${refusals} / ${dropped}`, "bounded", refusals <= 60);
   console.log("");
   const w = [Math.max(...results.map((r) => r[0].length)), Math.max(...results.map((r) => r[1].length)), 9];

@@ -46,11 +46,25 @@ async function start(writeIntervalMs: number): Promise<Served> {
     approval: {
       rules: [
         // one reason, so that both rules' approvals share one bulk call
-        { name: "read-only", action: "approve", reason: "Within the policy.", match: { permissions: { repository: { contents: "read" } } } },
-        { name: "docs-write", action: "approve", reason: "Within the policy.", match: { repositories: ["docs-*"], permissions: { repository: { contents: "write" } } } },
+        {
+          name: "read-only",
+          action: "approve",
+          reason: "Within the policy.",
+          match: { permissions: { repository: { contents: "read" } } },
+        },
+        {
+          name: "docs-write",
+          action: "approve",
+          reason: "Within the policy.",
+          match: { repositories: ["docs-*"], permissions: { repository: { contents: "write" } } },
+        },
       ],
     },
-    app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" } },
+    app: {
+      name: "acme-token-broker",
+      homepageUrl: "https://github.com/acme-corp",
+      permissions: { organization_personal_access_token_requests: "write" },
+    },
   });
   const decisions: LogLine[] = [];
   const batches: LogLine[] = [];
@@ -60,9 +74,15 @@ async function start(writeIntervalMs: number): Promise<Served> {
   const ready = new Promise<void>((r) => (swept = r));
   const done = serve(
     { config, port: 0, apply: true, sweepMinutes: 0 },
-    { env: { GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: secret }, stdout: { write: () => true }, stderr: { write: () => true }, clientOptions: { writeIntervalMs } },
     {
-      log: (l) => (l.event === "decision" ? decisions.push(l) : l.event === "batch" ? batches.push(l) : l.event === "sweep" ? swept() : undefined),
+      env: { GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: secret },
+      stdout: { write: () => true },
+      stderr: { write: () => true },
+      clientOptions: { writeIntervalMs },
+    },
+    {
+      log: (l) =>
+        l.event === "decision" ? decisions.push(l) : l.event === "batch" ? batches.push(l) : l.event === "sweep" ? swept() : undefined,
       stopSignal: new Promise<void>((r) => (stop = r)),
       onListening: (u: string) => (url = u),
     },
@@ -88,7 +108,12 @@ async function start(writeIntervalMs: number): Promise<Served> {
 async function post(s: Served, body: string, opts: { id?: string; signature?: string } = {}): Promise<number> {
   const res = await fetch(`${s.url}/webhook`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-github-event": "personal_access_token_request", "x-github-delivery": opts.id ?? randomUUID(), "x-hub-signature-256": opts.signature ?? signBody(s.secret, body) },
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "personal_access_token_request",
+      "x-github-delivery": opts.id ?? randomUUID(),
+      "x-hub-signature-256": opts.signature ?? signBody(s.secret, body),
+    },
     body,
   });
   await res.arrayBuffer();
@@ -99,16 +124,30 @@ const count = (s: Served, op: string) => s.standIn.callsOf(op).length;
 
 async function bursts(writeIntervalMs: number): Promise<void> {
   const s = await start(writeIntervalMs);
-  console.log(`\n(a) bursts, ${writeIntervalMs ? `${writeIntervalMs} ms between writes (production)` : "no spacing between writes (processing cost)"}, 20 ms per GitHub call, ${SENDERS} deliveries in flight`);
+  console.log(
+    `\n(a) bursts, ${writeIntervalMs ? `${writeIntervalMs} ms between writes (production)` : "no spacing between writes (processing cost)"}, 20 ms per GitHub call, ${SENDERS} deliveries in flight`,
+  );
   console.log("  batches: how many the burst was read in; reads: GitHub's record read by token id, against the sum of ⌈batch/50⌉");
   console.log("  repo reads: a request's repositories, against the requests a repository rule needs them for; writes against ⌈n/100⌉");
-  console.log(["burst", "p50", "p99", "max", "batches", "reads", "Σ⌈b/50⌉", "repo reads", "needing", "writes", "⌈n/100⌉", "wall"].map((h, i) => (i ? h.padStart(11) : h.padStart(6))).join(""));
+  console.log(
+    ["burst", "p50", "p99", "max", "batches", "reads", "Σ⌈b/50⌉", "repo reads", "needing", "writes", "⌈n/100⌉", "wall"]
+      .map((h, i) => (i ? h.padStart(11) : h.padStart(6)))
+      .join(""),
+  );
   for (const n of BURSTS) {
     s.decisions.length = 0;
     s.batches.length = 0;
     const before = { list: count(s, LIST), repos: count(s, REPOS), review: count(s, REVIEW) };
     // every tenth request asks contents: write, which only the docs-* rule can approve: its repositories are read
-    const reqs = Array.from({ length: n }, (_, i) => addRequest(s.standIn, s.app.org, i % 10 === 0 ? { owner: `w${n}-${i}`, repositories: ["docs-1"], permissions: { repository: { contents: "write" } } } : { owner: `m${n}-${i}` }));
+    const reqs = Array.from({ length: n }, (_, i) =>
+      addRequest(
+        s.standIn,
+        s.app.org,
+        i % 10 === 0
+          ? { owner: `w${n}-${i}`, repositories: ["docs-1"], permissions: { repository: { contents: "write" } } }
+          : { owner: `m${n}-${i}` },
+      ),
+    );
     const bodies = reqs.map((r) => JSON.stringify(s.standIn.deliveryPayload("acme-corp", r.id)));
     const started = Date.now();
     let next = 0;
@@ -123,7 +162,8 @@ async function bursts(writeIntervalMs: number): Promise<void> {
     while (s.decisions.length < n) await new Promise((r) => setTimeout(r, 20));
     const wall = Date.now() - started;
     const ms = s.decisions.map((d) => Number(d.ms)).sort((a, b) => a - b);
-    if (s.decisions.some((d) => d.outcome !== "applied")) throw new Error(`a decision was not applied: ${JSON.stringify(s.decisions.find((d) => d.outcome !== "applied"))}`);
+    if (s.decisions.some((d) => d.outcome !== "applied"))
+      throw new Error(`a decision was not applied: ${JSON.stringify(s.decisions.find((d) => d.outcome !== "applied"))}`);
     console.log(
       [
         String(n).padStart(6),
@@ -172,7 +212,9 @@ async function stream(): Promise<void> {
       for (let i = 0; i < 100; i++) {
         hostile++;
         const forged = i % 2 === 0;
-        const p = forged ? post(s, captured, { signature: signBody("not-the-secret-" + i, captured) }) : post(s, captured, { signature: capturedSignature });
+        const p = forged
+          ? post(s, captured, { signature: signBody("not-the-secret-" + i, captured) })
+          : post(s, captured, { signature: capturedSignature });
         hostileSends.push(p.then((status) => void statuses.set(status, (statuses.get(status) ?? 0) + 1)));
         await new Promise((x) => setTimeout(x, 10));
       }
@@ -183,11 +225,18 @@ async function stream(): Promise<void> {
   await Promise.all(hostileSends);
   while (s.decisions.length < real.length) await new Promise((r) => setTimeout(r, 20));
   const ms = s.decisions.map((d) => Number(d.ms)).sort((a, b) => a - b);
-  const written = s.standIn.callsOf(REVIEW).slice(writesBefore).flatMap((c) => (c.body as { pat_request_ids: number[] }).pat_request_ids);
+  const written = s.standIn
+    .callsOf(REVIEW)
+    .slice(writesBefore)
+    .flatMap((c) => (c.body as { pat_request_ids: number[] }).pat_request_ids);
   const extra = written.filter((id) => !real.includes(id));
-  console.log(`\n(b) one real delivery a second for ${SECONDS} s; ${hostile} forged or replayed deliveries (100 a second from ${HOSTILE_FROM} s to ${HOSTILE_TO} s); 1 s between writes, 20 ms per GitHub call`);
+  console.log(
+    `\n(b) one real delivery a second for ${SECONDS} s; ${hostile} forged or replayed deliveries (100 a second from ${HOSTILE_FROM} s to ${HOSTILE_TO} s); 1 s between writes, 20 ms per GitHub call`,
+  );
   console.log(`  real deliveries: ${real.length} decided, p50 ${percentile(ms, 50)} ms, p99 ${percentile(ms, 99)} ms, max ${ms.at(-1)} ms`);
-  console.log(`  forged or replayed: answers ${[...statuses].map(([k, v]) => `${v}× ${k}`).join(", ")}; ids written that no real delivery named: ${extra.length}; writes ${written.length} ids in ${count(s, REVIEW) - writesBefore} calls; reads ${count(s, LIST) - listsBefore}`);
+  console.log(
+    `  forged or replayed: answers ${[...statuses].map(([k, v]) => `${v}× ${k}`).join(", ")}; ids written that no real delivery named: ${extra.length}; writes ${written.length} ids in ${count(s, REVIEW) - writesBefore} calls; reads ${count(s, LIST) - listsBefore}`,
+  );
   if (extra.length) throw new Error("a forged or replayed delivery caused a write");
   if (percentile(ms, 99) >= 1500) console.log("  NOTE: p99 is not under 1.5 s");
   await s.stop();

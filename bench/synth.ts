@@ -21,7 +21,12 @@ export function generatedConfig(n: number): string {
     approval: {
       rules: [
         { name: "read-only", action: "approve", match: { permissions: { repository: { contents: "read" } }, maxLifetimeDays: 30 } },
-        { name: "no-admin", action: "deny", reason: "No administration.", match: { anyPermission: { organization: { administration: "read" } } } },
+        {
+          name: "no-admin",
+          action: "deny",
+          reason: "No administration.",
+          match: { anyPermission: { organization: { administration: "read" } } },
+        },
       ],
     },
     app: {
@@ -58,7 +63,13 @@ function run(label: string, configText: string | null, orgs: number): void {
   const stacks = readdirSync(join(dir, "cdktf.out", "stacks")).length;
   if (stacks !== orgs) throw new Error(`${label}: expected ${orgs} stacks, got ${stacks}`);
   console.log(
-    [label.padEnd(12), String(orgs).padStart(5), `${(ms / 1000).toFixed(2)} s`.padStart(9), `${(ms / orgs).toFixed(1)} ms`.padStart(10), `${(rssKb / 1024).toFixed(0)} MiB`.padStart(9)].join("  "),
+    [
+      label.padEnd(12),
+      String(orgs).padStart(5),
+      `${(ms / 1000).toFixed(2)} s`.padStart(9),
+      `${(ms / orgs).toFixed(1)} ms`.padStart(10),
+      `${(rssKb / 1024).toFixed(0)} MiB`.padStart(9),
+    ].join("  "),
   );
   rmSync(dir, { recursive: true, force: true });
 }

@@ -26,9 +26,18 @@ async function runOnce(policyEventsFirst: boolean): Promise<void> {
     addRequest(standIn, app.org);
     const now = Date.now();
     app.org.auditLog = [];
-    for (let i = 0; i < EVENTS; i++) app.org.auditLog.push({ action: i % 2 ? "personal_access_token.access_granted" : "personal_access_token.request_created", "@timestamp": now - i * 60_000, actor: `dev${i}` });
+    for (let i = 0; i < EVENTS; i++)
+      app.org.auditLog.push({
+        action: i % 2 ? "personal_access_token.access_granted" : "personal_access_token.request_created",
+        "@timestamp": now - i * 60_000,
+        actor: `dev${i}`,
+      });
     if (policyEventsFirst) {
-      for (const action of ["personal_access_token.access_restriction_disabled", "personal_access_token.auto_approve_grant_requests_disabled", "personal_access_token.expiration_limit_set"]) {
+      for (const action of [
+        "personal_access_token.access_restriction_disabled",
+        "personal_access_token.auto_approve_grant_requests_disabled",
+        "personal_access_token.expiration_limit_set",
+      ]) {
         app.org.auditLog.push({ action, "@timestamp": now + 1000, actor: "owner" });
       }
     }
@@ -44,16 +53,30 @@ async function runOnce(policyEventsFirst: boolean): Promise<void> {
     const config = writePolicyFile({
       patPolicy: { maxLifetimeDays: 90, classicTokens: "allow", classicMaxLifetimeDays: 90 },
       verify: { evidence: ["grants", "auditLog", "credentialAuthorizations"] },
-      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write", organization_personal_access_tokens: "write" } },
+      app: {
+        name: "acme-token-broker",
+        homepageUrl: "https://github.com/acme-corp",
+        permissions: { organization_personal_access_token_requests: "write", organization_personal_access_tokens: "write" },
+      },
     });
     let out = "";
     const started = process.hrtime.bigint();
-    const report = await verify({ org: "acme-corp", config }, { env: { GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token }, stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true }, clientOptions: { writeIntervalMs: 0 } });
+    const report = await verify(
+      { org: "acme-corp", config },
+      {
+        env: { GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token },
+        stdout: { write: (s: string) => (out += s) },
+        stderr: { write: () => true },
+        clientOptions: { writeIntervalMs: 0 },
+      },
+    );
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
 
     const calls = (op: string) => standIn.callsOf(op).length;
     const audit = standIn.callsOf("GET /orgs/{org}/audit-log");
-    const category = audit.filter((c) => c.url.includes("phrase=action%3Apersonal_access_token&") || c.url.endsWith("phrase=action%3Apersonal_access_token")).length;
+    const category = audit.filter(
+      (c) => c.url.includes("phrase=action%3Apersonal_access_token&") || c.url.endsWith("phrase=action%3Apersonal_access_token"),
+    ).length;
     const rows: [string, number, number][] = [
       ["GET /orgs/{org}/personal-access-tokens", calls("GET /orgs/{org}/personal-access-tokens"), Math.ceil(GRANTS / PAGE)],
       ["GET /orgs/{org}/personal-access-token-requests", calls("GET /orgs/{org}/personal-access-token-requests"), 1],
@@ -63,12 +86,19 @@ async function runOnce(policyEventsFirst: boolean): Promise<void> {
     ];
     const total = standIn.calls.length;
     const floor = rows.reduce((n, r) => n + r[2], 0);
-    console.log(`\n${policyEventsFirst ? "Latest policy events on the first audit-log page" : "No policy event in the audit-log window (every page read)"}: ${GRANTS} grants, ${EVENTS} events, ${AUTHORIZATIONS} authorizations, ${LATENCY_MS} ms per call`);
+    console.log(
+      `\n${policyEventsFirst ? "Latest policy events on the first audit-log page" : "No policy event in the audit-log window (every page read)"}: ${GRANTS} grants, ${EVENTS} events, ${AUTHORIZATIONS} authorizations, ${LATENCY_MS} ms per call`,
+    );
     for (const [op, n, f] of rows) console.log(`  ${op.padEnd(52)} ${String(n).padStart(4)} calls (floor ${f})`);
-    console.log(`  all calls ${total} (floor ${floor} + the secrets and variables checks ${total - rows.reduce((n, r) => n + r[1], 0)}); ${Math.round(ms)} ms; drift ${report.drift.length}; statuses ${report.patPolicy!.settings.map((s) => `${s.setting}=${s.status}`).join(", ")}`);
+    console.log(
+      `  all calls ${total} (floor ${floor} + the secrets and variables checks ${total - rows.reduce((n, r) => n + r[1], 0)}); ${Math.round(ms)} ms; drift ${report.drift.length}; statuses ${report.patPolicy!.settings.map((s) => `${s.setting}=${s.status}`).join(", ")}`,
+    );
     const over = rows.filter(([, n, f]) => n > f);
     if (over.length) throw new Error(`above the listing floor: ${over.map(([op, n, f]) => `${op} ${n} > ${f}`).join("; ")}`);
-    if (standIn.violations.length || standIn.rejections.length) throw new Error(`stand-in found problems: ${[...standIn.violations, ...standIn.rejections.map((r) => r.problems.join("; "))].join("; ")}`);
+    if (standIn.violations.length || standIn.rejections.length)
+      throw new Error(
+        `stand-in found problems: ${[...standIn.violations, ...standIn.rejections.map((r) => r.problems.join("; "))].join("; ")}`,
+      );
     if (!/maxLifetimeDays 90: contradicted/.test(out)) throw new Error("the never-expiring tokens were not reported");
   } finally {
     await standIn.close();

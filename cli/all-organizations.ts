@@ -35,7 +35,8 @@ export async function forEachOrganization(
 ): Promise<number> {
   const { organizations } = loadOrganizations({ config: options.config }, io.env);
   const concurrency = options.concurrency ?? 4;
-  if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 32)) throw new UsageError(`--concurrency must be a whole number from 1 to 32, got ${options.concurrency}`);
+  if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 32))
+    throw new UsageError(`--concurrency must be a whole number from 1 to 32, got ${options.concurrency}`);
   const logins = organizations.map((o) => o.login);
   const results: { out: string; err: string; code: number; cells: readonly string[]; error?: string }[] = new Array(logins.length);
   let next = 0;
@@ -49,7 +50,13 @@ export async function forEachOrganization(
         results[i] = { out, err, code: r.code ?? 0, cells: r.cells };
       } catch (e) {
         const f = failureOf(e, io.env);
-        results[i] = { out, err: err + f.message + "\n", code: f.code, cells: header.map(() => "-"), error: f.message.replace(/^error: /, "") };
+        results[i] = {
+          out,
+          err: err + f.message + "\n",
+          code: f.code,
+          cells: header.map(() => "-"),
+          error: f.message.replace(/^error: /, ""),
+        };
       }
     }
   };
@@ -58,11 +65,24 @@ export async function forEachOrganization(
   let worst = 0;
   results.forEach((r, i) => {
     io.stdout.write(`== ${logins[i]}\n${r.out}`);
-    if (r.err) io.stderr.write(r.err.split("\n").filter(Boolean).map((l) => `${logins[i]}: ${l}\n`).join(""));
+    if (r.err)
+      io.stderr.write(
+        r.err
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => `${logins[i]}: ${l}\n`)
+          .join(""),
+      );
     worst = worseExit(worst, r.code);
   });
   const result = (r: (typeof results)[number]) => (r.code === 0 ? "ok" : r.code === 3 ? "drift" : r.code === 2 ? "usage error" : "failed");
-  io.stdout.write(`\n${table(["ORGANIZATION", ...header, "RESULT"], results.map((r, i) => [logins[i], ...r.cells, result(r)]), 200)}`);
+  io.stdout.write(
+    `\n${table(
+      ["ORGANIZATION", ...header, "RESULT"],
+      results.map((r, i) => [logins[i], ...r.cells, result(r)]),
+      200,
+    )}`,
+  );
   const failed = results.filter((r) => r.code !== 0).length;
   io.stdout.write(`${logins.length} organizations: ${logins.length - failed} ok, ${failed} not.\n`);
   return worst;

@@ -27,4 +27,3 @@ export function writeNoFollow(file: string, text: string): void {
     closeSync(fd);
   }
 }
-

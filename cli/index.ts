@@ -57,7 +57,11 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     if (!opts.org) throw new UsageError(`${name} needs --org LOGIN, or --all for every organization of the config`);
     code = (await one(opts.org, io)).code ?? 0;
   };
-  command("review", "Approve, deny or leave pending fine-grained PAT requests by the approval rules; revoke non-compliant tokens", "org-or-all")
+  command(
+    "review",
+    "Approve, deny or leave pending fine-grained PAT requests by the approval rules; revoke non-compliant tokens",
+    "org-or-all",
+  )
     .option("--apply", "make the calls (default: dry run)")
     .option("--json", "print one JSON object")
     .option("--wide", "show whole reasons in the table")
@@ -67,7 +71,16 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
         const r = await review({ ...opts, org: login }, orgIO);
         const n = (a: string) => String(r.decisions.filter((d) => d.action === a).length);
         const applied = [...r.decisions, ...r.revocations].filter((d) => d.outcome === "applied").length;
-        return { cells: [String(r.decisions.length), n("approve"), n("deny"), n("leave"), String(r.revocations.length), r.applied ? String(applied) : "dry run"] };
+        return {
+          cells: [
+            String(r.decisions.length),
+            n("approve"),
+            n("deny"),
+            n("leave"),
+            String(r.revocations.length),
+            r.applied ? String(applied) : "dry run",
+          ],
+        };
       });
     });
 
@@ -120,7 +133,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   command("orgs", "The organizations of the config as deploy jobs: a CI matrix, and each job's own inputs", "none")
     .option("--json", "print the matrix as JSON: login, API URL, environment and inputs of each organization")
     .option("--org <login>", "only this organization (required with --export-inputs)")
-    .option("--export-inputs", "print this organization's TF_VAR_ lines for $GITHUB_ENV, from the slots TOKEN_POLICY_SECRET_<n>/TOKEN_POLICY_VAR_<n> (or TOKEN_POLICY_SECRETS_JSON and TOKEN_POLICY_VARS_JSON)")
+    .option(
+      "--export-inputs",
+      "print this organization's TF_VAR_ lines for $GITHUB_ENV, from the slots TOKEN_POLICY_SECRET_<n>/TOKEN_POLICY_VAR_<n> (or TOKEN_POLICY_SECRETS_JSON and TOKEN_POLICY_VARS_JSON)",
+    )
     .action(async (opts) => {
       // Loaded on use: it builds the stacks, and the other commands (serve in a slim image
       // among them) run without cdktf.
@@ -150,7 +166,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--base <file-or-ref>", "a config file or a git ref to compare with (an error when it names both)")
     .option("--org <login>", "only this organization")
     .option("--out <file>", "also write the report to this file")
-    .option("--live", "with --base: what the change does to each organization's pending requests and granted tokens now (read-only, as its App)")
+    .option(
+      "--live",
+      "with --base: what the change does to each organization's pending requests and granted tokens now (read-only, as its App)",
+    )
     .option("--credentials <file>", "with --live: the file create-app wrote")
     .action(async (opts) => {
       const { report } = loadWithPeers("report", () => require("./commands/report") as typeof import("./commands/report"));
@@ -159,7 +178,11 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   command("lock", "Pin each stack's provider build: terraform providers lock into terraform-locks/<login>.terraform.lock.hcl", "none")
     .option("--org <login>", "only this organization (default: every one)")
-    .option("--platform <os_arch>", "a platform to record checksums for, repeatable (default: linux_amd64, linux_arm64, darwin_amd64, darwin_arm64, windows_amd64)", (v: string, all: string[] = []) => [...all, v])
+    .option(
+      "--platform <os_arch>",
+      "a platform to record checksums for, repeatable (default: linux_amd64, linux_arm64, darwin_amd64, darwin_arm64, windows_amd64)",
+      (v: string, all: string[] = []) => [...all, v],
+    )
     .action(async (opts) => {
       // Loaded on use: it builds the stacks, and serve runs without cdktf.
       const { lock } = require("./commands/lock") as typeof import("./commands/lock");

@@ -40,7 +40,11 @@ export function failureOf(e: unknown, env: NodeJS.ProcessEnv): { code: number; m
   if (typeof err.exitCode === "number" && (err.name === "ConfigError" || err.name === "UsageError" || e instanceof CommandFailure)) {
     return { code: err.exitCode, message: `error: ${err.message}` };
   }
-  if (isGitHubError(e)) return { code: 1, message: `error: ${describeGitHubError(e, { appId: env.APP_ID, apiUrl: env.TOKEN_POLICY_API_URL || env.GITHUB_API_URL, apiUrlVariable: apiUrlVariable(env) })}` };
+  if (isGitHubError(e))
+    return {
+      code: 1,
+      message: `error: ${describeGitHubError(e, { appId: env.APP_ID, apiUrl: env.TOKEN_POLICY_API_URL || env.GITHUB_API_URL, apiUrlVariable: apiUrlVariable(env) })}`,
+    };
   return { code: 1, message: `internal error: ${err.message ?? String(e)}${env.TOKEN_POLICY_DEBUG ? `\n${err.stack}` : ""}` };
 }
 

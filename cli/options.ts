@@ -17,7 +17,10 @@ export function wholeNumber(min: number, max: number): (value: string) => number
 export function minutes(zero: "zero allowed" | "above zero"): (value: string) => number {
   return (value) => {
     const n = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
-    if (!(n > 0 || (n === 0 && zero === "zero allowed"))) throw new InvalidArgumentError(zero === "zero allowed" ? "must be a number of minutes, 0 or more." : "must be a number of minutes above 0.");
+    if (!(n > 0 || (n === 0 && zero === "zero allowed")))
+      throw new InvalidArgumentError(
+        zero === "zero allowed" ? "must be a number of minutes, 0 or more." : "must be a number of minutes above 0.",
+      );
     return n;
   };
 }

@@ -18,8 +18,13 @@ export function loadWithPeers<T>(command: string, load: () => T): T {
     return load();
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const missing = err.code === "MODULE_NOT_FOUND" ? CONSTRUCT_PEERS.find((p) => new RegExp(`Cannot find module '${p}(/[^']*)?'`).test(err.message ?? "")) : undefined;
+    const missing =
+      err.code === "MODULE_NOT_FOUND"
+        ? CONSTRUCT_PEERS.find((p) => new RegExp(`Cannot find module '${p}(/[^']*)?'`).test(err.message ?? ""))
+        : undefined;
     if (!missing) throw e;
-    throw new CommandFailure(`token-policy ${command} needs the peer dependency ${missing}, which is not installed: npm install ${CONSTRUCT_PEERS.join(" ")} (the other commands run without them)`);
+    throw new CommandFailure(
+      `token-policy ${command} needs the peer dependency ${missing}, which is not installed: npm install ${CONSTRUCT_PEERS.join(" ")} (the other commands run without them)`,
+    );
   }
 }

@@ -9,7 +9,7 @@
  * length, what it is]. None of them is a public GitHub instance.
  */
 const SPECIAL_V4: readonly (readonly [number[], number, string])[] = [
-  [[0], 8, "is an unspecified (\"this network\") address"],
+  [[0], 8, 'is an unspecified ("this network") address'],
   [[10], 8, "is a private address"],
   [[100, 64], 10, "is a shared (carrier-grade NAT) address"],
   [[127], 8, "is a loopback address"],

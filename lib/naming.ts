@@ -174,7 +174,13 @@ export function enterpriseStackName(slug: string): string {
  * name (an organization's login, `enterprise-SLUG`): the stacks and the config loader's check
  * that no two stacks share a state read it here.
  */
-export function defaultStateKeys(name: string): { localPath: string; s3Key: string; gcsPrefix: string; cloudWorkspace: string; pgSchema: string } {
+export function defaultStateKeys(name: string): {
+  localPath: string;
+  s3Key: string;
+  gcsPrefix: string;
+  cloudWorkspace: string;
+  pgSchema: string;
+} {
   return {
     localPath: `terraform.${name}.tfstate`,
     s3Key: `github-token-policy/${name}.tfstate`,

@@ -25,7 +25,10 @@ function visible(char: string): string {
  * controls are removed, and other invisible characters are shown escaped as `<U+XXXX>`.
  */
 export function clean(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(BIDI, "").replace(INVISIBLE, visible);
+  return text
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
+    .replace(BIDI, "")
+    .replace(INVISIBLE, visible);
 }
 
 /**
@@ -47,4 +50,3 @@ export function didYouMean(name: string, known: readonly string[]): string {
   const best = closest(name, [...known]);
   return distance(name, best) <= Math.max(2, Math.floor(name.length / 4)) ? ` (did you mean "${best}"?)` : "";
 }
-

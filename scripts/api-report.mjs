@@ -60,8 +60,7 @@ function run() {
     // api-extractor's own advice on a changed report ("copy the file…") is replaced by the diff below,
     // and its note on which TypeScript it bundles is noise.
     messageCallback(message) {
-      if (message.messageId === "console-api-report-not-copied" || message.messageId === "console-preamble")
-        message.handled = true;
+      if (message.messageId === "console-api-report-not-copied" || message.messageId === "console-preamble") message.handled = true;
     },
   });
   const committed = config.reportFilePath;

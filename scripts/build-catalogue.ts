@@ -37,7 +37,10 @@ export function buildCatalogue(): AppCatalogue {
     permissions[name] = [...levels].sort((a, b) => LEVEL_ORDER.indexOf(a) - LEVEL_ORDER.indexOf(b));
     // "The level of permission to grant the access token for X." → "X."
     const d = props[name].description;
-    if (d) descriptions[name] = d.replace(/^The level of permission to grant the access token (to|for) /, "").replace(/^./, (c) => c.toUpperCase());
+    if (d)
+      descriptions[name] = d
+        .replace(/^The level of permission to grant the access token (to|for) /, "")
+        .replace(/^./, (c) => c.toUpperCase());
   }
   const events = new Set<string>();
   for (const hook of Object.values(spec["x-webhooks"] ?? {})) {

@@ -2,7 +2,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** The kinds GitHub reports a fine-grained token's permissions under, and their tables' headings. */
-const KIND_HEADINGS = { other: "Account permissions", repository: "Repository permissions", organization: "Organization permissions" } as const;
+const KIND_HEADINGS = {
+  other: "Account permissions",
+  repository: "Repository permissions",
+  organization: "Organization permissions",
+} as const;
 
 /** A permission kind as GitHub reports it on a token request or grant. */
 export type TokenPermissionKind = keyof typeof KIND_HEADINGS;
@@ -59,10 +63,13 @@ export function buildTokenCatalogue(): TokenCatalogue {
     }
     for (const m of section.matchAll(/^\| `([a-z][a-z0-9_]*)` \| ([^|]+?) \| ([^|]+?) \|$/gm)) {
       const [, name, title, levelText] = m;
-      const levels = [...levelText.matchAll(/`([a-z]+)`/g)].map((l) => l[1]).sort((a, b) => LEVEL_ORDER.indexOf(a) - LEVEL_ORDER.indexOf(b));
+      const levels = [...levelText.matchAll(/`([a-z]+)`/g)]
+        .map((l) => l[1])
+        .sort((a, b) => LEVEL_ORDER.indexOf(a) - LEVEL_ORDER.indexOf(b));
       if (levels.length === 0 || levels.some((l) => !LEVEL_ORDER.includes(l))) problems.push(`${kind} ${name}: levels ${levelText}`);
       const inApp = app[name]?.enum;
-      if (inApp && name !== "metadata" && [...inApp].sort().join() !== [...levels].sort().join()) problems.push(`${kind} ${name}: ${levels.join(", ")} here, ${inApp.join(", ")} in app-permissions`);
+      if (inApp && name !== "metadata" && [...inApp].sort().join() !== [...levels].sort().join())
+        problems.push(`${kind} ${name}: ${levels.join(", ")} here, ${inApp.join(", ")} in app-permissions`);
       const key = kind === "organization" ? name.replace(/^organization_/, "") : name;
       if (Object.hasOwn(permissions[kind], key)) problems.push(`${kind} ${name}: ${key} is listed twice`);
       permissions[kind][key] = levels;

@@ -49,7 +49,8 @@ function installedChromium(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, ex
   const candidates: string[] = [];
   if (platform === "win32") {
     for (const root of [env.PROGRAMFILES, env["PROGRAMFILES(X86)"], env.LOCALAPPDATA]) {
-      if (root) candidates.push(join(root, "Google", "Chrome", "Application", "chrome.exe"), join(root, "Chromium", "Application", "chrome.exe"));
+      if (root)
+        candidates.push(join(root, "Google", "Chrome", "Application", "chrome.exe"), join(root, "Chromium", "Application", "chrome.exe"));
     }
   } else {
     for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
@@ -74,7 +75,10 @@ export function findChromium(search: ChromiumSearch = {}): FoundChromium {
 
   const fromEnv = env.CHROMIUM_PATH;
   if (fromEnv !== undefined && fromEnv !== "") {
-    if (!exists(fromEnv)) throw new Error(`CHROMIUM_PATH names ${fromEnv}, which does not exist: point it at a Chromium or Chrome executable, or unset it to search the machine`);
+    if (!exists(fromEnv))
+      throw new Error(
+        `CHROMIUM_PATH names ${fromEnv}, which does not exist: point it at a Chromium or Chrome executable, or unset it to search the machine`,
+      );
     return { executablePath: fromEnv, source: "CHROMIUM_PATH", env: {} };
   }
   const installed = installedChromium(env, platform, exists);
@@ -82,9 +86,13 @@ export function findChromium(search: ChromiumSearch = {}): FoundChromium {
   if (platform === "linux" && arch === "x64") {
     const packaged = (search.unpackPackaged ?? unpackSparticuzChromium)();
     if (packaged) return packaged;
-    throw new Error("no Chromium or Chrome found: run npm ci (it installs the dev dependency @sparticuz/chromium), install Chromium (apt-get install chromium), or set CHROMIUM_PATH");
+    throw new Error(
+      "no Chromium or Chrome found: run npm ci (it installs the dev dependency @sparticuz/chromium), install Chromium (apt-get install chromium), or set CHROMIUM_PATH",
+    );
   }
-  throw new Error(`no Chromium or Chrome found on ${platform}-${arch}: install Google Chrome or Chromium, or set CHROMIUM_PATH to its executable`);
+  throw new Error(
+    `no Chromium or Chrome found on ${platform}-${arch}: install Google Chrome or Chromium, or set CHROMIUM_PATH to its executable`,
+  );
 }
 
 /**
@@ -146,6 +154,14 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: found.executablePath,
     headless: true,
     env: { ...process.env, ...found.env },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }

@@ -77,7 +77,11 @@ export function installApp(standIn: GitHubStandIn, login = "acme-corp", key = ap
 const DAY = 86_400_000;
 
 /** Adds a pending request; expiry given in days after creation (null: never). */
-export function addRequest(standIn: GitHubStandIn, org: OrgState, r: Partial<Omit<PatRequestState, "tokenExpiresAt">> & { days?: number | null } = {}): PatRequestState {
+export function addRequest(
+  standIn: GitHubStandIn,
+  org: OrgState,
+  r: Partial<Omit<PatRequestState, "tokenExpiresAt">> & { days?: number | null } = {},
+): PatRequestState {
   const createdAt = r.createdAt ?? new Date(Date.now() - DAY).toISOString();
   const days = r.days === undefined ? 30 : r.days;
   const req: PatRequestState = {
@@ -103,7 +107,16 @@ export function addRequest(standIn: GitHubStandIn, org: OrgState, r: Partial<Omi
 export function addGrant(
   standIn: GitHubStandIn,
   org: OrgState,
-  g: { owner?: string; days?: number | null; permissions?: PatRequestState["permissions"]; repositories?: string[]; repositorySelection?: PatRequestState["repositorySelection"]; tokenName?: string; grantedDaysAgo?: number; lastUsedDaysAgo?: number | null } = {},
+  g: {
+    owner?: string;
+    days?: number | null;
+    permissions?: PatRequestState["permissions"];
+    repositories?: string[];
+    repositorySelection?: PatRequestState["repositorySelection"];
+    tokenName?: string;
+    grantedDaysAgo?: number;
+    lastUsedDaysAgo?: number | null;
+  } = {},
 ): number {
   const id = standIn.id();
   const accessGrantedAt = new Date(Date.now() - (g.grantedDaysAgo ?? 2) * DAY).toISOString();

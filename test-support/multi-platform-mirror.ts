@@ -17,10 +17,16 @@ export function multiPlatformMirror(source: string, version: string, platforms: 
   mkdirSync(dir, { recursive: true });
   for (const platform of platforms) {
     const name = `terraform-provider-${type}_v${version}`;
-    writeFileSync(join(dir, `terraform-provider-${type}_${version}_${platform}.zip`), storedZip(name, Buffer.from(`#!/bin/sh\n# stand-in ${source} ${version} ${platform}\nexit 1\n`)));
+    writeFileSync(
+      join(dir, `terraform-provider-${type}_${version}_${platform}.zip`),
+      storedZip(name, Buffer.from(`#!/bin/sh\n# stand-in ${source} ${version} ${platform}\nexit 1\n`)),
+    );
   }
   const cliConfig = join(root, "cli.tfrc");
-  writeFileSync(cliConfig, `# a mirror for tests\nprovider_installation {\n  filesystem_mirror {\n    path    = "${mirror}"\n    include = ["${host}/*/*"]\n  }\n}\n`);
+  writeFileSync(
+    cliConfig,
+    `# a mirror for tests\nprovider_installation {\n  filesystem_mirror {\n    path    = "${mirror}"\n    include = ["${host}/*/*"]\n  }\n}\n`,
+  );
   return { mirror, cliConfig };
 }
 

@@ -38,7 +38,10 @@ export function standInAddress(address: string): string {
  * its address and those of its arguments the resource sets, as written: Terraform evaluates them,
  * and a saved plan (`terraform show -json`) holds their values.
  */
-export function withoutProvider(tf: any, options: { backend?: "keep" | "local"; standIns?: boolean; standInArguments?: readonly string[] } = {}): any {
+export function withoutProvider(
+  tf: any,
+  options: { backend?: "keep" | "local"; standIns?: boolean; standInArguments?: readonly string[] } = {},
+): any {
   const out: any = {};
   const terraform = { ...tf.terraform };
   delete terraform.required_providers;
@@ -60,7 +63,11 @@ export function withoutProvider(tf: any, options: { backend?: "keep" | "local"; 
         const replace = r.lifecycle?.replace_triggered_by?.map(rewrite);
         const args = (options.standInArguments ?? []).filter((a) => a in r).map((a) => [a, r[a]]);
         const input = args.length ? { address: `${type}.${name}`, ...Object.fromEntries(args) } : `${type}.${name}`;
-        data[`${type}__${name}`] = { input, ...(dependsOn.length ? { depends_on: dependsOn } : {}), ...(replace ? { lifecycle: { replace_triggered_by: replace } } : {}) };
+        data[`${type}__${name}`] = {
+          input,
+          ...(dependsOn.length ? { depends_on: dependsOn } : {}),
+          ...(replace ? { lifecycle: { replace_triggered_by: replace } } : {}),
+        };
       }
     }
   }

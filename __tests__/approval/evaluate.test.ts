@@ -1,4 +1,11 @@
-import { evaluate, evaluateGrant, lifetimeDays, type ApprovalPolicy, type TeamMembership, type TokenAccess } from "../../lib/approval/evaluate";
+import {
+  evaluate,
+  evaluateGrant,
+  lifetimeDays,
+  type ApprovalPolicy,
+  type TeamMembership,
+  type TokenAccess,
+} from "../../lib/approval/evaluate";
 import type { ApprovalRule } from "../../lib/config/schema";
 import { byBuiltin, byRule } from "../../lib/approval/outcomes";
 
@@ -36,12 +43,20 @@ describe("evaluate", () => {
   describe("the lifetime limit, before any rule", () => {
     test("denies a token that never expires, naming the limit", () => {
       const d = decide(request({ tokenExpiresAt: null }), policy([approve("all", {})]));
-      expect(d).toEqual({ action: "deny", decidedBy: byBuiltin("lifetime-limit"), reason: "The token never expires; this organization allows tokens of at most 90 days." });
+      expect(d).toEqual({
+        action: "deny",
+        decidedBy: byBuiltin("lifetime-limit"),
+        reason: "The token never expires; this organization allows tokens of at most 90 days.",
+      });
     });
 
     test("denies a token that outlives the limit, naming both", () => {
       const d = decide(request({ tokenExpiresAt: days(91) }), policy([approve("all", {})]));
-      expect(d).toEqual({ action: "deny", decidedBy: byBuiltin("lifetime-limit"), reason: "The token lives 91 days; this organization allows tokens of at most 90 days." });
+      expect(d).toEqual({
+        action: "deny",
+        decidedBy: byBuiltin("lifetime-limit"),
+        reason: "The token lives 91 days; this organization allows tokens of at most 90 days.",
+      });
     });
 
     test("lets a token of exactly the limit through to the rules, counting whole days", () => {
@@ -88,14 +103,19 @@ describe("evaluate", () => {
       expect(decide(request({ permissions: { repository: { contents: "read" } } }), p).decidedBy).toEqual(byRule("read"));
       expect(decide(request({ permissions: { repository: { contents: "write", issues: "read" } } }), p).decidedBy).toEqual(byRule("read"));
       expect(decide(request({ permissions: { repository: { issues: "write" } } }), p).decidedBy).toEqual(byBuiltin("otherwise"));
-      expect(decide(request({ permissions: { repository: { contents: "read" }, organization: { members: "read" } } }), p).decidedBy).toEqual(byBuiltin("otherwise"));
+      expect(
+        decide(request({ permissions: { repository: { contents: "read" }, organization: { members: "read" } } }), p).decidedBy,
+      ).toEqual(byBuiltin("otherwise"));
     });
 
     test("permissions: repository metadata read is implied, metadata write is not", () => {
       const p = policy([approve("read", { permissions: { repository: { contents: "read" } } })]);
       expect(decide(request({ permissions: { repository: { contents: "read", metadata: "read" } } }), p).decidedBy).toEqual(byRule("read"));
       // Fine-grained tokens only read metadata: a request for write is not one GitHub's catalogue has.
-      expect(decide(request({ permissions: { repository: { metadata: "write" } } }), p)).toMatchObject({ action: "leave", decidedBy: byBuiltin("not-understood") });
+      expect(decide(request({ permissions: { repository: { metadata: "write" } } }), p)).toMatchObject({
+        action: "leave",
+        decidedBy: byBuiltin("not-understood"),
+      });
     });
 
     test("permissions: admin covers write covers read, per kind", () => {
@@ -109,7 +129,9 @@ describe("evaluate", () => {
     test("anyPermission: at least one listed permission at that level or higher", () => {
       const p = policy([deny("admin", { anyPermission: { organization: { administration: "read" }, repository: { secrets: "write" } } })]);
       expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).decidedBy).toEqual(byRule("admin"));
-      expect(decide(request({ permissions: { repository: { secrets: "write", contents: "read" } } }), p).decidedBy).toEqual(byRule("admin"));
+      expect(decide(request({ permissions: { repository: { secrets: "write", contents: "read" } } }), p).decidedBy).toEqual(
+        byRule("admin"),
+      );
       expect(decide(request({ permissions: { repository: { secrets: "read" } } }), p).decidedBy).toEqual(byBuiltin("otherwise"));
     });
 
@@ -132,18 +154,34 @@ describe("evaluate", () => {
 
   test("the first rule that holds decides, in order", () => {
     const rules = [deny("no-admin", { anyPermission: { organization: { administration: "read" } } }), approve("anyone", {})];
-    expect(decide(request({ permissions: { organization: { administration: "read" } } }), policy(rules))).toEqual({ action: "deny", decidedBy: byRule("no-admin"), reason: "no by no-admin" });
+    expect(decide(request({ permissions: { organization: { administration: "read" } } }), policy(rules))).toEqual({
+      action: "deny",
+      decidedBy: byRule("no-admin"),
+      reason: "no by no-admin",
+    });
     expect(decide(request(), policy(rules))).toEqual({ action: "approve", decidedBy: byRule("anyone"), reason: "ok by anyone" });
-    expect(decide(request({ permissions: { organization: { administration: "read" } } }), policy([...rules].reverse())).decidedBy).toEqual(byRule("anyone"));
+    expect(decide(request({ permissions: { organization: { administration: "read" } } }), policy([...rules].reverse())).decidedBy).toEqual(
+      byRule("anyone"),
+    );
   });
 
   test("a rule without a reason sends one naming the rule", () => {
-    expect(decide(request(), policy([{ name: "r", action: "approve", match: {} }])).reason).toBe('Approved by the organization\'s token policy (rule "r").');
+    expect(decide(request(), policy([{ name: "r", action: "approve", match: {} }])).reason).toBe(
+      'Approved by the organization\'s token policy (rule "r").',
+    );
   });
 
   test("otherwise: leave leaves the request to an owner; deny denies with the configured reason", () => {
-    expect(decide(request(), policy([]))).toEqual({ action: "leave", decidedBy: byBuiltin("otherwise"), reason: "No rule matches; an organization owner decides." });
-    expect(decide(request(), policy([], { otherwise: "deny", otherwiseReason: "Use the App." }))).toEqual({ action: "deny", decidedBy: byBuiltin("otherwise"), reason: "Use the App." });
+    expect(decide(request(), policy([]))).toEqual({
+      action: "leave",
+      decidedBy: byBuiltin("otherwise"),
+      reason: "No rule matches; an organization owner decides.",
+    });
+    expect(decide(request(), policy([], { otherwise: "deny", otherwiseReason: "Use the App." }))).toEqual({
+      action: "deny",
+      decidedBy: byBuiltin("otherwise"),
+      reason: "Use the App.",
+    });
     expect(decide(request(), policy([], { otherwise: "deny" })).reason).toBe("No approval rule of this organization matches this request.");
   });
 });
@@ -153,9 +191,14 @@ describe("evaluateGrant", () => {
 
   test("revokes a granted token that never expires or outlives the limit since it was granted", () => {
     expect(evaluateGrant(grant({ tokenExpiresAt: null }), policy([]))).toEqual({
-      revoke: { decidedBy: byBuiltin("lifetime-limit"), reason: "The token never expires; this organization allows tokens of at most 90 days." },
+      revoke: {
+        decidedBy: byBuiltin("lifetime-limit"),
+        reason: "The token never expires; this organization allows tokens of at most 90 days.",
+      },
     });
-    expect(evaluateGrant(grant({ tokenExpiresAt: days(120) }), policy([]))).toMatchObject({ revoke: { decidedBy: byBuiltin("lifetime-limit") } });
+    expect(evaluateGrant(grant({ tokenExpiresAt: days(120) }), policy([]))).toMatchObject({
+      revoke: { decidedBy: byBuiltin("lifetime-limit") },
+    });
   });
 
   test("revokes a token a deny rule would now deny", () => {
@@ -189,7 +232,9 @@ describe("a rule named like a built-in outcome is still the user's rule", () => 
     const p = policy([deny("otherwise", admin)]);
     // WHEN a granted token it would deny is checked
     // THEN it is revoked, by that rule, with the rule's own reason
-    expect(evaluateGrant(adminGrant, p)).toEqual({ revoke: { decidedBy: byRule("otherwise"), reason: 'Rule "otherwise" would now deny it: no by otherwise' } });
+    expect(evaluateGrant(adminGrant, p)).toEqual({
+      revoke: { decidedBy: byRule("otherwise"), reason: 'Rule "otherwise" would now deny it: no by otherwise' },
+    });
   });
 
   test("a deny rule named `lifetime-limit` gets its own reason text, not the lifetime one", () => {
@@ -198,7 +243,9 @@ describe("a rule named like a built-in outcome is still the user's rule", () => 
     // WHEN they are decided
     // THEN the rule decides, with its own reason
     expect(decide(adminGrant, p)).toEqual({ action: "deny", decidedBy: byRule("lifetime-limit"), reason: "no by lifetime-limit" });
-    expect(evaluateGrant(adminGrant, p)).toEqual({ revoke: { decidedBy: byRule("lifetime-limit"), reason: 'Rule "lifetime-limit" would now deny it: no by lifetime-limit' } });
+    expect(evaluateGrant(adminGrant, p)).toEqual({
+      revoke: { decidedBy: byRule("lifetime-limit"), reason: 'Rule "lifetime-limit" would now deny it: no by lifetime-limit' },
+    });
   });
 
   test("the built-in `otherwise: deny` still revokes nothing", () => {
@@ -207,8 +254,12 @@ describe("a rule named like a built-in outcome is still the user's rule", () => 
 });
 
 describe("a deny rule's repositories are not dodged by asking for more", () => {
-  const p = policy([deny("no prod", { repositories: ["prod-*"], anyPermission: { repository: { contents: "write" } } }), approve("contents write", { permissions: { repository: { contents: "write" } } })]);
-  const writer = (repositorySelection: TokenAccess["repositorySelection"]) => request({ repositorySelection, permissions: { repository: { contents: "write" } } });
+  const p = policy([
+    deny("no prod", { repositories: ["prod-*"], anyPermission: { repository: { contents: "write" } } }),
+    approve("contents write", { permissions: { repository: { contents: "write" } } }),
+  ]);
+  const writer = (repositorySelection: TokenAccess["repositorySelection"]) =>
+    request({ repositorySelection, permissions: { repository: { contents: "write" } } });
 
   test("every repository matching: denied, as before", () => {
     expect(decide(writer("subset"), p, ["prod-db", "PROD-web"])).toMatchObject({ action: "deny", decidedBy: byRule("no prod") });
@@ -219,7 +270,8 @@ describe("a deny rule's repositories are not dodged by asking for more", () => {
     expect(d).toEqual({
       action: "leave",
       decidedBy: byBuiltin("deny-rule-partly-matches"),
-      reason: 'Rule "no prod" denies requests for repositories matching prod-*; this request also asks for others, so an organization owner decides.',
+      reason:
+        'Rule "no prod" denies requests for repositories matching prod-*; this request also asks for others, so an organization owner decides.',
     });
   });
 
@@ -228,7 +280,8 @@ describe("a deny rule's repositories are not dodged by asking for more", () => {
       decided: {
         action: "leave",
         decidedBy: byBuiltin("deny-rule-partly-matches"),
-        reason: 'Rule "no prod" denies requests for repositories matching prod-*; this request asks for all repositories, so an organization owner decides.',
+        reason:
+          'Rule "no prod" denies requests for repositories matching prod-*; this request asks for all repositories, so an organization owner decides.',
       },
     });
   });
@@ -236,8 +289,14 @@ describe("a deny rule's repositories are not dodged by asking for more", () => {
   test("no matching repository, or another key of the deny rule failing: the later rule decides", () => {
     expect(decide(writer("subset"), p, ["sandbox", "web"])).toMatchObject({ action: "approve", decidedBy: byRule("contents write") });
     expect(decide(writer("none"), p)).toMatchObject({ action: "approve", decidedBy: byRule("contents write") });
-    const reader = policy([deny("no prod", { repositories: ["prod-*"], anyPermission: { repository: { contents: "write" } } }), approve("any", {})]);
-    expect(decide(request({ repositorySelection: "all", permissions: { repository: { contents: "read" } } }), reader)).toMatchObject({ action: "approve", decidedBy: byRule("any") });
+    const reader = policy([
+      deny("no prod", { repositories: ["prod-*"], anyPermission: { repository: { contents: "write" } } }),
+      approve("any", {}),
+    ]);
+    expect(decide(request({ repositorySelection: "all", permissions: { repository: { contents: "read" } } }), reader)).toMatchObject({
+      action: "approve",
+      decidedBy: byRule("any"),
+    });
   });
 
   test("a grant that partly matches a deny rule is not revoked", () => {
@@ -247,8 +306,12 @@ describe("a deny rule's repositories are not dodged by asking for more", () => {
   test("a deny rule's team that cannot be read, on a partly matching request: left, naming the team", () => {
     const q = policy([deny("no prod for contractors", { teams: ["contractors"], repositories: ["prod-*"] }), approve("any", {})]);
     const e = evaluate(writer("subset"), q, ["prod-db", "sandbox"], new Map([["contractors", null]]));
-    expect(e).toMatchObject({ decided: { action: "leave", decidedBy: byBuiltin("team-membership-unreadable"), reason: expect.stringContaining("team contractors") } });
-    expect(evaluate(writer("subset"), q, ["prod-db", "sandbox"], new Map([["contractors", new Set<string>()]]))).toMatchObject({ decided: { action: "approve", decidedBy: byRule("any") } });
+    expect(e).toMatchObject({
+      decided: { action: "leave", decidedBy: byBuiltin("team-membership-unreadable"), reason: expect.stringContaining("team contractors") },
+    });
+    expect(evaluate(writer("subset"), q, ["prod-db", "sandbox"], new Map([["contractors", new Set<string>()]]))).toMatchObject({
+      decided: { action: "approve", decidedBy: byRule("any") },
+    });
   });
 });
 
@@ -258,11 +321,27 @@ describe("requests the logic cannot fully read are never approved", () => {
   const asDenier = policy([approve("contents read", { permissions: { repository: { contents: "read" } } })], { otherwise: "deny" });
 
   test.each<[string, Partial<TokenAccess>, RegExp]>([
-    ["a permission kind outside organization/repository/other", { permissions: { repository: { contents: "read" }, enterprise: { administration: "write" } } as never }, /permission kind "enterprise"/],
-    ["an unknown permission name", { permissions: { repository: { contents: "read", teleport: "read" } } }, /repository permission "teleport" is not in GitHub's catalogue/],
-    ["an unknown level", { permissions: { repository: { contents: "read", administration: "maintain" } } }, /repository permission administration at level "maintain"/],
+    [
+      "a permission kind outside organization/repository/other",
+      { permissions: { repository: { contents: "read" }, enterprise: { administration: "write" } } as never },
+      /permission kind "enterprise"/,
+    ],
+    [
+      "an unknown permission name",
+      { permissions: { repository: { contents: "read", teleport: "read" } } },
+      /repository permission "teleport" is not in GitHub's catalogue/,
+    ],
+    [
+      "an unknown level",
+      { permissions: { repository: { contents: "read", administration: "maintain" } } },
+      /repository permission administration at level "maintain"/,
+    ],
     ["a level in another case", { permissions: { repository: { contents: "Write" } } }, /repository permission contents at level "Write"/],
-    ["a level that is not a string", { permissions: { repository: { contents: 2 } } as never }, /repository permission contents at level 2/],
+    [
+      "a level that is not a string",
+      { permissions: { repository: { contents: 2 } } as never },
+      /repository permission contents at level 2/,
+    ],
     ["no permissions at all", { permissions: undefined as never }, /no permissions object/],
     ["an unparseable expiry", { tokenExpiresAt: "soon" }, /expiry "soon" is not a timestamp/],
     ["a missing expiry", { tokenExpiresAt: undefined as never }, /expiry undefined is not a timestamp/],
@@ -278,36 +357,55 @@ describe("requests the logic cannot fully read are never approved", () => {
   test("with otherwise: deny, denied instead, and never revoked as a grant", () => {
     const odd = request({ permissions: { repository: { contents: "read", administration: "maintain" } } });
     expect(decide(odd, asDenier)).toMatchObject({ action: "deny", decidedBy: byBuiltin("not-understood") });
-    expect(evaluateGrant(odd, { ...asDenier, approval: { ...asDenier.approval, rules: [deny("no admin", { anyPermission: { repository: { administration: "read" } } })] } })).toEqual({
+    expect(
+      evaluateGrant(odd, {
+        ...asDenier,
+        approval: { ...asDenier.approval, rules: [deny("no admin", { anyPermission: { repository: { administration: "read" } } })] },
+      }),
+    ).toEqual({
       revoke: null,
       unreadable: expect.stringMatching(/administration at level "maintain"/),
     });
   });
 
   test("a far-future expiry is read, and the lifetime limit denies it", () => {
-    expect(decide(request({ tokenExpiresAt: "9999-12-31T00:00:00Z" }), p)).toMatchObject({ action: "deny", decidedBy: byBuiltin("lifetime-limit") });
+    expect(decide(request({ tokenExpiresAt: "9999-12-31T00:00:00Z" }), p)).toMatchObject({
+      action: "deny",
+      decidedBy: byBuiltin("lifetime-limit"),
+    });
   });
 
   test("organization permissions are read with or without the organization_ prefix the App catalogue uses", () => {
     const q = policy([approve("members", { permissions: { organization: { members: "read", administration: "read" } } })]);
-    expect(decide(request({ permissions: { organization: { members: "read", administration: "read" } } }), q).decidedBy).toEqual(byRule("members"));
+    expect(decide(request({ permissions: { organization: { members: "read", administration: "read" } } }), q).decidedBy).toEqual(
+      byRule("members"),
+    );
   });
 });
 
 describe("permission spellings", () => {
   test("a deny rule in the prefixed spelling (organization_administration) fires on a request GitHub reports without it", () => {
-    const p = policy([deny("no-admin", { anyPermission: { organization: { organization_administration: "write" } } }), approve("anyone", {})]);
+    const p = policy([
+      deny("no-admin", { anyPermission: { organization: { organization_administration: "write" } } }),
+      approve("anyone", {}),
+    ]);
     expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).decidedBy).toEqual(byRule("no-admin"));
   });
 
   test("a deny rule without the prefix fires on a request that spells it with the prefix", () => {
     const p = policy([deny("no-admin", { anyPermission: { organization: { administration: "write" } } }), approve("anyone", {})]);
-    expect(decide(request({ permissions: { organization: { organization_administration: "write" } } }), p).decidedBy).toEqual(byRule("no-admin"));
+    expect(decide(request({ permissions: { organization: { organization_administration: "write" } } }), p).decidedBy).toEqual(
+      byRule("no-admin"),
+    );
   });
 
   test("a permission cap in one spelling covers a request in the other", () => {
-    const p = policy([approve("admin-read", { permissions: { organization: { organization_administration: "read" }, other: { emails: "read" } } })]);
-    expect(decide(request({ permissions: { organization: { administration: "read" }, other: { email_addresses: "read" } } }), p).decidedBy).toEqual(byRule("admin-read"));
+    const p = policy([
+      approve("admin-read", { permissions: { organization: { organization_administration: "read" }, other: { emails: "read" } } }),
+    ]);
+    expect(
+      decide(request({ permissions: { organization: { administration: "read" }, other: { email_addresses: "read" } } }), p).decidedBy,
+    ).toEqual(byRule("admin-read"));
     expect(decide(request({ permissions: { organization: { administration: "write" } } }), p).decidedBy).toEqual(byBuiltin("otherwise"));
   });
 
@@ -323,21 +421,30 @@ describe("permission spellings", () => {
       const d = decide(request({ permissions: { organization } }), p);
       // THEN it is left to an owner, naming the two spellings, never approved at read
       expect(d).toMatchObject({ action: "leave", decidedBy: byBuiltin("not-understood") });
-      expect(d.reason).toMatch(/organization permission administration is listed twice \((administration|organization_administration) and (administration|organization_administration)\)/);
+      expect(d.reason).toMatch(
+        /organization permission administration is listed twice \((administration|organization_administration) and (administration|organization_administration)\)/,
+      );
     }
   });
 
   test("a deny rule is not dodged by listing a permission under both spellings", () => {
-    const p = policy([deny("no-admin-write", { anyPermission: { organization: { administration: "write" } } }), approve("anyone", {})], { otherwise: "deny" });
+    const p = policy([deny("no-admin-write", { anyPermission: { organization: { administration: "write" } } }), approve("anyone", {})], {
+      otherwise: "deny",
+    });
     const d = decide(request({ permissions: { organization: { administration: "write", organization_administration: "read" } } }), p);
     expect(d.action).toBe("deny");
-    expect(evaluateGrant(request({ permissions: { organization: { organization_administration: "write", administration: "read" } } }), p)).toEqual({ revoke: null, unreadable: expect.stringMatching(/listed twice/) });
+    expect(
+      evaluateGrant(request({ permissions: { organization: { organization_administration: "write", administration: "read" } } }), p),
+    ).toEqual({ revoke: null, unreadable: expect.stringMatching(/listed twice/) });
   });
 
   test("account permissions GitHub's token catalogue has are read (gists), App-only ones are not (checks)", () => {
     const p = policy([approve("anyone", {})]);
     expect(decide(request({ permissions: { other: { gists: "write" } } }), p).decidedBy).toEqual(byRule("anyone"));
-    expect(decide(request({ permissions: { repository: { checks: "read" } } }), p)).toMatchObject({ action: "leave", decidedBy: byBuiltin("not-understood") });
+    expect(decide(request({ permissions: { repository: { checks: "read" } } }), p)).toMatchObject({
+      action: "leave",
+      decidedBy: byBuiltin("not-understood"),
+    });
   });
 });
 
@@ -346,7 +453,10 @@ describe("teams", () => {
   const p = policy([approve("platform", { teams: ["Platform", "sre"] })]);
 
   test("holds for a member of one listed team, logins and slugs compared case-insensitively", () => {
-    expect(decide(request({ owner: "Octocat" }), p, undefined)).toMatchObject({ action: "leave", decidedBy: byBuiltin("team-membership-unreadable") });
+    expect(decide(request({ owner: "Octocat" }), p, undefined)).toMatchObject({
+      action: "leave",
+      decidedBy: byBuiltin("team-membership-unreadable"),
+    });
     const e = evaluate(request({ owner: "Octocat" }), p, undefined, members({ platform: ["octocat"], sre: [] }));
     expect(e).toEqual({ decided: { action: "approve", decidedBy: byRule("platform"), reason: "ok by platform" } });
   });
@@ -359,31 +469,50 @@ describe("teams", () => {
   test("fails closed when a team cannot be read: left to an owner, naming the team, never approved", () => {
     const e = evaluate(request({ owner: "mallory" }), p, undefined, members({ platform: ["octocat"], sre: null }));
     expect(e).toEqual({
-      decided: { action: "leave", decidedBy: byBuiltin("team-membership-unreadable"), reason: 'Rule "platform" matches by membership of team sre, which could not be read; an organization owner decides.' },
+      decided: {
+        action: "leave",
+        decidedBy: byBuiltin("team-membership-unreadable"),
+        reason: 'Rule "platform" matches by membership of team sre, which could not be read; an organization owner decides.',
+      },
     });
   });
 
   test("fails closed for a deny rule too: an unreadable team never lets a later approve rule through", () => {
     const q = policy([deny("contractors", { teams: ["contractors"] }), approve("anyone", {})]);
-    expect(evaluate(request(), q, undefined, members({ contractors: null }))).toMatchObject({ decided: { action: "leave", decidedBy: byBuiltin("team-membership-unreadable") } });
-    expect(evaluate(request(), q, undefined, members({ contractors: ["octocat"] }))).toMatchObject({ decided: { action: "deny", decidedBy: byRule("contractors") } });
-    expect(evaluate(request(), q, undefined, members({ contractors: [] }))).toMatchObject({ decided: { action: "approve", decidedBy: byRule("anyone") } });
+    expect(evaluate(request(), q, undefined, members({ contractors: null }))).toMatchObject({
+      decided: { action: "leave", decidedBy: byBuiltin("team-membership-unreadable") },
+    });
+    expect(evaluate(request(), q, undefined, members({ contractors: ["octocat"] }))).toMatchObject({
+      decided: { action: "deny", decidedBy: byRule("contractors") },
+    });
+    expect(evaluate(request(), q, undefined, members({ contractors: [] }))).toMatchObject({
+      decided: { action: "approve", decidedBy: byRule("anyone") },
+    });
   });
 
   test("an unreadable team does not matter when another key of the rule already fails", () => {
     const q = policy([approve("platform-read", { teams: ["platform"], permissions: { repository: { contents: "read" } } })]);
-    expect(evaluate(request({ permissions: { repository: { contents: "write" } } }), q, undefined, members({}))).toMatchObject({ decided: { decidedBy: byBuiltin("otherwise") } });
+    expect(evaluate(request({ permissions: { repository: { contents: "write" } } }), q, undefined, members({}))).toMatchObject({
+      decided: { decidedBy: byBuiltin("otherwise") },
+    });
   });
 
   test("a member of a readable team is matched even when another listed team cannot be read", () => {
-    expect(evaluate(request(), p, undefined, members({ platform: null, sre: ["octocat"] }))).toMatchObject({ decided: { action: "approve" } });
+    expect(evaluate(request(), p, undefined, members({ platform: null, sre: ["octocat"] }))).toMatchObject({
+      decided: { action: "approve" },
+    });
   });
 });
 
 describe("globs", () => {
   test("know only * and ?; every other character matches itself", () => {
-    const p = policy([approve("neg", { owners: ["!release-*"] }), approve("class", { owners: ["[ab]ot"] }), approve("brace", { owners: ["{a,b}"] })]);
-    for (const owner of ["octocat", "aot", "bot", "a", "b"]) expect(decide(request({ owner }), p).decidedBy).toEqual(byBuiltin("otherwise"));
+    const p = policy([
+      approve("neg", { owners: ["!release-*"] }),
+      approve("class", { owners: ["[ab]ot"] }),
+      approve("brace", { owners: ["{a,b}"] }),
+    ]);
+    for (const owner of ["octocat", "aot", "bot", "a", "b"])
+      expect(decide(request({ owner }), p).decidedBy).toEqual(byBuiltin("otherwise"));
     expect(decide(request({ owner: "!release-bot" }), p).decidedBy).toEqual(byRule("neg"));
     expect(decide(request({ owner: "[ab]ot" }), p).decidedBy).toEqual(byRule("class"));
   });

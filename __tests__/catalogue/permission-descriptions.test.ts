@@ -34,7 +34,9 @@ describe("create-app's permission descriptions", () => {
     const used = new Set(example.organizations.flatMap((o) => Object.keys(o.app.permissions)));
     // The rule pack's app-administration-write rule names these two.
     for (const p of ["administration", "organization_administration"]) used.add(p);
-    const missing = [...used].flatMap((p) => (APP_PERMISSIONS[p] ?? []).filter((level) => describePermission(p, level).source !== "reviewed").map((level) => `${p}: ${level}`));
+    const missing = [...used].flatMap((p) =>
+      (APP_PERMISSIONS[p] ?? []).filter((level) => describePermission(p, level).source !== "reviewed").map((level) => `${p}: ${level}`),
+    );
     expect(missing).toEqual([]);
     // and every reviewed name is one GitHub knows
     expect(Object.keys(REVIEWED_PERMISSION_WORDING).filter((p) => !APP_PERMISSIONS[p])).toEqual([]);

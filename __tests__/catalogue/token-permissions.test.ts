@@ -53,12 +53,20 @@ describe("canonicalTokenPermission", () => {
 describe("canonicalTokenPermissions", () => {
   test("fails on a typo, naming the closest name of that kind", () => {
     const { problems } = canonicalTokenPermissions("organization", { administation: "write" });
-    expect(problems).toEqual([{ key: "administation", message: expect.stringMatching(/^unknown organization permission of fine-grained tokens \(did you mean "administration"\?\)/), about: "name" }]);
+    expect(problems).toEqual([
+      {
+        key: "administation",
+        message: expect.stringMatching(/^unknown organization permission of fine-grained tokens \(did you mean "administration"\?\)/),
+        about: "name",
+      },
+    ]);
   });
 
   test("fails on a permission of another kind, naming its kind", () => {
     expect(unknownTokenPermission("organization", "contents")).toMatch(/\(contents is a repository permission\)/);
-    expect(unknownTokenPermission("repository", "checks")).toMatch(/checks is a GitHub App permission that fine-grained tokens cannot ask for/);
+    expect(unknownTokenPermission("repository", "checks")).toMatch(
+      /checks is a GitHub App permission that fine-grained tokens cannot ask for/,
+    );
   });
 
   test("fails on a level the permission does not have, naming the levels it has", () => {
@@ -72,7 +80,13 @@ describe("canonicalTokenPermissions", () => {
 
   test("fails when one permission is listed under two spellings", () => {
     const { problems } = canonicalTokenPermissions("organization", { administration: "read", organization_administration: "write" });
-    expect(problems).toEqual([{ key: "organization_administration", message: "organization_administration and administration are one permission (administration); list it once", about: "name" }]);
+    expect(problems).toEqual([
+      {
+        key: "organization_administration",
+        message: "organization_administration and administration are one permission (administration); list it once",
+        about: "name",
+      },
+    ]);
   });
 
   test("returns the map in the catalogue's spelling", () => {
@@ -87,10 +101,17 @@ describe("the README's rule reference", () => {
   const readme = readFileSync(join(root, "README.md"), "utf8");
 
   test("lists every permission of each kind with its levels, and the other spellings", () => {
-    for (const [kind, label] of [["repository", "Repository"], ["organization", "Organization"], ["other", "Account (`other`)"]] as const) {
+    for (const [kind, label] of [
+      ["repository", "Repository"],
+      ["organization", "Organization"],
+      ["other", "Account (`other`)"],
+    ] as const) {
       const line = readme.split("\n").find((l) => l.startsWith(`- **${label}**: `));
       expect(line).toBeDefined();
-      const listed = [...line!.slice(line!.indexOf("**: ")).matchAll(/`([a-z_]+)`(?: \(([a-z, ]+)\))?/g)].map((m) => [m[1], m[2] ?? "read, write"]);
+      const listed = [...line!.slice(line!.indexOf("**: ")).matchAll(/`([a-z_]+)`(?: \(([a-z, ]+)\))?/g)].map((m) => [
+        m[1],
+        m[2] ?? "read, write",
+      ]);
       expect(listed).toEqual(Object.entries(TOKEN_PERMISSIONS[kind]).map(([name, levels]) => [name, levels.join(", ")]));
     }
     for (const alias of Object.keys(TOKEN_PERMISSION_ALIASES.other)) expect(readme).toContain(`\`${alias}\``);

@@ -22,12 +22,30 @@ describe("token-policy", () => {
 
   test.each([
     [["serve", "--port", "abc"], "error: option '--port <n>' argument 'abc' is invalid. must be a whole number from 0 to 65535.\n"],
-    [["create-app", "--org", "acme-corp", "--port", "70000"], "error: option '--port <n>' argument '70000' is invalid. must be a whole number from 0 to 65535.\n"],
-    [["verify", "--all", "--concurrency", "abc"], "error: option '--concurrency <n>' argument 'abc' is invalid. must be a whole number from 1 to 32.\n"],
-    [["review", "--all", "--concurrency", "0"], "error: option '--concurrency <n>' argument '0' is invalid. must be a whole number from 1 to 32.\n"],
-    [["install", "--org", "acme-corp", "--timeout", "0"], "error: option '--timeout <minutes>' argument '0' is invalid. must be a number of minutes above 0.\n"],
-    [["install", "--org", "acme-corp", "--timeout", "soon"], "error: option '--timeout <minutes>' argument 'soon' is invalid. must be a number of minutes above 0.\n"],
-    [["serve", "--sweep-minutes", "-1"], "error: option '--sweep-minutes <n>' argument '-1' is invalid. must be a number of minutes, 0 or more.\n"],
+    [
+      ["create-app", "--org", "acme-corp", "--port", "70000"],
+      "error: option '--port <n>' argument '70000' is invalid. must be a whole number from 0 to 65535.\n",
+    ],
+    [
+      ["verify", "--all", "--concurrency", "abc"],
+      "error: option '--concurrency <n>' argument 'abc' is invalid. must be a whole number from 1 to 32.\n",
+    ],
+    [
+      ["review", "--all", "--concurrency", "0"],
+      "error: option '--concurrency <n>' argument '0' is invalid. must be a whole number from 1 to 32.\n",
+    ],
+    [
+      ["install", "--org", "acme-corp", "--timeout", "0"],
+      "error: option '--timeout <minutes>' argument '0' is invalid. must be a number of minutes above 0.\n",
+    ],
+    [
+      ["install", "--org", "acme-corp", "--timeout", "soon"],
+      "error: option '--timeout <minutes>' argument 'soon' is invalid. must be a number of minutes above 0.\n",
+    ],
+    [
+      ["serve", "--sweep-minutes", "-1"],
+      "error: option '--sweep-minutes <n>' argument '-1' is invalid. must be a number of minutes, 0 or more.\n",
+    ],
   ])("fails with exit 2 and what is allowed, before anything runs, when a number is not one: %j", async (argv, message) => {
     const io = captureIO({});
     expect(await run(argv, io)).toBe(2);

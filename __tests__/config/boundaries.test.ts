@@ -31,7 +31,10 @@ describe("githubUrl decides where tokens go", () => {
     ["https://[::ffff:169.254.169.254]", /IPv4-mapped address of 169\.254\.169\.254, which is a link-local address/],
     ["https://localhost.", /is localhost/],
     ["https://198.18.0.1", /benchmarking address/],
-    ["https://g\u0456thub.com", /non-ASCII characters, which can look like another host; write its ASCII \(punycode\) spelling xn--gthub-n2e\.com/],
+    [
+      "https://g\u0456thub.com",
+      /non-ASCII characters, which can look like another host; write its ASCII \(punycode\) spelling xn--gthub-n2e\.com/,
+    ],
   ])("refuses %j", (githubUrl, message) => {
     const lines = problems(yaml([orgEntry({ githubUrl })]));
     expect(lines).toEqual([expect.stringMatching(new RegExp(`organizations\\[0\\]\\.githubUrl: .*${message.source}`))]);
@@ -48,8 +51,12 @@ describe("keys that reach the prototype", () => {
   test.each(["__proto__", "constructor", "prototype"])("%s is refused wherever it appears, with defaults or without", (key) => {
     const text = `defaults:\n  patPolicy: { maxLifetimeDays: 30 }\norganizations:\n  - login: acme-corp\n    ${key}:\n      patPolicy: { classicTokens: allow }\n    app: { name: a, homepageUrl: "https://github.com/a", permissions: { ${key}: read } }\n    credentials: { actions: { visibility: all } }\n`;
     const lines = problems(text);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^policy\\.yaml:5:5 organizations\\[0\\]\\.${key}: key "${key}" is not allowed anywhere`)));
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`organizations\\[0\\]\\.app\\.permissions\\.${key}: key "${key}" is not allowed`)));
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^policy\\.yaml:5:5 organizations\\[0\\]\\.${key}: key "${key}" is not allowed anywhere`)),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`organizations\\[0\\]\\.app\\.permissions\\.${key}: key "${key}" is not allowed`)),
+    );
   });
 
   test("deepMerge copies own keys only and never sets a prototype", () => {
@@ -63,12 +70,26 @@ describe("keys that reach the prototype", () => {
 
 describe("YAML limits", () => {
   test("an alias bomb ends in one clear error", () => {
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(",")}]`), "organizations: []"].join("\n");
-    expect(problems(bomb)).toEqual([expect.stringMatching(/^policy\.yaml:1:1: expands YAML aliases too much .* at most 100 alias expansions are read$/)]);
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(",")}]`,
+      ),
+      "organizations: []",
+    ].join("\n");
+    expect(problems(bomb)).toEqual([
+      expect.stringMatching(/^policy\.yaml:1:1: expands YAML aliases too much .* at most 100 alias expansions are read$/),
+    ]);
   });
 
   test("unresolved tags are errors, not strings", () => {
-    expect(problems(yaml([orgEntry()]).replace("login: acme-corp", "login: !!js/function acme-corp"))).toEqual([expect.stringMatching(/^policy\.yaml:2:12: not valid YAML: Unresolved tag: tag:yaml\.org,2002:js\/function$/)]);
+    expect(problems(yaml([orgEntry()]).replace("login: acme-corp", "login: !!js/function acme-corp"))).toEqual([
+      expect.stringMatching(/^policy\.yaml:2:12: not valid YAML: Unresolved tag: tag:yaml\.org,2002:js\/function$/),
+    ]);
   });
 
   test("nesting deeper than 32 levels is refused", () => {
@@ -83,7 +104,10 @@ describe("YAML limits", () => {
   });
 
   test("synth of an alias bomb and of a 4 MB file exits 2 with one message and no stack trace", () => {
-    for (const text of [`a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\norganizations: []\n`, `# ${"y".repeat(4_000_000)}\n`]) {
+    for (const text of [
+      `a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\norganizations: []\n`,
+      `# ${"y".repeat(4_000_000)}\n`,
+    ]) {
       const { dir, file } = writeTempConfig(text);
       const r = runEntry("main.ts", [], { cwd: dir, env: { TOKEN_POLICY_CONFIG: file } });
       expect(r.status).toBe(2);
@@ -94,11 +118,16 @@ describe("YAML limits", () => {
 });
 
 describe("local state outside the project", () => {
-  test.each(["/root/.ssh/authorized_keys", "../elsewhere.tfstate", "C:\\state\\x.tfstate", "state/../../x.tfstate"])("%s needs allowOutsideProject: true", (path) => {
-    const lines = problems(yaml([orgEntry({ backend: { type: "local", path } })]));
-    expect(lines).toEqual([expect.stringMatching(/organizations\[0\]\.backend\.path: is outside the project directory.*allowOutsideProject: true/)]);
-    expect(parseConfig(yaml([orgEntry({ backend: { type: "local", path, allowOutsideProject: true } })]), "p.yaml").problems).toEqual([]);
-  });
+  test.each(["/root/.ssh/authorized_keys", "../elsewhere.tfstate", "C:\\state\\x.tfstate", "state/../../x.tfstate"])(
+    "%s needs allowOutsideProject: true",
+    (path) => {
+      const lines = problems(yaml([orgEntry({ backend: { type: "local", path } })]));
+      expect(lines).toEqual([
+        expect.stringMatching(/organizations\[0\]\.backend\.path: is outside the project directory.*allowOutsideProject: true/),
+      ]);
+      expect(parseConfig(yaml([orgEntry({ backend: { type: "local", path, allowOutsideProject: true } })]), "p.yaml").problems).toEqual([]);
+    },
+  );
 
   test("a path inside the project is fine", () => {
     expect(parseConfig(yaml([orgEntry({ backend: { type: "local", path: "state/acme.tfstate" } })]), "p.yaml").problems).toEqual([]);
@@ -125,7 +154,12 @@ describe("text Terraform would evaluate", () => {
   });
 
   test("a lone $ or % is fine", () => {
-    expect(parseConfig(yaml([orgEntry({ app: { name: "a", homepageUrl: "https://github.com/a", description: "costs $5, 100% {ok}" } })]), "p.yaml").problems).toEqual([]);
+    expect(
+      parseConfig(
+        yaml([orgEntry({ app: { name: "a", homepageUrl: "https://github.com/a", description: "costs $5, 100% {ok}" } })]),
+        "p.yaml",
+      ).problems,
+    ).toEqual([]);
   });
 });
 
@@ -143,12 +177,21 @@ describe("where the member guide may be written", () => {
   });
 
   test("allowGitHubPaths lets a file under .github/ through, never a workflow or CODEOWNERS", () => {
-    expect(parseConfig(yaml([orgEntry({ guide: { repository: "r", path: ".github/TOKENS.md", allowGitHubPaths: true } })]), "p.yaml").problems).toEqual([]);
-    expect(problems(yaml([orgEntry({ guide: { repository: "r", path: ".github/workflows/x.yml", allowGitHubPaths: true } })]))).toEqual([expect.stringContaining("is a workflow file")]);
-    expect(problems(yaml([orgEntry({ guide: { repository: "r", path: ".github/CODEOWNERS", allowGitHubPaths: true } })]))).toEqual([expect.stringContaining("is a CODEOWNERS file")]);
+    expect(
+      parseConfig(yaml([orgEntry({ guide: { repository: "r", path: ".github/TOKENS.md", allowGitHubPaths: true } })]), "p.yaml").problems,
+    ).toEqual([]);
+    expect(problems(yaml([orgEntry({ guide: { repository: "r", path: ".github/workflows/x.yml", allowGitHubPaths: true } })]))).toEqual([
+      expect.stringContaining("is a workflow file"),
+    ]);
+    expect(problems(yaml([orgEntry({ guide: { repository: "r", path: ".github/CODEOWNERS", allowGitHubPaths: true } })]))).toEqual([
+      expect.stringContaining("is a CODEOWNERS file"),
+    ]);
     // An empty segment does not make a workflow path another file.
     for (const path of [".github//workflows/x.yml", ".github/workflows//x.yml", "docs//CODEOWNERS", "profile/"]) {
-      expect([path, problems(yaml([orgEntry({ guide: { repository: "r", path, allowGitHubPaths: true } })]))]).toEqual([path, [expect.stringContaining("guide.path: must be a relative path inside the repository, without empty, . or .. segments")]]);
+      expect([path, problems(yaml([orgEntry({ guide: { repository: "r", path, allowGitHubPaths: true } })]))]).toEqual([
+        path,
+        [expect.stringContaining("guide.path: must be a relative path inside the repository, without empty, . or .. segments")],
+      ]);
     }
   });
 
@@ -161,10 +204,21 @@ describe("where the member guide may be written", () => {
 describe("did you mean", () => {
   test("a permission or event one typo away names the one meant; a far one does not guess", () => {
     const lines = problems(
-      yaml([orgEntry({ app: { name: "a", homepageUrl: "https://github.com/a", permissions: { content: "read", zzzzzz: "read" }, events: ["personal_access_token_requests"] } })]),
+      yaml([
+        orgEntry({
+          app: {
+            name: "a",
+            homepageUrl: "https://github.com/a",
+            permissions: { content: "read", zzzzzz: "read" },
+            events: ["personal_access_token_requests"],
+          },
+        }),
+      ]),
     );
     expect(lines).toContainEqual(expect.stringMatching(/app\.permissions\.content: unknown App permission \(did you mean "contents"\?\)/));
     expect(lines).toContainEqual(expect.stringMatching(/app\.permissions\.zzzzzz: unknown App permission; /));
-    expect(lines).toContainEqual(expect.stringMatching(/app\.events\[0\]: unknown webhook event \(did you mean "personal_access_token_request"\?\)/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/app\.events\[0\]: unknown webhook event \(did you mean "personal_access_token_request"\?\)/),
+    );
   });
 });

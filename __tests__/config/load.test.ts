@@ -51,7 +51,9 @@ describe("loadConfig", () => {
   });
 
   test("fails when the file does not exist, naming it", () => {
-    expect(() => loadConfig("/nonexistent/policy.yaml")).toThrow("/nonexistent/policy.yaml: 1 problem\n  /nonexistent/policy.yaml: file not found");
+    expect(() => loadConfig("/nonexistent/policy.yaml")).toThrow(
+      "/nonexistent/policy.yaml: 1 problem\n  /nonexistent/policy.yaml: file not found",
+    );
   });
 
   test("fails on broken YAML with the line", () => {
@@ -60,31 +62,43 @@ describe("loadConfig", () => {
   });
 
   test("fails on duplicate keys in one mapping", () => {
-    expect(problems("organizations:\n  - login: a\n    login: b\n")[0]).toMatch(/^policy.yaml:3:5: not valid YAML: Map keys must be unique/);
+    expect(problems("organizations:\n  - login: a\n    login: b\n")[0]).toMatch(
+      /^policy.yaml:3:5: not valid YAML: Map keys must be unique/,
+    );
   });
 
   test("fails on unknown keys, naming the keys allowed there", () => {
     const lines = problems(yaml([orgEntry({ patPolicy: { maxLifetime: 3 } })]));
     expect(lines).toEqual([
-      expect.stringMatching(/^policy.yaml:\d+:\d+ organizations\[0\]\.patPolicy\.maxLifetime: unknown key; allowed here: fineGrainedTokens, requireApproval, maxLifetimeDays, classicTokens, classicMaxLifetimeDays$/),
+      expect.stringMatching(
+        /^policy.yaml:\d+:\d+ organizations\[0\]\.patPolicy\.maxLifetime: unknown key; allowed here: fineGrainedTokens, requireApproval, maxLifetimeDays, classicTokens, classicMaxLifetimeDays$/,
+      ),
     ]);
   });
 
   test("fails on lifetimes outside 1..366 with the value", () => {
     const lines = problems(yaml([orgEntry({ patPolicy: { maxLifetimeDays: 400, classicMaxLifetimeDays: 0 } })]));
-    expect(lines).toContainEqual(expect.stringMatching(/organizations\[0\]\.patPolicy\.maxLifetimeDays: must be between 1 and 366, got 400$/));
-    expect(lines).toContainEqual(expect.stringMatching(/organizations\[0\]\.patPolicy\.classicMaxLifetimeDays: must be between 1 and 366, got 0$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/organizations\[0\]\.patPolicy\.maxLifetimeDays: must be between 1 and 366, got 400$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/organizations\[0\]\.patPolicy\.classicMaxLifetimeDays: must be between 1 and 366, got 0$/),
+    );
   });
 
   test("fails on a rule name too long for GitHub's 1024-character review reason to name it", () => {
     const rule = { name: "a".repeat(101), action: "approve", match: {} };
     const lines = problems(yaml([orgEntry({ approval: { rules: [rule] } })]));
-    expect(lines).toContainEqual(expect.stringMatching(/organizations\[0\]\.approval\.rules\[0\]\.name: must be at most 100 characters, got 101 characters$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/organizations\[0\]\.approval\.rules\[0\]\.name: must be at most 100 characters, got 101 characters$/),
+    );
   });
 
   test("fails on a bad value in defaults at the defaults line, once", () => {
     const text = yaml([orgEntry(), orgEntry({ login: "acme-labs" })], { defaults: { patPolicy: { maxLifetimeDays: 999 } } });
-    expect(problems(text)).toEqual([expect.stringMatching(/^policy.yaml:3:22 defaults\.patPolicy\.maxLifetimeDays: must be between 1 and 366, got 999$/)]);
+    expect(problems(text)).toEqual([
+      expect.stringMatching(/^policy.yaml:3:22 defaults\.patPolicy\.maxLifetimeDays: must be between 1 and 366, got 999$/),
+    ]);
   });
 
   test("fails on unknown keys in defaults, and on login there", () => {
@@ -97,11 +111,15 @@ describe("loadConfig", () => {
 
   test("fails on App permission names GitHub does not have", () => {
     const lines = problems(yaml([orgEntry({ app: { ...(orgEntry().app as object), permissions: { teleport: "read" } } })]));
-    expect(lines).toEqual([expect.stringMatching(/organizations\[0\]\.app\.permissions\.teleport: unknown App permission; GitHub's app-permissions schema/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/organizations\[0\]\.app\.permissions\.teleport: unknown App permission; GitHub's app-permissions schema/),
+    ]);
   });
 
   test("fails on permission levels GitHub does not accept for that permission", () => {
-    const lines = problems(yaml([orgEntry({ app: { ...(orgEntry().app as object), permissions: { contents: "admin", workflows: "read" } } })]));
+    const lines = problems(
+      yaml([orgEntry({ app: { ...(orgEntry().app as object), permissions: { contents: "admin", workflows: "read" } } })]),
+    );
     expect(lines).toEqual([
       expect.stringMatching(/app\.permissions\.contents: must be one of read, write for contents, got "admin"$/),
       expect.stringMatching(/app\.permissions\.workflows: must be one of write for workflows, got "read"$/),
@@ -127,7 +145,11 @@ describe("loadConfig", () => {
 
   test("fails on duplicate logins, case-insensitively", () => {
     const lines = problems(yaml([orgEntry(), orgEntry({ login: "ACME-Corp" })]));
-    expect(lines).toEqual([expect.stringMatching(/organizations\[1\]\.login: duplicate login \(first used by organizations\[0\]; logins are case-insensitive\), got "ACME-Corp"$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /organizations\[1\]\.login: duplicate login \(first used by organizations\[0\]; logins are case-insensitive\), got "ACME-Corp"$/,
+      ),
+    ]);
   });
 
   test("a login that starts with github gets the org_ prefix: GitHub refuses secret and variable names that begin with GITHUB_", () => {
@@ -136,7 +158,11 @@ describe("loadConfig", () => {
     expect(variableStem("acme-github")).toBe("acme_github");
     // AND github-tools and org-github-tools are refused together, like 1acme and org-1acme
     const lines = problems(yaml([orgEntry({ login: "github-tools" }), orgEntry({ login: "org-github-tools" })]));
-    expect(lines).toEqual([expect.stringMatching(/organizations\[1\]\.login: org-github-tools and github-tools \(organizations\[0\]\) would share the variable names org_github_tools_…/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /organizations\[1\]\.login: org-github-tools and github-tools \(organizations\[0\]\) would share the variable names org_github_tools_…/,
+      ),
+    ]);
   });
 
   test("fails when two logins would share variable names, naming both", () => {
@@ -154,7 +180,12 @@ describe("loadConfig", () => {
     // GIVEN a local state path in defaults, which every organization and enterprise takes
     const text = yaml([orgEntry({ enterprise: "acme" }), orgEntry({ login: "acme-labs" })], {
       defaults: { backend: { type: "local", path: "state/shared.tfstate" } },
-      enterprises: [{ slug: "acme", patPolicy: { fineGrainedTokens: "organizations-decide", requireApproval: true, maxLifetimeDays: 366, classicTokens: "restrict" } }],
+      enterprises: [
+        {
+          slug: "acme",
+          patPolicy: { fineGrainedTokens: "organizations-decide", requireApproval: true, maxLifetimeDays: 366, classicTokens: "restrict" },
+        },
+      ],
     });
     // THEN one error at defaults.backend.path naming every stack that would share it
     expect(problems(text)).toEqual([
@@ -167,21 +198,42 @@ describe("loadConfig", () => {
   test.each([
     ["s3 key", { type: "s3", bucket: "tfstate", region: "eu-west-1", key: "tp.tfstate" }, "key", /s3 bucket tfstate, key tp\.tfstate/],
     ["gcs prefix", { type: "gcs", bucket: "tfstate", prefix: "tp" }, "prefix", /gcs bucket tfstate, prefix tp/],
-    ["cloud workspace", { type: "cloud", organization: "acme", workspace: "tp" }, "workspace", /cloud app\.terraform\.io organization acme, workspace tp/],
+    [
+      "cloud workspace",
+      { type: "cloud", organization: "acme", workspace: "tp" },
+      "workspace",
+      /cloud app\.terraform\.io organization acme, workspace tp/,
+    ],
     ["pg schema", { type: "pg", schemaName: "tp" }, "schemaName", /pg schema tp/],
   ])("fails when two organizations share one state through the %s", (_what, backend, field, where) => {
     // GIVEN the second organization's own backend names the first's state
     const text = yaml([orgEntry({ backend }), orgEntry({ login: "acme-labs", backend })]);
     const lines = problems(text);
     // THEN each place that names it is reported, with both stacks
-    expect(lines).toEqual([expect.stringContaining(`organizations[0].backend.${field}: gives acme-corp, acme-labs one state`), expect.stringContaining(`organizations[1].backend.${field}: gives acme-corp, acme-labs one state`)]);
+    expect(lines).toEqual([
+      expect.stringContaining(`organizations[0].backend.${field}: gives acme-corp, acme-labs one state`),
+      expect.stringContaining(`organizations[1].backend.${field}: gives acme-corp, acme-labs one state`),
+    ]);
     expect(lines[0]).toMatch(where);
   });
 
   test("stacks keyed per stack by default, or each given its own place, load", () => {
-    expect(() => parseConfigOrThrow(yaml([orgEntry(), orgEntry({ login: "acme-labs" })], { defaults: { backend: { type: "s3", bucket: "tfstate", region: "eu-west-1" } } }), "p.yaml")).not.toThrow();
     expect(() =>
-      parseConfigOrThrow(yaml([orgEntry({ backend: { type: "local", path: "a.tfstate" } }), orgEntry({ login: "acme-labs", backend: { type: "local", path: "b.tfstate" } })]), "p.yaml"),
+      parseConfigOrThrow(
+        yaml([orgEntry(), orgEntry({ login: "acme-labs" })], {
+          defaults: { backend: { type: "s3", bucket: "tfstate", region: "eu-west-1" } },
+        }),
+        "p.yaml",
+      ),
+    ).not.toThrow();
+    expect(() =>
+      parseConfigOrThrow(
+        yaml([
+          orgEntry({ backend: { type: "local", path: "a.tfstate" } }),
+          orgEntry({ login: "acme-labs", backend: { type: "local", path: "b.tfstate" } }),
+        ]),
+        "p.yaml",
+      ),
     ).not.toThrow();
   });
 
@@ -190,9 +242,27 @@ describe("loadConfig", () => {
     ["a_b", "a", "c", "b_c"],
   ])("fails when two environments %s and %s would share one sealed-key variable or construct", (repoA, repoB, envA, envB) => {
     // GIVEN two environments whose names differ only in what the variable name or construct id flattens
-    const lines = problems(yaml([orgEntry({ credentials: { actions: { visibility: "all" }, environments: [{ repository: repoA, environment: envA }, { repository: repoB, environment: envB }] } })]));
+    const lines = problems(
+      yaml([
+        orgEntry({
+          credentials: {
+            actions: { visibility: "all" },
+            environments: [
+              { repository: repoA, environment: envA },
+              { repository: repoB, environment: envB },
+            ],
+          },
+        }),
+      ]),
+    );
     // THEN the second is refused, naming the first: one of them would get a key sealed for the other's public key
-    expect(lines).toEqual([expect.stringMatching(new RegExp(`organizations\\[0\\]\\.credentials\\.environments\\[1\\]: ${repoB}/${envB} and ${repoA}/${envA} \\(environments\\[0\\]\\) would share .*rename one environment`))]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `organizations\\[0\\]\\.credentials\\.environments\\[1\\]: ${repoB}/${envB} and ${repoA}/${envA} \\(environments\\[0\\]\\) would share .*rename one environment`,
+        ),
+      ),
+    ]);
   });
 
   test("a value quoted in an error shows its invisible characters escaped", () => {
@@ -209,7 +279,10 @@ describe("loadConfig", () => {
   });
 
   test("fails on unknown rule keys and actions", () => {
-    const rules = [{ name: "r", action: "allow", match: { owner: ["x"] } }, { name: "s", action: "deny", when: {} }];
+    const rules = [
+      { name: "r", action: "allow", match: { owner: ["x"] } },
+      { name: "s", action: "deny", when: {} },
+    ];
     const lines = problems(yaml([orgEntry({ approval: { rules } })]));
     expect(lines).toEqual([
       expect.stringMatching(/approval\.rules\[0\]\.action: must be one of approve, deny, got "allow"$/),
@@ -225,8 +298,14 @@ describe("loadConfig", () => {
 
   test("fails on an environment listed twice", () => {
     const env = { repository: "release-tools", environment: "production" };
-    const lines = problems(yaml([orgEntry({ credentials: { actions: { visibility: "all" }, environments: [env, { ...env, environment: "Production" }] } })]));
-    expect(lines).toEqual([expect.stringMatching(/credentials\.environments\[1\]: duplicate environment \(first listed at environments\[0\]\), got \{"repository":"release-tools","environment":"Production"\}$/)]);
+    const lines = problems(
+      yaml([orgEntry({ credentials: { actions: { visibility: "all" }, environments: [env, { ...env, environment: "Production" }] } })]),
+    );
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /credentials\.environments\[1\]: duplicate environment \(first listed at environments\[0\]\), got \{"repository":"release-tools","environment":"Production"\}$/,
+      ),
+    ]);
   });
 
   test("fails on two environments whose sealed-key inputs would share a name", () => {
@@ -241,24 +320,37 @@ describe("loadConfig", () => {
     const lines = problems(yaml([orgEntry({ credentials: { actions: { visibility: "all" }, environments } })]));
     // THEN both pairs are named, each with the input they would share
     expect(lines).toEqual([
-      expect.stringMatching(/credentials\.environments\[1\]: release_tools\/production and release-tools\/production \(environments\[0\]\) would share the variable …_app_private_key_env_release_tools__production_sealed, so one environment would get a key sealed for the other's public key/),
-      expect.stringMatching(/credentials\.environments\[3\]: web\/pre prod and web\/pre-prod \(environments\[2\]\) would share the variable …_app_private_key_env_web__pre_prod_sealed, so one environment would get a key sealed for the other's public key/),
+      expect.stringMatching(
+        /credentials\.environments\[1\]: release_tools\/production and release-tools\/production \(environments\[0\]\) would share the variable …_app_private_key_env_release_tools__production_sealed, so one environment would get a key sealed for the other's public key/,
+      ),
+      expect.stringMatching(
+        /credentials\.environments\[3\]: web\/pre prod and web\/pre-prod \(environments\[2\]\) would share the variable …_app_private_key_env_web__pre_prod_sealed, so one environment would get a key sealed for the other's public key/,
+      ),
     ]);
   });
 
   test("fails on duplicate rule names", () => {
-    const rules = [{ name: "r", action: "deny" }, { name: "r", action: "approve" }];
-    expect(problems(yaml([orgEntry({ approval: { rules } })]))).toEqual([expect.stringMatching(/approval\.rules\[1\]\.name: duplicate rule name/)]);
+    const rules = [
+      { name: "r", action: "deny" },
+      { name: "r", action: "approve" },
+    ];
+    expect(problems(yaml([orgEntry({ approval: { rules } })]))).toEqual([
+      expect.stringMatching(/approval\.rules\[1\]\.name: duplicate rule name/),
+    ]);
   });
 
   test("fails on an unknown backend type and on missing backend settings", () => {
-    expect(problems(yaml([orgEntry({ backend: { type: "s4" } })]))).toEqual([expect.stringMatching(/backend\.type: must be one of local, s3, gcs, cloud, pg, got "s4"$/)]);
+    expect(problems(yaml([orgEntry({ backend: { type: "s4" } })]))).toEqual([
+      expect.stringMatching(/backend\.type: must be one of local, s3, gcs, cloud, pg, got "s4"$/),
+    ]);
     const lines = problems(yaml([orgEntry({ backend: { type: "s3", bucket: "b" } })]));
     expect(lines).toEqual([expect.stringMatching(/organizations\[0\]\.backend\.region: is required$/)]);
   });
 
   test("fails on a login GitHub would not accept", () => {
-    expect(problems(yaml([orgEntry({ login: "-acme" })]))).toEqual([expect.stringMatching(/organizations\[0\]\.login: must be a GitHub organization login.*got "-acme"$/)]);
+    expect(problems(yaml([orgEntry({ login: "-acme" })]))).toEqual([
+      expect.stringMatching(/organizations\[0\]\.login: must be a GitHub organization login.*got "-acme"$/),
+    ]);
   });
 
   test("reports every problem of the file together, in line order", () => {
@@ -276,7 +368,11 @@ describe("loadConfig", () => {
     const text = `organizations:\n  - login: acme\n    app: { name: "${pem}", homepageUrl: "${token}" }\n    credentials: { actions: { visibility: all } }\n`;
     const lines = problems(text);
     expect(lines.join("\n")).not.toMatch(/BEGIN RSA|ghp_/);
-    expect(lines).toContainEqual(expect.stringMatching(/app\.homepageUrl: must be an http\(s\) URL without user info or white space, got a value shaped like a key or token \(not shown\)$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /app\.homepageUrl: must be an http\(s\) URL without user info or white space, got a value shaped like a key or token \(not shown\)$/,
+      ),
+    );
   });
 
   test("findOrganization finds case-insensitively and names the known logins otherwise", () => {
@@ -291,19 +387,33 @@ describe("approval rules checked at load", () => {
 
   test("fails on a misspelt permission name in a deny rule, naming the place and the right name", () => {
     // GIVEN a deny rule that misspells the permission it is meant to stop
-    const rules = [{ name: "no admin", action: "deny", match: { anyPermission: { organization: { administation: "write" }, repository: { secretz: "read" } } } }];
+    const rules = [
+      {
+        name: "no admin",
+        action: "deny",
+        match: { anyPermission: { organization: { administation: "write" }, repository: { secretz: "read" } } },
+      },
+    ];
     // WHEN the file loads THEN both names are refused where they stand, with the names meant
     expect(problems(rulesOrg(rules))).toEqual([
-      expect.stringMatching(/^policy\.yaml:\d+:\d+ organizations\[0\]\.approval\.rules\[0\]\.match\.anyPermission\.organization\.administation: unknown organization permission of fine-grained tokens \(did you mean "administration"\?\)/),
-      expect.stringMatching(/organizations\[0\]\.approval\.rules\[0\]\.match\.anyPermission\.repository\.secretz: unknown repository permission of fine-grained tokens \(did you mean "secrets"\?\)/),
+      expect.stringMatching(
+        /^policy\.yaml:\d+:\d+ organizations\[0\]\.approval\.rules\[0\]\.match\.anyPermission\.organization\.administation: unknown organization permission of fine-grained tokens \(did you mean "administration"\?\)/,
+      ),
+      expect.stringMatching(
+        /organizations\[0\]\.approval\.rules\[0\]\.match\.anyPermission\.repository\.secretz: unknown repository permission of fine-grained tokens \(did you mean "secrets"\?\)/,
+      ),
     ]);
   });
 
   test("fails on a permission under the wrong kind and on a level the permission does not have", () => {
-    const rules = [{ name: "cap", action: "approve", match: { permissions: { organization: { contents: "read" }, repository: { workflows: "read" } } } }];
+    const rules = [
+      { name: "cap", action: "approve", match: { permissions: { organization: { contents: "read" }, repository: { workflows: "read" } } } },
+    ];
     const lines = problems(rulesOrg(rules));
     expect(lines).toEqual([
-      expect.stringMatching(/match\.permissions\.organization\.contents: unknown organization permission .*\(contents is a repository permission\)/),
+      expect.stringMatching(
+        /match\.permissions\.organization\.contents: unknown organization permission .*\(contents is a repository permission\)/,
+      ),
       expect.stringMatching(/match\.permissions\.repository\.workflows: workflows accepts write, got "read"$/),
     ]);
     // A wrong name is named, not followed by the level found.
@@ -311,27 +421,58 @@ describe("approval rules checked at load", () => {
   });
 
   test("turns each spelling of a permission into the catalogue's, so the evaluator compares one name", () => {
-    const org = parseOrg(orgEntry({ approval: { rules: [{ name: "no admin", action: "deny", match: { anyPermission: { organization: { organization_administration: "write" }, other: { email_addresses: "read" } } } }] } }));
+    const org = parseOrg(
+      orgEntry({
+        approval: {
+          rules: [
+            {
+              name: "no admin",
+              action: "deny",
+              match: { anyPermission: { organization: { organization_administration: "write" }, other: { email_addresses: "read" } } },
+            },
+          ],
+        },
+      }),
+    );
     expect(org.approval.rules[0].match.anyPermission).toEqual({ organization: { administration: "write" }, other: { emails: "read" } });
   });
 
   test("fails when one permission is listed under two spellings", () => {
-    const rules = [{ name: "cap", action: "approve", match: { permissions: { organization: { administration: "read", organization_administration: "write" } } } }];
-    expect(problems(rulesOrg(rules))).toEqual([expect.stringMatching(/permissions\.organization\.organization_administration: organization_administration and administration are one permission \(administration\); list it once/)]);
+    const rules = [
+      {
+        name: "cap",
+        action: "approve",
+        match: { permissions: { organization: { administration: "read", organization_administration: "write" } } },
+      },
+    ];
+    expect(problems(rulesOrg(rules))).toEqual([
+      expect.stringMatching(
+        /permissions\.organization\.organization_administration: organization_administration and administration are one permission \(administration\); list it once/,
+      ),
+    ]);
   });
 
   test("fails on classicMaxLifetimeDays while classic tokens are restricted, by default or said", () => {
     expect(problems(yaml([orgEntry({ patPolicy: { classicMaxLifetimeDays: 30 } })]))).toEqual([
-      expect.stringMatching(/patPolicy\.classicMaxLifetimeDays: is only used when classicTokens is allow, and classicTokens is restrict \(the default is restrict\)/),
+      expect.stringMatching(
+        /patPolicy\.classicMaxLifetimeDays: is only used when classicTokens is allow, and classicTokens is restrict \(the default is restrict\)/,
+      ),
     ]);
     expect(problems(yaml([orgEntry({ patPolicy: { classicTokens: "restrict", classicMaxLifetimeDays: 30 } })]))).toHaveLength(1);
-    expect(parseOrg(orgEntry({ patPolicy: { classicTokens: "allow", classicMaxLifetimeDays: 30 } })).patPolicy.classicMaxLifetimeDays).toBe(30);
+    expect(parseOrg(orgEntry({ patPolicy: { classicTokens: "allow", classicMaxLifetimeDays: 30 } })).patPolicy.classicMaxLifetimeDays).toBe(
+      30,
+    );
   });
 
   test("fails on a teams key when the App cannot read members, and on a slug with an organization prefix", () => {
-    const rules = [{ name: "platform", action: "approve", match: { teams: ["platform"] } }, { name: "sre", action: "approve", match: { teams: ["acme-corp/sre"] } }];
+    const rules = [
+      { name: "platform", action: "approve", match: { teams: ["platform"] } },
+      { name: "sre", action: "approve", match: { teams: ["acme-corp/sre"] } },
+    ];
     expect(problems(rulesOrg(rules))).toEqual([
-      expect.stringMatching(/approval\.rules\[0\]\.match\.teams: matches by team membership, which the App reads through the API: set app\.permissions\.members to read/),
+      expect.stringMatching(
+        /approval\.rules\[0\]\.match\.teams: matches by team membership, which the App reads through the API: set app\.permissions\.members to read/,
+      ),
       expect.stringMatching(/approval\.rules\[1\]\.match\.teams: matches by team membership/),
       expect.stringMatching(/approval\.rules\[1\]\.match\.teams\[0\]: must be a team's slug as in its URL .*got "acme-corp\/sre"$/),
     ]);
@@ -342,9 +483,13 @@ describe("approval rules checked at load", () => {
   test("fails with a message, not a crash, when a section the cross-field checks read is not a mapping", () => {
     // The checks that compare keys run even when a section is wrong, so they must cope with anything.
     for (const key of ["approval", "patPolicy", "credentials", "app"]) {
-      expect(problems(yaml([orgEntry({ [key]: null })]))).toEqual([expect.stringMatching(new RegExp(`organizations\\[0\\]\\.${key}: must be a mapping, got null$`))]);
+      expect(problems(yaml([orgEntry({ [key]: null })]))).toEqual([
+        expect.stringMatching(new RegExp(`organizations\\[0\\]\\.${key}: must be a mapping, got null$`)),
+      ]);
     }
-    expect(problems(yaml([orgEntry({ credentials: { actions: null } })]))).toEqual([expect.stringMatching(/credentials\.actions: must be a mapping, got null$/)]);
+    expect(problems(yaml([orgEntry({ credentials: { actions: null } })]))).toEqual([
+      expect.stringMatching(/credentials\.actions: must be a mapping, got null$/),
+    ]);
     expect(problems(yaml([null]))).toEqual([expect.stringMatching(/organizations\[0\]: must be a mapping, got null$/)]);
   });
 
@@ -355,7 +500,10 @@ describe("approval rules checked at load", () => {
       { name: "dup", action: "approve", match: { owners: ["x"], maxLifetimeDays: 0 } },
     ];
     const lines = problems(
-      rulesOrg(rules, { patPolicy: { classicMaxLifetimeDays: 30 }, credentials: { actions: { visibility: "selected" }, dependabot: { visibility: "sometimes" } } }),
+      rulesOrg(rules, {
+        patPolicy: { classicMaxLifetimeDays: 30 },
+        credentials: { actions: { visibility: "selected" }, dependabot: { visibility: "sometimes" } },
+      }),
     );
     // THEN every one of them is in the first run
     expect(lines).toEqual(
@@ -390,7 +538,9 @@ describe("parseConfig", () => {
     const parsed = parseConfig(text, "p.yaml");
     // THEN the problem is reported as data, and the sound entries are kept for the policy checks
     expect(parsed.config).toBeUndefined();
-    expect(parsed.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(["organizations[1].patPolicy.maxLifetimeDays: must be between 1 and 366, got 400"]);
+    expect(parsed.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "organizations[1].patPolicy.maxLifetimeDays: must be between 1 and 366, got 400",
+    ]);
     expect(parsed.validOrganizations.map((o) => [o.index, o.config.login])).toEqual([
       [0, "acme-corp"],
       [2, "acme-ops"],

@@ -24,8 +24,15 @@ function synthWith(extra: Partial<AppCredentialsProps> = {}) {
 describe("AppCredentials", () => {
   test("writes the App id and client id as org Actions variables with the secret's visibility", () => {
     const { synth, tf } = synthWith();
-    expect(synth).toHaveResourceWithProperties(ActionsOrganizationVariable, { variable_name: "TOKEN_BROKER_APP_ID", value: "12345", visibility: "selected" });
-    expect(synth).toHaveResourceWithProperties(ActionsOrganizationVariable, { variable_name: "TOKEN_BROKER_CLIENT_ID", value: "Iv23liabc" });
+    expect(synth).toHaveResourceWithProperties(ActionsOrganizationVariable, {
+      variable_name: "TOKEN_BROKER_APP_ID",
+      value: "12345",
+      visibility: "selected",
+    });
+    expect(synth).toHaveResourceWithProperties(ActionsOrganizationVariable, {
+      variable_name: "TOKEN_BROKER_CLIENT_ID",
+      value: "Iv23liabc",
+    });
     // Repository ids are looked up by name, once per repository, sorted.
     const repos = Object.values(tf.data.github_repository).map((r: any) => r.full_name);
     expect(repos).toEqual(["acme-corp/changelog", "acme-corp/release-tools"]);
@@ -89,8 +96,12 @@ describe("AppCredentials", () => {
       key_id: "${local.acme_corp_app_private_key_env_release_tools__production_sealed_key_id}",
       value_encrypted: "${local.acme_corp_app_private_key_env_release_tools__production_sealed_value_encrypted}",
     });
-    expect(tf.locals.acme_corp_app_private_key_dependabot_sealed_value_encrypted).toContain("var.acme_corp_app_private_key_dependabot_sealed)");
-    expect(tf.locals.acme_corp_app_private_key_env_release_tools__production_sealed_key_id).toContain("var.acme_corp_app_private_key_env_release_tools__production_sealed)");
+    expect(tf.locals.acme_corp_app_private_key_dependabot_sealed_value_encrypted).toContain(
+      "var.acme_corp_app_private_key_dependabot_sealed)",
+    );
+    expect(tf.locals.acme_corp_app_private_key_env_release_tools__production_sealed_key_id).toContain(
+      "var.acme_corp_app_private_key_env_release_tools__production_sealed)",
+    );
     expect(Object.keys(tf.variable).sort()).toEqual([
       "acme_corp_app_private_key_actions_sealed",
       "acme_corp_app_private_key_dependabot_sealed",
@@ -108,12 +119,16 @@ describe("AppCredentials", () => {
     // … and a list resource per secret names it by reference (so it is created after it) with the looked-up ids
     const actionsList = Object.values(tf.resource.github_actions_organization_secret_repositories) as any[];
     expect(actionsList).toHaveLength(1);
-    expect(actionsList[0].secret_name).toMatch(/^\$\{github_actions_organization_secret\.credentials_private_key_[0-9A-F]+\.secret_name\}$/);
+    expect(actionsList[0].secret_name).toMatch(
+      /^\$\{github_actions_organization_secret\.credentials_private_key_[0-9A-F]+\.secret_name\}$/,
+    );
     expect(actionsList[0].selected_repository_ids).toEqual([
       expect.stringMatching(/^\$\{data\.github_repository\..*changelog.*\.repo_id\}$/),
       expect.stringMatching(/^\$\{data\.github_repository\..*release-tools.*\.repo_id\}$/),
     ]);
-    expect(actionsList[0].lifecycle.replace_triggered_by).toEqual([expect.stringMatching(/^github_actions_organization_secret\.credentials_private_key_[0-9A-F]+$/)]);
+    expect(actionsList[0].lifecycle.replace_triggered_by).toEqual([
+      expect.stringMatching(/^github_actions_organization_secret\.credentials_private_key_[0-9A-F]+$/),
+    ]);
     expect(synth).toHaveResourceWithProperties(DependabotOrganizationSecretRepositories, {
       secret_name: expect.stringMatching(/^\$\{github_dependabot_organization_secret\..*\.secret_name\}$/),
       selected_repository_ids: [expect.stringMatching(/bots.*\.repo_id\}$/)],
@@ -128,7 +143,10 @@ describe("AppCredentials", () => {
   });
 
   test("every secret, variable and list depends on the input checks and the owner check; an environment secret also on its repository's lookup", () => {
-    const { tf } = synthWith({ dependabot: { visibility: "selected", repositories: ["bots"] }, environments: [{ repository: "deploy", environment: "prod" }] });
+    const { tf } = synthWith({
+      dependabot: { visibility: "selected", repositories: ["bots"] },
+      environments: [{ repository: "deploy", environment: "prod" }],
+    });
     const resources = Object.entries(tf.resource as Record<string, Record<string, any>>).filter(([type]) => type.startsWith("github_"));
     expect(resources.map(([type]) => type).sort()).toEqual([
       "github_actions_environment_secret",
@@ -140,18 +158,26 @@ describe("AppCredentials", () => {
     ]);
     for (const [type, byName] of resources) {
       for (const [name, r] of Object.entries(byName)) {
-        expect([`${type}.${name}`, r.depends_on]).toEqual([`${type}.${name}`, expect.arrayContaining(["terraform_data.input_checks", "data.github_actions_organization_secrets.provider_owner"])]);
+        expect([`${type}.${name}`, r.depends_on]).toEqual([
+          `${type}.${name}`,
+          expect.arrayContaining(["terraform_data.input_checks", "data.github_actions_organization_secrets.provider_owner"]),
+        ]);
       }
     }
     const envSecret = Object.values(tf.resource.github_actions_environment_secret)[0] as any;
     expect(envSecret.depends_on).toContainEqual(expect.stringMatching(/^data\.github_repository\..*deploy/));
     // The environment's repository is looked up and named by its place
     const deploy = Object.values(tf.data.github_repository as Record<string, any>).find((d) => d.full_name === "acme-corp/deploy");
-    expect(deploy.lifecycle.postcondition[0].error_message).toMatch(/^acme-corp\/credentials\.environments\[0\]\.repository "deploy": no repository acme-corp\/deploy/);
+    expect(deploy.lifecycle.postcondition[0].error_message).toMatch(
+      /^acme-corp\/credentials\.environments\[0\]\.repository "deploy": no repository acme-corp\/deploy/,
+    );
   });
 
   test("a repository named in several places is looked up once, and its message names every place", () => {
-    const { tf } = synthWith({ dependabot: { visibility: "selected", repositories: ["changelog"] }, environments: [{ repository: "changelog", environment: "prod" }] });
+    const { tf } = synthWith({
+      dependabot: { visibility: "selected", repositories: ["changelog"] },
+      environments: [{ repository: "changelog", environment: "prod" }],
+    });
     const lookups = Object.values(tf.data.github_repository as Record<string, any>).filter((d) => d.full_name === "acme-corp/changelog");
     expect(lookups).toHaveLength(1);
     expect(lookups[0].lifecycle.postcondition[0].error_message).toMatch(
@@ -170,11 +196,15 @@ describe("AppCredentials", () => {
     expect(() => synthWith({ prefix: "GITHUB_BOT" })).toThrow(
       "AppCredentials: GITHUB_BOT_APP_ID must not start with GITHUB_ (reserved by GitHub); GITHUB_BOT_CLIENT_ID must not start with GITHUB_ (reserved by GitHub); GITHUB_BOT_PRIVATE_KEY must not start with GITHUB_ (reserved by GitHub) (acme-corp/credentials)",
     );
-    expect(() => synthWith({ actions: { visibility: "selected" } })).toThrow("AppCredentials: actions.repositories must list at least one repository when visibility is selected (acme-corp/credentials)");
+    expect(() => synthWith({ actions: { visibility: "selected" } })).toThrow(
+      "AppCredentials: actions.repositories must list at least one repository when visibility is selected (acme-corp/credentials)",
+    );
   });
 
   test("fails when an environment is listed twice", () => {
     const env = { repository: "r", environment: "prod" };
-    expect(() => synthWith({ environments: [env, env] })).toThrow("AppCredentials: environment r/prod is listed twice (acme-corp/credentials)");
+    expect(() => synthWith({ environments: [env, env] })).toThrow(
+      "AppCredentials: environment r/prod is listed twice (acme-corp/credentials)",
+    );
   });
 });

@@ -19,16 +19,19 @@ describe("EnterprisePatPolicy", () => {
     const stack = enterpriseStack();
     new EnterprisePatPolicy(stack, "enterprise-pat-policy", { enterpriseSlug: "acme" });
     // THEN the record says organizations decide everything, and no lifetime cap
-    expect(synth(stack).text).toHaveResourceWithProperties({ tfResourceType: "terraform_data" }, {
-      input: {
-        fine_grained_tokens: "organizations-decide",
-        require_approval: "organizations-decide",
-        fine_grained_max_lifetime_days: null,
-        classic_tokens: "organizations-decide",
-        classic_max_lifetime_days: null,
-        exempt_administrators: false,
+    expect(synth(stack).text).toHaveResourceWithProperties(
+      { tfResourceType: "terraform_data" },
+      {
+        input: {
+          fine_grained_tokens: "organizations-decide",
+          require_approval: "organizations-decide",
+          fine_grained_max_lifetime_days: null,
+          classic_tokens: "organizations-decide",
+          classic_max_lifetime_days: null,
+          exempt_administrators: false,
+        },
       },
-    });
+    );
   });
 
   test("a changed enterprise policy changes the recorded input, so cdktf diff shows it", () => {
@@ -82,14 +85,19 @@ describe("EnterprisePatPolicy", () => {
 
   test("fails when a prop is outside what GitHub offers, naming the construct, the prop and the value", () => {
     const stack = enterpriseStack();
-    expect(() => new EnterprisePatPolicy(stack, "p", { enterpriseSlug: "acme", maxLifetimeDays: 400, fineGrainedTokens: "deny" as never })).toThrow(
+    expect(
+      () => new EnterprisePatPolicy(stack, "p", { enterpriseSlug: "acme", maxLifetimeDays: 400, fineGrainedTokens: "deny" as never }),
+    ).toThrow(
       'EnterprisePatPolicy enterprise-acme/p: fineGrainedTokens: must be one of allow, restrict, organizations-decide, got "deny"; maxLifetimeDays: must be between 1 and 366, got 400',
     );
   });
 });
 
 describe("OrgTokenPolicy under an enterprise", () => {
-  const acme = enterpriseSchema.parse({ slug: "acme", patPolicy: { fineGrainedTokens: "allow", maxLifetimeDays: 60, requireApproval: true } });
+  const acme = enterpriseSchema.parse({
+    slug: "acme",
+    patPolicy: { fineGrainedTokens: "allow", maxLifetimeDays: 60, requireApproval: true },
+  });
   const props = {
     organizationLogin: "acme-corp",
     app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp" },
@@ -98,9 +106,17 @@ describe("OrgTokenPolicy under an enterprise", () => {
   };
 
   test("takes the enterprise from an EnterprisePatPolicy built in code", () => {
-    const enterprise = new EnterprisePatPolicy(enterpriseStack(), "enterprise-pat-policy", { enterpriseSlug: "acme", classicTokens: "allow", classicMaxLifetimeDays: 30 });
+    const enterprise = new EnterprisePatPolicy(enterpriseStack(), "enterprise-pat-policy", {
+      enterpriseSlug: "acme",
+      classicTokens: "allow",
+      classicMaxLifetimeDays: 30,
+    });
     const policy = new OrgTokenPolicy(newStack(), "token-policy", { ...props, enterprise: enterprise.enterpriseBounds });
-    expect(policy.patPolicy.patPolicyDocument).toMatchObject({ classic_tokens: "allow", classic_max_lifetime_days: 30, fine_grained_max_lifetime_days: 366 });
+    expect(policy.patPolicy.patPolicyDocument).toMatchObject({
+      classic_tokens: "allow",
+      classic_max_lifetime_days: 30,
+      fine_grained_max_lifetime_days: 366,
+    });
   });
 
   test("records the effective policy: the enterprise's cap where the organization declares none", () => {
@@ -110,7 +126,14 @@ describe("OrgTokenPolicy under an enterprise", () => {
   });
 
   test("fails when the organization declares what its enterprise forbids, or sits on another host", () => {
-    expect(() => new OrgTokenPolicy(newStack({ githubUrl: "https://github.acme.example" }), "token-policy", { ...props, githubUrl: "https://github.acme.example", patPolicy: { maxLifetimeDays: 90, requireApproval: false } })).toThrow(
+    expect(
+      () =>
+        new OrgTokenPolicy(newStack({ githubUrl: "https://github.acme.example" }), "token-policy", {
+          ...props,
+          githubUrl: "https://github.acme.example",
+          patPolicy: { maxLifetimeDays: 90, requireApproval: false },
+        }),
+    ).toThrow(
       /^OrgTokenPolicy acme-corp\/token-policy: patPolicy\.requireApproval: is false, but enterprise acme requires approval.*; patPolicy\.maxLifetimeDays: is 90 days, but enterprise acme caps .* at 60 days.*; githubUrl: is https:\/\/github\.acme\.example, but enterprise acme is on https:\/\/github\.com$/,
     );
   });

@@ -53,7 +53,8 @@ describe("GitHubApp", () => {
     const input = (permissions: Record<string, string>) => {
       const stack = newStack();
       new GitHubApp(stack, "app", { ...base, permissions });
-      return Object.values(synthJson(stack).tf.resource.terraform_data as Record<string, { input: { manifest: string } }>)[0].input.manifest;
+      return Object.values(synthJson(stack).tf.resource.terraform_data as Record<string, { input: { manifest: string } }>)[0].input
+        .manifest;
     };
     expect(input({ contents: "read" })).not.toBe(input({ contents: "write" }));
     expect(JSON.parse(input({ contents: "write" })).default_permissions).toEqual({ contents: "write" });
@@ -80,7 +81,12 @@ describe("GitHubApp", () => {
     // Checked by a precondition over a local, so a failure never prints the value.
     expect(tf.locals.acme_corp_app_installation_id_ok).toBe('${can(regex("^[1-9][0-9]{0,18}$", var.acme_corp_app_installation_id))}');
     expect(tf.resource.terraform_data.input_checks.lifecycle.precondition).toEqual([
-      { condition: "${local.acme_corp_app_installation_id_ok}", error_message: expect.stringMatching(/^TF_VAR_acme_corp_app_installation_id must be the numeric id .* `token-policy install --org acme-corp`/) },
+      {
+        condition: "${local.acme_corp_app_installation_id_ok}",
+        error_message: expect.stringMatching(
+          /^TF_VAR_acme_corp_app_installation_id must be the numeric id .* `token-policy install --org acme-corp`/,
+        ),
+      },
     ]);
     expect(synth).toHaveResourceWithProperties(AppInstallationRepositories, { installation_id: "${var.acme_corp_app_installation_id}" });
     expect(Object.values(tf.resource.github_app_installation_repositories)[0]).not.toHaveProperty("count");
@@ -99,13 +105,17 @@ describe("GitHubApp", () => {
     expect(synth).not.toHaveResource(AppInstallationRepositories);
     expect(tf.removed).toEqual([{ from: address, lifecycle: { destroy: false } }]);
     expect(tf.terraform.required_version).toBe(">= 1.7.0");
-    expect(tf.output.app_installation_owner_step.value).toMatch(/"All repositories" .* https:\/\/github\.com\/organizations\/acme-corp\/settings\/installations/);
+    expect(tf.output.app_installation_owner_step.value).toMatch(
+      /"All repositories" .* https:\/\/github\.com\/organizations\/acme-corp\/settings\/installations/,
+    );
   });
 
   test("outputs where an owner registers the App", () => {
     const stack = newStack({ githubUrl: "https://github.acme.example" });
     new GitHubApp(stack, "app", { ...base, githubUrl: "https://github.acme.example" });
-    expect(synthJson(stack).tf.output.app_registration_url.value).toBe("https://github.acme.example/organizations/acme-corp/settings/apps/new");
+    expect(synthJson(stack).tf.output.app_registration_url.value).toBe(
+      "https://github.acme.example/organizations/acme-corp/settings/apps/new",
+    );
   });
 
   test("fails when a permission or level is not in GitHub's catalogue", () => {
@@ -115,7 +125,9 @@ describe("GitHubApp", () => {
   });
 
   test("fails when the selected repository list is empty", () => {
-    expect(() => new GitHubApp(newStack(), "app", { ...base, installationRepositories: [] })).toThrow(/installationRepositories must list at least one repository/);
+    expect(() => new GitHubApp(newStack(), "app", { ...base, installationRepositories: [] })).toThrow(
+      /installationRepositories must list at least one repository/,
+    );
   });
 
   test("adds redirect_url only when create-app asks for it", () => {
@@ -126,13 +138,31 @@ describe("GitHubApp", () => {
 
 describe("the event serve decides on", () => {
   test("an App with a webhook and the requests permission asks for personal_access_token_request, active", () => {
-    const m = buildAppManifest({ name: "broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" }, webhookUrl: "https://hooks.acme.example/webhook" });
+    const m = buildAppManifest({
+      name: "broker",
+      homepageUrl: "https://github.com/acme-corp",
+      permissions: { organization_personal_access_token_requests: "write" },
+      webhookUrl: "https://hooks.acme.example/webhook",
+    });
     expect(m.default_events).toEqual(["personal_access_token_request"]);
     expect(m.hook_attributes).toEqual({ url: "https://hooks.acme.example/webhook", active: true });
   });
 
   test("without a webhook, or without the permission, it does not", () => {
-    expect(buildAppManifest({ name: "broker", homepageUrl: "https://github.com/a", permissions: { organization_personal_access_token_requests: "write" } }).default_events).toEqual([]);
-    expect(buildAppManifest({ name: "broker", homepageUrl: "https://github.com/a", permissions: { contents: "read" }, webhookUrl: "https://hooks.acme.example/webhook" }).default_events).toEqual([]);
+    expect(
+      buildAppManifest({
+        name: "broker",
+        homepageUrl: "https://github.com/a",
+        permissions: { organization_personal_access_token_requests: "write" },
+      }).default_events,
+    ).toEqual([]);
+    expect(
+      buildAppManifest({
+        name: "broker",
+        homepageUrl: "https://github.com/a",
+        permissions: { contents: "read" },
+        webhookUrl: "https://hooks.acme.example/webhook",
+      }).default_events,
+    ).toEqual([]);
   });
 });

@@ -6,7 +6,17 @@ import { newStack, synthJson } from "../../test-support/stack";
 
 describe("OrgTokenPolicy", () => {
   test("composes the policy record, the App and its credentials from one config entry", () => {
-    const org = parseOrg(orgEntry({ app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", id: 777, clientId: "Iv1.abc", installation: { id: 9, repositories: ["x"] } } }));
+    const org = parseOrg(
+      orgEntry({
+        app: {
+          name: "acme-broker",
+          homepageUrl: "https://github.com/acme-corp",
+          id: 777,
+          clientId: "Iv1.abc",
+          installation: { id: 9, repositories: ["x"] },
+        },
+      }),
+    );
     const stack = newStack();
     const policy = OrgTokenPolicy.fromConfig(stack, "token-policy", org);
     const { synth, tf } = synthJson(stack);
@@ -24,14 +34,23 @@ describe("OrgTokenPolicy", () => {
     const { synth, tf } = synthJson(stack);
     expect(tf.variable.acme_corp_app_id).toMatchObject({ type: "string" });
     expect(tf.variable.acme_corp_app_id.sensitive).toBeUndefined();
-    expect(synth).toHaveResourceWithProperties(ActionsOrganizationVariable, { variable_name: "TOKEN_BROKER_APP_ID", value: "${var.acme_corp_app_id}" });
-    expect(synth).toHaveResourceWithProperties(ActionsOrganizationVariable, { variable_name: "TOKEN_BROKER_CLIENT_ID", value: "${var.acme_corp_app_client_id}" });
+    expect(synth).toHaveResourceWithProperties(ActionsOrganizationVariable, {
+      variable_name: "TOKEN_BROKER_APP_ID",
+      value: "${var.acme_corp_app_id}",
+    });
+    expect(synth).toHaveResourceWithProperties(ActionsOrganizationVariable, {
+      variable_name: "TOKEN_BROKER_CLIENT_ID",
+      value: "${var.acme_corp_app_client_id}",
+    });
   });
 
   test("keeps construct ids, and so Terraform addresses, fixed", () => {
     const stack = newStack();
     OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg());
-    const paths = stack.node.findAll().map((c) => c.node.path).filter((p) => p.startsWith("acme-corp/token-policy/") && p.split("/").length === 3);
+    const paths = stack.node
+      .findAll()
+      .map((c) => c.node.path)
+      .filter((p) => p.startsWith("acme-corp/token-policy/") && p.split("/").length === 3);
     expect(paths.sort()).toEqual(["acme-corp/token-policy/app", "acme-corp/token-policy/credentials", "acme-corp/token-policy/pat-policy"]);
   });
 });
@@ -41,7 +60,10 @@ describe("deploy-time messages", () => {
     // GIVEN repositories listed for the Actions secret and the Dependabot secret
     const org = parseOrg(
       orgEntry({
-        credentials: { actions: { visibility: "selected", repositories: ["release-tools", "docs-site"] }, dependabot: { visibility: "selected", repositories: ["docs-site", "bots"] } },
+        credentials: {
+          actions: { visibility: "selected", repositories: ["release-tools", "docs-site"] },
+          dependabot: { visibility: "selected", repositories: ["docs-site", "bots"] },
+        },
       }),
     );
     const stack = newStack();
@@ -50,9 +72,25 @@ describe("deploy-time messages", () => {
     // THEN one lookup per name, each with a postcondition naming every place it is listed
     const lookups = Object.values(tf.data.github_repository as Record<string, any>);
     expect(lookups.map((d) => [d.full_name, d.lifecycle.postcondition[0].condition, d.lifecycle.postcondition[0].error_message])).toEqual([
-      ["acme-corp/bots", "${try(self.repo_id, null) != null}", expect.stringMatching(/^organizations\[3\]\.credentials\.dependabot\.repositories\[1\] "bots": no repository acme-corp\/bots, or the token that runs deploy cannot see it\./)],
-      ["acme-corp/docs-site", "${try(self.repo_id, null) != null}", expect.stringMatching(/^organizations\[3\]\.credentials\.actions\.repositories\[1\], organizations\[3\]\.credentials\.dependabot\.repositories\[0\] "docs-site": /)],
-      ["acme-corp/release-tools", "${try(self.repo_id, null) != null}", expect.stringMatching(/^organizations\[3\]\.credentials\.actions\.repositories\[0\] "release-tools": /)],
+      [
+        "acme-corp/bots",
+        "${try(self.repo_id, null) != null}",
+        expect.stringMatching(
+          /^organizations\[3\]\.credentials\.dependabot\.repositories\[1\] "bots": no repository acme-corp\/bots, or the token that runs deploy cannot see it\./,
+        ),
+      ],
+      [
+        "acme-corp/docs-site",
+        "${try(self.repo_id, null) != null}",
+        expect.stringMatching(
+          /^organizations\[3\]\.credentials\.actions\.repositories\[1\], organizations\[3\]\.credentials\.dependabot\.repositories\[0\] "docs-site": /,
+        ),
+      ],
+      [
+        "acme-corp/release-tools",
+        "${try(self.repo_id, null) != null}",
+        expect.stringMatching(/^organizations\[3\]\.credentials\.actions\.repositories\[0\] "release-tools": /),
+      ],
     ]);
     // postconditions need Terraform ≥ 1.2; the installation's removed block (all repositories) 1.7
     expect(tf.terraform.required_version).toBe(">= 1.7.0");
@@ -62,7 +100,11 @@ describe("deploy-time messages", () => {
     // GIVEN an entry naming a repository in each place outside the secrets' lists
     const org = parseOrg(
       orgEntry({
-        app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", installation: { id: 9, repositories: ["infra", "release-tools"] } },
+        app: {
+          name: "acme-broker",
+          homepageUrl: "https://github.com/acme-corp",
+          installation: { id: 9, repositories: ["infra", "release-tools"] },
+        },
         credentials: { actions: { visibility: "all" }, environments: [{ repository: "deployer", environment: "production" }] },
         guide: { repository: ".github" },
       }),
@@ -71,7 +113,9 @@ describe("deploy-time messages", () => {
     OrgTokenPolicy.fromConfig(stack, "token-policy", org, { configPath: "organizations[0]" });
     const { tf } = synthJson(stack);
     // THEN each has a lookup whose message names its place
-    const messages = Object.fromEntries(Object.values(tf.data.github_repository as Record<string, any>).map((d) => [d.full_name, d.lifecycle.postcondition[0].error_message]));
+    const messages = Object.fromEntries(
+      Object.values(tf.data.github_repository as Record<string, any>).map((d) => [d.full_name, d.lifecycle.postcondition[0].error_message]),
+    );
     expect(messages).toEqual({
       "acme-corp/.github": expect.stringMatching(/^organizations\[0\]\.guide\.repository "\.github": no repository acme-corp\/\.github/),
       "acme-corp/deployer": expect.stringMatching(/^organizations\[0\]\.credentials\.environments\[0\]\.repository "deployer": /),
@@ -82,7 +126,9 @@ describe("deploy-time messages", () => {
     const lookupOf = (name: string) => expect.stringMatching(new RegExp(`^data\\.github_repository\\.[^.]*${name.replace(".", "")}`));
     expect((Object.values(tf.resource.github_actions_environment_secret)[0] as any).depends_on).toContainEqual(lookupOf("deployer"));
     expect((Object.values(tf.resource.github_repository_file)[0] as any).depends_on).toContainEqual(lookupOf("github"));
-    expect((Object.values(tf.resource.github_app_installation_repositories)[0] as any).depends_on).toEqual(expect.arrayContaining([lookupOf("infra"), lookupOf("release-tools")]));
+    expect((Object.values(tf.resource.github_app_installation_repositories)[0] as any).depends_on).toEqual(
+      expect.arrayContaining([lookupOf("infra"), lookupOf("release-tools")]),
+    );
   });
 
   test("every resource that writes to GitHub depends on the input checks and the owner check", () => {
@@ -90,7 +136,11 @@ describe("deploy-time messages", () => {
     const org = parseOrg(
       orgEntry({
         app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", installation: { repositories: ["infra"] } },
-        credentials: { actions: { visibility: "selected", repositories: ["infra"] }, dependabot: { visibility: "selected", repositories: ["infra"] }, environments: [{ repository: "infra", environment: "prod" }] },
+        credentials: {
+          actions: { visibility: "selected", repositories: ["infra"] },
+          dependabot: { visibility: "selected", repositories: ["infra"] },
+          environments: [{ repository: "infra", environment: "prod" }],
+        },
         guide: { repository: ".github" },
       }),
     );
@@ -102,7 +152,10 @@ describe("deploy-time messages", () => {
       .flatMap(([type, byName]) => Object.entries(byName).map(([name, r]) => [`${type}.${name}`, r] as const));
     expect(github.length).toBe(9);
     for (const [address, r] of github) {
-      expect([address, r.depends_on]).toEqual([address, expect.arrayContaining(["terraform_data.input_checks", "data.github_actions_organization_secrets.provider_owner"])]);
+      expect([address, r.depends_on]).toEqual([
+        address,
+        expect.arrayContaining(["terraform_data.input_checks", "data.github_actions_organization_secrets.provider_owner"]),
+      ]);
     }
     // The lookups depend on nothing: a data source that depends on a resource is read at apply, not plan
     expect(Object.values(tf.data.github_repository).filter((d: any) => d.depends_on)).toEqual([]);
@@ -118,7 +171,9 @@ describe("deploy-time messages", () => {
     expect(check.lifecycle.postcondition).toEqual([
       {
         condition: '${try(lower(self.id), "") == "acme-corp"}',
-        error_message: expect.stringMatching(/^The github provider acts on organization \$\{jsonencode\(self\.id\)\}, not acme-corp, .*Unset both \(unset GITHUB_OWNER GITHUB_ORGANIZATION\)/),
+        error_message: expect.stringMatching(
+          /^The github provider acts on organization \$\{jsonencode\(self\.id\)\}, not acme-corp, .*Unset both \(unset GITHUB_OWNER GITHUB_ORGANIZATION\)/,
+        ),
       },
     ]);
   });
@@ -138,7 +193,12 @@ describe("props, not config", () => {
       credentials: { actions: { visibility: "all" } },
     });
     // the defaults are the config schema's: one place for both paths
-    expect(policy.organizationConfig.patPolicy).toEqual({ fineGrainedTokens: "allow", requireApproval: true, maxLifetimeDays: 366, classicTokens: "restrict" });
+    expect(policy.organizationConfig.patPolicy).toEqual({
+      fineGrainedTokens: "allow",
+      requireApproval: true,
+      maxLifetimeDays: 366,
+      classicTokens: "restrict",
+    });
     expect(policy.organizationConfig.approval).toEqual({ rules: [], otherwise: "leave", revokeNonCompliant: false });
     expect(policy.appCredentials.secretNames.privateKey).toBe("TOKEN_BROKER_PRIVATE_KEY");
     expect(synthJson(stack).tf.resource.github_actions_organization_secret).toBeDefined();

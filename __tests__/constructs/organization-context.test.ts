@@ -26,13 +26,20 @@ describe("OrganizationStack.of", () => {
   test("fails when the construct is in no OrganizationStack", () => {
     const other = new TerraformStack(Testing.app(), "plain");
     expect(OrganizationStack.tryOf(other)).toBeUndefined();
-    expect(() => OrganizationStack.of(new Construct(other, "x"))).toThrow("plain/x is not inside an OrganizationStack: create it in one, or pass organizationLogin in its props");
+    expect(() => OrganizationStack.of(new Construct(other, "x"))).toThrow(
+      "plain/x is not inside an OrganizationStack: create it in one, or pass organizationLogin in its props",
+    );
   });
 
   test("fromConfig keeps the loaded entry, with its login as the stack's id", () => {
     const org = parseOrg(orgEntry({ githubUrl: "https://github.acme.example" }));
     const stack = OrganizationStack.fromConfig(Testing.app(), org);
-    expect([stack.node.id, stack.organizationLogin, stack.githubUrl, stack.organizationConfig]).toEqual(["acme-corp", "acme-corp", "https://github.acme.example", org]);
+    expect([stack.node.id, stack.organizationLogin, stack.githubUrl, stack.organizationConfig]).toEqual([
+      "acme-corp",
+      "acme-corp",
+      "https://github.acme.example",
+      org,
+    ]);
   });
 });
 
@@ -74,7 +81,9 @@ describe("constructs in an OrganizationStack", () => {
       build(app);
       return Testing.synth(app.node.children[0] as OrganizationStack);
     };
-    const before = synth((app) => OrgTokenPolicy.fromConfig(new OrganizationStack(app, "acme-corp", { organizationLogin: "acme-corp" }), "token-policy", org));
+    const before = synth((app) =>
+      OrgTokenPolicy.fromConfig(new OrganizationStack(app, "acme-corp", { organizationLogin: "acme-corp" }), "token-policy", org),
+    );
     const after = synth((app) => OrgTokenPolicy.fromConfig(OrganizationStack.fromConfig(app, org), "token-policy", org));
     expect(after).toEqual(before);
   });
@@ -83,12 +92,16 @@ describe("constructs in an OrganizationStack", () => {
 describe("constructs outside an OrganizationStack", () => {
   test("fails when PatPolicy has no login and no OrganizationStack to take it from", () => {
     const stack = new TerraformStack(Testing.app(), "plain");
-    expect(() => new PatPolicy(stack, "pat-policy")).toThrow("PatPolicy: organizationLogin is required outside an OrganizationStack (plain/pat-policy)");
+    expect(() => new PatPolicy(stack, "pat-policy")).toThrow(
+      "PatPolicy: organizationLogin is required outside an OrganizationStack (plain/pat-policy)",
+    );
   });
 
   test("fails when MemberGuide has no organization and no stack built from one", () => {
     const stack = newStack();
-    expect(() => new MemberGuide(stack, "guide", { repository: ".github" })).toThrow("MemberGuide: organization is required outside an OrganizationStack built from a config entry (acme-corp/guide)");
+    expect(() => new MemberGuide(stack, "guide", { repository: ".github" })).toThrow(
+      "MemberGuide: organization is required outside an OrganizationStack built from a config entry (acme-corp/guide)",
+    );
   });
 
   test("work with their props alone", () => {

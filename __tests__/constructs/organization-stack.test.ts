@@ -29,7 +29,10 @@ describe("OrganizationStack", () => {
     try {
       const app = Testing.app({ outdir: join(process.cwd(), "cdktf.out") });
       const stack = new OrganizationStack(app, "acme-corp", { organizationLogin: "acme-corp" });
-      const custom = new OrganizationStack(app, "acme-labs", { organizationLogin: "acme-labs", backend: { type: "local", path: "state/labs.tfstate" } });
+      const custom = new OrganizationStack(app, "acme-labs", {
+        organizationLogin: "acme-labs",
+        backend: { type: "local", path: "state/labs.tfstate" },
+      });
       // THEN Terraform, running in cdktf.out/stacks/<org>, finds the file in the project
       expect(synthJson(stack).tf.terraform.backend.local.path).toBe("../../../terraform.acme-corp.tfstate");
       expect(synthJson(custom).tf.terraform.backend.local.path).toBe("../../../state/labs.tfstate");
@@ -39,8 +42,16 @@ describe("OrganizationStack", () => {
   });
 
   test("keys shared backends per organization unless told otherwise", () => {
-    const s3 = synthJson(newStack({ backend: { type: "s3", bucket: "tfstate", region: "eu-west-1", useLockfile: true, encrypt: true } })).tf;
-    expect(s3.terraform.backend.s3).toEqual({ bucket: "tfstate", key: "github-token-policy/acme-corp.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true });
+    const s3 = synthJson(
+      newStack({ backend: { type: "s3", bucket: "tfstate", region: "eu-west-1", useLockfile: true, encrypt: true } }),
+    ).tf;
+    expect(s3.terraform.backend.s3).toEqual({
+      bucket: "tfstate",
+      key: "github-token-policy/acme-corp.tfstate",
+      region: "eu-west-1",
+      encrypt: true,
+      use_lockfile: true,
+    });
     expect(s3.terraform.required_version).toBe(">= 1.10.0");
     const gcs = synthJson(newStack({ backend: { type: "gcs", bucket: "tfstate" } })).tf;
     expect(gcs.terraform.backend.gcs).toEqual({ bucket: "tfstate", prefix: "github-token-policy/acme-corp" });
@@ -52,7 +63,18 @@ describe("OrganizationStack", () => {
   });
 
   test("assumes an S3 role in assume_role {}, as Terraform ≥ 1.10 requires", () => {
-    const s3 = synthJson(newStack({ backend: { type: "s3", bucket: "tfstate", region: "eu-west-1", useLockfile: false, encrypt: true, roleArn: "arn:aws:iam::123456789012:role/tfstate" } })).tf;
+    const s3 = synthJson(
+      newStack({
+        backend: {
+          type: "s3",
+          bucket: "tfstate",
+          region: "eu-west-1",
+          useLockfile: false,
+          encrypt: true,
+          roleArn: "arn:aws:iam::123456789012:role/tfstate",
+        },
+      }),
+    ).tf;
     expect(s3.terraform.backend.s3.assume_role).toEqual({ role_arn: "arn:aws:iam::123456789012:role/tfstate" });
     expect(s3.terraform.backend.s3).not.toHaveProperty("role_arn");
     expect(s3.terraform.required_version).toBe(">= 1.6.0");
@@ -65,7 +87,9 @@ describe("OrganizationStack", () => {
   });
 
   test("writes required_version from the features the stack uses", () => {
-    expect(synthJson(newStack({ backend: { type: "cloud", organization: "acme", project: "tokens" } })).tf.terraform.required_version).toBe(">= 1.6.0");
+    expect(synthJson(newStack({ backend: { type: "cloud", organization: "acme", project: "tokens" } })).tf.terraform.required_version).toBe(
+      ">= 1.6.0",
+    );
     expect(synthJson(newStack({ backend: { type: "gcs", bucket: "b" } })).tf.terraform.required_version).toBe(">= 1.4.0");
   });
 

@@ -6,15 +6,18 @@ describe("PatPolicy", () => {
     const stack = newStack();
     new PatPolicy(stack, "pat-policy", { organizationLogin: "acme-corp" });
     const { synth } = synthJson(stack);
-    expect(synth).toHaveResourceWithProperties({ tfResourceType: "terraform_data" }, {
-      input: {
-        fine_grained_tokens: "allow",
-        require_approval: true,
-        fine_grained_max_lifetime_days: 366,
-        classic_tokens: "restrict",
-        classic_max_lifetime_days: null,
+    expect(synth).toHaveResourceWithProperties(
+      { tfResourceType: "terraform_data" },
+      {
+        input: {
+          fine_grained_tokens: "allow",
+          require_approval: true,
+          fine_grained_max_lifetime_days: 366,
+          classic_tokens: "restrict",
+          classic_max_lifetime_days: null,
+        },
       },
-    });
+    );
   });
 
   test("a changed policy changes the recorded input, so cdktf diff shows it", () => {
@@ -38,9 +41,13 @@ describe("PatPolicy", () => {
       classicMaxLifetimeDays: 30,
     });
     const { tf } = synthJson(stack);
-    expect(tf.output.pat_policy_settings_url.value).toBe("https://github.acme.example/organizations/acme-corp/settings/personal-access-tokens");
+    expect(tf.output.pat_policy_settings_url.value).toBe(
+      "https://github.acme.example/organizations/acme-corp/settings/personal-access-tokens",
+    );
     const steps: string[] = tf.output.pat_policy_owner_steps.value;
-    expect(steps[0]).toBe("Open https://github.acme.example/organizations/acme-corp/settings/personal-access-tokens as an organization owner.");
+    expect(steps[0]).toBe(
+      "Open https://github.acme.example/organizations/acme-corp/settings/personal-access-tokens as an organization owner.",
+    );
     expect(steps).toContain("Set the maximum lifetime of fine-grained tokens to 45 days.");
     expect(steps).toContain("Set the maximum lifetime of classic tokens to 30 days.");
   });
@@ -49,7 +56,9 @@ describe("PatPolicy", () => {
     const stack = newStack();
     const p = new PatPolicy(stack, "pat-policy", { organizationLogin: "acme-corp", fineGrainedTokens: "restrict" });
     expect(p.patPolicyOwnerSteps.join("\n")).not.toMatch(/approval|fine-grained tokens to/);
-    expect(p.patPolicyOwnerSteps).toContain('Fine-grained personal access tokens: select "Restrict access via fine-grained personal access tokens".');
+    expect(p.patPolicyOwnerSteps).toContain(
+      'Fine-grained personal access tokens: select "Restrict access via fine-grained personal access tokens".',
+    );
   });
 
   test.each([0, 367, 1.5])("fails when maxLifetimeDays is %p", (days) => {

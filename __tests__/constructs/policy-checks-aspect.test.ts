@@ -35,7 +35,11 @@ describe("PolicyChecksAspect", () => {
       ["@cdktf/error", "[classic-tokens-allowed]"],
       ["@cdktf/warn", "[long-token-lifetime]"],
     ]);
-    expect(checks.findings.map((f) => [f.organizationLogin, f.constructPath, f.checkId])).toContainEqual(["acme-corp", "acme-corp/token-policy", "classic-tokens-allowed"]);
+    expect(checks.findings.map((f) => [f.organizationLogin, f.constructPath, f.checkId])).toContainEqual([
+      "acme-corp",
+      "acme-corp/token-policy",
+      "classic-tokens-allowed",
+    ]);
   });
 
   test("annotates with the findings it is given, without running the checks again", () => {

@@ -63,7 +63,11 @@ describe("Terraform requirements", () => {
     ...example.map((org, i): [string, () => any] => [
       `the example's ${org.login}`,
       () => {
-        const stack = new OrganizationStack(Testing.app(), org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
+        const stack = new OrganizationStack(Testing.app(), org.login, {
+          organizationLogin: org.login,
+          githubUrl: org.githubUrl,
+          backend: org.backend,
+        });
         OrgTokenPolicy.fromConfig(stack, "token-policy", org, { configPath: `organizations[${i}]` });
         return synthJson(stack).tf;
       },
@@ -72,15 +76,36 @@ describe("Terraform requirements", () => {
       "plaintext mode with a local backend",
       () => {
         const stack = newStack();
-        OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg(orgEntry({ credentials: { privateKeyInput: "plaintext", actions: { visibility: "all" } } })));
+        OrgTokenPolicy.fromConfig(
+          stack,
+          "token-policy",
+          parseOrg(orgEntry({ credentials: { privateKeyInput: "plaintext", actions: { visibility: "all" } } })),
+        );
         return synthJson(stack).tf;
       },
     ],
     [
       "S3 with a role and locking, listed installation repositories",
       () => {
-        const stack = newStack({ backend: { type: "s3", bucket: "b", region: "eu-west-1", useLockfile: true, encrypt: true, roleArn: "arn:aws:iam::123456789012:role/x" } });
-        OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg(orgEntry({ app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", installation: { id: 5, repositories: ["a"] } } })));
+        const stack = newStack({
+          backend: {
+            type: "s3",
+            bucket: "b",
+            region: "eu-west-1",
+            useLockfile: true,
+            encrypt: true,
+            roleArn: "arn:aws:iam::123456789012:role/x",
+          },
+        });
+        OrgTokenPolicy.fromConfig(
+          stack,
+          "token-policy",
+          parseOrg(
+            orgEntry({
+              app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", installation: { id: 5, repositories: ["a"] } },
+            }),
+          ),
+        );
         return synthJson(stack).tf;
       },
     ],
@@ -106,7 +131,16 @@ describe("Terraform requirements", () => {
 
   test("plaintext mode needs Terraform 1.7 for nonsensitive() over the key's checks", () => {
     const stack = newStack();
-    OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg(orgEntry({ app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", installation: { id: 5, repositories: ["a"] } }, credentials: { privateKeyInput: "plaintext", actions: { visibility: "all" } } })));
+    OrgTokenPolicy.fromConfig(
+      stack,
+      "token-policy",
+      parseOrg(
+        orgEntry({
+          app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", installation: { id: 5, repositories: ["a"] } },
+          credentials: { privateKeyInput: "plaintext", actions: { visibility: "all" } },
+        }),
+      ),
+    );
     const { tf } = synthJson(stack);
     expect(tf.locals.acme_corp_app_private_key_ok).toMatch(/^\$\{nonsensitive\(/);
     expect(tf.removed).toBeUndefined();

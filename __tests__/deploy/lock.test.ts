@@ -32,7 +32,9 @@ withTerraform("token-policy lock", () => {
     const dir = project();
     // WHEN token-policy lock runs for those platforms
     const io = captureIO({ PATH: process.env.PATH, HOME: process.env.HOME, TF_CLI_CONFIG_FILE: cliConfig });
-    expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--platform", "linux_amd64", "--platform", "darwin_arm64"], io)).toBe(0);
+    expect(
+      await run(["lock", "--config", join(dir, "token-policy.yaml"), "--platform", "linux_amd64", "--platform", "darwin_arm64"], io),
+    ).toBe(0);
     // THEN each organization has a lock file naming the mirror's version, with one checksum per build
     for (const login of ["acme-corp", "acme-labs"]) {
       const locked = parseLockFile(readFileSync(join(dir, "terraform-locks", `${login}.terraform.lock.hcl`), "utf8"));
@@ -40,15 +42,21 @@ withTerraform("token-policy lock", () => {
       expect(locked.get(GITHUB)!.version).toBe("6.12.0");
       expect(locked.get(GITHUB)!.hashes).toHaveLength(2);
     }
-    expect(io.out()).toContain("acme-corp     terraform-locks/acme-corp.terraform.lock.hcl  registry.terraform.io/integrations/github 6.12.0");
+    expect(io.out()).toContain(
+      "acme-corp     terraform-locks/acme-corp.terraform.lock.hcl  registry.terraform.io/integrations/github 6.12.0",
+    );
     expect(io.out()).toMatch(/Checksums for linux_amd64, darwin_arm64 from .*mirror \(TF_CLI_CONFIG_FILE\)/);
 
     // WHEN the app synthesizes, THEN each stack holds its committed lock file
     const synth = runEntry("main.ts", [], { cwd: dir, env: { PATH: dirname(process.execPath) } });
     expect(synth.status).toBe(0);
-    expect(synth.stdout).toContain("acme-corp: cdktf.out/stacks/acme-corp/cdk.tf.json (provider pinned by terraform-locks/acme-corp.terraform.lock.hcl)");
+    expect(synth.stdout).toContain(
+      "acme-corp: cdktf.out/stacks/acme-corp/cdk.tf.json (provider pinned by terraform-locks/acme-corp.terraform.lock.hcl)",
+    );
     for (const login of ["acme-corp", "acme-labs"]) {
-      expect(readFileSync(join(dir, "cdktf.out", "stacks", login, ".terraform.lock.hcl"), "utf8")).toBe(readFileSync(join(dir, "terraform-locks", `${login}.terraform.lock.hcl`), "utf8"));
+      expect(readFileSync(join(dir, "cdktf.out", "stacks", login, ".terraform.lock.hcl"), "utf8")).toBe(
+        readFileSync(join(dir, "terraform-locks", `${login}.terraform.lock.hcl`), "utf8"),
+      );
     }
 
     // WHEN the committed lock file is gone and synth runs again, THEN the stack keeps the one it had
@@ -62,15 +70,38 @@ withTerraform("token-policy lock", () => {
   test("keeps the version a committed lock file names and adds checksums for new platforms", async () => {
     const dir = project();
     const first = multiPlatformMirror(GITHUB, "6.12.0", ["linux_amd64"]);
-    expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--org", "acme-corp", "--platform", "linux_amd64"], captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: first.cliConfig }))).toBe(0);
+    expect(
+      await run(
+        ["lock", "--config", join(dir, "token-policy.yaml"), "--org", "acme-corp", "--platform", "linux_amd64"],
+        captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: first.cliConfig }),
+      ),
+    ).toBe(0);
     // GIVEN a mirror that also serves a newer version, for two platforms
     const second = multiPlatformMirror(GITHUB, "6.12.0", ["linux_amd64", "windows_amd64"]);
     const newer = multiPlatformMirror(GITHUB, "6.13.0", ["linux_amd64", "windows_amd64"]);
     for (const platform of ["linux_amd64", "windows_amd64"]) {
-      copyFileSync(join(newer.mirror, GITHUB, `terraform-provider-github_6.13.0_${platform}.zip`), join(second.mirror, GITHUB, `terraform-provider-github_6.13.0_${platform}.zip`));
+      copyFileSync(
+        join(newer.mirror, GITHUB, `terraform-provider-github_6.13.0_${platform}.zip`),
+        join(second.mirror, GITHUB, `terraform-provider-github_6.13.0_${platform}.zip`),
+      );
     }
     const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: second.cliConfig });
-    expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--org", "acme-corp", "--platform", "linux_amd64", "--platform", "windows_amd64"], io)).toBe(0);
+    expect(
+      await run(
+        [
+          "lock",
+          "--config",
+          join(dir, "token-policy.yaml"),
+          "--org",
+          "acme-corp",
+          "--platform",
+          "linux_amd64",
+          "--platform",
+          "windows_amd64",
+        ],
+        io,
+      ),
+    ).toBe(0);
     const locked = parseLockFile(readFileSync(join(dir, "terraform-locks", "acme-corp.terraform.lock.hcl"), "utf8")).get(GITHUB)!;
     expect(locked.version).toBe("6.12.0");
     expect(locked.hashes).toHaveLength(2);
@@ -83,7 +114,9 @@ withTerraform("token-policy lock", () => {
     const dir = project();
     const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: cliConfig });
     expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--platform", "linux_amd64"], io)).toBe(1);
-    expect(io.err()).toMatch(/^error: acme-corp: terraform providers lock -platform=linux_amd64 -fs-mirror=\S+ failed: .*integrations\/github/);
+    expect(io.err()).toMatch(
+      /^error: acme-corp: terraform providers lock -platform=linux_amd64 -fs-mirror=\S+ failed: .*integrations\/github/,
+    );
     expect(existsSync(join(dir, "terraform-locks"))).toBe(false);
   });
 
@@ -106,17 +139,27 @@ describe("token-policy lock's input checks", () => {
     const dir = project();
     const io = captureIO({ PATH: "" });
     expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--platform", "linux amd64"], io)).toBe(2);
-    expect(io.err()).toContain('error: --platform "linux amd64": a platform is OS_ARCH, for example linux_amd64, linux_arm64, darwin_amd64, darwin_arm64, windows_amd64');
+    expect(io.err()).toContain(
+      'error: --platform "linux amd64": a platform is OS_ARCH, for example linux_amd64, linux_arm64, darwin_amd64, darwin_arm64, windows_amd64',
+    );
   });
 
   test("uses the one mirror the CLI configuration names, and fails when it names two", () => {
     const dir = tempDir("tfrc-");
     const one = join(dir, "one.tfrc");
-    writeFileSync(one, 'provider_installation {\n  # filesystem_mirror { path = "/commented" }\n  network_mirror {\n    url = "https://mirror.example/providers/"\n  }\n  direct { exclude = ["registry.terraform.io/*/*"] }\n}\n');
+    writeFileSync(
+      one,
+      'provider_installation {\n  # filesystem_mirror { path = "/commented" }\n  network_mirror {\n    url = "https://mirror.example/providers/"\n  }\n  direct { exclude = ["registry.terraform.io/*/*"] }\n}\n',
+    );
     expect(mirrorFlag({ TF_CLI_CONFIG_FILE: one })).toBe("-net-mirror=https://mirror.example/providers/");
     const two = join(dir, "two.tfrc");
-    writeFileSync(two, 'provider_installation {\n  filesystem_mirror { path = "/a" }\n  network_mirror { url = "https://b.example/" }\n}\n');
-    expect(() => mirrorFlag({ TF_CLI_CONFIG_FILE: two })).toThrow(/names 2 provider mirrors \(-fs-mirror=\/a, -net-mirror=https:\/\/b\.example\/\)/);
+    writeFileSync(
+      two,
+      'provider_installation {\n  filesystem_mirror { path = "/a" }\n  network_mirror { url = "https://b.example/" }\n}\n',
+    );
+    expect(() => mirrorFlag({ TF_CLI_CONFIG_FILE: two })).toThrow(
+      /names 2 provider mirrors \(-fs-mirror=\/a, -net-mirror=https:\/\/b\.example\/\)/,
+    );
     expect(mirrorFlag({})).toBeUndefined();
   });
 });

@@ -42,7 +42,15 @@ describe("examples/serve", () => {
     expect(s.get("ExecStart")![0]).toMatch(/^\/usr\/bin\/node dist\/cli\/index\.js serve --host 127\.0\.0\.1 /);
     expect(s.get("DynamicUser")).toEqual(["yes"]);
     expect(s.get("User")).toBeUndefined();
-    for (const [k, v] of [["NoNewPrivileges", "yes"], ["ProtectSystem", "strict"], ["ProtectHome", "yes"], ["PrivateTmp", "yes"], ["CapabilityBoundingSet", ""], ["KillSignal", "SIGTERM"]]) expect([k, s.get(k)]).toEqual([k, [v]]);
+    for (const [k, v] of [
+      ["NoNewPrivileges", "yes"],
+      ["ProtectSystem", "strict"],
+      ["ProtectHome", "yes"],
+      ["PrivateTmp", "yes"],
+      ["CapabilityBoundingSet", ""],
+      ["KillSignal", "SIGTERM"],
+    ])
+      expect([k, s.get(k)]).toEqual([k, [v]]);
     expect(s.get("LoadCredential")).toEqual(["app.pem:/etc/token-policy/app.pem"]);
     expect(s.get("Environment")).toContain("APP_PRIVATE_KEY_FILE=%d/app.pem");
     expect([...s.keys()].filter((k) => /KEY|SECRET/.test(k))).toEqual([]);
@@ -56,7 +64,20 @@ describe("examples/serve", () => {
     expect(final.some((i) => i.op === "RUN")).toBe(false);
     const deps = ins.filter((i) => i.stage === 1);
     expect(deps.find((i) => i.op === "RUN")!.args).toMatch(/^npm ci --omit=dev /);
-    expect(final.filter((i) => i.op === "COPY").map((i) => i.args)).toEqual(["--from=deps /app/node_modules ./node_modules", "--from=build /src/dist ./dist", "package.json token-policy.yaml ./"]);
-    expect(JSON.parse(final.find((i) => i.op === "ENTRYPOINT")!.args)).toEqual(["node", "dist/cli/index.js", "serve", "--host", "0.0.0.0", "--port", "3000", "--apply"]);
+    expect(final.filter((i) => i.op === "COPY").map((i) => i.args)).toEqual([
+      "--from=deps /app/node_modules ./node_modules",
+      "--from=build /src/dist ./dist",
+      "package.json token-policy.yaml ./",
+    ]);
+    expect(JSON.parse(final.find((i) => i.op === "ENTRYPOINT")!.args)).toEqual([
+      "node",
+      "dist/cli/index.js",
+      "serve",
+      "--host",
+      "0.0.0.0",
+      "--port",
+      "3000",
+      "--apply",
+    ]);
   });
 });

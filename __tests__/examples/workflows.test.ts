@@ -34,34 +34,42 @@ describe("example workflows", () => {
   });
 
   test.each([
-    ["deploy.yml", "deploy", "npx cdktf deploy \"$ORG\" --auto-approve", "token-policy-${{ matrix.org.login }}"],
-    ["pull-request-review.yml", "plan", "npm run -s cli -- report --config ../pr/token-policy.yaml --base-file token-policy.yaml --org \"$ORG\" --live", "token-policy-plan_${{ matrix.org.login }}"],
-  ])("%s runs one job per organization from `orgs --json`, each with only its own token and inputs", (file, jobName, command, environment) => {
-    const wf = parse(readFileSync(join(dir, file), "utf8"));
-    const job = wf.jobs[jobName];
-    const producer = wf.jobs[job.needs];
-    // The matrix comes from the CLI, not a list written into the workflow.
-    expect(producer.steps.map((s: any) => s.run ?? "").join("\n")).toContain("npm run -s cli -- orgs --json");
-    expect(job.strategy["fail-fast"]).toBe(false);
-    expect(job.strategy.matrix.org).toBe(`\${{ fromJSON(needs.${job.needs}.outputs.matrix) }}`);
-    // Each organization's secrets live in its own environment.
-    expect(job.environment).toBe(environment);
-    const mint = job.steps.find((s: any) => String(s.uses).startsWith("actions/create-github-app-token@"));
-    expect(mint.with.owner).toBe("${{ matrix.org.login }}");
-    expect(mint.with["github-api-url"]).toBe("${{ matrix.org.apiUrl }}");
-    // No organization's TF_VAR_ is written into the workflow; the job exports its own, each input by name.
-    expect(JSON.stringify(job)).not.toMatch(/TF_VAR_/);
-    const exporting = job.steps.find((s: any) => String(s.run).includes('orgs --org "$ORG" --export-inputs >> "$GITHUB_ENV"'));
-    expect(exporting.env).toMatchObject({
-      TOKEN_POLICY_SECRET_NAMES: "${{ join(matrix.org.secrets, ',') }}",
-      TOKEN_POLICY_SECRET_1: "${{ matrix.org.secrets[0] && secrets[matrix.org.secrets[0]] || '' }}",
-      TOKEN_POLICY_VAR_NAMES: "${{ join(matrix.org.variables, ',') }}",
-      TOKEN_POLICY_VAR_3: "${{ matrix.org.variables[2] && vars[matrix.org.variables[2]] || '' }}",
-    });
-    expect(Object.keys(exporting.env).filter((k) => /^TOKEN_POLICY_SECRET_\d+$/.test(k))).toHaveLength(INPUT_SLOTS.secret);
-    expect(Object.keys(exporting.env).filter((k) => /^TOKEN_POLICY_VAR_\d+$/.test(k))).toHaveLength(INPUT_SLOTS.variable);
-    expect(job.steps.at(-1).run).toContain(command);
-  });
+    ["deploy.yml", "deploy", 'npx cdktf deploy "$ORG" --auto-approve', "token-policy-${{ matrix.org.login }}"],
+    [
+      "pull-request-review.yml",
+      "plan",
+      'npm run -s cli -- report --config ../pr/token-policy.yaml --base-file token-policy.yaml --org "$ORG" --live',
+      "token-policy-plan_${{ matrix.org.login }}",
+    ],
+  ])(
+    "%s runs one job per organization from `orgs --json`, each with only its own token and inputs",
+    (file, jobName, command, environment) => {
+      const wf = parse(readFileSync(join(dir, file), "utf8"));
+      const job = wf.jobs[jobName];
+      const producer = wf.jobs[job.needs];
+      // The matrix comes from the CLI, not a list written into the workflow.
+      expect(producer.steps.map((s: any) => s.run ?? "").join("\n")).toContain("npm run -s cli -- orgs --json");
+      expect(job.strategy["fail-fast"]).toBe(false);
+      expect(job.strategy.matrix.org).toBe(`\${{ fromJSON(needs.${job.needs}.outputs.matrix) }}`);
+      // Each organization's secrets live in its own environment.
+      expect(job.environment).toBe(environment);
+      const mint = job.steps.find((s: any) => String(s.uses).startsWith("actions/create-github-app-token@"));
+      expect(mint.with.owner).toBe("${{ matrix.org.login }}");
+      expect(mint.with["github-api-url"]).toBe("${{ matrix.org.apiUrl }}");
+      // No organization's TF_VAR_ is written into the workflow; the job exports its own, each input by name.
+      expect(JSON.stringify(job)).not.toMatch(/TF_VAR_/);
+      const exporting = job.steps.find((s: any) => String(s.run).includes('orgs --org "$ORG" --export-inputs >> "$GITHUB_ENV"'));
+      expect(exporting.env).toMatchObject({
+        TOKEN_POLICY_SECRET_NAMES: "${{ join(matrix.org.secrets, ',') }}",
+        TOKEN_POLICY_SECRET_1: "${{ matrix.org.secrets[0] && secrets[matrix.org.secrets[0]] || '' }}",
+        TOKEN_POLICY_VAR_NAMES: "${{ join(matrix.org.variables, ',') }}",
+        TOKEN_POLICY_VAR_3: "${{ matrix.org.variables[2] && vars[matrix.org.variables[2]] || '' }}",
+      });
+      expect(Object.keys(exporting.env).filter((k) => /^TOKEN_POLICY_SECRET_\d+$/.test(k))).toHaveLength(INPUT_SLOTS.secret);
+      expect(Object.keys(exporting.env).filter((k) => /^TOKEN_POLICY_VAR_\d+$/.test(k))).toHaveLength(INPUT_SLOTS.variable);
+      expect(job.steps.at(-1).run).toContain(command);
+    },
+  );
 
   test.each(["deploy.yml", "pull-request-review.yml"])("%s fails the job when the stack's provider lock file is not committed", (file) => {
     const wf = parse(readFileSync(join(dir, file), "utf8"));
@@ -77,12 +85,18 @@ describe("example workflows", () => {
 
   const matrixSteps = files.flatMap((file) =>
     Object.entries<any>(parse(readFileSync(join(dir, file), "utf8")).jobs).flatMap(([name, job]) =>
-      (job.steps ?? []).filter((s: any) => /orgs --json/.test(s.run ?? "") && /matrix=/.test(s.run ?? "")).map((s: any) => [`${file} job ${name}`, s.run as string] as const),
+      (job.steps ?? [])
+        .filter((s: any) => /orgs --json/.test(s.run ?? "") && /matrix=/.test(s.run ?? ""))
+        .map((s: any) => [`${file} job ${name}`, s.run as string] as const),
     ),
   );
 
   test("there are matrix steps to check", () => {
-    expect(matrixSteps.map(([where]) => where)).toEqual(["deploy.yml job organizations", "pull-request-review.yml job report", "token-requests.yml job organizations"]);
+    expect(matrixSteps.map(([where]) => where)).toEqual([
+      "deploy.yml job organizations",
+      "pull-request-review.yml job report",
+      "token-requests.yml job organizations",
+    ]);
   });
 
   test.each(matrixSteps)("%s fails the step when `orgs --json` fails, rather than write an empty matrix", (_where, run) => {
@@ -94,13 +108,19 @@ describe("example workflows", () => {
       const output = join(bin, "output");
       writeFileSync(output, "");
       // WHEN the step runs as Actions runs it (bash -e)
-      const result = spawnSync("bash", ["-e", "-c", run], { env: { PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output }, encoding: "utf8" });
+      const result = spawnSync("bash", ["-e", "-c", run], {
+        env: { PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output },
+        encoding: "utf8",
+      });
       // THEN the step fails and writes no matrix
       expect(result.status).toBe(2);
       expect(readFileSync(output, "utf8")).toBe("");
       // AND the same step with a working `orgs --json` writes the matrix
       writeFileSync(join(bin, "npm"), '#!/bin/sh\necho \'[{"login":"acme"}]\'\n');
-      expect(spawnSync("bash", ["-e", "-c", run], { env: { PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output }, encoding: "utf8" }).status).toBe(0);
+      expect(
+        spawnSync("bash", ["-e", "-c", run], { env: { PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output }, encoding: "utf8" })
+          .status,
+      ).toBe(0);
       expect(readFileSync(output, "utf8")).toBe('matrix=[{"login":"acme"}]\n');
     } finally {
       rmSync(bin, { recursive: true, force: true });
@@ -111,18 +131,35 @@ describe("example workflows", () => {
     const wf = parse(readFileSync(join(dir, "pull-request-review.yml"), "utf8"));
     const steps: any[] = wf.jobs.plan.steps;
     const check = steps.findIndex((s) => s.id === "check");
-    const base = { login: "acme", githubUrl: "https://github.com", apiUrl: "https://api.github.com", secrets: ["ACME_APP_PRIVATE_KEY_ACTIONS_SEALED"], variables: ["ACME_APP_ID"] };
+    const base = {
+      login: "acme",
+      githubUrl: "https://github.com",
+      apiUrl: "https://api.github.com",
+      secrets: ["ACME_APP_PRIVATE_KEY_ACTIONS_SEALED"],
+      variables: ["ACME_APP_ID"],
+    };
 
     /** Runs the check step with `orgs --json --config <pr copy>` answering `prMatrix`. */
     const runCheck = (prMatrix: unknown[]) => {
       const bin = tempDir("wf-check-");
       try {
         writeFileSync(join(bin, "matrix.json"), JSON.stringify(prMatrix));
-        writeFileSync(join(bin, "npm"), `#!/bin/sh\ncase "$*" in *"orgs --json --config ../pr/token-policy.yaml"*) cat '${join(bin, "matrix.json")}';; *) exit 9;; esac\n`);
+        writeFileSync(
+          join(bin, "npm"),
+          `#!/bin/sh\ncase "$*" in *"orgs --json --config ../pr/token-policy.yaml"*) cat '${join(bin, "matrix.json")}';; *) exit 9;; esac\n`,
+        );
         chmodSync(join(bin, "npm"), 0o755);
         const output = join(bin, "output");
         writeFileSync(output, "");
-        const env = { PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output, ORG: "acme", BASE_API_URL: base.apiUrl, BASE_GITHUB_URL: base.githubUrl, BASE_SECRETS: base.secrets.join(","), BASE_VARIABLES: base.variables.join(",") };
+        const env = {
+          PATH: `${bin}:${process.env.PATH}`,
+          GITHUB_OUTPUT: output,
+          ORG: "acme",
+          BASE_API_URL: base.apiUrl,
+          BASE_GITHUB_URL: base.githubUrl,
+          BASE_SECRETS: base.secrets.join(","),
+          BASE_VARIABLES: base.variables.join(","),
+        };
         const result = spawnSync("bash", ["-e", "-c", steps[check].run], { env, encoding: "utf8" });
         return { status: result.status, stdout: result.stdout, output: readFileSync(output, "utf8") };
       } finally {
@@ -139,7 +176,10 @@ describe("example workflows", () => {
         try {
           writeFileSync(join(bin, "terraform"), `#!/bin/sh\necho "$*" >> '${join(bin, "calls")}'\n`);
           chmodSync(join(bin, "terraform"), 0o755);
-          const result = spawnSync("bash", ["-e", "-c", plan.run], { env: { PATH: `${bin}:${process.env.PATH}`, ORG: "acme", NEEDS_OWNER_TOKEN: needsOwnerToken }, encoding: "utf8" });
+          const result = spawnSync("bash", ["-e", "-c", plan.run], {
+            env: { PATH: `${bin}:${process.env.PATH}`, ORG: "acme", NEEDS_OWNER_TOKEN: needsOwnerToken },
+            encoding: "utf8",
+          });
           expect(result.status).toBe(0);
           return readFileSync(join(bin, "calls"), "utf8").trim().split("\n").at(-1);
         } finally {
@@ -174,8 +214,16 @@ describe("example workflows", () => {
     });
 
     test("skips the plan when the pull request removes the organization or changes its inputs", () => {
-      expect(runCheck([{ ...base, login: "other" }])).toMatchObject({ status: 0, output: "plan=false\n", stdout: expect.stringContaining("removes acme") });
-      expect(runCheck([{ ...base, secrets: [...base.secrets, "TOKEN_POLICY_READER_PRIVATE_KEY"] }])).toMatchObject({ status: 0, output: "plan=false\n", stdout: expect.stringContaining("changes acme's stack inputs") });
+      expect(runCheck([{ ...base, login: "other" }])).toMatchObject({
+        status: 0,
+        output: "plan=false\n",
+        stdout: expect.stringContaining("removes acme"),
+      });
+      expect(runCheck([{ ...base, secrets: [...base.secrets, "TOKEN_POLICY_READER_PRIVATE_KEY"] }])).toMatchObject({
+        status: 0,
+        output: "plan=false\n",
+        stdout: expect.stringContaining("changes acme's stack inputs"),
+      });
     });
   });
 
@@ -185,11 +233,20 @@ describe("example workflows", () => {
     const deploy = steps.findIndex((s: any) => /cdktf deploy/.test(s.run ?? ""));
     // The deploy falls back to the App's token when the secret is empty: an empty secret must stop the job first.
     expect(steps[deploy].env.GITHUB_TOKEN).toContain("matrix.org.needsOwnerToken && secrets.TOKEN_POLICY_OWNER_PAT ||");
-    const check = steps.findIndex((s: any) => s.if === "matrix.org.needsOwnerToken" && s.env?.OWNER_PAT === "${{ secrets.TOKEN_POLICY_OWNER_PAT }}");
+    const check = steps.findIndex(
+      (s: any) => s.if === "matrix.org.needsOwnerToken" && s.env?.OWNER_PAT === "${{ secrets.TOKEN_POLICY_OWNER_PAT }}",
+    );
     expect(check).toBeGreaterThanOrEqual(0);
     expect(check).toBeLessThan(deploy);
-    const run = (pat: string) => spawnSync("bash", ["-e", "-c", steps[check].run], { env: { PATH: process.env.PATH, ORG: "acme-corp", OWNER_PAT: pat }, encoding: "utf8" });
-    expect(run("")).toMatchObject({ status: 1, stdout: expect.stringContaining("::error::secret TOKEN_POLICY_OWNER_PAT is missing from environment token-policy-acme-corp") });
+    const run = (pat: string) =>
+      spawnSync("bash", ["-e", "-c", steps[check].run], {
+        env: { PATH: process.env.PATH, ORG: "acme-corp", OWNER_PAT: pat },
+        encoding: "utf8",
+      });
+    expect(run("")).toMatchObject({
+      status: 1,
+      stdout: expect.stringContaining("::error::secret TOKEN_POLICY_OWNER_PAT is missing from environment token-policy-acme-corp"),
+    });
     expect(run("set").status).toBe(0);
   });
 
@@ -208,11 +265,21 @@ describe("example workflows", () => {
     const verifyStep = wf.jobs.verify.steps.find((s: any) => s.run?.includes("-- verify"));
     expect(verifyStep.run).toBe('npm run -s cli -- verify --org "$ORG" --evidence-out pat-policy-evidence.md');
     // The evidence is kept as an artifact per organization, on drift (a failed step) too.
-    expect(wf.jobs.verify.steps.at(-1)).toMatchObject({ if: "always()", uses: expect.stringMatching(/^actions\/upload-artifact@[0-9a-f]{40}$/), with: { name: "pat-policy-evidence-${{ matrix.org.login }}", path: "pat-policy-evidence.md" } });
-    for (const [job, step] of [[wf.jobs.review, wf.jobs.review.steps.at(-1)], [wf.jobs.verify, verifyStep]]) {
+    expect(wf.jobs.verify.steps.at(-1)).toMatchObject({
+      if: "always()",
+      uses: expect.stringMatching(/^actions\/upload-artifact@[0-9a-f]{40}$/),
+      with: { name: "pat-policy-evidence-${{ matrix.org.login }}", path: "pat-policy-evidence.md" },
+    });
+    for (const [job, step] of [
+      [wf.jobs.review, wf.jobs.review.steps.at(-1)],
+      [wf.jobs.verify, verifyStep],
+    ]) {
       expect(job.needs).toBe("organizations");
       expect(job.strategy.matrix.org).toBe("${{ fromJSON(needs.organizations.outputs.matrix) }}");
-      expect(step.env).toMatchObject({ APP_ID: "${{ vars[matrix.org.appIdVariable] }}", APP_PRIVATE_KEY: "${{ secrets[matrix.org.appKeySecret] }}" });
+      expect(step.env).toMatchObject({
+        APP_ID: "${{ vars[matrix.org.appIdVariable] }}",
+        APP_PRIVATE_KEY: "${{ secrets[matrix.org.appKeySecret] }}",
+      });
     }
   });
 });
@@ -227,7 +294,9 @@ describe("the example workflows' threat model", () => {
 
   test("the pull-request workflow has only a job that builds the pull request's code, and it holds nothing", () => {
     const jobs = analyse(readFileSync(join(dir, "pull-request.yml"), "utf8"));
-    expect(jobs.map((j) => [j.name, j.trigger, j.environment, j.secrets, j.runsPullRequestCode])).toEqual([["build", "pull_request", undefined, [], 3]]);
+    expect(jobs.map((j) => [j.name, j.trigger, j.environment, j.secrets, j.runsPullRequestCode])).toEqual([
+      ["build", "pull_request", undefined, [], 3],
+    ]);
   });
 
   test("the review workflow runs on pull_request_target, never runs the pull request's code, and plans only for this repository's pull requests", () => {
@@ -255,7 +324,8 @@ describe("the example workflows' threat model", () => {
   });
 
   test("fails when a workflow hands over toJSON(secrets) or toJSON(vars)", () => {
-    const wf = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n        env:\n          S: ${{ toJSON( secrets ) }}\n          V: ${{ toJson(vars) }}\n";
+    const wf =
+      "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n        env:\n          S: ${{ toJSON( secrets ) }}\n          V: ${{ toJson(vars) }}\n";
     expect(threats("x.yml", wf)).toEqual(["x.yml: job a step 1 gets toJSON(secrets)", "x.yml: job a step 1 gets toJSON(vars)"]);
   });
 
@@ -279,7 +349,8 @@ describe("the example workflows' threat model", () => {
   });
 
   test("fails when a pull-request job runs in an environment", () => {
-    const wf = "on: pull_request\njobs:\n  a:\n    runs-on: x\n    environment: token-requests\n    steps:\n      - uses: actions/checkout@v5\n      - run: npm test\n";
+    const wf =
+      "on: pull_request\njobs:\n  a:\n    runs-on: x\n    environment: token-requests\n    steps:\n      - uses: actions/checkout@v5\n      - run: npm test\n";
     expect(threats("x.yml", wf)).toEqual([
       "x.yml: job a runs the pull request's code (step 2) in environment token-requests",
       "x.yml: job a holds environment token-requests in a workflow the pull request can edit (pull_request)",
@@ -324,7 +395,10 @@ describe("the example workflows' threat model", () => {
   });
 
   test("fails when a pull_request_target job runs npm, npx or node in a tree it took from the pull request", () => {
-    const wf = (steps: string[]) => ["on: pull_request_target", "jobs:", "  a:", "    runs-on: x", "    steps:", "      - uses: actions/checkout@v5", ...steps].join("\n");
+    const wf = (steps: string[]) =>
+      ["on: pull_request_target", "jobs:", "  a:", "    runs-on: x", "    steps:", "      - uses: actions/checkout@v5", ...steps].join(
+        "\n",
+      );
     const fetch = '      - run: git fetch --no-tags origin "+refs/pull/${PR_NUMBER}/head:refs/remotes/pr/head"';
     // Checked out over the base commit.
     expect(threats("x.yml", wf([fetch, "      - run: git checkout --detach refs/remotes/pr/head", "      - run: npm ci"]))).toEqual([
@@ -332,33 +406,80 @@ describe("the example workflows' threat model", () => {
       "x.yml: job a runs the pull request's code (step 4) in a pull_request_target workflow",
     ]);
     // Or beside it, in a worktree.
-    expect(threats("x.yml", wf([fetch, "      - run: git worktree add ../head refs/remotes/pr/head", "      - run: node main.ts\n        working-directory: ../head"]))).toEqual([
+    expect(
+      threats(
+        "x.yml",
+        wf([
+          fetch,
+          "      - run: git worktree add ../head refs/remotes/pr/head",
+          "      - run: node main.ts\n        working-directory: ../head",
+        ]),
+      ),
+    ).toEqual([
       "x.yml: job a checks out the pull request's head (step 3) in a pull_request_target workflow",
       "x.yml: job a runs the pull request's code (step 4) in a pull_request_target workflow",
     ]);
-    expect(threats("x.yml", wf([fetch, "      - run: git worktree add head FETCH_HEAD", "      - run: cd head && npx cdktf synth"]))).toEqual([
+    expect(
+      threats("x.yml", wf([fetch, "      - run: git worktree add head FETCH_HEAD", "      - run: cd head && npx cdktf synth"])),
+    ).toEqual([
       "x.yml: job a checks out the pull request's head (step 3) in a pull_request_target workflow",
       "x.yml: job a runs the pull request's code (step 4) in a pull_request_target workflow",
     ]);
     // Reading its files as data with git show, and running the base's code on them, passes.
-    expect(threats("x.yml", wf([fetch, "      - run: git show refs/remotes/pr/head:token-policy.yaml > ../pr/token-policy.yaml", "      - run: npm run -s cli -- report --config ../pr/token-policy.yaml"]))).toEqual([]);
+    expect(
+      threats(
+        "x.yml",
+        wf([
+          fetch,
+          "      - run: git show refs/remotes/pr/head:token-policy.yaml > ../pr/token-policy.yaml",
+          "      - run: npm run -s cli -- report --config ../pr/token-policy.yaml",
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   test("fails when a pull_request_target job mints a token before checking the pull request's API root", () => {
     const wf = (order: "mint-first" | "check-first" | "no-check") => {
-      const mint = ["      - uses: actions/create-github-app-token@v3", "        with: { private-key: '${{ secrets.READER_KEY }}', github-api-url: '${{ matrix.org.apiUrl }}' }"];
-      const check = ["      - id: check", "        run: |", "          pr=$(npm run -s cli -- orgs --json --config ../pr/token-policy.yaml)", '          [ "$(jq -r .[0].apiUrl <<<"$pr")" = "$BASE_API_URL" ] || exit 1'];
+      const mint = [
+        "      - uses: actions/create-github-app-token@v3",
+        "        with: { private-key: '${{ secrets.READER_KEY }}', github-api-url: '${{ matrix.org.apiUrl }}' }",
+      ];
+      const check = [
+        "      - id: check",
+        "        run: |",
+        "          pr=$(npm run -s cli -- orgs --json --config ../pr/token-policy.yaml)",
+        '          [ "$(jq -r .[0].apiUrl <<<"$pr")" = "$BASE_API_URL" ] || exit 1',
+      ];
       const steps = order === "mint-first" ? [...mint, ...check] : order === "check-first" ? [...check, ...mint] : mint;
-      return ["on: pull_request_target", "jobs:", "  plan:", "    runs-on: x", "    environment: token-policy-plan_${{ matrix.org.login }}", "    steps:", "      - uses: actions/checkout@v5", ...steps].join("\n");
+      return [
+        "on: pull_request_target",
+        "jobs:",
+        "  plan:",
+        "    runs-on: x",
+        "    environment: token-policy-plan_${{ matrix.org.login }}",
+        "    steps:",
+        "      - uses: actions/checkout@v5",
+        ...steps,
+      ].join("\n");
     };
-    expect(threats("x.yml", wf("no-check"))).toEqual(["x.yml: job plan mints a token (step 2) before checking that the pull request keeps the organization's API root (orgs --json --config <the pull request's copy>, apiUrl)"]);
-    expect(threats("x.yml", wf("mint-first"))).toEqual(["x.yml: job plan mints a token (step 2) before checking that the pull request keeps the organization's API root (orgs --json --config <the pull request's copy>, apiUrl)"]);
+    expect(threats("x.yml", wf("no-check"))).toEqual([
+      "x.yml: job plan mints a token (step 2) before checking that the pull request keeps the organization's API root (orgs --json --config <the pull request's copy>, apiUrl)",
+    ]);
+    expect(threats("x.yml", wf("mint-first"))).toEqual([
+      "x.yml: job plan mints a token (step 2) before checking that the pull request keeps the organization's API root (orgs --json --config <the pull request's copy>, apiUrl)",
+    ]);
     expect(threats("x.yml", wf("check-first"))).toEqual([]);
   });
 
   test("fails when a pull-request job shares an environment with a deploy or approval job", () => {
-    const deploy = { file: "d.yml", text: "on: push\njobs:\n  d:\n    runs-on: x\n    environment: token-policy-${{ matrix.org.login }}\n    steps: [{ run: deploy }]\n" };
-    const pr = (env: string) => ({ file: "p.yml", text: `on: pull_request_target\njobs:\n  p:\n    runs-on: x\n    environment: ${env}\n    steps: [{ run: plan }]\n` });
+    const deploy = {
+      file: "d.yml",
+      text: "on: push\njobs:\n  d:\n    runs-on: x\n    environment: token-policy-${{ matrix.org.login }}\n    steps: [{ run: deploy }]\n",
+    };
+    const pr = (env: string) => ({
+      file: "p.yml",
+      text: `on: pull_request_target\njobs:\n  p:\n    runs-on: x\n    environment: ${env}\n    steps: [{ run: plan }]\n`,
+    });
     expect(crossWorkflowThreats([deploy, pr("token-policy-plan-${{ matrix.org.login }}")])).toEqual([
       "p.yml: job p (pull request) uses environment token-policy-plan-${{ matrix.org.login }}, which d.yml job d also uses",
     ]);
@@ -390,7 +511,8 @@ interface JobFacts {
 const BASE_REF = "${{ github.event.pull_request.base.sha }}";
 
 /** A ref (in `with.ref` or a git command) that names the pull request's head or merge commit. */
-const PULL_REQUEST_REF = /github\.event\.pull_request\.head\.|github\.head_ref|merge_commit_sha|refs\/pull\/|\bpr\/head\b|FETCH_HEAD|\$\{?HEAD_SHA\b/;
+const PULL_REQUEST_REF =
+  /github\.event\.pull_request\.head\.|github\.head_ref|merge_commit_sha|refs\/pull\/|\bpr\/head\b|FETCH_HEAD|\$\{?HEAD_SHA\b/;
 
 /** A git command that writes a tree into the workspace: `[1]` the command, `[2]` its arguments. */
 const GIT_CHECKOUT = /\bgit(?:\s+-C\s+\S+)?\s+(checkout|switch|restore|reset\s+--hard|read-tree|worktree\s+add|stash\s+pop)\b([^\n;&|]*)/g;
@@ -417,7 +539,9 @@ function analyse(text: string): JobFacts[] {
   return Object.entries<any>(wf.jobs).map(([name, job]) => {
     const serialized = JSON.stringify(job);
     // The secrets context, not a matrix list named `secrets`: `secrets.X` or `secrets[…]`, one level of brackets inside.
-    const secrets = [...serialized.matchAll(/(?<![\w.])secrets(\.[A-Za-z_][\w-]*|\[(?:[^[\]]|\[[^\]]*\])*\])/g)].map((m) => `secrets${m[1]}`);
+    const secrets = [...serialized.matchAll(/(?<![\w.])secrets(\.[A-Za-z_][\w-]*|\[(?:[^[\]]|\[[^\]]*\])*\])/g)].map(
+      (m) => `secrets${m[1]}`,
+    );
     const checkouts: { path: string; pr: boolean }[] = [];
     let runsPullRequestCode: number | undefined;
     let checksOutPullRequest: number | undefined;
@@ -429,7 +553,8 @@ function analyse(text: string): JobFacts[] {
         const path = folder(step.with?.path ?? ".");
         const ref = String(step.with?.ref ?? "");
         // On pull_request the default is the merge commit; on pull_request_target the base branch.
-        const pr = trigger === "pull_request" ? step.with?.ref !== BASE_REF : trigger === "pull_request_target" && PULL_REQUEST_REF.test(ref);
+        const pr =
+          trigger === "pull_request" ? step.with?.ref !== BASE_REF : trigger === "pull_request_target" && PULL_REQUEST_REF.test(ref);
         checkouts.push({ path, pr });
         if (pr && trigger === "pull_request_target") checksOutPullRequest ??= i + 1;
         return;
@@ -444,7 +569,9 @@ function analyse(text: string): JobFacts[] {
         const cd = /^\s*cd\s+("?)([^\s"&;]+)\1/.exec(String(s.run));
         const where = cd ? folder(`${dir}/${cd[2]}`) : dir;
         // The deepest checkout holding the folder; of two in one folder, the later one's tree is there.
-        const nearest = checkouts.filter((c) => c.path === "." || where === c.path || where.startsWith(`${c.path}/`)).reduce<(typeof checkouts)[number] | undefined>((best, c) => (!best || c.path.length >= best.path.length ? c : best), undefined);
+        const nearest = checkouts
+          .filter((c) => c.path === "." || where === c.path || where.startsWith(`${c.path}/`))
+          .reduce<(typeof checkouts)[number] | undefined>((best, c) => (!best || c.path.length >= best.path.length ? c : best), undefined);
         if (nearest?.pr && (nearest.path !== "." || !checkouts.some((c) => c.path !== "." && where.startsWith(c.path)))) return true;
         // Naming a checkout of the pull request in a command, other than git reading it as data.
         const mentioned = String(s.run).replace(/git -C (\S+) (show|ls-tree)\b/g, "");
@@ -479,25 +606,40 @@ function threats(file: string, text: string): string[] {
   for (const [name, job] of Object.entries<any>(wf.jobs)) {
     (job.steps ?? []).forEach((step: any, i: number) => {
       for (const what of ["secrets", "vars"]) {
-        if (new RegExp(`toJSON\\(\\s*${what}\\s*\\)`, "i").test(JSON.stringify(step))) out.push(`${file}: job ${name} step ${i + 1} gets toJSON(${what})`);
+        if (new RegExp(`toJSON\\(\\s*${what}\\s*\\)`, "i").test(JSON.stringify(step)))
+          out.push(`${file}: job ${name} step ${i + 1} gets toJSON(${what})`);
       }
     });
   }
   for (const job of analyse(text)) {
     if (job.runsPullRequestCode !== undefined) {
-      for (const s of job.secrets) out.push(`${file}: job ${job.name} runs the pull request's code (step ${job.runsPullRequestCode}) and receives ${s}`);
-      if (job.environment) out.push(`${file}: job ${job.name} runs the pull request's code (step ${job.runsPullRequestCode}) in environment ${job.environment}`);
+      for (const s of job.secrets)
+        out.push(`${file}: job ${job.name} runs the pull request's code (step ${job.runsPullRequestCode}) and receives ${s}`);
+      if (job.environment)
+        out.push(
+          `${file}: job ${job.name} runs the pull request's code (step ${job.runsPullRequestCode}) in environment ${job.environment}`,
+        );
     }
     if (job.trigger === "pull_request") {
       // The workflow file is the pull request's: any job of it can be rewritten to print what it holds.
       for (const s of job.secrets) out.push(`${file}: job ${job.name} holds ${s} in a workflow the pull request can edit (pull_request)`);
-      if (job.environment) out.push(`${file}: job ${job.name} holds environment ${job.environment} in a workflow the pull request can edit (pull_request)`);
+      if (job.environment)
+        out.push(`${file}: job ${job.name} holds environment ${job.environment} in a workflow the pull request can edit (pull_request)`);
     }
     if (job.trigger === "pull_request_target") {
       // The base branch's workflow, with the repository's secrets and a write-capable token: the pull request's code must not run in it.
-      if (job.checksOutPullRequest !== undefined) out.push(`${file}: job ${job.name} checks out the pull request's head (step ${job.checksOutPullRequest}) in a pull_request_target workflow`);
-      if (job.runsPullRequestCode !== undefined) out.push(`${file}: job ${job.name} runs the pull request's code (step ${job.runsPullRequestCode}) in a pull_request_target workflow`);
-      if (job.mintsBeforeHostCheck !== undefined) out.push(`${file}: job ${job.name} mints a token (step ${job.mintsBeforeHostCheck}) before checking that the pull request keeps the organization's API root (orgs --json --config <the pull request's copy>, apiUrl)`);
+      if (job.checksOutPullRequest !== undefined)
+        out.push(
+          `${file}: job ${job.name} checks out the pull request's head (step ${job.checksOutPullRequest}) in a pull_request_target workflow`,
+        );
+      if (job.runsPullRequestCode !== undefined)
+        out.push(
+          `${file}: job ${job.name} runs the pull request's code (step ${job.runsPullRequestCode}) in a pull_request_target workflow`,
+        );
+      if (job.mintsBeforeHostCheck !== undefined)
+        out.push(
+          `${file}: job ${job.name} mints a token (step ${job.mintsBeforeHostCheck}) before checking that the pull request keeps the organization's API root (orgs --json --config <the pull request's copy>, apiUrl)`,
+        );
     }
   }
   return out;
@@ -518,7 +660,10 @@ function crossWorkflowThreats(workflows: readonly { file: string; text: string }
     const samples = ["acme", "acme-corp", "plan", "x1"].map((login) => pr.environment!.replace(/\$\{\{[^}]*\}\}/g, login));
     for (const other of jobs.filter((j) => !j.pullRequest && j.environment)) {
       const pattern = environmentPattern(other.environment!);
-      if (samples.some((s) => pattern.test(s))) out.push(`${pr.file}: job ${pr.name} (pull request) uses environment ${pr.environment}, which ${other.file} job ${other.name} also uses`);
+      if (samples.some((s) => pattern.test(s)))
+        out.push(
+          `${pr.file}: job ${pr.name} (pull request) uses environment ${pr.environment}, which ${other.file} job ${other.name} also uses`,
+        );
     }
   }
   return out;

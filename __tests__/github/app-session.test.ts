@@ -39,7 +39,9 @@ describe("AppSession: one App session per run and organization", () => {
   test("fails when the credentials belong to another App than the config declares", async () => {
     await expect(session("someone-elses-app").assertDeclaredApp()).rejects.toMatchObject({
       exitCode: 2,
-      message: expect.stringMatching(/^the credentials are for the App acme-token-broker .* but the config declares the App someone-elses-app for acme-corp/),
+      message: expect.stringMatching(
+        /^the credentials are for the App acme-token-broker .* but the config declares the App someone-elses-app for acme-corp/,
+      ),
     });
   });
 
@@ -57,7 +59,8 @@ describe("AppSession: one App session per run and organization", () => {
   });
 
   test("a new session is a new run: it creates its own token", async () => {
-    for (const s of [session(), session()]) await (await s.installation(app.installationId)).request("GET /orgs/{org}/personal-access-token-requests", { org: "acme-corp" });
+    for (const s of [session(), session()])
+      await (await s.installation(app.installationId)).request("GET /orgs/{org}/personal-access-token-requests", { org: "acme-corp" });
     expect(standIn.callsOf(TOKENS)).toHaveLength(2);
   });
 });

@@ -37,7 +37,8 @@ describe("createGitHubClient: retries are announced only when a request is sent 
     // GIVEN a client as the App, and an organization without the App
     const github = await client({ asApp: true });
     // WHEN it polls the installation three times, each answered 404
-    for (let i = 0; i < 3; i++) await expect(github.request("GET /orgs/{org}/installation", { org: "acme-labs" })).rejects.toMatchObject({ status: 404 });
+    for (let i = 0; i < 3; i++)
+      await expect(github.request("GET /orgs/{org}/installation", { org: "acme-labs" })).rejects.toMatchObject({ status: 404 });
     // AND then makes a call that succeeds at once
     await github.request("GET /orgs/{org}/installation", { org: "acme-corp" });
     // THEN each call was sent once, and no retry was announced
@@ -54,7 +55,10 @@ describe("createGitHubClient: retries are announced only when a request is sent 
     // THEN three requests reached GitHub and two resends were announced
     const sent = standIn.callsOf("GET /orgs/{org}/personal-access-token-requests");
     expect(sent.map((c) => c.status)).toEqual([502, 502, 200]);
-    expect(retriesIn(warnings)).toEqual(["retrying GET /orgs/{org}/personal-access-token-requests (attempt 2)", "retrying GET /orgs/{org}/personal-access-token-requests (attempt 3)"]);
+    expect(retriesIn(warnings)).toEqual([
+      "retrying GET /orgs/{org}/personal-access-token-requests (attempt 2)",
+      "retrying GET /orgs/{org}/personal-access-token-requests (attempt 3)",
+    ]);
     // AND a later call, sent once, announces nothing more
     await github.request("GET /orgs/{org}/personal-access-token-requests", { org: "acme-corp" });
     expect(retriesIn(warnings)).toHaveLength(sent.length - 1);
@@ -63,7 +67,9 @@ describe("createGitHubClient: retries are announced only when a request is sent 
   test("fails when retries run out: the last failure is not announced as a retry", async () => {
     const github = await client({ maxRetries: 1 });
     standIn.inject({ operation: "GET /orgs/{org}/personal-access-token-requests", kind: "502-before", times: 5 });
-    await expect(github.request("GET /orgs/{org}/personal-access-token-requests", { org: "acme-corp" })).rejects.toMatchObject({ status: 502 });
+    await expect(github.request("GET /orgs/{org}/personal-access-token-requests", { org: "acme-corp" })).rejects.toMatchObject({
+      status: 502,
+    });
     expect(standIn.callsOf("GET /orgs/{org}/personal-access-token-requests")).toHaveLength(2);
     expect(retriesIn(warnings)).toEqual(["retrying GET /orgs/{org}/personal-access-token-requests (attempt 2)"]);
   });
@@ -73,7 +79,9 @@ describe("createGitHubClient: retries are announced only when a request is sent 
     const github = await client({ maxRetries: 2 });
     standIn.inject({ operation: "GET /orgs/{org}/personal-access-token-requests", kind: "secondary-rate-limit", times: 3, retryAfter: 1 });
     // WHEN the client lists requests
-    await expect(github.request("GET /orgs/{org}/personal-access-token-requests", { org: "acme-corp" })).rejects.toMatchObject({ status: 403 });
+    await expect(github.request("GET /orgs/{org}/personal-access-token-requests", { org: "acme-corp" })).rejects.toMatchObject({
+      status: 403,
+    });
     // THEN it sent the request three times and announced the two resends, each once
     expect(standIn.callsOf("GET /orgs/{org}/personal-access-token-requests")).toHaveLength(3);
     expect(retriesIn(warnings)).toEqual([

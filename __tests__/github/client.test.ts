@@ -29,20 +29,30 @@ describe("the App's key from the environment", () => {
   test.each([
     ["review", ["review", "--org", "acme-corp"]],
     ["serve", ["serve", "--port", "0"]],
-  ])("fails when APP_PRIVATE_KEY_FILE holds the key itself: %s says so, names APP_PRIVATE_KEY and prints none of it", async (_name, args) => {
-    // GIVEN the PEM pasted into the *_FILE variable instead of a path
-    const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY_FILE: app.pem, WEBHOOK_SECRET: "Xq7vR2mK9pL4sT8wZ3nB6cF1hJ5yD0gA" });
-    // WHEN the command starts
-    const code = await run([...args, "--config", writePolicyFile()], io);
-    // THEN it stops with a usage error that says what the value is and where it belongs
-    expect(code).toBe(2);
-    // (serve lists every organization's credential problem under one heading)
-    expect(io.err()).toMatch(/^error: /);
-    expect(io.err()).toContain("APP_PRIVATE_KEY_FILE holds a private key, not a file name: put the key in APP_PRIVATE_KEY, or the key file's path in APP_PRIVATE_KEY_FILE (the value is not shown)\n");
-    // AND not one line of the key reached the terminal, and GitHub was not called
-    for (const line of keyBodyLines(app.pem)) expect(io.out() + io.err()).not.toContain(line);
-    expect(standIn.calls).toEqual([]);
-  });
+  ])(
+    "fails when APP_PRIVATE_KEY_FILE holds the key itself: %s says so, names APP_PRIVATE_KEY and prints none of it",
+    async (_name, args) => {
+      // GIVEN the PEM pasted into the *_FILE variable instead of a path
+      const io = captureIO({
+        GITHUB_API_URL: standIn.url,
+        APP_ID: String(app.appId),
+        APP_PRIVATE_KEY_FILE: app.pem,
+        WEBHOOK_SECRET: "Xq7vR2mK9pL4sT8wZ3nB6cF1hJ5yD0gA",
+      });
+      // WHEN the command starts
+      const code = await run([...args, "--config", writePolicyFile()], io);
+      // THEN it stops with a usage error that says what the value is and where it belongs
+      expect(code).toBe(2);
+      // (serve lists every organization's credential problem under one heading)
+      expect(io.err()).toMatch(/^error: /);
+      expect(io.err()).toContain(
+        "APP_PRIVATE_KEY_FILE holds a private key, not a file name: put the key in APP_PRIVATE_KEY, or the key file's path in APP_PRIVATE_KEY_FILE (the value is not shown)\n",
+      );
+      // AND not one line of the key reached the terminal, and GitHub was not called
+      for (const line of keyBodyLines(app.pem)) expect(io.out() + io.err()).not.toContain(line);
+      expect(standIn.calls).toEqual([]);
+    },
+  );
 
   test("fails when APP_PRIVATE_KEY_FILE names no file, without printing the name", () => {
     const secretLooking = join(tmpdir(), ["ghp", "notreallyatoken".padEnd(36, "0")].join("_"));
@@ -66,7 +76,9 @@ describe("the App's key from the environment", () => {
     writeFileSync(file, "client_secret=s3cr3t-value-not-a-key\n", { mode: 0o600 });
     const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY_FILE: file });
     expect(await run(["review", "--org", "acme-corp", "--config", writePolicyFile()], io)).toBe(2);
-    expect(io.err()).toBe("error: the file APP_PRIVATE_KEY_FILE names is not a PEM private key (GitHub issues it as a .pem file: an RSA private key in PEM form); the value is not shown\n");
+    expect(io.err()).toBe(
+      "error: the file APP_PRIVATE_KEY_FILE names is not a PEM private key (GitHub issues it as a .pem file: an RSA private key in PEM form); the value is not shown\n",
+    );
   });
 
   test("fails when APP_PRIVATE_KEY holds a file name, pointing at APP_PRIVATE_KEY_FILE", async () => {
@@ -74,13 +86,21 @@ describe("the App's key from the environment", () => {
     writeFileSync(file, app.pem, { mode: 0o600 });
     const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: file });
     expect(await run(["review", "--org", "acme-corp", "--config", writePolicyFile()], io)).toBe(2);
-    expect(io.err()).toBe("error: APP_PRIVATE_KEY holds a file name, not a key: set APP_PRIVATE_KEY_FILE to the file's path, or APP_PRIVATE_KEY to the key itself (the value is not shown)\n");
+    expect(io.err()).toBe(
+      "error: APP_PRIVATE_KEY holds a file name, not a key: set APP_PRIVATE_KEY_FILE to the file's path, or APP_PRIVATE_KEY to the key itself (the value is not shown)\n",
+    );
   });
 
   test("an organization's own key variable is named when it holds no key, and never shown", async () => {
-    const io = captureIO({ GITHUB_API_URL: standIn.url, ACME_CORP_APP_ID: String(app.appId), ACME_CORP_APP_PRIVATE_KEY: "hunter2-not-a-key" });
+    const io = captureIO({
+      GITHUB_API_URL: standIn.url,
+      ACME_CORP_APP_ID: String(app.appId),
+      ACME_CORP_APP_PRIVATE_KEY: "hunter2-not-a-key",
+    });
     expect(await run(["review", "--org", "acme-corp", "--config", writePolicyFile()], io)).toBe(2);
-    expect(io.err()).toBe("error: ACME_CORP_APP_PRIVATE_KEY is not a PEM private key (GitHub issues it as a .pem file: an RSA private key in PEM form); the value is not shown\n");
+    expect(io.err()).toBe(
+      "error: ACME_CORP_APP_PRIVATE_KEY is not a PEM private key (GitHub issues it as a .pem file: an RSA private key in PEM form); the value is not shown\n",
+    );
   });
 
   test("a key file is read when APP_PRIVATE_KEY_FILE names one", () => {
@@ -108,7 +128,9 @@ describe("the API root", () => {
 
   test("a GITHUB_API_URL on this machine (a local proxy or stand-in) is used, as TOKEN_POLICY_API_URL is", () => {
     expect(resolveApiUrl({ GITHUB_API_URL: "http://127.0.0.1:8080" }, "https://github.com")).toBe("http://127.0.0.1:8080");
-    expect(resolveApiUrl({ TOKEN_POLICY_API_URL: "https://proxy.example/api/v3" }, "https://github.com")).toBe("https://proxy.example/api/v3");
+    expect(resolveApiUrl({ TOKEN_POLICY_API_URL: "https://proxy.example/api/v3" }, "https://github.com")).toBe(
+      "https://proxy.example/api/v3",
+    );
   });
 
   test.each([
@@ -116,13 +138,20 @@ describe("the API root", () => {
     ["GITHUB_API_URL", "http://api.github.com", "https://github.com"],
     ["GITHUB_API_URL", "http://github.acme.example/api/v3", "https://github.acme.example"],
   ])("fails when %s is %s: credentials would travel in clear", (name, value, githubUrl) => {
-    expect(() => resolveApiUrl({ [name]: value }, githubUrl)).toThrow(`${name} must use https:// (http:// only to this machine: localhost, 127.0.0.1 or [::1]); credentials are sent there`);
+    expect(() => resolveApiUrl({ [name]: value }, githubUrl)).toThrow(
+      `${name} must use https:// (http:// only to this machine: localhost, 127.0.0.1 or [::1]); credentials are sent there`,
+    );
   });
 
   test("fails when an API root has user info, without repeating it", () => {
     let message = "";
     try {
-      resolveApiUrl({ TOKEN_POLICY_API_URL: `https://x-access-token:${["ghs", "abcdefghijklmnopqrstuvwxyz0123456789"].join("_")}@proxy.example/api/v3` }, "https://github.com");
+      resolveApiUrl(
+        {
+          TOKEN_POLICY_API_URL: `https://x-access-token:${["ghs", "abcdefghijklmnopqrstuvwxyz0123456789"].join("_")}@proxy.example/api/v3`,
+        },
+        "https://github.com",
+      );
     } catch (e) {
       message = (e as Error).message;
     }
@@ -130,7 +159,9 @@ describe("the API root", () => {
   });
 
   test("fails when an API root has a lookalike host, giving the punycode spelling", () => {
-    expect(() => resolveApiUrl({ TOKEN_POLICY_API_URL: "https://api.g\u0456thub.com" }, "https://github.com")).toThrow(/write its ASCII \(punycode\) spelling api\.xn--gthub-n2e\.com/);
+    expect(() => resolveApiUrl({ TOKEN_POLICY_API_URL: "https://api.g\u0456thub.com" }, "https://github.com")).toThrow(
+      /write its ASCII \(punycode\) spelling api\.xn--gthub-n2e\.com/,
+    );
   });
 
   test("the CLI stops with exit 2 before any call when the API root is http://", async () => {
@@ -146,7 +177,9 @@ describe("the API root", () => {
   });
 
   test("createGitHubClient refuses an http:// root that is not this machine", async () => {
-    await expect(createGitHubClient({ apiUrl: "http://api.example.com", auth: { kind: "token", token: "t" } })).rejects.toThrow(/the API root must use https:\/\//);
+    await expect(createGitHubClient({ apiUrl: "http://api.example.com", auth: { kind: "token", token: "t" } })).rejects.toThrow(
+      /the API root must use https:\/\//,
+    );
     await expect(createGitHubClient({ apiUrl: "http://127.0.0.1:1", auth: { kind: "token", token: "t" } })).resolves.toBeDefined();
   });
 });

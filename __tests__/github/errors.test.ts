@@ -12,7 +12,12 @@ function unanswered(method: string, url: string, code: string) {
 
 describe("describeGitHubError: the likely cause with the fix", () => {
   test("a 403 for a personal access token says only an App can make the call, and which credentials to use", () => {
-    const e = failed("GET", "https://api.github.com/orgs/acme-corp/personal-access-token-requests", 403, "Resource not accessible by personal access token");
+    const e = failed(
+      "GET",
+      "https://api.github.com/orgs/acme-corp/personal-access-token-requests",
+      403,
+      "Resource not accessible by personal access token",
+    );
     expect(describeGitHubError(e)).toBe(
       "listing pending token requests of acme-corp: GitHub answered 403 to GET /orgs/acme-corp/personal-access-token-requests: Resource not accessible by personal access token. a personal access token cannot make this call (GitHub lets only Apps manage token requests, grants and installations): use the App's credentials, APP_ID with APP_PRIVATE_KEY or --credentials FILE, or its installation token in GITHUB_TOKEN",
     );
@@ -27,7 +32,9 @@ describe("describeGitHubError: the likely cause with the fix", () => {
 
   test("an unreachable API names the variable that set it", () => {
     const e = unanswered("GET", "http://127.0.0.1:59999/orgs/acme-corp/installation", "ECONNREFUSED");
-    expect(describeGitHubError(e, { apiUrlVariable: "TOKEN_POLICY_API_URL" })).toMatch(/cannot reach 127\.0\.0\.1:59999: check TOKEN_POLICY_API_URL, or the organization's githubUrl$/);
+    expect(describeGitHubError(e, { apiUrlVariable: "TOKEN_POLICY_API_URL" })).toMatch(
+      /cannot reach 127\.0\.0\.1:59999: check TOKEN_POLICY_API_URL, or the organization's githubUrl$/,
+    );
     expect(describeGitHubError(e, { apiUrlVariable: "GITHUB_API_URL" })).toMatch(/check GITHUB_API_URL, or/);
     // with neither known, both are named rather than a guess
     expect(describeGitHubError(e)).toMatch(/check TOKEN_POLICY_API_URL or GITHUB_API_URL, or/);

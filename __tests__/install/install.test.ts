@@ -16,20 +16,34 @@ describe("installApp: the engine behind install", () => {
     standIn.addOrg("acme-corp");
     const key = generateAppKey();
     const id = standIn.id();
-    standIn.addApp({ id, slug: "acme-token-broker", clientId: `Iv23li${id}`, name: "acme-token-broker", publicKeyPem: key.publicPem, permissions: { contents: "read" }, events: [], ownerLogin: "acme-corp" });
+    standIn.addApp({
+      id,
+      slug: "acme-token-broker",
+      clientId: `Iv23li${id}`,
+      name: "acme-token-broker",
+      publicKeyPem: key.publicPem,
+      permissions: { contents: "read" },
+      events: [],
+      ownerLogin: "acme-corp",
+    });
     let polls = 0;
     let installationId = 0;
     standIn.beforeHandle = (op) => {
       if (op === "GET /orgs/{org}/installation" && ++polls === 2) installationId = standIn.installAppOn("acme-corp", id);
     };
-    const org = parseOrg(orgEntry({ app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { contents: "read" } } }));
+    const org = parseOrg(
+      orgEntry({ app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { contents: "read" } } }),
+    );
     const progress: InstallProgress[] = [];
     const opened: string[] = [];
     let written = "";
     // WHEN the engine runs with the App's own authentication
     const result = await installApp({
       org,
-      context: { env: { GITHUB_API_URL: standIn.url, APP_ID: String(id), APP_PRIVATE_KEY: key.pem }, stderr: { write: (s: string) => (written += s) } },
+      context: {
+        env: { GITHUB_API_URL: standIn.url, APP_ID: String(id), APP_PRIVATE_KEY: key.pem },
+        stderr: { write: (s: string) => (written += s) },
+      },
       configFile: "token-policy.yaml",
       openBrowser: async (url) => void opened.push(url),
       timeoutMs: 60_000,

@@ -24,7 +24,12 @@ function sections(text: string): Map<string, string> {
 describe("member guide", () => {
   test("says what the example config says, section by section", () => {
     const s = sections(memberGuideMarkdown(corp));
-    expect([...s.keys()]).toEqual(["The policy", 'acme-corp is missing from the "Resource owner" list', "Single sign-on", "What is approved automatically, and how to ask for it"]);
+    expect([...s.keys()]).toEqual([
+      "The policy",
+      'acme-corp is missing from the "Resource owner" list',
+      "Single sign-on",
+      "What is approved automatically, and how to ask for it",
+    ]);
     expect(s.get("The policy")).toContain("for at most **90 days**");
     expect(s.get("The policy")).toContain("waits for an organization owner");
     expect(s.get("The policy")).toContain("Classic tokens cannot reach acme-corp.");
@@ -32,7 +37,9 @@ describe("member guide", () => {
     expect(s.get("Single sign-on")).toContain("a fine-grained token is authorized while you create it");
     const rules = s.get("What is approved automatically, and how to ask for it")!;
     expect(rules).toContain("### Approved: read-only tokens for anyone");
-    expect(rules).toContain("Read-only access (contents: read, issues: read, pull\\_requests: read, metadata: read) to selected repositories for up to 30 days is approved automatically.");
+    expect(rules).toContain(
+      "Read-only access (contents: read, issues: read, pull\\_requests: read, metadata: read) to selected repositories for up to 30 days is approved automatically.",
+    );
     expect(rules).toContain("- Only accounts matching mona or release-bot are approved by this rule.");
     expect(rules).toContain("### Denied: no organization administration");
     expect(rules).toContain("Reason given: Organization administration is not granted to personal tokens; ask platform-team.");
@@ -43,7 +50,16 @@ describe("member guide", () => {
     // GIVEN a deny rule whose reason hides a word joiner and a Unicode tag character
     const org = parseOrg(
       orgEntry({
-        approval: { rules: [{ name: "no admin", action: "deny", reason: "no\u2060 admin\u{E0020}", match: { permissions: { organization: { administration: "write" } } } }] },
+        approval: {
+          rules: [
+            {
+              name: "no admin",
+              action: "deny",
+              reason: "no\u2060 admin\u{E0020}",
+              match: { permissions: { organization: { administration: "write" } } },
+            },
+          ],
+        },
       }),
     );
     // WHEN the guide is written
@@ -69,12 +85,20 @@ describe("member guide", () => {
 
   test("an organization whose enterprise restricts fine-grained tokens is told the enterprise is why", () => {
     // GIVEN an organization that declares nothing, under an enterprise that restricts fine-grained tokens
-    const config = parseConfigOrThrow(stringify({ enterprises: [{ slug: "acme", patPolicy: { fineGrainedTokens: "restrict" } }], organizations: [orgEntry({ enterprise: "acme" })] }), "p.yaml");
+    const config = parseConfigOrThrow(
+      stringify({
+        enterprises: [{ slug: "acme", patPolicy: { fineGrainedTokens: "restrict" } }],
+        organizations: [orgEntry({ enterprise: "acme" })],
+      }),
+      "p.yaml",
+    );
     const org = config.organizations[0];
     // WHEN its guide is written
     const text = memberGuideMarkdown(org, enterpriseOf(config, org));
     // THEN the policy and the missing-organization section both name the enterprise as the reason
-    expect(text).toContain("**Fine-grained tokens cannot reach acme-corp:** its enterprise, acme, restricts them for all of its organizations, and acme-corp cannot change that.");
+    expect(text).toContain(
+      "**Fine-grained tokens cannot reach acme-corp:** its enterprise, acme, restricts them for all of its organizations, and acme-corp cannot change that.",
+    );
     expect(text).toContain("acme-corp is blocked by its enterprise (below): this is why.");
     expect(text).toContain("its enterprise, acme, does, so this is why. Only the enterprise's owners can change it.");
     expect(text).not.toContain("acme-corp blocks them");
@@ -84,7 +108,10 @@ describe("member guide", () => {
     // GIVEN an enterprise capping fine-grained tokens at 60 days and requiring approval, and an approve rule without its own lifetime
     const rule = { name: "read", action: "approve", match: { permissions: { repository: { contents: "read" } } } };
     const config = parseConfigOrThrow(
-      stringify({ enterprises: [{ slug: "acme", patPolicy: { maxLifetimeDays: 60, requireApproval: true } }], organizations: [orgEntry({ enterprise: "acme", approval: { rules: [rule] } })] }),
+      stringify({
+        enterprises: [{ slug: "acme", patPolicy: { maxLifetimeDays: 60, requireApproval: true } }],
+        organizations: [orgEntry({ enterprise: "acme", approval: { rules: [rule] } })],
+      }),
       "p.yaml",
     );
     const org = config.organizations[0];
@@ -97,18 +124,26 @@ describe("member guide", () => {
   });
 
   test("a deny rule on any of some permissions reads as one sentence with its verb agreeing", () => {
-    expect(sentence({ name: "n", action: "deny", reason: "r", match: { anyPermission: { organization: { administration: "read" } } } } as never)).toBe(
-      "A token asking for any of organization administration: read is denied.",
-    );
+    expect(
+      sentence({ name: "n", action: "deny", reason: "r", match: { anyPermission: { organization: { administration: "read" } } } } as never),
+    ).toBe("A token asking for any of organization administration: read is denied.");
   });
 
   test("repository selections read as GitHub's token form words them", () => {
-    expect(sentence({ name: "n", action: "approve", reason: "r", match: { repositorySelection: ["subset", "all"] } } as never)).toBe("Any access to selected repositories or all repositories is approved automatically.");
-    expect(sentence({ name: "n", action: "deny", reason: "r", match: { repositorySelection: ["none"] } } as never)).toBe("Any access to public repositories only is denied.");
+    expect(sentence({ name: "n", action: "approve", reason: "r", match: { repositorySelection: ["subset", "all"] } } as never)).toBe(
+      "Any access to selected repositories or all repositories is approved automatically.",
+    );
+    expect(sentence({ name: "n", action: "deny", reason: "r", match: { repositorySelection: ["none"] } } as never)).toBe(
+      "Any access to public repositories only is denied.",
+    );
   });
 
   test("escapes what comes from the config", () => {
-    const text = memberGuideMarkdown(parseOrg(orgEntry({ approval: { rules: [{ name: "x", action: "deny", reason: "@octocat <b>no</b>", match: { owners: ["[bot]*"] } }] } })));
+    const text = memberGuideMarkdown(
+      parseOrg(
+        orgEntry({ approval: { rules: [{ name: "x", action: "deny", reason: "@octocat <b>no</b>", match: { owners: ["[bot]*"] } }] } }),
+      ),
+    );
     expect(text).toContain("@\u2060octocat \\<b\\>no\\</b\\>");
     expect(text).toContain("\\[bot\\]\\*");
   });
@@ -124,24 +159,53 @@ describe("member guide", () => {
       const stack = newStack();
       OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg(orgEntry({ guide: { repository: ".github" }, approval: { rules } })));
       const { synth, tf } = synthJson(stack);
-      expect(synth).toHaveResourceWithProperties(RepositoryFile, { repository: ".github", file: "profile/TOKENS.md", overwrite_on_create: true });
+      expect(synth).toHaveResourceWithProperties(RepositoryFile, {
+        repository: ".github",
+        file: "profile/TOKENS.md",
+        overwrite_on_create: true,
+      });
       return (Object.values(tf.resource.github_repository_file)[0] as { content: string }).content;
     };
-    const before = content([{ name: "docs", action: "approve", match: { permissions: { repository: { contents: "read" } }, maxLifetimeDays: 30 } }]);
-    const after = content([{ name: "docs", action: "approve", match: { permissions: { repository: { contents: "read" } }, maxLifetimeDays: 7 } }]);
+    const before = content([
+      { name: "docs", action: "approve", match: { permissions: { repository: { contents: "read" } }, maxLifetimeDays: 30 } },
+    ]);
+    const after = content([
+      { name: "docs", action: "approve", match: { permissions: { repository: { contents: "read" } }, maxLifetimeDays: 7 } },
+    ]);
     expect(before).toContain("for up to 30 days is approved automatically");
     expect(after).toContain("for up to 7 days is approved automatically");
   });
 
   test("fails when the guide path leaves the repository", () => {
-    expect(() => parseOrg(orgEntry({ guide: { repository: ".github", path: "../x.md" } }))).toThrow(/guide\.path: must be a relative path inside the repository/);
+    expect(() => parseOrg(orgEntry({ guide: { repository: ".github", path: "../x.md" } }))).toThrow(
+      /guide\.path: must be a relative path inside the repository/,
+    );
   });
 });
 
 describe("member guide for a teams rule", () => {
   test("says which teams a rule approves", () => {
-    const app = { name: "b", homepageUrl: "https://x.example", permissions: { organization_personal_access_token_requests: "write", members: "read" } };
-    const org = parseOrg(orgEntry({ app, approval: { rules: [{ name: "platform", action: "approve", match: { teams: ["platform", "sre"], permissions: { repository: { contents: "read" } } } }] } }));
-    expect(memberGuideMarkdown(org)).toContain("Read-only access (contents: read) for members of team platform or team sre is approved automatically.");
+    const app = {
+      name: "b",
+      homepageUrl: "https://x.example",
+      permissions: { organization_personal_access_token_requests: "write", members: "read" },
+    };
+    const org = parseOrg(
+      orgEntry({
+        app,
+        approval: {
+          rules: [
+            {
+              name: "platform",
+              action: "approve",
+              match: { teams: ["platform", "sre"], permissions: { repository: { contents: "read" } } },
+            },
+          ],
+        },
+      }),
+    );
+    expect(memberGuideMarkdown(org)).toContain(
+      "Read-only access (contents: read) for members of team platform or team sre is approved automatically.",
+    );
   });
 });

@@ -12,7 +12,8 @@ describe("lockFilePath", () => {
 describe("parseLockFile", () => {
   test("reads what Terraform reads: no block in a comment, a one-line block does not swallow the next, a checksum may hold //", () => {
     // GIVEN a lock file whose real block locks 6.12.0, followed by the old 6.11.0 block commented out in each of HCL's ways
-    const block = (version: string, hash: string) => `provider "${GITHUB}" {\n  version = "${version}"\n  hashes = [\n    "h1:${hash}=",\n  ]\n}\n`;
+    const block = (version: string, hash: string) =>
+      `provider "${GITHUB}" {\n  version = "${version}"\n  hashes = [\n    "h1:${hash}=",\n  ]\n}\n`;
     const text = [
       'provider "registry.terraform.io/hashicorp/null" { version = "3.2.0" }',
       block("6.12.0", "ab//cd"),

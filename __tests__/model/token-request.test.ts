@@ -10,10 +10,16 @@ const example = loadConfig(join(__dirname, "..", "..", "token-policy.yaml")).con
 const FIXED = ["name", "description", "target_name", "expires_in"];
 
 /** The request a member gets by opening the link unchanged and making the by-hand choices. */
-function requestFromLink(org: OrganizationConfig, rule: ApprovalRule, url: string, selection: TokenAccess["repositorySelection"]): TokenAccess {
+function requestFromLink(
+  org: OrganizationConfig,
+  rule: ApprovalRule,
+  url: string,
+  selection: TokenAccess["repositorySelection"],
+): TokenAccess {
   const q = new URL(url).searchParams;
   const kindOf = (name: string): "organization" | "repository" | "other" => {
-    for (const k of ["organization", "other"] as const) if (rule.match.permissions?.[k]?.[name] || rule.match.anyPermission?.[k]?.[name]) return k;
+    for (const k of ["organization", "other"] as const)
+      if (rule.match.permissions?.[k]?.[name] || rule.match.anyPermission?.[k]?.[name]) return k;
     return "repository";
   };
   const permissions: Record<string, Record<string, string>> = { repository: { metadata: "read" } };
@@ -43,7 +49,10 @@ function proveLinks(org: OrganizationConfig): number {
     }
     const request = requestFromLink(org, rule, t.url!, t.repositorySelection);
     const e = evaluate(request, { patPolicy: org.patPolicy, approval: org.approval }, exampleRepositories(rule));
-    expect(["decided" in e && e.decided.action, "decided" in e && e.decided.decidedBy]).toEqual(["approve", { kind: "rule", name: rule.name }]);
+    expect(["decided" in e && e.decided.action, "decided" in e && e.decided.decidedBy]).toEqual([
+      "approve",
+      { kind: "rule", name: rule.name },
+    ]);
     proven++;
   });
   return proven;
@@ -77,7 +86,8 @@ describe("token request links", () => {
         const match: Record<string, unknown> = {};
         // Levels each permission has (workflows is write only), as the loader requires.
         const level = (p: string) => pick(TOKEN_PERMISSIONS.repository[p]);
-        if (next() < 0.7) match.permissions = { repository: Object.fromEntries(repoPerms.filter(() => next() < 0.4).map((p) => [p, level(p)])) };
+        if (next() < 0.7)
+          match.permissions = { repository: Object.fromEntries(repoPerms.filter(() => next() < 0.4).map((p) => [p, level(p)])) };
         else if (next() < 0.5) {
           const p = pick(repoPerms);
           match.anyPermission = { repository: { [p]: level(p) } };
@@ -107,7 +117,9 @@ describe("token request links", () => {
       if (FIXED.includes(name)) continue;
       expect(APP_PERMISSIONS[name]).toContain(level);
     }
-    expect(new URL(tokenRequestTemplate(corp, 1).url!).origin + new URL(tokenRequestTemplate(corp, 1).url!).pathname).toBe("https://github.com/settings/personal-access-tokens/new");
+    expect(new URL(tokenRequestTemplate(corp, 1).url!).origin + new URL(tokenRequestTemplate(corp, 1).url!).pathname).toBe(
+      "https://github.com/settings/personal-access-tokens/new",
+    );
   });
 
   test("GitHub Enterprise Server has no template URLs: no link, the values only", () => {
@@ -120,11 +132,23 @@ describe("token request links", () => {
 });
 
 describe("token request links for rules of this issue's kinds", () => {
-  const reviewerWithMembers = { name: "b", homepageUrl: "https://x.example", permissions: { organization_personal_access_token_requests: "write", members: "read" } };
+  const reviewerWithMembers = {
+    name: "b",
+    homepageUrl: "https://x.example",
+    permissions: { organization_personal_access_token_requests: "write", members: "read" },
+  };
 
   test("organization permissions go into the link under the form's organization_ names, whatever the rule's spelling", () => {
     // GIVEN a rule that caps organization administration at read, spelt as requests report it
-    const org = parseOrg(orgEntry({ approval: { rules: [{ name: "org read", action: "approve", match: { permissions: { organization: { administration: "read", members: "read" } } } }] } }));
+    const org = parseOrg(
+      orgEntry({
+        approval: {
+          rules: [
+            { name: "org read", action: "approve", match: { permissions: { organization: { administration: "read", members: "read" } } } },
+          ],
+        },
+      }),
+    );
     // WHEN its link is made THEN the form gets organization_administration (administration alone is the repository's)
     const q = new URL(tokenRequestTemplate(org, 0).url!).searchParams;
     expect(q.get("organization_administration")).toBe("read");
@@ -135,7 +159,11 @@ describe("token request links for rules of this issue's kinds", () => {
   test("a teams rule says who it approves, and its link is proven with its team's member", () => {
     const rules = [
       { name: "contractors", action: "deny", match: { teams: ["contractors"] } },
-      { name: "platform", action: "approve", match: { teams: ["platform"], permissions: { repository: { contents: "write" } }, repositorySelection: ["subset"] } },
+      {
+        name: "platform",
+        action: "approve",
+        match: { teams: ["platform"], permissions: { repository: { contents: "write" } }, repositorySelection: ["subset"] },
+      },
     ];
     const org = parseOrg(orgEntry({ app: reviewerWithMembers, approval: { rules } }));
     const t = tokenRequestTemplate(org, 1);

@@ -33,7 +33,9 @@ function checkoutState(): { status: string; dist: string[] } {
 /** A copy of the project in a temporary folder: the files git tracks or would track, and a link to node_modules. */
 function copyProject(): string {
   const copy = join(tempDir("project-"), "github-token-policy");
-  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" }).split("\0").filter(Boolean);
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" })
+    .split("\0")
+    .filter(Boolean);
   for (const file of files) {
     if (!existsSync(join(root, file)) || statSync(join(root, file)).isDirectory()) continue; // deleted in the working tree, or a submodule
     mkdirSync(dirname(join(copy, file)), { recursive: true });
@@ -56,22 +58,50 @@ describe("a consumer project", () => {
     writeFileSync(join(project, "dist", "lib", "removed-since.js"), "module.exports = 'stale';\n");
     // AND the package as npm would publish it
     const out = tempDir("pack-");
-    const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", out], { cwd: project, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })) as { filename: string; files: { path: string }[] }[];
+    const packed = JSON.parse(
+      execFileSync("npm", ["pack", "--json", "--pack-destination", out], {
+        cwd: project,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    ) as { filename: string; files: { path: string }[] }[];
     files = packed[0].files.map((f) => f.path);
     // AND a new project with only the tarball and the peers (this checkout's copies, whatever engine they are)
     dir = tempDir("consumer-");
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, dependencies: { "github-token-policy": `file:${join(out, packed[0].filename)}` } }));
-    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "commonjs", target: "es2022", strict: true, esModuleInterop: true, skipLibCheck: true, types: [] }, files: ["main.ts"] }));
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "consumer", private: true, dependencies: { "github-token-policy": `file:${join(out, packed[0].filename)}` } }),
+    );
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { module: "commonjs", target: "es2022", strict: true, esModuleInterop: true, skipLibCheck: true, types: [] },
+        files: ["main.ts"],
+      }),
+    );
     copyFileSync(example, join(dir, "main.ts"));
     // The package's own dependencies from the registry (or the cache); the peers are the
     // project's own copies, linked in, so the consumer has exactly one cdktf.
-    execFileSync("npm", ["install", "--prefer-offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir, stdio: "ignore" });
+    execFileSync("npm", ["install", "--prefer-offline", "--legacy-peer-deps", "--no-audit", "--no-fund", "--ignore-scripts"], {
+      cwd: dir,
+      stdio: "ignore",
+    });
     mkdirSync(join(dir, "node_modules", "@cdktf"), { recursive: true });
-    for (const peer of ["cdktf", "constructs", "@cdktf/provider-github"]) symlinkSync(join(root, "node_modules", peer), join(dir, "node_modules", peer), "dir");
+    for (const peer of ["cdktf", "constructs", "@cdktf/provider-github"])
+      symlinkSync(join(root, "node_modules", peer), join(dir, "node_modules", peer), "dir");
   }, 240_000);
 
   test("the package holds the built library and CLI, the schema and the README: no tests, fixtures or secrets", () => {
-    expect(files).toEqual(expect.arrayContaining(["dist/lib/index.js", "dist/lib/index.d.ts", "dist/cli/index.js", "token-policy.schema.json", "README.md", "package.json"]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "dist/lib/index.js",
+        "dist/lib/index.d.ts",
+        "dist/cli/index.js",
+        "token-policy.schema.json",
+        "README.md",
+        "package.json",
+      ]),
+    );
     expect(files.filter((f) => !/^(dist\/(lib|cli)\/|README\.md$|package\.json$|token-policy\.schema\.json$)/.test(f))).toEqual([]);
     expect(files.filter((f) => /__tests__|test-support|fixtures|\.secrets|\.pem$|\.tfstate/.test(f))).toEqual([]);
   });
@@ -83,30 +113,61 @@ describe("a consumer project", () => {
 
   test("type-checks against the package's declarations and synthesizes every stack", () => {
     // THEN the consumer's code type-checks against what the package ships
-    const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", dir, "--noEmit"], { encoding: "utf8" });
+    const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", dir, "--noEmit"], {
+      encoding: "utf8",
+    });
     expect(tsc.stdout + tsc.stderr).toBe("");
     // AND synthesizes
-    const synth = spawnSync(process.execPath, [join(root, "node_modules", "ts-node", "dist", "bin.js"), "--swc", "main.ts"], { cwd: dir, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+    const synth = spawnSync(process.execPath, [join(root, "node_modules", "ts-node", "dist", "bin.js"), "--swc", "main.ts"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    });
     expect(synth.stderr).not.toMatch(/Error/);
     expect(synth.status).toBe(0);
-    expect(readdirSync(join(dir, "cdktf.out", "stacks")).sort()).toEqual(["acme-corp", "acme-labs", "acme-ops", "enterprise-acme", "platform"]);
+    expect(readdirSync(join(dir, "cdktf.out", "stacks")).sort()).toEqual([
+      "acme-corp",
+      "acme-labs",
+      "acme-ops",
+      "enterprise-acme",
+      "platform",
+    ]);
     const stack = (id: string) => JSON.parse(readFileSync(join(dir, "cdktf.out", "stacks", id, "cdk.tf.json"), "utf8"));
     for (const login of ["acme-corp", "acme-labs", "acme-ops"]) {
       const tf = stack(login);
       expect(tf.provider.github[0].owner).toBe(login);
-      expect(Object.values(tf.resource.github_actions_organization_secret)).toEqual([expect.objectContaining({ secret_name: "TOKEN_BROKER_PRIVATE_KEY", visibility: "private" })]);
-      expect(JSON.parse((Object.values(tf.resource.terraform_data) as any[]).find((r) => r.input.manifest)!.input.manifest).name).toBe(`${login}-broker`);
+      expect(Object.values(tf.resource.github_actions_organization_secret)).toEqual([
+        expect.objectContaining({ secret_name: "TOKEN_BROKER_PRIVATE_KEY", visibility: "private" }),
+      ]);
+      expect(JSON.parse((Object.values(tf.resource.terraform_data) as any[]).find((r) => r.input.manifest)!.input.manifest).name).toBe(
+        `${login}-broker`,
+      );
       // The organization declares no lifetime: its record holds the enterprise's 90 days.
-      expect((Object.values(tf.resource.terraform_data) as any[]).find((r) => "fine_grained_max_lifetime_days" in r.input)!.input).toMatchObject({ fine_grained_max_lifetime_days: 90, require_approval: true });
+      expect(
+        (Object.values(tf.resource.terraform_data) as any[]).find((r) => "fine_grained_max_lifetime_days" in r.input)!.input,
+      ).toMatchObject({ fine_grained_max_lifetime_days: 90, require_approval: true });
     }
     const enterprise = stack("enterprise-acme");
     expect(Object.values(enterprise.resource.terraform_data as Record<string, any>).map((r) => r.input)).toEqual([
-      { fine_grained_tokens: "organizations-decide", require_approval: true, fine_grained_max_lifetime_days: 90, classic_tokens: "restrict", classic_max_lifetime_days: null, exempt_administrators: false },
+      {
+        fine_grained_tokens: "organizations-decide",
+        require_approval: true,
+        fine_grained_max_lifetime_days: 90,
+        classic_tokens: "restrict",
+        classic_max_lifetime_days: null,
+        exempt_administrators: false,
+      },
     ]);
     expect(enterprise.provider).toBeUndefined();
     const platform = stack("platform");
-    expect(Object.values(platform.resource.terraform_data as Record<string, any>).map((r) => r.input.fine_grained_max_lifetime_days)).toContain(30);
-    expect(Object.values(platform.resource.github_actions_organization_variable as Record<string, any>).map((v) => v.value).sort()).toEqual(["1234", "Iv23liExample0000000"]);
+    expect(
+      Object.values(platform.resource.terraform_data as Record<string, any>).map((r) => r.input.fine_grained_max_lifetime_days),
+    ).toContain(30);
+    expect(
+      Object.values(platform.resource.github_actions_organization_variable as Record<string, any>)
+        .map((v) => v.value)
+        .sort(),
+    ).toEqual(["1234", "Iv23liExample0000000"]);
   });
 
   test("the README's example is this consumer's main.ts", () => {

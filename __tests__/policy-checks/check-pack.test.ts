@@ -27,15 +27,31 @@ describe("the policy check pack", () => {
 
   describe("suppressions", () => {
     test("turn the finding into suppressed, with the reason", () => {
-      const f = findings({ patPolicy: { maxLifetimeDays: 180 }, suppressions: [{ id: "long-token-lifetime", reason: "Data team tokens renew twice a year; tracked in SEC-12." }] });
-      expect(f.map((x) => [x.checkId, x.level, x.suppressedBecause])).toEqual([["long-token-lifetime", "suppressed", "Data team tokens renew twice a year; tracked in SEC-12."]]);
+      const f = findings({
+        patPolicy: { maxLifetimeDays: 180 },
+        suppressions: [{ id: "long-token-lifetime", reason: "Data team tokens renew twice a year; tracked in SEC-12." }],
+      });
+      expect(f.map((x) => [x.checkId, x.level, x.suppressedBecause])).toEqual([
+        ["long-token-lifetime", "suppressed", "Data team tokens renew twice a year; tracked in SEC-12."],
+      ]);
     });
 
     test("fail loudly when they match nothing or name no check", () => {
-      const f = findings({ ...shortLived, suppressions: [{ id: "long-token-lifetime", reason: "left over from 2025" }, { id: "no-such-rule", reason: "a typo in the id" }] });
+      const f = findings({
+        ...shortLived,
+        suppressions: [
+          { id: "long-token-lifetime", reason: "left over from 2025" },
+          { id: "no-such-rule", reason: "a typo in the id" },
+        ],
+      });
       expect(f.map((x) => [x.level, x.message])).toEqual([
         ["error", "[unused-suppression] suppressions[0] suppresses long-token-lifetime, which finds nothing in acme-corp: remove it."],
-        ["error", expect.stringMatching(/^\[unused-suppression\] suppressions\[1\] names no-such-rule, which is no rule \(rules: private-key-visible-to-all, /)],
+        [
+          "error",
+          expect.stringMatching(
+            /^\[unused-suppression\] suppressions\[1\] names no-such-rule, which is no rule \(rules: private-key-visible-to-all, /,
+          ),
+        ],
       ]);
     });
   });

@@ -43,7 +43,7 @@ describe("dependency rules", () => {
       "tsconfig.json": JSON.stringify({ compilerOptions: { module: "nodenext", moduleResolution: "nodenext", strict: true } }),
       "node_modules/cdktf/package.json": JSON.stringify({ name: "cdktf", version: "0.0.0", main: "index.js" }),
       "node_modules/cdktf/index.js": "exports.App = class {};\n",
-      "lib/constructs/y.ts": 'export const y = 1;\n',
+      "lib/constructs/y.ts": "export const y = 1;\n",
       "lib/review/x.ts": 'import { y } from "../constructs/y";\nexport const x = y;\n',
       "lib/report/a.ts": 'import { b } from "./b";\nexport const a = () => b;\n',
       "lib/report/b.ts": 'import { a } from "./a";\nexport const b = () => a;\n',

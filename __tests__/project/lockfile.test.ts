@@ -37,7 +37,11 @@ describe("package-lock.json", () => {
   });
 
   test("holds native binaries for Linux, macOS and Windows", () => {
-    const oses = new Set(Object.entries(lock.packages).filter(([p]) => p.includes("@swc/core-")).flatMap(([, e]) => e.os ?? []));
+    const oses = new Set(
+      Object.entries(lock.packages)
+        .filter(([p]) => p.includes("@swc/core-"))
+        .flatMap(([, e]) => e.os ?? []),
+    );
     expect([...oses]).toEqual(expect.arrayContaining(["linux", "darwin", "win32"]));
   });
 });

@@ -20,12 +20,20 @@ describe("diffConfigs", () => {
     head.enterprises[0].patPolicy.maxLifetimeDays = 120; // acme-corp's enterprise lets it
     head.organizations[0].approval.rules.splice(2, 1); // deny rule removed
     head.organizations[0].credentials.actions.repositories.push("web"); // secret readable by more
-    head.organizations.push({ login: "acme-new", app: { name: "n", homepageUrl: "https://x.example" }, credentials: { actions: { visibility: "private" } } });
+    head.organizations.push({
+      login: "acme-new",
+      app: { name: "n", homepageUrl: "https://x.example" },
+      credentials: { actions: { visibility: "private" } },
+    });
     head.organizations[0].app.description = "new words"; // the rest
     const changes = diffConfigs(load(base()), load(head));
     expect(changes.map((c) => [c.org, c.score, c.text])).toEqual([
       ["acme-corp", 100, "App permission contents widened: read → write."],
-      ["enterprise acme", 95, "Enterprise fine-grained token lifetime raised: 90 days → 120 days for every organization of the enterprise."],
+      [
+        "enterprise acme",
+        95,
+        "Enterprise fine-grained token lifetime raised: 90 days → 120 days for every organization of the enterprise.",
+      ],
       ["acme-corp", 90, "Fine-grained token lifetime raised: 90 → 120 days."],
       ["acme-corp", 80, 'Approval loosened: deny rule "no organization administration" removed.'],
       ["acme-corp", 68, "Secret visibility widened (actions): now also readable by web."],
@@ -47,7 +55,11 @@ describe("diffConfigs", () => {
     expect(changes.map((c) => [c.org, c.score, c.text])).toEqual([
       ["enterprise acme", 100, "Enterprise classic tokens: restrict → allow (loosened for every organization of the enterprise)."],
       ["acme-corp", 95, "Classic tokens: restrict → allow."],
-      ["enterprise acme", 90, "Enterprise approval of fine-grained tokens: true → organizations-decide (loosened for every organization of the enterprise)."],
+      [
+        "enterprise acme",
+        90,
+        "Enterprise approval of fine-grained tokens: true → organizations-decide (loosened for every organization of the enterprise).",
+      ],
     ]);
   });
 
@@ -60,8 +72,12 @@ describe("diffConfigs", () => {
     // WHEN the setting is removed, raised, or set where there was none
     const show = (a: unknown, b: unknown) => diffConfigs(load(a), load(b)).map((c) => [c.org, c.score, c.text]);
     // THEN each is listed, the loosenings as widening access
-    expect(show(before, base())).toEqual([["acme-corp", 75, "Approval loosened: unused granted tokens are never revoked (was revoked after 30 days)."]]);
-    expect(show(before, later)).toEqual([["acme-corp", 75, "Approval loosened: unused granted tokens are revoked after 90 days (was revoked after 30 days)."]]);
+    expect(show(before, base())).toEqual([
+      ["acme-corp", 75, "Approval loosened: unused granted tokens are never revoked (was revoked after 30 days)."],
+    ]);
+    expect(show(before, later)).toEqual([
+      ["acme-corp", 75, "Approval loosened: unused granted tokens are revoked after 90 days (was revoked after 30 days)."],
+    ]);
     expect(show(base(), before)).toEqual([["acme-corp", 20, "Unused granted tokens are revoked after 30 days (was never revoked)."]]);
   });
 
@@ -76,7 +92,11 @@ describe("diffConfigs", () => {
     after.organizations[0].app.installation.id = 6;
     // THEN the report says so, where it used to say nothing changed
     expect(diffConfigs(load(before), load(after)).map((c) => [c.org, c.score, c.text])).toEqual([
-      ["acme-corp", 45, "The App's identity changes (app.id: 1 → 2, app.clientId: Iv23liAAAAAAAAAAAAAA → Iv23liBBBBBBBBBBBBBB, app.installation.id: 5 → 6): check it is still the organization's own App."],
+      [
+        "acme-corp",
+        45,
+        "The App's identity changes (app.id: 1 → 2, app.clientId: Iv23liAAAAAAAAAAAAAA → Iv23liBBBBBBBBBBBBBB, app.installation.id: 5 → 6): check it is still the organization's own App.",
+      ],
     ]);
   });
 
@@ -100,7 +120,12 @@ describe("diffConfigs", () => {
   test("an approve rule that now matches more is flagged; one that matches less is not", () => {
     const wider = base();
     wider.organizations[0].approval.rules[0].match.maxLifetimeDays = 60;
-    expect(diffConfigs(load(base()), load(wider))[0]).toMatchObject({ score: 80, text: expect.stringMatching(/^Rule "read-only tokens for anyone" now approves more: .*lifetime ≤ 60 days \(was .*lifetime ≤ 30 days\)\.$/) });
+    expect(diffConfigs(load(base()), load(wider))[0]).toMatchObject({
+      score: 80,
+      text: expect.stringMatching(
+        /^Rule "read-only tokens for anyone" now approves more: .*lifetime ≤ 60 days \(was .*lifetime ≤ 30 days\)\.$/,
+      ),
+    });
     const narrower = base();
     narrower.organizations[0].approval.rules[0].match.maxLifetimeDays = 7;
     expect(diffConfigs(load(base()), load(narrower))[0]).toMatchObject({ score: 25 });
@@ -128,15 +153,21 @@ describe("diffConfigs", () => {
     h.organizations.pop();
     const texts = diffConfigs(load(base()), load(h)).map((c) => c.text);
     expect(texts).toContain("Secret visibility widened (actions): release-tools only → every repository, public ones included.");
-    expect(texts).toContain("Organization acme-labs removed: its stack is no longer synthesized; destroy it first (cdktf destroy acme-labs) or its secrets and App stay as they are.");
+    expect(texts).toContain(
+      "Organization acme-labs removed: its stack is no longer synthesized; destroy it first (cdktf destroy acme-labs) or its secrets and App stay as they are.",
+    );
   });
 
   test("matchWidened: dropped keys, grown lists and raised levels widen", () => {
     expect(matchWidened({ owners: ["a"] }, {})).toBe(true);
     expect(matchWidened({ owners: ["a"] }, { owners: ["a", "b"] })).toBe(true);
     expect(matchWidened({ owners: ["a", "b"] }, { owners: ["a"] })).toBe(false);
-    expect(matchWidened({ permissions: { repository: { contents: "read" } } }, { permissions: { repository: { contents: "write" } } })).toBe(true);
-    expect(matchWidened({ permissions: { repository: { contents: "write" } } }, { permissions: { repository: { contents: "read" } } })).toBe(false);
+    expect(
+      matchWidened({ permissions: { repository: { contents: "read" } } }, { permissions: { repository: { contents: "write" } } }),
+    ).toBe(true);
+    expect(
+      matchWidened({ permissions: { repository: { contents: "write" } } }, { permissions: { repository: { contents: "read" } } }),
+    ).toBe(false);
   });
 });
 
@@ -159,28 +190,68 @@ describe("diffConfigs ranks by effect", () => {
   test("a member guide newly kept is a file written by every deploy; one no longer kept is not a risk", () => {
     const head = base();
     head.organizations[1].guide = { repository: "handbook" };
-    expect(riskiest(head)).toMatchObject({ org: "acme-labs", score: 90, text: expect.stringMatching(/^Every deploy now writes the member guide into a repository, overwriting what is there: handbook:profile\/TOKENS\.md/) });
+    expect(riskiest(head)).toMatchObject({
+      org: "acme-labs",
+      score: 90,
+      text: expect.stringMatching(
+        /^Every deploy now writes the member guide into a repository, overwriting what is there: handbook:profile\/TOKENS\.md/,
+      ),
+    });
     const gone = base();
     delete gone.organizations[0].guide;
     expect(riskiest(gone)).toMatchObject({ score: 15 });
   });
 
   test.each([
-    ["another bucket", { type: "s3", bucket: "attacker-state", region: "eu-west-1" }, { type: "s3", bucket: "acme-state", region: "eu-west-1" }, "bucket: acme-state → attacker-state"],
-    ["another key", { type: "s3", bucket: "acme-state", key: "x/terraform.tfstate", region: "eu-west-1" }, { type: "s3", bucket: "acme-state", region: "eu-west-1" }, "key: default → x/terraform.tfstate"],
-    ["another role", { type: "s3", bucket: "acme-state", region: "eu-west-1", roleArn: "arn:aws:iam::1:role/x" }, { type: "s3", bucket: "acme-state", region: "eu-west-1" }, "roleArn: default → arn:aws:iam::1:role/x"],
+    [
+      "another bucket",
+      { type: "s3", bucket: "attacker-state", region: "eu-west-1" },
+      { type: "s3", bucket: "acme-state", region: "eu-west-1" },
+      "bucket: acme-state → attacker-state",
+    ],
+    [
+      "another key",
+      { type: "s3", bucket: "acme-state", key: "x/terraform.tfstate", region: "eu-west-1" },
+      { type: "s3", bucket: "acme-state", region: "eu-west-1" },
+      "key: default → x/terraform.tfstate",
+    ],
+    [
+      "another role",
+      { type: "s3", bucket: "acme-state", region: "eu-west-1", roleArn: "arn:aws:iam::1:role/x" },
+      { type: "s3", bucket: "acme-state", region: "eu-west-1" },
+      "roleArn: default → arn:aws:iam::1:role/x",
+    ],
     ["another prefix", { type: "gcs", bucket: "b", prefix: "other" }, { type: "gcs", bucket: "b" }, "prefix: default → other"],
-    ["another workspace", { type: "cloud", organization: "acme", workspace: "w2" }, { type: "cloud", organization: "acme" }, "workspace: default → w2"],
-    ["a look-alike host, shown in punycode", { type: "cloud", organization: "acme", hostname: "app.terrafоrm.io" }, { type: "cloud", organization: "acme" }, "hostname: app.terraform.io → app.xn--terrafrm-sbh.io"],
+    [
+      "another workspace",
+      { type: "cloud", organization: "acme", workspace: "w2" },
+      { type: "cloud", organization: "acme" },
+      "workspace: default → w2",
+    ],
+    [
+      "a look-alike host, shown in punycode",
+      { type: "cloud", organization: "acme", hostname: "app.terrafоrm.io" },
+      { type: "cloud", organization: "acme" },
+      "hostname: app.terraform.io → app.xn--terrafrm-sbh.io",
+    ],
     ["another backend type", { type: "s3", bucket: "b", region: "r" }, { type: "local" }, "local → s3 bucket b"],
-    ["a local path outside the project", { type: "local", path: "/srv/elsewhere.tfstate", allowOutsideProject: true }, { type: "local" }, "path: default → /srv/elsewhere.tfstate, outside the project"],
+    [
+      "a local path outside the project",
+      { type: "local", path: "/srv/elsewhere.tfstate", allowOutsideProject: true },
+      { type: "local" },
+      "path: default → /srv/elsewhere.tfstate, outside the project",
+    ],
   ])("the state backend moving to %s ranks as risky", (_what, headBackend, baseBackend, moved) => {
     const b = base();
     b.organizations[1].backend = baseBackend;
     const h = base();
     h.organizations[1].backend = headBackend;
     const changes = diffConfigs(load(b), load(h));
-    expect(changes[0]).toMatchObject({ org: "acme-labs", score: 88, text: `State backend moves (${moved}): plan and deploy read and write the state there, and it holds the sealed key and every secret's metadata. Check the new place is yours, and migrate state before deploying.` });
+    expect(changes[0]).toMatchObject({
+      org: "acme-labs",
+      score: 88,
+      text: `State backend moves (${moved}): plan and deploy read and write the state there, and it holds the sealed key and every secret's metadata. Check the new place is yours, and migrate state before deploying.`,
+    });
   });
 
   test("state encryption turned off ranks as risky", () => {
@@ -188,12 +259,18 @@ describe("diffConfigs ranks by effect", () => {
     b.organizations[1].backend = { type: "s3", bucket: "b", region: "r" };
     const h = base();
     h.organizations[1].backend = { type: "s3", bucket: "b", region: "r", encrypt: false };
-    expect(diffConfigs(load(b), load(h))[0]).toMatchObject({ score: 88, text: expect.stringMatching(/^State backend encryption turned off/) });
+    expect(diffConfigs(load(b), load(h))[0]).toMatchObject({
+      score: 88,
+      text: expect.stringMatching(/^State backend encryption turned off/),
+    });
   });
 
   test("a deny rule whose anyPermission loses an entry widens access", () => {
     const b = base();
-    b.organizations[0].approval.rules[2].match.anyPermission = { organization: { administration: "read" }, repository: { secrets: "read" } };
+    b.organizations[0].approval.rules[2].match.anyPermission = {
+      organization: { administration: "read" },
+      repository: { secrets: "read" },
+    };
     const h = base();
     expect(diffConfigs(load(b), load(h))[0]).toEqual({
       org: "acme-corp",
@@ -210,20 +287,28 @@ describe("diffConfigs ranks by effect", () => {
   ])("a deny rule that %s widens access", (_what, change) => {
     const h = base();
     change(h.organizations[0].approval.rules[2].match);
-    expect(diffConfigs(load(base()), load(h))[0]).toMatchObject({ score: 80, text: expect.stringMatching(/^Approval loosened: deny rule "no organization administration" now denies less/) });
+    expect(diffConfigs(load(base()), load(h))[0]).toMatchObject({
+      score: 80,
+      text: expect.stringMatching(/^Approval loosened: deny rule "no organization administration" now denies less/),
+    });
   });
 
   test("a deny rule whose anyPermission gains an entry denies more, a narrowing", () => {
     const h = base();
     h.organizations[0].approval.rules[2].match.anyPermission.repository = { secrets: "read" };
-    expect(diffConfigs(load(base()), load(h))[0]).toMatchObject({ score: 20, text: expect.stringMatching(/^Rule "no organization administration" denies more/) });
+    expect(diffConfigs(load(base()), load(h))[0]).toMatchObject({
+      score: 20,
+      text: expect.stringMatching(/^Rule "no organization administration" denies more/),
+    });
   });
 
   test("the GitHub instance is shown with its host in punycode", () => {
     // (the loader refuses a look-alike githubUrl; a config built in code reaches diffConfigs as is)
     const h = load(base());
     const head = { ...h, organizations: h.organizations.map((o, i) => (i === 1 ? { ...o, githubUrl: "https://github.acme.exаmple" } : o)) };
-    expect(diffConfigs(load(base()), head)[0].text).toMatch(/^GitHub instance changed: https:\/\/github\.acme\.example → https:\/\/github\.acme\.xn--exmple-/);
+    expect(diffConfigs(load(base()), head)[0].text).toMatch(
+      /^GitHub instance changed: https:\/\/github\.acme\.example → https:\/\/github\.acme\.xn--exmple-/,
+    );
   });
 });
 
@@ -232,6 +317,8 @@ describe("teams in a rule change", () => {
     expect(matchWidened({ teams: ["platform"] }, {})).toBe(true);
     expect(matchWidened({ teams: ["platform"] }, { teams: ["platform", "contractors"] })).toBe(true);
     expect(matchWidened({ teams: ["platform", "sre"] }, { teams: ["platform"] })).toBe(false);
-    expect(summarizeMatch({ teams: ["platform", "sre"], permissions: { repository: { contents: "read" } } })).toBe("teams platform, sre; permissions at most contents: read");
+    expect(summarizeMatch({ teams: ["platform", "sre"], permissions: { repository: { contents: "read" } } })).toBe(
+      "teams platform, sre; permissions at most contents: read",
+    );
   });
 });

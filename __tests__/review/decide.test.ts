@@ -23,7 +23,9 @@ describe("unusedRevocation", () => {
     expect(unusedRevocation({ access_granted_at: daysAgo(100), token_last_used_at: daysAgo(30) }, 30, NOW)).toBeNull();
   });
   test("counts a never-used token from its grant", () => {
-    expect(unusedRevocation({ access_granted_at: daysAgo(45), token_last_used_at: null }, 30, NOW)).toEqual({ reason: "Never used in the 45 days since access was granted (approval.revokeUnusedAfterDays: 30)." });
+    expect(unusedRevocation({ access_granted_at: daysAgo(45), token_last_used_at: null }, 30, NOW)).toEqual({
+      reason: "Never used in the 45 days since access was granted (approval.revokeUnusedAfterDays: 30).",
+    });
     expect(unusedRevocation({ access_granted_at: daysAgo(3), token_last_used_at: null }, 30, NOW)).toBeNull();
   });
   test.each([
@@ -52,7 +54,14 @@ describe("review with approval.revokeUnusedAfterDays", () => {
       never: addGrant(standIn, app.org, { tokenName: "never", grantedDaysAgo: 40, days: 200 }),
       fresh: addGrant(standIn, app.org, { tokenName: "fresh", grantedDaysAgo: 3, days: 200 }),
     };
-    config = writePolicyFile({ approval: { revokeUnusedAfterDays: 30 }, app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_tokens: "write" } } });
+    config = writePolicyFile({
+      approval: { revokeUnusedAfterDays: 30 },
+      app: {
+        name: "acme-token-broker",
+        homepageUrl: "https://github.com/acme-corp",
+        permissions: { organization_personal_access_tokens: "write" },
+      },
+    });
   });
   afterEach(async () => {
     expect(standIn.violations).toEqual([]);
@@ -89,7 +98,15 @@ describe("review with approval.revokeUnusedAfterDays", () => {
 
   test("with revokeNonCompliant too: a token breaking the limit is revoked for that, an idle one for non-use", async () => {
     const long = addGrant(standIn, app.org, { tokenName: "long", grantedDaysAgo: 1, lastUsedDaysAgo: 0, days: null });
-    const both = writePolicyFile({ patPolicy: { maxLifetimeDays: 366 }, approval: { revokeNonCompliant: true, revokeUnusedAfterDays: 30 }, app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_tokens: "write" } } });
+    const both = writePolicyFile({
+      patPolicy: { maxLifetimeDays: 366 },
+      approval: { revokeNonCompliant: true, revokeUnusedAfterDays: 30 },
+      app: {
+        name: "acme-token-broker",
+        homepageUrl: "https://github.com/acme-corp",
+        permissions: { organization_personal_access_tokens: "write" },
+      },
+    });
     const r = await review({ org: "acme-corp", config: both }, captureIO(env()));
     expect(r.revocations.map((x) => x.tokenId).sort()).toEqual([ids.idle, ids.never, long].sort());
     expect(r.revocations.find((x) => x.tokenId === long)!.reason).not.toMatch(/revokeUnusedAfterDays/);
@@ -99,6 +116,8 @@ describe("review with approval.revokeUnusedAfterDays", () => {
     const summary = join(tempDir("summary-"), "summary.md");
     require("node:fs").writeFileSync(summary, "");
     await review({ org: "acme-corp", config }, captureIO({ ...env(), GITHUB_STEP_SUMMARY: summary }));
-    expect(readFileSync(summary, "utf8")).toMatch(/\| never \| Never used in the 40 days since access was granted \(approval\.revokeUnusedAfterDays: 30\)\. \|/);
+    expect(readFileSync(summary, "utf8")).toMatch(
+      /\| never \| Never used in the 40 days since access was granted \(approval\.revokeUnusedAfterDays: 30\)\. \|/,
+    );
   });
 });

@@ -29,7 +29,12 @@ describe("pendingRequestsOfTokens", () => {
     const read: number[] = [];
     for await (const page of pendingRequestsOfTokens(client, "acme-corp", [...asked, asked[0]])) read.push(...page.map((l) => l.raw.id));
     // THEN exactly those requests, in calls GitHub accepts
-    expect(read.sort()).toEqual(reqs.slice(0, 120).map((r) => r.id).sort());
+    expect(read.sort()).toEqual(
+      reqs
+        .slice(0, 120)
+        .map((r) => r.id)
+        .sort(),
+    );
     const calls = standIn.callsOf(LIST);
     expect(calls.map((c) => new URL(c.url, standIn.url).searchParams.getAll("token_id[]").length)).toEqual([50, 50, 20]);
     expect(calls.every((c) => c.status === 200)).toBe(true);

@@ -22,7 +22,12 @@ function orgWith(approval: Partial<OrganizationConfig["approval"]>): Organizatio
   return { ...org, approval: { ...org.approval, ...approval } };
 }
 
-const denyAdmin = (name: string) => ({ name, action: "deny" as const, reason: `No administration (${name}).`, match: { anyPermission: { organization: { administration: "read" as const } } } });
+const denyAdmin = (name: string) => ({
+  name,
+  action: "deny" as const,
+  reason: `No administration (${name}).`,
+  match: { anyPermission: { organization: { administration: "read" as const } } },
+});
 const approveAll = { name: "anyone", action: "approve" as const, reason: "Fine.", match: {} };
 
 describe("runReview", () => {
@@ -33,7 +38,13 @@ describe("runReview", () => {
   beforeEach(async () => {
     standIn = await GitHubStandIn.start();
     app = installApp(standIn);
-    client = await createGitHubClient({ apiUrl: standIn.url, auth: { kind: "token", token: app.token }, retryUnitMs: 1, maxRetries: 0, warn: () => {} });
+    client = await createGitHubClient({
+      apiUrl: standIn.url,
+      auth: { kind: "token", token: app.token },
+      retryUnitMs: 1,
+      maxRetries: 0,
+      warn: () => {},
+    });
   });
   afterEach(async () => {
     expect(standIn.violations).toEqual([]);
@@ -50,7 +61,12 @@ describe("runReview", () => {
     // THEN the token is revoked by that rule, with the rule's reason
     expect(run.failure).toBeUndefined();
     expect(run.revocations).toEqual([
-      expect.objectContaining({ tokenId: grant, decidedBy: byRule("otherwise"), reason: 'Rule "otherwise" would now deny it: No administration (otherwise).', outcome: "applied" }),
+      expect.objectContaining({
+        tokenId: grant,
+        decidedBy: byRule("otherwise"),
+        reason: 'Rule "otherwise" would now deny it: No administration (otherwise).',
+        outcome: "applied",
+      }),
     ]);
     expect(standIn.callsOf(REVOKE).map((c) => c.body)).toEqual([{ action: "revoke", pat_ids: [grant] }]);
   });
@@ -58,7 +74,14 @@ describe("runReview", () => {
   test("a deny rule named `lifetime-limit` denies with its own reason, not the lifetime one", async () => {
     const req = addRequest(standIn, app.org, { permissions: ADMIN });
     const run = await runReview({ client, org: orgWith({ rules: [denyAdmin("lifetime-limit")] }) });
-    expect(run.decisions).toEqual([expect.objectContaining({ requestId: req.id, action: "deny", decidedBy: byRule("lifetime-limit"), reason: "No administration (lifetime-limit)." })]);
+    expect(run.decisions).toEqual([
+      expect.objectContaining({
+        requestId: req.id,
+        action: "deny",
+        decidedBy: byRule("lifetime-limit"),
+        reason: "No administration (lifetime-limit).",
+      }),
+    ]);
   });
 
   test("grants: unused leaves revokeNonCompliant to review, and revokes only idle tokens", async () => {
@@ -86,7 +109,12 @@ describe("runReview", () => {
     standIn.inject({ operation: GRANTS, kind: "502-before", times: 5 });
     const progress: ReviewProgress[] = [];
     // WHEN the run applies
-    const run = await runReview({ client, org: orgWith({ rules: [approveAll], revokeNonCompliant: true }), apply: true, progress: (p) => progress.push(p) });
+    const run = await runReview({
+      client,
+      org: orgWith({ rules: [approveAll], revokeNonCompliant: true }),
+      apply: true,
+      progress: (p) => progress.push(p),
+    });
     // THEN the decision is returned, marked not sent, and the failure names the stage
     expect(run.failure).toMatchObject({ stage: "check-grants", message: expect.stringMatching(/502/) });
     expect(run.decisions).toEqual([expect.objectContaining({ requestId: req.id, action: "approve", outcome: "not-sent" })]);
@@ -99,7 +127,13 @@ describe("runReview", () => {
     const req = addRequest(standIn, app.org);
     standIn.inject({ operation: GRANTS, kind: "502-before", times: 5 });
     // WHEN the run applies
-    const run = await runReview({ client, org: orgWith({ rules: [approveAll], revokeUnusedAfterDays: 30 }), apply: true, grants: "unused", applyReviewsFirst: true });
+    const run = await runReview({
+      client,
+      org: orgWith({ rules: [approveAll], revokeUnusedAfterDays: 30 }),
+      apply: true,
+      grants: "unused",
+      applyReviewsFirst: true,
+    });
     // THEN the decision was sent and applied before the grants failed, and the failure names the stage
     expect(run.failure).toMatchObject({ stage: "check-grants", message: expect.stringMatching(/502/) });
     expect(run.decisions).toEqual([expect.objectContaining({ requestId: req.id, action: "approve", outcome: "applied" })]);
@@ -112,11 +146,17 @@ describe("runReview", () => {
     addGrant(standIn, app.org, { permissions: ADMIN });
     standIn.inject({ operation: REVIEW, kind: "502-before", times: 10 });
     // WHEN the run applies
-    const run = await runReview({ client, org: orgWith({ rules: [denyAdmin("no admin"), approveAll], revokeNonCompliant: true }), apply: true });
+    const run = await runReview({
+      client,
+      org: orgWith({ rules: [denyAdmin("no admin"), approveAll], revokeNonCompliant: true }),
+      apply: true,
+    });
     // THEN the run stopped in apply-reviews: the decision's outcome is unknown, the revocation not sent
     expect(run.failure?.stage).toBe("apply-reviews");
     expect(run.decisions.map((d) => d.outcome)).toEqual(["unknown"]);
-    expect(run.revocations).toEqual([expect.objectContaining({ outcome: "not-sent", outcomeReason: expect.stringMatching(/^the run stopped first: /) })]);
+    expect(run.revocations).toEqual([
+      expect.objectContaining({ outcome: "not-sent", outcomeReason: expect.stringMatching(/^the run stopped first: /) }),
+    ]);
     expect(standIn.callsOf(REVOKE)).toEqual([]);
   });
 });

@@ -10,7 +10,10 @@ import { addGrant, addRequest, installApp, type InstalledApp } from "../../test-
 
 const MEMBERS = "GET /orgs/{org}/teams/{team_slug}/members";
 
-const policy = (rules: ApprovalPolicy["approval"]["rules"]): ApprovalPolicy => ({ patPolicy: { maxLifetimeDays: 90 }, approval: { rules, otherwise: "leave" } });
+const policy = (rules: ApprovalPolicy["approval"]["rules"]): ApprovalPolicy => ({
+  patPolicy: { maxLifetimeDays: 90 },
+  approval: { rules, otherwise: "leave" },
+});
 
 describe("team membership in the review engine", () => {
   let standIn: GitHubStandIn;
@@ -35,21 +38,36 @@ describe("team membership in the review engine", () => {
     standIn.addTeam("acme-corp", "platform", [...Array.from({ length: 149 }, (_, i) => `dev-${i}`), "Octocat"]);
     for (const owner of ["octocat", "dev-148", "mallory"]) addRequest(standIn, app.org, { owner });
     // WHEN the pending requests are decided
-    const decisions = await decidePending({ client, login: "acme-corp", policy: policy([{ name: "platform", action: "approve", match: { teams: ["Platform"] } }]) });
+    const decisions = await decidePending({
+      client,
+      login: "acme-corp",
+      policy: policy([{ name: "platform", action: "approve", match: { teams: ["Platform"] } }]),
+    });
     // THEN members are approved, the rest left, and the team was listed once (two pages)
     expect(decisions.map((d) => [d.owner, d.action, d.decidedBy])).toEqual([
       ["octocat", "approve", byRule("platform")],
       ["dev-148", "approve", byRule("platform")],
       ["mallory", "leave", byBuiltin("otherwise")],
     ]);
-    expect(standIn.callsOf(MEMBERS).map((c) => c.url)).toEqual(["/orgs/acme-corp/teams/platform/members?per_page=100", "/orgs/acme-corp/teams/platform/members?per_page=100&page=2"]);
+    expect(standIn.callsOf(MEMBERS).map((c) => c.url)).toEqual([
+      "/orgs/acme-corp/teams/platform/members?per_page=100",
+      "/orgs/acme-corp/teams/platform/members?per_page=100&page=2",
+    ]);
   });
 
   test("fails closed when a team does not exist: left to an owner, naming the team", async () => {
     addRequest(standIn, app.org, { owner: "octocat" });
-    const decisions = await decidePending({ client, login: "acme-corp", policy: policy([{ name: "sre", action: "approve", match: { teams: ["sre"] } }]) });
+    const decisions = await decidePending({
+      client,
+      login: "acme-corp",
+      policy: policy([{ name: "sre", action: "approve", match: { teams: ["sre"] } }]),
+    });
     expect(decisions).toEqual([
-      expect.objectContaining({ action: "leave", decidedBy: byBuiltin("team-membership-unreadable"), reason: 'Rule "sre" matches by membership of team sre, which could not be read; an organization owner decides.' }),
+      expect.objectContaining({
+        action: "leave",
+        decidedBy: byBuiltin("team-membership-unreadable"),
+        reason: 'Rule "sre" matches by membership of team sre, which could not be read; an organization owner decides.',
+      }),
     ]);
   });
 
@@ -67,7 +85,11 @@ describe("team membership in the review engine", () => {
 
   test("reads no team when nothing is pending or no rule names one", async () => {
     standIn.addTeam("acme-corp", "platform", ["octocat"]);
-    await decidePending({ client, login: "acme-corp", policy: policy([{ name: "platform", action: "approve", match: { teams: ["platform"] } }]) });
+    await decidePending({
+      client,
+      login: "acme-corp",
+      policy: policy([{ name: "platform", action: "approve", match: { teams: ["platform"] } }]),
+    });
     addRequest(standIn, app.org, { owner: "octocat" });
     await decidePending({ client, login: "acme-corp", policy: policy([{ name: "anyone", action: "approve", match: {} }]) });
     expect(standIn.callsOf(MEMBERS)).toEqual([]);
@@ -82,7 +104,9 @@ describe("team membership in the review engine", () => {
     const decisions = await decidePending({ client, login: "acme-corp", policy: p, teams });
     const grants = await checkGrants({ client, login: "acme-corp", policy: p, teams });
     expect(decisions.map((d) => d.decidedBy)).toEqual([byRule("contractors")]);
-    expect(grants.revocations).toEqual([expect.objectContaining({ owner: "octocat", reason: expect.stringMatching(/^Rule "contractors" would now deny it/) })]);
+    expect(grants.revocations).toEqual([
+      expect.objectContaining({ owner: "octocat", reason: expect.stringMatching(/^Rule "contractors" would now deny it/) }),
+    ]);
     expect(standIn.callsOf(MEMBERS)).toHaveLength(1);
   });
 
@@ -91,13 +115,28 @@ describe("team membership in the review engine", () => {
     standIn.addTeam("acme-corp", "platform", ["octocat"]);
     const member = addRequest(standIn, app.org, { owner: "octocat" });
     addRequest(standIn, app.org, { owner: "mallory" });
-    const app_ = { name: "b", homepageUrl: "https://x.example", permissions: { organization_personal_access_token_requests: "write", members: "read" } };
+    const app_ = {
+      name: "b",
+      homepageUrl: "https://x.example",
+      permissions: { organization_personal_access_token_requests: "write", members: "read" },
+    };
     const base = parseOrg(orgEntry({ app: app_ }));
-    const head = parseOrg(orgEntry({ app: app_, approval: { rules: [{ name: "platform", action: "approve", match: { teams: ["platform"], permissions: { repository: { contents: "read" } } } }] } }));
+    const head = parseOrg(
+      orgEntry({
+        app: app_,
+        approval: {
+          rules: [
+            { name: "platform", action: "approve", match: { teams: ["platform"], permissions: { repository: { contents: "read" } } } },
+          ],
+        },
+      }),
+    );
     // WHEN the impact is computed
     const impact = await liveImpact(client, base, head);
     // THEN only the member's request changes, and the team was read once
-    expect(impact.changed).toEqual([expect.objectContaining({ requestId: member.id, from: "leave", to: "approve", decidedBy: byRule("platform") })]);
+    expect(impact.changed).toEqual([
+      expect.objectContaining({ requestId: member.id, from: "leave", to: "approve", decidedBy: byRule("platform") }),
+    ]);
     expect(standIn.callsOf(MEMBERS)).toHaveLength(1);
   });
 

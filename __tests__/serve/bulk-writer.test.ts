@@ -1,7 +1,14 @@
 import { BulkWriter } from "../../lib/serve/bulk-writer";
 import type { RequestDecision } from "../../lib/review/decide";
 
-const decision = (requestId: number): RequestDecision => ({ requestId, owner: "o", tokenName: "t", action: "approve", decidedBy: { kind: "rule", name: "r" }, reason: "ok" });
+const decision = (requestId: number): RequestDecision => ({
+  requestId,
+  owner: "o",
+  tokenName: "t",
+  action: "approve",
+  decidedBy: { kind: "rule", name: "r" },
+  reason: "ok",
+});
 
 /** A write that records its decisions and, the first time, waits until released. */
 function heldWrite(failOnCall?: number) {

@@ -19,7 +19,10 @@ describe("serve: the sweep revokes unused tokens", () => {
     // GIVEN a token used yesterday and one not used for 50 days, and a 30-day rule
     standIn = await GitHubStandIn.start();
     app = installApp(standIn);
-    ids = { used: addGrant(standIn, app.org, { grantedDaysAgo: 90, lastUsedDaysAgo: 1, days: 200 }), idle: addGrant(standIn, app.org, { grantedDaysAgo: 90, lastUsedDaysAgo: 50, days: 200 }) };
+    ids = {
+      used: addGrant(standIn, app.org, { grantedDaysAgo: 90, lastUsedDaysAgo: 1, days: 200 }),
+      idle: addGrant(standIn, app.org, { grantedDaysAgo: 90, lastUsedDaysAgo: 50, days: 200 }),
+    };
   });
   afterEach(async () => {
     expect(standIn.violations).toEqual([]);
@@ -31,7 +34,11 @@ describe("serve: the sweep revokes unused tokens", () => {
   async function sweepOnce(apply: boolean, approval: Record<string, unknown> = {}): Promise<LogLine> {
     const config = writePolicyFile({
       approval: { revokeUnusedAfterDays: 30, ...approval },
-      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_tokens: "write" } },
+      app: {
+        name: "acme-token-broker",
+        homepageUrl: "https://github.com/acme-corp",
+        permissions: { organization_personal_access_tokens: "write" },
+      },
     });
     let stop!: () => void;
     const stopSignal = new Promise<void>((r) => (stop = r));
@@ -40,7 +47,12 @@ describe("serve: the sweep revokes unused tokens", () => {
       const log = (l: LogLine) => {
         if (l.event === "sweep-unused" || l.event === "sweep-failed") resolve(l);
       };
-      const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: "Xq7vR2mK9pL4sT8wZ3nB6cF1hJ5yD0gA" });
+      const io = captureIO({
+        GITHUB_API_URL: standIn.url,
+        APP_ID: String(app.appId),
+        APP_PRIVATE_KEY: app.pem,
+        WEBHOOK_SECRET: "Xq7vR2mK9pL4sT8wZ3nB6cF1hJ5yD0gA",
+      });
       done = serve({ config, port: 0, apply, sweepMinutes: 0 }, io, { log, stopSignal });
       done.catch(reject); // a refused start fails the test at once, not at the timeout
     });

@@ -42,8 +42,21 @@ describe("serve", () => {
     app = installApp(standIn);
     config = writePolicyFile({
       patPolicy: { maxLifetimeDays: 90 },
-      approval: { rules: [{ name: "read-only", action: "approve", reason: "Read-only is fine.", match: { permissions: { repository: { contents: "read" } } } }] },
-      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" } },
+      approval: {
+        rules: [
+          {
+            name: "read-only",
+            action: "approve",
+            reason: "Read-only is fine.",
+            match: { permissions: { repository: { contents: "read" } } },
+          },
+        ],
+      },
+      app: {
+        name: "acme-token-broker",
+        homepageUrl: "https://github.com/acme-corp",
+        permissions: { organization_personal_access_token_requests: "write" },
+      },
     });
   });
   afterEach(async () => {
@@ -72,7 +85,9 @@ describe("serve", () => {
         };
         const timer = setTimeout(() => {
           waiting.delete(check);
-          reject(new Error(`only ${logs.filter((l) => l.event === event).length} ${event} lines of ${count} after 5 s: ${JSON.stringify(logs)}`));
+          reject(
+            new Error(`only ${logs.filter((l) => l.event === event).length} ${event} lines of ${count} after 5 s: ${JSON.stringify(logs)}`),
+          );
         }, 5000);
         waiting.add(check);
         check();
@@ -83,8 +98,15 @@ describe("serve", () => {
         for (const check of [...waiting]) check();
         if (l.event === "sweep" || l.event === "sweep-failed") resolve();
       };
-      const io = captureIO(extra.env ?? { GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: SECRET });
-      done = serve({ config: extra.config ?? config, port: 0, apply: extra.apply ?? true, sweepMinutes: 0 }, io, { log, stopSignal, coalesceMs: extra.coalesceMs ?? 50, onListening: (u, s) => ((url = u), (server = s)) });
+      const io = captureIO(
+        extra.env ?? { GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: SECRET },
+      );
+      done = serve({ config: extra.config ?? config, port: 0, apply: extra.apply ?? true, sweepMinutes: 0 }, io, {
+        log,
+        stopSignal,
+        coalesceMs: extra.coalesceMs ?? 50,
+        onListening: (u, s) => ((url = u), (server = s)),
+      });
     });
     await swept;
     const r: Running = { url, logs, server, stop: async () => (stop(), await done), until };
@@ -93,9 +115,17 @@ describe("serve", () => {
   }
 
   /** POSTs a delivery; returns the status. */
-  async function deliver(url: string, payload: unknown, opts: { id?: string; event?: string; signature?: string | null; raw?: string } = {}): Promise<number> {
+  async function deliver(
+    url: string,
+    payload: unknown,
+    opts: { id?: string; event?: string; signature?: string | null; raw?: string } = {},
+  ): Promise<number> {
     const body = opts.raw ?? JSON.stringify(payload);
-    const headers: Record<string, string> = { "content-type": "application/json", "x-github-event": opts.event ?? "personal_access_token_request", "x-github-delivery": opts.id ?? randomUUID() };
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "x-github-event": opts.event ?? "personal_access_token_request",
+      "x-github-delivery": opts.id ?? randomUUID(),
+    };
     if (opts.signature !== null) headers["x-hub-signature-256"] = opts.signature ?? signBody(SECRET, body);
     return (await fetch(`${url}/webhook`, { method: "POST", headers, body })).status;
   }
@@ -141,15 +171,34 @@ describe("serve", () => {
     expect(await deliver(r.url, standIn.deliveryPayload("acme-corp", req.id))).toBe(202);
     // THEN the enterprise's 60 days deny it before the read-only rule is tried
     const [d] = await decided(r, 1);
-    expect(d).toMatchObject({ org: "acme-corp", request: req.id, action: "deny", decidedBy: byBuiltin("lifetime-limit"), outcome: "applied" });
+    expect(d).toMatchObject({
+      org: "acme-corp",
+      request: req.id,
+      action: "deny",
+      decidedBy: byBuiltin("lifetime-limit"),
+      outcome: "applied",
+    });
   });
 
   test("a teams rule approves a member, and fails closed once the team cannot be read: left, nothing written", async () => {
     // GIVEN a rule for team platform, whose member is mona, and an installation that can read it
     const teamsConfig = writePolicyFile({
       patPolicy: { maxLifetimeDays: 90 },
-      approval: { rules: [{ name: "platform", action: "approve", reason: "Platform team.", match: { teams: ["platform"], permissions: { repository: { contents: "read" } } } }] },
-      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write", members: "read" } },
+      approval: {
+        rules: [
+          {
+            name: "platform",
+            action: "approve",
+            reason: "Platform team.",
+            match: { teams: ["platform"], permissions: { repository: { contents: "read" } } },
+          },
+        ],
+      },
+      app: {
+        name: "acme-token-broker",
+        homepageUrl: "https://github.com/acme-corp",
+        permissions: { organization_personal_access_token_requests: "write", members: "read" },
+      },
     });
     app.org.installation!.permissions.members = "read";
     standIn.addTeam("acme-corp", "platform", ["mona"]);
@@ -173,7 +222,12 @@ describe("serve", () => {
     expect(await deliver(r.url, standIn.deliveryPayload("acme-corp", again.id))).toBe(202);
     // THEN the team is read again for this batch, cannot be, and the request is left, never approved
     const all = await decided(r, 3);
-    expect(all[2]).toMatchObject({ request: again.id, action: "leave", decidedBy: byBuiltin("team-membership-unreadable"), outcome: "left" });
+    expect(all[2]).toMatchObject({
+      request: again.id,
+      action: "leave",
+      decidedBy: byBuiltin("team-membership-unreadable"),
+      outcome: "left",
+    });
     expect(app.org.reviews.flatMap((x) => x.ids)).toEqual([mona.id]);
     expect(app.org.requests.has(again.id)).toBe(true);
   });
@@ -238,10 +292,12 @@ describe("serve", () => {
     standIn.inject({ operation: REVIEW, kind: "502-after", after: 1 });
     await Promise.all([a, b].map((q) => deliver(r.url, standIn.deliveryPayload("acme-corp", q.id))));
     const d = await decided(r, 2);
-    expect(d.map((x) => [x.request, x.outcome]).sort()).toEqual([
-      [a.id, "already-decided"],
-      [b.id, "already-decided"],
-    ].sort());
+    expect(d.map((x) => [x.request, x.outcome]).sort()).toEqual(
+      [
+        [a.id, "already-decided"],
+        [b.id, "already-decided"],
+      ].sort(),
+    );
     // b was applied exactly once (by the call whose answer was lost)
     expect(app.org.reviews.filter((x) => x.ids.includes(b.id))).toHaveLength(1);
   });
@@ -270,7 +326,13 @@ describe("serve", () => {
     // A body over the 1 MiB cap is refused as soon as its length is known, before it is sent.
     const big = await new Promise<number>((resolve, reject) => {
       const u = new URL(`${r.url}/webhook`);
-      const headers = { "content-type": "application/json", "content-length": String(2 * 1024 * 1024), "x-github-event": "personal_access_token_request", "x-github-delivery": randomUUID(), "x-hub-signature-256": signBody(SECRET, "x") };
+      const headers = {
+        "content-type": "application/json",
+        "content-length": String(2 * 1024 * 1024),
+        "x-github-event": "personal_access_token_request",
+        "x-github-delivery": randomUUID(),
+        "x-hub-signature-256": signBody(SECRET, "x"),
+      };
       const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname, method: "POST", headers }, (res) => {
         res.resume();
         resolve(res.statusCode!);
@@ -294,10 +356,22 @@ describe("serve", () => {
   test("a forged payload is never approved: the request is decided on GitHub's record of it", async () => {
     // GIVEN GitHub's record: administration and workflows write on all repositories
     const r = await start();
-    const real = addRequest(standIn, app.org, { owner: "mallory", repositorySelection: "all", repositories: [], permissions: { repository: { administration: "write", workflows: "write" } } });
+    const real = addRequest(standIn, app.org, {
+      owner: "mallory",
+      repositorySelection: "all",
+      repositories: [],
+      permissions: { repository: { administration: "write", workflows: "write" } },
+    });
     // WHEN a signed delivery claims the same request asks for contents: read on docs-1
     const forged = standIn.deliveryPayload("acme-corp", real.id) as any;
-    forged.personal_access_token_request = { ...forged.personal_access_token_request, permissions_result: { repository: { contents: "read" } }, permissions_added: { repository: { contents: "read" } }, repository_selection: "subset", repository_count: 1, repositories: [{ id: 1, node_id: "R_1", name: "docs-1", full_name: "acme-corp/docs-1", private: true }] };
+    forged.personal_access_token_request = {
+      ...forged.personal_access_token_request,
+      permissions_result: { repository: { contents: "read" } },
+      permissions_added: { repository: { contents: "read" } },
+      repository_selection: "subset",
+      repository_count: 1,
+      repositories: [{ id: 1, node_id: "R_1", name: "docs-1", full_name: "acme-corp/docs-1", private: true }],
+    };
     expect(await deliver(r.url, forged)).toBe(202);
     // THEN the read-only rule does not hold for GitHub's record: left to an owner, nothing approved
     const [d] = await decided(r, 1);
@@ -309,11 +383,22 @@ describe("serve", () => {
   test("a payload listing fewer repositories than GitHub's record is decided on the record's repositories", async () => {
     // GIVEN a rule approving read access to docs-* repositories, and a request GitHub records on docs-1 and prod-infra
     const docsConfig = writePolicyFile({
-      approval: { rules: [{ name: "docs-read", action: "approve", match: { repositories: ["docs-*"], permissions: { repository: { contents: "read" } } } }] },
-      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" } },
+      approval: {
+        rules: [
+          { name: "docs-read", action: "approve", match: { repositories: ["docs-*"], permissions: { repository: { contents: "read" } } } },
+        ],
+      },
+      app: {
+        name: "acme-token-broker",
+        homepageUrl: "https://github.com/acme-corp",
+        permissions: { organization_personal_access_token_requests: "write" },
+      },
     });
     const r = await start({ config: docsConfig });
-    const real = addRequest(standIn, app.org, { repositories: ["docs-1", "prod-infra"], permissions: { repository: { contents: "read" } } });
+    const real = addRequest(standIn, app.org, {
+      repositories: ["docs-1", "prod-infra"],
+      permissions: { repository: { contents: "read" } },
+    });
     // WHEN the delivery lists docs-1 only
     const forged = standIn.deliveryPayload("acme-corp", real.id) as any;
     forged.personal_access_token_request.repositories = forged.personal_access_token_request.repositories.slice(0, 1);
@@ -377,7 +462,14 @@ describe("serve", () => {
     const beta = installApp(standIn, "beta-corp");
     const rules = { rules: [{ name: "read-only", action: "approve", match: { permissions: { repository: { contents: "read" } } } }] };
     const two = writeTwoOrgConfig(rules);
-    const env = { GITHUB_API_URL: standIn.url, ACME_CORP_APP_ID: String(app.appId), ACME_CORP_APP_PRIVATE_KEY: app.pem, BETA_CORP_APP_ID: String(beta.appId), BETA_CORP_APP_PRIVATE_KEY: beta.pem, WEBHOOK_SECRET: SECRET };
+    const env = {
+      GITHUB_API_URL: standIn.url,
+      ACME_CORP_APP_ID: String(app.appId),
+      ACME_CORP_APP_PRIVATE_KEY: app.pem,
+      BETA_CORP_APP_ID: String(beta.appId),
+      BETA_CORP_APP_PRIVATE_KEY: beta.pem,
+      WEBHOOK_SECRET: SECRET,
+    };
     const r = await start({ env, config: two });
     await r.until("sweep", 2); // both first sweeps
     // WHEN each organization's request is delivered
@@ -387,7 +479,12 @@ describe("serve", () => {
     expect(await deliver(r.url, standIn.deliveryPayload("beta-corp", b.id))).toBe(202);
     // THEN each is approved in its own organization (an installation token works only in its own)
     const d = await decided(r, 2);
-    expect(d.map((x) => [x.org, x.request, x.outcome]).sort()).toEqual([["acme-corp", a.id, "applied"], ["beta-corp", b.id, "applied"]].sort());
+    expect(d.map((x) => [x.org, x.request, x.outcome]).sort()).toEqual(
+      [
+        ["acme-corp", a.id, "applied"],
+        ["beta-corp", b.id, "applied"],
+      ].sort(),
+    );
     expect(app.org.reviews.flatMap((x) => x.ids)).toEqual([a.id]);
     expect(beta.org.reviews.flatMap((x) => x.ids)).toEqual([b.id]);
     expect(r.logs.filter((l) => l.event === "sweep-failed")).toEqual([]);
@@ -399,8 +496,19 @@ describe("serve", () => {
 
   test("fails when an organization has no App credentials, naming it and the variables to set", async () => {
     const two = writeTwoOrgConfig({ rules: [] });
-    const io = captureIO({ GITHUB_API_URL: standIn.url, ACME_CORP_APP_ID: String(app.appId), ACME_CORP_APP_PRIVATE_KEY: app.pem, GITHUB_TOKEN: app.token, WEBHOOK_SECRET: SECRET });
-    await expect(serve({ config: two, port: 0 }, io)).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("beta-corp: serve acts as the organization's App: set BETA_CORP_APP_ID with BETA_CORP_APP_PRIVATE_KEY") });
+    const io = captureIO({
+      GITHUB_API_URL: standIn.url,
+      ACME_CORP_APP_ID: String(app.appId),
+      ACME_CORP_APP_PRIVATE_KEY: app.pem,
+      GITHUB_TOKEN: app.token,
+      WEBHOOK_SECRET: SECRET,
+    });
+    await expect(serve({ config: two, port: 0 }, io)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining(
+        "beta-corp: serve acts as the organization's App: set BETA_CORP_APP_ID with BETA_CORP_APP_PRIVATE_KEY",
+      ),
+    });
   });
 
   test.each([
@@ -416,7 +524,10 @@ describe("serve", () => {
   });
 
   test("refuses to start without WEBHOOK_SECRET", async () => {
-    await expect(serve({ config, port: 0 }, captureIO({ APP_ID: "1", APP_PRIVATE_KEY: app.pem }))).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("serve needs WEBHOOK_SECRET") });
+    await expect(serve({ config, port: 0 }, captureIO({ APP_ID: "1", APP_PRIVATE_KEY: app.pem }))).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining("serve needs WEBHOOK_SECRET"),
+    });
   });
 
   test("fails with exit 2 naming the address when the port is in use", async () => {
@@ -441,7 +552,12 @@ describe("serve", () => {
 /** A config with acme-corp and beta-corp, each with its own App and the given approval. */
 function writeTwoOrgConfig(approval: Record<string, unknown>): string {
   const file = join(tempDir("policy-"), "token-policy.yaml");
-  const org = (login: string, app: string) => ({ login, app: { name: app, homepageUrl: `https://github.com/${login}`, permissions: { organization_personal_access_token_requests: "write" } }, credentials: { actions: { visibility: "all" } }, approval });
+  const org = (login: string, app: string) => ({
+    login,
+    app: { name: app, homepageUrl: `https://github.com/${login}`, permissions: { organization_personal_access_token_requests: "write" } },
+    credentials: { actions: { visibility: "all" } },
+    approval,
+  });
   writeFileSync(file, stringify({ organizations: [org("acme-corp", "acme-token-broker"), org("beta-corp", "beta-corp-token-broker")] }));
   return file;
 }
@@ -449,10 +565,33 @@ function writeTwoOrgConfig(approval: Record<string, unknown>): string {
 /** `token-policy serve` in its own process, its JSON log lines as they come. */
 function serveProcess(standIn: GitHubStandIn, app: InstalledApp, config: string) {
   const root = join(__dirname, "..", "..");
-  const child = spawn(process.execPath, [join(root, "node_modules", "ts-node", "dist", "bin.js"), "--swc", join(root, "cli", "index.ts"), "serve", "--config", config, "--port", "0", "--apply", "--sweep-minutes", "0"], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: SECRET },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, "node_modules", "ts-node", "dist", "bin.js"),
+      "--swc",
+      join(root, "cli", "index.ts"),
+      "serve",
+      "--config",
+      config,
+      "--port",
+      "0",
+      "--apply",
+      "--sweep-minutes",
+      "0",
+    ],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        GITHUB_API_URL: standIn.url,
+        APP_ID: String(app.appId),
+        APP_PRIVATE_KEY: app.pem,
+        WEBHOOK_SECRET: SECRET,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   const waiting = new Set<() => void>();
   child.stdout.on("data", (c) => {
@@ -461,7 +600,12 @@ function serveProcess(standIn: GitHubStandIn, app: InstalledApp, config: string)
   });
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   // complete lines only: a chunk can end mid-line
-  const lines = () => out.slice(0, out.lastIndexOf("\n") + 1).split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+  const lines = () =>
+    out
+      .slice(0, out.lastIndexOf("\n") + 1)
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, any>);
   /** Resolves with the log lines of `event` as soon as the process has written `count` of them. */
   const line = (event: string, count = 1) =>
     new Promise<Record<string, any>[]>((resolve, reject) => {
@@ -484,7 +628,16 @@ function serveProcess(standIn: GitHubStandIn, app: InstalledApp, config: string)
 
 async function post(url: string, payload: unknown, id = randomUUID()): Promise<number> {
   const body = JSON.stringify(payload);
-  const res = await fetch(`${url}/webhook`, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "personal_access_token_request", "x-github-delivery": id, "x-hub-signature-256": signBody(SECRET, body) }, body });
+  const res = await fetch(`${url}/webhook`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "personal_access_token_request",
+      "x-github-delivery": id,
+      "x-hub-signature-256": signBody(SECRET, body),
+    },
+    body,
+  });
   return res.status;
 }
 
@@ -497,7 +650,11 @@ describe("token-policy serve as processes", () => {
     app = installApp(standIn);
     config = writePolicyFile({
       approval: { rules: [{ name: "read-only", action: "approve", match: { permissions: { repository: { contents: "read" } } } }] },
-      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" } },
+      app: {
+        name: "acme-token-broker",
+        homepageUrl: "https://github.com/acme-corp",
+        permissions: { organization_personal_access_token_requests: "write" },
+      },
     });
   });
   afterEach(async () => {
@@ -556,7 +713,9 @@ describe("the webhook door (WebhookServer without GitHub)", () => {
   });
 
   /** A server whose organizations have no reachable GitHub: only the door is exercised. */
-  async function door(options: Partial<ConstructorParameters<typeof WebhookServerClass>[0]> = {}): Promise<{ url: string; logs: LogLine[]; server: WebhookServer }> {
+  async function door(
+    options: Partial<ConstructorParameters<typeof WebhookServerClass>[0]> = {},
+  ): Promise<{ url: string; logs: LogLine[]; server: WebhookServer }> {
     const logs: LogLine[] = [];
     const server = new WebhookServerClass({
       organizations: [{ login: "acme-corp" } as never],
@@ -587,7 +746,12 @@ describe("the webhook door (WebhookServer without GitHub)", () => {
       server.server.on("request", onRequest);
     });
 
-  const goodHeaders = (body: string) => ({ "content-type": "application/json", "x-github-event": "personal_access_token_request", "x-github-delivery": randomUUID(), "x-hub-signature-256": signBody(SECRET, body) });
+  const goodHeaders = (body: string) => ({
+    "content-type": "application/json",
+    "x-github-event": "personal_access_token_request",
+    "x-github-delivery": randomUUID(),
+    "x-hub-signature-256": signBody(SECRET, body),
+  });
 
   /** Sends headers and the first part of a body, never the rest; resolves with the status, or "closed". */
   function partial(url: string, headers: Record<string, string>, first: string | Buffer): Promise<number | "closed"> {
@@ -664,7 +828,15 @@ describe("the webhook door (WebhookServer without GitHub)", () => {
     const { url, logs } = await door();
     let deep = '"created"';
     for (let i = 0; i < 200_000; i++) deep = `[${deep}]`;
-    const bodies = ["null", "[]", '"created"', "{", `{"action":${deep},"organization":{"login":"acme-corp"},"personal_access_token_request":{"id":1,"token_id":2}}`, '{"action":"created","organization":{"login":"acme-corp"},"personal_access_token_request":{"id":"1","token_id":2}}', '{"action":"created","organization":null}'];
+    const bodies = [
+      "null",
+      "[]",
+      '"created"',
+      "{",
+      `{"action":${deep},"organization":{"login":"acme-corp"},"personal_access_token_request":{"id":1,"token_id":2}}`,
+      '{"action":"created","organization":{"login":"acme-corp"},"personal_access_token_request":{"id":"1","token_id":2}}',
+      '{"action":"created","organization":null}',
+    ];
     for (const body of bodies) {
       const res = await fetch(`${url}/webhook`, { method: "POST", headers: goodHeaders(body), body });
       expect(res.status).toBe(400);
@@ -676,7 +848,11 @@ describe("the webhook door (WebhookServer without GitHub)", () => {
   test("refusal log lines are rate-limited, and what was dropped is counted", async () => {
     const { url, logs, server } = await door({ refusalLinesPerMinute: 5 });
     for (let i = 0; i < 30; i++) {
-      const res = await fetch(`${url}/webhook`, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": randomUUID() }, body: "{}" });
+      const res = await fetch(`${url}/webhook`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": randomUUID() },
+        body: "{}",
+      });
       expect(res.status).toBe(401);
     }
     await server.close();
@@ -704,7 +880,10 @@ describe("the webhook door (WebhookServer without GitHub)", () => {
     });
     const answers = await Promise.all(Array.from({ length: 50 }, () => fetch(`${url}/healthz`)));
     expect(answers.every((a) => a.status === 503)).toBe(true);
-    expect(await answers[0].json()).toEqual({ status: "degraded", organizations: { "acme-corp": "ok", "beta-corp": "cannot sign as the App" } });
+    expect(await answers[0].json()).toEqual({
+      status: "degraded",
+      organizations: { "acme-corp": "ok", "beta-corp": "cannot sign as the App" },
+    });
     expect(checks).toBe(2);
   });
 });

@@ -9,7 +9,15 @@ import { Testing } from "cdktf";
 import { loadConfig } from "../../lib/config/load";
 import { OrganizationStack } from "../../lib/constructs/organization-stack";
 import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
-import { providerMirror, standInAddress, TERRAFORM_PLATFORM, terraform, terraformBinary, terraformDir, withoutProvider } from "../../test-support/terraform";
+import {
+  providerMirror,
+  standInAddress,
+  TERRAFORM_PLATFORM,
+  terraform,
+  terraformBinary,
+  terraformDir,
+  withoutProvider,
+} from "../../test-support/terraform";
 import { App } from "cdktf";
 import { EnterprisePatPolicy } from "../../lib/constructs/enterprise-pat-policy";
 import { EnterpriseStack } from "../../lib/constructs/enterprise-stack";
@@ -75,7 +83,9 @@ withTerraform("synthesized stacks under Terraform", () => {
     expect(terraform(dir, ["init", "-input=false"]).output).toMatch(/Terraform has been successfully initialized/);
     const apply = terraform(dir, ["apply", "-auto-approve", "-input=false"]);
     expect(apply.output).toMatch(/Apply complete! Resources: 1 added, 0 changed, 0 destroyed\./);
-    expect(terraform(dir, ["output", "-raw", "enterprise_pat_policy_settings_url"]).output).toBe("https://github.com/enterprises/acme/settings");
+    expect(terraform(dir, ["output", "-raw", "enterprise_pat_policy_settings_url"]).output).toBe(
+      "https://github.com/enterprises/acme/settings",
+    );
     // THEN a raised enterprise maximum is an in-place update of the record, shown in the plan
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify(enterpriseTf(120)));
     const plan = terraform(dir, ["plan", "-input=false", "-detailed-exitcode"]);
@@ -86,7 +96,17 @@ withTerraform("synthesized stacks under Terraform", () => {
 
   describe("the installation id variable", () => {
     // GIVEN an installation that reaches listed repositories and no id in the config
-    const org = parseOrg(orgEntry({ app: { name: "acme-broker", homepageUrl: "https://github.com/acme-corp", id: 1, clientId: "Iv1.abc", installation: { repositories: ["docs"] } } }));
+    const org = parseOrg(
+      orgEntry({
+        app: {
+          name: "acme-broker",
+          homepageUrl: "https://github.com/acme-corp",
+          id: 1,
+          clientId: "Iv1.abc",
+          installation: { repositories: ["docs"] },
+        },
+      }),
+    );
     const stack = newStack();
     OrgTokenPolicy.fromConfig(stack, "token-policy", org);
     const { tf } = synthJson(stack);
@@ -147,17 +167,74 @@ withTerraform("synthesized stacks under Terraform", () => {
     });
 
     test.each([
-      ["a PEM instead of the sealed value", "TF_VAR_acme_corp_app_private_key_actions_sealed", pem, /TF_VAR_acme_corp_app_private_key_actions_sealed must be the App's private key sealed by `token-policy seal --org acme-corp --target actions`/],
-      ["a truncated sealed value", "TF_VAR_acme_corp_app_private_key_dependabot_sealed", Buffer.alloc(1750, 2).toString("base64").slice(0, 900), /--target dependabot`: the public key's id, a colon and base64 of 1400 to 6732 characters \(or the base64 alone\)/],
-      ["a truncated sealed value after its key id", "TF_VAR_acme_corp_app_private_key_dependabot_sealed", `568250167242549743:${Buffer.alloc(1750, 2).toString("base64").slice(0, 900)}`, /--target dependabot`: the public key's id/],
-      ["a sealed value wrapped over lines", "TF_VAR_acme_corp_app_private_key_actions_sealed", Buffer.alloc(1750, 1).toString("base64").replace(/(.{76})/g, "$1\n"), /run seal again and paste its whole TF_VAR_ line/],
-      ["a key id with a space", "TF_VAR_acme_corp_app_private_key_actions_sealed", `5682 5016:${Buffer.alloc(1750, 1).toString("base64")}`, /--target actions`: the public key's id, a colon and base64/],
-      ["two key ids", "TF_VAR_acme_corp_app_private_key_actions_sealed", `568250167242549743:568250167242549744:${Buffer.alloc(1750, 1).toString("base64")}`, /--target actions`: the public key's id, a colon and base64/],
-      ["an empty key id", "TF_VAR_acme_corp_app_private_key_actions_sealed", `:${Buffer.alloc(1750, 1).toString("base64")}`, /--target actions`: the public key's id, a colon and base64/],
-      ["an encrypted PEM, whose headers hold colons", "TF_VAR_acme_corp_app_private_key_env_release_tools__production_sealed", encryptedPem(), /--target environment --repository release-tools --environment production`: the public key's id/],
-      ["a non-numeric App id", "TF_VAR_acme_corp_app_id", "app-name-4711x", /TF_VAR_acme_corp_app_id must be the numeric id of the acme-token-broker App \(digits only\)/],
-      ["a client secret as client id", "TF_VAR_acme_corp_app_client_id", "0123456789abcdef0123456789abcdef01234567", /TF_VAR_acme_corp_app_client_id must be the App's client id/],
-      ["a non-numeric installation id", "TF_VAR_acme_corp_app_installation_id", "acme", /TF_VAR_acme_corp_app_installation_id must be the numeric id/],
+      [
+        "a PEM instead of the sealed value",
+        "TF_VAR_acme_corp_app_private_key_actions_sealed",
+        pem,
+        /TF_VAR_acme_corp_app_private_key_actions_sealed must be the App's private key sealed by `token-policy seal --org acme-corp --target actions`/,
+      ],
+      [
+        "a truncated sealed value",
+        "TF_VAR_acme_corp_app_private_key_dependabot_sealed",
+        Buffer.alloc(1750, 2).toString("base64").slice(0, 900),
+        /--target dependabot`: the public key's id, a colon and base64 of 1400 to 6732 characters \(or the base64 alone\)/,
+      ],
+      [
+        "a truncated sealed value after its key id",
+        "TF_VAR_acme_corp_app_private_key_dependabot_sealed",
+        `568250167242549743:${Buffer.alloc(1750, 2).toString("base64").slice(0, 900)}`,
+        /--target dependabot`: the public key's id/,
+      ],
+      [
+        "a sealed value wrapped over lines",
+        "TF_VAR_acme_corp_app_private_key_actions_sealed",
+        Buffer.alloc(1750, 1)
+          .toString("base64")
+          .replace(/(.{76})/g, "$1\n"),
+        /run seal again and paste its whole TF_VAR_ line/,
+      ],
+      [
+        "a key id with a space",
+        "TF_VAR_acme_corp_app_private_key_actions_sealed",
+        `5682 5016:${Buffer.alloc(1750, 1).toString("base64")}`,
+        /--target actions`: the public key's id, a colon and base64/,
+      ],
+      [
+        "two key ids",
+        "TF_VAR_acme_corp_app_private_key_actions_sealed",
+        `568250167242549743:568250167242549744:${Buffer.alloc(1750, 1).toString("base64")}`,
+        /--target actions`: the public key's id, a colon and base64/,
+      ],
+      [
+        "an empty key id",
+        "TF_VAR_acme_corp_app_private_key_actions_sealed",
+        `:${Buffer.alloc(1750, 1).toString("base64")}`,
+        /--target actions`: the public key's id, a colon and base64/,
+      ],
+      [
+        "an encrypted PEM, whose headers hold colons",
+        "TF_VAR_acme_corp_app_private_key_env_release_tools__production_sealed",
+        encryptedPem(),
+        /--target environment --repository release-tools --environment production`: the public key's id/,
+      ],
+      [
+        "a non-numeric App id",
+        "TF_VAR_acme_corp_app_id",
+        "app-name-4711x",
+        /TF_VAR_acme_corp_app_id must be the numeric id of the acme-token-broker App \(digits only\)/,
+      ],
+      [
+        "a client secret as client id",
+        "TF_VAR_acme_corp_app_client_id",
+        "0123456789abcdef0123456789abcdef01234567",
+        /TF_VAR_acme_corp_app_client_id must be the App's client id/,
+      ],
+      [
+        "a non-numeric installation id",
+        "TF_VAR_acme_corp_app_installation_id",
+        "acme",
+        /TF_VAR_acme_corp_app_installation_id must be the numeric id/,
+      ],
     ])("%s fails plan with one message naming the variable", (_what, name, value, message) => {
       const plan = terraform(dir, ["plan", "-input=false"], { ...good, [name]: value });
       expect(plan.status).not.toBe(0);
@@ -165,7 +242,8 @@ withTerraform("synthesized stacks under Terraform", () => {
       expect(plan.output.match(/Resource precondition failed/g)).toHaveLength(1);
       // The failure shows only `local.<name>_ok is false`: never the value, sensitive or not
       expect(plan.output).toContain(`local.${name.replace(/^TF_VAR_/, "")}_ok is false`);
-      for (const line of value.split("\n").filter((l) => l.length > 8 && !l.startsWith("-----"))) expect(plan.output).not.toContain(line.slice(0, 40));
+      for (const line of value.split("\n").filter((l) => l.length > 8 && !l.startsWith("-----")))
+        expect(plan.output).not.toContain(line.slice(0, 40));
     });
   });
 
@@ -238,15 +316,34 @@ withTerraform("synthesized stacks under Terraform", () => {
       // WHEN Terraform plans and the saved plan is read back
       const plan = terraform(dir, ["plan", "-input=false", "-out=tfplan"], inputs);
       expect(plan.status).toBe(0);
-      const shown = spawnSync("terraform", ["show", "-json", "tfplan"], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" } });
+      const shown = spawnSync("terraform", ["show", "-json", "tfplan"], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" },
+      });
       expect(shown.status).toBe(0);
-      const changes = JSON.parse(shown.stdout).resource_changes as { address: string; change: { after: { input: any }; after_sensitive: { input: any } } }[];
+      const changes = JSON.parse(shown.stdout).resource_changes as {
+        address: string;
+        change: { after: { input: any }; after_sensitive: { input: any } };
+      }[];
       const inputOf = (address: string) => changes.find((c) => c.address === address)!.change;
       // THEN a value with a key id gives that id and the sealed box alone …
-      expect(inputOf(secretOf("github_actions_organization_secret")).after.input).toEqual({ address: expect.any(String), key_id: "568250167242549743", value_encrypted: sealed(1) });
-      expect(inputOf(secretOf("github_actions_environment_secret")).after.input).toEqual({ address: expect.any(String), key_id: "key_B-7", value_encrypted: sealed(3) });
+      expect(inputOf(secretOf("github_actions_organization_secret")).after.input).toEqual({
+        address: expect.any(String),
+        key_id: "568250167242549743",
+        value_encrypted: sealed(1),
+      });
+      expect(inputOf(secretOf("github_actions_environment_secret")).after.input).toEqual({
+        address: expect.any(String),
+        key_id: "key_B-7",
+        value_encrypted: sealed(3),
+      });
       // … and one without gives a null key id (the provider then looks the key up) and the whole value
-      expect(inputOf(secretOf("github_dependabot_organization_secret")).after.input).toEqual({ address: expect.any(String), key_id: null, value_encrypted: sealed(2) });
+      expect(inputOf(secretOf("github_dependabot_organization_secret")).after.input).toEqual({
+        address: expect.any(String),
+        key_id: null,
+        value_encrypted: sealed(2),
+      });
       // AND the sealed value stays sensitive
       expect(inputOf(secretOf("github_actions_organization_secret")).after_sensitive.input).toMatchObject({ value_encrypted: true });
       // AND the plan printed neither
@@ -262,11 +359,19 @@ withTerraform("synthesized stacks under Terraform", () => {
       const swap = (text: string) => text.split(self).join("local.answer");
       return terraformDir({
         locals: { answer: value },
-        resource: { terraform_data: { check: { input: "x", lifecycle: { precondition: [{ condition: swap(postcondition.condition), error_message: swap(postcondition.error_message) }] } } } },
+        resource: {
+          terraform_data: {
+            check: {
+              input: "x",
+              lifecycle: { precondition: [{ condition: swap(postcondition.condition), error_message: swap(postcondition.error_message) }] },
+            },
+          },
+        },
       });
     };
     const owner = tf.data.github_actions_organization_secrets.provider_owner.lifecycle.postcondition[0];
-    const lookup = (Object.values(tf.data.github_repository) as any[]).find((d) => d.full_name === "acme-corp/release-tools").lifecycle.postcondition[0];
+    const lookup = (Object.values(tf.data.github_repository) as any[]).find((d) => d.full_name === "acme-corp/release-tools").lifecycle
+      .postcondition[0];
 
     test("fails when GITHUB_OWNER points the provider at another organization, naming both and the variables to unset", () => {
       const plan = terraform(asPrecondition(owner, "self.id", "acme-labs"), ["plan", "-input=false"]);
@@ -276,7 +381,8 @@ withTerraform("synthesized stacks under Terraform", () => {
     });
 
     test("passes when the provider acts on the stack's organization, in any case", () => {
-      for (const login of ["acme-corp", "ACME-Corp"]) expect(terraform(asPrecondition(owner, "self.id", login), ["plan", "-input=false"]).status).toBe(0);
+      for (const login of ["acme-corp", "ACME-Corp"])
+        expect(terraform(asPrecondition(owner, "self.id", login), ["plan", "-input=false"]).status).toBe(0);
     });
 
     test("fails when a repository is missing (the provider leaves repo_id null), naming every place that names it", () => {
@@ -293,46 +399,74 @@ withTerraform("synthesized stacks under Terraform", () => {
     const mirror = providerMirror("6.13.0");
     const offline = { TF_CLI_CONFIG_FILE: mirror.cliConfigFile };
 
-    test.each(Object.entries(exampleStacks()))("terraform init installs and locks the %s stack's provider from the mirror alone", (_login, tf) => {
-      const dir = terraformDir({ ...tf, terraform: { ...tf.terraform, backend: undefined, cloud: undefined } });
-      const init = terraform(dir, ["init", "-input=false"], offline);
-      expect(init.output).toMatch(/Installing integrations\/github v6\.13\.0/);
-      expect(init.status).toBe(0);
-      expect(readFileSync(join(dir, ".terraform.lock.hcl"), "utf8")).toMatch(/provider "registry\.terraform\.io\/integrations\/github" \{\s+version\s+= "6\.13\.0"\s+constraints = ">= 6\.12\.0, < 7\.0\.0"/);
-    });
+    test.each(Object.entries(exampleStacks()))(
+      "terraform init installs and locks the %s stack's provider from the mirror alone",
+      (_login, tf) => {
+        const dir = terraformDir({ ...tf, terraform: { ...tf.terraform, backend: undefined, cloud: undefined } });
+        const init = terraform(dir, ["init", "-input=false"], offline);
+        expect(init.output).toMatch(/Installing integrations\/github v6\.13\.0/);
+        expect(init.status).toBe(0);
+        expect(readFileSync(join(dir, ".terraform.lock.hcl"), "utf8")).toMatch(
+          /provider "registry\.terraform\.io\/integrations\/github" \{\s+version\s+= "6\.13\.0"\s+constraints = ">= 6\.12\.0, < 7\.0\.0"/,
+        );
+      },
+    );
 
     test("the lock step cdktf runs reaches for the registry, unless it is pointed at the mirror", () => {
-      const dir = terraformDir({ terraform: { required_providers: { github: { source: "integrations/github", version: ">= 6.12.0, < 7.0.0" } } } });
+      const dir = terraformDir({
+        terraform: { required_providers: { github: { source: "integrations/github", version: ">= 6.12.0, < 7.0.0" } } },
+      });
       const lock = terraform(dir, ["providers", "lock", `-platform=${TERRAFORM_PLATFORM}`], offline, 30_000);
       expect(lock.status).not.toBe(0);
       expect(lock.output).toMatch(/registry\.terraform\.io/);
-      const fromMirror = terraform(dir, ["providers", "lock", `-fs-mirror=${mirror.dir}`, `-platform=${TERRAFORM_PLATFORM}`], offline, 30_000);
+      const fromMirror = terraform(
+        dir,
+        ["providers", "lock", `-fs-mirror=${mirror.dir}`, `-platform=${TERRAFORM_PLATFORM}`],
+        offline,
+        30_000,
+      );
       expect(fromMirror.status).toBe(0);
     });
 
     const cdktf = join(__dirname, "..", "..", "node_modules", ".bin", "cdktf");
-    (existsSync(cdktf) ? test : test.skip)("cdktf diff --skip-provider-lock initializes from the mirror and goes on to plan", () => {
-      // GIVEN a synthesized app (cdktf.out with its manifest) and no lock file, as after every synth
-      const project = tempDir("cdktf-offline-");
-      writeFileSync(join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: "true", output: "cdktf.out" }));
-      const app = new App({ outdir: join(project, "cdktf.out") });
-      const stack = new OrganizationStack(app, "acme-corp", { organizationLogin: "acme-corp" });
-      OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg());
-      app.synth();
-      // WHEN cdktf diff runs with the mirror and without its lock step
-      const r = spawnSync(cdktf, ["diff", "acme-corp", "--skip-synth", "--skip-provider-lock"], {
-        cwd: project,
-        env: { PATH: process.env.PATH, HOME: project, CHECKPOINT_DISABLE: "1", CI: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0", ...offline },
-        encoding: "utf8",
-        timeout: 120_000,
-        killSignal: "SIGKILL",
-      });
-      const output = `${r.stdout}${r.stderr}`;
-      // THEN init installed the provider from the mirror and plan started it (the stand-in package cannot plan)
-      expect(output).not.toMatch(/Could not retrieve providers for locking|registry\.terraform\.io: failed to request discovery document/);
-      expect(output).toMatch(/Installing integrations\/github v6\.13\.0/);
-      expect(readFileSync(join(project, "cdktf.out", "stacks", "acme-corp", ".terraform.lock.hcl"), "utf8")).toContain('version     = "6.13.0"');
-    }, 150_000);
+    (existsSync(cdktf) ? test : test.skip)(
+      "cdktf diff --skip-provider-lock initializes from the mirror and goes on to plan",
+      () => {
+        // GIVEN a synthesized app (cdktf.out with its manifest) and no lock file, as after every synth
+        const project = tempDir("cdktf-offline-");
+        writeFileSync(join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: "true", output: "cdktf.out" }));
+        const app = new App({ outdir: join(project, "cdktf.out") });
+        const stack = new OrganizationStack(app, "acme-corp", { organizationLogin: "acme-corp" });
+        OrgTokenPolicy.fromConfig(stack, "token-policy", parseOrg());
+        app.synth();
+        // WHEN cdktf diff runs with the mirror and without its lock step
+        const r = spawnSync(cdktf, ["diff", "acme-corp", "--skip-synth", "--skip-provider-lock"], {
+          cwd: project,
+          env: {
+            PATH: process.env.PATH,
+            HOME: project,
+            CHECKPOINT_DISABLE: "1",
+            CI: "1",
+            TF_IN_AUTOMATION: "1",
+            TF_INPUT: "0",
+            ...offline,
+          },
+          encoding: "utf8",
+          timeout: 120_000,
+          killSignal: "SIGKILL",
+        });
+        const output = `${r.stdout}${r.stderr}`;
+        // THEN init installed the provider from the mirror and plan started it (the stand-in package cannot plan)
+        expect(output).not.toMatch(
+          /Could not retrieve providers for locking|registry\.terraform\.io: failed to request discovery document/,
+        );
+        expect(output).toMatch(/Installing integrations\/github v6\.13\.0/);
+        expect(readFileSync(join(project, "cdktf.out", "stacks", "acme-corp", ".terraform.lock.hcl"), "utf8")).toContain(
+          'version     = "6.13.0"',
+        );
+      },
+      150_000,
+    );
   });
 
   describe("backends, checked against Terraform's own backend schemas", () => {
@@ -349,11 +483,34 @@ withTerraform("synthesized stacks under Terraform", () => {
       PG_CONN_STR: "postgres://tf@127.0.0.1:9/state?sslmode=disable",
       TF_CLOUD_HOSTNAME: "127.0.0.1:9",
     };
-    const init = (tf: any) => terraform(terraformDir({ terraform: { required_version: tf.terraform.required_version, backend: tf.terraform.backend, cloud: tf.terraform.cloud } }), ["init", "-input=false"], loopback, 30_000);
+    const init = (tf: any) =>
+      terraform(
+        terraformDir({
+          terraform: { required_version: tf.terraform.required_version, backend: tf.terraform.backend, cloud: tf.terraform.cloud },
+        }),
+        ["init", "-input=false"],
+        loopback,
+        30_000,
+      );
 
     test.each([
-      ["s3 with a role and S3 locking", { type: "s3", bucket: "tfstate", region: "eu-west-1", useLockfile: true, encrypt: true, roleArn: "arn:aws:iam::123456789012:role/tfstate" }, /127\.0\.0\.1:9/],
-      ["s3 with DynamoDB locking", { type: "s3", bucket: "tfstate", region: "eu-west-1", useLockfile: false, encrypt: true, dynamodbTable: "locks" }, /127\.0\.0\.1:9/],
+      [
+        "s3 with a role and S3 locking",
+        {
+          type: "s3",
+          bucket: "tfstate",
+          region: "eu-west-1",
+          useLockfile: true,
+          encrypt: true,
+          roleArn: "arn:aws:iam::123456789012:role/tfstate",
+        },
+        /127\.0\.0\.1:9/,
+      ],
+      [
+        "s3 with DynamoDB locking",
+        { type: "s3", bucket: "tfstate", region: "eu-west-1", useLockfile: false, encrypt: true, dynamodbTable: "locks" },
+        /127\.0\.0\.1:9/,
+      ],
       ["pg", { type: "pg", schemaName: "tokens" }, /127\.0\.0\.1:9/],
       ["cloud with a project", { type: "cloud", organization: "acme", project: "tokens", workspace: "tokens-acme" }, /127\.0\.0\.1:9/],
     ] as const)("%s: every argument is one the backend has", (_what, backend, reachedNetwork) => {
@@ -365,7 +522,9 @@ withTerraform("synthesized stacks under Terraform", () => {
     });
 
     test("the check can fail: a top-level role_arn, as written before, is refused by Terraform ≥ 1.10", () => {
-      const r = init({ terraform: { backend: { s3: { bucket: "b", key: "k", region: "eu-west-1", role_arn: "arn:aws:iam::123456789012:role/x" } } } });
+      const r = init({
+        terraform: { backend: { s3: { bucket: "b", key: "k", region: "eu-west-1", role_arn: "arn:aws:iam::123456789012:role/x" } } },
+      });
       expect(r.output).toMatch(/No argument or block type is named "role_arn"/);
     });
   });

@@ -36,7 +36,10 @@ describe("GitHub stand-in", () => {
 
   test("refuses per_page over 100 and a page that is not a number", async () => {
     const list = (q: Record<string, unknown>) =>
-      octokit.request("GET /orgs/{org}/personal-access-token-requests", { org: "acme-corp", ...q }).then((r) => r.status, (e) => e.status);
+      octokit.request("GET /orgs/{org}/personal-access-token-requests", { org: "acme-corp", ...q }).then(
+        (r) => r.status,
+        (e) => e.status,
+      );
     expect(await list({ per_page: 101 })).toBe(422);
     expect(await list({ page: "two" })).toBe(422);
     expect(await list({ per_page: 100 })).toBe(200);
@@ -44,7 +47,9 @@ describe("GitHub stand-in", () => {
 
   test("refuses tokens it did not issue, and JWTs where an installation token is needed", async () => {
     const bad = new Octokit({ baseUrl: standIn.url, auth: "ghs_notissued" });
-    await expect(bad.request("GET /orgs/{org}/personal-access-token-requests", { org: "acme-corp" })).rejects.toMatchObject({ status: 401 });
+    await expect(bad.request("GET /orgs/{org}/personal-access-token-requests", { org: "acme-corp" })).rejects.toMatchObject({
+      status: 401,
+    });
   });
 
   test("answers with bodies that match GitHub's schemas (checked on every response)", async () => {

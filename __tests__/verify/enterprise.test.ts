@@ -36,7 +36,14 @@ describe("verify under an enterprise", () => {
     const a = standIn.apps.get(app.appId)!;
     const file = writePolicyFile({
       enterprise: "acme",
-      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: PERMS, id: app.appId, clientId: a.clientId, installation: { id: app.installationId } },
+      app: {
+        name: "acme-token-broker",
+        homepageUrl: "https://github.com/acme-corp",
+        permissions: PERMS,
+        id: app.appId,
+        clientId: a.clientId,
+        installation: { id: app.installationId },
+      },
     });
     const doc = parse(readFileSync(file, "utf8"));
     writeFileSync(file, stringify({ enterprises: [{ slug: "acme", patPolicy }], ...doc }));
@@ -54,7 +61,9 @@ describe("verify under an enterprise", () => {
     expect(r.drift).toEqual([]);
     const lines = r.notChecked.filter((n) => n.startsWith("enterprise acme"));
     expect(lines.map((n) => n.split(" (declared")[0])).toEqual(
-      ["fineGrainedTokens", "requireApproval", "maxLifetimeDays", "classicTokens", "classicMaxLifetimeDays", "exemptAdministrators"].map((k) => `enterprise acme patPolicy.${k}`),
+      ["fineGrainedTokens", "requireApproval", "maxLifetimeDays", "classicTokens", "classicMaxLifetimeDays", "exemptAdministrators"].map(
+        (k) => `enterprise acme patPolicy.${k}`,
+      ),
     );
     expect(lines[2]).toBe(
       "enterprise acme patPolicy.maxLifetimeDays (declared 90 days): no API reads an enterprise's PAT policy; an enterprise owner checks it at https://github.com/enterprises/acme/settings (Policies → Personal access tokens)",
@@ -80,7 +89,10 @@ describe("verify under an enterprise", () => {
     // THEN the enterprise's setting reports it, beside the organization's own (effective) setting
     expect(r.drift).toEqual([
       expect.objectContaining({ check: "patPolicy.requireApproval", expected: "false" }),
-      expect.objectContaining({ check: "enterprise acme patPolicy.requireApproval", url: "https://github.com/organizations/acme-corp/settings/personal-access-token-requests" }),
+      expect.objectContaining({
+        check: "enterprise acme patPolicy.requireApproval",
+        url: "https://github.com/organizations/acme-corp/settings/personal-access-token-requests",
+      }),
     ]);
   });
 

@@ -43,13 +43,24 @@ export async function createApp(options: CreateAppOptions, io: CommandIO, deps: 
   ].filter((p): p is string => p !== undefined);
   if (problems.length) throw new UsageError(problems.join("\n"));
   const githubUrl = webRoot(options.githubUrl ?? org.githubUrl);
-  const apiUrl = (options.apiUrl ?? (options.githubUrl ? apiUrlFor(options.githubUrl) : resolveApiUrl(io.env, org.githubUrl))).replace(/\/+$/, "");
+  const apiUrl = (options.apiUrl ?? (options.githubUrl ? apiUrlFor(options.githubUrl) : resolveApiUrl(io.env, org.githubUrl))).replace(
+    /\/+$/,
+    "",
+  );
   const out = options.out ?? defaultCredentialsFile(org.login);
   const interrupt = deps.interrupted ? undefined : interruptSignal();
   try {
     const result = await registerApp(
       org,
-      { githubUrl, apiUrl, out, port: options.port, open: options.open, allowSharedFolder: options.allowSharedFolder, configFile: loaded.file },
+      {
+        githubUrl,
+        apiUrl,
+        out,
+        port: options.port,
+        open: options.open,
+        allowSharedFolder: options.allowSharedFolder,
+        configFile: loaded.file,
+      },
       io,
       { openBrowser, interrupted: interrupt?.signal, ...deps },
     );
@@ -70,7 +81,8 @@ function urlProblem(flag: string, value: string, allowPrivateHost: boolean): str
   if (problem) return problem;
   const host = new URL(value).hostname;
   const priv = privateHostProblem(host);
-  if (priv && !isLoopbackHost(host) && !allowPrivateHost) return `${flag} ${priv}; for a GitHub Enterprise Server on an internal network set allowPrivateHost: true for this organization`;
+  if (priv && !isLoopbackHost(host) && !allowPrivateHost)
+    return `${flag} ${priv}; for a GitHub Enterprise Server on an internal network set allowPrivateHost: true for this organization`;
   return undefined;
 }
 

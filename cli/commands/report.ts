@@ -53,7 +53,8 @@ export async function report(options: ReportOptions, io: CommandIO): Promise<str
   const kind: BaseKind | undefined = given[0];
   const base = kind ? loadBase({ kind, value: options[kind]!, configFile: loaded.file }) : undefined;
   const changes = base ? { baseName: base.name, list: reportChanges({ base, head: loaded, organizations, everyOrganization }) } : undefined;
-  if (options.live && !base) throw new UsageError("--live compares the base's rules with the head's: give --base-ref REF or --base-file FILE");
+  if (options.live && !base)
+    throw new UsageError("--live compares the base's rules with the head's: give --base-ref REF or --base-file FILE");
   const live = options.live && base ? await liveImpacts(organizations, base, options.credentials, io) : [];
   const text = reportMarkdown({ config: loaded.config, organizations, everyOrganization, changes, live });
   io.stdout.write(text);
@@ -63,14 +64,22 @@ export async function report(options: ReportOptions, io: CommandIO): Promise<str
 }
 
 /** Each organization's live impact, read as its App with a token narrowed to reading. */
-async function liveImpacts(organizations: readonly OrganizationConfig[], base: ReportBase, credentials: string | undefined, io: CommandIO): Promise<LiveImpact[]> {
+async function liveImpacts(
+  organizations: readonly OrganizationConfig[],
+  base: ReportBase,
+  credentials: string | undefined,
+  io: CommandIO,
+): Promise<LiveImpact[]> {
   const impacts: LiveImpact[] = [];
   for (const org of organizations) {
     let auth;
     try {
       auth = io.client ? undefined : authenticationFor(io, org, credentials);
     } catch (e) {
-      if (e instanceof UsageError) throw new UsageError(`--live reads ${org.login}'s pending requests and granted tokens as its App (organization_personal_access_token_requests: read, organization_personal_access_tokens: read): ${e.message}`);
+      if (e instanceof UsageError)
+        throw new UsageError(
+          `--live reads ${org.login}'s pending requests and granted tokens as its App (organization_personal_access_token_requests: read, organization_personal_access_tokens: read): ${e.message}`,
+        );
       throw e;
     }
     const before = base.config.organizations.find((o) => o.login.toLowerCase() === org.login.toLowerCase());
@@ -79,7 +88,11 @@ async function liveImpacts(organizations: readonly OrganizationConfig[], base: R
     const readsTeams = [org, before].some((o) => o?.approval.rules.some((r) => r.match.teams));
     const client = await clientFor(io, org, {
       auth,
-      permissions: { organization_personal_access_token_requests: "read", organization_personal_access_tokens: "read", ...(readsTeams ? { members: "read" as const } : {}) },
+      permissions: {
+        organization_personal_access_token_requests: "read",
+        organization_personal_access_tokens: "read",
+        ...(readsTeams ? { members: "read" as const } : {}),
+      },
     });
     impacts.push(await liveImpact(client, before, org));
   }

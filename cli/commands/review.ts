@@ -51,14 +51,27 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
   const errorContext = { appId: auth?.kind === "app" ? auth.appId : undefined, apiUrlVariable: apiUrlVariable(io.env) };
   const client = await clientFor(io, org, { auth });
   const progress = new ProgressLine(io, !options.json);
-  const run = await runReview({ client, org, apply: options.apply, errorContext, progress: (p) => progress.show(`${org.login}: ${p.count} ${PROGRESS[p.stage]}`) });
+  const run = await runReview({
+    client,
+    org,
+    apply: options.apply,
+    errorContext,
+    progress: (p) => progress.show(`${org.login}: ${p.count} ${PROGRESS[p.stage]}`),
+  });
   progress.done();
 
   const failure = run.failure?.message;
   // A listing that failed decided nothing: print the failure alone, never a summary that reads
   // as a clean run.
-  if (run.failure && (run.failure.stage === "decide" || run.failure.stage === "check-grants")) throw new GitHubFailure(`${failure}. Nothing was decided.`);
-  const report: ReviewReport = { org: run.login, applied: run.applied, decisions: run.decisions, revocations: run.revocations, unreadableGrants: run.unreadableGrants };
+  if (run.failure && (run.failure.stage === "decide" || run.failure.stage === "check-grants"))
+    throw new GitHubFailure(`${failure}. Nothing was decided.`);
+  const report: ReviewReport = {
+    org: run.login,
+    applied: run.applied,
+    decisions: run.decisions,
+    revocations: run.revocations,
+    unreadableGrants: run.unreadableGrants,
+  };
   io.stdout.write(options.json ? renderReviewJson(report) : renderReviewTables(report, options.wide ? Infinity : 60));
   if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, renderReviewMarkdown(report, failure));
   if (failure) throw new GitHubFailure(failure);

@@ -49,14 +49,24 @@ export interface ServeDeps {
 export async function serve(options: ServeOptions, io: CommandIO, deps: ServeDeps = {}): Promise<void> {
   const loaded = loadConfig(configFileName(options.config, io.env));
   const secret = io.env.WEBHOOK_SECRET;
-  if (!secret) throw new UsageError("serve needs WEBHOOK_SECRET: the App's webhook secret (create-app writes it to the credentials file as webhook_secret)");
+  if (!secret)
+    throw new UsageError(
+      "serve needs WEBHOOK_SECRET: the App's webhook secret (create-app writes it to the credentials file as webhook_secret)",
+    );
   const weak = webhookSecretProblem(secret);
   if (weak) throw new UsageError(weak);
   const port = options.port ?? (io.env.PORT ? Number(io.env.PORT) : 3000);
-  if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(options.port !== undefined ? `--port must be a port number (0-65535), got ${options.port}` : "PORT must be a port number (0-65535); its value is not shown");
+  if (!(Number.isInteger(port) && port >= 0 && port < 65536))
+    throw new UsageError(
+      options.port !== undefined
+        ? `--port must be a port number (0-65535), got ${options.port}`
+        : "PORT must be a port number (0-65535); its value is not shown",
+    );
   const { sweepMinutes, maxBody } = options;
-  if (sweepMinutes !== undefined && !(sweepMinutes >= 0)) throw new UsageError(`--sweep-minutes must be a number of minutes, got ${sweepMinutes}`);
-  if (maxBody !== undefined && !(Number.isInteger(maxBody) && maxBody >= 1024 && maxBody <= MAX_DELIVERY_BYTES)) throw new UsageError(`--max-body must be a number of bytes from 1024 to ${MAX_DELIVERY_BYTES} (GitHub's cap), got ${maxBody}`);
+  if (sweepMinutes !== undefined && !(sweepMinutes >= 0))
+    throw new UsageError(`--sweep-minutes must be a number of minutes, got ${sweepMinutes}`);
+  if (maxBody !== undefined && !(Number.isInteger(maxBody) && maxBody >= 1024 && maxBody <= MAX_DELIVERY_BYTES))
+    throw new UsageError(`--max-body must be a number of bytes from 1024 to ${MAX_DELIVERY_BYTES} (GitHub's cap), got ${maxBody}`);
   const organizations = loaded.config.organizations;
   // One session per organization, through its own App and its own installation.
   const sessions = new AppSessions(io, organizations);
@@ -76,9 +86,16 @@ export async function serve(options: ServeOptions, io: CommandIO, deps: ServeDep
   });
   const host = options.host ?? "127.0.0.1";
   const url = await server.listen(port, host).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === "EADDRINUSE") throw new UsageError(`cannot listen on ${host}:${port}: the port is in use by another process; stop it, or pick another port with --port (or PORT)`);
-    if (e.code === "EACCES") throw new UsageError(`cannot listen on ${host}:${port}: not allowed for this user (ports below 1024 need privileges); pick another with --port (or PORT)`);
-    if (e.code === "EADDRNOTAVAIL") throw new UsageError(`cannot listen on ${host}:${port}: ${host} is not an address of this machine; fix --host`);
+    if (e.code === "EADDRINUSE")
+      throw new UsageError(
+        `cannot listen on ${host}:${port}: the port is in use by another process; stop it, or pick another port with --port (or PORT)`,
+      );
+    if (e.code === "EACCES")
+      throw new UsageError(
+        `cannot listen on ${host}:${port}: not allowed for this user (ports below 1024 need privileges); pick another with --port (or PORT)`,
+      );
+    if (e.code === "EADDRNOTAVAIL")
+      throw new UsageError(`cannot listen on ${host}:${port}: ${host} is not an address of this machine; fix --host`);
     throw e;
   });
   deps.onListening?.(url, server);

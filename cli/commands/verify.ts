@@ -61,6 +61,8 @@ export function writeEvidence(file: string, records: readonly PatPolicyEvidence[
   try {
     writeFileSync(file, text);
   } catch (e) {
-    throw new UsageError(`--evidence-out ${clean(file)}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a writable file path`);
+    throw new UsageError(
+      `--evidence-out ${clean(file)}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a writable file path`,
+    );
   }
 }

@@ -19,7 +19,9 @@ export function nextStepsText(login: string, r: CreateAppResult, configFile: str
     `  3. Seal the key for Terraform: token-policy seal --org ${login} --credentials ${r.credentialsFile} --target actions`,
     `     and set TF_VAR_${v.actionsSealed} in CI (also TF_VAR_${v.dependabotSealed} with --target dependabot when used).`,
     ...(r.webhookSecret
-      ? [`  4. Where token-policy serve runs, set WEBHOOK_SECRET to webhook_secret from ${r.credentialsFile} (with APP_ID ${r.appId} and the private key).`]
+      ? [
+          `  4. Where token-policy serve runs, set WEBHOOK_SECRET to webhook_secret from ${r.credentialsFile} (with APP_ID ${r.appId} and the private key).`,
+        ]
       : []),
     "",
   ].join("\n");

@@ -8,7 +8,10 @@ import { variableNames } from "../../lib/naming";
 /** A progress event as a line, and the stream it goes to. */
 export function installProgressText(p: InstallProgress): { readonly stream: "stdout" | "stderr"; readonly text: string } {
   if (p.kind === "waiting") {
-    return { stream: "stdout", text: `Install ${p.slug} on ${p.login}: ${p.url}\nWaiting for the installation to appear (giving up after ${waitText(p.timeoutMs)})…\n` };
+    return {
+      stream: "stdout",
+      text: `Install ${p.slug} on ${p.login}: ${p.url}\nWaiting for the installation to appear (giving up after ${waitText(p.timeoutMs)})…\n`,
+    };
   }
   return { stream: "stderr", text: `still waiting for ${p.slug} on ${p.login}: ${waitText(p.elapsedMs)} of ${waitText(p.timeoutMs)}\n` };
 }

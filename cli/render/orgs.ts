@@ -24,7 +24,10 @@ export function deployTargetsText(targets: readonly DeployTarget[]): string {
   return targets
     .map((t) => {
       const rows = deployJobInputs(t).map((i) => [i.ciName, i.kind, i.description]);
-      return `${t.login}: API ${t.apiUrl}, environment ${t.environment}, plan environment ${t.planEnvironment}\n` + indent(table(["NAME", "KIND", "WHAT"], rows, Number.POSITIVE_INFINITY));
+      return (
+        `${t.login}: API ${t.apiUrl}, environment ${t.environment}, plan environment ${t.planEnvironment}\n` +
+        indent(table(["NAME", "KIND", "WHAT"], rows, Number.POSITIVE_INFINITY))
+      );
     })
     .join("\n");
 }

@@ -44,9 +44,17 @@ export function reportMarkdown(r: ReportContent): string {
     }
   }
   for (const enterprise of r.config.enterprises) {
-    if (r.organizations.some((o) => enterpriseOf(r.config, o)?.slug === enterprise.slug) || r.everyOrganization) out.push(describeEnterprise(enterprise, r.config.organizations));
+    if (r.organizations.some((o) => enterpriseOf(r.config, o)?.slug === enterprise.slug) || r.everyOrganization)
+      out.push(describeEnterprise(enterprise, r.config.organizations));
   }
-  for (const org of r.organizations) out.push(describeOrganization(org, (r.changes?.list ?? []).filter((c) => c.org === org.login), enterpriseOf(r.config, org)));
+  for (const org of r.organizations)
+    out.push(
+      describeOrganization(
+        org,
+        (r.changes?.list ?? []).filter((c) => c.org === org.login),
+        enterpriseOf(r.config, org),
+      ),
+    );
   out.push("", `<sub>${md(`${PACKAGE_NAME} ${VERSION}`)}</sub>`, "");
   return out.join("\n");
 }
@@ -62,13 +70,17 @@ function liveSection(impact: LiveImpact): string[] {
   );
   if (impact.changed.length) {
     lines.push("| Request | Owner | Token | Was → now | Rule |", "|---|---|---|---|---|");
-    for (const c of impact.changed.slice(0, LIVE_EXAMPLES)) lines.push(`| ${c.requestId} | ${md(c.owner ?? "?")} | ${md(c.tokenName ?? "")} | ${c.from} → **${c.to}**${c.asksWrite && c.to === "approve" ? " (write)" : ""} | ${md(decidedByText(c.decidedBy))} |`);
+    for (const c of impact.changed.slice(0, LIVE_EXAMPLES))
+      lines.push(
+        `| ${c.requestId} | ${md(c.owner ?? "?")} | ${md(c.tokenName ?? "")} | ${c.from} → **${c.to}**${c.asksWrite && c.to === "approve" ? " (write)" : ""} | ${md(decidedByText(c.decidedBy))} |`,
+      );
     if (impact.changed.length > LIVE_EXAMPLES) lines.push("", `…and ${impact.changed.length - LIVE_EXAMPLES} more.`);
     lines.push("");
   }
   if (impact.newlyRevoked.length) {
     lines.push("| Granted token | Owner | Token | Revoked by |", "|---|---|---|---|");
-    for (const r of impact.newlyRevoked.slice(0, LIVE_EXAMPLES)) lines.push(`| ${r.tokenId} | ${md(r.owner ?? "?")} | ${md(r.tokenName ?? "")} | ${md(decidedByText(r.decidedBy))} |`);
+    for (const r of impact.newlyRevoked.slice(0, LIVE_EXAMPLES))
+      lines.push(`| ${r.tokenId} | ${md(r.owner ?? "?")} | ${md(r.tokenName ?? "")} | ${md(decidedByText(r.decidedBy))} |`);
     lines.push("");
   }
   return lines;

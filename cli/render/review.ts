@@ -53,7 +53,15 @@ export function renderReviewTables(report: ReviewReport, width: number): string 
   if (report.decisions.length) {
     out += table(
       ["REQUEST", "OWNER", "TOKEN", "ACTION", "RULE", "REASON", ...(withOutcome ? ["OUTCOME"] : [])],
-      report.decisions.map((d) => [String(d.requestId), d.owner, d.tokenName, d.action, decidedByText(d.decidedBy), d.reason, ...(withOutcome ? [outcomeText(d)] : [])]),
+      report.decisions.map((d) => [
+        String(d.requestId),
+        d.owner,
+        d.tokenName,
+        d.action,
+        decidedByText(d.decidedBy),
+        d.reason,
+        ...(withOutcome ? [outcomeText(d)] : []),
+      ]),
       width,
     );
   }
@@ -67,7 +75,11 @@ export function renderReviewTables(report: ReviewReport, width: number): string 
   }
   if (report.unreadableGrants.length) {
     out += "\nGranted tokens that could not be read (not revoked; an owner should look):\n";
-    out += table(["TOKEN ID", "OWNER", "TOKEN", "NOT UNDERSTOOD"], report.unreadableGrants.map((g) => [String(g.tokenId), g.owner, g.tokenName, g.unreadable]), width);
+    out += table(
+      ["TOKEN ID", "OWNER", "TOKEN", "NOT UNDERSTOOD"],
+      report.unreadableGrants.map((g) => [String(g.tokenId), g.owner, g.tokenName, g.unreadable]),
+      width,
+    );
   }
   out += `\n${report.org}: ${counts(report)}.\n`;
   out += `${closing(report)}\n`;
@@ -88,7 +100,8 @@ export function renderReviewMarkdown(report: ReviewReport, failure?: string): st
   }
   if (report.revocations.length) {
     out += "\n### Revocations\n\n| Token | Owner | Name | Reason |\n|---|---|---|---|\n";
-    for (const r of report.revocations) out += `| ${r.tokenId} | ${md(r.owner)} | ${md(r.tokenName)} | ${md(r.reason)}${r.outcome ? ` (${md(outcomeText(r))})` : ""} |\n`;
+    for (const r of report.revocations)
+      out += `| ${r.tokenId} | ${md(r.owner)} | ${md(r.tokenName)} | ${md(r.reason)}${r.outcome ? ` (${md(outcomeText(r))})` : ""} |\n`;
   }
   return out + "\n";
 }

@@ -11,7 +11,8 @@ import { clean } from "../../lib/text";
 /** The report as text, ending with the organization's drift count. */
 export function verifyText(report: VerifyReport): string {
   let out = "";
-  for (const d of report.drift) out += `drift: ${clean(d.check)}: expected ${clean(d.expected)}, found ${clean(d.actual)}. ${d.fix} ${d.url}\n`;
+  for (const d of report.drift)
+    out += `drift: ${clean(d.check)}: expected ${clean(d.expected)}, found ${clean(d.actual)}. ${d.fix} ${d.url}\n`;
   for (const n of report.notChecked) out += `not checked: ${n}\n`;
   if (report.patPolicy) out += patPolicyText(report.patPolicy);
   const n = report.drift.length;
@@ -32,7 +33,11 @@ function patPolicyText(e: PatPolicyEvidence): string {
  * The evidence record of the organizations read, in the order of `expected` (the organizations
  * asked for); any not read is named in it. Markdown, or JSON when `json`.
  */
-export function evidenceText(records: readonly PatPolicyEvidence[], json: boolean, expected: readonly string[] = records.map((r) => r.org)): string {
+export function evidenceText(
+  records: readonly PatPolicyEvidence[],
+  json: boolean,
+  expected: readonly string[] = records.map((r) => r.org),
+): string {
   const key = (login: string) => login.toLowerCase();
   const missing = expected.filter((login) => !records.some((r) => key(r.org) === key(login)));
   const order = (login: string) => expected.findIndex((l) => key(l) === key(login));

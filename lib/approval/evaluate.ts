@@ -72,7 +72,9 @@ export type TeamMembership = ReadonlyMap<string, ReadonlySet<string> | null>;
  * something (the decision logic, revocations for non-use, verify's evidence).
  */
 export function isIsoTimestamp(v: unknown): v is string {
-  return typeof v === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) && Number.isFinite(Date.parse(v));
+  return (
+    typeof v === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) && Number.isFinite(Date.parse(v))
+  );
 }
 
 /**
@@ -87,9 +89,11 @@ export function isIsoTimestamp(v: unknown): v is string {
 export function notUnderstood(access: TokenAccess): string | undefined {
   const problems: string[] = [];
   if (typeof access.owner !== "string" || access.owner === "") problems.push("no owner login");
-  if (!SELECTIONS.includes(access.repositorySelection as string)) problems.push(`repository selection ${JSON.stringify(access.repositorySelection)} (known: none, all, subset)`);
+  if (!SELECTIONS.includes(access.repositorySelection as string))
+    problems.push(`repository selection ${JSON.stringify(access.repositorySelection)} (known: none, all, subset)`);
   if (!isIsoTimestamp(access.since)) problems.push(`request date ${JSON.stringify(access.since)} is not a timestamp`);
-  if (access.tokenExpiresAt !== null && !isIsoTimestamp(access.tokenExpiresAt)) problems.push(`expiry ${JSON.stringify(access.tokenExpiresAt)} is not a timestamp`);
+  if (access.tokenExpiresAt !== null && !isIsoTimestamp(access.tokenExpiresAt))
+    problems.push(`expiry ${JSON.stringify(access.tokenExpiresAt)} is not a timestamp`);
   const perms = access.permissions as unknown;
   if (typeof perms !== "object" || perms === null || Array.isArray(perms)) {
     problems.push("no permissions object");
@@ -107,8 +111,10 @@ export function notUnderstood(access: TokenAccess): string | undefined {
       const spelledAs = new Map<string, string>();
       for (const [name, level] of Object.entries(map as Record<string, unknown>)) {
         const levels = tokenPermissionLevels(kind as (typeof KINDS)[number], name);
-        if (!levels) problems.push(`${kind} permission ${JSON.stringify(name)} is not in GitHub's catalogue of fine-grained token permissions`);
-        else if (typeof level !== "string" || !(levels as readonly string[]).includes(level)) problems.push(`${kind} permission ${name} at level ${JSON.stringify(level)} (known: ${levels.join(", ")})`);
+        if (!levels)
+          problems.push(`${kind} permission ${JSON.stringify(name)} is not in GitHub's catalogue of fine-grained token permissions`);
+        else if (typeof level !== "string" || !(levels as readonly string[]).includes(level))
+          problems.push(`${kind} permission ${name} at level ${JSON.stringify(level)} (known: ${levels.join(", ")})`);
         const canonical = canonicalTokenPermission(kind as (typeof KINDS)[number], name);
         if (canonical === undefined) continue;
         const other = spelledAs.get(canonical);
@@ -148,11 +154,17 @@ export function lifetimeViolation(access: Pick<TokenAccess, "since" | "tokenExpi
  * other keys hold and whose team cannot be read (or is not given) stops the evaluation: the
  * request is left to an owner, decided by the built-in `team-membership-unreadable`, never approved.
  */
-export function evaluate(access: TokenAccess, policy: ApprovalPolicy, repositories?: readonly string[], teams?: TeamMembership): Evaluation {
+export function evaluate(
+  access: TokenAccess,
+  policy: ApprovalPolicy,
+  repositories?: readonly string[],
+  teams?: TeamMembership,
+): Evaluation {
   const unreadable = notUnderstood(access);
   if (unreadable) {
     const reason = `This request could not be fully read (${unreadable}), so it is not approved automatically.`;
-    if (policy.approval.otherwise === "deny") return { decided: { action: "deny", decidedBy: byBuiltin("not-understood"), reason: reason.slice(0, 1024) } };
+    if (policy.approval.otherwise === "deny")
+      return { decided: { action: "deny", decidedBy: byBuiltin("not-understood"), reason: reason.slice(0, 1024) } };
     return { decided: { action: "leave", decidedBy: byBuiltin("not-understood"), reason: `${reason} An organization owner decides.` } };
   }
   const tooLong = lifetimeViolation(access, policy.patPolicy.maxLifetimeDays);
@@ -172,11 +184,22 @@ export function evaluate(access: TokenAccess, policy: ApprovalPolicy, repositori
     }
     if (holds) return { decided: { action: rule.action, decidedBy: byRule(rule.name), reason: ruleReason(rule) } };
     const partly = rule.action === "deny" ? denyPartlyHolds(rule, access, repositories, teams) : undefined;
-    if (partly) return { decided: { action: "leave", decidedBy: byBuiltin(partly === "teams-unreadable" ? "team-membership-unreadable" : "deny-rule-partly-matches"), reason: partlyReason(rule, access, partly, teams) } };
+    if (partly)
+      return {
+        decided: {
+          action: "leave",
+          decidedBy: byBuiltin(partly === "teams-unreadable" ? "team-membership-unreadable" : "deny-rule-partly-matches"),
+          reason: partlyReason(rule, access, partly, teams),
+        },
+      };
   }
   if (policy.approval.otherwise === "deny") {
     return {
-      decided: { action: "deny", decidedBy: byBuiltin("otherwise"), reason: policy.approval.otherwiseReason ?? "No approval rule of this organization matches this request." },
+      decided: {
+        action: "deny",
+        decidedBy: byBuiltin("otherwise"),
+        reason: policy.approval.otherwiseReason ?? "No approval rule of this organization matches this request.",
+      },
     };
   }
   return { decided: { action: "leave", decidedBy: byBuiltin("otherwise"), reason: "No rule matches; an organization owner decides." } };
@@ -187,7 +210,12 @@ export function evaluate(access: TokenAccess, policy: ApprovalPolicy, repositori
  * request reaches a repository it names: all repositories, or a subset with at least one
  * matching. Such a request must not fall through to a later approve rule.
  */
-function denyPartlyHolds(rule: ApprovalRule, access: TokenAccess, repositories: readonly string[] | undefined, teams: TeamMembership | undefined): "partly" | "teams-unreadable" | undefined {
+function denyPartlyHolds(
+  rule: ApprovalRule,
+  access: TokenAccess,
+  repositories: readonly string[] | undefined,
+  teams: TeamMembership | undefined,
+): "partly" | "teams-unreadable" | undefined {
   const patterns = rule.match.repositories;
   if (!patterns) return undefined;
   if (access.repositorySelection === "subset") {
@@ -198,7 +226,12 @@ function denyPartlyHolds(rule: ApprovalRule, access: TokenAccess, repositories: 
   return rest === true ? "partly" : rest === "teams-unreadable" ? "teams-unreadable" : undefined;
 }
 
-function partlyReason(rule: ApprovalRule, access: TokenAccess, partly: "partly" | "teams-unreadable", teams: TeamMembership | undefined): string {
+function partlyReason(
+  rule: ApprovalRule,
+  access: TokenAccess,
+  partly: "partly" | "teams-unreadable",
+  teams: TeamMembership | undefined,
+): string {
   if (partly === "teams-unreadable") {
     return `Rule "${rule.name}" matches by membership of ${unreadableTeams(rule.match.teams ?? [], teams).join(", ")}, which could not be read; an organization owner decides.`;
   }
@@ -314,7 +347,13 @@ export function globs(patterns: readonly string[]): (s: string) => boolean {
   const key = patterns.join("\u0000");
   let m = globCache.get(key);
   if (!m) {
-    const res = patterns.map((p) => new RegExp(`^${[...p].map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"))).join("")}$`, "is"));
+    const res = patterns.map(
+      (p) =>
+        new RegExp(
+          `^${[...p].map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"))).join("")}$`,
+          "is",
+        ),
+    );
     m = (s: string) => res.some((re) => re.test(s));
     globCache.set(key, m);
   }

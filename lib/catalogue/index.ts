@@ -10,8 +10,10 @@ import type { PermissionLevel } from "./permission-level";
  * GitHub App permission name → the levels GitHub accepts for it, generated from GitHub's
  * `app-permissions` schema (see `scripts/generate-catalogue.ts`).
  */
-export const APP_PERMISSIONS: Readonly<Record<string, readonly PermissionLevel[]>> =
-  catalogue.permissions as Record<string, PermissionLevel[]>;
+export const APP_PERMISSIONS: Readonly<Record<string, readonly PermissionLevel[]>> = catalogue.permissions as Record<
+  string,
+  PermissionLevel[]
+>;
 
 /** What each App permission grants, in GitHub's words, from the same schema. */
 export const APP_PERMISSION_DESCRIPTIONS: Readonly<Record<string, string>> = catalogue.descriptions;

@@ -26,7 +26,8 @@ export const REVIEWED_PERMISSION_WORDING: Readonly<Record<string, Readonly<Parti
   },
   organization_secrets: {
     read: "Read the names of the organization's Actions secrets, which repositories may use them, and the public key that secrets are sealed with. Never a secret's value.",
-    write: "Create, replace and delete the organization's Actions secrets and choose which repositories may use them. Values can be written, never read back.",
+    write:
+      "Create, replace and delete the organization's Actions secrets and choose which repositories may use them. Values can be written, never read back.",
   },
   dependabot_secrets: {
     read: "Read the names of Dependabot secrets and the public key that they are sealed with. Never a secret's value.",

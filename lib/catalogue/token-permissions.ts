@@ -77,8 +77,10 @@ export function unknownTokenPermission(kind: TokenPermissionKind, name: string):
   const known = [...Object.keys(TOKEN_PERMISSIONS[kind]), ...Object.keys(TOKEN_PERMISSION_ALIASES[kind])];
   const elsewhere = TOKEN_PERMISSION_KINDS.filter((k) => k !== kind && canonicalTokenPermission(k, name) !== undefined);
   let hint = didYouMean(name, known);
-  if (elsewhere.length) hint += ` (${name} is ${elsewhere.map((k) => (k === "other" ? "an account (other)" : `a${k === "organization" ? "n" : ""} ${k}`)).join(" and ")} permission)`;
-  else if (!hint && Object.hasOwn(appCatalogue.permissions, name)) hint = ` (${name} is a GitHub App permission that fine-grained tokens cannot ask for)`;
+  if (elsewhere.length)
+    hint += ` (${name} is ${elsewhere.map((k) => (k === "other" ? "an account (other)" : `a${k === "organization" ? "n" : ""} ${k}`)).join(" and ")} permission)`;
+  else if (!hint && Object.hasOwn(appCatalogue.permissions, name))
+    hint = ` (${name} is a GitHub App permission that fine-grained tokens cannot ask for)`;
   return `unknown ${kind === "other" ? "account (other)" : kind} permission of fine-grained tokens${hint}; GitHub's catalogue of ${kind} permissions has ${Object.keys(TOKEN_PERMISSIONS[kind]).join(", ")}`;
 }
 
@@ -116,7 +118,11 @@ export function canonicalTokenPermissions(
       continue;
     }
     if (Object.hasOwn(spelledAs, canonical)) {
-      problems.push({ key: name, message: `${name} and ${spelledAs[canonical]} are one permission (${canonical}); list it once`, about: "name" });
+      problems.push({
+        key: name,
+        message: `${name} and ${spelledAs[canonical]} are one permission (${canonical}); list it once`,
+        about: "name",
+      });
       continue;
     }
     spelledAs[canonical] = name;

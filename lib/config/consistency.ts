@@ -9,7 +9,15 @@ import { posix } from "node:path";
 import { defaultStateKeys, enterpriseStackName, sameGitHubInstance, variableStem, webRoot } from "../naming";
 import { enterpriseConflicts } from "./effective-policy";
 import { formatPath, getIn, hasPath, problemAt, showValue, type ConfigSource, type Problem } from "./problems";
-import { DEFAULT_GITHUB_URL, enterpriseSchema, isRecord, LOGIN_PATTERN, type BackendConfig, type EnterpriseConfig, type TokenPolicyConfig } from "./schema";
+import {
+  DEFAULT_GITHUB_URL,
+  enterpriseSchema,
+  isRecord,
+  LOGIN_PATTERN,
+  type BackendConfig,
+  type EnterpriseConfig,
+  type TokenPolicyConfig,
+} from "./schema";
 
 /**
  * The enterprise layer's problems: duplicate slugs, an organization naming an enterprise that is
@@ -28,13 +36,27 @@ export function enterpriseProblems(input: Record<string, unknown>, source: Confi
     if (slug === undefined) return;
     const first = bySlug.get(slug.toLowerCase());
     if (first) {
-      out.push(problemAt(source, ["enterprises", i, "slug"], `duplicate enterprise slug (first used by enterprises[${first.index}]), got ${showValue(slug)}`));
+      out.push(
+        problemAt(
+          source,
+          ["enterprises", i, "slug"],
+          `duplicate enterprise slug (first used by enterprises[${first.index}]), got ${showValue(slug)}`,
+        ),
+      );
       return;
     }
     bySlug.set(slug.toLowerCase(), { index: i, enterprise: parsed.success ? parsed.data : undefined });
-    const clash = orgs.findIndex((o) => isRecord(o) && typeof o.login === "string" && o.login.toLowerCase() === enterpriseStackName(slug.toLowerCase()));
+    const clash = orgs.findIndex(
+      (o) => isRecord(o) && typeof o.login === "string" && o.login.toLowerCase() === enterpriseStackName(slug.toLowerCase()),
+    );
     if (clash >= 0) {
-      out.push(problemAt(source, ["enterprises", i, "slug"], `names the stack ${enterpriseStackName(slug)}, which is organizations[${clash}]'s login; the two stacks and their state would collide`));
+      out.push(
+        problemAt(
+          source,
+          ["enterprises", i, "slug"],
+          `names the stack ${enterpriseStackName(slug)}, which is organizations[${clash}]'s login; the two stacks and their state would collide`,
+        ),
+      );
     }
   });
   orgs.forEach((o, i) => {
@@ -42,20 +64,33 @@ export function enterpriseProblems(input: Record<string, unknown>, source: Confi
     // Reported where the value is written: the organization's own entry, else `defaults`.
     const problem = (rest: PropertyKey[], message: string) => {
       const own = getIn(raw, ["organizations", i]);
-      const path = !hasPath(own, rest) && isRecord(raw.defaults) && hasPath(raw.defaults, rest) ? ["defaults", ...rest] : ["organizations", i, ...rest];
+      const path =
+        !hasPath(own, rest) && isRecord(raw.defaults) && hasPath(raw.defaults, rest)
+          ? ["defaults", ...rest]
+          : ["organizations", i, ...rest];
       return problemAt(source, path, message);
     };
     const found = bySlug.get(o.enterprise.toLowerCase());
     if (!found) {
       const known = [...bySlug.values()].map((e) => e.enterprise?.slug).filter(Boolean);
-      out.push(problem(["enterprise"], `names no enterprise listed in enterprises (${known.length ? `it lists ${known.join(", ")}` : "it lists none"}), got ${showValue(o.enterprise)}`));
+      out.push(
+        problem(
+          ["enterprise"],
+          `names no enterprise listed in enterprises (${known.length ? `it lists ${known.join(", ")}` : "it lists none"}), got ${showValue(o.enterprise)}`,
+        ),
+      );
       return;
     }
     const enterprise = found.enterprise;
     if (!enterprise) return; // its own problems are reported at the enterprise
     const host = typeof o.githubUrl === "string" ? o.githubUrl : DEFAULT_GITHUB_URL;
     if (!sameGitHubInstance(host, enterprise.githubUrl)) {
-      out.push(problem(o.githubUrl === undefined ? ["enterprise"] : ["githubUrl"], `is on ${webRoot(host)}, but enterprise ${enterprise.slug} is on ${webRoot(enterprise.githubUrl)}; an organization belongs to an enterprise on its own GitHub instance`));
+      out.push(
+        problem(
+          o.githubUrl === undefined ? ["enterprise"] : ["githubUrl"],
+          `is on ${webRoot(host)}, but enterprise ${enterprise.slug} is on ${webRoot(enterprise.githubUrl)}; an organization belongs to an enterprise on its own GitHub instance`,
+        ),
+      );
     }
     for (const conflict of enterpriseConflicts(o.patPolicy, enterprise)) out.push(problem(["patPolicy", conflict.key], conflict.message));
   });
@@ -72,7 +107,13 @@ export function duplicateLogins(orgs: unknown[], source: ConfigSource): Problem[
     const first = seen.get(login.toLowerCase());
     if (first === undefined) seen.set(login.toLowerCase(), i);
     else {
-      out.push(problemAt(source, ["organizations", i, "login"], `duplicate login (first used by organizations[${first}]; logins are case-insensitive), got ${showValue(login)}`));
+      out.push(
+        problemAt(
+          source,
+          ["organizations", i, "login"],
+          `duplicate login (first used by organizations[${first}]; logins are case-insensitive), got ${showValue(login)}`,
+        ),
+      );
     }
   });
   return out;
@@ -92,7 +133,13 @@ export function stemCollisions(orgs: unknown[], source: ConfigSource): Problem[]
     const first = seen.get(stem);
     if (!first) return void seen.set(stem, { index: i, login });
     if (first.login.toLowerCase() === login.toLowerCase()) return; // a duplicate login, reported as such
-    out.push(problemAt(source, ["organizations", i, "login"], `${login} and ${first.login} (organizations[${first.index}]) would share the variable names ${stem}_… (TF_VAR_${stem}_app_id, ${stem.toUpperCase()}_APP_ID, …), so one would read the other's App and key: keep one of them in a separate config file`));
+    out.push(
+      problemAt(
+        source,
+        ["organizations", i, "login"],
+        `${login} and ${first.login} (organizations[${first.index}]) would share the variable names ${stem}_… (TF_VAR_${stem}_app_id, ${stem.toUpperCase()}_APP_ID, …), so one would read the other's App and key: keep one of them in a separate config file`,
+      ),
+    );
   });
   return out;
 }
@@ -102,13 +149,25 @@ function stateLocation(b: BackendConfig, name: string): { place: string; field: 
   const keys = defaultStateKeys(name);
   switch (b.type) {
     case "local":
-      return { place: `local ${posix.normalize((b.path ?? keys.localPath).replace(/\\/g, "/"))}`, field: "path", perStack: "terraform.<login>.tfstate" };
+      return {
+        place: `local ${posix.normalize((b.path ?? keys.localPath).replace(/\\/g, "/"))}`,
+        field: "path",
+        perStack: "terraform.<login>.tfstate",
+      };
     case "s3":
       return { place: `s3 bucket ${b.bucket}, key ${b.key ?? keys.s3Key}`, field: "key", perStack: "github-token-policy/<login>.tfstate" };
     case "gcs":
-      return { place: `gcs bucket ${b.bucket}, prefix ${b.prefix ?? keys.gcsPrefix}`, field: "prefix", perStack: "github-token-policy/<login>" };
+      return {
+        place: `gcs bucket ${b.bucket}, prefix ${b.prefix ?? keys.gcsPrefix}`,
+        field: "prefix",
+        perStack: "github-token-policy/<login>",
+      };
     case "cloud":
-      return { place: `cloud ${b.hostname ?? "app.terraform.io"} organization ${b.organization}, workspace ${b.workspace ?? keys.cloudWorkspace}`, field: "workspace", perStack: "github-token-policy-<login>" };
+      return {
+        place: `cloud ${b.hostname ?? "app.terraform.io"} organization ${b.organization}, workspace ${b.workspace ?? keys.cloudWorkspace}`,
+        field: "workspace",
+        perStack: "github-token-policy-<login>",
+      };
     case "pg":
       return { place: `pg schema ${b.schemaName ?? keys.pgSchema}`, field: "schemaName", perStack: "github_token_policy_<stem>" };
   }
@@ -122,7 +181,12 @@ function stateLocation(b: BackendConfig, name: string): { place: string; field: 
 export function sharedStates(config: TokenPolicyConfig, source: ConfigSource): Problem[] {
   const { raw } = source;
   const stacks = [
-    ...config.enterprises.map((e, i) => ({ name: enterpriseStackName(e.slug), backend: e.backend ?? ({ type: "local" } as BackendConfig), own: ["enterprises", i], merged: false })),
+    ...config.enterprises.map((e, i) => ({
+      name: enterpriseStackName(e.slug),
+      backend: e.backend ?? ({ type: "local" } as BackendConfig),
+      own: ["enterprises", i],
+      merged: false,
+    })),
     ...config.organizations.map((o, i) => ({ name: o.login, backend: o.backend, own: ["organizations", i], merged: true })),
   ];
   const byPlace = new Map<string, { names: string[]; field: string; perStack: string; where: PropertyKey[][] }>();
@@ -136,7 +200,9 @@ export function sharedStates(config: TokenPolicyConfig, source: ConfigSource): P
     const defaults = ["defaults", "backend"];
     const candidates = s.merged
       ? [[...own, loc.field], [...defaults, loc.field], own, defaults]
-      : hasPath(raw, own) ? [[...own, loc.field], own] : [[...defaults, loc.field], defaults];
+      : hasPath(raw, own)
+        ? [[...own, loc.field], own]
+        : [[...defaults, loc.field], defaults];
     const where = candidates.find((c) => hasPath(raw, c)) ?? own;
     if (!group.where.some((w) => formatPath(w) === formatPath(where))) group.where.push(where);
     byPlace.set(loc.place, group);
@@ -145,7 +211,13 @@ export function sharedStates(config: TokenPolicyConfig, source: ConfigSource): P
   for (const [place, g] of byPlace) {
     if (g.names.length < 2) continue;
     for (const where of g.where) {
-      out.push(problemAt(source, where, `gives ${g.names.join(", ")} one state (${place}); each stack needs its own: deploying one would plan destroying the others' resources. Leave ${g.field} out to key the state per stack (${g.perStack}), or give each stack its own`));
+      out.push(
+        problemAt(
+          source,
+          where,
+          `gives ${g.names.join(", ")} one state (${place}); each stack needs its own: deploying one would plan destroying the others' resources. Leave ${g.field} out to key the state per stack (${g.perStack}), or give each stack its own`,
+        ),
+      );
     }
   }
   return out;

@@ -15,7 +15,16 @@
  * `verify` read it as `patPolicy` of a loaded organization.
  */
 import { type z } from "zod";
-import { classicLifetimeUnused, DEFAULT_PAT_POLICY, type enterprisePatPolicySchema, patPolicySchema, type EnterpriseConfig, type OrganizationConfig, type PatPolicyConfig, type PatPolicyInput } from "./schema";
+import {
+  classicLifetimeUnused,
+  DEFAULT_PAT_POLICY,
+  type enterprisePatPolicySchema,
+  patPolicySchema,
+  type EnterpriseConfig,
+  type OrganizationConfig,
+  type PatPolicyConfig,
+  type PatPolicyInput,
+} from "./schema";
 
 /** An enterprise's PAT policy, with defaults applied. */
 export type EnterprisePatPolicyConfig = z.output<typeof enterprisePatPolicySchema>;
@@ -80,12 +89,21 @@ export function enterpriseConflicts(declared: unknown, enterprise: EnterpriseBou
   ] as const) {
     const days = d[key];
     if (cap !== undefined && typeof days === "number" && days > cap) {
-      out.push({ key, message: `is ${days} days, but ${name} caps the lifetime of ${key === "maxLifetimeDays" ? TAB.fineGrainedTokens : TAB.classicTokens} at ${cap} days; declare at most ${cap} or leave ${key} out` });
+      out.push({
+        key,
+        message: `is ${days} days, but ${name} caps the lifetime of ${key === "maxLifetimeDays" ? TAB.fineGrainedTokens : TAB.classicTokens} at ${cap} days; declare at most ${cap} or leave ${key} out`,
+      });
     }
   }
   // A classic lifetime where the effective policy keeps classic tokens out would be dropped.
-  const classic = typeof d.classicTokens === "string" ? d.classicTokens : e.classicTokens === "organizations-decide" ? DEFAULT_PAT_POLICY.classicTokens : e.classicTokens;
-  if (typeof d.classicMaxLifetimeDays === "number" && classic !== "allow") out.push({ key: "classicMaxLifetimeDays", message: classicLifetimeUnused(classic) });
+  const classic =
+    typeof d.classicTokens === "string"
+      ? d.classicTokens
+      : e.classicTokens === "organizations-decide"
+        ? DEFAULT_PAT_POLICY.classicTokens
+        : e.classicTokens;
+  if (typeof d.classicMaxLifetimeDays === "number" && classic !== "allow")
+    out.push({ key: "classicMaxLifetimeDays", message: classicLifetimeUnused(classic) });
   return out;
 }
 
@@ -124,13 +142,20 @@ export function enterpriseBindings(policy: PatPolicyConfig, enterprise?: Enterpr
   if (e.requireApproval !== "organizations-decide") out.requireApproval = e.requireApproval ? "approval required" : "approval disabled";
   if (e.maxLifetimeDays !== undefined && policy.maxLifetimeDays >= e.maxLifetimeDays) out.maxLifetimeDays = `${e.maxLifetimeDays} days`;
   if (e.classicTokens !== "organizations-decide") out.classicTokens = e.classicTokens;
-  if (e.classicMaxLifetimeDays !== undefined && policy.classicMaxLifetimeDays !== undefined && policy.classicMaxLifetimeDays >= e.classicMaxLifetimeDays) {
+  if (
+    e.classicMaxLifetimeDays !== undefined &&
+    policy.classicMaxLifetimeDays !== undefined &&
+    policy.classicMaxLifetimeDays >= e.classicMaxLifetimeDays
+  ) {
     out.classicMaxLifetimeDays = `${e.classicMaxLifetimeDays} days`;
   }
   return out;
 }
 
 /** The enterprise entry that owns `org`, or undefined when it names none. */
-export function enterpriseOf(config: { readonly enterprises: readonly EnterpriseConfig[] }, org: Pick<OrganizationConfig, "enterprise">): EnterpriseConfig | undefined {
+export function enterpriseOf(
+  config: { readonly enterprises: readonly EnterpriseConfig[] },
+  org: Pick<OrganizationConfig, "enterprise">,
+): EnterpriseConfig | undefined {
   return org.enterprise === undefined ? undefined : config.enterprises.find((e) => e.slug === org.enterprise);
 }

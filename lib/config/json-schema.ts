@@ -23,7 +23,10 @@ export function configJsonSchema(): Record<string, unknown> {
     additionalProperties: false,
     properties: Object.fromEntries([
       ...Object.entries(TOKEN_PERMISSIONS[kind]).map(([k, levels]) => [k, { type: "string", enum: [...levels] }]),
-      ...Object.entries(TOKEN_PERMISSION_ALIASES[kind]).map(([alias, k]) => [alias, { type: "string", enum: [...TOKEN_PERMISSIONS[kind][k]], description: `Another spelling of ${k}.` }]),
+      ...Object.entries(TOKEN_PERMISSION_ALIASES[kind]).map(([alias, k]) => [
+        alias,
+        { type: "string", enum: [...TOKEN_PERMISSIONS[kind][k]], description: `Another spelling of ${k}.` },
+      ]),
     ]),
   });
   // The prefix is checked in code through secretNameProblem; editors get the same rules here.
@@ -36,7 +39,11 @@ export function configJsonSchema(): Record<string, unknown> {
       for (const kind of TOKEN_PERMISSION_KINDS) match[key].properties[kind] = tokenKind(kind);
     }
     const prefix = o.properties.credentials.properties.prefix;
-    Object.assign(prefix, { pattern: SECRET_NAME_PATTERN.source, maxLength: SECRET_NAME_MAX_LENGTH - longestSuffix, not: { pattern: "^[Gg][Ii][Tt][Hh][Uu][Bb]_" } });
+    Object.assign(prefix, {
+      pattern: SECRET_NAME_PATTERN.source,
+      maxLength: SECRET_NAME_MAX_LENGTH - longestSuffix,
+      not: { pattern: "^[Gg][Ii][Tt][Hh][Uu][Bb]_" },
+    });
   }
   // defaults: every key of an organization but login, nothing required at any depth, since
   // each organization completes it.
@@ -53,5 +60,9 @@ export function configJsonSchema(): Record<string, unknown> {
 function withoutRequired(node: unknown): any {
   if (Array.isArray(node)) return node.map(withoutRequired);
   if (node === null || typeof node !== "object") return node;
-  return Object.fromEntries(Object.entries(node).filter(([k]) => k !== "required").map(([k, v]) => [k, withoutRequired(v)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => k !== "required")
+      .map(([k, v]) => [k, withoutRequired(v)]),
+  );
 }

@@ -11,7 +11,14 @@ import { effectivePatPolicy, enterpriseOf } from "./effective-policy";
 import { mergeDefaults } from "./merge";
 import { dedupe, issuesToProblems, type Problem } from "./problems";
 import { parseYaml, readConfigText, templateProblems } from "./read";
-import { configSchema, isRecord, organizationSchema, type EnterpriseConfig, type OrganizationConfig, type TokenPolicyConfig } from "./schema";
+import {
+  configSchema,
+  isRecord,
+  organizationSchema,
+  type EnterpriseConfig,
+  type OrganizationConfig,
+  type TokenPolicyConfig,
+} from "./schema";
 
 export { deepMerge } from "./merge";
 export { MAX_ALIAS_COUNT, MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH } from "./read";
@@ -88,7 +95,10 @@ export function parseConfig(text: string, file: string): ParsedConfig {
   else problems.push(...sharedStates(result.data as TokenPolicyConfig, source));
   if (problems.length > 0) return { problems: dedupe(problems), validOrganizations: validOrganizations(input.organizations, problems) };
   const valid = result.data as TokenPolicyConfig;
-  const config = { ...valid, organizations: valid.organizations.map((org, i) => withEffectivePolicy(org, (input.organizations as unknown[])[i], valid.enterprises)) };
+  const config = {
+    ...valid,
+    organizations: valid.organizations.map((org, i) => withEffectivePolicy(org, (input.organizations as unknown[])[i], valid.enterprises)),
+  };
   return { config, problems: [], validOrganizations: config.organizations.map((org, index) => ({ index, config: org })) };
 }
 
@@ -115,7 +125,9 @@ export function findOrganization(loaded: LoadedConfig, login: string): Organizat
   const org = loaded.config.organizations.find((o) => o.login.toLowerCase() === login.toLowerCase());
   if (!org) {
     const known = loaded.config.organizations.map((o) => o.login).join(", ");
-    throw new ConfigError([{ file: loaded.file, path: "organizations", message: `has no organization ${JSON.stringify(login)}; it has ${known}` }]);
+    throw new ConfigError([
+      { file: loaded.file, path: "organizations", message: `has no organization ${JSON.stringify(login)}; it has ${known}` },
+    ]);
   }
   return org;
 }

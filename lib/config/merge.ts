@@ -18,7 +18,14 @@ export function mergeDefaults(source: ConfigSource): { readonly input: Record<st
   } else if (defaults) {
     for (const key of Object.keys(defaults)) {
       if (key === "login" || !ORGANIZATION_KEYS.includes(key)) {
-        problems.push(problemAt(source, ["defaults", key], `unknown key; allowed here: ${ORGANIZATION_KEYS.filter((k) => k !== "login").join(", ")}`, true));
+        problems.push(
+          problemAt(
+            source,
+            ["defaults", key],
+            `unknown key; allowed here: ${ORGANIZATION_KEYS.filter((k) => k !== "login").join(", ")}`,
+            true,
+          ),
+        );
       }
     }
   }

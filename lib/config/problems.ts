@@ -127,7 +127,8 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
       return `${generic ? `must be one of ${issue.values.map((v) => String(v)).join(", ")}` : stripLeadingName(issue.message)}, got ${showValue(value)}`;
     default:
       // A check that names what is wrong itself (such as an unknown map key) says so in params.
-      if (issue.code === "custom" && (issue.params as { valueInMessage?: boolean } | undefined)?.valueInMessage) return stripLeadingName(issue.message);
+      if (issue.code === "custom" && (issue.params as { valueInMessage?: boolean } | undefined)?.valueInMessage)
+        return stripLeadingName(issue.message);
       return value === undefined ? stripLeadingName(issue.message) : `${stripLeadingName(issue.message)}, got ${showValue(value)}`;
   }
 }

@@ -20,10 +20,13 @@ export const MAX_ALIAS_COUNT = 100;
 export const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 /** The file's text, or why it cannot be read (missing, unreadable, larger than {@link MAX_CONFIG_BYTES}). */
-export function readConfigText(file: string): { readonly text: string; readonly problems?: undefined } | { readonly text?: undefined; readonly problems: readonly Problem[] } {
+export function readConfigText(
+  file: string,
+): { readonly text: string; readonly problems?: undefined } | { readonly text?: undefined; readonly problems: readonly Problem[] } {
   try {
     const size = statSync(file).size;
-    if (size > MAX_CONFIG_BYTES) return { problems: [{ file, path: "", message: `is ${size} bytes; at most ${MAX_CONFIG_BYTES} (1 MiB) is read` }] };
+    if (size > MAX_CONFIG_BYTES)
+      return { problems: [{ file, path: "", message: `is ${size} bytes; at most ${MAX_CONFIG_BYTES} (1 MiB) is read` }] };
     return { text: readFileSync(file, "utf8") };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -36,8 +39,14 @@ export function readConfigText(file: string): { readonly text: string; readonly 
  * problems that stop the file from being read at all: too long, not valid YAML, a shape that is
  * refused, too many alias expansions, or not a mapping.
  */
-export function parseYaml(text: string, file: string): { readonly source: ConfigSource; readonly problems?: undefined } | { readonly source?: undefined; readonly problems: readonly Problem[] } {
-  if (text.length > MAX_CONFIG_BYTES) return { problems: [{ file, path: "", message: `is ${text.length} characters; at most ${MAX_CONFIG_BYTES} (1 MiB) is read` }] };
+export function parseYaml(
+  text: string,
+  file: string,
+):
+  | { readonly source: ConfigSource; readonly problems?: undefined }
+  | { readonly source?: undefined; readonly problems: readonly Problem[] } {
+  if (text.length > MAX_CONFIG_BYTES)
+    return { problems: [{ file, path: "", message: `is ${text.length} characters; at most ${MAX_CONFIG_BYTES} (1 MiB) is read` }] };
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const at: Locator = (offset) => (offset === undefined ? {} : lines.linePos(offset));
@@ -45,7 +54,9 @@ export function parseYaml(text: string, file: string): { readonly source: Config
   // a value the loader does not understand is not used.
   const yamlProblems = [...doc.errors, ...doc.warnings];
   if (yamlProblems.length > 0) {
-    return { problems: yamlProblems.map((e) => ({ file, ...at(e.pos[0]), path: "", message: `not valid YAML: ${e.message.split("\n")[0]}` })) };
+    return {
+      problems: yamlProblems.map((e) => ({ file, ...at(e.pos[0]), path: "", message: `not valid YAML: ${e.message.split("\n")[0]}` })),
+    };
   }
   const shape = shapeProblems(doc, file, at);
   if (shape.length > 0) return { problems: shape };
@@ -54,10 +65,22 @@ export function parseYaml(text: string, file: string): { readonly source: Config
     raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     // The yaml package throws a ReferenceError for excessive aliases.
-    return { problems: [{ file, line: 1, col: 1, path: "", message: `expands YAML aliases too much (${(e as Error).message}); at most ${MAX_ALIAS_COUNT} alias expansions are read` }] };
+    return {
+      problems: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          path: "",
+          message: `expands YAML aliases too much (${(e as Error).message}); at most ${MAX_ALIAS_COUNT} alias expansions are read`,
+        },
+      ],
+    };
   }
   if (!isRecord(raw)) {
-    return { problems: [{ file, line: 1, col: 1, path: "", message: `must be a mapping with an organizations list, got ${showValue(raw)}` }] };
+    return {
+      problems: [{ file, line: 1, col: 1, path: "", message: `must be a mapping with an organizations list, got ${showValue(raw)}` }],
+    };
   }
   return { source: { file, doc, at, raw } };
 }
@@ -74,7 +97,12 @@ function shapeProblems(doc: Document, file: string, at: Locator): Problem[] {
     const { node, depth, path } = stack.pop()!;
     if (isAlias(node) || !(isMap(node) || isSeq(node))) continue;
     if (depth >= MAX_CONFIG_DEPTH) {
-      out.push({ file, ...at((node as Node).range?.[0]), path: formatPath(path), message: `is nested more than ${MAX_CONFIG_DEPTH} levels deep` });
+      out.push({
+        file,
+        ...at((node as Node).range?.[0]),
+        path: formatPath(path),
+        message: `is nested more than ${MAX_CONFIG_DEPTH} levels deep`,
+      });
       continue;
     }
     if (isSeq(node)) {
@@ -90,7 +118,12 @@ function shapeProblems(doc: Document, file: string, at: Locator): Problem[] {
       }
       const name = String(key.value);
       if (FORBIDDEN_KEYS.has(name)) {
-        out.push({ file, ...at(key.range?.[0]), path: formatPath([...path, name]), message: `key ${JSON.stringify(name)} is not allowed anywhere (it would reach JavaScript's object prototype)` });
+        out.push({
+          file,
+          ...at(key.range?.[0]),
+          path: formatPath([...path, name]),
+          message: `key ${JSON.stringify(name)} is not allowed anywhere (it would reach JavaScript's object prototype)`,
+        });
         continue;
       }
       stack.push({ node: pair.value, depth: depth + 1, path: [...path, name] });
@@ -112,10 +145,18 @@ export function templateProblems(doc: Document, file: string, at: Locator): Prob
     const { node, path } = stack.pop()!;
     if (isScalar(node)) {
       if (typeof node.value === "string" && /[$%]\{/.test(node.value)) {
-        out.push({ file, ...at(node.range?.[0]), path: formatPath(path), message: "contains ${ or %{, which Terraform would evaluate as an expression in the synthesized stack; write the text without them" });
+        out.push({
+          file,
+          ...at(node.range?.[0]),
+          path: formatPath(path),
+          message:
+            "contains ${ or %{, which Terraform would evaluate as an expression in the synthesized stack; write the text without them",
+        });
       }
     } else if (isSeq(node)) node.items.forEach((item, i) => stack.push({ node: item, path: [...path, i] }));
-    else if (isMap(node)) for (const pair of node.items) if (isPair(pair) && isScalar(pair.key)) stack.push({ node: pair.value, path: [...path, String(pair.key.value)] });
+    else if (isMap(node))
+      for (const pair of node.items)
+        if (isPair(pair) && isScalar(pair.key)) stack.push({ node: pair.value, path: [...path, String(pair.key.value)] });
   }
   return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }

@@ -12,7 +12,13 @@ import { DependabotOrganizationSecretValue } from "./bindings/dependabot-organiz
 import { organizationContext, stackVariable } from "./organization-stack";
 import { providerOwnerPrecondition } from "./owner-precondition";
 import { lookUpRepository } from "./repository-lookup";
-import { addInputPrecondition, inputPreconditionsOf, pemKeyPrecondition, sealedKeyPrecondition, sealedKeyInputs } from "./variable-preconditions";
+import {
+  addInputPrecondition,
+  inputPreconditionsOf,
+  pemKeyPrecondition,
+  sealedKeyPrecondition,
+  sealedKeyInputs,
+} from "./variable-preconditions";
 import { requireGithubProvider, requireTerraform } from "./terraform-requirements";
 
 /** Who can read an organization secret or variable. */
@@ -134,8 +140,11 @@ export class AppCredentials extends Construct {
       .map((n) => [n, secretNameProblem(n)] as const)
       .filter(([, p]) => p)
       .map(([n, p]) => `${n} ${p}`);
-    for (const [what, v] of [["actions", props.actions], ["dependabot", props.dependabot]] as const) {
-      if (v && (v.visibility ?? "selected") === "selected" && !(v.repositories?.length)) {
+    for (const [what, v] of [
+      ["actions", props.actions],
+      ["dependabot", props.dependabot],
+    ] as const) {
+      if (v && (v.visibility ?? "selected") === "selected" && !v.repositories?.length) {
         problems.push(`${what}.repositories must list at least one repository when visibility is selected`);
       }
     }
@@ -225,12 +234,22 @@ export class AppCredentials extends Construct {
       const key = `${env.repository}/${env.environment}`;
       if (seen.has(key)) throw new Error(`AppCredentials: environment ${key} is listed twice (${this.node.path})`);
       seen.add(key);
-      const repository = lookUpRepository(this, { organizationLogin: login, repositoryName: env.repository, configPlace: `${base}.environments[${i}].repository`, provider: props.provider });
+      const repository = lookUpRepository(this, {
+        organizationLogin: login,
+        repositoryName: env.repository,
+        configPlace: `${base}.environments[${i}].repository`,
+        provider: props.provider,
+      });
       new ActionsEnvironmentSecretValue(this, `env_${env.repository}_${env.environment}`, {
         repository: env.repository,
         environment: env.environment,
         secretName: this.secretNames.privateKey,
-        ...value(`environment ${key}`, vars.environmentSealed(env.repository, env.environment), `the public key of environment ${key}`, `${seal} --target environment --repository ${env.repository} --environment ${env.environment}`),
+        ...value(
+          `environment ${key}`,
+          vars.environmentSealed(env.repository, env.environment),
+          `the public key of environment ${key}`,
+          `${seal} --target environment --repository ${env.repository} --environment ${env.environment}`,
+        ),
         dependsOn: [...guarded(), repository],
         provider: props.provider,
       });

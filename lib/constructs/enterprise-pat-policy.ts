@@ -121,7 +121,9 @@ function validated(props: EnterprisePatPolicyProps, where: string): EnterprisePa
         return `${formatPath(i.path as PropertyKey[]) || "props"}: ${stripLeadingName(i.message)}${value === undefined ? "" : `, got ${showValue(value)}`}`;
       });
   if (!Token.isUnresolved(enterpriseSlug) && !ENTERPRISE_SLUG_PATTERN.test(enterpriseSlug)) {
-    problems.unshift(`enterpriseSlug: must be a GitHub enterprise slug (lower-case letters, digits and single hyphens), got ${showValue(enterpriseSlug)}`);
+    problems.unshift(
+      `enterpriseSlug: must be a GitHub enterprise slug (lower-case letters, digits and single hyphens), got ${showValue(enterpriseSlug)}`,
+    );
   }
   if (!parsed.success || problems.length) throw new Error(`EnterprisePatPolicy ${where}: ${problems.join("; ")}`);
   return parsed.data;

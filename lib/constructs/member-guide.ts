@@ -76,10 +76,16 @@ export class MemberGuide extends Construct {
     if (problem) throw new Error(`MemberGuide: path ${JSON.stringify(path)} ${problem} (${this.node.path})`);
     const stack = OrganizationStack.tryOf(this);
     const organization = props.organization ?? stack?.organizationConfig;
-    if (!organization) throw new Error(`MemberGuide: organization is required outside an OrganizationStack built from a config entry (${this.node.path})`);
+    if (!organization)
+      throw new Error(`MemberGuide: organization is required outside an OrganizationStack built from a config entry (${this.node.path})`);
     this.guideContent = memberGuideMarkdown(organization, props.enterprise ?? stack?.enterprise);
     const login = organization.login;
-    const repository = lookUpRepository(this, { organizationLogin: login, repositoryName: props.repository, configPlace: props.configPath ?? `${this.node.path}.repository`, provider: props.provider });
+    const repository = lookUpRepository(this, {
+      organizationLogin: login,
+      repositoryName: props.repository,
+      configPlace: props.configPath ?? `${this.node.path}.repository`,
+      provider: props.provider,
+    });
     this.guideFile = new RepositoryFile(this, "file", {
       repository: props.repository,
       file: path,

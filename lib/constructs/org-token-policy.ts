@@ -6,7 +6,17 @@
  */
 import { Construct } from "constructs";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { organizationSchema, type ApprovalInput, type AppInput, type CredentialsInput, type GuideInput, type OrganizationConfig, type PatPolicyInput, type SuppressionInput, type VerifyInput } from "../config/schema";
+import {
+  organizationSchema,
+  type ApprovalInput,
+  type AppInput,
+  type CredentialsInput,
+  type GuideInput,
+  type OrganizationConfig,
+  type PatPolicyInput,
+  type SuppressionInput,
+  type VerifyInput,
+} from "../config/schema";
 import { formatPath, showValue, stripLeadingName } from "../config/errors";
 import { effectivePatPolicy, enterpriseConflicts, type EnterpriseBounds } from "../config/effective-policy";
 import { AppCredentials } from "./app-credentials";
@@ -114,7 +124,12 @@ export class OrgTokenPolicy extends Construct {
    * effective PAT policy computed, so nothing of it is checked or derived again here.
    * `options.enterprise` is the enterprise that owns it (`enterpriseOf`), for the member guide.
    */
-  static fromConfig(scope: Construct, id: string, entry: OrganizationConfig, options: Pick<OrgTokenPolicyProps, "provider" | "configPath" | "enterprise"> = {}): OrgTokenPolicy {
+  static fromConfig(
+    scope: Construct,
+    id: string,
+    entry: OrganizationConfig,
+    options: Pick<OrgTokenPolicyProps, "provider" | "configPath" | "enterprise"> = {},
+  ): OrgTokenPolicy {
     const { login, backend: _stackLevel, enterprise: _slug, ...rest } = entry;
     const props: OrgTokenPolicyProps = { organizationLogin: login, ...rest, ...options };
     loadedEntries.set(props, entry);
@@ -125,7 +140,13 @@ export class OrgTokenPolicy extends Construct {
     super(scope, id);
     const stack = OrganizationStack.tryOf(this);
     const enterprise = props.enterprise ?? stack?.enterprise;
-    const org = loadedEntries.get(props) ?? validated(props, { login: organizationContext(this, props, "OrgTokenPolicy"), enterprise, where: props.configPath ?? this.node.path });
+    const org =
+      loadedEntries.get(props) ??
+      validated(props, {
+        login: organizationContext(this, props, "OrgTokenPolicy"),
+        enterprise,
+        where: props.configPath ?? this.node.path,
+      });
     this.organizationConfig = org;
     const login = org.login;
     this.patPolicy = new PatPolicy(this, "pat-policy", { organizationLogin: login, githubUrl: org.githubUrl, ...org.patPolicy });
@@ -151,10 +172,18 @@ export class OrgTokenPolicy extends Construct {
     };
     const appId =
       org.app.id ??
-      input(names.appId, `Id of the ${org.app.name} App (printed by token-policy create-app); or set app.id in the config.`, numericIdPrecondition(names.appId, `the numeric id of the ${org.app.name} App`, fromCreateApp("app.id")));
+      input(
+        names.appId,
+        `Id of the ${org.app.name} App (printed by token-policy create-app); or set app.id in the config.`,
+        numericIdPrecondition(names.appId, `the numeric id of the ${org.app.name} App`, fromCreateApp("app.id")),
+      );
     const clientId =
       org.app.clientId ??
-      input(names.clientId, `Client id of the ${org.app.name} App (printed by token-policy create-app); or set app.clientId in the config.`, clientIdPrecondition(names.clientId, fromCreateApp("app.clientId")));
+      input(
+        names.clientId,
+        `Client id of the ${org.app.name} App (printed by token-policy create-app); or set app.clientId in the config.`,
+        clientIdPrecondition(names.clientId, fromCreateApp("app.clientId")),
+      );
     this.appCredentials = new AppCredentials(this, "credentials", {
       organizationLogin: login,
       prefix: org.credentials.prefix,
@@ -168,7 +197,16 @@ export class OrgTokenPolicy extends Construct {
       configPath: `${props.configPath ?? this.node.path}.credentials`,
     });
     if (org.guide) {
-      this.memberGuide = new MemberGuide(this, "guide", { organization: org, enterprise, repository: org.guide.repository, path: org.guide.path, branch: org.guide.branch, allowGitHubPaths: org.guide.allowGitHubPaths, provider: props.provider, configPath: `${props.configPath ?? this.node.path}.guide.repository` });
+      this.memberGuide = new MemberGuide(this, "guide", {
+        organization: org,
+        enterprise,
+        repository: org.guide.repository,
+        path: org.guide.path,
+        branch: org.guide.branch,
+        allowGitHubPaths: org.guide.allowGitHubPaths,
+        provider: props.provider,
+        configPath: `${props.configPath ?? this.node.path}.guide.repository`,
+      });
     }
   }
 }
@@ -181,11 +219,26 @@ const loadedEntries = new WeakMap<OrgTokenPolicyProps, OrganizationConfig>();
  * config schema is the one place that validates and holds the defaults; every problem is
  * reported at once, before any child exists.
  */
-function validated(props: OrgTokenPolicyProps, at: { readonly login: OrganizationContext; readonly enterprise?: EnterpriseBounds; readonly where: string }): OrganizationConfig {
-  const { organizationLogin: _login, githubUrl: _githubUrl, provider: _provider, configPath: _configPath, enterprise: _enterprise, ...rest } = props;
+function validated(
+  props: OrgTokenPolicyProps,
+  at: { readonly login: OrganizationContext; readonly enterprise?: EnterpriseBounds; readonly where: string },
+): OrganizationConfig {
+  const {
+    organizationLogin: _login,
+    githubUrl: _githubUrl,
+    provider: _provider,
+    configPath: _configPath,
+    enterprise: _enterprise,
+    ...rest
+  } = props;
   const { enterprise, where } = at;
   const organizationLogin = at.login.login;
-  const parsed = organizationSchema.safeParse({ login: organizationLogin, githubUrl: at.login.githubUrl, ...rest, enterprise: enterprise?.slug });
+  const parsed = organizationSchema.safeParse({
+    login: organizationLogin,
+    githubUrl: at.login.githubUrl,
+    ...rest,
+    enterprise: enterprise?.slug,
+  });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => {
       const path = formatPath(i.path as PropertyKey[]).replace(/^login\b/, "organizationLogin");

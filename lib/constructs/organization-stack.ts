@@ -67,7 +67,10 @@ export class OrganizationStack extends TerraformStack {
    */
   static of(scope: IConstruct): OrganizationStack {
     const stack = OrganizationStack.tryOf(scope);
-    if (!stack) throw new Error(`${scope.node.path || "The construct"} is not inside an OrganizationStack: create it in one, or pass organizationLogin in its props`);
+    if (!stack)
+      throw new Error(
+        `${scope.node.path || "The construct"} is not inside an OrganizationStack: create it in one, or pass organizationLogin in its props`,
+      );
     return stack;
   }
 
@@ -82,7 +85,13 @@ export class OrganizationStack extends TerraformStack {
    * id; `enterprise` is the one that owns it (`enterpriseOf`).
    */
   static fromConfig(scope: Construct, entry: OrganizationConfig, enterprise?: EnterpriseBounds): OrganizationStack {
-    return new OrganizationStack(scope, entry.login, { organizationLogin: entry.login, githubUrl: entry.githubUrl, backend: entry.backend, organizationConfig: entry, enterprise });
+    return new OrganizationStack(scope, entry.login, {
+      organizationLogin: entry.login,
+      githubUrl: entry.githubUrl,
+      backend: entry.backend,
+      organizationConfig: entry,
+      enterprise,
+    });
   }
 
   /** The organization's login. */
@@ -128,7 +137,11 @@ export class OrganizationStack extends TerraformStack {
  * name them, else the {@link OrganizationStack} that holds `scope`. Throws when neither names
  * the login.
  */
-export function organizationContext(scope: IConstruct, props: { readonly organizationLogin?: string; readonly githubUrl?: string }, construct: string): OrganizationContext {
+export function organizationContext(
+  scope: IConstruct,
+  props: { readonly organizationLogin?: string; readonly githubUrl?: string },
+  construct: string,
+): OrganizationContext {
   const stack = OrganizationStack.tryOf(scope);
   const login = props.organizationLogin ?? stack?.organizationLogin;
   if (login === undefined) throw new Error(`${construct}: organizationLogin is required outside an OrganizationStack (${scope.node.path})`);
@@ -140,11 +153,7 @@ export function organizationContext(scope: IConstruct, props: { readonly organiz
  * stack root with their name as logical id, so their `TF_VAR_` names never depend on where a
  * construct sits in the tree.
  */
-export function stackVariable(
-  scope: Construct,
-  name: string,
-  props: TerraformVariableConfig,
-): TerraformVariable {
+export function stackVariable(scope: Construct, name: string, props: TerraformVariableConfig): TerraformVariable {
   const stack = TerraformStack.of(scope);
   const existing = stack.node.tryFindChild(`var-${name}`);
   if (existing) return existing as TerraformVariable;

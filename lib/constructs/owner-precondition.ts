@@ -41,14 +41,20 @@ export function ownerErrorMessage(owner: string, login: string): string {
  * It lists the organization's Actions secret names, which the deploy token may read since it
  * manages them.
  */
-export function providerOwnerPrecondition(scope: Construct, login: string, provider?: GithubProvider): DataGithubActionsOrganizationSecrets {
+export function providerOwnerPrecondition(
+  scope: Construct,
+  login: string,
+  provider?: GithubProvider,
+): DataGithubActionsOrganizationSecrets {
   const stack = TerraformStack.of(scope);
   const existing = stack.node.tryFindChild(OWNER_PRECONDITION_ID);
   if (existing) return existing as DataGithubActionsOrganizationSecrets;
   requireTerraform(stack, "postconditions");
   const lookup = new DataGithubActionsOrganizationSecrets(stack, OWNER_PRECONDITION_ID, {
     provider,
-    lifecycle: { postcondition: [{ condition: `\${${ownerCondition("self.id", login)}}`, errorMessage: ownerErrorMessage("self.id", login) }] },
+    lifecycle: {
+      postcondition: [{ condition: `\${${ownerCondition("self.id", login)}}`, errorMessage: ownerErrorMessage("self.id", login) }],
+    },
   });
   lookup.overrideLogicalId(OWNER_PRECONDITION_ID);
   return lookup;

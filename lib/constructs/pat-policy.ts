@@ -69,5 +69,7 @@ export class PatPolicy extends Construct {
  */
 function checkDays(name: string, value: number | undefined, where: string): void {
   if (value === undefined || Token.isUnresolved(value) || isTokenLifetimeDays(value)) return;
-  throw new Error(`PatPolicy: ${name} must be a whole number between ${MIN_TOKEN_LIFETIME_DAYS} and ${MAX_TOKEN_LIFETIME_DAYS}, got ${value} (${where})`);
+  throw new Error(
+    `PatPolicy: ${name} must be a whole number between ${MIN_TOKEN_LIFETIME_DAYS} and ${MAX_TOKEN_LIFETIME_DAYS}, got ${value} (${where})`,
+  );
 }

@@ -122,11 +122,15 @@ function preconditionsOf(scope: Construct): StackPreconditions {
   let state = preconditionsByStack.get(stack);
   if (!state) {
     const checks: StackPreconditions["checks"] = new Map();
-    const holder = new DeclaredValue(stack, INPUT_PRECONDITIONS_ID, { checks: "the deploy inputs of this stack (see lifecycle.precondition)" });
+    const holder = new DeclaredValue(stack, INPUT_PRECONDITIONS_ID, {
+      checks: "the deploy inputs of this stack (see lifecycle.precondition)",
+    });
     holder.overrideLogicalId(INPUT_PRECONDITIONS_ID);
     holder.addOverride(
       "lifecycle.precondition",
-      Lazy.anyValue({ produce: () => [...checks.values()].map((c) => ({ condition: `\${local.${c.variable}_ok}`, error_message: c.errorMessage })) }),
+      Lazy.anyValue({
+        produce: () => [...checks.values()].map((c) => ({ condition: `\${local.${c.variable}_ok}`, error_message: c.errorMessage })),
+      }),
     );
     state = { holder, checks };
     preconditionsByStack.set(stack, state);
@@ -161,5 +165,9 @@ export function addInputPrecondition(scope: Construct, precondition: InputPrecon
   // `can()` keeps the mark differs by expression, and before Terraform 1.7 `nonsensitive()` of an
   // unmarked value is an error.
   if (sensitive) requireTerraform(stack, "nonsensitive");
-  new TerraformLocal(stack, `${precondition.variable}_ok`, sensitive ? `\${nonsensitive(${precondition.test})}` : `\${${precondition.test}}`);
+  new TerraformLocal(
+    stack,
+    `${precondition.variable}_ok`,
+    sensitive ? `\${nonsensitive(${precondition.test})}` : `\${${precondition.test}}`,
+  );
 }

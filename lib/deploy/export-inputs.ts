@@ -40,7 +40,9 @@ export function exportInputs(target: DeployTarget, env: NodeJS.ProcessEnv): stri
     out += `${input.env}<<${delimiter}\n${value}\n${delimiter}\n`;
   }
   if (missing.length) {
-    throw new UsageError(`${target.login}: ${missing.length} input${missing.length === 1 ? "" : "s"} missing from environment ${target.environment}:\n  ${missing.join("\n  ")}`);
+    throw new UsageError(
+      `${target.login}: ${missing.length} input${missing.length === 1 ? "" : "s"} missing from environment ${target.environment}:\n  ${missing.join("\n  ")}`,
+    );
   }
   return out;
 }
@@ -61,10 +63,14 @@ function slotValues(target: DeployTarget, kind: "secret" | "variable", env: Node
   const expected = target.inputs.filter((i) => i.sensitive === (kind === "secret")).map((i) => i.ciName);
   const names = listed.split(",").filter(Boolean);
   if (names.join(",") !== expected.join(",")) {
-    throw new UsageError(`${prefix}_NAMES lists ${names.join(", ") || "nothing"}, but ${target.login}'s stack needs the ${kind}s ${expected.join(", ") || "none"}: the matrix comes from another config; run \`orgs --json\` and \`--export-inputs\` on the same checkout`);
+    throw new UsageError(
+      `${prefix}_NAMES lists ${names.join(", ") || "nothing"}, but ${target.login}'s stack needs the ${kind}s ${expected.join(", ") || "none"}: the matrix comes from another config; run \`orgs --json\` and \`--export-inputs\` on the same checkout`,
+    );
   }
   if (expected.length > INPUT_SLOTS[kind]) {
-    throw new UsageError(`${target.login}'s stack needs ${expected.length} ${kind}s (${expected.join(", ")}); the example workflows pass at most ${INPUT_SLOTS[kind]}: add ${prefix}_${INPUT_SLOTS[kind] + 1}… to the workflow's step and to INPUT_SLOTS`);
+    throw new UsageError(
+      `${target.login}'s stack needs ${expected.length} ${kind}s (${expected.join(", ")}); the example workflows pass at most ${INPUT_SLOTS[kind]}: add ${prefix}_${INPUT_SLOTS[kind] + 1}… to the workflow's step and to INPUT_SLOTS`,
+    );
   }
   expected.forEach((name, i) => {
     const value = env[`${prefix}_${i + 1}`];

@@ -57,7 +57,10 @@ export interface LockResult {
 export function lockProviders(options: LockProvidersOptions): LockResult[] {
   const platforms = options.platforms?.length ? [...options.platforms] : [...DEFAULT_PLATFORMS];
   const bad = platforms.filter((p) => !/^[a-z0-9]+_[a-z0-9]+$/.test(p));
-  if (bad.length) throw new UsageError(`--platform ${bad.map((p) => JSON.stringify(p)).join(", ")}: a platform is OS_ARCH, for example ${DEFAULT_PLATFORMS.join(", ")}`);
+  if (bad.length)
+    throw new UsageError(
+      `--platform ${bad.map((p) => JSON.stringify(p)).join(", ")}: a platform is OS_ARCH, for example ${DEFAULT_PLATFORMS.join(", ")}`,
+    );
   const mirror = mirrorFlag(options.env);
   const projectDir = dirname(resolve(options.configFile));
   const work = mkdtempSync(join(tmpdir(), "token-policy-lock-"));
@@ -79,8 +82,15 @@ export function lockProviders(options: LockProvidersOptions): LockResult[] {
         });
       } catch (e) {
         const err = e as { code?: string; stderr?: string; stdout?: string; message: string };
-        if (err.code === "ENOENT") throw new CommandFailure(`${org.login}: terraform was not found on the PATH; install Terraform ≥ 1.7 (token-policy lock runs \`terraform providers lock\`)`);
-        const text = `${err.stderr ?? ""}${err.stdout ?? ""}`.replace(/\u001b\[[0-9;]*m/g, "").replace(/[│╷╵]/g, "").replace(/\s+/g, " ").trim();
+        if (err.code === "ENOENT")
+          throw new CommandFailure(
+            `${org.login}: terraform was not found on the PATH; install Terraform ≥ 1.7 (token-policy lock runs \`terraform providers lock\`)`,
+          );
+        const text = `${err.stderr ?? ""}${err.stdout ?? ""}`
+          .replace(/\u001b\[[0-9;]*m/g, "")
+          .replace(/[│╷╵]/g, "")
+          .replace(/\s+/g, " ")
+          .trim();
         throw new CommandFailure(`${org.login}: terraform ${args.join(" ")} failed: ${text || err.message}`);
       }
       const text = readFileSync(join(dir, STACK_LOCK_FILE), "utf8");
@@ -90,7 +100,12 @@ export function lockProviders(options: LockProvidersOptions): LockResult[] {
     return locked.map(({ org, text }) => {
       const file = lockFilePath(org.login);
       writeReplacing(join(projectDir, file), text);
-      return { login: org.login, file, providers: [...parseLockFile(text)].map(([source, p]) => ({ source, version: p.version })), ...(mirror ? { mirror } : {}) };
+      return {
+        login: org.login,
+        file,
+        providers: [...parseLockFile(text)].map(([source, p]) => ({ source, version: p.version })),
+        ...(mirror ? { mirror } : {}),
+      };
     });
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -128,14 +143,17 @@ export function mirrorFlag(env: NodeJS.ProcessEnv): string | undefined {
     ...[...block.matchAll(/network_mirror\s*\{[^}]*?\burl\s*=\s*"([^"]+)"/g)].map((m) => `-net-mirror=${m[1]}`),
   ];
   if (mirrors.length > 1) {
-    throw new UsageError(`TF_CLI_CONFIG_FILE ${file} names ${mirrors.length} provider mirrors (${mirrors.join(", ")}); terraform providers lock reads from one: point TF_CLI_CONFIG_FILE at a file with the one that serves every platform`);
+    throw new UsageError(
+      `TF_CLI_CONFIG_FILE ${file} names ${mirrors.length} provider mirrors (${mirrors.join(", ")}); terraform providers lock reads from one: point TF_CLI_CONFIG_FILE at a file with the one that serves every platform`,
+    );
   }
   return mirrors[0];
 }
 
 /** Writes `text` beside `file` and renames it into place: never half a file, never through a symbolic link. */
 function writeReplacing(file: string, text: string): void {
-  if (existsSync(file) && !isRegularFile(file)) throw new UsageError(`${file} is not a regular file (a symbolic link or a folder); remove it and run token-policy lock again`);
+  if (existsSync(file) && !isRegularFile(file))
+    throw new UsageError(`${file} is not a regular file (a symbolic link or a folder); remove it and run token-policy lock again`);
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, text, { flag: "wx" });
   renameSync(temp, file);

@@ -65,7 +65,13 @@ export function deployTargets(organizations: readonly OrganizationConfig[]): Dep
       .filter((c): c is TerraformVariable => c instanceof TerraformVariable)
       .map((v) => {
         const variable = v.friendlyUniqueId;
-        return { variable, env: `TF_VAR_${variable}`, ciName: variable.toUpperCase(), sensitive: Boolean(v.sensitive), description: v.description ?? "" };
+        return {
+          variable,
+          env: `TF_VAR_${variable}`,
+          ciName: variable.toUpperCase(),
+          sensitive: Boolean(v.sensitive),
+          description: v.description ?? "",
+        };
       })
       .sort((a, b) => a.variable.localeCompare(b.variable));
     return {
@@ -103,9 +109,18 @@ export function deployJobInputs(target: DeployTarget): DeployJobInput[] {
     { ciName: "TOKEN_POLICY_DEPLOYER_CLIENT_ID", kind: "variable", description: "the deployer App's client id (the job mints its token)" },
     { ciName: "TOKEN_POLICY_DEPLOYER_PRIVATE_KEY", kind: "secret", description: "the deployer App's private key" },
     ...(target.needsOwnerToken
-      ? [{ ciName: "TOKEN_POLICY_OWNER_PAT", kind: "secret" as const, description: "an owner's classic PAT with repo: the installation lists repositories, which only a user token can manage" }]
+      ? [
+          {
+            ciName: "TOKEN_POLICY_OWNER_PAT",
+            kind: "secret" as const,
+            description: "an owner's classic PAT with repo: the installation lists repositories, which only a user token can manage",
+          },
+        ]
       : []),
-    ...target.inputs.map((i) => ({ ciName: i.ciName, kind: i.sensitive ? ("secret" as const) : ("variable" as const), description: i.description })),
+    ...target.inputs.map((i) => ({
+      ciName: i.ciName,
+      kind: i.sensitive ? ("secret" as const) : ("variable" as const),
+      description: i.description,
+    })),
   ];
 }
-

@@ -50,7 +50,9 @@ export function authenticationFor(io: GitHubContext, org: OrganizationConfig, cr
   if (credentialsFile) {
     const creds = readCredentialsFile(credentialsFile);
     if (creds.owner && creds.owner.toLowerCase() !== org.login.toLowerCase()) {
-      throw new UsageError(`${credentialsFile} holds the App ${clean(creds.slug)} of ${clean(creds.owner)}, not of ${org.login}: pass ${org.login}'s credentials file`);
+      throw new UsageError(
+        `${credentialsFile} holds the App ${clean(creds.slug)} of ${clean(creds.owner)}, not of ${org.login}: pass ${org.login}'s credentials file`,
+      );
     }
     return { kind: "app", appId: String(creds.id), privateKey: creds.pem, installationId: installationIdFrom(io.env) };
   }
@@ -61,11 +63,17 @@ export function authenticationFor(io: GitHubContext, org: OrganizationConfig, cr
   const key = io.env[`${stem}_APP_PRIVATE_KEY`] ?? secrets[`${stem}_APP_PRIVATE_KEY`];
   const hasId = typeof appId === "string" && appId !== "";
   const hasKey = typeof key === "string" && key !== "";
-  if (hasId && hasKey) return resolveAuth({ env: { APP_ID: appId as string, APP_PRIVATE_KEY: key as string }, keyVariable: io.env[`${stem}_APP_PRIVATE_KEY`] ? `${stem}_APP_PRIVATE_KEY` : `${stem}_APP_PRIVATE_KEY (in TOKEN_POLICY_SECRETS_JSON)` });
+  if (hasId && hasKey)
+    return resolveAuth({
+      env: { APP_ID: appId as string, APP_PRIVATE_KEY: key as string },
+      keyVariable: io.env[`${stem}_APP_PRIVATE_KEY`] ? `${stem}_APP_PRIVATE_KEY` : `${stem}_APP_PRIVATE_KEY (in TOKEN_POLICY_SECRETS_JSON)`,
+    });
   // Half of the organization's own pair is a mistake to name, not a reason to fall back to others.
   if (hasId !== hasKey) {
     const [set, unset] = hasId ? [`${stem}_APP_ID`, `${stem}_APP_PRIVATE_KEY`] : [`${stem}_APP_PRIVATE_KEY`, `${stem}_APP_ID`];
-    throw new UsageError(`${set} is set for ${org.login} but ${unset} is not (in the environment, or in ${unset.endsWith("_KEY") ? "TOKEN_POLICY_SECRETS_JSON" : "TOKEN_POLICY_VARS_JSON"}): set both, from ${org.login}'s App`);
+    throw new UsageError(
+      `${set} is set for ${org.login} but ${unset} is not (in the environment, or in ${unset.endsWith("_KEY") ? "TOKEN_POLICY_SECRETS_JSON" : "TOKEN_POLICY_VARS_JSON"}): set both, from ${org.login}'s App`,
+    );
   }
   if (!io.env.GITHUB_TOKEN && !io.env.APP_ID) {
     throw new UsageError(
@@ -124,7 +132,11 @@ export function openAppSession(io: GitHubContext, org: OrganizationConfig, choic
   return new AppSession({ auth: choice.auth, org, client: sessionClientOptions(io, org, choice) });
 }
 
-function sessionClientOptions(io: GitHubContext, org: OrganizationConfig, choice: Pick<ClientChoice, "maxRetries">): AppSessionOptions["client"] {
+function sessionClientOptions(
+  io: GitHubContext,
+  org: OrganizationConfig,
+  choice: Pick<ClientChoice, "maxRetries">,
+): AppSessionOptions["client"] {
   return {
     apiUrl: resolveApiUrl(io.env, org.githubUrl),
     warn: (m) => io.stderr.write(`warning: ${m}\n`),
@@ -139,7 +151,10 @@ function sessionClientOptions(io: GitHubContext, org: OrganizationConfig, choice
  * `APP_PRIVATE_KEY_FILE`); `GITHUB_TOKEN` is not used, since `serve` acts as each App. Every
  * organization without App credentials is named in one error (exit 2). `serve` uses it: it acts as each organization's App.
  */
-export function appCredentials(io: GitHubContext, organizations: readonly OrganizationConfig[]): Map<string, Extract<GitHubAuth, { kind: "app" }>> {
+export function appCredentials(
+  io: GitHubContext,
+  organizations: readonly OrganizationConfig[],
+): Map<string, Extract<GitHubAuth, { kind: "app" }>> {
   const ctx: GitHubContext = { ...io, env: { ...io.env, GITHUB_TOKEN: undefined } };
   const found = new Map<string, Extract<GitHubAuth, { kind: "app" }>>();
   const problems: string[] = [];
@@ -152,9 +167,12 @@ export function appCredentials(io: GitHubContext, organizations: readonly Organi
       else problems.push(`${org.login}: serve acts as the organization's App: ${needs}`);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
-      problems.push(`${org.login}: ${/no GitHub credentials/.test(e.message) ? `serve acts as the organization's App: ${needs}` : e.message}`);
+      problems.push(
+        `${org.login}: ${/no GitHub credentials/.test(e.message) ? `serve acts as the organization's App: ${needs}` : e.message}`,
+      );
     }
   }
-  if (problems.length) throw new UsageError(`serve needs App credentials for every organization of the config:\n  ${problems.join("\n  ")}`);
+  if (problems.length)
+    throw new UsageError(`serve needs App credentials for every organization of the config:\n  ${problems.join("\n  ")}`);
   return found;
 }

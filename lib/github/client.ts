@@ -128,7 +128,8 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
       throttle: {
         retryAfterBaseValue: unit,
         write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs ?? 1000 }),
-        onRateLimit: (retryAfter: number, o: { method: string; url: string }, _k: unknown, retryCount: number) => retryAfterRateLimit("rate limit", retryAfter, o, retryCount),
+        onRateLimit: (retryAfter: number, o: { method: string; url: string }, _k: unknown, retryCount: number) =>
+          retryAfterRateLimit("rate limit", retryAfter, o, retryCount),
         onSecondaryRateLimit: (retryAfter: number, o: { method: string; url: string }, _k: unknown, retryCount: number) =>
           retryAfterRateLimit("secondary rate limit", retryAfter, o, retryCount),
       },
@@ -146,7 +147,10 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
   }
   if (options.permissions) {
     // A token narrowed to these permissions; it lives one hour, longer than any command needs.
-    const { data } = await asApp.request("POST /app/installations/{installation_id}/access_tokens", { installation_id: installationId, permissions: options.permissions as never });
+    const { data } = await asApp.request("POST /app/installations/{installation_id}/access_tokens", {
+      installation_id: installationId,
+      permissions: options.permissions as never,
+    });
     return make(data.token);
   }
   return make({ appId, privateKey, installationId }, options.authStrategy ?? createAppAuth);
@@ -178,7 +182,8 @@ export function resolveAuth({ env, keyVariable = "APP_PRIVATE_KEY" }: Authentica
   if (env.APP_ID) {
     const key = privateKeyFromEnv(env);
     if (!key) throw usage("APP_ID is set but neither APP_PRIVATE_KEY nor APP_PRIVATE_KEY_FILE is");
-    if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(key)) throw usage(notAKey(env.APP_PRIVATE_KEY ? keyVariable : "APP_PRIVATE_KEY_FILE", key));
+    if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(key))
+      throw usage(notAKey(env.APP_PRIVATE_KEY ? keyVariable : "APP_PRIVATE_KEY_FILE", key));
     return { kind: "app", appId: env.APP_ID, privateKey: key, installationId };
   }
   throw usage("no GitHub credentials: set GITHUB_TOKEN (an installation token), or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
@@ -218,17 +223,27 @@ export function privateKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   const file = env.APP_PRIVATE_KEY_FILE;
   if (!file) return undefined;
   if (KEY_SHAPED.test(file)) {
-    throw usage("APP_PRIVATE_KEY_FILE holds a private key, not a file name: put the key in APP_PRIVATE_KEY, or the key file's path in APP_PRIVATE_KEY_FILE (the value is not shown)");
+    throw usage(
+      "APP_PRIVATE_KEY_FILE holds a private key, not a file name: put the key in APP_PRIVATE_KEY, or the key file's path in APP_PRIVATE_KEY_FILE (the value is not shown)",
+    );
   }
   try {
     const stat = statSync(file);
-    if (!stat.isFile()) throw usage("APP_PRIVATE_KEY_FILE must name a regular file holding the App's PEM private key; it names something else (the name is not shown)");
-    if (stat.size > MAX_KEY_FILE_BYTES) throw usage(`APP_PRIVATE_KEY_FILE names a file of ${stat.size} bytes; a PEM private key is under ${MAX_KEY_FILE_BYTES} (the name is not shown)`);
+    if (!stat.isFile())
+      throw usage(
+        "APP_PRIVATE_KEY_FILE must name a regular file holding the App's PEM private key; it names something else (the name is not shown)",
+      );
+    if (stat.size > MAX_KEY_FILE_BYTES)
+      throw usage(
+        `APP_PRIVATE_KEY_FILE names a file of ${stat.size} bytes; a PEM private key is under ${MAX_KEY_FILE_BYTES} (the name is not shown)`,
+      );
     return readFileSync(file, "utf8");
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw usage(`APP_PRIVATE_KEY_FILE names a file that cannot be read (${code === "ENOENT" ? "ENOENT: it does not exist" : code ?? "unreadable"}); the name is not shown`);
+    throw usage(
+      `APP_PRIVATE_KEY_FILE names a file that cannot be read (${code === "ENOENT" ? "ENOENT: it does not exist" : (code ?? "unreadable")}); the name is not shown`,
+    );
   }
 }
 
@@ -269,8 +284,10 @@ export function resolveApiUrl(env: NodeJS.ProcessEnv, githubUrl?: string): strin
     const problem = apiRootProblem(name, url);
     if (problem) throw usage(problem);
     const u = new URL(url);
-    if (/\/api\/v3\/api\/v3(\/|$)/.test(u.pathname)) throw usage(`${name} should be the API root, without /api/v3 twice: ${u.origin}${u.pathname.replace(/(\/api\/v3)+/, "/api/v3")}`);
-    if ((u.host === "api.github.com" || /^api\.[^.]+\.ghe\.com$/.test(u.host)) && u.pathname !== "/") throw usage(`${name} should be the API root, ${u.origin}, without a path`);
+    if (/\/api\/v3\/api\/v3(\/|$)/.test(u.pathname))
+      throw usage(`${name} should be the API root, without /api/v3 twice: ${u.origin}${u.pathname.replace(/(\/api\/v3)+/, "/api/v3")}`);
+    if ((u.host === "api.github.com" || /^api\.[^.]+\.ghe\.com$/.test(u.host)) && u.pathname !== "/")
+      throw usage(`${name} should be the API root, ${u.origin}, without a path`);
   }
   return url;
 }

@@ -34,31 +34,64 @@ const OPERATIONS: readonly Operation[] = [
     method: "GET",
     pattern: /^\/orgs\/([^/]+)\/installation$/,
     doing: (m) => `finding the App's installation on ${m[1]}`,
-    causes: { 404: (m, ctx) => `${app(ctx)} is not installed on ${m[1]}: install it (token-policy install --org ${m[1]}), or use ${m[1]}'s own App's credentials` },
+    causes: {
+      404: (m, ctx) =>
+        `${app(ctx)} is not installed on ${m[1]}: install it (token-policy install --org ${m[1]}), or use ${m[1]}'s own App's credentials`,
+    },
   },
   {
     method: "POST",
     pattern: /^\/app\/installations\/(\d+)\/access_tokens$/,
     doing: (m) => `creating a token for installation ${m[1]}`,
-    causes: { 404: (m, ctx) => `installation ${m[1]} does not belong to ${app(ctx)}, or was removed: unset APP_INSTALLATION_ID to find the organization's installation` },
+    causes: {
+      404: (m, ctx) =>
+        `installation ${m[1]} does not belong to ${app(ctx)}, or was removed: unset APP_INSTALLATION_ID to find the organization's installation`,
+    },
   },
   { method: "GET", pattern: /^\/app$/, doing: () => "reading the App" },
-  { method: "GET", pattern: /^\/orgs\/([^/]+)\/personal-access-token-requests$/, doing: (m) => `listing pending token requests of ${m[1]}` },
+  {
+    method: "GET",
+    pattern: /^\/orgs\/([^/]+)\/personal-access-token-requests$/,
+    doing: (m) => `listing pending token requests of ${m[1]}`,
+  },
   { method: "POST", pattern: /^\/orgs\/([^/]+)\/personal-access-token-requests$/, doing: (m) => `reviewing token requests in ${m[1]}` },
-  { method: "GET", pattern: /^\/orgs\/([^/]+)\/personal-access-token-requests\/(\d+)\/repositories$/, doing: (m) => `reading the repositories of token request ${m[2]} in ${m[1]}` },
+  {
+    method: "GET",
+    pattern: /^\/orgs\/([^/]+)\/personal-access-token-requests\/(\d+)\/repositories$/,
+    doing: (m) => `reading the repositories of token request ${m[2]} in ${m[1]}`,
+  },
   { method: "GET", pattern: /^\/orgs\/([^/]+)\/personal-access-tokens$/, doing: (m) => `listing granted tokens of ${m[1]}` },
   { method: "POST", pattern: /^\/orgs\/([^/]+)\/personal-access-tokens$/, doing: (m) => `revoking tokens in ${m[1]}` },
-  { method: "GET", pattern: /^\/orgs\/([^/]+)\/actions\/secrets\/public-key$/, doing: (m) => `reading the Actions secrets public key of ${m[1]}` },
-  { method: "GET", pattern: /^\/orgs\/([^/]+)\/dependabot\/secrets\/public-key$/, doing: (m) => `reading the Dependabot secrets public key of ${m[1]}` },
+  {
+    method: "GET",
+    pattern: /^\/orgs\/([^/]+)\/actions\/secrets\/public-key$/,
+    doing: (m) => `reading the Actions secrets public key of ${m[1]}`,
+  },
+  {
+    method: "GET",
+    pattern: /^\/orgs\/([^/]+)\/dependabot\/secrets\/public-key$/,
+    doing: (m) => `reading the Dependabot secrets public key of ${m[1]}`,
+  },
   {
     method: "GET",
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/]+)\/secrets\/public-key$/,
     doing: (m) => `reading the public key of environment "${decodeURIComponent(m[3])}" in ${m[1]}/${m[2]}`,
-    causes: { 404: (m) => `environment "${decodeURIComponent(m[3])}" not found in ${m[2]} (or the credentials cannot see ${m[1]}/${m[2]}): create it in the repository's settings, or fix credentials.environments` },
+    causes: {
+      404: (m) =>
+        `environment "${decodeURIComponent(m[3])}" not found in ${m[2]} (or the credentials cannot see ${m[1]}/${m[2]}): create it in the repository's settings, or fix credentials.environments`,
+    },
   },
   { method: "GET", pattern: /^\/orgs\/([^/]+)\/actions\/secrets\/([^/]+)/, doing: (m) => `reading the Actions secret ${m[2]} of ${m[1]}` },
-  { method: "GET", pattern: /^\/orgs\/([^/]+)\/actions\/variables\/([^/]+)/, doing: (m) => `reading the Actions variable ${m[2]} of ${m[1]}` },
-  { method: "GET", pattern: /^\/orgs\/([^/]+)\/dependabot\/secrets\/([^/]+)/, doing: (m) => `reading the Dependabot secret ${m[2]} of ${m[1]}` },
+  {
+    method: "GET",
+    pattern: /^\/orgs\/([^/]+)\/actions\/variables\/([^/]+)/,
+    doing: (m) => `reading the Actions variable ${m[2]} of ${m[1]}`,
+  },
+  {
+    method: "GET",
+    pattern: /^\/orgs\/([^/]+)\/dependabot\/secrets\/([^/]+)/,
+    doing: (m) => `reading the Dependabot secret ${m[2]} of ${m[1]}`,
+  },
   { method: "GET", pattern: /^\/installation\/repositories$/, doing: () => "listing the installation's repositories" },
   {
     method: "POST",
@@ -67,14 +100,19 @@ const OPERATIONS: readonly Operation[] = [
     causes: {
       404: (m) => enterpriseCause(m),
       403: (m) => enterpriseCause(m),
-      422: (m) => `GitHub refused the installation: check the App's client id (app.clientId, or the credentials file) and that the App is not already installed on ${m[2]} (token-policy verify --org ${m[2]})`,
+      422: (m) =>
+        `GitHub refused the installation: check the App's client id (app.clientId, or the credentials file) and that the App is not already installed on ${m[2]} (token-policy verify --org ${m[2]})`,
     },
   },
   {
     method: "PATCH",
     pattern: /^\/enterprises\/([^/]+)\/apps\/organizations\/([^/]+)\/installations\/(\d+)\/repositories\/add$/,
     doing: (m) => `adding repositories to installation ${m[3]} on ${m[2]} through the enterprise ${m[1]}`,
-    causes: { 404: (m) => enterpriseCause(m), 403: (m) => enterpriseCause(m), 422: (m) => `a repository in app.installation.repositories does not exist in ${m[2]}: fix the list` },
+    causes: {
+      404: (m) => enterpriseCause(m),
+      403: (m) => enterpriseCause(m),
+      422: (m) => `a repository in app.installation.repositories does not exist in ${m[2]}: fix the list`,
+    },
   },
 ];
 
@@ -121,20 +159,35 @@ export function describeGitHubError(e: unknown, ctx: GitHubErrorContext = {}): s
   }
   const fullPath = url?.pathname ?? "?";
   const root = ctx.apiUrl ? safePath(ctx.apiUrl) : "";
-  const path = root && root !== "/" && fullPath.startsWith(root) ? fullPath.slice(root.replace(/\/$/, "").length) || "/" : stripApiRoot(fullPath);
+  const path =
+    root && root !== "/" && fullPath.startsWith(root) ? fullPath.slice(root.replace(/\/$/, "").length) || "/" : stripApiRoot(fullPath);
   const status = err.status ?? 0;
   const data = err.response?.data as { message?: unknown } | undefined;
   const network = err.response ? undefined : networkCode(e);
-  const said = clean(network ?? (typeof data?.message === "string" ? data.message : String(err.message ?? "").replace(/ - https:\/\/docs\.github\.com\S*$/, "")));
+  const said = clean(
+    network ??
+      (typeof data?.message === "string" ? data.message : String(err.message ?? "").replace(/ - https:\/\/docs\.github\.com\S*$/, "")),
+  );
   const op = OPERATIONS.find((o) => o.method === method && o.pattern.test(path));
   const m = op ? (op.pattern.exec(path) as RegExpExecArray).map(String) : [];
   const doing = op ? op.doing(m) : "calling GitHub";
   const cause = hint(status, said, fullPath, url, op, m, ctx);
-  const answered = status === 0 || (status === 500 && !err.response) ? `no answer from ${url?.host ?? "GitHub"} to ${method} ${fullPath}` : `GitHub answered ${status} to ${method} ${fullPath}`;
+  const answered =
+    status === 0 || (status === 500 && !err.response)
+      ? `no answer from ${url?.host ?? "GitHub"} to ${method} ${fullPath}`
+      : `GitHub answered ${status} to ${method} ${fullPath}`;
   return `${doing}: ${answered}: ${said || "no message"}${cause ? `. ${cause}` : ""}`;
 }
 
-function hint(status: number, said: string, fullPath: string, url: URL | undefined, op: Operation | undefined, m: string[], ctx: GitHubErrorContext): string | undefined {
+function hint(
+  status: number,
+  said: string,
+  fullPath: string,
+  url: URL | undefined,
+  op: Operation | undefined,
+  m: string[],
+  ctx: GitHubErrorContext,
+): string | undefined {
   const variable = ctx.apiUrlVariable ?? "TOKEN_POLICY_API_URL or GITHUB_API_URL";
   if (/\/api\/v3\/api\/v3(\/|$)/.test(fullPath)) return `${variable} should be the API root (https://HOST/api/v3), without /api/v3 twice`;
   if ((status === 0 || status === 500) && /ENOTFOUND|ECONNREFUSED|EAI_AGAIN|fetch failed|timeout/i.test(said)) {
@@ -150,11 +203,14 @@ function hint(status: number, said: string, fullPath: string, url: URL | undefin
   if (status === 403 && /not accessible by personal access token/i.test(said)) {
     return "a personal access token cannot make this call (GitHub lets only Apps manage token requests, grants and installations): use the App's credentials, APP_ID with APP_PRIVATE_KEY or --credentials FILE, or its installation token in GITHUB_TOKEN";
   }
-  if (status === 403 && /not accessible by integration/i.test(said)) return "the App lacks the permission this call needs: add it to app.permissions and have an owner accept it";
+  if (status === 403 && /not accessible by integration/i.test(said))
+    return "the App lacks the permission this call needs: add it to app.permissions and have an owner accept it";
   if ((status === 403 || status === 429) && /rate limit/i.test(said)) return "rate limited: wait, then run again";
   if (status === 404) {
     const org = /^\/(?:orgs|repos)\/([^/]+)/.exec(stripApiRoot(fullPath))?.[1];
-    return org ? `not found, or not visible to these credentials: an installation token sees only its own organization, so check they are ${org}'s App's` : undefined;
+    return org
+      ? `not found, or not visible to these credentials: an installation token sees only its own organization, so check they are ${org}'s App's`
+      : undefined;
   }
   return undefined;
 }

@@ -22,7 +22,13 @@ export const DEFAULT_INSTALL_TIMEOUT_MINUTES = 30;
 /** What the engine reports while it waits for an owner. */
 export type InstallProgress =
   | { readonly kind: "waiting"; readonly slug: string; readonly login: string; readonly url: string; readonly timeoutMs: number }
-  | { readonly kind: "still-waiting"; readonly slug: string; readonly login: string; readonly elapsedMs: number; readonly timeoutMs: number };
+  | {
+      readonly kind: "still-waiting";
+      readonly slug: string;
+      readonly login: string;
+      readonly elapsedMs: number;
+      readonly timeoutMs: number;
+    };
 
 /** Options of {@link installApp}. */
 export interface InstallAppOptions {
@@ -60,7 +66,9 @@ export interface InstallResult {
 export async function installApp(options: InstallAppOptions): Promise<InstallResult> {
   const { org } = options;
   const creds = options.credentialsFile ? readCredentialsFile(options.credentialsFile) : undefined;
-  const result = options.enterprise ? await installThroughEnterprise(options, options.enterprise, creds) : await waitForOwner(options, creds);
+  const result = options.enterprise
+    ? await installThroughEnterprise(options, options.enterprise, creds)
+    : await waitForOwner(options, creds);
   const listed = org.app.installation.repositories;
   if (listed !== "all" && result.repositorySelection === "all") {
     // The provider cannot narrow an "All repositories" installation (GitHub answers 422), so a
@@ -81,10 +89,17 @@ export async function installApp(options: InstallAppOptions): Promise<InstallRes
  * Installs through the enterprise installations API. The caller is the enterprise's own
  * installer App (GITHUB_TOKEN or APP_* for it); the App to install is named by its client id.
  */
-async function installThroughEnterprise(options: InstallAppOptions, enterprise: string, creds: AppCredentialsFile | undefined): Promise<InstallResult> {
+async function installThroughEnterprise(
+  options: InstallAppOptions,
+  enterprise: string,
+  creds: AppCredentialsFile | undefined,
+): Promise<InstallResult> {
   const { org } = options;
   const clientId = creds?.client_id ?? org.app.clientId;
-  if (!clientId) throw new UsageError("--enterprise needs the App's client id: pass --credentials FILE from create-app, or set app.clientId in the config");
+  if (!clientId)
+    throw new UsageError(
+      "--enterprise needs the App's client id: pass --credentials FILE from create-app, or set app.clientId in the config",
+    );
   const client = await clientFor(options.context, org);
   const repos = org.app.installation.repositories;
   const listed = repos === "all" ? [] : [...repos];
@@ -115,7 +130,10 @@ async function installThroughEnterprise(options: InstallAppOptions, enterprise: 
 async function waitForOwner(options: InstallAppOptions, creds: AppCredentialsFile | undefined): Promise<InstallResult> {
   const { org, context } = options;
   const auth = authenticationFor({ ...context, env: { ...context.env, GITHUB_TOKEN: undefined } }, org, options.credentialsFile);
-  if (auth.kind !== "app") throw new UsageError("install polls as the App: pass --credentials FILE from create-app, or set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
+  if (auth.kind !== "app")
+    throw new UsageError(
+      "install polls as the App: pass --credentials FILE from create-app, or set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE",
+    );
   const session = openAppSession(context, org, { auth, maxRetries: 1 });
   const app = await session.assertDeclaredApp();
   const jwt = await session.asApp();
@@ -134,7 +152,9 @@ async function waitForOwner(options: InstallAppOptions, creds: AppCredentialsFil
       if ((e as { status?: number }).status !== 404) throw new GitHubFailure(describeGitHubError(e, { appId: auth.appId }));
     }
     if (Date.now() > started + timeoutMs) {
-      throw new GitHubFailure(`${slug} was not installed on ${org.login} within ${waitText(timeoutMs)}. Install it at ${url}, then run install again (or --timeout MINUTES for a longer wait).`);
+      throw new GitHubFailure(
+        `${slug} was not installed on ${org.login} within ${waitText(timeoutMs)}. Install it at ${url}, then run install again (or --timeout MINUTES for a longer wait).`,
+      );
     }
     if (Date.now() - lastShown >= 30_000) {
       lastShown = Date.now();

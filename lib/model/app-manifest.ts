@@ -50,13 +50,15 @@ export function buildAppManifest(input: AppManifestInput, redirectUrl?: string):
     const level = input.permissions![name];
     const levels = APP_PERMISSIONS[name];
     if (!levels) problems.push(`unknown permission ${JSON.stringify(name)}${didYouMean(name, Object.keys(APP_PERMISSIONS))}`);
-    else if (!levels.includes(level as never)) problems.push(`permission ${name} must be one of ${levels.join(", ")}, got ${JSON.stringify(level)}`);
+    else if (!levels.includes(level as never))
+      problems.push(`permission ${name} must be one of ${levels.join(", ")}, got ${JSON.stringify(level)}`);
     perms[name] = level;
   }
   // With a webhook and the requests permission, the App asks for the event `serve` decides on.
   const servesRequests = Boolean(input.webhookUrl) && Boolean(input.permissions?.organization_personal_access_token_requests);
   const events = [...new Set([...(input.events ?? []), ...(servesRequests ? [PAT_REQUEST_EVENT] : [])])].sort();
-  for (const e of events) if (!APP_EVENTS.has(e)) problems.push(`unknown webhook event ${JSON.stringify(e)}${didYouMean(e, [...APP_EVENTS])}`);
+  for (const e of events)
+    if (!APP_EVENTS.has(e)) problems.push(`unknown webhook event ${JSON.stringify(e)}${didYouMean(e, [...APP_EVENTS])}`);
   if (problems.length) throw new Error(`GitHubApp ${input.name}: ${problems.join("; ")}`);
   return {
     name: input.name,

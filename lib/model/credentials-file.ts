@@ -31,7 +31,13 @@ export function parseCredentialsFile(text: string, file: string): AppCredentials
   } catch {
     throw new UsageError(`${file}: cannot be read as the JSON create-app writes (invalid JSON)`);
   }
-  if (data === null || typeof data !== "object" || typeof data.id !== "number" || typeof data.pem !== "string" || typeof data.client_id !== "string") {
+  if (
+    data === null ||
+    typeof data !== "object" ||
+    typeof data.id !== "number" ||
+    typeof data.pem !== "string" ||
+    typeof data.client_id !== "string"
+  ) {
     throw new UsageError(`${file}: must hold the App's id, client_id and pem, as create-app writes them`);
   }
   return data as AppCredentialsFile;

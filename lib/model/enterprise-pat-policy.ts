@@ -43,7 +43,9 @@ const ACCESS = {
 /** The enterprise owner's steps, in the order the page shows them (tab "Fine-grained tokens", then "Tokens (classic)"). */
 export function enterpriseOwnerSteps(p: EnterprisePatPolicyDocument, url: string): string[] {
   const lifetime = (days: number | null) =>
-    days === null ? "leave \"Set maximum lifetimes for personal access tokens\" unset (organizations choose)" : `set "Set maximum lifetimes for personal access tokens" to ${days} days`;
+    days === null
+      ? 'leave "Set maximum lifetimes for personal access tokens" unset (organizations choose)'
+      : `set "Set maximum lifetimes for personal access tokens" to ${days} days`;
   const approval =
     p.require_approval === "organizations-decide"
       ? "Allow organizations to configure approval requirements"

@@ -13,7 +13,8 @@ import { enterpriseBindings, type EnterpriseBounds } from "../config/effective-p
 /** GitHub's pages the guide cites. */
 export const GUIDE_SOURCES = {
   managingTokens: "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens",
-  tokenPolicy: "https://docs.github.com/en/organizations/managing-programmatic-access-to-your-organization/setting-a-personal-access-token-policy-for-your-organization",
+  tokenPolicy:
+    "https://docs.github.com/en/organizations/managing-programmatic-access-to-your-organization/setting-a-personal-access-token-policy-for-your-organization",
   saml: "https://docs.github.com/en/authentication/authenticating-with-saml-single-sign-on/authorizing-a-personal-access-token-for-use-with-saml-single-sign-on",
 } as const;
 
@@ -38,12 +39,23 @@ export function memberGuideMarkdown(org: OrganizationConfig, enterprise?: Enterp
         : `- **Fine-grained tokens cannot reach ${login}.** Ask for access through the organization's GitHub App instead.`,
     );
   } else {
-    out.push(`- Fine-grained tokens may reach ${login}, for at most **${p.maxLifetimeDays} days**${bound.maxLifetimeDays ? ` (the most ${ent} allows any of its organizations)` : ""}.`);
-    if (bound.requireApproval) out.push(`- ${ent[0].toUpperCase()}${ent.slice(1)} ${p.requireApproval ? "requires approval of every fine-grained token" : "has turned approval off"} in all of its organizations.`);
+    out.push(
+      `- Fine-grained tokens may reach ${login}, for at most **${p.maxLifetimeDays} days**${bound.maxLifetimeDays ? ` (the most ${ent} allows any of its organizations)` : ""}.`,
+    );
+    if (bound.requireApproval)
+      out.push(
+        `- ${ent[0].toUpperCase()}${ent.slice(1)} ${p.requireApproval ? "requires approval of every fine-grained token" : "has turned approval off"} in all of its organizations.`,
+      );
     if (!p.requireApproval) out.push("- They need no approval.");
     else if (org.approval.rules.some((r) => r.action === "approve")) {
-      out.push("- Each one needs approval. The organization's App decides within minutes by the rules below; a request no rule approves " + (org.approval.otherwise === "deny" ? "is **denied**." : "waits for an organization owner."));
-    } else out.push(`- Each one needs approval by an organization owner${org.approval.otherwise === "deny" ? "; the App denies every request no rule matches" : ""}.`);
+      out.push(
+        "- Each one needs approval. The organization's App decides within minutes by the rules below; a request no rule approves " +
+          (org.approval.otherwise === "deny" ? "is **denied**." : "waits for an organization owner."),
+      );
+    } else
+      out.push(
+        `- Each one needs approval by an organization owner${org.approval.otherwise === "deny" ? "; the App denies every request no rule matches" : ""}.`,
+      );
     out.push(`- A token that never expires, or lives longer than ${p.maxLifetimeDays} days, is denied.`);
   }
   out.push(
@@ -60,8 +72,8 @@ export function memberGuideMarkdown(org: OrganizationConfig, enterprise?: Enterp
     bound.fineGrainedTokens === "restrict"
       ? `- An organization that blocks fine-grained tokens does not appear, and ${login} is blocked by its enterprise (below): this is why.`
       : p.fineGrainedTokens === "restrict"
-      ? `- An organization that blocks fine-grained tokens does not appear, and ${login} blocks them (see the policy above): this is why.`
-      : `- An organization that blocks fine-grained tokens does not appear: ${login} allows them, so this is not the reason.`,
+        ? `- An organization that blocks fine-grained tokens does not appear, and ${login} blocks them (see the policy above): this is why.`
+        : `- An organization that blocks fine-grained tokens does not appear: ${login} allows them, so this is not the reason.`,
     `- Only organizations you are a member of appear: an outside collaborator does not see ${login}. Ask an owner for membership, or for access through the organization's App.`,
     !enterprise
       ? "- An enterprise that owns the organization can block fine-grained tokens for all of its organizations, whatever the organization allows: ask the enterprise's owners."
@@ -81,10 +93,19 @@ export function memberGuideMarkdown(org: OrganizationConfig, enterprise?: Enterp
   if (p.fineGrainedTokens === "allow" && org.approval.rules.length) {
     out.push("## What is approved automatically, and how to ask for it", "");
     const templates = hasTemplateUrls(org.githubUrl);
-    if (!templates) out.push(`${web} is a GitHub Enterprise Server: it has no pre-filled token links. Enter the values below in the form at ${web}/settings/personal-access-tokens/new.`, "");
+    if (!templates)
+      out.push(
+        `${web} is a GitHub Enterprise Server: it has no pre-filled token links. Enter the values below in the form at ${web}/settings/personal-access-tokens/new.`,
+        "",
+      );
     org.approval.rules.forEach((rule, i) => {
       if (rule.action === "deny") {
-        out.push(`### Denied: ${md(rule.name)}`, "", `${sentence(rule)} ${rule.reason ? `Reason given: ${md(rule.reason)}` : ""}`.trim(), "");
+        out.push(
+          `### Denied: ${md(rule.name)}`,
+          "",
+          `${sentence(rule)} ${rule.reason ? `Reason given: ${md(rule.reason)}` : ""}`.trim(),
+          "",
+        );
         return;
       }
       const t = tokenRequestTemplate(org, i);
@@ -98,12 +119,20 @@ export function memberGuideMarkdown(org: OrganizationConfig, enterprise?: Enterp
       for (const line of t.byHand) out.push(`- ${line}`);
       for (const kind of ["repository", "organization", "other"] as const) {
         const entries = Object.entries(t.permissions[kind]);
-        if (entries.length) out.push(`- ${kind === "repository" ? "Repository" : kind === "organization" ? "Organization" : "Account"} permissions: ${entries.map(([n, l]) => `${md(n)}: **${l}**`).join(", ")}; nothing else`);
+        if (entries.length)
+          out.push(
+            `- ${kind === "repository" ? "Repository" : kind === "organization" ? "Organization" : "Account"} permissions: ${entries.map(([n, l]) => `${md(n)}: **${l}**`).join(", ")}; nothing else`,
+          );
       }
-      if (t.url) out.push("", `Pre-filled form: [create this token](${t.url}) (GitHub's template URL; if the form opens without these values, enter them as listed).`);
+      if (t.url)
+        out.push(
+          "",
+          `Pre-filled form: [create this token](${t.url}) (GitHub's template URL; if the form opens without these values, enter them as listed).`,
+        );
       out.push("");
     });
-    if (org.approval.otherwise === "deny") out.push(`Anything else is denied${org.approval.otherwiseReason ? `: ${md(org.approval.otherwiseReason)}` : "."}`, "");
+    if (org.approval.otherwise === "deny")
+      out.push(`Anything else is denied${org.approval.otherwiseReason ? `: ${md(org.approval.otherwiseReason)}` : "."}`, "");
     else out.push("Anything else waits for an organization owner.", "");
   }
   return out.join("\n");
@@ -137,5 +166,7 @@ export function sentence(rule: ApprovalRule): string {
 }
 
 function perms(p: NonNullable<RuleMatch["permissions"]>): string {
-  return (["repository", "organization", "other"] as const).flatMap((k) => Object.entries(p[k] ?? {}).map(([n, l]) => `${k === "repository" ? "" : `${k} `}${md(n)}: ${l}`)).join(", ");
+  return (["repository", "organization", "other"] as const)
+    .flatMap((k) => Object.entries(p[k] ?? {}).map(([n, l]) => `${k === "repository" ? "" : `${k} `}${md(n)}: ${l}`))
+    .join(", ");
 }

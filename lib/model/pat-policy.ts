@@ -66,25 +66,25 @@ export function patPolicyDocument(p: PatPolicySettings): PatPolicyDocument {
 export function ownerSteps(p: PatPolicyDocument, url: string): string[] {
   const steps = [`Open ${url} as an organization owner.`];
   if (p.fine_grained_tokens === "allow") {
-    steps.push("Fine-grained personal access tokens: select \"Allow access via fine-grained personal access tokens\".");
+    steps.push('Fine-grained personal access tokens: select "Allow access via fine-grained personal access tokens".');
     steps.push(
       p.require_approval
-        ? "Require approval: select \"Require administrator approval\"."
-        : "Require approval: select \"Do not require administrator approval\".",
+        ? 'Require approval: select "Require administrator approval".'
+        : 'Require approval: select "Do not require administrator approval".',
     );
     steps.push(`Set the maximum lifetime of fine-grained tokens to ${p.fine_grained_max_lifetime_days} days.`);
   } else {
-    steps.push("Fine-grained personal access tokens: select \"Restrict access via fine-grained personal access tokens\".");
+    steps.push('Fine-grained personal access tokens: select "Restrict access via fine-grained personal access tokens".');
   }
   if (p.classic_tokens === "allow") {
-    steps.push("Personal access tokens (classic): select \"Allow access via personal access tokens (classic)\".");
+    steps.push('Personal access tokens (classic): select "Allow access via personal access tokens (classic)".');
     steps.push(
       p.classic_max_lifetime_days
         ? `Set the maximum lifetime of classic tokens to ${p.classic_max_lifetime_days} days.`
         : "Leave the maximum lifetime of classic tokens unset.",
     );
   } else {
-    steps.push("Personal access tokens (classic): select \"Restrict access via personal access tokens (classic)\".");
+    steps.push('Personal access tokens (classic): select "Restrict access via personal access tokens (classic)".');
   }
   steps.push("Save, then run `cdktf deploy` so Terraform records the policy as applied.");
   return steps;

@@ -16,7 +16,11 @@ export interface TokenRequestTemplate {
   /** Template URL parameters, in the order the form shows them. */
   readonly params: ReadonlyArray<readonly [string, string]>;
   /** Permissions by kind, as the form groups them. */
-  readonly permissions: { readonly organization: Record<string, string>; readonly repository: Record<string, string>; readonly other: Record<string, string> };
+  readonly permissions: {
+    readonly organization: Record<string, string>;
+    readonly repository: Record<string, string>;
+    readonly other: Record<string, string>;
+  };
   /** Days until the token expires (the rule's limit, within the organization's). */
   readonly expiresInDays: number;
   /** `all`, `subset` or `none`: the form's "Repository access". */
@@ -49,9 +53,14 @@ export function exampleFor(glob: string): string {
  */
 export function tokenRequestTemplate(org: OrganizationConfig, ruleIndex: number): TokenRequestTemplate {
   const rule = org.approval.rules[ruleIndex];
-  if (!rule || rule.action !== "approve") throw new Error(`tokenRequestTemplate: rules[${ruleIndex}] of ${org.login} is not an approve rule`);
+  if (!rule || rule.action !== "approve")
+    throw new Error(`tokenRequestTemplate: rules[${ruleIndex}] of ${org.login} is not an approve rule`);
   const m = rule.match;
-  const permissions = { organization: {} as Record<string, string>, repository: {} as Record<string, string>, other: {} as Record<string, string> };
+  const permissions = {
+    organization: {} as Record<string, string>,
+    repository: {} as Record<string, string>,
+    other: {} as Record<string, string>,
+  };
   if (m.permissions) {
     for (const kind of ["organization", "repository", "other"] as const) Object.assign(permissions[kind], m.permissions[kind] ?? {});
   } else if (m.anyPermission) {
@@ -68,7 +77,10 @@ export function tokenRequestTemplate(org: OrganizationConfig, ruleIndex: number)
   const byHand: string[] = [];
   if (m.owners) byHand.push(`Only accounts matching ${m.owners.map(md).join(" or ")} are approved by this rule.`);
   if (m.teams) byHand.push(`Only members of ${m.teams.map((t) => `team ${md(t)}`).join(" or ")} are approved by this rule.`);
-  if (m.repositories) byHand.push(`Repository access: choose "Only select repositories" and pick only repositories matching ${m.repositories.map(md).join(" or ")}.`);
+  if (m.repositories)
+    byHand.push(
+      `Repository access: choose "Only select repositories" and pick only repositories matching ${m.repositories.map(md).join(" or ")}.`,
+    );
   else if (selection === "subset") byHand.push(`Repository access: choose "Only select repositories".`);
   else if (selection === "none") byHand.push(`Repository access: choose "Public repositories" (no repository of ${org.login}).`);
   else byHand.push(`Repository access: choose "All repositories".`);
@@ -80,7 +92,8 @@ export function tokenRequestTemplate(org: OrganizationConfig, ruleIndex: number)
     ["expires_in", String(expiresInDays)],
   ];
   // The form's parameter names: organization permissions keep their organization_ prefix there.
-  for (const kind of ["repository", "organization", "other"] as const) for (const [name, level] of Object.entries(permissions[kind]).sort()) params.push([tokenFormParameter(kind, name), level]);
+  for (const kind of ["repository", "organization", "other"] as const)
+    for (const [name, level] of Object.entries(permissions[kind]).sort()) params.push([tokenFormParameter(kind, name), level]);
 
   const template: TokenRequestTemplate = {
     rule: rule.name,
@@ -89,7 +102,9 @@ export function tokenRequestTemplate(org: OrganizationConfig, ruleIndex: number)
     expiresInDays,
     repositorySelection: selection,
     byHand,
-    url: hasTemplateUrls(org.githubUrl) ? `${webRoot(org.githubUrl)}/settings/personal-access-tokens/new?${new URLSearchParams(params).toString()}` : undefined,
+    url: hasTemplateUrls(org.githubUrl)
+      ? `${webRoot(org.githubUrl)}/settings/personal-access-tokens/new?${new URLSearchParams(params).toString()}`
+      : undefined,
   };
   // Proven, not assumed: the request made this way must be decided by this very rule.
   // A member following byHand is in this rule's teams, and in no other team a rule names.
@@ -121,7 +136,11 @@ export function exampleRepositories(rule: ApprovalRule): string[] | undefined {
 }
 
 /** The request GitHub would show for a token made from the template and the by-hand choices. */
-export function requestFromTemplate(org: OrganizationConfig, ruleIndex: number, t: Pick<TokenRequestTemplate, "permissions" | "expiresInDays" | "repositorySelection">): TokenAccess {
+export function requestFromTemplate(
+  org: OrganizationConfig,
+  ruleIndex: number,
+  t: Pick<TokenRequestTemplate, "permissions" | "expiresInDays" | "repositorySelection">,
+): TokenAccess {
   const rule = org.approval.rules[ruleIndex];
   const since = "2026-01-01T00:00:00Z";
   return {

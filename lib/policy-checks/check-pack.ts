@@ -87,7 +87,13 @@ export function checkOrganization(org: OrganizationConfig, checks: readonly Poli
       checkId: s.id,
       level: "error",
       message: `[unused-suppression] ${detail}.`,
-      check: { id: "unused-suppression", level: "error", info: "A suppression matches nothing.", explanation: "Stale suppressions hide future findings.", evaluate: () => ({ status: "compliant" }) },
+      check: {
+        id: "unused-suppression",
+        level: "error",
+        info: "A suppression matches nothing.",
+        explanation: "Stale suppressions hide future findings.",
+        evaluate: () => ({ status: "compliant" }),
+      },
       detail,
     });
   });

@@ -51,7 +51,10 @@ export class CredentialsFileWriter {
           `${file} already exists and is empty: a create-app run was interrupted before it saved credentials. Remove the empty file and run create-app again (if that run's App was created on GitHub, delete it in the organization's settings first)`,
         );
       }
-      if (code === "EEXIST" || code === "ELOOP") throw new UsageError(`${file} already exists (or is a symbolic link); refusing to write an App's credentials there (move it away or pass --out)`);
+      if (code === "EEXIST" || code === "ELOOP")
+        throw new UsageError(
+          `${file} already exists (or is a symbolic link); refusing to write an App's credentials there (move it away or pass --out)`,
+        );
       throw new UsageError(`${file}: cannot be created (${code ?? String(e)})`);
     }
     this.ino = fstatSync(this.fd).ino;

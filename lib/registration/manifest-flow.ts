@@ -77,7 +77,12 @@ export interface CreateAppResult {
 }
 
 /** Runs the flow; resolves when the credentials are written, rejects after the timeout. */
-export async function registerApp(org: OrganizationConfig, options: RegistrationOptions, io: RegistrationIO, deps: CreateAppDeps = {}): Promise<CreateAppResult> {
+export async function registerApp(
+  org: OrganizationConfig,
+  options: RegistrationOptions,
+  io: RegistrationIO,
+  deps: CreateAppDeps = {},
+): Promise<CreateAppResult> {
   const { githubUrl, apiUrl, out } = options;
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port < 65536)) {
     throw new UsageError(`--port must be a port number, got ${options.port}`);
@@ -93,7 +98,9 @@ export async function registerApp(org: OrganizationConfig, options: Registration
   const server = createServer();
   try {
     await new Promise<void>((resolve, reject) => {
-      server.once("error", (e) => reject(new UsageError(`cannot listen on 127.0.0.1:${options.port ?? 0}: ${(e as NodeJS.ErrnoException).code}`)));
+      server.once("error", (e) =>
+        reject(new UsageError(`cannot listen on 127.0.0.1:${options.port ?? 0}: ${(e as NodeJS.ErrnoException).code}`)),
+      );
       server.listen(options.port ?? 0, "127.0.0.1", resolve);
     });
   } catch (e) {
@@ -113,7 +120,15 @@ export async function registerApp(org: OrganizationConfig, options: Registration
       let exchanging = false;
       const timeoutMs = deps.timeoutMs ?? 3_600_000;
       const waited = timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} minutes` : `${Math.round(timeoutMs / 1000)} seconds`;
-      const timer = setTimeout(() => reject(new GitHubFailure(`no answer from GitHub within ${waited}; GitHub's manifest codes expire after one hour. Run create-app again.`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new GitHubFailure(
+              `no answer from GitHub within ${waited}; GitHub's manifest codes expire after one hour. Run create-app again.`,
+            ),
+          ),
+        timeoutMs,
+      );
       let interrupted: string | undefined;
       const stopInterrupted = (signal: string) => {
         clearTimeout(timer);
@@ -133,13 +148,19 @@ export async function registerApp(org: OrganizationConfig, options: Registration
         stopInterrupted(signal);
       });
       server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-        if (!allowedHosts.has((req.headers.host ?? "").toLowerCase())) return html(res, 421, "<h1>Misdirected request</h1><p>This page answers only at 127.0.0.1 or localhost.</p>");
+        if (!allowedHosts.has((req.headers.host ?? "").toLowerCase()))
+          return html(res, 421, "<h1>Misdirected request</h1><p>This page answers only at 127.0.0.1 or localhost.</p>");
         const url = new URL(req.url ?? "/", local);
-        if (req.method === "GET" && url.pathname === startPath) return html(res, 200, startPage(org.login, manifest, postTo, options.configFile ?? "token-policy.yaml"));
+        if (req.method === "GET" && url.pathname === startPath)
+          return html(res, 200, startPage(org.login, manifest, postTo, options.configFile ?? "token-policy.yaml"));
         if (req.method !== "GET" || url.pathname !== "/callback") return html(res, 404, "<p>Not found.</p>");
         if (!sameSecret(url.searchParams.get("state"), state)) {
           io.stderr.write("warning: refused a callback with a wrong or missing state; still waiting for GitHub\n");
-          return html(res, 403, "<h1>Refused</h1><p>This answer does not carry the state this run sent to GitHub. Nothing was done; the flow keeps waiting.</p>");
+          return html(
+            res,
+            403,
+            "<h1>Refused</h1><p>This answer does not carry the state this run sent to GitHub. Nothing was done; the flow keeps waiting.</p>",
+          );
         }
         const code = url.searchParams.get("code");
         if (!code || !/^[A-Za-z0-9_-]{1,100}$/.test(code)) return html(res, 400, "<p>GitHub's answer has no code.</p>");
@@ -151,7 +172,11 @@ export async function registerApp(org: OrganizationConfig, options: Registration
             const mismatch = conversionMismatch(data, org.login, manifest);
             if (mismatch) {
               const settings = appSettingsUrl(data, githubUrl);
-              html(res, 409, `<h1>Not saved</h1><p>GitHub returned an App that is not the one this run asked for: ${esc(mismatch)}. Delete it at <a href="${esc(settings)}">${esc(settings)}</a>; see the terminal.</p>`);
+              html(
+                res,
+                409,
+                `<h1>Not saved</h1><p>GitHub returned an App that is not the one this run asked for: ${esc(mismatch)}. Delete it at <a href="${esc(settings)}">${esc(settings)}</a>; see the terminal.</p>`,
+              );
               clearTimeout(timer);
               reject(
                 new GitHubFailure(
@@ -175,7 +200,14 @@ export async function registerApp(org: OrganizationConfig, options: Registration
             const installUrl = installAppUrl(data.slug, githubUrl);
             html(res, 200, donePage(data.slug, installUrl, out, org.login));
             clearTimeout(timer);
-            resolve({ appId: data.id, slug: data.slug, clientId: data.client_id, credentialsFile: out, installUrl, webhookSecret: Boolean(data.webhook_secret) });
+            resolve({
+              appId: data.id,
+              slug: data.slug,
+              clientId: data.client_id,
+              credentialsFile: out,
+              installUrl,
+              webhookSecret: Boolean(data.webhook_secret),
+            });
           })
           .catch((e) => {
             const status = (e as { status?: number }).status;
@@ -183,18 +215,30 @@ export async function registerApp(org: OrganizationConfig, options: Registration
               // A code GitHub does not know: not GitHub's answer. Waiting on lets the real one,
               // still to come, be saved instead of leaving an App with no saved key.
               exchanging = false;
-              io.stderr.write(`warning: GitHub does not know the code of a callback (${status}); nothing was saved, still waiting for GitHub\n`);
-              html(res, 400, "<h1>Refused</h1><p>GitHub does not know this code. Nothing was saved; the flow keeps waiting for GitHub's answer.</p>");
+              io.stderr.write(
+                `warning: GitHub does not know the code of a callback (${status}); nothing was saved, still waiting for GitHub\n`,
+              );
+              html(
+                res,
+                400,
+                "<h1>Refused</h1><p>GitHub does not know this code. Nothing was saved; the flow keeps waiting for GitHub's answer.</p>",
+              );
               if (interrupted) stopInterrupted(interrupted);
               return;
             }
             html(res, 502, "<h1>Failed</h1><p>GitHub did not exchange the code. See the terminal.</p>");
             clearTimeout(timer);
-            reject(new GitHubFailure(`GitHub answered ${status ?? "nothing"} to POST /app-manifests/{code}/conversions: ${clean((e as Error).message)}`));
+            reject(
+              new GitHubFailure(
+                `GitHub answered ${status ?? "nothing"} to POST /app-manifests/{code}/conversions: ${clean((e as Error).message)}`,
+              ),
+            );
           });
       });
       const startUrl = `${local}${startPath}`;
-      io.stdout.write(`Open ${startUrl} to register the ${clean(org.app.name)} App in ${org.login} (waiting up to one hour; this address works for this run only)\n`);
+      io.stdout.write(
+        `Open ${startUrl} to register the ${clean(org.app.name)} App in ${org.login} (waiting up to one hour; this address works for this run only)\n`,
+      );
       deps.onListening?.(local, startUrl);
       if (options.open !== false && deps.openBrowser) void deps.openBrowser(startUrl);
     });
@@ -220,16 +264,21 @@ export function conversionMismatch(data: Conversion, login: string, manifest: Ap
   const want = manifest.default_permissions as Record<string, string>;
   const names = [...new Set([...Object.keys(got), ...Object.keys(want)])].sort();
   const differing = names.filter((n) => got[n] !== want[n]);
-  if (differing.length) problems.push(`its permissions differ (${differing.map((n) => `${n}: ${got[n] ?? "none"} instead of ${want[n] ?? "none"}`).join(", ")})`);
+  if (differing.length)
+    problems.push(
+      `its permissions differ (${differing.map((n) => `${n}: ${got[n] ?? "none"} instead of ${want[n] ?? "none"}`).join(", ")})`,
+    );
   const events = [...(data.events ?? [])].sort().join(",");
-  if (events !== [...manifest.default_events].sort().join(",")) problems.push(`its events differ (${events || "none"} instead of ${manifest.default_events.join(",") || "none"})`);
+  if (events !== [...manifest.default_events].sort().join(","))
+    problems.push(`its events differ (${events || "none"} instead of ${manifest.default_events.join(",") || "none"})`);
   return problems.length ? problems.join("; ") : undefined;
 }
 
 /** Where an App's owner deletes it: the organization's App settings, or the user's. */
 function appSettingsUrl(data: Conversion, githubUrl: string): string {
   const owner = data.owner;
-  if (owner?.type === "Organization") return `${githubUrl}/organizations/${encodeURIComponent(owner.login)}/settings/apps/${encodeURIComponent(data.slug)}/advanced`;
+  if (owner?.type === "Organization")
+    return `${githubUrl}/organizations/${encodeURIComponent(owner.login)}/settings/apps/${encodeURIComponent(data.slug)}/advanced`;
   return `${githubUrl}/settings/apps/${encodeURIComponent(data.slug)}/advanced`;
 }
 
@@ -282,7 +331,9 @@ function html(res: ServerResponse, status: number, body: string): void {
     "x-frame-options": "DENY",
     "referrer-policy": "no-referrer",
   });
-  res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>token-policy create-app</title><style>${STYLE}</style><body>${body}</body></html>`);
+  res.end(
+    `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>token-policy create-app</title><style>${STYLE}</style><body>${body}</body></html>`,
+  );
 }
 
 function esc(s: string): string {

@@ -25,13 +25,17 @@ export interface ReportChangesOptions {
 export function reportChanges({ base, head, organizations, everyOrganization }: ReportChangesOptions): Change[] {
   const inScope = (login: string) => organizations.some((o) => o.login.toLowerCase() === login.toLowerCase());
   const headLocks = readLockFiles(head.file, head.config.organizations);
-  const lockChanges = head.config.organizations.flatMap((o) => diffLockFile(o.login, lockFilePath(o.login), base.locks.get(o.login.toLowerCase()), headLocks.get(o.login.toLowerCase())));
+  const lockChanges = head.config.organizations.flatMap((o) =>
+    diffLockFile(o.login, lockFilePath(o.login), base.locks.get(o.login.toLowerCase()), headLocks.get(o.login.toLowerCase())),
+  );
   // An enterprise's changes carry its label, not a login: they belong to the report when it
   // covers every organization, or an organization that enterprise owns at the base or the head.
   const enterprises = new Set(
     [base.config, head.config].flatMap((c) =>
       (c.enterprises ?? [])
-        .filter((e) => everyOrganization || c.organizations.some((o) => inScope(o.login) && o.enterprise?.toLowerCase() === e.slug.toLowerCase()))
+        .filter(
+          (e) => everyOrganization || c.organizations.some((o) => inScope(o.login) && o.enterprise?.toLowerCase() === e.slug.toLowerCase()),
+        )
         .map((e) => enterpriseLabel(e.slug)),
     ),
   );

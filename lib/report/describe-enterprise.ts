@@ -13,10 +13,15 @@ export function describeEnterprise(enterprise: EnterpriseConfig, organizations: 
   const owned = organizations.filter((o) => o.enterprise === enterprise.slug).map((o) => md(o.login));
   const lines = [`## Enterprise ${md(enterprise.slug)}`, ""];
   if (enterprise.githubUrl !== "https://github.com") lines.push(`GitHub: ${md(enterprise.githubUrl)}`, "");
-  lines.push(`Bounds ${owned.length ? owned.join(", ") : "no organization listed here"}: what it decides, they cannot override, and no lifetime of theirs exceeds its maximum.`, "");
+  lines.push(
+    `Bounds ${owned.length ? owned.join(", ") : "no organization listed here"}: what it decides, they cannot override, and no lifetime of theirs exceeds its maximum.`,
+    "",
+  );
   lines.push("### Enterprise PAT policy", "", "| Setting | Value |", "|---|---|");
   lines.push(`| Fine-grained tokens | ${p.fineGrainedTokens} |`);
-  lines.push(`| Approval | ${p.requireApproval === "organizations-decide" ? "organizations decide" : p.requireApproval ? "required" : "disabled"} |`);
+  lines.push(
+    `| Approval | ${p.requireApproval === "organizations-decide" ? "organizations decide" : p.requireApproval ? "required" : "disabled"} |`,
+  );
   lines.push(`| Maximum lifetime | ${p.maxLifetimeDays ? `${p.maxLifetimeDays} days` : "none (organizations choose, up to 366 days)"} |`);
   lines.push(`| Classic tokens | ${p.classicTokens}${p.classicMaxLifetimeDays ? `, at most ${p.classicMaxLifetimeDays} days` : ""} |`);
   lines.push(`| Administrators exempt from maximums | ${p.exemptAdministrators ? "yes" : "no"} |`, "");

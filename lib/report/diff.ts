@@ -10,24 +10,38 @@ import { diffEnterprises } from "./enterprise-diff";
 
 export { riskOf, type Change } from "./change";
 
-
 /** Every change from `base` to `head`, riskiest first (ties in config order). */
-export function diffConfigs(base: Pick<TokenPolicyConfig, "organizations"> & Partial<Pick<TokenPolicyConfig, "enterprises">>, head: Pick<TokenPolicyConfig, "organizations"> & Partial<Pick<TokenPolicyConfig, "enterprises">>): Change[] {
+export function diffConfigs(
+  base: Pick<TokenPolicyConfig, "organizations"> & Partial<Pick<TokenPolicyConfig, "enterprises">>,
+  head: Pick<TokenPolicyConfig, "organizations"> & Partial<Pick<TokenPolicyConfig, "enterprises">>,
+): Change[] {
   const changes: Change[] = diffEnterprises(base, head);
   const byLogin = (c: Pick<TokenPolicyConfig, "organizations">) => new Map(c.organizations.map((o) => [o.login.toLowerCase(), o]));
   const before = byLogin(base);
   const after = byLogin(head);
   for (const [key, org] of after) {
     const old = before.get(key);
-    if (!old) changes.push({ org: org.login, score: 60, text: `Organization ${org.login} added: its policy, App and credentials are created on deploy.` });
+    if (!old)
+      changes.push({
+        org: org.login,
+        score: 60,
+        text: `Organization ${org.login} added: its policy, App and credentials are created on deploy.`,
+      });
     else changes.push(...diffOrganization(old, org));
   }
   for (const [key, org] of before) {
     if (!after.has(key)) {
-      changes.push({ org: org.login, score: 60, text: `Organization ${org.login} removed: its stack is no longer synthesized; destroy it first (cdktf destroy ${org.login}) or its secrets and App stay as they are.` });
+      changes.push({
+        org: org.login,
+        score: 60,
+        text: `Organization ${org.login} removed: its stack is no longer synthesized; destroy it first (cdktf destroy ${org.login}) or its secrets and App stay as they are.`,
+      });
     }
   }
-  return changes.map((c, i) => ({ c, i })).sort((a, b) => b.c.score - a.c.score || a.i - b.i).map(({ c }) => c);
+  return changes
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => b.c.score - a.c.score || a.i - b.i)
+    .map(({ c }) => c);
 }
 
 function diffOrganization(a: OrganizationConfig, b: OrganizationConfig): Change[] {
@@ -46,7 +60,8 @@ function diffOrganization(a: OrganizationConfig, b: OrganizationConfig): Change[
   }
   for (const e of b.app.events) if (!a.app.events.includes(e)) add(40, `App subscribes to a new event: ${e}.`);
   for (const e of a.app.events) if (!b.app.events.includes(e)) add(10, `App no longer subscribes to ${e}.`);
-  if (a.app.webhookUrl !== b.app.webhookUrl) add(45, `App webhook URL changed: ${shownUrl(a.app.webhookUrl) ?? "none"} → ${shownUrl(b.app.webhookUrl) ?? "none"}.`);
+  if (a.app.webhookUrl !== b.app.webhookUrl)
+    add(45, `App webhook URL changed: ${shownUrl(a.app.webhookUrl) ?? "none"} → ${shownUrl(b.app.webhookUrl) ?? "none"}.`);
   const reposA = a.app.installation.repositories;
   const reposB = b.app.installation.repositories;
   if (reposA !== "all" && reposB === "all") add(75, "App installation widened to all repositories.");
@@ -60,26 +75,48 @@ function diffOrganization(a: OrganizationConfig, b: OrganizationConfig): Change[
   // PAT policy
   const pa = a.patPolicy;
   const pb = b.patPolicy;
-  if (pb.maxLifetimeDays > pa.maxLifetimeDays) add(90, `Fine-grained token lifetime raised: ${pa.maxLifetimeDays} → ${pb.maxLifetimeDays} days.`);
-  if (pb.maxLifetimeDays < pa.maxLifetimeDays) add(20, `Fine-grained token lifetime lowered: ${pa.maxLifetimeDays} → ${pb.maxLifetimeDays} days.`);
-  if ((pb.classicMaxLifetimeDays ?? 999) > (pa.classicMaxLifetimeDays ?? 999)) add(90, `Classic token lifetime raised: ${pa.classicMaxLifetimeDays ?? "none"} → ${pb.classicMaxLifetimeDays ?? "no limit"}.`);
-  if (pa.classicTokens !== pb.classicTokens) add(pb.classicTokens === "allow" ? 95 : 20, `Classic tokens: ${pa.classicTokens} → ${pb.classicTokens}.`);
-  if (pa.fineGrainedTokens !== pb.fineGrainedTokens) add(pb.fineGrainedTokens === "allow" ? 85 : 20, `Fine-grained tokens: ${pa.fineGrainedTokens} → ${pb.fineGrainedTokens}.`);
-  if (pa.requireApproval !== pb.requireApproval) add(pb.requireApproval ? 20 : 85, pb.requireApproval ? "Owner approval of fine-grained tokens now required." : "Approval loosened: fine-grained tokens no longer need approval.");
+  if (pb.maxLifetimeDays > pa.maxLifetimeDays)
+    add(90, `Fine-grained token lifetime raised: ${pa.maxLifetimeDays} → ${pb.maxLifetimeDays} days.`);
+  if (pb.maxLifetimeDays < pa.maxLifetimeDays)
+    add(20, `Fine-grained token lifetime lowered: ${pa.maxLifetimeDays} → ${pb.maxLifetimeDays} days.`);
+  if ((pb.classicMaxLifetimeDays ?? 999) > (pa.classicMaxLifetimeDays ?? 999))
+    add(90, `Classic token lifetime raised: ${pa.classicMaxLifetimeDays ?? "none"} → ${pb.classicMaxLifetimeDays ?? "no limit"}.`);
+  if (pa.classicTokens !== pb.classicTokens)
+    add(pb.classicTokens === "allow" ? 95 : 20, `Classic tokens: ${pa.classicTokens} → ${pb.classicTokens}.`);
+  if (pa.fineGrainedTokens !== pb.fineGrainedTokens)
+    add(pb.fineGrainedTokens === "allow" ? 85 : 20, `Fine-grained tokens: ${pa.fineGrainedTokens} → ${pb.fineGrainedTokens}.`);
+  if (pa.requireApproval !== pb.requireApproval)
+    add(
+      pb.requireApproval ? 20 : 85,
+      pb.requireApproval
+        ? "Owner approval of fine-grained tokens now required."
+        : "Approval loosened: fine-grained tokens no longer need approval.",
+    );
 
   // Approval
   out.push(...diffRules(b.login, a.approval.rules, b.approval.rules));
   if (a.approval.otherwise !== b.approval.otherwise) {
-    add(b.approval.otherwise === "leave" ? 80 : 20, b.approval.otherwise === "leave" ? "Approval loosened: requests no rule matches are left to owners instead of denied." : "Requests no rule matches are now denied.");
+    add(
+      b.approval.otherwise === "leave" ? 80 : 20,
+      b.approval.otherwise === "leave"
+        ? "Approval loosened: requests no rule matches are left to owners instead of denied."
+        : "Requests no rule matches are now denied.",
+    );
   }
   if (a.approval.revokeNonCompliant !== b.approval.revokeNonCompliant) {
-    add(b.approval.revokeNonCompliant ? 20 : 75, b.approval.revokeNonCompliant ? "Non-compliant granted tokens are now revoked." : "Approval loosened: non-compliant granted tokens are no longer revoked.");
+    add(
+      b.approval.revokeNonCompliant ? 20 : 75,
+      b.approval.revokeNonCompliant
+        ? "Non-compliant granted tokens are now revoked."
+        : "Approval loosened: non-compliant granted tokens are no longer revoked.",
+    );
   }
   const unusedA = a.approval.revokeUnusedAfterDays;
   const unusedB = b.approval.revokeUnusedAfterDays;
   if (unusedA !== unusedB) {
     const days = (d: number | undefined) => (d === undefined ? "never revoked" : `revoked after ${d} days`);
-    if ((unusedB ?? Infinity) > (unusedA ?? Infinity)) add(75, `Approval loosened: unused granted tokens are ${days(unusedB)} (was ${days(unusedA)}).`);
+    if ((unusedB ?? Infinity) > (unusedA ?? Infinity))
+      add(75, `Approval loosened: unused granted tokens are ${days(unusedB)} (was ${days(unusedA)}).`);
     else add(20, `Unused granted tokens are ${days(unusedB)} (was ${days(unusedA)}).`);
   }
 
@@ -94,23 +131,38 @@ function diffOrganization(a: OrganizationConfig, b: OrganizationConfig): Change[
     else if (va && vb) out.push(...diffVisibility(b.login, t, va, vb));
   }
   for (const e of cb.environments ?? []) {
-    if (!(ca.environments ?? []).some((x) => x.repository === e.repository && x.environment === e.environment)) add(65, `The private key becomes a secret of environment ${e.repository}/${e.environment}.`);
+    if (!(ca.environments ?? []).some((x) => x.repository === e.repository && x.environment === e.environment))
+      add(65, `The private key becomes a secret of environment ${e.repository}/${e.environment}.`);
   }
-  if (ca.prefix !== cb.prefix) add(45, `Secret and variable names change: ${ca.prefix}_* → ${cb.prefix}_* (workflows that read the old names stop working).`);
-  if (ca.privateKeyInput !== cb.privateKeyInput) add(cb.privateKeyInput === "plaintext" ? 50 : 15, `The private key enters Terraform ${cb.privateKeyInput === "plaintext" ? "in clear: state will hold it" : "sealed: state will hold only ciphertext"}.`);
+  if (ca.prefix !== cb.prefix)
+    add(45, `Secret and variable names change: ${ca.prefix}_* → ${cb.prefix}_* (workflows that read the old names stop working).`);
+  if (ca.privateKeyInput !== cb.privateKeyInput)
+    add(
+      cb.privateKeyInput === "plaintext" ? 50 : 15,
+      `The private key enters Terraform ${cb.privateKeyInput === "plaintext" ? "in clear: state will hold it" : "sealed: state will hold only ciphertext"}.`,
+    );
 
   // Everything else
   for (const s of b.suppressions) if (!a.suppressions.some((x) => x.id === s.id)) add(50, `Policy finding ${s.id} suppressed: ${s.reason}`);
   // The riskiest change of all: every token, the App's key and the deploy credentials go there.
-  if (a.githubUrl !== b.githubUrl) add(110, `GitHub instance changed: ${shownUrl(a.githubUrl)} → ${shownUrl(b.githubUrl)}. Every command, the App's key and the deploy token now talk to the new host: check it is yours.`);
-  if (!a.allowPrivateHost && b.allowPrivateHost) add(105, "allowPrivateHost turned on: githubUrl may now name a private or loopback address.");
+  if (a.githubUrl !== b.githubUrl)
+    add(
+      110,
+      `GitHub instance changed: ${shownUrl(a.githubUrl)} → ${shownUrl(b.githubUrl)}. Every command, the App's key and the deploy token now talk to the new host: check it is yours.`,
+    );
+  if (!a.allowPrivateHost && b.allowPrivateHost)
+    add(105, "allowPrivateHost turned on: githubUrl may now name a private or loopback address.");
   out.push(...diffGuide(b.login, a.guide, b.guide));
   out.push(...diffBackend(b.login, a.backend, b.backend));
   // The App the published ids name is the one every workflow mints tokens for with the key.
-  const ids = (["id", "clientId", "slug"] as const).filter((k) => a.app[k] !== b.app[k]).map((k) => `app.${k}: ${a.app[k] ?? "unset"} → ${b.app[k] ?? "unset"}`);
-  if (a.app.installation.id !== b.app.installation.id) ids.push(`app.installation.id: ${a.app.installation.id ?? "unset"} → ${b.app.installation.id ?? "unset"}`);
+  const ids = (["id", "clientId", "slug"] as const)
+    .filter((k) => a.app[k] !== b.app[k])
+    .map((k) => `app.${k}: ${a.app[k] ?? "unset"} → ${b.app[k] ?? "unset"}`);
+  if (a.app.installation.id !== b.app.installation.id)
+    ids.push(`app.installation.id: ${a.app.installation.id ?? "unset"} → ${b.app.installation.id ?? "unset"}`);
   if (ids.length) add(45, `The App's identity changes (${ids.join(", ")}): check it is still the organization's own App.`);
-  if (a.app.name !== b.app.name || a.app.homepageUrl !== b.app.homepageUrl || a.app.description !== b.app.description) add(10, "App name, homepage or description changed.");
+  if (a.app.name !== b.app.name || a.app.homepageUrl !== b.app.homepageUrl || a.app.description !== b.app.description)
+    add(10, "App name, homepage or description changed.");
   return out;
 }
 
@@ -142,38 +194,79 @@ function guideTarget(g: NonNullable<OrganizationConfig["guide"]>): string {
 function diffGuide(org: string, a: OrganizationConfig["guide"], b: OrganizationConfig["guide"]): Change[] {
   if (!a && !b) return [];
   if (a && !b) return [{ org, score: 15, text: `The member guide is no longer written (was ${guideTarget(a)}).` }];
-  if (!a && b) return [{ org, score: 90, text: `Every deploy now writes the member guide into a repository, overwriting what is there: ${guideTarget(b)}. Check that file is meant for it.` }];
+  if (!a && b)
+    return [
+      {
+        org,
+        score: 90,
+        text: `Every deploy now writes the member guide into a repository, overwriting what is there: ${guideTarget(b)}. Check that file is meant for it.`,
+      },
+    ];
   const moved = a!.repository !== b!.repository || a!.path !== b!.path || (a!.branch ?? "") !== (b!.branch ?? "");
   const out: Change[] = [];
-  if (moved) out.push({ org, score: 90, text: `The member guide's target moves: ${guideTarget(a!)} → ${guideTarget(b!)}. Every deploy writes that file, overwriting what is there: check it is meant for it.` });
-  if (!a!.allowGitHubPaths && b!.allowGitHubPaths) out.push({ org, score: 85, text: "guide.allowGitHubPaths turned on: the guide may now be written under .github/, which GitHub reads as configuration." });
+  if (moved)
+    out.push({
+      org,
+      score: 90,
+      text: `The member guide's target moves: ${guideTarget(a!)} → ${guideTarget(b!)}. Every deploy writes that file, overwriting what is there: check it is meant for it.`,
+    });
+  if (!a!.allowGitHubPaths && b!.allowGitHubPaths)
+    out.push({
+      org,
+      score: 85,
+      text: "guide.allowGitHubPaths turned on: the guide may now be written under .github/, which GitHub reads as configuration.",
+    });
   return out;
 }
 
 /** Where the state is: whoever controls it controls what Terraform believes exists, and it holds the sealed key and every secret's metadata. */
 function diffBackend(org: string, a: BackendConfig, b: BackendConfig): Change[] {
   const out: Change[] = [];
-  const moved = (what: string) => out.push({ org, score: 88, text: `State backend moves (${what}): plan and deploy read and write the state there, and it holds the sealed key and every secret's metadata. Check the new place is yours, and migrate state before deploying.` });
+  const moved = (what: string) =>
+    out.push({
+      org,
+      score: 88,
+      text: `State backend moves (${what}): plan and deploy read and write the state there, and it holds the sealed key and every secret's metadata. Check the new place is yours, and migrate state before deploying.`,
+    });
   if (a.type !== b.type) {
     moved(`${describeBackend(a)} → ${describeBackend(b)}`);
     return out;
   }
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  const changed = [...keys].filter((k) => JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((b as Record<string, unknown>)[k]));
+  const changed = [...keys].filter(
+    (k) => JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((b as Record<string, unknown>)[k]),
+  );
   if (!changed.length) return out;
   const value = (x: BackendConfig, k: string) => {
     const v = (x as Record<string, unknown>)[k];
     if (k === "hostname") return shownHost(String(v ?? "app.terraform.io"));
     return v === undefined ? "default" : String(v);
   };
-  const where = changed.filter((k) => ["bucket", "key", "region", "roleArn", "prefix", "organization", "workspace", "project", "hostname", "schemaName"].includes(k));
+  const where = changed.filter((k) =>
+    ["bucket", "key", "region", "roleArn", "prefix", "organization", "workspace", "project", "hostname", "schemaName"].includes(k),
+  );
   if (where.length) moved(where.map((k) => `${k}: ${value(a, k)} → ${value(b, k)}`).join(", "));
   if (a.type === "local" && b.type === "local" && a.path !== b.path) {
     if (b.path && outsideProject(b.path)) moved(`path: ${a.path ?? "default"} → ${b.path}, outside the project`);
-    else out.push({ org, score: 40, text: `State file moves within the project: ${a.path ?? "default"} → ${b.path ?? "default"} (migrate state before deploying).` });
+    else
+      out.push({
+        org,
+        score: 40,
+        text: `State file moves within the project: ${a.path ?? "default"} → ${b.path ?? "default"} (migrate state before deploying).`,
+      });
   }
-  if (a.type === "s3" && b.type === "s3" && a.encrypt && !b.encrypt) out.push({ org, score: 88, text: "State backend encryption turned off (backend.encrypt: false): the state, with the sealed key and every secret's metadata, is stored unencrypted." });
-  if (a.type === "local" && b.type === "local" && !a.allowOutsideProject && b.allowOutsideProject) out.push({ org, score: 88, text: `State may now live outside the project (backend.allowOutsideProject: true${b.path ? `, path ${b.path}` : ""}).` });
+  if (a.type === "s3" && b.type === "s3" && a.encrypt && !b.encrypt)
+    out.push({
+      org,
+      score: 88,
+      text: "State backend encryption turned off (backend.encrypt: false): the state, with the sealed key and every secret's metadata, is stored unencrypted.",
+    });
+  if (a.type === "local" && b.type === "local" && !a.allowOutsideProject && b.allowOutsideProject)
+    out.push({
+      org,
+      score: 88,
+      text: `State may now live outside the project (backend.allowOutsideProject: true${b.path ? `, path ${b.path}` : ""}).`,
+    });
   const rest = changed.filter((k) => !where.includes(k) && !["encrypt", "allowOutsideProject", "path"].includes(k));
   if (rest.length) out.push({ org, score: 30, text: `State backend settings changed: ${rest.join(", ")}.` });
   return out;
@@ -202,8 +295,10 @@ function describeBackend(b: BackendConfig): string {
 
 function diffVisibility(org: string, target: string, a: VisibilityConfig, b: VisibilityConfig): Change[] {
   const rank = { selected: 0, private: 1, all: 2 } as const;
-  if (rank[b.visibility] > rank[a.visibility]) return [{ org, score: 70, text: `Secret visibility widened (${target}): ${readers(a)} → ${readers(b)}.` }];
-  if (rank[b.visibility] < rank[a.visibility]) return [{ org, score: 15, text: `Secret visibility narrowed (${target}): ${readers(a)} → ${readers(b)}.` }];
+  if (rank[b.visibility] > rank[a.visibility])
+    return [{ org, score: 70, text: `Secret visibility widened (${target}): ${readers(a)} → ${readers(b)}.` }];
+  if (rank[b.visibility] < rank[a.visibility])
+    return [{ org, score: 15, text: `Secret visibility narrowed (${target}): ${readers(a)} → ${readers(b)}.` }];
   if (b.visibility !== "selected") return [];
   const added = (b.repositories ?? []).filter((r) => !(a.repositories ?? []).includes(r));
   const removed = (a.repositories ?? []).filter((r) => !(b.repositories ?? []).includes(r));
@@ -227,23 +322,50 @@ function diffRules(org: string, a: readonly ApprovalRule[], b: readonly Approval
   for (const r of b) {
     const was = old.get(r.name);
     if (!was) {
-      add(r.action === "approve" ? 80 : 20, r.action === "approve" ? `New rule "${r.name}" approves: ${summarizeMatch(r.match)}.` : `New rule "${r.name}" denies: ${summarizeMatch(r.match)}.`);
+      add(
+        r.action === "approve" ? 80 : 20,
+        r.action === "approve"
+          ? `New rule "${r.name}" approves: ${summarizeMatch(r.match)}.`
+          : `New rule "${r.name}" denies: ${summarizeMatch(r.match)}.`,
+      );
       continue;
     }
-    if (was.action !== r.action) add(r.action === "approve" ? 85 : 20, `Rule "${r.name}" now ${r.action === "approve" ? "approves" : "denies"} what it ${was.action === "approve" ? "approved" : "denied"}: ${summarizeMatch(r.match)}.`);
+    if (was.action !== r.action)
+      add(
+        r.action === "approve" ? 85 : 20,
+        `Rule "${r.name}" now ${r.action === "approve" ? "approves" : "denies"} what it ${was.action === "approve" ? "approved" : "denied"}: ${summarizeMatch(r.match)}.`,
+      );
     else if (JSON.stringify(was.match) !== JSON.stringify(r.match)) {
       const wider = matchWidened(was.match, r.match);
       // A match may grow in one key and shrink in another: the direction that widens access wins.
       const narrower = matchWidened(r.match, was.match);
-      if (r.action === "approve") add(wider ? 80 : 25, wider ? `Rule "${r.name}" now approves more: ${summarizeMatch(r.match)} (was ${summarizeMatch(was.match)}).` : `Rule "${r.name}" approves less: ${summarizeMatch(r.match)}.`);
-      else add(narrower ? 80 : 20, narrower ? `Approval loosened: deny rule "${r.name}" now denies less: ${summarizeMatch(r.match)} (was ${summarizeMatch(was.match)}).` : `Rule "${r.name}" denies more: ${summarizeMatch(r.match)}.`);
+      if (r.action === "approve")
+        add(
+          wider ? 80 : 25,
+          wider
+            ? `Rule "${r.name}" now approves more: ${summarizeMatch(r.match)} (was ${summarizeMatch(was.match)}).`
+            : `Rule "${r.name}" approves less: ${summarizeMatch(r.match)}.`,
+        );
+      else
+        add(
+          narrower ? 80 : 20,
+          narrower
+            ? `Approval loosened: deny rule "${r.name}" now denies less: ${summarizeMatch(r.match)} (was ${summarizeMatch(was.match)}).`
+            : `Rule "${r.name}" denies more: ${summarizeMatch(r.match)}.`,
+        );
     }
     if ((was.reason ?? "") !== (r.reason ?? "")) add(5, `Rule "${r.name}" gives a new reason.`);
   }
-  for (const r of a) if (!b.some((x) => x.name === r.name)) add(r.action === "deny" ? 80 : 20, r.action === "deny" ? `Approval loosened: deny rule "${r.name}" removed.` : `Approve rule "${r.name}" removed.`);
+  for (const r of a)
+    if (!b.some((x) => x.name === r.name))
+      add(
+        r.action === "deny" ? 80 : 20,
+        r.action === "deny" ? `Approval loosened: deny rule "${r.name}" removed.` : `Approve rule "${r.name}" removed.`,
+      );
   const orderA = a.map((r) => r.name).filter((n) => b.some((x) => x.name === n));
   const orderB = b.map((r) => r.name).filter((n) => a.some((x) => x.name === n));
-  if (orderA.join("\u0000") !== orderB.join("\u0000")) add(60, `Rule order changed (the first rule that matches decides): ${orderB.join(" → ")}.`);
+  if (orderA.join("\u0000") !== orderB.join("\u0000"))
+    add(60, `Rule order changed (the first rule that matches decides): ${orderB.join(" → ")}.`);
   return out;
 }
 
@@ -261,7 +383,8 @@ export function matchWidened(a: RuleMatch, b: RuleMatch): boolean {
   if (a.permissions && !b.permissions) return true;
   if (a.permissions && b.permissions) {
     for (const kind of ["organization", "repository", "other"] as const) {
-      for (const [name, level] of Object.entries(b.permissions[kind] ?? {})) if (levelRank(level) > levelRank(a.permissions[kind]?.[name])) return true;
+      for (const [name, level] of Object.entries(b.permissions[kind] ?? {}))
+        if (levelRank(level) > levelRank(a.permissions[kind]?.[name])) return true;
     }
   }
   // "Any of": no list holds for every request; a new entry, or a lower level, holds for more.
@@ -285,7 +408,9 @@ export function summarizeMatch(m: RuleMatch): string {
   if (m.repositories) parts.push(`repositories ${m.repositories.join(", ")}`);
   if (m.repositorySelection) parts.push(`selection ${m.repositorySelection.join("/")}`);
   const perms = (p: NonNullable<RuleMatch["permissions"]>) =>
-    (["organization", "repository", "other"] as const).flatMap((k) => Object.entries(p[k] ?? {}).map(([n, l]) => `${k === "repository" ? "" : `${k} `}${n}: ${l}`)).join(", ");
+    (["organization", "repository", "other"] as const)
+      .flatMap((k) => Object.entries(p[k] ?? {}).map(([n, l]) => `${k === "repository" ? "" : `${k} `}${n}: ${l}`))
+      .join(", ");
   if (m.permissions) parts.push(`permissions at most ${perms(m.permissions)}`);
   if (m.anyPermission) parts.push(`any of ${perms(m.anyPermission)}`);
   if (m.maxLifetimeDays !== undefined) parts.push(`lifetime ≤ ${m.maxLifetimeDays} days`);

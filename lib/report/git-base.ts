@@ -56,11 +56,19 @@ export function loadBase({ kind, value, configFile }: LoadBaseOptions): ReportBa
   const repo = refShaped ? gitTop(configFile) : undefined;
   const isRef = repo !== undefined && refExists(repo, value);
   if (isFile && isRef) {
-    throw new UsageError(`--base ${value} names both a file and a git ref of ${repo}: say which with --base-file ${value} or --base-ref ${value}`);
+    throw new UsageError(
+      `--base ${value} names both a file and a git ref of ${repo}: say which with --base-file ${value} or --base-ref ${value}`,
+    );
   }
   if (isFile) return fileBase(value);
-  if (!refShaped) throw new UsageError(`${flag} ${JSON.stringify(value)}: ${kind === "base" ? "not a file, and " : ""}not a git ref (a ref has no leading '-', ':' or white space)`);
-  if (repo === undefined) throw new UsageError(`${flag} ${value}: ${kind === "base" ? "no such file, and " : ""}${dirname(resolve(configFile))} is not in a git repository to read a ref from`);
+  if (!refShaped)
+    throw new UsageError(
+      `${flag} ${JSON.stringify(value)}: ${kind === "base" ? "not a file, and " : ""}not a git ref (a ref has no leading '-', ':' or white space)`,
+    );
+  if (repo === undefined)
+    throw new UsageError(
+      `${flag} ${value}: ${kind === "base" ? "no such file, and " : ""}${dirname(resolve(configFile))} is not in a git repository to read a ref from`,
+    );
   if (!isRef) throw new UsageError(`${flag} ${value}: no such ${kind === "base" ? "file or " : ""}git ref`);
   return refBase({ flag, base: value, top: repo, configFile });
 }
@@ -82,7 +90,11 @@ export function readLockFiles(configFile: string, organizations: readonly Organi
 
 function gitTop(configFile: string): string | undefined {
   try {
-    return execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: dirname(resolve(configFile)), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+    return execFileSync("git", ["rev-parse", "--show-toplevel"], {
+      cwd: dirname(resolve(configFile)),
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -99,7 +111,8 @@ function refExists(top: string, ref: string): boolean {
 
 /** The base at a git ref: `base` in the repository at `top`, named in errors with `flag`. */
 function refBase({ flag, base, top, configFile }: { flag: string; base: string; top: string; configFile: string }): ReportBase {
-  const git = (args: string[]) => execFileSync("git", args, { cwd: top, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 2 * 1024 * 1024 });
+  const git = (args: string[]) =>
+    execFileSync("git", args, { cwd: top, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 2 * 1024 * 1024 });
   const inRepo = (file: string) => relative(top, resolve(file)).split("\\").join("/");
   const path = inRepo(configFile);
   const listed = (p: string) => {

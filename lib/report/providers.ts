@@ -13,21 +13,44 @@ import type { Change } from "./change";
  */
 export function diffLockFile(org: string, file: string, base: string | undefined, head: string | undefined): Change[] {
   if (base === undefined && head === undefined) return [];
-  if (head === undefined) return [{ org, score: 60, text: `Provider lock file ${file} removed: nothing pins the provider build between plan and deploy (the example workflows refuse to plan or deploy without it).` }];
+  if (head === undefined)
+    return [
+      {
+        org,
+        score: 60,
+        text: `Provider lock file ${file} removed: nothing pins the provider build between plan and deploy (the example workflows refuse to plan or deploy without it).`,
+      },
+    ];
   const after = parseLockFile(head);
   if (base === undefined) {
-    return [{ org, score: 35, text: `Provider lock file ${file} added: ${[...after].map(([source, p]) => `${source} ${p.version}`).join(", ") || "no provider"}.` }];
+    return [
+      {
+        org,
+        score: 35,
+        text: `Provider lock file ${file} added: ${[...after].map(([source, p]) => `${source} ${p.version}`).join(", ") || "no provider"}.`,
+      },
+    ];
   }
   const before = parseLockFile(base);
   const out: Change[] = [];
   for (const [source, p] of after) {
     const was = before.get(source);
     if (!was) out.push({ org, score: 55, text: `Provider ${source} ${p.version} now locked (${file}).` });
-    else if (was.version !== p.version) out.push({ org, score: 55, text: `Provider ${source} version changed: ${was.version} → ${p.version} (${file}); plan and deploy run the new build.` });
+    else if (was.version !== p.version)
+      out.push({
+        org,
+        score: 55,
+        text: `Provider ${source} version changed: ${was.version} → ${p.version} (${file}); plan and deploy run the new build.`,
+      });
     else if (p.hashes.some((h) => !was.hashes.includes(h))) {
-      out.push({ org, score: 58, text: `Provider ${source} ${p.version} trusts new checksums without a version change (${file}): other builds would now be accepted; check they come from the provider's registry or your mirror.` });
+      out.push({
+        org,
+        score: 58,
+        text: `Provider ${source} ${p.version} trusts new checksums without a version change (${file}): other builds would now be accepted; check they come from the provider's registry or your mirror.`,
+      });
     }
   }
-  for (const [source, p] of before) if (!after.has(source)) out.push({ org, score: 40, text: `Provider ${source} ${p.version} no longer locked (${file}).` });
+  for (const [source, p] of before)
+    if (!after.has(source)) out.push({ org, score: 40, text: `Provider ${source} ${p.version} no longer locked (${file}).` });
   return out;
 }

@@ -67,7 +67,19 @@ export async function applyReviews(options: ApplyReviewsOptions): Promise<void> 
     const { action, reason } = group[0];
     for (let i = 0; i < group.length; i += PAGE) {
       const batch = group.slice(i, i + PAGE);
-      await writeOnce(batch, (ids) => client.request("POST /orgs/{org}/personal-access-token-requests", { org: login, pat_request_ids: ids, action: action as "approve" | "deny", reason, request: { retries: 0 } }), () => openIds(client, login, "GET /orgs/{org}/personal-access-token-requests"), (d) => d.requestId);
+      await writeOnce(
+        batch,
+        (ids) =>
+          client.request("POST /orgs/{org}/personal-access-token-requests", {
+            org: login,
+            pat_request_ids: ids,
+            action: action as "approve" | "deny",
+            reason,
+            request: { retries: 0 },
+          }),
+        () => openIds(client, login, "GET /orgs/{org}/personal-access-token-requests"),
+        (d) => d.requestId,
+      );
       done += batch.length;
       progress(done);
     }
@@ -91,7 +103,13 @@ export async function applyRevocations(options: ApplyRevocationsOptions): Promis
   const { client, login, revocations, progress = () => {} } = options;
   for (let i = 0; i < revocations.length; i += PAGE) {
     const batch = revocations.slice(i, i + PAGE);
-    await writeOnce(batch, (ids) => client.request("POST /orgs/{org}/personal-access-tokens", { org: login, action: "revoke", pat_ids: ids, request: { retries: 0 } }), () => openIds(client, login, "GET /orgs/{org}/personal-access-tokens"), (r) => r.tokenId);
+    await writeOnce(
+      batch,
+      (ids) =>
+        client.request("POST /orgs/{org}/personal-access-tokens", { org: login, action: "revoke", pat_ids: ids, request: { retries: 0 } }),
+      () => openIds(client, login, "GET /orgs/{org}/personal-access-tokens"),
+      (r) => r.tokenId,
+    );
     progress(i + batch.length);
   }
 }
@@ -132,7 +150,11 @@ async function writeOnce<T extends { outcome?: Outcome; outcomeReason?: string }
       try {
         current = await stillOpen();
       } catch (listing) {
-        markOutcome(open, "unknown", `the write's answer was lost (${describeFailure(e)}) and the re-list failed (${describeFailure(listing)})`);
+        markOutcome(
+          open,
+          "unknown",
+          `the write's answer was lost (${describeFailure(e)}) and the re-list failed (${describeFailure(listing)})`,
+        );
         throw listing;
       }
       for (const t of open) if (!current.has(idOf(t))) t.outcome = "already-decided";
@@ -156,7 +178,11 @@ function describeFailure(e: unknown): string {
 }
 
 /** The ids still open in a listing: pending requests, or granted tokens. */
-async function openIds(client: GitHubClient, login: string, route: "GET /orgs/{org}/personal-access-token-requests" | "GET /orgs/{org}/personal-access-tokens"): Promise<Set<number>> {
+async function openIds(
+  client: GitHubClient,
+  login: string,
+  route: "GET /orgs/{org}/personal-access-token-requests" | "GET /orgs/{org}/personal-access-tokens",
+): Promise<Set<number>> {
   const ids = new Set<number>();
   for await (const page of client.paginate.iterator(route, { org: login, per_page: PAGE })) for (const item of page.data) ids.add(item.id);
   return ids;

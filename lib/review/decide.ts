@@ -118,7 +118,9 @@ export async function* decidePages(options: DecideOptions): AsyncGenerator<Reque
  * gets the count after each page. Throws on a GitHub failure: use {@link decidePages} to keep
  * what was decided before it.
  */
-export async function decidePending(options: DecideOptions & { readonly progress?: (decided: number) => void }): Promise<RequestDecision[]> {
+export async function decidePending(
+  options: DecideOptions & { readonly progress?: (decided: number) => void },
+): Promise<RequestDecision[]> {
   const decisions: RequestDecision[] = [];
   for await (const page of decidePages(options)) {
     decisions.push(...page);
@@ -161,7 +163,11 @@ const readTime = (v: unknown): number | undefined => (isIsoTimestamp(v) ? Date.p
  * `unreadable` with what could not be read (such a token is left to an owner, never revoked).
  * A token never used counts from when access was granted.
  */
-export function unusedRevocation(g: Pick<RawAccess, "access_granted_at" | "token_last_used_at">, days: number, now: number): { reason: string } | null | { unreadable: string } {
+export function unusedRevocation(
+  g: Pick<RawAccess, "access_granted_at" | "token_last_used_at">,
+  days: number,
+  now: number,
+): { reason: string } | null | { unreadable: string } {
   const setting = `approval.revokeUnusedAfterDays: ${days}`;
   if (g.token_last_used_at === null) {
     const granted = readTime(g.access_granted_at);

@@ -50,13 +50,18 @@ export interface LiveImpact {
   readonly gone: number;
 }
 
-const policyOf = (o: OrganizationConfig | undefined): ApprovalPolicy | undefined => (o ? { patPolicy: o.patPolicy, approval: o.approval } : undefined);
+const policyOf = (o: OrganizationConfig | undefined): ApprovalPolicy | undefined =>
+  o ? { patPolicy: o.patPolicy, approval: o.approval } : undefined;
 
 /**
  * Evaluates `base` (undefined: the organization is new, so an owner decides everything) and
  * `head` against what is pending and granted now.
  */
-export async function liveImpact(client: GitHubClient, base: OrganizationConfig | undefined, head: OrganizationConfig): Promise<LiveImpact> {
+export async function liveImpact(
+  client: GitHubClient,
+  base: OrganizationConfig | undefined,
+  head: OrganizationConfig,
+): Promise<LiveImpact> {
   const b = policyOf(base);
   const h = policyOf(head)!;
   const login = head.login;
@@ -73,7 +78,11 @@ export async function liveImpact(client: GitHubClient, base: OrganizationConfig 
   const teamsFor = async (listed: number) => (slugs.length && listed ? teamReader.of(slugs) : undefined);
 
   /** Both configs' decisions, reading the repositories at most once. */
-  const both = async <T>(kind: "request" | "grant", access: TokenAccess, decide: (p: ApprovalPolicy, repos?: readonly string[]) => T | { needsRepositories: true }): Promise<[T | undefined, T] | typeof GONE> => {
+  const both = async <T>(
+    kind: "request" | "grant",
+    access: TokenAccess,
+    decide: (p: ApprovalPolicy, repos?: readonly string[]) => T | { needsRepositories: true },
+  ): Promise<[T | undefined, T] | typeof GONE> => {
     let bb = b ? decide(b, undefined) : undefined;
     let hh = decide(h, undefined);
     const needs = (x: unknown) => typeof x === "object" && x !== null && "needsRepositories" in x;
@@ -101,7 +110,15 @@ export async function liveImpact(client: GitHubClient, base: OrganizationConfig 
       if (from === to) continue;
       const key = `${from} → ${to}`;
       transitions[key] = (transitions[key] ?? 0) + 1;
-      changed.push({ requestId: access.id, owner: access.owner, tokenName: access.tokenName, from, to, decidedBy: decidedHead?.decidedBy ?? byBuiltin("otherwise"), asksWrite: asksWrite(access) });
+      changed.push({
+        requestId: access.id,
+        owner: access.owner,
+        tokenName: access.tokenName,
+        from,
+        to,
+        decidedBy: decidedHead?.decidedBy ?? byBuiltin("otherwise"),
+        asksWrite: asksWrite(access),
+      });
     }
   }
 
@@ -117,12 +134,21 @@ export async function liveImpact(client: GitHubClient, base: OrganizationConfig 
         }
         const revokedBefore = Boolean(base?.approval.revokeNonCompliant && r[0] && "revoke" in r[0] && r[0].revoke);
         const now = "revoke" in r[1] ? r[1].revoke : null;
-        if (now && !revokedBefore) newlyRevoked.push({ tokenId: access.id, owner: access.owner, tokenName: access.tokenName, decidedBy: now.decidedBy });
+        if (now && !revokedBefore)
+          newlyRevoked.push({ tokenId: access.id, owner: access.owner, tokenName: access.tokenName, decidedBy: now.decidedBy });
       }
     }
   }
 
-  return { org: login, pending, granted, transitions, changed: changed.sort((x, y) => risk(y) - risk(x) || x.requestId - y.requestId), newlyRevoked, gone };
+  return {
+    org: login,
+    pending,
+    granted,
+    transitions,
+    changed: changed.sort((x, y) => risk(y) - risk(x) || x.requestId - y.requestId),
+    newlyRevoked,
+    gone,
+  };
 }
 
 function asksWrite(a: TokenAccess): boolean {

@@ -51,7 +51,10 @@ export async function* listAccess(client: GitHubClient, login: string, kind: "re
       ? client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests", { org: login, per_page: PAGE })
       : client.paginate.iterator("GET /orgs/{org}/personal-access-tokens", { org: login, per_page: PAGE });
   for await (const page of pages) {
-    yield (page.data as unknown as RawAccess[]).map((raw) => ({ raw, access: toAccess(raw, kind === "request" ? raw.created_at : raw.access_granted_at) }));
+    yield (page.data as unknown as RawAccess[]).map((raw) => ({
+      raw,
+      access: toAccess(raw, kind === "request" ? raw.created_at : raw.access_granted_at),
+    }));
   }
 }
 
@@ -59,12 +62,25 @@ export async function* listAccess(client: GitHubClient, login: string, kind: "re
 export const GONE = Symbol("gone");
 
 /** The repository names of a request or grant, every page; {@link GONE} when it no longer exists. */
-export async function repositoryNames(client: GitHubClient, kind: "request" | "grant", login: string, id: number): Promise<string[] | typeof GONE> {
+export async function repositoryNames(
+  client: GitHubClient,
+  kind: "request" | "grant",
+  login: string,
+  id: number,
+): Promise<string[] | typeof GONE> {
   const names: string[] = [];
   const iterator =
     kind === "request"
-      ? client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories", { org: login, pat_request_id: id, per_page: PAGE })
-      : client.paginate.iterator("GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories", { org: login, pat_id: id, per_page: PAGE });
+      ? client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories", {
+          org: login,
+          pat_request_id: id,
+          per_page: PAGE,
+        })
+      : client.paginate.iterator("GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories", {
+          org: login,
+          pat_id: id,
+          per_page: PAGE,
+        });
   try {
     for await (const page of iterator) for (const repo of page.data) names.push(repo.name);
   } catch (e) {
@@ -83,10 +99,17 @@ export const TOKEN_ID_FILTER_MAX = 50;
  * array with commas, so the query is built here). A token with no pending request is simply
  * absent.
  */
-export async function* pendingRequestsOfTokens(client: GitHubClient, login: string, tokenIds: readonly number[]): AsyncGenerator<ListedAccess[]> {
+export async function* pendingRequestsOfTokens(
+  client: GitHubClient,
+  login: string,
+  tokenIds: readonly number[],
+): AsyncGenerator<ListedAccess[]> {
   const unique = [...new Set(tokenIds)].filter((id) => Number.isSafeInteger(id) && id > 0);
   for (let i = 0; i < unique.length; i += TOKEN_ID_FILTER_MAX) {
-    const query = unique.slice(i, i + TOKEN_ID_FILTER_MAX).map((id) => `token_id[]=${id}`).join("&");
+    const query = unique
+      .slice(i, i + TOKEN_ID_FILTER_MAX)
+      .map((id) => `token_id[]=${id}`)
+      .join("&");
     const route = `GET /orgs/{org}/personal-access-token-requests?${query}` as "GET /orgs/{org}/personal-access-token-requests";
     for await (const page of client.paginate.iterator(route, { org: login, per_page: PAGE })) {
       yield (page.data as unknown as RawAccess[]).map((raw) => ({ raw, access: toAccess(raw, raw.created_at) }));

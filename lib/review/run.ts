@@ -92,7 +92,14 @@ export async function runReview(options: ReviewRunOptions): Promise<ReviewRun> {
   const grantsChecked = nonCompliant || unusedAfterDays !== undefined;
   // Team members are read once per run, for requests and grants alike.
   const teams = options.teams ?? new TeamMembers(client, login);
-  const run = { login, applied: Boolean(options.apply), decisions: [] as RequestDecision[], revocations: [] as TokenRevocation[], unreadableGrants: [] as UnreadableGrant[], grantsChecked };
+  const run = {
+    login,
+    applied: Boolean(options.apply),
+    decisions: [] as RequestDecision[],
+    revocations: [] as TokenRevocation[],
+    unreadableGrants: [] as UnreadableGrant[],
+    grantsChecked,
+  };
 
   let stage: ReviewStage = "decide";
   try {

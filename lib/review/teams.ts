@@ -45,7 +45,11 @@ export class TeamMembers {
   private async list(slug: string): Promise<ReadonlySet<string> | null> {
     const logins = new Set<string>();
     try {
-      const pages = this.client.paginate.iterator("GET /orgs/{org}/teams/{team_slug}/members", { org: this.login, team_slug: slug, per_page: PAGE });
+      const pages = this.client.paginate.iterator("GET /orgs/{org}/teams/{team_slug}/members", {
+        org: this.login,
+        team_slug: slug,
+        per_page: PAGE,
+      });
       for await (const page of pages) for (const user of page.data) if (user?.login) logins.add(user.login.toLowerCase());
     } catch (e) {
       const status = (e as { status?: number }).status;

@@ -68,9 +68,15 @@ export async function sealPrivateKey(options: SealPrivateKeyOptions): Promise<Se
   if (!pem) throw new UsageError("no key to seal: pass --credentials FILE from create-app, or set APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
   if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(pem)) throw new UsageError("the key to seal is not a PEM private key");
 
-  const auth: GitHubAuth = context.env.GITHUB_TOKEN ? { kind: "token", token: context.env.GITHUB_TOKEN } : authenticationFor(context, org, options.credentialsFile);
+  const auth: GitHubAuth = context.env.GITHUB_TOKEN
+    ? { kind: "token", token: context.env.GITHUB_TOKEN }
+    : authenticationFor(context, org, options.credentialsFile);
   const client = await clientFor(context, org, { auth });
-  const { variable, what, key } = await readPublicKey(client, org, { target: target as SealTarget, repository: options.repository, environment: options.environment });
+  const { variable, what, key } = await readPublicKey(client, org, {
+    target: target as SealTarget,
+    repository: options.repository,
+    environment: options.environment,
+  });
 
   // The stack splits the value at its one ':' and checks the id against the same pattern.
   if (typeof key.key_id !== "string" || !new RegExp(`^${PUBLIC_KEY_ID_PATTERN}$`).test(key.key_id)) {
@@ -105,7 +111,11 @@ interface TargetKey {
 }
 
 /** The target's Terraform variable, its name in words, and its public key from GitHub. */
-async function readPublicKey(client: GitHubClient, org: OrganizationConfig, { target, repository, environment }: TargetChoice): Promise<TargetKey> {
+async function readPublicKey(
+  client: GitHubClient,
+  org: OrganizationConfig,
+  { target, repository, environment }: TargetChoice,
+): Promise<TargetKey> {
   const v = variableNames(org.login);
   const [variable, what, permission] =
     target === "actions"
@@ -119,7 +129,13 @@ async function readPublicKey(client: GitHubClient, org: OrganizationConfig, { ta
         ? (await client.request("GET /orgs/{org}/actions/secrets/public-key", { org: org.login })).data
         : target === "dependabot"
           ? (await client.request("GET /orgs/{org}/dependabot/secrets/public-key", { org: org.login })).data
-          : (await client.request("GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key", { owner: org.login, repo: repository!, environment_name: environment! })).data;
+          : (
+              await client.request("GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key", {
+                owner: org.login,
+                repo: repository!,
+                environment_name: environment!,
+              })
+            ).data;
     return { variable, what, key };
   } catch (e) {
     const err = e as { status?: number; request?: { method?: string; url?: string } };
@@ -140,15 +156,21 @@ async function readPublicKey(client: GitHubClient, org: OrganizationConfig, { ta
  * declares a sealed variable only then).
  */
 export function targetProblem(org: OrganizationConfig, { target, repository, environment }: TargetRequest): string | undefined {
-  if (!(SEAL_TARGETS as readonly string[]).includes(target)) return `--target must be actions, dependabot or environment, got ${JSON.stringify(target)}`;
+  if (!(SEAL_TARGETS as readonly string[]).includes(target))
+    return `--target must be actions, dependabot or environment, got ${JSON.stringify(target)}`;
   if (target === "environment" && !(repository && environment)) return "--target environment needs --repository and --environment";
-  if (target !== "environment" && (repository || environment)) return `--repository and --environment go with --target environment only; --target is ${target}`;
+  if (target !== "environment" && (repository || environment))
+    return `--repository and --environment go with --target environment only; --target is ${target}`;
   const at = `organizations[${org.login}].credentials`;
-  if (org.credentials.privateKeyInput !== "sealed") return `${org.login} passes the key in plaintext (${at}.privateKeyInput is ${org.credentials.privateKeyInput}): nothing to seal; set it to sealed to use seal`;
-  if (target === "dependabot" && !org.credentials.dependabot) return `${at}.dependabot is not declared, so the stack takes no key sealed for Dependabot: declare it first`;
+  if (org.credentials.privateKeyInput !== "sealed")
+    return `${org.login} passes the key in plaintext (${at}.privateKeyInput is ${org.credentials.privateKeyInput}): nothing to seal; set it to sealed to use seal`;
+  if (target === "dependabot" && !org.credentials.dependabot)
+    return `${at}.dependabot is not declared, so the stack takes no key sealed for Dependabot: declare it first`;
   if (target === "environment") {
     const envs = org.credentials.environments ?? [];
-    const found = envs.some((e) => e.repository.toLowerCase() === repository!.toLowerCase() && e.environment.toLowerCase() === environment!.toLowerCase());
+    const found = envs.some(
+      (e) => e.repository.toLowerCase() === repository!.toLowerCase() && e.environment.toLowerCase() === environment!.toLowerCase(),
+    );
     if (!found) {
       const listed = envs.map((e) => `${e.repository}/${e.environment}`).join(", ");
       return `environment ${repository}/${environment} is not in ${at}.environments (${listed ? `it lists ${listed}` : "it lists none"}): declare it there first, or fix --repository/--environment`;

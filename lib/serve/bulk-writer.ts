@@ -47,12 +47,14 @@ export class BulkWriter {
     const taken = this.waiting;
     this.waiting = [];
     this.writing = true;
-    this.write(taken.flatMap((w) => w.decisions)).then(
-      () => taken.forEach((w) => w.resolve()),
-      (e) => taken.forEach((w) => w.reject(e)),
-    ).finally(() => {
-      this.writing = false;
-      this.next();
-    });
+    this.write(taken.flatMap((w) => w.decisions))
+      .then(
+        () => taken.forEach((w) => w.resolve()),
+        (e) => taken.forEach((w) => w.reject(e)),
+      )
+      .finally(() => {
+        this.writing = false;
+        this.next();
+      });
   }
 }

@@ -43,17 +43,29 @@ export type BatchOutcome =
  * Decides `batch` (one organization's) on what GitHub returns; writes nothing (the caller applies
  * the decisions). Throws on a GitHub failure.
  */
-export async function decideBatch(session: OrganizationSession, org: OrganizationConfig, batch: readonly QueuedRequest[]): Promise<BatchOutcome[]> {
+export async function decideBatch(
+  session: OrganizationSession,
+  org: OrganizationConfig,
+  batch: readonly QueuedRequest[],
+): Promise<BatchOutcome[]> {
   const outcomes: BatchOutcome[] = [];
   const trusted: QueuedRequest[] = [];
   for (const q of batch) {
-    if (q.installationId !== undefined && q.installationId !== session.installationId) outcomes.push({ queued: q, skipped: "other-installation" });
+    if (q.installationId !== undefined && q.installationId !== session.installationId)
+      outcomes.push({ queued: q, skipped: "other-installation" });
     else trusted.push(q);
   }
   if (!trusted.length) return outcomes;
   const wanted = new Map(trusted.map((q) => [q.requestId, q]));
   const policy: ApprovalPolicy = { patPolicy: org.patPolicy, approval: org.approval };
-  const pages = onlyRequests(pendingRequestsOfTokens(session.client, org.login, trusted.map((q) => q.tokenId)), wanted);
+  const pages = onlyRequests(
+    pendingRequestsOfTokens(
+      session.client,
+      org.login,
+      trusted.map((q) => q.tokenId),
+    ),
+    wanted,
+  );
   // Team members are read once per batch (no `teams` passed).
   const decisions = await decidePending({ client: session.client, login: org.login, policy, pages });
   const byId = new Map(decisions.map((d) => [d.requestId, d]));
@@ -68,6 +80,9 @@ export async function decideBatch(session: OrganizationSession, org: Organizatio
  * Only the listed requests a delivery named: a token's listing is GitHub's record, but a
  * request no delivery named is left to the sweep.
  */
-async function* onlyRequests(pages: AsyncIterable<ListedAccess[]>, wanted: ReadonlyMap<number, QueuedRequest>): AsyncGenerator<ListedAccess[]> {
+async function* onlyRequests(
+  pages: AsyncIterable<ListedAccess[]>,
+  wanted: ReadonlyMap<number, QueuedRequest>,
+): AsyncGenerator<ListedAccess[]> {
   for await (const page of pages) yield page.filter((l) => wanted.has(l.raw.id));
 }

@@ -22,7 +22,8 @@ export class RecentKeys {
   private readonly now: () => number;
 
   constructor(private readonly options: RecentKeysOptions) {
-    if (!(options.maxKeys >= 1 && options.ttlMs > 0)) throw new RangeError(`RecentKeys: maxKeys must be at least 1 and ttlMs above 0, got ${options.maxKeys} and ${options.ttlMs}`);
+    if (!(options.maxKeys >= 1 && options.ttlMs > 0))
+      throw new RangeError(`RecentKeys: maxKeys must be at least 1 and ttlMs above 0, got ${options.maxKeys} and ${options.ttlMs}`);
     this.now = options.now ?? Date.now;
   }
 

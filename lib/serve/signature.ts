@@ -30,10 +30,13 @@ export const MIN_SECRET_LENGTH = 32;
  * never contains the secret.
  */
 export function webhookSecretProblem(secret: string): string | undefined {
-  const how = "generate one with `openssl rand -hex 32`, set it as the App's webhook secret (Settings → Developer settings → the App → Webhook secret) and as WEBHOOK_SECRET";
+  const how =
+    "generate one with `openssl rand -hex 32`, set it as the App's webhook secret (Settings → Developer settings → the App → Webhook secret) and as WEBHOOK_SECRET";
   if (secret.trim() === "") return `WEBHOOK_SECRET is only white space: ${how}`;
-  if (secret.trim() !== secret) return "WEBHOOK_SECRET begins or ends with white space (a paste that took a newline or a space along?): set it without";
-  if (secret.length < MIN_SECRET_LENGTH) return `WEBHOOK_SECRET has ${secret.length} characters; at least ${MIN_SECRET_LENGTH} are needed: ${how}`;
+  if (secret.trim() !== secret)
+    return "WEBHOOK_SECRET begins or ends with white space (a paste that took a newline or a space along?): set it without";
+  if (secret.length < MIN_SECRET_LENGTH)
+    return `WEBHOOK_SECRET has ${secret.length} characters; at least ${MIN_SECRET_LENGTH} are needed: ${how}`;
   if (new Set(secret).size === 1) return `WEBHOOK_SECRET is one character repeated: ${how}`;
   return undefined;
 }

@@ -112,27 +112,44 @@ export class WebhookServer {
     for (const o of options.organizations) this.orgs.set(o.login.toLowerCase(), o);
     this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     if (!(Number.isInteger(this.maxBody) && this.maxBody >= 1024 && this.maxBody <= MAX_DELIVERY_BYTES)) {
-      throw new RangeError(`WebhookServer: maxBodyBytes must be a whole number from 1024 to ${MAX_DELIVERY_BYTES} (GitHub's cap), got ${options.maxBodyBytes}`);
+      throw new RangeError(
+        `WebhookServer: maxBodyBytes must be a whole number from 1024 to ${MAX_DELIVERY_BYTES} (GitHub's cap), got ${options.maxBodyBytes}`,
+      );
     }
-    if ((options.shutdownGraceMs ?? 0) > 10_000) throw new RangeError(`WebhookServer: shutdownGraceMs must be at most 10000, got ${options.shutdownGraceMs}`);
+    if ((options.shutdownGraceMs ?? 0) > 10_000)
+      throw new RangeError(`WebhookServer: shutdownGraceMs must be at most 10000, got ${options.shutdownGraceMs}`);
     this.recent = new RecentKeys({ maxKeys: options.dedupeMaxKeys ?? 50_000, ttlMs: options.dedupeTtlMs ?? 3_600_000 });
     this.log = options.log ?? ((line) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...line }) + "\n"));
     this.refusals = new RefusalLog({ log: this.log, perWindow: options.refusalLinesPerMinute ?? 20, windowMs: 60_000 });
-    this.duplicates = new RefusalLog({ log: this.log, perWindow: options.refusalLinesPerMinute ?? 20, windowMs: 60_000, droppedEvent: "duplicates-dropped" });
-    const timeout = options.requestTimeoutMs ?? 10_000;
-    this.server = createServer({ requestTimeout: timeout, headersTimeout: timeout, keepAliveTimeout: 5_000, connectionsCheckingInterval: Math.min(1_000, timeout) }, (req, res) => {
-      try {
-        this.handle(req, res);
-      } catch (e) {
-        this.failed(res, e);
-      }
+    this.duplicates = new RefusalLog({
+      log: this.log,
+      perWindow: options.refusalLinesPerMinute ?? 20,
+      windowMs: 60_000,
+      droppedEvent: "duplicates-dropped",
     });
+    const timeout = options.requestTimeoutMs ?? 10_000;
+    this.server = createServer(
+      { requestTimeout: timeout, headersTimeout: timeout, keepAliveTimeout: 5_000, connectionsCheckingInterval: Math.min(1_000, timeout) },
+      (req, res) => {
+        try {
+          this.handle(req, res);
+        } catch (e) {
+          this.failed(res, e);
+        }
+      },
+    );
     this.server.maxConnections = options.maxConnections ?? 256;
     // A malformed or timed-out request, or a reset connection, is the client's problem: answer
     // if possible, then drop the connection.
     this.server.on("clientError", (e: NodeJS.ErrnoException, socket) => {
-      const status = e.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : e.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
-      if (e.code === "ERR_HTTP_REQUEST_TIMEOUT") this.refusals.refused({ event: "delivery-refused", status: 408, reason: "request not complete within the timeout" });
+      const status =
+        e.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? "408 Request Timeout"
+          : e.code === "HPE_HEADER_OVERFLOW"
+            ? "431 Request Header Fields Too Large"
+            : "400 Bad Request";
+      if (e.code === "ERR_HTTP_REQUEST_TIMEOUT")
+        this.refusals.refused({ event: "delivery-refused", status: 408, reason: "request not complete within the timeout" });
       if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       else socket.destroy();
     });
@@ -218,13 +235,18 @@ export class WebhookServer {
     const signature = typeof h["x-hub-signature-256"] === "string" ? h["x-hub-signature-256"] : "";
     const event = typeof h["x-github-event"] === "string" ? h["x-github-event"] : "";
     const delivery = typeof h["x-github-delivery"] === "string" ? h["x-github-delivery"].toLowerCase() : "";
-    if (!SIGNATURE_HEADER.test(signature)) return this.refuse(req, res, 401, "signature missing or malformed", "no X-Hub-Signature-256 of the form sha256=<64 hex>");
+    if (!SIGNATURE_HEADER.test(signature))
+      return this.refuse(req, res, 401, "signature missing or malformed", "no X-Hub-Signature-256 of the form sha256=<64 hex>");
     if (!/^[a-z_]{1,64}$/.test(event)) return this.refuse(req, res, 400, "event header missing or malformed", "no X-GitHub-Event");
-    if (!/^[0-9a-f-]{8,64}$/.test(delivery)) return this.refuse(req, res, 400, "delivery header missing or malformed", "no X-GitHub-Delivery id");
-    if (!/^application\/json\s*(;|$)/i.test(h["content-type"] ?? "")) return this.refuse(req, res, 415, "content type must be application/json", "not JSON", delivery);
+    if (!/^[0-9a-f-]{8,64}$/.test(delivery))
+      return this.refuse(req, res, 400, "delivery header missing or malformed", "no X-GitHub-Delivery id");
+    if (!/^application\/json\s*(;|$)/i.test(h["content-type"] ?? ""))
+      return this.refuse(req, res, 415, "content type must be application/json", "not JSON", delivery);
     const declared = h["content-length"] === undefined ? undefined : Number(h["content-length"]);
-    if (declared !== undefined && !(declared <= this.maxBody)) return this.refuse(req, res, 413, `payload over ${this.maxBody} bytes`, "declared length over the cap", delivery);
-    if (this.bodiesInFlight >= (this.options.maxBodiesInFlight ?? 64)) return this.refuse(req, res, 503, "busy, try again", "too many bodies in flight", delivery);
+    if (declared !== undefined && !(declared <= this.maxBody))
+      return this.refuse(req, res, 413, `payload over ${this.maxBody} bytes`, "declared length over the cap", delivery);
+    if (this.bodiesInFlight >= (this.options.maxBodiesInFlight ?? 64))
+      return this.refuse(req, res, 503, "busy, try again", "too many bodies in flight", delivery);
 
     this.bodiesInFlight++;
     let released = false;
@@ -282,12 +304,24 @@ export class WebhookServer {
     const t = read.trigger;
     const org = t.kind === "token-request" ? this.orgs.get(t.org.toLowerCase()) : undefined;
     if (t.kind !== "token-request" || t.action !== "created" || !org) {
-      this.log({ event: "delivery-ignored", delivery, type: event, action: safe(t.action ?? ""), org: t.kind === "token-request" ? safe(t.org) : undefined });
+      this.log({
+        event: "delivery-ignored",
+        delivery,
+        type: event,
+        action: safe(t.action ?? ""),
+        org: t.kind === "token-request" ? safe(t.org) : undefined,
+      });
       return this.send(res, 202, "accepted");
     }
     const requestKey = this.requestKey(org, t.requestId, t.action);
     if (!this.recent.add(requestKey)) {
-      this.duplicates.refused({ event: "delivery-duplicate", delivery, org: org.login, request: t.requestId, reason: "request already received" });
+      this.duplicates.refused({
+        event: "delivery-duplicate",
+        delivery,
+        org: org.login,
+        request: t.requestId,
+        reason: "request already received",
+      });
       return this.send(res, 202, "already received");
     }
     this.send(res, 202, "accepted");
@@ -357,7 +391,14 @@ export class WebhookServer {
       // Not lost: a redelivery is decided again, and the next sweep lists what is still pending.
       for (const q of batch) {
         this.forget(org, q);
-        this.log({ event: "decision-failed", delivery: q.delivery, org: org.login, request: q.requestId, reason, ms: Date.now() - q.receivedAt });
+        this.log({
+          event: "decision-failed",
+          delivery: q.delivery,
+          org: org.login,
+          request: q.requestId,
+          reason,
+          ms: Date.now() - q.receivedAt,
+        });
       }
       return;
     }
@@ -366,7 +407,11 @@ export class WebhookServer {
     let failure: string | undefined;
     if (this.options.apply && decided.some((d) => d.action !== "leave")) {
       let writer = this.writers.get(org.login);
-      if (!writer) this.writers.set(org.login, (writer = new BulkWriter((decisions) => applyReviews({ client: session.client, login: org.login, decisions }))));
+      if (!writer)
+        this.writers.set(
+          org.login,
+          (writer = new BulkWriter((decisions) => applyReviews({ client: session.client, login: org.login, decisions }))),
+        );
       // Batches being read now join this write: one bulk call rather than one each.
       await Promise.allSettled([...reading]);
       await writer.add(decided).catch((e) => (failure = isGitHubError(e) ? describeGitHubError(e) : (e as Error).message));
@@ -376,14 +421,38 @@ export class WebhookServer {
       if ("skipped" in o) {
         // A delivery naming another installation was not looked up: the real one may follow.
         if (o.skipped === "other-installation") this.forget(org, q);
-        this.log({ event: "decision", delivery: q.delivery, org: org.login, request: q.requestId, outcome: o.skipped, ms: Date.now() - q.receivedAt });
+        this.log({
+          event: "decision",
+          delivery: q.delivery,
+          org: org.login,
+          request: q.requestId,
+          outcome: o.skipped,
+          ms: Date.now() - q.receivedAt,
+        });
         continue;
       }
       const d = o.decision;
-      const outcome = d.outcome === "already-decided" ? d.outcome : d.action === "leave" ? "left" : this.options.apply ? (d.outcome ?? "failed") : "dry-run";
+      const outcome =
+        d.outcome === "already-decided"
+          ? d.outcome
+          : d.action === "leave"
+            ? "left"
+            : this.options.apply
+              ? (d.outcome ?? "failed")
+              : "dry-run";
       // What may not have been written can be received again.
       if (outcome === "failed" || outcome === "unknown" || outcome === "not-sent") this.forget(org, q);
-      this.log({ event: "decision", delivery: q.delivery, org: org.login, request: d.requestId, action: d.action, decidedBy: d.decidedBy, outcome, reason: outcome === "failed" || outcome === "unknown" ? (d.outcomeReason ?? failure) : undefined, ms: Date.now() - q.receivedAt });
+      this.log({
+        event: "decision",
+        delivery: q.delivery,
+        org: org.login,
+        request: d.requestId,
+        action: d.action,
+        decidedBy: d.decidedBy,
+        outcome,
+        reason: outcome === "failed" || outcome === "unknown" ? (d.outcomeReason ?? failure) : undefined,
+        ms: Date.now() - q.receivedAt,
+      });
     }
   }
 
@@ -427,11 +496,28 @@ export class WebhookServer {
       const { decisions, revocations } = run;
       if (stage !== "decide" && stage !== "apply-reviews") {
         const n = (a: string) => decisions.filter((d) => d.action === a).length;
-        this.log({ event: "sweep", org: org.login, pending: decisions.length, approve: n("approve"), deny: n("deny"), leave: n("leave"), applied: decisions.filter((d) => d.outcome === "applied").length, ms: Date.now() - started });
+        this.log({
+          event: "sweep",
+          org: org.login,
+          pending: decisions.length,
+          approve: n("approve"),
+          deny: n("deny"),
+          leave: n("leave"),
+          applied: decisions.filter((d) => d.outcome === "applied").length,
+          ms: Date.now() - started,
+        });
       }
       if (run.grantsChecked && !run.failure) {
         const revoked = revocations.filter((r) => r.outcome === "applied").length;
-        this.log({ event: "sweep-unused", org: org.login, revoke: revocations.length, revoked, unreadable: run.unreadableGrants.length, apply: Boolean(this.options.apply), ms: Date.now() - started });
+        this.log({
+          event: "sweep-unused",
+          org: org.login,
+          revoke: revocations.length,
+          revoked,
+          unreadable: run.unreadableGrants.length,
+          apply: Boolean(this.options.apply),
+          ms: Date.now() - started,
+        });
       }
       if (run.failure) this.log({ event: "sweep-failed", org: org.login, reason: run.failure.message });
     }

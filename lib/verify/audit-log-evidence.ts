@@ -31,12 +31,34 @@ const LIFETIME: readonly PatPolicySetting[] = ["maxLifetimeDays", "classicMaxLif
 export const AUDIT_EVENT_MEANINGS: Readonly<Record<string, Meaning>> = {
   "personal_access_token.access_restriction_enabled": { settings: RESTRICTION, what: "access by personal access tokens restricted" },
   "personal_access_token.access_restriction_disabled": { settings: RESTRICTION, what: "access by personal access tokens allowed" },
-  "personal_access_token.access_restriction_reset": { settings: RESTRICTION, what: "the token access restriction left to organizations (enterprise policy reset)" },
-  "personal_access_token.auto_approve_grant_requests_enabled": { settings: ["requireApproval"], value: "false", what: "fine-grained token requests approved automatically" },
-  "personal_access_token.auto_approve_grant_requests_disabled": { settings: ["requireApproval"], value: "true", what: "fine-grained token requests need an owner's approval" },
-  "personal_access_token.auto_approve_grant_requests_reset": { settings: ["requireApproval"], what: "the approval policy left to organizations (enterprise policy reset)" },
-  "auto_approve_personal_access_token_requests.enable": { settings: ["requireApproval"], value: "false", what: "fine-grained token requests approved automatically" },
-  "auto_approve_personal_access_token_requests.disable": { settings: ["requireApproval"], value: "true", what: "fine-grained token requests need an owner's approval" },
+  "personal_access_token.access_restriction_reset": {
+    settings: RESTRICTION,
+    what: "the token access restriction left to organizations (enterprise policy reset)",
+  },
+  "personal_access_token.auto_approve_grant_requests_enabled": {
+    settings: ["requireApproval"],
+    value: "false",
+    what: "fine-grained token requests approved automatically",
+  },
+  "personal_access_token.auto_approve_grant_requests_disabled": {
+    settings: ["requireApproval"],
+    value: "true",
+    what: "fine-grained token requests need an owner's approval",
+  },
+  "personal_access_token.auto_approve_grant_requests_reset": {
+    settings: ["requireApproval"],
+    what: "the approval policy left to organizations (enterprise policy reset)",
+  },
+  "auto_approve_personal_access_token_requests.enable": {
+    settings: ["requireApproval"],
+    value: "false",
+    what: "fine-grained token requests approved automatically",
+  },
+  "auto_approve_personal_access_token_requests.disable": {
+    settings: ["requireApproval"],
+    value: "true",
+    what: "fine-grained token requests need an owner's approval",
+  },
   "personal_access_token.expiration_limit_set": { settings: LIFETIME, what: "a token lifetime limit set" },
   "personal_access_token.expiration_limit_unset": { settings: LIFETIME, what: "a token lifetime limit removed" },
 };
@@ -56,10 +78,21 @@ export async function auditLogFindings(client: GitHubClient, org: OrganizationCo
   const latest = new Map<PatPolicySetting, { event: Event; time: number }>();
   try {
     for (const phrase of PHRASES) {
-      const wanted = settings.filter((s) => Object.entries(AUDIT_EVENT_MEANINGS).some(([action, m]) => action.startsWith(`${phrase.slice("action:".length)}.`) && m.settings.includes(s)));
+      const wanted = settings.filter((s) =>
+        Object.entries(AUDIT_EVENT_MEANINGS).some(
+          ([action, m]) => action.startsWith(`${phrase.slice("action:".length)}.`) && m.settings.includes(s),
+        ),
+      );
       const seen = new Set<PatPolicySetting>();
       // Newest first: the first event of a setting in this category is its latest here.
-      pages: for await (const page of client.paginate.iterator({ method: "GET", url: "/orgs/{org}/audit-log", org: login, phrase, order: "desc", per_page: 100 })) {
+      pages: for await (const page of client.paginate.iterator({
+        method: "GET",
+        url: "/orgs/{org}/audit-log",
+        org: login,
+        phrase,
+        order: "desc",
+        per_page: 100,
+      })) {
         for (const event of page.data as Event[]) {
           const meaning = typeof event.action === "string" ? AUDIT_EVENT_MEANINGS[event.action] : undefined;
           if (!meaning) continue;
@@ -75,7 +108,12 @@ export async function auditLogFindings(client: GitHubClient, org: OrganizationCo
       }
     }
   } catch (e) {
-    const refused = refusal((e as { status?: number }).status, ROUTE, "organization_administration: read", "the audit log API is for organizations on GitHub Enterprise Cloud, which this one does not seem to be.");
+    const refused = refusal(
+      (e as { status?: number }).status,
+      ROUTE,
+      "organization_administration: read",
+      "the audit log API is for organizations on GitHub Enterprise Cloud, which this one does not seem to be.",
+    );
     if (!refused) throw e;
     return settings.map((setting) => ({ setting, source: "auditLog", status: "not checkable here", text: refused, links: [] }));
   }
@@ -84,7 +122,13 @@ export async function auditLogFindings(client: GitHubClient, org: OrganizationCo
   return settings.map((setting): EvidenceFinding => {
     const found = latest.get(setting);
     if (!found) {
-      return { setting, source: "auditLog", status: "not checkable here", text: "No event for it in the audit log's window (the API returns the last three months by default).", links: [] };
+      return {
+        setting,
+        source: "auditLog",
+        status: "not checkable here",
+        text: "No event for it in the audit log's window (the API returns the last three months by default).",
+        links: [],
+      };
     }
     const { event, time } = found;
     const action = event.action as string;
@@ -104,7 +148,13 @@ export async function auditLogFindings(client: GitHubClient, org: OrganizationCo
       };
     }
     const declared = String(org.patPolicy[setting]);
-    return { setting, source: "auditLog", status: meaning.value === declared ? "holds" : "contradicted", text: `${said}: ${setting} is ${meaning.value}.`, links: [link] };
+    return {
+      setting,
+      source: "auditLog",
+      status: meaning.value === declared ? "holds" : "contradicted",
+      text: `${said}: ${setting} is ${meaning.value}.`,
+      links: [link],
+    };
   });
 }
 

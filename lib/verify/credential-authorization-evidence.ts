@@ -37,30 +37,65 @@ export async function credentialAuthorizationFindings(client: GitHubClient, org:
   const url = `${webRoot(org.githubUrl)}/orgs/${login}/people`;
   const all: Authorization[] = [];
   try {
-    for await (const page of client.paginate.iterator({ method: "GET", url: "/orgs/{org}/credential-authorizations", org: login, per_page: 100 })) all.push(...(page.data as Authorization[]));
+    for await (const page of client.paginate.iterator({
+      method: "GET",
+      url: "/orgs/{org}/credential-authorizations",
+      org: login,
+      per_page: 100,
+    }))
+      all.push(...(page.data as Authorization[]));
   } catch (e) {
-    const refused = refusal((e as { status?: number }).status, ROUTE, "organization_administration: read", "credential authorizations exist only for organizations on GitHub Enterprise Cloud with SAML single sign-on.");
+    const refused = refusal(
+      (e as { status?: number }).status,
+      ROUTE,
+      "organization_administration: read",
+      "credential authorizations exist only for organizations on GitHub Enterprise Cloud with SAML single sign-on.",
+    );
     if (!refused) throw e;
-    return (["classicTokens", "classicMaxLifetimeDays"] as const).map((setting) => ({ setting, source: "credentialAuthorizations", status: "not checkable here", text: refused, links: [] }));
+    return (["classicTokens", "classicMaxLifetimeDays"] as const).map((setting) => ({
+      setting,
+      source: "credentialAuthorizations",
+      status: "not checkable here",
+      text: refused,
+      links: [],
+    }));
   }
   const classic = all.filter((a) => a.credential_type === CLASSIC);
-  const finding = (setting: EvidenceFinding["setting"], status: EvidenceFinding["status"], text: string): EvidenceFinding => ({ setting, source: "credentialAuthorizations", status, text, links: [url] });
+  const finding = (setting: EvidenceFinding["setting"], status: EvidenceFinding["status"], text: string): EvidenceFinding => ({
+    setting,
+    source: "credentialAuthorizations",
+    status,
+    text,
+    links: [url],
+  });
   const n = classic.length;
   const some = `${n} classic token${n === 1 ? " is" : "s are"} authorized for single sign-on`;
 
   let restriction: EvidenceFinding;
   if (org.patPolicy.classicTokens === "restrict") {
     restriction = n
-      ? finding("classicTokens", "contradicted", `${some} although classic tokens are declared restricted: ${classic.slice(0, LISTED).map(describe).join(", ")}${n > LISTED ? ", …" : ""}.`)
-      : finding("classicTokens", "holds", "No classic token is authorized for single sign-on, which a classic token needs to reach this organization.");
+      ? finding(
+          "classicTokens",
+          "contradicted",
+          `${some} although classic tokens are declared restricted: ${classic.slice(0, LISTED).map(describe).join(", ")}${n > LISTED ? ", …" : ""}.`,
+        )
+      : finding(
+          "classicTokens",
+          "holds",
+          "No classic token is authorized for single sign-on, which a classic token needs to reach this organization.",
+        );
   } else {
-    restriction = n ? finding("classicTokens", "holds", `${some}.`) : finding("classicTokens", "not checkable here", "No classic token is authorized for single sign-on: that fits either value.");
+    restriction = n
+      ? finding("classicTokens", "holds", `${some}.`)
+      : finding("classicTokens", "not checkable here", "No classic token is authorized for single sign-on: that fits either value.");
   }
 
   const max = org.patPolicy.classicMaxLifetimeDays;
   let lifetime: EvidenceFinding;
-  if (max === undefined) lifetime = finding("classicMaxLifetimeDays", "not checkable here", "No limit is declared, so there is nothing to contradict.");
-  else if (n === 0) lifetime = finding("classicMaxLifetimeDays", "not checkable here", "No classic token is authorized for single sign-on to measure.");
+  if (max === undefined)
+    lifetime = finding("classicMaxLifetimeDays", "not checkable here", "No limit is declared, so there is nothing to contradict.");
+  else if (n === 0)
+    lifetime = finding("classicMaxLifetimeDays", "not checkable here", "No classic token is authorized for single sign-on to measure.");
   else {
     const over: { a: Authorization; days: number }[] = [];
     let unreadable = 0;
@@ -82,11 +117,21 @@ export async function credentialAuthorizationFindings(client: GitHubClient, org:
           `${over.length} of ${n} authorized classic token${n === 1 ? "" : "s"} outlive${over.length === 1 ? "s" : ""} ${max} days, worst first: ${over
             .slice(0, LISTED)
             .map(({ a, days }) => `${describe(a)} ${days === Infinity ? "never expires" : `expires ${days} days after its authorization`}`)
-            .join("; ")}${over.length > LISTED ? "; …" : ""}. Counted from the authorization, which comes after creation, so each listed token certainly exceeds the limit (unless administrators are exempt and the owner is one).${unread}`,
+            .join(
+              "; ",
+            )}${over.length > LISTED ? "; …" : ""}. Counted from the authorization, which comes after creation, so each listed token certainly exceeds the limit (unless administrators are exempt and the owner is one).${unread}`,
         )
       : unreadable
-        ? finding("classicMaxLifetimeDays", "not checkable here", `No authorized classic token is known to outlive ${max} days, but${unread}`)
-        : finding("classicMaxLifetimeDays", "holds", `Every authorized classic token (${n}) expires within ${max} days of its authorization.`);
+        ? finding(
+            "classicMaxLifetimeDays",
+            "not checkable here",
+            `No authorized classic token is known to outlive ${max} days, but${unread}`,
+          )
+        : finding(
+            "classicMaxLifetimeDays",
+            "holds",
+            `Every authorized classic token (${n}) expires within ${max} days of its authorization.`,
+          );
   }
   return [restriction, lifetime];
 }

@@ -24,7 +24,10 @@ export function enterpriseSettingsNotReadable(enterprise: EnterpriseConfig): str
     ["classicTokens", p.classicTokens],
     ["classicMaxLifetimeDays", days(p.classicMaxLifetimeDays)],
     ["exemptAdministrators", String(p.exemptAdministrators)],
-  ].map(([key, value]) => `enterprise ${enterprise.slug} patPolicy.${key} (declared ${value}): no API reads an enterprise's PAT policy; an enterprise owner checks it at ${where}`);
+  ].map(
+    ([key, value]) =>
+      `enterprise ${enterprise.slug} patPolicy.${key} (declared ${value}): no API reads an enterprise's PAT policy; an enterprise owner checks it at ${where}`,
+  );
 }
 
 /** Options of {@link verifyEnterpriseBounds}. */
@@ -51,30 +54,44 @@ export async function verifyEnterpriseBounds({ client, org, enterprise }: Enterp
 
   const pending: { id: number; created_at: string; token_expires_at: string | null }[] = [];
   try {
-    for await (const page of client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests", { org: org.login, per_page: 100 })) {
+    for await (const page of client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests", {
+      org: org.login,
+      per_page: 100,
+    })) {
       pending.push(...(page.data as unknown as typeof pending));
     }
   } catch (e) {
     if ((e as { status?: number }).status === 403) {
-      notChecked.push(`enterprise ${enterprise.slug}'s bounds against pending requests (the token lacks organization_personal_access_token_requests: read)`);
+      notChecked.push(
+        `enterprise ${enterprise.slug}'s bounds against pending requests (the token lacks organization_personal_access_token_requests: read)`,
+      );
       return { drift, notChecked };
     }
     throw e;
   }
   const settings = enterpriseSettingsUrl(enterprise.slug, enterprise.githubUrl);
-  const ids = (list: readonly { id: number }[]) => `${list.length} (ids ${list.slice(0, 10).map((r) => r.id).join(", ")}${list.length > 10 ? ", …" : ""})`;
-  const stale = (remedy: string) => `If they predate the enterprise's setting, ${remedy}; new ones mean the enterprise page does not match the config.`;
+  const ids = (list: readonly { id: number }[]) =>
+    `${list.length} (ids ${list
+      .slice(0, 10)
+      .map((r) => r.id)
+      .join(", ")}${list.length > 10 ? ", …" : ""})`;
+  const stale = (remedy: string) =>
+    `If they predate the enterprise's setting, ${remedy}; new ones mean the enterprise page does not match the config.`;
   if (pending.length && (restricts || noApproval)) {
     drift.push({
       check: `enterprise ${enterprise.slug} patPolicy.${restricts ? "fineGrainedTokens" : "requireApproval"}`,
-      expected: restricts ? "no pending request (the enterprise restricts fine-grained tokens)" : "no pending request (the enterprise disables approval)",
+      expected: restricts
+        ? "no pending request (the enterprise restricts fine-grained tokens)"
+        : "no pending request (the enterprise disables approval)",
       actual: `${ids(pending)} pending in ${org.login}`,
       fix: `An enterprise owner checks Policies → Personal access tokens at ${settings}. ${stale("an organization owner denies them on the pending requests page")}`,
       url: pendingRequestsUrl(org.login, org.githubUrl),
     });
   }
   if (p.maxLifetimeDays !== undefined && !restricts) {
-    const tooLong = pending.filter((r) => lifetimeViolation({ since: r.created_at, tokenExpiresAt: r.token_expires_at }, p.maxLifetimeDays!));
+    const tooLong = pending.filter((r) =>
+      lifetimeViolation({ since: r.created_at, tokenExpiresAt: r.token_expires_at }, p.maxLifetimeDays!),
+    );
     if (tooLong.length) {
       drift.push({
         check: `enterprise ${enterprise.slug} patPolicy.maxLifetimeDays`,

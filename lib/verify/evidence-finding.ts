@@ -5,7 +5,13 @@
 import type { EvidenceSource } from "../config/schema";
 
 /** The PAT policy settings, in the order the settings page shows them. */
-export const PAT_POLICY_SETTINGS = ["fineGrainedTokens", "requireApproval", "maxLifetimeDays", "classicTokens", "classicMaxLifetimeDays"] as const;
+export const PAT_POLICY_SETTINGS = [
+  "fineGrainedTokens",
+  "requireApproval",
+  "maxLifetimeDays",
+  "classicTokens",
+  "classicMaxLifetimeDays",
+] as const;
 /** One setting of `patPolicy`. */
 export type PatPolicySetting = (typeof PAT_POLICY_SETTINGS)[number];
 
@@ -29,7 +35,8 @@ export const LISTED = 20;
 
 /** A finding's words for a listing GitHub refused: the permission missing, or the plan. */
 export function refusal(status: number | undefined, route: string, permission: string, on404: string): string | undefined {
-  if (status === 403) return `GitHub answered 403 to ${route}: the App lacks ${permission} (add it to app.permissions, or let verify.evidence add it, and have an owner accept it on the installation page).`;
+  if (status === 403)
+    return `GitHub answered 403 to ${route}: the App lacks ${permission} (add it to app.permissions, or let verify.evidence add it, and have an owner accept it on the installation page).`;
   if (status === 404) return `GitHub answered 404 to ${route}: ${on404}`;
   return undefined;
 }

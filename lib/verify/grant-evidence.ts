@@ -27,19 +27,33 @@ const REQUESTS_ROUTE = "GET /orgs/{org}/personal-access-token-requests";
 export async function grantFindings(client: GitHubClient, org: OrganizationConfig, pendingRequests?: number): Promise<EvidenceFinding[]> {
   const login = org.login;
   const tokensUrl = activeTokensUrl(login, org.githubUrl);
-  const finding = (setting: EvidenceFinding["setting"], status: EvidenceFinding["status"], text: string, links: string[] = [tokensUrl]): EvidenceFinding => ({ setting, source: "grants", status, text, links });
+  const finding = (
+    setting: EvidenceFinding["setting"],
+    status: EvidenceFinding["status"],
+    text: string,
+    links: string[] = [tokensUrl],
+  ): EvidenceFinding => ({ setting, source: "grants", status, text, links });
   const findings: EvidenceFinding[] = [];
 
   const grants: Grant[] = [];
   let refused: string | undefined;
   try {
-    for await (const page of client.paginate.iterator(TOKENS_ROUTE, { org: login, per_page: 100 })) grants.push(...(page.data as unknown as Grant[]));
+    for await (const page of client.paginate.iterator(TOKENS_ROUTE, { org: login, per_page: 100 }))
+      grants.push(...(page.data as unknown as Grant[]));
   } catch (e) {
-    refused = refusal((e as { status?: number }).status, TOKENS_ROUTE, "organization_personal_access_tokens: read", "the organization has no fine-grained token listing here.");
+    refused = refusal(
+      (e as { status?: number }).status,
+      TOKENS_ROUTE,
+      "organization_personal_access_tokens: read",
+      "the organization has no fine-grained token listing here.",
+    );
     if (!refused) throw e;
   }
   if (refused) {
-    findings.push(finding("fineGrainedTokens", "not checkable here", refused, []), finding("maxLifetimeDays", "not checkable here", refused, []));
+    findings.push(
+      finding("fineGrainedTokens", "not checkable here", refused, []),
+      finding("maxLifetimeDays", "not checkable here", refused, []),
+    );
   } else {
     findings.push(fineGrained(org, grants, finding), lifetime(org, grants, finding));
   }
@@ -58,7 +72,11 @@ function fineGrained(org: OrganizationConfig, grants: Grant[], finding: Make): E
   if (org.patPolicy.fineGrainedTokens === "restrict") {
     if (n === 0) return finding("fineGrainedTokens", "holds", "No fine-grained token has access to the organization.");
     const listed = grants.slice(0, LISTED).map(describeGrant).join(", ");
-    return finding("fineGrainedTokens", "contradicted", `${n} fine-grained token${n === 1 ? " has" : "s have"} access although fine-grained tokens are declared restricted: ${listed}${n > LISTED ? ", …" : ""}.`);
+    return finding(
+      "fineGrainedTokens",
+      "contradicted",
+      `${n} fine-grained token${n === 1 ? " has" : "s have"} access although fine-grained tokens are declared restricted: ${listed}${n > LISTED ? ", …" : ""}.`,
+    );
   }
   if (n === 0) return finding("fineGrainedTokens", "not checkable here", "No granted fine-grained token: that fits either value.");
   return finding("fineGrainedTokens", "holds", `${n} fine-grained token${n === 1 ? " has" : "s have"} access to the organization.`);
@@ -84,33 +102,60 @@ function lifetime(org: OrganizationConfig, grants: Grant[], finding: Make): Evid
   }
   const approximation =
     "Lifetimes are counted from the grant: GitHub's API gives no creation time, and expiry minus grant time is at most the real lifetime, so each listed token certainly exceeds the limit (unless the policy exempts administrators and the owner is one).";
-  const unreadText = unreadable.length ? `${unreadable.length} token${unreadable.length === 1 ? "'s" : "s'"} dates could not be read: ${unreadable.slice(0, LISTED).map(describeGrant).join(", ")}.` : "";
+  const unreadText = unreadable.length
+    ? `${unreadable.length} token${unreadable.length === 1 ? "'s" : "s'"} dates could not be read: ${unreadable.slice(0, LISTED).map(describeGrant).join(", ")}.`
+    : "";
   if (over.length) {
     over.sort((a, b) => b.days - a.days || a.g.id - b.g.id);
-    const listed = over.slice(0, LISTED).map(({ g, days }) => `${describeGrant(g)} ${days === Infinity ? "never expires" : `expires ${days} days after its grant`}`);
-    return finding("maxLifetimeDays", "contradicted", `${over.length} of ${count(live, "live granted token")} outlive${over.length === 1 ? "s" : ""} ${max} days, worst first: ${listed.join("; ")}${over.length > LISTED ? "; …" : ""}. ${approximation}${unreadText ? ` ${unreadText}` : ""}`);
+    const listed = over
+      .slice(0, LISTED)
+      .map(({ g, days }) => `${describeGrant(g)} ${days === Infinity ? "never expires" : `expires ${days} days after its grant`}`);
+    return finding(
+      "maxLifetimeDays",
+      "contradicted",
+      `${over.length} of ${count(live, "live granted token")} outlive${over.length === 1 ? "s" : ""} ${max} days, worst first: ${listed.join("; ")}${over.length > LISTED ? "; …" : ""}. ${approximation}${unreadText ? ` ${unreadText}` : ""}`,
+    );
   }
-  if (unreadable.length) return finding("maxLifetimeDays", "not checkable here", `No granted token is known to outlive ${max} days, but ${unreadText}`);
+  if (unreadable.length)
+    return finding("maxLifetimeDays", "not checkable here", `No granted token is known to outlive ${max} days, but ${unreadText}`);
   if (live === 0) return finding("maxLifetimeDays", "not checkable here", "No live granted fine-grained token to measure.");
   return finding("maxLifetimeDays", "holds", `Every live granted token (${live}) expires within ${max} days of its grant.`);
 }
 
 async function approval(client: GitHubClient, org: OrganizationConfig, counted?: number): Promise<EvidenceFinding> {
   const url = pendingRequestsUrl(org.login, org.githubUrl);
-  const make = (status: EvidenceFinding["status"], text: string, links: string[] = [url]): EvidenceFinding => ({ setting: "requireApproval", source: "grants", status, text, links });
+  const make = (status: EvidenceFinding["status"], text: string, links: string[] = [url]): EvidenceFinding => ({
+    setting: "requireApproval",
+    source: "grants",
+    status,
+    text,
+    links,
+  });
   let pending = counted;
   if (pending === undefined) {
     try {
       // One page says whether any request is pending; the count is a lower bound past 100.
       pending = (await client.request(REQUESTS_ROUTE, { org: org.login, per_page: 100 })).data.length;
     } catch (e) {
-      const refused = refusal((e as { status?: number }).status, REQUESTS_ROUTE, "organization_personal_access_token_requests: read", "the organization has no request listing here.");
+      const refused = refusal(
+        (e as { status?: number }).status,
+        REQUESTS_ROUTE,
+        "organization_personal_access_token_requests: read",
+        "the organization has no request listing here.",
+      );
       if (!refused) throw e;
       return make("not checkable here", refused, []);
     }
   }
   const some = `${counted === undefined && pending >= 100 ? "at least 100" : pending} pending request${pending === 1 ? "" : "s"}`;
-  if (pending === 0) return make("not checkable here", "No pending request: requests exist only while approval is required, and none says nothing either way.");
+  if (pending === 0)
+    return make(
+      "not checkable here",
+      "No pending request: requests exist only while approval is required, and none says nothing either way.",
+    );
   if (org.patPolicy.requireApproval) return make("holds", `${some}: GitHub keeps requests pending only while owner approval is required.`);
-  return make("contradicted", `${some} although approval is declared not required: GitHub keeps requests pending only while owner approval is required.`);
+  return make(
+    "contradicted",
+    `${some} although approval is declared not required: GitHub keeps requests pending only while owner approval is required.`,
+  );
 }

@@ -58,7 +58,11 @@ export interface PatPolicyEvidenceOptions {
  * Reads every source of `org.verify.evidence` with `client` (the App's installation) and judges
  * each setting. `client` undefined: nothing could be read, and `why` says so for every setting.
  */
-export async function patPolicyEvidence(client: GitHubClient | undefined, org: OrganizationConfig, options: PatPolicyEvidenceOptions = {}): Promise<PatPolicyEvidence> {
+export async function patPolicyEvidence(
+  client: GitHubClient | undefined,
+  org: OrganizationConfig,
+  options: PatPolicyEvidenceOptions = {},
+): Promise<PatPolicyEvidence> {
   const now = options.now ?? new Date();
   const sources = org.verify.evidence;
   const findings: EvidenceFinding[] = [];
@@ -73,7 +77,11 @@ export async function patPolicyEvidence(client: GitHubClient | undefined, org: O
   const settings = PAT_POLICY_SETTINGS.map((setting): SettingEvidence => {
     const mine = findings.filter((f) => f.setting === setting);
     if (mine.length === 0) mine.push(uncovered(setting, sources, client ? undefined : options.why));
-    const status: EvidenceStatus = mine.some((f) => f.status === "contradicted") ? "contradicted" : mine.some((f) => f.status === "holds") ? "holds" : "not checkable here";
+    const status: EvidenceStatus = mine.some((f) => f.status === "contradicted")
+      ? "contradicted"
+      : mine.some((f) => f.status === "holds")
+        ? "holds"
+        : "not checkable here";
     return { setting, declared: declaredValue(org, setting), status, findings: mine, fixUrl };
   });
   return { org: org.login, readAt: now.toISOString(), sources, settings };

@@ -44,7 +44,12 @@ export interface VerifyOrganizationOptions {
 }
 
 /** Reads everything the authentication allows for one organization and returns the report. */
-export async function verifyOrganization({ org, context: ctx, credentialsFile, enterprise }: VerifyOrganizationOptions): Promise<VerifyReport> {
+export async function verifyOrganization({
+  org,
+  context: ctx,
+  credentialsFile,
+  enterprise,
+}: VerifyOrganizationOptions): Promise<VerifyReport> {
   const auth = authenticationFor(ctx, org, credentialsFile);
   const parts: Partial<VerifyFindings>[] = [];
 
@@ -62,7 +67,11 @@ export async function verifyOrganization({ org, context: ctx, credentialsFile, e
       parts.push({ notChecked: ["secrets, variables and tokens (the App is not installed, so it has no installation token)"] });
     }
   } else {
-    parts.push({ notChecked: ["the App's registration and installation (GET /app and GET /orgs/{org}/installation need the App itself: set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE)"] });
+    parts.push({
+      notChecked: [
+        "the App's registration and installation (GET /app and GET /orgs/{org}/installation need the App itself: set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE)",
+      ],
+    });
     client ??= await clientFor(ctx, org, { auth });
   }
   let pendingRequests: number | undefined;
@@ -72,7 +81,10 @@ export async function verifyOrganization({ org, context: ctx, credentialsFile, e
     parts.push(tokens);
     pendingRequests = tokens.pendingRequests;
   }
-  const patPolicy = await patPolicyEvidence(client, org, { why: "the App is not installed, so it has no installation token", pendingRequests });
+  const patPolicy = await patPolicyEvidence(client, org, {
+    why: "the App is not installed, so it has no installation token",
+    pendingRequests,
+  });
   parts.push({ drift: patPolicyDrift(patPolicy) });
   if (enterprise) parts.push(await verifyEnterpriseBounds({ client, org, enterprise }));
   const { drift, notChecked } = joinFindings(...parts);
@@ -86,7 +98,13 @@ function patPolicyDrift(evidence: PatPolicyEvidence): Drift[] {
     .map((s) => {
       // The whole evidence is in the report's `patPolicy`.
       const found = s.findings.filter((f) => f.status === "contradicted").map((f) => f.text.split(/\.\s/)[0].replace(/\.$/, ""));
-      return { check: `patPolicy.${s.setting}`, expected: s.declared, actual: found.join("; "), fix: "An owner sets it on the PAT policy page (no API can); or, if GitHub is right, change the config.", url: s.fixUrl };
+      return {
+        check: `patPolicy.${s.setting}`,
+        expected: s.declared,
+        actual: found.join("; "),
+        fix: "An owner sets it on the PAT policy page (no API can); or, if GitHub is right, change the config.",
+        url: s.fixUrl,
+      };
     });
 }
 
@@ -106,12 +124,24 @@ async function appDrift(asApp: GitHubClient, app: RegisteredApp, org: Organizati
   for (const name of new Set([...Object.keys(declared), ...Object.keys(registered)])) {
     if (name === "metadata" && !declared[name]) continue; // GitHub adds metadata: read to every App
     if (declared[name] !== registered[name]) {
-      drift.push({ check: `app.permissions.${name}`, expected: declared[name] ?? "none", actual: registered[name] ?? "none", fix: "Set the App's permissions to the manifest's on its settings page.", url: `${settings}/permissions` });
+      drift.push({
+        check: `app.permissions.${name}`,
+        expected: declared[name] ?? "none",
+        actual: registered[name] ?? "none",
+        fix: "Set the App's permissions to the manifest's on its settings page.",
+        url: `${settings}/permissions`,
+      });
     }
   }
   const events = [...(app.events ?? [])].sort();
   if (events.join(",") !== manifest.default_events.join(",")) {
-    drift.push({ check: "app.events", expected: manifest.default_events.join(", ") || "none", actual: events.join(", ") || "none", fix: "Set the App's event subscriptions on its settings page.", url: `${settings}/permissions` });
+    drift.push({
+      check: "app.events",
+      expected: manifest.default_events.join(", ") || "none",
+      actual: events.join(", ") || "none",
+      fix: "Set the App's event subscriptions on its settings page.",
+      url: `${settings}/permissions`,
+    });
   }
 
   let inst;
@@ -119,22 +149,46 @@ async function appDrift(asApp: GitHubClient, app: RegisteredApp, org: Organizati
     inst = (await asApp.request("GET /orgs/{org}/installation", { org: org.login })).data;
   } catch (e) {
     if ((e as { status?: number }).status !== 404) throw e;
-    drift.push({ check: "app.installation", expected: "installed", actual: "not installed", fix: `Install it: token-policy install --org ${org.login}.`, url: `${web}/apps/${app.slug}/installations/new` });
+    drift.push({
+      check: "app.installation",
+      expected: "installed",
+      actual: "not installed",
+      fix: `Install it: token-policy install --org ${org.login}.`,
+      url: `${web}/apps/${app.slug}/installations/new`,
+    });
     return { drift, notChecked: [] };
   }
   const instUrl = `${web}/organizations/${org.login}/settings/installations/${inst.id}`;
   if (org.app.installation.id !== undefined && org.app.installation.id !== inst.id) {
-    drift.push({ check: "app.installation.id", expected: String(org.app.installation.id), actual: String(inst.id), fix: "Record the installation's id in the config.", url: instUrl });
+    drift.push({
+      check: "app.installation.id",
+      expected: String(org.app.installation.id),
+      actual: String(inst.id),
+      fix: "Record the installation's id in the config.",
+      url: instUrl,
+    });
   }
   const accepted = (inst.permissions ?? {}) as Record<string, string>;
   for (const [name, level] of Object.entries(declared)) {
     if (accepted[name] !== level) {
-      drift.push({ check: `installation.permissions.${name}`, expected: level, actual: accepted[name] ?? "none", fix: "An owner must accept the App's requested permissions on the installation page.", url: instUrl });
+      drift.push({
+        check: `installation.permissions.${name}`,
+        expected: level,
+        actual: accepted[name] ?? "none",
+        fix: "An owner must accept the App's requested permissions on the installation page.",
+        url: instUrl,
+      });
     }
   }
   const selection = org.app.installation.repositories === "all" ? "all" : "selected";
   if (inst.repository_selection !== selection) {
-    drift.push({ check: "installation.repository_selection", expected: selection, actual: inst.repository_selection, fix: "Choose the repositories on the installation page (or let cdktf deploy manage the list).", url: instUrl });
+    drift.push({
+      check: "installation.repository_selection",
+      expected: selection,
+      actual: inst.repository_selection,
+      fix: "Choose the repositories on the installation page (or let cdktf deploy manage the list).",
+      url: instUrl,
+    });
   }
   return { drift, notChecked: [], installationId: inst.id };
 }
@@ -150,11 +204,18 @@ async function installationRepositoryDrift(client: GitHubClient, org: Organizati
   const drift: Drift[] = [];
   if (wanted !== "all" && !installed.drift.some((d) => d.check === "installation.repository_selection")) {
     const names: string[] = [];
-    for await (const page of client.paginate.iterator("GET /installation/repositories", { per_page: 100 })) for (const r of page.data) names.push(r.name);
+    for await (const page of client.paginate.iterator("GET /installation/repositories", { per_page: 100 }))
+      for (const r of page.data) names.push(r.name);
     const missing = wanted.filter((r) => !names.includes(r));
     const extra = names.filter((r) => !wanted.includes(r));
     if (missing.length || extra.length) {
-      drift.push({ check: "installation.repositories", expected: [...wanted].sort().join(", "), actual: names.sort().join(", ") || "none", fix: "Run cdktf deploy (it manages the list), or fix it on the installation page.", url: instUrl });
+      drift.push({
+        check: "installation.repositories",
+        expected: [...wanted].sort().join(", "),
+        actual: names.sort().join(", ") || "none",
+        fix: "Run cdktf deploy (it manages the list), or fix it on the installation page.",
+        url: instUrl,
+      });
     }
   }
   return { drift, notChecked: [] };
@@ -173,13 +234,20 @@ async function credentialsDrift(client: GitHubClient, org: OrganizationConfig): 
   const names = secretNames(org.credentials.prefix);
   const secretsUrl = `${web}/organizations/${org.login}/settings/secrets/actions`;
   const deploy = "Run cdktf deploy for this organization.";
-  const visibility = async (what: string, v: VisibilityConfig, found: { visibility: string }, reposRoute: () => Promise<string[]>, url: string) => {
+  const visibility = async (
+    what: string,
+    v: VisibilityConfig,
+    found: { visibility: string },
+    reposRoute: () => Promise<string[]>,
+    url: string,
+  ) => {
     if (found.visibility !== v.visibility) {
       drift.push({ check: `${what}.visibility`, expected: v.visibility, actual: found.visibility, fix: deploy, url });
     } else if (v.visibility === "selected") {
       const names = (await reposRoute()).sort();
       const expected = [...(v.repositories ?? [])].sort();
-      if (names.join(",") !== expected.join(",")) drift.push({ check: `${what}.repositories`, expected: expected.join(", "), actual: names.join(", ") || "none", fix: deploy, url });
+      if (names.join(",") !== expected.join(","))
+        drift.push({ check: `${what}.repositories`, expected: expected.join(", "), actual: names.join(", ") || "none", fix: deploy, url });
     }
   };
   const variablesUrl = `${web}/organizations/${org.login}/settings/variables/actions`;
@@ -198,8 +266,17 @@ async function credentialsDrift(client: GitHubClient, org: OrganizationConfig): 
     }
   };
   await guarded(`secret ${names.privateKey}`, "organization_secrets: read", secretsUrl, async () => {
-    const { data } = await client.request("GET /orgs/{org}/actions/secrets/{secret_name}", { org: org.login, secret_name: names.privateKey });
-    await visibility(`secret ${names.privateKey}`, org.credentials.actions, data, () => repositoryNames("GET /orgs/{org}/actions/secrets/{secret_name}/repositories", { secret_name: names.privateKey }), secretsUrl);
+    const { data } = await client.request("GET /orgs/{org}/actions/secrets/{secret_name}", {
+      org: org.login,
+      secret_name: names.privateKey,
+    });
+    await visibility(
+      `secret ${names.privateKey}`,
+      org.credentials.actions,
+      data,
+      () => repositoryNames("GET /orgs/{org}/actions/secrets/{secret_name}/repositories", { secret_name: names.privateKey }),
+      secretsUrl,
+    );
   });
   for (const [name, expectedValue] of [
     [names.appId, org.app.id !== undefined ? String(org.app.id) : undefined],
@@ -210,13 +287,28 @@ async function credentialsDrift(client: GitHubClient, org: OrganizationConfig): 
       if (expectedValue !== undefined && data.value !== expectedValue) {
         drift.push({ check: `variable ${name}.value`, expected: expectedValue, actual: data.value, fix: deploy, url: variablesUrl });
       }
-      await visibility(`variable ${name}`, org.credentials.actions, data, () => repositoryNames("GET /orgs/{org}/actions/variables/{name}/repositories", { name }), variablesUrl);
+      await visibility(
+        `variable ${name}`,
+        org.credentials.actions,
+        data,
+        () => repositoryNames("GET /orgs/{org}/actions/variables/{name}/repositories", { name }),
+        variablesUrl,
+      );
     });
   }
   if (org.credentials.dependabot) {
     await guarded(`Dependabot secret ${names.privateKey}`, "dependabot_secrets: read", dependabotUrl, async () => {
-      const { data } = await client.request("GET /orgs/{org}/dependabot/secrets/{secret_name}", { org: org.login, secret_name: names.privateKey });
-      await visibility(`Dependabot secret ${names.privateKey}`, org.credentials.dependabot!, data, () => repositoryNames("GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories", { secret_name: names.privateKey }), dependabotUrl);
+      const { data } = await client.request("GET /orgs/{org}/dependabot/secrets/{secret_name}", {
+        org: org.login,
+        secret_name: names.privateKey,
+      });
+      await visibility(
+        `Dependabot secret ${names.privateKey}`,
+        org.credentials.dependabot!,
+        data,
+        () => repositoryNames("GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories", { secret_name: names.privateKey }),
+        dependabotUrl,
+      );
     });
   }
   return { drift, notChecked };
@@ -226,7 +318,10 @@ async function credentialsDrift(client: GitHubClient, org: OrganizationConfig): 
  * Pending requests asking for more than the lifetime limit (granted tokens are the PAT policy
  * evidence's). Returns how many are pending, undefined when they could not be listed.
  */
-async function pendingRequestDrift(client: GitHubClient, org: OrganizationConfig): Promise<VerifyFindings & { readonly pendingRequests?: number }> {
+async function pendingRequestDrift(
+  client: GitHubClient,
+  org: OrganizationConfig,
+): Promise<VerifyFindings & { readonly pendingRequests?: number }> {
   const web = webRoot(org.githubUrl);
   const drift: Drift[] = [];
   const notChecked: string[] = [];

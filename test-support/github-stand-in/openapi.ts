@@ -127,7 +127,10 @@ export class OpenApiChecker {
     // GitHub's basic-error shape.
     const basicError = this.schema({ $ref: "#/components/schemas/basic-error" });
     const errors = (v: ValidateFunction, where: string) =>
-      (v.errors ?? []).map((e) => `${where}${e.instancePath || ""} ${e.message}${e.params && "allowedValues" in e.params ? ` (${(e.params.allowedValues as unknown[]).join(", ")})` : ""}`);
+      (v.errors ?? []).map(
+        (e) =>
+          `${where}${e.instancePath || ""} ${e.message}${e.params && "allowedValues" in e.params ? ` (${(e.params.allowedValues as unknown[]).join(", ")})` : ""}`,
+      );
 
     return {
       method: method.toUpperCase(),
@@ -148,7 +151,18 @@ export class OpenApiChecker {
             continue;
           }
           const t = (p.schema as any)?.type;
-          const typed = t === "integer" || t === "number" ? (/^-?\d+(\.\d+)?$/.test(String(value)) ? Number(value) : value) : t === "boolean" ? (value === "true" ? true : value === "false" ? false : value) : value;
+          const typed =
+            t === "integer" || t === "number"
+              ? /^-?\d+(\.\d+)?$/.test(String(value))
+                ? Number(value)
+                : value
+              : t === "boolean"
+                ? value === "true"
+                  ? true
+                  : value === "false"
+                    ? false
+                    : value
+                : value;
           if (!check(typed)) problems.push(...errors(check, `${p.in} parameter ${p.name}`));
         }
         if (bodyCheck) {
@@ -166,7 +180,8 @@ export class OpenApiChecker {
           return [`status ${status} is not documented for ${method.toUpperCase()} ${template}`];
         }
         const check = responses.get(status);
-        if (check === null) return body === undefined || body === "" ? [] : [`status ${status} has no body in the description, but one was sent`];
+        if (check === null)
+          return body === undefined || body === "" ? [] : [`status ${status} has no body in the description, but one was sent`];
         if (!check!(body)) return errors(check!, `response ${status} body`);
         return [];
       },

@@ -110,7 +110,14 @@ export interface AppState {
 export interface OrgState {
   login: string;
   id: number;
-  installation?: { id: number; appId: number; repositorySelection: "all" | "selected"; repositories: string[]; permissions: Record<string, string>; events: string[] };
+  installation?: {
+    id: number;
+    appId: number;
+    repositorySelection: "all" | "selected";
+    repositories: string[];
+    permissions: Record<string, string>;
+    events: string[];
+  };
   requests: Map<number, PatRequestState>;
   grants: Map<number, GrantState>;
   reviews: { ids: number[]; action: string; reason: string | null }[];
@@ -237,7 +244,16 @@ export class GitHubStandIn {
 
   /** Adds an organization, optionally with the App installed. */
   addOrg(login: string, installation?: OrgState["installation"]): OrgState {
-    const org: OrgState = { login, id: this.id(), installation, requests: new Map(), grants: new Map(), reviews: [], revocations: [], publicKeys: new Map() };
+    const org: OrgState = {
+      login,
+      id: this.id(),
+      installation,
+      requests: new Map(),
+      grants: new Map(),
+      reviews: [],
+      revocations: [],
+      publicKeys: new Map(),
+    };
     this.orgs.set(login.toLowerCase(), org);
     return org;
   }
@@ -286,9 +302,20 @@ export class GitHubStandIn {
     if (web) return this.newAppPage(method, decodeURIComponent(web[1]), url, raw, res);
     const route = this.routes.find((r) => r.method === method && r.regex.test(url.pathname));
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}, authKind = "none") => {
-      this.calls.push({ method, operation: route?.template ?? url.pathname, url: url.pathname + url.search, status, body: parsed, auth: authKind });
+      this.calls.push({
+        method,
+        operation: route?.template ?? url.pathname,
+        url: url.pathname + url.search,
+        status,
+        body: parsed,
+        auth: authKind,
+      });
       const text = body === undefined ? "" : JSON.stringify(body);
-      res.writeHead(status, { "content-type": "application/json; charset=utf-8", "x-github-api-version-selected": "2022-11-28", ...headers });
+      res.writeHead(status, {
+        "content-type": "application/json; charset=utf-8",
+        "x-github-api-version-selected": "2022-11-28",
+        ...headers,
+      });
       res.end(text);
     };
     let parsed: unknown;
@@ -308,10 +335,19 @@ export class GitHubStandIn {
     let authKind = "none";
     if (route.auth !== "none") {
       const who = this.authenticate(authz);
-      if (!who) return send(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" }, {}, "none");
+      if (!who)
+        return send(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" }, {}, "none");
       authKind = who.kind;
       if (who.kind !== route.auth) {
-        return send(403, { message: route.auth === "jwt" ? "A JSON web token could not be decoded" : "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" }, {}, who.kind);
+        return send(
+          403,
+          {
+            message: route.auth === "jwt" ? "A JSON web token could not be decoded" : "Resource not accessible by integration",
+            documentation_url: "https://docs.github.com/rest",
+          },
+          {},
+          who.kind,
+        );
       }
       ctx.app = who.app;
       ctx.installationId = who.installationId;
@@ -320,10 +356,18 @@ export class GitHubStandIn {
     if (orgLogin) {
       ctx.org = this.orgs.get(orgLogin.toLowerCase());
       if (!ctx.org) return send(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" }, {}, authKind);
-      const installedHere = ctx.org.installation?.id === ctx.installationId || [...(ctx.org.appInstallations?.values() ?? [])].some((i) => i.id === ctx.installationId);
-      const enterpriseCaller = params.enterprise !== undefined && this.enterpriseInstallations.get(params.enterprise) === ctx.installationId;
+      const installedHere =
+        ctx.org.installation?.id === ctx.installationId ||
+        [...(ctx.org.appInstallations?.values() ?? [])].some((i) => i.id === ctx.installationId);
+      const enterpriseCaller =
+        params.enterprise !== undefined && this.enterpriseInstallations.get(params.enterprise) === ctx.installationId;
       if (route.auth === "installation" && !installedHere && !enterpriseCaller) {
-        return send(403, { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" }, {}, authKind);
+        return send(
+          403,
+          { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" },
+          {},
+          authKind,
+        );
       }
     }
 
@@ -333,7 +377,16 @@ export class GitHubStandIn {
     if (perPage !== null && Number(perPage) > 100) problems.push("query parameter per_page must be at most 100");
     if (problems.length) {
       this.rejections.push({ operation: `${method} ${route.template}`, problems });
-      return send(422, { message: "Validation Failed", errors: problems.map((p) => ({ resource: op.operationId, code: "invalid", message: p })), documentation_url: "https://docs.github.com/rest" }, {}, authKind);
+      return send(
+        422,
+        {
+          message: "Validation Failed",
+          errors: problems.map((p) => ({ resource: op.operationId, code: "invalid", message: p })),
+          documentation_url: "https://docs.github.com/rest",
+        },
+        {},
+        authKind,
+      );
     }
 
     const fault = this.takeFault(`${method} ${route.template}`);
@@ -344,12 +397,33 @@ export class GitHubStandIn {
     }
     if (fault?.kind === "502-before") return send(502, undefined, {}, authKind);
     if (fault?.kind === "secondary-rate-limit") {
-      return send(403, { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" }, { "retry-after": String(fault.retryAfter ?? 1) }, authKind);
+      return send(
+        403,
+        {
+          message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+          documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+        },
+        { "retry-after": String(fault.retryAfter ?? 1) },
+        authKind,
+      );
     }
     if (fault?.kind === "429") {
       // GitHub's primary rate limit: no calls left until x-ratelimit-reset.
       const reset = Math.ceil(Date.now() / 1000) + (fault.retryAfter ?? 1);
-      return send(429, { message: "API rate limit exceeded for installation.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api" }, { "x-ratelimit-remaining": "0", "x-ratelimit-limit": "5000", "x-ratelimit-reset": String(reset), "retry-after": String(fault.retryAfter ?? 1) }, authKind);
+      return send(
+        429,
+        {
+          message: "API rate limit exceeded for installation.",
+          documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+        },
+        {
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-limit": "5000",
+          "x-ratelimit-reset": String(reset),
+          "retry-after": String(fault.retryAfter ?? 1),
+        },
+        authKind,
+      );
     }
 
     this.beforeHandle?.(`${method} ${route.template}`, params);
@@ -441,7 +515,13 @@ export class GitHubStandIn {
       const asked = (body?.permissions ?? undefined) as Record<string, string> | undefined;
       const rank = (l: string | undefined) => ["read", "write", "admin"].indexOf(l ?? "") + 1;
       if (asked && Object.entries(asked).some(([n, l]) => rank(l) === 0 || rank(l) > rank(org.installation!.permissions[n]))) {
-        return { status: 422, body: { message: "The permissions requested are not granted to this installation.", documentation_url: "https://docs.github.com/rest" } };
+        return {
+          status: 422,
+          body: {
+            message: "The permissions requested are not granted to this installation.",
+            documentation_url: "https://docs.github.com/rest",
+          },
+        };
       }
       const token = this.issueToken(org.installation!.id);
       return {
@@ -459,26 +539,58 @@ export class GitHubStandIn {
       // The token_id filter as GitHub documents it: token_id[]=a&token_id[]=b (up to 50, which
       // the description's maxItems checks). A comma-joined or bracketless form is not documented.
       if (query.has("token_id") || query.getAll("token_id[]").some((v) => !/^\d+$/.test(v))) {
-        return { status: 422, body: { message: "Validation Failed", documentation_url: "https://docs.github.com/rest", errors: [{ resource: "PersonalAccessTokenRequest", code: "invalid", field: "token_id", message: "token_id must be given as token_id[]=ID, once per token" }] } };
+        return {
+          status: 422,
+          body: {
+            message: "Validation Failed",
+            documentation_url: "https://docs.github.com/rest",
+            errors: [
+              {
+                resource: "PersonalAccessTokenRequest",
+                code: "invalid",
+                field: "token_id",
+                message: "token_id must be given as token_id[]=ID, once per token",
+              },
+            ],
+          },
+        };
       }
       const tokenIds = new Set(query.getAll("token_id[]").map(Number));
-      const all = [...org!.requests.values()].filter((r) => tokenIds.size === 0 || tokenIds.has(r.tokenId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+      const all = [...org!.requests.values()]
+        .filter((r) => tokenIds.size === 0 || tokenIds.has(r.tokenId))
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
       const { page, headers } = this.paginate(all, query, `/orgs/${org!.login}/personal-access-token-requests`);
       return { status: 200, body: page.map((r) => this.requestBody(org!, r)), headers };
     });
 
-    this.route("GET", "/orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories", "installation", ({ org, params, query }) => {
-      const r = org!.requests.get(Number(params.pat_request_id));
-      if (!r) return notFound;
-      const { page, headers } = this.paginate(r.repositories, query, `/orgs/${org!.login}/personal-access-token-requests/${r.id}/repositories`);
-      return { status: 200, body: page.map((name) => this.repositoryBody(org!, name)), headers };
-    });
+    this.route(
+      "GET",
+      "/orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
+      "installation",
+      ({ org, params, query }) => {
+        const r = org!.requests.get(Number(params.pat_request_id));
+        if (!r) return notFound;
+        const { page, headers } = this.paginate(
+          r.repositories,
+          query,
+          `/orgs/${org!.login}/personal-access-token-requests/${r.id}/repositories`,
+        );
+        return { status: 200, body: page.map((name) => this.repositoryBody(org!, name)), headers };
+      },
+    );
 
     const review = (org: OrgState, ids: number[], action: string, reason: string | null) => {
       // What GitHub does with an already-reviewed request is not documented: refuse the batch,
       // which is the strictest reading, so the client must cope with it.
       if (ids.some((id) => !org.requests.has(id))) {
-        return { status: 422, body: { message: "Validation Failed", documentation_url: "https://docs.github.com/rest", errors: [{ resource: "PersonalAccessTokenRequest", code: "invalid", message: "One or more requests are no longer pending" }] } };
+        return {
+          status: 422,
+          body: {
+            message: "Validation Failed",
+            documentation_url: "https://docs.github.com/rest",
+            errors: [{ resource: "PersonalAccessTokenRequest", code: "invalid", message: "One or more requests are no longer pending" }],
+          },
+        };
       }
       for (const id of ids) {
         const r = org.requests.get(id)!;
@@ -512,7 +624,11 @@ export class GitHubStandIn {
     this.route("GET", "/orgs/{org}/teams/{team_slug}/members", "installation", ({ org, params, query, installationId }) => {
       // As GitHub: an installation without the members permission is refused; an unknown team is 404.
       const inst = [org!.installation, ...(org!.appInstallations?.values() ?? [])].find((i) => i?.id === installationId);
-      if (!inst?.permissions.members) return { status: 403, body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" } };
+      if (!inst?.permissions.members)
+        return {
+          status: 403,
+          body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" },
+        };
       const members = org!.teams?.get(params.team_slug.toLowerCase());
       if (!members) return notFound;
       const { page, headers } = this.paginate(members, query, `/orgs/${org!.login}/teams/${params.team_slug}/members`);
@@ -534,7 +650,9 @@ export class GitHubStandIn {
       const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
       const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
       const id = this.id();
-      const slug = String(conv.manifest.name).toLowerCase().replace(/[^a-z0-9]+/g, "-");
+      const slug = String(conv.manifest.name)
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-");
       const app = this.addApp({
         id,
         slug,
@@ -548,7 +666,12 @@ export class GitHubStandIn {
       this.createdAppKeys.set(id, pem);
       return {
         status: 201,
-        body: { ...this.integrationBody(app), client_secret: randomBytes(20).toString("hex"), webhook_secret: conv.manifest.hook_attributes ? randomBytes(20).toString("hex") : null, pem },
+        body: {
+          ...this.integrationBody(app),
+          client_secret: randomBytes(20).toString("hex"),
+          webhook_secret: conv.manifest.hook_attributes ? randomBytes(20).toString("hex") : null,
+          pem,
+        },
       };
     });
 
@@ -556,22 +679,35 @@ export class GitHubStandIn {
 
     /** GitHub's answer when an installation lacks the App permission an endpoint needs. */
     const lacks = (org: OrgState, installationId: number | undefined, permission: string, level: "read" | "write") => {
-      const inst = org.installation?.id === installationId ? org.installation : [...(org.appInstallations?.values() ?? [])].find((i) => i.id === installationId);
+      const inst =
+        org.installation?.id === installationId
+          ? org.installation
+          : [...(org.appInstallations?.values() ?? [])].find((i) => i.id === installationId);
       if (!inst) return false; // not an installation token of this org (an owner's token)
       const have = inst.permissions[permission];
       return !(have === level || have === "write" || have === "admin");
     };
-    const forbidden = { status: 403, body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest", status: "403" } };
+    const forbidden = {
+      status: 403,
+      body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest", status: "403" },
+    };
     const publicKey = (org: OrgState, target: string, installationId: number | undefined) => {
       const permission = target === "actions" ? "organization_secrets" : target === "dependabot" ? "dependabot_secrets" : "secrets";
       if (lacks(org, installationId, permission, "read")) return forbidden;
       const k = org.publicKeys.get(target);
       return k ? { status: 200, body: { key_id: k.keyId, key: k.key } } : notFound;
     };
-    this.route("GET", "/orgs/{org}/actions/secrets/public-key", "installation", ({ org, installationId }) => publicKey(org!, "actions", installationId));
-    this.route("GET", "/orgs/{org}/dependabot/secrets/public-key", "installation", ({ org, installationId }) => publicKey(org!, "dependabot", installationId));
-    this.route("GET", "/repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key", "installation", ({ org, params, installationId }) =>
-      publicKey(org!, `env:${params.repo}/${params.environment_name}`, installationId),
+    this.route("GET", "/orgs/{org}/actions/secrets/public-key", "installation", ({ org, installationId }) =>
+      publicKey(org!, "actions", installationId),
+    );
+    this.route("GET", "/orgs/{org}/dependabot/secrets/public-key", "installation", ({ org, installationId }) =>
+      publicKey(org!, "dependabot", installationId),
+    );
+    this.route(
+      "GET",
+      "/repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key",
+      "installation",
+      ({ org, params, installationId }) => publicKey(org!, `env:${params.repo}/${params.environment_name}`, installationId),
     );
 
     if (this.options.spec === "ghec") {
@@ -580,7 +716,10 @@ export class GitHubStandIn {
       this.route("GET", "/orgs/{org}/audit-log", "installation", ({ org, query, installationId }) => {
         if (lacks(org!, installationId, "organization_administration", "read")) return forbidden;
         if (!org!.auditLog) return notFound;
-        const terms = (query.get("phrase") ?? "").split(/\s+/).filter((t) => t.startsWith("action:")).map((t) => t.slice("action:".length));
+        const terms = (query.get("phrase") ?? "")
+          .split(/\s+/)
+          .filter((t) => t.startsWith("action:"))
+          .map((t) => t.slice("action:".length));
         const order = query.get("order") ?? "desc";
         const events = org!.auditLog
           .filter((e) => terms.length === 0 || terms.some((t) => e.action === t || e.action.startsWith(`${t}.`)))
@@ -605,28 +744,69 @@ export class GitHubStandIn {
       this.route("POST", "/enterprises/{enterprise}/apps/organizations/{org}/installations", "installation", ({ org, params, body }) => {
         if (org!.enterprise !== params.enterprise) return notFound;
         const app = [...this.apps.values()].find((a) => a.clientId === body.client_id);
-        if (!app) return { status: 422, body: { message: "Validation Failed", documentation_url: "https://docs.github.com/rest", errors: [{ resource: "Installation", code: "invalid", field: "client_id" }] } };
-        if (org!.appInstallations?.has(app.id)) return { status: 200, body: this.installationBody(org!, app, org!.appInstallations.get(app.id)!) };
-        const inst = { id: this.id(), appId: app.id, repositorySelection: body.repository_selection === "selected" ? "selected" as const : "all" as const, repositories: [...(body.repositories ?? [])], permissions: app.permissions, events: app.events };
+        if (!app)
+          return {
+            status: 422,
+            body: {
+              message: "Validation Failed",
+              documentation_url: "https://docs.github.com/rest",
+              errors: [{ resource: "Installation", code: "invalid", field: "client_id" }],
+            },
+          };
+        if (org!.appInstallations?.has(app.id))
+          return { status: 200, body: this.installationBody(org!, app, org!.appInstallations.get(app.id)!) };
+        const inst = {
+          id: this.id(),
+          appId: app.id,
+          repositorySelection: body.repository_selection === "selected" ? ("selected" as const) : ("all" as const),
+          repositories: [...(body.repositories ?? [])],
+          permissions: app.permissions,
+          events: app.events,
+        };
         org!.appInstallations = org!.appInstallations ?? new Map();
         org!.appInstallations.set(app.id, inst);
         return { status: 201, body: this.installationBody(org!, app, inst) };
       });
-      this.route("PATCH", "/enterprises/{enterprise}/apps/organizations/{org}/installations/{installation_id}/repositories/add", "installation", ({ org, params, body }) => {
-        if (org!.enterprise !== params.enterprise) return notFound;
-        const inst = [...(org!.appInstallations?.values() ?? [])].find((i) => i.id === Number(params.installation_id));
-        if (!inst) return notFound;
-        for (const name of body.repositories as string[]) if (!inst.repositories.includes(name)) inst.repositories.push(name);
-        return { status: 200, body: inst.repositories.map((name) => ({ id: hash(`${org!.login}/${name}`) % 1_000_000_000, name, full_name: `${org!.login}/${name}` })) };
-      });
+      this.route(
+        "PATCH",
+        "/enterprises/{enterprise}/apps/organizations/{org}/installations/{installation_id}/repositories/add",
+        "installation",
+        ({ org, params, body }) => {
+          if (org!.enterprise !== params.enterprise) return notFound;
+          const inst = [...(org!.appInstallations?.values() ?? [])].find((i) => i.id === Number(params.installation_id));
+          if (!inst) return notFound;
+          for (const name of body.repositories as string[]) if (!inst.repositories.includes(name)) inst.repositories.push(name);
+          return {
+            status: 200,
+            body: inst.repositories.map((name) => ({
+              id: hash(`${org!.login}/${name}`) % 1_000_000_000,
+              name,
+              full_name: `${org!.login}/${name}`,
+            })),
+          };
+        },
+      );
     }
 
     this.route("GET", "/installation/repositories", "installation", ({ installationId, query }) => {
-      const org = [...this.orgs.values()].find((o) => o.installation?.id === installationId || [...(o.appInstallations?.values() ?? [])].some((i) => i.id === installationId));
-      const inst = org?.installation?.id === installationId ? org!.installation! : [...(org?.appInstallations?.values() ?? [])].find((i) => i.id === installationId);
+      const org = [...this.orgs.values()].find(
+        (o) => o.installation?.id === installationId || [...(o.appInstallations?.values() ?? [])].some((i) => i.id === installationId),
+      );
+      const inst =
+        org?.installation?.id === installationId
+          ? org!.installation!
+          : [...(org?.appInstallations?.values() ?? [])].find((i) => i.id === installationId);
       if (!org || !inst) return notFound;
       const { page, headers } = this.paginate(inst.repositories, query, "/installation/repositories");
-      return { status: 200, body: { total_count: inst.repositories.length, repository_selection: inst.repositorySelection, repositories: page.map((n) => this.fullRepositoryBody(org, n)) }, headers };
+      return {
+        status: 200,
+        body: {
+          total_count: inst.repositories.length,
+          repository_selection: inst.repositorySelection,
+          repositories: page.map((n) => this.fullRepositoryBody(org, n)),
+        },
+        headers,
+      };
     });
 
     const timestamps = { created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z" };
@@ -634,13 +814,31 @@ export class GitHubStandIn {
       this.route("GET", `/orgs/{org}/${kind}/secrets/{secret_name}`, "installation", ({ org, params }) => {
         const sec = store(org!)?.get(params.secret_name);
         if (!sec) return notFound;
-        return { status: 200, body: { name: params.secret_name, ...timestamps, visibility: sec.visibility, ...(sec.visibility === "selected" ? { selected_repositories_url: `${this.url}/orgs/${org!.login}/${kind}/secrets/${params.secret_name}/repositories` } : {}) } };
+        return {
+          status: 200,
+          body: {
+            name: params.secret_name,
+            ...timestamps,
+            visibility: sec.visibility,
+            ...(sec.visibility === "selected"
+              ? { selected_repositories_url: `${this.url}/orgs/${org!.login}/${kind}/secrets/${params.secret_name}/repositories` }
+              : {}),
+          },
+        };
       });
       this.route("GET", `/orgs/{org}/${kind}/secrets/{secret_name}/repositories`, "installation", ({ org, params, query }) => {
         const sec = store(org!)?.get(params.secret_name);
         if (!sec) return notFound;
-        const { page, headers } = this.paginate(sec.repositories, query, `/orgs/${org!.login}/${kind}/secrets/${params.secret_name}/repositories`);
-        return { status: 200, body: { total_count: sec.repositories.length, repositories: page.map((n) => this.repositoryBody(org!, n)) }, headers };
+        const { page, headers } = this.paginate(
+          sec.repositories,
+          query,
+          `/orgs/${org!.login}/${kind}/secrets/${params.secret_name}/repositories`,
+        );
+        return {
+          status: 200,
+          body: { total_count: sec.repositories.length, repositories: page.map((n) => this.repositoryBody(org!, n)) },
+          headers,
+        };
       });
     };
     secretRoutes("actions", (o) => o.secrets);
@@ -648,19 +846,41 @@ export class GitHubStandIn {
     this.route("GET", "/orgs/{org}/actions/variables/{name}", "installation", ({ org, params }) => {
       const v = org!.variables?.get(params.name);
       if (!v) return notFound;
-      return { status: 200, body: { name: params.name, value: v.value, ...timestamps, visibility: v.visibility, ...(v.visibility === "selected" ? { selected_repositories_url: `${this.url}/orgs/${org!.login}/actions/variables/${params.name}/repositories` } : {}) } };
+      return {
+        status: 200,
+        body: {
+          name: params.name,
+          value: v.value,
+          ...timestamps,
+          visibility: v.visibility,
+          ...(v.visibility === "selected"
+            ? { selected_repositories_url: `${this.url}/orgs/${org!.login}/actions/variables/${params.name}/repositories` }
+            : {}),
+        },
+      };
     });
     this.route("GET", "/orgs/{org}/actions/variables/{name}/repositories", "installation", ({ org, params, query }) => {
       const v = org!.variables?.get(params.name);
       if (!v) return notFound;
       const { page, headers } = this.paginate(v.repositories, query, `/orgs/${org!.login}/actions/variables/${params.name}/repositories`);
-      return { status: 200, body: { total_count: v.repositories.length, repositories: page.map((n) => this.repositoryBody(org!, n)) }, headers };
+      return {
+        status: 200,
+        body: { total_count: v.repositories.length, repositories: page.map((n) => this.repositoryBody(org!, n)) },
+        headers,
+      };
     });
 
     this.route("POST", "/orgs/{org}/personal-access-tokens", "installation", ({ org, body }) => {
       const ids: number[] = body.pat_ids;
       if (ids.some((id) => !org!.grants.has(id))) {
-        return { status: 422, body: { message: "Validation Failed", documentation_url: "https://docs.github.com/rest", errors: [{ resource: "PersonalAccessToken", code: "invalid", message: "One or more tokens are not granted" }] } };
+        return {
+          status: 422,
+          body: {
+            message: "Validation Failed",
+            documentation_url: "https://docs.github.com/rest",
+            errors: [{ resource: "PersonalAccessToken", code: "invalid", message: "One or more tokens are not granted" }],
+          },
+        };
       }
       for (const id of ids) org!.grants.delete(id);
       org!.revocations.push(ids);
@@ -689,8 +909,10 @@ export class GitHubStandIn {
     const state = url.searchParams.get("state");
     this.manifestPosts.push({ org: login, state, manifest });
     if (!this.orgs.has(login.toLowerCase())) return page(404, "Organization not found.");
-    if (typeof manifest.url !== "string" || typeof manifest.name !== "string") return page(422, "Invalid GitHub App configuration: name and url are required.");
-    if (typeof manifest.redirect_url !== "string") return page(422, "Invalid GitHub App configuration: redirect_url is required for this flow.");
+    if (typeof manifest.url !== "string" || typeof manifest.name !== "string")
+      return page(422, "Invalid GitHub App configuration: name and url are required.");
+    if (typeof manifest.redirect_url !== "string")
+      return page(422, "Invalid GitHub App configuration: redirect_url is required for this flow.");
     const code = randomBytes(10).toString("hex");
     this.conversions.set(code, { org: login, manifest });
     const target = new URL(manifest.redirect_url);
@@ -790,11 +1012,25 @@ export class GitHubStandIn {
         token_expires_at: r.tokenExpiresAt,
         token_last_used_at: null,
       },
-      organization: { login: org.login, id: org.id, node_id: `O_${org.id}`, url: `${this.url}/orgs/${org.login}`, repos_url: `${this.url}/orgs/${org.login}/repos`, events_url: `${this.url}/orgs/${org.login}/events`, hooks_url: `${this.url}/orgs/${org.login}/hooks`, issues_url: `${this.url}/orgs/${org.login}/issues`, members_url: `${this.url}/orgs/${org.login}/members{/member}`, public_members_url: `${this.url}/orgs/${org.login}/public_members{/member}`, avatar_url: "https://avatars.example/o", description: null },
+      organization: {
+        login: org.login,
+        id: org.id,
+        node_id: `O_${org.id}`,
+        url: `${this.url}/orgs/${org.login}`,
+        repos_url: `${this.url}/orgs/${org.login}/repos`,
+        events_url: `${this.url}/orgs/${org.login}/events`,
+        hooks_url: `${this.url}/orgs/${org.login}/hooks`,
+        issues_url: `${this.url}/orgs/${org.login}/issues`,
+        members_url: `${this.url}/orgs/${org.login}/members{/member}`,
+        public_members_url: `${this.url}/orgs/${org.login}/public_members{/member}`,
+        avatar_url: "https://avatars.example/o",
+        description: null,
+      },
       sender: simpleUser(r.owner, 100_000 + (hash(r.owner) % 900_000), this.url),
       installation: { id: org.installation?.id ?? 0, node_id: `I_${org.installation?.id ?? 0}` },
     };
-    for (const p of this.checker.webhookProblems("webhook-personal-access-token-request-created", payload)) this.violations.push(`delivery: ${p}`);
+    for (const p of this.checker.webhookProblems("webhook-personal-access-token-request-created", payload))
+      this.violations.push(`delivery: ${p}`);
     return payload;
   }
 
@@ -842,7 +1078,14 @@ export class GitHubStandIn {
   /** A repository as GitHub's full repository schema has it. */
   fullRepositoryBody(org: OrgState, name: string): Record<string, unknown> {
     const base = this.repositoryBody(org, name);
-    return { ...base, ...FULL_REPOSITORY_EXTRA, clone_url: `https://github.com/${org.login}/${name}.git`, git_url: `git://github.com/${org.login}/${name}.git`, ssh_url: `git@github.com:${org.login}/${name}.git`, svn_url: `https://github.com/${org.login}/${name}` };
+    return {
+      ...base,
+      ...FULL_REPOSITORY_EXTRA,
+      clone_url: `https://github.com/${org.login}/${name}.git`,
+      git_url: `git://github.com/${org.login}/${name}.git`,
+      ssh_url: `git@github.com:${org.login}/${name}.git`,
+      svn_url: `https://github.com/${org.login}/${name}`,
+    };
   }
 
   /** A repository as GitHub's minimal-repository schema has it. */
@@ -851,9 +1094,58 @@ export class GitHubStandIn {
     const api = `${this.url}/repos/${org.login}/${name}`;
     const owner = { ...simpleUser(org.login, org.id, this.url), type: "Organization" };
     const urls = Object.fromEntries(
-      ["archive", "assignees", "blobs", "branches", "collaborators", "comments", "commits", "compare", "contents", "contributors", "deployments", "downloads", "events", "forks", "git_commits", "git_refs", "git_tags", "hooks", "issue_comment", "issue_events", "issues", "keys", "labels", "languages", "merges", "milestones", "notifications", "pulls", "releases", "stargazers", "statuses", "subscribers", "subscription", "tags", "teams", "trees"].map((k) => [`${k}_url`, `${api}/${k}`]),
+      [
+        "archive",
+        "assignees",
+        "blobs",
+        "branches",
+        "collaborators",
+        "comments",
+        "commits",
+        "compare",
+        "contents",
+        "contributors",
+        "deployments",
+        "downloads",
+        "events",
+        "forks",
+        "git_commits",
+        "git_refs",
+        "git_tags",
+        "hooks",
+        "issue_comment",
+        "issue_events",
+        "issues",
+        "keys",
+        "labels",
+        "languages",
+        "merges",
+        "milestones",
+        "notifications",
+        "pulls",
+        "releases",
+        "stargazers",
+        "statuses",
+        "subscribers",
+        "subscription",
+        "tags",
+        "teams",
+        "trees",
+      ].map((k) => [`${k}_url`, `${api}/${k}`]),
     );
-    return { id, node_id: `R_${id}`, name, full_name: `${org.login}/${name}`, owner, private: true, html_url: `https://github.com/${org.login}/${name}`, description: null, fork: false, url: api, ...urls };
+    return {
+      id,
+      node_id: `R_${id}`,
+      name,
+      full_name: `${org.login}/${name}`,
+      owner,
+      private: true,
+      html_url: `https://github.com/${org.login}/${name}`,
+      description: null,
+      fork: false,
+      url: api,
+      ...urls,
+    };
   }
 }
 

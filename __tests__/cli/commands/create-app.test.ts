@@ -76,17 +76,13 @@ describe("create-app (end to end in headless Chromium)", () => {
     const io = captureIO({});
     let local = "";
     // GIVEN a run whose "browser" is real Chromium clicking the button on the local page
-    const result = await createApp(
-      { org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out },
-      io,
-      {
-        onListening: (url) => (local = url),
-        openBrowser: async (url) => {
-          await page.goto(url);
-          await page.click("#create");
-        },
+    const result = await createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out }, io, {
+      onListening: (url) => (local = url),
+      openBrowser: async (url) => {
+        await page.goto(url);
+        await page.click("#create");
       },
-    );
+    });
     // THEN GitHub got the configured manifest, pointing back at the local server, with a strong state
     expect(standIn.manifestPosts).toHaveLength(1);
     const post = standIn.manifestPosts[0];
@@ -97,7 +93,11 @@ describe("create-app (end to end in headless Chromium)", () => {
       description: "Reviews PAT requests.",
       public: false,
       // organization_personal_access_tokens: read is what verify.evidence's default (grants) needs
-      default_permissions: { contents: "read", organization_personal_access_token_requests: "write", organization_personal_access_tokens: "read" },
+      default_permissions: {
+        contents: "read",
+        organization_personal_access_token_requests: "write",
+        organization_personal_access_tokens: "read",
+      },
       default_events: ["personal_access_token_request"],
       redirect_url: `${local}/callback`,
       request_oauth_on_install: false,
@@ -110,7 +110,13 @@ describe("create-app (end to end in headless Chromium)", () => {
     expect(await page.getAttribute("#install", "href")).toBe(`${standIn.url}/apps/${result.slug}/installations/new`);
     // AND the credentials file holds the key GitHub issued, mode 0600 in a 0700 directory
     const creds = JSON.parse(readFileSync(out, "utf8"));
-    expect(creds).toMatchObject({ id: result.appId, slug: "acme-token-broker", client_id: result.clientId, html_url: `https://github.com/apps/acme-token-broker`, owner: "acme-corp" });
+    expect(creds).toMatchObject({
+      id: result.appId,
+      slug: "acme-token-broker",
+      client_id: result.clientId,
+      html_url: `https://github.com/apps/acme-token-broker`,
+      owner: "acme-corp",
+    });
     expect(creds.pem).toBe(standIn.createdAppKeys.get(result.appId));
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(statSync(dirname(out)).mode & 0o777).toBe(0o700);
@@ -125,7 +131,20 @@ describe("create-app (end to end in headless Chromium)", () => {
   test("the page names the config file given and describes each permission in reviewed words", async () => {
     // GIVEN a config under another name, asking for both token permissions and organization_secrets: read
     const file = join(tempDir("create-app-"), "acme-policy.yaml");
-    const config = { login: "acme-corp", app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write", organization_personal_access_tokens: "read", organization_secrets: "read", issues: "read" } }, credentials: { actions: { visibility: "all" } } };
+    const config = {
+      login: "acme-corp",
+      app: {
+        name: "acme-token-broker",
+        homepageUrl: "https://github.com/acme-corp",
+        permissions: {
+          organization_personal_access_token_requests: "write",
+          organization_personal_access_tokens: "read",
+          organization_secrets: "read",
+          issues: "read",
+        },
+      },
+      credentials: { actions: { visibility: "all" } },
+    };
     writeFileSync(file, stringify({ organizations: [config] }));
     let text = "";
     let rows: string[] = [];
@@ -134,7 +153,9 @@ describe("create-app (end to end in headless Chromium)", () => {
       openBrowser: async (url) => {
         await page.goto(url);
         text = (await page.textContent("body")) ?? "";
-        rows = await page.$$eval("tr", (trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent).join("\t")).filter(Boolean));
+        rows = await page.$$eval("tr", (trs) =>
+          trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent).join("\t")).filter(Boolean),
+        );
         await page.click("#create");
       },
     });
@@ -194,7 +215,9 @@ describe("create-app (end to end in headless Chromium)", () => {
   test("fails without waiting forever when GitHub never answers", async () => {
     const started = Date.now();
     await expect(
-      createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out, open: false }, captureIO({}), { timeoutMs: 300 }),
+      createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out, open: false }, captureIO({}), {
+        timeoutMs: 300,
+      }),
     ).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining("GitHub's manifest codes expire after one hour") });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(existsSync(out)).toBe(false);
@@ -214,7 +237,9 @@ describe("create-app (end to end in headless Chromium)", () => {
     const link = join(dir, "app.json");
     symlinkSync(join(dir, "nowhere", "target.json"), link);
     const opened: string[] = [];
-    await expect(createApp({ org: "acme-corp", config: writeConfig(), out: link }, captureIO({}), { openBrowser: async (u) => void opened.push(u) })).rejects.toMatchObject({
+    await expect(
+      createApp({ org: "acme-corp", config: writeConfig(), out: link }, captureIO({}), { openBrowser: async (u) => void opened.push(u) }),
+    ).rejects.toMatchObject({
       exitCode: 2,
       message: expect.stringContaining("already exists (or is a symbolic link)"),
     });
@@ -226,7 +251,18 @@ describe("create-app (end to end in headless Chromium)", () => {
     const shared = tempDir("shared-");
     chmodSync(shared, 0o755);
     await expect(
-      createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out: join(shared, "app.json"), open: false }, captureIO({}), { timeoutMs: 200 }),
+      createApp(
+        {
+          org: "acme-corp",
+          config: writeConfig(),
+          githubUrl: standIn.url,
+          apiUrl: standIn.url,
+          out: join(shared, "app.json"),
+          open: false,
+        },
+        captureIO({}),
+        { timeoutMs: 200 },
+      ),
     ).rejects.toMatchObject({ exitCode: 1 });
     expect(statSync(shared).mode & 0o777).toBe(0o755);
     // the empty file it held is removed when the flow ends without credentials
@@ -235,10 +271,14 @@ describe("create-app (end to end in headless Chromium)", () => {
 
   test("answers only requests addressed to 127.0.0.1 or localhost (no state for DNS rebinding)", async () => {
     const run = interruptible();
-    const started = createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out, open: false }, captureIO({}), {
-      onListening: (_u, s) => run.listening(s),
-      interrupted: run.interrupted,
-    });
+    const started = createApp(
+      { org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out, open: false },
+      captureIO({}),
+      {
+        onListening: (_u, s) => run.listening(s),
+        interrupted: run.interrupted,
+      },
+    );
     const { port, pathname } = new URL(await run.start);
     const get = (host: string) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -261,8 +301,16 @@ describe("create-app (end to end in headless Chromium)", () => {
 
   test.each([
     ["another owner", (c: any) => ({ ...c, org: "mallory-org" }), /belongs to mallory-org, not acme-corp/],
-    ["another name", (c: any) => ({ ...c, manifest: { ...c.manifest, name: "evil-app" } }), /its name is "evil-app", not "acme-token-broker"/],
-    ["other permissions", (c: any) => ({ ...c, manifest: { ...c.manifest, default_permissions: { administration: "write" } } }), /permissions differ \(administration: write instead of none/],
+    [
+      "another name",
+      (c: any) => ({ ...c, manifest: { ...c.manifest, name: "evil-app" } }),
+      /its name is "evil-app", not "acme-token-broker"/,
+    ],
+    [
+      "other permissions",
+      (c: any) => ({ ...c, manifest: { ...c.manifest, default_permissions: { administration: "write" } } }),
+      /permissions differ \(administration: write instead of none/,
+    ],
   ])("saves nothing when GitHub returns %s, and says which App to delete where", async (_what, override, reason) => {
     standIn.addOrg("mallory-org");
     standIn.conversionOverride = override;
@@ -274,7 +322,14 @@ describe("create-app (end to end in headless Chromium)", () => {
           await page.click("#create");
         },
       }),
-    ).rejects.toMatchObject({ exitCode: 1, message: expect.stringMatching(new RegExp(`${reason.source}[\\s\\S]*Its credentials were not saved\\. Delete it at ${standIn.url}/(organizations/[a-z-]+/)?settings/apps/[a-z0-9-]+/advanced`)) });
+    ).rejects.toMatchObject({
+      exitCode: 1,
+      message: expect.stringMatching(
+        new RegExp(
+          `${reason.source}[\\s\\S]*Its credentials were not saved\\. Delete it at ${standIn.url}/(organizations/[a-z-]+/)?settings/apps/[a-z0-9-]+/advanced`,
+        ),
+      ),
+    });
     expect(existsSync(out)).toBe(false);
     expect(io.out()).not.toContain("Record in");
   });
@@ -287,14 +342,18 @@ describe("create-app (end to end in headless Chromium)", () => {
     for (let i = 0; i < 2; i++) {
       const dir = tempDir("creds-");
       const run = interruptible();
-      const started = createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out: join(dir, "app.json"), open: false }, io, {
-        onListening: (u, s) => {
-          roots.push(u);
-          starts.push(s);
-          run.listening(s);
+      const started = createApp(
+        { org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out: join(dir, "app.json"), open: false },
+        io,
+        {
+          onListening: (u, s) => {
+            roots.push(u);
+            starts.push(s);
+            run.listening(s);
+          },
+          interrupted: run.interrupted,
         },
-        interrupted: run.interrupted,
-      });
+      );
       await run.start;
       // WHEN another local process asks the well-known root
       const root = await fetch(`${roots[i]}/`);
@@ -326,7 +385,11 @@ describe("create-app (end to end in headless Chromium)", () => {
     chmodSync(shared, mode);
     const opened: string[] = [];
     // WHEN create-app is asked to write there
-    const run = createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out: join(shared, "app.json") }, captureIO({}), { openBrowser: async (u) => void opened.push(u) });
+    const run = createApp(
+      { org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out: join(shared, "app.json") },
+      captureIO({}),
+      { openBrowser: async (u) => void opened.push(u) },
+    );
     // THEN it refuses, naming the folder, its mode, who can write and the way out
     await expect(run).rejects.toMatchObject({
       exitCode: 2,
@@ -343,10 +406,22 @@ describe("create-app (end to end in headless Chromium)", () => {
     chmodSync(shared, 0o777);
     let held = false;
     await expect(
-      createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out: join(shared, "app.json"), open: false, allowSharedFolder: true }, captureIO({}), {
-        timeoutMs: 300,
-        onListening: () => (held = existsSync(join(shared, "app.json"))),
-      }),
+      createApp(
+        {
+          org: "acme-corp",
+          config: writeConfig(),
+          githubUrl: standIn.url,
+          apiUrl: standIn.url,
+          out: join(shared, "app.json"),
+          open: false,
+          allowSharedFolder: true,
+        },
+        captureIO({}),
+        {
+          timeoutMs: 300,
+          onListening: () => (held = existsSync(join(shared, "app.json"))),
+        },
+      ),
     ).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining("no answer from GitHub") });
     expect(held).toBe(true);
   });
@@ -363,13 +438,17 @@ describe("create-app (end to end in headless Chromium)", () => {
   test("an interrupt before GitHub answers removes the empty file and fails, saying what to check", async () => {
     let interrupt!: (signal: string) => void;
     const interrupted = new Promise<string>((r) => (interrupt = r));
-    const run = createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out, open: false }, captureIO({}), {
-      interrupted,
-      onListening: () => {
-        expect(existsSync(out)).toBe(true);
-        interrupt("SIGINT");
+    const run = createApp(
+      { org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out, open: false },
+      captureIO({}),
+      {
+        interrupted,
+        onListening: () => {
+          expect(existsSync(out)).toBe(true);
+          interrupt("SIGINT");
+        },
       },
-    });
+    );
     await expect(run).rejects.toMatchObject({
       exitCode: 1,
       message: `interrupted (SIGINT) before GitHub answered; the empty ${out} was removed. If you had already confirmed on GitHub, delete that App in acme-corp's settings (Developer settings, GitHub Apps) and run create-app again.`,
@@ -396,46 +475,83 @@ describe("create-app (end to end in headless Chromium)", () => {
   });
 
   test.each([
-    [["--github-url", "http://github.example.com"], "--github-url must use https:// (http:// only to this machine: localhost, 127.0.0.1 or [::1]); credentials are sent there"],
-    [["--api-url", "http://api.example.com"], "--api-url must use https:// (http:// only to this machine: localhost, 127.0.0.1 or [::1]); credentials are sent there"],
-    [["--github-url", "https://g\u0456thub.com"], "--github-url has a host with non-ASCII characters, which can look like another host; write its ASCII (punycode) spelling xn--gthub-n2e.com if that is the host you mean"],
-    [["--github-url", "https://169.254.169.254"], "--github-url is a link-local address; for a GitHub Enterprise Server on an internal network set allowPrivateHost: true for this organization"],
+    [
+      ["--github-url", "http://github.example.com"],
+      "--github-url must use https:// (http:// only to this machine: localhost, 127.0.0.1 or [::1]); credentials are sent there",
+    ],
+    [
+      ["--api-url", "http://api.example.com"],
+      "--api-url must use https:// (http:// only to this machine: localhost, 127.0.0.1 or [::1]); credentials are sent there",
+    ],
+    [
+      ["--github-url", "https://g\u0456thub.com"],
+      "--github-url has a host with non-ASCII characters, which can look like another host; write its ASCII (punycode) spelling xn--gthub-n2e.com if that is the host you mean",
+    ],
+    [
+      ["--github-url", "https://169.254.169.254"],
+      "--github-url is a link-local address; for a GitHub Enterprise Server on an internal network set allowPrivateHost: true for this organization",
+    ],
   ])("fails when %j: exit 2 before anything starts", async (flags, message) => {
     const io = captureIO({});
     const dir = tempDir("creds-");
-    expect(await runCli(["create-app", "--org", "acme-corp", "--config", writeConfig(), "--no-open", "--out", join(dir, "app.json"), ...flags], io)).toBe(2);
+    expect(
+      await runCli(
+        ["create-app", "--org", "acme-corp", "--config", writeConfig(), "--no-open", "--out", join(dir, "app.json"), ...flags],
+        io,
+      ),
+    ).toBe(2);
     expect(io.err()).toBe(`error: ${message}\n`);
     expect(existsSync(join(dir, "app.json"))).toBe(false);
   });
 });
 
 describe("create-app as a process", () => {
-  test.each(["SIGINT", "SIGTERM"] as const)("%s while waiting for GitHub removes the empty credentials file and exits 1", async (signal) => {
-    // GIVEN create-app running in its own process, holding its empty credentials file
-    const root = join(__dirname, "..", "..", "..");
-    const out = join(tempDir("creds-"), "app.json");
-    const child = spawn(process.execPath, [join(root, "node_modules", "ts-node", "dist", "bin.js"), "--swc", join(root, "cli", "index.ts"), "create-app", "--org", "acme-corp", "--config", writeConfig(), "--no-open", "--out", out], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (c) => (stderr += c));
-    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-    // waits for the line that says it is listening (or fails when it exits first)
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (c) => {
-        stdout += c;
-        if (stdout.includes("Open http://127.0.0.1:")) resolve();
+  test.each(["SIGINT", "SIGTERM"] as const)(
+    "%s while waiting for GitHub removes the empty credentials file and exits 1",
+    async (signal) => {
+      // GIVEN create-app running in its own process, holding its empty credentials file
+      const root = join(__dirname, "..", "..", "..");
+      const out = join(tempDir("creds-"), "app.json");
+      const child = spawn(
+        process.execPath,
+        [
+          join(root, "node_modules", "ts-node", "dist", "bin.js"),
+          "--swc",
+          join(root, "cli", "index.ts"),
+          "create-app",
+          "--org",
+          "acme-corp",
+          "--config",
+          writeConfig(),
+          "--no-open",
+          "--out",
+          out,
+        ],
+        {
+          env: { PATH: process.env.PATH, HOME: process.env.HOME },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let stdout = "";
+      let stderr = "";
+      child.stderr.on("data", (c) => (stderr += c));
+      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+      // waits for the line that says it is listening (or fails when it exits first)
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (c) => {
+          stdout += c;
+          if (stdout.includes("Open http://127.0.0.1:")) resolve();
+        });
+        void exited.then(() => reject(new Error(`create-app exited early: ${stderr}`)));
       });
-      void exited.then(() => reject(new Error(`create-app exited early: ${stderr}`)));
-    });
-    expect(existsSync(out)).toBe(true);
-    // WHEN the owner interrupts it
-    child.kill(signal);
-    // THEN it exits 1, saying what happened, and the empty file is gone
-    expect(await exited).toBe(1);
-    expect(stderr).toContain(`error: interrupted (${signal}) before GitHub answered; the empty ${out} was removed.`);
-    expect(existsSync(out)).toBe(false);
-  }, 60_000);
+      expect(existsSync(out)).toBe(true);
+      // WHEN the owner interrupts it
+      child.kill(signal);
+      // THEN it exits 1, saying what happened, and the empty file is gone
+      expect(await exited).toBe(1);
+      expect(stderr).toContain(`error: interrupted (${signal}) before GitHub answered; the empty ${out} was removed.`);
+      expect(existsSync(out)).toBe(false);
+    },
+    60_000,
+  );
 });

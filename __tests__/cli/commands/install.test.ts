@@ -11,9 +11,28 @@ import { tempDir } from "../../../test-support/temp";
 /** Registers an App (not installed) and writes the credentials file create-app would. */
 function registerApp(standIn: GitHubStandIn, key = generateAppKey()) {
   const id = standIn.id();
-  const app = standIn.addApp({ id, slug: "acme-token-broker", clientId: `Iv23li${id}`, name: "acme-token-broker", publicKeyPem: key.publicPem, permissions: { contents: "read" }, events: [], ownerLogin: "acme-corp" });
+  const app = standIn.addApp({
+    id,
+    slug: "acme-token-broker",
+    clientId: `Iv23li${id}`,
+    name: "acme-token-broker",
+    publicKeyPem: key.publicPem,
+    permissions: { contents: "read" },
+    events: [],
+    ownerLogin: "acme-corp",
+  });
   const file = join(tempDir("creds-"), "app.json");
-  writeCredentialsFile(file, { id, slug: app.slug, client_id: app.clientId, client_secret: "s", webhook_secret: null, pem: key.pem, html_url: "", owner: "acme-corp", github_url: standIn.url });
+  writeCredentialsFile(file, {
+    id,
+    slug: app.slug,
+    client_id: app.clientId,
+    client_secret: "s",
+    webhook_secret: null,
+    pem: key.pem,
+    html_url: "",
+    owner: "acme-corp",
+    github_url: standIn.url,
+  });
   return { app, file };
 }
 
@@ -36,11 +55,18 @@ describe("install", () => {
       if (op === "GET /orgs/{org}/installation" && ++polls === 3) installationId = standIn.installAppOn("acme-corp", app.id);
     };
     const io = captureIO({ GITHUB_API_URL: standIn.url });
-    const result = await install({ org: "acme-corp", config: writePolicyFile(), credentials: file }, io, { openBrowser: async (u) => void (opened = u), pollIntervalMs: 10 });
+    const result = await install({ org: "acme-corp", config: writePolicyFile(), credentials: file }, io, {
+      openBrowser: async (u) => void (opened = u),
+      pollIntervalMs: 10,
+    });
     expect(opened).toBe(`${standIn.url}/apps/acme-token-broker/installations/new`);
     expect(result).toEqual({ installationId, repositorySelection: "all" });
     const polled = standIn.callsOf("GET /orgs/{org}/installation");
-    expect(polled.map((c) => [c.status, c.auth])).toEqual([[404, "jwt"], [404, "jwt"], [200, "jwt"]]);
+    expect(polled.map((c) => [c.status, c.auth])).toEqual([
+      [404, "jwt"],
+      [404, "jwt"],
+      [200, "jwt"],
+    ]);
     // one App session: its registration is read once, for the check that it is the declared App
     expect(standIn.callsOf("GET /app")).toHaveLength(1);
     // each poll is a new request, not a retry: none is announced as one
@@ -54,7 +80,10 @@ describe("install", () => {
     standIn.addOrg("acme-corp");
     const { file } = registerApp(standIn);
     await expect(
-      install({ org: "acme-corp", config: writePolicyFile(), credentials: file, open: false }, captureIO({ GITHUB_API_URL: standIn.url }), { pollIntervalMs: 10, timeoutMs: 100 }),
+      install({ org: "acme-corp", config: writePolicyFile(), credentials: file, open: false }, captureIO({ GITHUB_API_URL: standIn.url }), {
+        pollIntervalMs: 10,
+        timeoutMs: 100,
+      }),
     ).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining("was not installed on acme-corp") });
   });
 
@@ -65,9 +94,13 @@ describe("install", () => {
     const io = captureIO({ GITHUB_API_URL: standIn.url });
     const started = Date.now();
     // 0.005 minutes = 300 ms
-    await expect(install({ org: "acme-corp", config: writePolicyFile(), credentials: file, open: false, timeout: 0.005 }, io, { pollIntervalMs: 20 })).rejects.toMatchObject({
+    await expect(
+      install({ org: "acme-corp", config: writePolicyFile(), credentials: file, open: false, timeout: 0.005 }, io, { pollIntervalMs: 20 }),
+    ).rejects.toMatchObject({
       exitCode: 1,
-      message: expect.stringMatching(/^acme-token-broker was not installed on acme-corp within 0 s\. Install it at http:\/\/127\.0\.0\.1:\d+\/apps\/acme-token-broker\/installations\/new, then run install again \(or --timeout MINUTES for a longer wait\)\.$/),
+      message: expect.stringMatching(
+        /^acme-token-broker was not installed on acme-corp within 0 s\. Install it at http:\/\/127\.0\.0\.1:\d+\/apps\/acme-token-broker\/installations\/new, then run install again \(or --timeout MINUTES for a longer wait\)\.$/,
+      ),
     });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(io.out()).toContain("Waiting for the installation to appear (giving up after 0 s)");
@@ -75,7 +108,9 @@ describe("install", () => {
 
   test("needs App credentials to poll", async () => {
     standIn = await GitHubStandIn.start();
-    await expect(install({ org: "acme-corp", config: writePolicyFile(), open: false }, captureIO({ GITHUB_TOKEN: "ghs_x" }))).rejects.toMatchObject({
+    await expect(
+      install({ org: "acme-corp", config: writePolicyFile(), open: false }, captureIO({ GITHUB_TOKEN: "ghs_x" })),
+    ).rejects.toMatchObject({
       exitCode: 2,
       message: expect.stringContaining("no GitHub credentials"),
     });
@@ -89,12 +124,18 @@ describe("install", () => {
     // The caller is the enterprise's installer App, installed on the enterprise.
     const installer = installApp(standIn, "acme-installer-holder");
     standIn.enterpriseInstallations.set("acme-enterprise", installer.installationId);
-    const config = writePolicyFile({ app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", installation: { repositories: ["release-tools", "changelog"] } } });
+    const config = writePolicyFile({
+      app: {
+        name: "acme-token-broker",
+        homepageUrl: "https://github.com/acme-corp",
+        installation: { repositories: ["release-tools", "changelog"] },
+      },
+    });
     const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: installer.token });
     const result = await install({ org: "acme-corp", config, credentials: file, enterprise: "acme-enterprise" }, io);
-    expect(standIn.callsOf("POST /enterprises/{enterprise}/apps/organizations/{org}/installations").map((c) => [c.status, c.body])).toEqual([
-      [201, { client_id: app.clientId, repository_selection: "selected", repositories: ["release-tools", "changelog"] }],
-    ]);
+    expect(standIn.callsOf("POST /enterprises/{enterprise}/apps/organizations/{org}/installations").map((c) => [c.status, c.body])).toEqual(
+      [[201, { client_id: app.clientId, repository_selection: "selected", repositories: ["release-tools", "changelog"] }]],
+    );
     expect(result.repositorySelection).toBe("selected");
     expect(standIn.rejections).toEqual([]);
   });
@@ -109,7 +150,9 @@ describe("install", () => {
     const config = writePolicyFile({ app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp" } });
     const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: installer.token });
     // WHEN install names another enterprise
-    expect(await run(["install", "--org", "acme-corp", "--config", config, "--credentials", file, "--enterprise", "acme-other"], io)).toBe(1);
+    expect(await run(["install", "--org", "acme-corp", "--config", config, "--credentials", file, "--enterprise", "acme-other"], io)).toBe(
+      1,
+    );
     // THEN the error says what was done, GitHub's answer, and what to check
     expect(io.err()).toBe(
       "error: installing the App on acme-corp through the enterprise acme-other: GitHub answered 403 to POST /enterprises/acme-other/apps/organizations/acme-corp/installations: Resource not accessible by integration. the enterprise acme-other does not exist under that slug, acme-corp does not belong to it, or the credentials are not the enterprise's installer App (an App installed on acme-other with enterprise_organization_installations: write; set GITHUB_TOKEN or APP_ID and APP_PRIVATE_KEY to it): check --enterprise and the credentials. An organization outside an enterprise is installed with token-policy install --org acme-corp (no --enterprise)\n",
@@ -124,10 +167,23 @@ describe("install", () => {
     const installer = installApp(standIn, "acme-installer-holder");
     standIn.enterpriseInstallations.set("acme-enterprise", installer.installationId);
     const repos = Array.from({ length: 120 }, (_, i) => `repo-${i}`);
-    const config = writePolicyFile({ app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", installation: { repositories: repos } } });
-    const result = await install({ org: "acme-corp", config, credentials: file, enterprise: "acme-enterprise" }, captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: installer.token }));
-    expect(standIn.callsOf("POST /enterprises/{enterprise}/apps/organizations/{org}/installations").map((c) => (c.body as any).repositories.length)).toEqual([50]);
-    expect(standIn.callsOf("PATCH /enterprises/{enterprise}/apps/organizations/{org}/installations/{installation_id}/repositories/add").map((c) => [c.status, (c.body as any).repositories.length])).toEqual([
+    const config = writePolicyFile({
+      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", installation: { repositories: repos } },
+    });
+    const result = await install(
+      { org: "acme-corp", config, credentials: file, enterprise: "acme-enterprise" },
+      captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: installer.token }),
+    );
+    expect(
+      standIn
+        .callsOf("POST /enterprises/{enterprise}/apps/organizations/{org}/installations")
+        .map((c) => (c.body as any).repositories.length),
+    ).toEqual([50]);
+    expect(
+      standIn
+        .callsOf("PATCH /enterprises/{enterprise}/apps/organizations/{org}/installations/{installation_id}/repositories/add")
+        .map((c) => [c.status, (c.body as any).repositories.length]),
+    ).toEqual([
       [200, 50],
       [200, 20],
     ]);
@@ -141,11 +197,17 @@ describe("install", () => {
     standIn.addOrg("acme-corp");
     const { app, file } = registerApp(standIn);
     const installationId = standIn.installAppOn("acme-corp", app.id);
-    const config = writePolicyFile({ app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", installation: { repositories: ["release-tools"] } } });
+    const config = writePolicyFile({
+      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", installation: { repositories: ["release-tools"] } },
+    });
     const io = captureIO({ GITHUB_API_URL: standIn.url });
     await expect(install({ org: "acme-corp", config, credentials: file, open: false }, io, { pollIntervalMs: 10 })).rejects.toMatchObject({
       exitCode: 2,
-      message: expect.stringMatching(new RegExp(`installation id ${installationId}\\) with access to all repositories, but .* lists 1 \\(release-tools\\)[\\s\\S]*Only select repositories[\\s\\S]*app\\.installation\\.repositories: all`)),
+      message: expect.stringMatching(
+        new RegExp(
+          `installation id ${installationId}\\) with access to all repositories, but .* lists 1 \\(release-tools\\)[\\s\\S]*Only select repositories[\\s\\S]*app\\.installation\\.repositories: all`,
+        ),
+      ),
     });
   });
 });

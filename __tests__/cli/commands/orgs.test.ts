@@ -23,7 +23,11 @@ describe("orgs", () => {
       "TF_VAR_acme_corp_app_private_key_dependabot_sealed",
       "TF_VAR_acme_corp_app_private_key_env_release_tools__production_sealed",
     ]);
-    expect(matrix[1].inputs).toEqual(["TF_VAR_acme_labs_app_client_id", "TF_VAR_acme_labs_app_id", "TF_VAR_acme_labs_app_private_key_actions_sealed"]);
+    expect(matrix[1].inputs).toEqual([
+      "TF_VAR_acme_labs_app_client_id",
+      "TF_VAR_acme_labs_app_id",
+      "TF_VAR_acme_labs_app_private_key_actions_sealed",
+    ]);
   });
 
   test("the table lists every name each deploy job reads, in full: the deployer App's, the owner's PAT where needed, and the stack's", async () => {
@@ -31,9 +35,16 @@ describe("orgs", () => {
     const io = captureIO({ COLUMNS: "80" });
     expect(await run(["orgs", "--config", example], io)).toBe(0);
     const [corp, labs] = io.out().split("\n\n");
-    const names = (block: string) => block.split("\n").slice(2).filter(Boolean).map((l) => l.trim().split(/\s+/).slice(0, 2).join(" "));
+    const names = (block: string) =>
+      block
+        .split("\n")
+        .slice(2)
+        .filter(Boolean)
+        .map((l) => l.trim().split(/\s+/).slice(0, 2).join(" "));
     // THEN each organization's block names its API root and environment, then every name and its kind
-    expect(corp.split("\n")[0]).toBe("acme-corp: API https://api.github.com, environment token-policy-acme-corp, plan environment token-policy-plan_acme-corp");
+    expect(corp.split("\n")[0]).toBe(
+      "acme-corp: API https://api.github.com, environment token-policy-acme-corp, plan environment token-policy-plan_acme-corp",
+    );
     expect(names(corp)).toEqual([
       "TOKEN_POLICY_DEPLOYER_CLIENT_ID variable",
       "TOKEN_POLICY_DEPLOYER_PRIVATE_KEY secret",
@@ -102,7 +113,10 @@ describe("orgs", () => {
   test("the table names each organization's deploy and plan environments", async () => {
     const io = captureIO({});
     expect(await run(["orgs", "--config", example], io)).toBe(0);
-    const heads = io.out().split("\n").filter((l) => /^\S+: API /.test(l));
+    const heads = io
+      .out()
+      .split("\n")
+      .filter((l) => /^\S+: API /.test(l));
     expect(heads).toEqual([
       "acme-corp: API https://api.github.com, environment token-policy-acme-corp, plan environment token-policy-plan_acme-corp",
       "acme-labs: API https://github.acme.example/api/v3, environment token-policy-acme-labs, plan environment token-policy-plan_acme-labs",
@@ -128,15 +142,23 @@ describe("orgs", () => {
   });
 
   test("fails with exit 2 when the slots were filled for another organization's inputs, exporting nothing", async () => {
-    const io = captureIO({ TOKEN_POLICY_SECRET_NAMES: "ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED", TOKEN_POLICY_SECRET_1: "other-org-value" });
+    const io = captureIO({
+      TOKEN_POLICY_SECRET_NAMES: "ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED",
+      TOKEN_POLICY_SECRET_1: "other-org-value",
+    });
     expect(await run(["orgs", "--config", example, "--org", "acme-labs", "--export-inputs"], io)).toBe(2);
     expect(io.out()).toBe("");
-    expect(io.err()).toContain("TOKEN_POLICY_SECRET_NAMES lists ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED, but acme-labs's stack needs the secrets ACME_LABS_APP_PRIVATE_KEY_ACTIONS_SEALED");
+    expect(io.err()).toContain(
+      "TOKEN_POLICY_SECRET_NAMES lists ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED, but acme-labs's stack needs the secrets ACME_LABS_APP_PRIVATE_KEY_ACTIONS_SEALED",
+    );
     expect(io.err()).not.toContain("other-org-value");
   });
 
   test("fails with exit 2 naming every missing input and its environment, never a value", async () => {
-    const io = captureIO({ TOKEN_POLICY_SECRETS_JSON: JSON.stringify({ ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED: "s3cr3t-value" }), TOKEN_POLICY_VARS_JSON: "{}" });
+    const io = captureIO({
+      TOKEN_POLICY_SECRETS_JSON: JSON.stringify({ ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED: "s3cr3t-value" }),
+      TOKEN_POLICY_VARS_JSON: "{}",
+    });
     expect(await run(["orgs", "--config", example, "--org", "acme-corp", "--export-inputs"], io)).toBe(2);
     expect(io.out()).toBe("");
     expect(io.err()).toMatch(/acme-corp: 5 inputs missing from environment token-policy-acme-corp:/);
@@ -146,7 +168,9 @@ describe("orgs", () => {
   });
 
   test("fails with exit 2 when the secrets are not a JSON object", async () => {
-    const { file } = writeTempConfig(`organizations:\n  - login: a\n    app: { name: a, homepageUrl: "https://github.com/a" }\n    credentials: { actions: { visibility: all } }\n`);
+    const { file } = writeTempConfig(
+      `organizations:\n  - login: a\n    app: { name: a, homepageUrl: "https://github.com/a" }\n    credentials: { actions: { visibility: all } }\n`,
+    );
     const io = captureIO({ TOKEN_POLICY_SECRETS_JSON: "not json {secret}" });
     expect(await run(["orgs", "--config", file, "--org", "a", "--export-inputs"], io)).toBe(2);
     expect(io.err()).toMatch(/TOKEN_POLICY_SECRETS_JSON must hold a JSON object/);

@@ -7,7 +7,15 @@ const READ_ONLY = { name: "read-only", action: "approve", match: { permissions: 
 
 /** acme-corp's policy with this approval section and its App reading requests and grants. */
 const config = (approval: Record<string, unknown>) =>
-  writePolicyFile({ patPolicy: { maxLifetimeDays: 90 }, approval, app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "read", organization_personal_access_tokens: "read" } } });
+  writePolicyFile({
+    patPolicy: { maxLifetimeDays: 90 },
+    approval,
+    app: {
+      name: "acme-token-broker",
+      homepageUrl: "https://github.com/acme-corp",
+      permissions: { organization_personal_access_token_requests: "read", organization_personal_access_tokens: "read" },
+    },
+  });
 
 describe("report --base --live", () => {
   let standIn: GitHubStandIn;
@@ -25,18 +33,40 @@ describe("report --base --live", () => {
   test("counts and shows which real requests and tokens the rule change affects, riskiest first", async () => {
     // GIVEN what is pending and granted now
     const same = addRequest(standIn, app.org, { owner: "reader", tokenName: "docs", permissions: { repository: { contents: "read" } } });
-    const write = addRequest(standIn, app.org, { owner: "release-bot", tokenName: "ship", permissions: { repository: { contents: "write" } }, repositories: ["release-tools"] });
+    const write = addRequest(standIn, app.org, {
+      owner: "release-bot",
+      tokenName: "ship",
+      permissions: { repository: { contents: "write" } },
+      repositories: ["release-tools"],
+    });
     const read = addRequest(standIn, app.org, { owner: "someone", tokenName: "triage", permissions: { repository: { issues: "read" } } });
-    const admin = addRequest(standIn, app.org, { owner: "admin-wannabe", tokenName: "org", permissions: { organization: { administration: "write" } } });
-    const adminGrant = addGrant(standIn, app.org, { owner: "old-admin", tokenName: "legacy", permissions: { organization: { administration: "write" } } });
+    const admin = addRequest(standIn, app.org, {
+      owner: "admin-wannabe",
+      tokenName: "org",
+      permissions: { organization: { administration: "write" } },
+    });
+    const adminGrant = addGrant(standIn, app.org, {
+      owner: "old-admin",
+      tokenName: "legacy",
+      permissions: { organization: { administration: "write" } },
+    });
     addGrant(standIn, app.org, { owner: "reader", permissions: { repository: { contents: "read" } } });
     // AND a change that approves more and denies administration, revoking what it denies
     const base = config({ rules: [READ_ONLY] });
     const head = config({
       rules: [
         { ...READ_ONLY, match: { permissions: { repository: { contents: "read", issues: "read" } } } },
-        { name: "release writers", action: "approve", match: { owners: ["release-*"], repositories: ["release-*"], permissions: { repository: { contents: "write" } } } },
-        { name: "no admin", action: "deny", reason: "No administration.", match: { anyPermission: { organization: { administration: "read" } } } },
+        {
+          name: "release writers",
+          action: "approve",
+          match: { owners: ["release-*"], repositories: ["release-*"], permissions: { repository: { contents: "write" } } },
+        },
+        {
+          name: "no admin",
+          action: "deny",
+          reason: "No administration.",
+          match: { anyPermission: { organization: { administration: "read" } } },
+        },
       ],
       revokeNonCompliant: true,
     });
@@ -46,7 +76,9 @@ describe("report --base --live", () => {
     const out = io.out();
     // THEN before the config diff: exact counts, and the examples, newly approved write access first
     expect(out.indexOf("## What this change does to acme-corp's tokens now")).toBeLessThan(out.indexOf("## Changes against"));
-    expect(out).toContain("4 pending requests read: 3 change outcome (2 leave → approve, 1 leave → deny). 2 granted tokens read: 1 would newly be revoked.");
+    expect(out).toContain(
+      "4 pending requests read: 3 change outcome (2 leave → approve, 1 leave → deny). 2 granted tokens read: 1 would newly be revoked.",
+    );
     const rows = out.split("\n").filter((l) => /^\| \d{4,} \|/.test(l));
     expect(rows).toEqual([
       `| ${write.id} | release-bot | ship | leave → **approve** (write) | rule "release writers" |`,
@@ -58,7 +90,9 @@ describe("report --base --live", () => {
     // AND it read one listing of each kind, repositories only where a rule needed them, and wrote nothing
     expect(standIn.callsOf("GET /orgs/{org}/personal-access-token-requests")).toHaveLength(1);
     expect(standIn.callsOf("GET /orgs/{org}/personal-access-tokens")).toHaveLength(1);
-    expect(standIn.callsOf("GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories").map((c) => c.url)).toEqual([expect.stringContaining(`/${write.id}/repositories`)]);
+    expect(standIn.callsOf("GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories").map((c) => c.url)).toEqual([
+      expect.stringContaining(`/${write.id}/repositories`),
+    ]);
     expect(standIn.calls.filter((c) => c.method === "POST" && !c.operation.includes("access_tokens"))).toEqual([]);
     // with a token narrowed to reading the two listings
     expect(standIn.callsOf("POST /app/installations/{installation_id}/access_tokens").map((c) => [c.status, c.body])).toEqual([
@@ -70,7 +104,9 @@ describe("report --base --live", () => {
     const io = captureIO({ GITHUB_API_URL: standIn.url });
     const file = config({ rules: [READ_ONLY] });
     expect(await run(["report", "--config", file, "--base", file, "--live"], io)).toBe(2);
-    expect(io.err()).toMatch(/^error: --live reads acme-corp's pending requests and granted tokens as its App \(organization_personal_access_token_requests: read, organization_personal_access_tokens: read\): no GitHub credentials for acme-corp: set ACME_CORP_APP_ID and ACME_CORP_APP_PRIVATE_KEY /);
+    expect(io.err()).toMatch(
+      /^error: --live reads acme-corp's pending requests and granted tokens as its App \(organization_personal_access_token_requests: read, organization_personal_access_tokens: read\): no GitHub credentials for acme-corp: set ACME_CORP_APP_ID and ACME_CORP_APP_PRIVATE_KEY /,
+    );
     expect(standIn.calls).toEqual([]);
   });
 

@@ -11,7 +11,18 @@ const example = join(__dirname, "..", "..", "..", "token-policy.yaml");
 /** A git repository with the example committed, and a working copy changed by `change`. */
 function repoWithChange(change: (c: any) => void): string {
   const dir = tempDir("report-git-");
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t.invalid", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t.invalid" } });
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: dir,
+      stdio: "ignore",
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@t.invalid",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@t.invalid",
+      },
+    });
   git("init", "-q", "-b", "main");
   copyFileSync(example, join(dir, "token-policy.yaml"));
   git("add", ".");
@@ -32,7 +43,9 @@ describe("report", () => {
     expect(out).toContain("| 3 | no organization administration | deny | any of organization administration: read |");
     expect(out).toContain("| `TOKEN_BROKER_PRIVATE_KEY` | Actions secret (sealed) | release-tools only |");
     expect(out).toContain("| `TOKEN_BROKER_PRIVATE_KEY` | Actions secret (sealed) | every private and internal repository |");
-    expect(out).toContain("GitHub has no API for the PAT policy. Check it matches at https://github.acme.example/organizations/acme-labs/settings/personal-access-tokens");
+    expect(out).toContain(
+      "GitHub has no API for the PAT policy. Check it matches at https://github.acme.example/organizations/acme-labs/settings/personal-access-tokens",
+    );
     expect(out).toContain("Register the App: `token-policy create-app --org acme-corp`");
     expect(out).not.toContain("## Changes");
   });
@@ -46,9 +59,13 @@ describe("report", () => {
     // THEN the enterprise has its section, with the steps on its settings page
     expect(out).toContain("## Enterprise acme\n\nBounds acme-corp: what it decides, they cannot override");
     expect(out).toContain("| Maximum lifetime | 90 days |\n| Classic tokens | restrict |");
-    expect(out).toContain("1. Open https://github.com/enterprises/acme/settings as an enterprise owner, then Policies → Personal access tokens.");
+    expect(out).toContain(
+      "1. Open https://github.com/enterprises/acme/settings as an enterprise owner, then Policies → Personal access tokens.",
+    );
     // AND acme-corp's effective policy names the enterprise where it decides; acme-labs's does not
-    expect(out).toContain("| Owner approval | required (enterprise acme) |\n| Maximum lifetime | 90 days (enterprise acme) |\n| Classic tokens | restrict (enterprise acme) |");
+    expect(out).toContain(
+      "| Owner approval | required (enterprise acme) |\n| Maximum lifetime | 90 days (enterprise acme) |\n| Classic tokens | restrict (enterprise acme) |",
+    );
     expect(out.slice(out.indexOf("## acme-labs"))).not.toContain("(enterprise acme)");
   });
 
@@ -61,8 +78,12 @@ describe("report", () => {
     const io = captureIO({ GITHUB_STEP_SUMMARY: summary });
     expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base", "main", "--out", join(dir, "r.md")], io)).toBe(0);
     const out = io.out();
-    expect(out).toContain("## Changes against main:token-policy.yaml\n\n**Widens access**\n\n- acme-corp: App permission members added at read.\n\n**Narrows or neutral**\n\n- acme-corp: Rule \"read-only tokens for anyone\" gives a new reason.\n");
-    expect(out).toContain("**The App asks for more permissions:** GitHub applies them only after an owner accepts them at https://github.com/organizations/acme-corp/settings/installations");
+    expect(out).toContain(
+      '## Changes against main:token-policy.yaml\n\n**Widens access**\n\n- acme-corp: App permission members added at read.\n\n**Narrows or neutral**\n\n- acme-corp: Rule "read-only tokens for anyone" gives a new reason.\n',
+    );
+    expect(out).toContain(
+      "**The App asks for more permissions:** GitHub applies them only after an owner accepts them at https://github.com/organizations/acme-corp/settings/installations",
+    );
     expect(readFileSync(join(dir, "r.md"), "utf8")).toBe(out);
     expect(readFileSync(summary, "utf8")).toBe(out);
   });
@@ -108,13 +129,16 @@ describe("report", () => {
     const io = captureIO({});
     expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base", "main"], io)).toBe(0);
     const widens = io.out().split("**Widens access**\n\n")[1].split("\n");
-    expect(widens[0]).toMatch(/^- acme-labs: GitHub instance changed: https:\/\/github\.acme\.example → https:\/\/github\.other\.example\. .*check it is yours\.$/);
+    expect(widens[0]).toMatch(
+      /^- acme-labs: GitHub instance changed: https:\/\/github\.acme\.example → https:\/\/github\.other\.example\. .*check it is yours\.$/,
+    );
     expect(widens[1]).toMatch(/^- acme-corp: App permission members added/);
   });
 
   test("every value it interpolates is escaped: Markdown, HTML, bidi controls and @-mentions", async () => {
     const dir = repoWithChange((c) => {
-      c.organizations[0].approval.rules[0].reason = "<img src=x onerror=alert(1)> **bold** [link](https://evil.example) @octocat \u202egnp.exe & |cell|";
+      c.organizations[0].approval.rules[0].reason =
+        "<img src=x onerror=alert(1)> **bold** [link](https://evil.example) @octocat \u202egnp.exe & |cell|";
     });
     const io = captureIO({});
     expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base", "main"], io)).toBe(0);
@@ -124,7 +148,9 @@ describe("report", () => {
     expect(out).not.toContain("[link](");
     expect(out).not.toMatch(/@octocat/);
     expect(out).not.toContain("\u202e");
-    expect(out).toContain("\\<img src=x onerror=alert(1)\\> \\*\\*bold\\*\\* \\[link\\](https://evil.example) @\u2060octocat gnp.exe &amp; \\|cell\\|");
+    expect(out).toContain(
+      "\\<img src=x onerror=alert(1)\\> \\*\\*bold\\*\\* \\[link\\](https://evil.example) @\u2060octocat gnp.exe &amp; \\|cell\\|",
+    );
   });
 
   test("shows hosts in punycode, so a look-alike name shows as what it is", async () => {
@@ -191,7 +217,9 @@ describe("report", () => {
       process.chdir(cwd);
     }
     // THEN it refuses, saying which flags say what, and reports nothing
-    expect(io.err()).toBe(`error: --base ${sha} names both a file and a git ref of ${execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: dir, encoding: "utf8" }).trim()}: say which with --base-file ${sha} or --base-ref ${sha}\n`);
+    expect(io.err()).toBe(
+      `error: --base ${sha} names both a file and a git ref of ${execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: dir, encoding: "utf8" }).trim()}: say which with --base-file ${sha} or --base-ref ${sha}\n`,
+    );
     expect(io.out()).toBe("");
 
     // WHEN --base-ref SHA is given, THEN the file is ignored and the change is reported, riskiest first
@@ -204,7 +232,9 @@ describe("report", () => {
     }
     expect(byRef.out()).not.toContain("Nothing changed.");
     expect(byRef.out()).toContain(`## Changes against ${sha}:token-policy.yaml\n\n**Widens access**\n\n`);
-    expect(byRef.out()).toContain(`- acme-corp: Fine-grained token lifetime raised: 90 → 366 days.\n- acme-corp: New rule "everything" approves: every request.\n`);
+    expect(byRef.out()).toContain(
+      `- acme-corp: Fine-grained token lifetime raised: 90 → 366 days.\n- acme-corp: New rule "everything" approves: every request.\n`,
+    );
   });
 
   test("--base-file reads a file and never a ref; --base-ref reads a ref and never a file", async () => {
@@ -221,9 +251,21 @@ describe("report", () => {
   });
 
   test("names a provider version change between the base's lock file and the head's", async () => {
-    const lock = (version: string, hash: string) => `provider "registry.terraform.io/integrations/github" {\n  version     = "${version}"\n  constraints = ">= 6.11.0, < 7.0.0"\n  hashes = [\n    "h1:${hash}=",\n  ]\n}\n`;
+    const lock = (version: string, hash: string) =>
+      `provider "registry.terraform.io/integrations/github" {\n  version     = "${version}"\n  constraints = ">= 6.11.0, < 7.0.0"\n  hashes = [\n    "h1:${hash}=",\n  ]\n}\n`;
     const dir = repoWithChange(() => {});
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t.invalid", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t.invalid" } });
+    const git = (...args: string[]) =>
+      execFileSync("git", args, {
+        cwd: dir,
+        stdio: "ignore",
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: "t",
+          GIT_AUTHOR_EMAIL: "t@t.invalid",
+          GIT_COMMITTER_NAME: "t",
+          GIT_COMMITTER_EMAIL: "t@t.invalid",
+        },
+      });
     mkdirSync(join(dir, "terraform-locks"));
     writeFileSync(join(dir, "terraform-locks", "acme-corp.terraform.lock.hcl"), lock("6.11.0", "aaa"));
     writeFileSync(join(dir, "terraform-locks", "acme-labs.terraform.lock.hcl"), lock("6.11.0", "bbb"));
@@ -233,8 +275,12 @@ describe("report", () => {
     writeFileSync(join(dir, "terraform-locks", "acme-labs.terraform.lock.hcl"), lock("6.11.0", "ddd"));
     const io = captureIO({});
     expect(await run(["report", "--config", join(dir, "token-policy.yaml"), "--base-ref", "main"], io)).toBe(0);
-    expect(io.out()).toContain("- acme-labs: Provider registry.terraform.io/integrations/github 6.11.0 trusts new checksums without a version change (terraform-locks/acme-labs.terraform.lock.hcl)");
-    expect(io.out()).toContain("- acme-corp: Provider registry.terraform.io/integrations/github version changed: 6.11.0 → 6.12.0 (terraform-locks/acme-corp.terraform.lock.hcl); plan and deploy run the new build.");
+    expect(io.out()).toContain(
+      "- acme-labs: Provider registry.terraform.io/integrations/github 6.11.0 trusts new checksums without a version change (terraform-locks/acme-labs.terraform.lock.hcl)",
+    );
+    expect(io.out()).toContain(
+      "- acme-corp: Provider registry.terraform.io/integrations/github version changed: 6.11.0 → 6.12.0 (terraform-locks/acme-corp.terraform.lock.hcl); plan and deploy run the new build.",
+    );
   });
 
   test("--org reports one organization only", async () => {
@@ -255,7 +301,8 @@ describe("report", () => {
       c.enterprises[0].patPolicy.maxLifetimeDays = 200;
     });
     const config = join(dir, "token-policy.yaml");
-    const line = "- enterprise acme: Enterprise fine-grained token lifetime raised: 90 days → 200 days for every organization of the enterprise.";
+    const line =
+      "- enterprise acme: Enterprise fine-grained token lifetime raised: 90 days → 200 days for every organization of the enterprise.";
     // WHEN the report compares with the base, for every organization and for acme-corp alone
     const all = captureIO({});
     expect(await run(["report", "--config", config, "--base-ref", "main"], all)).toBe(0);

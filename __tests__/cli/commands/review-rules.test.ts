@@ -22,7 +22,11 @@ function writeConfig(rules: unknown[], permissions: Record<string, string> = {})
           login: "acme-corp",
           patPolicy: { maxLifetimeDays: 90 },
           approval: { rules },
-          app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write", ...permissions } },
+          app: {
+            name: "acme-token-broker",
+            homepageUrl: "https://github.com/acme-corp",
+            permissions: { organization_personal_access_token_requests: "write", ...permissions },
+          },
           credentials: { actions: { visibility: "selected", repositories: ["release-tools"] } },
         },
       ],
@@ -57,18 +61,38 @@ describe("review with rules checked at load (end to end against the stand-in)", 
     const code = await run(["review", "--org", "acme-corp", "--config", config, "--apply"], io);
     // THEN exit 2, the place and the name meant; nothing was listed or decided
     expect(code).toBe(2);
-    expect(io.err()).toMatch(/organizations\[0\]\.approval\.rules\[0\]\.match\.anyPermission\.organization\.administation: unknown organization permission of fine-grained tokens \(did you mean "administration"\?\)/);
+    expect(io.err()).toMatch(
+      /organizations\[0\]\.approval\.rules\[0\]\.match\.anyPermission\.organization\.administation: unknown organization permission of fine-grained tokens \(did you mean "administration"\?\)/,
+    );
     expect(standIn.calls).toEqual([]);
     expect(app.org.requests.size).toBe(1);
   });
 
   test("a deny rule spelt organization_administration denies a request GitHub reports as administration", async () => {
     // GIVEN the alias spelling in the rule, and a request in GitHub's spelling
-    const admin = addRequest(standIn, app.org, { owner: "admin-wannabe", repositorySelection: "none", permissions: { organization: { administration: "write" } } });
-    const reader = addRequest(standIn, app.org, { owner: "reader", repositorySelection: "none", permissions: { repository: { contents: "read" } } });
+    const admin = addRequest(standIn, app.org, {
+      owner: "admin-wannabe",
+      repositorySelection: "none",
+      permissions: { organization: { administration: "write" } },
+    });
+    const reader = addRequest(standIn, app.org, {
+      owner: "reader",
+      repositorySelection: "none",
+      permissions: { repository: { contents: "read" } },
+    });
     const config = writeConfig([
-      { name: "no admin", action: "deny", reason: "No administration.", match: { anyPermission: { organization: { organization_administration: "read" } } } },
-      { name: "read", action: "approve", reason: "Read is fine.", match: { permissions: { repository: { contents: "read" }, organization: { organization_administration: "write" } } } },
+      {
+        name: "no admin",
+        action: "deny",
+        reason: "No administration.",
+        match: { anyPermission: { organization: { organization_administration: "read" } } },
+      },
+      {
+        name: "read",
+        action: "approve",
+        reason: "Read is fine.",
+        match: { permissions: { repository: { contents: "read" }, organization: { organization_administration: "write" } } },
+      },
     ]);
     // WHEN review --apply runs
     expect(await run(["review", "--org", "acme-corp", "--config", config, "--apply"], captureIO(env()))).toBe(0);
@@ -81,27 +105,65 @@ describe("review with rules checked at load (end to end against the stand-in)", 
 
   test("a request listing administration under both spellings is left to an owner, never approved by a read cap", async () => {
     // GIVEN a cap of administration: read, and a request asking write in one spelling and read in the other
-    const both = addRequest(standIn, app.org, { owner: "admin-wannabe", repositorySelection: "none", permissions: { organization: { administration: "write", organization_administration: "read" } } });
-    const config = writeConfig([{ name: "admin read", action: "approve", reason: "Read is fine.", match: { permissions: { organization: { administration: "read" } } } }]);
+    const both = addRequest(standIn, app.org, {
+      owner: "admin-wannabe",
+      repositorySelection: "none",
+      permissions: { organization: { administration: "write", organization_administration: "read" } },
+    });
+    const config = writeConfig([
+      {
+        name: "admin read",
+        action: "approve",
+        reason: "Read is fine.",
+        match: { permissions: { organization: { administration: "read" } } },
+      },
+    ]);
     // WHEN review --apply runs
     const io = captureIO(env());
     expect(await run(["review", "--org", "acme-corp", "--config", config, "--apply", "--json"], io)).toBe(0);
     // THEN nothing is sent; the request is left, naming the two spellings
     expect(standIn.callsOf(REVIEW)).toEqual([]);
     expect(JSON.parse(io.out()).decisions).toEqual([
-      expect.objectContaining({ requestId: both.id, action: "leave", decidedBy: byBuiltin("not-understood"), reason: expect.stringMatching(/administration is listed twice \(administration and organization_administration\)/) }),
+      expect.objectContaining({
+        requestId: both.id,
+        action: "leave",
+        decidedBy: byBuiltin("not-understood"),
+        reason: expect.stringMatching(/administration is listed twice \(administration and organization_administration\)/),
+      }),
     ]);
     expect(app.org.requests.size).toBe(1);
   });
 
   test("a deny rule on prod-* is not dodged by adding another repository to the request", async () => {
     // GIVEN a deny rule on writes to prod-*, then an approve rule for writes to selected repositories
-    const prodOnly = addRequest(standIn, app.org, { owner: "mallory", repositories: ["prod-db"], permissions: { repository: { contents: "write" } } });
-    const mixed = addRequest(standIn, app.org, { owner: "mallory", repositories: ["prod-db", "sandbox"], permissions: { repository: { contents: "write" } } });
-    const sandbox = addRequest(standIn, app.org, { owner: "mona", repositories: ["sandbox"], permissions: { repository: { contents: "write" } } });
+    const prodOnly = addRequest(standIn, app.org, {
+      owner: "mallory",
+      repositories: ["prod-db"],
+      permissions: { repository: { contents: "write" } },
+    });
+    const mixed = addRequest(standIn, app.org, {
+      owner: "mallory",
+      repositories: ["prod-db", "sandbox"],
+      permissions: { repository: { contents: "write" } },
+    });
+    const sandbox = addRequest(standIn, app.org, {
+      owner: "mona",
+      repositories: ["sandbox"],
+      permissions: { repository: { contents: "write" } },
+    });
     const config = writeConfig([
-      { name: "no prod writes", action: "deny", reason: "No writes to production.", match: { repositories: ["prod-*"], anyPermission: { repository: { contents: "write" } } } },
-      { name: "selected writes", action: "approve", reason: "Writes to selected repositories.", match: { repositorySelection: ["subset"], permissions: { repository: { contents: "write" } } } },
+      {
+        name: "no prod writes",
+        action: "deny",
+        reason: "No writes to production.",
+        match: { repositories: ["prod-*"], anyPermission: { repository: { contents: "write" } } },
+      },
+      {
+        name: "selected writes",
+        action: "approve",
+        reason: "Writes to selected repositories.",
+        match: { repositorySelection: ["subset"], permissions: { repository: { contents: "write" } } },
+      },
     ]);
     // WHEN review --apply runs
     const io = captureIO(env());
@@ -111,7 +173,9 @@ describe("review with rules checked at load (end to end against the stand-in)", 
       { pat_request_ids: [prodOnly.id], action: "deny", reason: "No writes to production." },
       { pat_request_ids: [sandbox.id], action: "approve", reason: "Writes to selected repositories." },
     ]);
-    expect(JSON.parse(io.out()).decisions).toContainEqual(expect.objectContaining({ requestId: mixed.id, action: "leave", decidedBy: byBuiltin("deny-rule-partly-matches") }));
+    expect(JSON.parse(io.out()).decisions).toContainEqual(
+      expect.objectContaining({ requestId: mixed.id, action: "leave", decidedBy: byBuiltin("deny-rule-partly-matches") }),
+    );
     expect(app.org.requests.has(mixed.id)).toBe(true);
   });
 
@@ -119,19 +183,40 @@ describe("review with rules checked at load (end to end against the stand-in)", 
     // GIVEN a rule for team release-engineering, the App with members: read, and three requests
     app.org.installation!.permissions.members = "read";
     standIn.addTeam("acme-corp", "release-engineering", ["mona", "hubot"]);
-    const mona = addRequest(standIn, app.org, { owner: "mona", repositories: ["release-tools"], permissions: { repository: { contents: "write" } } });
-    const hubot = addRequest(standIn, app.org, { owner: "Hubot", repositories: ["release-tools"], permissions: { repository: { contents: "write" } } });
+    const mona = addRequest(standIn, app.org, {
+      owner: "mona",
+      repositories: ["release-tools"],
+      permissions: { repository: { contents: "write" } },
+    });
+    const hubot = addRequest(standIn, app.org, {
+      owner: "Hubot",
+      repositories: ["release-tools"],
+      permissions: { repository: { contents: "write" } },
+    });
     // A login that fits the old release-* pattern is not a member.
-    addRequest(standIn, app.org, { owner: "release-mallory", repositories: ["release-tools"], permissions: { repository: { contents: "write" } } });
+    addRequest(standIn, app.org, {
+      owner: "release-mallory",
+      repositories: ["release-tools"],
+      permissions: { repository: { contents: "write" } },
+    });
     const config = writeConfig(
-      [{ name: "release engineers", action: "approve", reason: "Release engineering.", match: { teams: ["release-engineering"], repositories: ["release-*"], permissions: { repository: { contents: "write" } } } }],
+      [
+        {
+          name: "release engineers",
+          action: "approve",
+          reason: "Release engineering.",
+          match: { teams: ["release-engineering"], repositories: ["release-*"], permissions: { repository: { contents: "write" } } },
+        },
+      ],
       { members: "read" },
     );
     // WHEN review --apply runs
     const io = captureIO(env());
     expect(await run(["review", "--org", "acme-corp", "--config", config, "--apply"], io)).toBe(0);
     // THEN only the members are approved, the team was read once, and the rest is left
-    expect(standIn.callsOf(REVIEW).map((c) => c.body)).toEqual([{ pat_request_ids: [mona.id, hubot.id], action: "approve", reason: "Release engineering." }]);
+    expect(standIn.callsOf(REVIEW).map((c) => c.body)).toEqual([
+      { pat_request_ids: [mona.id, hubot.id], action: "approve", reason: "Release engineering." },
+    ]);
     expect(standIn.callsOf(MEMBERS)).toHaveLength(1);
     expect(io.out()).toContain("acme-corp: 3 pending: 2 approve, 0 deny, 1 leave; 0 revocations.");
   });
@@ -141,14 +226,26 @@ describe("review with rules checked at load (end to end against the stand-in)", 
     standIn.addTeam("acme-corp", "release-engineering", ["mona"]);
     addRequest(standIn, app.org, { owner: "mona", repositories: ["release-tools"], permissions: { repository: { contents: "write" } } });
     const config = writeConfig(
-      [{ name: "release engineers", action: "approve", match: { teams: ["release-engineering"], permissions: { repository: { contents: "write" } } } }],
+      [
+        {
+          name: "release engineers",
+          action: "approve",
+          match: { teams: ["release-engineering"], permissions: { repository: { contents: "write" } } },
+        },
+      ],
       { members: "read" },
     );
     const io = captureIO(env());
     expect(await run(["review", "--org", "acme-corp", "--config", config, "--apply", "--json"], io)).toBe(0);
     expect(standIn.callsOf(REVIEW)).toEqual([]);
     expect(JSON.parse(io.out()).decisions).toEqual([
-      expect.objectContaining({ owner: "mona", action: "leave", decidedBy: byBuiltin("team-membership-unreadable"), reason: 'Rule "release engineers" matches by membership of team release-engineering, which could not be read; an organization owner decides.' }),
+      expect.objectContaining({
+        owner: "mona",
+        action: "leave",
+        decidedBy: byBuiltin("team-membership-unreadable"),
+        reason:
+          'Rule "release engineers" matches by membership of team release-engineering, which could not be read; an organization owner decides.',
+      }),
     ]);
   });
 });

@@ -28,7 +28,11 @@ function writeConfig(approval: Record<string, unknown>, patPolicy: Record<string
           login: "acme-corp",
           patPolicy,
           approval,
-          app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: { organization_personal_access_token_requests: "write" } },
+          app: {
+            name: "acme-token-broker",
+            homepageUrl: "https://github.com/acme-corp",
+            permissions: { organization_personal_access_token_requests: "write" },
+          },
           credentials: { actions: { visibility: "all" } },
         },
       ],
@@ -40,7 +44,12 @@ function writeConfig(approval: Record<string, unknown>, patPolicy: Record<string
 const RULES = {
   rules: [
     { name: "read-only", action: "approve", reason: "Read-only is fine.", match: { permissions: { repository: { contents: "read" } } } },
-    { name: "no-admin", action: "deny", reason: "No administration.", match: { anyPermission: { organization: { administration: "read" } } } },
+    {
+      name: "no-admin",
+      action: "deny",
+      reason: "No administration.",
+      match: { anyPermission: { organization: { administration: "read" } } },
+    },
     { name: "release", action: "approve", reason: "Release repos.", match: { repositories: ["release-*"] } },
   ],
   otherwise: "leave",
@@ -64,9 +73,23 @@ describe("review", () => {
 
   function seed() {
     const a = addRequest(standIn, app.org, { owner: "reader", tokenName: "docs" });
-    const b = addRequest(standIn, app.org, { owner: "admin-wannabe", tokenName: "org", permissions: { organization: { administration: "write" } } });
-    const c = addRequest(standIn, app.org, { owner: "releaser", tokenName: "rel", permissions: { repository: { contents: "write" } }, repositories: ["release-tools"] });
-    const d = addRequest(standIn, app.org, { owner: "someone", tokenName: "wide", repositorySelection: "all", permissions: { repository: { contents: "write" } } });
+    const b = addRequest(standIn, app.org, {
+      owner: "admin-wannabe",
+      tokenName: "org",
+      permissions: { organization: { administration: "write" } },
+    });
+    const c = addRequest(standIn, app.org, {
+      owner: "releaser",
+      tokenName: "rel",
+      permissions: { repository: { contents: "write" } },
+      repositories: ["release-tools"],
+    });
+    const d = addRequest(standIn, app.org, {
+      owner: "someone",
+      tokenName: "wide",
+      repositorySelection: "all",
+      permissions: { repository: { contents: "write" } },
+    });
     const e = addRequest(standIn, app.org, { owner: "forever", tokenName: "eternal", days: null });
     return { a, b, c, d, e };
   }
@@ -77,11 +100,39 @@ describe("review", () => {
     const report = await review({ org: "acme-corp", config, json: true }, io);
     expect(report.applied).toBe(false);
     expect(report.decisions).toEqual([
-      { requestId: a.id, owner: "reader", tokenName: "docs", action: "approve", decidedBy: byRule("read-only"), reason: "Read-only is fine." },
-      { requestId: b.id, owner: "admin-wannabe", tokenName: "org", action: "deny", decidedBy: byRule("no-admin"), reason: "No administration." },
+      {
+        requestId: a.id,
+        owner: "reader",
+        tokenName: "docs",
+        action: "approve",
+        decidedBy: byRule("read-only"),
+        reason: "Read-only is fine.",
+      },
+      {
+        requestId: b.id,
+        owner: "admin-wannabe",
+        tokenName: "org",
+        action: "deny",
+        decidedBy: byRule("no-admin"),
+        reason: "No administration.",
+      },
       { requestId: c.id, owner: "releaser", tokenName: "rel", action: "approve", decidedBy: byRule("release"), reason: "Release repos." },
-      { requestId: d.id, owner: "someone", tokenName: "wide", action: "leave", decidedBy: byBuiltin("otherwise"), reason: "No rule matches; an organization owner decides." },
-      { requestId: e.id, owner: "forever", tokenName: "eternal", action: "deny", decidedBy: byBuiltin("lifetime-limit"), reason: "The token never expires; this organization allows tokens of at most 90 days." },
+      {
+        requestId: d.id,
+        owner: "someone",
+        tokenName: "wide",
+        action: "leave",
+        decidedBy: byBuiltin("otherwise"),
+        reason: "No rule matches; an organization owner decides.",
+      },
+      {
+        requestId: e.id,
+        owner: "forever",
+        tokenName: "eternal",
+        action: "deny",
+        decidedBy: byBuiltin("lifetime-limit"),
+        reason: "The token never expires; this organization allows tokens of at most 90 days.",
+      },
     ]);
     expect(standIn.calls.filter((c) => c.method !== "GET")).toEqual([]);
     expect(app.org.requests.size).toBe(5);
@@ -119,7 +170,9 @@ describe("review", () => {
     const { c } = seed();
     await review({ org: "acme-corp", config }, captureIO(env()));
     // a: decided by read-only first; b: by no-admin; d: selects all; e: lifetime. Only c is looked up.
-    expect(standIn.callsOf(REPOS).map((x) => x.url)).toEqual([`/orgs/acme-corp/personal-access-token-requests/${c.id}/repositories?per_page=100`]);
+    expect(standIn.callsOf(REPOS).map((x) => x.url)).toEqual([
+      `/orgs/acme-corp/personal-access-token-requests/${c.id}/repositories?per_page=100`,
+    ]);
   });
 
   test("prints a table and says it was a dry run", async () => {
@@ -147,7 +200,8 @@ describe("review", () => {
   });
 
   test("pages through 250+ requests at 100 a page and sends 100 ids per call", async () => {
-    for (let i = 0; i < 260; i++) addRequest(standIn, app.org, { owner: `user${i}`, repositorySelection: "none", permissions: { repository: { contents: "read" } } });
+    for (let i = 0; i < 260; i++)
+      addRequest(standIn, app.org, { owner: `user${i}`, repositorySelection: "none", permissions: { repository: { contents: "read" } } });
     const report = await review({ org: "acme-corp", config, apply: true }, captureIO(env()));
     expect(report.decisions).toHaveLength(260);
     expect(standIn.callsOf(LIST)).toHaveLength(3);
@@ -174,7 +228,12 @@ describe("review", () => {
   test("uses APP_INSTALLATION_ID and APP_PRIVATE_KEY_FILE without looking the installation up", async () => {
     const keyFile = join(tempDir("key-"), "app.pem");
     writeFileSync(keyFile, app.pem, { mode: 0o600 });
-    const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY_FILE: keyFile, APP_INSTALLATION_ID: String(app.installationId) });
+    const io = captureIO({
+      GITHUB_API_URL: standIn.url,
+      APP_ID: String(app.appId),
+      APP_PRIVATE_KEY_FILE: keyFile,
+      APP_INSTALLATION_ID: String(app.installationId),
+    });
     await review({ org: "acme-corp", config }, io);
     expect(standIn.callsOf("GET /orgs/{org}/installation")).toEqual([]);
   });
@@ -225,7 +284,10 @@ describe("review", () => {
     seed();
     standIn.inject({ operation: LIST, kind: "429", retryAfter: 1 });
     standIn.inject({ operation: REPOS, kind: "502-before" });
-    const report = await review({ org: "acme-corp", config }, captureIO(env(), { clientOptions: { retryUnitMs: 1000, writeIntervalMs: 0 } }));
+    const report = await review(
+      { org: "acme-corp", config },
+      captureIO(env(), { clientOptions: { retryUnitMs: 1000, writeIntervalMs: 0 } }),
+    );
     expect(report.decisions).toHaveLength(5);
     expect(standIn.callsOf(LIST).map((c) => c.status)).toEqual([429, 200]);
     expect(standIn.callsOf(REPOS).map((c) => c.status)).toEqual([502, 200]);
@@ -254,7 +316,9 @@ describe("review", () => {
     // GIVEN a first run whose first bulk call lands and whose second fails for good
     standIn.inject({ operation: REVIEW, kind: "secondary-rate-limit", after: 1, times: 99 });
     const failing = captureIO(env(), { clientOptions: { writeIntervalMs: 0, retryUnitMs: 1, maxRetries: 0 } });
-    await expect(review({ org: "acme-corp", config, apply: true }, failing)).rejects.toThrow(/GitHub answered 403 to POST .*secondary rate limit/);
+    await expect(review({ org: "acme-corp", config, apply: true }, failing)).rejects.toThrow(
+      /GitHub answered 403 to POST .*secondary rate limit/,
+    );
     expect(app.org.reviews.flatMap((r) => r.ids)).toHaveLength(1);
     // WHEN it is run again
     standIn.clearFaults();
@@ -296,7 +360,9 @@ describe("review", () => {
     let progress = "";
     const ttyIO = { ...tty, stderr: { isTTY: true, write: (s: string) => (progress += s) } };
     await review({ org: "acme-corp", config }, ttyIO);
-    expect(progress).toBe("\r\u001b[2Kacme-corp: 100 pending requests decided\r\u001b[2Kacme-corp: 150 pending requests decided\r\u001b[2K");
+    expect(progress).toBe(
+      "\r\u001b[2Kacme-corp: 100 pending requests decided\r\u001b[2Kacme-corp: 150 pending requests decided\r\u001b[2K",
+    );
     let quiet = "";
     await review({ org: "acme-corp", config, json: true }, { ...tty, stderr: { isTTY: true, write: (s: string) => (quiet += s) } });
     const plain = captureIO(env());
@@ -314,7 +380,9 @@ describe("review", () => {
   });
   test("--wide shows whole reasons; the default table cuts them", async () => {
     const long = `Read-only access to the documentation repositories is approved automatically for thirty days at most.`;
-    const wide = writeConfig({ rules: [{ name: "docs", action: "approve", reason: long, match: { permissions: { repository: { contents: "read" } } } }] });
+    const wide = writeConfig({
+      rules: [{ name: "docs", action: "approve", reason: long, match: { permissions: { repository: { contents: "read" } } } }],
+    });
     addRequest(standIn, app.org, { owner: "reader", tokenName: "docs" });
     const narrow = captureIO(env());
     expect(await run(["review", "--org", "acme-corp", "--config", wide], narrow)).toBe(0);
@@ -328,12 +396,28 @@ describe("review", () => {
   describe("fails closed", () => {
     test("--apply never approves a request it cannot fully read; it leaves it, naming what was not read", async () => {
       // GIVEN a rule approving contents: read, one readable request and five odd ones
-      const ok = addRequest(standIn, app.org, { owner: "reader", permissions: { repository: { contents: "read" } }, repositorySelection: "all" });
+      const ok = addRequest(standIn, app.org, {
+        owner: "reader",
+        permissions: { repository: { contents: "read" } },
+        repositorySelection: "all",
+      });
       const odd = [
-        addRequest(standIn, app.org, { owner: "k", repositorySelection: "all", permissions: { repository: { contents: "read" }, enterprise: { administration: "write" } } as never }),
-        addRequest(standIn, app.org, { owner: "l", repositorySelection: "all", permissions: { repository: { contents: "read", administration: "maintain" } } }),
+        addRequest(standIn, app.org, {
+          owner: "k",
+          repositorySelection: "all",
+          permissions: { repository: { contents: "read" }, enterprise: { administration: "write" } } as never,
+        }),
+        addRequest(standIn, app.org, {
+          owner: "l",
+          repositorySelection: "all",
+          permissions: { repository: { contents: "read", administration: "maintain" } },
+        }),
         addRequest(standIn, app.org, { owner: "c", repositorySelection: "all", permissions: { repository: { contents: "Read" } } }),
-        addRequest(standIn, app.org, { owner: "n", repositorySelection: "all", permissions: { repository: { contents: "read", teleport: "read" } } }),
+        addRequest(standIn, app.org, {
+          owner: "n",
+          repositorySelection: "all",
+          permissions: { repository: { contents: "read", teleport: "read" } },
+        }),
         addRequest(standIn, app.org, { owner: "e", repositorySelection: "all", permissions: { repository: { contents: "read" } } }),
       ];
       odd[4].tokenExpiresAt = "in a while";
@@ -355,14 +439,21 @@ describe("review", () => {
     });
 
     test("a request withdrawn between listing and reading its repositories is already-decided; the rest proceed", async () => {
-      const gone = addRequest(standIn, app.org, { owner: "releaser", permissions: { repository: { contents: "write" } }, repositories: ["release-tools"] });
+      const gone = addRequest(standIn, app.org, {
+        owner: "releaser",
+        permissions: { repository: { contents: "write" } },
+        repositories: ["release-tools"],
+      });
       const { a } = seed();
       standIn.beforeHandle = (op, params) => {
         if (op === REPOS && Number(params.pat_request_id) === gone.id) app.org.requests.delete(gone.id);
       };
       const io = captureIO(env());
       const report = await review({ org: "acme-corp", config, apply: true }, io);
-      expect(report.decisions.find((d) => d.requestId === gone.id)).toMatchObject({ decidedBy: byBuiltin("gone"), outcome: "already-decided" });
+      expect(report.decisions.find((d) => d.requestId === gone.id)).toMatchObject({
+        decidedBy: byBuiltin("gone"),
+        outcome: "already-decided",
+      });
       expect(report.decisions.find((d) => d.requestId === a.id)!.outcome).toBe("applied");
       expect(io.out()).toMatch(/\d+ applied, 1 already decided\.\n$/);
     });
@@ -378,10 +469,16 @@ describe("review", () => {
       const report = JSON.parse(io.out()) as ReviewReport;
       const first = report.decisions.find((d) => d.requestId === a.id)!;
       expect(first.outcome).toBe("unknown");
-      expect(first.outcomeReason).toMatch(/the write's answer was lost \(reviewing token requests in acme-corp: GitHub answered 502 to POST .*\) and the re-list failed \(listing pending token requests of acme-corp: GitHub answered 502 to GET /);
+      expect(first.outcomeReason).toMatch(
+        /the write's answer was lost \(reviewing token requests in acme-corp: GitHub answered 502 to POST .*\) and the re-list failed \(listing pending token requests of acme-corp: GitHub answered 502 to GET /,
+      );
       // every decision that was to be applied has an outcome: none is shown as if applied
       expect(report.decisions.filter((d) => d.action !== "leave" && d.outcome === undefined)).toEqual([]);
-      expect(report.decisions.filter((d) => d.outcome === "not-sent").every((d) => /^the run stopped first: listing pending token requests of acme-corp: GitHub answered 502/.test(d.outcomeReason!))).toBe(true);
+      expect(
+        report.decisions
+          .filter((d) => d.outcome === "not-sent")
+          .every((d) => /^the run stopped first: listing pending token requests of acme-corp: GitHub answered 502/.test(d.outcomeReason!)),
+      ).toBe(true);
     });
   });
 });
@@ -438,11 +535,15 @@ describe("token-policy review (exit codes)", () => {
     // No summary that would read as a clean run in a CI log.
     expect(io.out()).toBe("");
 
-    const io2 = captureIO({ GITHUB_API_URL: "http://127.0.0.1:59999", GITHUB_TOKEN: app.token }, { clientOptions: { retryUnitMs: 1, maxRetries: 1 } });
+    const io2 = captureIO(
+      { GITHUB_API_URL: "http://127.0.0.1:59999", GITHUB_TOKEN: app.token },
+      { clientOptions: { retryUnitMs: 1, maxRetries: 1 } },
+    );
     expect(await run(["review", "--org", "acme-corp", "--config", config()], io2)).toBe(1);
     // a bounded retry, said while it waits, then one error that names the call and the cause
     expect(io2.err()).toMatch(/^warning: retrying GET \S+\/orgs\/acme-corp\/personal-access-token-requests \(attempt 2\)\n/);
-    expect(io2.err()).toMatch(/\nerror: listing pending token requests of acme-corp: no answer from 127\.0\.0\.1:59999 to GET \/orgs\/acme-corp\/personal-access-token-requests: ECONNREFUSED\. cannot reach 127\.0\.0\.1:59999: check GITHUB_API_URL, or the organization's githubUrl\. Nothing was decided\.\n$/);
+    expect(io2.err()).toMatch(
+      /\nerror: listing pending token requests of acme-corp: no answer from 127\.0\.0\.1:59999 to GET \/orgs\/acme-corp\/personal-access-token-requests: ECONNREFUSED\. cannot reach 127\.0\.0\.1:59999: check GITHUB_API_URL, or the organization's githubUrl\. Nothing was decided\.\n$/,
+    );
   });
-
 });

@@ -27,10 +27,25 @@ describe("seal", () => {
     keys = {};
     for (const target of ["actions", "dependabot", "env:release-tools/production"]) {
       keys[target] = sodium.crypto_box_keypair();
-      standIn.setPublicKey("acme-corp", target, sodium.to_base64(keys[target].publicKey, sodium.base64_variants.ORIGINAL), `key-${target.replace(/[^A-Za-z0-9_-]/g, "-")}`);
+      standIn.setPublicKey(
+        "acme-corp",
+        target,
+        sodium.to_base64(keys[target].publicKey, sodium.base64_variants.ORIGINAL),
+        `key-${target.replace(/[^A-Za-z0-9_-]/g, "-")}`,
+      );
     }
     credsFile = join(tempDir("creds-"), "app.json");
-    writeCredentialsFile(credsFile, { id: app.appId, slug: "s", client_id: "Iv1", client_secret: "x", webhook_secret: null, pem: appKey.pem, html_url: "", owner: "acme-corp", github_url: standIn.url });
+    writeCredentialsFile(credsFile, {
+      id: app.appId,
+      slug: "s",
+      client_id: "Iv1",
+      client_secret: "x",
+      webhook_secret: null,
+      pem: appKey.pem,
+      html_url: "",
+      owner: "acme-corp",
+      github_url: standIn.url,
+    });
   });
   afterEach(async () => {
     expect(standIn.violations).toEqual([]);
@@ -38,7 +53,13 @@ describe("seal", () => {
   });
 
   const open = (sealed: string, target: string) =>
-    sodium.to_string(sodium.crypto_box_seal_open(sodium.from_base64(sealed, sodium.base64_variants.ORIGINAL), keys[target].publicKey, keys[target].privateKey));
+    sodium.to_string(
+      sodium.crypto_box_seal_open(
+        sodium.from_base64(sealed, sodium.base64_variants.ORIGINAL),
+        keys[target].publicKey,
+        keys[target].privateKey,
+      ),
+    );
 
   test("seals the key for the org's Actions secrets: it opens with the matching secret key", async () => {
     const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
@@ -67,13 +88,22 @@ describe("seal", () => {
 
   test("uses each target's own public key: Dependabot and environments", async () => {
     const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
-    const config = writePolicyFile({ credentials: { actions: { visibility: "all" }, dependabot: { visibility: "all" }, environments: [{ repository: "release-tools", environment: "production" }] } });
+    const config = writePolicyFile({
+      credentials: {
+        actions: { visibility: "all" },
+        dependabot: { visibility: "all" },
+        environments: [{ repository: "release-tools", environment: "production" }],
+      },
+    });
     const d = await seal({ org: "acme-corp", config, credentials: credsFile, target: "dependabot" }, io);
     expect(d.variable).toBe("acme_corp_app_private_key_dependabot_sealed");
     expect(d.value).toBe(`key-dependabot:${d.sealed}`);
     expect(open(d.sealed, "dependabot")).toBe(appKey.pem);
     expect(() => open(d.sealed, "actions")).toThrow();
-    const e = await seal({ org: "acme-corp", config, credentials: credsFile, target: "environment", repository: "release-tools", environment: "production" }, io);
+    const e = await seal(
+      { org: "acme-corp", config, credentials: credsFile, target: "environment", repository: "release-tools", environment: "production" },
+      io,
+    );
     expect(e.variable).toBe("acme_corp_app_private_key_env_release_tools__production_sealed");
     expect(e.value).toBe(`key-env-release-tools-production:${e.sealed}`);
     expect(open(e.sealed, "env:release-tools/production")).toBe(appKey.pem);
@@ -81,11 +111,20 @@ describe("seal", () => {
 
   test("prints a value the stack's check takes: the key id, a colon, base64 of a sealed box", async () => {
     // GIVEN a public key id as GitHub's examples show them (digits)
-    standIn.setPublicKey("acme-corp", "actions", sodium.to_base64(keys.actions.publicKey, sodium.base64_variants.ORIGINAL), "568250167242549743");
+    standIn.setPublicKey(
+      "acme-corp",
+      "actions",
+      sodium.to_base64(keys.actions.publicKey, sodium.base64_variants.ORIGINAL),
+      "568250167242549743",
+    );
     const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
     const r = await seal({ org: "acme-corp", config: writePolicyFile(), credentials: credsFile }, io);
     // THEN the printed line matches what the stack's input check accepts, split as the stack splits it
-    const printed = io.out().split("\n").find((l) => l.startsWith("TF_VAR_"))!.replace(/^TF_VAR_[a-z_]+=/, "");
+    const printed = io
+      .out()
+      .split("\n")
+      .find((l) => l.startsWith("TF_VAR_"))!
+      .replace(/^TF_VAR_[a-z_]+=/, "");
     expect(printed).toMatch(new RegExp(SEALED_KEY_VALUE_PATTERN));
     expect(printed.split(":")).toEqual(["568250167242549743", r.sealed]);
     expect(r.sealed.length).toBeGreaterThanOrEqual(SEALED_KEY_BASE64_LENGTH.min);
@@ -99,7 +138,9 @@ describe("seal", () => {
     standIn.setPublicKey("acme-corp", "actions", sodium.to_base64(keys.actions.publicKey, sodium.base64_variants.ORIGINAL), keyId);
     const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
     expect(await run(["seal", "--org", "acme-corp", "--config", writePolicyFile(), "--credentials", credsFile], io)).toBe(1);
-    expect(io.err()).toContain(`GitHub returned the public key of acme-corp Actions secrets with the key id ${JSON.stringify(keyId)}, which the stack cannot take (it expects 1 to 100 letters, digits, '_' or '-'): nothing was sealed`);
+    expect(io.err()).toContain(
+      `GitHub returned the public key of acme-corp Actions secrets with the key id ${JSON.stringify(keyId)}, which the stack cannot take (it expects 1 to 100 letters, digits, '_' or '-'): nothing was sealed`,
+    );
     expect(io.out()).toBe("");
   });
 
@@ -112,9 +153,13 @@ describe("seal", () => {
 
   test("exit 2 on a bad target or a missing environment, before any call", async () => {
     const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
-    expect(await run(["seal", "--org", "acme-corp", "--config", writePolicyFile(), "--credentials", credsFile, "--target", "vault"], io)).toBe(2);
+    expect(
+      await run(["seal", "--org", "acme-corp", "--config", writePolicyFile(), "--credentials", credsFile, "--target", "vault"], io),
+    ).toBe(2);
     expect(io.err()).toBe('error: --target must be actions, dependabot or environment, got "vault"\n');
-    expect(await run(["seal", "--org", "acme-corp", "--config", writePolicyFile(), "--credentials", credsFile, "--target", "environment"], io)).toBe(2);
+    expect(
+      await run(["seal", "--org", "acme-corp", "--config", writePolicyFile(), "--credentials", credsFile, "--target", "environment"], io),
+    ).toBe(2);
     expect(standIn.calls).toEqual([]);
   });
 

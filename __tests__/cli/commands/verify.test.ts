@@ -30,7 +30,14 @@ describe("verify", () => {
     addRequest(standIn, app.org, { days: 30 });
     config = writePolicyFile({
       patPolicy: { maxLifetimeDays: 90 },
-      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: PERMS, id: app.appId, clientId: a.clientId, installation: { id: app.installationId, repositories: ["release-tools"] } },
+      app: {
+        name: "acme-token-broker",
+        homepageUrl: "https://github.com/acme-corp",
+        permissions: PERMS,
+        id: app.appId,
+        clientId: a.clientId,
+        installation: { id: app.installationId, repositories: ["release-tools"] },
+      },
       credentials: { actions: { visibility: "selected", repositories: ["release-tools"] }, dependabot: { visibility: "private" } },
     });
   });
@@ -51,19 +58,67 @@ describe("verify", () => {
   });
 
   const cases: [string, () => void, RegExp][] = [
-    ["App permission changed on GitHub", () => (standIn.apps.get(app.appId)!.permissions = { ...PERMS, members: "read" }), /^drift: app\.permissions\.members: expected none, found read\. Set the App's permissions .* https:\/\/github\.com\/organizations\/acme-corp\/settings\/apps\/acme-corp-token-broker\/permissions$/m],
+    [
+      "App permission changed on GitHub",
+      () => (standIn.apps.get(app.appId)!.permissions = { ...PERMS, members: "read" }),
+      /^drift: app\.permissions\.members: expected none, found read\. Set the App's permissions .* https:\/\/github\.com\/organizations\/acme-corp\/settings\/apps\/acme-corp-token-broker\/permissions$/m,
+    ],
     ["App events changed", () => (standIn.apps.get(app.appId)!.events = ["push"]), /^drift: app\.events: expected none, found push\./m],
-    ["new permissions not accepted by an owner", () => (app.org.installation!.permissions = { ...PERMS, organization_personal_access_token_requests: "read" }), /^drift: installation\.permissions\.organization_personal_access_token_requests: expected write, found read\. An owner must accept/m],
-    ["installation switched to all repositories", () => (app.org.installation!.repositorySelection = "all"), /^drift: installation\.repository_selection: expected selected, found all\./m],
-    ["installation reaches another repository", () => app.org.installation!.repositories.push("billing"), /^drift: installation\.repositories: expected release-tools, found billing, release-tools\./m],
-    ["private key secret missing", () => app.org.secrets!.delete("TOKEN_BROKER_PRIVATE_KEY"), /^drift: secret TOKEN_BROKER_PRIVATE_KEY: expected present, found missing\. Run cdktf deploy/m],
-    ["private key visible to all", () => (app.org.secrets!.get("TOKEN_BROKER_PRIVATE_KEY")!.visibility = "all"), /^drift: secret TOKEN_BROKER_PRIVATE_KEY\.visibility: expected selected, found all\./m],
-    ["private key granted to another repository", () => app.org.secrets!.get("TOKEN_BROKER_PRIVATE_KEY")!.repositories.push("web"), /^drift: secret TOKEN_BROKER_PRIVATE_KEY\.repositories: expected release-tools, found release-tools, web\./m],
-    ["App id variable holds another id", () => (app.org.variables!.get("TOKEN_BROKER_APP_ID")!.value = "1"), /^drift: variable TOKEN_BROKER_APP_ID\.value: expected \d+, found 1\./m],
-    ["Dependabot secret widened", () => (app.org.dependabotSecrets!.get("TOKEN_BROKER_PRIVATE_KEY")!.visibility = "all"), /^drift: Dependabot secret TOKEN_BROKER_PRIVATE_KEY\.visibility: expected private, found all\./m],
-    ["a granted token outlives the limit", () => addGrant(standIn, app.org, { days: null }), /^drift: patPolicy\.maxLifetimeDays: expected 90, found 1 of 2 live granted tokens outlives 90 days, worst first: \d+ \(octocat, "granted"\) never expires\..* https:\/\/github\.com\/organizations\/acme-corp\/settings\/personal-access-tokens$/m],
-    ["a pending request asks for too long", () => addRequest(standIn, app.org, { days: 200 }), /^drift: pending requests: expected none asking for over 90 days, found 1 \(ids \d+\)\./m],
-    ["the App was uninstalled", () => (app.org.installation = undefined), /^drift: app\.installation: expected installed, found not installed\. Install it: token-policy install --org acme-corp\. https:\/\/github\.com\/apps\/acme-corp-token-broker\/installations\/new$/m],
+    [
+      "new permissions not accepted by an owner",
+      () => (app.org.installation!.permissions = { ...PERMS, organization_personal_access_token_requests: "read" }),
+      /^drift: installation\.permissions\.organization_personal_access_token_requests: expected write, found read\. An owner must accept/m,
+    ],
+    [
+      "installation switched to all repositories",
+      () => (app.org.installation!.repositorySelection = "all"),
+      /^drift: installation\.repository_selection: expected selected, found all\./m,
+    ],
+    [
+      "installation reaches another repository",
+      () => app.org.installation!.repositories.push("billing"),
+      /^drift: installation\.repositories: expected release-tools, found billing, release-tools\./m,
+    ],
+    [
+      "private key secret missing",
+      () => app.org.secrets!.delete("TOKEN_BROKER_PRIVATE_KEY"),
+      /^drift: secret TOKEN_BROKER_PRIVATE_KEY: expected present, found missing\. Run cdktf deploy/m,
+    ],
+    [
+      "private key visible to all",
+      () => (app.org.secrets!.get("TOKEN_BROKER_PRIVATE_KEY")!.visibility = "all"),
+      /^drift: secret TOKEN_BROKER_PRIVATE_KEY\.visibility: expected selected, found all\./m,
+    ],
+    [
+      "private key granted to another repository",
+      () => app.org.secrets!.get("TOKEN_BROKER_PRIVATE_KEY")!.repositories.push("web"),
+      /^drift: secret TOKEN_BROKER_PRIVATE_KEY\.repositories: expected release-tools, found release-tools, web\./m,
+    ],
+    [
+      "App id variable holds another id",
+      () => (app.org.variables!.get("TOKEN_BROKER_APP_ID")!.value = "1"),
+      /^drift: variable TOKEN_BROKER_APP_ID\.value: expected \d+, found 1\./m,
+    ],
+    [
+      "Dependabot secret widened",
+      () => (app.org.dependabotSecrets!.get("TOKEN_BROKER_PRIVATE_KEY")!.visibility = "all"),
+      /^drift: Dependabot secret TOKEN_BROKER_PRIVATE_KEY\.visibility: expected private, found all\./m,
+    ],
+    [
+      "a granted token outlives the limit",
+      () => addGrant(standIn, app.org, { days: null }),
+      /^drift: patPolicy\.maxLifetimeDays: expected 90, found 1 of 2 live granted tokens outlives 90 days, worst first: \d+ \(octocat, "granted"\) never expires\..* https:\/\/github\.com\/organizations\/acme-corp\/settings\/personal-access-tokens$/m,
+    ],
+    [
+      "a pending request asks for too long",
+      () => addRequest(standIn, app.org, { days: 200 }),
+      /^drift: pending requests: expected none asking for over 90 days, found 1 \(ids \d+\)\./m,
+    ],
+    [
+      "the App was uninstalled",
+      () => (app.org.installation = undefined),
+      /^drift: app\.installation: expected installed, found not installed\. Install it: token-policy install --org acme-corp\. https:\/\/github\.com\/apps\/acme-corp-token-broker\/installations\/new$/m,
+    ],
   ];
 
   test.each(cases)("drift: %s → exit 3 with a line saying what to do and where", async (_name, inject, line) => {
@@ -95,7 +150,14 @@ describe("verify", () => {
     const a = standIn.apps.get(app.appId)!;
     const wide = writePolicyFile({
       patPolicy: { maxLifetimeDays: 90 },
-      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: PERMS, id: app.appId, clientId: a.clientId, installation: { id: app.installationId, repositories: ["release-tools"] } },
+      app: {
+        name: "acme-token-broker",
+        homepageUrl: "https://github.com/acme-corp",
+        permissions: PERMS,
+        id: app.appId,
+        clientId: a.clientId,
+        installation: { id: app.installationId, repositories: ["release-tools"] },
+      },
       credentials: { actions: { visibility: "selected", repositories: repos }, dependabot: { visibility: "private" } },
     });
     const io = captureIO(appEnv());
@@ -104,9 +166,24 @@ describe("verify", () => {
   });
 
   test.each([
-    ["a missing variable", () => app.org.variables!.delete("TOKEN_BROKER_CLIENT_ID"), "variable TOKEN_BROKER_CLIENT_ID", "https://github.com/organizations/acme-corp/settings/variables/actions"],
-    ["a missing Dependabot secret", () => app.org.dependabotSecrets!.delete("TOKEN_BROKER_PRIVATE_KEY"), "Dependabot secret TOKEN_BROKER_PRIVATE_KEY", "https://github.com/organizations/acme-corp/settings/secrets/dependabot"],
-    ["a pending request over the limit", () => addRequest(standIn, app.org, { days: 200 }), "pending requests", "https://github.com/organizations/acme-corp/settings/personal-access-token-requests"],
+    [
+      "a missing variable",
+      () => app.org.variables!.delete("TOKEN_BROKER_CLIENT_ID"),
+      "variable TOKEN_BROKER_CLIENT_ID",
+      "https://github.com/organizations/acme-corp/settings/variables/actions",
+    ],
+    [
+      "a missing Dependabot secret",
+      () => app.org.dependabotSecrets!.delete("TOKEN_BROKER_PRIVATE_KEY"),
+      "Dependabot secret TOKEN_BROKER_PRIVATE_KEY",
+      "https://github.com/organizations/acme-corp/settings/secrets/dependabot",
+    ],
+    [
+      "a pending request over the limit",
+      () => addRequest(standIn, app.org, { days: 200 }),
+      "pending requests",
+      "https://github.com/organizations/acme-corp/settings/personal-access-token-requests",
+    ],
   ])("links %s to the page of the thing it names", async (_name, inject, check, url) => {
     inject();
     const r = await verify({ org: "acme-corp", config }, captureIO(appEnv()));
@@ -119,16 +196,32 @@ describe("verify", () => {
     expect(await run(["verify", "--org", "acme-corp", "--config", config, "--json"], io)).toBe(3);
     expect(JSON.parse(io.out())).toEqual({
       org: "acme-corp",
-      drift: [{ check: "secret TOKEN_BROKER_PRIVATE_KEY.visibility", expected: "selected", actual: "private", fix: "Run cdktf deploy for this organization.", url: "https://github.com/organizations/acme-corp/settings/secrets/actions" }],
+      drift: [
+        {
+          check: "secret TOKEN_BROKER_PRIVATE_KEY.visibility",
+          expected: "selected",
+          actual: "private",
+          fix: "Run cdktf deploy for this organization.",
+          url: "https://github.com/organizations/acme-corp/settings/secrets/actions",
+        },
+      ],
       notChecked: [],
-      patPolicy: expect.objectContaining({ org: "acme-corp", sources: ["grants"], settings: expect.arrayContaining([expect.objectContaining({ setting: "maxLifetimeDays", status: "holds" })]) }),
+      patPolicy: expect.objectContaining({
+        org: "acme-corp",
+        sources: ["grants"],
+        settings: expect.arrayContaining([expect.objectContaining({ setting: "maxLifetimeDays", status: "holds" })]),
+      }),
     });
   });
 
   test("with only an installation token, says what it could not check", async () => {
     const r = await verify({ org: "acme-corp", config }, captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token }));
     expect(r.drift).toEqual([]);
-    expect(r.notChecked).toEqual([expect.stringMatching(/^the App's registration and installation \(GET \/app and GET \/orgs\/\{org\}\/installation need the App itself/)]);
+    expect(r.notChecked).toEqual([
+      expect.stringMatching(
+        /^the App's registration and installation \(GET \/app and GET \/orgs\/\{org\}\/installation need the App itself/,
+      ),
+    ]);
   });
 
   test("one App session per run: GET /app once, one installation token", async () => {
@@ -142,7 +235,12 @@ describe("verify", () => {
 
   test("exit 1 when GitHub fails, 2 on bad usage", async () => {
     standIn.inject({ operation: "GET /app", kind: "502-before", times: 10 });
-    expect(await run(["verify", "--org", "acme-corp", "--config", config], captureIO(appEnv(), { clientOptions: { retryUnitMs: 1, maxRetries: 1 } }))).toBe(1);
+    expect(
+      await run(
+        ["verify", "--org", "acme-corp", "--config", config],
+        captureIO(appEnv(), { clientOptions: { retryUnitMs: 1, maxRetries: 1 } }),
+      ),
+    ).toBe(1);
     expect(await run(["verify", "--config", config], captureIO(appEnv()))).toBe(2);
   });
 });

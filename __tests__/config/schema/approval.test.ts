@@ -3,7 +3,11 @@ import { BUILTIN_OUTCOMES } from "../../../lib/approval/outcomes";
 import { configProblems, orgEntry, parseOrg } from "../../../test-support/config";
 
 const withRules = (...names: string[]) =>
-  stringify({ organizations: [orgEntry({ approval: { otherwise: "deny", rules: names.map((name) => ({ name, action: "deny", match: { owners: ["ex-*"] } })) } })] });
+  stringify({
+    organizations: [
+      orgEntry({ approval: { otherwise: "deny", rules: names.map((name) => ({ name, action: "deny", match: { owners: ["ex-*"] } })) } }),
+    ],
+  });
 
 describe("approval rule names", () => {
   test("fails when a rule is named like a built-in outcome, naming the outcomes and the way out", () => {
@@ -17,13 +21,27 @@ describe("approval rule names", () => {
 
   test("fails for every built-in outcome, whatever its case or separator", () => {
     for (const outcome of BUILTIN_OUTCOMES) {
-      expect(configProblems(withRules(outcome))).toEqual([expect.stringContaining(`rules[0].name: ${JSON.stringify(outcome)} is the name of a built-in outcome`)]);
+      expect(configProblems(withRules(outcome))).toEqual([
+        expect.stringContaining(`rules[0].name: ${JSON.stringify(outcome)} is the name of a built-in outcome`),
+      ]);
     }
-    expect(configProblems(withRules("Lifetime_Limit"))).toEqual([expect.stringContaining(`rules[0].name: "Lifetime_Limit" is the name of a built-in outcome`)]);
+    expect(configProblems(withRules("Lifetime_Limit"))).toEqual([
+      expect.stringContaining(`rules[0].name: "Lifetime_Limit" is the name of a built-in outcome`),
+    ]);
   });
 
   test("holds for names that only contain an outcome's name", () => {
-    const org = parseOrg(orgEntry({ approval: { otherwise: "deny", rules: [{ name: "otherwise-deny", action: "deny" }, { name: "lifetime limit", action: "deny" }] } }));
+    const org = parseOrg(
+      orgEntry({
+        approval: {
+          otherwise: "deny",
+          rules: [
+            { name: "otherwise-deny", action: "deny" },
+            { name: "lifetime limit", action: "deny" },
+          ],
+        },
+      }),
+    );
     expect(org.approval.rules.map((r) => r.name)).toEqual(["otherwise-deny", "lifetime limit"]);
   });
 });

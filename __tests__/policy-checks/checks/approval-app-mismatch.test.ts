@@ -13,7 +13,9 @@ describe("approval-app-mismatch", () => {
   });
 
   test("fails when revokeNonCompliant is set and the App cannot revoke", () => {
-    expect(details({ approval: { revokeNonCompliant: true }, app: reviewer })).toEqual(["approval.revokeNonCompliant is true but app.permissions.organization_personal_access_tokens is not write"]);
+    expect(details({ approval: { revokeNonCompliant: true }, app: reviewer })).toEqual([
+      "approval.revokeNonCompliant is true but app.permissions.organization_personal_access_tokens is not write",
+    ]);
   });
 
   test("fails when revokeUnusedAfterDays is set and the App cannot revoke (tokens only read, as verify.evidence adds it)", () => {
@@ -23,6 +25,11 @@ describe("approval-app-mismatch", () => {
   });
 
   test("holds when the App may review and revoke", () => {
-    expect(details({ approval: { revokeUnusedAfterDays: 30, revokeNonCompliant: true }, app: app({ organization_personal_access_token_requests: "write", organization_personal_access_tokens: "write" }) })).toEqual([]);
+    expect(
+      details({
+        approval: { revokeUnusedAfterDays: 30, revokeNonCompliant: true },
+        app: app({ organization_personal_access_token_requests: "write", organization_personal_access_tokens: "write" }),
+      }),
+    ).toEqual([]);
   });
 });

@@ -7,7 +7,9 @@ const rule = (permissions: Record<string, unknown> | undefined) => ({
 describe("approve-organization-write", () => {
   test("fails when an approve rule can grant an organization permission at write, under any spelling", () => {
     const f = findings({ ...shortLived, ...rule({ organization: { organization_administration: "write", members: "read" } }) });
-    expect(f.map((x) => [x.checkId, x.detail])).toEqual([["approve-organization-write", "approval.rules[0] (r) allows organization administration: write"]]);
+    expect(f.map((x) => [x.checkId, x.detail])).toEqual([
+      ["approve-organization-write", "approval.rules[0] (r) allows organization administration: write"],
+    ]);
     expect(ids({ ...shortLived, ...rule({ organization: { projects: "admin" } }) })).toEqual(["approve-organization-write"]);
   });
 

@@ -9,33 +9,36 @@ import { didYouMean } from "../../text";
 import { httpsUrl, nonEmpty, obj, repoName } from "./primitives";
 
 /** App permissions, checked against GitHub's `app-permissions` catalogue. */
-const appPermissions = z
-  .record(z.string(), z.string({ error: "permission level must be a string" }))
-  .superRefine((perms, ctx) => {
-    for (const [name, level] of Object.entries(perms)) {
-      const levels = APP_PERMISSIONS[name];
-      if (!levels) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          input: name,
-          message: `unknown App permission${didYouMean(name, Object.keys(APP_PERMISSIONS))}; GitHub's app-permissions schema (${CATALOGUE_SOURCE}) has no such name`,
-        });
-      } else if (!levels.includes(level as never)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          input: level,
-          message: `must be one of ${levels.join(", ")} for ${name}`,
-        });
-      }
+const appPermissions = z.record(z.string(), z.string({ error: "permission level must be a string" })).superRefine((perms, ctx) => {
+  for (const [name, level] of Object.entries(perms)) {
+    const levels = APP_PERMISSIONS[name];
+    if (!levels) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        input: name,
+        message: `unknown App permission${didYouMean(name, Object.keys(APP_PERMISSIONS))}; GitHub's app-permissions schema (${CATALOGUE_SOURCE}) has no such name`,
+      });
+    } else if (!levels.includes(level as never)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        input: level,
+        message: `must be one of ${levels.join(", ")} for ${name}`,
+      });
     }
-  });
+  }
+});
 
 const appEvents = z.array(z.string({ error: "event must be a string" })).superRefine((events, ctx) => {
   events.forEach((e, i) => {
     if (!APP_EVENTS.has(e)) {
-      ctx.addIssue({ code: "custom", path: [i], input: e, message: `unknown webhook event${didYouMean(e, [...APP_EVENTS])} (see ${CATALOGUE_SOURCE})` });
+      ctx.addIssue({
+        code: "custom",
+        path: [i],
+        input: e,
+        message: `unknown webhook event${didYouMean(e, [...APP_EVENTS])} (see ${CATALOGUE_SOURCE})`,
+      });
     }
   });
 });
@@ -67,6 +70,8 @@ export const appSchema = obj({
   webhookUrl: httpsUrl("webhookUrl", "https").optional(),
   id: z.number({ error: "must be the App's numeric id" }).int().positive().optional(),
   clientId: nonEmpty("clientId").regex(new RegExp(CLIENT_ID_PATTERN), { error: "must be the App's client id (starts with Iv)" }).optional(),
-  slug: nonEmpty("slug").regex(/^[a-z0-9][a-z0-9-]*$/, { error: "must be the App's URL slug" }).optional(),
+  slug: nonEmpty("slug")
+    .regex(/^[a-z0-9][a-z0-9-]*$/, { error: "must be the App's URL slug" })
+    .optional(),
   installation: installationSchema.default(DEFAULT_INSTALLATION),
 });

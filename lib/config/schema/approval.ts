@@ -28,7 +28,13 @@ const patPermissions = obj({
     const { permissions, problems } = canonicalTokenPermissions(kind, map);
     for (const p of problems) {
       // A wrong name is named by the message itself; the level found is shown for a wrong level.
-      ctx.addIssue({ code: "custom", path: [kind, p.key], input: map[p.key], message: p.message, ...(p.about === "name" ? { params: { valueInMessage: true } } : {}) });
+      ctx.addIssue({
+        code: "custom",
+        path: [kind, p.key],
+        input: map[p.key],
+        message: p.message,
+        ...(p.about === "name" ? { params: { valueInMessage: true } } : {}),
+      });
     }
     out[kind] = permissions as Record<string, PermissionLevel>;
   }
@@ -40,12 +46,17 @@ const glob = z.string({ error: "must be a string pattern" }).min(1, { error: "pa
 /** A team's slug, as in its URL; the team belongs to the organization the rule is for. */
 const teamSlug = z
   .string({ error: "must be a team's slug" })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, { error: "must be a team's slug as in its URL (letters, digits, '-' and '_'; no organization prefix)" });
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, {
+    error: "must be a team's slug as in its URL (letters, digits, '-' and '_'; no organization prefix)",
+  });
 
 const ruleMatch = obj({
   owners: z.array(glob).min(1, { error: "must list at least one pattern" }).optional(),
   repositories: z.array(glob).min(1, { error: "must list at least one pattern" }).optional(),
-  repositorySelection: z.array(oneOf(["none", "subset", "all"])).min(1, { error: "must list at least one of none, subset, all" }).optional(),
+  repositorySelection: z
+    .array(oneOf(["none", "subset", "all"]))
+    .min(1, { error: "must list at least one of none, subset, all" })
+    .optional(),
   permissions: patPermissions.optional(),
   anyPermission: patPermissions.optional(),
   maxLifetimeDays: days("maxLifetimeDays").optional(),
@@ -65,7 +76,8 @@ const approvalRule = obj({
     .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, { error: "must be letters, digits, spaces, '.', '_' or '-'" })
     // A rule named like a built-in outcome would read as that outcome in every decision.
     .superRefine((name, ctx) => {
-      if (isBuiltinOutcomeName(name)) ctx.addIssue({ code: "custom", input: name, params: { valueInMessage: true }, message: builtinOutcomeNameProblem(name) });
+      if (isBuiltinOutcomeName(name))
+        ctx.addIssue({ code: "custom", input: name, params: { valueInMessage: true }, message: builtinOutcomeNameProblem(name) });
     }),
   action: oneOf(["approve", "deny"]),
   reason: reason.optional(),
@@ -102,7 +114,12 @@ export const approvalSchema = obj({
       if (typeof name !== "string") return;
       const first = seen.get(name);
       if (first !== undefined) {
-        ctx.addIssue({ code: "custom", path: ["rules", i, "name"], input: name, message: `duplicate rule name (first used by rules[${first}])` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules", i, "name"],
+          input: name,
+          message: `duplicate rule name (first used by rules[${first}])`,
+        });
       } else seen.set(name, i);
     });
   },

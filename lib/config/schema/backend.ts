@@ -25,7 +25,8 @@ export const backendSchema = z.discriminatedUnion(
           code: "custom",
           path: ["path"],
           input: b.path,
-          message: "is outside the project directory; state files hold secrets' metadata and belong with the project (set allowOutsideProject: true to mean it)",
+          message:
+            "is outside the project directory; state files hold secrets' metadata and belong with the project (set allowOutsideProject: true to mean it)",
         });
       }
     }),

@@ -28,10 +28,20 @@ const visibilityBlock = obj({
     if (!isRecord(v)) return;
     const visibility = v.visibility ?? "selected";
     if (visibility === "selected" && !(Array.isArray(v.repositories) && v.repositories.length > 0)) {
-      ctx.addIssue({ code: "custom", path: ["repositories"], input: v.repositories, message: "must list at least one repository when visibility is selected" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["repositories"],
+        input: v.repositories,
+        message: "must list at least one repository when visibility is selected",
+      });
     }
     if ((visibility === "private" || visibility === "all") && v.repositories !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["repositories"], input: v.repositories, message: `is only used with visibility selected, not ${visibility}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["repositories"],
+        input: v.repositories,
+        message: `is only used with visibility selected, not ${visibility}`,
+      });
     }
   },
   { when: () => true },
@@ -57,9 +67,18 @@ export const credentialsSchema = obj({
       envs.forEach((e, i) => {
         const key = `${e.repository}/${e.environment}`.toLowerCase();
         const first = seen.get(key);
-        if (first !== undefined) return void ctx.addIssue({ code: "custom", path: [i], input: `${e.repository}/${e.environment}`, message: `duplicate environment (first listed at environments[${first}])` });
+        if (first !== undefined)
+          return void ctx.addIssue({
+            code: "custom",
+            path: [i],
+            input: `${e.repository}/${e.environment}`,
+            message: `duplicate environment (first listed at environments[${first}])`,
+          });
         seen.set(key, i);
-        const names = [`variable …_app_private_key_env_${environmentVariablePart(e.repository, e.environment)}_sealed`, `construct env_${e.repository}_${e.environment}`];
+        const names = [
+          `variable …_app_private_key_env_${environmentVariablePart(e.repository, e.environment)}_sealed`,
+          `construct env_${e.repository}_${e.environment}`,
+        ];
         const clash = names.find((n) => derived.has(n));
         if (clash) {
           const j = derived.get(clash)!;
@@ -76,4 +95,3 @@ export const credentialsSchema = obj({
     })
     .optional(),
 });
-

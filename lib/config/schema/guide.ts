@@ -17,10 +17,13 @@ export const DEFAULT_GUIDE_PATH = "profile/TOKENS.md";
 export function guidePathProblem(path: string, allowGitHubPaths = false): string | undefined {
   const p = path.toLowerCase();
   // `.github//workflows/x.yml` or `.github/./workflows/x.yml` must not slip past the checks below.
-  if (p.split("/").some((s) => s === "" || s === "." || s === "..")) return "must be a relative path inside the repository, without empty, . or .. segments";
+  if (p.split("/").some((s) => s === "" || s === "." || s === ".."))
+    return "must be a relative path inside the repository, without empty, . or .. segments";
   if (p.startsWith(".github/workflows/")) return "is a workflow file: GitHub would run what the guide's text says";
-  if (p === "codeowners" || p === ".github/codeowners" || p === "docs/codeowners") return "is a CODEOWNERS file: the guide's text would decide who must approve changes";
-  if (p.startsWith(".github/") && !allowGitHubPaths) return "is under .github/, which GitHub reads as configuration (set guide.allowGitHubPaths: true to mean it)";
+  if (p === "codeowners" || p === ".github/codeowners" || p === "docs/codeowners")
+    return "is a CODEOWNERS file: the guide's text would decide who must approve changes";
+  if (p.startsWith(".github/") && !allowGitHubPaths)
+    return "is under .github/, which GitHub reads as configuration (set guide.allowGitHubPaths: true to mean it)";
   return undefined;
 }
 
@@ -31,7 +34,9 @@ export function guidePathProblem(path: string, allowGitHubPaths = false): string
 export const guideSchema = obj({
   repository: repoName,
   path: nonEmpty("path")
-    .regex(/^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\u0000-\u001f]+$/, { error: "must be a relative path inside the repository, without . or .. segments" })
+    .regex(/^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\u0000-\u001f]+$/, {
+      error: "must be a relative path inside the repository, without . or .. segments",
+    })
     .default(DEFAULT_GUIDE_PATH),
   branch: nonEmpty("branch").optional(),
   /** Let `path` name a file under `.github/` other than workflows and CODEOWNERS. @default false */
@@ -40,4 +45,3 @@ export const guideSchema = obj({
   const problem = guidePathProblem(g.path, g.allowGitHubPaths);
   if (problem) ctx.addIssue({ code: "custom", path: ["path"], input: g.path, message: problem });
 });
-

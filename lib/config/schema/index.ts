@@ -23,7 +23,13 @@ export { DEFAULT_CREDENTIALS_PREFIX } from "./credentials";
 export { ENTERPRISE_SLUG_PATTERN, enterpriseSchema } from "./enterprise";
 export { DEFAULT_GUIDE_PATH, guidePathProblem } from "./guide";
 export { organizationSchema } from "./organization";
-export { classicLifetimeUnused, DEFAULT_ENTERPRISE_PAT_POLICY, DEFAULT_PAT_POLICY, enterprisePatPolicySchema, patPolicySchema } from "./pat-policy";
+export {
+  classicLifetimeUnused,
+  DEFAULT_ENTERPRISE_PAT_POLICY,
+  DEFAULT_PAT_POLICY,
+  enterprisePatPolicySchema,
+  patPolicySchema,
+} from "./pat-policy";
 export { DEFAULT_GITHUB_URL, isRecord, LOGIN_PATTERN, REPOSITORY_PATTERN } from "./primitives";
 export { DEFAULT_VERIFY, EVIDENCE_PERMISSIONS, EVIDENCE_SOURCES, withEvidencePermissions, type EvidenceSource } from "./verify";
 

@@ -16,7 +16,6 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-
 /**
  * A strict object: unknown keys are reported with the keys that are allowed there.
  * @internal
@@ -27,7 +26,6 @@ export function obj<T extends z.ZodRawShape>(shape: T) {
     error: (iss) => (iss.code === "unrecognized_keys" ? `unknown key; allowed here: ${allowed}` : undefined),
   });
 }
-
 
 /**
  * One of `values`, with a message listing them.
@@ -64,9 +62,14 @@ export const nonEmpty = (what: string) => z.string({ error: `${what} must be a s
 export const httpsUrl = (what: string, schemes: "https" | "http(s)" = "http(s)") =>
   z
     .string({ error: `${what} must be a URL` })
-    .refine((v) => (schemes === "https" ? /^https:\/\/[^\s/@]+(\/\S*)?$/ : /^https?:\/\/[^\s/@]+(\/\S*)?$/).test(v) && !/[\u0000-\u001f\u007f-\u009f]/.test(v), {
-      error: `${what} must be an ${schemes} URL without user info or white space`,
-    });
+    .refine(
+      (v) =>
+        (schemes === "https" ? /^https:\/\/[^\s/@]+(\/\S*)?$/ : /^https?:\/\/[^\s/@]+(\/\S*)?$/).test(v) &&
+        !/[\u0000-\u001f\u007f-\u009f]/.test(v),
+      {
+        error: `${what} must be an ${schemes} URL without user info or white space`,
+      },
+    );
 
 /** The web root of github.com, the default instance of an organization or enterprise. */
 export const DEFAULT_GITHUB_URL = "https://github.com";
@@ -77,25 +80,25 @@ export const DEFAULT_GITHUB_URL = "https://github.com";
  * A private or loopback host needs `allowPrivateHost: true` (checked with the organization).
  * @internal
  */
-export const githubUrl = z
-  .string({ error: "githubUrl must be a URL" })
-  .superRefine((v, ctx) => {
-    const fail = (message: string) => ctx.addIssue({ code: "custom", input: v, message });
-    if (/[\u0000-\u0020\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(v)) return fail("must not contain white space or control characters");
-    const nonAscii = nonAsciiHostProblem(v);
-    if (nonAscii) return fail(nonAscii);
-    let u: URL;
-    try {
-      u = new URL(v);
-    } catch {
-      return fail("must be an https:// URL such as https://github.com or https://github.example.com");
-    }
-    if (u.protocol !== "https:") return fail("must use https:// (tokens and the App's key are sent there)");
-    if (u.username || u.password || v.slice(8).split("/")[0].includes("@")) return fail("must not contain user info (user@host): the host is what follows the @");
-    if (u.search || v.includes("?")) return fail("must not have a query");
-    if (u.hash || v.includes("#")) return fail("must not have a fragment");
-    if (u.pathname !== "/" ) return fail("must be the instance's root, without a path (the API root is derived from it)");
-  });
+export const githubUrl = z.string({ error: "githubUrl must be a URL" }).superRefine((v, ctx) => {
+  const fail = (message: string) => ctx.addIssue({ code: "custom", input: v, message });
+  if (/[\u0000-\u0020\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(v))
+    return fail("must not contain white space or control characters");
+  const nonAscii = nonAsciiHostProblem(v);
+  if (nonAscii) return fail(nonAscii);
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return fail("must be an https:// URL such as https://github.com or https://github.example.com");
+  }
+  if (u.protocol !== "https:") return fail("must use https:// (tokens and the App's key are sent there)");
+  if (u.username || u.password || v.slice(8).split("/")[0].includes("@"))
+    return fail("must not contain user info (user@host): the host is what follows the @");
+  if (u.search || v.includes("?")) return fail("must not have a query");
+  if (u.hash || v.includes("#")) return fail("must not have a fragment");
+  if (u.pathname !== "/") return fail("must be the instance's root, without a path (the API root is derived from it)");
+});
 
 /** GitHub login rules: letters, digits and single inner hyphens, at most 39 characters. */
 export const LOGIN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
@@ -110,4 +113,3 @@ export const REPOSITORY_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
 export const repoName = z
   .string({ error: "repository name must be a string" })
   .regex(REPOSITORY_PATTERN, { error: "must be a repository name (letters, digits, '.', '-', '_'; at most 100)" });
-

@@ -31,7 +31,13 @@ export const verifySchema = obj({
     .array(oneOf(EVIDENCE_SOURCES))
     .superRefine((sources, ctx) => {
       sources.forEach((s, i) => {
-        if (sources.indexOf(s) !== i) ctx.addIssue({ code: "custom", path: [i], input: s, message: `duplicate evidence source (first listed at evidence[${sources.indexOf(s)}])` });
+        if (sources.indexOf(s) !== i)
+          ctx.addIssue({
+            code: "custom",
+            path: [i],
+            input: s,
+            message: `duplicate evidence source (first listed at evidence[${sources.indexOf(s)}])`,
+          });
       });
     })
     .default(["grants"]),
@@ -45,7 +51,10 @@ export const DEFAULT_VERIFY = verifySchema.parse({});
  * ({@link EVIDENCE_PERMISSIONS}); a permission already held at read or above stays as it is.
  * Applied when an entry is parsed, so the manifest, `verify` and the report see the same set.
  */
-export function withEvidencePermissions(permissions: Readonly<Record<string, string>>, evidence: readonly EvidenceSource[]): Record<string, string> {
+export function withEvidencePermissions(
+  permissions: Readonly<Record<string, string>>,
+  evidence: readonly EvidenceSource[],
+): Record<string, string> {
   const out = { ...permissions };
   for (const source of evidence) out[EVIDENCE_PERMISSIONS[source]] ??= "read";
   return out;

@@ -1,5 +1,8 @@
 import type { Construct } from "constructs";
-import { DependabotOrganizationSecret, type DependabotOrganizationSecretConfig } from "@cdktf/provider-github/lib/dependabot-organization-secret";
+import {
+  DependabotOrganizationSecret,
+  type DependabotOrganizationSecretConfig,
+} from "@cdktf/provider-github/lib/dependabot-organization-secret";
 import { secretValueAttributes, secretValueHclAttributes, type SecretValueArguments } from "./secret-value-arguments";
 
 /** Config of {@link DependabotOrganizationSecretValue}: the 15.3.1 binding's config plus the 6.12.0 arguments. */

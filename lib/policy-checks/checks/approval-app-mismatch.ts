@@ -13,8 +13,12 @@ export const approvalAppMismatch: PolicyCheck = {
     const canReview = levelAtLeast(p.organization_personal_access_token_requests, "write");
     const hasPolicy = org.approval.rules.length > 0 || org.approval.otherwise === "deny";
     const problems: string[] = [];
-    if (hasPolicy && !canReview) problems.push("approval rules exist but app.permissions.organization_personal_access_token_requests is not write");
-    if (canReview && !hasPolicy) problems.push("app.permissions.organization_personal_access_token_requests is write but approval has no rules and otherwise is leave");
+    if (hasPolicy && !canReview)
+      problems.push("approval rules exist but app.permissions.organization_personal_access_token_requests is not write");
+    if (canReview && !hasPolicy)
+      problems.push(
+        "app.permissions.organization_personal_access_token_requests is write but approval has no rules and otherwise is leave",
+      );
     if (org.approval.revokeNonCompliant && !levelAtLeast(p.organization_personal_access_tokens, "write")) {
       problems.push("approval.revokeNonCompliant is true but app.permissions.organization_personal_access_tokens is not write");
     }

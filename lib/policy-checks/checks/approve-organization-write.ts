@@ -15,7 +15,9 @@ export const approveOrganizationWrite: PolicyCheck = {
       // Without a cap any organization permission may be asked for, at any level.
       if (!r.match.permissions) return [`approval.rules[${i}] (${r.name}) has no permission cap`];
       const writes = Object.entries(r.match.permissions.organization ?? {}).filter(([, level]) => levelAtLeast(level, "write"));
-      return writes.length ? [`approval.rules[${i}] (${r.name}) allows ${writes.map(([name, level]) => `organization ${name}: ${level}`).join(", ")}`] : [];
+      return writes.length
+        ? [`approval.rules[${i}] (${r.name}) allows ${writes.map(([name, level]) => `organization ${name}: ${level}`).join(", ")}`]
+        : [];
     });
     return found.length ? nonCompliant(found.join("; ")) : compliant;
   },

@@ -15,7 +15,14 @@ export const approveOwnersGlobOnly: PolicyCheck = {
     if (approves.length === 0) return notApplicable;
     const found = approves.filter(({ r }) => !r.match.teams && (r.match.owners ?? []).some(isGlob));
     return found.length
-      ? nonCompliant(found.map(({ r, i }) => `approval.rules[${i}] (${r.name}) matches owners ${(r.match.owners ?? []).filter(isGlob).join(", ")} and no teams`).join("; "))
+      ? nonCompliant(
+          found
+            .map(
+              ({ r, i }) =>
+                `approval.rules[${i}] (${r.name}) matches owners ${(r.match.owners ?? []).filter(isGlob).join(", ")} and no teams`,
+            )
+            .join("; "),
+        )
       : compliant;
   },
 };

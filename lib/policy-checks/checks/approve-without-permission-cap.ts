@@ -11,6 +11,8 @@ export const approveWithoutPermissionCap: PolicyCheck = {
     const approves = org.approval.rules.map((r, i) => ({ r, i })).filter(({ r }) => r.action === "approve");
     if (approves.length === 0) return notApplicable;
     const uncapped = approves.filter(({ r }) => !r.match.permissions);
-    return uncapped.length ? nonCompliant(uncapped.map(({ r, i }) => `approval.rules[${i}] (${r.name}) has no match.permissions`).join("; ")) : compliant;
+    return uncapped.length
+      ? nonCompliant(uncapped.map(({ r, i }) => `approval.rules[${i}] (${r.name}) has no match.permissions`).join("; "))
+      : compliant;
   },
 };

@@ -22,7 +22,9 @@ export const approveWriteAllRepositories: PolicyCheck = {
     const wide = approves.filter(({ r }) => {
       const m = r.match;
       // All repositories: the selection all, or a subset whose patterns match every name.
-      const allowsAll = m.repositories ? m.repositories.some(matchesEveryRepository) : !m.repositorySelection || m.repositorySelection.includes("all");
+      const allowsAll = m.repositories
+        ? m.repositories.some(matchesEveryRepository)
+        : !m.repositorySelection || m.repositorySelection.includes("all");
       // Without a permissions cap any permission may be asked for; with one, any repository
       // permission listed at write or above is grantable.
       const allowsWrite = !m.permissions || Object.values(m.permissions.repository ?? {}).some((l) => levelAtLeast(l, "write"));

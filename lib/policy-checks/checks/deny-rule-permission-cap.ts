@@ -11,6 +11,10 @@ export const denyRulePermissionCap: PolicyCheck = {
     const denies = org.approval.rules.map((r, i) => ({ r, i })).filter(({ r }) => r.action === "deny");
     if (denies.length === 0) return notApplicable;
     const capped = denies.filter(({ r }) => r.match.permissions !== undefined);
-    return capped.length ? nonCompliant(capped.map(({ r, i }) => `approval.rules[${i}] (${r.name}) denies with match.permissions; use match.anyPermission`).join("; ")) : compliant;
+    return capped.length
+      ? nonCompliant(
+          capped.map(({ r, i }) => `approval.rules[${i}] (${r.name}) denies with match.permissions; use match.anyPermission`).join("; "),
+        )
+      : compliant;
   },
 };

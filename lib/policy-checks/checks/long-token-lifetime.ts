@@ -8,9 +8,12 @@ export const longTokenLifetime: PolicyCheck = {
   id: "long-token-lifetime",
   level: "warning",
   info: `Fine-grained tokens may live longer than ${LONG_LIFETIME_DAYS} days.`,
-  explanation: "A leaked token is useful to an attacker until it expires. Short lifetimes bound the damage and make owners renew what they still need.",
+  explanation:
+    "A leaked token is useful to an attacker until it expires. Short lifetimes bound the damage and make owners renew what they still need.",
   evaluate(org) {
     if (org.patPolicy.fineGrainedTokens === "restrict") return notApplicable;
-    return org.patPolicy.maxLifetimeDays > LONG_LIFETIME_DAYS ? nonCompliant(`patPolicy.maxLifetimeDays is ${org.patPolicy.maxLifetimeDays}`) : compliant;
+    return org.patPolicy.maxLifetimeDays > LONG_LIFETIME_DAYS
+      ? nonCompliant(`patPolicy.maxLifetimeDays is ${org.patPolicy.maxLifetimeDays}`)
+      : compliant;
   },
 };
