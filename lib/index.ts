@@ -15,7 +15,7 @@ export { EnterpriseStack, type EnterpriseStackProps } from "./constructs/enterpr
 // Constructs and their props.
 export { OrgTokenPolicy, type OrgTokenPolicyProps } from "./constructs/org-token-policy";
 export { PatPolicy, type PatPolicyProps } from "./constructs/pat-policy";
-export type { PatPolicyDocument } from "./model/pat-policy";
+export type { PatPolicyDocument, PatPolicySettings } from "./model/pat-policy";
 export { EnterprisePatPolicy, type EnterprisePatPolicyProps } from "./constructs/enterprise-pat-policy";
 export type { EnterprisePatPolicyDocument } from "./model/enterprise-pat-policy";
 export { GitHubApp, type GitHubAppProps } from "./constructs/github-app";
