@@ -5,6 +5,7 @@ import { ActionsOrganizationSecretRepositories } from "@cdktf/provider-github/li
 import { ActionsOrganizationVariable } from "@cdktf/provider-github/lib/actions-organization-variable";
 import { DependabotOrganizationSecretRepositories } from "@cdktf/provider-github/lib/dependabot-organization-secret-repositories";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
+import { DEFAULT_CREDENTIALS_PREFIX } from "../config/schema";
 import { secretNames, secretNameProblem, variableNames, type SecretNames } from "../naming";
 import { ActionsEnvironmentSecretValue } from "./bindings/actions-environment-secret-value";
 import { ActionsOrganizationSecretValue } from "./bindings/actions-organization-secret-value";
@@ -134,7 +135,7 @@ export class AppCredentials extends Construct {
     super(scope, id);
     this.provider = props.provider;
     requireGithubProvider(this);
-    const prefix = props.prefix ?? "TOKEN_BROKER";
+    const prefix = props.prefix ?? DEFAULT_CREDENTIALS_PREFIX;
     this.secretNames = secretNames(prefix);
     const problems = Object.values(this.secretNames)
       .map((n) => [n, secretNameProblem(n)] as const)

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import { guidePathProblem, type OrganizationConfig } from "../config/schema";
+import { DEFAULT_GUIDE_PATH, guidePathProblem, type OrganizationConfig } from "../config/schema";
 import type { EnterpriseBounds } from "../config/effective-policy";
 import { memberGuideMarkdown } from "../model/guide-text";
 import { requireGithubProvider } from "./terraform-requirements";
@@ -71,7 +71,7 @@ export class MemberGuide extends Construct {
   constructor(scope: Construct, id: string, props: MemberGuideProps) {
     super(scope, id);
     requireGithubProvider(this);
-    const path = props.path ?? "profile/TOKENS.md";
+    const path = props.path ?? DEFAULT_GUIDE_PATH;
     const problem = guidePathProblem(path, props.allowGitHubPaths);
     if (problem) throw new Error(`MemberGuide: path ${JSON.stringify(path)} ${problem} (${this.node.path})`);
     const stack = OrganizationStack.tryOf(this);

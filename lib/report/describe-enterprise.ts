@@ -2,7 +2,8 @@
  * The Markdown a reviewer reads for one enterprise: its PAT policy, the organizations it bounds,
  * and the enterprise owner's steps (no API reads or sets the policy). Pure.
  */
-import type { EnterpriseConfig, OrganizationConfig } from "../config/schema";
+import { DEFAULT_GITHUB_URL, type EnterpriseConfig, type OrganizationConfig } from "../config/schema";
+import { MAX_TOKEN_LIFETIME_DAYS } from "../model/limits";
 import { enterpriseOwnerSteps, enterprisePatPolicyDocument } from "../model/enterprise-pat-policy";
 import { enterpriseSettingsUrl } from "../naming";
 import { md } from "../text";
@@ -12,7 +13,7 @@ export function describeEnterprise(enterprise: EnterpriseConfig, organizations: 
   const p = enterprise.patPolicy;
   const owned = organizations.filter((o) => o.enterprise === enterprise.slug).map((o) => md(o.login));
   const lines = [`## Enterprise ${md(enterprise.slug)}`, ""];
-  if (enterprise.githubUrl !== "https://github.com") lines.push(`GitHub: ${md(enterprise.githubUrl)}`, "");
+  if (enterprise.githubUrl !== DEFAULT_GITHUB_URL) lines.push(`GitHub: ${md(enterprise.githubUrl)}`, "");
   lines.push(
     `Bounds ${owned.length ? owned.join(", ") : "no organization listed here"}: what it decides, they cannot override, and no lifetime of theirs exceeds its maximum.`,
     "",
@@ -22,7 +23,9 @@ export function describeEnterprise(enterprise: EnterpriseConfig, organizations: 
   lines.push(
     `| Approval | ${p.requireApproval === "organizations-decide" ? "organizations decide" : p.requireApproval ? "required" : "disabled"} |`,
   );
-  lines.push(`| Maximum lifetime | ${p.maxLifetimeDays ? `${p.maxLifetimeDays} days` : "none (organizations choose, up to 366 days)"} |`);
+  lines.push(
+    `| Maximum lifetime | ${p.maxLifetimeDays ? `${p.maxLifetimeDays} days` : `none (organizations choose, up to ${MAX_TOKEN_LIFETIME_DAYS} days)`} |`,
+  );
   lines.push(`| Classic tokens | ${p.classicTokens}${p.classicMaxLifetimeDays ? `, at most ${p.classicMaxLifetimeDays} days` : ""} |`);
   lines.push(`| Administrators exempt from maximums | ${p.exemptAdministrators ? "yes" : "no"} |`, "");
   const steps = enterpriseOwnerSteps(enterprisePatPolicyDocument(p), enterpriseSettingsUrl(enterprise.slug, enterprise.githubUrl));

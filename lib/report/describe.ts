@@ -2,7 +2,7 @@
  * The Markdown a reviewer reads for one organization: PAT policy, approval rules, the App, each
  * secret and variable with who can read it, policy findings and the manual steps left. Pure.
  */
-import type { OrganizationConfig } from "../config/schema";
+import { DEFAULT_GITHUB_URL, type OrganizationConfig } from "../config/schema";
 import { enterpriseBindings, type EnterpriseBounds } from "../config/effective-policy";
 import { secretNames, installAppUrl, patPolicySettingsUrl, variableNames } from "../naming";
 import { ownerSteps, patPolicyDocument } from "../model/pat-policy";
@@ -21,7 +21,7 @@ export function describeOrganization(org: OrganizationConfig, changes: readonly 
   lines.push(`## ${md(org.login)}`, "");
   // Every URL shown is built on the punycode host, so a look-alike name shows as what it is.
   const web = shownUrl(org.githubUrl)!;
-  if (org.githubUrl !== "https://github.com") lines.push(`GitHub: ${md(web)}`, "");
+  if (org.githubUrl !== DEFAULT_GITHUB_URL) lines.push(`GitHub: ${md(web)}`, "");
   if (enterprise)
     lines.push(
       `Enterprise: ${md(enterprise.slug)}. The policy below is the effective one: the enterprise's settings stand where the organization declares nothing.`,
