@@ -138,6 +138,12 @@ export interface OrgState {
   appInstallations?: Map<number, NonNullable<OrgState["installation"]>>;
   /** Teams by slug (lower case): their members' logins. */
   teams?: Map<string, string[]>;
+  /** Memberships by login (lower case): `pending` is an invitation not yet accepted. */
+  members?: Map<string, { login: string; state: "active" | "pending"; role: "admin" | "member" | "billing_manager" }>;
+  /** Outside collaborators' logins. */
+  outsideCollaborators?: string[];
+  /** SSO revocations by credential type asked of the organization (ghec only), in order. */
+  credentialTypeRevocations?: { username?: string; credentialType: string }[];
 }
 
 /** A manifest posted to the stand-in's new-App page. */
@@ -555,9 +561,13 @@ export class GitHubStandIn {
           },
         };
       }
+      const refused = arrayFilterRefusal(query, "PersonalAccessTokenRequest");
+      if (refused) return refused;
       const tokenIds = new Set(query.getAll("token_id[]").map(Number));
+      const owners = new Set(query.getAll("owner[]").map((o) => o.toLowerCase()));
       const all = [...org!.requests.values()]
         .filter((r) => tokenIds.size === 0 || tokenIds.has(r.tokenId))
+        .filter((r) => owners.size === 0 || owners.has(r.owner.toLowerCase()))
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
       const { page, headers } = this.paginate(all, query, `/orgs/${org!.login}/personal-access-token-requests`);
       return { status: 200, body: page.map((r) => this.requestBody(org!, r)), headers };
@@ -616,7 +626,14 @@ export class GitHubStandIn {
 
     this.route("GET", "/orgs/{org}/personal-access-tokens", "installation", ({ org, query, installationId }) => {
       if (lacks(org!, installationId, "organization_personal_access_tokens", "read")) return forbidden;
-      const all = [...org!.grants.values()].sort((a, b) => a.accessGrantedAt.localeCompare(b.accessGrantedAt) || a.id - b.id);
+      const refused = arrayFilterRefusal(query, "PersonalAccessToken");
+      if (refused) return refused;
+      const tokenIds = new Set(query.getAll("token_id[]").map(Number));
+      const owners = new Set(query.getAll("owner[]").map((o) => o.toLowerCase()));
+      const all = [...org!.grants.values()]
+        .filter((g) => tokenIds.size === 0 || tokenIds.has(g.tokenId))
+        .filter((g) => owners.size === 0 || owners.has(g.owner.toLowerCase()))
+        .sort((a, b) => a.accessGrantedAt.localeCompare(b.accessGrantedAt) || a.id - b.id);
       const { page, headers } = this.paginate(all, query, `/orgs/${org!.login}/personal-access-tokens`);
       return { status: 200, body: page.map((g) => this.grantBody(org!, g)), headers };
     });
@@ -738,9 +755,28 @@ export class GitHubStandIn {
       this.route("GET", "/orgs/{org}/credential-authorizations", "installation", ({ org, query, installationId }) => {
         if (lacks(org!, installationId, "organization_administration", "read")) return forbidden;
         if (!org!.credentialAuthorizations) return notFound;
-        const { page, headers } = this.paginate(org!.credentialAuthorizations, query, `/orgs/${org!.login}/credential-authorizations`);
+        const login = query.get("login")?.toLowerCase();
+        const all = org!.credentialAuthorizations.filter((a) => login === undefined || String(a.login).toLowerCase() === login);
+        const { page, headers } = this.paginate(all, query, `/orgs/${org!.login}/credential-authorizations`);
         return { status: 200, body: page, headers };
       });
+      // SSO revocation by credential type (2026): queued, answered 202. An organization without
+      // SAML SSO (credentialAuthorizations absent) gets 404.
+      const revokeType = (org: OrgState, installationId: number | undefined, credentialType: string, username?: string) => {
+        if (lacks(org, installationId, "organization_administration", "write")) return forbidden;
+        if (!org.credentialAuthorizations) return notFound;
+        (org.credentialTypeRevocations ??= []).push({ credentialType, ...(username ? { username } : {}) });
+        return { status: 202, body: { message: "Credential type revocation has been queued" } };
+      };
+      this.route("POST", "/orgs/{org}/credential-authorizations/revoke-credential-type", "installation", ({ org, body, installationId }) =>
+        revokeType(org!, installationId, body.credential_type),
+      );
+      this.route(
+        "POST",
+        "/orgs/{org}/credential-authorizations/{username}/revoke-credential-type",
+        "installation",
+        ({ org, body, params, installationId }) => revokeType(org!, installationId, body.credential_type, params.username),
+      );
       this.route("POST", "/enterprises/{enterprise}/apps/organizations/{org}/installations", "installation", ({ org, params, body }) => {
         if (org!.enterprise !== params.enterprise) return notFound;
         const app = [...this.apps.values()].find((a) => a.clientId === body.client_id);
@@ -868,6 +904,30 @@ export class GitHubStandIn {
         body: { total_count: v.repositories.length, repositories: page.map((n) => this.repositoryBody(org!, n)) },
         headers,
       };
+    });
+
+    // Membership, as GitHub answers an App with `members: read`: 404 for anyone who is neither a
+    // member nor invited (an outside collaborator included).
+    this.route("GET", "/orgs/{org}/memberships/{username}", "installation", ({ org, params, installationId }) => {
+      if (lacks(org!, installationId, "members", "read")) return forbidden;
+      const m = org!.members?.get(params.username.toLowerCase());
+      if (!m) return notFound;
+      return {
+        status: 200,
+        body: {
+          url: `${this.url}/orgs/${org!.login}/memberships/${m.login}`,
+          state: m.state,
+          role: m.role,
+          organization_url: `${this.url}/orgs/${org!.login}`,
+          organization: this.organizationSimpleBody(org!),
+          user: simpleUser(m.login, 100_000 + (hash(m.login) % 900_000), this.url),
+        },
+      };
+    });
+    this.route("GET", "/orgs/{org}/outside_collaborators", "installation", ({ org, query, installationId }) => {
+      if (lacks(org!, installationId, "members", "read")) return forbidden;
+      const { page, headers } = this.paginate(org!.outsideCollaborators ?? [], query, `/orgs/${org!.login}/outside_collaborators`);
+      return { status: 200, body: page.map((login) => simpleUser(login, 100_000 + (hash(login) % 900_000), this.url)), headers };
     });
 
     this.route("POST", "/orgs/{org}/personal-access-tokens", "installation", ({ org, body }) => {
@@ -1012,26 +1072,42 @@ export class GitHubStandIn {
         token_expires_at: r.tokenExpiresAt,
         token_last_used_at: null,
       },
-      organization: {
-        login: org.login,
-        id: org.id,
-        node_id: `O_${org.id}`,
-        url: `${this.url}/orgs/${org.login}`,
-        repos_url: `${this.url}/orgs/${org.login}/repos`,
-        events_url: `${this.url}/orgs/${org.login}/events`,
-        hooks_url: `${this.url}/orgs/${org.login}/hooks`,
-        issues_url: `${this.url}/orgs/${org.login}/issues`,
-        members_url: `${this.url}/orgs/${org.login}/members{/member}`,
-        public_members_url: `${this.url}/orgs/${org.login}/public_members{/member}`,
-        avatar_url: "https://avatars.example/o",
-        description: null,
-      },
+      organization: this.organizationSimpleBody(org),
       sender: simpleUser(r.owner, 100_000 + (hash(r.owner) % 900_000), this.url),
       installation: { id: org.installation?.id ?? 0, node_id: `I_${org.installation?.id ?? 0}` },
     };
     for (const p of this.checker.webhookProblems("webhook-personal-access-token-request-created", payload))
       this.violations.push(`delivery: ${p}`);
     return payload;
+  }
+
+  /** An organization as GitHub's organization-simple schema has it. */
+  organizationSimpleBody(org: OrgState): Record<string, unknown> {
+    return {
+      login: org.login,
+      id: org.id,
+      node_id: `O_${org.id}`,
+      url: `${this.url}/orgs/${org.login}`,
+      repos_url: `${this.url}/orgs/${org.login}/repos`,
+      events_url: `${this.url}/orgs/${org.login}/events`,
+      hooks_url: `${this.url}/orgs/${org.login}/hooks`,
+      issues_url: `${this.url}/orgs/${org.login}/issues`,
+      members_url: `${this.url}/orgs/${org.login}/members{/member}`,
+      public_members_url: `${this.url}/orgs/${org.login}/public_members{/member}`,
+      avatar_url: "https://avatars.example/o",
+      description: null,
+    };
+  }
+
+  /** Adds (or replaces) a membership: `pending` is an invitation not yet accepted. */
+  addMember(
+    login: string,
+    member: string,
+    role: "admin" | "member" | "billing_manager" = "member",
+    state: "active" | "pending" = "active",
+  ): void {
+    const org = this.orgs.get(login.toLowerCase())!;
+    (org.members ??= new Map()).set(member.toLowerCase(), { login: member, state, role });
   }
 
   /** A granted token as GitHub's organization-programmatic-access-grant schema has it. */
@@ -1175,6 +1251,28 @@ const FULL_REPOSITORY_EXTRA = {
   created_at: "2026-01-01T00:00:00Z",
   updated_at: "2026-11-01T00:00:00Z",
 };
+
+/**
+ * GitHub's 422 for an array filter of the token listings (`owner`, `token_id`) given in a form it
+ * does not document: a bare name (Octokit joins arrays with commas) or a token id that is not a
+ * number. GitHub documents `owner[]=a&owner[]=b`.
+ */
+function arrayFilterRefusal(query: URLSearchParams, resource: string): { status: number; body: unknown } | undefined {
+  const bad = query.has("owner")
+    ? "owner"
+    : query.has("token_id") || query.getAll("token_id[]").some((v) => !/^\d+$/.test(v))
+      ? "token_id"
+      : undefined;
+  if (!bad) return undefined;
+  return {
+    status: 422,
+    body: {
+      message: "Validation Failed",
+      documentation_url: "https://docs.github.com/rest",
+      errors: [{ resource, code: "invalid", field: bad, message: `${bad} must be given as ${bad}[]=VALUE, once per value` }],
+    },
+  };
+}
 
 function hash(s: string): number {
   let h = 2166136261;
