@@ -392,7 +392,11 @@ export interface GitHubAnswer {
  */
 export function recordWrites(client: GitHubClient): GitHubAnswer[] {
   const answers: GitHubAnswer[] = [];
-  const path = (o: { method?: string; url?: string }) => `${o.method ?? "?"} ${String(o.url ?? "").replace(/^https?:\/\/[^/]+/, "")}`;
+  // The route as sent: Octokit hands the hook its template (`/orgs/{org}/…`) and the values apart.
+  const path = (o: { method?: string; url?: string } & Record<string, unknown>) =>
+    `${o.method ?? "?"} ${String(o.url ?? "")
+      .replace(/^https?:\/\/[^/]+/, "")
+      .replace(/\{(\w+)\}/g, (m, name: string) => (o[name] === undefined ? m : encodeURIComponent(String(o[name]))))}`;
   client.hook.after("request", (response, options) => {
     if (options.method !== "POST") return;
     const message = (response.data as { message?: unknown } | undefined)?.message;
