@@ -260,7 +260,14 @@ describe("member", () => {
     await start();
     standIn.addMember("acme-corp", "mona");
     const idle = addGrant(standIn, app.org, { owner: "mona", tokenName: "idle", grantedDaysAgo: 60, lastUsedDaysAgo: 40 });
-    const busy = addGrant(standIn, app.org, { owner: "mona", tokenName: "busy", grantedDaysAgo: 60, lastUsedDaysAgo: 10 });
+    const busy = addGrant(standIn, app.org, { owner: "mona", tokenName: "busy", grantedDaysAgo: 60, lastUsedDaysAgo: 10, days: 120 });
+    const expiring = addGrant(standIn, app.org, {
+      owner: "mona",
+      tokenName: "expiring",
+      grantedDaysAgo: 60,
+      lastUsedDaysAgo: 10,
+      days: 65,
+    });
     addGrant(standIn, app.org, { owner: "someone", tokenName: "theirs", lastUsedDaysAgo: 100 });
     const now = Date.now();
     // WHEN mona's answer is read
@@ -268,7 +275,9 @@ describe("member", () => {
     const answer = await member({ login: "mona", org: "acme-corp", config: writeConfig({ approval: { revokeUnusedAfterDays: 30 } }) }, io);
     // THEN the idle one is due now, the busy one on the day 31 days after its last use
     const grants = answer.grants.kind === "read" ? answer.grants.items : [];
-    expect(grants.map((g) => g.tokenId).sort()).toEqual([idle, busy].sort());
+    expect(grants.map((g) => g.tokenId).sort()).toEqual([idle, busy, expiring].sort());
+    // AND one that expires before it could be revoked for non-use is not due
+    expect(grants.find((g) => g.tokenId === expiring)!.fate).toEqual({ kind: "kept" });
     expect(grants.find((g) => g.tokenId === idle)!.fate).toMatchObject({
       kind: "revoke-now",
       decidedBy: { kind: "builtin", outcome: "unused" },
@@ -281,6 +290,21 @@ describe("member", () => {
       reason: expect.stringContaining("approval.revokeUnusedAfterDays: 30"),
     });
     expect(io.out()).toMatch(/idle: expires \d{4}-\d{2}-\d{2}, last used \d{4}-\d{2}-\d{2}; revoked at the next review run or serve sweep/);
+  });
+
+  test("fails closed when the granted tokens cannot be read: that part says so, the others are still answered", async () => {
+    // GIVEN an App that may list requests but not granted tokens
+    await start();
+    standIn.addMember("acme-corp", "mona");
+    delete app.org.installation!.permissions.organization_personal_access_tokens;
+    addRequest(standIn, app.org, { owner: "mona", tokenName: "docs" });
+    // WHEN mona's answer is read
+    const { answer, text } = await ask("mona");
+    // THEN the grants are unreadable, named as such, and the rest is answered
+    expect(answer.grants.kind).toBe("unreadable");
+    expect(text).toMatch(/Granted tokens:\n  cannot be read: cannot read mona's granted tokens: .*403/);
+    expect(answer.pick.answer).toBe("yes");
+    expect(answer.requests.kind === "read" && answer.requests.items).toHaveLength(1);
   });
 
   test("the ready-made links approved for the member, a team rule only for its members", async () => {

@@ -69,7 +69,7 @@ export function renderRevokeText(r: RevokeReport): string {
           : `\nClassic tokens: SSO authorizations of classic tokens of ${whose} revoked (GitHub queued it: ${c.answers.map(clean).join("; ")}).\n`;
     }
   }
-  out += `\n${r.org}: ${r.checked} granted tokens checked, ${r.matches.length} match every filter.\n`;
+  out += `\n${r.org}: ${r.checked} granted token${r.checked === 1 ? "" : "s"} checked, ${r.matches.length} match${r.matches.length === 1 ? "es" : ""} every filter.\n`;
   if (r.failure) out += `Failed: ${clean(r.failure)}\n`;
   if (!r.applied) out += "Dry run: nothing was revoked. Run with --apply to revoke these tokens.\n";
   else {

@@ -269,11 +269,13 @@ export async function answerMember(options: MemberOptions): Promise<MemberAnswer
         else if (unusedAfterDays !== undefined) {
           const from = raw.token_last_used_at ?? raw.access_granted_at;
           const on = from ? new Date(Date.parse(from) + (unusedAfterDays + 1) * DAY_MS).toISOString() : undefined;
-          if (on && !Number.isNaN(Date.parse(on)))
+          // A token that expires first is never revoked for non-use.
+          const expiresFirst = raw.token_expires_at !== null && on !== undefined && Date.parse(raw.token_expires_at) <= Date.parse(on);
+          if (on && !Number.isNaN(Date.parse(on)) && !expiresFirst)
             fate = {
               kind: "revoke-if-unused",
               on,
-              reason: `approval.revokeUnusedAfterDays: ${unusedAfterDays} (${raw.token_last_used_at ? "last used" : "never used since granted"} ${from!.slice(0, 10)})`,
+              reason: `approval.revokeUnusedAfterDays: ${unusedAfterDays}; ${raw.token_last_used_at ? "last used" : "never used since granted"} ${from!.slice(0, 10)}`,
             };
         }
         return {
