@@ -318,6 +318,17 @@ describe("member", () => {
     expect(rules(dev)).toEqual(["read-docs", "platform-writes"]);
   });
 
+  test("a team rule whose team cannot be read is named as cannot be told, never offered as approved", async () => {
+    // GIVEN the platform team unknown to GitHub (404)
+    await start();
+    app.org.teams!.delete("platform");
+    standIn.addMember("acme-corp", "plat-dev");
+    const { answer, text } = await ask("plat-dev");
+    expect(answer.links.kind === "read" && answer.links.items.map((l) => l.rule)).toEqual(["read-docs"]);
+    expect(answer.linksUnsure).toEqual(["platform-writes"]);
+    expect(text).toContain('rule "platform-writes": cannot be told (a team it names cannot be read)');
+  });
+
   test("reads only what it needs: one membership call, the listings filtered by owner[]", async () => {
     // GIVEN Enterprise Cloud with SSO, 150 other people's tokens and a team rule
     await start("ghec");
