@@ -158,7 +158,7 @@ interface Route {
   template: string;
   regex: RegExp;
   names: string[];
-  auth: "jwt" | "installation" | "none";
+  auth: "jwt" | "installation" | "user" | "none";
   handle: (ctx: HandlerContext) => { status: number; body?: unknown; headers?: Record<string, string> };
 }
 
@@ -169,6 +169,8 @@ interface HandlerContext {
   org?: OrgState;
   app?: AppState;
   installationId?: number;
+  /** The signed-in user, for a user token. */
+  user?: string;
 }
 
 /** Options of {@link GitHubStandIn.start}. */
@@ -204,6 +206,17 @@ export class GitHubStandIn {
    * one asked for (another owner, name or permissions).
    */
   conversionOverride?: (conversion: { org: string; manifest: Record<string, any> }) => { org: string; manifest: Record<string, any> };
+  /**
+   * GitHub's OAuth web flow for Apps (not in the REST description; as GitHub documents it):
+   * `signedIn` is the login of the browser's GitHub session (absent: nobody signed in); `clientSecrets`
+   * the Apps' client secrets by client id; `userTokens` the user tokens issued, token → login.
+   */
+  readonly oauth = {
+    signedIn: undefined as string | undefined,
+    clientSecrets: new Map<string, string>(),
+    codes: new Map<string, { login: string; clientId: string; redirectUri: string | null }>(),
+    userTokens: new Map<string, string>(),
+  };
   /** Called before a request is handled, to change state concurrently (for example decide a request). */
   beforeHandle?: (operation: string, params: Record<string, string>) => void;
 
@@ -306,6 +319,8 @@ export class GitHubStandIn {
 
     const web = /^\/organizations\/([^/]+)\/settings\/apps\/new$/.exec(url.pathname);
     if (web) return this.newAppPage(method, decodeURIComponent(web[1]), url, raw, res);
+    if (url.pathname === "/login/oauth/authorize" || url.pathname === "/login/oauth/access_token")
+      return this.oauthPage(method, url, raw, req.headers["content-type"] ?? "", res);
     const route = this.routes.find((r) => r.method === method && r.regex.test(url.pathname));
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}, authKind = "none") => {
       this.calls.push({
@@ -357,6 +372,7 @@ export class GitHubStandIn {
       }
       ctx.app = who.app;
       ctx.installationId = who.installationId;
+      ctx.user = who.login;
     }
     const orgLogin = params.org ?? params.owner;
     if (orgLogin) {
@@ -457,13 +473,16 @@ export class GitHubStandIn {
     return f;
   }
 
-  private authenticate(authz: string): { kind: "jwt" | "installation"; app?: AppState; installationId?: number } | undefined {
+  private authenticate(
+    authz: string,
+  ): { kind: "jwt" | "installation" | "user"; app?: AppState; installationId?: number; login?: string } | undefined {
     const [scheme, cred] = authz.split(" ");
     if (!cred) return undefined;
     if (/^bearer$/i.test(scheme) && cred.split(".").length === 3) {
       const app = this.verifyJwt(cred);
       return app ? { kind: "jwt", app } : undefined;
     }
+    if (this.oauth.userTokens.has(cred)) return { kind: "user", login: this.oauth.userTokens.get(cred) };
     const t = this.tokens.get(cred);
     if (!t || t.expiresAt < Date.now()) return undefined;
     return { kind: "installation", installationId: t.installationId };
@@ -693,6 +712,27 @@ export class GitHubStandIn {
     });
 
     this.route("GET", "/app", "jwt", ({ app }) => ({ status: 200, body: this.integrationBody(app!) }));
+
+    this.route("GET", "/user", "user", ({ user }) => ({
+      status: 200,
+      body: {
+        ...simpleUser(user!, 100_000 + (hash(user!) % 900_000), this.url),
+        user_view_type: "public",
+        name: null,
+        company: null,
+        blog: null,
+        location: null,
+        email: null,
+        hireable: null,
+        bio: null,
+        public_repos: 0,
+        public_gists: 0,
+        followers: 0,
+        following: 0,
+        created_at: "2020-01-01T00:00:00Z",
+        updated_at: "2026-01-01T00:00:00Z",
+      },
+    }));
 
     /** GitHub's answer when an installation lacks the App permission an endpoint needs. */
     const lacks = (org: OrgState, installationId: number | undefined, permission: string, level: "read" | "write") => {
@@ -980,6 +1020,61 @@ export class GitHubStandIn {
     if (state !== null) target.searchParams.set("state", state);
     res.writeHead(302, { location: target.toString() });
     res.end();
+  }
+
+  /**
+   * GitHub's OAuth web flow for an App, as GitHub documents it: `GET /login/oauth/authorize`
+   * (the signed-in user's consent, which redirects to `redirect_uri` with a one-time `code` and the
+   * `state`), and `POST /login/oauth/access_token` (the code, the client id and secret; a JSON
+   * answer when asked, an `error` with status 200 for a bad code, as GitHub answers).
+   */
+  private oauthPage(method: string, url: URL, raw: string, contentType: string, res: ServerResponse): void {
+    const json = (body: unknown) => {
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname === "/login/oauth/authorize") {
+      const clientId = url.searchParams.get("client_id") ?? "";
+      if (method !== "GET" || ![...this.apps.values()].some((a) => a.clientId === clientId)) {
+        res.writeHead(404, { "content-type": "text/html; charset=utf-8" });
+        return void res.end("<!doctype html><p>Not Found</p>");
+      }
+      if (!this.oauth.signedIn) {
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        return void res.end("<!doctype html><title>Sign in to GitHub</title><p>Sign in to GitHub</p>");
+      }
+      const redirectUri = url.searchParams.get("redirect_uri");
+      const code = randomBytes(10).toString("hex");
+      this.oauth.codes.set(code, { login: this.oauth.signedIn, clientId, redirectUri });
+      const target = new URL(redirectUri ?? "http://127.0.0.1/");
+      target.searchParams.set("code", code);
+      const state = url.searchParams.get("state");
+      if (state !== null) target.searchParams.set("state", state);
+      res.writeHead(302, { location: target.toString() });
+      return void res.end();
+    }
+    if (method !== "POST") {
+      res.writeHead(404);
+      return void res.end();
+    }
+    let form: Record<string, string>;
+    try {
+      form = contentType.includes("json")
+        ? (JSON.parse(raw || "{}") as Record<string, string>)
+        : Object.fromEntries(new URLSearchParams(raw));
+    } catch {
+      return json({ error: "bad_request", error_description: "The body is not JSON." });
+    }
+    const found = this.oauth.codes.get(form.code ?? "");
+    if (!found) return json({ error: "bad_verification_code", error_description: "The code passed is incorrect or expired." });
+    this.oauth.codes.delete(form.code); // one use, as on GitHub
+    if (found.clientId !== form.client_id || this.oauth.clientSecrets.get(found.clientId) !== form.client_secret)
+      return json({ error: "incorrect_client_credentials", error_description: "The client_id and/or client_secret passed are incorrect." });
+    if (form.redirect_uri !== undefined && form.redirect_uri !== found.redirectUri)
+      return json({ error: "redirect_uri_mismatch", error_description: "The redirect_uri MUST match the registered callback URL." });
+    const token = `ghu_${randomBytes(18).toString("base64url")}`;
+    this.oauth.userTokens.set(token, found.login);
+    return json({ access_token: token, token_type: "bearer", scope: "" });
   }
 
   /** An App as GitHub's integration schema has it. */
