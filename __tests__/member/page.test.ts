@@ -6,7 +6,9 @@ import { createGitHubClient } from "../../lib/github/client";
 import { answerMember } from "../../lib/member/member";
 import { githubSignIn, memberPage } from "../../lib/member/page";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
+import { launchChromium } from "../../test-support/browser";
 import { addGrant, installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
+import type { Browser } from "playwright-core";
 
 describe("the member page", () => {
   let standIn: GitHubStandIn;
@@ -135,6 +137,63 @@ describe("the member page", () => {
     const start = await get(`${base}/member/login`);
     const r = await get((await get(start.headers.get("location")!)).headers.get("location")!);
     expect(r.status).toBe(400);
+  });
+
+  describe("in a real browser", () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launchChromium();
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    test("a member signs in with one click and sees only their own answer; the cookies cannot be read by scripts", async () => {
+      // GIVEN mona signed in to GitHub in her browser
+      standIn.oauth.signedIn = "mona";
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        // WHEN she opens the page and clicks "Sign in with GitHub"
+        await page.goto(`${base}/member`);
+        await page.click("text=Sign in with GitHub");
+        await page.waitForURL(`${base}/member`);
+        // THEN she sees her answer and her token, never another member's
+        const text = await page.textContent("pre");
+        expect(text).toContain("mona can pick acme-corp");
+        expect(text).toContain("monas-laptop");
+        expect(text).not.toContain("others-secret-project");
+        // AND the session cookie is HttpOnly and SameSite=Lax, invisible to the page's scripts
+        const session = (await context.cookies()).find((c) => c.name === "tp_member")!;
+        expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/member" });
+        expect(await page.evaluate(() => document.cookie)).toBe("");
+        // AND asking for another member by URL still shows her own
+        await page.goto(`${base}/member?login=other`);
+        expect(await page.textContent("pre")).toContain("mona can pick acme-corp");
+      } finally {
+        await context.close();
+      }
+    });
+
+    test("fails when another browser's callback is replayed: no session, no answer", async () => {
+      // GIVEN a callback URL made for the attacker's own sign-in
+      standIn.oauth.signedIn = "other";
+      const start = await get(`${base}/member/login`);
+      const callback = (await get(start.headers.get("location")!)).headers.get("location")!;
+      // WHEN mona's browser is made to open it
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        const r = await page.goto(callback);
+        // THEN the sign-in is refused and no session cookie is set
+        expect(r!.status()).toBe(400);
+        expect((await context.cookies()).some((c) => c.name === "tp_member")).toBe(false);
+        await page.goto(`${base}/member`);
+        expect(await page.textContent("body")).toContain("Sign in with GitHub");
+      } finally {
+        await context.close();
+      }
+    });
   });
 
   test("cookies are Secure when the page is served on a public https URL", async () => {
