@@ -196,9 +196,10 @@ describe("the member page", () => {
     });
   });
 
-  test("cookies are Secure when the page is served on a public https URL", async () => {
+  test("cookies are Secure when the page is served on a public https URL, and scoped to the organization's page", async () => {
     const page = memberPage({
       publicUrl: "https://tokens.example.com",
+      path: "/member/acme-corp",
       clientId: "Iv23liX",
       signIn: async () => "mona",
       answer: async () => {
@@ -211,10 +212,11 @@ describe("the member page", () => {
       writeHead: (_s: number, h: Record<string, unknown>) => Object.assign(headers, h),
       end: () => undefined,
     };
-    await page({ method: "GET", url: "/member/login", headers: {} } as never, res as never);
-    expect(String(headers["set-cookie"])).toMatch(/; HttpOnly; SameSite=Lax; Secure$/);
+    expect(await page({ method: "GET", url: "/member/login", headers: {} } as never, res as never)).toBe(false);
+    await page({ method: "GET", url: "/member/acme-corp/login", headers: {} } as never, res as never);
+    expect(String(headers["set-cookie"])).toMatch(/; Path=\/member\/acme-corp; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/);
     expect(String(headers.location)).toMatch(
-      /^https:\/\/github\.com\/login\/oauth\/authorize\?client_id=Iv23liX&redirect_uri=https%3A%2F%2Ftokens\.example\.com%2Fmember%2Fcallback&state=/,
+      /^https:\/\/github\.com\/login\/oauth\/authorize\?client_id=Iv23liX&redirect_uri=https%3A%2F%2Ftokens\.example\.com%2Fmember%2Facme-corp%2Fcallback&state=/,
     );
   });
 });

@@ -27,8 +27,13 @@ export type SignIn = (code: string, redirectUri: string) => Promise<string>;
 
 /** Options of {@link memberPage}. */
 export interface MemberPageOptions {
-  /** Where the page is reached from a browser, e.g. `https://tokens.example.com` (no trailing `/`). */
+  /** Where the server is reached from a browser, e.g. `https://tokens.example.com` (no trailing `/`). */
   readonly publicUrl: string;
+  /**
+   * The page's path on that server; sign-in and callback are below it. One page per
+   * organization, since each has its own App (`/member/acme-corp`). @default "/member"
+   */
+  readonly path?: string;
   /** The GitHub web root the browser signs in at. @default "https://github.com" */
   readonly githubUrl?: string;
   /** The App's client id (public). */
@@ -69,12 +74,15 @@ export function githubSignIn(options: { githubUrl: string; apiUrl: string; clien
   };
 }
 
-/** The page's request handler: `GET /member`, `/member/login`, `/member/callback`; false for any other path. */
+/** The page's request handler: `GET {path}`, `{path}/login`, `{path}/callback`; resolves false for any other request. */
 export function memberPage(options: MemberPageOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const key = options.key ?? randomBytes(32);
   const now = options.now ?? Date.now;
   const base = options.publicUrl.replace(/\/$/, "");
-  const redirectUri = `${base}/member/callback`;
+  const root = (options.path ?? "/member").replace(/\/$/, "");
+  if (!/^(\/[A-Za-z0-9._-]+)+$/.test(root))
+    throw new Error(`memberPage: path must be like /member or /member/ORG, got ${JSON.stringify(root)}`);
+  const redirectUri = `${base}${root}/callback`;
   const host = new URL(base).hostname;
   const secure = !(host === "localhost" || host === "[::1]" || /^127\./.test(host));
   const web = (options.githubUrl ?? "https://github.com").replace(/\/$/, "");
@@ -90,7 +98,7 @@ export function memberPage(options: MemberPageOptions): (req: IncomingMessage, r
     return mac.length === want.length && timingSafeEqual(mac, want) ? payload : undefined;
   };
   const cookie = (name: string, value: string, maxAge: number) =>
-    `${name}=${value}; Path=/member; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
+    `${name}=${value}; Path=${root}; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
   const session = (req: IncomingMessage): string | undefined => {
     const payload = verify(cookies(req)[SESSION_COOKIE]);
     if (!payload) return undefined;
@@ -104,7 +112,7 @@ export function memberPage(options: MemberPageOptions): (req: IncomingMessage, r
 
   return async (req, res) => {
     const url = new URL(req.url ?? "/", base);
-    if (req.method !== "GET" || !["/member", "/member/login", "/member/callback"].includes(url.pathname)) return false;
+    if (req.method !== "GET" || ![root, `${root}/login`, `${root}/callback`].includes(url.pathname)) return false;
     const headers = {
       "content-type": "text/html; charset=utf-8",
       "cache-control": "no-store",
@@ -117,7 +125,7 @@ export function memberPage(options: MemberPageOptions): (req: IncomingMessage, r
       res.end(`<!doctype html><meta charset="utf-8"><title>Your fine-grained tokens</title>${body}`);
     };
 
-    if (url.pathname === "/member/login") {
+    if (url.pathname === `${root}/login`) {
       const state = randomBytes(24).toString("base64url");
       const target = new URL(`${web}/login/oauth/authorize`);
       target.searchParams.set("client_id", options.clientId);
@@ -128,7 +136,7 @@ export function memberPage(options: MemberPageOptions): (req: IncomingMessage, r
       return true;
     }
 
-    if (url.pathname === "/member/callback") {
+    if (url.pathname === `${root}/callback`) {
       const expected = verify(cookies(req)[STATE_COOKIE]);
       const state = url.searchParams.get("state") ?? "";
       const code = url.searchParams.get("code") ?? "";
@@ -136,7 +144,7 @@ export function memberPage(options: MemberPageOptions): (req: IncomingMessage, r
       if (!expected || !equal(expected, state) || !code) {
         page(
           400,
-          `<p>The sign-in could not be checked (it expired or did not start here). <a href="/member/login">Sign in again</a>.</p>`,
+          `<p>The sign-in could not be checked (it expired or did not start here). <a href="${root}/login">Sign in again</a>.</p>`,
           {
             "set-cookie": clearState,
           },
@@ -147,11 +155,11 @@ export function memberPage(options: MemberPageOptions): (req: IncomingMessage, r
       try {
         login = await options.signIn(code, redirectUri);
       } catch {
-        page(502, `<p>GitHub did not confirm the sign-in. <a href="/member/login">Try again</a>.</p>`, { "set-cookie": clearState });
+        page(502, `<p>GitHub did not confirm the sign-in. <a href="${root}/login">Try again</a>.</p>`, { "set-cookie": clearState });
         return true;
       }
       const value = sign(Buffer.from(JSON.stringify({ login, exp: now() + SESSION_SECONDS * 1000 })).toString("base64url"));
-      res.writeHead(302, { ...headers, location: "/member", "set-cookie": [clearState, cookie(SESSION_COOKIE, value, SESSION_SECONDS)] });
+      res.writeHead(302, { ...headers, location: root, "set-cookie": [clearState, cookie(SESSION_COOKIE, value, SESSION_SECONDS)] });
       res.end();
       return true;
     }
@@ -160,7 +168,7 @@ export function memberPage(options: MemberPageOptions): (req: IncomingMessage, r
     if (!login) {
       page(
         200,
-        `<p>See why you can or cannot pick this organization for a fine-grained token. <a href="/member/login">Sign in with GitHub</a>.</p>`,
+        `<p>See why you can or cannot pick this organization for a fine-grained token. <a href="${root}/login">Sign in with GitHub</a>.</p>`,
       );
       return true;
     }
