@@ -151,6 +151,26 @@ describe("revoke", () => {
     expect(JSON.stringify(evidence)).not.toContain(app.token);
   });
 
+  test("fails when the grants cannot be listed: nothing revoked, exit 1, and the evidence says why", async () => {
+    // GIVEN a listing GitHub keeps refusing
+    await start();
+    addGrant(standIn, app.org, { owner: "leaver" });
+    app.org.installation!.permissions.organization_personal_access_tokens = "none" as never;
+    const file = join(tempDir("evidence-"), "revoke.json");
+    // WHEN revoke --apply runs
+    const io = captureIO(env());
+    const code = await run(
+      ["revoke", "--org", "acme-corp", "--config", config, "--owner", "leaver", "--apply", "--evidence-out", file],
+      io,
+    );
+    // THEN it fails, revokes nothing, and the evidence records the failure
+    expect(code).toBe(1);
+    expect(app.org.grants.size).toBe(1);
+    expect(standIn.callsOf(REVOKE)).toHaveLength(0);
+    const evidence = JSON.parse(readFileSync(file, "utf8"));
+    expect(evidence).toMatchObject({ applied: true, matches: [], failure: expect.stringContaining("403") });
+  });
+
   test("fails when --evidence-out is a symbolic link, before any call", async () => {
     await start();
     addGrant(standIn, app.org, { owner: "leaver" });
