@@ -13,7 +13,20 @@
  */
 
 /** The engines: folders of lib/ that do the work of a command, a server or a report. */
-const ENGINES = ["github", "review", "serve", "verify", "report", "guide", "registration", "approval", "install", "seal"];
+const ENGINES = [
+  "github",
+  "review",
+  "serve",
+  "verify",
+  "report",
+  "guide",
+  "registration",
+  "approval",
+  "install",
+  "seal",
+  "member",
+  "revoke",
+];
 
 /** cdktf and the construct libraries, as installed packages. */
 const CDKTF = "(^|/)node_modules/(cdktf|constructs|@cdktf/)";

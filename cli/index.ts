@@ -10,7 +10,9 @@ import { Command, CommanderError } from "commander";
 import { createApp } from "./commands/create-app";
 import { guide } from "./commands/guide";
 import { install } from "./commands/install";
+import { member } from "./commands/member";
 import { review } from "./commands/review";
+import { revoke } from "./commands/revoke";
 import { seal } from "./commands/seal";
 import { serve } from "./commands/serve";
 import { checkEvidenceOut, verify, writeEvidence } from "./commands/verify";
@@ -187,6 +189,35 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       // Loaded on use: it builds the stacks, and serve runs without cdktf.
       const { lock } = require("./commands/lock") as typeof import("./commands/lock");
       await lock(opts, io);
+    });
+
+  // member: one member's answer (issue 32).
+  command(
+    "member <login>",
+    "Why LOGIN can or cannot pick the organization for a fine-grained token, and what happens to their tokens (read-only, as the App)",
+  )
+    .option("--json", "print one JSON object")
+    .option("--credentials <file>", "the file create-app wrote (default: APP_ID and APP_PRIVATE_KEY, or GITHUB_TOKEN)")
+    .action(async (login: string, opts) => {
+      await member({ ...opts, login }, io);
+    });
+
+  // revoke: break-glass revocation with filters (issue 32).
+  const repeat = (v: string, all: string[] = []) => [...all, v];
+  command("revoke", "Revoke granted fine-grained tokens matching every filter given; dry run unless --apply")
+    .option("--owner <login>", "tokens of this owner (repeatable)", repeat)
+    .option("--token-id <id>", "this token (GitHub's token_id; repeatable)", repeat)
+    .option("--repository <name>", "tokens that can reach this repository")
+    .option("--permission <name[:level]>", "tokens holding this permission, at least at LEVEL (repeatable)", repeat)
+    .option("--last-used-before <date>", "tokens last used (or, never used, granted) before this date or timestamp")
+    .option("--name-contains <text>", "tokens whose name contains TEXT (case ignored)")
+    .option("--classic", "also revoke classic tokens' SSO authorizations, of --owner or every member (Enterprise Cloud with SAML SSO)")
+    .option("--apply", "revoke (default: dry run)")
+    .option("--json", "print one JSON object")
+    .option("--evidence-out <file>", "write who ran it, when, the filters, every token and GitHub's answers (JSON)")
+    .option("--credentials <file>", "the file create-app wrote (default: APP_ID and APP_PRIVATE_KEY, or GITHUB_TOKEN)")
+    .action(async (opts) => {
+      await revoke(opts, io);
     });
 
   try {

@@ -145,6 +145,11 @@ export interface GrantCheckOptions {
   readonly now?: number;
   /** The members of the teams the rules name, shared with {@link decidePending}. @default a reader for this call alone */
   readonly teams?: TeamMembers;
+  /**
+   * What is checked, read from GitHub, for example one member's grants as `member` does.
+   * @default every granted token of the organization
+   */
+  readonly pages?: AsyncIterable<ListedAccess[]>;
 }
 
 /** What checking granted tokens found: the ones to revoke, and the ones left to an owner. */
@@ -192,7 +197,7 @@ export async function* checkGrantPages(options: GrantCheckOptions): AsyncGenerat
   const now = options.now ?? Date.now();
   const teams = options.teams ?? new TeamMembers(client, login);
   const slugs = teamsNamed(policy);
-  for await (const page of listAccess(client, login, "grant")) {
+  for await (const page of options.pages ?? listAccess(client, login, "grant")) {
     const found: GrantCheck = { revocations: [], unreadableGrants: [] };
     const members = nonCompliant && slugs.length && page.length ? await teams.of(slugs) : undefined;
     const ids = (g: RawAccess) => ({ tokenId: g.id, owner: g.owner?.login ?? "?", tokenName: g.token_name });

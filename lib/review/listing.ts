@@ -20,6 +20,8 @@ export interface RawAccess {
   access_granted_at?: string;
   /** Granted tokens only: when last used; null when never. */
   token_last_used_at?: string | null;
+  /** GitHub's id of the token itself (the `token_id[]` filter), not of the request or grant. */
+  token_id?: number;
 }
 
 /** One listed item: GitHub's fields, and the same as the logic reads them. */
@@ -113,6 +115,54 @@ export async function* pendingRequestsOfTokens(
     const route = `GET /orgs/{org}/personal-access-token-requests?${query}` as "GET /orgs/{org}/personal-access-token-requests";
     for await (const page of client.paginate.iterator(route, { org: login, per_page: PAGE })) {
       yield (page.data as unknown as RawAccess[]).map((raw) => ({ raw, access: toAccess(raw, raw.created_at) }));
+    }
+  }
+}
+
+/** GitHub's cap on the `owner[]` filter of the request and grant listings. */
+export const OWNER_FILTER_MAX = 10;
+
+/** What GitHub filters the request and grant listings by itself (each list ANDed with the other). */
+export interface AccessFilter {
+  /** Only these owners' requests or grants (`owner[]`, 10 a listing). @default every owner */
+  readonly owners?: readonly string[];
+  /** Only these tokens (`token_id[]`, 50 a listing; the token's id, not the grant's). @default every token */
+  readonly tokenIds?: readonly number[];
+}
+
+/**
+ * Pending requests (`request`) or granted tokens (`grant`) filtered by GitHub: one listing per
+ * 10 owners and 50 token ids, the query built as GitHub documents it (`owner[]=a&owner[]=b`;
+ * Octokit would join an array with commas). With no filter, the whole listing.
+ */
+export async function* listAccessFiltered(
+  client: GitHubClient,
+  login: string,
+  kind: "request" | "grant",
+  filter: AccessFilter,
+): AsyncGenerator<ListedAccess[]> {
+  const chunks = <T>(all: readonly T[] | undefined, size: number): (T[] | undefined)[] => {
+    if (!all?.length) return [undefined];
+    const out: T[][] = [];
+    for (let i = 0; i < all.length; i += size) out.push(all.slice(i, i + size));
+    return out;
+  };
+  const owners = filter.owners && [...new Set(filter.owners.map((o) => o.toLowerCase()))];
+  const tokenIds = filter.tokenIds && [...new Set(filter.tokenIds)];
+  const path = kind === "request" ? "/orgs/{org}/personal-access-token-requests" : "/orgs/{org}/personal-access-tokens";
+  for (const o of chunks(owners, OWNER_FILTER_MAX)) {
+    for (const t of chunks(tokenIds, TOKEN_ID_FILTER_MAX)) {
+      const query = [
+        ...(o ?? []).map((v) => `owner[]=${encodeURIComponent(v)}`),
+        ...(t ?? []).map((v) => `token_id[]=${encodeURIComponent(String(v))}`),
+      ].join("&");
+      const route = `GET ${path}${query ? `?${query}` : ""}` as "GET /orgs/{org}/personal-access-tokens";
+      for await (const page of client.paginate.iterator(route, { org: login, per_page: PAGE })) {
+        yield (page.data as unknown as RawAccess[]).map((raw) => ({
+          raw,
+          access: toAccess(raw, kind === "request" ? raw.created_at : raw.access_granted_at),
+        }));
+      }
     }
   }
 }

@@ -138,6 +138,12 @@ export interface OrgState {
   appInstallations?: Map<number, NonNullable<OrgState["installation"]>>;
   /** Teams by slug (lower case): their members' logins. */
   teams?: Map<string, string[]>;
+  /** Memberships by login (lower case): `pending` is an invitation not yet accepted. */
+  members?: Map<string, { login: string; state: "active" | "pending"; role: "admin" | "member" | "billing_manager" }>;
+  /** Outside collaborators' logins. */
+  outsideCollaborators?: string[];
+  /** SSO revocations by credential type asked of the organization (ghec only), in order. */
+  credentialTypeRevocations?: { username?: string; credentialType: string }[];
 }
 
 /** A manifest posted to the stand-in's new-App page. */
@@ -152,7 +158,7 @@ interface Route {
   template: string;
   regex: RegExp;
   names: string[];
-  auth: "jwt" | "installation" | "none";
+  auth: "jwt" | "installation" | "user" | "none";
   handle: (ctx: HandlerContext) => { status: number; body?: unknown; headers?: Record<string, string> };
 }
 
@@ -163,6 +169,8 @@ interface HandlerContext {
   org?: OrgState;
   app?: AppState;
   installationId?: number;
+  /** The signed-in user, for a user token. */
+  user?: string;
 }
 
 /** Options of {@link GitHubStandIn.start}. */
@@ -198,6 +206,17 @@ export class GitHubStandIn {
    * one asked for (another owner, name or permissions).
    */
   conversionOverride?: (conversion: { org: string; manifest: Record<string, any> }) => { org: string; manifest: Record<string, any> };
+  /**
+   * GitHub's OAuth web flow for Apps (not in the REST description; as GitHub documents it):
+   * `signedIn` is the login of the browser's GitHub session (absent: nobody signed in); `clientSecrets`
+   * the Apps' client secrets by client id; `userTokens` the user tokens issued, token → login.
+   */
+  readonly oauth = {
+    signedIn: undefined as string | undefined,
+    clientSecrets: new Map<string, string>(),
+    codes: new Map<string, { login: string; clientId: string; redirectUri: string | null }>(),
+    userTokens: new Map<string, string>(),
+  };
   /** Called before a request is handled, to change state concurrently (for example decide a request). */
   beforeHandle?: (operation: string, params: Record<string, string>) => void;
 
@@ -300,6 +319,8 @@ export class GitHubStandIn {
 
     const web = /^\/organizations\/([^/]+)\/settings\/apps\/new$/.exec(url.pathname);
     if (web) return this.newAppPage(method, decodeURIComponent(web[1]), url, raw, res);
+    if (url.pathname === "/login/oauth/authorize" || url.pathname === "/login/oauth/access_token")
+      return this.oauthPage(method, url, raw, req.headers["content-type"] ?? "", res);
     const route = this.routes.find((r) => r.method === method && r.regex.test(url.pathname));
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}, authKind = "none") => {
       this.calls.push({
@@ -351,6 +372,7 @@ export class GitHubStandIn {
       }
       ctx.app = who.app;
       ctx.installationId = who.installationId;
+      ctx.user = who.login;
     }
     const orgLogin = params.org ?? params.owner;
     if (orgLogin) {
@@ -451,13 +473,16 @@ export class GitHubStandIn {
     return f;
   }
 
-  private authenticate(authz: string): { kind: "jwt" | "installation"; app?: AppState; installationId?: number } | undefined {
+  private authenticate(
+    authz: string,
+  ): { kind: "jwt" | "installation" | "user"; app?: AppState; installationId?: number; login?: string } | undefined {
     const [scheme, cred] = authz.split(" ");
     if (!cred) return undefined;
     if (/^bearer$/i.test(scheme) && cred.split(".").length === 3) {
       const app = this.verifyJwt(cred);
       return app ? { kind: "jwt", app } : undefined;
     }
+    if (this.oauth.userTokens.has(cred)) return { kind: "user", login: this.oauth.userTokens.get(cred) };
     const t = this.tokens.get(cred);
     if (!t || t.expiresAt < Date.now()) return undefined;
     return { kind: "installation", installationId: t.installationId };
@@ -555,9 +580,13 @@ export class GitHubStandIn {
           },
         };
       }
+      const refused = arrayFilterRefusal(query, "PersonalAccessTokenRequest");
+      if (refused) return refused;
       const tokenIds = new Set(query.getAll("token_id[]").map(Number));
+      const owners = new Set(query.getAll("owner[]").map((o) => o.toLowerCase()));
       const all = [...org!.requests.values()]
         .filter((r) => tokenIds.size === 0 || tokenIds.has(r.tokenId))
+        .filter((r) => owners.size === 0 || owners.has(r.owner.toLowerCase()))
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
       const { page, headers } = this.paginate(all, query, `/orgs/${org!.login}/personal-access-token-requests`);
       return { status: 200, body: page.map((r) => this.requestBody(org!, r)), headers };
@@ -616,7 +645,14 @@ export class GitHubStandIn {
 
     this.route("GET", "/orgs/{org}/personal-access-tokens", "installation", ({ org, query, installationId }) => {
       if (lacks(org!, installationId, "organization_personal_access_tokens", "read")) return forbidden;
-      const all = [...org!.grants.values()].sort((a, b) => a.accessGrantedAt.localeCompare(b.accessGrantedAt) || a.id - b.id);
+      const refused = arrayFilterRefusal(query, "PersonalAccessToken");
+      if (refused) return refused;
+      const tokenIds = new Set(query.getAll("token_id[]").map(Number));
+      const owners = new Set(query.getAll("owner[]").map((o) => o.toLowerCase()));
+      const all = [...org!.grants.values()]
+        .filter((g) => tokenIds.size === 0 || tokenIds.has(g.tokenId))
+        .filter((g) => owners.size === 0 || owners.has(g.owner.toLowerCase()))
+        .sort((a, b) => a.accessGrantedAt.localeCompare(b.accessGrantedAt) || a.id - b.id);
       const { page, headers } = this.paginate(all, query, `/orgs/${org!.login}/personal-access-tokens`);
       return { status: 200, body: page.map((g) => this.grantBody(org!, g)), headers };
     });
@@ -676,6 +712,27 @@ export class GitHubStandIn {
     });
 
     this.route("GET", "/app", "jwt", ({ app }) => ({ status: 200, body: this.integrationBody(app!) }));
+
+    this.route("GET", "/user", "user", ({ user }) => ({
+      status: 200,
+      body: {
+        ...simpleUser(user!, 100_000 + (hash(user!) % 900_000), this.url),
+        user_view_type: "public",
+        name: null,
+        company: null,
+        blog: null,
+        location: null,
+        email: null,
+        hireable: null,
+        bio: null,
+        public_repos: 0,
+        public_gists: 0,
+        followers: 0,
+        following: 0,
+        created_at: "2020-01-01T00:00:00Z",
+        updated_at: "2026-01-01T00:00:00Z",
+      },
+    }));
 
     /** GitHub's answer when an installation lacks the App permission an endpoint needs. */
     const lacks = (org: OrgState, installationId: number | undefined, permission: string, level: "read" | "write") => {
@@ -738,9 +795,28 @@ export class GitHubStandIn {
       this.route("GET", "/orgs/{org}/credential-authorizations", "installation", ({ org, query, installationId }) => {
         if (lacks(org!, installationId, "organization_administration", "read")) return forbidden;
         if (!org!.credentialAuthorizations) return notFound;
-        const { page, headers } = this.paginate(org!.credentialAuthorizations, query, `/orgs/${org!.login}/credential-authorizations`);
+        const login = query.get("login")?.toLowerCase();
+        const all = org!.credentialAuthorizations.filter((a) => login === undefined || String(a.login).toLowerCase() === login);
+        const { page, headers } = this.paginate(all, query, `/orgs/${org!.login}/credential-authorizations`);
         return { status: 200, body: page, headers };
       });
+      // SSO revocation by credential type (2026): queued, answered 202. An organization without
+      // SAML SSO (credentialAuthorizations absent) gets 404.
+      const revokeType = (org: OrgState, installationId: number | undefined, credentialType: string, username?: string) => {
+        if (lacks(org, installationId, "organization_administration", "write")) return forbidden;
+        if (!org.credentialAuthorizations) return notFound;
+        (org.credentialTypeRevocations ??= []).push({ credentialType, ...(username ? { username } : {}) });
+        return { status: 202, body: { message: "Credential type revocation has been queued" } };
+      };
+      this.route("POST", "/orgs/{org}/credential-authorizations/revoke-credential-type", "installation", ({ org, body, installationId }) =>
+        revokeType(org!, installationId, body.credential_type),
+      );
+      this.route(
+        "POST",
+        "/orgs/{org}/credential-authorizations/{username}/revoke-credential-type",
+        "installation",
+        ({ org, body, params, installationId }) => revokeType(org!, installationId, body.credential_type, params.username),
+      );
       this.route("POST", "/enterprises/{enterprise}/apps/organizations/{org}/installations", "installation", ({ org, params, body }) => {
         if (org!.enterprise !== params.enterprise) return notFound;
         const app = [...this.apps.values()].find((a) => a.clientId === body.client_id);
@@ -870,6 +946,30 @@ export class GitHubStandIn {
       };
     });
 
+    // Membership, as GitHub answers an App with `members: read`: 404 for anyone who is neither a
+    // member nor invited (an outside collaborator included).
+    this.route("GET", "/orgs/{org}/memberships/{username}", "installation", ({ org, params, installationId }) => {
+      if (lacks(org!, installationId, "members", "read")) return forbidden;
+      const m = org!.members?.get(params.username.toLowerCase());
+      if (!m) return notFound;
+      return {
+        status: 200,
+        body: {
+          url: `${this.url}/orgs/${org!.login}/memberships/${m.login}`,
+          state: m.state,
+          role: m.role,
+          organization_url: `${this.url}/orgs/${org!.login}`,
+          organization: this.organizationSimpleBody(org!),
+          user: simpleUser(m.login, 100_000 + (hash(m.login) % 900_000), this.url),
+        },
+      };
+    });
+    this.route("GET", "/orgs/{org}/outside_collaborators", "installation", ({ org, query, installationId }) => {
+      if (lacks(org!, installationId, "members", "read")) return forbidden;
+      const { page, headers } = this.paginate(org!.outsideCollaborators ?? [], query, `/orgs/${org!.login}/outside_collaborators`);
+      return { status: 200, body: page.map((login) => simpleUser(login, 100_000 + (hash(login) % 900_000), this.url)), headers };
+    });
+
     this.route("POST", "/orgs/{org}/personal-access-tokens", "installation", ({ org, body }) => {
       const ids: number[] = body.pat_ids;
       if (ids.some((id) => !org!.grants.has(id))) {
@@ -920,6 +1020,61 @@ export class GitHubStandIn {
     if (state !== null) target.searchParams.set("state", state);
     res.writeHead(302, { location: target.toString() });
     res.end();
+  }
+
+  /**
+   * GitHub's OAuth web flow for an App, as GitHub documents it: `GET /login/oauth/authorize`
+   * (the signed-in user's consent, which redirects to `redirect_uri` with a one-time `code` and the
+   * `state`), and `POST /login/oauth/access_token` (the code, the client id and secret; a JSON
+   * answer when asked, an `error` with status 200 for a bad code, as GitHub answers).
+   */
+  private oauthPage(method: string, url: URL, raw: string, contentType: string, res: ServerResponse): void {
+    const json = (body: unknown) => {
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname === "/login/oauth/authorize") {
+      const clientId = url.searchParams.get("client_id") ?? "";
+      if (method !== "GET" || ![...this.apps.values()].some((a) => a.clientId === clientId)) {
+        res.writeHead(404, { "content-type": "text/html; charset=utf-8" });
+        return void res.end("<!doctype html><p>Not Found</p>");
+      }
+      if (!this.oauth.signedIn) {
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        return void res.end("<!doctype html><title>Sign in to GitHub</title><p>Sign in to GitHub</p>");
+      }
+      const redirectUri = url.searchParams.get("redirect_uri");
+      const code = randomBytes(10).toString("hex");
+      this.oauth.codes.set(code, { login: this.oauth.signedIn, clientId, redirectUri });
+      const target = new URL(redirectUri ?? "http://127.0.0.1/");
+      target.searchParams.set("code", code);
+      const state = url.searchParams.get("state");
+      if (state !== null) target.searchParams.set("state", state);
+      res.writeHead(302, { location: target.toString() });
+      return void res.end();
+    }
+    if (method !== "POST") {
+      res.writeHead(404);
+      return void res.end();
+    }
+    let form: Record<string, string>;
+    try {
+      form = contentType.includes("json")
+        ? (JSON.parse(raw || "{}") as Record<string, string>)
+        : Object.fromEntries(new URLSearchParams(raw));
+    } catch {
+      return json({ error: "bad_request", error_description: "The body is not JSON." });
+    }
+    const found = this.oauth.codes.get(form.code ?? "");
+    if (!found) return json({ error: "bad_verification_code", error_description: "The code passed is incorrect or expired." });
+    this.oauth.codes.delete(form.code); // one use, as on GitHub
+    if (found.clientId !== form.client_id || this.oauth.clientSecrets.get(found.clientId) !== form.client_secret)
+      return json({ error: "incorrect_client_credentials", error_description: "The client_id and/or client_secret passed are incorrect." });
+    if (form.redirect_uri !== undefined && form.redirect_uri !== found.redirectUri)
+      return json({ error: "redirect_uri_mismatch", error_description: "The redirect_uri MUST match the registered callback URL." });
+    const token = `ghu_${randomBytes(18).toString("base64url")}`;
+    this.oauth.userTokens.set(token, found.login);
+    return json({ access_token: token, token_type: "bearer", scope: "" });
   }
 
   /** An App as GitHub's integration schema has it. */
@@ -1012,26 +1167,42 @@ export class GitHubStandIn {
         token_expires_at: r.tokenExpiresAt,
         token_last_used_at: null,
       },
-      organization: {
-        login: org.login,
-        id: org.id,
-        node_id: `O_${org.id}`,
-        url: `${this.url}/orgs/${org.login}`,
-        repos_url: `${this.url}/orgs/${org.login}/repos`,
-        events_url: `${this.url}/orgs/${org.login}/events`,
-        hooks_url: `${this.url}/orgs/${org.login}/hooks`,
-        issues_url: `${this.url}/orgs/${org.login}/issues`,
-        members_url: `${this.url}/orgs/${org.login}/members{/member}`,
-        public_members_url: `${this.url}/orgs/${org.login}/public_members{/member}`,
-        avatar_url: "https://avatars.example/o",
-        description: null,
-      },
+      organization: this.organizationSimpleBody(org),
       sender: simpleUser(r.owner, 100_000 + (hash(r.owner) % 900_000), this.url),
       installation: { id: org.installation?.id ?? 0, node_id: `I_${org.installation?.id ?? 0}` },
     };
     for (const p of this.checker.webhookProblems("webhook-personal-access-token-request-created", payload))
       this.violations.push(`delivery: ${p}`);
     return payload;
+  }
+
+  /** An organization as GitHub's organization-simple schema has it. */
+  organizationSimpleBody(org: OrgState): Record<string, unknown> {
+    return {
+      login: org.login,
+      id: org.id,
+      node_id: `O_${org.id}`,
+      url: `${this.url}/orgs/${org.login}`,
+      repos_url: `${this.url}/orgs/${org.login}/repos`,
+      events_url: `${this.url}/orgs/${org.login}/events`,
+      hooks_url: `${this.url}/orgs/${org.login}/hooks`,
+      issues_url: `${this.url}/orgs/${org.login}/issues`,
+      members_url: `${this.url}/orgs/${org.login}/members{/member}`,
+      public_members_url: `${this.url}/orgs/${org.login}/public_members{/member}`,
+      avatar_url: "https://avatars.example/o",
+      description: null,
+    };
+  }
+
+  /** Adds (or replaces) a membership: `pending` is an invitation not yet accepted. */
+  addMember(
+    login: string,
+    member: string,
+    role: "admin" | "member" | "billing_manager" = "member",
+    state: "active" | "pending" = "active",
+  ): void {
+    const org = this.orgs.get(login.toLowerCase())!;
+    (org.members ??= new Map()).set(member.toLowerCase(), { login: member, state, role });
   }
 
   /** A granted token as GitHub's organization-programmatic-access-grant schema has it. */
@@ -1175,6 +1346,28 @@ const FULL_REPOSITORY_EXTRA = {
   created_at: "2026-01-01T00:00:00Z",
   updated_at: "2026-11-01T00:00:00Z",
 };
+
+/**
+ * GitHub's 422 for an array filter of the token listings (`owner`, `token_id`) given in a form it
+ * does not document: a bare name (Octokit joins arrays with commas) or a token id that is not a
+ * number. GitHub documents `owner[]=a&owner[]=b`.
+ */
+function arrayFilterRefusal(query: URLSearchParams, resource: string): { status: number; body: unknown } | undefined {
+  const bad = query.has("owner")
+    ? "owner"
+    : query.has("token_id") || query.getAll("token_id[]").some((v) => !/^\d+$/.test(v))
+      ? "token_id"
+      : undefined;
+  if (!bad) return undefined;
+  return {
+    status: 422,
+    body: {
+      message: "Validation Failed",
+      documentation_url: "https://docs.github.com/rest",
+      errors: [{ resource, code: "invalid", field: bad, message: `${bad} must be given as ${bad}[]=VALUE, once per value` }],
+    },
+  };
+}
 
 function hash(s: string): number {
   let h = 2166136261;
