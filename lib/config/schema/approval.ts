@@ -44,11 +44,9 @@ const patPermissions = obj({
 const glob = z.string({ error: "must be a string pattern" }).min(1, { error: "pattern must not be empty" });
 
 /** A team's slug, as in its URL; the team belongs to the organization the rule is for. */
-const teamSlug = z
-  .string({ error: "must be a team's slug" })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, {
-    error: "must be a team's slug as in its URL (letters, digits, '-' and '_'; no organization prefix)",
-  });
+const teamSlug = z.string({ error: "must be a team's slug" }).regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, {
+  error: "must be a team's slug as in its URL (letters, digits, '-' and '_'; no organization prefix)",
+});
 
 const ruleMatch = obj({
   owners: z.array(glob).min(1, { error: "must list at least one pattern" }).optional(),
