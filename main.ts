@@ -24,22 +24,22 @@ import { OrganizationStack } from "./lib/constructs/organization-stack";
 import { OrgTokenPolicy } from "./lib/constructs/org-token-policy";
 import { PolicyChecksAspect } from "./lib/constructs/policy-checks-aspect";
 import { lockFilePath, STACK_LOCK_FILE } from "./lib/model/lock-file";
+import { PROVIDER_ENVIRONMENT_SWITCHES } from "./lib/constructs/terraform-requirements";
 import { isRegularFile } from "./lib/regular-file";
-
-/**
- * Environment variables the github provider lets override a stack's configured `owner` (every
- * release up to 6.13 keeps this for backwards compatibility): with either set, every stack would
- * manage that one organization.
- */
-const OWNER_OVERRIDES = ["GITHUB_OWNER", "GITHUB_ORGANIZATION"] as const;
 
 function main(): void {
   // No update checks from the app's own process: CI networks are often closed.
   process.env.CHECKPOINT_DISABLE ??= "1";
-  const overriding = OWNER_OVERRIDES.filter((name) => process.env[name]);
+  // The provider would read these where terraform runs, over what each stack says.
+  const overriding = Object.keys(PROVIDER_ENVIRONMENT_SWITCHES).filter((name) => process.env[name]);
   if (overriding.length) {
+    const names = overriding.join(" and ");
     fail(
-      `${overriding.join(" and ")} ${overriding.length === 1 ? "is" : "are"} set in the environment. The github provider lets ${overriding.length === 1 ? "it" : "them"} override each stack's owner, so every stack would manage that one organization. Unset ${overriding.join(" and ")}: each stack names its own organization.`,
+      [
+        `${names} ${overriding.length === 1 ? "is" : "are"} set in the environment. The github provider reads ${overriding.length === 1 ? "it" : "them"} where terraform runs:`,
+        ...overriding.map((name) => `  ${name} ${PROVIDER_ENVIRONMENT_SWITCHES[name]}.`),
+        `Unset ${names}: each stack names its own organization and host, and authenticates with the token in GITHUB_TOKEN.`,
+      ].join("\n"),
       2,
     );
   }
