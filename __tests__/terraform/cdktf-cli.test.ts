@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { runEntry } from "../../test-support/run-entry";
+import { providerMirror, terraformBinary } from "../../test-support/terraform";
 import { tempDir } from "../../test-support/temp";
 
 const root = join(__dirname, "..", "..");
@@ -28,10 +29,10 @@ function project(): string {
   return dir;
 }
 
-function cdktfSynth(dir: string) {
-  const r = spawnSync(cdktfBin, ["synth"], {
+function cdktfSynth(dir: string, args = ["synth"], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(cdktfBin, args, {
     cwd: dir,
-    env: { PATH: process.env.PATH, HOME: dir, CHECKPOINT_DISABLE: "1", CI: "1", DISABLE_VERSION_CHECK: "true" },
+    env: { PATH: process.env.PATH, HOME: dir, CHECKPOINT_DISABLE: "1", CI: "1", DISABLE_VERSION_CHECK: "true", ...env },
     encoding: "utf8",
     timeout: 120_000,
   });
@@ -94,4 +95,21 @@ describe("synth over the output of a different config", () => {
     },
     180_000,
   );
+});
+
+(terraformBinary() ? describe : describe.skip)("cdktf diff after an organization left the config", () => {
+  test("synthesizes over the old output and reaches Terraform, with no ENOENT", () => {
+    // GIVEN the example synthesized by the cdktf CLI, then acme-labs removed from the config
+    const dir = project();
+    writeFileSync(join(dir, "token-policy.yaml"), stringify(example()));
+    expect(cdktfSynth(dir).status).toBe(0);
+    writeFileSync(join(dir, "token-policy.yaml"), stringify(withoutLabs(example())));
+    // WHEN cdktf diff runs, with the provider from a local mirror (no network; the stand-in provider cannot start)
+    const { cliConfigFile } = providerMirror("6.13.0");
+    const r = cdktfSynth(dir, ["diff", "acme-corp", "--skip-provider-lock"], { TF_CLI_CONFIG_FILE: cliConfigFile });
+    // THEN its synth removed the old stack's folder without an error, and Terraform ran: init installed the provider, plan could not start it
+    expect(r.output).not.toMatch(/ENOENT/);
+    expect(r.output).toMatch(/Installed integrations\/github v6\.13\.0|Installing integrations\/github v6\.13\.0/);
+    expect(output(dir)).toEqual({ folders: ["acme-corp", "enterprise-acme"], manifest: ["acme-corp", "enterprise-acme"] });
+  }, 180_000);
 });
