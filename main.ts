@@ -10,7 +10,7 @@
  * `token-policy lock`); a lock file is never deleted.
  */
 import "./lib/runtime/check-node"; // first: an older Node is told what to install before Octokit fails to load
-import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { App, Aspects } from "cdktf";
 import { ConfigError } from "./lib/config/errors";
@@ -24,22 +24,22 @@ import { OrganizationStack } from "./lib/constructs/organization-stack";
 import { OrgTokenPolicy } from "./lib/constructs/org-token-policy";
 import { PolicyChecksAspect } from "./lib/constructs/policy-checks-aspect";
 import { lockFilePath, STACK_LOCK_FILE } from "./lib/model/lock-file";
+import { PROVIDER_ENVIRONMENT_SWITCHES } from "./lib/constructs/terraform-requirements";
 import { isRegularFile } from "./lib/regular-file";
-
-/**
- * Environment variables the github provider lets override a stack's configured `owner` (every
- * release up to 6.13 keeps this for backwards compatibility): with either set, every stack would
- * manage that one organization.
- */
-const OWNER_OVERRIDES = ["GITHUB_OWNER", "GITHUB_ORGANIZATION"] as const;
 
 function main(): void {
   // No update checks from the app's own process: CI networks are often closed.
   process.env.CHECKPOINT_DISABLE ??= "1";
-  const overriding = OWNER_OVERRIDES.filter((name) => process.env[name]);
+  // The provider would read these where terraform runs, over what each stack says.
+  const overriding = Object.keys(PROVIDER_ENVIRONMENT_SWITCHES).filter((name) => process.env[name]);
   if (overriding.length) {
+    const names = overriding.join(" and ");
     fail(
-      `${overriding.join(" and ")} ${overriding.length === 1 ? "is" : "are"} set in the environment. The github provider lets ${overriding.length === 1 ? "it" : "them"} override each stack's owner, so every stack would manage that one organization. Unset ${overriding.join(" and ")}: each stack names its own organization.`,
+      [
+        `${names} ${overriding.length === 1 ? "is" : "are"} set in the environment. The github provider reads ${overriding.length === 1 ? "it" : "them"} where terraform runs:`,
+        ...overriding.map((name) => `  ${name} ${PROVIDER_ENVIRONMENT_SWITCHES[name]}.`),
+        `Unset ${names}: each stack names its own organization and host, and authenticates with the token in GITHUB_TOKEN.`,
+      ].join("\n"),
       2,
     );
   }
@@ -127,6 +127,15 @@ function main(): void {
     if (source) copyFileSync(source, resolve(staging, "stacks", login, STACK_LOCK_FILE));
     if (source === committed) pinned.push(login);
   }
+  // The cdktf CLI lists the stack folders before it runs the app and deletes those the new
+  // manifest lacks afterwards, failing (ENOENT) on one that is gone: under the CLI, a stack
+  // folder of a removed or renamed stack moves into the new output for the CLI to delete.
+  if (underCdktfCli()) {
+    const current = new Set(stacks.map((s) => s.node.id));
+    for (const orphan of stackFolders(outdir).filter((name) => !current.has(name))) {
+      renameSync(resolve(outdir, "stacks", orphan), resolve(staging, "stacks", orphan));
+    }
+  }
   rmSync(outdir, { recursive: true, force: true });
   renameSync(staging, outdir);
 
@@ -153,6 +162,23 @@ function policyErrors(file: string, orgs: readonly (ValidOrganization & { readon
     findings.filter((f) => f.level === "error").map((f) => `  organizations[${index}] (${config.login}): ${f.message}`),
   );
   return errors.length ? [`${file}: ${errors.length} policy ${errors.length === 1 ? "error" : "errors"}`, ...errors] : [];
+}
+
+/**
+ * Whether the cdktf CLI (`cdktf synth`, `diff`, `deploy`) runs this app: it sets these variables
+ * on the app's command only.
+ */
+function underCdktfCli(): boolean {
+  return process.env.CDKTF_CONTEXT_JSON !== undefined || process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
+}
+
+/** The stack folders `outdir/stacks/*` holds now (none when there is no output yet). */
+function stackFolders(outdir: string): string[] {
+  const stacksDir = resolve(outdir, "stacks");
+  if (!existsSync(stacksDir)) return [];
+  return readdirSync(stacksDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
 }
 
 /** Whether `path` is `folder` or inside it. */

@@ -190,6 +190,19 @@ describe("main.ts synthesis", () => {
     }
   });
 
+  test("fails with exit 2 when a GITHUB_APP_* variable or GITHUB_BASE_URL would change the identity or host the provider uses", () => {
+    for (const name of ["GITHUB_APP_ID", "GITHUB_APP_INSTALLATION_ID", "GITHUB_APP_PEM_FILE", "GITHUB_BASE_URL"]) {
+      // GIVEN the variable set for another tool WHEN synth runs
+      const r = synthIn({ [name]: "set-by-another-tool" });
+      // THEN it stops, naming the variable and what it would do, and writes nothing
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`${name} is set in the environment`);
+      expect(r.stderr).toMatch(name === "GITHUB_BASE_URL" ? /token would be sent to that host/ : /issue #3576/);
+      expect(r.stderr).not.toContain("set-by-another-tool");
+      expect(existsSync(join(r.dir, "cdktf.out"))).toBe(false);
+    }
+  });
+
   test("reports the policy errors of every organization at once, with nothing written", () => {
     // GIVEN classic tokens allowed in both organizations and by acme-corp's enterprise (an error of the rule pack)
     const text = readFileSync(example, "utf8").replaceAll("classicTokens: restrict", "classicTokens: allow");

@@ -185,6 +185,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       "a platform to record checksums for, repeatable (default: linux_amd64, linux_arm64, darwin_amd64, darwin_arm64, windows_amd64)",
       (v: string, all: string[] = []) => [...all, v],
     )
+    .option("--upgrade", "lock the newest provider version each stack accepts, not the committed lock file's (from 6.11.x to 6.12+, say)")
     .action(async (opts) => {
       // Loaded on use: it builds the stacks, and serve runs without cdktf.
       const { lock } = require("./commands/lock") as typeof import("./commands/lock");

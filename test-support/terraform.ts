@@ -36,7 +36,7 @@ export function standInAddress(address: string): string {
  * would plan when an input check fails. Dependencies on data sources are dropped (no data source
  * can be read without the provider). With `standInArguments`, a stand-in's input is an object of
  * its address and those of its arguments the resource sets, as written: Terraform evaluates them,
- * and a saved plan (`terraform show -json`) holds their values.
+ * and a saved plan (`terraform show -json`) holds their values. Repository-id lookups become fixed ids.
  */
 export function withoutProvider(
   tf: any,
@@ -53,9 +53,18 @@ export function withoutProvider(
   if (tf.variable) out.variable = tf.variable;
   if (tf.locals) out.locals = tf.locals;
   if (tf.removed) out.removed = tf.removed;
-  const data: Record<string, unknown> = { ...(tf.resource?.terraform_data ?? {}) };
+  const rewrite = (a: string) => (a.startsWith("github_") ? standInAddress(a) : a);
+  // The stack's own terraform_data (a witness of a secret's write, say) may depend on github
+  // resources: on their stand-ins, or on nothing when there are none.
+  const data: Record<string, unknown> = Object.fromEntries(
+    Object.entries((tf.resource?.terraform_data ?? {}) as Record<string, any>).map(([name, r]) => {
+      if (!r.depends_on) return [name, r];
+      const dependsOn = (r.depends_on as string[]).filter((a) => !a.startsWith("data.") && (options.standIns || !a.startsWith("github_")));
+      const { depends_on: _dropped, ...rest } = r;
+      return [name, dependsOn.length ? { ...rest, depends_on: dependsOn.map(rewrite) } : rest];
+    }),
+  );
   if (options.standIns) {
-    const rewrite = (a: string) => (a.startsWith("github_") ? standInAddress(a) : a);
     for (const [type, byName] of Object.entries(tf.resource ?? {}) as [string, Record<string, any>][]) {
       if (!type.startsWith("github_")) continue;
       for (const [name, r] of Object.entries(byName)) {
@@ -74,7 +83,20 @@ export function withoutProvider(
   if (Object.keys(data).length) out.resource = { terraform_data: data };
   const outputs = Object.entries(tf.output ?? {}).filter(([, o]: [string, any]) => !JSON.stringify(o.value).includes("github_"));
   if (outputs.length) out.output = Object.fromEntries(outputs);
-  return out;
+  return withRepositoryIds(out);
+}
+
+/**
+ * A configuration whose repository-id lookups (`${data.github_repository.<name>.repo_id}`, which
+ * need the provider) are replaced by fixed ids, one per lookup: what a plan would have read.
+ */
+function withRepositoryIds(config: unknown): any {
+  const ids = new Map<string, number>();
+  const text = JSON.stringify(config).replace(/\$\{data\.github_repository\.([^.}]+)\.repo_id\}/g, (_m, name: string) => {
+    if (!ids.has(name)) ids.set(name, 1001 + ids.size);
+    return String(ids.get(name));
+  });
+  return JSON.parse(text);
 }
 
 /** A filesystem provider mirror and the CLI config that installs from it, as a closed network has. */

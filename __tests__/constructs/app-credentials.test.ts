@@ -109,31 +109,49 @@ describe("AppCredentials", () => {
     ]);
   });
 
-  test("manages each organization secret's repositories with its own resource, written again whenever the secret changes", () => {
+  test("manages each organization secret's repositories with its own resource, written again after each successful write of the secret and never replaced", () => {
     // GIVEN selected repositories for Actions and Dependabot
     const { synth, tf } = synthWith({ dependabot: { visibility: "selected", repositories: ["bots"] } });
     // THEN the secrets carry no repository list (deprecated from provider 6.11.0) …
     for (const type of ["github_actions_organization_secret", "github_dependabot_organization_secret"]) {
       expect(Object.values(tf.resource[type]).map((s: any) => s.selected_repository_ids)).toEqual([undefined]);
     }
-    // … and a list resource per secret names it by reference (so it is created after it) with the looked-up ids
+    // … a witness per secret, written after the secret, holds the key's digest and the looked-up ids …
+    const secretAddress = (type: string) => `${type}.${Object.keys(tf.resource[type])[0]}`;
+    const witnesses = tf.resource.terraform_data;
+    const actionsWitness = Object.entries(witnesses).find(([name]) => /^credentials_private_key_written_/.test(name))![1] as any;
+    expect(actionsWitness).toEqual({
+      depends_on: [secretAddress("github_actions_organization_secret")],
+      input: {
+        key_sha256: "${nonsensitive(sha256(var.acme_corp_app_private_key_actions_sealed))}",
+        repositories: [
+          expect.stringMatching(/^\$\{data\.github_repository\..*changelog.*\.repo_id\}$/),
+          expect.stringMatching(/^\$\{data\.github_repository\..*release-tools.*\.repo_id\}$/),
+        ],
+      },
+    });
+    const dependabotWitness = Object.entries(witnesses).find(([name]) =>
+      /^credentials_dependabot_private_key_written_/.test(name),
+    )![1] as any;
+    expect(dependabotWitness.depends_on).toEqual([secretAddress("github_dependabot_organization_secret")]);
+    expect(dependabotWitness.input.key_sha256).toBe("${nonsensitive(sha256(var.acme_corp_app_private_key_dependabot_sealed))}");
+    // … and each list resource names its secret by reference and takes its ids from the witness, with no replacement trigger
     const actionsList = Object.values(tf.resource.github_actions_organization_secret_repositories) as any[];
     expect(actionsList).toHaveLength(1);
     expect(actionsList[0].secret_name).toMatch(
       /^\$\{github_actions_organization_secret\.credentials_private_key_[0-9A-F]+\.secret_name\}$/,
     );
-    expect(actionsList[0].selected_repository_ids).toEqual([
-      expect.stringMatching(/^\$\{data\.github_repository\..*changelog.*\.repo_id\}$/),
-      expect.stringMatching(/^\$\{data\.github_repository\..*release-tools.*\.repo_id\}$/),
-    ]);
-    expect(actionsList[0].lifecycle.replace_triggered_by).toEqual([
-      expect.stringMatching(/^github_actions_organization_secret\.credentials_private_key_[0-9A-F]+$/),
-    ]);
+    expect(actionsList[0].selected_repository_ids).toMatch(
+      /^\$\{terraform_data\.credentials_private_key_written_[0-9A-F]+\.output\.repositories\}$/,
+    );
+    expect(actionsList[0].lifecycle).toBeUndefined();
     expect(synth).toHaveResourceWithProperties(DependabotOrganizationSecretRepositories, {
       secret_name: expect.stringMatching(/^\$\{github_dependabot_organization_secret\..*\.secret_name\}$/),
-      selected_repository_ids: [expect.stringMatching(/bots.*\.repo_id\}$/)],
-      lifecycle: { replace_triggered_by: [expect.stringMatching(/^github_dependabot_organization_secret\./)] },
+      selected_repository_ids: expect.stringMatching(
+        /^\$\{terraform_data\.credentials_dependabot_private_key_written_.*\.output\.repositories\}$/,
+      ),
     });
+    expect(JSON.stringify(tf)).not.toContain("replace_triggered_by");
   });
 
   test("writes no repository list resource for visibility all or private", () => {

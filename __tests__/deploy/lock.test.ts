@@ -108,6 +108,77 @@ withTerraform("token-policy lock", () => {
     expect(existsSync(join(dir, "terraform-locks", "acme-labs.terraform.lock.hcl"))).toBe(false);
   });
 
+  describe("from a committed 6.11 lock file", () => {
+    /** A project whose acme-corp lock file pins 6.11.1, as `token-policy lock` wrote it before the stacks required 6.12. */
+    const projectWith611 = () => {
+      const dir = project();
+      mkdirSync(join(dir, "terraform-locks"));
+      const committed = [
+        '# This file is maintained automatically by "terraform init".',
+        "# Manual edits may be lost in future updates.",
+        "",
+        `provider "${GITHUB}" {`,
+        '  version     = "6.11.1"',
+        '  constraints = ">= 6.11.0, < 7.0.0"',
+        "  hashes = [",
+        '    "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",',
+        "  ]",
+        "}",
+        "",
+      ].join("\n");
+      writeFileSync(join(dir, "terraform-locks", "acme-corp.terraform.lock.hcl"), committed);
+      return { dir, committed };
+    };
+    const args = (dir: string, ...more: string[]) => [
+      "lock",
+      "--config",
+      join(dir, "token-policy.yaml"),
+      "--org",
+      "acme-corp",
+      "--platform",
+      "linux_amd64",
+      ...more,
+    ];
+
+    test("fails with exit 2 before terraform runs, naming the lock file, its version and --upgrade, and leaves it as it was", async () => {
+      const { dir, committed } = projectWith611();
+      const { cliConfig } = multiPlatformMirror(GITHUB, "6.13.0", ["linux_amd64"]);
+      const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: cliConfig });
+      expect(await run(args(dir), io)).toBe(2);
+      expect(io.err()).toContain(
+        `terraform-locks/acme-corp.terraform.lock.hcl pins ${GITHUB} 6.11.1, which the stacks no longer accept (>= 6.12.0, < 7.0.0)`,
+      );
+      expect(io.err()).toContain("token-policy lock --upgrade");
+      expect(readFileSync(join(dir, "terraform-locks", "acme-corp.terraform.lock.hcl"), "utf8")).toBe(committed);
+    });
+
+    test("lock --upgrade moves it to the newest version the stacks accept, in one command", async () => {
+      // GIVEN a mirror serving 6.11.1 (which the stacks refuse), 6.12.0 and 6.13.0
+      const { dir } = projectWith611();
+      const mirror = multiPlatformMirror(GITHUB, "6.13.0", ["linux_amd64"]);
+      for (const version of ["6.11.1", "6.12.0"]) {
+        const other = multiPlatformMirror(GITHUB, version, ["linux_amd64"]);
+        copyFileSync(
+          join(other.mirror, GITHUB, `terraform-provider-github_${version}_linux_amd64.zip`),
+          join(mirror.mirror, GITHUB, `terraform-provider-github_${version}_linux_amd64.zip`),
+        );
+      }
+      // WHEN lock --upgrade runs
+      const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: mirror.cliConfig });
+      expect(await run(args(dir, "--upgrade"), io)).toBe(0);
+      // THEN the lock file pins 6.13.0 with its checksum, and the next synth puts it into the stack
+      const locked = parseLockFile(readFileSync(join(dir, "terraform-locks", "acme-corp.terraform.lock.hcl"), "utf8")).get(GITHUB)!;
+      expect(locked.version).toBe("6.13.0");
+      expect(locked.hashes).toHaveLength(1);
+      expect(locked.hashes[0]).not.toBe("h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+      const synth = runEntry("main.ts", [], { cwd: dir, env: { PATH: dirname(process.execPath) } });
+      expect(synth.status).toBe(0);
+      expect(readFileSync(join(dir, "cdktf.out", "stacks", "acme-corp", ".terraform.lock.hcl"), "utf8")).toContain(
+        'version     = "6.13.0"',
+      );
+    });
+  });
+
   test("fails with exit 1 naming the organization when terraform cannot lock, and writes nothing", async () => {
     // GIVEN a mirror with a version the stacks do not allow
     const { cliConfig } = multiPlatformMirror(GITHUB, "5.0.0", ["linux_amd64"]);

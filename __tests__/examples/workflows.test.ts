@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import { INPUT_SLOTS } from "../../cli/commands/orgs";
+import { PROVIDER_ENVIRONMENT_SWITCHES } from "../../lib/constructs/terraform-requirements";
 import { tempDir } from "../../test-support/temp";
 
 const dir = join(__dirname, "..", "..", "examples", "workflows");
@@ -248,6 +249,45 @@ describe("example workflows", () => {
       stdout: expect.stringContaining("::error::secret TOKEN_POLICY_OWNER_PAT is missing from environment token-policy-acme-corp"),
     });
     expect(run("set").status).toBe(0);
+  });
+
+  describe("the deploy and plan steps run terraform without the provider's environment switches", () => {
+    const terraformSteps = files.flatMap((file) =>
+      Object.entries(parse(readFileSync(join(dir, file), "utf8")).jobs as Record<string, any>).flatMap(([job, j]) =>
+        (j.steps as any[])
+          .filter((s) => /cdktf (deploy|diff)|terraform -chdir=\S+ (plan|apply)/.test(s.run ?? ""))
+          .map((s) => [`${file} ${job}: ${s.name ?? s.run}`, s.run as string] as const),
+      ),
+    );
+
+    test("there are such steps", () => {
+      expect(terraformSteps.map(([what]) => what)).toEqual([
+        "deploy.yml deploy: Deploy",
+        "deploy.yml enterprises: Deploy every enterprise stack",
+        "pull-request-review.yml plan: Terraform plan (the lock file must already hold the provider)",
+      ]);
+    });
+
+    test.each(terraformSteps.filter(([what]) => !what.includes("enterprises")))("%s unsets every switch before terraform", (_what, run) => {
+      // GIVEN every switch set where the step runs, and stand-ins for npx and terraform that record their environment
+      const bin = tempDir("wf-bin-");
+      const seen = join(bin, "seen");
+      for (const tool of ["npx", "terraform"]) {
+        writeFileSync(join(bin, tool), `#!/bin/sh\nenv >> "${seen}"\n`);
+        chmodSync(join(bin, tool), 0o755);
+      }
+      const switches = Object.fromEntries(Object.keys(PROVIDER_ENVIRONMENT_SWITCHES).map((name) => [name, "set-by-another-tool"]));
+      // WHEN the step's script runs
+      const r = spawnSync("bash", ["-e", "-c", run], {
+        env: { PATH: `${bin}:${process.env.PATH}`, ORG: "acme-corp", NEEDS_OWNER_TOKEN: "false", ...switches },
+        encoding: "utf8",
+      });
+      expect(r.status).toBe(0);
+      // THEN the tools ran, and none of them saw a switch
+      const env = readFileSync(seen, "utf8");
+      expect(env).toContain("ORG=acme-corp");
+      for (const name of Object.keys(switches)) expect(env).not.toContain(`${name}=`);
+    });
   });
 
   test("deploy.yml deploys every enterprise stack in one job without any GitHub token", () => {

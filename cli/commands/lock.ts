@@ -17,13 +17,15 @@ export interface LockOptions {
   readonly org?: string;
   /** Platforms (`os_arch`) to record checksums for. @default linux_amd64, linux_arm64, darwin_amd64, darwin_arm64, windows_amd64 */
   readonly platform?: readonly string[];
+  /** Lock the newest provider version each stack accepts, not the committed lock file's. @default false */
+  readonly upgrade?: boolean;
 }
 
 /** Writes each stack's provider lock file and prints what it locked. */
 export async function lock(options: LockOptions, io: CommandIO): Promise<LockResult[]> {
   const { loaded, organizations } = loadOrganizations(options, io.env);
   const platforms = options.platform?.length ? options.platform : DEFAULT_PLATFORMS;
-  const results = lockProviders({ configFile: loaded.file, organizations, platforms, env: io.env });
+  const results = lockProviders({ configFile: loaded.file, organizations, platforms, env: io.env, upgrade: options.upgrade });
   io.stdout.write(lockedText(results, platforms));
   return results;
 }

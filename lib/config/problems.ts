@@ -39,7 +39,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-const SECRET_SHAPES = /-----BEGIN [A-Z ]*PRIVATE KEY-----|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}/;
+// Stateless installation tokens are `ghs_` and a JWT (base64url parts joined by dots), of any length.
+const SECRET_SHAPES = /-----BEGIN [A-Z ]*PRIVATE KEY-----|gh[pousr]_[A-Za-z0-9._-]{20,}|github_pat_[A-Za-z0-9_]{20,}/;
 
 /** Shows a value in a message: short, never a key or token, invisible characters escaped. */
 export function showValue(value: unknown): string {

@@ -20,6 +20,7 @@ import {
   sealedKeyPrecondition,
   sealedKeyInputs,
 } from "./variable-preconditions";
+import { DeclaredValue } from "./declared-value";
 import { requireGithubProvider, requireTerraform } from "./terraform-requirements";
 
 /** Who can read an organization secret or variable. */
@@ -175,6 +176,8 @@ export class AppCredentials extends Construct {
       keyInput(target, name, publicKey, sealCommand);
       return sealedKeyInputs(this, name);
     };
+    /** The Terraform variable that holds the key a secret is sent. */
+    const keyVariable = (sealedVariable: string) => (sealed ? sealedVariable : vars.privateKey);
     // What every resource here waits for: when one of them fails, Terraform plans none of these.
     const guarded = (): ITerraformDependable[] => [inputPreconditionsOf(this), providerOwnerPrecondition(this, login, props.provider)];
     const actionsVisibility = props.actions.visibility ?? "selected";
@@ -205,8 +208,7 @@ export class AppCredentials extends Construct {
     if (actionsIds) {
       this.actionsSecretRepositories = new ActionsOrganizationSecretRepositories(this, "private_key_repositories", {
         secretName: this.actionsSecret.secretName,
-        selectedRepositoryIds: actionsIds,
-        lifecycle: this.replacedWith(this.actionsSecret),
+        selectedRepositoryIds: this.writtenAfter(this.actionsSecret, "private_key_written", keyVariable(vars.actionsSealed), actionsIds),
         dependsOn: guarded(),
         provider: props.provider,
       });
@@ -223,8 +225,12 @@ export class AppCredentials extends Construct {
       if (dependabotIds) {
         this.dependabotSecretRepositories = new DependabotOrganizationSecretRepositories(this, "dependabot_private_key_repositories", {
           secretName: this.dependabotSecret.secretName,
-          selectedRepositoryIds: dependabotIds,
-          lifecycle: this.replacedWith(this.dependabotSecret),
+          selectedRepositoryIds: this.writtenAfter(
+            this.dependabotSecret,
+            "dependabot_private_key_written",
+            keyVariable(vars.dependabotSealed),
+            dependabotIds,
+          ),
           dependsOn: guarded(),
           provider: props.provider,
         });
@@ -274,16 +280,29 @@ export class AppCredentials extends Construct {
   }
 
   /**
-   * A secret's repository list is written again whenever the secret changes. The provider's
-   * update of a secret sends `visibility: selected` without the list (go-github omits an empty
-   * `selected_repository_ids`), and whether GitHub then keeps or clears the list is not
-   * documented; replacing the list resource after every change of its secret puts it back either
-   * way (its create runs after the secret's update, as it depends on the secret).
+   * A secret's repository list, written again after every successful write of its secret, and
+   * never emptied by one. The provider's update of a secret sends `visibility: selected` without
+   * the list (go-github omits an empty `selected_repository_ids`), and whether GitHub then keeps
+   * the list is not documented, so the list is sent again after every change of the key.
+   *
+   * A `terraform_data` witness (`<id>`) holds the digest of the key variable and the ids; it
+   * depends on the secret, so Terraform writes it only after GitHub accepted the secret, and the
+   * list takes its ids from the witness's output: a new key or a changed list makes that output
+   * unknown at plan, so the list is updated in place (one PUT of the whole list) after the
+   * witness. A failed secret write stops the apply before the witness and the list, which keep
+   * what GitHub has. (Replacing the list on every change of the secret, as before, destroyed it
+   * first: `PUT …/repositories []` before the secret's write, so a failed write left every
+   * repository without the key.)
    */
-  private replacedWith(secret: TerraformResource): { replaceTriggeredBy: string[] } {
-    requireTerraform(this, "replace_triggered_by");
-    // The bare address: cdktf writes a resource (or its fqn) given here as "${type.name}", which
-    // Terraform's JSON syntax refuses in replace_triggered_by ("Expected the start of an expression").
-    return { replaceTriggeredBy: [`${secret.terraformResourceType}.${secret.friendlyUniqueId}`] };
+  private writtenAfter(secret: TerraformResource, id: string, keyVariable: string, ids: number[]): number[] {
+    requireTerraform(this, "nonsensitive");
+    const witness = new DeclaredValue(this, id, {
+      // A digest of the sealed (or PEM) value: nothing of the key, and no sensitive mark on the ids.
+      key_sha256: `\${nonsensitive(sha256(var.${keyVariable}))}`,
+      repositories: ids,
+    });
+    // The bare address: cdktf writes a resource's fqn as "${type.name}" (see replace_triggered_by before).
+    witness.dependsOn = [`${secret.terraformResourceType}.${secret.friendlyUniqueId}`];
+    return Token.asNumberList(witness.interpolationForAttribute("output.repositories"));
   }
 }

@@ -54,9 +54,9 @@ export interface OrganizationContext {
 /**
  * One Terraform stack per organization, with its own `github` provider and backend.
  *
- * The provider reads its credentials from the environment (`GITHUB_TOKEN`, or
- * `GITHUB_APP_ID`/`GITHUB_APP_INSTALLATION_ID`/`GITHUB_APP_PEM_FILE`), never from the
- * synthesized files. Inputs the stack needs at deploy time are Terraform variables whose
+ * The provider reads its token from the environment (`GITHUB_TOKEN`), never from the
+ * synthesized files; the variables that would change its owner, host or identity are refused
+ * (see `PROVIDER_ENVIRONMENT_SWITCHES`). Inputs the stack needs at deploy time are Terraform variables whose
  * names start with the organization's stem (see {@link variableStem}), so one CI job can
  * deploy every stack with `TF_VAR_<name>` set.
  */

@@ -20,6 +20,24 @@ import { makeUniqueId } from "cdktf/lib/private/unique";
 export const GITHUB_PROVIDER_VERSION = ">= 6.12.0, < 7.0.0";
 
 /**
+ * Environment variables the github provider reads where terraform runs that would change which
+ * organization, host or identity a stack acts for, each with what it does. A stack names its own
+ * owner and host, and authenticates only with the token in `GITHUB_TOKEN`: synth refuses these,
+ * and the example deploy and plan jobs unset them before terraform runs.
+ */
+export const PROVIDER_ENVIRONMENT_SWITCHES: Readonly<Record<string, string>> = {
+  GITHUB_OWNER: "overrides each stack's owner (every release up to 6.13.0), so every stack would manage that one organization",
+  GITHUB_ORGANIZATION: "overrides each stack's owner (every release up to 6.13.0), so every stack would manage that one organization",
+  GITHUB_APP_ID:
+    "switches provider 6.13.0 to App authentication even without an app_auth block, and App authentication wins over the token (provider issue #3576): the stack would act as another App",
+  GITHUB_APP_INSTALLATION_ID:
+    "switches provider 6.13.0 to App authentication even without an app_auth block, and App authentication wins over the token (provider issue #3576): the stack would act as another App",
+  GITHUB_APP_PEM_FILE:
+    "switches provider 6.13.0 to App authentication even without an app_auth block, and App authentication wins over the token (provider issue #3576): the stack would act as another App",
+  GITHUB_BASE_URL: "is the API root of a stack that sets none (every github.com stack), so the deploy's token would be sent to that host",
+};
+
+/**
  * Terraform features a stack may use, with the first Terraform version that has each (from
  * Terraform's changelog and upgrade guides).
  */

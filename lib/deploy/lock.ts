@@ -17,6 +17,7 @@ import { CommandFailure } from "../github/errors";
 import type { OrganizationConfig } from "../config/schema";
 import { OrganizationStack } from "../constructs/organization-stack";
 import { OrgTokenPolicy } from "../constructs/org-token-policy";
+import { GITHUB_PROVIDER_VERSION } from "../constructs/terraform-requirements";
 import { LOCK_DIR, lockFilePath, parseLockFile, STACK_LOCK_FILE } from "../model/lock-file";
 import { isRegularFile } from "../regular-file";
 
@@ -35,6 +36,12 @@ export interface LockProvidersOptions {
   readonly env: NodeJS.ProcessEnv;
   /** The terraform binary. @default "terraform" */
   readonly terraform?: string;
+  /**
+   * Lock the newest version each stack accepts, ignoring the versions of the committed lock files
+   * (for example to move from a 6.11.x lock to the 6.12+ the stacks require).
+   * @default false: a committed lock file's versions stay, and only checksums are added
+   */
+  readonly upgrade?: boolean;
 }
 
 /** One lock file written. */
@@ -51,8 +58,9 @@ export interface LockResult {
 /**
  * Runs `terraform providers lock` for each organization's stack and writes its lock file. A lock
  * file already committed seeds the run, so its versions stay and only checksums are added; delete
- * it to move to the newest version the stack allows. Nothing is written unless every
- * organization locked.
+ * `upgrade` to move to the newest version the stack allows. A committed lock file whose github
+ * provider version the stack no longer accepts is refused before terraform runs, naming
+ * `--upgrade`. Nothing is written unless every organization locked.
  */
 export function lockProviders(options: LockProvidersOptions): LockResult[] {
   const platforms = options.platforms?.length ? [...options.platforms] : [...DEFAULT_PLATFORMS];
@@ -63,6 +71,20 @@ export function lockProviders(options: LockProvidersOptions): LockResult[] {
     );
   const mirror = mirrorFlag(options.env);
   const projectDir = dirname(resolve(options.configFile));
+  if (!options.upgrade) {
+    const stale = options.organizations.flatMap((org) => {
+      const committed = join(projectDir, lockFilePath(org.login));
+      if (!isRegularFile(committed)) return [];
+      const pinned = parseLockFile(readFileSync(committed, "utf8")).get(GITHUB_PROVIDER_SOURCE)?.version;
+      return pinned && !satisfies(pinned, GITHUB_PROVIDER_VERSION)
+        ? [`${lockFilePath(org.login)} pins ${GITHUB_PROVIDER_SOURCE} ${pinned}`]
+        : [];
+    });
+    if (stale.length)
+      throw new UsageError(
+        `${stale.join("; ")}, which the stacks no longer accept (${GITHUB_PROVIDER_VERSION}). Run \`token-policy lock --upgrade\` to lock the newest version they accept, and commit the lock files.`,
+      );
+  }
   const work = mkdtempSync(join(tmpdir(), "token-policy-lock-"));
   try {
     const locked = options.organizations.map((org) => {
@@ -71,7 +93,7 @@ export function lockProviders(options: LockProvidersOptions): LockResult[] {
       // Only what `providers lock` reads: the required providers, no backend, no resources.
       writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: requiredProviders(org) }, null, 2));
       const committed = join(projectDir, lockFilePath(org.login));
-      if (isRegularFile(committed)) writeFileSync(join(dir, STACK_LOCK_FILE), readFileSync(committed));
+      if (!options.upgrade && isRegularFile(committed)) writeFileSync(join(dir, STACK_LOCK_FILE), readFileSync(committed));
       const args = ["providers", "lock", ...platforms.map((p) => `-platform=${p}`), ...(mirror ? [mirror] : [])];
       try {
         execFileSync(options.terraform ?? "terraform", args, {
@@ -157,4 +179,36 @@ function writeReplacing(file: string, text: string): void {
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, text, { flag: "wx" });
   renameSync(temp, file);
+}
+
+/** The github provider's address in lock files. */
+const GITHUB_PROVIDER_SOURCE = "registry.terraform.io/integrations/github";
+
+/** Whether `version` (`X.Y.Z`) meets every part of a constraint such as `>= 6.12.0, < 7.0.0`. */
+export function satisfies(version: string, constraint: string): boolean {
+  const v = version.split(".").map(Number);
+  const compare = (other: string) => {
+    const o = other.split(".").map(Number);
+    for (let i = 0; i < 3; i++) if ((v[i] ?? 0) !== (o[i] ?? 0)) return (v[i] ?? 0) - (o[i] ?? 0);
+    return 0;
+  };
+  return constraint.split(",").every((part) => {
+    const m = /^\s*(>=|<=|>|<|=|!=)?\s*(\d+(?:\.\d+){0,2})\s*$/.exec(part);
+    if (!m) return false;
+    const c = compare(m[2]);
+    switch (m[1] ?? "=") {
+      case ">=":
+        return c >= 0;
+      case "<=":
+        return c <= 0;
+      case ">":
+        return c > 0;
+      case "<":
+        return c < 0;
+      case "!=":
+        return c !== 0;
+      default:
+        return c === 0;
+    }
+  });
 }

@@ -40,8 +40,24 @@ function announceRetries(octokit: Octokit): void {
   });
 }
 
+/**
+ * The REST API version every request asks for (`X-GitHub-Api-Version`): the version of GitHub's
+ * description the stand-in checks requests and responses against (`@octokit/openapi`). Without
+ * the header GitHub answers with its default version, which may change; 2026-03-10 has breaking
+ * changes (`DELETE /app/installations/{id}` answers 202, `has_downloads` is gone from repositories).
+ * GitHub supports a version at least 24 months after its successor.
+ */
+export const GITHUB_API_VERSION = "2022-11-28";
+
+/** Sends {@link GITHUB_API_VERSION} with every request, the installation token requests of App authentication included. */
+function pinApiVersion(octokit: Octokit): void {
+  octokit.hook.before("request", (options) => {
+    options.headers["x-github-api-version"] = GITHUB_API_VERSION;
+  });
+}
+
 /** Octokit with the plugins this product relies on. */
-export const GitHubOctokit = Octokit.plugin(announceRetries, paginateRest, retry, throttling);
+export const GitHubOctokit = Octokit.plugin(pinApiVersion, announceRetries, paginateRest, retry, throttling);
 /** A client instance. */
 export type GitHubClient = InstanceType<typeof GitHubOctokit>;
 

@@ -14,6 +14,7 @@ import { buildAppManifest, type AppManifest } from "../model/app-manifest";
 import { describePermission } from "../catalogue/permission-descriptions";
 import { UsageError } from "../config/errors";
 import type { OrganizationConfig } from "../config/schema";
+import { GITHUB_API_VERSION } from "../github/client";
 import { CommandFailure, GitHubFailure } from "../github/errors";
 import { installAppUrl, newAppUrl } from "../naming";
 import type { AppCredentialsFile } from "../model/credentials-file";
@@ -298,7 +299,10 @@ interface Conversion {
 
 async function exchange(apiUrl: string, code: string): Promise<Conversion> {
   const octokit = new Octokit({ baseUrl: apiUrl, userAgent: "github-token-policy", log: { debug() {}, info() {}, warn() {}, error() {} } });
-  const { data } = await octokit.request("POST /app-manifests/{code}/conversions", { code });
+  const { data } = await octokit.request("POST /app-manifests/{code}/conversions", {
+    code,
+    headers: { "x-github-api-version": GITHUB_API_VERSION },
+  });
   return data as unknown as Conversion;
 }
 

@@ -24,7 +24,16 @@ export interface CallRecord {
   readonly body?: unknown;
   /** `jwt`, `installation` or `none`. */
   readonly auth: string;
+  /** The `X-GitHub-Api-Version` the request asked for, when it sent one. */
+  readonly apiVersion?: string;
 }
+
+/**
+ * The REST API version of the description the stand-in checks against (`@octokit/openapi`'s
+ * api.github.com and ghec descriptions are of GitHub's default version). A request asking for
+ * another gets GitHub's 400.
+ */
+export const STAND_IN_API_VERSION = "2022-11-28";
 
 /** A fault to inject on the next matching request(s). */
 export interface Fault {
@@ -179,6 +188,12 @@ export interface StandInOptions {
   readonly latencyMs?: number;
   /** The description to check against. @default "api.github.com" */
   readonly spec?: SpecName;
+  /**
+   * Issue stateless installation tokens, as GitHub.com does from 2026-04-27: `ghs_` followed by a
+   * JWT, about 520 characters in all (clients send them as `bearer`, since they hold two dots).
+   * @default false (the classic 40-character `ghs_` tokens)
+   */
+  readonly statelessTokens?: boolean;
 }
 
 /** The stand-in server. */
@@ -279,7 +294,7 @@ export class GitHubStandIn {
 
   /** Issues an installation token directly, as GITHUB_TOKEN would be in a workflow. */
   issueToken(installationId: number): string {
-    const token = `ghs_${randomBytes(18).toString("base64url")}`;
+    const token = this.options.statelessTokens ? statelessToken(installationId) : `ghs_${randomBytes(18).toString("base64url")}`;
     this.tokens.set(token, { installationId, expiresAt: Date.now() + 3_600_000 });
     return token;
   }
@@ -330,6 +345,7 @@ export class GitHubStandIn {
         status,
         body: parsed,
         auth: authKind,
+        ...(apiVersion === undefined ? {} : { apiVersion }),
       });
       const text = body === undefined ? "" : JSON.stringify(body);
       res.writeHead(status, {
@@ -339,7 +355,15 @@ export class GitHubStandIn {
       });
       res.end(text);
     };
+    const versionHeader = req.headers["x-github-api-version"];
+    const apiVersion = Array.isArray(versionHeader) ? versionHeader.join(",") : versionHeader;
     let parsed: unknown;
+    if (apiVersion !== undefined && apiVersion !== STAND_IN_API_VERSION) {
+      return send(400, {
+        message: `API version ${apiVersion} is not supported by this stand-in (it serves ${STAND_IN_API_VERSION}).`,
+        documentation_url: "https://docs.github.com/rest/about-the-rest-api/api-versions",
+      });
+    }
     try {
       parsed = raw ? JSON.parse(raw) : undefined;
     } catch {
@@ -478,7 +502,8 @@ export class GitHubStandIn {
   ): { kind: "jwt" | "installation" | "user"; app?: AppState; installationId?: number; login?: string } | undefined {
     const [scheme, cred] = authz.split(" ");
     if (!cred) return undefined;
-    if (/^bearer$/i.test(scheme) && cred.split(".").length === 3) {
+    // A stateless installation token holds two dots too; it is a token, not an App's JWT.
+    if (/^bearer$/i.test(scheme) && cred.split(".").length === 3 && !cred.startsWith("ghs_")) {
       const app = this.verifyJwt(cred);
       return app ? { kind: "jwt", app } : undefined;
     }
@@ -1373,4 +1398,11 @@ function hash(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
   return h;
+}
+
+/** A stateless installation token: `ghs_` and a JWT-shaped body (unsigned here), about 520 characters. */
+function statelessToken(installationId: number): string {
+  const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const payload = { iss: "stand-in", installation_id: installationId, nonce: randomBytes(160).toString("base64url") };
+  return `ghs_${part({ alg: "RS256", typ: "JWT" })}.${part(payload)}.${randomBytes(96).toString("base64url")}`;
 }
