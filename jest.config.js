@@ -16,10 +16,12 @@ const esmOnly = [
 ];
 
 /**
- * What is published (the package, the consumer project, the API docs) is checked by
- * `npm run test:package` (jest.package.config.js), not here: those tests build and pack.
+ * What is published (the package, the consumer project) is checked by `npm run test:package`
+ * (jest.package.config.js), and the real cdktf CLI and Terraform runs (the fault matrix, synth under
+ * `cdktf synth`/`diff`) by `npm run test:e2e` (jest.e2e.config.js), not here: they build, pack or
+ * run whole tools for minutes. CI runs all three.
  */
-const packageTests = ["/__tests__/package/", "/__tests__/project/api-docs\\.test\\.ts$"];
+const packageTests = ["/__tests__/package/", "/__tests__/e2e/"];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -1,0 +1,16 @@
+/**
+ * `npm run test:e2e`: end-to-end runs of the real tools, slow because each runs cdktf's CLI or
+ * Terraform many times: synth under `cdktf synth` and `cdktf diff` whatever the previous output held
+ * (__tests__/e2e/cdktf-cli.test.ts), and the fault matrix, every write of both stacks failing once
+ * and the next apply converging (__tests__/e2e/convergence.test.ts). Kept out of `npm test` so the
+ * everyday suite stays quick; CI runs it (.ci/run).
+ */
+const base = require("./jest.config.js");
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  testMatch: ["<rootDir>/__tests__/e2e/**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/"],
+  testTimeout: 240000,
+};
