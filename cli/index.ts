@@ -156,6 +156,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--apply", "apply decisions (default: dry run, logged)")
     .option("--sweep-minutes <n>", "minutes between sweeps, 0 for none after the first (default: 15)", minutes("zero allowed"))
     .option("--max-body <bytes>", "largest delivery body accepted, 1024 to 26214400 (default: 1048576)", wholeNumber(1024, 26214400))
+    .option("--github-hook-ranges", "accept deliveries only from GitHub's webhook addresses (GET /meta hooks, read on start and hourly)")
     .action(async (opts) => {
       await serve(opts, io);
     });
