@@ -466,7 +466,7 @@ export class WebhookServer {
       return;
     }
     const decided = outcomes.flatMap((o) => ("decision" in o ? [o.decision] : []));
-    this.log({ event: "batch", org: org.login, requests: batch.length, pending: decided.length, ms: Date.now() - started });
+    const read = Date.now();
     let failure: string | undefined;
     if (this.options.apply && decided.some((d) => d.action !== "leave")) {
       let writer = this.writers.get(org.login);
@@ -479,6 +479,17 @@ export class WebhookServer {
       await Promise.allSettled([...reading]);
       await writer.add(decided).catch((e) => (failure = isGitHubError(e) ? describeGitHubError(e) : (e as Error).message));
     }
+    // Where the time went: waiting in the queue (from the oldest receipt), reading and deciding, writing.
+    this.log({
+      event: "batch",
+      org: org.login,
+      requests: batch.length,
+      pending: decided.length,
+      queuedMs: started - Math.min(...batch.map((q) => q.receivedAt)),
+      readMs: read - started,
+      writeMs: Date.now() - read,
+      ms: Date.now() - started,
+    });
     for (const o of outcomes) {
       const q = o.queued;
       if ("skipped" in o) {
