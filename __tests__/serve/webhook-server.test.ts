@@ -993,9 +993,35 @@ describe("the webhook door (WebhookServer without GitHub)", () => {
     expect(await signedDelivery(url)).toBe(202);
   });
 
+  test("with a 25 MiB cap, a token request is refused past 1 MiB, and another event's 3 MB body is drained unread, holding no memory", async () => {
+    // GIVEN --max-body 25 MiB
+    const { url, server, logs } = await door({ maxBodyBytes: 25 * 1024 * 1024 });
+    // WHEN a token request delivery declares 2 MiB
+    const tokenRequest = { ...goodHeaders("x"), "content-length": String(2 * 1024 * 1024) };
+    // THEN it is refused before its body is read
+    expect(await partial(url, tokenRequest, "x".repeat(1024))).toBe(413);
+    // WHEN a push delivery of 3 MB arrives (ignored in any case: its signature is not checked)
+    let most = 0;
+    server.server.on("request", (req) => req.on("data", () => (most = Math.max(most, server.connections.inFlight.bytes))));
+    const big = Buffer.alloc(3_000_000, "x");
+    const post = (signature: string) =>
+      fetch(`${url}/webhook`, {
+        method: "POST",
+        headers: { ...goodHeaders("x"), "x-github-event": "push", "x-hub-signature-256": signature },
+        body: big,
+      }).then((r) => r.status);
+    // THEN it is acknowledged, and never more than 1 MiB was held
+    expect(await post(signBody(SECRET, big))).toBe(202);
+    expect(most).toBeLessThanOrEqual(1024 * 1024);
+    expect(server.connections.inFlight).toEqual({ bodies: 0, bytes: 0 });
+    expect(logs).toContainEqual(
+      expect.objectContaining({ event: "delivery-ignored", type: "push", reason: "over 1048576 bytes, not read" }),
+    );
+  });
+
   test("fails when bytes in flight are set below the cap of one body", async () => {
     await expect(door({ maxBodyBytes: 64 * 1024, maxBodyBytesInFlight: 1024 })).rejects.toThrow(
-      "WebhookServer: maxBodyBytesInFlight must be at least maxBodyBytes (65536), got 1024",
+      "WebhookServer: maxBodyBytesInFlight must be at least what one body holds (65536 bytes), got 1024",
     );
   });
 

@@ -29,7 +29,7 @@ import { runReview, type ReviewRun } from "../review/run";
 import { BulkWriter } from "./bulk-writer";
 import { ConnectionTable, type BodyInFlight } from "./connection-table";
 import { decideBatch, type BatchOutcome, type OrganizationSession, type QueuedRequest } from "./decide-batch";
-import { readDelivery } from "./delivery";
+import { readDelivery, TOKEN_REQUEST_EVENT } from "./delivery";
 import { safe, type LogLine } from "./log";
 import { HookRanges } from "./hook-ranges";
 import { RecentKeys } from "./recent-keys";
@@ -50,6 +50,9 @@ const KEEP_ALIVE_MS = 5_000;
 
 /** How long a refused connection may take to receive its answer before it is destroyed anyway, in ms. */
 const ANSWER_GRACE_MS = 1_000;
+
+/** The most of one body held in memory (and of a token request delivery, read at all). */
+const HELD_MAX_BYTES = DEFAULT_MAX_BODY_BYTES;
 
 /** GitHub's bulk limit: a batch is decided as soon as it holds this many requests. */
 const BATCH_MAX = 100;
@@ -79,7 +82,11 @@ export interface WebhookServerOptions {
   readonly dedupeMaxKeys?: number;
   /** How long a delivery id or request is remembered, in ms. @default 3600000 (one hour) */
   readonly dedupeTtlMs?: number;
-  /** Largest body accepted, in bytes; at most GitHub's 25 MiB. @default 1048576 (1 MiB) */
+  /**
+   * Largest body accepted, in bytes; at most GitHub's 25 MiB. Whatever it says, a token request
+   * delivery is refused past 1 MiB, and no body holds more than 1 MiB of memory: another event
+   * (ignored in any case) whose body passes 1 MiB is drained and acknowledged unread. @default 1048576 (1 MiB)
+   */
   readonly maxBodyBytes?: number;
   /** Connections held at once; more are dropped on arrival. @default 1024 */
   readonly maxConnections?: number;
@@ -93,8 +100,8 @@ export interface WebhookServerOptions {
   /** Bodies of one peer being read at once; more get 503 before their body is read (not for GitHub's addresses, with `hookRanges`). @default 32 */
   readonly maxBodiesInFlightPerPeer?: number;
   /**
-   * Bytes of all bodies being read, together; a chunk that would pass it cuts the body holding
-   * the most with 503. At least `maxBodyBytes`. @default twice `maxBodyBytes`, at least 16 MiB
+   * Bytes of all bodies held while being read, together; a chunk that would pass it cuts the body
+   * holding the most with 503. At least what one body holds. @default 16777216 (16 MiB)
    */
   readonly maxBodyBytesInFlight?: number;
   /** Time for a request's headers, and for the whole request, in ms. @default 10000 */
@@ -134,6 +141,7 @@ export class WebhookServer {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly refusals: RefusalLog;
   private readonly duplicates: RefusalLog;
+  private readonly ignored: RefusalLog;
   private readonly log: (line: LogLine) => void;
   private readonly maxBody: number;
   /** Connections, bodies and bytes in flight, globally and per peer. */
@@ -158,15 +166,24 @@ export class WebhookServer {
     if (options.hookRanges)
       this.ranges = new HookRanges({ read: options.hookRanges, refreshMs: options.hookRangesRefreshMs, log: this.log });
     this.refusals = new RefusalLog({ log: this.log, perWindow: options.refusalLinesPerMinute ?? 20, windowMs: 60_000 });
+    this.ignored = new RefusalLog({
+      log: this.log,
+      perWindow: options.refusalLinesPerMinute ?? 20,
+      windowMs: 60_000,
+      droppedEvent: "ignored-dropped",
+    });
     this.duplicates = new RefusalLog({
       log: this.log,
       perWindow: options.refusalLinesPerMinute ?? 20,
       windowMs: 60_000,
       droppedEvent: "duplicates-dropped",
     });
-    const bytesInFlight = options.maxBodyBytesInFlight ?? Math.max(16 * 1024 * 1024, 2 * this.maxBody);
-    if (bytesInFlight < this.maxBody)
-      throw new RangeError(`WebhookServer: maxBodyBytesInFlight must be at least maxBodyBytes (${this.maxBody}), got ${bytesInFlight}`);
+    const bytesInFlight = options.maxBodyBytesInFlight ?? 16 * 1024 * 1024;
+    const held = Math.min(this.maxBody, HELD_MAX_BYTES);
+    if (!(Number.isInteger(bytesInFlight) && bytesInFlight >= held))
+      throw new RangeError(
+        `WebhookServer: maxBodyBytesInFlight must be at least what one body holds (${held} bytes), got ${bytesInFlight}`,
+      );
     this.connections = new ConnectionTable({
       maxConnections: options.maxConnections ?? 1024,
       maxConnectionsPerPeer: options.maxConnectionsPerPeer ?? 128,
@@ -249,6 +266,7 @@ export class WebhookServer {
     await this.settle();
     this.refusals.endWindow();
     this.duplicates.endWindow();
+    this.ignored.endWindow();
     this.log({ event: "stopped" });
   }
 
@@ -306,9 +324,14 @@ export class WebhookServer {
       return this.refuse(req, res, 400, "delivery header missing or malformed", "no X-GitHub-Delivery id");
     if (!/^application\/json\s*(;|$)/i.test(h["content-type"] ?? ""))
       return this.refuse(req, res, 415, "content type must be application/json", "not JSON", delivery);
+    // A token request delivery is a few kilobytes: whatever `maxBodyBytes` says, no more than
+    // HELD_MAX_BYTES of one is read. Another event is ignored whatever its body: past
+    // HELD_MAX_BYTES, its body is drained (so that the sender sees an answer, not a reset),
+    // neither kept nor hashed, and acknowledged.
+    const cap = event === TOKEN_REQUEST_EVENT ? Math.min(this.maxBody, HELD_MAX_BYTES) : this.maxBody;
     const declared = h["content-length"] === undefined ? undefined : Number(h["content-length"]);
-    if (declared !== undefined && !(declared <= this.maxBody))
-      return this.refuse(req, res, 413, `payload over ${this.maxBody} bytes`, "declared length over the cap", delivery);
+    if (declared !== undefined && !(declared <= cap))
+      return this.refuse(req, res, 413, `payload over ${cap} bytes`, "declared length over the cap", delivery);
 
     const chunks: Buffer[] = [];
     let size = 0;
@@ -328,14 +351,23 @@ export class WebhookServer {
     req.on("data", (c: Buffer) => {
       if (refused) return;
       size += c.length;
-      if (size > this.maxBody) {
+      if (size > cap) {
         stop();
-        this.refuse(req, res, 413, `payload over ${this.maxBody} bytes`, "body over the cap", delivery);
+        this.refuse(req, res, 413, `payload over ${cap} bytes`, "body over the cap", delivery);
+      } else if (size > HELD_MAX_BYTES) {
+        if (chunks.length) {
+          body.add(-chunks.reduce((n, k) => n + k.length, 0));
+          chunks.length = 0;
+        }
       } else if (body.add(c.length)) chunks.push(c);
     });
     req.on("end", () => {
       body.end();
       if (refused) return;
+      if (size > HELD_MAX_BYTES) {
+        this.ignored.refused({ event: "delivery-ignored", delivery, type: event, reason: `over ${HELD_MAX_BYTES} bytes, not read` });
+        return this.send(res, 202, "accepted");
+      }
       try {
         this.received(res, Buffer.concat(chunks), signature, event, delivery);
       } catch (e) {
