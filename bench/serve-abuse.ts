@@ -314,15 +314,9 @@ function attacker(
   });
 }
 
-async function allAtOnce(results: [string, string, string, string][]): Promise<void> {
-  const check = (what: string, figure: string, limit: string, ok: boolean) => results.push([what, figure, limit, ok ? "ok" : "OVER"]);
-  const standIn = await GitHubStandIn.start({ latencyMs: 20 });
-  const app = installApp(standIn);
-  const secret = randomBytes(32).toString("hex");
-  const serve = await startServe(standIn, app, secret, { unspaced: true, args: ["--max-body", String(25 * MB)] });
-  const pid = serve.child.pid!;
-  const SECONDS = 30;
-  const stop = sleep(SECONDS * 1000);
+/** Attack mode: the four kinds at once against `port` for `seconds`; prints "started", then the cuts of each kind as JSON. */
+async function attack(port: number, seconds: number): Promise<void> {
+  const stop = sleep(seconds * 1000);
   const shaped = (length: number, event = "personal_access_token_request") =>
     [
       "POST /webhook HTTP/1.1",
@@ -335,16 +329,42 @@ async function allAtOnce(results: [string, string, string, string][]): Promise<v
       "",
       "",
     ].join("\r\n");
+  process.stdout.write("started\n");
+  const cuts = await Promise.all([
+    keep(256, stop, (from) => attacker(port, from, stop)),
+    keep(70, stop, (from) => attacker(port, from, stop, { head: shaped(1000), pace: [Buffer.from("{"), 1000] })),
+    keep(300, stop, (from) => attacker(port, from, stop, { head: "GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n" })),
+    keep(100, stop, (from) => attacker(port, from, stop, { head: shaped(25 * 1000 * 1000, "push"), pump: 25 * 1000 * 1000 })),
+  ]);
+  process.stdout.write(JSON.stringify(cuts) + "\n");
+  process.exit(0);
+}
+
+async function allAtOnce(results: [string, string, string, string][]): Promise<void> {
+  const check = (what: string, figure: string, limit: string, ok: boolean) => results.push([what, figure, limit, ok ? "ok" : "OVER"]);
+  const standIn = await GitHubStandIn.start({ latencyMs: 20 });
+  const app = installApp(standIn);
+  const secret = randomBytes(32).toString("hex");
+  const serve = await startServe(standIn, app, secret, { unspaced: true, args: ["--max-body", String(25 * MB)] });
+  const pid = serve.child.pid!;
+  const SECONDS = 30;
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rss(pid).peak)), 200);
   try {
     const t0 = Date.now();
-    const kinds = Promise.all([
-      keep(256, stop, (from) => attacker(serve.port, from, stop)),
-      keep(70, stop, (from) => attacker(serve.port, from, stop, { head: shaped(1000), pace: [Buffer.from("{"), 1000] })),
-      keep(300, stop, (from) => attacker(serve.port, from, stop, { head: "GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n" })),
-      keep(100, stop, (from) => attacker(serve.port, from, stop, { head: shaped(25 * 1000 * 1000, "push"), pump: 25 * 1000 * 1000 })),
-    ]);
+    // The attackers run in a process of their own, so that their load slows serve, not the stand-in's GitHub.
+    const attack = spawn(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", __filename, "--attack", String(serve.port), String(SECONDS)],
+      {
+        cwd: root,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let out = "";
+    const started = new Promise<void>((r) => attack.stdout!.on("data", (c) => ((out += c), out.includes("started") && r())));
+    const kinds = new Promise<number[]>((r) => attack.on("exit", () => r(JSON.parse(out.split("\n")[1]) as number[])));
+    await started;
     await sleep(2000);
     const real = await realDeliveries(standIn, app, secret, serve.port, sleep((SECONDS - 4) * 1000), 1000);
     const [paused, slow, idle, uploads] = await kinds;
@@ -358,6 +378,11 @@ async function allAtOnce(results: [string, string, string, string][]): Promise<v
     const p99 = ms[Math.min(ms.length - 1, Math.floor(0.99 * ms.length))];
     console.log(
       `all at once for ${wall.toFixed(0)} s: cut and reopened: ${paused} paused, ${slow} slow bodies, ${idle} idle, ${uploads} uploads`,
+    );
+    const batches = serve.lines().filter((l) => l.event === "batch");
+    const worst = (k: string) => Math.max(...batches.map((b) => Number(b[k])));
+    console.log(
+      `  their batches (${batches.length}), worst: queued ${worst("queuedMs")} ms, read ${worst("readMs")} ms, write ${worst("writeMs")} ms`,
     );
     check("all at once: real deliveries decided", `${decided}/${real.length}`, "all", decided === real.length);
     check(
@@ -497,7 +522,12 @@ function summary(answers: string[]): string {
   return [...m].map(([k, v]) => `${v}× ${k}`).join(", ");
 }
 
-(process.argv[2] === "--child" ? child() : main()).catch((e) => {
+(process.argv[2] === "--child"
+  ? child()
+  : process.argv[2] === "--attack"
+    ? attack(Number(process.argv[3]), Number(process.argv[4]))
+    : main()
+).catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { Socket } from "node:net";
-import { ConnectionTable, peerOf, type CutReason } from "../../lib/serve/connection-table";
+import { ConnectionTable, DrainRate, peerOf, type CutReason } from "../../lib/serve/connection-table";
 import { rangeList } from "../../lib/serve/hook-ranges";
 
 const limits = {
@@ -110,4 +110,17 @@ describe("rangeList", () => {
       expect(() => rangeList([range])).toThrow(`GitHub's meta lists a hook range that is not a CIDR block: ${JSON.stringify(range)}`);
     },
   );
+});
+
+describe("DrainRate", () => {
+  test("lets a second's worth through at once, then makes readers wait in proportion", () => {
+    let now = 0;
+    const rate = new DrainRate(1000, () => now);
+    expect(rate.take(1000)).toBe(0);
+    // nothing left: 500 more bytes wait half a second
+    expect(rate.take(500)).toBe(500);
+    now += 1500;
+    // refilled to one second's worth at most, minus the 500 owed
+    expect(rate.take(400)).toBe(0);
+  });
 });

@@ -185,3 +185,31 @@ export class ConnectionTable {
     }
   }
 }
+
+/**
+ * A rate for bytes that are read only to be thrown away (bodies drained unread): a token bucket
+ * of `bytesPerSecond`, holding at most one second's worth. A body that asks more than is left
+ * waits, so that all such bodies together cost serve at most that rate, however many send.
+ */
+export class DrainRate {
+  private tokens: number;
+  private at: number;
+
+  constructor(
+    private readonly bytesPerSecond: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (!(bytesPerSecond > 0)) throw new RangeError(`DrainRate: bytesPerSecond must be above 0, got ${bytesPerSecond}`);
+    this.tokens = bytesPerSecond;
+    this.at = now();
+  }
+
+  /** Takes `bytes`; returns how long to wait (ms) before reading more, 0 when none. */
+  take(bytes: number): number {
+    const now = this.now();
+    this.tokens = Math.min(this.bytesPerSecond, this.tokens + ((now - this.at) / 1000) * this.bytesPerSecond);
+    this.at = now;
+    this.tokens -= bytes;
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.bytesPerSecond) * 1000);
+  }
+}

@@ -27,7 +27,7 @@ import { describeGitHubError, isGitHubError } from "../github/errors";
 import { applyReviews } from "../review/apply";
 import { runReview, type ReviewRun } from "../review/run";
 import { BulkWriter } from "./bulk-writer";
-import { ConnectionTable, type BodyInFlight } from "./connection-table";
+import { ConnectionTable, DrainRate, type BodyInFlight } from "./connection-table";
 import { decideBatch, type BatchOutcome, type OrganizationSession, type QueuedRequest } from "./decide-batch";
 import { readDelivery, TOKEN_REQUEST_EVENT } from "./delivery";
 import { safe, type LogLine } from "./log";
@@ -53,6 +53,9 @@ const ANSWER_GRACE_MS = 1_000;
 
 /** The most of one body held in memory (and of a token request delivery, read at all). */
 const HELD_MAX_BYTES = DEFAULT_MAX_BODY_BYTES;
+
+/** How fast bodies read only to be thrown away are read, all together: 16 MiB a second. */
+const DRAIN_BYTES_PER_SECOND = 16 * 1024 * 1024;
 
 /** GitHub's bulk limit: a batch is decided as soon as it holds this many requests. */
 const BATCH_MAX = 100;
@@ -85,7 +88,8 @@ export interface WebhookServerOptions {
   /**
    * Largest body accepted, in bytes; at most GitHub's 25 MiB. Whatever it says, a token request
    * delivery is refused past 1 MiB, and no body holds more than 1 MiB of memory: another event
-   * (ignored in any case) whose body passes 1 MiB is drained and acknowledged unread. @default 1048576 (1 MiB)
+   * (ignored in any case) whose body passes 1 MiB is drained, at 16 MiB/s for all such bodies
+   * together, and acknowledged unread (or cut at `requestTimeoutMs`). @default 1048576 (1 MiB)
    */
   readonly maxBodyBytes?: number;
   /** Connections held at once; more are dropped on arrival. @default 1024 */
@@ -147,6 +151,8 @@ export class WebhookServer {
   /** Connections, bodies and bytes in flight, globally and per peer. */
   readonly connections: ConnectionTable;
   private readonly ranges?: HookRanges;
+  /** Bodies drained unread share this rate, so that no number of senders can make serve busy reading them. */
+  private readonly drain = new DrainRate(DRAIN_BYTES_PER_SECOND);
   private timer?: NodeJS.Timeout;
   private sweepTimer?: NodeJS.Timeout;
   private closing = false;
@@ -358,6 +364,11 @@ export class WebhookServer {
         if (chunks.length) {
           body.add(-chunks.reduce((n, k) => n + k.length, 0));
           chunks.length = 0;
+        }
+        const wait = this.drain.take(c.length);
+        if (wait) {
+          req.pause();
+          setTimeout(() => req.resume(), wait).unref();
         }
       } else if (body.add(c.length)) chunks.push(c);
     });
