@@ -28,7 +28,11 @@ export interface ServeOptions {
   readonly apply?: boolean;
   /** Minutes between sweeps; 0 for none after the first. @default 15 */
   readonly sweepMinutes?: number;
-  /** Largest delivery body accepted, in bytes (1024 to 25 MiB). @default 1048576 */
+  /**
+   * Largest delivery body accepted, in bytes (1024 to 25 MiB); a token request delivery is refused
+   * past 1 MiB whatever this says, and another event's body past 1 MiB is drained unread.
+   * @default 1048576
+   */
   readonly maxBody?: number;
   /**
    * Accept deliveries only from GitHub's published webhook source ranges (`GET /meta`, `hooks`, of
