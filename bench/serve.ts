@@ -9,6 +9,13 @@
  * (b) One real delivery a second for 60 s, with 100 forged (wrong signature) or replayed (a real
  *     delivery resent under fresh delivery ids) deliveries a second during 30 s of it, 1 s between
  *     writes: the real deliveries' p99 and max, and what the others caused.
+ *
+ * Where a burst's time goes, per batch (p99 over its batches): queued (oldest receipt to the
+ * batch starting), read (GitHub's record read and decided), write (joining the other batches'
+ * reads and the merged bulk write).
+ *
+ * `-- --spacing off|on|both` (default both), `-- --bursts 100,1000` (default 100,1000,5000),
+ * `-- --no-stream` (skip (b)).
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { serve } from "../cli/commands/serve";
@@ -17,7 +24,10 @@ import { signBody } from "../lib/serve/signature";
 import { GitHubStandIn } from "../test-support/github-stand-in/server";
 import { addRequest, installApp, writePolicyFile, type InstalledApp } from "../test-support/fixtures";
 
-const BURSTS = [100, 1_000, 5_000];
+const argv = process.argv.slice(2);
+const arg = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const BURSTS = (arg("--bursts") ?? "100,1000,5000").split(",").map(Number);
+const SPACING = arg("--spacing") ?? "both";
 const SENDERS = 64;
 const LIST = "GET /orgs/{org}/personal-access-token-requests";
 const REPOS = "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories";
@@ -130,7 +140,23 @@ async function bursts(writeIntervalMs: number): Promise<void> {
   console.log("  batches: how many the burst was read in; reads: GitHub's record read by token id, against the sum of ⌈batch/50⌉");
   console.log("  repo reads: a request's repositories, against the requests a repository rule needs them for; writes against ⌈n/100⌉");
   console.log(
-    ["burst", "p50", "p99", "max", "batches", "reads", "Σ⌈b/50⌉", "repo reads", "needing", "writes", "⌈n/100⌉", "wall"]
+    [
+      "burst",
+      "p50",
+      "p99",
+      "max",
+      "batches",
+      "reads",
+      "Σ⌈b/50⌉",
+      "repo reads",
+      "needing",
+      "writes",
+      "⌈n/100⌉",
+      "wall",
+      "queued",
+      "read",
+      "write",
+    ]
       .map((h, i) => (i ? h.padStart(11) : h.padStart(6)))
       .join(""),
   );
@@ -179,6 +205,13 @@ async function bursts(writeIntervalMs: number): Promise<void> {
           String(count(s, REVIEW) - before.review),
           String(Math.ceil(n / 100)),
           `${(wall / 1000).toFixed(1)} s`,
+          ...["queuedMs", "readMs", "writeMs"].map(
+            (k) =>
+              `${percentile(
+                s.batches.map((b) => Number(b[k])).sort((a, b) => a - b),
+                99,
+              )} ms`,
+          ),
         ].map((c) => c.padStart(11)),
       ].join(""),
     );
@@ -243,8 +276,9 @@ async function stream(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  for (const interval of [1000, 0]) await bursts(interval);
-  await stream();
+  const intervals = SPACING === "on" ? [1000] : SPACING === "off" ? [0] : [1000, 0];
+  for (const interval of intervals) await bursts(interval);
+  if (!argv.includes("--no-stream")) await stream();
 }
 
 main().catch((e) => {

@@ -157,7 +157,12 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--host <addr>", "address to listen on (default: 127.0.0.1)")
     .option("--apply", "apply decisions (default: dry run, logged)")
     .option("--sweep-minutes <n>", "minutes between sweeps, 0 for none after the first (default: 15)", minutes("zero allowed"))
-    .option("--max-body <bytes>", "largest delivery body accepted, 1024 to 26214400 (default: 1048576)", wholeNumber(1024, 26214400))
+    .option(
+      "--max-body <bytes>",
+      "largest delivery body accepted, 1024 to 26214400 (default: 1048576); a token request delivery is refused past 1 MiB whatever this says",
+      wholeNumber(1024, 26214400),
+    )
+    .option("--github-hook-ranges", "accept deliveries only from GitHub's webhook addresses (GET /meta hooks, read on start and hourly)")
     .action(async (opts) => {
       await serve(opts, io);
     });

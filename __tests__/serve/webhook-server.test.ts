@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { spawn } from "node:child_process";
 import { createServer, request as httpRequest } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo, type Socket } from "node:net";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
@@ -66,7 +66,16 @@ describe("serve", () => {
   });
 
   /** Starts serve --apply in this process; resolves once its first sweep is logged. */
-  async function start(extra: { apply?: boolean; coalesceMs?: number; env?: NodeJS.ProcessEnv; config?: string } = {}): Promise<Running> {
+  async function start(
+    extra: {
+      apply?: boolean;
+      coalesceMs?: number;
+      env?: NodeJS.ProcessEnv;
+      config?: string;
+      githubHookRanges?: boolean;
+      hookRangesRefreshMs?: number;
+    } = {},
+  ): Promise<Running> {
     const logs: LogLine[] = [];
     let stop!: () => void;
     const stopSignal = new Promise<void>((r) => (stop = r));
@@ -101,12 +110,17 @@ describe("serve", () => {
       const io = captureIO(
         extra.env ?? { GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: SECRET },
       );
-      done = serve({ config: extra.config ?? config, port: 0, apply: extra.apply ?? true, sweepMinutes: 0 }, io, {
-        log,
-        stopSignal,
-        coalesceMs: extra.coalesceMs ?? 50,
-        onListening: (u, s) => ((url = u), (server = s)),
-      });
+      done = serve(
+        { config: extra.config ?? config, port: 0, apply: extra.apply ?? true, sweepMinutes: 0, githubHookRanges: extra.githubHookRanges },
+        io,
+        {
+          log,
+          stopSignal,
+          coalesceMs: extra.coalesceMs ?? 50,
+          hookRangesRefreshMs: extra.hookRangesRefreshMs,
+          onListening: (u, s) => ((url = u), (server = s)),
+        },
+      );
     });
     await swept;
     const r: Running = { url, logs, server, stop: async () => (stop(), await done), until };
@@ -265,7 +279,10 @@ describe("serve", () => {
     // a window longer than the burst takes to arrive on a loaded machine, so the count is exact
     const r = await start({ coalesceMs: 2000 });
     const reqs = Array.from({ length: 150 }, (_, i) => addRequest(standIn, app.org, { owner: `reader${i}` }));
-    const statuses = await Promise.all(reqs.map((q) => deliver(r.url, standIn.deliveryPayload("acme-corp", q.id))));
+    // in three waves of 50 connections: one sender holds at most 128
+    const statuses: number[] = [];
+    for (let i = 0; i < 150; i += 50)
+      statuses.push(...(await Promise.all(reqs.slice(i, i + 50).map((q) => deliver(r.url, standIn.deliveryPayload("acme-corp", q.id))))));
     expect(statuses.every((s) => s === 202)).toBe(true);
     await decided(r, 150);
     const writes = standIn.callsOf(REVIEW);
@@ -492,6 +509,41 @@ describe("serve", () => {
     const health = await fetch(`${r.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok", organizations: { "acme-corp": "ok", "beta-corp": "ok" } });
+  });
+
+  test("with --github-hook-ranges, a delivery from outside GitHub's hook ranges gets 403 unread; from inside it is decided", async () => {
+    // GIVEN GitHub's meta lists only its published ranges (loopback is not among them)
+    const r = await start({ githubHookRanges: true, hookRangesRefreshMs: 100 });
+    expect(standIn.callsOf("GET /meta")).toHaveLength(1);
+    const req = addRequest(standIn, app.org, { owner: "reader", permissions: { repository: { contents: "read" } } });
+    // WHEN a correctly signed delivery comes from 127.0.0.1
+    // THEN it is refused before its body is read, and nothing is read from GitHub for it
+    const listsBefore = standIn.callsOf(LIST).length;
+    expect(await deliver(r.url, standIn.deliveryPayload("acme-corp", req.id))).toBe(403);
+    expect(r.logs).toContainEqual(
+      expect.objectContaining({ event: "delivery-refused", status: 403, reason: "sender outside GitHub's hook ranges" }),
+    );
+    expect(standIn.callsOf(LIST).length).toBe(listsBefore);
+    // WHEN GitHub's meta lists loopback from the next refresh on
+    standIn.hookRanges = ["127.0.0.0/8"];
+    await r.until("hook-ranges", 2);
+    // THEN the delivery is decided
+    expect(await deliver(r.url, standIn.deliveryPayload("acme-corp", req.id))).toBe(202);
+    await decided(r, 1);
+    expect(app.org.reviews.flatMap((x) => x.ids)).toEqual([req.id]);
+  });
+
+  test("fails when GitHub's hook ranges cannot be read: serve does not listen", async () => {
+    standIn.inject({ operation: "GET /meta", kind: "502-before", times: 5 });
+    const io = captureIO({ GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: SECRET });
+    let listening = false;
+    await expect(
+      serve({ config, port: 0, sweepMinutes: 0, githubHookRanges: true }, io, {
+        log: () => undefined,
+        onListening: () => (listening = true),
+      }),
+    ).rejects.toThrow(/--github-hook-ranges: cannot read GitHub's hook ranges \(GET \/meta\)/);
+    expect(listening).toBe(false);
   });
 
   test("fails when an organization has no App credentials, naming it and the variables to set", async () => {
@@ -788,8 +840,8 @@ describe("the webhook door (WebhookServer without GitHub)", () => {
     expect(logs).toContainEqual(expect.objectContaining({ event: "delivery-refused", status: 413, reason: "body over the cap" }));
   });
 
-  test("bodies in flight are bounded: one more gets 503 before its body is read", async () => {
-    const { url, server } = await door({ maxBodiesInFlight: 2 });
+  test("bodies in flight of one sender are bounded: one more gets 503 before its body is read", async () => {
+    const { url, server } = await door({ maxBodiesInFlightPerPeer: 2 });
     const slow = () => partial(url, { ...goodHeaders("{}"), "content-length": "1000" }, "{");
     const arrived = requestsArrive(server, 2);
     const held = [slow(), slow()];
@@ -822,6 +874,155 @@ describe("the webhook door (WebhookServer without GitHub)", () => {
     servers.splice(servers.indexOf(server), 1);
     expect(await slow).toBe("closed");
     expect(logs.at(-1)).toMatchObject({ event: "stopped" });
+  });
+
+  /** Connections the server holds now, as Node counts them. */
+  const held = (server: WebhookServer) => new Promise<number>((r) => server.server.getConnections((_e, n) => r(n)));
+
+  /** Polls until `check` holds (fails after `ms`). */
+  async function eventually(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+    for (const t0 = Date.now(); !(await check()); await new Promise((r) => setTimeout(r, 25)))
+      if (Date.now() - t0 > ms) throw new Error(`not within ${ms} ms`);
+  }
+
+  /** A raw connection from a loopback address of its own (a peer of its own), half-open allowed. */
+  function rawFrom(url: string, localAddress: string, send?: string | Buffer): Promise<Socket> {
+    return new Promise((resolve) => {
+      const u = new URL(url);
+      const s = connect({ host: u.hostname, port: Number(u.port), localAddress, allowHalfOpen: true });
+      s.on("error", () => undefined);
+      s.on("connect", () => {
+        if (send) s.write(send);
+        resolve(s);
+      });
+    });
+  }
+  const sockets: Socket[] = [];
+  afterEach(() => sockets.splice(0).forEach((s) => s.destroy()));
+
+  /** A signed `created` delivery for a request the door cannot look up: 202 proves it got through. */
+  const signedDelivery = (url: string) => {
+    const body = JSON.stringify({
+      action: "created",
+      organization: { login: "acme-corp" },
+      personal_access_token_request: { id: 1, token_id: 2 },
+    });
+    return fetch(`${url}/webhook`, { method: "POST", headers: goodHeaders(body), body }).then((r) => r.status);
+  };
+
+  test("a connection that errs is destroyed, not half-closed, even when the client never closes its side", async () => {
+    // GIVEN a client that sends a malformed request and keeps its side open without reading
+    const { url, server } = await door();
+    const s = await rawFrom(url, "127.0.0.2", "NOT HTTP AT ALL\r\n\r\n");
+    sockets.push(s);
+    s.pause();
+    // THEN the server holds no connection soon after (ended only, it would hold it as long as the client likes)
+    await eventually(async () => (await held(server)) === 0, 3000);
+  });
+
+  test("paused connections of one sender hold at most its share, are cut at the timeout, and a signed delivery still gets 202", async () => {
+    // GIVEN 8 connections in all, 4 a sender, and 300 ms for a request
+    const { url, server } = await door({ maxConnections: 8, maxConnectionsPerPeer: 4, requestTimeoutMs: 300, idleTimeoutMs: 300 });
+    // WHEN one sender opens 12 connections that never send nor read
+    for (let i = 0; i < 12; i++) sockets.push(await rawFrom(url, "127.0.0.2"));
+    sockets.forEach((s) => s.pause());
+    // THEN it holds 4, and GitHub's delivery gets through meanwhile
+    await eventually(async () => (await held(server)) <= 4, 2000);
+    expect(server.connections.heldBy("127.0.0.2")).toBe(4);
+    expect(await signedDelivery(url)).toBe(202);
+    // AND the paused ones are cut within the timeout and the check interval
+    await eventually(async () => server.connections.heldBy("127.0.0.2") === 0, 3000);
+  });
+
+  test("idle connections from many senders are cut at the idle timeout; a signed delivery gets 202 while they are open", async () => {
+    const { url, server } = await door({ maxConnections: 20, requestTimeoutMs: 400 });
+    // GIVEN 19 idle connections from 19 senders
+    for (let i = 0; i < 19; i++) sockets.push(await rawFrom(url, `127.0.1.${i + 1}`));
+    await eventually(async () => (await held(server)) === 19);
+    // THEN the last place still serves GitHub
+    expect(await signedDelivery(url)).toBe(202);
+    // AND every idle one is cut (GitHub's own connection may stay for its keep-alive)
+    await eventually(async () => (await held(server)) <= 1, 3000);
+    expect(Array.from({ length: 19 }, (_, i) => server.connections.heldBy(`127.0.1.${i + 1}`))).toEqual(Array(19).fill(0));
+  });
+
+  test("slow signature-shaped bodies cannot take every slot: the oldest is cut for a new body, and a signed delivery gets 202", async () => {
+    // GIVEN 4 bodies in flight, and 7 senders each holding a slow signature-shaped body
+    const { url, server, logs } = await door({ maxBodiesInFlight: 4, requestTimeoutMs: 60_000 });
+    const slow = Array.from({ length: 7 }, (_, i) =>
+      rawFrom(
+        url,
+        `127.0.2.${i + 1}`,
+        `POST /webhook HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-github-event: personal_access_token_request\r\nx-github-delivery: ${randomUUID()}\r\nx-hub-signature-256: ${signBody(SECRET, "{}")}\r\ncontent-length: 1000\r\n\r\n{`,
+      ),
+    );
+    sockets.push(...(await Promise.all(slow)));
+    await eventually(async () => server.connections.inFlight.bodies === 4);
+    // WHEN GitHub delivers
+    // THEN it gets 202, and slow bodies were cut with 503 to make room
+    expect(await signedDelivery(url)).toBe(202);
+    expect(logs.filter((l) => l.reason === "slot taken by a newer body").length).toBeGreaterThanOrEqual(4);
+  });
+
+  test("bytes in flight are bounded whatever the cap: large uploads are cut, and a signed delivery gets 202", async () => {
+    // GIVEN a cap of 1 MiB a body and 2 MiB for all bodies together
+    const { url, server, logs } = await door({
+      maxBodyBytes: 1024 * 1024,
+      maxBodyBytesInFlight: 2 * 1024 * 1024,
+      requestTimeoutMs: 60_000,
+    });
+    let most = 0;
+    server.server.on("request", (req) => req.on("data", () => (most = Math.max(most, server.connections.inFlight.bytes))));
+    // WHEN 6 senders each send 900 KB of a 1 MiB body, and stop
+    const uploads = Array.from({ length: 6 }, (_, i) =>
+      rawFrom(
+        url,
+        `127.0.3.${i + 1}`,
+        Buffer.concat([
+          Buffer.from(
+            `POST /webhook HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-github-event: personal_access_token_request\r\nx-github-delivery: ${randomUUID()}\r\nx-hub-signature-256: ${signBody(SECRET, "{}")}\r\ncontent-length: ${1024 * 1024}\r\n\r\n`,
+          ),
+          Buffer.alloc(900 * 1024, "x"),
+        ]),
+      ),
+    );
+    sockets.push(...(await Promise.all(uploads)));
+    await eventually(async () => logs.filter((l) => l.reason === "bytes in flight over the limit").length >= 4);
+    // THEN never more than 2 MiB were held, and GitHub's delivery gets through
+    expect(most).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(await signedDelivery(url)).toBe(202);
+  });
+
+  test("with a 25 MiB cap, a token request is refused past 1 MiB, and another event's 3 MB body is drained unread, holding no memory", async () => {
+    // GIVEN --max-body 25 MiB
+    const { url, server, logs } = await door({ maxBodyBytes: 25 * 1024 * 1024 });
+    // WHEN a token request delivery declares 2 MiB
+    const tokenRequest = { ...goodHeaders("x"), "content-length": String(2 * 1024 * 1024) };
+    // THEN it is refused before its body is read
+    expect(await partial(url, tokenRequest, "x".repeat(1024))).toBe(413);
+    // WHEN a push delivery of 3 MB arrives (ignored in any case: its signature is not checked)
+    let most = 0;
+    server.server.on("request", (req) => req.on("data", () => (most = Math.max(most, server.connections.inFlight.bytes))));
+    const big = Buffer.alloc(3_000_000, "x");
+    const post = (signature: string) =>
+      fetch(`${url}/webhook`, {
+        method: "POST",
+        headers: { ...goodHeaders("x"), "x-github-event": "push", "x-hub-signature-256": signature },
+        body: big,
+      }).then((r) => r.status);
+    // THEN it is acknowledged, and never more than 1 MiB was held
+    expect(await post(signBody(SECRET, big))).toBe(202);
+    expect(most).toBeLessThanOrEqual(1024 * 1024);
+    expect(server.connections.inFlight).toEqual({ bodies: 0, bytes: 0 });
+    expect(logs).toContainEqual(
+      expect.objectContaining({ event: "delivery-ignored", type: "push", reason: "over 1048576 bytes, not read" }),
+    );
+  });
+
+  test("fails when bytes in flight are set below the cap of one body", async () => {
+    await expect(door({ maxBodyBytes: 64 * 1024, maxBodyBytesInFlight: 1024 })).rejects.toThrow(
+      "WebhookServer: maxBodyBytesInFlight must be at least what one body holds (65536 bytes), got 1024",
+    );
   });
 
   test("no signed body can end the process: null, an array, a string, deep nesting and wrong types get 400", async () => {

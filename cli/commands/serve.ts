@@ -8,6 +8,9 @@
  */
 import { configFileName, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
+import type { OrganizationConfig } from "../../lib/config/schema";
+import { describeGitHubError, isGitHubError } from "../../lib/github/errors";
+import { apiUrlFor } from "../../lib/naming";
 import { AppSessions } from "../../lib/serve/sessions";
 import { MAX_DELIVERY_BYTES, WebhookServer, type LogLine } from "../../lib/serve/webhook-server";
 import { webhookSecretProblem } from "../../lib/serve/signature";
@@ -25,8 +28,17 @@ export interface ServeOptions {
   readonly apply?: boolean;
   /** Minutes between sweeps; 0 for none after the first. @default 15 */
   readonly sweepMinutes?: number;
-  /** Largest delivery body accepted, in bytes (1024 to 25 MiB). @default 1048576 */
+  /**
+   * Largest delivery body accepted, in bytes (1024 to 25 MiB); a token request delivery is refused
+   * past 1 MiB whatever this says, and another event's body past 1 MiB is drained unread.
+   * @default 1048576
+   */
   readonly maxBody?: number;
+  /**
+   * Accept deliveries only from GitHub's published webhook source ranges (`GET /meta`, `hooks`, of
+   * every host the config serves), read on start and every hour. @default false
+   */
+  readonly githubHookRanges?: boolean;
 }
 
 /** Seams for tests and benchmarks: the log, what stops the server, and its timings. */
@@ -43,6 +55,8 @@ export interface ServeDeps {
   readonly shutdownGraceMs?: number;
   /** Time for a request's headers and whole body, in ms. @default 10000 */
   readonly requestTimeoutMs?: number;
+  /** Time between reads of GitHub's hook ranges, in ms. @default 3600000 */
+  readonly hookRangesRefreshMs?: number;
 }
 
 /** Runs until stopped; resolves after in-flight decisions finished. */
@@ -80,12 +94,16 @@ export async function serve(options: ServeOptions, io: CommandIO, deps: ServeDep
     coalesceMs: deps.coalesceMs,
     shutdownGraceMs: deps.shutdownGraceMs,
     requestTimeoutMs: deps.requestTimeoutMs,
+    hookRanges: options.githubHookRanges ? () => hookRanges(organizations, sessions) : undefined,
+    hookRangesRefreshMs: deps.hookRangesRefreshMs,
     log: deps.log,
     canSign: (org) => sessions.canSign(org),
     sessionFor: (org) => sessions.sessionFor(org),
   });
   const host = options.host ?? "127.0.0.1";
   const url = await server.listen(port, host).catch((e: NodeJS.ErrnoException) => {
+    if (isGitHubError(e))
+      throw new UsageError(`--github-hook-ranges: cannot read GitHub's hook ranges (GET /meta): ${describeGitHubError(e)}`);
     if (e.code === "EADDRINUSE")
       throw new UsageError(
         `cannot listen on ${host}:${port}: the port is in use by another process; stop it, or pick another port with --port (or PORT)`,
@@ -105,4 +123,24 @@ export async function serve(options: ServeOptions, io: CommandIO, deps: ServeDep
       process.once("SIGINT", () => resolve());
     }));
   await server.close();
+}
+
+/**
+ * The union of GitHub's webhook source ranges of every host the config serves: `GET /meta` read
+ * once per API root, through the first organization of that host (on GitHub Enterprise Server,
+ * the instance's own meta).
+ */
+async function hookRanges(organizations: readonly OrganizationConfig[], sessions: AppSessions): Promise<string[]> {
+  const byHost = new Map<string, OrganizationConfig>();
+  for (const org of organizations) {
+    const root = apiUrlFor(org.githubUrl);
+    if (!byHost.has(root)) byHost.set(root, org);
+  }
+  const ranges = new Set<string>();
+  for (const org of byHost.values()) {
+    const { client } = await sessions.sessionFor(org);
+    const { data } = await client.request("GET /meta");
+    for (const r of data.hooks ?? []) ranges.add(r);
+  }
+  return [...ranges];
 }

@@ -2,7 +2,10 @@
  * Deciding a batch of delivered requests on GitHub's record: the deliveries only say which
  * requests to look at. Their pending requests are read again from GitHub by token id (50 ids a
  * call), decided by the review engine exactly as `review` decides them (a request's
- * repositories read only when a rule needs them); the caller applies them in bulk.
+ * repositories read only when a rule needs them, a team's members once per batch); the caller
+ * applies them in bulk. The listings of a batch, and then its requests, are read side by side
+ * rather than one after another: a batch costs about two round trips to GitHub, not one per
+ * call (the client's own limit on concurrent calls still holds).
  * A request GitHub no longer lists as pending is skipped; a delivery that names another
  * installation than the organization's is not trusted at all.
  */
@@ -10,7 +13,8 @@ import type { ApprovalPolicy } from "../approval/evaluate";
 import type { OrganizationConfig } from "../config/schema";
 import type { GitHubClient } from "../github/client";
 import { decidePending, type RequestDecision } from "../review/decide";
-import { pendingRequestsOfTokens, type ListedAccess } from "../review/listing";
+import { pendingRequestsOfTokens, TOKEN_ID_FILTER_MAX, type ListedAccess } from "../review/listing";
+import { TeamMembers } from "../review/teams";
 
 /** The organization's own App installation, as its credentials reach it. */
 export interface OrganizationSession {
@@ -58,16 +62,19 @@ export async function decideBatch(
   if (!trusted.length) return outcomes;
   const wanted = new Map(trusted.map((q) => [q.requestId, q]));
   const policy: ApprovalPolicy = { patPolicy: org.patPolicy, approval: org.approval };
-  const pages = onlyRequests(
-    pendingRequestsOfTokens(
-      session.client,
-      org.login,
-      trusted.map((q) => q.tokenId),
-    ),
-    wanted,
+  const { client } = session;
+  const tokenIds = [...new Set(trusted.map((q) => q.tokenId))];
+  const chunks = Array.from({ length: Math.ceil(tokenIds.length / TOKEN_ID_FILTER_MAX) }, (_, i) =>
+    tokenIds.slice(i * TOKEN_ID_FILTER_MAX, (i + 1) * TOKEN_ID_FILTER_MAX),
   );
-  // Team members are read once per batch (no `teams` passed).
-  const decisions = await decidePending({ client: session.client, login: org.login, policy, pages });
+  const listed = (await Promise.all(chunks.map((ids) => collect(pendingRequestsOfTokens(client, org.login, ids))))).flat();
+  // Team members are read once per batch, whichever request needs them first.
+  const teams = new TeamMembers(client, org.login);
+  const decisions = (
+    await Promise.all(
+      listed.filter((l) => wanted.has(l.raw.id)).map((l) => decidePending({ client, login: org.login, policy, teams, pages: single(l) })),
+    )
+  ).flat();
   const byId = new Map(decisions.map((d) => [d.requestId, d]));
   for (const q of trusted) {
     const decision = byId.get(q.requestId);
@@ -76,13 +83,14 @@ export async function decideBatch(
   return outcomes;
 }
 
-/**
- * Only the listed requests a delivery named: a token's listing is GitHub's record, but a
- * request no delivery named is left to the sweep.
- */
-async function* onlyRequests(
-  pages: AsyncIterable<ListedAccess[]>,
-  wanted: ReadonlyMap<number, QueuedRequest>,
-): AsyncGenerator<ListedAccess[]> {
-  for await (const page of pages) yield page.filter((l) => wanted.has(l.raw.id));
+/** Every page of a listing, as one list. */
+async function collect(pages: AsyncIterable<ListedAccess[]>): Promise<ListedAccess[]> {
+  const all: ListedAccess[] = [];
+  for await (const page of pages) all.push(...page);
+  return all;
+}
+
+/** One listed request as a page of its own, so that requests are decided side by side. */
+async function* single(l: ListedAccess): AsyncGenerator<ListedAccess[]> {
+  yield [l];
 }

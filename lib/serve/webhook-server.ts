@@ -5,10 +5,13 @@
  *
  * The door holds against volume, slowness and lookalikes: headers are checked before a byte of
  * the body is read (signature, event and delivery headers, a JSON content type, a declared
- * length within the cap); the body is counted while it streams; connections and bodies in
- * flight are bounded; a slow request is cut after `requestTimeoutMs`. The signature is checked
- * on the raw bytes, then the JSON and the few fields read. Every accepted delivery gets 202 at
- * once.
+ * length within the cap, and with `hookRanges` the sender's address); the body is counted while
+ * it streams; connections, bodies and bytes in flight are bounded globally and per peer
+ * (`./connection-table`); a request whose headers or body are not whole within
+ * `requestTimeoutMs`, a connection idle between requests for 5 s or silent for `idleTimeoutMs`,
+ * is cut, and a connection that errs or is refused is destroyed, never left half-closed. The
+ * signature is checked on the raw bytes, then the JSON and the few fields read. Every accepted
+ * delivery gets 202 at once.
  *
  * A delivery is a trigger, not a record: the batch it joins is read again from GitHub and
  * decided by the review engine (`./decide-batch`). Deliveries are deduplicated by delivery id
@@ -18,15 +21,17 @@
  * at most once a minute.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { OrganizationConfig } from "../config/schema";
 import { describeGitHubError, isGitHubError } from "../github/errors";
 import { applyReviews } from "../review/apply";
 import { runReview, type ReviewRun } from "../review/run";
 import { BulkWriter } from "./bulk-writer";
+import { ConnectionTable, DrainRate, type BodyInFlight } from "./connection-table";
 import { decideBatch, type BatchOutcome, type OrganizationSession, type QueuedRequest } from "./decide-batch";
-import { readDelivery } from "./delivery";
+import { readDelivery, TOKEN_REQUEST_EVENT } from "./delivery";
 import { safe, type LogLine } from "./log";
+import { HookRanges } from "./hook-ranges";
 import { RecentKeys } from "./recent-keys";
 import { RefusalLog } from "./refusal-log";
 import { SIGNATURE_HEADER, signatureValid } from "./signature";
@@ -39,6 +44,18 @@ export const MAX_DELIVERY_BYTES = 25 * 1024 * 1024;
 
 /** The default cap on a body: a token request delivery is a few kilobytes. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** How long an idle connection is kept between two requests, in ms. */
+const KEEP_ALIVE_MS = 5_000;
+
+/** How long a refused connection may take to receive its answer before it is destroyed anyway, in ms. */
+const ANSWER_GRACE_MS = 1_000;
+
+/** The most of one body held in memory (and of a token request delivery, read at all). */
+const HELD_MAX_BYTES = DEFAULT_MAX_BODY_BYTES;
+
+/** How fast bodies read only to be thrown away are read, all together: 16 MiB a second. */
+const DRAIN_BYTES_PER_SECOND = 16 * 1024 * 1024;
 
 /** GitHub's bulk limit: a batch is decided as soon as it holds this many requests. */
 const BATCH_MAX = 100;
@@ -68,14 +85,41 @@ export interface WebhookServerOptions {
   readonly dedupeMaxKeys?: number;
   /** How long a delivery id or request is remembered, in ms. @default 3600000 (one hour) */
   readonly dedupeTtlMs?: number;
-  /** Largest body accepted, in bytes; at most GitHub's 25 MiB. @default 1048576 (1 MiB) */
+  /**
+   * Largest body accepted, in bytes; at most GitHub's 25 MiB. Whatever it says, a token request
+   * delivery is refused past 1 MiB, and no body holds more than 1 MiB of memory: another event
+   * (ignored in any case) whose body passes 1 MiB is drained, at 16 MiB/s for all such bodies
+   * together, and acknowledged unread (or cut at `requestTimeoutMs`). @default 1048576 (1 MiB)
+   */
   readonly maxBodyBytes?: number;
-  /** Connections held at once; more are dropped on arrival. @default 256 */
+  /** Connections held at once; more are dropped on arrival. @default 1024 */
   readonly maxConnections?: number;
-  /** Bodies being read at once; more get 503 before their body is read. @default 64 */
+  /** Connections of one peer (an IPv4 address, an IPv6 /64) held at once; more are dropped on arrival (not for GitHub's addresses, with `hookRanges`). @default 128 */
+  readonly maxConnectionsPerPeer?: number;
+  /**
+   * Bodies being read at once; when all are taken, a new one still gets in and the oldest body
+   * of the peer holding the most is cut with 503. @default 64
+   */
   readonly maxBodiesInFlight?: number;
+  /** Bodies of one peer being read at once; more get 503 before their body is read (not for GitHub's addresses, with `hookRanges`). @default 32 */
+  readonly maxBodiesInFlightPerPeer?: number;
+  /**
+   * Bytes of all bodies held while being read, together; a chunk that would pass it cuts the body
+   * holding the most with 503. At least what one body holds. @default 16777216 (16 MiB)
+   */
+  readonly maxBodyBytesInFlight?: number;
   /** Time for a request's headers, and for the whole request, in ms. @default 10000 */
   readonly requestTimeoutMs?: number;
+  /** A connection with no traffic either way for this long is cut, in ms. @default 10000 */
+  readonly idleTimeoutMs?: number;
+  /**
+   * Reads GitHub's webhook source ranges (`GET /meta`, `hooks`, of every host served): when set,
+   * a delivery from outside them gets 403 before its body is read (`/healthz` answers anyone).
+   * Read before listening, then every `hookRangesRefreshMs`. @default no restriction
+   */
+  readonly hookRanges?: () => Promise<readonly string[]>;
+  /** Time between reads of the hook ranges, in ms. @default 3600000 (one hour) */
+  readonly hookRangesRefreshMs?: number;
   /** On close: how long open connections may finish before they are cut, in ms (at most 10 s). @default 10000 */
   readonly shutdownGraceMs?: number;
   /** How long a signing check of `/healthz` is reused, in ms. @default 60000 */
@@ -101,9 +145,14 @@ export class WebhookServer {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly refusals: RefusalLog;
   private readonly duplicates: RefusalLog;
+  private readonly ignored: RefusalLog;
   private readonly log: (line: LogLine) => void;
   private readonly maxBody: number;
-  private bodiesInFlight = 0;
+  /** Connections, bodies and bytes in flight, globally and per peer. */
+  readonly connections: ConnectionTable;
+  private readonly ranges?: HookRanges;
+  /** Bodies drained unread share this rate, so that no number of senders can make serve busy reading them. */
+  private readonly drain = new DrainRate(DRAIN_BYTES_PER_SECOND);
   private timer?: NodeJS.Timeout;
   private sweepTimer?: NodeJS.Timeout;
   private closing = false;
@@ -120,16 +169,43 @@ export class WebhookServer {
       throw new RangeError(`WebhookServer: shutdownGraceMs must be at most 10000, got ${options.shutdownGraceMs}`);
     this.recent = new RecentKeys({ maxKeys: options.dedupeMaxKeys ?? 50_000, ttlMs: options.dedupeTtlMs ?? 3_600_000 });
     this.log = options.log ?? ((line) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...line }) + "\n"));
+    if (options.hookRanges)
+      this.ranges = new HookRanges({ read: options.hookRanges, refreshMs: options.hookRangesRefreshMs, log: this.log });
     this.refusals = new RefusalLog({ log: this.log, perWindow: options.refusalLinesPerMinute ?? 20, windowMs: 60_000 });
+    this.ignored = new RefusalLog({
+      log: this.log,
+      perWindow: options.refusalLinesPerMinute ?? 20,
+      windowMs: 60_000,
+      droppedEvent: "ignored-dropped",
+    });
     this.duplicates = new RefusalLog({
       log: this.log,
       perWindow: options.refusalLinesPerMinute ?? 20,
       windowMs: 60_000,
       droppedEvent: "duplicates-dropped",
     });
+    const bytesInFlight = options.maxBodyBytesInFlight ?? 16 * 1024 * 1024;
+    const held = Math.min(this.maxBody, HELD_MAX_BYTES);
+    if (!(Number.isInteger(bytesInFlight) && bytesInFlight >= held))
+      throw new RangeError(
+        `WebhookServer: maxBodyBytesInFlight must be at least what one body holds (${held} bytes), got ${bytesInFlight}`,
+      );
+    this.connections = new ConnectionTable({
+      maxConnections: options.maxConnections ?? 1024,
+      maxConnectionsPerPeer: options.maxConnectionsPerPeer ?? 128,
+      maxBodiesInFlight: options.maxBodiesInFlight ?? 64,
+      maxBodiesInFlightPerPeer: options.maxBodiesInFlightPerPeer ?? 32,
+      maxBodyBytesInFlight: bytesInFlight,
+      exempt: (address) => this.ranges?.allows(address) ?? false,
+    });
     const timeout = options.requestTimeoutMs ?? 10_000;
     this.server = createServer(
-      { requestTimeout: timeout, headersTimeout: timeout, keepAliveTimeout: 5_000, connectionsCheckingInterval: Math.min(1_000, timeout) },
+      {
+        requestTimeout: timeout,
+        headersTimeout: timeout,
+        keepAliveTimeout: KEEP_ALIVE_MS,
+        connectionsCheckingInterval: Math.min(1_000, timeout),
+      },
       (req, res) => {
         try {
           this.handle(req, res);
@@ -138,10 +214,15 @@ export class WebhookServer {
         }
       },
     );
-    this.server.maxConnections = options.maxConnections ?? 256;
+    // Silent connections (a client that neither sends nor reads) are destroyed by Node on timeout.
+    this.server.timeout = options.idleTimeoutMs ?? 10_000;
+    this.server.on("connection", (socket: Socket) => {
+      if (!this.connections.admit(socket)) socket.destroy();
+    });
     // A malformed or timed-out request, or a reset connection, is the client's problem: answer
-    // if possible, then drop the connection.
-    this.server.on("clientError", (e: NodeJS.ErrnoException, socket) => {
+    // if possible, then destroy the connection (ended only, it would stay half-open for as long
+    // as the client likes).
+    this.server.on("clientError", (e: NodeJS.ErrnoException, socket: Socket) => {
       const status =
         e.code === "ERR_HTTP_REQUEST_TIMEOUT"
           ? "408 Request Timeout"
@@ -150,13 +231,16 @@ export class WebhookServer {
             : "400 Bad Request";
       if (e.code === "ERR_HTTP_REQUEST_TIMEOUT")
         this.refusals.refused({ event: "delivery-refused", status: 408, reason: "request not complete within the timeout" });
-      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-      else socket.destroy();
+      if (socket.writable && !socket.destroyed) {
+        socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+        destroyWhenAnswered(socket);
+      } else socket.destroy();
     });
   }
 
   /** Starts listening, then sweeps every organization once and every `sweepMinutes`. */
   async listen(port: number, host: string): Promise<string> {
+    await this.ranges?.start();
     await new Promise<void>((resolve, reject) => {
       this.server.once("error", reject);
       this.server.listen(port, host, resolve);
@@ -177,6 +261,7 @@ export class WebhookServer {
   async close(): Promise<void> {
     this.closing = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.ranges?.stop();
     const closed = new Promise<void>((r) => this.server.close(() => r()));
     this.server.closeIdleConnections();
     const grace = setTimeout(() => this.server.closeAllConnections(), this.options.shutdownGraceMs ?? 10_000);
@@ -187,6 +272,7 @@ export class WebhookServer {
     await this.settle();
     this.refusals.endWindow();
     this.duplicates.endWindow();
+    this.ignored.endWindow();
     this.log({ event: "stopped" });
   }
 
@@ -209,7 +295,7 @@ export class WebhookServer {
   /** Answers and drops the connection, so that no more of the body is read. */
   private refuse(req: IncomingMessage, res: ServerResponse, status: number, body: string, reason: string, delivery?: string): void {
     this.refusals.refused({ event: "delivery-refused", status, delivery, reason });
-    res.once("finish", () => req.socket.destroy());
+    destroyWhenAnswered(req.socket);
     this.send(res, status, body, { connection: "close" });
   }
 
@@ -229,6 +315,8 @@ export class WebhookServer {
     }
     if (req.method !== "POST" || path !== "/webhook") return this.refuse(req, res, 404, "not found", "not the webhook path");
     if (this.closing) return this.refuse(req, res, 503, "stopping", "stopping");
+    if (this.ranges && !this.ranges.allows(req.socket.remoteAddress))
+      return this.refuse(req, res, 403, "not from GitHub's hook addresses", "sender outside GitHub's hook ranges");
 
     // Everything that can be refused from the headers is refused before the body is read.
     const h = req.headers;
@@ -242,37 +330,55 @@ export class WebhookServer {
       return this.refuse(req, res, 400, "delivery header missing or malformed", "no X-GitHub-Delivery id");
     if (!/^application\/json\s*(;|$)/i.test(h["content-type"] ?? ""))
       return this.refuse(req, res, 415, "content type must be application/json", "not JSON", delivery);
+    // A token request delivery is a few kilobytes: whatever `maxBodyBytes` says, no more than
+    // HELD_MAX_BYTES of one is read. Another event is ignored whatever its body: past
+    // HELD_MAX_BYTES, its body is drained (so that the sender sees an answer, not a reset),
+    // neither kept nor hashed, and acknowledged.
+    const cap = event === TOKEN_REQUEST_EVENT ? Math.min(this.maxBody, HELD_MAX_BYTES) : this.maxBody;
     const declared = h["content-length"] === undefined ? undefined : Number(h["content-length"]);
-    if (declared !== undefined && !(declared <= this.maxBody))
-      return this.refuse(req, res, 413, `payload over ${this.maxBody} bytes`, "declared length over the cap", delivery);
-    if (this.bodiesInFlight >= (this.options.maxBodiesInFlight ?? 64))
-      return this.refuse(req, res, 503, "busy, try again", "too many bodies in flight", delivery);
+    if (declared !== undefined && !(declared <= cap))
+      return this.refuse(req, res, 413, `payload over ${cap} bytes`, "declared length over the cap", delivery);
 
-    this.bodiesInFlight++;
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      this.bodiesInFlight--;
-    };
     const chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
-    req.on("close", release);
-    req.on("error", release);
+    const stop = () => {
+      refused = true;
+      chunks.length = 0;
+      body?.end();
+    };
+    const body: BodyInFlight | undefined = this.connections.startBody(req.socket.remoteAddress, (why) => {
+      stop();
+      this.refuse(req, res, 503, "busy, try again", why, delivery);
+    });
+    if (!body) return this.refuse(req, res, 503, "busy, try again", "too many bodies in flight from this sender", delivery);
+    req.on("close", stop);
+    req.on("error", stop);
     req.on("data", (c: Buffer) => {
       if (refused) return;
       size += c.length;
-      if (size > this.maxBody) {
-        refused = true;
-        chunks.length = 0;
-        release();
-        this.refuse(req, res, 413, `payload over ${this.maxBody} bytes`, "body over the cap", delivery);
-      } else chunks.push(c);
+      if (size > cap) {
+        stop();
+        this.refuse(req, res, 413, `payload over ${cap} bytes`, "body over the cap", delivery);
+      } else if (size > HELD_MAX_BYTES) {
+        if (chunks.length) {
+          body.add(-chunks.reduce((n, k) => n + k.length, 0));
+          chunks.length = 0;
+        }
+        const wait = this.drain.take(c.length);
+        if (wait) {
+          req.pause();
+          setTimeout(() => req.resume(), wait).unref();
+        }
+      } else if (body.add(c.length)) chunks.push(c);
     });
     req.on("end", () => {
-      release();
+      body.end();
       if (refused) return;
+      if (size > HELD_MAX_BYTES) {
+        this.ignored.refused({ event: "delivery-ignored", delivery, type: event, reason: `over ${HELD_MAX_BYTES} bytes, not read` });
+        return this.send(res, 202, "accepted");
+      }
       try {
         this.received(res, Buffer.concat(chunks), signature, event, delivery);
       } catch (e) {
@@ -403,7 +509,7 @@ export class WebhookServer {
       return;
     }
     const decided = outcomes.flatMap((o) => ("decision" in o ? [o.decision] : []));
-    this.log({ event: "batch", org: org.login, requests: batch.length, pending: decided.length, ms: Date.now() - started });
+    const read = Date.now();
     let failure: string | undefined;
     if (this.options.apply && decided.some((d) => d.action !== "leave")) {
       let writer = this.writers.get(org.login);
@@ -416,6 +522,17 @@ export class WebhookServer {
       await Promise.allSettled([...reading]);
       await writer.add(decided).catch((e) => (failure = isGitHubError(e) ? describeGitHubError(e) : (e as Error).message));
     }
+    // Where the time went: waiting in the queue (from the oldest receipt), reading and deciding, writing.
+    this.log({
+      event: "batch",
+      org: org.login,
+      requests: batch.length,
+      pending: decided.length,
+      queuedMs: started - Math.min(...batch.map((q) => q.receivedAt)),
+      readMs: read - started,
+      writeMs: Date.now() - read,
+      ms: Date.now() - started,
+    });
     for (const o of outcomes) {
       const q = o.queued;
       if ("skipped" in o) {
@@ -522,4 +639,20 @@ export class WebhookServer {
       if (run.failure) this.log({ event: "sweep-failed", org: org.login, reason: run.failure.message });
     }
   }
+}
+
+/**
+ * Destroys `socket` once its answer is handed to the system, or after {@link ANSWER_GRACE_MS}
+ * when a client that does not read keeps it from going out.
+ */
+function destroyWhenAnswered(socket: Socket): void {
+  const timer = setTimeout(() => socket.destroy(), ANSWER_GRACE_MS);
+  timer.unref();
+  const done = () => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  if (socket.writableFinished) return done();
+  socket.once("finish", done);
+  socket.once("close", () => clearTimeout(timer));
 }

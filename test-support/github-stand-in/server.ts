@@ -232,6 +232,11 @@ export class GitHubStandIn {
     codes: new Map<string, { login: string; clientId: string; redirectUri: string | null }>(),
     userTokens: new Map<string, string>(),
   };
+  /**
+   * The webhook source ranges `GET /meta` lists as `hooks` (GitHub's published ones by default);
+   * tests change them to put loopback in or out.
+   */
+  hookRanges: string[] = ["192.30.252.0/22", "185.199.108.0/22", "140.82.112.0/20", "143.55.64.0/20", "2a0a:a440::/29", "2606:50c0::/32"];
   /** Called before a request is handled, to change state concurrently (for example decide a request). */
   beforeHandle?: (operation: string, params: Record<string, string>) => void;
 
@@ -551,6 +556,12 @@ export class GitHubStandIn {
 
   private registerRoutes(): void {
     const notFound = { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" } };
+
+    // GitHub's meta: which addresses its services use (no authentication needed).
+    this.route("GET", "/meta", "none", () => ({
+      status: 200,
+      body: { verifiable_password_authentication: false, hooks: this.hookRanges, web: ["192.30.252.0/22"], api: ["192.30.252.0/22"] },
+    }));
 
     this.route("GET", "/orgs/{org}/installation", "jwt", ({ org, app }) => {
       const inst = org!.installation?.appId === app!.id ? org!.installation : org!.appInstallations?.get(app!.id);
