@@ -14,7 +14,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:f
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { App, Aspects } from "cdktf";
 import { ConfigError } from "./lib/config/errors";
-import { configFileName, readConfig, type ValidOrganization } from "./lib/config/load";
+import { configFileName, readConfig, type LoadedConfig, type ValidOrganization } from "./lib/config/load";
 import { enterpriseOf } from "./lib/config/effective-policy";
 import { checkOrganization, type PolicyFinding } from "./lib/policy-checks/check-pack";
 import { defaultStateKeys, enterpriseStackName } from "./lib/naming";
@@ -23,8 +23,12 @@ import { EnterpriseStack } from "./lib/constructs/enterprise-stack";
 import { OrganizationStack } from "./lib/constructs/organization-stack";
 import { OrgTokenPolicy } from "./lib/constructs/org-token-policy";
 import { PolicyChecksAspect } from "./lib/constructs/policy-checks-aspect";
+import { withoutTokenStackTraces } from "./lib/constructs/token-stack-traces";
 import { lockFilePath, STACK_LOCK_FILE } from "./lib/model/lock-file";
 import { isRegularFile } from "./lib/regular-file";
+
+/** An organization valid on its own, with the policy checks' findings on it. */
+type CheckedOrganization = ValidOrganization & { readonly findings: readonly PolicyFinding[] };
 
 /**
  * Environment variables the github provider lets override a stack's configured `owner` (every
@@ -81,6 +85,49 @@ function main(): void {
   if (states.length) fail(states.join("\n"), 2);
   mkdirSync(dirname(outdir), { recursive: true });
   const staging = mkdtempSync(resolve(dirname(outdir), `.${basename(outdir)}.staging-`));
+  // Token stack traces are off while stacks are built and synthesized: they cost most of a synth
+  // and never reach the output (TOKEN_POLICY_DEBUG keeps them).
+  const stacks = withoutTokenStackTraces(() => synthesize(loaded, staging, checked), Boolean(process.env.TOKEN_POLICY_DEBUG));
+  // cdktf's synth deletes each stack's .terraform.lock.hcl: put back the committed one
+  // (terraform-locks/, from `token-policy lock`), else the one the stack folder had.
+  const pinned: string[] = [];
+  for (const stack of stacks) {
+    const login = stack.node.id;
+    const committed = resolve(dirname(resolve(loaded.file)), lockFilePath(login));
+    const previous = resolve(outdir, "stacks", login, STACK_LOCK_FILE);
+    const source = isRegularFile(committed) ? committed : isRegularFile(previous) ? previous : undefined;
+    if (source) copyFileSync(source, resolve(staging, "stacks", login, STACK_LOCK_FILE));
+    if (source === committed) pinned.push(login);
+  }
+  rmSync(outdir, { recursive: true, force: true });
+  renameSync(staging, outdir);
+
+  const warnings = checked.flatMap(({ index, config, findings }) =>
+    findings.filter((f) => f.level === "warning").map((f) => ({ ...f, index, login: config.login })),
+  );
+  for (const f of warnings) process.stderr.write(`warning: organizations[${f.index}] (${f.login}): ${f.message}\n`);
+  const shown = shownOut;
+  const lines = [`Synthesized ${loaded.file} into ${shown}:`];
+  for (const stack of stacks)
+    lines.push(
+      `  ${stack.node.id}: ${shown}/stacks/${stack.node.id}/cdk.tf.json${pinned.includes(stack.node.id) ? ` (provider pinned by ${lockFilePath(stack.node.id)})` : ""}`,
+    );
+  lines.push(`${warnings.length} policy ${warnings.length === 1 ? "warning" : "warnings"}${warnings.length ? " (above)" : ""}.`);
+  lines.push(
+    "Next: `token-policy report` for the policy report (in a checkout: `npm run -s cli -- report`), then `npx cdktf diff` to see the plan.",
+  );
+  process.stdout.write(lines.join("\n") + "\n");
+}
+
+/**
+ * Builds one stack per enterprise and per organization into `staging` and synthesizes them; a
+ * construct's refusal fails with the config file's name (the staging folder removed).
+ */
+function synthesize(
+  loaded: LoadedConfig,
+  staging: string,
+  checked: readonly CheckedOrganization[],
+): (OrganizationStack | EnterpriseStack)[] {
   // No stack traces in annotations: they carry absolute paths of this machine into manifest.json.
   const app = new App({ outdir: staging, stackTraces: false });
   const checks = new PolicyChecksAspect({ findings: new Map(checked.map(({ config, findings }) => [config.login, findings])) });
@@ -116,39 +163,11 @@ function main(): void {
     rmSync(staging, { recursive: true, force: true });
     throw e;
   }
-  // cdktf's synth deletes each stack's .terraform.lock.hcl: put back the committed one
-  // (terraform-locks/, from `token-policy lock`), else the one the stack folder had.
-  const pinned: string[] = [];
-  for (const stack of stacks) {
-    const login = stack.node.id;
-    const committed = resolve(dirname(resolve(loaded.file)), lockFilePath(login));
-    const previous = resolve(outdir, "stacks", login, STACK_LOCK_FILE);
-    const source = isRegularFile(committed) ? committed : isRegularFile(previous) ? previous : undefined;
-    if (source) copyFileSync(source, resolve(staging, "stacks", login, STACK_LOCK_FILE));
-    if (source === committed) pinned.push(login);
-  }
-  rmSync(outdir, { recursive: true, force: true });
-  renameSync(staging, outdir);
-
-  const warnings = checked.flatMap(({ index, config, findings }) =>
-    findings.filter((f) => f.level === "warning").map((f) => ({ ...f, index, login: config.login })),
-  );
-  for (const f of warnings) process.stderr.write(`warning: organizations[${f.index}] (${f.login}): ${f.message}\n`);
-  const shown = shownOut;
-  const lines = [`Synthesized ${loaded.file} into ${shown}:`];
-  for (const stack of stacks)
-    lines.push(
-      `  ${stack.node.id}: ${shown}/stacks/${stack.node.id}/cdk.tf.json${pinned.includes(stack.node.id) ? ` (provider pinned by ${lockFilePath(stack.node.id)})` : ""}`,
-    );
-  lines.push(`${warnings.length} policy ${warnings.length === 1 ? "warning" : "warnings"}${warnings.length ? " (above)" : ""}.`);
-  lines.push(
-    "Next: `token-policy report` for the policy report (in a checkout: `npm run -s cli -- report`), then `npx cdktf diff` to see the plan.",
-  );
-  process.stdout.write(lines.join("\n") + "\n");
+  return stacks;
 }
 
 /** The policy checks' errors on these organizations, headed by their count; nothing when there are none. */
-function policyErrors(file: string, orgs: readonly (ValidOrganization & { readonly findings: readonly PolicyFinding[] })[]): string[] {
+function policyErrors(file: string, orgs: readonly CheckedOrganization[]): string[] {
   const errors = orgs.flatMap(({ index, config, findings }) =>
     findings.filter((f) => f.level === "error").map((f) => `  organizations[${index}] (${config.login}): ${f.message}`),
   );

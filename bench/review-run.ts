@@ -27,16 +27,14 @@ async function main(): Promise<void> {
     // Eight at a time, so the baseline finishes in this run; GitHub would throttle it harder.
     for (let i = 0; i < todo.length; i += 8) {
       await Promise.all(
-        todo
-          .slice(i, i + 8)
-          .map((d) =>
-            client.request("POST /orgs/{org}/personal-access-token-requests/{pat_request_id}", {
-              org: "acme-corp",
-              pat_request_id: d.requestId,
-              action: d.action as "approve" | "deny",
-              reason: d.reason,
-            }),
-          ),
+        todo.slice(i, i + 8).map((d) =>
+          client.request("POST /orgs/{org}/personal-access-token-requests/{pat_request_id}", {
+            org: "acme-corp",
+            pat_request_id: d.requestId,
+            action: d.action as "approve" | "deny",
+            reason: d.reason,
+          }),
+        ),
       );
     }
   }

@@ -16,8 +16,9 @@ import type { LogLine } from "../lib/serve/webhook-server";
 import { signBody } from "../lib/serve/signature";
 import { GitHubStandIn } from "../test-support/github-stand-in/server";
 import { addRequest, installApp, writePolicyFile, type InstalledApp } from "../test-support/fixtures";
+import { sized } from "./mode";
 
-const BURSTS = [100, 1_000, 5_000];
+const BURSTS = sized([100, 1_000, 5_000], [5]);
 const SENDERS = 64;
 const LIST = "GET /orgs/{org}/personal-access-token-requests";
 const REPOS = "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories";
@@ -188,9 +189,9 @@ async function bursts(writeIntervalMs: number): Promise<void> {
 
 async function stream(): Promise<void> {
   const s = await start(1000);
-  const SECONDS = 60;
-  const HOSTILE_FROM = 15;
-  const HOSTILE_TO = 45;
+  const SECONDS = sized(60, 3);
+  const HOSTILE_FROM = sized(15, 1);
+  const HOSTILE_TO = sized(45, 2);
   const real: number[] = [];
   const captured = JSON.stringify(s.standIn.deliveryPayload("acme-corp", addRequest(s.standIn, s.app.org, { owner: "captured" }).id));
   const capturedSignature = signBody(s.secret, captured);
