@@ -16,11 +16,19 @@ import { sized } from "./mode";
 
 const root = join(__dirname, "..");
 const tsNode = join(root, "node_modules", "ts-node", "dist", "bin.js");
-/** A config of `n` organizations shaped like the example's first one. */
+/**
+ * A config of `n` organizations shaped like the example's first one. What they share is written
+ * once under `defaults` (each entry gets it merged), which keeps 1,000 organizations within the
+ * loader's 1 MiB limit.
+ */
 export function generatedConfig(n: number): string {
   const organizations = Array.from({ length: n }, (_, i) => ({
     login: `bench-org-${i}`,
     ...(i % 5 === 4 ? { githubUrl: "https://github.bench.example" } : {}),
+    app: { name: `bench-broker-${i}`, homepageUrl: `https://github.com/bench-org-${i}`, webhookUrl: `https://hooks.bench.example/${i}` },
+  }));
+  const defaults = {
+    patPolicy: { maxLifetimeDays: 90 },
     approval: {
       rules: [
         { name: "read-only", action: "approve", match: { permissions: { repository: { contents: "read" } }, maxLifetimeDays: 30 } },
@@ -33,11 +41,8 @@ export function generatedConfig(n: number): string {
       ],
     },
     app: {
-      name: `bench-broker-${i}`,
-      homepageUrl: `https://github.com/bench-org-${i}`,
       permissions: { contents: "read", organization_personal_access_token_requests: "write" },
       events: ["personal_access_token_request"],
-      webhookUrl: `https://hooks.bench.example/${i}`,
       installation: { repositories: ["tools", "release"] },
     },
     credentials: {
@@ -45,8 +50,8 @@ export function generatedConfig(n: number): string {
       dependabot: { visibility: "selected", repositories: ["tools"] },
       environments: [{ repository: "release", environment: "production" }],
     },
-  }));
-  return stringify({ defaults: { patPolicy: { maxLifetimeDays: 90 } }, organizations });
+  };
+  return stringify({ defaults, organizations });
 }
 
 /** One synth's figures. */

@@ -23,7 +23,8 @@ const captureModule = stackTrace as { captureStackTrace: (below?: unknown) => st
  */
 export function withoutTokenStackTraces<T>(build: () => T, keep = false): T {
   const capture = captureModule.captureStackTrace;
-  if (keep) return build();
+  // A cdktf whose capture is not a replaceable export (a later release) synthesizes as it is, slower.
+  if (keep || !Object.getOwnPropertyDescriptor(captureModule, "captureStackTrace")?.writable) return build();
   captureModule.captureStackTrace = noStackTrace;
   try {
     return build();
