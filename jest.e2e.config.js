@@ -2,7 +2,8 @@
  * `npm run test:e2e`: end-to-end runs of the real tools, slow because each runs cdktf's CLI or
  * Terraform many times: synth under `cdktf synth` and `cdktf diff` whatever the previous output held
  * (__tests__/e2e/cdktf-cli.test.ts), and the fault matrix, every write of both stacks failing once
- * and the next apply converging (__tests__/e2e/convergence.test.ts). Kept out of `npm test` so the
+ * and the next apply converging (__tests__/e2e/convergence.test.ts), and every benchmark in its tiny
+ * mode (__tests__/e2e/benches.test.ts), so none rots. Kept out of `npm test` so the
  * everyday suite stays quick; CI runs it (.ci/run).
  */
 const base = require("./jest.config.js");

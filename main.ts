@@ -14,7 +14,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSy
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { App, Aspects } from "cdktf";
 import { ConfigError } from "./lib/config/errors";
-import { configFileName, readConfig, type ValidOrganization } from "./lib/config/load";
+import { configFileName, readConfig, type LoadedConfig, type ValidOrganization } from "./lib/config/load";
 import { enterpriseOf } from "./lib/config/effective-policy";
 import { checkOrganization, type PolicyFinding } from "./lib/policy-checks/check-pack";
 import { defaultStateKeys, enterpriseStackName } from "./lib/naming";
@@ -23,6 +23,7 @@ import { EnterpriseStack } from "./lib/constructs/enterprise-stack";
 import { OrganizationStack } from "./lib/constructs/organization-stack";
 import { OrgTokenPolicy } from "./lib/constructs/org-token-policy";
 import { PolicyChecksAspect } from "./lib/constructs/policy-checks-aspect";
+import { withoutTokenStackTraces } from "./lib/constructs/token-stack-traces";
 import { lockFilePath, STACK_LOCK_FILE } from "./lib/model/lock-file";
 import { PROVIDER_ENVIRONMENT_SWITCHES } from "./lib/constructs/terraform-requirements";
 import { isRegularFile } from "./lib/regular-file";
@@ -81,41 +82,9 @@ function main(): void {
   if (states.length) fail(states.join("\n"), 2);
   mkdirSync(dirname(outdir), { recursive: true });
   const staging = mkdtempSync(resolve(dirname(outdir), `.${basename(outdir)}.staging-`));
-  // No stack traces in annotations: they carry absolute paths of this machine into manifest.json.
-  const app = new App({ outdir: staging, stackTraces: false });
-  const checks = new PolicyChecksAspect({ findings: new Map(checked.map(({ config, findings }) => [config.login, findings])) });
-  const stacks: (OrganizationStack | EnterpriseStack)[] = [];
-  try {
-    for (const enterprise of loaded.config.enterprises) {
-      const stack = new EnterpriseStack(app, enterpriseStackName(enterprise.slug), {
-        enterpriseSlug: enterprise.slug,
-        githubUrl: enterprise.githubUrl,
-        backend: enterprise.backend,
-      });
-      EnterprisePatPolicy.fromConfig(stack, "enterprise-pat-policy", enterprise);
-      stacks.push(stack);
-    }
-    for (const [i, org] of loaded.config.organizations.entries()) {
-      const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
-      OrgTokenPolicy.fromConfig(stack, "token-policy", org, {
-        configPath: `organizations[${i}]`,
-        enterprise: enterpriseOf(loaded.config, org),
-      });
-      // cdktf invokes aspects from each stack down, so the pack goes on every stack.
-      Aspects.of(stack).add(checks);
-      stacks.push(stack);
-    }
-  } catch (e) {
-    // A construct refused what the schema let through: still the config's fault, not a crash.
-    rmSync(staging, { recursive: true, force: true });
-    fail(`${loaded.file}: ${(e as Error).message}${process.env.TOKEN_POLICY_DEBUG ? `\n${(e as Error).stack}` : ""}`, 2);
-  }
-  try {
-    app.synth();
-  } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
-    throw e;
-  }
+  // Token stack traces are off while stacks are built and synthesized: they cost most of a synth
+  // and never reach the output (TOKEN_POLICY_DEBUG keeps them).
+  const stacks = withoutTokenStackTraces(() => synthesize(loaded, staging, checked), Boolean(process.env.TOKEN_POLICY_DEBUG));
   // cdktf's synth deletes each stack's .terraform.lock.hcl: put back the committed one
   // (terraform-locks/, from `token-policy lock`), else the one the stack folder had.
   const pinned: string[] = [];
@@ -154,6 +123,53 @@ function main(): void {
     "Next: `token-policy report` for the policy report (in a checkout: `npm run -s cli -- report`), then `npx cdktf diff` to see the plan.",
   );
   process.stdout.write(lines.join("\n") + "\n");
+}
+
+/**
+ * Builds one stack per enterprise and per organization into `staging` and synthesizes them; a
+ * construct's refusal fails with the config file's name (the staging folder removed).
+ */
+function synthesize(
+  loaded: LoadedConfig,
+  staging: string,
+  checked: readonly (ValidOrganization & { readonly findings: readonly PolicyFinding[] })[],
+): (OrganizationStack | EnterpriseStack)[] {
+  // No stack traces in annotations: they carry absolute paths of this machine into manifest.json.
+  const app = new App({ outdir: staging, stackTraces: false });
+  const checks = new PolicyChecksAspect({ findings: new Map(checked.map(({ config, findings }) => [config.login, findings])) });
+  const stacks: (OrganizationStack | EnterpriseStack)[] = [];
+  try {
+    for (const enterprise of loaded.config.enterprises) {
+      const stack = new EnterpriseStack(app, enterpriseStackName(enterprise.slug), {
+        enterpriseSlug: enterprise.slug,
+        githubUrl: enterprise.githubUrl,
+        backend: enterprise.backend,
+      });
+      EnterprisePatPolicy.fromConfig(stack, "enterprise-pat-policy", enterprise);
+      stacks.push(stack);
+    }
+    for (const [i, org] of loaded.config.organizations.entries()) {
+      const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
+      OrgTokenPolicy.fromConfig(stack, "token-policy", org, {
+        configPath: `organizations[${i}]`,
+        enterprise: enterpriseOf(loaded.config, org),
+      });
+      // cdktf invokes aspects from each stack down, so the pack goes on every stack.
+      Aspects.of(stack).add(checks);
+      stacks.push(stack);
+    }
+  } catch (e) {
+    // A construct refused what the schema let through: still the config's fault, not a crash.
+    rmSync(staging, { recursive: true, force: true });
+    fail(`${loaded.file}: ${(e as Error).message}${process.env.TOKEN_POLICY_DEBUG ? `\n${(e as Error).stack}` : ""}`, 2);
+  }
+  try {
+    app.synth();
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  return stacks;
 }
 
 /** The policy checks' errors on these organizations, headed by their count; nothing when there are none. */

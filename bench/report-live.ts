@@ -7,9 +7,10 @@
 import { run } from "../cli";
 import { GitHubStandIn } from "../test-support/github-stand-in/server";
 import { addGrant, addRequest, installApp, writePolicyFile } from "../test-support/fixtures";
+import { sized } from "./mode";
 
-const REQUESTS = 10_000;
-const GRANTS = 2_000;
+const REQUESTS = sized(10_000, 100);
+const GRANTS = sized(2_000, 20);
 
 const config = (rules: unknown[], revokeNonCompliant: boolean) =>
   writePolicyFile({ patPolicy: { maxLifetimeDays: 90 }, approval: { rules, revokeNonCompliant } });

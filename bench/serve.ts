@@ -23,10 +23,11 @@ import type { LogLine } from "../lib/serve/webhook-server";
 import { signBody } from "../lib/serve/signature";
 import { GitHubStandIn } from "../test-support/github-stand-in/server";
 import { addRequest, installApp, writePolicyFile, type InstalledApp } from "../test-support/fixtures";
+import { sized } from "./mode";
 
 const argv = process.argv.slice(2);
 const arg = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-const BURSTS = (arg("--bursts") ?? "100,1000,5000").split(",").map(Number);
+const BURSTS = arg("--bursts")?.split(",").map(Number) ?? sized([100, 1_000, 5_000], [5]);
 const SPACING = arg("--spacing") ?? "both";
 const SENDERS = 64;
 const LIST = "GET /orgs/{org}/personal-access-token-requests";
@@ -221,9 +222,9 @@ async function bursts(writeIntervalMs: number): Promise<void> {
 
 async function stream(): Promise<void> {
   const s = await start(1000);
-  const SECONDS = 60;
-  const HOSTILE_FROM = 15;
-  const HOSTILE_TO = 45;
+  const SECONDS = sized(60, 3);
+  const HOSTILE_FROM = sized(15, 1);
+  const HOSTILE_TO = sized(45, 2);
   const real: number[] = [];
   const captured = JSON.stringify(s.standIn.deliveryPayload("acme-corp", addRequest(s.standIn, s.app.org, { owner: "captured" }).id));
   const capturedSignature = signBody(s.secret, captured);

@@ -9,11 +9,12 @@
 import { verify } from "../cli/commands/verify";
 import { GitHubStandIn } from "../test-support/github-stand-in/server";
 import { addGrant, addRequest, installApp, writePolicyFile } from "../test-support/fixtures";
+import { sized } from "./mode";
 
 const LATENCY_MS = 20;
-const GRANTS = 10_000;
-const EVENTS = 5_000;
-const AUTHORIZATIONS = 1_000;
+const GRANTS = sized(10_000, 30);
+const EVENTS = sized(5_000, 150);
+const AUTHORIZATIONS = sized(1_000, 10);
 const DAY = 86_400_000;
 const PAGE = 100;
 

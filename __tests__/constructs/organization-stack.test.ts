@@ -1,7 +1,11 @@
 import { join } from "node:path";
-import { Testing } from "cdktf";
+import { Testing, TerraformStack } from "cdktf";
+import * as tokens from "cdktf/lib/_tokens";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { OrganizationStack, stackVariable } from "../../lib/constructs/organization-stack";
+import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
+import { loadConfig } from "../../lib/config/load";
+import { enterpriseOf } from "../../lib/config/effective-policy";
 import { newStack, synthJson } from "../../test-support/stack";
 import { tempDir } from "../../test-support/temp";
 
@@ -108,5 +112,42 @@ describe("OrganizationStack", () => {
     const b = new OrganizationStack(app, "b", { organizationLogin: "b" });
     expect(JSON.parse(Testing.synth(a)).provider.github[0].owner).toBe("a");
     expect(JSON.parse(Testing.synth(b)).terraform.backend.local.path).toMatch(/terraform\.b\.tfstate$/);
+  });
+});
+
+describe("OrganizationStack.prepareStack", () => {
+  /** The example's organizations, each in its stack with its token policy, in one fresh app. */
+  function exampleStacks(): OrganizationStack[] {
+    const { config } = loadConfig(join(__dirname, "..", "..", "token-policy.yaml"));
+    const app = Testing.app();
+    return config.organizations.map((org, i) => {
+      const stack = OrganizationStack.fromConfig(app, org, enterpriseOf(config, org));
+      OrgTokenPolicy.fromConfig(stack, "token-policy", org, { configPath: `organizations[${i}]`, enterprise: enterpriseOf(config, org) });
+      return stack;
+    });
+  }
+
+  test("resolves no element: cdktf's preparing pass only creates cross-stack references, which an organization's stack never has", () => {
+    // GIVEN the example's stacks, and cdktf's resolve watched
+    const stacks = exampleStacks();
+    const resolve = jest.spyOn(tokens, "resolve");
+    try {
+      // WHEN App.synth prepares them
+      for (const stack of stacks) stack.prepareStack();
+      // THEN nothing was resolved
+      expect(resolve).not.toHaveBeenCalled();
+    } finally {
+      resolve.mockRestore();
+    }
+  });
+
+  test("changes nothing in the output: the example's stacks synthesize the same with cdktf's own preparing pass", () => {
+    // GIVEN the example's stacks twice WHEN one set is prepared by cdktf's own prepareStack
+    const ours = exampleStacks();
+    const cdktfs = exampleStacks();
+    for (const stack of ours) stack.prepareStack();
+    for (const stack of cdktfs) TerraformStack.prototype.prepareStack.call(stack);
+    // THEN every stack synthesizes to the same document
+    expect(cdktfs.map((s) => Testing.synth(s))).toEqual(ours.map((s) => Testing.synth(s)));
   });
 });

@@ -49,6 +49,8 @@ describe("a consumer project", () => {
   let before: ReturnType<typeof checkoutState>;
   let dir: string;
   let files: string[];
+  let packedSize: number;
+  let unpackedSize: number;
 
   beforeAll(() => {
     before = checkoutState();
@@ -64,8 +66,9 @@ describe("a consumer project", () => {
         encoding: "utf8",
         stdio: ["ignore", "pipe", "pipe"],
       }),
-    ) as { filename: string; files: { path: string }[] }[];
+    ) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
     files = packed[0].files.map((f) => f.path);
+    ({ size: packedSize, unpackedSize } = packed[0]);
     // AND a new project with only the tarball and the peers (this checkout's copies, whatever engine they are)
     dir = tempDir("consumer-");
     writeFileSync(
@@ -97,13 +100,34 @@ describe("a consumer project", () => {
         "dist/lib/index.js",
         "dist/lib/index.d.ts",
         "dist/cli/index.js",
-        "token-policy.schema.json",
+        "dist/token-policy.schema.json",
         "README.md",
         "package.json",
       ]),
     );
-    expect(files.filter((f) => !/^(dist\/(lib|cli)\/|README\.md$|package\.json$|token-policy\.schema\.json$)/.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^(dist\/(lib|cli)\/|README\.md$|package\.json$|dist\/token-policy\.schema\.json$)/.test(f))).toEqual([]);
     expect(files.filter((f) => /__tests__|test-support|fixtures|\.secrets|\.pem$|\.tfstate/.test(f))).toEqual([]);
+  });
+
+  test("ships no more than a consumer needs: under 256 KiB packed and 1 MiB unpacked, no generator-only modules", () => {
+    // 237 kB packed and 910 kB unpacked (issue 33), from 291 kB and 1.18 MB: the schema minified,
+    // no comments in the JavaScript (the declarations keep the JSDoc), no schema generator.
+    expect(packedSize).toBeLessThan(256 * 1024);
+    expect(unpackedSize).toBeLessThan(1024 * 1024);
+    expect(files.filter((f) => f.startsWith("dist/lib/config/json-schema."))).toEqual([]);
+    expect(readFileSync(join(dir, "node_modules", "github-token-policy", "dist", "lib", "approval", "evaluate.js"), "utf8")).not.toMatch(
+      /\/\*\*/,
+    );
+    expect(readFileSync(join(dir, "node_modules", "github-token-policy", "dist", "lib", "approval", "evaluate.d.ts"), "utf8")).toMatch(
+      /\/\*\*/,
+    );
+  });
+
+  test("ships the JSON Schema minified, the same document as the readable one in the repository, at github-token-policy/token-policy.schema.json", () => {
+    const resolved = require.resolve("github-token-policy/token-policy.schema.json", { paths: [dir] });
+    const shipped = readFileSync(resolved, "utf8");
+    expect(shipped).not.toContain("\n");
+    expect(JSON.parse(shipped)).toEqual(JSON.parse(readFileSync(join(root, "token-policy.schema.json"), "utf8")));
   });
 
   test("is built from a clean dist/: nothing an earlier build left behind is packed", () => {

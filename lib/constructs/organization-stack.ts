@@ -127,6 +127,16 @@ export class OrganizationStack extends TerraformStack {
     this.configureBackend(props.backend ?? { type: "local" });
   }
 
+  /**
+   * Skips cdktf's preparing pass, a full resolve of every element that exists only to create
+   * cross-stack references (a fifth of a synth's CPU): an organization's stack references no
+   * other stack, by design (one independent stack per organization). A construct that added such
+   * a reference would synthesize a reference Terraform refuses at plan as undeclared.
+   */
+  public prepareStack(): void {
+    this.ensureBackendExists();
+  }
+
   private configureBackend(backend: BackendConfig): void {
     configureStackBackend(this, backend, this.organizationLogin);
   }
