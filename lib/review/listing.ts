@@ -44,13 +44,23 @@ export function toAccess(r: RawAccess, since: string | undefined): TokenAccess {
   };
 }
 
-/** Pending requests (`request`) or granted tokens (`grant`), a page at a time. */
-export async function* listAccess(client: GitHubClient, login: string, kind: "request" | "grant"): AsyncGenerator<ListedAccess[]> {
+/**
+ * Pending requests (`request`) or granted tokens (`grant`), a page at a time. `onAnswer` gets the
+ * `Date` header of each page's answer before the page is handed out (GitHub's time, for age
+ * decisions).
+ */
+export async function* listAccess(
+  client: GitHubClient,
+  login: string,
+  kind: "request" | "grant",
+  onAnswer?: (date: string | undefined) => void,
+): AsyncGenerator<ListedAccess[]> {
   const pages =
     kind === "request"
       ? client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests", { org: login, per_page: PAGE })
       : client.paginate.iterator("GET /orgs/{org}/personal-access-tokens", { org: login, per_page: PAGE });
   for await (const page of pages) {
+    onAnswer?.(page.headers.date);
     yield (page.data as unknown as RawAccess[]).map((raw) => ({
       raw,
       access: toAccess(raw, kind === "request" ? raw.created_at : raw.access_granted_at),
