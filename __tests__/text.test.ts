@@ -19,8 +19,15 @@ describe("clean", () => {
     expect(clean(input)).toBe(shown);
   });
 
-  test("keeps removing bidi controls and turning control characters into spaces", () => {
-    expect(clean("a\u202eb\u2066c\u0007d\u009be")).toBe("abc d e");
+  test("shows bidi and control characters as markers and deletes none", () => {
+    // GIVEN text whose bidi and control characters, deleted, would join `$` and `{`
+    // WHEN it is cleaned THEN each stays where it was, shown
+    expect(clean("a\u202eb\u2066c\u0007d\u009be\u001b[2J")).toBe("a<U+202E>b<U+2066>c<U+0007>d<U+009B>e<U+001B>[2J");
+    expect(clean("$\u202e{x}")).toBe("$<U+202E>{x}");
+  });
+
+  test("turns a tab or a line feed into one space each", () => {
+    expect(clean("a\tb\n\nc")).toBe("a b  c");
   });
 
   test("leaves visible text, accents and other scripts alone", () => {

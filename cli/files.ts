@@ -1,29 +1,16 @@
-import { closeSync, constants, lstatSync, openSync, writeSync } from "node:fs";
 import { UsageError } from "../lib/config/errors";
+import { FileProblem, writeRegularFile } from "../lib/regular-file";
 
 /**
- * Writes `text` to `file`, replacing a regular file but never following a symbolic link (which
- * could point anywhere, an SSH key included).
+ * Writes `text` to the file an option names (`--out`, `--evidence-out`): a new file or a regular
+ * one replaced; never through a symbolic link (which could point anywhere, an SSH key included),
+ * never into a device or a FIFO.
  */
-export function writeNoFollow(file: string, text: string): void {
-  let isLink = false;
+export function writeNoFollow(file: string, text: string, option = "--out"): void {
   try {
-    isLink = lstatSync(file).isSymbolicLink();
-  } catch {
-    // does not exist yet
-  }
-  if (isLink) throw new UsageError(`--out ${file} is a symbolic link; refusing to follow it (write to a regular path)`);
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0), 0o644);
+    writeRegularFile(file, text);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ELOOP") throw new UsageError(`--out ${file} is a symbolic link; refusing to follow it (write to a regular path)`);
-    throw new UsageError(`--out ${file}: cannot be written (${code ?? String(e)})`);
-  }
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
+    if (!(e instanceof FileProblem)) throw e;
+    throw new UsageError(`${option} ${file} ${e.message}`);
   }
 }

@@ -9,6 +9,7 @@ import "../lib/runtime/check-node"; // first: an older Node is told what to inst
 import { Command, CommanderError } from "commander";
 import { createApp } from "./commands/create-app";
 import { guide } from "./commands/guide";
+import { planGuard } from "./commands/plan-guard";
 import { install } from "./commands/install";
 import { member } from "./commands/member";
 import { review } from "./commands/review";
@@ -65,6 +66,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     "org-or-all",
   )
     .option("--apply", "make the calls (default: dry run)")
+    .option("--allow-mass-revoke", "revoke even when a run would revoke more than the larger of 10 tokens and 10% of the granted ones")
     .option("--json", "print one JSON object")
     .option("--wide", "show whole reasons in the table")
     .option("--credentials <file>", "the file create-app wrote (default: APP_ID and APP_PRIVATE_KEY, or GITHUB_TOKEN)")
@@ -130,6 +132,17 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
         return { cells: [String(r.drift.length), String(r.notChecked.length)], code: r.drift.length ? 3 : 0 };
       });
       if (opts.evidenceOut && records.length) writeEvidence(opts.evidenceOut, records, Boolean(opts.json), asked);
+    });
+
+  command(
+    "plan-guard",
+    "Refuse (exit 1) a pull request that changes what the plan job's credentials follow: state backend, GitHub host, API root",
+    "none",
+  )
+    .requiredOption("--org <login>", "the organization the plan is for")
+    .requiredOption("--base-file <file>", "the base branch's config")
+    .action(async (opts) => {
+      await planGuard(opts, io);
     });
 
   command("orgs", "The organizations of the config as deploy jobs: a CI matrix, and each job's own inputs", "none")

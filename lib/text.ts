@@ -21,19 +21,23 @@ function visible(char: string): string {
 }
 
 /**
- * Makes text safe for a terminal or a report: control characters (C0, C1) become spaces, bidi
- * controls are removed, and other invisible characters are shown escaped as `<U+XXXX>`.
+ * Makes text safe for a terminal or a report without deleting a character: a tab or a line feed
+ * becomes one space; other control characters (C0, C1, carriage return and escape among them),
+ * bidi controls and other invisible characters are shown as `<U+XXXX>`. A character
+ * that was removed could join what it separated (`$`, U+202E, `{` would read `\${`); a marker
+ * keeps both what is there and where.
  */
 export function clean(text: string): string {
   return text
-    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
-    .replace(BIDI, "")
+    .replace(/[\t\n]/g, " ")
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, visible)
+    .replace(BIDI, visible)
     .replace(INVISIBLE, visible);
 }
 
 /**
  * Escapes text for Markdown prose and table cells, as GitHub renders them: what {@link clean}
- * does (invisible characters shown as `<U+XXXX>`), Markdown syntax, HTML (`<`, `>`, `&`), and
+ * does (control, bidi and invisible characters shown as `<U+XXXX>`), Markdown syntax, HTML (`<`, `>`, `&`), and
  * @-mentions (a word joiner after `@`, so nobody is notified by a
  * value from a config or from GitHub).
  */

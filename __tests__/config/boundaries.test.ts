@@ -100,7 +100,7 @@ describe("YAML limits", () => {
   test("a file over 1 MiB is refused before it is parsed", () => {
     const { file } = writeTempConfig("");
     writeFileSync(file, `# ${"x".repeat(MAX_CONFIG_BYTES)}\norganizations: []\n`);
-    expect(() => loadConfig(file)).toThrow(/is \d+ bytes; at most 1048576 \(1 MiB\) is read/);
+    expect(() => loadConfig(file)).toThrow(/is \d+ bytes; at most 1048576 are read/);
   });
 
   test("synth of an alias bomb and of a 4 MB file exits 2 with one message and no stack trace", () => {
@@ -220,5 +220,30 @@ describe("did you mean", () => {
     expect(lines).toContainEqual(
       expect.stringMatching(/app\.events\[0\]: unknown webhook event \(did you mean "personal_access_token_request"\?\)/),
     );
+  });
+});
+
+describe("the config file as a file", () => {
+  test("fails when --config names a device, without reading it", () => {
+    // GIVEN /dev/zero, whose stat size is 0 and whose content never ends
+    // WHEN it is loaded THEN it is refused as a device (reading it grew to gigabytes before)
+    expect(() => loadConfig("/dev/zero")).toThrow(/\/dev\/zero: is a device, not a regular file/);
+  });
+
+  test("fails when --config names a .env file, showing its secrets only by their shape", () => {
+    // GIVEN a .env file holding an AWS key pair (assembled here, so none is committed)
+    const id = ["AKIA", "IOSFODNN7", "EXAMPLE"].join("");
+    const secret = ["wJalrXUtnFEMI", "/K7MDENG/bPxRfiCY", "EXAMPLEKEY"].join("");
+    const { file } = writeTempConfig(`AWS_ACCESS_KEY_ID=${id}\nAWS_SECRET_ACCESS_KEY=${secret}\n`, ".env");
+    // WHEN it is loaded as the config THEN the error shows neither value, only what they are
+    let message = "";
+    try {
+      loadConfig(file);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/must be a mapping with an organizations list, got .*<AWS AKIA key id, 20 characters>/);
+    expect(message).not.toContain(id);
+    expect(message).not.toContain(secret.slice(0, 12));
   });
 });

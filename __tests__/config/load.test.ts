@@ -370,7 +370,7 @@ describe("loadConfig", () => {
     expect(lines.join("\n")).not.toMatch(/BEGIN RSA|ghp_/);
     expect(lines).toContainEqual(
       expect.stringMatching(
-        /app\.homepageUrl: must be an http\(s\) URL without user info or white space, got a value shaped like a key or token \(not shown\)$/,
+        /app\.homepageUrl: must be an http\(s\) URL without user info or white space, got "<GitHub ghp token, 40 characters>"$/,
       ),
     );
   });

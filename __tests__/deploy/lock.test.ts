@@ -205,6 +205,26 @@ withTerraform("token-policy lock", () => {
   });
 });
 
+withTerraform("token-policy lock and a mirror's user info", () => {
+  jest.setTimeout(120_000);
+  test("fails without printing the user and password of the network mirror it was given", async () => {
+    // GIVEN a CLI configuration whose network mirror URL carries a user and password, at a port nothing listens on
+    const dir = project();
+    const password = ["hunter", "22-", "mirror"].join("");
+    const tfrc = join(dir, "mirror.tfrc");
+    writeFileSync(
+      tfrc,
+      `provider_installation {\n  network_mirror {\n    url = "https://deploy:${password}@127.0.0.1:1/providers/"\n  }\n}\n`,
+    );
+    const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: tfrc });
+    // WHEN lock runs THEN it fails naming the mirror without its user info
+    expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--org", "acme-corp", "--platform", "linux_amd64"], io)).toBe(1);
+    expect(io.err()).toContain("-net-mirror=https://<user info>@127.0.0.1:1/providers/");
+    expect(io.err() + io.out()).not.toContain(password);
+    expect(io.err() + io.out()).not.toContain("deploy:");
+  });
+});
+
 describe("token-policy lock's input checks", () => {
   test("fails with exit 2 for a platform that is not OS_ARCH, naming it, before running terraform", async () => {
     const dir = project();
@@ -231,6 +251,12 @@ describe("token-policy lock's input checks", () => {
     expect(() => mirrorFlag({ TF_CLI_CONFIG_FILE: two })).toThrow(
       /names 2 provider mirrors \(-fs-mirror=\/a, -net-mirror=https:\/\/b\.example\/\)/,
     );
+    const withUser = join(dir, "with-user.tfrc");
+    writeFileSync(
+      withUser,
+      'provider_installation {\n  filesystem_mirror { path = "/a" }\n  network_mirror { url = "https://u:pw-not-shown@b.example/" }\n}\n',
+    );
+    expect(() => mirrorFlag({ TF_CLI_CONFIG_FILE: withUser })).toThrow(/-net-mirror=https:\/\/<user info>@b\.example\/\)/);
     expect(mirrorFlag({})).toBeUndefined();
   });
 });

@@ -56,6 +56,27 @@ describe("examples/serve", () => {
     expect([...s.keys()].filter((k) => /KEY|SECRET/.test(k))).toEqual([]);
   });
 
+  test("the Dockerfile takes its base image by digest only, and installs with no install script in any stage", () => {
+    // GIVEN the Dockerfile's instructions
+    const ins = dockerfile(readFileSync(join(dir, "Dockerfile"), "utf8"));
+    // THEN every stage starts from NODE_IMAGE, an argument with no default (no tag to fall back to)
+    const froms = ins.filter((i) => i.op === "FROM").map((i) => i.args.split(/\s+/)[0]);
+    expect(froms.length).toBeGreaterThan(1);
+    expect(new Set(froms)).toEqual(new Set(["${NODE_IMAGE}"]));
+    expect(ins.filter((i) => i.op === "ARG" && i.stage === -1).map((i) => i.args)).toEqual(["NODE_IMAGE"]);
+    // AND the first stage stops unless it names a digest, before anything is installed
+    const first = ins.filter((i) => i.stage === 0);
+    const check = first.findIndex((i) => i.op === "RUN" && i.args.includes('"$NODE_IMAGE" in *@sha256:'));
+    expect(check).toBeGreaterThan(-1);
+    expect(check).toBeLessThan(first.findIndex((i) => i.op === "RUN" && i.args.startsWith("npm ci")));
+    // AND every npm ci runs with scripts off, beside the project's .npmrc
+    const installs = ins.filter((i) => i.op === "RUN" && /\bnpm (ci|install)\b/.test(i.args));
+    expect(installs).toHaveLength(2);
+    for (const i of installs) expect(i.args).toMatch(/ --ignore-scripts\b/);
+    for (const stage of new Set(installs.map((i) => i.stage)))
+      expect(ins.some((i) => i.stage === stage && i.op === "COPY" && i.args.split(/\s+/).includes(".npmrc"))).toBe(true);
+  });
+
   test("the Dockerfile runs only production dependencies and the built CLI, as a non-root user", () => {
     const ins = dockerfile(readFileSync(join(dir, "Dockerfile"), "utf8"));
     const last = Math.max(...ins.map((i) => i.stage));

@@ -478,6 +478,34 @@ describe("the example workflows' threat model", () => {
     ).toEqual([]);
   });
 
+  test("fails when a pull_request_target job that plans mints a token or plans before plan-guard", () => {
+    const wf = (guard: "before" | "after" | "none") => {
+      const guardStep = [
+        "      - run: npm run -s cli -- plan-guard --org acme --base-file token-policy.yaml --config ../pr/token-policy.yaml",
+      ];
+      const work = [
+        "      - uses: actions/create-github-app-token@v3",
+        "        with: { private-key: '${{ secrets.READER_KEY }}' }",
+        "      - run: terraform -chdir=cdktf.out/stacks/acme plan -input=false",
+      ];
+      const steps = guard === "before" ? [...guardStep, ...work] : guard === "after" ? [...work, ...guardStep] : work;
+      return [
+        "on: pull_request_target",
+        "jobs:",
+        "  plan:",
+        "    runs-on: x",
+        "    steps:",
+        "      - uses: actions/checkout@v5",
+        ...steps,
+      ].join("\n");
+    };
+    const line =
+      "x.yml: job plan mints a token or plans (step 2) before plan-guard checks that the pull request keeps what the plan's credentials follow (plan-guard --base-file <base config> --config <the pull request's copy>)";
+    expect(threats("x.yml", wf("none"))).toContain(line);
+    expect(threats("x.yml", wf("after"))).toContain(line);
+    expect(threats("x.yml", wf("before")).filter((t) => t.includes("plan-guard"))).toEqual([]);
+  });
+
   test("fails when a pull_request_target job mints a token before checking the pull request's API root", () => {
     const wf = (order: "mint-first" | "check-first" | "no-check") => {
       const mint = [
@@ -546,6 +574,8 @@ interface JobFacts {
   readonly runsPullRequestCode?: number;
   /** The first step (1-based) that mints a GitHub App token with no check of the pull request's API root before it. */
   readonly mintsBeforeHostCheck?: number;
+  /** The first step (1-based) of a job that plans which mints a token or plans with no plan-guard before it. */
+  readonly plansBeforeGuard?: number;
 }
 
 const BASE_REF = "${{ github.event.pull_request.base.sha }}";
@@ -559,6 +589,12 @@ const GIT_CHECKOUT = /\bgit(?:\s+-C\s+\S+)?\s+(checkout|switch|restore|reset\s+-
 
 /** A step that checks the pull request's API root against the base's: `orgs --json` on the pull request's copy, `apiUrl`, and a failure. */
 const HOST_CHECK = (run: string) => /orgs --json[^\n]*--config/.test(run) && /apiUrl/.test(run) && /exit 1/.test(run);
+
+/** A step that runs plan-guard on the pull request's copy against the base's config, failing the step when it refuses. */
+const PLAN_GUARD = (run: string) => /\bplan-guard\b[^\n]*--base-file/.test(run) && /--config \.\.\/pr\//.test(run);
+
+/** A step that runs a Terraform plan. */
+const TERRAFORM_PLAN = (run: string) => /\bterraform\b[^\n]*\bplan\b/.test(run);
 
 /** A folder as a step names it, relative to the workspace. */
 function folder(dir: string): string {
@@ -587,6 +623,9 @@ function analyse(text: string): JobFacts[] {
     let checksOutPullRequest: number | undefined;
     let mintsBeforeHostCheck: number | undefined;
     let hostChecked = false;
+    let guarded = false;
+    let plansBeforeGuard: number | undefined;
+    const plans = (job.steps ?? []).some((s: any) => s.run && TERRAFORM_PLAN(String(s.run)));
     (job.steps ?? []).forEach((step: any, i: number) => {
       const uses = String(step.uses ?? "");
       if (uses.startsWith("actions/checkout@")) {
@@ -600,6 +639,9 @@ function analyse(text: string): JobFacts[] {
         return;
       }
       if (uses.startsWith("actions/create-github-app-token@") && !hostChecked) mintsBeforeHostCheck ??= i + 1;
+      if (plans && !guarded && (uses.startsWith("actions/create-github-app-token@") || (step.run && TERRAFORM_PLAN(String(step.run)))))
+        plansBeforeGuard ??= i + 1;
+      if (step.run && PLAN_GUARD(String(step.run))) guarded = true;
       if (step.run && HOST_CHECK(String(step.run))) hostChecked = true;
       const dir = folder(step["working-directory"] ?? ".");
       const runsHere = (s: any): boolean => {
@@ -635,6 +677,7 @@ function analyse(text: string): JobFacts[] {
       checksOutPullRequest,
       runsPullRequestCode,
       mintsBeforeHostCheck: trigger === "pull_request_target" ? mintsBeforeHostCheck : undefined,
+      plansBeforeGuard: trigger === "pull_request_target" ? plansBeforeGuard : undefined,
     };
   });
 }
@@ -679,6 +722,10 @@ function threats(file: string, text: string): string[] {
       if (job.mintsBeforeHostCheck !== undefined)
         out.push(
           `${file}: job ${job.name} mints a token (step ${job.mintsBeforeHostCheck}) before checking that the pull request keeps the organization's API root (orgs --json --config <the pull request's copy>, apiUrl)`,
+        );
+      if (job.plansBeforeGuard !== undefined)
+        out.push(
+          `${file}: job ${job.name} mints a token or plans (step ${job.plansBeforeGuard}) before plan-guard checks that the pull request keeps what the plan's credentials follow (plan-guard --base-file <base config> --config <the pull request's copy>)`,
         );
     }
   }

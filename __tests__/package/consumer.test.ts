@@ -61,7 +61,8 @@ describe("a consumer project", () => {
     // AND the package as npm would publish it
     const out = tempDir("pack-");
     const packed = JSON.parse(
-      execFileSync("npm", ["pack", "--json", "--pack-destination", out], {
+      // The project's .npmrc turns lifecycle scripts off; a release runs prepack, as asked here.
+      execFileSync("npm", ["pack", "--ignore-scripts=false", "--json", "--pack-destination", out], {
         cwd: project,
         encoding: "utf8",
         stdio: ["ignore", "pipe", "pipe"],

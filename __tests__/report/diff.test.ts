@@ -249,8 +249,8 @@ describe("diffConfigs ranks by effect", () => {
     const changes = diffConfigs(load(b), load(h));
     expect(changes[0]).toMatchObject({
       org: "acme-labs",
-      score: 88,
-      text: `State backend moves (${moved}): plan and deploy read and write the state there, and it holds the sealed key and every secret's metadata. Check the new place is yours, and migrate state before deploying.`,
+      score: 108,
+      text: `State backend moves (${moved}): plan and deploy read and write the state there, and it holds the sealed key and every secret's metadata. Check the new place is yours, and migrate state before deploying. The pull-request plan refuses it (token-policy plan-guard); it is planned after merge.`,
     });
   });
 
@@ -260,8 +260,8 @@ describe("diffConfigs ranks by effect", () => {
     const h = base();
     h.organizations[1].backend = { type: "s3", bucket: "b", region: "r", encrypt: false };
     expect(diffConfigs(load(b), load(h))[0]).toMatchObject({
-      score: 88,
-      text: expect.stringMatching(/^State backend encryption turned off/),
+      score: 108,
+      text: expect.stringMatching(/^State backend encryption turned off.* The pull-request plan refuses it \(token-policy plan-guard\)/),
     });
   });
 

@@ -6,7 +6,8 @@
 import { byBuiltin, byRule } from "../../lib/approval/outcomes";
 import type { OrganizationConfig } from "../../lib/config/schema";
 import { createGitHubClient, type GitHubClient } from "../../lib/github/client";
-import { runReview, type ReviewProgress } from "../../lib/review/run";
+import { clockNote } from "../../lib/review/clock";
+import { revocationLimit, runReview, type ReviewProgress } from "../../lib/review/run";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { addGrant, addRequest, installApp, type InstalledApp } from "../../test-support/fixtures";
 import { orgEntry, parseOrg } from "../../test-support/config";
@@ -158,5 +159,82 @@ describe("runReview", () => {
       expect.objectContaining({ outcome: "not-sent", outcomeReason: expect.stringMatching(/^the run stopped first: /) }),
     ]);
     expect(standIn.callsOf(REVOKE)).toEqual([]);
+  });
+
+  describe("GitHub's clock", () => {
+    const DAY = 86_400_000;
+
+    test("counts ages by GitHub's time when the host's clock is 60 days ahead, and says so", async () => {
+      // GIVEN a token used an hour ago, revokeUnusedAfterDays 30, and a host clock 60 days fast
+      addGrant(standIn, app.org, { lastUsedDaysAgo: 1 / 24 });
+      const org = orgWith({ revokeUnusedAfterDays: 30 });
+      // WHEN the run applies
+      const run = await runReview({ client, org, apply: true, now: () => Date.now() + 60 * DAY });
+      // THEN nothing is revoked, and the run says whose time it used
+      expect(run.revocations).toEqual([]);
+      expect(standIn.callsOf(REVOKE)).toEqual([]);
+      expect(run.clock).toEqual(expect.objectContaining({ kind: "github" }));
+      expect(clockNote(run.clock!)).toMatch(/^This host's clock is 60 days ahead of GitHub's: token ages were counted by GitHub's time/);
+    });
+
+    test("fails closed when GitHub's time cannot be read: nothing is revoked for non-use", async () => {
+      // GIVEN a token unused for 100 days, and answers without a Date header
+      addGrant(standIn, app.org, { grantedDaysAgo: 200, lastUsedDaysAgo: 100 });
+      client.hook.wrap("request", async (request, options) => {
+        const response = await request(options);
+        return { ...response, headers: { ...response.headers, date: undefined } };
+      });
+      // WHEN the run applies
+      const run = await runReview({ client, org: orgWith({ revokeUnusedAfterDays: 30 }), apply: true });
+      // THEN no token is revoked, and the run says why
+      expect(run.revocations).toEqual([]);
+      expect(standIn.callsOf(REVOKE)).toEqual([]);
+      expect(clockNote(run.clock!)).toBe(
+        "GitHub's time could not be read (GitHub's answer had no Date header): no token was revoked for non-use.",
+      );
+    });
+
+    test("uses the host's time when it is within a minute of GitHub's, and says nothing", async () => {
+      addGrant(standIn, app.org, { grantedDaysAgo: 200, lastUsedDaysAgo: 100 });
+      const run = await runReview({ client, org: orgWith({ revokeUnusedAfterDays: 30 }), apply: true });
+      expect(run.clock).toEqual(expect.objectContaining({ kind: "host" }));
+      expect(run.revocations).toEqual([expect.objectContaining({ outcome: "applied" })]);
+    });
+  });
+
+  describe("the brake on mass revocation", () => {
+    test("fails closed when a run would revoke more than the larger of 10 tokens and 10%: none is revoked, each is held", async () => {
+      // GIVEN 11 granted tokens, all unused for 100 days
+      for (let i = 0; i < 11; i++) addGrant(standIn, app.org, { grantedDaysAgo: 200, lastUsedDaysAgo: 100, tokenName: `t${i}` });
+      // WHEN the run applies
+      const run = await runReview({ client, org: orgWith({ revokeUnusedAfterDays: 30 }), apply: true });
+      // THEN no revocation is sent; the 11 are reported held, with why and how to proceed
+      expect(standIn.callsOf(REVOKE)).toEqual([]);
+      expect(run.revocations).toHaveLength(11);
+      expect(run.revocations.every((r) => r.outcome === "held")).toBe(true);
+      expect(run.held).toEqual(
+        expect.objectContaining({
+          grants: 11,
+          limit: 10,
+          message: expect.stringMatching(
+            /^11 of 11 granted tokens would be revoked, more than one run may revoke \(10: .*--allow-mass-revoke$/,
+          ),
+        }),
+      );
+    });
+
+    test("revokes them all when allowed", async () => {
+      for (let i = 0; i < 11; i++) addGrant(standIn, app.org, { grantedDaysAgo: 200, lastUsedDaysAgo: 100, tokenName: `t${i}` });
+      const run = await runReview({ client, org: orgWith({ revokeUnusedAfterDays: 30 }), apply: true, massRevocation: { allow: true } });
+      expect(run.held).toBeUndefined();
+      expect(run.revocations.every((r) => r.outcome === "applied")).toBe(true);
+      expect(standIn.callsOf(REVOKE).flatMap((c) => (c.body as { pat_ids: number[] }).pat_ids)).toHaveLength(11);
+    });
+
+    test("allows 10% of a large organization's grants", () => {
+      expect(revocationLimit(5)).toBe(10);
+      expect(revocationLimit(250)).toBe(25);
+      expect(revocationLimit(250, { minTokens: 3, share: 0.01 })).toBe(3);
+    });
   });
 });

@@ -459,6 +459,24 @@ describe("serve", () => {
     expect(standIn.callsOf(REVIEW)).toEqual([]);
   });
 
+  test("a delivery sent ahead of its request does not make the request's real delivery a duplicate", async () => {
+    // GIVEN a signed delivery for a request id GitHub does not list as pending yet
+    const r = await start();
+    const req = addRequest(standIn, app.org);
+    const payload = standIn.deliveryPayload("acme-corp", req.id);
+    const state = app.org.requests.get(req.id)!;
+    app.org.requests.delete(req.id);
+    expect(await deliver(r.url, payload)).toBe(202);
+    expect((await decided(r, 1))[0]).toMatchObject({ request: req.id, outcome: "not-pending" });
+    // WHEN the request is made and GitHub delivers it, with its own delivery id
+    app.org.requests.set(req.id, state);
+    expect(await deliver(r.url, payload)).toBe(202);
+    // THEN it is read and decided, not dropped as already received
+    const [, real] = await decided(r, 2);
+    expect(real).toMatchObject({ request: req.id, outcome: "applied" });
+    expect(r.logs.filter((l) => l.event === "delivery-duplicate")).toEqual([]);
+  });
+
   test("a delivery naming another installation than the organization's is not looked up", async () => {
     const r = await start();
     const req = addRequest(standIn, app.org);

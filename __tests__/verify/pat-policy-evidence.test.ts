@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { run } from "../../cli";
@@ -318,6 +318,23 @@ describe("verify: the PAT policy from evidence (Enterprise Cloud with SAML)", ()
       expect(category.every((q) => q.get("per_page") === "100" && q.get("order") === "desc")).toBe(true);
       expect(calls.filter((q) => q.get("phrase") === "action:auto_approve_personal_access_token_requests")).toHaveLength(1);
     });
+  });
+
+  test("fails when --evidence-out is a symbolic link, before any call, and leaves its target as it was", async () => {
+    // GIVEN --evidence-out naming a symbolic link to a file that must not be overwritten
+    const dir = tempDir("evidence-link-");
+    const target = join(dir, "authorized_keys");
+    writeFileSync(target, "ssh-ed25519 AAAA keep-me\n");
+    symlinkSync(target, join(dir, "evidence.md"));
+    const config = writePolicyFile({
+      verify: { evidence: ["grants"] },
+      app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions: PERMS },
+    });
+    const io = captureIO(env());
+    // WHEN verify runs THEN it exits 2 naming the link, and the target is untouched
+    expect(await run(["verify", "--org", "acme-corp", "--config", config, "--evidence-out", join(dir, "evidence.md")], io)).toBe(2);
+    expect(io.err()).toMatch(/--evidence-out .*evidence\.md: it is a symbolic link, which is not followed/);
+    expect(readFileSync(target, "utf8")).toBe("ssh-ed25519 AAAA keep-me\n");
   });
 
   test("--evidence-out writes the record: each setting, declared value, status, evidence with links, and when read", async () => {

@@ -7,6 +7,7 @@
 import { appendFileSync } from "node:fs";
 import { authenticationFor, clientFor } from "../../lib/github/authentication";
 import { apiUrlVariable } from "../../lib/github/errors";
+import { clockNote } from "../../lib/review/clock";
 import { runReview, type ReviewStage } from "../../lib/review/run";
 import { loadOrganization } from "../context";
 import { GitHubFailure, type CommandIO } from "../io";
@@ -27,6 +28,8 @@ export interface ReviewOptions {
   readonly credentials?: string;
   /** Show whole reasons in the table. @default false */
   readonly wide?: boolean;
+  /** Revoke even when the run would revoke more than its limit (the larger of 10 tokens and 10%). @default false */
+  readonly allowMassRevoke?: boolean;
 }
 
 export type { Outcome } from "../../lib/review/apply";
@@ -55,6 +58,7 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
     client,
     org,
     apply: options.apply,
+    massRevocation: { allow: Boolean(options.allowMassRevoke) },
     errorContext,
     progress: (p) => progress.show(`${org.login}: ${p.count} ${PROGRESS[p.stage]}`),
   });
@@ -71,6 +75,8 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
     decisions: run.decisions,
     revocations: run.revocations,
     unreadableGrants: run.unreadableGrants,
+    ...(run.clock && clockNote(run.clock) ? { clock: clockNote(run.clock) } : {}),
+    ...(run.held ? { held: run.held.message } : {}),
   };
   io.stdout.write(options.json ? renderReviewJson(report) : renderReviewTables(report, options.wide ? Infinity : 60));
   if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, renderReviewMarkdown(report, failure));

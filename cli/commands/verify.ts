@@ -4,7 +4,8 @@
  * setting as the evidence shows it; exit 3 on drift. `--evidence-out` keeps the PAT policy
  * evidence as a record for auditors.
  */
-import { statSync, writeFileSync } from "node:fs";
+import { lstatSync, statSync } from "node:fs";
+import { FileProblem, writeRegularFile } from "../../lib/regular-file";
 import { dirname } from "node:path";
 import { UsageError } from "../../lib/config/errors";
 import { verifyOrganization, type VerifyReport } from "../../lib/verify/verify";
@@ -45,11 +46,13 @@ export function checkEvidenceOut(file: string): void {
   if (!dir.isDirectory()) throw problem(`${clean(dirname(file))} is not a directory`);
   let existing;
   try {
-    existing = statSync(file);
+    existing = lstatSync(file);
   } catch {
     return; // a new file
   }
   if (existing.isDirectory()) throw problem("it is a directory");
+  if (existing.isSymbolicLink()) throw problem("it is a symbolic link, which is not followed");
+  if (!existing.isFile()) throw problem("it is not a regular file (a device, a FIFO or a socket)");
 }
 
 /**
@@ -59,10 +62,9 @@ export function checkEvidenceOut(file: string): void {
 export function writeEvidence(file: string, records: readonly PatPolicyEvidence[], json: boolean, expected?: readonly string[]): void {
   const text = evidenceText(records, json, expected);
   try {
-    writeFileSync(file, text);
+    writeRegularFile(file, text);
   } catch (e) {
-    throw new UsageError(
-      `--evidence-out ${clean(file)}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a writable file path`,
-    );
+    if (!(e instanceof FileProblem)) throw e;
+    throw new UsageError(`--evidence-out ${clean(file)}: ${e.message}; give a writable regular file path`);
   }
 }

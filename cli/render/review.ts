@@ -22,6 +22,15 @@ export interface ReviewReport {
   readonly revocations: TokenRevocation[];
   /** Granted tokens left to an owner because they could not be read (with revokeNonCompliant). */
   readonly unreadableGrants: UnreadableGrant[];
+  /** Whose time token ages were counted by, when not this host's (or that none could be read). */
+  readonly clock?: string;
+  /** Why no token was revoked: more revocations than one run may make. */
+  readonly held?: string;
+}
+
+/** The clock and brake lines, each on its own line, or nothing. */
+function notes(report: ReviewReport): string[] {
+  return [...(report.clock ? [`Clock: ${report.clock}`] : []), ...(report.held ? [`Held: ${report.held}.`] : [])];
 }
 
 function counts(report: ReviewReport): string {
@@ -38,7 +47,9 @@ function closing(report: ReviewReport): string {
   if (n("failed")) parts.push(`${n("failed")} failed`);
   if (n("unknown")) parts.push(`${n("unknown")} unknown (see OUTCOME)`);
   if (n("not-sent")) parts.push(`${n("not-sent")} not sent`);
-  if (n("applied") === 0 && n("failed") === 0 && n("unknown") === 0 && n("not-sent") === 0) return `Nothing to apply (${parts[1]}).`;
+  if (n("held")) parts.push(`${n("held")} revocations held`);
+  if (n("applied") === 0 && n("failed") === 0 && n("unknown") === 0 && n("not-sent") === 0 && n("held") === 0)
+    return `Nothing to apply (${parts[1]}).`;
   return `${parts.join(", ")}.`;
 }
 
@@ -82,6 +93,7 @@ export function renderReviewTables(report: ReviewReport, width: number): string 
     );
   }
   out += `\n${report.org}: ${counts(report)}.\n`;
+  for (const line of notes(report)) out += `${line}\n`;
   out += `${closing(report)}\n`;
   return out;
 }
@@ -90,6 +102,7 @@ export function renderReviewTables(report: ReviewReport, width: number): string 
 export function renderReviewMarkdown(report: ReviewReport, failure?: string): string {
   let out = `## Token requests in ${md(report.org)}${report.applied ? "" : " (dry run)"}\n\n${counts(report)}.\n\n`;
   if (failure) out += `**Failed:** ${md(failure)}\n\n`;
+  for (const line of notes(report)) out += `**${md(line.split(": ")[0])}:** ${md(line.slice(line.indexOf(": ") + 2))}\n\n`;
   const decided = report.decisions.filter((d) => d.action !== "leave");
   if (report.decisions.length) {
     out += "| Request | Owner | Token | Action | Rule | Reason |\n|---|---|---|---|---|---|\n";

@@ -6,6 +6,7 @@
  */
 import { isMap, isSeq, type Document, type Node } from "yaml";
 import type { z } from "zod";
+import { withoutSecrets } from "../secret-shape";
 import { clean } from "../text";
 import { isRecord } from "./schema";
 
@@ -39,18 +40,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-// Stateless installation tokens are `ghs_` and a JWT (base64url parts joined by dots), of any length.
-const SECRET_SHAPES = /-----BEGIN [A-Z ]*PRIVATE KEY-----|gh[pousr]_[A-Za-z0-9._-]{20,}|github_pat_[A-Za-z0-9_]{20,}/;
-
-/** Shows a value in a message: short, never a key or token, invisible characters escaped. */
+/**
+ * Shows a value in a message: short, invisible characters escaped, and a secret-shaped part
+ * (key, token, URL user info, high-entropy string) only as its shape ({@link withoutSecrets},
+ * applied before the value is cut, so no part of a secret is left).
+ */
 export function showValue(value: unknown): string {
   if (value === undefined) return "nothing";
-  if (typeof value === "string") {
-    if (SECRET_SHAPES.test(value)) return "a value shaped like a key or token (not shown)";
-    return clean(JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value));
-  }
-  const json = JSON.stringify(value) ?? String(value);
-  if (SECRET_SHAPES.test(json)) return "a value shaped like a key or token (not shown)";
+  const json = withoutSecrets(JSON.stringify(value) ?? String(value));
   return clean(json.length > 60 ? json.slice(0, 57) + "..." : json);
 }
 

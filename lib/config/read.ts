@@ -5,10 +5,11 @@
  * {@link MAX_CONFIG_DEPTH}, at most {@link MAX_ALIAS_COUNT} alias expansions, and no text that
  * Terraform would evaluate. What comes out is the file as plain data, with where each part is.
  */
-import { readFileSync, statSync } from "node:fs";
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { formatPath, showValue, type ConfigSource, type Locator, type Problem } from "./problems";
 import { isRecord } from "./schema";
+import { withoutSecrets } from "../secret-shape";
+import { FileProblem, readRegularFile } from "../regular-file";
 
 /** Largest config file read (1 MiB): hundreds of organizations fit many times over. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -19,18 +20,15 @@ export const MAX_ALIAS_COUNT = 100;
 /** Keys that would reach an object's prototype when the file becomes JavaScript objects. */
 export const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
-/** The file's text, or why it cannot be read (missing, unreadable, larger than {@link MAX_CONFIG_BYTES}). */
+/** The file's text, or why it cannot be read (missing, unreadable, not a regular file, larger than {@link MAX_CONFIG_BYTES}). */
 export function readConfigText(
   file: string,
 ): { readonly text: string; readonly problems?: undefined } | { readonly text?: undefined; readonly problems: readonly Problem[] } {
   try {
-    const size = statSync(file).size;
-    if (size > MAX_CONFIG_BYTES)
-      return { problems: [{ file, path: "", message: `is ${size} bytes; at most ${MAX_CONFIG_BYTES} (1 MiB) is read` }] };
-    return { text: readFileSync(file, "utf8") };
+    return { text: readRegularFile(file, MAX_CONFIG_BYTES) };
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { problems: [{ file, path: "", message: code === "ENOENT" ? "file not found" : `cannot be read (${code ?? String(e)})` }] };
+    if (!(e instanceof FileProblem)) throw e;
+    return { problems: [{ file, path: "", message: e.message }] };
   }
 }
 
@@ -55,7 +53,12 @@ export function parseYaml(
   const yamlProblems = [...doc.errors, ...doc.warnings];
   if (yamlProblems.length > 0) {
     return {
-      problems: yamlProblems.map((e) => ({ file, ...at(e.pos[0]), path: "", message: `not valid YAML: ${e.message.split("\n")[0]}` })),
+      problems: yamlProblems.map((e) => ({
+        file,
+        ...at(e.pos[0]),
+        path: "",
+        message: `not valid YAML: ${withoutSecrets(e.message.split("\n")[0])}`,
+      })),
     };
   }
   const shape = shapeProblems(doc, file, at);

@@ -22,6 +22,7 @@ import {
 } from "./variable-preconditions";
 import { DeclaredValue } from "./declared-value";
 import { requireGithubProvider, requireTerraform } from "./terraform-requirements";
+import { terraformLiteral } from "./terraform-literal";
 
 /** Who can read an organization secret or variable. */
 export interface SecretVisibility {
@@ -183,23 +184,23 @@ export class AppCredentials extends Construct {
     const actionsVisibility = props.actions.visibility ?? "selected";
     const actionsIds = this.repositoryIds(login, "actions", props.actions);
     new ActionsOrganizationVariable(this, "app_id", {
-      variableName: this.secretNames.appId,
-      value: Token.isUnresolved(props.appId) ? (props.appId as string) : String(props.appId),
+      variableName: terraformLiteral(this.secretNames.appId),
+      value: terraformLiteral(Token.isUnresolved(props.appId) ? (props.appId as string) : String(props.appId)),
       visibility: actionsVisibility,
       selectedRepositoryIds: actionsIds,
       dependsOn: guarded(),
       provider: props.provider,
     });
     new ActionsOrganizationVariable(this, "client_id", {
-      variableName: this.secretNames.clientId,
-      value: props.clientId,
+      variableName: terraformLiteral(this.secretNames.clientId),
+      value: terraformLiteral(props.clientId),
       visibility: actionsVisibility,
       selectedRepositoryIds: actionsIds,
       dependsOn: guarded(),
       provider: props.provider,
     });
     this.actionsSecret = new ActionsOrganizationSecretValue(this, "private_key", {
-      secretName: this.secretNames.privateKey,
+      secretName: terraformLiteral(this.secretNames.privateKey),
       ...value("actions", vars.actionsSealed, "the organization's Actions secrets public key", `${seal} --target actions`),
       visibility: actionsVisibility,
       dependsOn: guarded(),
@@ -216,7 +217,7 @@ export class AppCredentials extends Construct {
     if (props.dependabot) {
       const dependabotIds = this.repositoryIds(login, "dependabot", props.dependabot);
       this.dependabotSecret = new DependabotOrganizationSecretValue(this, "dependabot_private_key", {
-        secretName: this.secretNames.privateKey,
+        secretName: terraformLiteral(this.secretNames.privateKey),
         ...value("dependabot", vars.dependabotSealed, "the organization's Dependabot secrets public key", `${seal} --target dependabot`),
         visibility: props.dependabot.visibility ?? "selected",
         dependsOn: guarded(),
@@ -248,9 +249,9 @@ export class AppCredentials extends Construct {
         provider: props.provider,
       });
       new ActionsEnvironmentSecretValue(this, `env_${env.repository}_${env.environment}`, {
-        repository: env.repository,
-        environment: env.environment,
-        secretName: this.secretNames.privateKey,
+        repository: terraformLiteral(env.repository),
+        environment: terraformLiteral(env.environment),
+        secretName: terraformLiteral(this.secretNames.privateKey),
         ...value(
           `environment ${key}`,
           vars.environmentSealed(env.repository, env.environment),

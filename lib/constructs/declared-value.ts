@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { TerraformResource } from "cdktf";
 import { requireTerraform } from "./terraform-requirements";
+import { terraformLiterals } from "./terraform-literal";
 
 /**
  * A `terraform_data` resource (Terraform ≥ 1.4) whose `input` holds a declared value, so
@@ -9,7 +10,8 @@ import { requireTerraform } from "./terraform-requirements";
  * cdktf's own `DataResource` attaches a validation that runs `terraform version` once per
  * instance during synth: about 120 ms each, and a failed synth on machines without a
  * terraform binary. Synth here needs no binary, so this class writes the same resource
- * without that check.
+ * without that check. The input is written literal ({@link terraformLiterals}): a string in it
+ * never becomes an expression.
  */
 export class DeclaredValue extends TerraformResource {
   /** The declared value, the resource's `input`. */
@@ -22,10 +24,10 @@ export class DeclaredValue extends TerraformResource {
   }
 
   protected synthesizeAttributes(): { [name: string]: unknown } {
-    return { input: this.declaredInput };
+    return { input: terraformLiterals(this.declaredInput) };
   }
 
   protected synthesizeHclAttributes(): { [name: string]: unknown } {
-    return { input: { value: this.declaredInput, isBlock: false, type: "simple", storageClassType: "any" } };
+    return { input: { value: terraformLiterals(this.declaredInput), isBlock: false, type: "simple", storageClassType: "any" } };
   }
 }

@@ -6,6 +6,7 @@ import type { EnterpriseBounds, EnterprisePatPolicyConfig } from "../config/effe
 import { enterpriseSettingsUrl, webRoot } from "../naming";
 import { DeclaredValue } from "./declared-value";
 import { enterpriseOwnerSteps, enterprisePatPolicyDocument, type EnterprisePatPolicyDocument } from "../model/enterprise-pat-policy";
+import { terraformLiteral, terraformLiterals } from "./terraform-literal";
 
 /** Props of {@link EnterprisePatPolicy}. Values and defaults are those of `enterprises[].patPolicy`. */
 export interface EnterprisePatPolicyProps {
@@ -94,11 +95,11 @@ export class EnterprisePatPolicy extends Construct {
 
     this.enterprisePatPolicyDeclaredValue = new DeclaredValue(this, "record", { ...this.enterprisePatPolicyDocument });
     new TerraformOutput(this, "settings_url", {
-      value: this.enterprisePatPolicySettingsUrl,
+      value: terraformLiteral(this.enterprisePatPolicySettingsUrl),
       description: "Where an enterprise owner opens Policies → Personal access tokens (GitHub has no API for the policy).",
     }).overrideLogicalId("enterprise_pat_policy_settings_url");
     new TerraformOutput(this, "owner_steps", {
-      value: this.enterprisePatPolicyOwnerSteps,
+      value: terraformLiterals(this.enterprisePatPolicyOwnerSteps),
       description: "What an enterprise owner sets there to match the declared policy.",
     }).overrideLogicalId("enterprise_pat_policy_owner_steps");
   }

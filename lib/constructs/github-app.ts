@@ -14,6 +14,7 @@ import { forgetWithoutDestroying, logicalIdOf, requireGithubProvider } from "./t
 import { providerOwnerPrecondition } from "./owner-precondition";
 import { lookUpRepository } from "./repository-lookup";
 import { inputPreconditionsOf } from "./variable-preconditions";
+import { terraformLiteral, terraformLiterals } from "./terraform-literal";
 
 /** File name of the manifest in the stack's output directory. */
 export const APP_MANIFEST_FILE = "app-manifest.json";
@@ -101,7 +102,7 @@ export class GitHubApp extends Construct {
 
     new DeclaredValue(this, "manifest", { manifest: bytes });
     new TerraformOutput(this, "registration_url", {
-      value: this.appRegistrationUrl,
+      value: terraformLiteral(this.appRegistrationUrl),
       description: `Register the App here with \`token-policy create-app --org ${login}\`.`,
     }).overrideLogicalId("app_registration_url");
 
@@ -117,7 +118,9 @@ export class GitHubApp extends Construct {
       const placeholder = new Construct(this, INSTALLATION_REPOSITORIES_ID);
       forgetWithoutDestroying(this, `github_app_installation_repositories.${logicalIdOf(placeholder)}`);
       new TerraformOutput(this, "installation_owner_step", {
-        value: `An organization owner chooses "All repositories" for the ${props.name} App at ${installationSettingsUrl(login, githubUrl)}; Terraform does not manage the selection.`,
+        value: terraformLiteral(
+          `An organization owner chooses "All repositories" for the ${props.name} App at ${installationSettingsUrl(login, githubUrl)}; Terraform does not manage the selection.`,
+        ),
         description: "The step an owner takes for an installation that reaches all repositories (no API sets it).",
       }).overrideLogicalId("app_installation_owner_step");
       return;
@@ -147,8 +150,8 @@ export class GitHubApp extends Construct {
       lookUpRepository(this, { organizationLogin: login, repositoryName: name, configPlace: `${place}[${i}]`, provider: props.provider }),
     );
     this.appInstallationRepositories = new AppInstallationRepositories(this, INSTALLATION_REPOSITORIES_ID, {
-      installationId: this.appInstallationId!,
-      selectedRepositories: [...repos].sort(),
+      installationId: terraformLiteral(this.appInstallationId!),
+      selectedRepositories: terraformLiterals([...repos].sort()),
       // Nothing of the list is planned while an input, the owner or a repository is wrong: an
       // invalid installation id would otherwise print "must be replaced" before the error.
       dependsOn: [inputPreconditionsOf(this), providerOwnerPrecondition(this, login, props.provider), ...new Set(lookups)],

@@ -9,6 +9,7 @@ import { OrganizationStack } from "./organization-stack";
 import { providerOwnerPrecondition } from "./owner-precondition";
 import { lookUpRepository } from "./repository-lookup";
 import { inputPreconditionsOf } from "./variable-preconditions";
+import { terraformLiteral } from "./terraform-literal";
 
 /** Props of {@link MemberGuide}. */
 export interface MemberGuideProps {
@@ -87,11 +88,11 @@ export class MemberGuide extends Construct {
       provider: props.provider,
     });
     this.guideFile = new RepositoryFile(this, "file", {
-      repository: props.repository,
-      file: path,
-      branch: props.branch,
-      content: this.guideContent,
-      commitMessage: `Token guide for ${login}, from its token policy`,
+      repository: terraformLiteral(props.repository),
+      file: terraformLiteral(path),
+      branch: props.branch === undefined ? undefined : terraformLiteral(props.branch),
+      content: terraformLiteral(this.guideContent),
+      commitMessage: terraformLiteral(`Token guide for ${login}, from its token policy`),
       // The guide is the policy's: a hand-made file at that path is replaced, not an error.
       overwriteOnCreate: true,
       // Planned only when every input check, the owner check and the lookup pass: a failed one

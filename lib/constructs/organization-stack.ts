@@ -7,6 +7,7 @@ import { apiUrlFor, GITHUB_COM } from "../naming";
 import { configureStackBackend } from "./stack-backend";
 import { requireGithubProvider, requireTerraform } from "./terraform-requirements";
 import { PACKAGE_NAME, VERSION } from "../version";
+import { terraformLiteral } from "./terraform-literal";
 
 /** Props of {@link OrganizationStack}. */
 export interface OrganizationStackProps {
@@ -115,10 +116,10 @@ export class OrganizationStack extends TerraformStack {
     this.githubUrl = props.githubUrl ?? GITHUB_COM;
     this.githubApiUrl = apiUrlFor(this.githubUrl);
     this.githubProvider = new GithubProvider(this, "github", {
-      owner: props.organizationLogin,
+      owner: terraformLiteral(props.organizationLogin),
       // Every provider release in GITHUB_PROVIDER_VERSION takes the API root with a trailing
       // slash for GHES (it trims `api/v3/` and adds it back) and for GHE.com (`api.` host).
-      baseUrl: this.githubUrl === GITHUB_COM ? undefined : `${this.githubApiUrl}/`,
+      baseUrl: this.githubUrl === GITHUB_COM ? undefined : terraformLiteral(`${this.githubApiUrl}/`),
     });
     requireGithubProvider(this);
     requireTerraform(this, "terraform_data");

@@ -16,19 +16,20 @@ import { TerraformStack } from "cdktf";
 import { DataGithubActionsOrganizationSecrets } from "@cdktf/provider-github/lib/data-github-actions-organization-secrets";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { requireTerraform } from "./terraform-requirements";
+import { terraformLiteral, terraformStringExpression } from "./terraform-literal";
 
 /** Construct id (and Terraform name) of the lookup that reveals the provider's effective owner. */
 export const OWNER_PRECONDITION_ID = "provider_owner";
 
 /** The HCL condition (without `${}`) that holds when `owner` (an HCL expression) names `login`. */
 export function ownerCondition(owner: string, login: string): string {
-  return `try(lower(${owner}), "") == ${JSON.stringify(login.toLowerCase())}`;
+  return `try(lower(${owner}), "") == ${terraformStringExpression(login.toLowerCase())}`;
 }
 
 /** The message of a failed owner precondition; `owner` is the HCL expression of the effective owner. */
 export function ownerErrorMessage(owner: string, login: string): string {
   return (
-    `The github provider acts on organization \${jsonencode(${owner})}, not ${login}, the organization of this stack: ` +
+    `The github provider acts on organization \${jsonencode(${owner})}, not ${terraformLiteral(login)}, the organization of this stack: ` +
     `GITHUB_OWNER or GITHUB_ORGANIZATION is set where terraform runs, and every provider release lets it override the stack's owner. ` +
     `Unset both (unset GITHUB_OWNER GITHUB_ORGANIZATION) and plan again.`
   );

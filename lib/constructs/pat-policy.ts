@@ -5,6 +5,7 @@ import { patPolicySettingsUrl } from "../naming";
 import { isTokenLifetimeDays, MAX_TOKEN_LIFETIME_DAYS, MIN_TOKEN_LIFETIME_DAYS } from "../model/limits";
 import { ownerSteps, patPolicyDocument, type PatPolicyDocument, type PatPolicySettings } from "../model/pat-policy";
 import { organizationContext } from "./organization-stack";
+import { terraformLiteral, terraformLiterals } from "./terraform-literal";
 
 /** Props of {@link PatPolicy}: the policy's settings, and the organization it is for. */
 export interface PatPolicyProps extends PatPolicySettings {
@@ -53,11 +54,11 @@ export class PatPolicy extends Construct {
 
     this.patPolicyDeclaredValue = new DeclaredValue(this, "record", { ...this.patPolicyDocument });
     new TerraformOutput(this, "settings_url", {
-      value: this.patPolicySettingsUrl,
+      value: terraformLiteral(this.patPolicySettingsUrl),
       description: "Where an organization owner sets the PAT policy (GitHub has no API for it).",
     }).overrideLogicalId("pat_policy_settings_url");
     new TerraformOutput(this, "owner_steps", {
-      value: this.patPolicyOwnerSteps,
+      value: terraformLiterals(this.patPolicyOwnerSteps),
       description: "What an organization owner sets on that page to match the declared policy.",
     }).overrideLogicalId("pat_policy_owner_steps");
   }

@@ -15,6 +15,7 @@ import { Lazy, TerraformStack } from "cdktf";
 import { DataGithubRepository } from "@cdktf/provider-github/lib/data-github-repository";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { requireTerraform } from "./terraform-requirements";
+import { terraformLiteral } from "./terraform-literal";
 
 /** Construct id of the scope, at the stack root, that holds every repository lookup. */
 export const REPOSITORY_LOOKUPS_ID = "repositories";
@@ -56,7 +57,7 @@ export function lookUpRepository(scope: Construct, ref: RepositoryReference): Da
   const places = [ref.configPlace];
   const fullName = `${ref.organizationLogin}/${ref.repositoryName}`;
   const lookup = new DataGithubRepository(holder, id, {
-    fullName,
+    fullName: terraformLiteral(fullName),
     provider: ref.provider,
     lifecycle: {
       postcondition: [
@@ -65,7 +66,9 @@ export function lookUpRepository(scope: Construct, ref: RepositoryReference): Da
           condition: "${try(self.repo_id, null) != null}",
           errorMessage: Lazy.stringValue({
             produce: () =>
-              `${places.join(", ")} ${JSON.stringify(ref.repositoryName)}: no repository ${fullName}, or the token that runs deploy cannot see it. Fix the name in the config, or give the deploy token access to the repository. Nothing was changed.`,
+              terraformLiteral(
+                `${places.join(", ")} ${JSON.stringify(ref.repositoryName)}: no repository ${fullName}, or the token that runs deploy cannot see it. Fix the name in the config, or give the deploy token access to the repository. Nothing was changed.`,
+              ),
           }),
         },
       ],

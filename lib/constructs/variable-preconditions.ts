@@ -11,6 +11,7 @@ import { Lazy, TerraformLocal, TerraformStack } from "cdktf";
 import { CLIENT_ID_PATTERN, NUMERIC_ID_PATTERN, PUBLIC_KEY_ID_PATTERN } from "../naming";
 import { DeclaredValue } from "./declared-value";
 import { requireTerraform } from "./terraform-requirements";
+import { terraformLiteral } from "./terraform-literal";
 
 /** One precondition on one variable: an HCL boolean over `var.<variable>`, and what to say when false. */
 export interface InputPrecondition {
@@ -129,7 +130,8 @@ function preconditionsOf(scope: Construct): StackPreconditions {
     holder.addOverride(
       "lifecycle.precondition",
       Lazy.anyValue({
-        produce: () => [...checks.values()].map((c) => ({ condition: `\${local.${c.variable}_ok}`, error_message: c.errorMessage })),
+        produce: () =>
+          [...checks.values()].map((c) => ({ condition: `\${local.${c.variable}_ok}`, error_message: terraformLiteral(c.errorMessage) })),
       }),
     );
     state = { holder, checks };

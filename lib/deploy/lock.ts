@@ -19,7 +19,11 @@ import { OrganizationStack } from "../constructs/organization-stack";
 import { OrgTokenPolicy } from "../constructs/org-token-policy";
 import { GITHUB_PROVIDER_VERSION } from "../constructs/terraform-requirements";
 import { LOCK_DIR, lockFilePath, parseLockFile, STACK_LOCK_FILE } from "../model/lock-file";
-import { isRegularFile } from "../regular-file";
+import { FileProblem, isRegularFile, readRegularFile } from "../regular-file";
+import { withoutUserInfo } from "../secret-shape";
+
+/** Largest Terraform CLI configuration file read. */
+const MAX_CLI_CONFIG_BYTES = 256 * 1024;
 
 /** The platforms `token-policy lock` records checksums for unless told otherwise. */
 export const DEFAULT_PLATFORMS = ["linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64", "windows_amd64"] as const;
@@ -51,7 +55,7 @@ export interface LockResult {
   readonly file: string;
   /** Each provider the stack requires: its address and the version locked. */
   readonly providers: readonly { readonly source: string; readonly version: string }[];
-  /** The mirror flag used, if any (`-fs-mirror=…`, `-net-mirror=…`). */
+  /** The mirror flag used, if any (`-fs-mirror=…`, `-net-mirror=…`), a URL's user info replaced by `<user info>`. */
   readonly mirror?: string;
 }
 
@@ -113,7 +117,7 @@ export function lockProviders(options: LockProvidersOptions): LockResult[] {
           .replace(/[│╷╵]/g, "")
           .replace(/\s+/g, " ")
           .trim();
-        throw new CommandFailure(`${org.login}: terraform ${args.join(" ")} failed: ${text || err.message}`);
+        throw new CommandFailure(withoutUserInfo(`${org.login}: terraform ${args.join(" ")} failed: ${text || err.message}`));
       }
       const text = readFileSync(join(dir, STACK_LOCK_FILE), "utf8");
       return { org, text };
@@ -126,7 +130,7 @@ export function lockProviders(options: LockProvidersOptions): LockResult[] {
         login: org.login,
         file,
         providers: [...parseLockFile(text)].map(([source, p]) => ({ source, version: p.version })),
-        ...(mirror ? { mirror } : {}),
+        ...(mirror ? { mirror: withoutUserInfo(mirror) } : {}),
       };
     });
   } finally {
@@ -154,9 +158,10 @@ export function mirrorFlag(env: NodeJS.ProcessEnv): string | undefined {
   if (!file) return undefined;
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readRegularFile(file, MAX_CLI_CONFIG_BYTES);
   } catch (e) {
-    throw new UsageError(`TF_CLI_CONFIG_FILE ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    if (!(e instanceof FileProblem)) throw e;
+    throw new UsageError(`TF_CLI_CONFIG_FILE ${file}: ${e.message}`);
   }
   const block = /provider_installation\s*\{([\s\S]*)\}/.exec(text.replace(/(^|\s)(#|\/\/)[^\n]*/g, "$1"))?.[1];
   if (!block) return undefined;
@@ -166,7 +171,7 @@ export function mirrorFlag(env: NodeJS.ProcessEnv): string | undefined {
   ];
   if (mirrors.length > 1) {
     throw new UsageError(
-      `TF_CLI_CONFIG_FILE ${file} names ${mirrors.length} provider mirrors (${mirrors.join(", ")}); terraform providers lock reads from one: point TF_CLI_CONFIG_FILE at a file with the one that serves every platform`,
+      `TF_CLI_CONFIG_FILE ${file} names ${mirrors.length} provider mirrors (${mirrors.map(withoutUserInfo).join(", ")}); terraform providers lock reads from one: point TF_CLI_CONFIG_FILE at a file with the one that serves every platform`,
     );
   }
   return mirrors[0];

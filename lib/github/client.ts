@@ -3,7 +3,7 @@
  * throttling, retries of server errors, and pagination. Built from explicit options, so tests
  * hand it a local stand-in's URL.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import Bottleneck from "bottleneck";
 import { Octokit } from "@octokit/core";
 import { createAppAuth } from "@octokit/auth-app";
@@ -11,6 +11,7 @@ import { paginateRest } from "@octokit/plugin-paginate-rest";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { UsageError } from "../config/errors";
+import { FileProblem, readRegularFile } from "../regular-file";
 import { apiUrlFor } from "../naming";
 import { apiRootProblem, isLoopbackHost } from "../hosts";
 
@@ -244,21 +245,14 @@ export function privateKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
     );
   }
   try {
-    const stat = statSync(file);
-    if (!stat.isFile())
-      throw usage(
-        "APP_PRIVATE_KEY_FILE must name a regular file holding the App's PEM private key; it names something else (the name is not shown)",
-      );
-    if (stat.size > MAX_KEY_FILE_BYTES)
-      throw usage(
-        `APP_PRIVATE_KEY_FILE names a file of ${stat.size} bytes; a PEM private key is under ${MAX_KEY_FILE_BYTES} (the name is not shown)`,
-      );
-    return readFileSync(file, "utf8");
+    return readRegularFile(file, MAX_KEY_FILE_BYTES);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
+    if (!(e instanceof FileProblem)) throw e;
+    if (e.message.startsWith("file not found"))
+      throw usage("APP_PRIVATE_KEY_FILE names a file that cannot be read (ENOENT: it does not exist); the name is not shown");
+    if (e.message.startsWith("cannot be read")) throw usage(`APP_PRIVATE_KEY_FILE names a file that ${e.message}; the name is not shown`);
     throw usage(
-      `APP_PRIVATE_KEY_FILE names a file that cannot be read (${code === "ENOENT" ? "ENOENT: it does not exist" : (code ?? "unreadable")}); the name is not shown`,
+      `APP_PRIVATE_KEY_FILE must name a regular file of a PEM private key (under ${MAX_KEY_FILE_BYTES} bytes); what it names ${e.message} (the name is not shown)`,
     );
   }
 }

@@ -26,6 +26,7 @@ import {
   type TokenRequestTemplate,
 } from "../model/token-request";
 import { enterpriseSettingsUrl, patPolicySettingsUrl, webRoot } from "../naming";
+import { decisionClock } from "../review/clock";
 import { checkGrants, decidePending, type RequestDecision } from "../review/decide";
 import { listAccessFiltered, PAGE, type ListedAccess, type RawAccess } from "../review/listing";
 import { TeamMembers, teamsNamed } from "../review/teams";
@@ -237,7 +238,8 @@ export async function answerMember(options: MemberOptions): Promise<MemberAnswer
 
   let grants: Section<MemberGrant>;
   try {
-    const listed = await collect(listAccessFiltered(client, org.login, "grant", { owners: [login] }));
+    let date: string | undefined;
+    const listed = await collect(listAccessFiltered(client, org.login, "grant", { owners: [login] }, (d) => (date = d)));
     const unusedAfterDays = org.approval.revokeUnusedAfterDays;
     const found = await checkGrants({
       client,
@@ -245,9 +247,10 @@ export async function answerMember(options: MemberOptions): Promise<MemberAnswer
       policy,
       nonCompliant: org.approval.revokeNonCompliant,
       unusedAfterDays,
-      now,
       teams,
       pages: once(listed),
+      // Ages by GitHub's time, as review counts them; nothing is revoked for non-use without it.
+      clock: decisionClock(now, date),
     });
     grants = {
       kind: "read",

@@ -9,8 +9,9 @@ export interface Change {
   /** The organization's login, or an enterprise's label (see `enterpriseLabel`). */
   readonly org: string;
   /**
-   * Higher is riskier: 110 GitHub instance changed, 100 permissions widened, 90 lifetime raised or
-   * the member guide written somewhere new, 88 the state backend moved or unencrypted, 80 approval
+   * Higher is riskier: 110 GitHub instance changed, 108 any state backend change (what the
+   * pull-request plan's credentials follow: plan-guard refuses it), 105 private hosts allowed,
+   * 100 permissions widened, 90 lifetime raised or the member guide written somewhere new, 80 approval
    * loosened (an approve rule matching more, a deny rule matching less), 70 secret visibility
    * widened, 60 organizations added or removed, ≤ 58 the rest.
    */

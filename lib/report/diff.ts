@@ -153,7 +153,15 @@ function diffOrganization(a: OrganizationConfig, b: OrganizationConfig): Change[
   if (!a.allowPrivateHost && b.allowPrivateHost)
     add(105, "allowPrivateHost turned on: githubUrl may now name a private or loopback address.");
   out.push(...diffGuide(b.login, a.guide, b.guide));
-  out.push(...diffBackend(b.login, a.backend, b.backend));
+  // Every backend change is one the pull-request plan's credentials would follow: ranked with the
+  // host changes, above everything else, and refused by plan-guard until merged.
+  out.push(
+    ...diffBackend(b.login, a.backend, b.backend).map((c) => ({
+      ...c,
+      score: 108,
+      text: `${c.text} The pull-request plan refuses it (token-policy plan-guard); it is planned after merge.`,
+    })),
+  );
   // The App the published ids name is the one every workflow mints tokens for with the key.
   const ids = (["id", "clientId", "slug"] as const)
     .filter((k) => a.app[k] !== b.app[k])

@@ -5,13 +5,13 @@
  * A bare `--base` is whichever exists, and refused when both do.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { UsageError } from "../config/errors";
 import { loadConfig, parseConfigOrThrow } from "../config/load";
 import type { OrganizationConfig, TokenPolicyConfig } from "../config/schema";
 import { lockFilePath } from "../model/lock-file";
-import { isRegularFile } from "../regular-file";
+import { FileProblem, isRegularFile, readRegularFile } from "../regular-file";
 import { CommandFailure } from "../github/errors";
 
 /** The base of a comparison: its config and each organization's provider lock file. */
@@ -78,12 +78,21 @@ function fileBase(file: string): ReportBase {
   return { name: shownPath(file), config, locks: readLockFiles(file, config.organizations) };
 }
 
+/** Largest provider lock file read: one provider's checksums for every platform are a few KiB. */
+const MAX_LOCK_FILE_BYTES = 1024 * 1024;
+
 /** Each organization's lock file beside `configFile` (`terraform-locks/<login>.terraform.lock.hcl`), when it is a regular file; by login in lower case. */
 export function readLockFiles(configFile: string, organizations: readonly OrganizationConfig[]): Map<string, string> {
   const locks = new Map<string, string>();
   for (const org of organizations) {
     const path = join(dirname(resolve(configFile)), lockFilePath(org.login));
-    if (isRegularFile(path)) locks.set(org.login.toLowerCase(), readFileSync(path, "utf8"));
+    if (!isRegularFile(path)) continue;
+    try {
+      locks.set(org.login.toLowerCase(), readRegularFile(path, MAX_LOCK_FILE_BYTES));
+    } catch (e) {
+      if (!(e instanceof FileProblem)) throw e;
+      throw new UsageError(`${shownPath(path)}: ${e.message}`);
+    }
   }
   return locks;
 }

@@ -12,9 +12,10 @@ import { PAGE } from "./listing";
  * What happened to a decision or revocation when applied: `applied` (GitHub accepted it),
  * `already-decided` (no longer pending: someone else decided, or a call whose answer was lost
  * did), `failed` (GitHub refused it), `unknown` (GitHub's answer was lost and could not be
- * checked; `outcomeReason` says why), `not-sent` (the run stopped before sending it).
+ * checked; `outcomeReason` says why), `not-sent` (the run stopped before sending it), `held`
+ * (a revocation of a run that would revoke more than its limit: none was sent).
  */
-export type Outcome = "applied" | "already-decided" | "failed" | "unknown" | "not-sent";
+export type Outcome = "applied" | "already-decided" | "failed" | "unknown" | "not-sent" | "held";
 
 /** Something applied, and what became of it. */
 export interface Applied {

@@ -12,6 +12,7 @@ import type { GitHubClient } from "../github/client";
 import type { Outcome } from "./apply";
 import { GONE, listAccess, repositoryNames, type ListedAccess, type RawAccess } from "./listing";
 import { TeamMembers, teamsNamed } from "./teams";
+import { decisionClock, type DecisionClock } from "./clock";
 
 /** The decision on one pending request, as printed and returned. */
 export interface RequestDecision {
@@ -141,8 +142,12 @@ export interface GrantCheckOptions {
   readonly nonCompliant?: boolean;
   /** Revoke tokens not used for this many days (`revokeUnusedAfterDays`). @default - not checked */
   readonly unusedAfterDays?: number;
-  /** The present, in milliseconds. @default Date.now() */
-  readonly now?: number;
+  /**
+   * The host's present, in milliseconds, read when each page is answered; ages are counted by
+   * GitHub's time instead when the two differ by more than a minute (see `./clock`).
+   * @default Date.now
+   */
+  readonly now?: () => number;
   /** The members of the teams the rules name, shared with {@link decidePending}. @default a reader for this call alone */
   readonly teams?: TeamMembers;
   /**
@@ -150,6 +155,11 @@ export interface GrantCheckOptions {
    * @default every granted token of the organization
    */
   readonly pages?: AsyncIterable<ListedAccess[]>;
+  /**
+   * With `pages`: the clock they were read by (from their answers' `Date`, see `./clock`).
+   * @default unknown: nothing given is revoked for non-use
+   */
+  readonly clock?: DecisionClock;
 }
 
 /** What checking granted tokens found: the ones to revoke, and the ones left to an owner. */
@@ -158,6 +168,8 @@ export interface GrantCheck {
   readonly revocations: TokenRevocation[];
   /** Tokens the logic could not read: never revoked, an owner looks. */
   readonly unreadableGrants: UnreadableGrant[];
+  /** The clock the ages were counted by (the last page's), when ages were checked. */
+  readonly clock?: DecisionClock;
 }
 
 const DAY_MS = 86_400_000;
@@ -194,17 +206,19 @@ export function unusedRevocation(
 export async function* checkGrantPages(options: GrantCheckOptions): AsyncGenerator<GrantCheck & { readonly checked: number }> {
   const { client, login, policy, unusedAfterDays } = options;
   const nonCompliant = options.nonCompliant ?? true;
-  const now = options.now ?? Date.now();
+  const hostNow = options.now ?? Date.now;
   const teams = options.teams ?? new TeamMembers(client, login);
   const slugs = teamsNamed(policy);
-  for await (const page of options.pages ?? listAccess(client, login, "grant")) {
-    const found: GrantCheck = { revocations: [], unreadableGrants: [] };
+  let clock: DecisionClock = options.clock ?? { kind: "unknown", why: "no answer from GitHub yet" };
+  for await (const page of options.pages ?? listAccess(client, login, "grant", (date) => (clock = decisionClock(hostNow(), date)))) {
+    const found: GrantCheck = { revocations: [], unreadableGrants: [], ...(unusedAfterDays === undefined ? {} : { clock }) };
     const members = nonCompliant && slugs.length && page.length ? await teams.of(slugs) : undefined;
     const ids = (g: RawAccess) => ({ tokenId: g.id, owner: g.owner?.login ?? "?", tokenName: g.token_name });
     /** Revokes `g` for non-use when it is idle; an unreadable date leaves it to an owner. */
     const checkUnused = (g: RawAccess) => {
-      if (unusedAfterDays === undefined) return;
-      const r = unusedRevocation(g, unusedAfterDays, now);
+      // Without GitHub's time, no age is trusted: nothing is revoked for non-use.
+      if (unusedAfterDays === undefined || clock.kind === "unknown") return;
+      const r = unusedRevocation(g, unusedAfterDays, clock.now);
       if (r && "unreadable" in r) found.unreadableGrants.push({ ...ids(g), unreadable: r.unreadable });
       else if (r) found.revocations.push({ ...ids(g), decidedBy: byBuiltin("unused"), reason: r.reason });
     };
@@ -234,12 +248,14 @@ export async function* checkGrantPages(options: GrantCheckOptions): AsyncGenerat
  */
 export async function checkGrants(options: GrantCheckOptions & { readonly progress?: (checked: number) => void }): Promise<GrantCheck> {
   const found: GrantCheck = { revocations: [], unreadableGrants: [] };
+  let clock: DecisionClock | undefined;
   let checked = 0;
   for await (const page of checkGrantPages(options)) {
     found.revocations.push(...page.revocations);
     found.unreadableGrants.push(...page.unreadableGrants);
     checked += page.checked;
     options.progress?.(checked);
+    if (page.clock) clock = page.clock;
   }
-  return found;
+  return { ...found, ...(clock ? { clock } : {}) };
 }

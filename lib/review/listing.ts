@@ -46,13 +46,23 @@ export function toAccess(r: RawAccess, since: string | undefined): TokenAccess {
   };
 }
 
-/** Pending requests (`request`) or granted tokens (`grant`), a page at a time. */
-export async function* listAccess(client: GitHubClient, login: string, kind: "request" | "grant"): AsyncGenerator<ListedAccess[]> {
+/**
+ * Pending requests (`request`) or granted tokens (`grant`), a page at a time. `onAnswer` gets the
+ * `Date` header of each page's answer before the page is handed out (GitHub's time, for age
+ * decisions).
+ */
+export async function* listAccess(
+  client: GitHubClient,
+  login: string,
+  kind: "request" | "grant",
+  onAnswer?: (date: string | undefined) => void,
+): AsyncGenerator<ListedAccess[]> {
   const pages =
     kind === "request"
       ? client.paginate.iterator("GET /orgs/{org}/personal-access-token-requests", { org: login, per_page: PAGE })
       : client.paginate.iterator("GET /orgs/{org}/personal-access-tokens", { org: login, per_page: PAGE });
   for await (const page of pages) {
+    onAnswer?.(page.headers.date);
     yield (page.data as unknown as RawAccess[]).map((raw) => ({
       raw,
       access: toAccess(raw, kind === "request" ? raw.created_at : raw.access_granted_at),
@@ -133,13 +143,15 @@ export interface AccessFilter {
 /**
  * Pending requests (`request`) or granted tokens (`grant`) filtered by GitHub: one listing per
  * 10 owners and 50 token ids, the query built as GitHub documents it (`owner[]=a&owner[]=b`;
- * Octokit would join an array with commas). With no filter, the whole listing.
+ * Octokit would join an array with commas). With no filter, the whole listing. `onAnswer` gets the
+ * `Date` header of each page's answer, as {@link listAccess} does.
  */
 export async function* listAccessFiltered(
   client: GitHubClient,
   login: string,
   kind: "request" | "grant",
   filter: AccessFilter,
+  onAnswer?: (date: string | undefined) => void,
 ): AsyncGenerator<ListedAccess[]> {
   const chunks = <T>(all: readonly T[] | undefined, size: number): (T[] | undefined)[] => {
     if (!all?.length) return [undefined];
@@ -158,6 +170,7 @@ export async function* listAccessFiltered(
       ].join("&");
       const route = `GET ${path}${query ? `?${query}` : ""}` as "GET /orgs/{org}/personal-access-tokens";
       for await (const page of client.paginate.iterator(route, { org: login, per_page: PAGE })) {
+        onAnswer?.(page.headers.date);
         yield (page.data as unknown as RawAccess[]).map((raw) => ({
           raw,
           access: toAccess(raw, kind === "request" ? raw.created_at : raw.access_granted_at),

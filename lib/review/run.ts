@@ -12,6 +12,7 @@ import { describeGitHubError, isGitHubError, type GitHubErrorContext } from "../
 import { applyReviews, applyRevocations, markOutcome } from "./apply";
 import { checkGrantPages, decidePages, type RequestDecision, type TokenRevocation, type UnreadableGrant } from "./decide";
 import { TeamMembers } from "./teams";
+import type { DecisionClock } from "./clock";
 
 /** The stages of a run, in order. */
 export type ReviewStage = "decide" | "check-grants" | "apply-reviews" | "apply-revocations";
@@ -48,10 +49,44 @@ export interface ReviewRunOptions {
   readonly progress?: (progress: ReviewProgress) => void;
   /** The members of the teams the rules name, read once per run. @default a reader for this run */
   readonly teams?: TeamMembers;
-  /** The present, in milliseconds, for revocations for non-use. @default Date.now() */
-  readonly now?: number;
+  /**
+   * The host's clock, for revocations for non-use; GitHub's time is used instead when the two
+   * differ by more than a minute (`./clock`). @default Date.now
+   */
+  readonly now?: () => number;
+  /**
+   * The brake on revocations: a run that would revoke more than this of the organization's
+   * granted tokens revokes none and reports them `held`, unless `allow`.
+   * @default { minTokens: 10, share: 0.1 } (the larger of 10 tokens and 10%), not allowed
+   */
+  readonly massRevocation?: MassRevocationLimit;
   /** Named in the description of a GitHub failure (the App id, the API root's variable). @default none */
   readonly errorContext?: GitHubErrorContext;
+}
+
+/** How many revocations one run may make before it makes none (see {@link revocationLimit}). */
+export interface MassRevocationLimit {
+  /** Revocations always allowed, however few tokens are granted. @default 10 */
+  readonly minTokens?: number;
+  /** The share of the granted tokens allowed, between 0 and 1. @default 0.1 */
+  readonly share?: number;
+  /** Revoke however many the checks find (`review --allow-mass-revoke`). @default false */
+  readonly allow?: boolean;
+}
+
+/** The most revocations a run makes of `grants` granted tokens: the larger of `minTokens` and `share` of them. */
+export function revocationLimit(grants: number, limit: MassRevocationLimit = {}): number {
+  return Math.max(limit.minTokens ?? 10, Math.floor((limit.share ?? 0.1) * grants));
+}
+
+/** Why a run's revocations were held back: more than its limit. */
+export interface HeldRevocations {
+  /** Granted tokens checked. */
+  readonly grants: number;
+  /** The most revocations allowed for that many. */
+  readonly limit: number;
+  /** What a person reads. */
+  readonly message: string;
 }
 
 /** Where and why a run stopped. */
@@ -80,6 +115,10 @@ export interface ReviewRun {
   readonly grantsChecked: boolean;
   /** Why the run stopped early, when it did. */
   readonly failure?: ReviewFailure;
+  /** The clock ages were counted by, when tokens were checked for non-use. */
+  readonly clock?: DecisionClock;
+  /** Set when the revocations were more than the run may make: none was sent (each is `held`). */
+  readonly held?: HeldRevocations;
 }
 
 /** Runs one review of one organization; never throws for GitHub's failures (see {@link ReviewRun.failure}). */
@@ -99,6 +138,8 @@ export async function runReview(options: ReviewRunOptions): Promise<ReviewRun> {
     revocations: [] as TokenRevocation[],
     unreadableGrants: [] as UnreadableGrant[],
     grantsChecked,
+    clock: undefined as DecisionClock | undefined,
+    held: undefined as HeldRevocations | undefined,
   };
 
   let stage: ReviewStage = "decide";
@@ -118,14 +159,26 @@ export async function runReview(options: ReviewRunOptions): Promise<ReviewRun> {
       for await (const page of checkGrantPages({ client, login, policy, nonCompliant, unusedAfterDays, now: options.now, teams })) {
         run.revocations.push(...page.revocations);
         run.unreadableGrants.push(...page.unreadableGrants);
+        if (page.clock) run.clock = page.clock;
         checked += page.checked;
         progress({ stage, count: checked });
+      }
+      const limit = revocationLimit(checked, options.massRevocation);
+      if (run.revocations.length > limit && !options.massRevocation?.allow) {
+        run.held = {
+          grants: checked,
+          limit,
+          message: `${run.revocations.length} of ${checked} granted tokens would be revoked, more than one run may revoke (${limit}: the larger of ${options.massRevocation?.minTokens ?? 10} and ${Math.round((options.massRevocation?.share ?? 0.1) * 100)}%); none was revoked. Check the list (a wrong clock or rule revokes many at once), then run review --apply --allow-mass-revoke`,
+        };
       }
     }
     if (options.apply) {
       if (!options.applyReviewsFirst) await applyReviewsNow();
-      stage = "apply-revocations";
-      await applyRevocations({ client, login, revocations: run.revocations, progress: (count) => progress({ stage, count }) });
+      if (run.held) markOutcome(run.revocations, "held", run.held.message);
+      else {
+        stage = "apply-revocations";
+        await applyRevocations({ client, login, revocations: run.revocations, progress: (count) => progress({ stage, count }) });
+      }
     }
     return run;
   } catch (error) {

@@ -538,6 +538,9 @@ export class WebhookServer {
       if ("skipped" in o) {
         // A delivery naming another installation was not looked up: the real one may follow.
         if (o.skipped === "other-installation") this.forget(org, q);
+        // Not pending when read (a delivery sent ahead of its request, say): only its delivery id
+        // stays remembered, so the real delivery of that request is not taken for a duplicate.
+        else this.recent.delete(this.requestKey(org, q.requestId, "created"));
         this.log({
           event: "decision",
           delivery: q.delivery,

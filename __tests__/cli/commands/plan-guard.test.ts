@@ -1,0 +1,51 @@
+/** `token-policy plan-guard`: the pull-request plan's gate, as the review workflow runs it. */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { run } from "../../../cli";
+import { orgEntry } from "../../../test-support/config";
+import { captureIO } from "../../../test-support/io";
+import { tempDir } from "../../../test-support/temp";
+
+const s3 = { type: "s3", bucket: "acme-state", region: "eu-west-1" };
+
+/** A base and a pull-request config side by side, as the plan job has them. */
+function configs(head: Record<string, unknown>): { base: string; pr: string } {
+  const dir = tempDir("plan-guard-");
+  const base = join(dir, "base.yaml");
+  const pr = join(dir, "pr.yaml");
+  writeFileSync(base, stringify({ organizations: [orgEntry({ backend: s3 })] }));
+  writeFileSync(pr, stringify({ organizations: [orgEntry(head)] }));
+  return { base, pr };
+}
+
+describe("token-policy plan-guard", () => {
+  test("passes (exit 0) when the pull request keeps the backend and the host", async () => {
+    const { base, pr } = configs({ backend: s3, patPolicy: { maxLifetimeDays: 30 } });
+    const io = captureIO({});
+    expect(await run(["plan-guard", "--org", "acme-corp", "--base-file", base, "--config", pr], io)).toBe(0);
+    expect(io.out()).toBe("acme-corp: the pull request keeps the state backend and the GitHub host; the plan may run.\n");
+  });
+
+  test("fails (exit 1) when the pull request points the backend at another bucket and role, naming each change", async () => {
+    // GIVEN a pull request that only moves the state backend
+    const { base, pr } = configs({ backend: { ...s3, bucket: "attacker-state", roleArn: "arn:aws:iam::222222222222:role/x" } });
+    const io = captureIO({});
+    // WHEN the guard runs THEN it refuses, naming both fields and their values
+    expect(await run(["plan-guard", "--org", "acme-corp", "--base-file", base, "--config", pr], io)).toBe(1);
+    expect(io.err()).toContain("acme-corp: the pull request changes what the plan job's credentials would follow; no token is minted");
+    expect(io.err()).toContain("  - backend.bucket: acme-state → attacker-state (");
+    expect(io.err()).toContain("  - backend.roleArn: unset → arn:aws:iam::222222222222:role/x (");
+  });
+
+  test("passes when the pull request removes the organization: nothing of it is planned", async () => {
+    const dir = tempDir("plan-guard-");
+    const base = join(dir, "base.yaml");
+    const pr = join(dir, "pr.yaml");
+    writeFileSync(base, stringify({ organizations: [orgEntry(), orgEntry({ login: "acme-labs" })] }));
+    writeFileSync(pr, stringify({ organizations: [orgEntry({ login: "acme-labs" })] }));
+    const io = captureIO({});
+    expect(await run(["plan-guard", "--org", "acme-corp", "--base-file", base, "--config", pr], io)).toBe(0);
+    expect(io.out()).toContain("removes it from the config");
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * `token-policy plan-guard`: run by the pull-request plan job before any token is minted. It
+ * compares one organization's entry in the pull request's config (`--config`) with the base's
+ * (`--base-file`) and refuses (exit 1), naming each change, when the pull request changes
+ * anything the job's credentials would follow (`lib/report/plan-guard`). Such a change is planned
+ * after merge; the report ranks it first.
+ */
+import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
+import { CommandFailure } from "../../lib/github/errors";
+import { planCredentialChanges, planCredentialChangeText, type PlanCredentialChange } from "../../lib/report/plan-guard";
+import type { CommandIO } from "../io";
+
+/** Options of {@link planGuard}. */
+export interface PlanGuardOptions {
+  /** The organization the plan is for. */
+  readonly org: string;
+  /** The pull request's config. @default TOKEN_POLICY_CONFIG or token-policy.yaml */
+  readonly config?: string;
+  /** The base branch's config. */
+  readonly baseFile: string;
+}
+
+/** Checks one organization; returns the changes found (none: the plan may run), throws when there are any. */
+export async function planGuard(options: PlanGuardOptions, io: CommandIO): Promise<PlanCredentialChange[]> {
+  const base = findOrganization(loadConfig(options.baseFile), options.org);
+  const headConfig = loadConfig(configFileName(options.config, io.env));
+  const head = headConfig.config.organizations.find((o) => o.login.toLowerCase() === base.login.toLowerCase());
+  if (!head) {
+    io.stdout.write(`${base.login}: the pull request removes it from the config; nothing of it is planned.\n`);
+    return [];
+  }
+  const changes = planCredentialChanges(base, head);
+  if (!changes.length) {
+    io.stdout.write(`${base.login}: the pull request keeps the state backend and the GitHub host; the plan may run.\n`);
+    return [];
+  }
+  throw new CommandFailure(
+    `${base.login}: the pull request changes what the plan job's credentials would follow; no token is minted and nothing is planned:\n${changes
+      .map((c) => `  - ${planCredentialChangeText(c)}`)
+      .join("\n")}\nReview these changes in the report (ranked first); the organization is planned after merge, with the new settings.`,
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * Text made literal for Terraform: what the config or GitHub says is written into a synthesized
+ * stack as text, never as an expression. Terraform reads `${…}` and `%{…}` in every string of
+ * an argument (object keys included) as interpolations and directives; `$${` and `%%{` are their
+ * literal spellings. cdktf's `Fn.rawString` escapes only `${`, so every construct that emits a
+ * string from outside goes through these functions. The loader's refusal of `${` and `%{` is the
+ * second wall, not the only one.
+ */
+import { Token } from "cdktf";
+
+/** cdktf's encoding of a string token inside a string (`${TfToken[TOKEN.12]}`). */
+const STRING_TOKEN = /(\$\{TfToken\[[a-zA-Z0-9:._-]+\]\})/;
+
+/**
+ * `text` as Terraform evaluates it to itself: every `${` becomes `$${` and every `%{` becomes
+ * `%%{`. A cdktf token in it (a reference a construct made, such as a variable's value) stays a
+ * reference; only the text around it is escaped.
+ */
+export function terraformLiteral(text: string): string {
+  if (!Token.isUnresolved(text)) return escape(text);
+  // split() with a capturing group: the tokens are at the odd indexes.
+  return text
+    .split(STRING_TOKEN)
+    .map((part, i) => (i % 2 === 1 ? part : escape(part)))
+    .join("");
+}
+
+/**
+ * A value (string, list or object, nested) whose every string and every object key is
+ * {@link terraformLiteral}; numbers, booleans and tokens of other types pass unchanged.
+ */
+export function terraformLiterals<T>(value: T): T {
+  if (typeof value === "string") return terraformLiteral(value) as T;
+  if (Array.isArray(value)) return value.map((v) => terraformLiterals(v)) as T;
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [terraformLiteral(k), terraformLiterals(v)])) as T;
+  }
+  return value;
+}
+
+/**
+ * `text` as a quoted string literal inside a Terraform expression (`"…"` within `${…}`): quoted
+ * as JSON quotes it, and literal as {@link terraformLiteral} makes it, since a quoted string in
+ * an expression is a template too.
+ */
+export function terraformStringExpression(text: string): string {
+  return escape(JSON.stringify(text));
+}
+
+function escape(text: string): string {
+  return text.replace(/\$\{/g, "$$${").replace(/%\{/g, "%%{");
+}
