@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Token } from "cdktf";
+import { Fn, TerraformStack, type TerraformVariable, Token } from "cdktf";
 import type { ITerraformDependable, TerraformResource } from "cdktf";
 import { ActionsOrganizationSecretRepositories } from "@cdktf/provider-github/lib/actions-organization-secret-repositories";
 import { ActionsOrganizationVariable } from "@cdktf/provider-github/lib/actions-organization-variable";
@@ -297,9 +297,12 @@ export class AppCredentials extends Construct {
    */
   private writtenAfter(secret: TerraformResource, id: string, keyVariable: string, ids: number[]): number[] {
     requireTerraform(this, "nonsensitive");
+    // The key's variable, made by this construct's key input; a reference token, so it stays an
+    // expression where every text around it is made literal.
+    const variable = TerraformStack.of(this).node.findChild(`var-${keyVariable}`) as TerraformVariable;
     const witness = new DeclaredValue(this, id, {
       // A digest of the sealed (or PEM) value: nothing of the key, and no sensitive mark on the ids.
-      key_sha256: `\${nonsensitive(sha256(var.${keyVariable}))}`,
+      key_sha256: Fn.nonsensitive(Fn.sha256(variable.stringValue)),
       repositories: ids,
     });
     // The bare address: cdktf writes a resource's fqn as "${type.name}" (see replace_triggered_by before).
