@@ -506,7 +506,7 @@ describe("serve", () => {
     await expect(serve({ config: two, port: 0 }, io)).rejects.toMatchObject({
       exitCode: 2,
       message: expect.stringContaining(
-        "beta-corp: serve acts as the organization's App: set BETA_CORP_APP_ID with BETA_CORP_APP_PRIVATE_KEY",
+        "beta-corp: serve acts as the organization's App: set BETA_CORP_APP_ID with BETA_CORP_APP_PRIVATE_KEY or BETA_CORP_APP_PRIVATE_KEY_FILE",
       ),
     });
   });

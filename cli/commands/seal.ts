@@ -4,8 +4,7 @@
  * public key's id as `key_id`, and Terraform state holds only ciphertext. Prints the TF_VAR line
  * and the key id; nothing else secret.
  */
-import { privateKeyFromEnv } from "../../lib/github/client";
-import { readCredentialsFile } from "../../lib/github/credentials-file";
+import { appAuthenticationFor } from "../../lib/github/authentication";
 import { sealPrivateKey, type SealResult } from "../../lib/seal/seal";
 import { loadOrganization } from "../context";
 import { sealText } from "../render/seal";
@@ -26,8 +25,9 @@ export interface SealOptions {
 }
 
 /**
- * Seals the key and prints it. The key comes from `--credentials`, else
- * `APP_PRIVATE_KEY`/`APP_PRIVATE_KEY_FILE`; the public key is read with `GITHUB_TOKEN` when set
+ * Seals the key and prints it. The key is the App's, found as every command finds it
+ * (`--credentials`, else `<STEM>_APP_PRIVATE_KEY`/`<STEM>_APP_PRIVATE_KEY_FILE`, else
+ * `APP_PRIVATE_KEY`/`APP_PRIVATE_KEY_FILE`: `appAuthenticationFor`); the public key is read with `GITHUB_TOKEN` when set
  * (an owner's token can read it), else as the App's installation.
  */
 export async function seal(options: SealOptions, io: CommandIO): Promise<SealResult> {
@@ -39,7 +39,7 @@ export async function seal(options: SealOptions, io: CommandIO): Promise<SealRes
     repository: options.repository,
     environment: options.environment,
     credentialsFile: options.credentials,
-    readPrivateKey: () => (options.credentials ? readCredentialsFile(options.credentials).pem : undefined) ?? privateKeyFromEnv(io.env),
+    readPrivateKey: () => appAuthenticationFor(io, org, options.credentials)?.privateKey,
   });
   io.stdout.write(sealText(org.login, result));
   return result;

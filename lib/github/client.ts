@@ -216,33 +216,36 @@ const KEY_SHAPED = /-----BEGIN [A-Z ]*PRIVATE KEY-----|[\r\n]/;
  * The App's private key from `APP_PRIVATE_KEY` (literal `\\n` turned into newlines, as CI
  * variables often hold it) or `APP_PRIVATE_KEY_FILE`; undefined when neither is set. Errors name
  * the variable and what is wrong, never its value or the file's content: a key placed in
- * `APP_PRIVATE_KEY_FILE` is said to be one, with the variable it belongs in.
+ * `APP_PRIVATE_KEY_FILE` is said to be one, with the variable it belongs in. With `prefix` (an
+ * organization's `ACME_CORP_`), the same from `<prefix>APP_PRIVATE_KEY` or `<prefix>APP_PRIVATE_KEY_FILE`.
  */
-export function privateKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.APP_PRIVATE_KEY) return env.APP_PRIVATE_KEY.replace(/\\n/g, "\n");
-  const file = env.APP_PRIVATE_KEY_FILE;
+export function privateKeyFromEnv(env: NodeJS.ProcessEnv, prefix = ""): string | undefined {
+  const [keyVariable, fileVariable] = [`${prefix}APP_PRIVATE_KEY`, `${prefix}APP_PRIVATE_KEY_FILE`];
+  const literal = env[keyVariable];
+  if (literal) return literal.replace(/\\n/g, "\n");
+  const file = env[fileVariable];
   if (!file) return undefined;
   if (KEY_SHAPED.test(file)) {
     throw usage(
-      "APP_PRIVATE_KEY_FILE holds a private key, not a file name: put the key in APP_PRIVATE_KEY, or the key file's path in APP_PRIVATE_KEY_FILE (the value is not shown)",
+      `${fileVariable} holds a private key, not a file name: put the key in ${keyVariable}, or the key file's path in ${fileVariable} (the value is not shown)`,
     );
   }
   try {
     const stat = statSync(file);
     if (!stat.isFile())
       throw usage(
-        "APP_PRIVATE_KEY_FILE must name a regular file holding the App's PEM private key; it names something else (the name is not shown)",
+        `${fileVariable} must name a regular file holding the App's PEM private key; it names something else (the name is not shown)`,
       );
     if (stat.size > MAX_KEY_FILE_BYTES)
       throw usage(
-        `APP_PRIVATE_KEY_FILE names a file of ${stat.size} bytes; a PEM private key is under ${MAX_KEY_FILE_BYTES} (the name is not shown)`,
+        `${fileVariable} names a file of ${stat.size} bytes; a PEM private key is under ${MAX_KEY_FILE_BYTES} (the name is not shown)`,
       );
     return readFileSync(file, "utf8");
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw usage(
-      `APP_PRIVATE_KEY_FILE names a file that cannot be read (${code === "ENOENT" ? "ENOENT: it does not exist" : (code ?? "unreadable")}); the name is not shown`,
+      `${fileVariable} names a file that cannot be read (${code === "ENOENT" ? "ENOENT: it does not exist" : (code ?? "unreadable")}); the name is not shown`,
     );
   }
 }

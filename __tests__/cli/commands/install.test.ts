@@ -106,13 +106,14 @@ describe("install", () => {
     expect(io.out()).toContain("Waiting for the installation to appear (giving up after 0 s)");
   });
 
-  test("needs App credentials to poll", async () => {
+  test("fails when only GITHUB_TOKEN is set, naming the App credentials it polls with", async () => {
     standIn = await GitHubStandIn.start();
     await expect(
       install({ org: "acme-corp", config: writePolicyFile(), open: false }, captureIO({ GITHUB_TOKEN: "ghs_x" })),
     ).rejects.toMatchObject({
       exitCode: 2,
-      message: expect.stringContaining("no GitHub credentials"),
+      message:
+        "install polls as acme-corp's App: set ACME_CORP_APP_ID with ACME_CORP_APP_PRIVATE_KEY or ACME_CORP_APP_PRIVATE_KEY_FILE (its App's id and private key, in the environment or in TOKEN_POLICY_VARS_JSON and TOKEN_POLICY_SECRETS_JSON), pass --credentials FILE from create-app, or set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE (one App for every organization) (GITHUB_TOKEN is not used here)",
     });
   });
 

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import sodium from "libsodium-wrappers";
 import { run } from "../../../cli";
@@ -60,6 +61,34 @@ describe("seal", () => {
         keys[target].privateKey,
       ),
     );
+
+  test("seals the organization's own App key, found as every command finds it (ACME_CORP_APP_PRIVATE_KEY_FILE before the shared APP_*)", async () => {
+    // GIVEN the organization's App id and key file, and a shared App key that must not be taken
+    const keyFile = join(tempDir("key-"), "acme-corp.pem");
+    writeFileSync(keyFile, app.pem, { mode: 0o600 });
+    const io = captureIO({
+      GITHUB_API_URL: standIn.url,
+      ACME_CORP_APP_ID: String(app.appId),
+      ACME_CORP_APP_PRIVATE_KEY_FILE: keyFile,
+      APP_ID: "999",
+      APP_PRIVATE_KEY: appKey.pem,
+    });
+    // WHEN
+    const r = await seal({ org: "acme-corp", config: writePolicyFile() }, io);
+    // THEN the organization's key is sealed, and the public key was read as its App
+    expect(open(r.sealed, "actions")).toBe(app.pem);
+    expect(standIn.callsOf("POST /app/installations/{installation_id}/access_tokens")).toHaveLength(1);
+  });
+
+  test("fails when no App key is set, naming every way to give one", async () => {
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
+    await expect(seal({ org: "acme-corp", config: writePolicyFile() }, io)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        /^no key to seal for acme-corp: set ACME_CORP_APP_ID with ACME_CORP_APP_PRIVATE_KEY or ACME_CORP_APP_PRIVATE_KEY_FILE .*, pass --credentials FILE from create-app, or set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE/,
+      ),
+    });
+  });
 
   test("seals the key for the org's Actions secrets: it opens with the matching secret key", async () => {
     const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
