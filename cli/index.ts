@@ -100,6 +100,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--enterprise <slug>", "install through the enterprise installations API")
     .option("--no-open", "print the URL instead of opening the browser")
     .option("--timeout <minutes>", "how long to wait for an owner to install it (default: 30)", minutes("above zero"))
+    .option("--json", "print the installation as one JSON object (progress goes to stderr)")
     .action(async (opts) => {
       await install(opts, io);
     });
@@ -109,6 +110,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--target <target>", "actions, dependabot or environment", "actions")
     .option("--repository <name>", "with --target environment")
     .option("--environment <name>", "with --target environment")
+    .option("--json", "print the sealed key as one JSON object")
     .action(async (opts) => {
       await seal(opts, io);
     });

@@ -7,7 +7,7 @@
 import { appAuthenticationFor } from "../../lib/github/authentication";
 import { sealPrivateKey, type SealResult } from "../../lib/seal/seal";
 import { loadOrganization } from "../context";
-import { sealText } from "../render/seal";
+import { sealJson, sealText } from "../render/seal";
 import type { CommandIO } from "../io";
 
 export type { SealResult } from "../../lib/seal/seal";
@@ -22,6 +22,8 @@ export interface SealOptions {
   readonly target?: string;
   readonly repository?: string;
   readonly environment?: string;
+  /** Print the sealed key as one JSON object. */
+  readonly json?: boolean;
 }
 
 /**
@@ -41,6 +43,6 @@ export async function seal(options: SealOptions, io: CommandIO): Promise<SealRes
     credentialsFile: options.credentials,
     readPrivateKey: () => appAuthenticationFor(io, org, options.credentials)?.privateKey,
   });
-  io.stdout.write(sealText(org.login, result));
+  io.stdout.write((options.json ? sealJson : sealText)(org.login, result));
   return result;
 }

@@ -62,6 +62,21 @@ describe("seal", () => {
       ),
     );
 
+  test("--json: stdout is one JSON object with the variable, its value and where to store it", async () => {
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
+    const r = await seal({ org: "acme-corp", config: writePolicyFile(), credentials: credsFile, json: true }, io);
+    expect(JSON.parse(io.out())).toEqual({
+      org: "acme-corp",
+      target: "acme-corp Actions secrets",
+      variable: "acme_corp_app_private_key_actions_sealed",
+      value: `key-actions:${r.sealed}`,
+      keyId: "key-actions",
+      secret: "ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED",
+      environment: "token-policy-acme-corp",
+    });
+    for (const line of keyBodyLines(appKey.pem)) expect(io.out() + io.err()).not.toContain(line);
+  });
+
   test("seals the organization's own App key, found as every command finds it (ACME_CORP_APP_PRIVATE_KEY_FILE before the shared APP_*)", async () => {
     // GIVEN the organization's App id and key file, and a shared App key that must not be taken
     const keyFile = join(tempDir("key-"), "acme-corp.pem");
