@@ -6,7 +6,7 @@
  */
 import { isMap, isSeq, type Document, type Node } from "yaml";
 import type { z } from "zod";
-import { clean } from "../text";
+import { clean, didYouMean } from "../text";
 import { isRecord } from "./schema";
 
 /** One problem found in an input, located by file, line and path. */
@@ -88,7 +88,7 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: Rec
   for (const issue of issues) {
     const path = issue.path as PropertyKey[];
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) out.push(place([...path, key], issue.message, undefined, true));
+      for (const key of issue.keys) out.push(place([...path, key], unknownKeyMessage(key, issue.message), undefined, true));
       continue;
     }
     const value = getIn(input, path);
@@ -110,6 +110,16 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: Rec
   }
 }
 
+/**
+ * An unknown key's message with the allowed key it most likely meant: `unknown key (did you mean
+ * "maxLifetimeDays"?); allowed here: …`, from the schema's `unknown key; allowed here: …`.
+ */
+function unknownKeyMessage(key: string, message: string): string {
+  const allowed = /; allowed here: (.+)$/.exec(message)?.[1].split(", ") ?? [];
+  const hint = didYouMean(key, allowed);
+  return hint ? message.replace(/^unknown key/, `unknown key${hint}`) : message;
+}
+
 /** Turns a zod issue into "what is allowed, got what". */
 function describe(issue: z.core.$ZodIssue, value: unknown): string {
   const generic = issue.message.startsWith("Invalid input") || issue.message.startsWith("Too ");
@@ -123,8 +133,16 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
       if (Array.isArray(value)) return `${stripLeadingName(issue.message)}, got ${value.length}`;
       return `${stripLeadingName(issue.message)}, got ${showValue(value)}`;
     }
-    case "invalid_value":
-      return `${generic ? `must be one of ${issue.values.map((v) => String(v)).join(", ")}` : stripLeadingName(issue.message)}, got ${showValue(value)}`;
+    case "invalid_value": {
+      const hint =
+        typeof value === "string"
+          ? didYouMean(
+              value,
+              issue.values.map((v) => String(v)),
+            )
+          : "";
+      return `${generic ? `must be one of ${issue.values.map((v) => String(v)).join(", ")}` : stripLeadingName(issue.message)}, got ${showValue(value)}${hint}`;
+    }
     default:
       // A check that names what is wrong itself (such as an unknown map key) says so in params.
       if (issue.code === "custom" && (issue.params as { valueInMessage?: boolean } | undefined)?.valueInMessage)
