@@ -3,7 +3,8 @@
  * `token-policy`: the steps Terraform cannot do. This file only parses arguments and maps
  * errors to exit codes; each command lives in `cli/commands/`.
  *
- * Exit codes: 0 ran; 1 GitHub or the network failed; 2 bad usage or config; 3 drift (verify).
+ * Exit codes (cli/help.ts EXIT_CODES, shown in --help): 0 ran; 1 GitHub or the network failed;
+ * 2 bad usage or config; 3 drift (verify).
  */
 import "../lib/runtime/check-node"; // first: an older Node is told what to install before Octokit fails to load
 import { Command, CommanderError } from "commander";
@@ -18,6 +19,7 @@ import { failureOf, type CommandIO } from "./io";
 import { minutes, wholeNumber } from "./options";
 import { loadWithPeers } from "./peers";
 import { forEachOrganization } from "./all-organizations";
+import { addCommandHelp, unknownHelpTopic } from "./help";
 import { UsageError } from "../lib/config/errors";
 import type { PatPolicyEvidence } from "../lib/verify/pat-policy-evidence";
 import { PACKAGE_NAME, VERSION } from "../lib/version";
@@ -65,7 +67,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--apply", "make the calls (default: dry run)")
     .option("--json", "print one JSON object")
     .option("--wide", "show whole reasons in the table")
-    .option("--credentials <file>", "the file create-app wrote (default: APP_ID and APP_PRIVATE_KEY, or GITHUB_TOKEN)")
+    .option(
+      "--credentials <file>",
+      "the file create-app wrote (default: <STEM>_APP_ID with <STEM>_APP_PRIVATE_KEY[_FILE], then GITHUB_TOKEN, then APP_ID with APP_PRIVATE_KEY[_FILE])",
+    )
     .action(async (opts) => {
       await orgOrAll("review", opts, ["PENDING", "APPROVE", "DENY", "LEAVE", "REVOKE", "APPLIED"], async (login, orgIO) => {
         const r = await review({ ...opts, org: login }, orgIO);
@@ -117,7 +122,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   command("verify", "Check GitHub against the config as the App; one line per drift; exit 3 on drift", "org-or-all")
     .option("--json", "print one JSON object")
-    .option("--credentials <file>", "the file create-app wrote (default: APP_ID and APP_PRIVATE_KEY, or GITHUB_TOKEN)")
+    .option(
+      "--credentials <file>",
+      "the file create-app wrote (default: <STEM>_APP_ID with <STEM>_APP_PRIVATE_KEY[_FILE], then GITHUB_TOKEN, then APP_ID with APP_PRIVATE_KEY[_FILE])",
+    )
     .option("--evidence-out <file>", "write the PAT policy evidence per organization to this file (Markdown; JSON with --json)")
     .action(async (opts) => {
       if (opts.evidenceOut) checkEvidenceOut(opts.evidenceOut);
@@ -191,6 +199,12 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       await lock(opts, io);
     });
 
+  addCommandHelp(program);
+  const unknownTopic = unknownHelpTopic(program, argv);
+  if (unknownTopic) {
+    io.stderr.write(`${unknownTopic}\n`);
+    return 2;
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {
