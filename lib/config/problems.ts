@@ -205,3 +205,23 @@ export function dedupe(problems: Problem[]): Problem[] {
   });
   return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
 }
+
+/**
+ * Where a policy check's finding is written, as `file:line:col`: the config path that opens its
+ * `detail` (`patPolicy.maxLifetimeDays is 120`) in `organizations[index]`, or in `defaults` when
+ * the organization inherits it from there; the file alone when no such path is written.
+ */
+export function findingPlace(source: ConfigSource, index: number, detail: string): string {
+  const dotted = /^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[\d+\])*)/.exec(detail)?.[1];
+  if (!dotted) return source.file;
+  const path = dotted.split(/\.|(?=\[)/).map((part) => (part.startsWith("[") ? Number(part.slice(1, -1)) : part));
+  const own = getIn(source.raw, ["organizations", index]);
+  const full: PropertyKey[] | undefined = hasPath(own, path)
+    ? ["organizations", index, ...path]
+    : isRecord(source.raw.defaults) && hasPath(source.raw.defaults, path)
+      ? ["defaults", ...path]
+      : undefined;
+  if (!full) return source.file;
+  const { line, col } = locate(source.doc, full, source.at);
+  return line ? `${source.file}:${line}:${col ?? 1}` : source.file;
+}
