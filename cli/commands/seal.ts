@@ -5,6 +5,7 @@
  * and the key id; nothing else secret.
  */
 import { appAuthenticationFor } from "../../lib/github/authentication";
+import { privateKeyFromEnv } from "../../lib/github/client";
 import { sealPrivateKey, type SealResult } from "../../lib/seal/seal";
 import { loadOrganization } from "../context";
 import { sealJson, sealText } from "../render/seal";
@@ -29,7 +30,8 @@ export interface SealOptions {
 /**
  * Seals the key and prints it. The key is the App's, found as every command finds it
  * (`--credentials`, else `<STEM>_APP_PRIVATE_KEY`/`<STEM>_APP_PRIVATE_KEY_FILE`, else
- * `APP_PRIVATE_KEY`/`APP_PRIVATE_KEY_FILE`: `appAuthenticationFor`); the public key is read with `GITHUB_TOKEN` when set
+ * `APP_PRIVATE_KEY`/`APP_PRIVATE_KEY_FILE`: `appAuthenticationFor`; the shared key without
+ * `APP_ID` too); the public key is read with `GITHUB_TOKEN` when set
  * (an owner's token can read it), else as the App's installation.
  */
 export async function seal(options: SealOptions, io: CommandIO): Promise<SealResult> {
@@ -41,7 +43,8 @@ export async function seal(options: SealOptions, io: CommandIO): Promise<SealRes
     repository: options.repository,
     environment: options.environment,
     credentialsFile: options.credentials,
-    readPrivateKey: () => appAuthenticationFor(io, org, options.credentials)?.privateKey,
+    // Sealing needs the key alone: APP_PRIVATE_KEY (or _FILE) without APP_ID still serves.
+    readPrivateKey: () => appAuthenticationFor(io, org, options.credentials)?.privateKey ?? privateKeyFromEnv(io.env),
   });
   io.stdout.write((options.json ? sealJson : sealText)(org.login, result));
   return result;
