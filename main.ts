@@ -10,10 +10,12 @@
  * `token-policy lock`); a lock file is never deleted.
  */
 import "./lib/runtime/check-node"; // first: an older Node is told what to install before Octokit fails to load
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { App, Aspects } from "cdktf";
 import { ConfigError } from "./lib/config/errors";
+import { findingPlace } from "./lib/config/problems";
+import { parseYaml } from "./lib/config/read";
 import { configFileName, readConfig, type LoadedConfig, type ValidOrganization } from "./lib/config/load";
 import { enterpriseOf } from "./lib/config/effective-policy";
 import { checkOrganization, type PolicyFinding } from "./lib/policy-checks/check-pack";
@@ -111,7 +113,9 @@ function main(): void {
   const warnings = checked.flatMap(({ index, config, findings }) =>
     findings.filter((f) => f.level === "warning").map((f) => ({ ...f, index, login: config.login })),
   );
-  for (const f of warnings) process.stderr.write(`warning: organizations[${f.index}] (${f.login}): ${f.message}\n`);
+  const place = findingPlaces(loaded.file);
+  for (const f of warnings)
+    process.stderr.write(`warning: ${place(f.index, f.detail)} organizations[${f.index}] (${f.login}): ${f.message}\n`);
   const shown = shownOut;
   const lines = [`Synthesized ${loaded.file} into ${shown}:`];
   for (const stack of stacks)
@@ -174,8 +178,11 @@ function synthesize(
 
 /** The policy checks' errors on these organizations, headed by their count; nothing when there are none. */
 function policyErrors(file: string, orgs: readonly (ValidOrganization & { readonly findings: readonly PolicyFinding[] })[]): string[] {
+  const place = findingPlaces(file);
   const errors = orgs.flatMap(({ index, config, findings }) =>
-    findings.filter((f) => f.level === "error").map((f) => `  organizations[${index}] (${config.login}): ${f.message}`),
+    findings
+      .filter((f) => f.level === "error")
+      .map((f) => `  ${place(index, f.detail)} organizations[${index}] (${config.login}): ${f.message}`),
   );
   return errors.length ? [`${file}: ${errors.length} policy ${errors.length === 1 ? "error" : "errors"}`, ...errors] : [];
 }
@@ -195,6 +202,12 @@ function stackFolders(outdir: string): string[] {
   return readdirSync(stacksDir, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => e.name);
+}
+
+/** Where each finding is written in the config (`file:line:col`, as schema errors say it), or the file alone. */
+function findingPlaces(file: string): (index: number, detail: string) => string {
+  const { source } = parseYaml(readFileSync(file, "utf8"), file);
+  return (index, detail) => (source ? findingPlace(source, index, detail) : file);
 }
 
 /** Whether `path` is `folder` or inside it. */

@@ -131,7 +131,7 @@ describe("main.ts synthesis", () => {
     const r = runEntry("main.ts", [], { cwd: out, env: { PATH: dirname(process.execPath), TOKEN_POLICY_CONFIG: file } });
     // THEN it succeeds with the warning on stderr
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/^warning: organizations\[0\] \(acme-corp\): \[long-token-lifetime\]/m);
+    expect(r.stderr).toMatch(/^warning: \S+token-policy\.yaml:\d+:\d+ organizations\[0\] \(acme-corp\): \[long-token-lifetime\]/m);
     expect(r.stdout).toMatch(/1 policy warning \(above\)\./);
     // AND the written files carry the warning but no trace of this machine
     const all = [...readTree(join(out, "cdktf.out")).values()].join("\n");
@@ -257,7 +257,7 @@ describe("main.ts with config problems and policy errors in one file", () => {
     expect(r.stderr).toMatch(
       /: 1 problem\n  \S+:\d+:\d+ organizations\[0\]\.approval\.rules\[2\]\.match\.anyPermission\.organization\.administation: unknown organization permission of fine-grained tokens \(did you mean "administration"\?\)/,
     );
-    expect(r.stderr).toMatch(/: 1 policy error\n  organizations\[1\] \(acme-labs\): \[classic-tokens-allowed\]/);
+    expect(r.stderr).toMatch(/: 1 policy error\n  \S+:\d+:\d+ organizations\[1\] \(acme-labs\): \[classic-tokens-allowed\]/);
     expect(existsSync(join(dir, "cdktf.out"))).toBe(false);
   }, 120_000);
 });

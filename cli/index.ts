@@ -3,7 +3,8 @@
  * `token-policy`: the steps Terraform cannot do. This file only parses arguments and maps
  * errors to exit codes; each command lives in `cli/commands/`.
  *
- * Exit codes: 0 ran; 1 GitHub or the network failed; 2 bad usage or config; 3 drift (verify).
+ * Exit codes (cli/help.ts EXIT_CODES, shown in --help): 0 ran; 1 GitHub or the network failed;
+ * 2 bad usage or config; 3 drift (verify).
  */
 import "../lib/runtime/check-node"; // first: an older Node is told what to install before Octokit fails to load
 import { Command, CommanderError } from "commander";
@@ -21,6 +22,7 @@ import { failureOf, type CommandIO } from "./io";
 import { minutes, wholeNumber } from "./options";
 import { loadWithPeers } from "./peers";
 import { forEachOrganization } from "./all-organizations";
+import { addCommandHelp, unknownHelpTopic } from "./help";
 import { UsageError } from "../lib/config/errors";
 import type { PatPolicyEvidence } from "../lib/verify/pat-policy-evidence";
 import { PACKAGE_NAME, VERSION } from "../lib/version";
@@ -69,7 +71,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--allow-mass-revoke", "revoke even when a run would revoke more than the larger of 10 tokens and 10% of the granted ones")
     .option("--json", "print one JSON object")
     .option("--wide", "show whole reasons in the table")
-    .option("--credentials <file>", "the file create-app wrote (default: APP_ID and APP_PRIVATE_KEY, or GITHUB_TOKEN)")
+    .option(
+      "--credentials <file>",
+      "the file create-app wrote (default: <STEM>_APP_ID with <STEM>_APP_PRIVATE_KEY[_FILE], then GITHUB_TOKEN, then APP_ID with APP_PRIVATE_KEY[_FILE])",
+    )
     .action(async (opts) => {
       await orgOrAll("review", opts, ["PENDING", "APPROVE", "DENY", "LEAVE", "REVOKE", "APPLIED"], async (login, orgIO) => {
         const r = await review({ ...opts, org: login }, orgIO);
@@ -104,6 +109,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--enterprise <slug>", "install through the enterprise installations API")
     .option("--no-open", "print the URL instead of opening the browser")
     .option("--timeout <minutes>", "how long to wait for an owner to install it (default: 30)", minutes("above zero"))
+    .option("--json", "print the installation as one JSON object (progress goes to stderr)")
     .action(async (opts) => {
       await install(opts, io);
     });
@@ -113,13 +119,17 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--target <target>", "actions, dependabot or environment", "actions")
     .option("--repository <name>", "with --target environment")
     .option("--environment <name>", "with --target environment")
+    .option("--json", "print the sealed key as one JSON object")
     .action(async (opts) => {
       await seal(opts, io);
     });
 
   command("verify", "Check GitHub against the config as the App; one line per drift; exit 3 on drift", "org-or-all")
     .option("--json", "print one JSON object")
-    .option("--credentials <file>", "the file create-app wrote (default: APP_ID and APP_PRIVATE_KEY, or GITHUB_TOKEN)")
+    .option(
+      "--credentials <file>",
+      "the file create-app wrote (default: <STEM>_APP_ID with <STEM>_APP_PRIVATE_KEY[_FILE], then GITHUB_TOKEN, then APP_ID with APP_PRIVATE_KEY[_FILE])",
+    )
     .option("--evidence-out <file>", "write the PAT policy evidence per organization to this file (Markdown; JSON with --json)")
     .action(async (opts) => {
       if (opts.evidenceOut) checkEvidenceOut(opts.evidenceOut);
@@ -239,6 +249,12 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
       await revoke(opts, io);
     });
 
+  addCommandHelp(program);
+  const unknownTopic = unknownHelpTopic(program, argv);
+  if (unknownTopic) {
+    io.stderr.write(`${unknownTopic}\n`);
+    return 2;
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {

@@ -76,6 +76,30 @@ describe("loadConfig", () => {
     ]);
   });
 
+  test("fails on a misspelt key, suggesting the key meant, at the key's line and column", () => {
+    // GIVEN maxLifeTimeDays (a capital T) in an organization's patPolicy
+    const text = yaml([orgEntry({ patPolicy: { maxLifeTimeDays: 30 } })]);
+    const keyLine = text.split("\n").findIndex((l) => l.includes("maxLifeTimeDays")) + 1;
+    const keyColumn = text.split("\n")[keyLine - 1].indexOf("maxLifeTimeDays") + 1;
+    // WHEN / THEN the suggestion, and the place of the key, not of its value
+    expect(problems(text)).toEqual([
+      `policy.yaml:${keyLine}:${keyColumn} organizations[0].patPolicy.maxLifeTimeDays: unknown key (did you mean "maxLifetimeDays"?); allowed here: fineGrainedTokens, requireApproval, maxLifetimeDays, classicTokens, classicMaxLifetimeDays`,
+    ]);
+  });
+
+  test("fails on a misspelt value of a list of choices, suggesting the choice meant", () => {
+    const rules = [{ name: "r", action: "aprove", reason: "x", match: { owners: ["a"] } }];
+    expect(problems(yaml([orgEntry({ approval: { rules } })]))).toEqual([
+      expect.stringMatching(/approval\.rules\[0\]\.action: must be one of approve, deny, got "aprove" \(did you mean "approve"\?\)$/),
+    ]);
+  });
+
+  test("fails on a misspelt key under defaults, suggesting the key meant", () => {
+    expect(problems(yaml([orgEntry()], { defaults: { patPolcy: {} } }))).toEqual([
+      expect.stringMatching(/defaults\.patPolcy: unknown key \(did you mean "patPolicy"\?\); allowed here: /),
+    ]);
+  });
+
   test("fails on lifetimes outside 1..366 with the value", () => {
     const lines = problems(yaml([orgEntry({ patPolicy: { maxLifetimeDays: 400, classicMaxLifetimeDays: 0 } })]));
     expect(lines).toContainEqual(
@@ -286,7 +310,9 @@ describe("loadConfig", () => {
     const lines = problems(yaml([orgEntry({ approval: { rules } })]));
     expect(lines).toEqual([
       expect.stringMatching(/approval\.rules\[0\]\.action: must be one of approve, deny, got "allow"$/),
-      expect.stringMatching(/approval\.rules\[0\]\.match\.owner: unknown key; allowed here: owners, repositories/),
+      expect.stringMatching(
+        /approval\.rules\[0\]\.match\.owner: unknown key \(did you mean "owners"\?\); allowed here: owners, repositories/,
+      ),
       expect.stringMatching(/approval\.rules\[1\]\.when: unknown key; allowed here: name, action, reason, match$/),
     ]);
   });
@@ -379,6 +405,13 @@ describe("loadConfig", () => {
     const loaded = loadConfig(join(__dirname, "..", "..", "token-policy.yaml"));
     expect(findOrganization(loaded, "ACME-LABS").login).toBe("acme-labs");
     expect(() => findOrganization(loaded, "nope")).toThrow('organizations: has no organization "nope"; it has acme-corp, acme-labs');
+  });
+
+  test("fails on a misspelt login, suggesting the organization meant", () => {
+    const loaded = loadConfig(join(__dirname, "..", "..", "token-policy.yaml"));
+    expect(() => findOrganization(loaded, "acme-crop")).toThrow(
+      'organizations: has no organization "acme-crop" (did you mean "acme-corp"?); it has acme-corp, acme-labs',
+    );
   });
 });
 

@@ -755,3 +755,40 @@ function crossWorkflowThreats(workflows: readonly { file: string; text: string }
   }
   return out;
 }
+
+describe("the release workflow (.github/workflows/release.yml)", () => {
+  const text = readFileSync(join(__dirname, "..", "..", ".github", "workflows", "release.yml"), "utf8");
+  const wf = parse(text);
+  const steps: { uses?: string; run?: string }[] = wf.jobs.publish.steps;
+  const runs = steps.map((s) => s.run ?? "");
+
+  test("is valid against SchemaStore's workflow schema, pins every action and grants only what publishing needs", () => {
+    expect(validateWorkflow(text).errors).toEqual([]);
+    expect(wf.permissions).toEqual({});
+    expect(wf.jobs.publish.permissions).toEqual({ contents: "read", "id-token": "write" });
+    for (const step of steps) if (step.uses) expect(step.uses).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+  });
+
+  test("runs on a version tag only, and publishes with provenance after the tag check and the whole suite", () => {
+    expect(wf.on).toEqual({ push: { tags: ["v*.*.*"] } });
+    const at = (pattern: RegExp) => runs.findIndex((r) => pattern.test(r));
+    const publish = at(/^npm publish --provenance --access public$/);
+    expect(publish).toBeGreaterThan(-1);
+    for (const before of [/GITHUB_REF_NAME" != "v\$version"/, /^npm ci /, /^npm test$/, /^npm run test:package$/]) {
+      expect(at(before)).toBeGreaterThan(-1);
+      expect(at(before)).toBeLessThan(publish);
+    }
+  });
+
+  test("its tag check fails on a tag that is not package.json's version, and passes on the version's tag", () => {
+    const check = runs.find((r) => r.includes("GITHUB_REF_NAME"))!;
+    const root = join(__dirname, "..", "..");
+    const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
+    const runCheck = (tag: string) =>
+      spawnSync("bash", ["-e", "-c", check], { cwd: root, env: { PATH: process.env.PATH, GITHUB_REF_NAME: tag }, encoding: "utf8" });
+    expect(runCheck(`v${version}`).status).toBe(0);
+    const wrong = runCheck("v99.0.0");
+    expect(wrong.status).toBe(1);
+    expect(wrong.stdout).toContain(`the tag v99.0.0 is not v${version}, package.json's version`);
+  });
+});

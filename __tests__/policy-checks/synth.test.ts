@@ -18,10 +18,13 @@ describe("main.ts with policy errors", () => {
     config.organizations[0].app.permissions.contents = "write";
     writeFileSync(join(dir, "token-policy.yaml"), stringify(config));
     const r = runEntry("main.ts", [], { cwd: dir });
-    // THEN
+    // THEN (at the line and column of the value the check found)
+    const lines = stringify(config).split("\n");
+    const line = lines.findIndex((l) => l.trim() === "classicTokens: allow") + 1;
+    const col = lines[line - 1].indexOf("allow") + 1;
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      "token-policy.yaml: 1 policy error\n  organizations[1] (acme-labs): [classic-tokens-allowed] Classic personal access tokens may access the organization. patPolicy.classicTokens is allow. Classic tokens reach every organization and repository their owner can, with coarse scopes, and need no approval: the approval policy cannot see them. Restrict them and use fine-grained tokens or the App.\n",
+      `token-policy.yaml: 1 policy error\n  token-policy.yaml:${line}:${col} organizations[1] (acme-labs): [classic-tokens-allowed] Classic personal access tokens may access the organization. patPolicy.classicTokens is allow. Classic tokens reach every organization and repository their owner can, with coarse scopes, and need no approval: the approval policy cannot see them. Restrict them and use fine-grained tokens or the App.\n`,
     );
     expect(readFileSync(join(dir, "cdktf.out", "stacks", "acme-corp", "cdk.tf.json"), "utf8")).toBe(before);
     expect(existsSync(join(dir, "cdktf.out", "stacks", "acme-labs"))).toBe(true);
@@ -35,7 +38,12 @@ describe("main.ts with policy errors", () => {
     writeFileSync(join(dir, "token-policy.yaml"), stringify(config));
     const r = runEntry("main.ts", [], { cwd: dir });
     expect(r.status).toBe(0);
-    expect(r.stderr).toContain("warning: organizations[0] (acme-corp): [long-token-lifetime]");
+    // at defaults' maxLifetimeDays, which acme-corp inherits
+    const line =
+      stringify(config)
+        .split("\n")
+        .findIndex((l) => l.trim() === "maxLifetimeDays: 120") + 1;
+    expect(r.stderr).toContain(`warning: token-policy.yaml:${line}:22 organizations[0] (acme-corp): [long-token-lifetime]`);
     expect(existsSync(join(dir, "cdktf.out", "stacks", "acme-corp", "cdk.tf.json"))).toBe(true);
   });
 });

@@ -576,7 +576,7 @@ describe("serve", () => {
     await expect(serve({ config: two, port: 0 }, io)).rejects.toMatchObject({
       exitCode: 2,
       message: expect.stringContaining(
-        "beta-corp: serve acts as the organization's App: set BETA_CORP_APP_ID with BETA_CORP_APP_PRIVATE_KEY",
+        "beta-corp: serve acts as the organization's App: set BETA_CORP_APP_ID with BETA_CORP_APP_PRIVATE_KEY or BETA_CORP_APP_PRIVATE_KEY_FILE",
       ),
     });
   });
@@ -632,36 +632,31 @@ function writeTwoOrgConfig(approval: Record<string, unknown>): string {
   return file;
 }
 
-/** `token-policy serve` in its own process, its JSON log lines as they come. */
-function serveProcess(standIn: GitHubStandIn, app: InstalledApp, config: string) {
+/**
+ * `token-policy serve` in its own process, its JSON log lines as they come: started by node
+ * directly, or with `npm run -s cli -- serve` as README's checkout instructions do.
+ */
+function serveProcess(standIn: GitHubStandIn, app: InstalledApp, config: string, startedBy: "node" | "npm run" = "node") {
   const root = join(__dirname, "..", "..");
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, "node_modules", "ts-node", "dist", "bin.js"),
-      "--swc",
-      join(root, "cli", "index.ts"),
-      "serve",
-      "--config",
-      config,
-      "--port",
-      "0",
-      "--apply",
-      "--sweep-minutes",
-      "0",
-    ],
-    {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        GITHUB_API_URL: standIn.url,
-        APP_ID: String(app.appId),
-        APP_PRIVATE_KEY: app.pem,
-        WEBHOOK_SECRET: SECRET,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  const args = ["serve", "--config", config, "--port", "0", "--apply", "--sweep-minutes", "0"];
+  const [command, argv] =
+    startedBy === "node"
+      ? [process.execPath, [join(root, "node_modules", "ts-node", "dist", "bin.js"), "--swc", join(root, "cli", "index.ts"), ...args]]
+      : ["npm", ["run", "-s", "cli", "--", ...args]];
+  const child = spawn(command, argv, {
+    cwd: root,
+    // npm and what it starts in a process group of their own, so a failing test can end them all
+    detached: startedBy === "npm run",
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      GITHUB_API_URL: standIn.url,
+      APP_ID: String(app.appId),
+      APP_PRIVATE_KEY: app.pem,
+      WEBHOOK_SECRET: SECRET,
     },
-  );
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   const waiting = new Set<() => void>();
   child.stdout.on("data", (c) => {
@@ -746,6 +741,27 @@ describe("token-policy serve as processes", () => {
       expect(app.org.reviews.flatMap((x) => x.ids)).toEqual([req.id]);
     } finally {
       p.child.kill("SIGKILL");
+    }
+  }, 60_000);
+
+  test("SIGTERM to npm stops serve started with npm run -s cli -- serve: exit 0, nothing left listening", async () => {
+    // GIVEN serve started through npm, as in a checkout
+    const p = serveProcess(standIn, app, config, "npm run");
+    try {
+      await p.line("sweep");
+      const [{ url }] = await p.line("listening");
+      // WHEN only npm's own process gets SIGTERM (as from a process manager)
+      p.child.kill("SIGTERM");
+      // THEN serve received it: it logs its stop, npm exits 0, and the port no longer answers
+      expect(await p.exited).toBe(0);
+      expect(p.out().trim().split("\n").at(-1)).toMatch(/"event":"stopped"/);
+      await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    } finally {
+      try {
+        process.kill(-p.child.pid!, "SIGKILL");
+      } catch {
+        // the group is gone: everything in it stopped
+      }
     }
   }, 60_000);
 

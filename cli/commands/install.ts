@@ -8,7 +8,7 @@ import { UsageError } from "../../lib/config/errors";
 import { DEFAULT_INSTALL_TIMEOUT_MINUTES, installApp, type InstallResult } from "../../lib/install/install";
 import { openBrowser } from "../browser";
 import { loadOrganization } from "../context";
-import { installedText, installProgressText } from "../render/install";
+import { installedJson, installedText, installProgressText } from "../render/install";
 import type { CommandIO } from "../io";
 
 export { ENTERPRISE_REPOSITORIES_PER_CALL, type InstallResult } from "../../lib/install/install";
@@ -25,6 +25,8 @@ export interface InstallOptions {
   readonly open?: boolean;
   /** Minutes to wait for an owner to install the App. @default 30 */
   readonly timeout?: number;
+  /** Print the installation as one JSON object on stdout; progress goes to stderr. */
+  readonly json?: boolean;
 }
 
 /** Seams for tests. */
@@ -51,10 +53,10 @@ export async function install(options: InstallOptions, io: CommandIO, deps: Inst
     timeoutMs,
     pollIntervalMs: deps.pollIntervalMs,
     onProgress: (p) => {
-      const line = installProgressText(p);
+      const line = installProgressText(p, options.json);
       io[line.stream].write(line.text);
     },
   });
-  io.stdout.write(installedText(org.login, result, loaded.file));
+  io.stdout.write((options.json ? installedJson : installedText)(org.login, result, loaded.file));
   return result;
 }

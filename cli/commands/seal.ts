@@ -4,11 +4,11 @@
  * public key's id as `key_id`, and Terraform state holds only ciphertext. Prints the TF_VAR line
  * and the key id; nothing else secret.
  */
+import { appAuthenticationFor } from "../../lib/github/authentication";
 import { privateKeyFromEnv } from "../../lib/github/client";
-import { readCredentialsFile } from "../../lib/github/credentials-file";
 import { sealPrivateKey, type SealResult } from "../../lib/seal/seal";
 import { loadOrganization } from "../context";
-import { sealText } from "../render/seal";
+import { sealJson, sealText } from "../render/seal";
 import type { CommandIO } from "../io";
 
 export type { SealResult } from "../../lib/seal/seal";
@@ -23,11 +23,15 @@ export interface SealOptions {
   readonly target?: string;
   readonly repository?: string;
   readonly environment?: string;
+  /** Print the sealed key as one JSON object. */
+  readonly json?: boolean;
 }
 
 /**
- * Seals the key and prints it. The key comes from `--credentials`, else
- * `APP_PRIVATE_KEY`/`APP_PRIVATE_KEY_FILE`; the public key is read with `GITHUB_TOKEN` when set
+ * Seals the key and prints it. The key is the App's, found as every command finds it
+ * (`--credentials`, else `<STEM>_APP_PRIVATE_KEY`/`<STEM>_APP_PRIVATE_KEY_FILE`, else
+ * `APP_PRIVATE_KEY`/`APP_PRIVATE_KEY_FILE`: `appAuthenticationFor`; the shared key without
+ * `APP_ID` too); the public key is read with `GITHUB_TOKEN` when set
  * (an owner's token can read it), else as the App's installation.
  */
 export async function seal(options: SealOptions, io: CommandIO): Promise<SealResult> {
@@ -39,8 +43,9 @@ export async function seal(options: SealOptions, io: CommandIO): Promise<SealRes
     repository: options.repository,
     environment: options.environment,
     credentialsFile: options.credentials,
-    readPrivateKey: () => (options.credentials ? readCredentialsFile(options.credentials).pem : undefined) ?? privateKeyFromEnv(io.env),
+    // Sealing needs the key alone: APP_PRIVATE_KEY (or _FILE) without APP_ID still serves.
+    readPrivateKey: () => appAuthenticationFor(io, org, options.credentials)?.privateKey ?? privateKeyFromEnv(io.env),
   });
-  io.stdout.write(sealText(org.login, result));
+  io.stdout.write((options.json ? sealJson : sealText)(org.login, result));
   return result;
 }

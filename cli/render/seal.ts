@@ -13,3 +13,23 @@ export function sealText(login: string, r: SealResult): string {
     `TF_VAR_${r.variable}=${r.value}\n`
   );
 }
+
+/**
+ * `seal --json`: the sealed key as one JSON object: the Terraform variable, its `KEY_ID:BASE64`
+ * value, the public key's id, and the secret and environment to store it in (ciphertext only).
+ */
+export function sealJson(login: string, r: SealResult): string {
+  return `${JSON.stringify(
+    {
+      org: login,
+      target: r.what,
+      variable: r.variable,
+      value: r.value,
+      keyId: r.keyId,
+      secret: r.variable.toUpperCase(),
+      environment: deployEnvironment(login),
+    },
+    null,
+    2,
+  )}\n`;
+}

@@ -7,6 +7,7 @@
  */
 import { posix } from "node:path";
 import { defaultStateKeys, enterpriseStackName, sameGitHubInstance, variableStem, webRoot } from "../naming";
+import { didYouMean } from "../text";
 import { enterpriseConflicts } from "./effective-policy";
 import { formatPath, getIn, hasPath, problemAt, showValue, type ConfigSource, type Problem } from "./problems";
 import {
@@ -76,7 +77,7 @@ export function enterpriseProblems(input: Record<string, unknown>, source: Confi
       out.push(
         problem(
           ["enterprise"],
-          `names no enterprise listed in enterprises (${known.length ? `it lists ${known.join(", ")}` : "it lists none"}), got ${showValue(o.enterprise)}`,
+          `names no enterprise listed in enterprises (${known.length ? `it lists ${known.join(", ")}` : "it lists none"}), got ${showValue(o.enterprise)}${didYouMean(o.enterprise, known as string[])}`,
         ),
       );
       return;

@@ -5,6 +5,7 @@
  * organization's effective PAT policy under its enterprise (`effective-policy.ts`). Pure but for
  * reading the file: no construct tree, shared by `main.ts` and the CLI.
  */
+import { didYouMean } from "../text";
 import { ConfigError } from "./errors";
 import { duplicateLogins, enterpriseProblems, sharedStates, stemCollisions } from "./consistency";
 import { effectivePatPolicy, enterpriseOf } from "./effective-policy";
@@ -126,7 +127,14 @@ export function findOrganization(loaded: LoadedConfig, login: string): Organizat
   if (!org) {
     const known = loaded.config.organizations.map((o) => o.login).join(", ");
     throw new ConfigError([
-      { file: loaded.file, path: "organizations", message: `has no organization ${JSON.stringify(login)}; it has ${known}` },
+      {
+        file: loaded.file,
+        path: "organizations",
+        message: `has no organization ${JSON.stringify(login)}${didYouMean(
+          login,
+          loaded.config.organizations.map((o) => o.login),
+        )}; it has ${known}`,
+      },
     ]);
   }
   return org;

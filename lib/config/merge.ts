@@ -4,6 +4,7 @@
  * organization win); an enterprise without a backend gets `defaults.backend`. The result is
  * the data the schema validates.
  */
+import { didYouMean } from "../text";
 import { FORBIDDEN_KEYS } from "./read";
 import { problemAt, showValue, type ConfigSource, type Problem } from "./problems";
 import { isRecord, ORGANIZATION_KEYS } from "./schema";
@@ -22,7 +23,10 @@ export function mergeDefaults(source: ConfigSource): { readonly input: Record<st
           problemAt(
             source,
             ["defaults", key],
-            `unknown key; allowed here: ${ORGANIZATION_KEYS.filter((k) => k !== "login").join(", ")}`,
+            `unknown key${didYouMean(
+              key,
+              ORGANIZATION_KEYS.filter((k) => k !== "login"),
+            )}; allowed here: ${ORGANIZATION_KEYS.filter((k) => k !== "login").join(", ")}`,
             true,
           ),
         );

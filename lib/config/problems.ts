@@ -7,7 +7,7 @@
 import { isMap, isSeq, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { withoutSecrets } from "../secret-shape";
-import { clean } from "../text";
+import { clean, didYouMean } from "../text";
 import { isRecord } from "./schema";
 
 /** One problem found in an input, located by file, line and path. */
@@ -86,7 +86,7 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: Rec
   for (const issue of issues) {
     const path = issue.path as PropertyKey[];
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) out.push(place([...path, key], issue.message, undefined, true));
+      for (const key of issue.keys) out.push(place([...path, key], unknownKeyMessage(key, issue.message), undefined, true));
       continue;
     }
     const value = getIn(input, path);
@@ -108,6 +108,16 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: Rec
   }
 }
 
+/**
+ * An unknown key's message with the allowed key it most likely meant: `unknown key (did you mean
+ * "maxLifetimeDays"?); allowed here: …`, from the schema's `unknown key; allowed here: …`.
+ */
+function unknownKeyMessage(key: string, message: string): string {
+  const allowed = /; allowed here: (.+)$/.exec(message)?.[1].split(", ") ?? [];
+  const hint = didYouMean(key, allowed);
+  return hint ? message.replace(/^unknown key/, `unknown key${hint}`) : message;
+}
+
 /** Turns a zod issue into "what is allowed, got what". */
 function describe(issue: z.core.$ZodIssue, value: unknown): string {
   const generic = issue.message.startsWith("Invalid input") || issue.message.startsWith("Too ");
@@ -121,8 +131,16 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
       if (Array.isArray(value)) return `${stripLeadingName(issue.message)}, got ${value.length}`;
       return `${stripLeadingName(issue.message)}, got ${showValue(value)}`;
     }
-    case "invalid_value":
-      return `${generic ? `must be one of ${issue.values.map((v) => String(v)).join(", ")}` : stripLeadingName(issue.message)}, got ${showValue(value)}`;
+    case "invalid_value": {
+      const hint =
+        typeof value === "string"
+          ? didYouMean(
+              value,
+              issue.values.map((v) => String(v)),
+            )
+          : "";
+      return `${generic ? `must be one of ${issue.values.map((v) => String(v)).join(", ")}` : stripLeadingName(issue.message)}, got ${showValue(value)}${hint}`;
+    }
     default:
       // A check that names what is wrong itself (such as an unknown map key) says so in params.
       if (issue.code === "custom" && (issue.params as { valueInMessage?: boolean } | undefined)?.valueInMessage)
@@ -184,4 +202,24 @@ export function dedupe(problems: Problem[]): Problem[] {
     return true;
   });
   return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}
+
+/**
+ * Where a policy check's finding is written, as `file:line:col`: the config path that opens its
+ * `detail` (`patPolicy.maxLifetimeDays is 120`) in `organizations[index]`, or in `defaults` when
+ * the organization inherits it from there; the file alone when no such path is written.
+ */
+export function findingPlace(source: ConfigSource, index: number, detail: string): string {
+  const dotted = /^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[\d+\])*)/.exec(detail)?.[1];
+  if (!dotted) return source.file;
+  const path = dotted.split(/\.|(?=\[)/).map((part) => (part.startsWith("[") ? Number(part.slice(1, -1)) : part));
+  const own = getIn(source.raw, ["organizations", index]);
+  const full: PropertyKey[] | undefined = hasPath(own, path)
+    ? ["organizations", index, ...path]
+    : isRecord(source.raw.defaults) && hasPath(source.raw.defaults, path)
+      ? ["defaults", ...path]
+      : undefined;
+  if (!full) return source.file;
+  const { line, col } = locate(source.doc, full, source.at);
+  return line ? `${source.file}:${line}:${col ?? 1}` : source.file;
 }

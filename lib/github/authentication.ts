@@ -3,7 +3,15 @@
  * which organization, and the check that they belong to the App the config declares for it. Every command, `serve` and the verify engine build their GitHub
  * clients here, so one organization's App never acts for another.
  */
-import { createGitHubClient, resolveApiUrl, resolveAuth, type GitHubAuth, type GitHubClient, type GitHubClientOptions } from "./client";
+import {
+  createGitHubClient,
+  privateKeyFromEnv,
+  resolveApiUrl,
+  resolveAuth,
+  type GitHubAuth,
+  type GitHubClient,
+  type GitHubClientOptions,
+} from "./client";
 import { UsageError } from "../config/errors";
 import type { OrganizationConfig } from "../config/schema";
 import { variableStem } from "../naming";
@@ -39,48 +47,94 @@ export interface ClientChoice {
 }
 
 /**
- * The credentials a command uses for one organization, in this order:
+ * The App credentials a command uses for one organization, in this order, or undefined when none
+ * is set:
  * 1. `--credentials FILE` (what create-app wrote); the file must belong to the organization;
- * 2. `<STEM>_APP_ID` with `<STEM>_APP_PRIVATE_KEY` (for example `ACME_CORP_APP_ID`), from the
- *    environment or from the JSON objects in `TOKEN_POLICY_VARS_JSON` and
- *    `TOKEN_POLICY_SECRETS_JSON`, so one run can serve organizations with different Apps;
- * 3. `GITHUB_TOKEN`, or `APP_ID` with `APP_PRIVATE_KEY`/`APP_PRIVATE_KEY_FILE`.
+ * 2. `<STEM>_APP_ID` with `<STEM>_APP_PRIVATE_KEY` or `<STEM>_APP_PRIVATE_KEY_FILE` (for example
+ *    `ACME_CORP_APP_ID`), from the environment or (id and key) from the JSON objects in
+ *    `TOKEN_POLICY_VARS_JSON` and `TOKEN_POLICY_SECRETS_JSON`, so one run can serve organizations
+ *    with different Apps; half of such a pair is an error, never a fall-back;
+ * 3. the shared `APP_ID` with `APP_PRIVATE_KEY` or `APP_PRIVATE_KEY_FILE` (and `APP_INSTALLATION_ID`).
+ *
+ * Every command that acts as an App (review, verify, report --live, serve, install, seal) takes
+ * its App from here; {@link authenticationFor} adds `GITHUB_TOKEN` before the shared App.
+ */
+export function appAuthenticationFor(io: GitHubContext, org: OrganizationConfig, credentialsFile?: string): AppAuth | undefined {
+  return fileApp(io, org, credentialsFile) ?? organizationApp(io, org) ?? sharedApp(io);
+}
+
+/**
+ * The credentials a command uses for one organization: `--credentials FILE`, then the
+ * organization's own `<STEM>_APP_*`, then `GITHUB_TOKEN` (an installation token), then the shared
+ * `APP_*` (see {@link appAuthenticationFor}). Throws a UsageError naming every way when none is set.
  */
 export function authenticationFor(io: GitHubContext, org: OrganizationConfig, credentialsFile?: string): GitHubAuth {
-  if (credentialsFile) {
-    const creds = readCredentialsFile(credentialsFile);
-    if (creds.owner && creds.owner.toLowerCase() !== org.login.toLowerCase()) {
-      throw new UsageError(
-        `${credentialsFile} holds the App ${clean(creds.slug)} of ${clean(creds.owner)}, not of ${org.login}: pass ${org.login}'s credentials file`,
-      );
-    }
-    return { kind: "app", appId: String(creds.id), privateKey: creds.pem, installationId: installationIdFrom(io.env) };
+  const app = fileApp(io, org, credentialsFile) ?? organizationApp(io, org);
+  if (app) return app;
+  if (io.env.GITHUB_TOKEN) return resolveAuth({ env: io.env });
+  const shared = sharedApp(io);
+  if (shared) return shared;
+  throw new UsageError(`no GitHub credentials for ${org.login}: ${appCredentialsNeeded(org)}, or GITHUB_TOKEN (an installation token)`);
+}
+
+/**
+ * The ways to give an organization's App credentials, in the order they are taken, as a clause
+ * for messages and `--help`: "set ACME_CORP_APP_ID with …". Without `credentialsFile`, the
+ * `--credentials FILE` way is left out (serve has no such option).
+ */
+export function appCredentialsNeeded(org: Pick<OrganizationConfig, "login">, { credentialsFile = true } = {}): string {
+  const stem = variableStem(org.login).toUpperCase();
+  return [
+    `set ${stem}_APP_ID with ${stem}_APP_PRIVATE_KEY or ${stem}_APP_PRIVATE_KEY_FILE (its App's id and private key, in the environment or in TOKEN_POLICY_VARS_JSON and TOKEN_POLICY_SECRETS_JSON)`,
+    ...(credentialsFile ? ["pass --credentials FILE from create-app"] : []),
+    "or set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE (one App for every organization)",
+  ].join(", ");
+}
+
+function fileApp(io: GitHubContext, org: OrganizationConfig, credentialsFile: string | undefined): AppAuth | undefined {
+  if (!credentialsFile) return undefined;
+  const creds = readCredentialsFile(credentialsFile);
+  if (creds.owner && creds.owner.toLowerCase() !== org.login.toLowerCase()) {
+    throw new UsageError(
+      `${credentialsFile} holds the App ${clean(creds.slug)} of ${clean(creds.owner)}, not of ${org.login}: pass ${org.login}'s credentials file`,
+    );
   }
+  return { kind: "app", appId: String(creds.id), privateKey: creds.pem, installationId: installationIdFrom(io.env) };
+}
+
+function organizationApp(io: GitHubContext, org: OrganizationConfig): AppAuth | undefined {
   const stem = variableStem(org.login).toUpperCase();
   const vars = jsonObject(io.env.TOKEN_POLICY_VARS_JSON);
   const secrets = jsonObject(io.env.TOKEN_POLICY_SECRETS_JSON);
-  const appId = io.env[`${stem}_APP_ID`] ?? vars[`${stem}_APP_ID`];
-  const key = io.env[`${stem}_APP_PRIVATE_KEY`] ?? secrets[`${stem}_APP_PRIVATE_KEY`];
-  const hasId = typeof appId === "string" && appId !== "";
-  const hasKey = typeof key === "string" && key !== "";
-  if (hasId && hasKey)
-    return resolveAuth({
-      env: { APP_ID: appId as string, APP_PRIVATE_KEY: key as string },
-      keyVariable: io.env[`${stem}_APP_PRIVATE_KEY`] ? `${stem}_APP_PRIVATE_KEY` : `${stem}_APP_PRIVATE_KEY (in TOKEN_POLICY_SECRETS_JSON)`,
-    });
+  const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+  const appId = text(io.env[`${stem}_APP_ID`]) ?? text(vars[`${stem}_APP_ID`]);
+  const keyInEnv = text(io.env[`${stem}_APP_PRIVATE_KEY`]);
+  const key = keyInEnv ?? text(secrets[`${stem}_APP_PRIVATE_KEY`]);
+  const keyFile = text(io.env[`${stem}_APP_PRIVATE_KEY_FILE`]);
+  const hasKey = key !== undefined || keyFile !== undefined;
+  if (appId === undefined && !hasKey) return undefined;
   // Half of the organization's own pair is a mistake to name, not a reason to fall back to others.
-  if (hasId !== hasKey) {
-    const [set, unset] = hasId ? [`${stem}_APP_ID`, `${stem}_APP_PRIVATE_KEY`] : [`${stem}_APP_PRIVATE_KEY`, `${stem}_APP_ID`];
+  if (appId === undefined)
     throw new UsageError(
-      `${set} is set for ${org.login} but ${unset} is not (in the environment, or in ${unset.endsWith("_KEY") ? "TOKEN_POLICY_SECRETS_JSON" : "TOKEN_POLICY_VARS_JSON"}): set both, from ${org.login}'s App`,
+      `${key !== undefined ? `${stem}_APP_PRIVATE_KEY` : `${stem}_APP_PRIVATE_KEY_FILE`} is set for ${org.login} but ${stem}_APP_ID is not (in the environment, or in TOKEN_POLICY_VARS_JSON): set both, from ${org.login}'s App`,
     );
-  }
-  if (!io.env.GITHUB_TOKEN && !io.env.APP_ID) {
+  if (!hasKey)
     throw new UsageError(
-      `no GitHub credentials for ${org.login}: set ${stem}_APP_ID and ${stem}_APP_PRIVATE_KEY (its App's id and private key, in the environment or in TOKEN_POLICY_VARS_JSON and TOKEN_POLICY_SECRETS_JSON), pass --credentials FILE from create-app, or set GITHUB_TOKEN (an installation token) or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE`,
+      `${stem}_APP_ID is set for ${org.login} but ${stem}_APP_PRIVATE_KEY is not (in the environment, or in TOKEN_POLICY_SECRETS_JSON), nor ${stem}_APP_PRIVATE_KEY_FILE: set both, from ${org.login}'s App`,
     );
-  }
-  return resolveAuth({ env: io.env });
+  const pem = privateKeyFromEnv({ [`${stem}_APP_PRIVATE_KEY`]: key, [`${stem}_APP_PRIVATE_KEY_FILE`]: keyFile }, `${stem}_`) as string;
+  const keyVariable =
+    key === undefined
+      ? `the file ${stem}_APP_PRIVATE_KEY_FILE names`
+      : keyInEnv !== undefined
+        ? `${stem}_APP_PRIVATE_KEY`
+        : `${stem}_APP_PRIVATE_KEY (in TOKEN_POLICY_SECRETS_JSON)`;
+  return resolveAuth({ env: { APP_ID: appId, APP_PRIVATE_KEY: pem }, keyVariable }) as AppAuth;
+}
+
+function sharedApp(io: GitHubContext): AppAuth | undefined {
+  if (!io.env.APP_ID) return undefined;
+  return resolveAuth({ env: { ...io.env, GITHUB_TOKEN: undefined } }) as AppAuth;
 }
 
 function installationIdFrom(env: NodeJS.ProcessEnv): number | undefined {
@@ -146,30 +200,25 @@ function sessionClientOptions(
 }
 
 /**
- * The App credentials of every organization, exactly as `review --all` takes them
- * (`<STEM>_APP_ID` with `<STEM>_APP_PRIVATE_KEY`, else `APP_ID` with `APP_PRIVATE_KEY` or
- * `APP_PRIVATE_KEY_FILE`); `GITHUB_TOKEN` is not used, since `serve` acts as each App. Every
- * organization without App credentials is named in one error (exit 2). `serve` uses it: it acts as each organization's App.
+ * The App credentials of every organization, exactly as every command takes them
+ * ({@link appAuthenticationFor} without a credentials file); `GITHUB_TOKEN` is not used, since
+ * `serve` acts as each organization's App. Every organization without App credentials is named in
+ * one error (exit 2).
  */
 export function appCredentials(
   io: GitHubContext,
   organizations: readonly OrganizationConfig[],
 ): Map<string, Extract<GitHubAuth, { kind: "app" }>> {
-  const ctx: GitHubContext = { ...io, env: { ...io.env, GITHUB_TOKEN: undefined } };
   const found = new Map<string, Extract<GitHubAuth, { kind: "app" }>>();
   const problems: string[] = [];
   for (const org of organizations) {
-    const stem = variableStem(org.login).toUpperCase();
-    const needs = `set ${stem}_APP_ID with ${stem}_APP_PRIVATE_KEY (or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE for an App serving every organization)`;
     try {
-      const auth = authenticationFor(ctx, org);
-      if (auth.kind === "app") found.set(org.login, auth);
-      else problems.push(`${org.login}: serve acts as the organization's App: ${needs}`);
+      const auth = appAuthenticationFor(io, org);
+      if (auth) found.set(org.login, auth);
+      else problems.push(`${org.login}: serve acts as the organization's App: ${appCredentialsNeeded(org, { credentialsFile: false })}`);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
-      problems.push(
-        `${org.login}: ${/no GitHub credentials/.test(e.message) ? `serve acts as the organization's App: ${needs}` : e.message}`,
-      );
+      problems.push(`${org.login}: ${e.message}`);
     }
   }
   if (problems.length)

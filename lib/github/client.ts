@@ -233,15 +233,18 @@ const KEY_SHAPED = /-----BEGIN [A-Z ]*PRIVATE KEY-----|[\r\n]/;
  * The App's private key from `APP_PRIVATE_KEY` (literal `\\n` turned into newlines, as CI
  * variables often hold it) or `APP_PRIVATE_KEY_FILE`; undefined when neither is set. Errors name
  * the variable and what is wrong, never its value or the file's content: a key placed in
- * `APP_PRIVATE_KEY_FILE` is said to be one, with the variable it belongs in.
+ * `APP_PRIVATE_KEY_FILE` is said to be one, with the variable it belongs in. With `prefix` (an
+ * organization's `ACME_CORP_`), the same from `<prefix>APP_PRIVATE_KEY` or `<prefix>APP_PRIVATE_KEY_FILE`.
  */
-export function privateKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.APP_PRIVATE_KEY) return env.APP_PRIVATE_KEY.replace(/\\n/g, "\n");
-  const file = env.APP_PRIVATE_KEY_FILE;
+export function privateKeyFromEnv(env: NodeJS.ProcessEnv, prefix = ""): string | undefined {
+  const [keyVariable, fileVariable] = [`${prefix}APP_PRIVATE_KEY`, `${prefix}APP_PRIVATE_KEY_FILE`];
+  const literal = env[keyVariable];
+  if (literal) return literal.replace(/\\n/g, "\n");
+  const file = env[fileVariable];
   if (!file) return undefined;
   if (KEY_SHAPED.test(file)) {
     throw usage(
-      "APP_PRIVATE_KEY_FILE holds a private key, not a file name: put the key in APP_PRIVATE_KEY, or the key file's path in APP_PRIVATE_KEY_FILE (the value is not shown)",
+      `${fileVariable} holds a private key, not a file name: put the key in ${keyVariable}, or the key file's path in ${fileVariable} (the value is not shown)`,
     );
   }
   try {
@@ -249,10 +252,10 @@ export function privateKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   } catch (e) {
     if (!(e instanceof FileProblem)) throw e;
     if (e.message.startsWith("file not found"))
-      throw usage("APP_PRIVATE_KEY_FILE names a file that cannot be read (ENOENT: it does not exist); the name is not shown");
-    if (e.message.startsWith("cannot be read")) throw usage(`APP_PRIVATE_KEY_FILE names a file that ${e.message}; the name is not shown`);
+      throw usage(`${fileVariable} names a file that cannot be read (ENOENT: it does not exist); the name is not shown`);
+    if (e.message.startsWith("cannot be read")) throw usage(`${fileVariable} names a file that ${e.message}; the name is not shown`);
     throw usage(
-      `APP_PRIVATE_KEY_FILE must name a regular file of a PEM private key (under ${MAX_KEY_FILE_BYTES} bytes); what it names ${e.message} (the name is not shown)`,
+      `${fileVariable} must name a regular file of a PEM private key (under ${MAX_KEY_FILE_BYTES} bytes); what it names ${e.message} (the name is not shown)`,
     );
   }
 }

@@ -8,7 +8,7 @@
 import { UsageError } from "../config/errors";
 import type { OrganizationConfig } from "../config/schema";
 import { describeGitHubError, GitHubFailure } from "../github/errors";
-import { authenticationFor, clientFor, openAppSession, type GitHubContext } from "../github/authentication";
+import { appAuthenticationFor, appCredentialsNeeded, clientFor, openAppSession, type GitHubContext } from "../github/authentication";
 import { installAppUrl, installationSettingsUrl } from "../naming";
 import { readCredentialsFile } from "../github/credentials-file";
 import type { AppCredentialsFile } from "../model/credentials-file";
@@ -129,11 +129,9 @@ async function installThroughEnterprise(
 /** Opens the install page and polls as the App itself (a JWT) until the installation appears. */
 async function waitForOwner(options: InstallAppOptions, creds: AppCredentialsFile | undefined): Promise<InstallResult> {
   const { org, context } = options;
-  const auth = authenticationFor({ ...context, env: { ...context.env, GITHUB_TOKEN: undefined } }, org, options.credentialsFile);
-  if (auth.kind !== "app")
-    throw new UsageError(
-      "install polls as the App: pass --credentials FILE from create-app, or set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE",
-    );
+  // The App itself (a JWT) is the only one that can see its new installation: no token will do.
+  const auth = appAuthenticationFor(context, org, options.credentialsFile);
+  if (!auth) throw new UsageError(`install polls as ${org.login}'s App: ${appCredentialsNeeded(org)} (GITHUB_TOKEN is not used here)`);
   const session = openAppSession(context, org, { auth, maxRetries: 1 });
   const app = await session.assertDeclaredApp();
   const jwt = await session.asApp();

@@ -313,7 +313,10 @@ function sameSecret(given: string | null, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The pages' look: readable without any outside resource (the CSP allows none). */
+/**
+ * The pages' look: readable without any outside resource (the CSP allows none), from 320 px
+ * wide up: long names break anywhere, and below 36em the permission table stacks each row.
+ */
 const STYLE = `
 :root { color-scheme: light dark; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #fff; --card: #f6f8fa; --accent: #1f883d; }
 @media (prefers-color-scheme: dark) { :root { --fg: #f0f6fc; --muted: #9198a1; --line: #3d444d; --bg: #0d1117; --card: #151b23; --accent: #238636; } }
@@ -324,6 +327,13 @@ table { border-collapse: collapse; width: 100%; } td, th { text-align: left; pad
 th { font-weight: 600; font-size: .85em; color: var(--muted); } .level { white-space: nowrap; font-weight: 600; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1em 1.2em; margin: 1.2em 0; }
 button, a.button { font: inherit; font-weight: 600; color: #fff; background: var(--accent); border: 0; border-radius: 6px; padding: .6em 1.2em; cursor: pointer; text-decoration: none; display: inline-block; }
+code, td, a, b, p { overflow-wrap: anywhere; }
+@media (max-width: 36em) {
+  body { margin: 1em auto; }
+  table, tbody, tr, td { display: block; } tr:first-child { display: none; }
+  tr { border-bottom: 1px solid var(--line); padding: .5em 0; } td { border: 0; padding: .1em 0; }
+  td.level { display: inline-block; margin-right: .5em; }
+}
 `;
 
 function html(res: ServerResponse, status: number, body: string): void {

@@ -10,7 +10,7 @@ import { UsageError } from "../config/errors";
 import type { OrganizationConfig } from "../config/schema";
 import type { GitHubAuth, GitHubClient } from "../github/client";
 import { GitHubFailure } from "../github/errors";
-import { authenticationFor, clientFor, type GitHubContext } from "../github/authentication";
+import { appCredentialsNeeded, authenticationFor, clientFor, type GitHubContext } from "../github/authentication";
 import { PUBLIC_KEY_ID_PATTERN, variableNames } from "../naming";
 
 /** Where a sealed key goes. */
@@ -65,7 +65,7 @@ export async function sealPrivateKey(options: SealPrivateKeyOptions): Promise<Se
   const problem = targetProblem(org, { target, repository: options.repository, environment: options.environment });
   if (problem) throw new UsageError(problem);
   const pem = options.readPrivateKey();
-  if (!pem) throw new UsageError("no key to seal: pass --credentials FILE from create-app, or set APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE");
+  if (!pem) throw new UsageError(`no key to seal for ${org.login}: ${appCredentialsNeeded(org)}`);
   if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(pem)) throw new UsageError("the key to seal is not a PEM private key");
 
   const auth: GitHubAuth = context.env.GITHUB_TOKEN

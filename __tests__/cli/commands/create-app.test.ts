@@ -171,6 +171,46 @@ describe("create-app (end to end in headless Chromium)", () => {
     ]);
   });
 
+  test.each([320, 400, 1280])("the page fits a %i px wide screen: nothing scrolls sideways or is cut off", async (width) => {
+    // GIVEN the longest permission names GitHub has, on a phone-sized screen
+    const file = join(tempDir("create-app-"), "token-policy.yaml");
+    const permissions = {
+      organization_personal_access_token_requests: "write",
+      organization_personal_access_tokens: "read",
+      organization_custom_org_roles: "read",
+    };
+    writeFileSync(
+      file,
+      stringify({
+        organizations: [
+          {
+            login: "acme-corp",
+            app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", permissions },
+            credentials: { actions: { visibility: "all" } },
+          },
+        ],
+      }),
+    );
+    let layout = { scrollWidth: 0, overflowing: [] as string[] };
+    await page.setViewportSize({ width, height: 800 });
+    // WHEN the owner opens it
+    await createApp({ org: "acme-corp", config: file, githubUrl: standIn.url, apiUrl: standIn.url, out }, captureIO({}), {
+      openBrowser: async (url) => {
+        await page.goto(url);
+        layout = await page.evaluate((w) => {
+          const overflowing = Array.from(document.querySelectorAll("body *"))
+            .filter((e) => e.getBoundingClientRect().right > w + 0.5)
+            .map((e) => `${e.tagName}: ${(e.textContent ?? "").slice(0, 40)}`);
+          return { scrollWidth: document.documentElement.scrollWidth, overflowing };
+        }, width);
+        await page.click("#create");
+      },
+    });
+    // THEN the page is no wider than the screen, and every element ends inside it
+    expect(layout.overflowing).toEqual([]);
+    expect(layout.scrollWidth).toBeLessThanOrEqual(width);
+  });
+
   test("a forged or missing state is refused with 403 and the flow keeps waiting", async () => {
     const io = captureIO({});
     const result = await createApp({ org: "acme-corp", config: writeConfig(), githubUrl: standIn.url, apiUrl: standIn.url, out }, io, {

@@ -75,6 +75,30 @@ describe("install", () => {
     expect(io.out()).toContain(`TF_VAR_acme_corp_app_installation_id=${installationId}`);
   });
 
+  test("--json: stdout is one JSON object with the installation; the install link goes to stderr", async () => {
+    // GIVEN an App the owner installs on the second poll
+    standIn = await GitHubStandIn.start();
+    standIn.addOrg("acme-corp");
+    const { app, file } = registerApp(standIn);
+    let installationId = 0;
+    let polls = 0;
+    standIn.beforeHandle = (op) => {
+      if (op === "GET /orgs/{org}/installation" && ++polls === 2) installationId = standIn.installAppOn("acme-corp", app.id);
+    };
+    const io = captureIO({ GITHUB_API_URL: standIn.url });
+    // WHEN
+    await install({ org: "acme-corp", config: writePolicyFile(), credentials: file, json: true, open: false }, io, { pollIntervalMs: 10 });
+    // THEN
+    expect(JSON.parse(io.out())).toEqual({
+      org: "acme-corp",
+      installationId,
+      repositorySelection: "all",
+      configFile: expect.stringMatching(/\.yaml$/),
+      variable: "acme_corp_app_installation_id",
+    });
+    expect(io.err()).toContain(`Install acme-token-broker on acme-corp: ${standIn.url}/apps/acme-token-broker/installations/new`);
+  });
+
   test("gives up after its timeout with exit 1", async () => {
     standIn = await GitHubStandIn.start();
     standIn.addOrg("acme-corp");
@@ -106,13 +130,14 @@ describe("install", () => {
     expect(io.out()).toContain("Waiting for the installation to appear (giving up after 0 s)");
   });
 
-  test("needs App credentials to poll", async () => {
+  test("fails when only GITHUB_TOKEN is set, naming the App credentials it polls with", async () => {
     standIn = await GitHubStandIn.start();
     await expect(
       install({ org: "acme-corp", config: writePolicyFile(), open: false }, captureIO({ GITHUB_TOKEN: "ghs_x" })),
     ).rejects.toMatchObject({
       exitCode: 2,
-      message: expect.stringContaining("no GitHub credentials"),
+      message:
+        "install polls as acme-corp's App: set ACME_CORP_APP_ID with ACME_CORP_APP_PRIVATE_KEY or ACME_CORP_APP_PRIVATE_KEY_FILE (its App's id and private key, in the environment or in TOKEN_POLICY_VARS_JSON and TOKEN_POLICY_SECRETS_JSON), pass --credentials FILE from create-app, or set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE (one App for every organization) (GITHUB_TOKEN is not used here)",
     });
   });
 

@@ -105,7 +105,7 @@ describe("report --base --live", () => {
     const file = config({ rules: [READ_ONLY] });
     expect(await run(["report", "--config", file, "--base", file, "--live"], io)).toBe(2);
     expect(io.err()).toMatch(
-      /^error: --live reads acme-corp's pending requests and granted tokens as its App \(organization_personal_access_token_requests: read, organization_personal_access_tokens: read\): no GitHub credentials for acme-corp: set ACME_CORP_APP_ID and ACME_CORP_APP_PRIVATE_KEY /,
+      /^error: --live reads acme-corp's pending requests and granted tokens as its App \(organization_personal_access_token_requests: read, organization_personal_access_tokens: read\): no GitHub credentials for acme-corp: set ACME_CORP_APP_ID with ACME_CORP_APP_PRIVATE_KEY or ACME_CORP_APP_PRIVATE_KEY_FILE /,
     );
     expect(standIn.calls).toEqual([]);
   });

@@ -516,7 +516,7 @@ describe("token-policy review (exit codes)", () => {
     expect(await run(["review", "--org", "acme-corp", "--config", config()], io3)).toBe(2);
     // the organization's own variables first, then the other ways
     expect(io3.err()).toBe(
-      "error: no GitHub credentials for acme-corp: set ACME_CORP_APP_ID and ACME_CORP_APP_PRIVATE_KEY (its App's id and private key, in the environment or in TOKEN_POLICY_VARS_JSON and TOKEN_POLICY_SECRETS_JSON), pass --credentials FILE from create-app, or set GITHUB_TOKEN (an installation token) or APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE\n",
+      "error: no GitHub credentials for acme-corp: set ACME_CORP_APP_ID with ACME_CORP_APP_PRIVATE_KEY or ACME_CORP_APP_PRIVATE_KEY_FILE (its App's id and private key, in the environment or in TOKEN_POLICY_VARS_JSON and TOKEN_POLICY_SECRETS_JSON), pass --credentials FILE from create-app, or set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE (one App for every organization), or GITHUB_TOKEN (an installation token)\n",
     );
 
     const io4 = captureIO({});

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import sodium from "libsodium-wrappers";
 import { run } from "../../../cli";
@@ -60,6 +61,49 @@ describe("seal", () => {
         keys[target].privateKey,
       ),
     );
+
+  test("--json: stdout is one JSON object with the variable, its value and where to store it", async () => {
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
+    const r = await seal({ org: "acme-corp", config: writePolicyFile(), credentials: credsFile, json: true }, io);
+    expect(JSON.parse(io.out())).toEqual({
+      org: "acme-corp",
+      target: "acme-corp Actions secrets",
+      variable: "acme_corp_app_private_key_actions_sealed",
+      value: `key-actions:${r.sealed}`,
+      keyId: "key-actions",
+      secret: "ACME_CORP_APP_PRIVATE_KEY_ACTIONS_SEALED",
+      environment: "token-policy-acme-corp",
+    });
+    for (const line of keyBodyLines(appKey.pem)) expect(io.out() + io.err()).not.toContain(line);
+  });
+
+  test("seals the organization's own App key, found as every command finds it (ACME_CORP_APP_PRIVATE_KEY_FILE before the shared APP_*)", async () => {
+    // GIVEN the organization's App id and key file, and a shared App key that must not be taken
+    const keyFile = join(tempDir("key-"), "acme-corp.pem");
+    writeFileSync(keyFile, app.pem, { mode: 0o600 });
+    const io = captureIO({
+      GITHUB_API_URL: standIn.url,
+      ACME_CORP_APP_ID: String(app.appId),
+      ACME_CORP_APP_PRIVATE_KEY_FILE: keyFile,
+      APP_ID: "999",
+      APP_PRIVATE_KEY: appKey.pem,
+    });
+    // WHEN
+    const r = await seal({ org: "acme-corp", config: writePolicyFile() }, io);
+    // THEN the organization's key is sealed, and the public key was read as its App
+    expect(open(r.sealed, "actions")).toBe(app.pem);
+    expect(standIn.callsOf("POST /app/installations/{installation_id}/access_tokens")).toHaveLength(1);
+  });
+
+  test("fails when no App key is set, naming every way to give one", async () => {
+    const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
+    await expect(seal({ org: "acme-corp", config: writePolicyFile() }, io)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        /^no key to seal for acme-corp: set ACME_CORP_APP_ID with ACME_CORP_APP_PRIVATE_KEY or ACME_CORP_APP_PRIVATE_KEY_FILE .*, pass --credentials FILE from create-app, or set APP_ID with APP_PRIVATE_KEY or APP_PRIVATE_KEY_FILE/,
+      ),
+    });
+  });
 
   test("seals the key for the org's Actions secrets: it opens with the matching secret key", async () => {
     const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: app.token });
