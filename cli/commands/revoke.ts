@@ -5,8 +5,6 @@
  * can; `--evidence-out FILE` keeps who ran it, when, the filters, every token and GitHub's
  * answers. The work is the revoke engine's (`lib/revoke`); this module only drives and prints it.
  */
-import { lstatSync, statSync } from "node:fs";
-import { dirname } from "node:path";
 import { UsageError } from "../../lib/config/errors";
 import { authenticationFor, clientFor } from "../../lib/github/authentication";
 import { describeGitHubError, GitHubFailure, isGitHubError } from "../../lib/github/errors";
@@ -19,10 +17,9 @@ import {
   type ClassicRevocation,
   type RevokeFilterInput,
 } from "../../lib/revoke/revoke";
-import { clean } from "../../lib/text";
 import { PACKAGE_NAME, VERSION } from "../../lib/version";
 import { loadOrganization } from "../context";
-import { writeNoFollow } from "../files";
+import { checkOutputPath, writeNoFollow } from "../files";
 import type { CommandIO } from "../io";
 import { ProgressLine } from "../render/progress";
 import { renderRevokeJson, renderRevokeText, type RevokeEvidence, type RevokeReport } from "../render/revoke";
@@ -45,25 +42,6 @@ export interface RevokeCommandOptions extends RevokeFilterInput {
   readonly credentials?: string;
 }
 
-/** Refuses an evidence path that cannot be written safely, before any call. */
-function checkEvidencePath(file: string): void {
-  const problem = (what: string) => new UsageError(`--evidence-out ${clean(file)}: ${what}`);
-  try {
-    if (!statSync(dirname(file)).isDirectory()) throw problem(`${clean(dirname(file))} is not a directory`);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw problem(`its directory ${clean(dirname(file))} does not exist; give a file path in an existing directory`);
-  }
-  let st;
-  try {
-    st = lstatSync(file);
-  } catch {
-    return; // a new file
-  }
-  if (st.isSymbolicLink()) throw problem("is a symbolic link; refusing to follow it (give a regular path)");
-  if (!st.isFile()) throw problem("is not a regular file");
-}
-
 /**
  * Lists (and with `apply` revokes) the tokens the filters select. Returns the report; throws a
  * UsageError (exit 2) on bad filters before any call, a {@link GitHubFailure} (exit 1) after
@@ -80,7 +58,7 @@ export async function revoke(options: RevokeCommandOptions, io: CommandIO): Prom
         `revoke --classic: GitHub revokes classic tokens' SSO authorizations by owner or for the whole organization, so only --owner narrows it; drop ${other.map((k) => `--${k.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`)}`).join(", ")} or revoke classic tokens in a separate run`,
       );
   }
-  if (options.evidenceOut) checkEvidencePath(options.evidenceOut);
+  if (options.evidenceOut) checkOutputPath(options.evidenceOut, "--evidence-out");
   const { org } = loadOrganization(options, io.env);
   const auth = io.client ? undefined : authenticationFor(io, org, options.credentials);
   const client = await clientFor(io, org, { auth });

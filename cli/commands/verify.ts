@@ -4,14 +4,13 @@
  * setting as the evidence shows it; exit 3 on drift. `--evidence-out` keeps the PAT policy
  * evidence as a record for auditors.
  */
-import { lstatSync, statSync } from "node:fs";
 import { FileProblem, writeRegularFile } from "../../lib/regular-file";
-import { dirname } from "node:path";
 import { UsageError } from "../../lib/config/errors";
 import { verifyOrganization, type VerifyReport } from "../../lib/verify/verify";
 import type { PatPolicyEvidence } from "../../lib/verify/pat-policy-evidence";
 import { clean } from "../../lib/text";
 import { loadOrganization } from "../context";
+import { checkOutputPath } from "../files";
 import { evidenceText, verifyText } from "../render/verify";
 import type { CommandIO } from "../io";
 
@@ -36,23 +35,7 @@ export async function verify(options: VerifyOptions, io: CommandIO): Promise<Ver
 
 /** Throws a UsageError (exit 2) before any call when `file` cannot be where the record goes. */
 export function checkEvidenceOut(file: string): void {
-  const problem = (what: string) => new UsageError(`--evidence-out ${clean(file)}: ${what}; give a file path in an existing directory`);
-  let dir;
-  try {
-    dir = statSync(dirname(file));
-  } catch {
-    throw problem(`its directory ${clean(dirname(file))} does not exist`);
-  }
-  if (!dir.isDirectory()) throw problem(`${clean(dirname(file))} is not a directory`);
-  let existing;
-  try {
-    existing = lstatSync(file);
-  } catch {
-    return; // a new file
-  }
-  if (existing.isDirectory()) throw problem("it is a directory");
-  if (existing.isSymbolicLink()) throw problem("it is a symbolic link, which is not followed");
-  if (!existing.isFile()) throw problem("it is not a regular file (a device, a FIFO or a socket)");
+  checkOutputPath(file, "--evidence-out");
 }
 
 /**
