@@ -8,9 +8,8 @@
  */
 import { configFileName, loadConfig } from "../../lib/config/load";
 import { UsageError } from "../../lib/config/errors";
-import type { OrganizationConfig } from "../../lib/config/schema";
 import { describeGitHubError, isGitHubError } from "../../lib/github/errors";
-import { apiUrlFor } from "../../lib/naming";
+import { readHookRanges } from "../../lib/serve/hook-ranges";
 import { AppSessions } from "../../lib/serve/sessions";
 import { MAX_DELIVERY_BYTES, WebhookServer, type LogLine } from "../../lib/serve/webhook-server";
 import { webhookSecretProblem } from "../../lib/serve/signature";
@@ -94,7 +93,7 @@ export async function serve(options: ServeOptions, io: CommandIO, deps: ServeDep
     coalesceMs: deps.coalesceMs,
     shutdownGraceMs: deps.shutdownGraceMs,
     requestTimeoutMs: deps.requestTimeoutMs,
-    hookRanges: options.githubHookRanges ? () => hookRanges(organizations, sessions) : undefined,
+    hookRanges: options.githubHookRanges ? () => readHookRanges(organizations, sessions) : undefined,
     hookRangesRefreshMs: deps.hookRangesRefreshMs,
     log: deps.log,
     canSign: (org) => sessions.canSign(org),
@@ -123,24 +122,4 @@ export async function serve(options: ServeOptions, io: CommandIO, deps: ServeDep
       process.once("SIGINT", () => resolve());
     }));
   await server.close();
-}
-
-/**
- * The union of GitHub's webhook source ranges of every host the config serves: `GET /meta` read
- * once per API root, through the first organization of that host (on GitHub Enterprise Server,
- * the instance's own meta).
- */
-async function hookRanges(organizations: readonly OrganizationConfig[], sessions: AppSessions): Promise<string[]> {
-  const byHost = new Map<string, OrganizationConfig>();
-  for (const org of organizations) {
-    const root = apiUrlFor(org.githubUrl);
-    if (!byHost.has(root)) byHost.set(root, org);
-  }
-  const ranges = new Set<string>();
-  for (const org of byHost.values()) {
-    const { client } = await sessions.sessionFor(org);
-    const { data } = await client.request("GET /meta");
-    for (const r of data.hooks ?? []) ranges.add(r);
-  }
-  return [...ranges];
 }

@@ -8,7 +8,10 @@
  * proxy's, so restrict there instead.
  */
 import { BlockList, isIPv4, isIPv6 } from "node:net";
+import type { OrganizationConfig } from "../config/schema";
+import { apiUrlFor } from "../naming";
 import type { LogLine } from "./log";
+import type { AppSessions } from "./sessions";
 
 /** Options of {@link HookRanges}. */
 export interface HookRangesOptions {
@@ -75,4 +78,27 @@ export class HookRanges {
     this.count = ranges.length;
     this.options.log({ event: "hook-ranges", ranges: ranges.length });
   }
+}
+
+/**
+ * The union of GitHub's webhook source ranges of every host the config serves: `GET /meta` read
+ * once per API root, through the first organization of that host (on GitHub Enterprise Server,
+ * the instance's own meta).
+ */
+export async function readHookRanges(
+  organizations: readonly OrganizationConfig[],
+  sessions: Pick<AppSessions, "sessionFor">,
+): Promise<string[]> {
+  const byHost = new Map<string, OrganizationConfig>();
+  for (const org of organizations) {
+    const root = apiUrlFor(org.githubUrl);
+    if (!byHost.has(root)) byHost.set(root, org);
+  }
+  const ranges = new Set<string>();
+  for (const org of byHost.values()) {
+    const { client } = await sessions.sessionFor(org);
+    const { data } = await client.request("GET /meta");
+    for (const r of data.hooks ?? []) ranges.add(r);
+  }
+  return [...ranges];
 }
