@@ -16,7 +16,12 @@ const example = join(root, "examples", "consumer", "main.ts");
 
 /** What a build or pack in the checkout would change: git's view, and every file under dist/ with its mtime. */
 function checkoutState(): { status: string; dist: string[] } {
-  const status = execFileSync("git", ["status", "--porcelain", "--untracked-files=all", "--ignored"], { cwd: root, encoding: "utf8" });
+  // node_modules is left out: an installed tree lists tens of thousands of ignored files, and no build writes there.
+  const status = execFileSync("git", ["status", "--porcelain", "--untracked-files=all", "--ignored", "--", ".", ":(exclude)node_modules"], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const dist: string[] = [];
   const walk = (d: string): void => {
     for (const name of readdirSync(d).sort()) {
@@ -106,15 +111,19 @@ describe("a consumer project", () => {
         "package.json",
       ]),
     );
-    expect(files.filter((f) => !/^(dist\/(lib|cli)\/|README\.md$|package\.json$|dist\/token-policy\.schema\.json$)/.test(f))).toEqual([]);
+    expect(
+      files.filter((f) => !/^(dist\/(lib|cli)\/|README\.md$|LICENSE$|package\.json$|dist\/token-policy\.schema\.json$)/.test(f)),
+    ).toEqual([]);
     expect(files.filter((f) => /__tests__|test-support|fixtures|\.secrets|\.pem$|\.tfstate/.test(f))).toEqual([]);
   });
 
-  test("ships no more than a consumer needs: under 256 KiB packed and 1 MiB unpacked, no generator-only modules", () => {
+  test("ships no more than a consumer needs: under 300 KiB packed and 1.25 MiB unpacked, no generator-only modules", () => {
     // 237 kB packed and 910 kB unpacked (issue 33), from 291 kB and 1.18 MB: the schema minified,
     // no comments in the JavaScript (the declarations keep the JSDoc), no schema generator.
-    expect(packedSize).toBeLessThan(256 * 1024);
-    expect(unpackedSize).toBeLessThan(1024 * 1024);
+    // With issues 29–32 merged (member, revoke, plan-guard, the connection table): 279 kB packed.
+    expect(packedSize).toBeLessThan(300 * 1024);
+    // …and 1.08 MB unpacked.
+    expect(unpackedSize).toBeLessThan(1.25 * 1024 * 1024);
     expect(files.filter((f) => f.startsWith("dist/lib/config/json-schema."))).toEqual([]);
     expect(readFileSync(join(dir, "node_modules", "github-token-policy", "dist", "lib", "approval", "evaluate.js"), "utf8")).not.toMatch(
       /\/\*\*/,
