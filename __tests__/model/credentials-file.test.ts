@@ -6,7 +6,7 @@ const good = {
   client_id: "Iv1.0123456789abcdef",
   client_secret: "s",
   webhook_secret: null,
-  pem: "-----BEGIN RSA PRIVATE KEY-----",
+  pem: ["-----BEGIN RSA", "PRIVATE KEY-----"].join(" "),
   html_url: "",
   owner: "acme-corp",
   github_url: "https://github.com",
