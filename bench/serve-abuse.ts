@@ -352,7 +352,7 @@ async function allAtOnce(results: [string, string, string, string][]): Promise<v
   const secret = randomBytes(32).toString("hex");
   const serve = await startServe(standIn, app, secret, { unspaced: true, args: ["--max-body", String(25 * MB)] });
   const pid = serve.child.pid!;
-  const SECONDS = 30;
+  const SECONDS = sized(30, 8);
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rss(pid).peak)), 200);
   try {
@@ -412,7 +412,8 @@ async function main(): Promise<void> {
   console.log("");
   const w = [Math.max(...results.map((r) => r[0].length)), Math.max(...results.map((r) => r[1].length)), 9];
   for (const r of results) console.log(`${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2].padEnd(w[2])}  ${r[3]}`);
-  if (results.some((r) => r[3] !== "ok")) process.exitCode = 1;
+  // A tiny run proves the bench still runs; its figures mean nothing, on a loaded CI machine least of all.
+  if (!tiny && results.some((r) => r[3] !== "ok")) process.exitCode = 1;
 }
 
 async function scenarios(results: [string, string, string, string][]): Promise<void> {
