@@ -17,8 +17,8 @@ const esmOnly = [
 
 /**
  * What is published (the package, the consumer project) is checked by `npm run test:package`
- * (jest.package.config.js), and the real cdktf CLI and Terraform runs (the fault matrix, synth under
- * `cdktf synth`/`diff`) by `npm run test:e2e` (jest.e2e.config.js), not here: they build, pack or
+ * (jest.package.config.js), and the real cdktf CLI and Terraform runs (the stacks checked by Terraform, the fault
+ * matrix, synth under `cdktf synth`/`diff`) by `npm run test:e2e` (jest.e2e.config.js), not here: they build, pack or
  * run whole tools for minutes. CI runs all three.
  */
 const packageTests = ["/__tests__/package/", "/__tests__/e2e/"];

@@ -1,6 +1,7 @@
 /**
  * `npm run test:e2e`: end-to-end runs of the real tools, slow because each runs cdktf's CLI or
- * Terraform many times: synth under `cdktf synth` and `cdktf diff` whatever the previous output held
+ * Terraform many times: the synthesized stacks planned and checked by Terraform itself
+ * (__tests__/e2e/stacks.test.ts), synth under `cdktf synth` and `cdktf diff` whatever the previous output held
  * (__tests__/e2e/cdktf-cli.test.ts), and the fault matrix, every write of both stacks failing once
  * and the next apply converging (__tests__/e2e/convergence.test.ts), and every benchmark in its tiny
  * mode (__tests__/e2e/benches.test.ts), so none rots. Kept out of `npm test` so the
