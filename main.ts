@@ -10,12 +10,10 @@
  * `token-policy lock`); a lock file is never deleted.
  */
 import "./lib/runtime/check-node"; // first: an older Node is told what to install before Octokit fails to load
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { App, Aspects } from "cdktf";
 import { ConfigError } from "./lib/config/errors";
-import { findingPlace } from "./lib/config/problems";
-import { parseYaml } from "./lib/config/read";
 import { configFileName, readConfig, type LoadedConfig, type ValidOrganization } from "./lib/config/load";
 import { enterpriseOf } from "./lib/config/effective-policy";
 import { checkOrganization, type PolicyFinding } from "./lib/policy-checks/check-pack";
@@ -51,7 +49,9 @@ function main(): void {
   // The policy checks run once on every organization that is valid on its own, before anything
   // is built, even when the file has problems: one run reports every problem of the file.
   const checked = parsed.validOrganizations.map((org) => ({ ...org, findings: checkOrganization(org.config) }));
-  const errors = policyErrors(file, checked);
+  // Where each finding is written (`file:line:col`), from the document readConfig parsed: the file is read once.
+  const place = parsed.placeFinding ?? (() => file);
+  const errors = policyErrors(file, checked, place);
   if (!parsed.config) fail([new ConfigError(parsed.problems).message, ...errors].join("\n"), 2);
   if (errors.length) fail(errors.join("\n"), 2);
   const loaded = { file, config: parsed.config };
@@ -113,7 +113,6 @@ function main(): void {
   const warnings = checked.flatMap(({ index, config, findings }) =>
     findings.filter((f) => f.level === "warning").map((f) => ({ ...f, index, login: config.login })),
   );
-  const place = findingPlaces(loaded.file);
   for (const f of warnings)
     process.stderr.write(`warning: ${place(f.index, f.detail)} organizations[${f.index}] (${f.login}): ${f.message}\n`);
   const shown = shownOut;
@@ -177,8 +176,11 @@ function synthesize(
 }
 
 /** The policy checks' errors on these organizations, headed by their count; nothing when there are none. */
-function policyErrors(file: string, orgs: readonly (ValidOrganization & { readonly findings: readonly PolicyFinding[] })[]): string[] {
-  const place = findingPlaces(file);
+function policyErrors(
+  file: string,
+  orgs: readonly (ValidOrganization & { readonly findings: readonly PolicyFinding[] })[],
+  place: (index: number, detail: string) => string,
+): string[] {
   const errors = orgs.flatMap(({ index, config, findings }) =>
     findings
       .filter((f) => f.level === "error")
@@ -202,12 +204,6 @@ function stackFolders(outdir: string): string[] {
   return readdirSync(stacksDir, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => e.name);
-}
-
-/** Where each finding is written in the config (`file:line:col`, as schema errors say it), or the file alone. */
-function findingPlaces(file: string): (index: number, detail: string) => string {
-  const { source } = parseYaml(readFileSync(file, "utf8"), file);
-  return (index, detail) => (source ? findingPlace(source, index, detail) : file);
 }
 
 /** Whether `path` is `folder` or inside it. */

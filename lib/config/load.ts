@@ -10,7 +10,7 @@ import { ConfigError } from "./errors";
 import { duplicateLogins, enterpriseProblems, sharedStates, stemCollisions } from "./consistency";
 import { effectivePatPolicy, enterpriseOf } from "./effective-policy";
 import { mergeDefaults } from "./merge";
-import { dedupe, issuesToProblems, type Problem } from "./problems";
+import { dedupe, findingPlace, issuesToProblems, type Problem } from "./problems";
 import { parseYaml, readConfigText, templateProblems } from "./read";
 import {
   configSchema,
@@ -64,6 +64,11 @@ export interface ParsedConfig {
    * with the defaults merged.
    */
   readonly validOrganizations: readonly ValidOrganization[];
+  /**
+   * Where a policy check's finding on `organizations[index]` is written (`file:line:col`, as
+   * problems say it), from the document already parsed; absent when the YAML did not parse.
+   */
+  readonly placeFinding?: (index: number, detail: string) => string;
 }
 
 /** Reads and validates a config file; throws {@link ConfigError} listing every problem. */
@@ -86,6 +91,7 @@ export function parseConfig(text: string, file: string): ParsedConfig {
   if (!parsed.source) return { problems: parsed.problems, validOrganizations: [] };
   const source = parsed.source;
   const { raw } = source;
+  const placed = { placeFinding: (index: number, detail: string) => findingPlace(source, index, detail) };
   const { input, problems } = mergeDefaults(source);
   if (Array.isArray(raw.organizations)) problems.push(...duplicateLogins(raw.organizations, source));
   problems.push(...templateProblems(source.doc, file, source.at));
@@ -94,13 +100,14 @@ export function parseConfig(text: string, file: string): ParsedConfig {
   const result = configSchema.safeParse(input);
   if (!result.success) problems.push(...issuesToProblems(result.error.issues, input, source));
   else problems.push(...sharedStates(result.data as TokenPolicyConfig, source));
-  if (problems.length > 0) return { problems: dedupe(problems), validOrganizations: validOrganizations(input.organizations, problems) };
+  if (problems.length > 0)
+    return { problems: dedupe(problems), validOrganizations: validOrganizations(input.organizations, problems), ...placed };
   const valid = result.data as TokenPolicyConfig;
   const config = {
     ...valid,
     organizations: valid.organizations.map((org, i) => withEffectivePolicy(org, (input.organizations as unknown[])[i], valid.enterprises)),
   };
-  return { config, problems: [], validOrganizations: config.organizations.map((org, index) => ({ index, config: org })) };
+  return { config, problems: [], validOrganizations: config.organizations.map((org, index) => ({ index, config: org })), ...placed };
 }
 
 /** Validates config text like {@link parseConfig}, for callers that want the configuration or a {@link ConfigError}. */
