@@ -146,7 +146,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   command(
     "plan-guard",
-    "Refuse (exit 1) a pull request that changes what the plan job's credentials follow: state backend, GitHub host, API root",
+    "Refuse (exit 1) a pull request that changes what the plan job's credentials follow: state backend, GitHub host, API root, provider lock file",
     "none",
   )
     .requiredOption("--org <login>", "the organization the plan is for")
