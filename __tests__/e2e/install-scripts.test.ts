@@ -126,7 +126,7 @@ describe("install scripts stay off on npm 10 and 11", () => {
     (which) => {
       // GIVEN the fixture without the .npmrc (and no user or global npm config)
       rmSync(join(project, ".npmrc"), { force: true });
-      // WHEN npm ci installs the probe THEN every script ran (npm 11.19 too, with a warning: seen even with allowScripts naming the probe false)
+      // WHEN npm ci installs the probe THEN every script ran (npm 11.19 too: it runs a package allowScripts does not list, with a warning)
       expect(ci(which)).toEqual(SCRIPTS.map((s) => `ran-${s}`).sort());
     },
   );
