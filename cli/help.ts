@@ -55,6 +55,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       "token-policy review --org acme-corp                 # dry run: what would be decided",
       "token-policy review --org acme-corp --apply         # decide, and revoke non-compliant tokens",
       "token-policy review --all --json > review.json      # every organization, one JSON document",
+      "token-policy review --org acme-corp --apply --allow-mass-revoke  # past the brake (review.massRevocation), once checked",
     ],
     environment: [...CONFIG, ...APP, ...TOKEN, ...API, ...SUMMARY],
   },

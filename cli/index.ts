@@ -68,7 +68,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     "org-or-all",
   )
     .option("--apply", "make the calls (default: dry run)")
-    .option("--allow-mass-revoke", "revoke even when a run would revoke more than the larger of 10 tokens and 10% of the granted ones")
+    .option(
+      "--allow-mass-revoke",
+      "revoke even when a run would revoke more than review.massRevocation allows (default: the larger of 10 tokens and 10% of the granted ones)",
+    )
     .option("--json", "print one JSON object")
     .option("--wide", "show whole reasons in the table")
     .option(
@@ -146,7 +149,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
 
   command(
     "plan-guard",
-    "Refuse (exit 1) a pull request that changes what the plan job's credentials follow: state backend, GitHub host, API root",
+    "Refuse (exit 1) a pull request that changes what the plan job's credentials follow: state backend, GitHub host, API root, provider lock file",
     "none",
   )
     .requiredOption("--org <login>", "the organization the plan is for")

@@ -363,6 +363,28 @@ describe("the example workflows' threat model", () => {
     expect(live.with["permission-members"]).toBe("read");
   });
 
+  test("the plan job takes only the config and this organization's lock file from the pull request, guards both before any token, and sets no Terraform CLI settings", () => {
+    // GIVEN the plan job of the review workflow
+    const plan = parse(readFileSync(join(dir, "pull-request-review.yml"), "utf8")).jobs.plan;
+    const steps: any[] = plan.steps;
+    const runs = steps.map((s) => String(s.run ?? ""));
+    // THEN one step copies files of the pull request's head, and only these two
+    const taking = runs.filter((r) => /git show "?refs\/remotes\/pr\/head:/.test(r));
+    expect(taking).toHaveLength(1);
+    expect(/for f in ([^;]+); do/.exec(taking[0])?.[1]).toBe('token-policy.yaml "$LOCK"');
+    // AND plan-guard reads the copies against the base's, before synth and before any token is minted
+    const guard = runs.findIndex((r) => PLAN_GUARD(r));
+    const firstMint = steps.findIndex((s) => /create-github-app-token/.test(String(s.uses ?? "")));
+    const synth = runs.findIndex((r) => /npm run synth/.test(r));
+    expect(guard).toBeGreaterThan(runs.indexOf(taking[0]));
+    expect(guard).toBeLessThan(synth);
+    expect(guard).toBeLessThan(firstMint);
+    // AND nothing points Terraform at another provider installation: the runner's settings alone
+    expect(JSON.stringify(plan)).not.toMatch(
+      /TF_CLI_CONFIG_FILE|TERRAFORM_CONFIG|TF_PLUGIN_CACHE_DIR|terraformrc|plugin-dir|provider_installation/,
+    );
+  });
+
   test("fails when a workflow hands over toJSON(secrets) or toJSON(vars)", () => {
     const wf =
       "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n        env:\n          S: ${{ toJSON( secrets ) }}\n          V: ${{ toJson(vars) }}\n";

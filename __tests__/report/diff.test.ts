@@ -322,3 +322,29 @@ describe("teams in a rule change", () => {
     );
   });
 });
+
+describe("diffConfigs: the brake on mass revocation", () => {
+  test.each([
+    [
+      { minTokens: 50 },
+      75,
+      "Brake on mass revocation loosened: one run may revoke the larger of 50 tokens and 10% of the granted tokens (was the larger of 10 tokens and 10%).",
+    ],
+    [
+      { share: 0.5 },
+      75,
+      "Brake on mass revocation loosened: one run may revoke the larger of 10 tokens and 50% of the granted tokens (was the larger of 10 tokens and 10%).",
+    ],
+    [
+      { minTokens: 2, share: 0.05 },
+      20,
+      "Brake on mass revocation tightened: one run may revoke the larger of 2 tokens and 5% of the granted tokens (was the larger of 10 tokens and 10%).",
+    ],
+  ])("ranks review.massRevocation %j as loosened or tightened", (massRevocation, score, text) => {
+    // GIVEN the example config WHEN a pull request changes one organization's brake
+    const head = base();
+    head.organizations[0].review = { massRevocation };
+    // THEN the report names the change, a looser brake as high risk
+    expect(diffConfigs(load(base()), load(head)).map((c) => [c.score, c.text])).toEqual([[score, text]]);
+  });
+});

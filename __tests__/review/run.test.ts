@@ -231,6 +231,18 @@ describe("runReview", () => {
       expect(standIn.callsOf(REVOKE).flatMap((c) => (c.body as { pat_ids: number[] }).pat_ids)).toHaveLength(11);
     });
 
+    test("fails closed at the organization's own brake (review.massRevocation), which an option left undefined never hides", async () => {
+      // GIVEN 3 unused tokens and an organization whose brake is the larger of 2 tokens and 2.5%
+      for (let i = 0; i < 3; i++) addGrant(standIn, app.org, { grantedDaysAgo: 200, lastUsedDaysAgo: 100, tokenName: `t${i}` });
+      const org = { ...orgWith({ revokeUnusedAfterDays: 30 }), review: { massRevocation: { minTokens: 2, share: 0.025 } } };
+      // WHEN the run applies, with options that set nothing but `allow: false`
+      const run = await runReview({ client, org, apply: true, massRevocation: { allow: false, minTokens: undefined } });
+      // THEN the organization's brake holds all three
+      expect(standIn.callsOf(REVOKE)).toEqual([]);
+      expect(run.held).toEqual(expect.objectContaining({ grants: 3, limit: 2 }));
+      expect(run.held?.message).toContain("(2: the larger of 2 and 2.5%, review.massRevocation); none was revoked.");
+    });
+
     test("allows 10% of a large organization's grants", () => {
       expect(revocationLimit(5)).toBe(10);
       expect(revocationLimit(250)).toBe(25);

@@ -31,8 +31,9 @@ describe("serve: the sweep revokes unused tokens", () => {
   });
 
   /** Runs serve until its first sweep of unused tokens is logged; returns that line. */
-  async function sweepOnce(apply: boolean, approval: Record<string, unknown> = {}): Promise<LogLine> {
+  async function sweepOnce(apply: boolean, approval: Record<string, unknown> = {}, more: Record<string, unknown> = {}): Promise<LogLine> {
     const config = writePolicyFile({
+      ...more,
       approval: { revokeUnusedAfterDays: 30, ...approval },
       app: {
         name: "acme-token-broker",
@@ -80,5 +81,19 @@ describe("serve: the sweep revokes unused tokens", () => {
     // THEN only the idle token is revoked; the non-compliant one is left for review --apply
     expect(standIn.callsOf(REVOKE).map((c) => c.body)).toEqual([{ action: "revoke", pat_ids: [ids.idle] }]);
     expect([...app.org.grants.keys()].sort()).toEqual([ids.used, forever].sort());
+  });
+
+  test("fails closed at the brake (review.massRevocation): with --apply it revokes none and logs them held, with how to proceed", async () => {
+    // GIVEN a brake of no token at all below 10 grants (minTokens 0, 10% of 2 is 0)
+    const brake = { review: { massRevocation: { minTokens: 0, share: 0.1 } } };
+    // WHEN serve --apply sweeps
+    const line = await sweepOnce(true, {}, brake);
+    // THEN the idle token is held, not revoked, and the line says so; the sweep has no way past it
+    expect(line).toMatchObject({ event: "sweep-unused", org: "acme-corp", revoke: 1, revoked: 0, held: 1, limit: 0, apply: true });
+    expect(line.reason).toMatch(
+      /^1 of 2 granted tokens would be revoked, more than one run may revoke \(0: .*review --apply --allow-mass-revoke$/,
+    );
+    expect(standIn.callsOf(REVOKE)).toEqual([]);
+    expect([...app.org.grants.keys()].sort()).toEqual([ids.used, ids.idle].sort());
   });
 });

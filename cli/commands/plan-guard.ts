@@ -2,12 +2,20 @@
  * `token-policy plan-guard`: run by the pull-request plan job before any token is minted. It
  * compares one organization's entry in the pull request's config (`--config`) with the base's
  * (`--base-file`) and refuses (exit 1), naming each change, when the pull request changes
- * anything the job's credentials would follow (`lib/report/plan-guard`). Such a change is planned
- * after merge; the report ranks it first.
+ * anything the job's credentials would follow (`lib/report/plan-guard`): the state backend, the
+ * GitHub host and API root, and the provider lock file beside each config (`terraform-locks/`), which
+ * decides the provider build that runs. Such a change is planned after merge; the report ranks it first.
  */
 import { configFileName, findOrganization, loadConfig } from "../../lib/config/load";
 import { CommandFailure } from "../../lib/github/errors";
-import { planCredentialChanges, planCredentialChangeText, type PlanCredentialChange } from "../../lib/report/plan-guard";
+import { lockFilePath } from "../../lib/model/lock-file";
+import { readLockFiles } from "../../lib/report/git-base";
+import {
+  planCredentialChanges,
+  planCredentialChangeText,
+  planProviderChanges,
+  type PlanCredentialChange,
+} from "../../lib/report/plan-guard";
 import type { CommandIO } from "../io";
 
 /** Options of {@link planGuard}. */
@@ -23,15 +31,26 @@ export interface PlanGuardOptions {
 /** Checks one organization; returns the changes found (none: the plan may run), throws when there are any. */
 export async function planGuard(options: PlanGuardOptions, io: CommandIO): Promise<PlanCredentialChange[]> {
   const base = findOrganization(loadConfig(options.baseFile), options.org);
-  const headConfig = loadConfig(configFileName(options.config, io.env));
+  const headFile = configFileName(options.config, io.env);
+  const headConfig = loadConfig(headFile);
   const head = headConfig.config.organizations.find((o) => o.login.toLowerCase() === base.login.toLowerCase());
   if (!head) {
     io.stdout.write(`${base.login}: the pull request removes it from the config; nothing of it is planned.\n`);
     return [];
   }
-  const changes = planCredentialChanges(base, head);
+  const key = base.login.toLowerCase();
+  const changes = [
+    ...planCredentialChanges(base, head),
+    ...planProviderChanges(
+      lockFilePath(base.login),
+      readLockFiles(options.baseFile, [base]).get(key),
+      readLockFiles(headFile, [head]).get(key),
+    ),
+  ];
   if (!changes.length) {
-    io.stdout.write(`${base.login}: the pull request keeps the state backend and the GitHub host; the plan may run.\n`);
+    io.stdout.write(
+      `${base.login}: the pull request keeps the state backend, the GitHub host and the provider lock file; the plan may run.\n`,
+    );
     return [];
   }
   throw new CommandFailure(

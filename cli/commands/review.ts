@@ -28,7 +28,7 @@ export interface ReviewOptions {
   readonly credentials?: string;
   /** Show whole reasons in the table. @default false */
   readonly wide?: boolean;
-  /** Revoke even when the run would revoke more than its limit (the larger of 10 tokens and 10%). @default false */
+  /** Revoke even when the run would revoke more than `review.massRevocation` allows (by default the larger of 10 tokens and 10%). @default false */
   readonly allowMassRevoke?: boolean;
 }
 

@@ -10,7 +10,8 @@ export interface Change {
   readonly org: string;
   /**
    * Higher is riskier: 110 GitHub instance changed, 108 any state backend change (what the
-   * pull-request plan's credentials follow: plan-guard refuses it), 105 private hosts allowed,
+   * pull-request plan's credentials follow: plan-guard refuses it), 107 any provider lock file
+   * change (the provider build those credentials run with: plan-guard refuses it too), 105 private hosts allowed,
    * 100 permissions widened, 90 lifetime raised or the member guide written somewhere new, 80 approval
    * loosened (an approve rule matching more, a deny rule matching less), 70 secret visibility
    * widened, 60 organizations added or removed, ≤ 58 the rest.

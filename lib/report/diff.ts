@@ -120,6 +120,15 @@ function diffOrganization(a: OrganizationConfig, b: OrganizationConfig): Change[
     else add(20, `Unused granted tokens are ${days(unusedB)} (was ${days(unusedA)}).`);
   }
 
+  // The brake on mass revocation: a looser one lets a wrong clock or rule revoke more at once.
+  const ma = a.review.massRevocation;
+  const mb = b.review.massRevocation;
+  const brake = (m: typeof ma) => `the larger of ${m.minTokens} tokens and ${+(m.share * 100).toFixed(2)}%`;
+  if (mb.minTokens > ma.minTokens || mb.share > ma.share)
+    add(75, `Brake on mass revocation loosened: one run may revoke ${brake(mb)} of the granted tokens (was ${brake(ma)}).`);
+  else if (mb.minTokens < ma.minTokens || mb.share < ma.share)
+    add(20, `Brake on mass revocation tightened: one run may revoke ${brake(mb)} of the granted tokens (was ${brake(ma)}).`);
+
   // Credentials
   const ca = a.credentials;
   const cb = b.credentials;

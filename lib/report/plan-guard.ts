@@ -3,10 +3,17 @@
  * plan job holds the state backend's credentials and a reader App's key, and the stack it
  * plans is synthesized from the pull request's config; whatever that config says about where
  * the state is or which GitHub the provider talks to, those credentials follow. So the plan
- * runs only on the base's settings: each change of them is named, and the plan refused. Pure;
- * `token-policy plan-guard` drives it and the report ranks the same changes first.
+ * runs only on the base's settings: each change of them is named, and the plan refused. The
+ * provider build that runs with those credentials is chosen by the organization's lock file
+ * (`terraform-locks/<login>.terraform.lock.hcl`, which synth copies into the stack): its version and
+ * checksums are the only check Terraform makes of a package from a mirror, so the pull request's
+ * lock file must be the base's, byte for byte. Everything else the plan job runs (the code, the
+ * provider's source and version range, `cdktf.json`, the npm lock file, Terraform's CLI settings)
+ * is the base commit's, never read from the pull request. Pure; `token-policy plan-guard` drives
+ * it and the report ranks the same changes first.
  */
 import type { BackendConfig, OrganizationConfig } from "../config/schema";
+import { parseLockFile } from "../model/lock-file";
 import { apiUrlFor } from "../naming";
 
 /** One setting the plan's credentials would follow, changed by the pull request. */
@@ -23,6 +30,7 @@ export interface PlanCredentialChange {
 
 const STATE = "the plan job's state-backend credentials would read (and lock) the state there";
 const HOST = "the reader App's JWT and token, and the provider, would go to that host";
+const BUILD = "terraform would run a provider build the base does not trust, with the plan job's token and state credentials";
 
 /** Every backend field of either side, `type` first: each one decides where the state credentials act. */
 function backendFields(a: BackendConfig, b: BackendConfig): string[] {
@@ -63,4 +71,45 @@ export function planCredentialChanges(base: OrganizationConfig, head: Organizati
 /** One line per change, for a person: `backend.bucket: a → b (the plan job's … there)`. */
 export function planCredentialChangeText(c: PlanCredentialChange): string {
   return `${c.setting}: ${c.base} → ${c.head} (${c.why})`;
+}
+
+/**
+ * The changes of the pull request's provider lock file (`head`) against the base's, for the
+ * organization whose lock file is `file`; either text is undefined when that side has none. Any
+ * difference is a change: a new version, checksums the base does not list (other builds accepted,
+ * which is all a mirror's package is checked against), a provider added, the file added or
+ * removed, or text that differs where the parser sees no change (Terraform may read it otherwise:
+ * an escape in a string, say). Removing checksums is a change too: the base allows its own file.
+ * Empty: the plan runs the build the base pinned.
+ */
+export function planProviderChanges(file: string, base: string | undefined, head: string | undefined): PlanCredentialChange[] {
+  if (base === head) return [];
+  if (head === undefined) return [{ setting: file, base: "present", head: "removed", why: BUILD }];
+  if (base === undefined) return [{ setting: file, base: "absent", head: "added", why: BUILD }];
+  const before = parseLockFile(base);
+  const after = parseLockFile(head);
+  const out: PlanCredentialChange[] = [];
+  for (const [source, p] of after) {
+    const was = before.get(source);
+    if (!was) out.push({ setting: `${file}: provider ${source}`, base: "not locked", head: p.version || "no version", why: BUILD });
+    else if (was.version !== p.version) out.push({ setting: `${file}: ${source} version`, base: was.version, head: p.version, why: BUILD });
+    else {
+      const added = p.hashes.filter((h) => !was.hashes.includes(h));
+      const removed = was.hashes.filter((h) => !p.hashes.includes(h));
+      if (added.length || removed.length)
+        out.push({
+          setting: `${file}: ${source} ${p.version} checksums`,
+          base: `${was.hashes.length} listed`,
+          head: [added.length ? `${added.length} not in the base` : "", removed.length ? `${removed.length} removed` : ""]
+            .filter(Boolean)
+            .join(", "),
+          why: BUILD,
+        });
+    }
+  }
+  for (const [source, p] of before)
+    if (!after.has(source)) out.push({ setting: `${file}: provider ${source}`, base: p.version, head: "not locked", why: BUILD });
+  if (!out.length)
+    out.push({ setting: file, base: "the base's text", head: "other text, the same providers as far as this reader sees", why: BUILD });
+  return out;
 }

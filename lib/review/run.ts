@@ -6,7 +6,7 @@
  * did not send is marked `not-sent`. GitHub's client is injected.
  */
 import type { ApprovalPolicy } from "../approval/evaluate";
-import type { OrganizationConfig } from "../config/schema";
+import { DEFAULT_MASS_REVOCATION, type OrganizationConfig } from "../config/schema";
 import type { GitHubClient } from "../github/client";
 import { describeGitHubError, isGitHubError, type GitHubErrorContext } from "../github/errors";
 import { applyReviews, applyRevocations, markOutcome } from "./apply";
@@ -56,8 +56,9 @@ export interface ReviewRunOptions {
   readonly now?: () => number;
   /**
    * The brake on revocations: a run that would revoke more than this of the organization's
-   * granted tokens revokes none and reports them `held`, unless `allow`.
-   * @default { minTokens: 10, share: 0.1 } (the larger of 10 tokens and 10%), not allowed
+   * granted tokens revokes none and reports them `held`, unless `allow`. Each field given here
+   * wins over the organization's `review.massRevocation`.
+   * @default the organization's `review.massRevocation` (the larger of 10 tokens and 10%), not allowed
    */
   readonly massRevocation?: MassRevocationLimit;
   /** Named in the description of a GitHub failure (the App id, the API root's variable). @default none */
@@ -76,7 +77,10 @@ export interface MassRevocationLimit {
 
 /** The most revocations a run makes of `grants` granted tokens: the larger of `minTokens` and `share` of them. */
 export function revocationLimit(grants: number, limit: MassRevocationLimit = {}): number {
-  return Math.max(limit.minTokens ?? 10, Math.floor((limit.share ?? 0.1) * grants));
+  return Math.max(
+    limit.minTokens ?? DEFAULT_MASS_REVOCATION.minTokens,
+    Math.floor((limit.share ?? DEFAULT_MASS_REVOCATION.share) * grants),
+  );
 }
 
 /** Why a run's revocations were held back: more than its limit. */
@@ -163,12 +167,13 @@ export async function runReview(options: ReviewRunOptions): Promise<ReviewRun> {
         checked += page.checked;
         progress({ stage, count: checked });
       }
-      const limit = revocationLimit(checked, options.massRevocation);
-      if (run.revocations.length > limit && !options.massRevocation?.allow) {
+      const brake = { ...DEFAULT_MASS_REVOCATION, ...org.review?.massRevocation, ...definedOnly(options.massRevocation) };
+      const limit = revocationLimit(checked, brake);
+      if (run.revocations.length > limit && !brake.allow) {
         run.held = {
           grants: checked,
           limit,
-          message: `${run.revocations.length} of ${checked} granted tokens would be revoked, more than one run may revoke (${limit}: the larger of ${options.massRevocation?.minTokens ?? 10} and ${Math.round((options.massRevocation?.share ?? 0.1) * 100)}%); none was revoked. Check the list (a wrong clock or rule revokes many at once), then run review --apply --allow-mass-revoke`,
+          message: `${run.revocations.length} of ${checked} granted tokens would be revoked, more than one run may revoke (${limit}: the larger of ${brake.minTokens} and ${+(brake.share * 100).toFixed(2)}%, review.massRevocation); none was revoked. Check the list (a wrong clock or rule revokes many at once), then run review --apply --allow-mass-revoke`,
         };
       }
     }
@@ -189,6 +194,11 @@ export async function runReview(options: ReviewRunOptions): Promise<ReviewRun> {
     }
     return { ...run, failure: { stage, error, message } };
   }
+}
+
+/** The fields of `limit` that are set: an option left undefined never hides the config's value. */
+function definedOnly(limit: MassRevocationLimit = {}): MassRevocationLimit {
+  return Object.fromEntries(Object.entries(limit).filter(([, v]) => v !== undefined));
 }
 
 function describeFailure(e: unknown, ctx: GitHubErrorContext = {}): string {

@@ -597,8 +597,9 @@ export class WebhookServer {
    * Runs the review engine for every organization as `review --apply` does (a dry run without
    * `apply`), except that of granted tokens only unused ones are revoked, under
    * `revokeUnusedAfterDays`: `revokeNonCompliant` is left to `review`. One `sweep` line per
-   * organization, one `sweep-unused` line when it checks granted tokens, `sweep-failed` when a
-   * stage fails.
+   * organization, one `sweep-unused` line when it checks granted tokens (with `held` and
+   * `reason` when the brake held every revocation: the sweep has no way past it), `sweep-failed`
+   * when a stage fails.
    */
   private async sweep(): Promise<void> {
     for (const org of this.orgs.values()) {
@@ -636,6 +637,9 @@ export class WebhookServer {
           revoked,
           unreadable: run.unreadableGrants.length,
           apply: Boolean(this.options.apply),
+          // The brake (review.massRevocation) holds them all; the sweep never passes it: an
+          // operator checks the list and runs review --apply --allow-mass-revoke.
+          ...(run.held ? { held: revocations.length, limit: run.held.limit, reason: run.held.message } : {}),
           ms: Date.now() - started,
         });
       }

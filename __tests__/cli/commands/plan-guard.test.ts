@@ -1,5 +1,5 @@
 /** `token-policy plan-guard`: the pull-request plan's gate, as the review workflow runs it. */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { run } from "../../../cli";
@@ -24,7 +24,9 @@ describe("token-policy plan-guard", () => {
     const { base, pr } = configs({ backend: s3, patPolicy: { maxLifetimeDays: 30 } });
     const io = captureIO({});
     expect(await run(["plan-guard", "--org", "acme-corp", "--base-file", base, "--config", pr], io)).toBe(0);
-    expect(io.out()).toBe("acme-corp: the pull request keeps the state backend and the GitHub host; the plan may run.\n");
+    expect(io.out()).toBe(
+      "acme-corp: the pull request keeps the state backend, the GitHub host and the provider lock file; the plan may run.\n",
+    );
   });
 
   test("fails (exit 1) when the pull request points the backend at another bucket and role, naming each change", async () => {
@@ -47,5 +49,49 @@ describe("token-policy plan-guard", () => {
     const io = captureIO({});
     expect(await run(["plan-guard", "--org", "acme-corp", "--base-file", base, "--config", pr], io)).toBe(0);
     expect(io.out()).toContain("removes it from the config");
+  });
+
+  describe("the provider lock file beside each config", () => {
+    const lock = (version: string, hash: string) =>
+      `provider "registry.terraform.io/integrations/github" {\n  version = "${version}"\n  hashes = [\n    "h1:${hash}=",\n  ]\n}\n`;
+
+    /** base/ and pr/ as the plan job has them: each config with its terraform-locks/ beside it. */
+    function trees(baseLock: string | undefined, prLock: string | undefined): { base: string; pr: string } {
+      const dir = tempDir("plan-guard-locks-");
+      const put = (side: string, text: string | undefined) => {
+        mkdirSync(join(dir, side, "terraform-locks"), { recursive: true });
+        writeFileSync(join(dir, side, "token-policy.yaml"), stringify({ organizations: [orgEntry({ backend: s3 })] }));
+        if (text !== undefined) writeFileSync(join(dir, side, "terraform-locks", "acme-corp.terraform.lock.hcl"), text);
+        return join(dir, side, "token-policy.yaml");
+      };
+      return { base: put("base", baseLock), pr: put("pr", prLock) };
+    }
+
+    test("passes when the pull request's lock file is the base's", async () => {
+      const { base, pr } = trees(lock("6.13.0", "aaa"), lock("6.13.0", "aaa"));
+      expect(await run(["plan-guard", "--org", "acme-corp", "--base-file", base, "--config", pr], captureIO({}))).toBe(0);
+    });
+
+    test("fails (exit 1) when the pull request's lock file picks another provider version, naming the file and the versions", async () => {
+      // GIVEN a pull request that keeps the config's settings but locks another build
+      const { base, pr } = trees(lock("6.13.0", "aaa"), lock("6.12.0", "bbb"));
+      const io = captureIO({});
+      // WHEN the guard runs THEN it refuses before any token is minted, naming the change
+      expect(await run(["plan-guard", "--org", "acme-corp", "--base-file", base, "--config", pr], io)).toBe(1);
+      expect(io.err()).toContain(
+        "  - terraform-locks/acme-corp.terraform.lock.hcl: registry.terraform.io/integrations/github version: 6.13.0 → 6.12.0 (terraform would run a provider build the base does not trust",
+      );
+    });
+
+    test("fails when the pull request's lock file is a symbolic link (synth would not pin the base's build)", async () => {
+      const { base, pr } = trees(lock("6.13.0", "aaa"), undefined);
+      symlinkSync(
+        join(base, "..", "terraform-locks", "acme-corp.terraform.lock.hcl"),
+        join(pr, "..", "terraform-locks", "acme-corp.terraform.lock.hcl"),
+      );
+      const io = captureIO({});
+      expect(await run(["plan-guard", "--org", "acme-corp", "--base-file", base, "--config", pr], io)).toBe(1);
+      expect(io.err()).toContain("  - terraform-locks/acme-corp.terraform.lock.hcl: present → removed (");
+    });
   });
 });

@@ -279,7 +279,7 @@ describe("report", () => {
       "- acme-labs: Provider registry.terraform.io/integrations/github 6.11.0 trusts new checksums without a version change (terraform-locks/acme-labs.terraform.lock.hcl)",
     );
     expect(io.out()).toContain(
-      "- acme-corp: Provider registry.terraform.io/integrations/github version changed: 6.11.0 → 6.12.0 (terraform-locks/acme-corp.terraform.lock.hcl); plan and deploy run the new build.",
+      "- acme-corp: Provider registry.terraform.io/integrations/github version changed: 6.11.0 → 6.12.0 (terraform-locks/acme-corp.terraform.lock.hcl); the deploy runs the new build (the pull-request plan refuses it until merge).",
     );
   });
 

@@ -17,7 +17,11 @@ const REPOS = "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/r
 const REVOKE = "POST /orgs/{org}/personal-access-tokens";
 
 /** A config file with the approval section given, for acme-corp. */
-function writeConfig(approval: Record<string, unknown>, patPolicy: Record<string, unknown> = { maxLifetimeDays: 90 }): string {
+function writeConfig(
+  approval: Record<string, unknown>,
+  patPolicy: Record<string, unknown> = { maxLifetimeDays: 90 },
+  more: Record<string, unknown> = {},
+): string {
   const dir = tempDir("review-");
   const file = join(dir, "token-policy.yaml");
   writeFileSync(
@@ -34,6 +38,7 @@ function writeConfig(approval: Record<string, unknown>, patPolicy: Record<string
             permissions: { organization_personal_access_token_requests: "write" },
           },
           credentials: { actions: { visibility: "all" } },
+          ...more,
         },
       ],
     }),
@@ -345,6 +350,37 @@ describe("review", () => {
     expect(report.revocations[1].reason).toBe('Rule "no-admin" would now deny it: No administration.');
     expect(standIn.callsOf(REVOKE).map((c) => c.body)).toEqual([{ action: "revoke", pat_ids: [forever, admin, long] }]);
     expect([...app.org.grants.keys()]).toEqual([fine]);
+  });
+
+  describe("the brake on mass revocation (review.massRevocation)", () => {
+    /** Three non-compliant grants under a brake of 2 tokens (or 10%, less here). */
+    function threeOverTheBrake(): number[] {
+      config = writeConfig({ ...RULES, revokeNonCompliant: true }, undefined, { review: { massRevocation: { minTokens: 2, share: 0.1 } } });
+      return [1, 2, 3].map((i) => addGrant(standIn, app.org, { days: null, tokenName: `forever-${i}` }));
+    }
+
+    test("fails closed when --apply would revoke more than the organization's brake: none is revoked, each is held, and it says how to proceed", async () => {
+      // GIVEN three tokens to revoke and a brake of 2
+      threeOverTheBrake();
+      const io = captureIO(env());
+      // WHEN review --apply runs
+      expect(await run(["review", "--org", "acme-corp", "--config", config, "--apply"], io)).toBe(0);
+      // THEN no revocation is sent; the run says why and what to run after checking the list
+      expect(standIn.callsOf(REVOKE)).toEqual([]);
+      expect(app.org.grants.size).toBe(3);
+      expect(io.out()).toContain(
+        "3 of 3 granted tokens would be revoked, more than one run may revoke (2: the larger of 2 and 10%, review.massRevocation); none was revoked.",
+      );
+      expect(io.out()).toContain("review --apply --allow-mass-revoke");
+    });
+
+    test("--allow-mass-revoke lets the run through: every token is revoked in one call", async () => {
+      const ids = threeOverTheBrake();
+      const io = captureIO(env());
+      expect(await run(["review", "--org", "acme-corp", "--config", config, "--apply", "--allow-mass-revoke", "--json"], io)).toBe(0);
+      expect(standIn.callsOf(REVOKE).map((c) => c.body)).toEqual([{ action: "revoke", pat_ids: ids }]);
+      expect(JSON.parse(io.out()).held).toBeUndefined();
+    });
   });
 
   test("does not look at granted tokens unless revokeNonCompliant is set", async () => {

@@ -1,7 +1,7 @@
 /**
  * The schema of `token-policy.yaml`: the one source for validation, TypeScript types and the
  * published JSON Schema (`token-policy.schema.json`). One file per section (`app`, `approval`,
- * `pat-policy`, `credentials`, `backend`, `guide`, `verify`, `enterprise`, `organization`); this
+ * `pat-policy`, `credentials`, `backend`, `guide`, `verify`, `review`, `enterprise`, `organization`); this
  * file holds the whole file's schema and the types, and re-exports what the rest of the code uses.
  */
 import { z } from "zod";
@@ -12,6 +12,7 @@ import { enterpriseSchema } from "./enterprise";
 import type { guideSchema } from "./guide";
 import { organizationSchema, type suppressionSchema } from "./organization";
 import type { patPolicySchema } from "./pat-policy";
+import type { reviewSchema } from "./review";
 import { obj } from "./primitives";
 import type { verifySchema } from "./verify";
 
@@ -31,6 +32,7 @@ export {
   patPolicySchema,
 } from "./pat-policy";
 export { DEFAULT_GITHUB_URL, isRecord, LOGIN_PATTERN, REPOSITORY_PATTERN } from "./primitives";
+export { DEFAULT_MASS_REVOCATION, DEFAULT_REVIEW } from "./review";
 export { DEFAULT_VERIFY, EVIDENCE_PERMISSIONS, EVIDENCE_SOURCES, withEvidencePermissions, type EvidenceSource } from "./verify";
 
 /**
@@ -66,6 +68,8 @@ export type CredentialsConfig = OrganizationConfig["credentials"];
 export type VisibilityConfig = CredentialsConfig["actions"];
 /** Verify section of one organization. */
 export type VerifyConfig = OrganizationConfig["verify"];
+/** Review section of one organization: the brake on mass revocation. */
+export type ReviewConfig = OrganizationConfig["review"];
 /** Backend section of one organization. */
 export type BackendConfig = OrganizationConfig["backend"];
 /** A validated enterprise entry with every default applied. */
@@ -84,6 +88,8 @@ export type AppInput = z.input<typeof appSchema>;
 export type CredentialsInput = z.input<typeof credentialsSchema>;
 /** What a caller writes for the member guide. */
 export type GuideInput = z.input<typeof guideSchema>;
+/** What a caller writes for `review`: the brake on mass revocation. */
+export type ReviewInput = z.input<typeof reviewSchema>;
 /** What a caller writes for `verify`: the evidence sources. */
 export type VerifyInput = z.input<typeof verifySchema>;
 /** One suppression of a policy check, with its reason. */

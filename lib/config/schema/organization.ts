@@ -15,6 +15,7 @@ import { ENTERPRISE_SLUG_PATTERN } from "./enterprise";
 import { guideSchema } from "./guide";
 import { classicLifetimeUnused, DEFAULT_PAT_POLICY, patPolicySchema } from "./pat-policy";
 import { DEFAULT_GITHUB_URL, githubUrl, isRecord, LOGIN_PATTERN, nonEmpty, obj } from "./primitives";
+import { DEFAULT_REVIEW, reviewSchema } from "./review";
 import { DEFAULT_VERIFY, verifySchema, withEvidencePermissions } from "./verify";
 
 /**
@@ -42,6 +43,8 @@ export const organizationSchema = obj({
   guide: guideSchema.optional(),
   /** What `verify` reads as evidence of the PAT policy; the App asks for the permissions it needs. */
   verify: verifySchema.default(DEFAULT_VERIFY),
+  /** How review runs (`review`, serve's sweep) behave: the brake on mass revocation. */
+  review: reviewSchema.default(DEFAULT_REVIEW),
   /** A GHES on an internal network: githubUrl may name a private or loopback address. */
   allowPrivateHost: z.boolean({ error: "must be true or false" }).default(false),
   /** The slug of the enterprise (in `enterprises`) that owns the organization: its PAT policy bounds the organization's. */
