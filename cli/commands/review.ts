@@ -10,7 +10,7 @@ import { apiUrlVariable } from "../../lib/github/errors";
 import { clockNote } from "../../lib/review/clock";
 import { runReview, type ReviewStage } from "../../lib/review/run";
 import { loadOrganization } from "../context";
-import { GitHubFailure, type CommandIO } from "../io";
+import { CommandFailure, GitHubFailure, type CommandIO } from "../io";
 import { ProgressLine } from "../render/progress";
 import { renderReviewJson, renderReviewMarkdown, renderReviewTables, type ReviewReport } from "../render/review";
 
@@ -45,7 +45,8 @@ const PROGRESS: Record<ReviewStage, string> = {
 
 /**
  * Runs the review. Returns the report; throws {@link GitHubFailure} (exit 1) after printing
- * what was done when GitHub or the network fails, a ConfigError or UsageError (exit 2) on bad
+ * what was done when GitHub or the network fails, {@link CommandFailure} (exit 1) after printing
+ * the list when `--apply` was held by the brake, a ConfigError or UsageError (exit 2) on bad
  * input before any call.
  */
 export async function review(options: ReviewOptions, io: CommandIO): Promise<ReviewReport> {
@@ -81,5 +82,7 @@ export async function review(options: ReviewOptions, io: CommandIO): Promise<Rev
   io.stdout.write(options.json ? renderReviewJson(report) : renderReviewTables(report, options.wide ? Infinity : 60));
   if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, renderReviewMarkdown(report, failure));
   if (failure) throw new GitHubFailure(failure);
+  // A held run must not read as a clean one in a scheduled job: it exits 1 after printing the list.
+  if (run.held && options.apply) throw new CommandFailure("revocations held by review.massRevocation: none was sent (see the list above)");
   return report;
 }

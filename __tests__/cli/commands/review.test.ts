@@ -364,7 +364,7 @@ describe("review", () => {
       threeOverTheBrake();
       const io = captureIO(env());
       // WHEN review --apply runs
-      expect(await run(["review", "--org", "acme-corp", "--config", config, "--apply"], io)).toBe(0);
+      expect(await run(["review", "--org", "acme-corp", "--config", config, "--apply"], io)).toBe(1);
       // THEN no revocation is sent; the run says why and what to run after checking the list
       expect(standIn.callsOf(REVOKE)).toEqual([]);
       expect(app.org.grants.size).toBe(3);
@@ -372,6 +372,8 @@ describe("review", () => {
         "3 of 3 granted tokens would be revoked, more than one run may revoke (2: the larger of 2 and 10%, review.massRevocation); none was revoked.",
       );
       expect(io.out()).toContain("review --apply --allow-mass-revoke");
+      // AND it exits 1, so a scheduled run that was held shows as failed
+      expect(io.err()).toContain("error: revocations held by review.massRevocation: none was sent");
     });
 
     test("--allow-mass-revoke lets the run through: every token is revoked in one call", async () => {
