@@ -1,7 +1,7 @@
 /**
  * The schema of `token-policy.yaml`: the one source for validation, TypeScript types and the
  * published JSON Schema (`token-policy.schema.json`). One file per section (`app`, `approval`,
- * `pat-policy`, `credentials`, `backend`, `guide`, `verify`, `enterprise`, `organization`); this
+ * `pat-policy`, `credentials`, `backend`, `guide`, `member-page`, `verify`, `enterprise`, `organization`); this
  * file holds the whole file's schema and the types, and re-exports what the rest of the code uses.
  */
 import { z } from "zod";
@@ -10,6 +10,7 @@ import type { approvalSchema } from "./approval";
 import type { credentialsSchema } from "./credentials";
 import { enterpriseSchema } from "./enterprise";
 import type { guideSchema } from "./guide";
+import type { memberPageSchema } from "./member-page";
 import { organizationSchema, type suppressionSchema } from "./organization";
 import type { patPolicySchema } from "./pat-policy";
 import { obj } from "./primitives";
@@ -22,6 +23,7 @@ export { DEFAULT_BACKEND } from "./backend";
 export { DEFAULT_CREDENTIALS_PREFIX } from "./credentials";
 export { ENTERPRISE_SLUG_PATTERN, enterpriseSchema } from "./enterprise";
 export { DEFAULT_GUIDE_PATH, guidePathProblem } from "./guide";
+export { memberPageUrlProblem } from "./member-page";
 export { organizationSchema } from "./organization";
 export {
   classicLifetimeUnused,
@@ -66,6 +68,10 @@ export type CredentialsConfig = OrganizationConfig["credentials"];
 export type VisibilityConfig = CredentialsConfig["actions"];
 /** Verify section of one organization. */
 export type VerifyConfig = OrganizationConfig["verify"];
+/** Member page section of one organization, when it has one. */
+export type MemberPageConfig = NonNullable<OrganizationConfig["memberPage"]>;
+/** What a caller writes for the member page. */
+export type MemberPageInput = z.input<typeof memberPageSchema>;
 /** Backend section of one organization. */
 export type BackendConfig = OrganizationConfig["backend"];
 /** A validated enterprise entry with every default applied. */
