@@ -114,6 +114,9 @@ describe("the member page in serve", () => {
         sameSite: "Lax",
         path: "/member/acme-corp",
       });
+      // AND on a 320 px wide screen nothing scrolls sideways: long lines wrap
+      await page.setViewportSize({ width: 320, height: 640 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
       // AND serve logged the sign-in
       expect(s.logs).toContainEqual({ event: "member-sign-in", org: "acme-corp", login: "mona" });
       // WHEN she names another member in the URL, in a cookie of her own making, or in a form

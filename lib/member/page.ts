@@ -42,6 +42,12 @@ export const ANSWER_RATE: Pick<RateLimitOptions, "perPeer" | "global"> = {
 /** Used states kept at most; the sign-in limit keeps their number far below (see the module summary). */
 const MAX_USED_STATES = 10_000;
 
+/** The page's title and look: readable on a phone, long lines wrapped rather than scrolled sideways. */
+const HEAD =
+  '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Your fine-grained tokens</title>' +
+  "<style>body{font-family:system-ui,sans-serif;margin:1rem auto;padding:0 1rem;max-width:60rem}" +
+  "pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:0.9rem}</style>";
+
 const SESSION_COOKIE = "tp_member";
 const STATE_COOKIE = "tp_member_state";
 
@@ -168,7 +174,7 @@ export function memberPage(options: MemberPageOptions): (req: IncomingMessage, r
     };
     const page = (status: number, body: string, extra: Record<string, string | string[]> = {}) => {
       res.writeHead(status, { ...headers, ...extra });
-      res.end(`<!doctype html><meta charset="utf-8"><title>Your fine-grained tokens</title>${body}`);
+      res.end(`<!doctype html><meta charset="utf-8">${HEAD}${body}`);
     };
 
     const limited = (limit: RateLimit, what: string): boolean => {
