@@ -3,7 +3,8 @@
  * Terraform many times: the synthesized stacks planned and checked by Terraform itself
  * (__tests__/e2e/stacks.test.ts), synth under `cdktf synth` and `cdktf diff` whatever the previous output held
  * (__tests__/e2e/cdktf-cli.test.ts), and the fault matrix, every write of both stacks failing once
- * and the next apply converging (__tests__/e2e/convergence.test.ts), and every benchmark in its tiny
+ * and the next apply converging (__tests__/e2e/convergence.test.ts), the member page in a real
+ * Chromium through `serve` (__tests__/e2e/member-page.test.ts), and every benchmark in its tiny
  * mode (__tests__/e2e/benches.test.ts), so none rots; and `npm ci` with npm 10 (fetched from the registry) and the
  * machine's npm, which runs no install script beside the project's .npmrc (__tests__/e2e/install-scripts.test.ts). Kept out of `npm test` so the
  * everyday suite stays quick; CI runs it (.ci/run).

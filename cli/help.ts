@@ -111,12 +111,18 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     examples: [
       "WEBHOOK_SECRET=… token-policy serve --apply --port 3000",
       "node dist/cli/index.js serve --apply                  # in a checkout: node, not npm run, so SIGTERM reaches it",
+      "ACME_CORP_APP_CLIENT_SECRET=… token-policy serve --apply --host 0.0.0.0   # with memberPage: members sign in at {url}/member/acme-corp",
     ],
     environment: [
       ...CONFIG,
       ["WEBHOOK_SECRET", "the App's webhook secret (required): every delivery's signature is checked with it"],
       ["PORT", "the port when --port is not given (default: 3000)"],
       ...APP,
+      [
+        "<STEM>_APP_CLIENT_SECRET",
+        "with memberPage in the config: the organization's App client secret, for members' sign-in (also read from TOKEN_POLICY_SECRETS_JSON)",
+      ],
+      ["APP_CLIENT_SECRET", "the same, for every organization without its own"],
       ...API,
     ],
   },

@@ -27,6 +27,16 @@ export function apiUrlFor(githubUrl: string = GITHUB_COM): string {
   return `${web}/api/v3`;
 }
 
+/** Where `serve` shows an organization's member page, below the page's URL (`memberPage.url`). */
+export function memberPagePath(login: string): string {
+  return `/member/${login}`;
+}
+
+/** An organization's member page: `{url}/member/{login}`, `url` being the config's `memberPage.url`. */
+export function memberPageUrl(url: string, login: string): string {
+  return `${url.replace(/\/+$/, "")}${memberPagePath(login)}`;
+}
+
 /** Strips a trailing slash. */
 export function webRoot(githubUrl: string = GITHUB_COM): string {
   return githubUrl.replace(/\/+$/, "");

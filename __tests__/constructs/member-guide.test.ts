@@ -8,6 +8,21 @@ const organization = parseConfigOrThrow(readFileSync(join(__dirname, "..", "..",
   .organizations[0];
 
 describe("MemberGuide", () => {
+  test("commits the guide with the member page's link when the config turns the page on, at the same address", () => {
+    // GIVEN the example organization with and without the member page
+    const withPage = { ...organization, memberPage: { enabled: true, url: "https://tokens.example.com" } };
+    const plain = newStack();
+    new MemberGuide(plain, "guide", { organization, repository: "handbook" });
+    const linked = newStack();
+    new MemberGuide(linked, "guide", { organization: withPage, repository: "handbook" });
+    const [a, b] = [synthJson(plain).tf, synthJson(linked).tf];
+    // THEN the same resource holds the guide, whose text now links to the page
+    expect(Object.keys(b.resource.github_repository_file)).toEqual(Object.keys(a.resource.github_repository_file));
+    const content = (tf: typeof a) => (Object.values(tf.resource.github_repository_file)[0] as { content: string }).content;
+    expect(content(a)).not.toContain("https://tokens.example.com/member/acme-corp");
+    expect(content(b)).toContain("(https://tokens.example.com/member/acme-corp)");
+  });
+
   test("writes the guide to the path given, overwriting what is there", () => {
     const stack = newStack();
     new MemberGuide(stack, "guide", { organization, repository: "handbook", path: "security/TOKENS.md" });

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { appAuthenticationFor, appCredentials, authenticationFor } from "../../lib/github/authentication";
+import { appAuthenticationFor, appClientSecretFor, appCredentials, authenticationFor } from "../../lib/github/authentication";
 import { tempDir } from "../../test-support/temp";
 import { parseOrg } from "../../test-support/config";
 
@@ -79,5 +79,25 @@ describe("appAuthenticationFor: the App every command acts as (install, seal and
     expect(appCredentials(io({ ACME_CORP_APP_ID: "7", ACME_CORP_APP_PRIVATE_KEY_FILE: file }), [org]).get("acme-corp")).toEqual(
       expect.objectContaining({ appId: "7", privateKey: PEM_A }),
     );
+  });
+});
+
+describe("appClientSecretFor: the App's client secret for the member page", () => {
+  test("takes the organization's own, from the environment or TOKEN_POLICY_SECRETS_JSON, before the shared one", () => {
+    const own = "own-" + "s".repeat(8);
+    const fromJson = "json-" + "s".repeat(8);
+    const shared = "shared-" + "s".repeat(8);
+    expect(appClientSecretFor(io({ ACME_CORP_APP_CLIENT_SECRET: own, APP_CLIENT_SECRET: shared }), org)).toBe(own);
+    expect(
+      appClientSecretFor(
+        io({ TOKEN_POLICY_SECRETS_JSON: JSON.stringify({ ACME_CORP_APP_CLIENT_SECRET: fromJson }), APP_CLIENT_SECRET: shared }),
+        org,
+      ),
+    ).toBe(fromJson);
+    expect(appClientSecretFor(io({ APP_CLIENT_SECRET: shared, BETA_CORP_APP_CLIENT_SECRET: own }), org)).toBe(shared);
+  });
+
+  test("is undefined when none is set, or set empty", () => {
+    expect(appClientSecretFor(io({ ACME_CORP_APP_CLIENT_SECRET: "", TOKEN_POLICY_SECRETS_JSON: "not json" }), org)).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import { loadConfig } from "../../lib/config/load";
 import { createGitHubClient } from "../../lib/github/client";
 import { answerMember } from "../../lib/member/member";
 import { githubSignIn, memberPage } from "../../lib/member/page";
+import { RateLimit } from "../../lib/member/rate-limit";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { launchChromium } from "../../test-support/browser";
 import { addGrant, installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
@@ -218,5 +219,83 @@ describe("the member page", () => {
     expect(String(headers.location)).toMatch(
       /^https:\/\/github\.com\/login\/oauth\/authorize\?client_id=Iv23liX&redirect_uri=https%3A%2F%2Ftokens\.example\.com%2Fmember%2Facme-corp%2Fcallback&state=/,
     );
+  });
+});
+
+describe("the member page's limits", () => {
+  let server: Server;
+  let base: string;
+  let t: number;
+  let answered: string[];
+
+  beforeEach(async () => {
+    t = 1_000_000;
+    answered = [];
+    server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const now = () => t;
+    const handle = memberPage({
+      publicUrl: base,
+      githubUrl: "https://github.example",
+      clientId: "Iv23liTest",
+      signIn: async (code) => (code === "good" ? "mona" : Promise.reject(new Error("bad code"))),
+      answer: async (login) => (answered.push(login), {}) as never,
+      render: () => "the answer",
+      now,
+      answers: new RateLimit({ perPeer: { burst: 2, perMinute: 1 }, global: { burst: 100, perMinute: 100 }, now }),
+    });
+    server.on("request", (req, res) => void handle(req, res));
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const get = (url: string, cookie?: string) => fetch(url, { redirect: "manual", headers: cookie ? { cookie } : {} });
+  const cookieOf = (r: Response, name: string) =>
+    r.headers
+      .getSetCookie()
+      .find((c) => c.startsWith(`${name}=`))!
+      .split(";")[0];
+  const callbackOf = async () => {
+    const login = await get(`${base}/member/login`);
+    const state = new URL(login.headers.get("location")!).searchParams.get("state")!;
+    return { url: `${base}/member/callback?code=good&state=${state}`, cookie: cookieOf(login, "tp_member_state") };
+  };
+
+  test("fails when the sign-in comes back after its ten minutes, even with its own state cookie", async () => {
+    // GIVEN a sign-in started now
+    const { url, cookie } = await callbackOf();
+    // WHEN GitHub's redirect comes back ten minutes and a second later
+    t += 10 * 60_000 + 1000;
+    const r = await get(url, cookie);
+    // THEN it is refused, and no session is made
+    expect(r.status).toBe(400);
+    expect(r.headers.getSetCookie().some((c) => c.startsWith("tp_member="))).toBe(false);
+  });
+
+  test("fails when the same callback comes twice: the state is good once", async () => {
+    const { url, cookie } = await callbackOf();
+    const first = await get(url, cookie);
+    expect(first.status).toBe(302);
+    const second = await get(url, cookie);
+    expect(second.status).toBe(400);
+    expect(second.headers.getSetCookie().some((c) => c.startsWith("tp_member="))).toBe(false);
+  });
+
+  test("fails when a signed-in member reads the answer faster than the limit: 429, and GitHub is not asked", async () => {
+    // GIVEN mona signed in, with room for two answers at once
+    const { url, cookie } = await callbackOf();
+    const session = cookieOf(await get(url, cookie), "tp_member");
+    // WHEN she loads the page three times at once
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await get(`${base}/member`, session)).status);
+    // THEN the third is told to wait, and only two answers were read
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(answered).toEqual(["mona", "mona"]);
+    // AND a minute later she may read it again
+    t += 60_000;
+    expect((await get(`${base}/member`, session)).status).toBe(200);
   });
 });

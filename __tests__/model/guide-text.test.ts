@@ -22,6 +22,22 @@ function sections(text: string): Map<string, string> {
 }
 
 describe("member guide", () => {
+  test("links to the member page when the config turns it on, and is unchanged otherwise", () => {
+    // GIVEN the same organization without the page, with it turned off, and with it on
+    const without = memberGuideMarkdown(parseOrg(orgEntry()));
+    const off = memberGuideMarkdown(parseOrg(orgEntry({ memberPage: { enabled: false, url: "https://tokens.example.com" } })));
+    const on = memberGuideMarkdown(parseOrg(orgEntry({ memberPage: { url: "https://tokens.example.com/" } })));
+    // THEN only the guide with the page on links to it, in the section on a missing organization
+    expect(off).toBe(without);
+    expect(without).not.toContain("/member/");
+    const missing = sections(on).get('acme-corp is missing from the "Resource owner" list')!;
+    expect(missing).toContain(
+      "sign in with GitHub on [your token page](https://tokens.example.com/member/acme-corp): it shows your own standing in acme-corp, to you alone.",
+    );
+    // AND nothing else in the guide changes
+    expect(on.replace(/^To see which reason is yours.*\n\n/m, "")).toBe(without);
+  });
+
   test("says what the example config says, section by section", () => {
     const s = sections(memberGuideMarkdown(corp));
     expect([...s.keys()]).toEqual([

@@ -3,17 +3,19 @@
  * config, each through its own App. Decides each new fine-grained token request seconds after it
  * is made; on start and every `--sweep-minutes`, decides what is pending as `review` does and
  * revokes unused tokens (`revokeNonCompliant` is left to `review`). Dry run unless `--apply`.
- * This module only checks the options and drives the server (`lib/serve`), whose sweep is the
- * review run (`lib/review/run`) and whose App sessions are `lib/serve/sessions`.
+ * With `memberPage` in the config, also the organization's member page (`lib/serve/member-pages`).
+ * This module drives the server (`lib/serve`); its options are checked in `../serve-setup`.
  */
 import { configFileName, loadConfig } from "../../lib/config/load";
-import { UsageError } from "../../lib/config/errors";
-import { describeGitHubError, isGitHubError } from "../../lib/github/errors";
+import { resolveApiUrl } from "../../lib/github/client";
 import { readHookRanges } from "../../lib/serve/hook-ranges";
+import { memberPages } from "../../lib/serve/member-pages";
 import { AppSessions } from "../../lib/serve/sessions";
-import { MAX_DELIVERY_BYTES, WebhookServer, type LogLine } from "../../lib/serve/webhook-server";
-import { webhookSecretProblem } from "../../lib/serve/signature";
+import { stdoutLog } from "../../lib/serve/log";
+import { WebhookServer, type LogLine } from "../../lib/serve/webhook-server";
 import type { CommandIO } from "../io";
+import { renderMemberText } from "../render/member";
+import { listenProblem, serveSettings, stopSignal } from "../serve-setup";
 
 /** Options of {@link serve}. */
 export interface ServeOptions {
@@ -56,70 +58,48 @@ export interface ServeDeps {
   readonly requestTimeoutMs?: number;
   /** Time between reads of GitHub's hook ranges, in ms. @default 3600000 */
   readonly hookRangesRefreshMs?: number;
+  /** The GitHub web root members sign in at, for every organization. @default each organization's githubUrl */
+  readonly githubWebUrl?: string;
 }
 
 /** Runs until stopped; resolves after in-flight decisions finished. */
 export async function serve(options: ServeOptions, io: CommandIO, deps: ServeDeps = {}): Promise<void> {
-  const loaded = loadConfig(configFileName(options.config, io.env));
-  const secret = io.env.WEBHOOK_SECRET;
-  if (!secret)
-    throw new UsageError(
-      "serve needs WEBHOOK_SECRET: the App's webhook secret (create-app writes it to the credentials file as webhook_secret)",
-    );
-  const weak = webhookSecretProblem(secret);
-  if (weak) throw new UsageError(weak);
-  const port = options.port ?? (io.env.PORT ? Number(io.env.PORT) : 3000);
-  if (!(Number.isInteger(port) && port >= 0 && port < 65536))
-    throw new UsageError(
-      options.port !== undefined
-        ? `--port must be a port number (0-65535), got ${options.port}`
-        : "PORT must be a port number (0-65535); its value is not shown",
-    );
-  const { sweepMinutes, maxBody } = options;
-  if (sweepMinutes !== undefined && !(sweepMinutes >= 0))
-    throw new UsageError(`--sweep-minutes must be a number of minutes, got ${sweepMinutes}`);
-  if (maxBody !== undefined && !(Number.isInteger(maxBody) && maxBody >= 1024 && maxBody <= MAX_DELIVERY_BYTES))
-    throw new UsageError(`--max-body must be a number of bytes from 1024 to ${MAX_DELIVERY_BYTES} (GitHub's cap), got ${maxBody}`);
-  const organizations = loaded.config.organizations;
+  const { organizations, enterprises } = loadConfig(configFileName(options.config, io.env)).config;
+  const { webhookSecret, port, clientSecrets } = serveSettings(options, io, organizations);
   // One session per organization, through its own App and its own installation.
   const sessions = new AppSessions(io, organizations);
-
+  const log = deps.log ?? stdoutLog;
   const server = new WebhookServer({
     organizations,
-    webhookSecret: secret,
+    webhookSecret,
     apply: options.apply,
-    sweepMinutes,
-    maxBodyBytes: maxBody,
+    sweepMinutes: options.sweepMinutes,
+    maxBodyBytes: options.maxBody,
     coalesceMs: deps.coalesceMs,
     shutdownGraceMs: deps.shutdownGraceMs,
     requestTimeoutMs: deps.requestTimeoutMs,
     hookRanges: options.githubHookRanges ? () => readHookRanges(organizations, sessions) : undefined,
     hookRangesRefreshMs: deps.hookRangesRefreshMs,
-    log: deps.log,
+    log,
     canSign: (org) => sessions.canSign(org),
     sessionFor: (org) => sessions.sessionFor(org),
+    pages: memberPages({
+      organizations,
+      enterprises,
+      sessionFor: (org) => sessions.sessionFor(org),
+      clientIdFor: (org) => sessions.clientId(org),
+      clientSecretFor: (org) => clientSecrets.get(org.login)!,
+      apiUrlFor: (org) => resolveApiUrl(io.env, org.githubUrl),
+      webUrlFor: deps.githubWebUrl === undefined ? undefined : () => deps.githubWebUrl!,
+      render: renderMemberText,
+      log,
+    }),
   });
   const host = options.host ?? "127.0.0.1";
   const url = await server.listen(port, host).catch((e: NodeJS.ErrnoException) => {
-    if (isGitHubError(e))
-      throw new UsageError(`--github-hook-ranges: cannot read GitHub's hook ranges (GET /meta): ${describeGitHubError(e)}`);
-    if (e.code === "EADDRINUSE")
-      throw new UsageError(
-        `cannot listen on ${host}:${port}: the port is in use by another process; stop it, or pick another port with --port (or PORT)`,
-      );
-    if (e.code === "EACCES")
-      throw new UsageError(
-        `cannot listen on ${host}:${port}: not allowed for this user (ports below 1024 need privileges); pick another with --port (or PORT)`,
-      );
-    if (e.code === "EADDRNOTAVAIL")
-      throw new UsageError(`cannot listen on ${host}:${port}: ${host} is not an address of this machine; fix --host`);
-    throw e;
+    throw listenProblem(e, host, port);
   });
   deps.onListening?.(url, server);
-  await (deps.stopSignal ??
-    new Promise<void>((resolve) => {
-      process.once("SIGTERM", () => resolve());
-      process.once("SIGINT", () => resolve());
-    }));
+  await (deps.stopSignal ?? stopSignal());
   await server.close();
 }

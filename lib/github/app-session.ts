@@ -19,6 +19,8 @@ export interface RegisteredApp {
   readonly id: number;
   readonly slug?: string;
   readonly name: string;
+  /** The App's OAuth client id (the member page's sign-in). */
+  readonly client_id?: string;
   readonly permissions?: Readonly<Record<string, string | undefined>>;
   readonly events?: readonly string[];
 }

@@ -91,6 +91,18 @@ export function appCredentialsNeeded(org: Pick<OrganizationConfig, "login">, { c
   ].join(", ");
 }
 
+/**
+ * The App's client secret for one organization, for the member page's OAuth web flow (`serve`), or
+ * undefined when none is set: `<STEM>_APP_CLIENT_SECRET` (from the environment, or from the JSON
+ * object in `TOKEN_POLICY_SECRETS_JSON`), else the shared `APP_CLIENT_SECRET`. The client id is
+ * not taken from here: it is the App's own, read from GitHub (`GET /app`).
+ */
+export function appClientSecretFor(io: GitHubContext, org: Pick<OrganizationConfig, "login">): string | undefined {
+  const name = `${variableStem(org.login).toUpperCase()}_APP_CLIENT_SECRET`;
+  const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+  return text(io.env[name]) ?? text(jsonObject(io.env.TOKEN_POLICY_SECRETS_JSON)[name]) ?? text(io.env.APP_CLIENT_SECRET);
+}
+
 function fileApp(io: GitHubContext, org: OrganizationConfig, credentialsFile: string | undefined): AppAuth | undefined {
   if (!credentialsFile) return undefined;
   const creds = readCredentialsFile(credentialsFile);

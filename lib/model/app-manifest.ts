@@ -19,6 +19,8 @@ export interface AppManifestInput {
   readonly events?: readonly string[];
   /** Where GitHub delivers webhooks; none means webhooks stay inactive. */
   readonly webhookUrl?: string;
+  /** Where GitHub may send a user back from the App's sign-in (the member page's callback). @default none */
+  readonly callbackUrls?: readonly string[];
 }
 
 /** The manifest GitHub accepts, in the field names of its manifest flow. */
@@ -31,6 +33,7 @@ export interface AppManifest {
   readonly default_events: readonly string[];
   readonly hook_attributes?: { readonly url: string; readonly active: boolean };
   readonly redirect_url?: string;
+  readonly callback_urls?: readonly string[];
   readonly request_oauth_on_install: false;
   readonly setup_on_update: false;
 }
@@ -69,6 +72,7 @@ export function buildAppManifest(input: AppManifestInput, redirectUrl?: string):
     default_events: events,
     ...(input.webhookUrl ? { hook_attributes: { url: input.webhookUrl, active: true } } : {}),
     ...(redirectUrl ? { redirect_url: redirectUrl } : {}),
+    ...(input.callbackUrls?.length ? { callback_urls: [...input.callbackUrls] } : {}),
     request_oauth_on_install: false,
     setup_on_update: false,
   };

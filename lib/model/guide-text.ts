@@ -6,7 +6,7 @@
  */
 import type { ApprovalRule, OrganizationConfig, RuleMatch } from "../config/schema";
 import { md } from "../text";
-import { webRoot } from "../naming";
+import { memberPageUrl, webRoot } from "../naming";
 import { hasTemplateUrls, tokenRequestTemplate } from "./token-request";
 import { enterpriseBindings, type EnterpriseBounds } from "../config/effective-policy";
 
@@ -66,6 +66,11 @@ export function memberGuideMarkdown(org: OrganizationConfig, enterprise?: Enterp
   );
 
   out.push(`## ${login} is missing from the "Resource owner" list`, "");
+  if (org.memberPage?.enabled && org.memberPage.url)
+    out.push(
+      `To see which reason is yours, and what the rules do with your requests and tokens, sign in with GitHub on [your token page](${memberPageUrl(org.memberPage.url, org.login)}): it shows your own standing in ${login}, to you alone.`,
+      "",
+    );
   out.push(
     `GitHub's [token documentation](${GUIDE_SOURCES.managingTokens}) and [policy documentation](${GUIDE_SOURCES.tokenPolicy}) give these reasons:`,
     "",

@@ -16,7 +16,7 @@ import { UsageError } from "../config/errors";
 import type { OrganizationConfig } from "../config/schema";
 import { GITHUB_API_VERSION } from "../github/client";
 import { CommandFailure, GitHubFailure } from "../github/errors";
-import { installAppUrl, newAppUrl } from "../naming";
+import { installAppUrl, memberPageUrl, newAppUrl } from "../naming";
 import type { AppCredentialsFile } from "../model/credentials-file";
 import { CredentialsFileWriter } from "./credentials-file";
 import { clean } from "../text";
@@ -113,7 +113,9 @@ export async function registerApp(
   // Only this machine's names for this port: a page reached under another Host (DNS
   // rebinding) gets nothing, the state least of all.
   const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
-  const manifest = buildAppManifest(org.app, `${local}/callback`);
+  // With the member page on, members sign in through this App: its callback is registered with it.
+  const page = org.memberPage?.enabled && org.memberPage.url ? memberPageUrl(org.memberPage.url, org.login) : undefined;
+  const manifest = buildAppManifest({ ...org.app, callbackUrls: page ? [`${page}/callback`] : undefined }, `${local}/callback`);
   const postTo = `${newAppUrl(org.login, githubUrl)}?state=${encodeURIComponent(state)}`;
 
   try {

@@ -11,3 +11,8 @@ export type LogLine = Record<string, LogValue> & { readonly event: string };
 export function safe(v: string): string {
   return v.replace(/[^\x20-\x7e]/g, "?").slice(0, 100);
 }
+
+/** The default log: one JSON line on stdout, with the time. */
+export function stdoutLog(line: LogLine): void {
+  process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...line }) + "\n");
+}

@@ -3,19 +3,22 @@
  * organization's installation, set up once (the App checked against the config's declared App
  * with one `GET /app`, the installation looked up as the App) and kept for the life of the
  * server, Octokit's App auth strategy renewing and caching the installation token itself; and
- * whether the App's credentials can sign, for `/healthz`. A session that failed to start is
- * started again on the next use.
+ * whether the App's credentials can sign, for `/healthz`; and the App's OAuth client id, for the
+ * member page. A session that failed to start is started again on the next use.
  */
 import { createAppAuth } from "@octokit/auth-app";
 import type { OrganizationConfig } from "../config/schema";
 import type { GitHubAuth } from "../github/client";
-import { appCredentials, clientFor, type GitHubContext } from "../github/authentication";
+import type { AppSession } from "../github/app-session";
+import { appCredentials, clientFor, openAppSession, type GitHubContext } from "../github/authentication";
 import type { OrganizationSession } from "./decide-batch";
 
 /** See the module summary. */
 export class AppSessions {
   private readonly credentials: Map<string, Extract<GitHubAuth, { kind: "app" }>>;
   private readonly sessions = new Map<string, Promise<OrganizationSession>>();
+  /** The App session behind each started session: its `GET /app` is read once. */
+  private readonly apps = new Map<string, AppSession>();
   private readonly signers: Map<string, ReturnType<typeof createAppAuth>>;
 
   /**
@@ -46,10 +49,21 @@ export class AppSessions {
     return Boolean((await this.signers.get(org.login)!({ type: "app" })).token);
   }
 
+  /** The OAuth client id of the organization's App, as GitHub gives it (`GET /app`, read once with the session's check). */
+  async clientId(org: OrganizationConfig): Promise<string> {
+    await this.sessionFor(org);
+    const app = await this.apps.get(org.login)!.app();
+    if (typeof app.client_id !== "string" || !app.client_id) throw new Error(`GitHub gave no client id for ${org.login}'s App`);
+    return app.client_id;
+  }
+
   private async start(org: OrganizationConfig): Promise<OrganizationSession> {
     // The organization's installation is looked up as its App, never taken from a delivery or
     // from APP_INSTALLATION_ID (which names one installation, not one per organization).
-    const client = await clientFor(this.io, org, { auth: { ...this.credentials.get(org.login)!, installationId: undefined } });
+    const auth = { ...this.credentials.get(org.login)!, installationId: undefined };
+    const session = openAppSession(this.io, org, { auth });
+    this.apps.set(org.login, session);
+    const client = await clientFor(this.io, org, { auth, session });
     const { installationId } = (await client.auth({ type: "installation" })) as { installationId: number };
     return { client, installationId };
   }

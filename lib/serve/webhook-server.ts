@@ -18,7 +18,7 @@
  * (case-insensitive) and by organization, request id and action, in a bounded memory with a time
  * to live, so a redelivery or a replay costs no call. A periodic sweep decides whatever a lost
  * delivery left pending. `/healthz` reports per organization whether its App can sign, checked
- * at most once a minute.
+ * at most once a minute. With `pages`, a `GET` under `/member/` is the member pages'.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -30,7 +30,7 @@ import { BulkWriter } from "./bulk-writer";
 import { ConnectionTable, DrainRate, type BodyInFlight } from "./connection-table";
 import { decideBatch, type BatchOutcome, type OrganizationSession, type QueuedRequest } from "./decide-batch";
 import { readDelivery, TOKEN_REQUEST_EVENT } from "./delivery";
-import { safe, type LogLine } from "./log";
+import { safe, stdoutLog, type LogLine } from "./log";
 import { HookRanges } from "./hook-ranges";
 import { RecentKeys } from "./recent-keys";
 import { RefusalLog } from "./refusal-log";
@@ -126,6 +126,11 @@ export interface WebhookServerOptions {
   readonly healthCacheMs?: number;
   /** Refused requests, and duplicates, logged whole per minute; the rest are counted. @default 20 */
   readonly refusalLinesPerMinute?: number;
+  /**
+   * The member pages (`./member-pages`): a `GET` under `/member/` goes to them, from any address,
+   * and gets 404 when they do not serve it. @default none: 404
+   */
+  readonly pages?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 /** The webhook server: `listen`, then `close` on SIGTERM. */
@@ -168,7 +173,7 @@ export class WebhookServer {
     if ((options.shutdownGraceMs ?? 0) > 10_000)
       throw new RangeError(`WebhookServer: shutdownGraceMs must be at most 10000, got ${options.shutdownGraceMs}`);
     this.recent = new RecentKeys({ maxKeys: options.dedupeMaxKeys ?? 50_000, ttlMs: options.dedupeTtlMs ?? 3_600_000 });
-    this.log = options.log ?? ((line) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...line }) + "\n"));
+    this.log = options.log ?? stdoutLog;
     if (options.hookRanges)
       this.ranges = new HookRanges({ read: options.hookRanges, refreshMs: options.hookRangesRefreshMs, log: this.log });
     this.refusals = new RefusalLog({ log: this.log, perWindow: options.refusalLinesPerMinute ?? 20, windowMs: 60_000 });
@@ -309,6 +314,14 @@ export class WebhookServer {
     if (req.method === "GET" && path === "/healthz") {
       this.healthz().then(
         ({ status, body }) => this.send(res, status, JSON.stringify(body), { "content-type": "application/json" }),
+        (e) => this.failed(res, e),
+      );
+      return;
+    }
+    const pages = this.options.pages;
+    if (pages && req.method === "GET" && path.startsWith("/member/")) {
+      pages(req, res).then(
+        (served) => served || this.send(res, 404, "not found"),
         (e) => this.failed(res, e),
       );
       return;

@@ -12,7 +12,7 @@ import { captureIO } from "../../../test-support/io";
 import { keyBodyLines } from "../../../test-support/keys";
 import { tempDir } from "../../../test-support/temp";
 
-function writeConfig(): string {
+function writeConfig(extra: Record<string, unknown> = {}): string {
   const file = join(tempDir("create-app-"), "token-policy.yaml");
   writeFileSync(
     file,
@@ -28,6 +28,7 @@ function writeConfig(): string {
             events: ["personal_access_token_request"],
           },
           credentials: { actions: { visibility: "all" } },
+          ...extra,
         },
       ],
     }),
@@ -126,6 +127,20 @@ describe("create-app (end to end in headless Chromium)", () => {
     expect(printed).not.toContain(creds.client_secret);
     expect(io.out()).toContain(`Created App acme-token-broker (id ${result.appId}, client id ${result.clientId}).`);
     expect(io.out()).toContain("TF_VAR_acme_corp_app_private_key_actions_sealed");
+  });
+
+  test("with the member page on, the App is registered with the page's callback, where members sign in", async () => {
+    // GIVEN a config whose member page is on
+    const config = writeConfig({ memberPage: { url: "https://tokens.example.com" } });
+    // WHEN the owner registers the App
+    await createApp({ org: "acme-corp", config, githubUrl: standIn.url, apiUrl: standIn.url, out }, captureIO({}), {
+      openBrowser: async (url) => {
+        await page.goto(url);
+        await page.click("#create");
+      },
+    });
+    // THEN the manifest names the page's callback, and only that one
+    expect(standIn.manifestPosts[0].manifest.callback_urls).toEqual(["https://tokens.example.com/member/acme-corp/callback"]);
   });
 
   test("the page names the config file given and describes each permission in reviewed words", async () => {

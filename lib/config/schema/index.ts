@@ -1,7 +1,7 @@
 /**
  * The schema of `token-policy.yaml`: the one source for validation, TypeScript types and the
  * published JSON Schema (`token-policy.schema.json`). One file per section (`app`, `approval`,
- * `pat-policy`, `credentials`, `backend`, `guide`, `verify`, `review`, `enterprise`, `organization`); this
+ * `pat-policy`, `credentials`, `backend`, `guide`, `member-page`, `verify`, `review`, `enterprise`, `organization`); this
  * file holds the whole file's schema and the types, and re-exports what the rest of the code uses.
  */
 import { z } from "zod";
@@ -10,6 +10,7 @@ import type { approvalSchema } from "./approval";
 import type { credentialsSchema } from "./credentials";
 import { enterpriseSchema } from "./enterprise";
 import type { guideSchema } from "./guide";
+import type { memberPageSchema } from "./member-page";
 import { organizationSchema, type suppressionSchema } from "./organization";
 import type { patPolicySchema } from "./pat-policy";
 import type { reviewSchema } from "./review";
@@ -23,6 +24,7 @@ export { DEFAULT_BACKEND } from "./backend";
 export { DEFAULT_CREDENTIALS_PREFIX } from "./credentials";
 export { ENTERPRISE_SLUG_PATTERN, enterpriseSchema } from "./enterprise";
 export { DEFAULT_GUIDE_PATH, guidePathProblem } from "./guide";
+export { memberPageUrlProblem } from "./member-page";
 export { organizationSchema } from "./organization";
 export {
   classicLifetimeUnused,
@@ -70,6 +72,10 @@ export type VisibilityConfig = CredentialsConfig["actions"];
 export type VerifyConfig = OrganizationConfig["verify"];
 /** Review section of one organization: the brake on mass revocation. */
 export type ReviewConfig = OrganizationConfig["review"];
+/** Member page section of one organization, when it has one. */
+export type MemberPageConfig = NonNullable<OrganizationConfig["memberPage"]>;
+/** What a caller writes for the member page. */
+export type MemberPageInput = z.input<typeof memberPageSchema>;
 /** Backend section of one organization. */
 export type BackendConfig = OrganizationConfig["backend"];
 /** A validated enterprise entry with every default applied. */

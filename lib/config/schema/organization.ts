@@ -13,6 +13,7 @@ import { backendSchema, DEFAULT_BACKEND } from "./backend";
 import { credentialsSchema } from "./credentials";
 import { ENTERPRISE_SLUG_PATTERN } from "./enterprise";
 import { guideSchema } from "./guide";
+import { memberPageSchema } from "./member-page";
 import { classicLifetimeUnused, DEFAULT_PAT_POLICY, patPolicySchema } from "./pat-policy";
 import { DEFAULT_GITHUB_URL, githubUrl, isRecord, LOGIN_PATTERN, nonEmpty, obj } from "./primitives";
 import { DEFAULT_REVIEW, reviewSchema } from "./review";
@@ -41,6 +42,8 @@ export const organizationSchema = obj({
   suppressions: z.array(suppressionSchema).default([]),
   /** Keep the member guide in a repository of the organization (`cdktf deploy` updates it). */
   guide: guideSchema.optional(),
+  /** Show members their own `member` answer on a page served by `serve` (`{url}/member/{login}`); the guide links to it. */
+  memberPage: memberPageSchema.optional(),
   /** What `verify` reads as evidence of the PAT policy; the App asks for the permissions it needs. */
   verify: verifySchema.default(DEFAULT_VERIFY),
   /** How review runs (`review`, serve's sweep) behave: the brake on mass revocation. */
