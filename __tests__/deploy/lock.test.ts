@@ -179,6 +179,35 @@ withTerraform("token-policy lock", () => {
     });
   });
 
+  test("lock --all --json prints one JSON object: the platforms, the mirror and each lock file with its providers", async () => {
+    // GIVEN a mirror with one build
+    const { cliConfig, mirror } = multiPlatformMirror(GITHUB, "6.12.0", ["linux_amd64"]);
+    const dir = project();
+    const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: cliConfig });
+    // WHEN
+    expect(await run(["lock", "--all", "--json", "--config", join(dir, "token-policy.yaml"), "--platform", "linux_amd64"], io)).toBe(0);
+    // THEN stdout is that one document
+    const provider = { source: GITHUB, version: "6.12.0" };
+    expect(JSON.parse(io.out())).toEqual({
+      platforms: ["linux_amd64"],
+      mirror,
+      lockFiles: [
+        { org: "acme-corp", file: "terraform-locks/acme-corp.terraform.lock.hcl", providers: [provider] },
+        { org: "acme-labs", file: "terraform-locks/acme-labs.terraform.lock.hcl", providers: [provider] },
+      ],
+    });
+  });
+
+  test("fails with exit 1 and the error as JSON on stdout with --json when terraform cannot lock", async () => {
+    const { cliConfig } = multiPlatformMirror(GITHUB, "5.0.0", ["linux_amd64"]);
+    const dir = project();
+    const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: cliConfig });
+    expect(
+      await run(["lock", "--json", "--org", "acme-corp", "--config", join(dir, "token-policy.yaml"), "--platform", "linux_amd64"], io),
+    ).toBe(1);
+    expect(JSON.parse(io.out())).toEqual({ error: expect.stringMatching(/^acme-corp: terraform providers lock /), exitCode: 1 });
+  });
+
   test("fails with exit 1 naming the organization when terraform cannot lock, and writes nothing", async () => {
     // GIVEN a mirror with a version the stacks do not allow
     const { cliConfig } = multiPlatformMirror(GITHUB, "5.0.0", ["linux_amd64"]);
