@@ -16,7 +16,7 @@ import { reportJson, reportMarkdown } from "../render/report";
 import type { CommandIO } from "../io";
 import { writeNoFollow } from "../files";
 
-export { LIVE_EXAMPLES } from "../render/report";
+export { LIVE_EXAMPLES, type ReportJson } from "../render/report";
 
 /** Options of {@link report}. */
 export interface ReportOptions {
@@ -34,15 +34,11 @@ export interface ReportOptions {
   readonly org?: string;
   /** Also write the report here. */
   readonly out?: string;
-  /**
-   * With `base`: apply both configs' rules to each organization's pending requests and granted
-   * tokens now (as its App, read-only) and report what the change does to them.
-   * @default false
-   */
+  /** With `base`: what both configs' rules do to each organization's requests and tokens now (as its App, read-only). @default false */
   readonly live?: boolean;
   /** With `live`: the file create-app wrote, for the App's credentials. */
   readonly credentials?: string;
-  /** Print one JSON object (`ReportJson`: the changes with their risk, the live impact, the Markdown) instead of the Markdown. @default false */
+  /** Print one JSON object (`ReportJson`: changes with their risk, live impact, the Markdown). @default false */
   readonly json?: boolean;
 }
 
