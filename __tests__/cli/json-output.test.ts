@@ -2,8 +2,8 @@
  * `--json` on every command that prints results: stdout holds one JSON document and nothing
  * else, for one organization and with `--all`, a failing run included (`{ error, exitCode }`);
  * the exit codes and stderr are those of the run without --json. `lock` is covered in
- * __tests__/deploy/lock.test.ts (it needs Terraform), `create-app` in its own test (a browser),
- * `review` and `verify --all` in all-organizations.test.ts.
+ * __tests__/deploy/lock.test.ts (it needs Terraform), `create-app` and `plan-guard` in their own
+ * tests, `review --all` and `verify --all` in all-organizations.test.ts.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,7 +11,6 @@ import { parse, stringify } from "yaml";
 import { run } from "../../cli";
 import type { AllOrganizationsJson } from "../../cli/all-organizations";
 import type { ReportJson } from "../../cli/render/report";
-import { orgEntry } from "../../test-support/config";
 import { captureIO } from "../../test-support/io";
 import { tempDir } from "../../test-support/temp";
 
@@ -110,37 +109,6 @@ describe("report --json", () => {
     const { code, json } = await runJson(["report", "--config", example, "--json", ...flags]);
     expect(code).toBe(2);
     expect(json).toEqual({ error: message, exitCode: 2 });
-  });
-});
-
-describe("plan-guard --json", () => {
-  const s3 = { type: "s3", bucket: "acme-state", region: "eu-west-1" };
-  function configs(head: Record<string, unknown>): { base: string; pr: string } {
-    const dir = tempDir("plan-guard-json-");
-    const base = join(dir, "base.yaml");
-    const pr = join(dir, "pr.yaml");
-    writeFileSync(base, stringify({ organizations: [orgEntry({ backend: s3 })] }));
-    writeFileSync(pr, stringify({ organizations: [orgEntry(head)] }));
-    return { base, pr };
-  }
-
-  test("prints that the plan may run", async () => {
-    const { base, pr } = configs({ backend: s3 });
-    const { code, json } = await runJson(["plan-guard", "--org", "acme-corp", "--base-file", base, "--config", pr, "--json"]);
-    expect(code).toBe(0);
-    expect(json).toEqual({ org: "acme-corp", plan: "may run", changes: [] });
-  });
-
-  test("fails (exit 1) when the backend moves, with each change in the JSON and the refusal on stderr", async () => {
-    const { base, pr } = configs({ backend: { ...s3, bucket: "other-state" } });
-    const { code, json, err } = await runJson(["plan-guard", "--org", "acme-corp", "--base-file", base, "--config", pr, "--json"]);
-    expect(code).toBe(1);
-    expect(json).toEqual({
-      org: "acme-corp",
-      plan: "refused",
-      changes: [expect.objectContaining({ setting: "backend.bucket", base: "acme-state", head: "other-state" })],
-    });
-    expect(err).toContain("  - backend.bucket: acme-state → other-state (");
   });
 });
 
