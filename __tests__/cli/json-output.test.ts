@@ -112,6 +112,16 @@ describe("report --json", () => {
   });
 });
 
+describe("orgs --json", () => {
+  test("--all is every organization, as without --org: the same matrix", async () => {
+    const all = await runJson(["orgs", "--all", "--config", example, "--json"]);
+    const plain = await runJson(["orgs", "--config", example, "--json"]);
+    expect(all.code).toBe(0);
+    expect(all.json).toEqual(plain.json);
+    expect((all.json as { login: string }[]).map((o) => o.login)).toEqual(["acme-corp", "acme-labs"]);
+  });
+});
+
 describe("a failing run with --json", () => {
   // Every command that prints results, run for an organization the config does not have.
   test.each([
