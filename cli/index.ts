@@ -182,9 +182,9 @@ export async function run(argv: string[], callerIO: CommandIO): Promise<number> 
       "print this organization's TF_VAR_ lines for $GITHUB_ENV, from the slots TOKEN_POLICY_SECRET_<n>/TOKEN_POLICY_VAR_<n> (or TOKEN_POLICY_SECRETS_JSON and TOKEN_POLICY_VARS_JSON)",
     )
     .action(async (opts) => {
+      everyOrganizationOrOne("orgs", opts);
       // Loaded on use: it builds the stacks, and the other commands (serve in a slim image
       // among them) run without cdktf.
-      everyOrganizationOrOne("orgs", opts);
       const { orgs } = loadWithPeers("orgs", () => require("./commands/orgs") as typeof import("./commands/orgs"));
       await orgs(opts, io);
     });
