@@ -120,6 +120,15 @@ describe("orgs --json", () => {
     expect(all.json).toEqual(plain.json);
     expect((all.json as { login: string }[]).map((o) => o.login)).toEqual(["acme-corp", "acme-labs"]);
   });
+
+  test("fails when --export-inputs is asked for as JSON: exit 2, the error as JSON, no TF_VAR_ line", async () => {
+    const { code, json } = await runJson(["orgs", "--org", "acme-corp", "--export-inputs", "--config", example, "--json"]);
+    expect(code).toBe(2);
+    expect(json).toEqual({
+      error: "--export-inputs prints $GITHUB_ENV lines, not JSON: drop --json (orgs --json is the matrix)",
+      exitCode: 2,
+    });
+  });
 });
 
 describe("a failing run with --json", () => {
