@@ -5,16 +5,27 @@ import { clean } from "../lib/text";
 import { FileProblem, writeRegularFile } from "../lib/regular-file";
 
 /**
+ * The one error for a file an option names that cannot be where an output goes, before the run
+ * or at the write: `OPTION FILE: what is wrong; give a file path in an existing directory` (exit 2).
+ */
+function outputPathProblem(option: string, file: string, what: string): UsageError {
+  return new UsageError(`${option} ${clean(file)}: ${what}; give a file path in an existing directory`);
+}
+
+/**
  * Writes `text` to the file an option names (`--out`, `--evidence-out`): a new file or a regular
  * one replaced; never through a symbolic link (which could point anywhere, an SSH key included),
- * never into a device or a FIFO.
+ * never into a device or a FIFO. Checks the path as {@link checkOutputPath} does, and the write
+ * checks again on the open file; either refusal is the same UsageError (exit 2).
  */
 export function writeNoFollow(file: string, text: string, option = "--out"): void {
+  checkOutputPath(file, option);
   try {
     writeRegularFile(file, text);
   } catch (e) {
     if (!(e instanceof FileProblem)) throw e;
-    throw new UsageError(`${option} ${file} ${e.message}`);
+    // A path swapped after the check, or one that cannot be written (EACCES, a full disk).
+    throw outputPathProblem(option, file, `it ${e.message.replace(/\s*\(give a regular path\)$/, "")}`);
   }
 }
 
@@ -24,7 +35,7 @@ export function writeNoFollow(file: string, text: string, option = "--out"): voi
  * directory, a symbolic link, a device, a FIFO or a socket). The write checks again.
  */
 export function checkOutputPath(file: string, option: string): void {
-  const problem = (what: string) => new UsageError(`${option} ${clean(file)}: ${what}; give a file path in an existing directory`);
+  const problem = (what: string) => outputPathProblem(option, file, what);
   let dir;
   try {
     dir = statSync(dirname(file));

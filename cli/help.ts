@@ -63,6 +63,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     examples: [
       "token-policy create-app --org acme-corp",
       "token-policy create-app --org acme-corp --no-open --out .secrets/acme-corp-app.json",
+      "token-policy create-app --org acme-corp --json > app.json   # id, client id, slug, credentials file; no secret",
     ],
     environment: [...CONFIG],
   },
@@ -96,7 +97,10 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     exitCodes: [0, 1, 2, 3],
   },
   orgs: {
-    examples: ["token-policy orgs --json", 'token-policy orgs --org acme-corp --export-inputs >> "$GITHUB_ENV"'],
+    examples: [
+      "token-policy orgs --json                           # every organization (--all) as a CI matrix",
+      'token-policy orgs --org acme-corp --export-inputs >> "$GITHUB_ENV"',
+    ],
     environment: [
       ...CONFIG,
       ["TOKEN_POLICY_SECRET_<n>, TOKEN_POLICY_VAR_<n>", "with --export-inputs: the n-th secret and variable of the matrix"],
@@ -104,7 +108,11 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     ],
   },
   guide: {
-    examples: ["token-policy guide --org acme-corp", "token-policy guide --org acme-corp --out TOKENS.md"],
+    examples: [
+      "token-policy guide --org acme-corp",
+      "token-policy guide --org acme-corp --out TOKENS.md",
+      "token-policy guide --all --json > guides.json         # every organization, one JSON document",
+    ],
     environment: [...CONFIG],
   },
   serve: {
@@ -131,11 +139,16 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       "token-policy report --out report.md",
       "token-policy report --base origin/main              # what a pull request changes, riskiest first",
       "token-policy report --base origin/main --live --org acme-corp",
+      "token-policy report --all --base origin/main --json   # one JSON object: changes with their risk, and the Markdown",
     ],
     environment: [...CONFIG, ...SUMMARY, ["(with --live)", "the App variables below"], ...APP, ...TOKEN, ...API],
   },
   lock: {
-    examples: ["token-policy lock", "token-policy lock --org acme-corp --platform linux_amd64"],
+    examples: [
+      "token-policy lock",
+      "token-policy lock --org acme-corp --platform linux_amd64",
+      "token-policy lock --all --json                        # one JSON object: each lock file and its providers",
+    ],
     environment: [...CONFIG, ["TF_CLI_CONFIG_FILE", "a Terraform CLI config whose provider mirror terraform providers lock uses"]],
   },
   member: {
@@ -154,7 +167,10 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     environment: [...CONFIG, ...APP, ...TOKEN, ...API],
   },
   "plan-guard": {
-    examples: ["token-policy plan-guard --org acme-corp --base-file base/token-policy.yaml --config token-policy.yaml"],
+    examples: [
+      "token-policy plan-guard --org acme-corp --base-file base/token-policy.yaml --config token-policy.yaml",
+      "token-policy plan-guard --org acme-corp --base-file base/token-policy.yaml --json",
+    ],
     environment: CONFIG,
   },
 };
@@ -172,9 +188,24 @@ export function commandHelpText(help: CommandHelp | undefined): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Adds each command's examples, environment and exit codes (from {@link COMMAND_HELP}) to its `--help`, and the exit codes to the program's. */
+/** What `--json` promises, in the help of every command that has it (`all`: the command has `--all`). */
+export function jsonHelpText(all: boolean): string {
+  return (
+    `With --json${all ? ", --all included" : ""}, stdout carries one JSON document and nothing else (progress and notices go to stderr);\n` +
+    'a run that fails before printing it prints {"error": …, "exitCode": …} instead. Exit codes are the same as without --json.'
+  );
+}
+
+/**
+ * Adds each command's examples, environment and exit codes (from {@link COMMAND_HELP}) to its
+ * `--help`, what `--json` promises to the commands that have it, and the exit codes to the program's.
+ */
 export function addCommandHelp(program: Command): void {
-  for (const command of program.commands) command.addHelpText("after", commandHelpText(COMMAND_HELP[command.name()]));
+  for (const command of program.commands) {
+    const has = (flag: string) => command.options.some((o) => o.long === flag);
+    const json = has("--json") ? `\n${jsonHelpText(has("--all"))}\n` : "";
+    command.addHelpText("after", commandHelpText(COMMAND_HELP[command.name()]) + json);
+  }
   program.addHelpText(
     "after",
     `\nRun token-policy <command> --help for its examples and environment variables.\n\nExit codes:\n${Object.entries(EXIT_CODES)

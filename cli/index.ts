@@ -18,7 +18,7 @@ import { revoke } from "./commands/revoke";
 import { seal } from "./commands/seal";
 import { serve } from "./commands/serve";
 import { checkEvidenceOut, verify, writeEvidence } from "./commands/verify";
-import { failureOf, type CommandIO } from "./io";
+import { failureOf, jsonFailure, type CommandIO } from "./io";
 import { minutes, wholeNumber } from "./options";
 import { loadWithPeers } from "./peers";
 import { forEachOrganization } from "./all-organizations";
@@ -28,7 +28,20 @@ import type { PatPolicyEvidence } from "../lib/verify/pat-policy-evidence";
 import { PACKAGE_NAME, VERSION } from "../lib/version";
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export async function run(argv: string[], io: CommandIO): Promise<number> {
+export async function run(argv: string[], callerIO: CommandIO): Promise<number> {
+  // Whether anything reached stdout: with --json, a failure that printed nothing prints its
+  // error as JSON (jsonFailure), so stdout parses whatever the exit code.
+  let printed = false;
+  const io: CommandIO = {
+    ...callerIO,
+    stdout: {
+      write: (s: string) => {
+        printed ||= s.length > 0;
+        return callerIO.stdout.write(s);
+      },
+      isTTY: callerIO.stdout.isTTY,
+    },
+  };
   const program = new Command("token-policy")
     .description("GitHub token policy as code: the steps Terraform cannot do.")
     .version(`${PACKAGE_NAME} ${VERSION}`, "-V, --version", "print the version")
@@ -103,6 +116,10 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--no-open", "print the URL instead of opening the browser")
     .option("--out <file>", "credentials file (default: .secrets/<login>-app.json)")
     .option("--allow-shared-folder", "accept a credentials folder that group or others can write to")
+    .option(
+      "--json",
+      "print the App as one JSON object: id, client id, slug, credentials file (never a secret); the address to open goes to stderr",
+    )
     .action(async (opts) => {
       await createApp(opts, io);
     });
@@ -154,6 +171,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   )
     .requiredOption("--org <login>", "the organization the plan is for")
     .requiredOption("--base-file <file>", "the base branch's config")
+    .option("--json", "print one JSON object: the organization, whether the plan may run, and each change (also when refused)")
     .action(async (opts) => {
       await planGuard(opts, io);
     });
@@ -161,21 +179,28 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   command("orgs", "The organizations of the config as deploy jobs: a CI matrix, and each job's own inputs", "none")
     .option("--json", "print the matrix as JSON: login, API URL, environment and inputs of each organization")
     .option("--org <login>", "only this organization (required with --export-inputs)")
+    .option("--all", "every organization of the config (the default)")
     .option(
       "--export-inputs",
       "print this organization's TF_VAR_ lines for $GITHUB_ENV, from the slots TOKEN_POLICY_SECRET_<n>/TOKEN_POLICY_VAR_<n> (or TOKEN_POLICY_SECRETS_JSON and TOKEN_POLICY_VARS_JSON)",
     )
     .action(async (opts) => {
+      everyOrganizationOrOne("orgs", opts);
       // Loaded on use: it builds the stacks, and the other commands (serve in a slim image
       // among them) run without cdktf.
       const { orgs } = loadWithPeers("orgs", () => require("./commands/orgs") as typeof import("./commands/orgs"));
       await orgs(opts, io);
     });
 
-  command("guide", "The token guide for an organization's members: the policy, and how to ask for a token it approves")
-    .option("--out <file>", "also write the guide to this file")
+  command("guide", "The token guide for an organization's members: the policy, and how to ask for a token it approves", "org-or-all")
+    .option("--out <file>", "also write the guide to this file (with --org)")
+    .option("--json", "print one JSON object: the organization and the guide's Markdown")
     .action(async (opts) => {
-      await guide(opts, io);
+      if (opts.all && opts.out) throw new UsageError("guide: --out writes one organization's guide: give --org LOGIN, not --all");
+      await orgOrAll("guide", opts, ["LINES"], async (login, orgIO) => {
+        const text = await guide({ ...opts, org: login }, orgIO);
+        return { cells: [String(text.split("\n").length)] };
+      });
     });
 
   command("serve", "Decide token requests on GitHub's webhook within seconds; sweep like review on start and every --sweep-minutes", "none")
@@ -198,26 +223,32 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     .option("--base-file <file>", "a config file to compare with")
     .option("--base <file-or-ref>", "a config file or a git ref to compare with (an error when it names both)")
     .option("--org <login>", "only this organization")
-    .option("--out <file>", "also write the report to this file")
+    .option("--all", "every organization of the config (the default)")
+    .option("--out <file>", "also write the report to this file (Markdown, with --json too)")
+    .option("--json", "print one JSON object: the changes with their risk, the live impact and the Markdown")
     .option(
       "--live",
       "with --base: what the change does to each organization's pending requests and granted tokens now (read-only, as its App)",
     )
     .option("--credentials <file>", "with --live: the file create-app wrote")
     .action(async (opts) => {
+      everyOrganizationOrOne("report", opts);
       const { report } = loadWithPeers("report", () => require("./commands/report") as typeof import("./commands/report"));
       await report(opts, io);
     });
 
   command("lock", "Pin each stack's provider build: terraform providers lock into terraform-locks/<login>.terraform.lock.hcl", "none")
     .option("--org <login>", "only this organization (default: every one)")
+    .option("--all", "every organization of the config (the default)")
     .option(
       "--platform <os_arch>",
       "a platform to record checksums for, repeatable (default: linux_amd64, linux_arm64, darwin_amd64, darwin_arm64, windows_amd64)",
       (v: string, all: string[] = []) => [...all, v],
     )
     .option("--upgrade", "lock the newest provider version each stack accepts, not the committed lock file's (from 6.11.x to 6.12+, say)")
+    .option("--json", "print one JSON object: the platforms, the mirror, each lock file and the providers it pins")
     .action(async (opts) => {
+      everyOrganizationOrOne("lock", opts);
       // Loaded on use: it builds the stacks, and serve runs without cdktf.
       const { lock } = require("./commands/lock") as typeof import("./commands/lock");
       await lock(opts, io);
@@ -261,19 +292,34 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {
-    code = exitCodeFor(e, io);
+    const failure = exitCodeFor(e, io);
+    code = failure.code;
+    if (code !== 0 && !printed && asksForJson(argv)) io.stdout.write(jsonFailure(failure.message, code));
   }
   return code;
 }
 
-function exitCodeFor(e: unknown, io: CommandIO): number {
+/** A failure's exit code and message; the message is printed here unless commander has printed it. */
+function exitCodeFor(e: unknown, io: CommandIO): { code: number; message: string } {
   if (e instanceof CommanderError) {
-    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
-    return 2; // commander has printed the message
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help")
+      return { code: 0, message: "" };
+    return { code: 2, message: e.message }; // commander has printed it
   }
-  const { code, message } = failureOf(e, io.env);
-  io.stderr.write(`${message}\n`);
-  return code;
+  const failure = failureOf(e, io.env);
+  io.stderr.write(`${failure.message}\n`);
+  return failure;
+}
+
+/** Whether the command line asks for JSON (`--json` before any `--`). */
+function asksForJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
+}
+
+/** `--all` on a command that covers every organization unless `--org` names one: refused with `--org`. */
+function everyOrganizationOrOne(name: string, opts: { org?: string; all?: boolean }): void {
+  if (opts.all && opts.org) throw new UsageError(`${name}: --org and --all cannot go together`);
 }
 
 if (require.main === module) {

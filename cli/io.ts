@@ -48,6 +48,15 @@ export function failureOf(e: unknown, env: NodeJS.ProcessEnv): { code: number; m
   return { code: 1, message: `internal error: ${err.message ?? String(e)}${env.TOKEN_POLICY_DEBUG ? `\n${err.stack}` : ""}` };
 }
 
+/**
+ * What a command run with `--json` prints on stdout when it fails before printing its own
+ * document: `{ "error": …, "exitCode": … }`, so stdout parses as JSON whatever the exit code.
+ * `message` is the line {@link failureOf} printed to stderr (its `error: ` prefix dropped).
+ */
+export function jsonFailure(message: string, exitCode: number): string {
+  return `${JSON.stringify({ error: message.trim().replace(/^error: /, ""), exitCode }, null, 2)}\n`;
+}
+
 /** The worse of two exit codes: usage (2) over failure (1) over drift (3) over success (0). */
 export function worseExit(a: number, b: number): number {
   const rank = (c: number) => ({ 0: 0, 3: 1, 1: 2, 2: 3 })[c] ?? 2;

@@ -1,8 +1,12 @@
 /**
- * Parsers for numeric command-line options, so `--port abc` is refused by commander (exit 2)
- * with what is allowed, before a command runs, instead of reaching it as NaN.
+ * Checks of command-line options before a command runs: parsers for numeric options, so `--port
+ * abc` is refused by commander (exit 2) with what is allowed instead of reaching a command as NaN,
+ * and the checks across one command's options ({@link revokeFilterOf}).
  */
 import { InvalidArgumentError } from "commander";
+import { UsageError } from "../lib/config/errors";
+import { parseRevokeFilter, type RevokeFilter, type RevokeFilterInput } from "../lib/revoke/revoke";
+import { checkOutputPath } from "./files";
 
 /** A whole number from `min` to `max`. */
 export function wholeNumber(min: number, max: number): (value: string) => number {
@@ -23,4 +27,27 @@ export function minutes(zero: "zero allowed" | "above zero"): (value: string) =>
       );
     return n;
   };
+}
+
+/** The filters of `revoke`, which only `--owner` may narrow with `--classic`. */
+const NOT_WITH_CLASSIC = ["tokenId", "repository", "permission", "lastUsedBefore", "nameContains"] as const;
+
+/**
+ * `revoke`'s options checked before any call: the filters (every problem at once), `--classic`
+ * with no filter GitHub cannot apply to classic tokens, and the `--evidence-out` path. Returns the
+ * filters; throws a UsageError (exit 2).
+ */
+export function revokeFilterOf(options: RevokeFilterInput & { readonly classic?: boolean; readonly evidenceOut?: string }): RevokeFilter {
+  const filter = parseRevokeFilter(options);
+  const given = (k: (typeof NOT_WITH_CLASSIC)[number]) => {
+    const v = options[k];
+    return Array.isArray(v) ? v.length > 0 : v !== undefined;
+  };
+  const other = options.classic ? NOT_WITH_CLASSIC.filter(given) : [];
+  if (other.length)
+    throw new UsageError(
+      `revoke --classic: GitHub revokes classic tokens' SSO authorizations by owner or for the whole organization, so only --owner narrows it; drop ${other.map((k) => `--${k.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`)}`).join(", ")} or revoke classic tokens in a separate run`,
+    );
+  if (options.evidenceOut) checkOutputPath(options.evidenceOut, "--evidence-out");
+  return filter;
 }

@@ -154,3 +154,50 @@ export function writePolicyFile(org: Record<string, unknown> = {}): string {
   );
   return file;
 }
+
+/** What {@link threeOrganizations} set up. */
+export interface ThreeOrganizations {
+  /** The config declaring acme-corp, acme-labs and acme-ops. */
+  readonly file: string;
+  /** The stand-in's API root and each organization's App as `<STEM>_APP_ID` and `<STEM>_APP_PRIVATE_KEY`. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly corp: InstalledApp;
+  readonly labs: InstalledApp;
+}
+
+/**
+ * Three organizations as `--all` meets them: acme-corp and acme-labs each with its own App
+ * installed, and acme-ops declared with acme-labs's App, which is not installed there (its run
+ * fails finding the installation).
+ */
+export function threeOrganizations(standIn: GitHubStandIn): ThreeOrganizations {
+  const corp = installApp(standIn);
+  const labs = installApp(standIn, "acme-labs");
+  standIn.addOrg("acme-ops");
+  const file = join(tempDir("all-"), "token-policy.yaml");
+  const org = (login: string, name: string) => ({
+    login,
+    app: { name, homepageUrl: `https://github.com/${login}` },
+    credentials: { actions: { visibility: "all" } },
+  });
+  writeFileSync(
+    file,
+    stringify({
+      organizations: [
+        org("acme-corp", "acme-token-broker"),
+        org("acme-labs", "acme-labs-token-broker"),
+        org("acme-ops", "acme-labs-token-broker"),
+      ],
+    }),
+  );
+  const env = {
+    GITHUB_API_URL: standIn.url,
+    ACME_CORP_APP_ID: String(corp.appId),
+    ACME_CORP_APP_PRIVATE_KEY: corp.pem,
+    ACME_LABS_APP_ID: String(labs.appId),
+    ACME_LABS_APP_PRIVATE_KEY: labs.pem,
+    ACME_OPS_APP_ID: String(labs.appId),
+    ACME_OPS_APP_PRIVATE_KEY: labs.pem,
+  };
+  return { file, env, corp, labs };
+}

@@ -2,15 +2,11 @@
  * `--all --json`: one JSON document on stdout and nothing else there, each organization's own
  * JSON object under its login; stderr and the exit code as without --json.
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { stringify } from "yaml";
 import { run } from "../../cli";
 import type { AllOrganizationsJson } from "../../cli/all-organizations";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
-import { installApp } from "../../test-support/fixtures";
+import { threeOrganizations } from "../../test-support/fixtures";
 import { captureIO } from "../../test-support/io";
-import { tempDir } from "../../test-support/temp";
 
 describe("--all --json", () => {
   let standIn: GitHubStandIn;
@@ -19,34 +15,7 @@ describe("--all --json", () => {
   beforeEach(async () => {
     // GIVEN two organizations with their own Apps, and a third whose App is not installed
     standIn = await GitHubStandIn.start();
-    const corp = installApp(standIn);
-    const labs = installApp(standIn, "acme-labs");
-    standIn.addOrg("acme-ops");
-    file = join(tempDir("all-json-"), "token-policy.yaml");
-    const org = (login: string, name: string) => ({
-      login,
-      app: { name, homepageUrl: `https://github.com/${login}` },
-      credentials: { actions: { visibility: "all" } },
-    });
-    writeFileSync(
-      file,
-      stringify({
-        organizations: [
-          org("acme-corp", "acme-token-broker"),
-          org("acme-labs", "acme-labs-token-broker"),
-          org("acme-ops", "acme-labs-token-broker"),
-        ],
-      }),
-    );
-    env = {
-      GITHUB_API_URL: standIn.url,
-      ACME_CORP_APP_ID: String(corp.appId),
-      ACME_CORP_APP_PRIVATE_KEY: corp.pem,
-      ACME_LABS_APP_ID: String(labs.appId),
-      ACME_LABS_APP_PRIVATE_KEY: labs.pem,
-      ACME_OPS_APP_ID: String(labs.appId),
-      ACME_OPS_APP_PRIVATE_KEY: labs.pem,
-    };
+    ({ file, env } = threeOrganizations(standIn));
   });
   afterEach(async () => {
     expect(standIn.violations).toEqual([]);

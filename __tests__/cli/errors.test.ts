@@ -8,7 +8,7 @@ import { stringify } from "yaml";
 import { run } from "../../cli";
 import { writeCredentialsFile } from "../../lib/registration/credentials-file";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
-import { installApp, type InstalledApp } from "../../test-support/fixtures";
+import { installApp, threeOrganizations, type InstalledApp } from "../../test-support/fixtures";
 import { captureIO } from "../../test-support/io";
 import { resolveApiUrl } from "../../lib/github/client";
 import { tempDir } from "../../test-support/temp";
@@ -181,25 +181,8 @@ describe("every organization in one run", () => {
 
   test("review --all: each organization with its own App, one combined summary, the worst exit", async () => {
     standIn = await GitHubStandIn.start();
-    const corp = installApp(standIn);
-    const labs = installApp(standIn, "acme-labs");
-    standIn.addOrg("acme-ops"); // declared, but its App is not installed
-    const file = join(tempDir("all-"), "token-policy.yaml");
-    const org = (login: string, name: string) => ({
-      login,
-      app: { name, homepageUrl: `https://github.com/${login}` },
-      credentials: { actions: { visibility: "all" } },
-    });
-    writeFileSync(
-      file,
-      stringify({
-        organizations: [
-          org("acme-corp", "acme-token-broker"),
-          org("acme-labs", "acme-labs-token-broker"),
-          org("acme-ops", "acme-labs-token-broker"),
-        ],
-      }),
-    );
+    // acme-ops is declared, but its App is not installed
+    const { file, corp, labs } = threeOrganizations(standIn);
     // GIVEN per-organization credentials, as a workflow passes toJSON(vars) and toJSON(secrets)
     const env = {
       GITHUB_API_URL: standIn.url,

@@ -41,6 +41,16 @@ describe("--help", () => {
     expect(out).toMatch(/\nExit codes:\n  0  .+\n  1  .+\n  2  .+\n  3  drift/);
   });
 
+  test.each(Object.keys(COMMAND_HELP).filter((name) => name !== "serve"))(
+    "%s --help offers --json and says stdout then holds one JSON document, a failure's included",
+    async (name) => {
+      const { out } = await helpOf(name, "--help");
+      expect(out).toMatch(/\n  --json +print /);
+      expect(out).toContain("stdout carries one JSON document and nothing else (progress and notices go to stderr)");
+      expect(out).toContain('prints {"error": …, "exitCode": …} instead');
+    },
+  );
+
   test("a command without an entry still shows the exit codes", () => {
     expect(commandHelpText(COMMAND_HELP["no-such-command"])).toBe(
       "\nExit codes:\n  0  it ran (a dry run included)\n  1  GitHub or the network failed, or a step did not finish\n  2  bad usage or config (the message names the file, the place and what is allowed)\n",

@@ -23,6 +23,11 @@ function project(): string {
   return dir;
 }
 
+/** `token-policy lock` for acme-corp of the project in `dir`, for linux_amd64, and `more`. */
+function lockArgs(dir: string, ...more: string[]): string[] {
+  return ["lock", "--config", join(dir, "token-policy.yaml"), "--org", "acme-corp", "--platform", "linux_amd64", ...more];
+}
+
 withTerraform("token-policy lock", () => {
   jest.setTimeout(120_000);
 
@@ -70,12 +75,7 @@ withTerraform("token-policy lock", () => {
   test("keeps the version a committed lock file names and adds checksums for new platforms", async () => {
     const dir = project();
     const first = multiPlatformMirror(GITHUB, "6.12.0", ["linux_amd64"]);
-    expect(
-      await run(
-        ["lock", "--config", join(dir, "token-policy.yaml"), "--org", "acme-corp", "--platform", "linux_amd64"],
-        captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: first.cliConfig }),
-      ),
-    ).toBe(0);
+    expect(await run(lockArgs(dir), captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: first.cliConfig }))).toBe(0);
     // GIVEN a mirror that also serves a newer version, for two platforms
     const second = multiPlatformMirror(GITHUB, "6.12.0", ["linux_amd64", "windows_amd64"]);
     const newer = multiPlatformMirror(GITHUB, "6.13.0", ["linux_amd64", "windows_amd64"]);
@@ -86,22 +86,7 @@ withTerraform("token-policy lock", () => {
       );
     }
     const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: second.cliConfig });
-    expect(
-      await run(
-        [
-          "lock",
-          "--config",
-          join(dir, "token-policy.yaml"),
-          "--org",
-          "acme-corp",
-          "--platform",
-          "linux_amd64",
-          "--platform",
-          "windows_amd64",
-        ],
-        io,
-      ),
-    ).toBe(0);
+    expect(await run(lockArgs(dir, "--platform", "windows_amd64"), io)).toBe(0);
     const locked = parseLockFile(readFileSync(join(dir, "terraform-locks", "acme-corp.terraform.lock.hcl"), "utf8")).get(GITHUB)!;
     expect(locked.version).toBe("6.12.0");
     expect(locked.hashes).toHaveLength(2);
@@ -129,22 +114,12 @@ withTerraform("token-policy lock", () => {
       writeFileSync(join(dir, "terraform-locks", "acme-corp.terraform.lock.hcl"), committed);
       return { dir, committed };
     };
-    const args = (dir: string, ...more: string[]) => [
-      "lock",
-      "--config",
-      join(dir, "token-policy.yaml"),
-      "--org",
-      "acme-corp",
-      "--platform",
-      "linux_amd64",
-      ...more,
-    ];
 
     test("fails with exit 2 before terraform runs, naming the lock file, its version and --upgrade, and leaves it as it was", async () => {
       const { dir, committed } = projectWith611();
       const { cliConfig } = multiPlatformMirror(GITHUB, "6.13.0", ["linux_amd64"]);
       const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: cliConfig });
-      expect(await run(args(dir), io)).toBe(2);
+      expect(await run(lockArgs(dir), io)).toBe(2);
       expect(io.err()).toContain(
         `terraform-locks/acme-corp.terraform.lock.hcl pins ${GITHUB} 6.11.1, which the stacks no longer accept (>= 6.12.0, < 7.0.0)`,
       );
@@ -165,7 +140,7 @@ withTerraform("token-policy lock", () => {
       }
       // WHEN lock --upgrade runs
       const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: mirror.cliConfig });
-      expect(await run(args(dir, "--upgrade"), io)).toBe(0);
+      expect(await run(lockArgs(dir, "--upgrade"), io)).toBe(0);
       // THEN the lock file pins 6.13.0 with its checksum, and the next synth puts it into the stack
       const locked = parseLockFile(readFileSync(join(dir, "terraform-locks", "acme-corp.terraform.lock.hcl"), "utf8")).get(GITHUB)!;
       expect(locked.version).toBe("6.13.0");
@@ -177,6 +152,33 @@ withTerraform("token-policy lock", () => {
         'version     = "6.13.0"',
       );
     });
+  });
+
+  test("lock --all --json prints one JSON object: the platforms, the mirror and each lock file with its providers", async () => {
+    // GIVEN a mirror with one build
+    const { cliConfig, mirror } = multiPlatformMirror(GITHUB, "6.12.0", ["linux_amd64"]);
+    const dir = project();
+    const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: cliConfig });
+    // WHEN
+    expect(await run(["lock", "--all", "--json", "--config", join(dir, "token-policy.yaml"), "--platform", "linux_amd64"], io)).toBe(0);
+    // THEN stdout is that one document
+    const provider = { source: GITHUB, version: "6.12.0" };
+    expect(JSON.parse(io.out())).toEqual({
+      platforms: ["linux_amd64"],
+      mirror,
+      lockFiles: [
+        { org: "acme-corp", file: "terraform-locks/acme-corp.terraform.lock.hcl", providers: [provider] },
+        { org: "acme-labs", file: "terraform-locks/acme-labs.terraform.lock.hcl", providers: [provider] },
+      ],
+    });
+  });
+
+  test("fails with exit 1 and the error as JSON on stdout with --json when terraform cannot lock", async () => {
+    const { cliConfig } = multiPlatformMirror(GITHUB, "5.0.0", ["linux_amd64"]);
+    const dir = project();
+    const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: cliConfig });
+    expect(await run(lockArgs(dir, "--json"), io)).toBe(1);
+    expect(JSON.parse(io.out())).toEqual({ error: expect.stringMatching(/^acme-corp: terraform providers lock /), exitCode: 1 });
   });
 
   test("fails with exit 1 naming the organization when terraform cannot lock, and writes nothing", async () => {
@@ -199,7 +201,7 @@ withTerraform("token-policy lock", () => {
     mkdirSync(join(dir, "terraform-locks"));
     symlinkSync(target, join(dir, "terraform-locks", "acme-corp.terraform.lock.hcl"));
     const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: cliConfig });
-    expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--org", "acme-corp", "--platform", "linux_amd64"], io)).toBe(2);
+    expect(await run(lockArgs(dir), io)).toBe(2);
     expect(io.err()).toMatch(/acme-corp\.terraform\.lock\.hcl is not a regular file/);
     expect(readFileSync(target, "utf8")).toBe("keep\n");
   });
@@ -218,7 +220,7 @@ withTerraform("token-policy lock and a mirror's user info", () => {
     );
     const io = captureIO({ PATH: process.env.PATH, TF_CLI_CONFIG_FILE: tfrc });
     // WHEN lock runs THEN it fails naming the mirror without its user info
-    expect(await run(["lock", "--config", join(dir, "token-policy.yaml"), "--org", "acme-corp", "--platform", "linux_amd64"], io)).toBe(1);
+    expect(await run(lockArgs(dir), io)).toBe(1);
     expect(io.err()).toContain("-net-mirror=https://<user info>@127.0.0.1:1/providers/");
     expect(io.err() + io.out()).not.toContain(password);
     expect(io.err() + io.out()).not.toContain("deploy:");

@@ -189,6 +189,21 @@ describe("revoke", () => {
     expect(standIn.calls).toHaveLength(0);
   });
 
+  test("fails when the evidence cannot be written after the run, naming --evidence-out (exit 2)", async () => {
+    // GIVEN an --evidence-out name longer than the file system takes: new, so the check before the calls passes
+    await start();
+    addGrant(standIn, app.org, { owner: "leaver" });
+    const file = join(tempDir("evidence-"), "e".repeat(300));
+    const io = captureIO(env());
+    // WHEN a dry run ends and writes its evidence
+    const code = await run(["revoke", "--org", "acme-corp", "--config", config, "--owner", "leaver", "--evidence-out", file], io);
+    // THEN the write's refusal names the option the file came from
+    expect(code).toBe(2);
+    expect(io.err()).toBe(
+      `error: --evidence-out ${file}: it cannot be written (ENAMETOOLONG); give a file path in an existing directory\n`,
+    );
+  });
+
   test("--classic on Enterprise Cloud with SAML SSO revokes the owners' classic tokens by credential type", async () => {
     await start("ghec");
     app.org.installation!.permissions.organization_administration = "write";

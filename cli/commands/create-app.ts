@@ -11,7 +11,7 @@ import { UsageError } from "../../lib/config/errors";
 import { apiRootProblem, isLoopbackHost, privateHostProblem } from "../../lib/hosts";
 import { openBrowser } from "../browser";
 import { loadOrganization } from "../context";
-import { nextStepsText } from "../render/create-app";
+import { createdAppJson, nextStepsText } from "../render/create-app";
 import type { CommandIO } from "../io";
 
 export { conversionMismatch, type CreateAppDeps, type CreateAppResult } from "../../lib/registration/manifest-flow";
@@ -32,6 +32,8 @@ export interface CreateAppOptions {
   readonly out?: string;
   /** Accept a credentials folder that group or others can write to. @default false */
   readonly allowSharedFolder?: boolean;
+  /** Print the created App as one JSON object (no secret); the address to open goes to stderr. @default false */
+  readonly json?: boolean;
 }
 
 /** Runs the flow; resolves when the credentials are written, rejects after the timeout. */
@@ -61,10 +63,11 @@ export async function createApp(options: CreateAppOptions, io: CommandIO, deps: 
         allowSharedFolder: options.allowSharedFolder,
         configFile: loaded.file,
       },
-      io,
+      // With --json, stdout carries the one JSON object: the address to open goes to stderr.
+      options.json ? { stdout: io.stderr, stderr: io.stderr } : io,
       { openBrowser, interrupted: interrupt?.signal, ...deps },
     );
-    io.stdout.write(nextStepsText(org.login, result, loaded.file));
+    io.stdout.write((options.json ? createdAppJson : nextStepsText)(org.login, result, loaded.file));
     return result;
   } finally {
     interrupt?.dispose();

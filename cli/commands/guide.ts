@@ -7,6 +7,7 @@ import { memberGuideMarkdown } from "../../lib/model/guide-text";
 import { loadOrganization } from "../context";
 import type { CommandIO } from "../io";
 import { writeNoFollow } from "../files";
+import { guideJson } from "../render/guide";
 
 /** Options of {@link guide}. */
 export interface GuideOptions {
@@ -14,13 +15,15 @@ export interface GuideOptions {
   readonly config?: string;
   /** Also write the guide to this file (never through a symbolic link). */
   readonly out?: string;
+  /** Print one JSON object (the guide's Markdown in `markdown`). @default false */
+  readonly json?: boolean;
 }
 
-/** Prints the guide (and writes it to `--out`); returns it. */
+/** Writes the guide to `--out` (when given) and prints it, or with `json` one JSON object; returns the Markdown. */
 export async function guide(options: GuideOptions, io: CommandIO): Promise<string> {
   const { org, enterprise } = loadOrganization(options, io.env);
   const text = memberGuideMarkdown(org, enterprise);
-  io.stdout.write(text);
   if (options.out) writeNoFollow(options.out, text);
+  io.stdout.write(options.json ? guideJson(org.login, text, options.out) : text);
   return text;
 }

@@ -6,7 +6,7 @@
  */
 import { DEFAULT_PLATFORMS, lockProviders, type LockResult } from "../../lib/deploy/lock";
 import { loadOrganizations } from "../context";
-import { lockedText } from "../render/lock";
+import { lockedJson, lockedText } from "../render/lock";
 import type { CommandIO } from "../io";
 
 /** Options of {@link lock}. */
@@ -19,6 +19,8 @@ export interface LockOptions {
   readonly platform?: readonly string[];
   /** Lock the newest provider version each stack accepts, not the committed lock file's. @default false */
   readonly upgrade?: boolean;
+  /** Print one JSON object (platforms, mirror, each lock file and its providers) instead of the table. @default false */
+  readonly json?: boolean;
 }
 
 /** Writes each stack's provider lock file and prints what it locked. */
@@ -26,6 +28,6 @@ export async function lock(options: LockOptions, io: CommandIO): Promise<LockRes
   const { loaded, organizations } = loadOrganizations(options, io.env);
   const platforms = options.platform?.length ? options.platform : DEFAULT_PLATFORMS;
   const results = lockProviders({ configFile: loaded.file, organizations, platforms, env: io.env, upgrade: options.upgrade });
-  io.stdout.write(lockedText(results, platforms));
+  io.stdout.write((options.json ? lockedJson : lockedText)(results, platforms));
   return results;
 }

@@ -32,6 +32,8 @@ export interface OrgsOptions {
 
 /** Lists the organizations, or exports one organization's inputs. */
 export async function orgs(options: OrgsOptions, io: CommandIO): Promise<DeployTarget[]> {
+  if (options.exportInputs && options.json)
+    throw new UsageError("--export-inputs prints $GITHUB_ENV lines, not JSON: drop --json (orgs --json is the matrix)");
   if (options.exportInputs && !options.org) {
     loadOrganizations(options, io.env); // a config problem is reported first
     throw new UsageError("--export-inputs needs --org");

@@ -26,7 +26,18 @@ export interface PlanGuardOptions {
   readonly config?: string;
   /** The base branch's config. */
   readonly baseFile: string;
+  /**
+   * Print one JSON object, `{ org, plan: "may run" | "removed" | "refused", changes }`, also when
+   * refused (exit 1, the message still on stderr). @default false
+   */
+  readonly json?: boolean;
 }
+
+/** What is printed when the plan may run. */
+const PASSED = {
+  removed: "the pull request removes it from the config; nothing of it is planned",
+  "may run": "the pull request keeps the state backend, the GitHub host and the provider lock file; the plan may run",
+} as const;
 
 /** Checks one organization; returns the changes found (none: the plan may run), throws when there are any. */
 export async function planGuard(options: PlanGuardOptions, io: CommandIO): Promise<PlanCredentialChange[]> {
@@ -34,25 +45,21 @@ export async function planGuard(options: PlanGuardOptions, io: CommandIO): Promi
   const headFile = configFileName(options.config, io.env);
   const headConfig = loadConfig(headFile);
   const head = headConfig.config.organizations.find((o) => o.login.toLowerCase() === base.login.toLowerCase());
-  if (!head) {
-    io.stdout.write(`${base.login}: the pull request removes it from the config; nothing of it is planned.\n`);
-    return [];
-  }
   const key = base.login.toLowerCase();
-  const changes = [
-    ...planCredentialChanges(base, head),
-    ...planProviderChanges(
-      lockFilePath(base.login),
-      readLockFiles(options.baseFile, [base]).get(key),
-      readLockFiles(headFile, [head]).get(key),
-    ),
-  ];
-  if (!changes.length) {
-    io.stdout.write(
-      `${base.login}: the pull request keeps the state backend, the GitHub host and the provider lock file; the plan may run.\n`,
-    );
-    return [];
-  }
+  const changes = head
+    ? [
+        ...planCredentialChanges(base, head),
+        ...planProviderChanges(
+          lockFilePath(base.login),
+          readLockFiles(options.baseFile, [base]).get(key),
+          readLockFiles(headFile, [head]).get(key),
+        ),
+      ]
+    : [];
+  const plan = !head ? "removed" : changes.length ? "refused" : "may run";
+  if (options.json) io.stdout.write(`${JSON.stringify({ org: base.login, plan, changes }, null, 2)}\n`);
+  else if (plan !== "refused") io.stdout.write(`${base.login}: ${PASSED[plan]}.\n`);
+  if (plan !== "refused") return changes;
   throw new CommandFailure(
     `${base.login}: the pull request changes what the plan job's credentials would follow; no token is minted and nothing is planned:\n${changes
       .map((c) => `  - ${planCredentialChangeText(c)}`)

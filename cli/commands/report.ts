@@ -12,11 +12,11 @@ import { authenticationFor, clientFor } from "../../lib/github/authentication";
 import { flagOf, loadBase, type BaseKind, type ReportBase } from "../../lib/report/git-base";
 import { reportChanges } from "../../lib/report/changes";
 import { loadOrganizations } from "../context";
-import { reportMarkdown } from "../render/report";
+import { reportJson, reportMarkdown } from "../render/report";
 import type { CommandIO } from "../io";
 import { writeNoFollow } from "../files";
 
-export { LIVE_EXAMPLES } from "../render/report";
+export { LIVE_EXAMPLES, type ReportJson } from "../render/report";
 
 /** Options of {@link report}. */
 export interface ReportOptions {
@@ -34,17 +34,15 @@ export interface ReportOptions {
   readonly org?: string;
   /** Also write the report here. */
   readonly out?: string;
-  /**
-   * With `base`: apply both configs' rules to each organization's pending requests and granted
-   * tokens now (as its App, read-only) and report what the change does to them.
-   * @default false
-   */
+  /** With `base`: what both configs' rules do to each organization's requests and tokens now (as its App, read-only). @default false */
   readonly live?: boolean;
   /** With `live`: the file create-app wrote, for the App's credentials. */
   readonly credentials?: string;
+  /** Print one JSON object (`ReportJson`: changes with their risk, live impact, the Markdown). @default false */
+  readonly json?: boolean;
 }
 
-/** Builds the report, prints it, writes it to `--out` and `$GITHUB_STEP_SUMMARY`; returns it. */
+/** Builds the report, writes it to `--out`, prints it (with `json` as one JSON object) and appends it to `$GITHUB_STEP_SUMMARY`; returns the Markdown. */
 export async function report(options: ReportOptions, io: CommandIO): Promise<string> {
   const { loaded, organizations } = loadOrganizations(options, io.env);
   const given = (["base", "baseRef", "baseFile"] as const).filter((k) => options[k] !== undefined);
@@ -56,9 +54,10 @@ export async function report(options: ReportOptions, io: CommandIO): Promise<str
   if (options.live && !base)
     throw new UsageError("--live compares the base's rules with the head's: give --base-ref REF or --base-file FILE");
   const live = options.live && base ? await liveImpacts(organizations, base, options.credentials, io) : [];
-  const text = reportMarkdown({ config: loaded.config, organizations, everyOrganization, changes, live });
-  io.stdout.write(text);
+  const content = { config: loaded.config, organizations, everyOrganization, changes, live };
+  const text = reportMarkdown(content);
   if (options.out) writeNoFollow(options.out, text);
+  io.stdout.write(options.json ? reportJson(content, text) : text);
   if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, text);
   return text;
 }

@@ -5,24 +5,15 @@
  * can; `--evidence-out FILE` keeps who ran it, when, the filters, every token and GitHub's
  * answers. The work is the revoke engine's (`lib/revoke`); this module only drives and prints it.
  */
-import { UsageError } from "../../lib/config/errors";
 import { authenticationFor, clientFor } from "../../lib/github/authentication";
 import { describeGitHubError, GitHubFailure, isGitHubError } from "../../lib/github/errors";
-import {
-  parseRevokeFilter,
-  recordWrites,
-  revokeClassic,
-  revokeMatches,
-  selectTokens,
-  type ClassicRevocation,
-  type RevokeFilterInput,
-} from "../../lib/revoke/revoke";
-import { PACKAGE_NAME, VERSION } from "../../lib/version";
+import { recordWrites, revokeClassic, revokeMatches, selectTokens, type RevokeFilterInput } from "../../lib/revoke/revoke";
 import { loadOrganization } from "../context";
-import { checkOutputPath, writeNoFollow } from "../files";
+import { writeNoFollow } from "../files";
 import type { CommandIO } from "../io";
+import { revokeFilterOf } from "../options";
 import { ProgressLine } from "../render/progress";
-import { renderRevokeJson, renderRevokeText, type RevokeEvidence, type RevokeReport } from "../render/revoke";
+import { renderRevokeEvidence, renderRevokeJson, renderRevokeText, type RevokeReport } from "../render/revoke";
 
 /** Options of {@link revoke}. */
 export interface RevokeCommandOptions extends RevokeFilterInput {
@@ -48,17 +39,7 @@ export interface RevokeCommandOptions extends RevokeFilterInput {
  * printing and writing the evidence when GitHub fails.
  */
 export async function revoke(options: RevokeCommandOptions, io: CommandIO): Promise<RevokeReport> {
-  const filter = parseRevokeFilter(options);
-  if (options.classic) {
-    const other = (["tokenId", "repository", "permission", "lastUsedBefore", "nameContains"] as const).filter((k) =>
-      Array.isArray(options[k]) ? (options[k] as unknown[]).length > 0 : options[k] !== undefined,
-    );
-    if (other.length)
-      throw new UsageError(
-        `revoke --classic: GitHub revokes classic tokens' SSO authorizations by owner or for the whole organization, so only --owner narrows it; drop ${other.map((k) => `--${k.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`)}`).join(", ")} or revoke classic tokens in a separate run`,
-      );
-  }
-  if (options.evidenceOut) checkOutputPath(options.evidenceOut, "--evidence-out");
+  const filter = revokeFilterOf(options);
   const { org } = loadOrganization(options, io.env);
   const auth = io.client ? undefined : authenticationFor(io, org, options.credentials);
   const client = await clientFor(io, org, { auth });
@@ -67,7 +48,6 @@ export async function revoke(options: RevokeCommandOptions, io: CommandIO): Prom
   const progress = new ProgressLine(io, !options.json);
 
   const report: RevokeReport = { org: org.login, applied: Boolean(options.apply), filter, matches: [], unreadable: [], checked: 0 };
-  let failure: string | undefined;
   try {
     const selection = await selectTokens({
       client,
@@ -86,31 +66,17 @@ export async function revoke(options: RevokeCommandOptions, io: CommandIO): Prom
     if (options.classic) report.classic = await revokeClassic({ client, org, owners: filter.owners, apply: options.apply });
   } catch (e) {
     if (!isGitHubError(e)) throw e;
-    failure = describeGitHubError(e);
-    if (options.classic && !report.classic) report.classic = { kind: "cannot", why: `not reached: ${failure}` } satisfies ClassicRevocation;
+    report.failure = describeGitHubError(e);
+    if (options.classic && !report.classic) report.classic = { kind: "cannot", why: `not reached: ${report.failure}` };
   }
   progress.done();
-  report.failure = failure;
 
   if (options.evidenceOut) {
-    const evidence: RevokeEvidence = {
-      tool: `${PACKAGE_NAME} ${VERSION}`,
-      ranBy: {
-        actor: io.env.GITHUB_ACTOR ?? io.env.USER ?? io.env.USERNAME ?? null,
-        app: auth?.kind === "app" ? auth.appId : null,
-        workflowRun:
-          io.env.GITHUB_SERVER_URL && io.env.GITHUB_REPOSITORY && io.env.GITHUB_RUN_ID
-            ? `${io.env.GITHUB_SERVER_URL}/${io.env.GITHUB_REPOSITORY}/actions/runs/${io.env.GITHUB_RUN_ID}`
-            : null,
-      },
-      startedAt,
-      finishedAt: (io.now?.() ?? new Date()).toISOString(),
-      githubAnswers: answers,
-      ...report,
-    };
-    writeNoFollow(options.evidenceOut, JSON.stringify(evidence, null, 2) + "\n");
+    const finishedAt = (io.now?.() ?? new Date()).toISOString();
+    const run = { env: io.env, appId: auth?.kind === "app" ? auth.appId : null, startedAt, finishedAt, answers };
+    writeNoFollow(options.evidenceOut, renderRevokeEvidence(report, run), "--evidence-out");
   }
   io.stdout.write(options.json ? renderRevokeJson(report) : renderRevokeText(report));
-  if (failure) throw new GitHubFailure(failure);
+  if (report.failure) throw new GitHubFailure(report.failure);
   return report;
 }

@@ -4,13 +4,10 @@
  * setting as the evidence shows it; exit 3 on drift. `--evidence-out` keeps the PAT policy
  * evidence as a record for auditors.
  */
-import { FileProblem, writeRegularFile } from "../../lib/regular-file";
-import { UsageError } from "../../lib/config/errors";
 import { verifyOrganization, type VerifyReport } from "../../lib/verify/verify";
 import type { PatPolicyEvidence } from "../../lib/verify/pat-policy-evidence";
-import { clean } from "../../lib/text";
 import { loadOrganization } from "../context";
-import { checkOutputPath } from "../files";
+import { checkOutputPath, writeNoFollow } from "../files";
 import { evidenceText, verifyText } from "../render/verify";
 import type { CommandIO } from "../io";
 
@@ -43,11 +40,5 @@ export function checkEvidenceOut(file: string): void {
  * `json`. `expected` are the organizations asked for; any not read is named in the record.
  */
 export function writeEvidence(file: string, records: readonly PatPolicyEvidence[], json: boolean, expected?: readonly string[]): void {
-  const text = evidenceText(records, json, expected);
-  try {
-    writeRegularFile(file, text);
-  } catch (e) {
-    if (!(e instanceof FileProblem)) throw e;
-    throw new UsageError(`--evidence-out ${clean(file)}: ${e.message}; give a writable regular file path`);
-  }
+  writeNoFollow(file, evidenceText(records, json, expected), "--evidence-out");
 }

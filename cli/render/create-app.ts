@@ -26,3 +26,22 @@ export function nextStepsText(login: string, r: CreateAppResult, configFile: str
     "",
   ].join("\n");
 }
+
+/**
+ * `create-app --json`: the created App as one JSON object: its id, client id and slug (what the
+ * config records), the install page, the credentials file and whether GitHub issued a webhook
+ * secret. Never a secret: those stay in the file.
+ */
+export function createdAppJson(login: string, r: CreateAppResult, configFile: string): string {
+  const document = {
+    org: login,
+    appId: r.appId,
+    clientId: r.clientId,
+    slug: r.slug,
+    installUrl: r.installUrl,
+    credentialsFile: r.credentialsFile,
+    webhookSecretIssued: r.webhookSecret,
+    configFile,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

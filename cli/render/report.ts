@@ -59,6 +59,38 @@ export function reportMarkdown(r: ReportContent): string {
   return out.join("\n");
 }
 
+/**
+ * What `report --json` prints, one JSON object: the organizations covered, the base and each
+ * change with its risk (null without a base), each organization's live impact (with `--live`),
+ * and the Markdown report itself (what `--out` and the job summary get).
+ */
+export interface ReportJson {
+  readonly organizations: readonly string[];
+  /** The base compared with (`--base`, `--base-ref`, `--base-file`), or null. */
+  readonly base: string | null;
+  /** The changes, riskiest first, or null without a base. */
+  readonly changes:
+    readonly { readonly org: string; readonly risk: "high" | "medium" | "low"; readonly score: number; readonly text: string }[] | null;
+  /** With `--live`: each organization's impact; otherwise empty. */
+  readonly live: readonly LiveImpact[];
+  readonly markdown: string;
+  /** The release that wrote it. */
+  readonly tool: string;
+}
+
+/** The report as one JSON object ({@link ReportJson}); `markdown` is {@link reportMarkdown}'s text. */
+export function reportJson(r: ReportContent, markdown: string): string {
+  const document: ReportJson = {
+    organizations: r.organizations.map((o) => o.login),
+    base: r.changes?.baseName ?? null,
+    changes: r.changes ? r.changes.list.map((c) => ({ org: c.org, risk: riskOf(c.score), score: c.score, text: c.text })) : null,
+    live: r.live,
+    markdown,
+    tool: `${PACKAGE_NAME} ${VERSION}`,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
 function liveSection(impact: LiveImpact): string[] {
   const lines = [`## What this change does to ${md(impact.org)}'s tokens now`, ""];
   const counts = Object.entries(impact.transitions).sort((a, b) => b[1] - a[1]);

@@ -5,6 +5,7 @@
  */
 import type { ClassicRevocation, GitHubAnswer, RevokeFilter, RevokeSelection } from "../../lib/revoke/revoke";
 import { clean } from "../../lib/text";
+import { PACKAGE_NAME, VERSION } from "../../lib/version";
 import { table } from "../io";
 
 /** The command's result; `--json` prints it. */
@@ -82,4 +83,39 @@ export function renderRevokeText(r: RevokeReport): string {
 /** The report as `--json` prints it. */
 export function renderRevokeJson(r: RevokeReport): string {
   return JSON.stringify(r, null, 2) + "\n";
+}
+
+/** Who ran a revocation and when, and GitHub's answers: what the evidence adds to the report. */
+export interface RevokeRun {
+  readonly env: NodeJS.ProcessEnv;
+  /** The App the run authenticated as, when it did as an App. */
+  readonly appId: string | null;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly answers: readonly GitHubAnswer[];
+}
+
+/**
+ * What `--evidence-out` writes ({@link RevokeEvidence}), as JSON: the report with the tool, who
+ * ran it (GITHUB_ACTOR, else USER or USERNAME; the App; the workflow run's URL), when, and every
+ * answer GitHub gave.
+ */
+export function renderRevokeEvidence(report: RevokeReport, run: RevokeRun): string {
+  const { env } = run;
+  const evidence: RevokeEvidence = {
+    tool: `${PACKAGE_NAME} ${VERSION}`,
+    ranBy: {
+      actor: env.GITHUB_ACTOR ?? env.USER ?? env.USERNAME ?? null,
+      app: run.appId,
+      workflowRun:
+        env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+          ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+          : null,
+    },
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    githubAnswers: run.answers,
+    ...report,
+  };
+  return JSON.stringify(evidence, null, 2) + "\n";
 }

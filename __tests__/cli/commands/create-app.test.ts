@@ -143,6 +143,35 @@ describe("create-app (end to end in headless Chromium)", () => {
     expect(standIn.manifestPosts[0].manifest.callback_urls).toEqual(["https://tokens.example.com/member/acme-corp/callback"]);
   });
 
+  test("--json prints the created App as one JSON object, no secret in it; the address to open goes to stderr", async () => {
+    const io = captureIO({});
+    // GIVEN a run with --json whose browser clicks the button
+    const config = writeConfig();
+    const result = await createApp({ org: "acme-corp", config, githubUrl: standIn.url, apiUrl: standIn.url, out, json: true }, io, {
+      openBrowser: async (url) => {
+        await page.goto(url);
+        await page.click("#create");
+      },
+    });
+    // THEN stdout is one JSON object naming the App and where its credentials are
+    expect(JSON.parse(io.out())).toEqual({
+      org: "acme-corp",
+      appId: result.appId,
+      clientId: result.clientId,
+      slug: "acme-token-broker",
+      installUrl: `${standIn.url}/apps/acme-token-broker/installations/new`,
+      credentialsFile: out,
+      webhookSecretIssued: result.webhookSecret,
+      configFile: config,
+    });
+    expect(io.err()).toMatch(/^Open http:\/\/127\.0\.0\.1:\d+\/\S+ to register the acme-token-broker App in acme-corp/);
+    // AND none of the credentials file's secrets is printed
+    const creds = JSON.parse(readFileSync(out, "utf8"));
+    const printed = io.out() + io.err();
+    for (const line of keyBodyLines(creds.pem)) expect(printed).not.toContain(line);
+    expect(printed).not.toContain(creds.client_secret);
+  });
+
   test("the page names the config file given and describes each permission in reviewed words", async () => {
     // GIVEN a config under another name, asking for both token permissions and organization_secrets: read
     const file = join(tempDir("create-app-"), "acme-policy.yaml");
@@ -557,6 +586,15 @@ describe("create-app (end to end in headless Chromium)", () => {
     ).toBe(2);
     expect(io.err()).toBe(`error: ${message}\n`);
     expect(existsSync(join(dir, "app.json"))).toBe(false);
+    // AND with --json the same error is the one JSON document on stdout
+    const json = captureIO({});
+    expect(
+      await runCli(
+        ["create-app", "--org", "acme-corp", "--config", writeConfig(), "--no-open", "--out", join(dir, "app.json"), "--json", ...flags],
+        json,
+      ),
+    ).toBe(2);
+    expect(JSON.parse(json.out())).toEqual({ error: message, exitCode: 2 });
   });
 });
 

@@ -3,9 +3,8 @@ import { run } from "../../../cli";
 import { install } from "../../../cli/commands/install";
 import { writeCredentialsFile } from "../../../lib/registration/credentials-file";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
-import { generateAppKey, installApp } from "../../../test-support/fixtures";
+import { generateAppKey, installApp, writePolicyFile } from "../../../test-support/fixtures";
 import { captureIO } from "../../../test-support/io";
-import { writePolicyFile } from "../../../test-support/policy-file";
 import { tempDir } from "../../../test-support/temp";
 
 /** Registers an App (not installed) and writes the credentials file create-app would. */
@@ -34,6 +33,21 @@ function registerApp(standIn: GitHubStandIn, key = generateAppKey()) {
     github_url: standIn.url,
   });
   return { app, file };
+}
+
+/**
+ * A GitHub Enterprise Cloud stand-in where acme-corp belongs to the enterprise acme-enterprise:
+ * acme-corp's App registered with its credentials file, and the enterprise's installer App
+ * installed on the enterprise (the caller of the enterprise installations API).
+ */
+async function enterpriseWithInstaller() {
+  const standIn = await GitHubStandIn.start({ spec: "ghec" });
+  const org = standIn.addOrg("acme-corp");
+  org.enterprise = "acme-enterprise";
+  const { app, file } = registerApp(standIn);
+  const installer = installApp(standIn, "acme-installer-holder");
+  standIn.enterpriseInstallations.set("acme-enterprise", installer.installationId);
+  return { standIn, org, app, file, installer };
 }
 
 describe("install", () => {
@@ -142,13 +156,9 @@ describe("install", () => {
   });
 
   test("installs on an enterprise-owned organization through the enterprise API (checked against GHEC's description)", async () => {
-    standIn = await GitHubStandIn.start({ spec: "ghec" });
-    const org = standIn.addOrg("acme-corp");
-    org.enterprise = "acme-enterprise";
-    const { app, file } = registerApp(standIn);
     // The caller is the enterprise's installer App, installed on the enterprise.
-    const installer = installApp(standIn, "acme-installer-holder");
-    standIn.enterpriseInstallations.set("acme-enterprise", installer.installationId);
+    const { app, file, installer, ...e } = await enterpriseWithInstaller();
+    standIn = e.standIn;
     const config = writePolicyFile({
       app: {
         name: "acme-token-broker",
@@ -166,12 +176,8 @@ describe("install", () => {
   });
 
   test("fails with exit 1 and the likely cause when the enterprise named is not the installer's (GitHub refuses)", async () => {
-    standIn = await GitHubStandIn.start({ spec: "ghec" });
-    const org = standIn.addOrg("acme-corp");
-    org.enterprise = "acme-enterprise";
-    const { file } = registerApp(standIn);
-    const installer = installApp(standIn, "acme-installer-holder");
-    standIn.enterpriseInstallations.set("acme-enterprise", installer.installationId);
+    const { file, installer, ...e } = await enterpriseWithInstaller();
+    standIn = e.standIn;
     const config = writePolicyFile({ app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp" } });
     const io = captureIO({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: installer.token });
     // WHEN install names another enterprise
@@ -185,12 +191,8 @@ describe("install", () => {
   });
 
   test("on an enterprise, sends at most 50 repositories per call: the rest through the add endpoint", async () => {
-    standIn = await GitHubStandIn.start({ spec: "ghec" });
-    const org = standIn.addOrg("acme-corp");
-    org.enterprise = "acme-enterprise";
-    const { file } = registerApp(standIn);
-    const installer = installApp(standIn, "acme-installer-holder");
-    standIn.enterpriseInstallations.set("acme-enterprise", installer.installationId);
+    const { org, file, installer, ...e } = await enterpriseWithInstaller();
+    standIn = e.standIn;
     const repos = Array.from({ length: 120 }, (_, i) => `repo-${i}`);
     const config = writePolicyFile({
       app: { name: "acme-token-broker", homepageUrl: "https://github.com/acme-corp", installation: { repositories: repos } },

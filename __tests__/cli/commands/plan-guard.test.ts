@@ -94,4 +94,23 @@ describe("token-policy plan-guard", () => {
       expect(io.err()).toContain("  - terraform-locks/acme-corp.terraform.lock.hcl: present → removed (");
     });
   });
+
+  test("--json prints that the plan may run as one JSON object", async () => {
+    const { base, pr } = configs({ backend: s3 });
+    const io = captureIO({});
+    expect(await run(["plan-guard", "--org", "acme-corp", "--base-file", base, "--config", pr, "--json"], io)).toBe(0);
+    expect(JSON.parse(io.out())).toEqual({ org: "acme-corp", plan: "may run", changes: [] });
+  });
+
+  test("fails (exit 1) with --json when the backend moves: each change in the JSON, the refusal on stderr", async () => {
+    const { base, pr } = configs({ backend: { ...s3, bucket: "other-state" } });
+    const io = captureIO({});
+    expect(await run(["plan-guard", "--org", "acme-corp", "--base-file", base, "--config", pr, "--json"], io)).toBe(1);
+    expect(JSON.parse(io.out())).toEqual({
+      org: "acme-corp",
+      plan: "refused",
+      changes: [expect.objectContaining({ setting: "backend.bucket", base: "acme-state", head: "other-state" })],
+    });
+    expect(io.err()).toContain("  - backend.bucket: acme-state → other-state (");
+  });
 });

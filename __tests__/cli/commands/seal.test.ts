@@ -6,10 +6,9 @@ import { seal } from "../../../cli/commands/seal";
 import { SEALED_KEY_BASE64_LENGTH, SEALED_KEY_VALUE_PATTERN } from "../../../lib/constructs/variable-preconditions";
 import { writeCredentialsFile } from "../../../lib/registration/credentials-file";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
-import { generateAppKey, installApp, type InstalledApp } from "../../../test-support/fixtures";
+import { generateAppKey, installApp, type InstalledApp, writePolicyFile } from "../../../test-support/fixtures";
 import { captureIO } from "../../../test-support/io";
 import { keyBodyLines } from "../../../test-support/keys";
-import { writePolicyFile } from "../../../test-support/policy-file";
 import { tempDir } from "../../../test-support/temp";
 
 describe("seal", () => {

@@ -1,9 +1,8 @@
 import { run } from "../../../cli";
 import { verify } from "../../../cli/commands/verify";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
-import { addGrant, addRequest, installApp, type InstalledApp } from "../../../test-support/fixtures";
+import { addGrant, addRequest, installApp, type InstalledApp, writePolicyFile } from "../../../test-support/fixtures";
 import { captureIO } from "../../../test-support/io";
-import { writePolicyFile } from "../../../test-support/policy-file";
 
 const PERMS = { organization_personal_access_token_requests: "write", organization_personal_access_tokens: "write" };
 
@@ -28,19 +27,22 @@ describe("verify", () => {
     ]);
     addGrant(standIn, app.org, { days: 30 });
     addRequest(standIn, app.org, { days: 30 });
-    config = writePolicyFile({
+    config = matchingConfig(["release-tools"]);
+  });
+  /** A config that matches the stand-in's App, with the Actions secret going to `repositories`. */
+  const matchingConfig = (repositories: string[]) =>
+    writePolicyFile({
       patPolicy: { maxLifetimeDays: 90 },
       app: {
         name: "acme-token-broker",
         homepageUrl: "https://github.com/acme-corp",
         permissions: PERMS,
         id: app.appId,
-        clientId: a.clientId,
+        clientId: standIn.apps.get(app.appId)!.clientId,
         installation: { id: app.installationId, repositories: ["release-tools"] },
       },
-      credentials: { actions: { visibility: "selected", repositories: ["release-tools"] }, dependabot: { visibility: "private" } },
+      credentials: { actions: { visibility: "selected", repositories }, dependabot: { visibility: "private" } },
     });
-  });
   afterEach(async () => {
     expect(standIn.violations).toEqual([]);
     expect(standIn.rejections).toEqual([]);
@@ -147,19 +149,7 @@ describe("verify", () => {
     const repos = Array.from({ length: 150 }, (_, i) => `repo-${String(i).padStart(3, "0")}`);
     app.org.secrets!.get("TOKEN_BROKER_PRIVATE_KEY")!.repositories = [...repos];
     for (const v of app.org.variables!.values()) v.repositories = [...repos];
-    const a = standIn.apps.get(app.appId)!;
-    const wide = writePolicyFile({
-      patPolicy: { maxLifetimeDays: 90 },
-      app: {
-        name: "acme-token-broker",
-        homepageUrl: "https://github.com/acme-corp",
-        permissions: PERMS,
-        id: app.appId,
-        clientId: a.clientId,
-        installation: { id: app.installationId, repositories: ["release-tools"] },
-      },
-      credentials: { actions: { visibility: "selected", repositories: repos }, dependabot: { visibility: "private" } },
-    });
+    const wide = matchingConfig(repos);
     const io = captureIO(appEnv());
     expect(await run(["verify", "--org", "acme-corp", "--config", wide], io)).toBe(0);
     expect(io.out()).toMatch(/\nacme-corp: no drift\.\n$/);
