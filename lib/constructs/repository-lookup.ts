@@ -8,7 +8,8 @@
  * resources go on to fail at apply with a raw 404, after others were already changed or
  * destroyed. A postcondition on each lookup fails the plan instead, naming the repository and
  * every place in the config that names it; resources that use the repository depend on its
- * lookup, so nothing of theirs is planned either.
+ * lookup, and the stack's provider is configured only after every lookup passed, so nothing is
+ * planned, not even the destroy of a resource that left the config (see `lookupProviderFor`).
  */
 import { Construct } from "constructs";
 import { Lazy, TerraformStack } from "cdktf";
@@ -16,6 +17,7 @@ import { DataGithubRepository } from "@cdktf/provider-github/lib/data-github-rep
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { requireTerraform } from "./terraform-requirements";
 import { terraformLiteral } from "./terraform-literal";
+import { lookupProviderFor } from "./lookup-provider";
 
 /** Construct id of the scope, at the stack root, that holds every repository lookup. */
 export const REPOSITORY_LOOKUPS_ID = "repositories";
@@ -58,7 +60,8 @@ export function lookUpRepository(scope: Construct, ref: RepositoryReference): Da
   const fullName = `${ref.organizationLogin}/${ref.repositoryName}`;
   const lookup = new DataGithubRepository(holder, id, {
     fullName: terraformLiteral(fullName),
-    provider: ref.provider,
+    // Read through the stack's lookup provider, which its own provider waits for: see lookupProviderFor.
+    provider: lookupProviderFor(stack, ref.provider) ?? ref.provider,
     lifecycle: {
       postcondition: [
         {
