@@ -1,3 +1,5 @@
+import { GithubProvider } from "@cdktf/provider-github/lib/provider";
+import { MemberGuide } from "../../lib/constructs/member-guide";
 import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
 import { orgEntry, parseOrg } from "../../test-support/config";
 import { newStack, synthJson } from "../../test-support/stack";
@@ -47,5 +49,22 @@ describe("lookupProviderFor: the stack's provider waits for every lookup and inp
       for (const name of Object.keys(byName)) expect(owner).toContain(`data.${type}.${name}.id`);
     }
     expect(owner).toContain("terraform_data.input_checks.input");
+  });
+
+  test("a construct given another provider gates that one, through its own lookups copy", () => {
+    // GIVEN a stack with a second github provider (GHES, aliased) and a guide written through it
+    const stack = newStack();
+    const other = new GithubProvider(stack, "ghes", { alias: "ghes", owner: "acme-corp", baseUrl: "https://ghe.example/api/v3/" });
+    new MemberGuide(stack, "guide", { organization: parseOrg(), repository: "handbook", provider: other });
+    const { tf } = synthJson(stack);
+    // THEN its lookups read through a copy of it, with its host
+    const copy = tf.provider.github.find((p: any) => p.alias === "ghes_lookups");
+    expect(copy).toEqual({ alias: "ghes_lookups", owner: "acme-corp", base_url: "https://ghe.example/api/v3/" });
+    for (const byName of Object.values(tf.data) as any[])
+      for (const d of Object.values(byName) as any[]) expect(d.provider).toBe("github.ghes_lookups");
+    // AND that provider waits for them, while the stack's default provider, which nothing here looks up through, keeps its login
+    const ghes = tf.provider.github.find((p: any) => p.alias === "ghes");
+    expect(ghes.owner).toMatch(/^\$\{\["acme-corp", .*data\.github_repository\..*handbook.*\.id.*\]\[0\]\}$/);
+    expect(tf.provider.github.find((p: any) => p.alias === undefined).owner).toBe("acme-corp");
   });
 });
