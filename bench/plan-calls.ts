@@ -10,8 +10,9 @@
  * (100 a page, the provider's `maxPerPage`) count one page each unless the bench's assumptions
  * say more: `--org-secrets N` Actions secrets in the organization (10), `--accessible-repositories N`
  * repositories the deploy token's user sees through the installation (30). Calls that depend on
- * what GitHub holds (a repository's Pages site and license, read by `data.github_repository` only
- * when the repository has them) are left out and named.
+ * what GitHub holds (a repository's Pages site and license, read by `data.github_repository`, as
+ * the stacks looked repositories up before, only when the repository has them) are counted in a
+ * column of their own.
  *
  * `-- --tiny` (CI): the first organization only. A github type the model does not know fails the
  * bench, so it cannot fall behind the stacks.
@@ -49,6 +50,10 @@ interface Block {
 const DATA_SOURCE_READS: Record<string, (b: Block) => Call[]> = {
   // data_source_github_repository.go: Repositories.Get; GetPagesInfo only when has_pages, License only when it has one.
   github_repository: () => [{ endpoint: "GET /repos/{owner}/{repo}", count: 1 }],
+  // data_source_github_rest_api.go: one GET of the endpoint; a 404 is an answer (code 404), not an error.
+  github_rest_api: (b) => [
+    { endpoint: `GET /${String(b.body.endpoint).replace(/^repos\/[^/]+\/[^/]+$/, "repos/{owner}/{repo}")}`, count: 1 },
+  ],
   // data_source_github_actions_organization_secrets.go: ListOrgSecrets, PerPage 100, every page.
   github_actions_organization_secrets: () => [{ endpoint: "GET /orgs/{org}/actions/secrets", count: pages(ORG_SECRETS) }],
   // data_source_github_actions_organization_oidc_subject_claim_customization_template.go: one object.
@@ -145,7 +150,7 @@ function main(): void {
   const organizations = tiny ? loaded.config.organizations.slice(0, 1) : loaded.config.organizations;
   console.log(
     `plan API calls per stack (provider v6.13.0; assumed: ${ORG_SECRETS} organization Actions secrets, ` +
-      `${ACCESSIBLE_REPOSITORIES} repositories the installation's user sees; Pages and license reads of data.github_repository not counted)`,
+      `${ACCESSIBLE_REPOSITORIES} repositories the installation's user sees)`,
   );
   console.log(
     [

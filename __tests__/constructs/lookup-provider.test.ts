@@ -64,7 +64,7 @@ describe("lookupProviderFor: the stack's provider waits for every lookup and inp
       for (const d of Object.values(byName) as any[]) expect(d.provider).toBe("github.ghes_lookups");
     // AND that provider waits for them, while the stack's default provider, which nothing here looks up through, keeps its login
     const ghes = tf.provider.github.find((p: any) => p.alias === "ghes");
-    expect(ghes.owner).toMatch(/^\$\{\["acme-corp", .*data\.github_repository\..*handbook.*\.id.*\]\[0\]\}$/);
+    expect(ghes.owner).toMatch(/^\$\{\["acme-corp", .*data\.github_rest_api\..*handbook.*\.id.*\]\[0\]\}$/);
     expect(tf.provider.github.find((p: any) => p.alias === undefined).owner).toBe("acme-corp");
   });
 });

@@ -55,7 +55,7 @@ const dataStandIn = (type: string, name: string) => `data.terraform_remote_state
 function onAwsProvider(tf: any, dir: string, gated: boolean): any {
   let text = JSON.stringify(tf);
   // References to lookups: their `id` becomes the stand-in's `backend`, a repository id a number.
-  text = text.replace(/data\.(github_[a-z_]+)\.([A-Za-z0-9_-]+)\.repo_id/g, "1001");
+  text = text.replace(/jsondecode\(data\.github_rest_api\.([A-Za-z0-9_-]+)\.body\)\.id/g, "1001");
   text = text.replace(/data\.(github_[a-z_]+)\.([A-Za-z0-9_-]+)\.id/g, (_m, type, name) => `${dataStandIn(type, name)}.backend`);
   const cut = JSON.parse(text);
   const out: any = {
@@ -169,7 +169,7 @@ function plan(gated: boolean, failing: string[], env: Record<string, string> = {
   });
 }
 
-const REPOSITORY = "github_repository.repositories_repo_release-tools_5029BC5B";
+const REPOSITORY = "github_rest_api.repositories_repo_release-tools_5029BC5B";
 const OWNER = "github_actions_organization_secrets.provider_owner";
 
 ready("lookups and input checks before any resource is planned (real Terraform, a real provider)", () => {
