@@ -12,7 +12,10 @@
  * 404. A postcondition on each lookup fails the plan instead, naming the repository and every
  * place in the config that names it; resources that use the repository depend on its lookup, and
  * the stack's provider is configured only after every lookup passed, so nothing is planned, not
- * even the destroy of a resource that left the config (see `lookupProviderFor`).
+ * even the destroy of a resource that left the config (see `lookupProviderFor`). One cost: when
+ * the request itself fails (no route to GitHub), `data.github_rest_api` reads the status of a
+ * response it did not get, and the provider stops with a crash report instead of an error; the
+ * plan fails either way, and nothing is planned.
  */
 import { Construct } from "constructs";
 import { Fn, Lazy, TerraformStack, Token } from "cdktf";
