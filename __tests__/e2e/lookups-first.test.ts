@@ -10,8 +10,9 @@
  * provider block an `aws` block with the same alias whose `region` is the github `owner`
  * expression, each github resource an `aws_ssm_parameter` of that provider keeping its
  * `depends_on`, each github data source a `terraform_remote_state` keeping its postcondition's
- * message and failing when told. The state holds one orphan: the environment secret of a
- * repository the config no longer names, the case found (a renamed environment repository).
+ * message and failing when told. The state holds two orphans: the environment secret of a
+ * repository the config no longer names, the case found (a renamed environment repository), and a
+ * guide file at a path the config no longer names.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -121,26 +122,24 @@ function onAwsProvider(tf: any, dir: string, gated: boolean): any {
   return out;
 }
 
-/** A state holding one orphan: the environment secret of a repository the config no longer names. */
+/** Orphans: the environment secret of a repository the config no longer names, and a guide file at a path it no longer names. */
 const ORPHAN = "github_actions_environment_secret__token-policy_credentials_env_old-tools_production";
+const GUIDE_ORPHAN = "github_repository_file__token-policy_guide_old-file";
 function stateWithOrphan(): unknown {
+  const orphan = (name: string) => ({
+    mode: "managed",
+    type: "aws_ssm_parameter",
+    name,
+    provider: `provider["${AWS}"]`,
+    instances: [{ schema_version: 0, attributes: { id: name, name, type: "String", value: "stand-in" }, sensitive_attributes: [] }],
+  });
   return {
     version: 4,
     terraform_version: "1.11.4",
     serial: 1,
     lineage: "7f0c2d2e-0000-4000-8000-000000000030",
     outputs: {},
-    resources: [
-      {
-        mode: "managed",
-        type: "aws_ssm_parameter",
-        name: ORPHAN,
-        provider: `provider["${AWS}"]`,
-        instances: [
-          { schema_version: 0, attributes: { id: ORPHAN, name: ORPHAN, type: "String", value: "stand-in" }, sensitive_attributes: [] },
-        ],
-      },
-    ],
+    resources: [orphan(ORPHAN), orphan(GUIDE_ORPHAN)],
   };
 }
 
@@ -170,6 +169,7 @@ function plan(gated: boolean, failing: string[], env: Record<string, string> = {
 }
 
 const REPOSITORY = "github_rest_api.repositories_repo_release-tools_5029BC5B";
+const GUIDE_REPOSITORY = "github_rest_api.repositories_repo_github_D422B857";
 const OWNER = "github_actions_organization_secrets.provider_owner";
 
 ready("lookups and input checks before any resource is planned (real Terraform, a real provider)", () => {
@@ -178,11 +178,13 @@ ready("lookups and input checks before any resource is planned (real Terraform, 
     const r = plan(true, []);
     // THEN the plan destroys it: the test sees a destroy when there is one
     expect(r.output).toContain(`aws_ssm_parameter.${ORPHAN} will be destroyed`);
+    expect(r.output).toContain(`aws_ssm_parameter.${GUIDE_ORPHAN} will be destroyed`);
     expect(r.status).toBe(0);
   });
 
   test.each([
     ["a missing environment repository", [REPOSITORY], {}, /no repository acme-corp\/release-tools/],
+    ["a missing guide repository", [GUIDE_REPOSITORY], {}, /no repository acme-corp\/\.github/],
     ["the provider acting on another organization", [OWNER], {}, /The github provider acts on organization/],
     [
       "a PEM pasted in place of a sealed key",
