@@ -66,8 +66,11 @@ export function schemaProblems(tf: any, schema: ProviderSchema): string[] {
       for (const [name, body] of Object.entries(byName)) checkBlock(`${prefix}${type}.${name}`, body, block, problems, true);
     }
   }
-  for (const [i, body] of ((tf.provider?.github ?? []) as any[]).entries())
-    checkBlock(`provider.github[${i}]`, body, schema.provider, problems, true);
+  for (const [i, body] of ((tf.provider?.github ?? []) as any[]).entries()) {
+    // `alias` is Terraform's, as the meta-arguments of a resource are.
+    const { alias: _alias, ...args } = body;
+    checkBlock(`provider.github[${i}]`, args, schema.provider, problems, true);
+  }
   return problems;
 }
 

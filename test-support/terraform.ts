@@ -87,12 +87,15 @@ export function withoutProvider(
 }
 
 /**
- * A configuration whose repository-id lookups (`${data.github_repository.<name>.repo_id}`, which
- * need the provider) are replaced by fixed ids, one per lookup: what a plan would have read.
+ * A configuration whose repository-id lookups (`${jsondecode(data.github_rest_api.<name>.body).id}`,
+ * or `${data.github_repository.<name>.repo_id}` as stacks wrote them before, both needing the
+ * provider) are replaced by fixed ids, one per lookup: what a plan would have read.
  */
 function withRepositoryIds(config: unknown): any {
   const ids = new Map<string, number>();
-  const text = JSON.stringify(config).replace(/\$\{data\.github_repository\.([^.}]+)\.repo_id\}/g, (_m, name: string) => {
+  const lookups = /\$\{(?:jsondecode\(data\.github_rest_api\.([^.}]+)\.body\)\.id|data\.github_repository\.([^.}]+)\.repo_id)\}/g;
+  const text = JSON.stringify(config).replace(lookups, (_m, restApi: string | undefined, repository: string | undefined) => {
+    const name = restApi ?? repository!;
     if (!ids.has(name)) ids.set(name, 1001 + ids.size);
     return String(ids.get(name));
   });

@@ -3,7 +3,7 @@ import { ActionsOrganizationSecret } from "@cdktf/provider-github/lib/actions-or
 import { ActionsOrganizationSecretRepositories } from "@cdktf/provider-github/lib/actions-organization-secret-repositories";
 import { DependabotOrganizationSecretRepositories } from "@cdktf/provider-github/lib/dependabot-organization-secret-repositories";
 import { ActionsOrganizationVariable } from "@cdktf/provider-github/lib/actions-organization-variable";
-import { DataGithubRepository } from "@cdktf/provider-github/lib/data-github-repository";
+import { DataGithubRestApi } from "@cdktf/provider-github/lib/data-github-rest-api";
 import { DependabotOrganizationSecret } from "@cdktf/provider-github/lib/dependabot-organization-secret";
 import { AppCredentials, type AppCredentialsProps } from "../../lib/constructs/app-credentials";
 import { newStack, synthJson } from "../../test-support/stack";
@@ -33,14 +33,14 @@ describe("AppCredentials", () => {
       variable_name: "TOKEN_BROKER_CLIENT_ID",
       value: "Iv23liabc",
     });
-    // Repository ids are looked up by name, once per repository, sorted.
-    const repos = Object.values(tf.data.github_repository).map((r: any) => r.full_name);
-    expect(repos).toEqual(["acme-corp/changelog", "acme-corp/release-tools"]);
-    expect(synth).toHaveDataSourceWithProperties(DataGithubRepository, { full_name: "acme-corp/release-tools" });
+    // Repository ids are looked up by name, once per repository (one GET /repos/{owner}/{repo}), sorted.
+    const repos = Object.values(tf.data.github_rest_api).map((r: any) => r.endpoint);
+    expect(repos).toEqual(["repos/acme-corp/changelog", "repos/acme-corp/release-tools"]);
+    expect(synth).toHaveDataSourceWithProperties(DataGithubRestApi, { endpoint: "repos/acme-corp/release-tools" });
     const variable = Object.values(tf.resource.github_actions_organization_variable)[0] as any;
     expect(variable.selected_repository_ids).toEqual([
-      expect.stringMatching(/^\$\{data\.github_repository\..*changelog.*\.repo_id\}$/),
-      expect.stringMatching(/^\$\{data\.github_repository\..*release-tools.*\.repo_id\}$/),
+      expect.stringMatching(/^\$\{jsondecode\(data\.github_rest_api\..*changelog.*\.body\)\.id\}$/),
+      expect.stringMatching(/^\$\{jsondecode\(data\.github_rest_api\..*release-tools.*\.body\)\.id\}$/),
     ]);
   });
 
@@ -125,8 +125,8 @@ describe("AppCredentials", () => {
       input: {
         key_sha256: "${nonsensitive(sha256(var.acme_corp_app_private_key_actions_sealed))}",
         repositories: [
-          expect.stringMatching(/^\$\{data\.github_repository\..*changelog.*\.repo_id\}$/),
-          expect.stringMatching(/^\$\{data\.github_repository\..*release-tools.*\.repo_id\}$/),
+          expect.stringMatching(/^\$\{jsondecode\(data\.github_rest_api\..*changelog.*\.body\)\.id\}$/),
+          expect.stringMatching(/^\$\{jsondecode\(data\.github_rest_api\..*release-tools.*\.body\)\.id\}$/),
         ],
       },
     });
@@ -183,9 +183,9 @@ describe("AppCredentials", () => {
       }
     }
     const envSecret = Object.values(tf.resource.github_actions_environment_secret)[0] as any;
-    expect(envSecret.depends_on).toContainEqual(expect.stringMatching(/^data\.github_repository\..*deploy/));
+    expect(envSecret.depends_on).toContainEqual(expect.stringMatching(/^data\.github_rest_api\..*deploy/));
     // The environment's repository is looked up and named by its place
-    const deploy = Object.values(tf.data.github_repository as Record<string, any>).find((d) => d.full_name === "acme-corp/deploy");
+    const deploy = Object.values(tf.data.github_rest_api as Record<string, any>).find((d) => d.endpoint === "repos/acme-corp/deploy");
     expect(deploy.lifecycle.postcondition[0].error_message).toMatch(
       /^acme-corp\/credentials\.environments\[0\]\.repository "deploy": no repository acme-corp\/deploy/,
     );
@@ -196,7 +196,7 @@ describe("AppCredentials", () => {
       dependabot: { visibility: "selected", repositories: ["changelog"] },
       environments: [{ repository: "changelog", environment: "prod" }],
     });
-    const lookups = Object.values(tf.data.github_repository as Record<string, any>).filter((d) => d.full_name === "acme-corp/changelog");
+    const lookups = Object.values(tf.data.github_rest_api as Record<string, any>).filter((d) => d.endpoint === "repos/acme-corp/changelog");
     expect(lookups).toHaveLength(1);
     expect(lookups[0].lifecycle.postcondition[0].error_message).toMatch(
       /^acme-corp\/credentials\.actions\.repositories\[1\], acme-corp\/credentials\.dependabot\.repositories\[0\], acme-corp\/credentials\.environments\[0\]\.repository "changelog": /,
@@ -207,7 +207,7 @@ describe("AppCredentials", () => {
     const { synth } = synthWith({ prefix: "RELEASE_BOT", actions: { visibility: "all" } });
     expect(synth).toHaveResourceWithProperties(ActionsOrganizationSecret, { secret_name: "RELEASE_BOT_PRIVATE_KEY", visibility: "all" });
     expect(synth).toHaveResourceWithProperties(ActionsOrganizationVariable, { variable_name: "RELEASE_BOT_APP_ID" });
-    expect(synth).not.toHaveDataSource(DataGithubRepository);
+    expect(synth).not.toHaveDataSource(DataGithubRestApi);
   });
 
   test("fails when a name breaks GitHub's rules or selected has no repositories", () => {

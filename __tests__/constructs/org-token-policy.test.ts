@@ -70,25 +70,25 @@ describe("deploy-time messages", () => {
     OrgTokenPolicy.fromConfig(stack, "token-policy", org, { configPath: "organizations[3]" });
     const { tf } = synthJson(stack);
     // THEN one lookup per name, each with a postcondition naming every place it is listed
-    const lookups = Object.values(tf.data.github_repository as Record<string, any>);
-    expect(lookups.map((d) => [d.full_name, d.lifecycle.postcondition[0].condition, d.lifecycle.postcondition[0].error_message])).toEqual([
+    const lookups = Object.values(tf.data.github_rest_api as Record<string, any>);
+    expect(lookups.map((d) => [d.endpoint, d.lifecycle.postcondition[0].condition, d.lifecycle.postcondition[0].error_message])).toEqual([
       [
-        "acme-corp/bots",
-        "${try(self.repo_id, null) != null}",
+        "repos/acme-corp/bots",
+        "${self.code == 200}",
         expect.stringMatching(
           /^organizations\[3\]\.credentials\.dependabot\.repositories\[1\] "bots": no repository acme-corp\/bots, or the token that runs deploy cannot see it\./,
         ),
       ],
       [
-        "acme-corp/docs-site",
-        "${try(self.repo_id, null) != null}",
+        "repos/acme-corp/docs-site",
+        "${self.code == 200}",
         expect.stringMatching(
           /^organizations\[3\]\.credentials\.actions\.repositories\[1\], organizations\[3\]\.credentials\.dependabot\.repositories\[0\] "docs-site": /,
         ),
       ],
       [
-        "acme-corp/release-tools",
-        "${try(self.repo_id, null) != null}",
+        "repos/acme-corp/release-tools",
+        "${self.code == 200}",
         expect.stringMatching(/^organizations\[3\]\.credentials\.actions\.repositories\[0\] "release-tools": /),
       ],
     ]);
@@ -114,16 +114,18 @@ describe("deploy-time messages", () => {
     const { tf } = synthJson(stack);
     // THEN each has a lookup whose message names its place
     const messages = Object.fromEntries(
-      Object.values(tf.data.github_repository as Record<string, any>).map((d) => [d.full_name, d.lifecycle.postcondition[0].error_message]),
+      Object.values(tf.data.github_rest_api as Record<string, any>).map((d) => [d.endpoint, d.lifecycle.postcondition[0].error_message]),
     );
     expect(messages).toEqual({
-      "acme-corp/.github": expect.stringMatching(/^organizations\[0\]\.guide\.repository "\.github": no repository acme-corp\/\.github/),
-      "acme-corp/deployer": expect.stringMatching(/^organizations\[0\]\.credentials\.environments\[0\]\.repository "deployer": /),
-      "acme-corp/infra": expect.stringMatching(/^organizations\[0\]\.app\.installation\.repositories\[0\] "infra": /),
-      "acme-corp/release-tools": expect.stringMatching(/^organizations\[0\]\.app\.installation\.repositories\[1\] "release-tools": /),
+      "repos/acme-corp/.github": expect.stringMatching(
+        /^organizations\[0\]\.guide\.repository "\.github": no repository acme-corp\/\.github/,
+      ),
+      "repos/acme-corp/deployer": expect.stringMatching(/^organizations\[0\]\.credentials\.environments\[0\]\.repository "deployer": /),
+      "repos/acme-corp/infra": expect.stringMatching(/^organizations\[0\]\.app\.installation\.repositories\[0\] "infra": /),
+      "repos/acme-corp/release-tools": expect.stringMatching(/^organizations\[0\]\.app\.installation\.repositories\[1\] "release-tools": /),
     });
     // AND the resources that use them depend on their lookups, so a missing one plans nothing of theirs
-    const lookupOf = (name: string) => expect.stringMatching(new RegExp(`^data\\.github_repository\\.[^.]*${name.replace(".", "")}`));
+    const lookupOf = (name: string) => expect.stringMatching(new RegExp(`^data\\.github_rest_api\\.[^.]*${name.replace(".", "")}`));
     expect((Object.values(tf.resource.github_actions_environment_secret)[0] as any).depends_on).toContainEqual(lookupOf("deployer"));
     expect((Object.values(tf.resource.github_repository_file)[0] as any).depends_on).toContainEqual(lookupOf("github"));
     expect((Object.values(tf.resource.github_app_installation_repositories)[0] as any).depends_on).toEqual(
@@ -158,7 +160,7 @@ describe("deploy-time messages", () => {
       ]);
     }
     // The lookups depend on nothing: a data source that depends on a resource is read at apply, not plan
-    expect(Object.values(tf.data.github_repository).filter((d: any) => d.depends_on)).toEqual([]);
+    expect(Object.values(tf.data.github_rest_api).filter((d: any) => d.depends_on)).toEqual([]);
   });
 
   test("checks at plan that the provider acts on the stack's organization", () => {

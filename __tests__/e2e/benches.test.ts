@@ -15,7 +15,15 @@ const benches = scripts.filter((s) => s.startsWith("bench:"));
 describe("benches in tiny mode", () => {
   test("package.json has the benches this file runs", () => {
     expect(benches).toEqual(
-      expect.arrayContaining(["bench:synth", "bench:review", "bench:verify", "bench:report-live", "bench:serve", "bench:serve-abuse"]),
+      expect.arrayContaining([
+        "bench:synth",
+        "bench:review",
+        "bench:verify",
+        "bench:report-live",
+        "bench:serve",
+        "bench:serve-abuse",
+        "bench:plan-calls",
+      ]),
     );
   });
 

@@ -8,7 +8,9 @@
  * `…_secret_repositories` resource does (`PUT …/repositories []`).
  *
  * What the real provider does beyond this (6.13.0 records a secret's new value in state although
- * GitHub refused it) is outside the cut: see issue 30.
+ * GitHub refused it) is played by a dropped write (`drops/<name>`): the last test shows what the
+ * next plan says then, that Terraform alone does not send the key again, and that sealing it again
+ * does (README, "a plan that updates the `…_written` witness while the secret itself shows no change").
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -49,7 +51,9 @@ function standInStack(dir: string): any {
     r.provisioner = [
       {
         "local-exec": {
-          command: `if [ -e "${dir}/faults/${name}" ]; then rm -f "${dir}/faults/${name}"; echo "stand-in GitHub: 502 on ${name}" >&2; exit 1; fi; printf '%s\\t%s\\n' "${name}" "$SENT" >> "${dir}/github.log"`,
+          // faults/<name>: GitHub answers 502 and the write fails; drops/<name>: GitHub never gets the
+          // write but the resource records it (provider 6.13.0 after a refused secret update).
+          command: `if [ -e "${dir}/faults/${name}" ]; then rm -f "${dir}/faults/${name}"; echo "stand-in GitHub: 502 on ${name}" >&2; exit 1; fi; if [ -e "${dir}/drops/${name}" ]; then rm -f "${dir}/drops/${name}"; exit 0; fi; printf '%s\\t%s\\n' "${name}" "$SENT" >> "${dir}/github.log"`,
           environment: { SENT: "${jsonencode(self.input)}" },
         },
       },
@@ -159,4 +163,44 @@ withTerraform("the fault matrix: every write failing once", () => {
       240_000,
     );
   });
+});
+
+withTerraform("a key GitHub refused while the provider recorded it (6.13.0)", () => {
+  test("the next plan shows the witness lagging, and sealing again sends the key in place, its list after it, no list emptied", () => {
+    // GIVEN the stack deployed with the first key
+    const dir = terraformDir({});
+    const tf = standInStack(dir);
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(tf, null, 2));
+    spawnSync("mkdir", ["-p", join(dir, "faults"), join(dir, "drops")]);
+    expect(terraform(dir, ["init", "-input=false"]).status).toBe(0);
+    expect(terraform(dir, ["apply", "-auto-approve", "-input=false"], inputs(1)).status).toBe(0);
+    const names = Object.keys(tf.resource.terraform_data);
+    const secret = names.find((n) => /^github_actions_organization_secret__/.test(n))!;
+    const list = names.find((n) => /^github_actions_organization_secret_repositories__/.test(n))!;
+    const witness = names.find((n) => /private_key_written/.test(n) && !/dependabot/.test(n))!;
+    const sent = (generation: Record<string, string>) => generation.TF_VAR_acme_corp_app_private_key_actions_sealed.split(":")[1];
+    // WHEN a rotation's secret write reaches state but not GitHub, and the apply stops there (as 6.13.0 leaves it)
+    writeFileSync(join(dir, "drops", secret), "");
+    expect(terraform(dir, ["apply", "-auto-approve", "-input=false", `-target=terraform_data.${secret}`], inputs(2)).status).toBe(0);
+    expect(held(dir)[secret].value_encrypted).toBe(sent(inputs(1)));
+    // THEN the next plan leaves the secret alone and updates its witness: the sign that the key may not have reached GitHub
+    const plan = terraform(dir, ["plan", "-input=false"], inputs(2));
+    expect(plan.output).toContain(`terraform_data.${witness} will be updated in-place`);
+    expect(plan.output).not.toContain(`terraform_data.${secret} must be replaced`);
+    // AND applying it as it is writes the list again but not the key: Terraform alone cannot send it
+    expect(terraform(dir, ["apply", "-auto-approve", "-input=false"], inputs(2)).status).toBe(0);
+    expect(held(dir)[secret].value_encrypted).toBe(sent(inputs(1)));
+    // WHEN the key is sealed again (a new sealed box) and applied
+    const resealed = { ...inputs(2), TF_VAR_acme_corp_app_private_key_actions_sealed: sealed(99) };
+    const before = writes(dir).length;
+    expect(terraform(dir, ["apply", "-auto-approve", "-input=false"], resealed).status).toBe(0);
+    // THEN GitHub holds the new key, written in place, and the list was written after it and never emptied
+    const during = writes(dir).slice(before);
+    expect(held(dir)[secret].value_encrypted).toBe(sent(resealed));
+    expect(during.findIndex((w) => w.name === list)).toBeGreaterThan(during.findIndex((w) => w.name === secret));
+    expect(writes(dir).filter((w) => isList(w.name) && w.sent.selected_repository_ids?.length === 0)).toEqual([]);
+    // AND the next plan shows nothing more
+    const after = terraform(dir, ["plan", "-input=false", "-detailed-exitcode"], resealed);
+    expect(after.output).toMatch(/No changes/);
+  }, 240_000);
 });

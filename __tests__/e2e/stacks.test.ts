@@ -370,7 +370,7 @@ withTerraform("synthesized stacks under Terraform", () => {
       });
     };
     const owner = tf.data.github_actions_organization_secrets.provider_owner.lifecycle.postcondition[0];
-    const lookup = (Object.values(tf.data.github_repository) as any[]).find((d) => d.full_name === "acme-corp/release-tools").lifecycle
+    const lookup = (Object.values(tf.data.github_rest_api) as any[]).find((d) => d.endpoint === "repos/acme-corp/release-tools").lifecycle
       .postcondition[0];
 
     test("fails when GITHUB_OWNER points the provider at another organization, naming both and the variables to unset", () => {
@@ -385,13 +385,13 @@ withTerraform("synthesized stacks under Terraform", () => {
         expect(terraform(asPrecondition(owner, "self.id", login), ["plan", "-input=false"]).status).toBe(0);
     });
 
-    test("fails when a repository is missing (the provider leaves repo_id null), naming every place that names it", () => {
-      const plan = terraform(asPrecondition(lookup, "self.repo_id", null), ["plan", "-input=false"]);
+    test("fails when a repository is missing (GitHub answers 404), naming every place that names it", () => {
+      const plan = terraform(asPrecondition(lookup, "self.code", 404), ["plan", "-input=false"]);
       expect(plan.status).not.toBe(0);
       expect(plan.output).toMatch(
         /organizations\[0\]\.app\.installation\.repositories\[0\], organizations\[0\]\.credentials\.actions\.repositories\[0\], organizations\[0\]\.credentials\.dependabot\.repositories\[0\], organizations\[0\]\.credentials\.environments\[0\]\.repository "release-tools": no repository acme-corp\/release-tools, or the token that runs deploy cannot see it\./,
       );
-      expect(terraform(asPrecondition(lookup, "self.repo_id", 4711), ["plan", "-input=false"]).status).toBe(0);
+      expect(terraform(asPrecondition(lookup, "self.code", 200), ["plan", "-input=false"]).status).toBe(0);
     });
   });
 

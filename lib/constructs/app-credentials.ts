@@ -12,7 +12,7 @@ import { ActionsOrganizationSecretValue } from "./bindings/actions-organization-
 import { DependabotOrganizationSecretValue } from "./bindings/dependabot-organization-secret-value";
 import { organizationContext, stackVariable } from "./organization-stack";
 import { providerOwnerPrecondition } from "./owner-precondition";
-import { lookUpRepository } from "./repository-lookup";
+import { lookUpRepository, repositoryIdOf } from "./repository-lookup";
 import {
   addInputPrecondition,
   inputPreconditionsOf,
@@ -269,14 +269,15 @@ export class AppCredentials extends Construct {
   private repositoryIds(login: string, what: "actions" | "dependabot", v: SecretVisibility): number[] | undefined {
     if ((v.visibility ?? "selected") !== "selected") return undefined;
     const names = v.repositories ?? [];
-    return [...new Set(names)].sort().map(
-      (name) =>
+    return [...new Set(names)].sort().map((name) =>
+      repositoryIdOf(
         lookUpRepository(this, {
           organizationLogin: login,
           repositoryName: name,
           configPlace: `${this.configBase}.${what}.repositories[${names.indexOf(name)}]`,
           provider: this.provider,
-        }).repoId,
+        }),
+      ),
     );
   }
 

@@ -8,8 +8,9 @@
  * it uses, except through what it reads: `data.github_actions_organization_secrets` sets its `id`
  * to the provider's effective owner (`d.SetId(owner)` in every release from 6.9.0 to 6.13.0). A
  * postcondition compares it with the login and fails the plan naming both and the variables to
- * unset. Every resource that writes to GitHub depends on this lookup, so nothing is planned
- * against the wrong organization.
+ * unset. Every resource that writes to GitHub depends on this lookup, and the stack's provider is
+ * configured only after it passed (see `lookupProviderFor`), so nothing is planned against the
+ * wrong organization, not even the destroy of a resource that left the config.
  */
 import type { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
@@ -17,6 +18,7 @@ import { DataGithubActionsOrganizationSecrets } from "@cdktf/provider-github/lib
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { requireTerraform } from "./terraform-requirements";
 import { terraformLiteral, terraformStringExpression } from "./terraform-literal";
+import { lookupProviderFor } from "./lookup-provider";
 
 /** Construct id (and Terraform name) of the lookup that reveals the provider's effective owner. */
 export const OWNER_PRECONDITION_ID = "provider_owner";
@@ -52,7 +54,8 @@ export function providerOwnerPrecondition(
   if (existing) return existing as DataGithubActionsOrganizationSecrets;
   requireTerraform(stack, "postconditions");
   const lookup = new DataGithubActionsOrganizationSecrets(stack, OWNER_PRECONDITION_ID, {
-    provider,
+    // Read through the lookup provider (same owner and environment), which the stack's provider waits for.
+    provider: lookupProviderFor(stack, provider) ?? provider,
     lifecycle: {
       postcondition: [{ condition: `\${${ownerCondition("self.id", login)}}`, errorMessage: ownerErrorMessage("self.id", login) }],
     },

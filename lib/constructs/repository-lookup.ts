@@ -1,21 +1,29 @@
 /**
- * Plan-time lookups of the repositories a stack names: one `data.github_repository` per
- * repository, shared by every construct of the stack that names it (credentials' repository
- * lists and environments, the installation's repositories, the guide's repository).
+ * Plan-time lookups of the repositories a stack names: one lookup per repository, shared by
+ * every construct of the stack that names it (credentials' repository lists and environments, the
+ * installation's repositories, the guide's repository).
  *
- * The provider answers a lookup of a repository that does not exist, or that the deploy token
- * cannot see, with all attributes null and no error (every release from 6.9.1 to 6.13.0), and
- * resources go on to fail at apply with a raw 404, after others were already changed or
- * destroyed. A postcondition on each lookup fails the plan instead, naming the repository and
- * every place in the config that names it; resources that use the repository depend on its
- * lookup, so nothing of theirs is planned either.
+ * Each lookup is one `GET /repos/{owner}/{repo}`, through `data.github_rest_api`, which answers
+ * a 404 with its `code` and the body rather than an error (every release from 6.9.0 to 6.13.0:
+ * `data_source_github_rest_api.go`). `data.github_repository`, used before, also reads the
+ * repository's Pages site and its license when it has them (up to three calls a repository at
+ * every plan), and answers a repository that does not exist, or that the deploy token cannot
+ * see, with all attributes null and no error, so resources went on to fail at apply with a raw
+ * 404. A postcondition on each lookup fails the plan instead, naming the repository and every
+ * place in the config that names it; resources that use the repository depend on its lookup, and
+ * the stack's provider is configured only after every lookup passed, so nothing is planned, not
+ * even the destroy of a resource that left the config (see `lookupProviderFor`). One cost: when
+ * the request itself fails (no route to GitHub), `data.github_rest_api` reads the status of a
+ * response it did not get, and the provider stops with a crash report instead of an error; the
+ * plan fails either way, and nothing is planned.
  */
 import { Construct } from "constructs";
-import { Lazy, TerraformStack } from "cdktf";
-import { DataGithubRepository } from "@cdktf/provider-github/lib/data-github-repository";
+import { Fn, Lazy, TerraformStack, Token } from "cdktf";
+import { DataGithubRestApi } from "@cdktf/provider-github/lib/data-github-rest-api";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { requireTerraform } from "./terraform-requirements";
 import { terraformLiteral } from "./terraform-literal";
+import { lookupProviderFor } from "./lookup-provider";
 
 /** Construct id of the scope, at the stack root, that holds every repository lookup. */
 export const REPOSITORY_LOOKUPS_ID = "repositories";
@@ -35,19 +43,19 @@ export interface RepositoryReference {
   readonly provider?: GithubProvider;
 }
 
-const placesByLookup = new WeakMap<DataGithubRepository, string[]>();
+const placesByLookup = new WeakMap<DataGithubRestApi, string[]>();
 
 /**
  * The lookup of one repository in the stack of `scope`, created the first time any construct
  * names it; each later reference adds its config place to the lookup's error message. Looked up
- * by `full_name`, so the answer does not depend on the provider's owner (the owner check does
+ * by owner and name, so the answer does not depend on the provider's owner (the owner check does
  * that: see `providerOwnerPrecondition`).
  */
-export function lookUpRepository(scope: Construct, ref: RepositoryReference): DataGithubRepository {
+export function lookUpRepository(scope: Construct, ref: RepositoryReference): DataGithubRestApi {
   const stack = TerraformStack.of(scope);
   const holder = (stack.node.tryFindChild(REPOSITORY_LOOKUPS_ID) as Construct | undefined) ?? new Construct(stack, REPOSITORY_LOOKUPS_ID);
   const id = `repo_${ref.repositoryName}`;
-  const existing = holder.node.tryFindChild(id) as DataGithubRepository | undefined;
+  const existing = holder.node.tryFindChild(id) as DataGithubRestApi | undefined;
   if (existing) {
     const places = placesByLookup.get(existing)!;
     if (!places.includes(ref.configPlace)) places.push(ref.configPlace);
@@ -56,14 +64,15 @@ export function lookUpRepository(scope: Construct, ref: RepositoryReference): Da
   requireTerraform(stack, "postconditions");
   const places = [ref.configPlace];
   const fullName = `${ref.organizationLogin}/${ref.repositoryName}`;
-  const lookup = new DataGithubRepository(holder, id, {
-    fullName: terraformLiteral(fullName),
-    provider: ref.provider,
+  const lookup = new DataGithubRestApi(holder, id, {
+    endpoint: terraformLiteral(`repos/${fullName}`),
+    // Read through the stack's lookup provider, which its own provider waits for: see lookupProviderFor.
+    provider: lookupProviderFor(stack, ref.provider) ?? ref.provider,
     lifecycle: {
       postcondition: [
         {
-          // The provider leaves repo_id null for a repository it cannot read.
-          condition: "${try(self.repo_id, null) != null}",
+          // 404 for a repository that does not exist or that the token cannot see; other failures are the provider's errors.
+          condition: "${self.code == 200}",
           errorMessage: Lazy.stringValue({
             produce: () =>
               terraformLiteral(
@@ -76,4 +85,9 @@ export function lookUpRepository(scope: Construct, ref: RepositoryReference): Da
   });
   placesByLookup.set(lookup, places);
   return lookup;
+}
+
+/** The repository's numeric id, from its lookup's answer (`jsondecode(body).id`), as a number token. */
+export function repositoryIdOf(lookup: DataGithubRestApi): number {
+  return Token.asNumber(Fn.lookup(Fn.jsondecode(lookup.body), "id"));
 }
