@@ -81,10 +81,10 @@ export function addProviderRoutes(s: GitHubStandIn): ProviderWorld {
   // Organization secrets (Actions and Dependabot): list, write, delete, repository lists.
   for (const kind of ["actions", "dependabot"] as const) {
     const store = (o: OrgState) => (kind === "actions" ? (o.secrets ??= new Map()) : (o.dependabotSecrets ??= new Map()));
-    const body = (o: OrgState, name: string, sec: { visibility: string }) => ({
+    const body = (o: OrgState, name: string, sec: { visibility: string; updatedAt?: string }) => ({
       name,
       created_at: T,
-      updated_at: T,
+      updated_at: sec.updatedAt ?? T,
       visibility: sec.visibility,
       ...(sec.visibility === "selected"
         ? { selected_repositories_url: `${s.url}/orgs/${o.login}/${kind}/secrets/${name}/repositories` }
@@ -99,6 +99,7 @@ export function addProviderRoutes(s: GitHubStandIn): ProviderWorld {
       const ids: (number | string)[] = b.selected_repository_ids ?? [];
       const names = ids.map((id) => nameOfId(org!, Number(id))).filter((n): n is string => n !== undefined);
       store(org!).set(params.secret_name, {
+        updatedAt: now(),
         visibility: b.visibility,
         repositories: b.selected_repository_ids !== undefined ? names : (had?.repositories ?? []),
       });

@@ -136,8 +136,8 @@ export interface OrgState {
   /** Enterprise that owns the organization, for enterprise installations. */
   enterprise?: string;
   /** Org Actions secrets, Dependabot secrets and Actions variables by name. */
-  secrets?: Map<string, { visibility: "all" | "private" | "selected"; repositories: string[] }>;
-  dependabotSecrets?: Map<string, { visibility: "all" | "private" | "selected"; repositories: string[] }>;
+  secrets?: Map<string, { visibility: "all" | "private" | "selected"; repositories: string[]; updatedAt?: string }>;
+  dependabotSecrets?: Map<string, { visibility: "all" | "private" | "selected"; repositories: string[]; updatedAt?: string }>;
   variables?: Map<string, { value: string; visibility: "all" | "private" | "selected"; repositories: string[] }>;
   /** The audit log, newest or oldest first as added (ghec only); absent: no Enterprise Cloud, GitHub answers 404. */
   auditLog?: AuditEventState[];
@@ -967,6 +967,7 @@ export class GitHubStandIn {
           body: {
             name: params.secret_name,
             ...timestamps,
+            ...(sec.updatedAt ? { updated_at: sec.updatedAt } : {}),
             visibility: sec.visibility,
             ...(sec.visibility === "selected"
               ? { selected_repositories_url: `${this.url}/orgs/${org!.login}/${kind}/secrets/${params.secret_name}/repositories` }
