@@ -209,10 +209,8 @@ export function addProviderRoutes(s: GitHubStandIn): ProviderWorld {
       if (method === "PUT") {
         if (!list.includes(name)) list.push(name);
       } else {
-        if (found.inst.repositorySelection === "all")
-          return { status: 422, body: { message: "Validation Failed", documentation_url: "https://docs.github.com/rest" } };
-        if (list.length === 1 && list[0] === name)
-          return { status: 422, body: { message: "Validation Failed", documentation_url: "https://docs.github.com/rest" } };
+        // GitHub answers 422 (no body in the description) when the owner chose all repositories, or for the last one.
+        if (found.inst.repositorySelection === "all" || (list.length === 1 && list[0] === name)) return { status: 422 };
         found.inst.repositories = list.filter((n) => n !== name);
       }
       return { status: 204 };
