@@ -136,8 +136,8 @@ export interface OrgState {
   /** Enterprise that owns the organization, for enterprise installations. */
   enterprise?: string;
   /** Org Actions secrets, Dependabot secrets and Actions variables by name. */
-  secrets?: Map<string, { visibility: "all" | "private" | "selected"; repositories: string[] }>;
-  dependabotSecrets?: Map<string, { visibility: "all" | "private" | "selected"; repositories: string[] }>;
+  secrets?: Map<string, { visibility: "all" | "private" | "selected"; repositories: string[]; updatedAt?: string }>;
+  dependabotSecrets?: Map<string, { visibility: "all" | "private" | "selected"; repositories: string[]; updatedAt?: string }>;
   variables?: Map<string, { value: string; visibility: "all" | "private" | "selected"; repositories: string[] }>;
   /** The audit log, newest or oldest first as added (ghec only); absent: no Enterprise Cloud, GitHub answers 404. */
   auditLog?: AuditEventState[];
@@ -304,6 +304,21 @@ export class GitHubStandIn {
     return token;
   }
 
+  /**
+   * Classic PATs of organization owners: token → the owner's login and the organizations they own
+   * (see {@link issueOwnerToken}).
+   */
+  readonly ownerTokens = new Map<string, { login: string; orgs: string[] }>();
+  /** Resolves a repository id to `owner/name` for GitHub's `/repositories/{id}/…` paths; unset: not served. */
+  repositoryNameById?: (id: number) => string | undefined;
+
+  /** Issues a classic PAT of `login`, an owner of `orgs` (as the deploy's `GITHUB_TOKEN` is where a user token is needed). */
+  issueOwnerToken(login: string, orgs: string[]): string {
+    const token = `ghp_${randomBytes(18).toString("base64url")}`;
+    this.ownerTokens.set(token, { login, orgs });
+    return token;
+  }
+
   /** Injects a fault. */
   inject(fault: Fault): void {
     this.faults.push({ ...fault, left: fault.times ?? 1, skip: fault.after ?? 0 });
@@ -324,7 +339,11 @@ export class GitHubStandIn {
     this.checker.operation(method, template); // fail fast if GitHub has no such operation
     const names: string[] = [];
     const regex = new RegExp(
-      "^" + template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{([^}]+)\}/g, (_m, n: string) => (names.push(n), "([^/]+)")) + "$",
+      "^" +
+        template
+          .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
+          .replace(/\{([^}]+)\}/g, (_m, n: string) => (names.push(n), n === "path" ? "(.+)" : "([^/]+)")) +
+        "$",
     );
     this.routes.push({ method, template, regex, names, auth, handle });
   }
@@ -334,6 +353,13 @@ export class GitHubStandIn {
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", this.url);
+    // GitHub Enterprise Server's API root (`/api/v3`), as a provider with a GHES base URL calls it.
+    if (url.pathname.startsWith("/api/v3/")) url.pathname = url.pathname.slice("/api/v3".length);
+    // `/repositories/{id}/…`: GitHub's undocumented id form of `/repos/{owner}/{repo}/…` (the
+    // Terraform provider's environment secrets use it), served as the documented operation.
+    const byId = /^\/repositories\/(\d+)(\/.*)$/.exec(url.pathname);
+    const aliased = byId ? this.repositoryNameById?.(Number(byId[1])) : undefined;
+    if (byId && aliased) url.pathname = `/repos/${aliased}${byId[2]}`;
     const method = (req.method ?? "GET").toUpperCase();
     if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
 
@@ -383,12 +409,16 @@ export class GitHubStandIn {
     const ctx: HandlerContext = { params, query: url.searchParams, body: parsed };
     const authz = req.headers.authorization ?? "";
     let authKind = "none";
+    let ownerOf: string[] | undefined;
     if (route.auth !== "none") {
       const who = this.authenticate(authz);
       if (!who)
         return send(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" }, {}, "none");
       authKind = who.kind;
-      if (who.kind !== route.auth) {
+      // An organization owner's classic PAT reaches user and organization endpoints alike, but
+      // not the PAT-request and granted-token endpoints (GitHub Apps only) nor App (JWT) ones.
+      const ownerMay = who.kind === "owner" && route.auth !== "jwt" && !/personal-access-token/.test(route.template);
+      if (who.kind !== route.auth && !ownerMay) {
         return send(
           403,
           {
@@ -402,6 +432,7 @@ export class GitHubStandIn {
       ctx.app = who.app;
       ctx.installationId = who.installationId;
       ctx.user = who.login;
+      ownerOf = who.orgs;
     }
     const orgLogin = params.org ?? params.owner;
     if (orgLogin) {
@@ -412,7 +443,8 @@ export class GitHubStandIn {
         [...(ctx.org.appInstallations?.values() ?? [])].some((i) => i.id === ctx.installationId);
       const enterpriseCaller =
         params.enterprise !== undefined && this.enterpriseInstallations.get(params.enterprise) === ctx.installationId;
-      if (route.auth === "installation" && !installedHere && !enterpriseCaller) {
+      const ownsIt = ownerOf?.some((o) => o.toLowerCase() === ctx.org!.login.toLowerCase()) ?? false;
+      if (route.auth === "installation" && !installedHere && !enterpriseCaller && !ownsIt) {
         return send(
           403,
           { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" },
@@ -504,7 +536,9 @@ export class GitHubStandIn {
 
   private authenticate(
     authz: string,
-  ): { kind: "jwt" | "installation" | "user"; app?: AppState; installationId?: number; login?: string } | undefined {
+  ):
+    | { kind: "jwt" | "installation" | "user" | "owner"; app?: AppState; installationId?: number; login?: string; orgs?: string[] }
+    | undefined {
     const [scheme, cred] = authz.split(" ");
     if (!cred) return undefined;
     // A stateless installation token holds two dots too; it is a token, not an App's JWT.
@@ -513,6 +547,8 @@ export class GitHubStandIn {
       return app ? { kind: "jwt", app } : undefined;
     }
     if (this.oauth.userTokens.has(cred)) return { kind: "user", login: this.oauth.userTokens.get(cred) };
+    const owner = this.ownerTokens.get(cred);
+    if (owner) return { kind: "owner", login: owner.login, orgs: owner.orgs };
     const t = this.tokens.get(cred);
     if (!t || t.expiresAt < Date.now()) return undefined;
     return { kind: "installation", installationId: t.installationId };
@@ -931,6 +967,7 @@ export class GitHubStandIn {
           body: {
             name: params.secret_name,
             ...timestamps,
+            ...(sec.updatedAt ? { updated_at: sec.updatedAt } : {}),
             visibility: sec.visibility,
             ...(sec.visibility === "selected"
               ? { selected_repositories_url: `${this.url}/orgs/${org!.login}/${kind}/secrets/${params.secret_name}/repositories` }
