@@ -24,6 +24,7 @@ import { OrganizationStack } from "./lib/constructs/organization-stack";
 import { OrgTokenPolicy } from "./lib/constructs/org-token-policy";
 import { PolicyChecksAspect } from "./lib/constructs/policy-checks-aspect";
 import { withoutTokenStackTraces } from "./lib/constructs/token-stack-traces";
+import { withFastResolve } from "./lib/constructs/fast-resolve";
 import { lockFilePath, STACK_LOCK_FILE } from "./lib/model/lock-file";
 import { PROVIDER_ENVIRONMENT_SWITCHES } from "./lib/constructs/terraform-requirements";
 import { isRegularFile } from "./lib/regular-file";
@@ -84,9 +85,11 @@ function main(): void {
   if (states.length) fail(states.join("\n"), 2);
   mkdirSync(dirname(outdir), { recursive: true });
   const staging = mkdtempSync(resolve(dirname(outdir), `.${basename(outdir)}.staging-`));
-  // Token stack traces are off while stacks are built and synthesized: they cost most of a synth
-  // and never reach the output (TOKEN_POLICY_DEBUG keeps them).
-  const stacks = withoutTokenStackTraces(() => synthesize(loaded, staging, checked), Boolean(process.env.TOKEN_POLICY_DEBUG));
+  // Token stack traces are off while stacks are built and synthesized, and cdktf's resolve leaves
+  // plain data to a plain copy: both cost most of a synth and neither changes the output
+  // (TOKEN_POLICY_DEBUG keeps cdktf as it is).
+  const debug = Boolean(process.env.TOKEN_POLICY_DEBUG);
+  const stacks = withoutTokenStackTraces(() => withFastResolve(() => synthesize(loaded, staging, checked), debug), debug);
   // cdktf's synth deletes each stack's .terraform.lock.hcl: put back the committed one
   // (terraform-locks/, from `token-policy lock`), else the one the stack folder had.
   const pinned: string[] = [];

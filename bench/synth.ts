@@ -5,14 +5,17 @@
  * organization, and peak RSS; then the growth from 500 to 1,000 organizations per organization
  * (linear when it matches the per-organization figures). Targets on an idle 2-core machine: the
  * example under 1 s; 500 organizations under 3 s and 300 MB; 1,000 under 6 s.
- * `-- --tiny` (CI): the example and 1 and 3 organizations.
+ * `-- --runs N` synthesizes each config N times (default 3) and prints the median wall and CPU time
+ * and the largest peak RSS: one run's peak depends on when V8's last full collection fell (its
+ * old generation may grow to 4 times what was live then before it collects again), so one run
+ * can show nearly twice another's. `-- --tiny` (CI): the example and 1 and 3 organizations, once.
  */
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { sized } from "./mode";
+import { sized, tiny } from "./mode";
 
 const root = join(__dirname, "..");
 const tsNode = join(root, "node_modules", "ts-node", "dist", "bin.js");
@@ -61,8 +64,46 @@ interface Figures {
   readonly peakRssMiB: number;
 }
 
+/** How many times each config is synthesized: `--runs N`, else 3 (1 under `--tiny`). */
+function runsWanted(): number {
+  const i = process.argv.indexOf("--runs");
+  if (i < 0) return tiny ? 1 : 3;
+  const n = Number(process.argv[i + 1]);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--runs takes a whole number of runs, 1 or more, got ${process.argv[i + 1]}`);
+  return n;
+}
+
+/** The median of `xs`. */
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** `runs` synths of one config, printed as one row: median wall and CPU time, largest peak RSS. */
+function run(label: string, configText: string | null, orgs: number, runs: number): Figures {
+  const all = Array.from({ length: runs }, () => once(label, configText, orgs));
+  const f: Figures = {
+    wallMs: median(all.map((x) => x.wallMs)),
+    cpuMs: median(all.map((x) => x.cpuMs)),
+    peakRssMiB: Math.max(...all.map((x) => x.peakRssMiB)),
+  };
+  const { wallMs, cpuMs, peakRssMiB } = f;
+  console.log(
+    [
+      label.padEnd(10),
+      String(orgs).padStart(5),
+      `${(wallMs / 1000).toFixed(2)} s`.padStart(9),
+      `${(cpuMs / 1000).toFixed(2)} s`.padStart(9),
+      `${(wallMs / orgs).toFixed(1)} ms`.padStart(10),
+      `${(cpuMs / orgs).toFixed(1)} ms`.padStart(10),
+      `${peakRssMiB.toFixed(0)} MiB`.padStart(9),
+    ].join("  "),
+  );
+  return f;
+}
+
 /** Synthesizes `configText` (the example's when null) in a fresh process; checks it wrote one stack per organization and enterprise. */
-function run(label: string, configText: string | null, orgs: number): Figures {
+function once(label: string, configText: string | null, orgs: number): Figures {
   const dir = mkdtempSync(join(tmpdir(), "bench-synth-"));
   try {
     const text = configText ?? readFileSync(join(root, "token-policy.yaml"), "utf8");
@@ -82,17 +123,6 @@ function run(label: string, configText: string | null, orgs: number): Figures {
     const enterprises = ((parse(text) as { enterprises?: unknown[] }).enterprises ?? []).length;
     const stacks = readdirSync(join(dir, "cdktf.out", "stacks")).length;
     if (stacks !== orgs + enterprises) throw new Error(`${label}: expected ${orgs + enterprises} stacks, got ${stacks}`);
-    console.log(
-      [
-        label.padEnd(10),
-        String(orgs).padStart(5),
-        `${(wallMs / 1000).toFixed(2)} s`.padStart(9),
-        `${(cpuMs / 1000).toFixed(2)} s`.padStart(9),
-        `${(wallMs / orgs).toFixed(1)} ms`.padStart(10),
-        `${(cpuMs / orgs).toFixed(1)} ms`.padStart(10),
-        `${peakRssMiB.toFixed(0)} MiB`.padStart(9),
-      ].join("  "),
-    );
     return { wallMs, cpuMs, peakRssMiB };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -101,7 +131,10 @@ function run(label: string, configText: string | null, orgs: number): Figures {
 
 if (require.main === module) {
   const sizes = sized([1, 100, 500, 1_000], [1, 3]);
-  console.log(`node ${process.version}, ${cpus().length} cores; each run is a fresh process (ts-node --swc main.ts), start-up included`);
+  const runs = runsWanted();
+  console.log(
+    `node ${process.version}, ${cpus().length} cores; each run is a fresh process (ts-node --swc main.ts), start-up included; ${runs} ${runs === 1 ? "run" : "runs"} per config: median times, largest peak RSS`,
+  );
   console.log(
     [
       "config".padEnd(10),
@@ -113,8 +146,8 @@ if (require.main === module) {
       "peak RSS".padStart(9),
     ].join("  "),
   );
-  run("example", null, 2);
-  const figures = new Map(sizes.map((n) => [n, run("generated", generatedConfig(n), n)]));
+  run("example", null, 2, runs);
+  const figures = new Map(sizes.map((n) => [n, run("generated", generatedConfig(n), n, runs)]));
   const [small, large] = [sizes.at(-2)!, sizes.at(-1)!].map((n) => ({ n, f: figures.get(n)! }));
   const per = (k: "wallMs" | "cpuMs") => ((large.f[k] - small.f[k]) / (large.n - small.n)).toFixed(1);
   console.log(
