@@ -61,4 +61,80 @@ describe("BulkWriter", () => {
     await expect(writer.add([decision(4)])).resolves.toBeUndefined();
     expect(w.writes).toEqual([[1], [2, 3], [4]]);
   });
+
+  test("a write of fewer than 100 waits for the batches being read, and carries their decisions", async () => {
+    // GIVEN two batches being read
+    const writes: number[][] = [];
+    const reads = [1, 2].map(() => {
+      let done!: () => void;
+      return { promise: new Promise<void>((r) => (done = r)), done: () => done() };
+    });
+    const reading = new Set<Promise<void>>(reads.map((r) => r.promise));
+    const writer = new BulkWriter(async (ds) => void writes.push(ds.map((d) => d.requestId)), { reading: () => [...reading] });
+    // WHEN a third batch hands in its decisions, and then the two are read and hand in theirs
+    const first = writer.add([decision(1)]);
+    await new Promise((r) => setImmediate(r));
+    const later = reads.map((r, i) =>
+      r.promise.then(() => {
+        reading.delete(r.promise);
+        return writer.add([decision(i + 2)]);
+      }),
+    );
+    reads[1].done();
+    reads[0].done();
+    await Promise.all([first, ...later]);
+    // THEN the three went in one write
+    expect(writes).toEqual([[1, 3, 2]]);
+  });
+
+  test("a write of 100 does not wait for the batches being read", async () => {
+    // GIVEN a batch being read that never ends
+    const writes: number[][] = [];
+    const writer = new BulkWriter(async (ds) => void writes.push(ds.map((d) => d.requestId)), { reading: () => [new Promise(() => {})] });
+    // WHEN 100 decisions are handed in THEN they are written at once
+    await writer.add(Array.from({ length: 100 }, (_, i) => decision(i)));
+    expect(writes).toHaveLength(1);
+  });
+
+  test("while a batch is still being read, ids past the last whole hundred wait for the next write", async () => {
+    // GIVEN a batch being read
+    const writes: number[][] = [];
+    let readDone!: () => void;
+    const read = new Promise<void>((r) => (readDone = r));
+    const reading = new Set([read]);
+    const writer = new BulkWriter(async (ds) => void writes.push(ds.map((d) => d.requestId)), {
+      reading: () => [...reading],
+      holdMs: 60_000,
+    });
+    // WHEN 150 decisions are handed in
+    let firstDone = false;
+    const first = writer.add(Array.from({ length: 150 }, (_, i) => decision(i))).then(() => (firstDone = true));
+    await new Promise((r) => setTimeout(r, 10));
+    // THEN 100 are written, and the other 50 wait: their batch is not done
+    expect(writes.map((w) => w.length)).toEqual([100]);
+    expect(firstDone).toBe(false);
+    // WHEN the batch being read hands in 60 more
+    reading.delete(read);
+    readDone();
+    await writer.add(Array.from({ length: 60 }, (_, i) => decision(1000 + i)));
+    await first;
+    // THEN the 50 went with them: two calls' worth of ids in two writes, not three
+    expect(writes.map((w) => w.length)).toEqual([100, 110]);
+  });
+
+  test("with deliveries queued, decisions under a whole hundred are held for more, at most the hold", async () => {
+    // GIVEN deliveries waiting for their batch, and a hold of 50 ms
+    const writes: { ids: number; at: number }[] = [];
+    const writer = new BulkWriter(async (ds) => void writes.push({ ids: ds.length, at: Date.now() }), { queued: () => true, holdMs: 50 });
+    // WHEN 30 decisions are handed in, and then 80 more
+    const started = Date.now();
+    const first = writer.add(Array.from({ length: 30 }, (_, i) => decision(i)));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(writes).toEqual([]);
+    const second = writer.add(Array.from({ length: 80 }, (_, i) => decision(100 + i)));
+    // THEN the first whole hundred goes at once, and the 10 past it when the hold of the first of them ends
+    await Promise.all([first, second]);
+    expect(writes.map((w) => w.ids)).toEqual([100, 10]);
+    expect(writes[1].at - started).toBeGreaterThanOrEqual(49);
+  });
 });

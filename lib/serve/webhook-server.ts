@@ -519,13 +519,17 @@ export class WebhookServer {
     let failure: string | undefined;
     if (this.options.apply && decided.some((d) => d.action !== "leave")) {
       let writer = this.writers.get(org.login);
+      // Writes wait for the batches being read, and hold what is past a whole hundred while more
+      // is on its way (for at most coalesceMs): one bulk call per 100 ids, not one per batch.
       if (!writer)
         this.writers.set(
           org.login,
-          (writer = new BulkWriter((decisions) => applyReviews({ client: session.client, login: org.login, decisions }))),
+          (writer = new BulkWriter((decisions) => applyReviews({ client: session.client, login: org.login, decisions }), {
+            reading: () => [...reading],
+            queued: () => (this.queues.get(org.login)?.size ?? 0) > 0,
+            holdMs: this.options.coalesceMs ?? 200,
+          })),
         );
-      // Batches being read now join this write: one bulk call rather than one each.
-      await Promise.allSettled([...reading]);
       await writer.add(decided).catch((e) => (failure = isGitHubError(e) ? describeGitHubError(e) : (e as Error).message));
     }
     // Where the time went: waiting in the queue (from the oldest receipt), reading and deciding, writing.
