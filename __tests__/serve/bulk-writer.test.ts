@@ -49,6 +49,24 @@ describe("BulkWriter", () => {
     expect(w.writes).toEqual([[1], [2, 3, 4, 5]]);
   });
 
+  test("one call's worth a write, oldest first: a batch is settled when its own call is answered", async () => {
+    // GIVEN a write under way, and 250 decisions of three batches handed in meanwhile
+    const w = heldWrite();
+    const writer = new BulkWriter(w.write);
+    const first = writer.add([decision(0)]);
+    await w.firstStarted;
+    const settled: number[] = [];
+    const batches = [100, 100, 50].map((n, b) =>
+      writer.add(Array.from({ length: n }, (_, i) => decision(1000 * (b + 1) + i))).then(() => void settled.push(b)),
+    );
+    w.release();
+    await Promise.all([first, ...batches]);
+    // THEN each write carried 100 ids at most, in the order handed in, each batch settled after its own
+    expect(w.writes.map((ids) => ids.length)).toEqual([1, 100, 100, 50]);
+    expect(w.writes[1][0]).toBe(1000);
+    expect(settled).toEqual([0, 1, 2]);
+  });
+
   test("a failed write rejects every batch it carried, and the next write still runs", async () => {
     const w = heldWrite(2);
     const writer = new BulkWriter(w.write);
@@ -113,13 +131,13 @@ describe("BulkWriter", () => {
     // THEN 100 are written, and the other 50 wait: their batch is not done
     expect(writes.map((w) => w.length)).toEqual([100]);
     expect(firstDone).toBe(false);
-    // WHEN the batch being read hands in 60 more
+    // WHEN the batch being read hands in 50 more
     reading.delete(read);
     readDone();
-    await writer.add(Array.from({ length: 60 }, (_, i) => decision(1000 + i)));
+    await writer.add(Array.from({ length: 50 }, (_, i) => decision(1000 + i)));
     await first;
-    // THEN the 50 went with them: two calls' worth of ids in two writes, not three
-    expect(writes.map((w) => w.length)).toEqual([100, 110]);
+    // THEN the 50 went with them: 200 ids in two calls, not three
+    expect(writes.map((w) => w.length)).toEqual([100, 100]);
   });
 
   test("with deliveries queued, decisions under a whole hundred are held for more, at most the hold", async () => {

@@ -1,7 +1,8 @@
 /**
  * One organization's writes, merged: decisions handed in while a write is under way wait for it
  * and then go out together, so that however many batches were decided meanwhile, GitHub gets one
- * bulk call per (action, reason) per 100 ids, spaced as its write limits ask. A write of fewer
+ * bulk call per (action, reason) per 100 ids, spaced as its write limits ask: one call a write,
+ * oldest first, each batch settled once its last decision's call is answered. A write of fewer
  * than 100 first waits for the batches being read at that moment (`reading`) and carries theirs
  * too. While more is on its way (batches being read, deliveries queued), a group's ids past its
  * last whole hundred wait for the next write rather than go in a call of their own, for at most
@@ -110,9 +111,11 @@ export class BulkWriter {
   }
 
   /**
-   * What goes in this write: everything; or, with more on its way (`more`), of each (action,
-   * reason) group only its whole hundreds, unless one of its decisions has been held `holdMs`
-   * already. Decisions left to an owner are never written, and always go.
+   * What goes in this write: one bulk call's worth, the first (action, reason) group's first 100
+   * (so that each batch's decisions are settled as soon as their own call is answered, not when a
+   * long merged write ends); with more on its way (`more`), a group goes only in whole hundreds
+   * unless one of its decisions has been held `holdMs` already. Decisions left to an owner are
+   * never written, and always go.
    */
   private take(more: boolean): Item[] {
     const held = Date.now() - (this.options.holdMs ?? 0);
@@ -125,9 +128,14 @@ export class BulkWriter {
     }
     const taken: Item[] = [];
     const kept: Item[] = [];
+    let call = false;
     for (const [key, items] of groups) {
-      const all = key === "" || !more || items.some((i) => i.at <= held);
-      const n = all ? items.length : items.length - (items.length % BULK_MAX);
+      let n = items.length;
+      if (key !== "") {
+        const whole = !more || items.some((i) => i.at <= held) ? n : n - (n % BULK_MAX);
+        n = call ? 0 : Math.min(whole, BULK_MAX);
+        call ||= n > 0;
+      }
       taken.push(...items.slice(0, n));
       kept.push(...items.slice(n));
     }
