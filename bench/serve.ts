@@ -1,6 +1,8 @@
 /**
- * `npm run bench:serve`: `serve --apply` in this process against the OpenAPI-checked stand-in,
- * every GitHub call answered after 20 ms, deliveries signed as GitHub signs them.
+ * `npm run bench:serve`: `serve --apply` in this thread against the OpenAPI-checked stand-in, every
+ * GitHub call answered after 20 ms, deliveries signed as GitHub signs them. The stand-in and
+ * GitHub's webhook sender run in worker threads of their own (bench/serve-github.ts), beside serve
+ * rather than in its event loop, so that the figures are serve's.
  *
  * (a) Bursts of 100, 1,000 and 5,000 `created` deliveries, with GitHub's 1 s between writes (as
  *     in production) and without it (processing cost alone). Prints receipt to decision applied
@@ -10,49 +12,106 @@
  *     delivery resent under fresh delivery ids) deliveries a second during 30 s of it, 1 s between
  *     writes: the real deliveries' p99 and max, and what the others caused.
  *
- * Where a burst's time goes, per batch (p99 over its batches): queued (oldest receipt to the
- * batch starting), read (GitHub's record read and decided), write (joining the other batches'
- * reads and the merged bulk write).
+ * Where a burst's time goes (p99 each): per batch, queued (oldest receipt to the batch starting),
+ * read (GitHub's record read and decided), write (joining the other batches' reads and the merged
+ * bulk write); per GitHub call, waiting for its turn (reads, writes: lib/github/pacing.ts) and in
+ * flight; and the delay of serve's event loop (its own CPU) and of the stand-in's (a slow answer
+ * that is the stand-in's, not serve's).
  *
  * `-- --spacing off|on|both` (default both), `-- --bursts 100,1000` (default 100,1000,5000),
  * `-- --no-stream` (skip (b)).
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { Worker } from "node:worker_threads";
 import { serve } from "../cli/commands/serve";
+import type { RequestTiming } from "../lib/github/pacing";
 import type { LogLine } from "../lib/serve/webhook-server";
-import { signBody } from "../lib/serve/signature";
-import { GitHubStandIn } from "../test-support/github-stand-in/server";
-import { addRequest, installApp, writePolicyFile, type InstalledApp } from "../test-support/fixtures";
+import { writePolicyFile } from "../test-support/fixtures";
 import { sized } from "./mode";
+import type { Delivery, Methods } from "./serve-github";
 
 const argv = process.argv.slice(2);
 const arg = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
 const BURSTS = arg("--bursts")?.split(",").map(Number) ?? sized([100, 1_000, 5_000], [5]);
 const SPACING = arg("--spacing") ?? "both";
 const SENDERS = 64;
-const LIST = "GET /orgs/{org}/personal-access-token-requests";
-const REPOS = "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories";
-const REVIEW = "POST /orgs/{org}/personal-access-token-requests";
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** The p99 of some numbers, rounded to ms ("-" when there are none). */
+function p99(values: number[]): string {
+  return values.length
+    ? `${Math.round(
+        percentile(
+          [...values].sort((a, b) => a - b),
+          99,
+        ),
+      )} ms`
+    : "-";
+}
+
+/** A worker thread of GitHub's side: each method of bench/serve-github.ts, called by message. */
+class GitHubSide {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private next = 0;
+
+  constructor() {
+    const file = join(__dirname, "serve-github.ts");
+    this.worker = new Worker(`require("ts-node/register/transpile-only"); require(${JSON.stringify(file)});`, { eval: true });
+    this.worker.on("message", (m: { id: number; result?: unknown; error?: string }) => {
+      const w = this.waiting.get(m.id)!;
+      this.waiting.delete(m.id);
+      if (m.error === undefined) w.resolve(m.result);
+      else w.reject(new Error(`GitHub's side: ${m.error}`));
+    });
+    this.worker.on("error", (e) => this.waiting.forEach((w) => w.reject(e)));
+  }
+
+  call<K extends keyof Methods>(method: K, arg: Parameters<Methods[K]>[0]): Promise<Awaited<ReturnType<Methods[K]>>> {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ id, method, arg });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  async stop(): Promise<void> {
+    const { violations, rejections } = await this.call("close", undefined);
+    await this.worker.terminate();
+    if (violations.length) throw new Error(violations.join("\n"));
+    if (rejections.length) throw new Error(JSON.stringify(rejections));
+  }
+}
+
 interface Served {
-  readonly standIn: GitHubStandIn;
-  readonly app: InstalledApp;
-  readonly secret: string;
+  /** The stand-in's thread. */
+  readonly github: GitHubSide;
+  /** The webhook sender's thread. */
+  readonly sender: GitHubSide;
+  /** Posts deliveries to serve; returns the statuses. */
+  readonly send: (deliveries: Delivery[], senders: number) => Promise<number[]>;
   readonly url: string;
   readonly decisions: LogLine[];
   readonly batches: LogLine[];
+  readonly calls: RequestTiming[];
   readonly stop: () => Promise<void>;
 }
 
-/** A stand-in and `serve --apply` on it, after its first sweep. */
+/** The stand-in and `serve --apply` on it, after its first sweep. */
 async function start(writeIntervalMs: number): Promise<Served> {
-  const standIn = await GitHubStandIn.start({ latencyMs: 20 });
-  const app = installApp(standIn);
+  const github = new GitHubSide();
+  const sender = new GitHubSide();
   const secret = randomBytes(32).toString("hex");
+  const app = await github.call("start", { latencyMs: 20 });
   const config = writePolicyFile({
     approval: {
       rules: [
@@ -79,6 +138,7 @@ async function start(writeIntervalMs: number): Promise<Served> {
   });
   const decisions: LogLine[] = [];
   const batches: LogLine[] = [];
+  const calls: RequestTiming[] = [];
   let stop!: () => void;
   let url = "";
   let swept!: () => void;
@@ -86,10 +146,10 @@ async function start(writeIntervalMs: number): Promise<Served> {
   const done = serve(
     { config, port: 0, apply: true, sweepMinutes: 0 },
     {
-      env: { GITHUB_API_URL: standIn.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: secret },
+      env: { GITHUB_API_URL: app.url, APP_ID: String(app.appId), APP_PRIVATE_KEY: app.pem, WEBHOOK_SECRET: secret },
       stdout: { write: () => true },
       stderr: { write: () => true },
-      clientOptions: { writeIntervalMs },
+      clientOptions: { writeIntervalMs, observe: (t) => calls.push(t) },
     },
     {
       log: (l) =>
@@ -100,38 +160,21 @@ async function start(writeIntervalMs: number): Promise<Served> {
   );
   await ready;
   return {
-    standIn,
-    app,
-    secret,
+    github,
+    sender,
+    send: (deliveries, senders) => sender.call("send", { url, secret, deliveries, senders }),
     url,
     decisions,
     batches,
+    calls,
     stop: async () => {
       stop();
       await done;
-      if (standIn.violations.length) throw new Error(standIn.violations.join("\n"));
-      if (standIn.rejections.length) throw new Error(JSON.stringify(standIn.rejections));
-      await standIn.close();
+      await github.stop();
+      await sender.terminate();
     },
   };
 }
-
-async function post(s: Served, body: string, opts: { id?: string; signature?: string } = {}): Promise<number> {
-  const res = await fetch(`${s.url}/webhook`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-github-event": "personal_access_token_request",
-      "x-github-delivery": opts.id ?? randomUUID(),
-      "x-hub-signature-256": opts.signature ?? signBody(s.secret, body),
-    },
-    body,
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
-
-const count = (s: Served, op: string) => s.standIn.callsOf(op).length;
 
 async function bursts(writeIntervalMs: number): Promise<void> {
   const s = await start(writeIntervalMs);
@@ -140,6 +183,9 @@ async function bursts(writeIntervalMs: number): Promise<void> {
   );
   console.log("  batches: how many the burst was read in; reads: GitHub's record read by token id, against the sum of ⌈batch/50⌉");
   console.log("  repo reads: a request's repositories, against the requests a repository rule needs them for; writes against ⌈n/100⌉");
+  console.log(
+    "  p99 of: a batch queued, reading, writing; a GitHub read and a write waiting for their turn; a read in flight; the event loop delay of serve, of the stand-in",
+  );
   console.log(
     [
       "burst",
@@ -157,6 +203,11 @@ async function bursts(writeIntervalMs: number): Promise<void> {
       "queued",
       "read",
       "write",
+      "read wait",
+      "write wait",
+      "in flight",
+      "loop delay",
+      "stand-in",
     ]
       .map((h, i) => (i ? h.padStart(11) : h.padStart(6)))
       .join(""),
@@ -164,33 +215,35 @@ async function bursts(writeIntervalMs: number): Promise<void> {
   for (const n of BURSTS) {
     s.decisions.length = 0;
     s.batches.length = 0;
-    const before = { list: count(s, LIST), repos: count(s, REPOS), review: count(s, REVIEW) };
+    s.calls.length = 0;
+    const before = await s.github.call("counts", undefined);
     // every tenth request asks contents: write, which only the docs-* rule can approve: its repositories are read
-    const reqs = Array.from({ length: n }, (_, i) =>
-      addRequest(
-        s.standIn,
-        s.app.org,
+    const reqs = await s.github.call(
+      "requests",
+      Array.from({ length: n }, (_, i) =>
         i % 10 === 0
-          ? { owner: `w${n}-${i}`, repositories: ["docs-1"], permissions: { repository: { contents: "write" } } }
+          ? { owner: `w${n}-${i}`, repositories: ["docs-1"], permissions: { repository: { contents: "write" as const } } }
           : { owner: `m${n}-${i}` },
       ),
     );
-    const bodies = reqs.map((r) => JSON.stringify(s.standIn.deliveryPayload("acme-corp", r.id)));
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    await s.github.call("loopDelay", undefined);
     const started = Date.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: SENDERS }, async () => {
-        for (let i = next++; i < bodies.length; i = next++) {
-          const status = await post(s, bodies[i]);
-          if (status !== 202) throw new Error(`delivery answered ${status}`);
-        }
-      }),
+    const statuses = await s.send(
+      reqs.map((r) => ({ body: r.body })),
+      SENDERS,
     );
+    if (statuses.some((st) => st !== 202)) throw new Error(`a delivery was answered ${statuses.find((st) => st !== 202)}`);
     while (s.decisions.length < n) await new Promise((r) => setTimeout(r, 20));
     const wall = Date.now() - started;
+    loop.disable();
+    const after = await s.github.call("counts", undefined);
+    const standInDelay = await s.github.call("loopDelay", undefined);
     const ms = s.decisions.map((d) => Number(d.ms)).sort((a, b) => a - b);
     if (s.decisions.some((d) => d.outcome !== "applied"))
       throw new Error(`a decision was not applied: ${JSON.stringify(s.decisions.find((d) => d.outcome !== "applied"))}`);
+    const of = (kind: RequestTiming["kind"]) => s.calls.filter((c) => c.kind === kind);
     console.log(
       [
         String(n).padStart(6),
@@ -199,20 +252,19 @@ async function bursts(writeIntervalMs: number): Promise<void> {
           `${percentile(ms, 99)} ms`,
           `${ms.at(-1)} ms`,
           String(s.batches.length),
-          String(count(s, LIST) - before.list),
+          String(after.list - before.list),
           String(s.batches.reduce((sum, b) => sum + Math.ceil(Number(b.requests) / 50), 0)),
-          String(count(s, REPOS) - before.repos),
+          String(after.repos - before.repos),
           String(Math.ceil(n / 10)),
-          String(count(s, REVIEW) - before.review),
+          String(after.review - before.review),
           String(Math.ceil(n / 100)),
           `${(wall / 1000).toFixed(1)} s`,
-          ...["queuedMs", "readMs", "writeMs"].map(
-            (k) =>
-              `${percentile(
-                s.batches.map((b) => Number(b[k])).sort((a, b) => a - b),
-                99,
-              )} ms`,
-          ),
+          ...["queuedMs", "readMs", "writeMs"].map((k) => p99(s.batches.map((b) => Number(b[k])))),
+          p99(of("read").map((c) => c.queuedMs)),
+          p99(of("write").map((c) => c.queuedMs)),
+          p99(of("read").map((c) => c.inFlightMs)),
+          `${Math.round(loop.percentile(99) / 1e6)} ms`,
+          `${standInDelay} ms`,
         ].map((c) => c.padStart(11)),
       ].join(""),
     );
@@ -226,29 +278,26 @@ async function stream(): Promise<void> {
   const HOSTILE_FROM = sized(15, 1);
   const HOSTILE_TO = sized(45, 2);
   const real: number[] = [];
-  const captured = JSON.stringify(s.standIn.deliveryPayload("acme-corp", addRequest(s.standIn, s.app.org, { owner: "captured" }).id));
-  const capturedSignature = signBody(s.secret, captured);
+  const [captured] = await s.github.call("requests", [{ owner: "captured" }]);
+  const post = async (body: string, forged = false) => (await s.send([{ body, forged }], 1))[0];
   // the captured delivery was decided when it first arrived
-  if ((await post(s, captured)) !== 202) throw new Error("first delivery refused");
+  if ((await post(captured.body)) !== 202) throw new Error("first delivery refused");
   while (s.decisions.length < 1) await new Promise((r) => setTimeout(r, 20));
   s.decisions.length = 0;
-  const writesBefore = count(s, REVIEW);
-  const listsBefore = count(s, LIST);
+  const countsBefore = await s.github.call("counts", undefined);
   let hostile = 0;
   const statuses = new Map<number, number>();
   const hostileSends: Promise<void>[] = [];
   const t0 = Date.now();
   for (let second = 0; second < SECONDS; second++) {
-    const r = addRequest(s.standIn, s.app.org, { owner: `steady-${second}` });
+    const [r] = await s.github.call("requests", [{ owner: `steady-${second}` }]);
     real.push(r.id);
-    void post(s, JSON.stringify(s.standIn.deliveryPayload("acme-corp", r.id)));
+    void post(r.body);
     if (second >= HOSTILE_FROM && second < HOSTILE_TO) {
       for (let i = 0; i < 100; i++) {
         hostile++;
-        const forged = i % 2 === 0;
-        const p = forged
-          ? post(s, captured, { signature: signBody("not-the-secret-" + i, captured) })
-          : post(s, captured, { signature: capturedSignature });
+        // half forged (a wrong signature), half replayed (the captured delivery, its real signature, a fresh delivery id)
+        const p = post(captured.body, i % 2 === 0);
         hostileSends.push(p.then((status) => void statuses.set(status, (statuses.get(status) ?? 0) + 1)));
         await new Promise((x) => setTimeout(x, 10));
       }
@@ -259,17 +308,15 @@ async function stream(): Promise<void> {
   await Promise.all(hostileSends);
   while (s.decisions.length < real.length) await new Promise((r) => setTimeout(r, 20));
   const ms = s.decisions.map((d) => Number(d.ms)).sort((a, b) => a - b);
-  const written = s.standIn
-    .callsOf(REVIEW)
-    .slice(writesBefore)
-    .flatMap((c) => (c.body as { pat_request_ids: number[] }).pat_request_ids);
+  const written = await s.github.call("written", countsBefore.review);
+  const countsAfter = await s.github.call("counts", undefined);
   const extra = written.filter((id) => !real.includes(id));
   console.log(
     `\n(b) one real delivery a second for ${SECONDS} s; ${hostile} forged or replayed deliveries (100 a second from ${HOSTILE_FROM} s to ${HOSTILE_TO} s); 1 s between writes, 20 ms per GitHub call`,
   );
   console.log(`  real deliveries: ${real.length} decided, p50 ${percentile(ms, 50)} ms, p99 ${percentile(ms, 99)} ms, max ${ms.at(-1)} ms`);
   console.log(
-    `  forged or replayed: answers ${[...statuses].map(([k, v]) => `${v}× ${k}`).join(", ")}; ids written that no real delivery named: ${extra.length}; writes ${written.length} ids in ${count(s, REVIEW) - writesBefore} calls; reads ${count(s, LIST) - listsBefore}`,
+    `  forged or replayed: answers ${[...statuses].map(([k, v]) => `${v}× ${k}`).join(", ")}; ids written that no real delivery named: ${extra.length}; writes ${written.length} ids in ${countsAfter.review - countsBefore.review} calls; reads ${countsAfter.list - countsBefore.list}`,
   );
   if (extra.length) throw new Error("a forged or replayed delivery caused a write");
   if (percentile(ms, 99) >= 1500) console.log("  NOTE: p99 is not under 1.5 s");

@@ -1,29 +1,30 @@
 /**
- * The GitHub client every command uses: Octokit with App authentication, GitHub's recommended
- * throttling, retries of server errors, and pagination. Built from explicit options, so tests
- * hand it a local stand-in's URL.
+ * The GitHub client every command uses: Octokit with App authentication, pacing within GitHub's
+ * secondary rate limits (`./pacing`: reads side by side, writes one at a time and spaced), waits
+ * after a rate limit (`./rate-limits`), retries of server errors, and pagination. Built from
+ * explicit options, so tests hand it a local stand-in's URL.
  */
 import { statSync } from "node:fs";
-import Bottleneck from "bottleneck";
 import { Octokit } from "@octokit/core";
 import { createAppAuth } from "@octokit/auth-app";
 import { paginateRest } from "@octokit/plugin-paginate-rest";
 import { retry } from "@octokit/plugin-retry";
-import { throttling } from "@octokit/plugin-throttling";
 import { UsageError } from "../config/errors";
 import { FileProblem, readRegularFile } from "../regular-file";
 import { apiUrlFor } from "../naming";
 import { apiRootProblem, isLoopbackHost } from "../hosts";
+import { paced, writeLaneOf, WriteLane, type PacingOptions, type RequestTiming } from "./pacing";
+import { waitOutRateLimits, type RateLimitOptions } from "./rate-limits";
 
 /**
- * Requests whose next attempt the rate-limit handlers have already announced (with the wait), so
+ * Requests whose next attempt the rate-limit handler has already announced (with the wait), so
  * {@link announceRetries} does not say it twice.
  */
 const announcedByThrottling = new WeakSet<object>();
 
 /**
  * Says on the log when a request is actually sent again, and only then. Registered before the
- * retry and throttling plugins, so its wrapper runs once per attempt; both plugins send every
+ * retry plugin and the rate-limit handler, so its wrapper runs once per attempt; both send every
  * attempt of one call with the same options object, so a second sight of that object is a resend.
  * (The retry plugin's own `retryCount` is no guide: it writes it after any failure, retried or
  * not, onto a `request` object that every later call of the client shares.)
@@ -57,8 +58,24 @@ function pinApiVersion(octokit: Octokit): void {
   });
 }
 
-/** Octokit with the plugins this product relies on. */
-export const GitHubOctokit = Octokit.plugin(pinApiVersion, announceRetries, paginateRest, retry, throttling);
+/**
+ * Paces every attempt of a request (`./pacing`) with the client's `pacing` option. Registered
+ * inside the retry plugin and the rate-limit handler, so that a resend is paced as a first send is.
+ */
+function paceRequests(octokit: Octokit, options: { pacing?: PacingOptions }): void {
+  const { pacing } = options;
+  if (pacing) octokit.hook.wrap("request", (request, o) => paced(pacing, o.method, String(o.url), async () => request(o)));
+}
+
+/** Octokit with the plugins this product relies on; the last registered wraps the others. */
+export const GitHubOctokit = Octokit.plugin(
+  pinApiVersion,
+  announceRetries,
+  paceRequests as (octokit: Octokit, options: object) => void,
+  paginateRest,
+  retry,
+  waitOutRateLimits as (octokit: Octokit, options: object) => void,
+);
 /** A client instance. */
 export type GitHubClient = InstanceType<typeof GitHubOctokit>;
 
@@ -75,11 +92,15 @@ export interface GitHubClientOptions {
   /** The login of the organization whose installation an App authenticates as (when no installation id). */
   readonly login?: string;
   /**
-   * Least time between two writes. GitHub asks for a second between mutating requests to stay
-   * clear of secondary rate limits.
+   * Least time between two writes of one identity (an installation, the App, a token), whichever
+   * client of the process sends them; writes also go one at a time. GitHub asks for a second
+   * between mutating requests to stay clear of secondary rate limits. Reads are not spaced (at
+   * most 50 of the process in flight; `./pacing`).
    * @default 1000
    */
   readonly writeIntervalMs?: number;
+  /** Told where each request's time went: waiting for its turn, in flight (benches). */
+  readonly observe?: (timing: RequestTiming) => void;
   /** Unit of retry waits: retry-after seconds and backoff steps are multiplied by it. @default 1000 */
   readonly retryUnitMs?: number;
   /** Retries of one request after a server error, a dropped connection or a rate limit. @default 2 */
@@ -123,15 +144,25 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
   const unit = options.retryUnitMs ?? 1000;
   const timeout = options.requestTimeoutMs ?? 30_000;
   /** Whether to send a rate-limited request again; says so (with the wait) only when it will. */
-  const retryAfterRateLimit = (limit: string, retryAfter: number, o: { method: string; url: string }, retryCount: number): boolean => {
-    if (retryCount >= maxRetries) return false;
-    announcedByThrottling.add(o);
-    warn(`${limit} on ${o.method} ${o.url}; retrying after ${retryAfter}s (${retryCount + 1}/${maxRetries})`);
-    return true;
+  const rateLimits: RateLimitOptions = {
+    unitMs: unit,
+    again: ({ limit, retryAfter }, o, retryCount) => {
+      if (retryCount >= maxRetries) return false;
+      announcedByThrottling.add(o);
+      warn(`${limit} on ${o.method} ${o.url}; retrying after ${retryAfter}s (${retryCount + 1}/${maxRetries})`);
+      return true;
+    },
   };
-  const make = (auth: Record<string, unknown> | string, strategy?: typeof createAppAuth) =>
+  const baseUrl = options.apiUrl.replace(/\/+$/, "");
+  /** `identity` names whose writes share one lane (an App, an installation); a token's client has a lane of its own. */
+  const make = (auth: Record<string, unknown> | string, identity?: string, strategy?: typeof createAppAuth) =>
     new GitHubOctokit({
-      baseUrl: options.apiUrl.replace(/\/+$/, ""),
+      baseUrl,
+      pacing: {
+        lane: identity ? writeLaneOf(`${baseUrl} ${identity}`) : new WriteLane(),
+        writeIntervalMs: options.writeIntervalMs ?? 1000,
+        observe: options.observe,
+      } satisfies PacingOptions,
       ...(strategy ? { authStrategy: strategy } : {}),
       auth,
       userAgent: "github-token-policy",
@@ -142,21 +173,14 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
       // Not `request.retries`: set there, the retry plugin retries every failure, 401 and 404
       // included. Here it retries only server errors and dropped connections.
       retry: { retryAfterBaseValue: unit, retries: maxRetries },
-      throttle: {
-        retryAfterBaseValue: unit,
-        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs ?? 1000 }),
-        onRateLimit: (retryAfter: number, o: { method: string; url: string }, _k: unknown, retryCount: number) =>
-          retryAfterRateLimit("rate limit", retryAfter, o, retryCount),
-        onSecondaryRateLimit: (retryAfter: number, o: { method: string; url: string }, _k: unknown, retryCount: number) =>
-          retryAfterRateLimit("secondary rate limit", retryAfter, o, retryCount),
-      },
+      rateLimits,
     });
 
   if (options.auth.kind === "token") return make(options.auth.token);
   const { appId, privateKey } = options.auth;
-  if (options.asApp) return make({ appId, privateKey }, createAppAuth);
+  if (options.asApp) return make({ appId, privateKey }, `app ${appId}`, createAppAuth);
   let installationId = options.auth.installationId;
-  const asApp = make({ appId, privateKey }, createAppAuth);
+  const asApp = make({ appId, privateKey }, `app ${appId}`, createAppAuth);
   if (installationId === undefined) {
     if (!options.login) throw new Error("createGitHubClient: an App without an installation id needs the organization's login");
     const { data } = await asApp.request("GET /orgs/{org}/installation", { org: options.login });
@@ -168,9 +192,9 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
       installation_id: installationId,
       permissions: options.permissions as never,
     });
-    return make(data.token);
+    return make(data.token, `installation ${installationId}`);
   }
-  return make({ appId, privateKey, installationId }, options.authStrategy ?? createAppAuth);
+  return make({ appId, privateKey, installationId }, `installation ${installationId}`, options.authStrategy ?? createAppAuth);
 }
 
 /** Where a command's authentication comes from. */

@@ -120,8 +120,8 @@ export async function applyRevocations(options: ApplyRevocationsOptions): Promis
  * retry is off for it: after a 5xx, a dropped connection, or a 404/422 (some ids no longer
  * pending), the answer says nothing certain, so the still-open ids are listed again and only
  * those are sent again. Ids gone meanwhile were decided by someone else, or by a call whose
- * answer was lost: `already-decided`. Secondary rate limits are retried by the throttling
- * plugin, since GitHub did not process those requests.
+ * answer was lost: `already-decided`. Rate limits are waited out by the client
+ * (`lib/github/rate-limits`), since GitHub did not process those requests.
  */
 async function writeOnce<T extends { outcome?: Outcome; outcomeReason?: string }>(
   batch: T[],

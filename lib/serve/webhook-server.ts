@@ -472,9 +472,10 @@ export class WebhookServer {
 
   /**
    * Decides what is queued, in batches of up to 100 per organization, at most
-   * {@link BATCHES_IN_FLIGHT} of an organization at once: what arrives beyond waits and joins the
-   * next batch. Batches are read and decided side by side; their writes are merged
-   * ({@link BulkWriter}).
+   * {@link BATCHES_IN_FLIGHT} of an organization being read at once: what arrives beyond waits and
+   * joins the next batch. Batches are read and decided side by side; a batch's slot is free once
+   * it is read, while its decisions wait for their write, merged with the others'
+   * ({@link BulkWriter}), so that spaced writes never hold up reading.
    */
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -484,17 +485,20 @@ export class WebhookServer {
         const batch = [...queue.values()].slice(0, BATCH_MAX);
         for (const q of batch) queue.delete(q.requestId);
         this.busy.set(login, (this.busy.get(login) ?? 0) + 1);
-        this.track(
-          this.decide(this.orgs.get(login.toLowerCase())!, batch).finally(() => {
-            this.busy.set(login, this.busy.get(login)! - 1);
-            if (queue.size) this.schedule(queue);
-          }),
-        );
+        let freed = false;
+        const free = () => {
+          if (freed) return;
+          freed = true;
+          this.busy.set(login, this.busy.get(login)! - 1);
+          if (queue.size) this.schedule(queue);
+        };
+        this.track(this.decide(this.orgs.get(login.toLowerCase())!, batch, free).finally(free));
       }
     }
   }
 
-  private async decide(org: OrganizationConfig, batch: QueuedRequest[]): Promise<void> {
+  /** Reads and decides `batch`, calls `read` (its slot is free), then writes its decisions. */
+  private async decide(org: OrganizationConfig, batch: QueuedRequest[], read: () => void): Promise<void> {
     const started = Date.now();
     let outcomes: BatchOutcome[];
     let session: OrganizationSession;
@@ -502,10 +506,11 @@ export class WebhookServer {
     this.reading.set(org.login, reading);
     try {
       session = await this.options.sessionFor(org);
-      const read = decideBatch(session, org, batch);
-      reading.add(read);
-      outcomes = await read.finally(() => reading.delete(read));
+      const decided = decideBatch(session, org, batch);
+      reading.add(decided);
+      outcomes = await decided.finally(() => reading.delete(decided));
     } catch (e) {
+      read();
       const reason = isGitHubError(e) ? describeGitHubError(e) : (e as Error).message;
       // Not lost: a redelivery is decided again, and the next sweep lists what is still pending.
       for (const q of batch) {
@@ -521,18 +526,23 @@ export class WebhookServer {
       }
       return;
     }
+    read();
     const decided = outcomes.flatMap((o) => ("decision" in o ? [o.decision] : []));
-    const read = Date.now();
+    const readAt = Date.now();
     let failure: string | undefined;
     if (this.options.apply && decided.some((d) => d.action !== "leave")) {
       let writer = this.writers.get(org.login);
+      // Writes wait for the batches being read, and hold what is past a whole hundred while more
+      // is on its way (for at most coalesceMs): one bulk call per 100 ids, not one per batch.
       if (!writer)
         this.writers.set(
           org.login,
-          (writer = new BulkWriter((decisions) => applyReviews({ client: session.client, login: org.login, decisions }))),
+          (writer = new BulkWriter((decisions) => applyReviews({ client: session.client, login: org.login, decisions }), {
+            reading: () => [...reading],
+            queued: () => (this.queues.get(org.login)?.size ?? 0) > 0,
+            holdMs: this.options.coalesceMs ?? 200,
+          })),
         );
-      // Batches being read now join this write: one bulk call rather than one each.
-      await Promise.allSettled([...reading]);
       await writer.add(decided).catch((e) => (failure = isGitHubError(e) ? describeGitHubError(e) : (e as Error).message));
     }
     // Where the time went: waiting in the queue (from the oldest receipt), reading and deciding, writing.
@@ -542,8 +552,8 @@ export class WebhookServer {
       requests: batch.length,
       pending: decided.length,
       queuedMs: started - Math.min(...batch.map((q) => q.receivedAt)),
-      readMs: read - started,
-      writeMs: Date.now() - read,
+      readMs: readAt - started,
+      writeMs: Date.now() - readAt,
       ms: Date.now() - started,
     });
     for (const o of outcomes) {
