@@ -218,6 +218,18 @@ describe("rate limits", () => {
     expect(rateLimitOf(e, now)).toEqual({ limit: "rate limit", retryAfter: 31 });
   });
 
+  test("the primary rate limit's wait is counted by GitHub's clock (its Date header), not a host clock an hour off", () => {
+    // GIVEN GitHub's answer at its time T, resetting at T + 30 s, read on a host whose clock is an hour behind
+    const github = 1_800_000_000_000;
+    const e = error(403, "API rate limit exceeded for installation.", {
+      "x-ratelimit-remaining": "0",
+      "x-ratelimit-reset": String(github / 1000 + 30),
+      date: new Date(github).toUTCString(),
+    });
+    // WHEN the wait is computed THEN it is GitHub's 30 s and a second, not an hour more
+    expect(rateLimitOf(e, github - 3_600_000)).toEqual({ limit: "rate limit", retryAfter: 31 });
+  });
+
   test("a 403 that is no rate limit (a missing permission) is not waited out", () => {
     expect(rateLimitOf(error(403, "Resource not accessible by integration", { "x-ratelimit-remaining": "4999" }), 0)).toBeUndefined();
     expect(rateLimitOf(error(404, "Not Found", {}), 0)).toBeUndefined();

@@ -18,7 +18,11 @@ export interface RateLimited {
 /** When GitHub gives no `retry-after` with a secondary rate limit, wait this long, in seconds (as the throttling plugin). */
 const SECONDARY_FALLBACK_SECONDS = 60;
 
-/** The rate limit `e` reports, or undefined when it is another failure. `nowMs` is the present. */
+/**
+ * The rate limit `e` reports, or undefined when it is another failure. `nowMs` is this host's
+ * present; the wait for a primary limit is counted by GitHub's clock (its answer's `Date` header)
+ * when the answer has one, since `x-ratelimit-reset` is GitHub's time and this host's clock may be off.
+ */
 export function rateLimitOf(e: unknown, nowMs: number): RateLimited | undefined {
   const err = e as { status?: number; message?: string; response?: { headers?: Record<string, unknown>; data?: unknown } } | undefined;
   if (err?.status !== 403 && err?.status !== 429) return undefined;
@@ -29,7 +33,9 @@ export function rateLimitOf(e: unknown, nowMs: number): RateLimited | undefined 
   const errors = (err.response?.data as { errors?: { type?: string }[] } | undefined)?.errors;
   if (headers["x-ratelimit-remaining"] === "0" || (Array.isArray(errors) && errors.some((x) => x?.type === "RATE_LIMITED"))) {
     const reset = (Number(headers["x-ratelimit-reset"]) || 0) * 1000;
-    return { limit: "rate limit", retryAfter: Math.max(Math.ceil((reset - nowMs) / 1000) + 1, 0) };
+    const githubNow = typeof headers.date === "string" ? Date.parse(headers.date) : NaN;
+    const now = Number.isFinite(githubNow) ? githubNow : nowMs;
+    return { limit: "rate limit", retryAfter: Math.max(Math.ceil((reset - now) / 1000) + 1, 0) };
   }
   return undefined;
 }
