@@ -27,6 +27,10 @@ import { UsageError } from "../lib/config/errors";
 import type { PatPolicyEvidence } from "../lib/verify/pat-policy-evidence";
 import { PACKAGE_NAME, VERSION } from "../lib/version";
 
+/** How `--credentials` defaults, the same for every command that calls GitHub as the App (lib/github/authentication.ts). */
+const CREDENTIALS_HELP =
+  "the file create-app wrote (default: <STEM>_APP_ID with <STEM>_APP_PRIVATE_KEY[_FILE], then GITHUB_TOKEN, then APP_ID with APP_PRIVATE_KEY[_FILE])";
+
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function run(argv: string[], callerIO: CommandIO): Promise<number> {
   // Whether anything reached stdout: with --json, a failure that printed nothing prints its
@@ -49,13 +53,19 @@ export async function run(argv: string[], callerIO: CommandIO): Promise<number> 
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
   let code = 0;
-  /** A command with the options every command shares: --org (or --org/--all) and --config. */
-  const command = (name: string, description: string, org: "org" | "org-or-all" | "none" = "org") => {
+  /**
+   * A command with the options every command shares: --org (or --org/--all) and --config.
+   * `offline`: the command reads the config alone, so `--all` needs no App per organization.
+   */
+  const command = (name: string, description: string, org: "org" | "org-or-all" | "none" = "org", { offline = false } = {}) => {
     const c = program.command(name).description(description);
     if (org === "org") c.requiredOption("--org <login>", "organization login, as in the config");
     if (org === "org-or-all") {
       c.option("--org <login>", "organization login, as in the config")
-        .option("--all", "every organization of the config, each with its own App and installation")
+        .option(
+          "--all",
+          `every organization of the config${offline ? " (from the config alone: no App, no network)" : ", each with its own App and installation"}`,
+        )
         .option("--concurrency <n>", "with --all: organizations at once (default: 4)", wholeNumber(1, 32));
     }
     return c.option("--config <file>", "config file (default: $TOKEN_POLICY_CONFIG or token-policy.yaml)");
@@ -87,10 +97,7 @@ export async function run(argv: string[], callerIO: CommandIO): Promise<number> 
     )
     .option("--json", "print one JSON object")
     .option("--wide", "show whole reasons in the table")
-    .option(
-      "--credentials <file>",
-      "the file create-app wrote (default: <STEM>_APP_ID with <STEM>_APP_PRIVATE_KEY[_FILE], then GITHUB_TOKEN, then APP_ID with APP_PRIVATE_KEY[_FILE])",
-    )
+    .option("--credentials <file>", CREDENTIALS_HELP)
     .action(async (opts) => {
       await orgOrAll("review", opts, ["PENDING", "APPROVE", "DENY", "LEAVE", "REVOKE", "APPLIED"], async (login, orgIO) => {
         const r = await review({ ...opts, org: login }, orgIO);
@@ -146,10 +153,7 @@ export async function run(argv: string[], callerIO: CommandIO): Promise<number> 
 
   command("verify", "Check GitHub against the config as the App; one line per drift; exit 3 on drift", "org-or-all")
     .option("--json", "print one JSON object")
-    .option(
-      "--credentials <file>",
-      "the file create-app wrote (default: <STEM>_APP_ID with <STEM>_APP_PRIVATE_KEY[_FILE], then GITHUB_TOKEN, then APP_ID with APP_PRIVATE_KEY[_FILE])",
-    )
+    .option("--credentials <file>", CREDENTIALS_HELP)
     .option("--evidence-out <file>", "write the PAT policy evidence per organization to this file (Markdown; JSON with --json)")
     .action(async (opts) => {
       if (opts.evidenceOut) checkEvidenceOut(opts.evidenceOut);
@@ -192,7 +196,9 @@ export async function run(argv: string[], callerIO: CommandIO): Promise<number> 
       await orgs(opts, io);
     });
 
-  command("guide", "The token guide for an organization's members: the policy, and how to ask for a token it approves", "org-or-all")
+  command("guide", "The token guide for an organization's members: the policy, and how to ask for a token it approves", "org-or-all", {
+    offline: true,
+  })
     .option("--out <file>", "also write the guide to this file (with --org)")
     .option("--json", "print one JSON object: the organization and the guide's Markdown")
     .action(async (opts) => {
@@ -260,7 +266,7 @@ export async function run(argv: string[], callerIO: CommandIO): Promise<number> 
     "Why LOGIN can or cannot pick the organization for a fine-grained token, and what happens to their tokens (read-only, as the App)",
   )
     .option("--json", "print one JSON object")
-    .option("--credentials <file>", "the file create-app wrote (default: APP_ID and APP_PRIVATE_KEY, or GITHUB_TOKEN)")
+    .option("--credentials <file>", CREDENTIALS_HELP)
     .action(async (login: string, opts) => {
       await member({ ...opts, login }, io);
     });
@@ -278,7 +284,7 @@ export async function run(argv: string[], callerIO: CommandIO): Promise<number> 
     .option("--apply", "revoke (default: dry run)")
     .option("--json", "print one JSON object")
     .option("--evidence-out <file>", "write who ran it, when, the filters, every token and GitHub's answers (JSON)")
-    .option("--credentials <file>", "the file create-app wrote (default: APP_ID and APP_PRIVATE_KEY, or GITHUB_TOKEN)")
+    .option("--credentials <file>", CREDENTIALS_HELP)
     .action(async (opts) => {
       await revoke(opts, io);
     });

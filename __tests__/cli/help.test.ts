@@ -30,6 +30,24 @@ describe("--help", () => {
     expect(out).not.toContain("GITHUB_TOKEN");
   });
 
+  test.each(["review", "verify", "member", "revoke"])(
+    "%s --help gives --credentials' fall-back in the order every command takes it (<STEM>_APP_*, GITHUB_TOKEN, APP_*)",
+    async (name) => {
+      // WHEN
+      const { out } = await helpOf(name, "--help");
+      // THEN the order of authenticationFor, as the README's "Auth" says
+      expect(out.replace(/\s+/g, " ")).toContain(
+        "--credentials <file> the file create-app wrote (default: <STEM>_APP_ID with <STEM>_APP_PRIVATE_KEY[_FILE], then GITHUB_TOKEN, then APP_ID with APP_PRIVATE_KEY[_FILE])",
+      );
+    },
+  );
+
+  test("guide --help says --all reads the config alone; review --help says each organization needs its App", async () => {
+    const flat = async (name: string) => (await helpOf(name, "--help")).out.replace(/\s+/g, " ");
+    expect(await flat("guide")).toContain("--all every organization of the config (from the config alone: no App, no network)");
+    expect(await flat("review")).toContain("--all every organization of the config, each with its own App and installation");
+  });
+
   test("verify --help lists exit code 3 for drift; review --help does not", async () => {
     expect((await helpOf("verify", "--help")).out).toContain("\n  3  drift: GitHub differs from the config (verify)\n");
     expect((await helpOf("review", "--help")).out).not.toContain("\n  3  ");
