@@ -10,7 +10,7 @@ import { didYouMean } from "../lib/text";
 /** The CLI's exit codes, the same for every command. */
 export const EXIT_CODES: Readonly<Record<number, string>> = {
   0: "it ran (a dry run included)",
-  1: "GitHub or the network failed, or a step did not finish",
+  1: "GitHub or the network failed, a step did not finish, or a guard refused (plan-guard; review --apply held by its brake)",
   2: "bad usage or config (the message names the file, the place and what is allowed)",
   3: "drift: GitHub differs from the config (verify)",
 };

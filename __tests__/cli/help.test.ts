@@ -71,7 +71,7 @@ describe("--help", () => {
 
   test("a command without an entry still shows the exit codes", () => {
     expect(commandHelpText(COMMAND_HELP["no-such-command"])).toBe(
-      "\nExit codes:\n  0  it ran (a dry run included)\n  1  GitHub or the network failed, or a step did not finish\n  2  bad usage or config (the message names the file, the place and what is allowed)\n",
+      "\nExit codes:\n  0  it ran (a dry run included)\n  1  GitHub or the network failed, a step did not finish, or a guard refused (plan-guard; review --apply held by its brake)\n  2  bad usage or config (the message names the file, the place and what is allowed)\n",
     );
   });
 });
