@@ -32,19 +32,30 @@ export function terraformLiteral(text: string): string {
 export function terraformLiterals<T>(value: T): T {
   if (typeof value === "string") return terraformLiteral(value) as T;
   if (Array.isArray(value)) return value.map((v) => terraformLiterals(v)) as T;
-  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+  if (value !== null && typeof value === "object" && isPlainObject(value)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [terraformLiteral(k), terraformLiterals(v)])) as T;
   }
   return value;
 }
 
+/** A mapping written as `{…}` or made without a prototype (`Object.create(null)`), not an instance of a class (a token). */
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** HCL's escapes for a quoted string: JSON's, but without `\b` and `\f`, which HCL does not have. */
+const HCL_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
 /**
- * `text` as a quoted string literal inside a Terraform expression (`"…"` within `${…}`): quoted
- * as JSON quotes it, and literal as {@link terraformLiteral} makes it, since a quoted string in
- * an expression is a template too.
+ * `text` as a quoted string literal inside a Terraform expression (`"…"` within `${…}`): quotes
+ * and backslashes escaped, line feeds, carriage returns and tabs as `\n`, `\r`, `\t`, every other
+ * C0 control as `\uNNNN` (HCL has no `\b` or `\f`, which JSON.stringify would write), and
+ * literal as {@link terraformLiteral} makes it, since a quoted string in an expression is a template too.
  */
 export function terraformStringExpression(text: string): string {
-  return escape(JSON.stringify(text));
+  const quoted = text.replace(/["\\\u0000-\u001f]/g, (c) => HCL_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return escape(`"${quoted}"`);
 }
 
 function escape(text: string): string {

@@ -1,0 +1,235 @@
+/**
+ * Template injections for the property tests of the Terraform escape: Unicode's Cf, Zs and C1
+ * sets, a marker file whose content must never reach a plan, fast-check generators of text that
+ * puts those characters (and sequences of them) between `$`/`%` and `{`, the free-form positions
+ * of an organization entry that reach a synthesized stack, and a model of how Terraform's
+ * template scanner reads a string (checked against real Terraform in `npm run test:e2e`).
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { tempDir } from "./temp";
+
+/** Every code point of a Unicode general category or set, as strings. */
+export function charactersOf(set: RegExp): string[] {
+  const out: string[] = [];
+  for (let cp = 0; cp <= 0x10ffff; cp++) {
+    if (cp >= 0xd800 && cp <= 0xdfff) continue;
+    const c = String.fromCodePoint(cp);
+    if (set.test(c)) out.push(c);
+  }
+  return out;
+}
+
+/** Unicode's format characters (bidi controls, zero-width joiners, tags, …). */
+export const CF = charactersOf(/^\p{Cf}$/u);
+/** Unicode's space separators. */
+export const ZS = charactersOf(/^\p{Zs}$/u);
+/** The C1 control characters, U+0080–U+009F. */
+export const C1 = charactersOf(/^[\u0080-\u009f]$/);
+/** Cf, Zs and C1 together. */
+export const INVISIBLES = [...CF, ...ZS, ...C1];
+/** C0 controls and DEL: a YAML double-quoted string can carry them, so the escape must too. */
+export const C0 = charactersOf(/^[\u0000-\u001f\u007f]$/);
+
+/** A file whose content must never reach a plan: what an injected `file()` would read. */
+export interface Marker {
+  readonly path: string;
+  readonly content: string;
+  /** `file("…/marker")`: the expression an injection tries to run. */
+  readonly read: string;
+}
+
+/** A fresh marker file. */
+export function markerFile(): Marker {
+  const path = join(tempDir("literal-marker-"), "secret.txt");
+  const content = "MARKER-3f9c2e-never-in-a-plan";
+  writeFileSync(path, content);
+  return { path, content, read: `file(${JSON.stringify(path)})` };
+}
+
+/** Spellings that are already escapes, raw expressions, or a cdktf token's form. */
+export const SPELLINGS = ["${x}", "%{x}", "$${x}", "%%{x}", "$$${x}", "%%%{x}", "$", "%", "${", "%{", "}", "$$", "%%", "{{", "}}"];
+
+/**
+ * Text that tries to become an expression: runs of a sigil, a sequence (possibly empty) of Cf,
+ * Zs and C1 characters, and a brace that opens `file()` of the marker or a `%{ if }` directive;
+ * among already-escaped spellings, plain text and lone invisibles. `extra` adds characters to the
+ * middles (C0 for the escape function itself, which has no loader in front of it).
+ */
+export function injectionText(marker: Marker, options: { extra?: readonly string[]; maxFragments?: number } = {}): fc.Arbitrary<string> {
+  const chars = [...INVISIBLES, ...(options.extra ?? [])];
+  const middle = fc.array(fc.constantFrom(...chars), { maxLength: 4 }).map((a) => a.join(""));
+  const payload = fc.constantFrom(
+    `{${marker.read}}`,
+    `{ if ${marker.read} != "" }x%{ endif }`,
+    `{ for c in ${marker.read} }x%{ endfor }`,
+    "{",
+    "{x}",
+  );
+  const fragment = fc.oneof(
+    { weight: 5, arbitrary: fc.tuple(fc.constantFrom("$", "%", "$$", "%%", "$$$"), middle, payload).map(([a, b, c]) => a + b + c) },
+    { weight: 1, arbitrary: fc.constantFrom(...SPELLINGS) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },
+    { weight: 1, arbitrary: fc.constantFrom(...chars) },
+  );
+  return fc.array(fragment, { minLength: 1, maxLength: options.maxFragments ?? 4 }).map((a) => a.join(""));
+}
+
+/** What Terraform's template scanner reads in a string: its literal text, and the live interpolations and directives. */
+export interface TemplateReading {
+  /** The text with `$${`/`%%{` read as `${`/`%{`; each live part is left out. */
+  readonly text: string;
+  /** Each `${…}` or `%{…}` Terraform would evaluate, from its sigil to its closing brace (or the end). */
+  readonly live: readonly string[];
+}
+
+/**
+ * A model of how Terraform reads a string of a `.tf.json` file as a template: left to right,
+ * `$${` and `%%{` are a literal `${` and `%{`, and `${` or `%{` opens an expression or directive
+ * up to its matching brace. The e2e test checks it against Terraform itself.
+ */
+export function readTemplate(template: string): TemplateReading {
+  let text = "";
+  const live: string[] = [];
+  let i = 0;
+  while (i < template.length) {
+    if (template.startsWith("$${", i) || template.startsWith("%%{", i)) {
+      text += template[i] + "{";
+      i += 3;
+    } else if (template.startsWith("${", i) || template.startsWith("%{", i)) {
+      let depth = 0;
+      let j = i + 1;
+      for (; j < template.length; j++) {
+        if (template[j] === "{") depth++;
+        else if (template[j] === "}" && --depth === 0) break;
+      }
+      live.push(template.slice(i, j + 1));
+      i = j + 1;
+    } else {
+      text += template[i];
+      i++;
+    }
+  }
+  return { text, live };
+}
+
+/**
+ * A model of how Terraform reads a quoted string inside an expression (`"…"` within `${…}`): HCL's
+ * escapes (`\n`, `\r`, `\t`, `\"`, `\\`, `\uNNNN`, `\UNNNNNNNN`, and no other) and then the
+ * template rules of {@link readTemplate}. Throws where Terraform reports an error.
+ */
+export function readQuoted(quoted: string): TemplateReading {
+  if (!(quoted.length >= 2 && quoted.startsWith('"') && quoted.endsWith('"'))) throw new Error(`not a quoted string: ${quoted}`);
+  let unescaped = "";
+  const body = quoted.slice(1, -1);
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '"') throw new Error(`unescaped quote at ${i}`);
+    if (c !== "\\") {
+      unescaped += c;
+      continue;
+    }
+    const e = body[++i];
+    const simple: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
+    if (e in simple) unescaped += simple[e];
+    else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(body.slice(i + 1, i + 5))) {
+      unescaped += String.fromCharCode(parseInt(body.slice(i + 1, i + 5), 16));
+      i += 4;
+    } else if (e === "U" && /^[0-9a-fA-F]{8}$/.test(body.slice(i + 1, i + 9))) {
+      unescaped += String.fromCodePoint(parseInt(body.slice(i + 1, i + 9), 16));
+      i += 8;
+    } else throw new Error(`invalid escape sequence \\${e} (Terraform: "not a valid escape sequence selector")`);
+  }
+  return readTemplate(unescaped);
+}
+
+/** A free-form position of an organization entry: where the text goes, and the loader's name for it. */
+export interface TextPosition {
+  /** The loader's path of the position (`approval.rules[0].reason`), below `organizations[0].`. */
+  readonly path: string;
+  /** Whether the text reaches the stack as written (in the guide, Markdown-escaped). */
+  readonly reachesStack: boolean;
+}
+
+/**
+ * The free-form strings of an organization entry (every `z.string()` of lib/config/schema without
+ * a pattern that excludes `$`, `%` or `{`), in the order {@link entryWithTexts} takes texts.
+ */
+export const TEXT_POSITIONS: readonly TextPosition[] = [
+  { path: "app.name", reachesStack: true },
+  { path: "app.description", reachesStack: true },
+  { path: "app.homepageUrl", reachesStack: true },
+  { path: "app.webhookUrl", reachesStack: true },
+  { path: "approval.rules[0].reason", reachesStack: true },
+  { path: "approval.rules[0].match.owners[0]", reachesStack: true },
+  { path: "approval.rules[0].match.repositories[0]", reachesStack: true },
+  { path: "approval.rules[1].reason", reachesStack: false },
+  { path: "approval.rules[1].match.repositories[0]", reachesStack: true },
+  { path: "approval.otherwiseReason", reachesStack: true },
+  { path: "credentials.environments[0].environment", reachesStack: true },
+  { path: "guide.branch", reachesStack: true },
+  { path: "guide.path", reachesStack: true },
+  { path: "suppressions[0].reason", reachesStack: false },
+  { path: "suppressions[0].id", reachesStack: false },
+];
+
+/**
+ * An organization entry (as written in a file) with one text per {@link TEXT_POSITIONS} entry,
+ * in order. URLs get the text as their path, the guide's path as a file name under `docs/`.
+ */
+export function entryWithTexts(texts: readonly string[]): Record<string, unknown> {
+  const [
+    name,
+    description,
+    homepage,
+    webhook,
+    reason0,
+    owner0,
+    repository0,
+    reason1,
+    repository1,
+    otherwise,
+    environment,
+    branch,
+    path,
+    suppressionReason,
+    suppressionId,
+  ] = texts;
+  return {
+    login: "acme-corp",
+    app: {
+      name,
+      description,
+      homepageUrl: `https://github.com/${homepage}`,
+      webhookUrl: `https://hooks.example.com/${webhook}`,
+      permissions: { contents: "read" },
+    },
+    approval: {
+      rules: [
+        { name: "deny by owner", action: "deny", reason: reason0, match: { owners: [owner0], repositories: [repository0] } },
+        { name: "approve by repository", action: "approve", reason: reason1, match: { repositories: [repository1] } },
+      ],
+      otherwise: "deny",
+      otherwiseReason: otherwise,
+    },
+    credentials: {
+      actions: { visibility: "selected", repositories: ["release-tools"] },
+      environments: [{ repository: "release-tools", environment }],
+    },
+    guide: { repository: ".github", branch, path: `docs/${path}.md` },
+    suppressions: [{ id: suppressionId, reason: `suppressed because ${suppressionReason}` }],
+  };
+}
+
+/** Every string (value or object key) of a synthesized stack, with the `terraform` block's. */
+export function allStrings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === "string") out.push(value);
+  else if (Array.isArray(value)) for (const v of value) allStrings(v, out);
+  else if (value !== null && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) {
+      out.push(k);
+      allStrings(v, out);
+    }
+  return out;
+}
