@@ -29,6 +29,50 @@ export const ZS = charactersOf(/^\p{Zs}$/u);
 export const C1 = charactersOf(/^[\u0080-\u009f]$/);
 /** Cf, Zs and C1 together. */
 export const INVISIBLES = [...CF, ...ZS, ...C1];
+/**
+ * Unicode's grapheme-cluster Prepend characters (GraphemeBreakProperty.txt, 16.0). Terraform reads
+ * a `.tf.json` file by grapheme clusters: one of them joins the quote or backslash written after it.
+ */
+export const PREPEND = [
+  ...range(0x600, 0x605),
+  0x6dd,
+  0x70f,
+  0x890,
+  0x891,
+  0x8e2,
+  0xd4e,
+  0x110bd,
+  0x110cd,
+  0x111c2,
+  0x111c3,
+  0x113d1,
+  0x1193f,
+  0x11941,
+  0x11a3a,
+  ...range(0x11a84, 0x11a89),
+  0x11d46,
+  0x11f02,
+].map((cp) => String.fromCodePoint(cp));
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/**
+ * Where Terraform's JSON reader would not see a quote or a backslash of `json` (a `.tf.json`
+ * file's text): a {@link PREPEND} character right before one. Terraform reports "Invalid JSON string".
+ */
+export function hiddenByPrepend(json: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < json.length; i++) {
+    const c = String.fromCodePoint(json.codePointAt(i)!);
+    if (PREPEND.includes(c) && (json[i + c.length] === '"' || json[i + c.length] === "\\"))
+      out.push(JSON.stringify(json.slice(Math.max(0, i - 20), i + c.length + 2)));
+    i += c.length - 1;
+  }
+  return out;
+}
+
 /** C0 controls and DEL: a YAML double-quoted string can carry them, so the escape must too. */
 export const C0 = charactersOf(/^[\u0000-\u001f\u007f]$/);
 
@@ -58,7 +102,7 @@ export const SPELLINGS = ["${x}", "%{x}", "$${x}", "%%{x}", "$$${x}", "%%%{x}", 
  * middles (C0 for the escape function itself, which has no loader in front of it).
  */
 export function injectionText(marker: Marker, options: { extra?: readonly string[]; maxFragments?: number } = {}): fc.Arbitrary<string> {
-  const chars = [...INVISIBLES, ...(options.extra ?? [])];
+  const chars = [...INVISIBLES, ...PREPEND, ...(options.extra ?? [])];
   const middle = fc.array(fc.constantFrom(...chars), { maxLength: 4 }).map((a) => a.join(""));
   const payload = fc.constantFrom(
     `{${marker.read}}`,
@@ -72,8 +116,20 @@ export function injectionText(marker: Marker, options: { extra?: readonly string
     { weight: 1, arbitrary: fc.constantFrom(...SPELLINGS) },
     { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },
     { weight: 1, arbitrary: fc.constantFrom(...chars) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fc.constantFrom(...PREPEND), fc.constantFrom("", '"', "\\", "\n", "\u0001", "$", "%")).map(([p, c]) => p + c),
+    },
   );
   return fc.array(fragment, { minLength: 1, maxLength: options.maxFragments ?? 4 }).map((a) => a.join(""));
+}
+
+/**
+ * {@link injectionText} the loader lets through: no `${` or `%{` as written, no {@link PREPEND}
+ * character, not empty (so something stands between every sigil and brace).
+ */
+export function admittedText(marker: Marker, options: { maxFragments?: number } = {}): fc.Arbitrary<string> {
+  return injectionText(marker, options).filter((t) => t.length > 0 && !/[$%]\{/.test(t) && !PREPEND.some((p) => t.includes(p)));
 }
 
 /** What Terraform's template scanner reads in a string: its literal text, and the live interpolations and directives. */
@@ -86,15 +142,19 @@ export interface TemplateReading {
 
 /**
  * A model of how Terraform reads a string of a `.tf.json` file as a template: left to right,
- * `$${` and `%%{` are a literal `${` and `%{`, and `${` or `%{` opens an expression or directive
- * up to its matching brace. The e2e test checks it against Terraform itself.
+ * `$${` and `%%{` are a literal `${` and `%{`, `${""}` is nothing (the escape writes it after a
+ * grapheme Prepend character), and `${` or `%{` opens an expression or directive up to its
+ * matching brace. The e2e test checks it against Terraform itself.
  */
 export function readTemplate(template: string): TemplateReading {
   let text = "";
   const live: string[] = [];
   let i = 0;
   while (i < template.length) {
-    if (template.startsWith("$${", i) || template.startsWith("%%{", i)) {
+    if (template.startsWith('${""}', i)) {
+      // the empty interpolation the escape writes after a Prepend character: a constant ""
+      i += 5;
+    } else if (template.startsWith("$${", i) || template.startsWith("%%{", i)) {
       text += template[i] + "{";
       i += 3;
     } else if (template.startsWith("${", i) || template.startsWith("%{", i)) {

@@ -17,8 +17,11 @@ import { clean, md } from "../../lib/text";
 import {
   C0,
   TEXT_POSITIONS,
+  admittedText,
   allStrings,
   entryWithTexts,
+  hiddenByPrepend,
+  PREPEND,
   injectionText,
   markerFile,
   readQuoted,
@@ -27,17 +30,17 @@ import {
 
 const SEED = 29_2026;
 const marker = markerFile();
-/** Text with a sigil and a brace that the loader lets through: something stands between them. */
-const TEMPLATE = /[$%]\{/;
 
 describe("terraformLiteral (property)", () => {
   test("any text, C0 controls included, reads back as itself and opens no expression", () => {
     fc.assert(
       fc.property(injectionText(marker, { extra: C0 }), (text) => {
         // GIVEN text as it came from a config or from GitHub; WHEN it is made literal
-        const reading = readTemplate(terraformLiteral(text));
+        const literal = terraformLiteral(text);
         // THEN Terraform's scanner reads the text back and finds no interpolation or directive
-        expect(reading).toEqual({ text, live: [] });
+        expect(readTemplate(literal)).toEqual({ text, live: [] });
+        // AND its JSON reader sees every quote and backslash of it
+        expect(hiddenByPrepend(JSON.stringify(literal))).toEqual([]);
       }),
       { seed: SEED, numRuns: 300 },
     );
@@ -60,29 +63,31 @@ describe("terraformLiteral (property)", () => {
   test("a quoted string inside an expression reads back as itself, C0 controls included", () => {
     fc.assert(
       fc.property(injectionText(marker, { extra: C0 }), (text) => {
-        expect(readQuoted(terraformStringExpression(text))).toEqual({ text, live: [] });
+        const expression = terraformStringExpression(text);
+        expect(readQuoted(expression)).toEqual({ text, live: [] });
+        expect(hiddenByPrepend(JSON.stringify(`\${[${expression}]}`))).toEqual([]);
       }),
       { seed: SEED, numRuns: 300 },
     );
   });
 });
 
-/** A text for each free-form position; the loader's door (no `${`/`%{` as written) is respected unless `raw`. */
-function textsFor(raw: boolean): fc.Arbitrary<string[]> {
-  const text = injectionText(marker, { maxFragments: 2 }).filter((t) => t.length > 0 && (raw || !TEMPLATE.test(t)));
-  return fc.array(text, { minLength: TEXT_POSITIONS.length, maxLength: TEXT_POSITIONS.length });
+/** A text the loader lets through for each free-form position. */
+function textsFor(): fc.Arbitrary<string[]> {
+  return fc.array(admittedText(marker, { maxFragments: 2 }), { minLength: TEXT_POSITIONS.length, maxLength: TEXT_POSITIONS.length });
 }
 
-/** Where a stack string read by Terraform could show a position's text: as written, Markdown-escaped or JSON-quoted. */
+/** Where a stack string read by Terraform could show a position's text: as written, Markdown-escaped (and trimmed) or JSON-quoted. */
 function spellings(text: string): string[] {
-  return [text, md(text), clean(text), JSON.stringify(text).slice(1, -1)];
+  // (the guide trims a line, so a reason of spaces alone shows as nothing)
+  return [text, md(text), clean(text), JSON.stringify(text).slice(1, -1), md(text).trim()];
 }
 
 describe("an organization entry's free-form text in a synthesized stack (property)", () => {
   test("every text the loader lets through reaches the stack as text, and no expression reads the marker", () => {
     let synthesized = 0;
     fc.assert(
-      fc.property(textsFor(false), (texts) => {
+      fc.property(textsFor(), (texts) => {
         // GIVEN an entry with an injection in every free-form position
         const { config, problems } = parseConfig(stringify({ organizations: [entryWithTexts(texts)] }), "generated.yaml");
         if (!config) {
@@ -97,8 +102,11 @@ describe("an organization entry's free-form text in a synthesized stack (propert
         const entry = config.organizations[0];
         const stack = new OrganizationStack(Testing.app(), entry.login, { organizationLogin: entry.login, organizationConfig: entry });
         OrgTokenPolicy.fromConfig(stack, "token-policy", entry);
-        const readings = allStrings(JSON.parse(Testing.synth(stack))).map(readTemplate);
-        // THEN no interpolation or directive Terraform would evaluate names the marker file
+        const json = Testing.synth(stack);
+        const readings = allStrings(JSON.parse(json)).map(readTemplate);
+        // THEN Terraform's JSON reader sees every quote and backslash of the stack
+        expect(hiddenByPrepend(json)).toEqual([]);
+        // AND no interpolation or directive Terraform would evaluate names the marker file
         expect(readings.flatMap((r) => r.live).filter((l) => l.includes(marker.path))).toEqual([]);
         // AND each position's text is in what Terraform reads, whole
         const read = readings.map((r) => r.text);
@@ -108,23 +116,30 @@ describe("an organization entry's free-form text in a synthesized stack (propert
           if (!found) throw new Error(`${position.path}: ${JSON.stringify(texts[i])} is not in any string Terraform reads`);
         });
       }),
-      { seed: SEED, numRuns: 60 },
+      { seed: SEED, numRuns: 40 },
     );
     // (a property over refusals only would test nothing)
     expect(synthesized).toBeGreaterThan(10);
   });
 
-  test("the loader refuses a raw ${ or %{ in any free-form position, naming that position", () => {
+  test("the loader refuses a raw ${ or %{, or a grapheme Prepend character, in any free-form position, naming that position", () => {
+    const refused = fc.oneof(
+      fc.constantFrom("${", "%{").map((sigil) => ({ text: `${sigil}${marker.read}}`, why: "contains ${ or %{" })),
+      fc.constantFrom(...PREPEND).map((p) => ({
+        text: p,
+        why: `contains U+${p.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}, a character that joins`,
+      })),
+    );
     fc.assert(
-      fc.property(textsFor(false), fc.nat(TEXT_POSITIONS.length - 1), fc.constantFrom("${", "%{"), (texts, at, sigil) => {
-        // GIVEN an entry with a raw sigil and brace in one position
-        const withRaw = texts.map((t, i) => (i === at ? `${t}${sigil}${marker.read}}` : t));
+      fc.property(textsFor(), fc.nat(TEXT_POSITIONS.length - 1), refused, (texts, at, { text, why }) => {
+        // GIVEN an entry with a raw sigil and brace, or a Prepend character, in one position
+        const withRaw = texts.map((t, i) => (i === at ? `${t}${text}` : t));
         // WHEN it is loaded
         const { config, problems } = parseConfig(stringify({ organizations: [entryWithTexts(withRaw)] }), "generated.yaml");
         // THEN it is refused, with a problem at that position that says why
         expect(config).toBeUndefined();
         const at0 = `organizations[0].${TEXT_POSITIONS[at].path}`;
-        expect(problems.filter((p) => p.path === at0 && p.message.includes("${ or %{"))).toHaveLength(1);
+        expect(problems.filter((p) => p.path === at0 && p.message.includes(why))).toHaveLength(1);
       }),
       { seed: SEED, numRuns: 100 },
     );

@@ -7,6 +7,13 @@
  * second wall, not the only one.
  */
 import { Token } from "cdktf";
+import { GRAPHEME_PREPEND_CLASS } from "../model/grapheme-prepend";
+
+/** Unicode's grapheme-cluster Prepend characters (see {@link GRAPHEME_PREPEND_CLASS}). */
+const PREPEND = GRAPHEME_PREPEND_CLASS;
+
+/** A Prepend character at the end of the text or before a character JSON writes as an escape. */
+const PREPEND_BEFORE_ESCAPE = new RegExp(`([${PREPEND}])(?=$|["\\\\\\u0000-\\u001f\\ud800-\\udfff])`, "gu");
 
 /** cdktf's encoding of a string token inside a string (`${TfToken[TOKEN.12]}`). */
 const STRING_TOKEN = /(\$\{TfToken\[[a-zA-Z0-9:._-]+\]\})/;
@@ -50,14 +57,27 @@ const HCL_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', "\\": "\\\\"
 /**
  * `text` as a quoted string literal inside a Terraform expression (`"…"` within `${…}`): quotes
  * and backslashes escaped, line feeds, carriage returns and tabs as `\n`, `\r`, `\t`, every other
- * C0 control as `\uNNNN` (HCL has no `\b` or `\f`, which JSON.stringify would write), and
- * literal as {@link terraformLiteral} makes it, since a quoted string in an expression is a template too.
+ * C0 control and every {@link PREPEND} character as `\uNNNN` (HCL has no `\b` or `\f`, which
+ * JSON.stringify would write), and literal as {@link terraformLiteral} makes it, since a quoted string in an expression is a template too.
  */
 export function terraformStringExpression(text: string): string {
-  const quoted = text.replace(/["\\\u0000-\u001f]/g, (c) => HCL_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const quoted = text.replace(new RegExp(`["\\\\\\u0000-\\u001f${PREPEND}]`, "gu"), (c) => HCL_ESCAPES[c] ?? hclCodePoint(c));
   return escape(`"${quoted}"`);
 }
 
+/** `\uNNNN` or `\UNNNNNNNN`: HCL's escape of a character in a quoted string. */
+function hclCodePoint(c: string): string {
+  const cp = c.codePointAt(0)!;
+  return cp > 0xffff ? `\\U${cp.toString(16).padStart(8, "0")}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * The text with `${` and `%{` doubled, and an empty interpolation (`${""}`, which evaluates to
+ * nothing) after a {@link PREPEND} character that JSON would write next to a quote or a backslash.
+ */
 function escape(text: string): string {
-  return text.replace(/\$\{/g, "$$${").replace(/%\{/g, "%%{");
+  return text
+    .replace(/\$\{/g, "$$${")
+    .replace(/%\{/g, "%%{")
+    .replace(PREPEND_BEFORE_ESCAPE, (c) => `${c}\${""}`);
 }
