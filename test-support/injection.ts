@@ -92,8 +92,30 @@ export function markerFile(): Marker {
   return { path, content, read: `file(${JSON.stringify(path)})` };
 }
 
-/** Spellings that are already escapes, raw expressions, or a cdktf token's form. */
-export const SPELLINGS = ["${x}", "%{x}", "$${x}", "%%{x}", "$$${x}", "%%%{x}", "$", "%", "${", "%{", "}", "$$", "%%", "{{", "}}"];
+/** Spellings that are already escapes, raw expressions, the escape's own constants, or a cdktf token's forms. */
+export const SPELLINGS = [
+  "${x}",
+  "%{x}",
+  "$${x}",
+  "%%{x}",
+  "$$${x}",
+  "%%%{x}",
+  "$",
+  "%",
+  "${",
+  "%{",
+  "}",
+  "$$",
+  "%%",
+  "{{",
+  "}}",
+  '${""}',
+  '${"$"}',
+  "${TfToken[TOKEN.0]}",
+  "$${TfToken[TOKEN.1]}",
+  "#{TfToken[TOKEN.2]}",
+  "$&{TfToken[TOKEN.3]}",
+];
 
 /**
  * Text that tries to become an expression: runs of a sigil, a sequence (possibly empty) of Cf,
@@ -126,10 +148,12 @@ export function injectionText(marker: Marker, options: { extra?: readonly string
 
 /**
  * {@link injectionText} the loader lets through: no `${` or `%{` as written, no {@link PREPEND}
- * character, not empty (so something stands between every sigil and brace).
+ * character, no cdktf list or map token spelling (`#{TfToken[`), not empty (so something stands between every sigil and brace).
  */
 export function admittedText(marker: Marker, options: { maxFragments?: number } = {}): fc.Arbitrary<string> {
-  return injectionText(marker, options).filter((t) => t.length > 0 && !/[$%]\{/.test(t) && !PREPEND.some((p) => t.includes(p)));
+  return injectionText(marker, options).filter(
+    (t) => t.length > 0 && !/[$%]\{/.test(t) && !/[#&]\{TfToken\[/.test(t) && !PREPEND.some((p) => t.includes(p)),
+  );
 }
 
 /** What Terraform's template scanner reads in a string: its literal text, and the live interpolations and directives. */
@@ -142,18 +166,20 @@ export interface TemplateReading {
 
 /**
  * A model of how Terraform reads a string of a `.tf.json` file as a template: left to right,
- * `$${` and `%%{` are a literal `${` and `%{`, `${""}` is nothing (the escape writes it after a
- * grapheme Prepend character), and `${` or `%{` opens an expression or directive up to its
- * matching brace. The e2e test checks it against Terraform itself.
+ * `$${` and `%%{` are a literal `${` and `%{`, `${""}` and `${"$"}` (constants the escape writes
+ * after a grapheme Prepend character and in a cdktf token's spelling) are their one character or
+ * nothing, and `${` or `%{` opens an expression or directive up to its matching brace. The e2e test checks it against Terraform itself.
  */
 export function readTemplate(template: string): TemplateReading {
   let text = "";
   const live: string[] = [];
   let i = 0;
   while (i < template.length) {
-    if (template.startsWith('${""}', i)) {
-      // the empty interpolation the escape writes after a Prepend character: a constant ""
-      i += 5;
+    const constant = /^\$\{"([^"\\]?)"\}/.exec(template.slice(i, i + 6));
+    if (constant) {
+      // a constant the escape writes: `${""}` after a Prepend character, `${"$"}` in a token's spelling
+      text += constant[1];
+      i += constant[0].length;
     } else if (template.startsWith("$${", i) || template.startsWith("%%{", i)) {
       text += template[i] + "{";
       i += 3;
@@ -175,33 +201,45 @@ export function readTemplate(template: string): TemplateReading {
 }
 
 /**
- * A model of how Terraform reads a quoted string inside an expression (`"…"` within `${…}`): HCL's
- * escapes (`\n`, `\r`, `\t`, `\"`, `\\`, `\uNNNN`, `\UNNNNNNNN`, and no other) and then the
- * template rules of {@link readTemplate}. Throws where Terraform reports an error.
+ * A model of how Terraform reads a quoted string inside an expression (`"…"` within `${…}`), in
+ * one pass as HCL's scanner does: HCL's escapes (`\n`, `\r`, `\t`, `\"`, `\\`, `\uNNNN`,
+ * `\UNNNNNNNN`, and no other) are literal text (so `\u0024{` is a `$` and a brace, not an
+ * interpolation), and the template rules of {@link readTemplate} hold for the raw characters.
+ * Throws where Terraform reports an error.
  */
 export function readQuoted(quoted: string): TemplateReading {
   if (!(quoted.length >= 2 && quoted.startsWith('"') && quoted.endsWith('"'))) throw new Error(`not a quoted string: ${quoted}`);
-  let unescaped = "";
   const body = quoted.slice(1, -1);
+  let raw = "";
+  let text = "";
+  const live: string[] = [];
+  const flush = () => {
+    const r = readTemplate(raw);
+    text += r.text;
+    live.push(...r.live);
+    raw = "";
+  };
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
     if (c === '"') throw new Error(`unescaped quote at ${i}`);
     if (c !== "\\") {
-      unescaped += c;
+      raw += c;
       continue;
     }
+    flush();
     const e = body[++i];
     const simple: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
-    if (e in simple) unescaped += simple[e];
+    if (e in simple) text += simple[e];
     else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(body.slice(i + 1, i + 5))) {
-      unescaped += String.fromCharCode(parseInt(body.slice(i + 1, i + 5), 16));
+      text += String.fromCharCode(parseInt(body.slice(i + 1, i + 5), 16));
       i += 4;
     } else if (e === "U" && /^[0-9a-fA-F]{8}$/.test(body.slice(i + 1, i + 9))) {
-      unescaped += String.fromCodePoint(parseInt(body.slice(i + 1, i + 9), 16));
+      text += String.fromCodePoint(parseInt(body.slice(i + 1, i + 9), 16));
       i += 8;
     } else throw new Error(`invalid escape sequence \\${e} (Terraform: "not a valid escape sequence selector")`);
   }
-  return readTemplate(unescaped);
+  flush();
+  return { text, live };
 }
 
 /** A free-form position of an organization entry: where the text goes, and the loader's name for it. */

@@ -122,9 +122,10 @@ describe("an organization entry's free-form text in a synthesized stack (propert
     expect(synthesized).toBeGreaterThan(10);
   });
 
-  test("the loader refuses a raw ${ or %{, or a grapheme Prepend character, in any free-form position, naming that position", () => {
+  test("the loader refuses a raw ${ or %{, a cdktf token spelling or a grapheme Prepend character, in any free-form position, naming that position", () => {
     const refused = fc.oneof(
       fc.constantFrom("${", "%{").map((sigil) => ({ text: `${sigil}${marker.read}}`, why: "contains ${ or %{" })),
+      fc.constantFrom("#", "&").map((sigil) => ({ text: `${sigil}{TfToken[TOKEN.0]}`, why: "cdktf's spelling of a reference" })),
       fc.constantFrom(...PREPEND).map((p) => ({
         text: p,
         why: `contains U+${p.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}, a character that joins`,
@@ -132,7 +133,7 @@ describe("an organization entry's free-form text in a synthesized stack (propert
     );
     fc.assert(
       fc.property(textsFor(), fc.nat(TEXT_POSITIONS.length - 1), refused, (texts, at, { text, why }) => {
-        // GIVEN an entry with a raw sigil and brace, or a Prepend character, in one position
+        // GIVEN an entry with a raw sigil and brace, a token spelling or a Prepend character, in one position
         const withRaw = texts.map((t, i) => (i === at ? `${t}${text}` : t));
         // WHEN it is loaded
         const { config, problems } = parseConfig(stringify({ organizations: [entryWithTexts(withRaw)] }), "generated.yaml");

@@ -4,8 +4,13 @@
  * grapheme Prepend character before a quote). The properties are in
  * terraform-literal.property.test.ts; real Terraform evaluates them in __tests__/e2e/terraform-literal.test.ts.
  */
-import { Testing, TerraformStack, TerraformVariable } from "cdktf";
-import { terraformLiteral, terraformLiterals, terraformStringExpression } from "../../lib/constructs/terraform-literal";
+import { Testing, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import {
+  terraformLiteral,
+  terraformLiteralOrToken,
+  terraformLiterals,
+  terraformStringExpression,
+} from "../../lib/constructs/terraform-literal";
 import { hiddenByPrepend, readQuoted, readTemplate } from "../../test-support/injection";
 
 describe("terraformLiteral", () => {
@@ -14,15 +19,37 @@ describe("terraformLiteral", () => {
     expect(terraformLiteral("$${x}")).toBe("$$${x}");
   });
 
-  test("keeps a cdktf token a reference and escapes the text around it", () => {
-    // GIVEN a string that joins a variable's token and text from a config
-    const app = Testing.app();
-    const stack = new TerraformStack(app, "s");
+  test("keeps a value that is a cdktf token a reference, through terraformLiteralOrToken", () => {
+    // GIVEN a variable's token, and text from a config
+    const stack = new TerraformStack(Testing.app(), "s");
     const token = new TerraformVariable(stack, "v", { type: "string" }).stringValue;
-    // WHEN it is made literal
-    const out = terraformLiteral(`\${x} ${token}`);
-    // THEN the token is still there, whole, and only the text is escaped
-    expect(out).toBe(`$\${x} ${token}`);
+    // WHEN each goes through terraformLiteralOrToken; THEN the token is kept and the text escaped
+    expect(terraformLiteralOrToken(token)).toBe(token);
+    expect(terraformLiteralOrToken("${x}")).toBe("$${x}");
+    // AND a token inside text is text: a prop is a reference or text, never both
+    expect(terraformLiteralOrToken(`a ${token}`)).toBe(terraformLiteral(`a ${token}`));
+  });
+
+  test("a text that spells a cdktf token stays text: cdktf does not resolve it to the reference it names", () => {
+    // GIVEN a stack whose first token is a sensitive variable's value, and texts that spell it
+    // (plain, already escaped, as a list and a map token)
+    const stack = new TerraformStack(Testing.app(), "s");
+    const secret = new TerraformVariable(stack, "private_key", { type: "string", sensitive: true });
+    const spelled = secret.stringValue;
+    expect(spelled).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
+    const texts = [spelled, `$${spelled}`, `reason ${spelled} end`, spelled.replace("$", "#"), spelled.replace("$", "$&")];
+    // WHEN each is made literal, in a value and as an expression string, and the stack is synthesized
+    texts.forEach((t, i) => {
+      new TerraformOutput(stack, `text_${i}`, { value: terraformLiteral(t), sensitive: true });
+      new TerraformOutput(stack, `quoted_${i}`, { value: `\${${terraformStringExpression(t)}}`, sensitive: true });
+    });
+    const outputs = JSON.parse(Testing.synth(stack)).output as Record<string, { value: string }>;
+    // THEN Terraform reads each back as the text, and none names the variable
+    texts.forEach((t, i) => {
+      expect(readTemplate(outputs[`text_${i}`].value)).toEqual({ text: t, live: [] });
+      expect(readQuoted(outputs[`quoted_${i}`].value.slice(2, -1))).toEqual({ text: t, live: [] });
+    });
+    expect(JSON.stringify(outputs)).not.toContain("var.private_key");
   });
 
   test("escapes object keys and nested values, and leaves numbers and booleans", () => {

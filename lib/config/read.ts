@@ -142,7 +142,8 @@ function shapeProblems(doc: Document, file: string, at: Locator): Problem[] {
  * template expressions. A pull request's config is planned with credentials in the environment,
  * so `${file("/proc/self/environ")}` in a description must never reach Terraform. Nor may a
  * grapheme Prepend character (lib/model/grapheme-prepend.ts): in a description, which is not
- * escaped, it can stand before a quote, and Terraform then cannot read the stack at all.
+ * escaped, it can stand before a quote, and Terraform then cannot read the stack at all. Nor
+ * cdktf's spelling of a list or map token (`#{TfToken[…]}`), which synthesis would resolve.
  */
 export function templateProblems(doc: Document, file: string, at: Locator): Problem[] {
   const out: Problem[] = [];
@@ -157,6 +158,15 @@ export function templateProblems(doc: Document, file: string, at: Locator): Prob
           path: formatPath(path),
           message:
             "contains ${ or %{, which Terraform would evaluate as an expression in the synthesized stack; write the text without them",
+        });
+      }
+      if (typeof node.value === "string" && /[#&]\{TfToken\[/.test(node.value)) {
+        out.push({
+          file,
+          ...at(node.range?.[0]),
+          path: formatPath(path),
+          message:
+            "contains #{TfToken[ or &{TfToken[, cdktf's spelling of a reference, which synthesis would read as one; write the text without it",
         });
       }
       const prepend = typeof node.value === "string" ? GRAPHEME_PREPEND.exec(node.value) : null;

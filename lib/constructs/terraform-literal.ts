@@ -15,21 +15,36 @@ const PREPEND = GRAPHEME_PREPEND_CLASS;
 /** A Prepend character at the end of the text or before a character JSON writes as an escape. */
 const PREPEND_BEFORE_ESCAPE = new RegExp(`([${PREPEND}])(?=$|["\\\\\\u0000-\\u001f\\ud800-\\udfff])`, "gu");
 
-/** cdktf's encoding of a string token inside a string (`${TfToken[TOKEN.12]}`). */
-const STRING_TOKEN = /(\$\{TfToken\[[a-zA-Z0-9:._-]+\]\})/;
+/** cdktf's encoding of a string token, the whole string (`${TfToken[TOKEN.12]}`). */
+const WHOLE_STRING_TOKEN = /^\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}$/;
+
+/**
+ * What escape() rewrites: a run of `$`, `#` and `&` before `{TfToken[` (cdktf's token markers,
+ * `${TfToken[`, `#{TfToken[`, `&{TfToken[`), `${` and `%{`.
+ */
+const ESCAPED = /[$#&]+(?=\{TfToken\[)|\$\{|%\{/g;
+
+/** A run of `$`, `#` and `&` before `{TfToken[`: what would make cdktf read text as a token. */
+const TOKEN_MARKER_RUN = /[$#&]+(?=\{TfToken\[)/g;
 
 /**
  * `text` as Terraform evaluates it to itself: every `${` becomes `$${` and every `%{` becomes
- * `%%{`. A cdktf token in it (a reference a construct made, such as a variable's value) stays a
- * reference; only the text around it is escaped.
+ * `%%{`. Text only: what spells a cdktf token (`${TfToken[TOKEN.12]}`, or its list and map forms
+ * `#{…` and `&{…`) stays text too, written so that cdktf does not take it for the reference it
+ * spells (each `$`, `#` or `&` before `{TfToken[` as the interpolation `${"$"}`). A value that
+ * may be a reference a construct made goes through {@link terraformLiteralOrToken}.
  */
 export function terraformLiteral(text: string): string {
-  if (!Token.isUnresolved(text)) return escape(text);
-  // split() with a capturing group: the tokens are at the odd indexes.
-  return text
-    .split(STRING_TOKEN)
-    .map((part, i) => (i % 2 === 1 ? part : escape(part)))
-    .join("");
+  return escape(text);
+}
+
+/**
+ * `value` unchanged when it is exactly one cdktf string token (a reference a construct made, such
+ * as a variable's value), else {@link terraformLiteral}: for a prop that is either a reference or
+ * text from the config, never both in one string.
+ */
+export function terraformLiteralOrToken(value: string): string {
+  return Token.isUnresolved(value) && WHOLE_STRING_TOKEN.test(value) ? value : terraformLiteral(value);
 }
 
 /**
@@ -57,11 +72,14 @@ const HCL_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', "\\": "\\\\"
 /**
  * `text` as a quoted string literal inside a Terraform expression (`"…"` within `${…}`): quotes
  * and backslashes escaped, line feeds, carriage returns and tabs as `\n`, `\r`, `\t`, every other
- * C0 control and every {@link PREPEND} character as `\uNNNN` (HCL has no `\b` or `\f`, which
- * JSON.stringify would write), and literal as {@link terraformLiteral} makes it, since a quoted string in an expression is a template too.
+ * C0 control, every {@link PREPEND} character and the `$`, `#` or `&` of a cdktf token's
+ * spelling as `\uNNNN` (HCL has no `\b` or `\f`, which JSON.stringify would write; an escaped
+ * `$` opens no interpolation), and literal as {@link terraformLiteral} makes it, since a quoted string in an expression is a template too.
  */
 export function terraformStringExpression(text: string): string {
-  const quoted = text.replace(new RegExp(`["\\\\\\u0000-\\u001f${PREPEND}]`, "gu"), (c) => HCL_ESCAPES[c] ?? hclCodePoint(c));
+  const quoted = text
+    .replace(new RegExp(`["\\\\\\u0000-\\u001f${PREPEND}]`, "gu"), (c) => HCL_ESCAPES[c] ?? hclCodePoint(c))
+    .replace(TOKEN_MARKER_RUN, (run) => [...run].map(hclCodePoint).join(""));
   return escape(`"${quoted}"`);
 }
 
@@ -72,12 +90,13 @@ function hclCodePoint(c: string): string {
 }
 
 /**
- * The text with `${` and `%{` doubled, and an empty interpolation (`${""}`, which evaluates to
- * nothing) after a {@link PREPEND} character that JSON would write next to a quote or a backslash.
+ * The text with `${` and `%{` doubled, each `$`, `#` or `&` of a token marker written as a
+ * constant interpolation (`${"$"}`: cdktf then finds no marker, and `$${` cannot form, since the
+ * run before `{TfToken[` is rewritten whole), and an empty interpolation (`${""}`) after a
+ * {@link PREPEND} character that JSON would write next to a quote or a backslash.
  */
 function escape(text: string): string {
   return text
-    .replace(/\$\{/g, "$$${")
-    .replace(/%\{/g, "%%{")
+    .replace(ESCAPED, (m) => (m === "${" ? "$${" : m === "%{" ? "%%{" : [...m].map((c) => `\${"${c}"}`).join("")))
     .replace(PREPEND_BEFORE_ESCAPE, (c) => `${c}\${""}`);
 }
