@@ -10,25 +10,31 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { tempDir } from "./temp";
 
-/** Every code point of a Unicode general category or set, as strings. */
-export function charactersOf(set: RegExp): string[] {
-  const out: string[] = [];
+/** The code points of each set, as strings, in one pass over Unicode (surrogates left out). */
+function charactersOfEach<K extends string>(sets: Record<K, RegExp>): Record<K, string[]> {
+  const out = Object.fromEntries(Object.keys(sets).map((k) => [k, [] as string[]])) as Record<K, string[]>;
+  const entries = Object.entries(sets) as [K, RegExp][];
   for (let cp = 0; cp <= 0x10ffff; cp++) {
     if (cp >= 0xd800 && cp <= 0xdfff) continue;
     const c = String.fromCodePoint(cp);
-    if (set.test(c)) out.push(c);
+    for (const [k, set] of entries) if (set.test(c)) out[k].push(c);
   }
   return out;
 }
 
+const SETS = charactersOfEach({ cf: /^\p{Cf}$/u, zs: /^\p{Zs}$/u, c1: /^[\u0080-\u009f]$/, c0: /^[\u0000-\u001f\u007f]$/ });
+
 /** Unicode's format characters (bidi controls, zero-width joiners, tags, …). */
-export const CF = charactersOf(/^\p{Cf}$/u);
+export const CF = SETS.cf;
 /** Unicode's space separators. */
-export const ZS = charactersOf(/^\p{Zs}$/u);
+export const ZS = SETS.zs;
 /** The C1 control characters, U+0080–U+009F. */
-export const C1 = charactersOf(/^[\u0080-\u009f]$/);
+export const C1 = SETS.c1;
 /** Cf, Zs and C1 together. */
 export const INVISIBLES = [...CF, ...ZS, ...C1];
+/** C0 controls and DEL: a YAML double-quoted string can carry them, so the escape must too. */
+export const C0 = SETS.c0;
+
 /**
  * Unicode's grapheme-cluster Prepend characters (GraphemeBreakProperty.txt, 16.0). Terraform reads
  * a `.tf.json` file by grapheme clusters: one of them joins the quote or backslash written after it.
@@ -72,9 +78,6 @@ export function hiddenByPrepend(json: string): string[] {
   }
   return out;
 }
-
-/** C0 controls and DEL: a YAML double-quoted string can carry them, so the escape must too. */
-export const C0 = charactersOf(/^[\u0000-\u001f\u007f]$/);
 
 /** A file whose content must never reach a plan: what an injected `file()` would read. */
 export interface Marker {

@@ -47,8 +47,11 @@ describe("terraformLiteral (property)", () => {
   });
 
   test("object keys and nested values read back as themselves", () => {
+    // (a value that is exactly a cdktf token's spelling is kept as the reference: terraformLiterals
+    // writes a construct's records, which may hold one; the loader refuses `${`)
+    const value = injectionText(marker).filter((t) => !/^\$\{TfToken\[[^\]]*\]\}$/.test(t));
     fc.assert(
-      fc.property(fc.dictionary(injectionText(marker), fc.array(injectionText(marker), { maxLength: 3 }), { maxKeys: 4 }), (value) => {
+      fc.property(fc.dictionary(injectionText(marker), fc.array(value, { maxLength: 3 }), { maxKeys: 4 }), (value) => {
         const escaped = terraformLiterals(value);
         const read = Object.fromEntries(
           Object.entries(escaped).map(([k, v]) => [readTemplate(k).text, v.map((s) => readTemplate(s).text)]),

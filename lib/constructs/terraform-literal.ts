@@ -48,11 +48,13 @@ export function terraformLiteralOrToken(value: string): string {
 }
 
 /**
- * A value (string, list or object, nested) whose every string and every object key is
- * {@link terraformLiteral}; numbers, booleans and tokens of other types pass unchanged.
+ * A value (string, list or object, nested) whose every string is {@link terraformLiteralOrToken}
+ * (a construct's record may hold a reference, such as a witness's digest of a variable, as one
+ * whole string) and every object key {@link terraformLiteral}; numbers, booleans and tokens of
+ * other types pass unchanged.
  */
 export function terraformLiterals<T>(value: T): T {
-  if (typeof value === "string") return terraformLiteral(value) as T;
+  if (typeof value === "string") return terraformLiteralOrToken(value) as T;
   if (Array.isArray(value)) return value.map((v) => terraformLiterals(v)) as T;
   if (value !== null && typeof value === "object" && isPlainObject(value)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [terraformLiteral(k), terraformLiterals(v)])) as T;
