@@ -5,7 +5,8 @@
  * (__tests__/e2e/cdktf-cli.test.ts), and the fault matrix, every write of both stacks failing once
  * and the next apply converging (__tests__/e2e/convergence.test.ts), the member page in a real
  * Chromium through `serve` (__tests__/e2e/member-page.test.ts), and every benchmark in its tiny
- * mode (__tests__/e2e/benches.test.ts), so none rots; and `npm ci` with npm 10 (fetched from the registry) and the
+ * mode (__tests__/e2e/benches.test.ts), so none rots; the Terraform escape under Terraform itself, a few hundred generated
+ * texts and entries in one plan each (__tests__/e2e/terraform-literal.test.ts); and `npm ci` with npm 10 (fetched from the registry) and the
  * machine's npm, which runs no install script beside the project's .npmrc (__tests__/e2e/install-scripts.test.ts). Kept out of `npm test` so the
  * everyday suite stays quick; CI runs it (.ci/run).
  */

@@ -159,3 +159,37 @@ export function terraform(dir: string, args: string[], env: NodeJS.ProcessEnv = 
   });
   return { status: r.status, output: `${r.stdout ?? ""}${r.stderr ?? ""}`.replace(/\s+/g, " ") };
 }
+
+/** What Terraform made of values: each as it evaluated it, and everything it printed. */
+export interface Evaluation {
+  readonly values: Record<string, unknown>;
+  /** stdout and stderr of every command run, as printed. */
+  readonly output: string;
+}
+
+/**
+ * Terraform's value of each entry of `values`, evaluated as the arguments of a resource are: the
+ * `output` values of a provider-free configuration, planned once and read from the saved plan
+ * (`terraform show -json`). One `plan` and one `show` for the whole batch. Throws, with
+ * Terraform's output, when either fails.
+ */
+export function evaluateInTerraform(values: Record<string, unknown>): Evaluation {
+  const dir = terraformDir({ output: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v }])) });
+  let output = "";
+  const run = (args: string[]): string => {
+    const r = spawnSync("terraform", [...args, "-no-color"], {
+      cwd: dir,
+      encoding: "utf8",
+      maxBuffer: 512 * 1024 * 1024,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...BASE_ENV },
+      timeout: 180_000,
+      killSignal: "SIGKILL",
+    });
+    output += `${r.stdout ?? ""}${r.stderr ?? ""}`;
+    if (r.status !== 0) throw new Error(`terraform ${args[0]} failed: ${`${r.stdout ?? ""}${r.stderr ?? ""}`.slice(0, 4000)}`);
+    return r.stdout;
+  };
+  run(["plan", "-input=false", "-out=tfplan"]);
+  const planned = JSON.parse(run(["show", "-json", "tfplan"])).planned_values.outputs as Record<string, { value: unknown }>;
+  return { values: Object.fromEntries(Object.entries(planned).map(([k, o]) => [k, o.value])), output };
+}

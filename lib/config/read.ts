@@ -10,6 +10,7 @@ import { formatPath, showValue, type ConfigSource, type Locator, type Problem } 
 import { isRecord } from "./schema";
 import { withoutSecrets } from "../secret-shape";
 import { FileProblem, readRegularFile } from "../regular-file";
+import { GRAPHEME_PREPEND } from "../model/grapheme-prepend";
 
 /** Largest config file read (1 MiB): hundreds of organizations fit many times over. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -139,7 +140,10 @@ function shapeProblems(doc: Document, file: string, at: Locator): Problem[] {
  * Text that Terraform would evaluate: the synthesized stack carries config strings (App name,
  * descriptions, reasons, the member guide) into `cdk.tf.json`, where `${…}` and `%{…}` are
  * template expressions. A pull request's config is planned with credentials in the environment,
- * so `${file("/proc/self/environ")}` in a description must never reach Terraform.
+ * so `${file("/proc/self/environ")}` in a description must never reach Terraform. Nor may a
+ * grapheme Prepend character (lib/model/grapheme-prepend.ts): in a description, which is not
+ * escaped, it can stand before a quote, and Terraform then cannot read the stack at all. Nor
+ * cdktf's spelling of a list or map token (`#{TfToken[…]}`), which synthesis would resolve.
  */
 export function templateProblems(doc: Document, file: string, at: Locator): Problem[] {
   const out: Problem[] = [];
@@ -154,6 +158,24 @@ export function templateProblems(doc: Document, file: string, at: Locator): Prob
           path: formatPath(path),
           message:
             "contains ${ or %{, which Terraform would evaluate as an expression in the synthesized stack; write the text without them",
+        });
+      }
+      if (typeof node.value === "string" && /[#&]\{TfToken\[/.test(node.value)) {
+        out.push({
+          file,
+          ...at(node.range?.[0]),
+          path: formatPath(path),
+          message:
+            "contains #{TfToken[ or &{TfToken[, cdktf's spelling of a reference, which synthesis would read as one; write the text without it",
+        });
+      }
+      const prepend = typeof node.value === "string" ? GRAPHEME_PREPEND.exec(node.value) : null;
+      if (prepend) {
+        out.push({
+          file,
+          ...at(node.range?.[0]),
+          path: formatPath(path),
+          message: `contains U+${prepend[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}, a character that joins the one after it, which Terraform cannot read before a quote in the synthesized stack; write the text without it`,
         });
       }
     } else if (isSeq(node)) node.items.forEach((item, i) => stack.push({ node: item, path: [...path, i] }));

@@ -22,7 +22,7 @@ import {
 } from "./variable-preconditions";
 import { DeclaredValue } from "./declared-value";
 import { requireGithubProvider, requireTerraform } from "./terraform-requirements";
-import { terraformLiteral } from "./terraform-literal";
+import { terraformLiteral, terraformLiteralOrToken } from "./terraform-literal";
 
 /** Who can read an organization secret or variable. */
 export interface SecretVisibility {
@@ -185,7 +185,7 @@ export class AppCredentials extends Construct {
     const actionsIds = this.repositoryIds(login, "actions", props.actions);
     new ActionsOrganizationVariable(this, "app_id", {
       variableName: terraformLiteral(this.secretNames.appId),
-      value: terraformLiteral(Token.isUnresolved(props.appId) ? (props.appId as string) : String(props.appId)),
+      value: terraformLiteralOrToken(Token.isUnresolved(props.appId) ? (props.appId as string) : String(props.appId)),
       visibility: actionsVisibility,
       selectedRepositoryIds: actionsIds,
       dependsOn: guarded(),
@@ -193,7 +193,7 @@ export class AppCredentials extends Construct {
     });
     new ActionsOrganizationVariable(this, "client_id", {
       variableName: terraformLiteral(this.secretNames.clientId),
-      value: terraformLiteral(props.clientId),
+      value: terraformLiteralOrToken(props.clientId),
       visibility: actionsVisibility,
       selectedRepositoryIds: actionsIds,
       dependsOn: guarded(),

@@ -14,7 +14,7 @@ import { forgetWithoutDestroying, logicalIdOf, requireGithubProvider } from "./t
 import { providerOwnerPrecondition } from "./owner-precondition";
 import { lookUpRepository } from "./repository-lookup";
 import { inputPreconditionsOf } from "./variable-preconditions";
-import { terraformLiteral, terraformLiterals } from "./terraform-literal";
+import { terraformLiteral, terraformLiteralOrToken, terraformLiterals } from "./terraform-literal";
 
 /** File name of the manifest in the stack's output directory. */
 export const APP_MANIFEST_FILE = "app-manifest.json";
@@ -150,7 +150,7 @@ export class GitHubApp extends Construct {
       lookUpRepository(this, { organizationLogin: login, repositoryName: name, configPlace: `${place}[${i}]`, provider: props.provider }),
     );
     this.appInstallationRepositories = new AppInstallationRepositories(this, INSTALLATION_REPOSITORIES_ID, {
-      installationId: terraformLiteral(this.appInstallationId!),
+      installationId: terraformLiteralOrToken(this.appInstallationId!),
       selectedRepositories: terraformLiterals([...repos].sort()),
       // Nothing of the list is planned while an input, the owner or a repository is wrong: an
       // invalid installation id would otherwise print "must be replaced" before the error.
