@@ -1,12 +1,14 @@
 /**
  * The config types a consumer reads (lib/config/schema/types.ts): written out field by field, each
- * field documented, shown so in the API report, and held equal to the schemas by the compiler
+ * field documented, shown so in the API report and, in the same words, in the JSON Schema, and held
+ * equal to the schemas by the compiler
  * (`types.assert.ts`, checked by `tsc --noEmit` in `npm test`). The last test shows that check
  * failing on a field added to a schema only, so the check cannot pass whatever the schemas say.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ts from "typescript";
+import { fieldDocs } from "../../../lib/config/json-schema";
 
 const root = join(__dirname, "..", "..", "..");
 const typesFile = join(root, "lib", "config", "schema", "types.ts");
@@ -69,6 +71,37 @@ describe("config types", () => {
     expect(report).not.toMatch(/z\.(input|output)</);
     expect(report.match(/^.*ae-forgotten-export.*$/gm) ?? []).toEqual([]);
     expect(report).toMatch(/^export type OrganizationConfig = \{$/m);
+  });
+
+  test("the JSON Schema describes every key with its field's JSDoc", () => {
+    // GIVEN the committed JSON Schema  WHEN every key of every object in it is listed
+    const schema = JSON.parse(readFileSync(join(root, "token-policy.schema.json"), "utf8"));
+    const undescribed: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${path}[${i}]`));
+      if (node === null || typeof node !== "object") return;
+      const n = node as Record<string, unknown>;
+      // Permission maps list the catalogue's names, not config keys.
+      const catalogue = /\.(permissions|anyPermission)(\.\w+)?$/.test(path);
+      for (const [key, child] of Object.entries((n.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+        if (!catalogue && typeof child.description !== "string") undescribed.push(`${path}.${key}`);
+        walk(child, `${path}.${key}`);
+      }
+      for (const key of ["items", "oneOf", "anyOf"]) walk(n[key], `${path}.${key}`);
+    };
+    walk(schema, "");
+    // THEN every one has a description, in the words of the types' JSDoc
+    expect(undescribed).toEqual([]);
+    const org = schema.properties.organizations.items.properties;
+    expect(org.approval.properties.otherwise.description).toBe(fieldDocs().get("ApprovalConfig")?.get("otherwise")?.text);
+    expect(org.approval.properties.otherwise.description).toMatch(/^What happens when no rule holds/);
+    expect(org.backend.oneOf.map((v: { properties: { key?: { description?: string } } }) => v.properties.key?.description)).toEqual([
+      undefined,
+      fieldDocs().get("S3BackendConfig")?.get("key")?.text,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   test("fails to compile when a schema gains a field its type lacks", () => {
