@@ -50,13 +50,16 @@ export function configJsonSchema(): Record<string, unknown> {
       not: { pattern: "^[Gg][Ii][Tt][Hh][Uu][Bb]_" },
     });
   }
-  const docs = fieldDocs();
-  describe(org, "OrganizationConfig", docs);
   // defaults: every key of an organization but login, nothing required at any depth, since
   // each organization completes it.
   const { login: _login, ...defaultProps } = org.properties;
   schema.properties.defaults = { type: "object", additionalProperties: false, properties: withoutRequired(defaultProps) };
+  const docs = fieldDocs();
   describe(schema, "TokenPolicyConfig", docs);
+  // Under defaults, each key says what it is; the keys beneath are described once, under
+  // organizations (the package ships this schema, and the copy would cost 3 kB packed).
+  for (const [key, property] of Object.entries<any>(schema.properties.defaults.properties))
+    property.description = docs.get("OrganizationConfig")?.get(key)?.text;
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     title: "token-policy.yaml",

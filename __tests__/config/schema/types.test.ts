@@ -81,10 +81,11 @@ describe("config types", () => {
       if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${path}[${i}]`));
       if (node === null || typeof node !== "object") return;
       const n = node as Record<string, unknown>;
-      // Permission maps list the catalogue's names, not config keys.
-      const catalogue = /\.(permissions|anyPermission)(\.\w+)?$/.test(path);
+      // Permission maps list the catalogue's names, not config keys; the keys beneath each key of
+      // defaults are described once, under organizations.
+      const skip = /\.(permissions|anyPermission)(\.\w+)?$/.test(path) || /^\.defaults\.\w+/.test(path);
       for (const [key, child] of Object.entries((n.properties ?? {}) as Record<string, Record<string, unknown>>)) {
-        if (!catalogue && typeof child.description !== "string") undescribed.push(`${path}.${key}`);
+        if (!skip && typeof child.description !== "string") undescribed.push(`${path}.${key}`);
         walk(child, `${path}.${key}`);
       }
       for (const key of ["items", "oneOf", "anyOf"]) walk(n[key], `${path}.${key}`);
@@ -95,6 +96,7 @@ describe("config types", () => {
     const org = schema.properties.organizations.items.properties;
     expect(org.approval.properties.otherwise.description).toBe(fieldDocs().get("ApprovalConfig")?.get("otherwise")?.text);
     expect(org.approval.properties.otherwise.description).toMatch(/^What happens when no rule holds/);
+    expect(schema.properties.defaults.properties.approval.description).toBe(org.approval.description);
     expect(org.backend.oneOf.map((v: { properties: { key?: { description?: string } } }) => v.properties.key?.description)).toEqual([
       undefined,
       fieldDocs().get("S3BackendConfig")?.get("key")?.text,
