@@ -14,20 +14,18 @@
  * place of the default. `review`, `serve`, the guide, the template links, the report and
  * `verify` read it as `patPolicy` of a loaded organization.
  */
-import { type z } from "zod";
 import {
   classicLifetimeUnused,
   DEFAULT_PAT_POLICY,
-  type enterprisePatPolicySchema,
   patPolicySchema,
   type EnterpriseConfig,
+  type EnterprisePatPolicyConfig,
   type OrganizationConfig,
   type PatPolicyConfig,
   type PatPolicyInput,
 } from "./schema";
 
-/** An enterprise's PAT policy, with defaults applied. */
-export type EnterprisePatPolicyConfig = z.output<typeof enterprisePatPolicySchema>;
+export type { EnterprisePatPolicyConfig } from "./schema";
 
 /** What the effective-policy functions need of an enterprise: its slug and its PAT policy. */
 export interface EnterpriseBounds {
