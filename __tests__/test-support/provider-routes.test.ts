@@ -88,6 +88,20 @@ describe("GitHub stand-in: the Terraform provider's routes", () => {
     expect((await api("GET", "/api/v3/orgs/acme-corp")).status).toBe(200);
   });
 
+  test("GIVEN a repository lookup WHEN it answers, found or not THEN the answer carries a distinct x-github-request-id, as GitHub's do (data.github_rest_api's id: without one the provider nulls the answer)", async () => {
+    const requestId = async (path: string) => {
+      const r = await fetch(`${standIn.url}${path}`, { headers: { authorization: `token ${token}` } });
+      await r.text();
+      return { status: r.status, id: r.headers.get("x-github-request-id") };
+    };
+    const found = await requestId("/api/v3/repos/acme-corp/changelog");
+    const missing = await requestId("/api/v3/repos/acme-corp/docs-site");
+    expect([found.status, missing.status]).toEqual([200, 404]);
+    expect(found.id).toMatch(/^[0-9A-F]+(:[0-9A-F]+){4}$/);
+    expect(missing.id).toMatch(/^[0-9A-F]+(:[0-9A-F]+){4}$/);
+    expect(missing.id).not.toBe(found.id);
+  });
+
   test("writes a file under a nested path and reads back the commit that wrote it", async () => {
     const put = await api("PUT", "/api/v3/repos/acme-corp/changelog/contents/profile/TOKENS.md", {
       message: "guide",

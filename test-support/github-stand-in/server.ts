@@ -321,6 +321,15 @@ export class GitHubStandIn {
     return token;
   }
 
+  private requestCount = 0;
+
+  /** A request id in GitHub's form (`X-GitHub-Request-Id`: five hex fields), distinct per answer. */
+  private nextRequestId(): string {
+    this.requestCount += 1;
+    const n = this.requestCount.toString(16).toUpperCase();
+    return `C0DE:${process.pid.toString(16).toUpperCase()}:${n}:${n.padStart(6, "0")}:6750A000`;
+  }
+
   /** Injects a fault. */
   inject(fault: Fault): void {
     this.faults.push({ ...fault, left: fault.times ?? 1, skip: fault.after ?? 0 });
@@ -384,6 +393,9 @@ export class GitHubStandIn {
       res.writeHead(status, {
         "content-type": "application/json; charset=utf-8",
         "x-github-api-version-selected": "2022-11-28",
+        // On every API answer, errors included; data.github_rest_api takes it as its id, and
+        // without one the provider drops the whole answer (code, body: null).
+        "x-github-request-id": this.nextRequestId(),
         ...headers,
       });
       res.end(text);
