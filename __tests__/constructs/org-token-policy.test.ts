@@ -76,7 +76,7 @@ describe("deploy-time messages", () => {
         "repos/acme-corp/bots",
         "${self.code == 200}",
         expect.stringMatching(
-          /^organizations\[3\]\.credentials\.dependabot\.repositories\[1\] "bots": no repository acme-corp\/bots, or the token that runs deploy cannot see it\./,
+          /^organizations\[3\]\.credentials\.dependabot\.repositories\[1\] "bots": \$\{self\.code == 404 \? "no repository acme-corp\/bots, or the token that runs deploy cannot see it\./,
         ),
       ],
       [
@@ -118,7 +118,7 @@ describe("deploy-time messages", () => {
     );
     expect(messages).toEqual({
       "repos/acme-corp/.github": expect.stringMatching(
-        /^organizations\[0\]\.guide\.repository "\.github": no repository acme-corp\/\.github/,
+        /^organizations\[0\]\.guide\.repository "\.github": \$\{self\.code == 404 \? "no repository acme-corp\/\.github/,
       ),
       "repos/acme-corp/deployer": expect.stringMatching(/^organizations\[0\]\.credentials\.environments\[0\]\.repository "deployer": /),
       "repos/acme-corp/infra": expect.stringMatching(/^organizations\[0\]\.app\.installation\.repositories\[0\] "infra": /),

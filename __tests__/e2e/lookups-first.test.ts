@@ -96,7 +96,8 @@ function onAwsProvider(tf: any, dir: string, gated: boolean): any {
           postcondition: [
             {
               condition: `\${!contains(var.failing_lookups, ${JSON.stringify(`${type}.${name}`)})}`,
-              error_message: d.lifecycle.postcondition[0].error_message.replace(/self\.id/g, "self.backend"),
+              // a failing stand-in is a lookup GitHub answered 404 (its message's branch for a missing repository)
+              error_message: d.lifecycle.postcondition[0].error_message.replace(/self\.id/g, "self.backend").replace(/self\.code/g, "404"),
             },
           ],
         },

@@ -393,6 +393,15 @@ withTerraform("synthesized stacks under Terraform", () => {
       );
       expect(terraform(asPrecondition(lookup, "self.code", 200), ["plan", "-input=false"]).status).toBe(0);
     });
+
+    test("fails when the answer has no status the provider kept (a proxy stripped x-github-request-id), saying so rather than 'no repository'", () => {
+      for (const code of [null, 500]) {
+        const plan = terraform(asPrecondition(lookup, "self.code", code), ["plan", "-input=false"]);
+        expect(plan.status).not.toBe(0);
+        expect(plan.output).toContain("GitHub's answer to GET /repos/acme-corp/release-tools was neither 200 nor 404");
+        expect(plan.output).not.toContain("no repository acme-corp/release-tools");
+      }
+    });
   });
 
   describe("closed networks: the provider from a filesystem mirror (TF_CLI_CONFIG_FILE)", () => {

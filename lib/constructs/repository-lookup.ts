@@ -12,17 +12,21 @@
  * 404. A postcondition on each lookup fails the plan instead, naming the repository and every
  * place in the config that names it; resources that use the repository depend on its lookup, and
  * the stack's provider is configured only after every lookup passed, so nothing is planned, not
- * even the destroy of a resource that left the config (see `lookupProviderFor`). One cost: when
- * the request itself fails (no route to GitHub), `data.github_rest_api` reads the status of a
- * response it did not get, and the provider stops with a crash report instead of an error; the
- * plan fails either way, and nothing is planned.
+ * even the destroy of a resource that left the config (see `lookupProviderFor`). Two costs, seen
+ * with the real provider (6.12.0 and 6.13.0, built from source, against the stand-in): when the
+ * organization call succeeds but a repository call fails after the provider's retries (a dropped
+ * connection), `data.github_rest_api` reads the status of a response it did not get and the
+ * provider stops with a crash report instead of an error (6.12.0 also when GitHub cannot be
+ * reached at all; 6.13.0 fails cleanly then) — the plan fails either way, and nothing is
+ * planned; and the provider keeps an answer only when it carries GitHub's `x-github-request-id`
+ * header, so behind a proxy that strips it `code` is null, which the message says apart from a 404.
  */
 import { Construct } from "constructs";
 import { Fn, Lazy, TerraformStack, Token } from "cdktf";
 import { DataGithubRestApi } from "@cdktf/provider-github/lib/data-github-rest-api";
 import type { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { requireTerraform } from "./terraform-requirements";
-import { terraformLiteral } from "./terraform-literal";
+import { terraformLiteral, terraformStringExpression } from "./terraform-literal";
 import { lookupProviderFor } from "./lookup-provider";
 
 /** Construct id of the scope, at the stack root, that holds every repository lookup. */
@@ -73,11 +77,14 @@ export function lookUpRepository(scope: Construct, ref: RepositoryReference): Da
         {
           // 404 for a repository that does not exist or that the token cannot see; other failures are the provider's errors.
           condition: "${self.code == 200}",
+          // A 404 is a missing repository; any other answer (or none the provider could keep) is said as such.
           errorMessage: Lazy.stringValue({
             produce: () =>
-              terraformLiteral(
-                `${places.join(", ")} ${JSON.stringify(ref.repositoryName)}: no repository ${fullName}, or the token that runs deploy cannot see it. Fix the name in the config, or give the deploy token access to the repository. Nothing was changed.`,
-              ),
+              `${terraformLiteral(`${places.join(", ")} ${JSON.stringify(ref.repositoryName)}: `)}\${self.code == 404 ? ${terraformStringExpression(
+                `no repository ${fullName}, or the token that runs deploy cannot see it. Fix the name in the config, or give the deploy token access to the repository. Nothing was changed.`,
+              )} : ${terraformStringExpression(
+                `GitHub's answer to GET /repos/${fullName} was neither 200 nor 404, or the provider could not keep it (it keeps an answer only with GitHub's x-github-request-id header, which a proxy may strip). Plan again; if it persists, check the API URL and any proxy between Terraform and GitHub. Nothing was changed.`,
+              )}}`,
           }),
         },
       ],
