@@ -318,6 +318,11 @@ export class GitHubStandIn {
     return this.calls.filter((c) => `${c.method} ${c.operation}` === operation);
   }
 
+  /** The operations served, `METHOD /template`, in the order a request's path is matched against them. */
+  get operations(): string[] {
+    return this.routes.map((r) => `${r.method} ${r.template}`);
+  }
+
   /** Adds a route for an operation in the description. */
   route(method: string, template: string, auth: Route["auth"], handle: Route["handle"]): void {
     this.checker.operation(method, template); // fail fast if GitHub has no such operation
