@@ -90,6 +90,38 @@ export function grantBody(base: string, org: OrgState, g: GrantState): Record<st
   };
 }
 
+/** The `personal_access_token_request` `created` delivery GitHub sends the App for pending request `r`. */
+export function patRequestCreatedDelivery(base: string, org: OrgState, r: PatRequestState): Record<string, unknown> {
+  return {
+    action: "created",
+    personal_access_token_request: {
+      id: r.id,
+      owner: userBody(base, r.owner),
+      permissions_added: r.permissions,
+      permissions_upgraded: {},
+      permissions_result: r.permissions,
+      repository_selection: r.repositorySelection,
+      repository_count: r.repositorySelection === "subset" ? r.repositories.length : null,
+      repositories:
+        r.repositorySelection === "subset"
+          ? r.repositories.map((n) => {
+              const repo = repositoryBody(base, org, n) as { id: number; node_id: string };
+              return { id: repo.id, name: n, full_name: `${org.login}/${n}`, node_id: repo.node_id, private: true };
+            })
+          : null,
+      created_at: r.createdAt,
+      token_id: r.tokenId,
+      token_name: r.tokenName,
+      token_expired: false,
+      token_expires_at: r.tokenExpiresAt,
+      token_last_used_at: null,
+    },
+    organization: organizationSimpleBody(base, org),
+    sender: userBody(base, r.owner),
+    installation: { id: org.installation?.id ?? 0, node_id: `I_${org.installation?.id ?? 0}` },
+  };
+}
+
 /** An organization as GitHub's organization-simple schema has it. */
 export function organizationSimpleBody(base: string, org: OrgState): Record<string, unknown> {
   return {

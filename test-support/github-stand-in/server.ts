@@ -7,13 +7,17 @@
  *
  * State is small and in memory: Apps with their public keys, organizations with their
  * installation, pending PAT requests and granted tokens. Faults are injected per operation.
+ *
+ * This file keeps the state, authentication, faults, the checks and the dispatch. The routes are
+ * in `routes/`, one module per API area (`meta`, `apps`, `pat`, `secrets`, `members`, `oauth`;
+ * what they share in `routes/kit.ts`), the answers' bodies in `bodies.ts`, and the Terraform
+ * provider's operations in `provider-routes.ts`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createPublicKey, createVerify, randomBytes, type KeyObject } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { OpenApiChecker, type SpecName } from "./openapi";
 import * as bodies from "./bodies";
-import { userBody } from "./bodies";
 import type { Answer, HandlerContext } from "./routes/kit";
 import { addMetaRoutes } from "./routes/meta";
 import { addAppRoutes, newAppPage } from "./routes/apps";
@@ -627,39 +631,12 @@ export class GitHubStandIn {
    */
   deliveryPayload(login: string, requestId: number): Record<string, unknown> {
     const org = this.orgs.get(login)!;
-    const r = org.requests.get(requestId)!;
-    const payload = {
-      action: "created",
-      personal_access_token_request: {
-        id: r.id,
-        owner: userBody(this.url, r.owner),
-        permissions_added: r.permissions,
-        permissions_upgraded: {},
-        permissions_result: r.permissions,
-        repository_selection: r.repositorySelection,
-        repository_count: r.repositorySelection === "subset" ? r.repositories.length : null,
-        repositories:
-          r.repositorySelection === "subset"
-            ? r.repositories.map((n) => {
-                const repo = this.repositoryBody(org, n) as { id: number; node_id: string };
-                return { id: repo.id, name: n, full_name: `${org.login}/${n}`, node_id: repo.node_id, private: true };
-              })
-            : null,
-        created_at: r.createdAt,
-        token_id: r.tokenId,
-        token_name: r.tokenName,
-        token_expired: false,
-        token_expires_at: r.tokenExpiresAt,
-        token_last_used_at: null,
-      },
-      organization: this.organizationSimpleBody(org),
-      sender: userBody(this.url, r.owner),
-      installation: { id: org.installation?.id ?? 0, node_id: `I_${org.installation?.id ?? 0}` },
-    };
+    const payload = bodies.patRequestCreatedDelivery(this.url, org, org.requests.get(requestId)!);
     for (const p of this.checker.webhookProblems("webhook-personal-access-token-request-created", payload))
       this.violations.push(`delivery: ${p}`);
     return payload;
   }
+
   /** An App as GitHub's integration schema has it. */
   integrationBody(app: AppState): Record<string, unknown> {
     return bodies.integrationBody(this.url, app, this.orgs.get(app.ownerLogin.toLowerCase())?.id ?? 1);
