@@ -165,3 +165,22 @@ export async function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/**
+ * One headless Chromium for the tests of the enclosing `describe`: launched before the first,
+ * closed after the last. Returns it (while the tests run). When it cannot launch, `beforeAll`'s
+ * error is the one reported.
+ */
+export function chromiumForTests(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("chromiumForTests: the browser exists only while the tests run");
+    return browser;
+  };
+}

@@ -1,12 +1,13 @@
 /**
  * Builders for tests and benchmarks: an App with a key generated now, an organization with the
- * App installed on a stand-in, PAT requests shaped as GitHub sends them.
+ * App installed on a stand-in, PAT requests shaped as GitHub sends them, a stand-in per test.
  */
 import { writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { generateKeyPairSync } from "node:crypto";
-import type { GitHubStandIn, OrgState, PatRequestState } from "./github-stand-in/server";
+import { GitHubStandIn, type OrgState, type PatRequestState, type StandInOptions } from "./github-stand-in/server";
 import { tempDir } from "./temp";
 
 /** An App key pair generated at call time (never committed), PKCS#1 as GitHub issues them. */
@@ -72,6 +73,58 @@ export function installApp(standIn: GitHubStandIn, login = "acme-corp", key = ap
     events: [],
   });
   return { appId, installationId, pem: key.pem, org, token: standIn.issueToken(installationId) };
+}
+
+/**
+ * A fresh stand-in for every test of the enclosing `describe`: started before each test; after
+ * each, checked for response violations (none allowed) and closed. Returns the current one.
+ * Jest runs a block's `afterEach` hooks in the order they are declared, so a file whose own
+ * teardown must come before the stand-in closes keeps its own hooks instead.
+ */
+export function standInForEachTest(options?: StandInOptions): () => GitHubStandIn {
+  let current: GitHubStandIn | undefined;
+  beforeEach(async () => {
+    current = await GitHubStandIn.start(options);
+  });
+  afterEach(async () => {
+    const standIn = current!;
+    current = undefined;
+    try {
+      expect(standIn.violations).toEqual([]);
+    } finally {
+      await standIn.close();
+    }
+  });
+  return () => {
+    if (!current) throw new Error("standInForEachTest: the stand-in exists only while a test runs");
+    return current;
+  };
+}
+
+/**
+ * acme-corp as the member page meets it: its App installed with `members: read`, members mona
+ * and other with a granted token each (`monas-laptop`, `others-secret-project`), and the App's
+ * client secret `clientSecret` known to the stand-in's OAuth web flow.
+ */
+export function memberPageOrganization(standIn: GitHubStandIn, clientSecret: string): InstalledApp & { readonly clientId: string } {
+  const app = installApp(standIn);
+  app.org.installation!.permissions.members = "read";
+  standIn.addMember("acme-corp", "mona");
+  standIn.addMember("acme-corp", "other");
+  addGrant(standIn, app.org, { owner: "mona", tokenName: "monas-laptop" });
+  addGrant(standIn, app.org, { owner: "other", tokenName: "others-secret-project" });
+  const clientId = standIn.apps.get(app.appId)!.clientId;
+  standIn.oauth.clientSecrets.set(clientId, clientSecret);
+  return { ...app, clientId };
+}
+
+/** A port free now on 127.0.0.1, for a config that must name a server's URL before it listens. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 const DAY = 86_400_000;

@@ -3,49 +3,27 @@
  * environment, a real Chromium, and GitHub's OAuth web flow on the OpenAPI-checked stand-in.
  */
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { serve } from "../../cli/commands/serve";
 import type { LogLine } from "../../lib/serve/webhook-server";
-import { launchChromium } from "../../test-support/browser";
-import { addGrant, installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
+import { chromiumForTests } from "../../test-support/browser";
+import { freePort, memberPageOrganization, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { captureIO } from "../../test-support/io";
 
 const WEBHOOK_SECRET = randomBytes(20).toString("hex");
 
-/** A port free now, so that the config can name the page's URL before serve listens. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 describe("the member page in serve", () => {
   let standIn: GitHubStandIn;
   let app: InstalledApp;
-  let browser: Browser;
   let clientSecret: string;
   const stops: (() => Promise<void>)[] = [];
+  const browser = chromiumForTests();
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
     standIn = await GitHubStandIn.start();
-    app = installApp(standIn);
-    app.org.installation!.permissions.members = "read";
-    standIn.addMember("acme-corp", "mona");
-    standIn.addMember("acme-corp", "other");
-    addGrant(standIn, app.org, { owner: "mona", tokenName: "monas-laptop" });
-    addGrant(standIn, app.org, { owner: "other", tokenName: "others-secret-project" });
     clientSecret = randomBytes(20).toString("hex");
-    standIn.oauth.clientSecrets.set(`Iv23li${app.appId}`, clientSecret);
+    app = memberPageOrganization(standIn, clientSecret);
   });
   afterEach(async () => {
     while (stops.length) await stops.pop()!();
@@ -85,7 +63,7 @@ describe("the member page in serve", () => {
   }
 
   async function withContext<T>(run: (context: BrowserContext) => Promise<T>): Promise<T> {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     try {
       return await run(context);
     } finally {

@@ -7,9 +7,15 @@ import { answerMember } from "../../lib/member/member";
 import { githubSignIn, memberPage } from "../../lib/member/page";
 import { RateLimit } from "../../lib/member/rate-limit";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
-import { launchChromium } from "../../test-support/browser";
-import { addGrant, installApp, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
-import type { Browser } from "playwright-core";
+import { chromiumForTests } from "../../test-support/browser";
+import { memberPageOrganization, writePolicyFile, type InstalledApp } from "../../test-support/fixtures";
+
+const get = (url: string, cookie?: string) => fetch(url, { redirect: "manual", headers: cookie ? { cookie } : {} });
+const cookieOf = (r: Response, name: string) =>
+  r.headers
+    .getSetCookie()
+    .find((c) => c.startsWith(`${name}=`))!
+    .split(";")[0];
 
 describe("the member page", () => {
   let standIn: GitHubStandIn;
@@ -20,13 +26,7 @@ describe("the member page", () => {
 
   beforeEach(async () => {
     standIn = await GitHubStandIn.start();
-    app = installApp(standIn);
-    app.org.installation!.permissions.members = "read";
-    standIn.addMember("acme-corp", "mona");
-    standIn.addMember("acme-corp", "other");
-    addGrant(standIn, app.org, { owner: "mona", tokenName: "monas-laptop" });
-    addGrant(standIn, app.org, { owner: "other", tokenName: "others-secret-project" });
-    standIn.oauth.clientSecrets.set(clientId(), "the-client-secret");
+    app = memberPageOrganization(standIn, "the-client-secret");
     const org = loadConfig(writePolicyFile()).config.organizations[0];
     const client = await createGitHubClient({ apiUrl: standIn.url, auth: { kind: "token", token: app.token } });
     server = createServer();
@@ -55,13 +55,6 @@ describe("the member page", () => {
     expect(standIn.violations).toEqual([]);
     await standIn.close();
   });
-
-  const get = (url: string, cookie?: string) => fetch(url, { redirect: "manual", headers: cookie ? { cookie } : {} });
-  const cookieOf = (r: Response, name: string) =>
-    r.headers
-      .getSetCookie()
-      .find((c) => c.startsWith(`${name}=`))!
-      .split(";")[0];
 
   /** Signs `who` in through GitHub's web flow; returns the session cookie and the responses. */
   async function signIn(who: string) {
@@ -141,18 +134,12 @@ describe("the member page", () => {
   });
 
   describe("in a real browser", () => {
-    let browser: Browser;
-    beforeAll(async () => {
-      browser = await launchChromium();
-    });
-    afterAll(async () => {
-      await browser?.close();
-    });
+    const browser = chromiumForTests();
 
     test("a member signs in with one click and sees only their own answer; the cookies cannot be read by scripts", async () => {
       // GIVEN mona signed in to GitHub in her browser
       standIn.oauth.signedIn = "mona";
-      const context = await browser.newContext();
+      const context = await browser().newContext();
       try {
         const page = await context.newPage();
         // WHEN she opens the page and clicks "Sign in with GitHub"
@@ -182,7 +169,7 @@ describe("the member page", () => {
       const start = await get(`${base}/member/login`);
       const callback = (await get(start.headers.get("location")!)).headers.get("location")!;
       // WHEN mona's browser is made to open it
-      const context = await browser.newContext();
+      const context = await browser().newContext();
       try {
         const page = await context.newPage();
         const r = await page.goto(callback);
@@ -252,12 +239,6 @@ describe("the member page's limits", () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  const get = (url: string, cookie?: string) => fetch(url, { redirect: "manual", headers: cookie ? { cookie } : {} });
-  const cookieOf = (r: Response, name: string) =>
-    r.headers
-      .getSetCookie()
-      .find((c) => c.startsWith(`${name}=`))!
-      .split(";")[0];
   const callbackOf = async () => {
     const login = await get(`${base}/member/login`);
     const state = new URL(login.headers.get("location")!).searchParams.get("state")!;

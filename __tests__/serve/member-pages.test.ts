@@ -4,40 +4,23 @@
  * that the webhook is the same.
  */
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { stringify } from "yaml";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { serve } from "../../cli/commands/serve";
-import { installApp } from "../../test-support/fixtures";
-import { GitHubStandIn } from "../../test-support/github-stand-in/server";
+import { freePort, installApp, standInForEachTest } from "../../test-support/fixtures";
 import { captureIO } from "../../test-support/io";
 import { tempDir } from "../../test-support/temp";
 
 const WEBHOOK_SECRET = randomBytes(20).toString("hex");
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 describe("serve's member pages", () => {
-  let standIn: GitHubStandIn;
-  beforeEach(async () => {
-    standIn = await GitHubStandIn.start();
-  });
-  afterEach(async () => {
-    expect(standIn.violations).toEqual([]);
-    await standIn.close();
-  });
+  const standIn = standInForEachTest();
 
   test("each organization's page signs in through its own App, and only where the config turns it on", async () => {
     // GIVEN two organizations with their own Apps, the page on for acme-corp only
-    const acme = installApp(standIn, "acme-corp");
-    const beta = installApp(standIn, "beta-corp");
+    const acme = installApp(standIn(), "acme-corp");
+    const beta = installApp(standIn(), "beta-corp");
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const org = (login: string, extra: Record<string, unknown>) => ({
@@ -55,7 +38,7 @@ describe("serve's member pages", () => {
       }),
     );
     const io = captureIO({
-      GITHUB_API_URL: standIn.url,
+      GITHUB_API_URL: standIn().url,
       ACME_CORP_APP_ID: String(acme.appId),
       ACME_CORP_APP_PRIVATE_KEY: acme.pem,
       BETA_CORP_APP_ID: String(beta.appId),
@@ -70,7 +53,7 @@ describe("serve's member pages", () => {
       log: () => undefined,
       stopSignal: new Promise<void>((resolve) => (stop = resolve)),
       shutdownGraceMs: 100,
-      githubWebUrl: standIn.url,
+      githubWebUrl: standIn().url,
       onListening: () => listening(),
     });
     try {
@@ -82,8 +65,8 @@ describe("serve's member pages", () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain("Sign in with GitHub");
       const target = new URL(login.headers.get("location")!);
-      expect(`${target.origin}${target.pathname}`).toBe(`${standIn.url}/login/oauth/authorize`);
-      expect(target.searchParams.get("client_id")).toBe(standIn.apps.get(acme.appId)!.clientId);
+      expect(`${target.origin}${target.pathname}`).toBe(`${standIn().url}/login/oauth/authorize`);
+      expect(target.searchParams.get("client_id")).toBe(standIn().apps.get(acme.appId)!.clientId);
       expect(target.searchParams.get("redirect_uri")).toBe(`${base}/member/acme-corp/callback`);
       // AND beta-corp, whose page is off, has none, nor has a path no page serves
       for (const path of ["/member/beta-corp", "/member/beta-corp/login", "/member/acme-corp/other", "/member/"])

@@ -1,6 +1,7 @@
 import { Octokit } from "@octokit/core";
 import { GitHubStandIn } from "../../test-support/github-stand-in/server";
 import { addRequest, installApp } from "../../test-support/fixtures";
+import { addProviderRoutes } from "../../test-support/github-stand-in/provider-routes";
 
 /** The stand-in must refuse what GitHub refuses, or tests against it prove nothing. */
 describe("GitHub stand-in", () => {
@@ -56,5 +57,26 @@ describe("GitHub stand-in", () => {
     const { data } = await octokit.request("GET /orgs/{org}/personal-access-token-requests", { org: "acme-corp" });
     expect(data[0]).toMatchObject({ id: 1, owner: { login: "octocat" }, repository_selection: "subset" });
     expect(standIn.violations).toEqual([]);
+  });
+});
+
+describe("GitHub stand-in's routes", () => {
+  test("every operation is reached by its own paths: no route of one API area shadows another's", async () => {
+    // GIVEN the stand-in with every route it has (Enterprise Cloud's and the provider's included)
+    const standIn = await GitHubStandIn.start({ spec: "ghec" });
+    addProviderRoutes(standIn);
+    try {
+      // WHEN each operation's path is asked for, its parameters filled in, without credentials
+      for (const operation of standIn.operations) {
+        const [method, template] = operation.split(" ");
+        const path = template.replace(/\{[^}]+\}/g, "x");
+        await fetch(`${standIn.url}${path}`, { method });
+      }
+      // THEN each request was taken for the operation it was made from
+      expect(standIn.calls.map((c) => `${c.method} ${c.operation}`)).toEqual(standIn.operations);
+      expect(new Set(standIn.operations).size).toBe(standIn.operations.length);
+    } finally {
+      await standIn.close();
+    }
   });
 });

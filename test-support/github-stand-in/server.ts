@@ -7,11 +7,26 @@
  *
  * State is small and in memory: Apps with their public keys, organizations with their
  * installation, pending PAT requests and granted tokens. Faults are injected per operation.
+ *
+ * This file keeps the state, authentication, faults, the checks and the dispatch. The routes are
+ * in `routes/`, one module per API area (`meta`, `apps`, `pat`, `secrets`, `members`, `oauth`;
+ * what they share in `routes/kit.ts`), the answers' bodies in `bodies.ts`, and the Terraform
+ * provider's operations in `provider-routes.ts`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createPublicKey, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { createPublicKey, createVerify, randomBytes, type KeyObject } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { OpenApiChecker, type SpecName } from "./openapi";
+import * as bodies from "./bodies";
+import type { Answer, HandlerContext } from "./routes/kit";
+import { addMetaRoutes } from "./routes/meta";
+import { addAppRoutes, newAppPage } from "./routes/apps";
+import { addPatRoutes } from "./routes/pat";
+import { addSecretRoutes } from "./routes/secrets";
+import { addMemberRoutes } from "./routes/members";
+import { addUserRoutes, oauthPage } from "./routes/oauth";
+
+export { simpleUser } from "./bodies";
 
 /** A request the stand-in served, for assertions on API economy. */
 export interface CallRecord {
@@ -52,31 +67,6 @@ export interface Fault {
   readonly after?: number;
   /** Seconds for `retry-after`. @default 1 */
   readonly retryAfter?: number;
-}
-
-/** A user, as GitHub's simple-user schema has it. */
-export function simpleUser(login: string, id: number, base: string): Record<string, unknown> {
-  const api = `${base}/users/${login}`;
-  return {
-    login,
-    id,
-    node_id: `U_${id}`,
-    avatar_url: `https://avatars.githubusercontent.com/u/${id}`,
-    gravatar_id: "",
-    url: api,
-    html_url: `https://github.com/${login}`,
-    followers_url: `${api}/followers`,
-    following_url: `${api}/following{/other_user}`,
-    gists_url: `${api}/gists{/gist_id}`,
-    starred_url: `${api}/starred{/owner}{/repo}`,
-    subscriptions_url: `${api}/subscriptions`,
-    organizations_url: `${api}/orgs`,
-    repos_url: `${api}/repos`,
-    events_url: `${api}/events{/privacy}`,
-    received_events_url: `${api}/received_events`,
-    type: "User",
-    site_admin: false,
-  };
 }
 
 /** A pending fine-grained PAT request in the stand-in. */
@@ -168,18 +158,7 @@ interface Route {
   regex: RegExp;
   names: string[];
   auth: "jwt" | "installation" | "user" | "none";
-  handle: (ctx: HandlerContext) => { status: number; body?: unknown; headers?: Record<string, string> };
-}
-
-interface HandlerContext {
-  params: Record<string, string>;
-  query: URLSearchParams;
-  body: any;
-  org?: OrgState;
-  app?: AppState;
-  installationId?: number;
-  /** The signed-in user, for a user token. */
-  user?: string;
+  handle: (ctx: HandlerContext) => Answer;
 }
 
 /** Options of {@link GitHubStandIn.start}. */
@@ -242,16 +221,23 @@ export class GitHubStandIn {
   /** Called before a request is handled, to change state concurrently (for example decide a request). */
   beforeHandle?: (operation: string, params: Record<string, string>) => void;
 
+  /** Manifest codes the new-App page issued and not yet converted: what each converts into. */
+  readonly conversions = new Map<string, { org: string; manifest: Record<string, any> }>();
+
   private readonly faults: (Fault & { left: number; skip: number })[] = [];
-  private readonly conversions = new Map<string, { org: string; manifest: Record<string, any> }>();
   private readonly routes: Route[] = [];
   private readonly checker: OpenApiChecker;
   private server?: Server;
   private nextId = 1000;
 
   private constructor(private readonly options: StandInOptions) {
-    this.checker = OpenApiChecker.for(options.spec ?? "api.github.com");
+    this.checker = OpenApiChecker.for(this.spec);
     this.registerRoutes();
+  }
+
+  /** The description this stand-in checks against. */
+  get spec(): SpecName {
+    return this.options.spec ?? "api.github.com";
   }
 
   /** Starts a stand-in on 127.0.0.1 and a free port. */
@@ -345,6 +331,11 @@ export class GitHubStandIn {
     return this.calls.filter((c) => `${c.method} ${c.operation}` === operation);
   }
 
+  /** The operations served, `METHOD /template`, in the order a request's path is matched against them. */
+  get operations(): string[] {
+    return this.routes.map((r) => `${r.method} ${r.template}`);
+  }
+
   /** Adds a route for an operation in the description. */
   route(method: string, template: string, auth: Route["auth"], handle: Route["handle"]): void {
     this.checker.operation(method, template); // fail fast if GitHub has no such operation
@@ -375,9 +366,9 @@ export class GitHubStandIn {
     if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
 
     const web = /^\/organizations\/([^/]+)\/settings\/apps\/new$/.exec(url.pathname);
-    if (web) return this.newAppPage(method, decodeURIComponent(web[1]), url, raw, res);
+    if (web) return newAppPage(this, method, decodeURIComponent(web[1]), url, raw, res);
     if (url.pathname === "/login/oauth/authorize" || url.pathname === "/login/oauth/access_token")
-      return this.oauthPage(method, url, raw, req.headers["content-type"] ?? "", res);
+      return oauthPage(this, method, url, raw, req.headers["content-type"] ?? "", res);
     const route = this.routes.find((r) => r.method === method && r.regex.test(url.pathname));
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}, authKind = "none") => {
       this.calls.push({
@@ -587,8 +578,8 @@ export class GitHubStandIn {
     return ok ? app : undefined;
   }
 
-  /** Builds the `link` header GitHub sends with a page. */
-  private paginate<T>(items: T[], query: URLSearchParams, path: string): { page: T[]; headers: Record<string, string> } {
+  /** One page of `items` (`per_page`, `page`) with the `link` header GitHub sends, for `path`. */
+  paginate<T>(items: T[], query: URLSearchParams, path: string): { page: T[]; headers: Record<string, string> } {
     const perPage = Number(query.get("per_page") ?? 30);
     const pageNo = Number(query.get("page") ?? 1);
     const last = Math.max(1, Math.ceil(items.length / perPage));
@@ -604,593 +595,23 @@ export class GitHubStandIn {
     return { page, headers: links.length ? { link: links.join(", ") } : {} };
   }
 
+  /** Adds the routes of every API area (each module adds one area's operations). */
   private registerRoutes(): void {
-    const notFound = { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" } };
-
-    // GitHub's meta: which addresses its services use (no authentication needed).
-    this.route("GET", "/meta", "none", () => ({
-      status: 200,
-      body: { verifiable_password_authentication: false, hooks: this.hookRanges, web: ["192.30.252.0/22"], api: ["192.30.252.0/22"] },
-    }));
-
-    this.route("GET", "/orgs/{org}/installation", "jwt", ({ org, app }) => {
-      const inst = org!.installation?.appId === app!.id ? org!.installation : org!.appInstallations?.get(app!.id);
-      if (!inst) return notFound;
-      return { status: 200, body: this.installationBody(org!, app!, inst) };
-    });
-
-    this.route("POST", "/app/installations/{installation_id}/access_tokens", "jwt", ({ params, app, body }) => {
-      const org = [...this.orgs.values()].find((o) => o.installation?.id === Number(params.installation_id));
-      if (!org || org.installation!.appId !== app!.id) return notFound;
-      // A narrowed token: only permissions the installation has, at most at its level.
-      const asked = (body?.permissions ?? undefined) as Record<string, string> | undefined;
-      const rank = (l: string | undefined) => ["read", "write", "admin"].indexOf(l ?? "") + 1;
-      if (asked && Object.entries(asked).some(([n, l]) => rank(l) === 0 || rank(l) > rank(org.installation!.permissions[n]))) {
-        return {
-          status: 422,
-          body: {
-            message: "The permissions requested are not granted to this installation.",
-            documentation_url: "https://docs.github.com/rest",
-          },
-        };
-      }
-      const token = this.issueToken(org.installation!.id);
-      return {
-        status: 201,
-        body: {
-          token,
-          expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-          permissions: asked ?? org.installation!.permissions,
-          repository_selection: org.installation!.repositorySelection,
-        },
-      };
-    });
-
-    this.route("GET", "/orgs/{org}/personal-access-token-requests", "installation", ({ org, query }) => {
-      // The token_id filter as GitHub documents it: token_id[]=a&token_id[]=b (up to 50, which
-      // the description's maxItems checks). A comma-joined or bracketless form is not documented.
-      if (query.has("token_id") || query.getAll("token_id[]").some((v) => !/^\d+$/.test(v))) {
-        return {
-          status: 422,
-          body: {
-            message: "Validation Failed",
-            documentation_url: "https://docs.github.com/rest",
-            errors: [
-              {
-                resource: "PersonalAccessTokenRequest",
-                code: "invalid",
-                field: "token_id",
-                message: "token_id must be given as token_id[]=ID, once per token",
-              },
-            ],
-          },
-        };
-      }
-      const refused = arrayFilterRefusal(query, "PersonalAccessTokenRequest");
-      if (refused) return refused;
-      const tokenIds = new Set(query.getAll("token_id[]").map(Number));
-      const owners = new Set(query.getAll("owner[]").map((o) => o.toLowerCase()));
-      const all = [...org!.requests.values()]
-        .filter((r) => tokenIds.size === 0 || tokenIds.has(r.tokenId))
-        .filter((r) => owners.size === 0 || owners.has(r.owner.toLowerCase()))
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
-      const { page, headers } = this.paginate(all, query, `/orgs/${org!.login}/personal-access-token-requests`);
-      return { status: 200, body: page.map((r) => this.requestBody(org!, r)), headers };
-    });
-
-    this.route(
-      "GET",
-      "/orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
-      "installation",
-      ({ org, params, query }) => {
-        const r = org!.requests.get(Number(params.pat_request_id));
-        if (!r) return notFound;
-        const { page, headers } = this.paginate(
-          r.repositories,
-          query,
-          `/orgs/${org!.login}/personal-access-token-requests/${r.id}/repositories`,
-        );
-        return { status: 200, body: page.map((name) => this.repositoryBody(org!, name)), headers };
-      },
-    );
-
-    const review = (org: OrgState, ids: number[], action: string, reason: string | null) => {
-      // What GitHub does with an already-reviewed request is not documented: refuse the batch,
-      // which is the strictest reading, so the client must cope with it.
-      if (ids.some((id) => !org.requests.has(id))) {
-        return {
-          status: 422,
-          body: {
-            message: "Validation Failed",
-            documentation_url: "https://docs.github.com/rest",
-            errors: [{ resource: "PersonalAccessTokenRequest", code: "invalid", message: "One or more requests are no longer pending" }],
-          },
-        };
-      }
-      for (const id of ids) {
-        const r = org.requests.get(id)!;
-        org.requests.delete(id);
-        if (action === "approve") {
-          const grantId = this.id();
-          org.grants.set(grantId, { ...r, id: grantId, accessGrantedAt: new Date().toISOString() });
-        }
-      }
-      org.reviews.push({ ids, action, reason });
-      return undefined;
-    };
-
-    this.route("POST", "/orgs/{org}/personal-access-token-requests", "installation", ({ org, body }) => {
-      return review(org!, body.pat_request_ids, body.action, body.reason ?? null) ?? { status: 202, body: {} };
-    });
-
-    this.route("POST", "/orgs/{org}/personal-access-token-requests/{pat_request_id}", "installation", ({ org, params, body }) => {
-      const id = Number(params.pat_request_id);
-      if (!org!.requests.has(id)) return notFound;
-      return review(org!, [id], body.action, body.reason ?? null) ?? { status: 204 };
-    });
-
-    this.route("GET", "/orgs/{org}/personal-access-tokens", "installation", ({ org, query, installationId }) => {
-      if (lacks(org!, installationId, "organization_personal_access_tokens", "read")) return forbidden;
-      const refused = arrayFilterRefusal(query, "PersonalAccessToken");
-      if (refused) return refused;
-      const tokenIds = new Set(query.getAll("token_id[]").map(Number));
-      const owners = new Set(query.getAll("owner[]").map((o) => o.toLowerCase()));
-      const all = [...org!.grants.values()]
-        .filter((g) => tokenIds.size === 0 || tokenIds.has(g.tokenId))
-        .filter((g) => owners.size === 0 || owners.has(g.owner.toLowerCase()))
-        .sort((a, b) => a.accessGrantedAt.localeCompare(b.accessGrantedAt) || a.id - b.id);
-      const { page, headers } = this.paginate(all, query, `/orgs/${org!.login}/personal-access-tokens`);
-      return { status: 200, body: page.map((g) => this.grantBody(org!, g)), headers };
-    });
-
-    this.route("GET", "/orgs/{org}/teams/{team_slug}/members", "installation", ({ org, params, query, installationId }) => {
-      // As GitHub: an installation without the members permission is refused; an unknown team is 404.
-      const inst = [org!.installation, ...(org!.appInstallations?.values() ?? [])].find((i) => i?.id === installationId);
-      if (!inst?.permissions.members)
-        return {
-          status: 403,
-          body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" },
-        };
-      const members = org!.teams?.get(params.team_slug.toLowerCase());
-      if (!members) return notFound;
-      const { page, headers } = this.paginate(members, query, `/orgs/${org!.login}/teams/${params.team_slug}/members`);
-      return { status: 200, body: page.map((login) => simpleUser(login, 100_000 + (hash(login) % 900_000), this.url)), headers };
-    });
-
-    this.route("GET", "/orgs/{org}/personal-access-tokens/{pat_id}/repositories", "installation", ({ org, params, query }) => {
-      const g = org!.grants.get(Number(params.pat_id));
-      if (!g) return notFound;
-      const { page, headers } = this.paginate(g.repositories, query, `/orgs/${org!.login}/personal-access-tokens/${g.id}/repositories`);
-      return { status: 200, body: page.map((name) => this.repositoryBody(org!, name)), headers };
-    });
-
-    this.route("POST", "/app-manifests/{code}/conversions", "none", ({ params }) => {
-      const found = this.conversions.get(params.code);
-      if (!found) return notFound;
-      const conv = this.conversionOverride ? this.conversionOverride(found) : found;
-      this.conversions.delete(params.code); // one use, as on GitHub
-      const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-      const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-      const id = this.id();
-      const slug = String(conv.manifest.name)
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, "-");
-      const app = this.addApp({
-        id,
-        slug,
-        clientId: `Iv23li${randomBytes(6).toString("hex")}`,
-        name: conv.manifest.name,
-        publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
-        permissions: conv.manifest.default_permissions ?? {},
-        events: conv.manifest.default_events ?? [],
-        ownerLogin: conv.org,
-      });
-      this.createdAppKeys.set(id, pem);
-      return {
-        status: 201,
-        body: {
-          ...this.integrationBody(app),
-          client_secret: randomBytes(20).toString("hex"),
-          webhook_secret: conv.manifest.hook_attributes ? randomBytes(20).toString("hex") : null,
-          pem,
-        },
-      };
-    });
-
-    this.route("GET", "/app", "jwt", ({ app }) => ({ status: 200, body: this.integrationBody(app!) }));
-
-    this.route("GET", "/user", "user", ({ user }) => ({
-      status: 200,
-      body: {
-        ...simpleUser(user!, 100_000 + (hash(user!) % 900_000), this.url),
-        user_view_type: "public",
-        name: null,
-        company: null,
-        blog: null,
-        location: null,
-        email: null,
-        hireable: null,
-        bio: null,
-        public_repos: 0,
-        public_gists: 0,
-        followers: 0,
-        following: 0,
-        created_at: "2020-01-01T00:00:00Z",
-        updated_at: "2026-01-01T00:00:00Z",
-      },
-    }));
-
-    /** GitHub's answer when an installation lacks the App permission an endpoint needs. */
-    const lacks = (org: OrgState, installationId: number | undefined, permission: string, level: "read" | "write") => {
-      const inst =
-        org.installation?.id === installationId
-          ? org.installation
-          : [...(org.appInstallations?.values() ?? [])].find((i) => i.id === installationId);
-      if (!inst) return false; // not an installation token of this org (an owner's token)
-      const have = inst.permissions[permission];
-      return !(have === level || have === "write" || have === "admin");
-    };
-    const forbidden = {
-      status: 403,
-      body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest", status: "403" },
-    };
-    const publicKey = (org: OrgState, target: string, installationId: number | undefined) => {
-      const permission = target === "actions" ? "organization_secrets" : target === "dependabot" ? "dependabot_secrets" : "secrets";
-      if (lacks(org, installationId, permission, "read")) return forbidden;
-      const k = org.publicKeys.get(target);
-      return k ? { status: 200, body: { key_id: k.keyId, key: k.key } } : notFound;
-    };
-    this.route("GET", "/orgs/{org}/actions/secrets/public-key", "installation", ({ org, installationId }) =>
-      publicKey(org!, "actions", installationId),
-    );
-    this.route("GET", "/orgs/{org}/dependabot/secrets/public-key", "installation", ({ org, installationId }) =>
-      publicKey(org!, "dependabot", installationId),
-    );
-    this.route(
-      "GET",
-      "/repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key",
-      "installation",
-      ({ org, params, installationId }) => publicKey(org!, `env:${params.repo}/${params.environment_name}`, installationId),
-    );
-
-    if (this.options.spec === "ghec") {
-      // Enterprise Cloud only. An organization without it (auditLog absent) gets 404, as GitHub
-      // answers (not documented; reported by users). Pages by cursor in the Link header.
-      this.route("GET", "/orgs/{org}/audit-log", "installation", ({ org, query, installationId }) => {
-        if (lacks(org!, installationId, "organization_administration", "read")) return forbidden;
-        if (!org!.auditLog) return notFound;
-        const terms = (query.get("phrase") ?? "")
-          .split(/\s+/)
-          .filter((t) => t.startsWith("action:"))
-          .map((t) => t.slice("action:".length));
-        const order = query.get("order") ?? "desc";
-        const events = org!.auditLog
-          .filter((e) => terms.length === 0 || terms.some((t) => e.action === t || e.action.startsWith(`${t}.`)))
-          .sort((a, b) => (order === "asc" ? a["@timestamp"] - b["@timestamp"] : b["@timestamp"] - a["@timestamp"]));
-        const perPage = Number(query.get("per_page") ?? 30);
-        const start = query.get("after") ? Number(Buffer.from(query.get("after")!, "base64url").toString()) : 0;
-        const page = events.slice(start, start + perPage);
-        const headers: Record<string, string> = {};
-        if (start + perPage < events.length) {
-          const q = new URLSearchParams(query);
-          q.set("after", Buffer.from(String(start + perPage)).toString("base64url"));
-          headers.link = `<${this.url}/orgs/${org!.login}/audit-log?${q.toString()}>; rel="next"`;
-        }
-        return { status: 200, body: page, headers };
-      });
-      this.route("GET", "/orgs/{org}/credential-authorizations", "installation", ({ org, query, installationId }) => {
-        if (lacks(org!, installationId, "organization_administration", "read")) return forbidden;
-        if (!org!.credentialAuthorizations) return notFound;
-        const login = query.get("login")?.toLowerCase();
-        const all = org!.credentialAuthorizations.filter((a) => login === undefined || String(a.login).toLowerCase() === login);
-        const { page, headers } = this.paginate(all, query, `/orgs/${org!.login}/credential-authorizations`);
-        return { status: 200, body: page, headers };
-      });
-      // SSO revocation by credential type (2026): queued, answered 202. An organization without
-      // SAML SSO (credentialAuthorizations absent) gets 404.
-      const revokeType = (org: OrgState, installationId: number | undefined, credentialType: string, username?: string) => {
-        if (lacks(org, installationId, "organization_administration", "write")) return forbidden;
-        if (!org.credentialAuthorizations) return notFound;
-        (org.credentialTypeRevocations ??= []).push({ credentialType, ...(username ? { username } : {}) });
-        return { status: 202, body: { message: "Credential type revocation has been queued" } };
-      };
-      this.route("POST", "/orgs/{org}/credential-authorizations/revoke-credential-type", "installation", ({ org, body, installationId }) =>
-        revokeType(org!, installationId, body.credential_type),
-      );
-      this.route(
-        "POST",
-        "/orgs/{org}/credential-authorizations/{username}/revoke-credential-type",
-        "installation",
-        ({ org, body, params, installationId }) => revokeType(org!, installationId, body.credential_type, params.username),
-      );
-      this.route("POST", "/enterprises/{enterprise}/apps/organizations/{org}/installations", "installation", ({ org, params, body }) => {
-        if (org!.enterprise !== params.enterprise) return notFound;
-        const app = [...this.apps.values()].find((a) => a.clientId === body.client_id);
-        if (!app)
-          return {
-            status: 422,
-            body: {
-              message: "Validation Failed",
-              documentation_url: "https://docs.github.com/rest",
-              errors: [{ resource: "Installation", code: "invalid", field: "client_id" }],
-            },
-          };
-        if (org!.appInstallations?.has(app.id))
-          return { status: 200, body: this.installationBody(org!, app, org!.appInstallations.get(app.id)!) };
-        const inst = {
-          id: this.id(),
-          appId: app.id,
-          repositorySelection: body.repository_selection === "selected" ? ("selected" as const) : ("all" as const),
-          repositories: [...(body.repositories ?? [])],
-          permissions: app.permissions,
-          events: app.events,
-        };
-        org!.appInstallations = org!.appInstallations ?? new Map();
-        org!.appInstallations.set(app.id, inst);
-        return { status: 201, body: this.installationBody(org!, app, inst) };
-      });
-      this.route(
-        "PATCH",
-        "/enterprises/{enterprise}/apps/organizations/{org}/installations/{installation_id}/repositories/add",
-        "installation",
-        ({ org, params, body }) => {
-          if (org!.enterprise !== params.enterprise) return notFound;
-          const inst = [...(org!.appInstallations?.values() ?? [])].find((i) => i.id === Number(params.installation_id));
-          if (!inst) return notFound;
-          for (const name of body.repositories as string[]) if (!inst.repositories.includes(name)) inst.repositories.push(name);
-          return {
-            status: 200,
-            body: inst.repositories.map((name) => ({
-              id: hash(`${org!.login}/${name}`) % 1_000_000_000,
-              name,
-              full_name: `${org!.login}/${name}`,
-            })),
-          };
-        },
-      );
-    }
-
-    this.route("GET", "/installation/repositories", "installation", ({ installationId, query }) => {
-      const org = [...this.orgs.values()].find(
-        (o) => o.installation?.id === installationId || [...(o.appInstallations?.values() ?? [])].some((i) => i.id === installationId),
-      );
-      const inst =
-        org?.installation?.id === installationId
-          ? org!.installation!
-          : [...(org?.appInstallations?.values() ?? [])].find((i) => i.id === installationId);
-      if (!org || !inst) return notFound;
-      const { page, headers } = this.paginate(inst.repositories, query, "/installation/repositories");
-      return {
-        status: 200,
-        body: {
-          total_count: inst.repositories.length,
-          repository_selection: inst.repositorySelection,
-          repositories: page.map((n) => this.fullRepositoryBody(org, n)),
-        },
-        headers,
-      };
-    });
-
-    const timestamps = { created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z" };
-    const secretRoutes = (kind: "actions" | "dependabot", store: (o: OrgState) => OrgState["secrets"]) => {
-      this.route("GET", `/orgs/{org}/${kind}/secrets/{secret_name}`, "installation", ({ org, params }) => {
-        const sec = store(org!)?.get(params.secret_name);
-        if (!sec) return notFound;
-        return {
-          status: 200,
-          body: {
-            name: params.secret_name,
-            ...timestamps,
-            ...(sec.updatedAt ? { updated_at: sec.updatedAt } : {}),
-            visibility: sec.visibility,
-            ...(sec.visibility === "selected"
-              ? { selected_repositories_url: `${this.url}/orgs/${org!.login}/${kind}/secrets/${params.secret_name}/repositories` }
-              : {}),
-          },
-        };
-      });
-      this.route("GET", `/orgs/{org}/${kind}/secrets/{secret_name}/repositories`, "installation", ({ org, params, query }) => {
-        const sec = store(org!)?.get(params.secret_name);
-        if (!sec) return notFound;
-        const { page, headers } = this.paginate(
-          sec.repositories,
-          query,
-          `/orgs/${org!.login}/${kind}/secrets/${params.secret_name}/repositories`,
-        );
-        return {
-          status: 200,
-          body: { total_count: sec.repositories.length, repositories: page.map((n) => this.repositoryBody(org!, n)) },
-          headers,
-        };
-      });
-    };
-    secretRoutes("actions", (o) => o.secrets);
-    secretRoutes("dependabot", (o) => o.dependabotSecrets);
-    this.route("GET", "/orgs/{org}/actions/variables/{name}", "installation", ({ org, params }) => {
-      const v = org!.variables?.get(params.name);
-      if (!v) return notFound;
-      return {
-        status: 200,
-        body: {
-          name: params.name,
-          value: v.value,
-          ...timestamps,
-          visibility: v.visibility,
-          ...(v.visibility === "selected"
-            ? { selected_repositories_url: `${this.url}/orgs/${org!.login}/actions/variables/${params.name}/repositories` }
-            : {}),
-        },
-      };
-    });
-    this.route("GET", "/orgs/{org}/actions/variables/{name}/repositories", "installation", ({ org, params, query }) => {
-      const v = org!.variables?.get(params.name);
-      if (!v) return notFound;
-      const { page, headers } = this.paginate(v.repositories, query, `/orgs/${org!.login}/actions/variables/${params.name}/repositories`);
-      return {
-        status: 200,
-        body: { total_count: v.repositories.length, repositories: page.map((n) => this.repositoryBody(org!, n)) },
-        headers,
-      };
-    });
-
-    // Membership, as GitHub answers an App with `members: read`: 404 for anyone who is neither a
-    // member nor invited (an outside collaborator included).
-    this.route("GET", "/orgs/{org}/memberships/{username}", "installation", ({ org, params, installationId }) => {
-      if (lacks(org!, installationId, "members", "read")) return forbidden;
-      const m = org!.members?.get(params.username.toLowerCase());
-      if (!m) return notFound;
-      return {
-        status: 200,
-        body: {
-          url: `${this.url}/orgs/${org!.login}/memberships/${m.login}`,
-          state: m.state,
-          role: m.role,
-          organization_url: `${this.url}/orgs/${org!.login}`,
-          organization: this.organizationSimpleBody(org!),
-          user: simpleUser(m.login, 100_000 + (hash(m.login) % 900_000), this.url),
-        },
-      };
-    });
-    this.route("GET", "/orgs/{org}/outside_collaborators", "installation", ({ org, query, installationId }) => {
-      if (lacks(org!, installationId, "members", "read")) return forbidden;
-      const { page, headers } = this.paginate(org!.outsideCollaborators ?? [], query, `/orgs/${org!.login}/outside_collaborators`);
-      return { status: 200, body: page.map((login) => simpleUser(login, 100_000 + (hash(login) % 900_000), this.url)), headers };
-    });
-
-    this.route("POST", "/orgs/{org}/personal-access-tokens", "installation", ({ org, body }) => {
-      const ids: number[] = body.pat_ids;
-      if (ids.some((id) => !org!.grants.has(id))) {
-        return {
-          status: 422,
-          body: {
-            message: "Validation Failed",
-            documentation_url: "https://docs.github.com/rest",
-            errors: [{ resource: "PersonalAccessToken", code: "invalid", message: "One or more tokens are not granted" }],
-          },
-        };
-      }
-      for (const id of ids) org!.grants.delete(id);
-      org!.revocations.push(ids);
-      return { status: 202, body: {} };
-    });
+    addMetaRoutes(this);
+    addAppRoutes(this);
+    addPatRoutes(this);
+    addSecretRoutes(this);
+    addMemberRoutes(this);
+    addUserRoutes(this);
   }
 
-  /**
-   * The stand-in for GitHub's new-App page (a web page, not the API, so not in the OpenAPI
-   * description). A POST with a `manifest` form field registers the App as an owner's click
-   * would, and redirects to the manifest's `redirect_url` with a one-time code and the state.
-   */
-  private newAppPage(method: string, login: string, url: URL, raw: string, res: ServerResponse): void {
-    const page = (status: number, text: string) => {
-      res.writeHead(status, { "content-type": "text/html; charset=utf-8" });
-      res.end(`<!doctype html><title>GitHub stand-in</title><p>${text.replace(/</g, "&lt;")}</p>`);
-    };
-    if (method !== "POST") return page(200, "Post a manifest here.");
-    const manifestText = new URLSearchParams(raw).get("manifest");
-    let manifest: Record<string, any>;
-    try {
-      manifest = JSON.parse(manifestText ?? "");
-    } catch {
-      return page(422, "Invalid GitHub App configuration: the manifest is not JSON.");
-    }
-    const state = url.searchParams.get("state");
-    this.manifestPosts.push({ org: login, state, manifest });
-    if (!this.orgs.has(login.toLowerCase())) return page(404, "Organization not found.");
-    if (typeof manifest.url !== "string" || typeof manifest.name !== "string")
-      return page(422, "Invalid GitHub App configuration: name and url are required.");
-    if (typeof manifest.redirect_url !== "string")
-      return page(422, "Invalid GitHub App configuration: redirect_url is required for this flow.");
-    const code = randomBytes(10).toString("hex");
-    this.conversions.set(code, { org: login, manifest });
-    const target = new URL(manifest.redirect_url);
-    target.searchParams.set("code", code);
-    if (state !== null) target.searchParams.set("state", state);
-    res.writeHead(302, { location: target.toString() });
-    res.end();
-  }
-
-  /**
-   * GitHub's OAuth web flow for an App, as GitHub documents it: `GET /login/oauth/authorize`
-   * (the signed-in user's consent, which redirects to `redirect_uri` with a one-time `code` and the
-   * `state`), and `POST /login/oauth/access_token` (the code, the client id and secret; a JSON
-   * answer when asked, an `error` with status 200 for a bad code, as GitHub answers).
-   */
-  private oauthPage(method: string, url: URL, raw: string, contentType: string, res: ServerResponse): void {
-    const json = (body: unknown) => {
-      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
-      res.end(JSON.stringify(body));
-    };
-    if (url.pathname === "/login/oauth/authorize") {
-      const clientId = url.searchParams.get("client_id") ?? "";
-      if (method !== "GET" || ![...this.apps.values()].some((a) => a.clientId === clientId)) {
-        res.writeHead(404, { "content-type": "text/html; charset=utf-8" });
-        return void res.end("<!doctype html><p>Not Found</p>");
-      }
-      if (!this.oauth.signedIn) {
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        return void res.end("<!doctype html><title>Sign in to GitHub</title><p>Sign in to GitHub</p>");
-      }
-      const redirectUri = url.searchParams.get("redirect_uri");
-      const code = randomBytes(10).toString("hex");
-      this.oauth.codes.set(code, { login: this.oauth.signedIn, clientId, redirectUri });
-      const target = new URL(redirectUri ?? "http://127.0.0.1/");
-      target.searchParams.set("code", code);
-      const state = url.searchParams.get("state");
-      if (state !== null) target.searchParams.set("state", state);
-      res.writeHead(302, { location: target.toString() });
-      return void res.end();
-    }
-    if (method !== "POST") {
-      res.writeHead(404);
-      return void res.end();
-    }
-    let form: Record<string, string>;
-    try {
-      form = contentType.includes("json")
-        ? (JSON.parse(raw || "{}") as Record<string, string>)
-        : Object.fromEntries(new URLSearchParams(raw));
-    } catch {
-      return json({ error: "bad_request", error_description: "The body is not JSON." });
-    }
-    const found = this.oauth.codes.get(form.code ?? "");
-    if (!found) return json({ error: "bad_verification_code", error_description: "The code passed is incorrect or expired." });
-    this.oauth.codes.delete(form.code); // one use, as on GitHub
-    if (found.clientId !== form.client_id || this.oauth.clientSecrets.get(found.clientId) !== form.client_secret)
-      return json({ error: "incorrect_client_credentials", error_description: "The client_id and/or client_secret passed are incorrect." });
-    if (form.redirect_uri !== undefined && form.redirect_uri !== found.redirectUri)
-      return json({ error: "redirect_uri_mismatch", error_description: "The redirect_uri MUST match the registered callback URL." });
-    const token = `ghu_${randomBytes(18).toString("base64url")}`;
-    this.oauth.userTokens.set(token, found.login);
-    return json({ access_token: token, token_type: "bearer", scope: "" });
-  }
-
-  /** An App as GitHub's integration schema has it. */
-  integrationBody(app: AppState): Record<string, unknown> {
-    const owner = this.orgs.get(app.ownerLogin.toLowerCase());
-    return {
-      id: app.id,
-      slug: app.slug,
-      node_id: `A_${app.id}`,
-      client_id: app.clientId,
-      owner: { ...simpleUser(app.ownerLogin, owner?.id ?? 1, this.url), type: "Organization" },
-      name: app.name,
-      description: null,
-      external_url: `https://github.com/${app.ownerLogin}`,
-      html_url: `https://github.com/apps/${app.slug}`,
-      created_at: "2026-11-01T00:00:00Z",
-      updated_at: "2026-11-01T00:00:00Z",
-      permissions: app.permissions,
-      events: app.events,
-    };
-  }
-
-  /** What an owner's click on the install page does: installs the App on the organization. */
   /** Adds (or replaces) a team of `login` with these members. */
   addTeam(login: string, slug: string, members: string[]): void {
     const org = this.orgs.get(login.toLowerCase())!;
     (org.teams ??= new Map()).set(slug.toLowerCase(), members);
   }
 
+  /** What an owner's click on the install page does: installs the App on the organization. */
   installAppOn(login: string, appId: number, repositorySelection: "all" | "selected" = "all"): number {
     const org = this.orgs.get(login.toLowerCase())!;
     const app = this.apps.get(appId)!;
@@ -1205,82 +626,6 @@ export class GitHubStandIn {
     this.orgs.get(login.toLowerCase())!.publicKeys.set(target, { keyId, key });
   }
 
-  /** A pending request as GitHub's organization-programmatic-access-grant-request schema has it. */
-  requestBody(org: OrgState, r: PatRequestState): Record<string, unknown> {
-    return {
-      id: r.id,
-      reason: r.reason,
-      owner: simpleUser(r.owner, 100_000 + (hash(r.owner) % 900_000), this.url),
-      repository_selection: r.repositorySelection,
-      repositories_url: `${this.url}/organizations/${org.id}/personal-access-token-requests/${r.id}/repositories`,
-      permissions: r.permissions,
-      created_at: r.createdAt,
-      token_id: r.tokenId,
-      token_name: r.tokenName,
-      token_expired: r.tokenExpiresAt !== null && Date.parse(r.tokenExpiresAt) < Date.now(),
-      token_expires_at: r.tokenExpiresAt,
-      token_last_used_at: null,
-    };
-  }
-
-  /**
-   * The `personal_access_token_request` `created` delivery GitHub sends the App for a pending
-   * request, checked against the description's webhook schema (a violation is recorded).
-   */
-  deliveryPayload(login: string, requestId: number): Record<string, unknown> {
-    const org = this.orgs.get(login)!;
-    const r = org.requests.get(requestId)!;
-    const payload = {
-      action: "created",
-      personal_access_token_request: {
-        id: r.id,
-        owner: simpleUser(r.owner, 100_000 + (hash(r.owner) % 900_000), this.url),
-        permissions_added: r.permissions,
-        permissions_upgraded: {},
-        permissions_result: r.permissions,
-        repository_selection: r.repositorySelection,
-        repository_count: r.repositorySelection === "subset" ? r.repositories.length : null,
-        repositories:
-          r.repositorySelection === "subset"
-            ? r.repositories.map((n) => {
-                const repo = this.repositoryBody(org, n) as { id: number; node_id: string };
-                return { id: repo.id, name: n, full_name: `${org.login}/${n}`, node_id: repo.node_id, private: true };
-              })
-            : null,
-        created_at: r.createdAt,
-        token_id: r.tokenId,
-        token_name: r.tokenName,
-        token_expired: false,
-        token_expires_at: r.tokenExpiresAt,
-        token_last_used_at: null,
-      },
-      organization: this.organizationSimpleBody(org),
-      sender: simpleUser(r.owner, 100_000 + (hash(r.owner) % 900_000), this.url),
-      installation: { id: org.installation?.id ?? 0, node_id: `I_${org.installation?.id ?? 0}` },
-    };
-    for (const p of this.checker.webhookProblems("webhook-personal-access-token-request-created", payload))
-      this.violations.push(`delivery: ${p}`);
-    return payload;
-  }
-
-  /** An organization as GitHub's organization-simple schema has it. */
-  organizationSimpleBody(org: OrgState): Record<string, unknown> {
-    return {
-      login: org.login,
-      id: org.id,
-      node_id: `O_${org.id}`,
-      url: `${this.url}/orgs/${org.login}`,
-      repos_url: `${this.url}/orgs/${org.login}/repos`,
-      events_url: `${this.url}/orgs/${org.login}/events`,
-      hooks_url: `${this.url}/orgs/${org.login}/hooks`,
-      issues_url: `${this.url}/orgs/${org.login}/issues`,
-      members_url: `${this.url}/orgs/${org.login}/members{/member}`,
-      public_members_url: `${this.url}/orgs/${org.login}/public_members{/member}`,
-      avatar_url: "https://avatars.example/o",
-      description: null,
-    };
-  }
-
   /** Adds (or replaces) a membership: `pending` is an invitation not yet accepted. */
   addMember(
     login: string,
@@ -1292,174 +637,52 @@ export class GitHubStandIn {
     (org.members ??= new Map()).set(member.toLowerCase(), { login: member, state, role });
   }
 
+  /**
+   * The `personal_access_token_request` `created` delivery GitHub sends the App for a pending
+   * request, checked against the description's webhook schema (a violation is recorded).
+   */
+  deliveryPayload(login: string, requestId: number): Record<string, unknown> {
+    const org = this.orgs.get(login)!;
+    const payload = bodies.patRequestCreatedDelivery(this.url, org, org.requests.get(requestId)!);
+    for (const p of this.checker.webhookProblems("webhook-personal-access-token-request-created", payload))
+      this.violations.push(`delivery: ${p}`);
+    return payload;
+  }
+
+  /** An App as GitHub's integration schema has it. */
+  integrationBody(app: AppState): Record<string, unknown> {
+    return bodies.integrationBody(this.url, app, this.orgs.get(app.ownerLogin.toLowerCase())?.id ?? 1);
+  }
+
+  /** A pending request as GitHub's organization-programmatic-access-grant-request schema has it. */
+  requestBody(org: OrgState, r: PatRequestState): Record<string, unknown> {
+    return bodies.requestBody(this.url, org, r);
+  }
+
   /** A granted token as GitHub's organization-programmatic-access-grant schema has it. */
   grantBody(org: OrgState, g: GrantState): Record<string, unknown> {
-    return {
-      id: g.id,
-      owner: simpleUser(g.owner, 100_000 + (hash(g.owner) % 900_000), this.url),
-      repository_selection: g.repositorySelection,
-      repositories_url: `${this.url}/organizations/${org.id}/personal-access-tokens/${g.id}/repositories`,
-      permissions: g.permissions,
-      access_granted_at: g.accessGrantedAt,
-      token_id: g.tokenId,
-      token_name: g.tokenName,
-      token_expired: g.tokenExpiresAt !== null && Date.parse(g.tokenExpiresAt) < Date.now(),
-      token_expires_at: g.tokenExpiresAt,
-      token_last_used_at: g.lastUsedAt ?? null,
-    };
+    return bodies.grantBody(this.url, org, g);
+  }
+
+  /** An organization as GitHub's organization-simple schema has it. */
+  organizationSimpleBody(org: OrgState): Record<string, unknown> {
+    return bodies.organizationSimpleBody(this.url, org);
   }
 
   /** An installation as GitHub's installation schema has it. */
   installationBody(org: OrgState, app: AppState, inst = org.installation!): Record<string, unknown> {
-    return {
-      id: inst.id,
-      account: { ...simpleUser(org.login, org.id, this.url), type: "Organization" },
-      repository_selection: inst.repositorySelection,
-      access_tokens_url: `${this.url}/app/installations/${inst.id}/access_tokens`,
-      repositories_url: `${this.url}/installation/repositories`,
-      html_url: `https://github.com/organizations/${org.login}/settings/installations/${inst.id}`,
-      app_id: app.id,
-      client_id: app.clientId,
-      target_id: org.id,
-      target_type: "Organization",
-      permissions: inst.permissions,
-      events: inst.events,
-      created_at: "2026-01-01T00:00:00Z",
-      updated_at: "2026-01-01T00:00:00Z",
-      single_file_name: null,
-      app_slug: app.slug,
-      suspended_by: null,
-      suspended_at: null,
-    };
+    return bodies.installationBody(this.url, org, app, inst);
   }
 
   /** A repository as GitHub's full repository schema has it. */
   fullRepositoryBody(org: OrgState, name: string): Record<string, unknown> {
-    const base = this.repositoryBody(org, name);
-    return {
-      ...base,
-      ...FULL_REPOSITORY_EXTRA,
-      clone_url: `https://github.com/${org.login}/${name}.git`,
-      git_url: `git://github.com/${org.login}/${name}.git`,
-      ssh_url: `git@github.com:${org.login}/${name}.git`,
-      svn_url: `https://github.com/${org.login}/${name}`,
-    };
+    return bodies.fullRepositoryBody(this.url, org, name);
   }
 
   /** A repository as GitHub's minimal-repository schema has it. */
   repositoryBody(org: OrgState, name: string): Record<string, unknown> {
-    const id = hash(`${org.login}/${name}`) % 1_000_000_000;
-    const api = `${this.url}/repos/${org.login}/${name}`;
-    const owner = { ...simpleUser(org.login, org.id, this.url), type: "Organization" };
-    const urls = Object.fromEntries(
-      [
-        "archive",
-        "assignees",
-        "blobs",
-        "branches",
-        "collaborators",
-        "comments",
-        "commits",
-        "compare",
-        "contents",
-        "contributors",
-        "deployments",
-        "downloads",
-        "events",
-        "forks",
-        "git_commits",
-        "git_refs",
-        "git_tags",
-        "hooks",
-        "issue_comment",
-        "issue_events",
-        "issues",
-        "keys",
-        "labels",
-        "languages",
-        "merges",
-        "milestones",
-        "notifications",
-        "pulls",
-        "releases",
-        "stargazers",
-        "statuses",
-        "subscribers",
-        "subscription",
-        "tags",
-        "teams",
-        "trees",
-      ].map((k) => [`${k}_url`, `${api}/${k}`]),
-    );
-    return {
-      id,
-      node_id: `R_${id}`,
-      name,
-      full_name: `${org.login}/${name}`,
-      owner,
-      private: true,
-      html_url: `https://github.com/${org.login}/${name}`,
-      description: null,
-      fork: false,
-      url: api,
-      ...urls,
-    };
+    return bodies.repositoryBody(this.url, org, name);
   }
-}
-
-/** Extra fields of GitHub's full repository schema beyond the minimal one. */
-const FULL_REPOSITORY_EXTRA = {
-  default_branch: "main",
-  forks: 0,
-  forks_count: 0,
-  has_downloads: true,
-  has_issues: true,
-  has_projects: false,
-  has_wiki: false,
-  has_pages: false,
-  homepage: null,
-  language: null,
-  archived: false,
-  disabled: false,
-  mirror_url: null,
-  open_issues: 0,
-  open_issues_count: 0,
-  license: null,
-  pushed_at: "2026-11-01T00:00:00Z",
-  size: 1,
-  stargazers_count: 0,
-  watchers: 0,
-  watchers_count: 0,
-  created_at: "2026-01-01T00:00:00Z",
-  updated_at: "2026-11-01T00:00:00Z",
-};
-
-/**
- * GitHub's 422 for an array filter of the token listings (`owner`, `token_id`) given in a form it
- * does not document: a bare name (Octokit joins arrays with commas) or a token id that is not a
- * number. GitHub documents `owner[]=a&owner[]=b`.
- */
-function arrayFilterRefusal(query: URLSearchParams, resource: string): { status: number; body: unknown } | undefined {
-  const bad = query.has("owner")
-    ? "owner"
-    : query.has("token_id") || query.getAll("token_id[]").some((v) => !/^\d+$/.test(v))
-      ? "token_id"
-      : undefined;
-  if (!bad) return undefined;
-  return {
-    status: 422,
-    body: {
-      message: "Validation Failed",
-      documentation_url: "https://docs.github.com/rest",
-      errors: [{ resource, code: "invalid", field: bad, message: `${bad} must be given as ${bad}[]=VALUE, once per value` }],
-    },
-  };
-}
-
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
-  return h;
 }
 
 /** A stateless installation token: `ghs_` and a JWT-shaped body (unsigned here), about 520 characters. */

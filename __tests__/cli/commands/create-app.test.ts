@@ -2,11 +2,11 @@ import { chmodSync, existsSync, symlinkSync, readFileSync, statSync, writeFileSy
 import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { dirname, join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { stringify } from "yaml";
 import { run as runCli } from "../../../cli";
 import { createApp } from "../../../cli/commands/create-app";
-import { launchChromium } from "../../../test-support/browser";
+import { chromiumForTests } from "../../../test-support/browser";
 import { GitHubStandIn } from "../../../test-support/github-stand-in/server";
 import { captureIO } from "../../../test-support/io";
 import { keyBodyLines } from "../../../test-support/keys";
@@ -50,21 +50,14 @@ function interruptible() {
 
 describe("create-app (end to end in headless Chromium)", () => {
   let standIn: GitHubStandIn;
-  let browser: Browser;
   let page: Page;
   let out: string;
+  const browser = chromiumForTests();
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    // When no browser launched, beforeAll's error is the one to read.
-    await browser?.close();
-  });
   beforeEach(async () => {
     standIn = await GitHubStandIn.start();
     standIn.addOrg("acme-corp");
-    page = await browser.newPage();
+    page = await browser().newPage();
     out = join(tempDir("creds-"), ".secrets", "acme-corp-app.json");
   });
   afterEach(async () => {
