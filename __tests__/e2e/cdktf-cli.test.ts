@@ -14,17 +14,17 @@ import { tempDir } from "../../test-support/temp";
 
 const root = join(__dirname, "..", "..");
 const cdktfBin = join(root, "node_modules", ".bin", "cdktf");
-const tsNode = join(root, "node_modules", "ts-node", "dist", "bin.js");
+const runTs = join(root, "scripts", "run-ts.cjs");
 
 /** The example config as an object, to vary per step. */
 function example(): any {
   return parse(readFileSync(join(root, "token-policy.yaml"), "utf8"));
 }
 
-/** A project folder whose cdktf.json runs this checkout's main.ts. */
+/** A project folder whose cdktf.json runs this checkout's main.ts, as the checkout's cdktf.json does. */
 function project(): string {
   const dir = tempDir("token-policy-cdktf-");
-  const app = [process.execPath, tsNode, "--swc", join(root, "main.ts")].map((a) => JSON.stringify(a)).join(" ");
+  const app = [process.execPath, runTs, "main.ts"].map((a) => JSON.stringify(a)).join(" ");
   writeFileSync(join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app, projectId: "test", sendCrashReports: "false" }));
   return dir;
 }

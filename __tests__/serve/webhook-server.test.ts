@@ -641,7 +641,7 @@ function serveProcess(standIn: GitHubStandIn, app: InstalledApp, config: string,
   const args = ["serve", "--config", config, "--port", "0", "--apply", "--sweep-minutes", "0"];
   const [command, argv] =
     startedBy === "node"
-      ? [process.execPath, [join(root, "node_modules", "ts-node", "dist", "bin.js"), "--swc", join(root, "cli", "index.ts"), ...args]]
+      ? [process.execPath, [join(root, "scripts", "run-ts.cjs"), "cli/index.ts", ...args]]
       : ["npm", ["run", "-s", "cli", "--", ...args]];
   const child = spawn(command, argv, {
     cwd: root,

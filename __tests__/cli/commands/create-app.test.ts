@@ -601,9 +601,8 @@ describe("create-app as a process", () => {
       const child = spawn(
         process.execPath,
         [
-          join(root, "node_modules", "ts-node", "dist", "bin.js"),
-          "--swc",
-          join(root, "cli", "index.ts"),
+          join(root, "scripts", "run-ts.cjs"),
+          "cli/index.ts",
           "create-app",
           "--org",
           "acme-corp",
