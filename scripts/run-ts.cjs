@@ -50,13 +50,15 @@ const SWC_OPTIONS = {
   },
 };
 
-/** Every source file under `root`, relative, `/`-separated, sorted. */
+/** Every source file under `root`, relative, `/`-separated, sorted; a symbolic link among them is refused. */
 function sourceFiles(root) {
   const out = [];
   const walk = (rel) => {
     const abs = path.join(root, rel);
-    const stat = fs.statSync(abs, { throwIfNoEntry: false });
+    const stat = fs.lstatSync(abs, { throwIfNoEntry: false });
     if (!stat) return;
+    // A link's relative imports resolve from where it points, and a link can loop: not copied.
+    if (stat.isSymbolicLink()) throw new Error(`${rel} is a symbolic link, which the compiled copy cannot follow`);
     if (stat.isDirectory()) {
       for (const name of fs.readdirSync(abs)) walk(rel ? `${rel}/${name}` : name);
     } else if (stat.isFile() && (rel === "package.json" || (/\.(ts|json)$/.test(rel) && !rel.endsWith(".d.ts")))) {
@@ -76,50 +78,80 @@ function sourceFiles(root) {
  */
 function compiledFolder(root, cacheRoot) {
   const files = sourceFiles(root).map((rel) => ({ rel, bytes: fs.readFileSync(path.join(root, rel)) }));
-  const hash = createHash("sha256").update(`${require("@swc/core/package.json").version}\0${JSON.stringify(SWC_OPTIONS)}\0`);
-  for (const f of files) hash.update(`${f.rel}\0${f.bytes.length}\0`).update(f.bytes);
+  // The key: the compiler, its options, this file (how a folder is laid out) and every source.
+  const hash = createHash("sha256")
+    .update(`${require("@swc/core/package.json").version}\0${JSON.stringify(SWC_OPTIONS)}\0`)
+    .update(fs.readFileSync(__filename));
+  for (const f of files) hash.update(`\0${f.rel}\0${f.bytes.length}\0`).update(f.bytes);
   const key = hash.digest("hex").slice(0, 32);
   const folder = path.join(cacheRoot, key);
-  if (fs.existsSync(path.join(folder, MARKER))) return folder;
+  if (isComplete(folder, key)) return folder;
 
   const swc = require("@swc/core");
   fs.mkdirSync(cacheRoot, { recursive: true });
+  // Node loads modules by their real path: source maps name the sources from there.
+  const [realRoot, realFolder] = [fs.realpathSync(root), path.join(fs.realpathSync(cacheRoot), key)];
   const staging = fs.mkdtempSync(path.join(cacheRoot, `.staging-${key.slice(0, 8)}-`));
   try {
     for (const { rel, bytes } of files) {
-      const source = path.join(root, rel);
+      const source = path.join(realRoot, rel);
       const target = path.join(staging, rel.endsWith(".ts") ? rel.replace(/\.ts$/, ".js") : rel);
       fs.mkdirSync(path.dirname(target), { recursive: true });
+      // Each file reaches the disk before the folder takes its name: a power cut must not leave
+      // a complete-looking folder of empty files.
       if (!rel.endsWith(".ts")) {
-        fs.writeFileSync(target, bytes);
+        fs.writeFileSync(target, bytes, { flush: true });
         continue;
       }
-      const { code, map } = swc.transformSync(bytes.toString("utf8"), {
-        ...SWC_OPTIONS,
-        filename: source,
-        sourceFileName: path
-          .relative(path.dirname(path.join(folder, rel)), source)
-          .split(path.sep)
-          .join("/"),
-      });
-      fs.writeFileSync(target, `${code}\n//# sourceMappingURL=${path.basename(target)}.map\n`);
-      fs.writeFileSync(`${target}.map`, map);
+      const sourceFileName = path
+        .relative(path.dirname(path.join(realFolder, rel)), source)
+        .split(path.sep)
+        .join("/");
+      const { code, map } = swc.transformSync(bytes.toString("utf8"), { ...SWC_OPTIONS, filename: source, sourceFileName });
+      fs.writeFileSync(target, `${code}\n//# sourceMappingURL=${path.basename(target)}.map\n`, { flush: true });
+      fs.writeFileSync(`${target}.map`, map, { flush: true });
     }
-    fs.writeFileSync(path.join(staging, MARKER), key);
+    fs.writeFileSync(path.join(staging, MARKER), key, { flush: true });
+    // A folder of this version without its marker is what an interrupted removal left: out of the way first.
+    if (fs.existsSync(folder) && !isComplete(folder, key)) discard(cacheRoot, key);
     try {
       fs.renameSync(staging, folder);
     } catch (e) {
       // Another run renamed the same version into place first: use it.
-      if (!fs.existsSync(path.join(folder, MARKER))) throw e;
+      if (!isComplete(folder, key)) throw e;
     }
   } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
+    fs.rmSync(staging, { recursive: true, force: true, maxRetries: 3 });
   }
   prune(cacheRoot, key);
   return folder;
 }
 
-/** Removes compiled folders beyond the {@link KEEP} newest that are older than {@link PRUNE_AFTER_MS}; never fails a run. */
+/** Whether `folder` is a whole compiled copy of version `key`: its marker, written last, holds the key. */
+function isComplete(folder, key) {
+  try {
+    return fs.readFileSync(path.join(folder, MARKER), "utf8") === key;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes `cacheRoot/name`: renamed first (one step, so an interrupted removal never leaves a
+ * part of a folder under a version's name), then deleted; a `.trash-` folder that an interrupted
+ * removal left is deleted by a later prune.
+ */
+function discard(cacheRoot, name) {
+  const trash = path.join(cacheRoot, `.trash-${name}-${process.pid}-${Date.now()}`);
+  fs.renameSync(path.join(cacheRoot, name), trash);
+  fs.rmSync(trash, { recursive: true, force: true, maxRetries: 3 });
+}
+
+/**
+ * Removes compiled folders beyond the {@link KEEP} newest that are older than
+ * {@link PRUNE_AFTER_MS} (a process started from one may still load modules from it), and what
+ * interrupted runs left (`.staging-`, `.trash-`) older than that; never fails a run.
+ */
 function prune(cacheRoot, current) {
   try {
     const now = Date.now();
@@ -128,8 +160,12 @@ function prune(cacheRoot, current) {
       .filter((name) => name !== current)
       .map((name) => ({ name, mtimeMs: fs.statSync(path.join(cacheRoot, name)).mtimeMs }))
       .sort((a, b) => b.mtimeMs - a.mtimeMs);
-    for (const [i, e] of entries.entries()) {
-      if (i >= KEEP && now - e.mtimeMs > PRUNE_AFTER_MS) fs.rmSync(path.join(cacheRoot, e.name), { recursive: true, force: true });
+    let kept = 0;
+    for (const e of entries) {
+      const old = now - e.mtimeMs > PRUNE_AFTER_MS;
+      if (e.name.startsWith(".")) {
+        if (old) fs.rmSync(path.join(cacheRoot, e.name), { recursive: true, force: true, maxRetries: 3 });
+      } else if (++kept > KEEP && old) discard(cacheRoot, e.name);
     }
   } catch {
     // A folder another run removed first, or no right to remove: the next run tries again.
@@ -146,7 +182,8 @@ function prune(cacheRoot, current) {
  */
 function run(entry, args, cacheRoot = path.join(ROOT, "node_modules", ".cache", "github-token-policy")) {
   const rel = path.relative(ROOT, path.resolve(ROOT, entry)).split(path.sep).join("/");
-  if (!rel.endsWith(".ts") || !sourceFiles(ROOT).includes(rel)) {
+  const source = rel === "main.ts" || ((rel.startsWith("lib/") || rel.startsWith("cli/")) && !rel.endsWith(".d.ts"));
+  if (!source || !rel.endsWith(".ts") || !fs.statSync(path.join(ROOT, rel), { throwIfNoEntry: false })?.isFile()) {
     process.stderr.write(`run-ts: ${entry} is not a TypeScript file of ${SOURCES.join(", ")} in ${ROOT}\n`);
     process.exit(2);
   }

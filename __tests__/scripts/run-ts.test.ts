@@ -3,7 +3,7 @@
  * the sources compiled once per version, as ts-node would have run them.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "ts-node";
 import { tempDir } from "../../test-support/temp";
@@ -69,6 +69,35 @@ describe("run-ts", () => {
     // and nothing half-made is left
     expect(readdirSync(cache).filter((n) => n.startsWith("."))).toEqual([]);
   });
+
+  test("replaces a folder of the same version that an interrupted removal left without its marker", () => {
+    // GIVEN a compiled folder whose marker and a module are gone (a removal cut short)
+    const dir = project();
+    const cache = tempDir("run-ts-cache-");
+    const folder = runTs.compiledFolder(dir, cache);
+    rmSync(join(folder, ".complete"));
+    rmSync(join(folder, "lib", "greet.js"));
+    // WHEN the same version is asked for
+    const again = runTs.compiledFolder(dir, cache);
+    // THEN the folder is whole again under the same name, and nothing else is left
+    expect(again).toBe(folder);
+    expect(existsSync(join(folder, "lib", "greet.js"))).toBe(true);
+    expect(readdirSync(cache)).toEqual([folder.split(/[\\/]/).pop()]);
+  });
+
+  // Windows makes links only with a privilege most accounts lack.
+  (process.platform === "win32" ? test.skip : test)(
+    "fails when a source is a symbolic link, naming it (the launcher then runs through ts-node)",
+    () => {
+      // GIVEN a project whose lib/ holds a link
+      const dir = project();
+      symlinkSync(join(dir, "lib", "greet.ts"), join(dir, "lib", "linked.ts"));
+      // WHEN it is compiled THEN the link is refused by name and nothing is written
+      const cache = tempDir("run-ts-cache-");
+      expect(() => runTs.compiledFolder(dir, cache)).toThrow("lib/linked.ts is a symbolic link, which the compiled copy cannot follow");
+      expect(readdirSync(cache)).toEqual([]);
+    },
+  );
 
   test("fails when a source does not compile, leaving no folder for that version", () => {
     // GIVEN a project with a syntax error
