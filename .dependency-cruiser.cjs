@@ -4,6 +4,7 @@
  *
  *   lib/model            pure: documents and shapes both sides share (no cdktf, no I/O)
  *   lib/constructs       synth time: Terraform from the model and the config
+ *   lib/synth            synth time: the stacks of a config into an app, on two threads when large
  *   engines (lib/…)      I/O through an injected client; never constructs or cdktf
  *   lib/deploy           builds stacks in memory to read their inputs and providers
  *   cli/                 drives engines; nothing in lib/ imports it
@@ -63,10 +64,10 @@ module.exports = {
     {
       name: "engines-never-import-constructs",
       comment:
-        "Engines do I/O through an injected client and run without cdktf (serve, report): they never import lib/constructs, lib/deploy, cdktf, constructs or @cdktf/*. What they share with the constructs lives in lib/model.",
+        "Engines do I/O through an injected client and run without cdktf (serve, report): they never import lib/constructs, lib/deploy, lib/synth, cdktf, constructs or @cdktf/*. What they share with the constructs lives in lib/model.",
       severity: "error",
       from: { path: `^lib/(${ENGINES.join("|")}|model|config|catalogue)/` },
-      to: { path: [CDKTF, "^lib/(constructs|deploy)/"] },
+      to: { path: [CDKTF, "^lib/(constructs|deploy|synth)/"] },
     },
     {
       name: "constructs-import-only-model-config-catalogue-naming",

@@ -2,7 +2,8 @@
  * The cdktf app: load and validate the whole config and run the policy checks once on every
  * organization (nothing is constructed or written when either fails, and every problem of every
  * organization is reported at once), create one stack per organization and one per enterprise,
- * synthesize; the same findings give the errors, the warnings and the annotations.
+ * synthesize (`lib/synth`: on two threads for a large config); the same findings give the errors,
+ * the warnings and the annotations.
  *
  * Output is synthesized into a temporary sibling directory and moved into place only when every
  * stack passed, so a failed synth leaves cdktf.out as it was. Each stack gets its committed
@@ -12,24 +13,18 @@
 import "./lib/runtime/check-node"; // first: an older Node is told what to install before Octokit fails to load
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
-import { App, Aspects } from "cdktf";
 import { ConfigError } from "./lib/config/errors";
-import { configFileName, readConfig, type LoadedConfig, type ValidOrganization } from "./lib/config/load";
+import { configFileName, readConfig, type ValidOrganization } from "./lib/config/load";
 import { enterpriseOf } from "./lib/config/effective-policy";
 import { checkOrganization, type PolicyFinding } from "./lib/policy-checks/check-pack";
 import { defaultStateKeys, enterpriseStackName } from "./lib/naming";
-import { EnterprisePatPolicy } from "./lib/constructs/enterprise-pat-policy";
-import { EnterpriseStack } from "./lib/constructs/enterprise-stack";
-import { OrganizationStack } from "./lib/constructs/organization-stack";
-import { OrgTokenPolicy } from "./lib/constructs/org-token-policy";
-import { PolicyChecksAspect } from "./lib/constructs/policy-checks-aspect";
-import { withoutTokenStackTraces } from "./lib/constructs/token-stack-traces";
-import { withFastResolve } from "./lib/constructs/fast-resolve";
 import { lockFilePath, STACK_LOCK_FILE } from "./lib/model/lock-file";
+import { ConstructRefusal } from "./lib/synth/stacks";
+import { synthesizeStacks } from "./lib/synth/synthesize";
 import { PROVIDER_ENVIRONMENT_SWITCHES } from "./lib/constructs/terraform-requirements";
 import { isRegularFile } from "./lib/regular-file";
 
-function main(): void {
+async function main(): Promise<void> {
   // No update checks from the app's own process: CI networks are often closed.
   process.env.CHECKPOINT_DISABLE ??= "1";
   // The provider would read these where terraform runs, over what each stack says.
@@ -85,16 +80,24 @@ function main(): void {
   if (states.length) fail(states.join("\n"), 2);
   mkdirSync(dirname(outdir), { recursive: true });
   const staging = mkdtempSync(resolve(dirname(outdir), `.${basename(outdir)}.staging-`));
-  // Token stack traces are off while stacks are built and synthesized, and cdktf's resolve leaves
-  // plain data to a plain copy: both cost most of a synth and neither changes the output
-  // (TOKEN_POLICY_DEBUG keeps cdktf as it is).
-  const debug = Boolean(process.env.TOKEN_POLICY_DEBUG);
-  const stacks = withoutTokenStackTraces(() => withFastResolve(() => synthesize(loaded, staging, checked), debug), debug);
+  const part = {
+    enterprises: loaded.config.enterprises,
+    organizations: loaded.config.organizations.map((config, index) => ({ index, config, enterprise: enterpriseOf(loaded.config, config) })),
+  };
+  const findings = new Map(checked.map(({ config, findings }) => [config.login, findings]));
+  let stacks: string[];
+  try {
+    stacks = await synthesizeStacks({ outdir: staging, part, findings, debug: Boolean(process.env.TOKEN_POLICY_DEBUG) });
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    // A construct refused what the schema let through: still the config's fault, not a crash.
+    if (e instanceof ConstructRefusal) fail(`${loaded.file}: ${e.message}${process.env.TOKEN_POLICY_DEBUG ? `\n${e.detail}` : ""}`, 2);
+    throw e;
+  }
   // cdktf's synth deletes each stack's .terraform.lock.hcl: put back the committed one
   // (terraform-locks/, from `token-policy lock`), else the one the stack folder had.
   const pinned: string[] = [];
-  for (const stack of stacks) {
-    const login = stack.node.id;
+  for (const login of stacks) {
     const committed = resolve(dirname(resolve(loaded.file)), lockFilePath(login));
     const previous = resolve(outdir, "stacks", login, STACK_LOCK_FILE);
     const source = isRegularFile(committed) ? committed : isRegularFile(previous) ? previous : undefined;
@@ -105,7 +108,7 @@ function main(): void {
   // manifest lacks afterwards, failing (ENOENT) on one that is gone: under the CLI, a stack
   // folder of a removed or renamed stack moves into the new output for the CLI to delete.
   if (underCdktfCli()) {
-    const current = new Set(stacks.map((s) => s.node.id));
+    const current = new Set(stacks);
     for (const orphan of stackFolders(outdir).filter((name) => !current.has(name))) {
       renameSync(resolve(outdir, "stacks", orphan), resolve(staging, "stacks", orphan));
     }
@@ -120,62 +123,13 @@ function main(): void {
     process.stderr.write(`warning: ${place(f.index, f.detail)} organizations[${f.index}] (${f.login}): ${f.message}\n`);
   const shown = shownOut;
   const lines = [`Synthesized ${loaded.file} into ${shown}:`];
-  for (const stack of stacks)
-    lines.push(
-      `  ${stack.node.id}: ${shown}/stacks/${stack.node.id}/cdk.tf.json${pinned.includes(stack.node.id) ? ` (provider pinned by ${lockFilePath(stack.node.id)})` : ""}`,
-    );
+  for (const id of stacks)
+    lines.push(`  ${id}: ${shown}/stacks/${id}/cdk.tf.json${pinned.includes(id) ? ` (provider pinned by ${lockFilePath(id)})` : ""}`);
   lines.push(`${warnings.length} policy ${warnings.length === 1 ? "warning" : "warnings"}${warnings.length ? " (above)" : ""}.`);
   lines.push(
     "Next: `token-policy report` for the policy report (in a checkout: `npm run -s cli -- report`), then `npx cdktf diff` to see the plan.",
   );
   process.stdout.write(lines.join("\n") + "\n");
-}
-
-/**
- * Builds one stack per enterprise and per organization into `staging` and synthesizes them; a
- * construct's refusal fails with the config file's name (the staging folder removed).
- */
-function synthesize(
-  loaded: LoadedConfig,
-  staging: string,
-  checked: readonly (ValidOrganization & { readonly findings: readonly PolicyFinding[] })[],
-): (OrganizationStack | EnterpriseStack)[] {
-  // No stack traces in annotations: they carry absolute paths of this machine into manifest.json.
-  const app = new App({ outdir: staging, stackTraces: false });
-  const checks = new PolicyChecksAspect({ findings: new Map(checked.map(({ config, findings }) => [config.login, findings])) });
-  const stacks: (OrganizationStack | EnterpriseStack)[] = [];
-  try {
-    for (const enterprise of loaded.config.enterprises) {
-      const stack = new EnterpriseStack(app, enterpriseStackName(enterprise.slug), {
-        enterpriseSlug: enterprise.slug,
-        githubUrl: enterprise.githubUrl,
-        backend: enterprise.backend,
-      });
-      EnterprisePatPolicy.fromConfig(stack, "enterprise-pat-policy", enterprise);
-      stacks.push(stack);
-    }
-    for (const [i, org] of loaded.config.organizations.entries()) {
-      const stack = new OrganizationStack(app, org.login, { organizationLogin: org.login, githubUrl: org.githubUrl, backend: org.backend });
-      OrgTokenPolicy.fromConfig(stack, "token-policy", org, {
-        configPath: `organizations[${i}]`,
-        enterprise: enterpriseOf(loaded.config, org),
-      });
-      // cdktf invokes aspects from each stack down, so the pack goes on every stack.
-      Aspects.of(stack).add(checks);
-      stacks.push(stack);
-    }
-  } catch (e) {
-    // A construct refused what the schema let through: still the config's fault, not a crash.
-    rmSync(staging, { recursive: true, force: true });
-    fail(`${loaded.file}: ${(e as Error).message}${process.env.TOKEN_POLICY_DEBUG ? `\n${(e as Error).stack}` : ""}`, 2);
-  }
-  try {
-    app.synth();
-  } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
-    throw e;
-  }
-  return stacks;
 }
 
 /** The policy checks' errors on these organizations, headed by their count; nothing when there are none. */
@@ -220,4 +174,9 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-main();
+// A failure that is not the config's ends the process as an uncaught error, with its stack.
+main().catch((e: unknown) =>
+  setImmediate(() => {
+    throw e;
+  }),
+);
