@@ -78,11 +78,11 @@ describe("synthesizeStacks", () => {
     ).rejects.toMatchObject({ name: "ConstructRefusal", message: expect.stringMatching(/must list at least one repository/) });
   });
 
-  test("npm run synth of 100 organizations (two threads) writes what ts-node's one thread wrote", () => {
-    // GIVEN 100 organizations, at the size where the worker takes half
+  test("npm run synth of 200 organizations (two threads) writes what ts-node's one thread wrote", () => {
+    // GIVEN 200 organizations, the size from which the worker takes half (PARALLEL_FROM)
     const synth = (command: string[]) => {
-      const dir = tempDir("synth-100-");
-      writeFileSync(join(dir, "token-policy.yaml"), generatedConfig(100));
+      const dir = tempDir("synth-200-");
+      writeFileSync(join(dir, "token-policy.yaml"), generatedConfig(200));
       const r = spawnSync(process.execPath, command, {
         cwd: dir,
         encoding: "utf8",
@@ -97,7 +97,7 @@ describe("synthesizeStacks", () => {
     const tsNode = synth([join(root, "node_modules", "ts-node", "dist", "bin.js"), "--swc", join(root, "main.ts")]);
     // THEN every file is the same
     expect(launched.size).toBe(tsNode.size);
-    expect(launched.size).toBeGreaterThan(200);
+    expect(launched.size).toBeGreaterThan(400);
     for (const [path, text] of tsNode) expect({ path, same: launched.get(path) === text }).toEqual({ path, same: true });
   });
 });
