@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "ts-node";
+import { readTree } from "../../test-support/files";
 import { tempDir } from "../../test-support/temp";
 
 const root = join(__dirname, "..", "..");
@@ -159,18 +160,6 @@ describe("run-ts", () => {
 
   test("synthesizes the example byte for byte as ts-node did", () => {
     // GIVEN the example config in two folders
-    const files = (dir: string): Map<string, string> => {
-      const out = new Map<string, string>();
-      const walk = (rel: string) => {
-        for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
-          const p = rel ? `${rel}/${e.name}` : e.name;
-          if (e.isDirectory()) walk(p);
-          else out.set(p, readFileSync(join(dir, p), "utf8"));
-        }
-      };
-      walk("cdktf.out");
-      return out;
-    };
     const synth = (command: string[]) => {
       const dir = tempDir("run-ts-synth-");
       writeFileSync(join(dir, "token-policy.yaml"), readFileSync(join(root, "token-policy.yaml")));
@@ -180,7 +169,7 @@ describe("run-ts", () => {
         env: { PATH: process.env.PATH, HOME: process.env.HOME },
       });
       expect(r.status).toBe(0);
-      return files(dir);
+      return readTree(join(dir, "cdktf.out"));
     };
     // WHEN each is synthesized, one through the launcher, one through ts-node
     const launched = synth([script, "main.ts"]);

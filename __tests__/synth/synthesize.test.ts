@@ -4,31 +4,18 @@
  * `npm run synth`), so these tests load the sources compiled by scripts/run-ts.cjs.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generatedConfig } from "../../bench/synth";
 import { readConfig } from "../../lib/config/load";
 import { checkOrganization } from "../../lib/policy-checks/check-pack";
 import type * as Synthesize from "../../lib/synth/synthesize";
+import { readTree } from "../../test-support/files";
 import { tempDir } from "../../test-support/temp";
 
 const root = join(__dirname, "..", "..");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { compiledFolder } = require(join(root, "scripts", "run-ts.cjs")) as { compiledFolder(root: string, cacheRoot: string): string };
-
-/** Every file under `dir`, by relative path. */
-function files(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (rel: string) => {
-    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(p);
-      else out.set(p, readFileSync(join(dir, p), "utf8"));
-    }
-  };
-  walk("");
-  return out;
-}
 
 describe("synthesizeStacks", () => {
   // The compiled sources, in the cache the launcher uses (a worker resolves cdktf from there).
@@ -60,7 +47,7 @@ describe("synthesizeStacks", () => {
     // THEN the same stacks in the file's order, and the same bytes in every file
     expect(twoIds).toEqual(oneIds);
     expect(oneIds).toHaveLength(7);
-    const [a, b] = [files(one), files(two)];
+    const [a, b] = [readTree(one), readTree(two)];
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     for (const [path, text] of a) expect({ path, text: b.get(path) }).toEqual({ path, text });
     expect(Object.keys(JSON.parse(a.get("manifest.json")!).stacks)).toHaveLength(7);
@@ -90,7 +77,7 @@ describe("synthesizeStacks", () => {
       });
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
-      return files(join(dir, "cdktf.out"));
+      return readTree(join(dir, "cdktf.out"));
     };
     // WHEN synthesized through the launcher (compiled, two threads) and through ts-node (one thread)
     const launched = synth([join(root, "scripts", "run-ts.cjs"), "main.ts"]);
