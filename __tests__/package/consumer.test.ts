@@ -117,14 +117,16 @@ describe("a consumer project", () => {
     expect(files.filter((f) => /__tests__|test-support|fixtures|\.secrets|\.pem$|\.tfstate/.test(f))).toEqual([]);
   });
 
-  test("ships no more than a consumer needs: under 250 KiB packed and 1 MiB unpacked, no generator-only modules", () => {
+  test("ships no more than a consumer needs: under 250 KiB packed and 1 MiB unpacked, no generator-only or synth-only modules", () => {
     // 237 kB packed and 910 kB unpacked (issue 33), from 291 kB and 1.18 MB: the schema minified,
     // no comments in the JavaScript (the declarations keep the JSDoc), no schema generator.
     // With issues 29–32 merged (member, revoke, plan-guard, the connection table): 279 kB packed,
     // 1.08 MB unpacked; only the declarations the package's types reach: 229 kB and 898 kB.
+    // Later 254 kB and 989 kB: the README (122 kB of it unpacked) and the config types' JSDoc.
+    // lib/synth is main.ts's (the checkout's synth), not the package's.
     expect(packedSize).toBeLessThan(250 * 1024);
     expect(unpackedSize).toBeLessThan(1024 * 1024);
-    expect(files.filter((f) => f.startsWith("dist/lib/config/json-schema."))).toEqual([]);
+    expect(files.filter((f) => f.startsWith("dist/lib/config/json-schema.") || f.startsWith("dist/lib/synth/"))).toEqual([]);
     expect(readFileSync(join(dir, "node_modules", "github-token-policy", "dist", "lib", "approval", "evaluate.js"), "utf8")).not.toMatch(
       /\/\*\*/,
     );
