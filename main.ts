@@ -3,7 +3,8 @@
  * organization (nothing is constructed or written when either fails, and every problem of every
  * organization is reported at once), create one stack per organization and one per enterprise,
  * synthesize (`lib/synth`: on two threads for a large config); the same findings give the errors,
- * the warnings and the annotations.
+ * the warnings and the annotations (a synth worker runs the same pure checks again on its
+ * organizations for their annotations: its findings are not sent across).
  *
  * Output is synthesized into a temporary sibling directory and moved into place only when every
  * stack passed, so a failed synth leaves cdktf.out as it was. Each stack gets its committed
