@@ -9,15 +9,18 @@
  * `lib/` and `cli/`: their `.ts` files compiled, their `.json` files and `package.json` copied) are
  * hashed with the compiler's version and options; a folder named by that hash under
  * `node_modules/.cache/github-token-policy/` holds their JavaScript. A run finds its folder and
- * starts at once; a run after any change compiles the sources into a new folder (about 0.2 s).
+ * starts at once; a run after any change compiles the sources into a new folder (0.2–0.5 s on 2 cores).
  *
  * A fault leaves nothing half-written: a folder is compiled under a temporary name and renamed into
- * place whole, so a crash or two runs at once leave either no folder or a complete one. When the
+ * place whole, so a crash or two runs at once leave either no folder or a complete one; a folder
+ * whose marker or files do not match what was written (a removal cut short, a write a power cut
+ * lost) is compiled again. When the
  * cache cannot be written (a read-only checkout), the entry runs through ts-node as before.
  * The cache is inside `node_modules`, so whoever can write it can already change what runs.
  * `TOKEN_POLICY_DEBUG` maps stack traces back to the TypeScript sources.
  */
 "use strict";
+const { Buffer } = require("node:buffer");
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
@@ -26,7 +29,11 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "..");
 /** What a run may need, relative to the checkout: folders are walked for `.ts` and `.json` files. */
 const SOURCES = ["main.ts", "lib", "cli", "package.json"];
-/** Written last into a compiled folder, before the folder takes its name: its key. */
+/**
+ * Written last into a compiled folder, before the folder takes its name: its key and the size of
+ * every file in it, which each run checks (a write the disk lost to a power cut shows as a file
+ * of another size, typically empty).
+ */
 const MARKER = ".complete";
 /** Compiled folders kept besides the current one when older than {@link PRUNE_AFTER_MS} (a process may still run from one). */
 const KEEP = 4;
@@ -92,15 +99,15 @@ function compiledFolder(root, cacheRoot) {
   // Node loads modules by their real path: source maps name the sources from there.
   const [realRoot, realFolder] = [fs.realpathSync(root), path.join(fs.realpathSync(cacheRoot), key)];
   const staging = fs.mkdtempSync(path.join(cacheRoot, `.staging-${key.slice(0, 8)}-`));
+  const sizes = {};
   try {
     for (const { rel, bytes } of files) {
       const source = path.join(realRoot, rel);
       const target = path.join(staging, rel.endsWith(".ts") ? rel.replace(/\.ts$/, ".js") : rel);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      // Each file reaches the disk before the folder takes its name: a power cut must not leave
-      // a complete-looking folder of empty files.
       if (!rel.endsWith(".ts")) {
-        fs.writeFileSync(target, bytes, { flush: true });
+        fs.writeFileSync(target, bytes);
+        sizes[rel] = bytes.length;
         continue;
       }
       const sourceFileName = path
@@ -108,10 +115,12 @@ function compiledFolder(root, cacheRoot) {
         .split(path.sep)
         .join("/");
       const { code, map } = swc.transformSync(bytes.toString("utf8"), { ...SWC_OPTIONS, filename: source, sourceFileName });
-      fs.writeFileSync(target, `${code}\n//# sourceMappingURL=${path.basename(target)}.map\n`, { flush: true });
-      fs.writeFileSync(`${target}.map`, map, { flush: true });
+      const js = Buffer.from(`${code}\n//# sourceMappingURL=${path.basename(target)}.map\n`);
+      fs.writeFileSync(target, js);
+      fs.writeFileSync(`${target}.map`, map);
+      sizes[rel.replace(/\.ts$/, ".js")] = js.length;
     }
-    fs.writeFileSync(path.join(staging, MARKER), key, { flush: true });
+    fs.writeFileSync(path.join(staging, MARKER), JSON.stringify({ key, sizes }));
     // A folder of this version without its marker is what an interrupted removal left: out of the way first.
     if (fs.existsSync(folder) && !isComplete(folder, key)) discard(cacheRoot, key);
     try {
@@ -127,10 +136,15 @@ function compiledFolder(root, cacheRoot) {
   return folder;
 }
 
-/** Whether `folder` is a whole compiled copy of version `key`: its marker, written last, holds the key. */
+/**
+ * Whether `folder` is a whole compiled copy of version `key`: its marker, written last, holds the
+ * key, and every file it lists has the size written (a stat each, a few milliseconds a run).
+ */
 function isComplete(folder, key) {
   try {
-    return fs.readFileSync(path.join(folder, MARKER), "utf8") === key;
+    const marker = JSON.parse(fs.readFileSync(path.join(folder, MARKER), "utf8"));
+    if (marker.key !== key) return false;
+    return Object.entries(marker.sizes).every(([rel, size]) => fs.statSync(path.join(folder, rel)).size === size);
   } catch {
     return false;
   }

@@ -86,6 +86,19 @@ describe("run-ts", () => {
     expect(readdirSync(cache)).toEqual([folder.split(/[\\/]/).pop()]);
   });
 
+  test("compiles again a version whose file the disk lost (empty after a power cut)", () => {
+    // GIVEN a compiled folder with its marker, and one module emptied
+    const dir = project();
+    const cache = tempDir("run-ts-cache-");
+    const folder = runTs.compiledFolder(dir, cache);
+    const whole = readFileSync(join(folder, "lib", "greet.js"), "utf8");
+    writeFileSync(join(folder, "lib", "greet.js"), "");
+    // WHEN the same version is asked for THEN the module is whole again, under the same name
+    expect(runTs.compiledFolder(dir, cache)).toBe(folder);
+    expect(readFileSync(join(folder, "lib", "greet.js"), "utf8")).toBe(whole);
+    expect(readdirSync(cache)).toEqual([folder.split(/[\\/]/).pop()]);
+  });
+
   // Windows makes links only with a privilege most accounts lack.
   (process.platform === "win32" ? test.skip : test)(
     "fails when a source is a symbolic link, naming it (the launcher then runs through ts-node)",
