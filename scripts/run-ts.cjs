@@ -14,8 +14,8 @@
  * A fault leaves nothing half-written: a folder is compiled under a temporary name and renamed into
  * place whole, so a crash or two runs at once leave either no folder or a complete one; a folder
  * whose marker or files do not match what was written (a removal cut short, a write a power cut
- * lost) is compiled again. When the
- * cache cannot be written (a read-only checkout), the entry runs through ts-node as before.
+ * lost) is compiled again. When the cache cannot be written (a read-only checkout), the entry runs
+ * through ts-node as before.
  * The cache is inside `node_modules`, so whoever can write it can already change what runs.
  * `TOKEN_POLICY_DEBUG` maps stack traces back to the TypeScript sources.
  */
