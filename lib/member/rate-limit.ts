@@ -4,8 +4,10 @@
  * minute; each request takes one, and a request that finds its peer's or the global bucket empty
  * is told how long to wait. Memory is bounded: at most `maxPeers` buckets are kept, a bucket that
  * has filled up again is the same as a new one and is dropped, and when the table is full of
- * buckets still in use a new peer is refused rather than let in unmetered.
+ * buckets still in use a new peer is refused rather than let in unmetered. The refill rule is
+ * `lib/token-bucket.ts`'s.
  */
+import { msUntil, refill as refillBucket, type Bucket } from "../token-bucket";
 
 /** One bucket's size and refill. */
 export interface Rate {
@@ -29,11 +31,6 @@ export interface RateLimitOptions {
 
 /** Buckets looked at to make room for a new peer. */
 const SCAN = 64;
-
-interface Bucket {
-  tokens: number;
-  at: number;
-}
 
 /** See the module summary. */
 export class RateLimit {
@@ -97,13 +94,14 @@ export class RateLimit {
   }
 }
 
+/** `bucket` refilled at `rate` until `now`. */
 function refill(bucket: Bucket, rate: Rate, now: number): void {
-  bucket.tokens = Math.min(rate.burst, bucket.tokens + ((now - bucket.at) * rate.perMinute) / 60_000);
-  bucket.at = now;
+  refillBucket(bucket, rate.burst, { amount: rate.perMinute, periodMs: 60_000 }, now);
 }
 
+/** Milliseconds until `bucket` holds a whole token. */
 function untilOne(bucket: Bucket, rate: Rate): number {
-  return bucket.tokens >= 1 ? 0 : Math.ceil(((1 - bucket.tokens) * 60_000) / rate.perMinute);
+  return msUntil(bucket, 1, { amount: rate.perMinute, periodMs: 60_000 });
 }
 
 function waitFor(rate: Rate): number {

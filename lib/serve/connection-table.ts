@@ -16,6 +16,7 @@
  * given); an IPv4 address mapped into IPv6 counts as the IPv4 address.
  */
 import { isIPv6, type Socket } from "node:net";
+import { msUntil, refill, type Bucket, type Refill } from "../token-bucket";
 
 /** The limits of a {@link ConnectionTable}. */
 export interface ConnectionLimits {
@@ -192,24 +193,22 @@ export class ConnectionTable {
  * waits, so that all such bodies together cost serve at most that rate, however many send.
  */
 export class DrainRate {
-  private tokens: number;
-  private at: number;
+  private readonly bucket: Bucket;
+  private readonly rate: Refill;
 
   constructor(
     private readonly bytesPerSecond: number,
     private readonly now: () => number = Date.now,
   ) {
     if (!(bytesPerSecond > 0)) throw new RangeError(`DrainRate: bytesPerSecond must be above 0, got ${bytesPerSecond}`);
-    this.tokens = bytesPerSecond;
-    this.at = now();
+    this.bucket = { tokens: bytesPerSecond, at: now() };
+    this.rate = { amount: bytesPerSecond, periodMs: 1000 };
   }
 
-  /** Takes `bytes`; returns how long to wait (ms) before reading more, 0 when none. */
+  /** Takes `bytes` (the bucket may go into debt); returns how long to wait (ms) before reading more, 0 when none. */
   take(bytes: number): number {
-    const now = this.now();
-    this.tokens = Math.min(this.bytesPerSecond, this.tokens + ((now - this.at) / 1000) * this.bytesPerSecond);
-    this.at = now;
-    this.tokens -= bytes;
-    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.bytesPerSecond) * 1000);
+    refill(this.bucket, this.bytesPerSecond, this.rate, this.now());
+    this.bucket.tokens -= bytes;
+    return msUntil(this.bucket, 0, this.rate);
   }
 }
