@@ -12,7 +12,12 @@ import { stringify } from "yaml";
 import { parseConfig } from "../../lib/config/load";
 import { OrganizationStack } from "../../lib/constructs/organization-stack";
 import { OrgTokenPolicy } from "../../lib/constructs/org-token-policy";
-import { terraformLiteral, terraformLiterals, terraformStringExpression } from "../../lib/constructs/terraform-literal";
+import {
+  terraformLiteral,
+  terraformLiterals,
+  terraformStringExpression,
+  textOfTerraformLiteral,
+} from "../../lib/constructs/terraform-literal";
 import { clean, md } from "../../lib/text";
 import {
   C0,
@@ -41,6 +46,15 @@ describe("terraformLiteral (property)", () => {
         expect(readTemplate(literal)).toEqual({ text, live: [] });
         // AND its JSON reader sees every quote and backslash of it
         expect(hiddenByPrepend(JSON.stringify(literal))).toEqual([]);
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  test("textOfTerraformLiteral gives back the text terraformLiteral was given, whatever it holds", () => {
+    fc.assert(
+      fc.property(injectionText(marker, { extra: C0 }), (text) => {
+        expect(textOfTerraformLiteral(terraformLiteral(text))).toBe(text);
       }),
       { seed: SEED, numRuns: 300 },
     );

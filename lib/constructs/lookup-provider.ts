@@ -16,7 +16,7 @@ import type { Construct } from "constructs";
 import { Lazy, TerraformDataSource, TerraformStack, Token } from "cdktf";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { INPUT_PRECONDITIONS_ID } from "./variable-preconditions";
-import { terraformStringExpression } from "./terraform-literal";
+import { terraformStringExpression, textOfTerraformLiteral } from "./terraform-literal";
 
 /** Alias suffix of the provider configuration lookups read through (`github.lookups`). */
 export const LOOKUP_PROVIDER_ALIAS = "lookups";
@@ -76,7 +76,7 @@ function gatedOwner(stack: TerraformStack, lookups: GithubProvider, owner: strin
     if (c instanceof TerraformDataSource && c.provider === lookups) gates.push(`data.${c.terraformResourceType}.${c.friendlyUniqueId}.id`);
   }
   if (stack.node.tryFindChild(INPUT_PRECONDITIONS_ID)) gates.push(`terraform_data.${INPUT_PRECONDITIONS_ID}.input`);
-  // The owner as the stack wrote it: literal text, its `$${` and `%%{` read back as what they spell.
-  const value = owner === undefined ? "null" : terraformStringExpression(owner.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{"));
+  // The owner as the stack wrote it (a literal) is written again as a quoted string in the expression.
+  const value = owner === undefined ? "null" : terraformStringExpression(textOfTerraformLiteral(owner));
   return gates.length ? `\${[${[value, ...gates].join(", ")}][0]}` : (owner as string);
 }

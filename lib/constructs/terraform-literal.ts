@@ -39,6 +39,19 @@ export function terraformLiteral(text: string): string {
 }
 
 /**
+ * The text that {@link terraformLiteral} made `literal` from: its exact inverse (`$${` and `%%{`
+ * back to `${` and `%{`, each `${"$"}`, `${"#"}` or `${"&"}` back to its character, each `${""}`
+ * dropped), for a construct that must write a literal another construct made into an expression
+ * of its own.
+ */
+export function textOfTerraformLiteral(literal: string): string {
+  return literal.replace(LITERAL_PARTS, (m, c: string | undefined) => (m === "$${" ? "${" : m === "%%{" ? "%{" : (c ?? "")));
+}
+
+/** What {@link escape} writes, scanned left to right: a doubled `${` or `%{`, or a constant interpolation of `$`, `#`, `&` or nothing. */
+const LITERAL_PARTS = /\$\$\{|%%\{|\$\{"([$#&]?)"\}/g;
+
+/**
  * `value` unchanged when it is exactly one cdktf string token (a reference a construct made, such
  * as a variable's value), else {@link terraformLiteral}: for a prop that is either a reference or
  * text from the config, never both in one string.
